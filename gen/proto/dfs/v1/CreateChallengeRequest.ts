@@ -1,0 +1,10 @@
+// Original file: proto/dfs/v1/attestation.proto
+
+
+export interface CreateChallengeRequest {
+  'purpose'?: (string);
+}
+
+export interface CreateChallengeRequest__Output {
+  'purpose': (string);
+}

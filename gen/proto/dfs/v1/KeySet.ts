@@ -1,0 +1,10 @@
+// Original file: proto/dfs/v1/attestation.proto
+
+
+export interface KeySet {
+  'jwksJson'?: (string);
+}
+
+export interface KeySet__Output {
+  'jwksJson': (string);
+}

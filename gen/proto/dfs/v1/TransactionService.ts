@@ -1,0 +1,80 @@
+// Original file: proto/dfs/v1/transaction.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { GetBalanceRequest as _dfs_v1_GetBalanceRequest, GetBalanceRequest__Output as _dfs_v1_GetBalanceRequest__Output } from '../../dfs/v1/GetBalanceRequest.js';
+import type { GetResultKeysRequest as _dfs_v1_GetResultKeysRequest, GetResultKeysRequest__Output as _dfs_v1_GetResultKeysRequest__Output } from '../../dfs/v1/GetResultKeysRequest.js';
+import type { GetTransactionRequest as _dfs_v1_GetTransactionRequest, GetTransactionRequest__Output as _dfs_v1_GetTransactionRequest__Output } from '../../dfs/v1/GetTransactionRequest.js';
+import type { KeySet as _dfs_v1_KeySet, KeySet__Output as _dfs_v1_KeySet__Output } from '../../dfs/v1/KeySet.js';
+import type { OpenAccountRequest as _dfs_v1_OpenAccountRequest, OpenAccountRequest__Output as _dfs_v1_OpenAccountRequest__Output } from '../../dfs/v1/OpenAccountRequest.js';
+import type { SignedResult as _dfs_v1_SignedResult, SignedResult__Output as _dfs_v1_SignedResult__Output } from '../../dfs/v1/SignedResult.js';
+import type { SubmitPaymentRequest as _dfs_v1_SubmitPaymentRequest, SubmitPaymentRequest__Output as _dfs_v1_SubmitPaymentRequest__Output } from '../../dfs/v1/SubmitPaymentRequest.js';
+
+export interface TransactionServiceClient extends grpc.Client {
+  GetBalance(argument: _dfs_v1_GetBalanceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  GetBalance(argument: _dfs_v1_GetBalanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  GetBalance(argument: _dfs_v1_GetBalanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  GetBalance(argument: _dfs_v1_GetBalanceRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getBalance(argument: _dfs_v1_GetBalanceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getBalance(argument: _dfs_v1_GetBalanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getBalance(argument: _dfs_v1_GetBalanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getBalance(argument: _dfs_v1_GetBalanceRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  
+  GetResultKeys(argument: _dfs_v1_GetResultKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  GetResultKeys(argument: _dfs_v1_GetResultKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  GetResultKeys(argument: _dfs_v1_GetResultKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  GetResultKeys(argument: _dfs_v1_GetResultKeysRequest, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  getResultKeys(argument: _dfs_v1_GetResultKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  getResultKeys(argument: _dfs_v1_GetResultKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  getResultKeys(argument: _dfs_v1_GetResultKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  getResultKeys(argument: _dfs_v1_GetResultKeysRequest, callback: grpc.requestCallback<_dfs_v1_KeySet__Output>): grpc.ClientUnaryCall;
+  
+  GetTransaction(argument: _dfs_v1_GetTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  GetTransaction(argument: _dfs_v1_GetTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  GetTransaction(argument: _dfs_v1_GetTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  GetTransaction(argument: _dfs_v1_GetTransactionRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getTransaction(argument: _dfs_v1_GetTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getTransaction(argument: _dfs_v1_GetTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getTransaction(argument: _dfs_v1_GetTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  getTransaction(argument: _dfs_v1_GetTransactionRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  
+  OpenAccount(argument: _dfs_v1_OpenAccountRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  OpenAccount(argument: _dfs_v1_OpenAccountRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  OpenAccount(argument: _dfs_v1_OpenAccountRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  OpenAccount(argument: _dfs_v1_OpenAccountRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  openAccount(argument: _dfs_v1_OpenAccountRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  openAccount(argument: _dfs_v1_OpenAccountRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  openAccount(argument: _dfs_v1_OpenAccountRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  openAccount(argument: _dfs_v1_OpenAccountRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  
+  SubmitPayment(argument: _dfs_v1_SubmitPaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  SubmitPayment(argument: _dfs_v1_SubmitPaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  SubmitPayment(argument: _dfs_v1_SubmitPaymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  SubmitPayment(argument: _dfs_v1_SubmitPaymentRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  submitPayment(argument: _dfs_v1_SubmitPaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  submitPayment(argument: _dfs_v1_SubmitPaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  submitPayment(argument: _dfs_v1_SubmitPaymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  submitPayment(argument: _dfs_v1_SubmitPaymentRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface TransactionServiceHandlers extends grpc.UntypedServiceImplementation {
+  GetBalance: grpc.handleUnaryCall<_dfs_v1_GetBalanceRequest__Output, _dfs_v1_SignedResult>;
+  
+  GetResultKeys: grpc.handleUnaryCall<_dfs_v1_GetResultKeysRequest__Output, _dfs_v1_KeySet>;
+  
+  GetTransaction: grpc.handleUnaryCall<_dfs_v1_GetTransactionRequest__Output, _dfs_v1_SignedResult>;
+  
+  OpenAccount: grpc.handleUnaryCall<_dfs_v1_OpenAccountRequest__Output, _dfs_v1_SignedResult>;
+  
+  SubmitPayment: grpc.handleUnaryCall<_dfs_v1_SubmitPaymentRequest__Output, _dfs_v1_SignedResult>;
+  
+}
+
+export interface TransactionServiceDefinition extends grpc.ServiceDefinition {
+  GetBalance: MethodDefinition<_dfs_v1_GetBalanceRequest, _dfs_v1_SignedResult, _dfs_v1_GetBalanceRequest__Output, _dfs_v1_SignedResult__Output>
+  GetResultKeys: MethodDefinition<_dfs_v1_GetResultKeysRequest, _dfs_v1_KeySet, _dfs_v1_GetResultKeysRequest__Output, _dfs_v1_KeySet__Output>
+  GetTransaction: MethodDefinition<_dfs_v1_GetTransactionRequest, _dfs_v1_SignedResult, _dfs_v1_GetTransactionRequest__Output, _dfs_v1_SignedResult__Output>
+  OpenAccount: MethodDefinition<_dfs_v1_OpenAccountRequest, _dfs_v1_SignedResult, _dfs_v1_OpenAccountRequest__Output, _dfs_v1_SignedResult__Output>
+  SubmitPayment: MethodDefinition<_dfs_v1_SubmitPaymentRequest, _dfs_v1_SignedResult, _dfs_v1_SubmitPaymentRequest__Output, _dfs_v1_SignedResult__Output>
+}

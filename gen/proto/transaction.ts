@@ -1,0 +1,51 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AttestationServiceClient as _dfs_v1_AttestationServiceClient, AttestationServiceDefinition as _dfs_v1_AttestationServiceDefinition } from './dfs/v1/AttestationService.js';
+import type { Challenge as _dfs_v1_Challenge, Challenge__Output as _dfs_v1_Challenge__Output } from './dfs/v1/Challenge.js';
+import type { CreateChallengeRequest as _dfs_v1_CreateChallengeRequest, CreateChallengeRequest__Output as _dfs_v1_CreateChallengeRequest__Output } from './dfs/v1/CreateChallengeRequest.js';
+import type { DiagnosticsServiceClient as _dfs_v1_DiagnosticsServiceClient, DiagnosticsServiceDefinition as _dfs_v1_DiagnosticsServiceDefinition } from './dfs/v1/DiagnosticsService.js';
+import type { EchoRequest as _dfs_v1_EchoRequest, EchoRequest__Output as _dfs_v1_EchoRequest__Output } from './dfs/v1/EchoRequest.js';
+import type { EchoResponse as _dfs_v1_EchoResponse, EchoResponse__Output as _dfs_v1_EchoResponse__Output } from './dfs/v1/EchoResponse.js';
+import type { EnrollRequest as _dfs_v1_EnrollRequest, EnrollRequest__Output as _dfs_v1_EnrollRequest__Output } from './dfs/v1/EnrollRequest.js';
+import type { EnrollResponse as _dfs_v1_EnrollResponse, EnrollResponse__Output as _dfs_v1_EnrollResponse__Output } from './dfs/v1/EnrollResponse.js';
+import type { GetBalanceRequest as _dfs_v1_GetBalanceRequest, GetBalanceRequest__Output as _dfs_v1_GetBalanceRequest__Output } from './dfs/v1/GetBalanceRequest.js';
+import type { GetResultKeysRequest as _dfs_v1_GetResultKeysRequest, GetResultKeysRequest__Output as _dfs_v1_GetResultKeysRequest__Output } from './dfs/v1/GetResultKeysRequest.js';
+import type { GetTokenKeysRequest as _dfs_v1_GetTokenKeysRequest, GetTokenKeysRequest__Output as _dfs_v1_GetTokenKeysRequest__Output } from './dfs/v1/GetTokenKeysRequest.js';
+import type { GetTransactionRequest as _dfs_v1_GetTransactionRequest, GetTransactionRequest__Output as _dfs_v1_GetTransactionRequest__Output } from './dfs/v1/GetTransactionRequest.js';
+import type { KeySet as _dfs_v1_KeySet, KeySet__Output as _dfs_v1_KeySet__Output } from './dfs/v1/KeySet.js';
+import type { Money as _dfs_v1_Money, Money__Output as _dfs_v1_Money__Output } from './dfs/v1/Money.js';
+import type { OpenAccountRequest as _dfs_v1_OpenAccountRequest, OpenAccountRequest__Output as _dfs_v1_OpenAccountRequest__Output } from './dfs/v1/OpenAccountRequest.js';
+import type { SignedResult as _dfs_v1_SignedResult, SignedResult__Output as _dfs_v1_SignedResult__Output } from './dfs/v1/SignedResult.js';
+import type { SubmitPaymentRequest as _dfs_v1_SubmitPaymentRequest, SubmitPaymentRequest__Output as _dfs_v1_SubmitPaymentRequest__Output } from './dfs/v1/SubmitPaymentRequest.js';
+import type { TransactionServiceClient as _dfs_v1_TransactionServiceClient, TransactionServiceDefinition as _dfs_v1_TransactionServiceDefinition } from './dfs/v1/TransactionService.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  dfs: {
+    v1: {
+      AttestationService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_AttestationServiceClient> & { service: _dfs_v1_AttestationServiceDefinition }
+      Challenge: MessageTypeDefinition<_dfs_v1_Challenge, _dfs_v1_Challenge__Output>
+      CreateChallengeRequest: MessageTypeDefinition<_dfs_v1_CreateChallengeRequest, _dfs_v1_CreateChallengeRequest__Output>
+      DiagnosticsService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_DiagnosticsServiceClient> & { service: _dfs_v1_DiagnosticsServiceDefinition }
+      EchoRequest: MessageTypeDefinition<_dfs_v1_EchoRequest, _dfs_v1_EchoRequest__Output>
+      EchoResponse: MessageTypeDefinition<_dfs_v1_EchoResponse, _dfs_v1_EchoResponse__Output>
+      EnrollRequest: MessageTypeDefinition<_dfs_v1_EnrollRequest, _dfs_v1_EnrollRequest__Output>
+      EnrollResponse: MessageTypeDefinition<_dfs_v1_EnrollResponse, _dfs_v1_EnrollResponse__Output>
+      GetBalanceRequest: MessageTypeDefinition<_dfs_v1_GetBalanceRequest, _dfs_v1_GetBalanceRequest__Output>
+      GetResultKeysRequest: MessageTypeDefinition<_dfs_v1_GetResultKeysRequest, _dfs_v1_GetResultKeysRequest__Output>
+      GetTokenKeysRequest: MessageTypeDefinition<_dfs_v1_GetTokenKeysRequest, _dfs_v1_GetTokenKeysRequest__Output>
+      GetTransactionRequest: MessageTypeDefinition<_dfs_v1_GetTransactionRequest, _dfs_v1_GetTransactionRequest__Output>
+      KeySet: MessageTypeDefinition<_dfs_v1_KeySet, _dfs_v1_KeySet__Output>
+      Money: MessageTypeDefinition<_dfs_v1_Money, _dfs_v1_Money__Output>
+      OpenAccountRequest: MessageTypeDefinition<_dfs_v1_OpenAccountRequest, _dfs_v1_OpenAccountRequest__Output>
+      SignedResult: MessageTypeDefinition<_dfs_v1_SignedResult, _dfs_v1_SignedResult__Output>
+      SubmitPaymentRequest: MessageTypeDefinition<_dfs_v1_SubmitPaymentRequest, _dfs_v1_SubmitPaymentRequest__Output>
+      TransactionService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_TransactionServiceClient> & { service: _dfs_v1_TransactionServiceDefinition }
+    }
+  }
+}
+
