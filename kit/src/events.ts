@@ -1,0 +1,37 @@
+/** An event as it travels on the bus; consumers deduplicate by `id` (at-least-once delivery). */
+export interface BusEvent {
+  id: string;
+  type: string;
+  key: string;
+  atMs: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The event-bus port: in-process by default, Kafka when configured. Shaped after what any
+ * KafkaJS-compatible client offers, so the adapter can be swapped without touching services.
+ */
+export interface EventBus {
+  publish(topic: string, events: BusEvent[]): Promise<void>;
+  subscribe(topic: string, group: string, handler: (e: BusEvent) => Promise<void>): Promise<void>;
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The embedded default bus: delivers in process, to one handler per (topic, group). */
+export function memoryBus(): EventBus {
+  const groups = new Map<string, Map<string, (e: BusEvent) => Promise<void>>>();
+  return {
+    async publish(topic, events) {
+      for (const handler of groups.get(topic)?.values() ?? []) {
+        for (const e of events) await handler(structuredClone(e));
+      }
+    },
+    async subscribe(topic, group, handler) {
+      if (!groups.has(topic)) groups.set(topic, new Map());
+      groups.get(topic)!.set(group, handler);
+    },
+    async ready() { return true; },
+    async close() { groups.clear(); },
+  };
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { contracts } from './contracts.js';
+import { DfsError, describeError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Role } from './pki.js';
+import { peerOf, serverCredentials, type Peer, type TlsMaterial } from './tls.js';
+
+/** Metadata key carrying the stable error code to clients. */
+export const ERROR_CODE_KEY = 'dfs-error-code';
+
+/** What a handler knows about its call. */
+export interface CallContext {
+  peer: Peer;
+  log: Logger;
+}
+
+export type UnaryHandler<Req, Res> = (req: Req, ctx: CallContext) => Promise<Res>;
+
+/**
+ * Wraps a handler with what every RPC needs: role-based authorization from the client
+ * certificate, a child logger per call, and the mapping of errors to gRPC status plus a
+ * stable code (clients see the whitelisted message; the log keeps the cause).
+ */
+export function unary<Req, Res>(log: Logger, method: string, roles: readonly Role[], handler: UnaryHandler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const peer = peerOf(call);
+    const callLog = log.child({ rpc: method, reqId: randomUUID(), peer: `${peer.role}:${peer.name}` });
+    const run = async () => {
+      if (!roles.includes(peer.role as Role)) throw new DfsError('CALLER_NOT_ALLOWED', `${peer.role} may not call ${method}`);
+      return handler(call.request, { peer, log: callLog });
+    };
+    run().then(
+      (res) => callback(null, res),
+      (err: unknown) => {
+        const { code, grpc: status, message } = describeError(err);
+        if (status === grpc.status.INTERNAL) callLog.error({ err }, 'rpc failed');
+        else callLog.info({ code, detail: err instanceof DfsError ? err.detail : undefined }, 'rpc refused');
+        const metadata = new grpc.Metadata();
+        metadata.set(ERROR_CODE_KEY, code);
+        callback({ code: status, details: `${code}: ${message}`, metadata });
+      },
+    );
+  };
+}
+
+export interface GrpcServerHandle {
+  server: grpc.Server;
+  port: number;
+  health: HealthImplementation;
+  /** Marks NOT_SERVING, drains in-flight calls for up to `graceMs`, then forces shutdown. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a gRPC server on a real socket with mutual TLS, the gRPC health protocol and the
+ * diagnostics echo, plus the service implementations given.
+ */
+export async function startGrpcServer(opts: {
+  host: string;
+  port: number;
+  tls: TlsMaterial;
+  log: Logger;
+  services: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
+}): Promise<GrpcServerHandle> {
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 });
+  const names = opts.services.map((s) => s.name);
+  const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING'])));
+  health.addToServer(server);
+  server.addService(contracts().DiagnosticsService.service, {
+    Echo: unary(opts.log, 'Echo', ['service', 'operator', 'bootstrap', 'device'], async (req: { payload: Buffer }) => ({ payload: req.payload })),
+  });
+  for (const s of opts.services) server.addService(s.definition, s.impl);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  for (const n of ['', ...names]) health.setStatus(n, 'SERVING');
+  const stop = async (graceMs = 5000) => {
+    for (const n of ['', ...names]) health.setStatus(n, 'NOT_SERVING');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, graceMs);
+      server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+    });
+  };
+  return { server, port, health, stop };
+}

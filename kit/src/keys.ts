@@ -1,0 +1,51 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+
+/** An ES256 signing key with its public JWK; `kid` is the RFC 7638 thumbprint. */
+export interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK & { kid: string; alg: 'ES256'; use: 'sig' };
+}
+
+/** Generates a fresh ES256 signing key in memory. */
+export async function generateSigningKey(): Promise<{ key: SigningKey; privateJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const pub = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(pub);
+  const privateJwk = await exportJWK(privateKey);
+  const usable = (await importJWK({ ...privateJwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
+  return { key: { kid, privateKey: usable, publicJwk: { ...pub, kid, alg: 'ES256', use: 'sig' } }, privateJwk };
+}
+
+/**
+ * Loads a service signing key from the state directory, creating it on first use, so that all
+ * processes of one service sign with the same key. Dev keys only: never committed.
+ */
+export async function loadOrCreateSigningKey(stateDir: string, name: string): Promise<SigningKey> {
+  const file = join(stateDir, 'keys', `${name}.jwk.json`);
+  try {
+    const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    const privateKey = (await importJWK({ ...jwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
+    const { d: _d, ...pub } = jwk;
+    const kid = await calculateJwkThumbprint(pub);
+    return { kid, privateKey, publicJwk: { ...pub, kid, alg: 'ES256', use: 'sig' } };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const { key, privateJwk } = await generateSigningKey();
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateSigningKey(stateDir, name);
+    throw err;
+  }
+  return key;
+}
+
+/** A JWKS document for the given public keys. */
+export function jwks(keys: SigningKey[]): { keys: SigningKey['publicJwk'][] } {
+  return { keys: keys.map((k) => k.publicJwk) };
+}

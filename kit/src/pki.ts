@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateEcKeyPair, importPrivateKeyPem, issueCertificate, privateKeyPem, x509 } from './x509.js';
+
+/** The names the dev PKI issues server certificates for: loopback plus the service names used by compose and k8s. */
+const SERVICE_NAMES = ['attestation', 'transaction', 'risk'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * Roles carried in the OU of client certificates; the services authorize each RPC by role.
+ * `bootstrap` is the factory enrollment credential every phone gets; `device` is issued by the
+ * attestation service after a successful attestation.
+ */
+export type Role = 'service' | 'operator' | 'bootstrap' | 'device';
+
+export interface PkiPaths {
+  dir: string;
+  ca: string;
+  cert(name: string): string;
+  key(name: string): string;
+  oemRoot: string;
+  oemRootKey: string;
+}
+
+/** Where the dev PKI lives inside a state directory. */
+export function pkiPaths(stateDir: string): PkiPaths {
+  const dir = join(stateDir, 'pki');
+  return {
+    dir,
+    ca: join(dir, 'ca.crt'),
+    cert: (name) => join(dir, `${name}.crt`),
+    key: (name) => join(dir, `${name}.key`),
+    oemRoot: join(stateDir, 'oem', 'root.crt'),
+    oemRootKey: join(stateDir, 'oem', 'root.key'),
+  };
+}
+
+function writeSecret(path: string, pem: string): void {
+  writeFileSync(path, pem, { mode: 0o600 });
+}
+
+async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer: { cert: x509.X509Certificate; key: CryptoKey }, chain: string, opts: { serverNames?: string[]; usages: ('serverAuth' | 'clientAuth')[] }): Promise<void> {
+  const keys = await generateEcKeyPair();
+  const cert = await issueCertificate({ subject, publicKey: keys.publicKey, issuer, ...opts, notAfter: new Date(Date.now() + 825 * 86_400_000) });
+  writeFileSync(paths.cert(name), cert.toString('pem') + '\n' + chain);
+  writeSecret(paths.key(name), await privateKeyPem(keys.privateKey));
+}
+
+/**
+ * Creates the development PKI once (idempotent): a root CA; a device CA (held by the attestation
+ * service to issue device client certificates); server+client certificates for each service; an
+ * operator and a factory bootstrap client certificate; and the simulated OEM root that signs the
+ * phones' factory attestation keys. Nothing here is ever committed: it lives in the state directory.
+ */
+export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
+  const paths = pkiPaths(stateDir);
+  if (existsSync(paths.ca) && existsSync(paths.oemRoot) && existsSync(paths.key('device-ca'))) return paths;
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  mkdirSync(join(stateDir, 'oem'), { recursive: true, mode: 0o700 });
+
+  const rootKeys = await generateEcKeyPair();
+  const root = await issueCertificate({ subject: 'CN=DFS Dev Root CA, O=DFS Reference Stack', publicKey: rootKeys.publicKey, selfKey: rootKeys.privateKey, ca: { pathLength: 1 }, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+  const rootPem = root.toString('pem') + '\n';
+  const rootIssuer = { cert: root, key: rootKeys.privateKey };
+
+  const deviceCaKeys = await generateEcKeyPair();
+  const deviceCa = await issueCertificate({ subject: 'CN=DFS Dev Device CA, O=DFS Reference Stack', publicKey: deviceCaKeys.publicKey, issuer: rootIssuer, ca: { pathLength: 0 }, notAfter: new Date(Date.now() + 1825 * 86_400_000) });
+  writeFileSync(paths.cert('device-ca'), deviceCa.toString('pem') + '\n');
+  writeSecret(paths.key('device-ca'), await privateKeyPem(deviceCaKeys.privateKey));
+
+  for (const svc of SERVICE_NAMES) {
+    await writeLeaf(paths, svc, `CN=${svc}, OU=service`, rootIssuer, '', { serverNames: [svc, 'localhost', '127.0.0.1', '::1'], usages: ['serverAuth', 'clientAuth'] });
+  }
+  await writeLeaf(paths, 'operator', 'CN=operator, OU=operator', rootIssuer, '', { usages: ['clientAuth'] });
+  await writeLeaf(paths, 'bootstrap', 'CN=factory-bootstrap, OU=bootstrap', rootIssuer, '', { usages: ['clientAuth'] });
+
+  const oemKeys = await generateEcKeyPair();
+  const oem = await issueCertificate({ subject: 'CN=Simulated OEM Attestation Root, O=Simulated OEM', publicKey: oemKeys.publicKey, selfKey: oemKeys.privateKey, ca: {}, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+  writeFileSync(paths.oemRoot, oem.toString('pem') + '\n');
+  writeSecret(paths.oemRootKey, await privateKeyPem(oemKeys.privateKey));
+
+  writeFileSync(paths.ca, rootPem);
+  return paths;
+}
+
+/** Reads a CA certificate and key pair from PEM files (the device CA, the OEM root). */
+export async function loadIssuer(certFile: string, keyFile: string): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+  return { cert: new x509.X509Certificate(readFileSync(certFile, 'utf8')), key: await importPrivateKeyPem(readFileSync(keyFile, 'utf8')) };
+}

@@ -1,0 +1,42 @@
+import * as grpc from '@grpc/grpc-js';
+import { readConfigFile } from './config.js';
+import type { Role } from './pki.js';
+
+/** PEM material for one side of an mTLS connection. */
+export interface TlsMaterial {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** Reads the CA, certificate chain and key files of a service; a missing file names its variable. */
+export function readTls(files: { ca: string; cert: string; key: string }): TlsMaterial {
+  return { ca: readConfigFile(files.ca, 'TLS_CA_FILE'), cert: readConfigFile(files.cert, 'TLS_CERT_FILE'), key: readConfigFile(files.key, 'TLS_KEY_FILE') };
+}
+
+/** Server credentials that require a client certificate chained to the CA: no certificate, no call. */
+export function serverCredentials(tls: TlsMaterial): grpc.ServerCredentials {
+  return grpc.ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], true);
+}
+
+/** Client credentials presenting our certificate and trusting only the CA. */
+export function clientCredentials(tls: TlsMaterial): grpc.ChannelCredentials {
+  return grpc.credentials.createSsl(tls.ca, tls.key, tls.cert);
+}
+
+/** Who is calling, read from the verified client certificate (OU = role, CN = name). */
+export interface Peer {
+  role: Role | 'unknown';
+  name: string;
+}
+
+const ROLES = new Set<string>(['service', 'operator', 'bootstrap', 'device']);
+
+/** The caller's identity from the TLS session of a server call. */
+export function peerOf(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext'>): Peer {
+  const cert = call.getAuthContext().sslPeerCertificate;
+  const ou = cert?.subject?.OU;
+  const cn = cert?.subject?.CN;
+  const role = typeof ou === 'string' && ROLES.has(ou) ? (ou as Role) : 'unknown';
+  return { role, name: typeof cn === 'string' ? cn : '' };
+}
