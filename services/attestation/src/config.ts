@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { loadEnv, logLevel, optional, port, z } from '../../../kit/src/config.js';
+
+/** The attestation service's configuration, from the environment, validated once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = loadEnv({
+    DFS_STATE_DIR: z.string().min(1).default('.dfs-state'),
+    DFS_BIND_HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: logLevel,
+    ATTESTATION_GRPC_PORT: port(50051),
+    ATTESTATION_HTTP_PORT: port(8081),
+    ATTESTATION_OEM_ROOTS: optional(z.string()),
+    ATTESTATION_POLICY_FILE: z.string().default('config/attestation-policy.json'),
+    ATTESTATION_TOKEN_TTL_SEC: z.coerce.number().int().min(10).max(86_400).default(600),
+    ATTESTATION_CHALLENGE_TTL_SEC: z.coerce.number().int().min(5).max(3600).default(120),
+    TLS_CA_FILE: optional(z.string()),
+    TLS_CERT_FILE: optional(z.string()),
+    TLS_KEY_FILE: optional(z.string()),
+    MONGODB_URI: optional(z.string().url()),
+    KAFKA_BROKERS: optional(z.string()),
+  }, env);
+  const pki = join(e.DFS_STATE_DIR, 'pki');
+  return Object.freeze({
+    stateDir: e.DFS_STATE_DIR,
+    host: e.DFS_BIND_HOST,
+    logLevel: e.LOG_LEVEL,
+    grpcPort: e.ATTESTATION_GRPC_PORT,
+    httpPort: e.ATTESTATION_HTTP_PORT,
+    oemRoots: (e.ATTESTATION_OEM_ROOTS ?? join(e.DFS_STATE_DIR, 'oem', 'root.crt')).split(',').map((s) => s.trim()).filter(Boolean),
+    policyFile: e.ATTESTATION_POLICY_FILE,
+    tokenTtlSec: e.ATTESTATION_TOKEN_TTL_SEC,
+    challengeTtlSec: e.ATTESTATION_CHALLENGE_TTL_SEC,
+    tls: { ca: e.TLS_CA_FILE ?? join(pki, 'ca.crt'), cert: e.TLS_CERT_FILE ?? join(pki, 'attestation.crt'), key: e.TLS_KEY_FILE ?? join(pki, 'attestation.key') },
+    deviceCa: { cert: join(pki, 'device-ca.crt'), key: join(pki, 'device-ca.key') },
+    mongodbUri: e.MONGODB_URI,
+    kafkaBrokers: e.KAFKA_BROKERS?.split(',').map((s) => s.trim()).filter(Boolean),
+  });
+}
+
+export type AttestationConfig = ReturnType<typeof loadConfig>;

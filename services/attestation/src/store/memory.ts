@@ -1,0 +1,23 @@
+import type { StoredChallenge } from '../domain/challenges.js';
+import type { AttestationStore, DeviceRecord } from './ports.js';
+
+/** The embedded default store: process memory, nothing to install. */
+export function memoryAttestationStore(): AttestationStore {
+  const challenges = new Map<string, StoredChallenge>();
+  const devices = new Map<string, DeviceRecord>();
+  return {
+    async putChallenge(c) { challenges.set(c.id, { ...c }); },
+    async consumeChallenge(id) {
+      const c = challenges.get(id);
+      if (!c) return null;
+      const prior = { ...c };
+      c.used = true;
+      return prior;
+    },
+    async getDevice(id) { const d = devices.get(id); return d ? structuredClone(d) : null; },
+    async putDevice(d) { devices.set(d.deviceId, structuredClone(d)); },
+    async listDevices() { return [...devices.values()].map((d) => structuredClone(d)); },
+    async ready() { return true; },
+    async close() {},
+  };
+}

@@ -1,0 +1,95 @@
+import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, errors, jwtVerify, type JWK, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { DfsError } from '../../../../kit/src/errors.js';
+import { sha256b64url } from '../../../../kit/src/jws.js';
+import type { Peer } from '../../../../kit/src/tls.js';
+import { parseMoney, type Money } from './money.js';
+
+export const ACCOUNT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}$/);
+
+const TokenClaims = z.object({
+  sub: z.string().min(1),
+  tier: z.enum(['HIGH', 'STANDARD', 'LOW']),
+  acct: ACCOUNT_ID,
+  cnf: z.object({ jkt: z.string().min(43) }),
+});
+
+const PaymentPayload = z.object({
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9\-_:.]{8,64}$/),
+  payer: ACCOUNT_ID,
+  payee: ACCOUNT_ID,
+  amount: z.object({ minorUnits: z.string(), currency: z.string() }).strict(),
+  iat: z.number().int().positive(),
+  ath: z.string().min(43).max(43),
+}).strict();
+
+/** A payment whose signature, token, binding, caller and freshness all verified. */
+export interface AuthorizedPayment {
+  deviceId: string;
+  tier: string;
+  idempotencyKey: string;
+  payer: string;
+  payee: string;
+  money: Money;
+  requestHash: string;
+}
+
+export interface AuthorizeDeps {
+  tokenKeys: JWTVerifyGetKey;
+  currencies: ReadonlySet<string>;
+  maxAmount: number;
+  freshnessMs: number;
+  now: () => number;
+}
+
+async function verifyToken(token: string, deps: AuthorizeDeps) {
+  try {
+    const { payload } = await jwtVerify(token, deps.tokenKeys, { issuer: 'dfs-attestation', audience: 'dfs-transaction', algorithms: ['ES256'], currentDate: new Date(deps.now()) });
+    return TokenClaims.parse(payload);
+  } catch (err) {
+    throw new DfsError(err instanceof errors.JWTExpired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', undefined, { cause: err });
+  }
+}
+
+/**
+ * Verifies a payment (brief §3.4; R1, R3, R9): the attestation token (signature, issuer, audience,
+ * expiry), that the payment's key is the one the token is bound to (`cnf.jkt`), the eSE signature,
+ * that the payment names this token (`ath`), that the TLS client is the same device, freshness, and
+ * that the payer is the device's own wallet.
+ */
+export async function authorizePayment(signedPayment: string, token: string, peer: Peer, deps: AuthorizeDeps): Promise<AuthorizedPayment> {
+  if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
+  const claims = await verifyToken(token, deps);
+
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(signedPayment);
+  } catch (err) {
+    throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'malformed JWS', { cause: err });
+  }
+  const jwk = header.jwk as JWK | undefined;
+  if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
+  if ((await calculateJwkThumbprint(jwk)) !== claims.cnf.jkt) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
+
+  let raw: unknown;
+  try {
+    const { payload } = await compactVerify(signedPayment, jwk, { algorithms: ['ES256'] });
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+  } catch (err) {
+    throw new DfsError('PAYMENT_SIGNATURE_INVALID', undefined, { cause: err });
+  }
+  const parsed = PaymentPayload.safeParse(raw);
+  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
+  const p = parsed.data;
+  const money = parseMoney(p.amount, deps.currencies, deps.maxAmount);
+
+  if (p.ath !== sha256b64url(token)) throw new DfsError('PAYMENT_TOKEN_MISMATCH');
+  if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
+  if (Math.abs(deps.now() - p.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
+  if (p.payer !== claims.acct) throw new DfsError('PAYMENT_PAYER_NOT_OWNED');
+
+  return {
+    deviceId: claims.sub, tier: claims.tier, idempotencyKey: p.idempotencyKey, payer: p.payer, payee: p.payee, money,
+    requestHash: sha256b64url(signedPayment.split('.')[1]!),
+  };
+}

@@ -1,0 +1,76 @@
+import type { Account, JournalEntry, LedgerStore, OutboxEvent, Transfer } from './ports.js';
+
+/** The embedded default ledger store: process memory with the same single-document semantics as MongoDB. */
+export function memoryLedgerStore(): LedgerStore {
+  const accounts = new Map<string, Account>();
+  const transfers = new Map<string, Transfer>();
+  const byKey = new Map<string, string>();
+  const journal: JournalEntry[] = [];
+  const journalByTransfer = new Map<string, JournalEntry>();
+  const outbox = new Map<string, OutboxEvent>();
+  const copy = <T>(v: T): T => structuredClone(v);
+  const account = (id: string) => {
+    const a = accounts.get(id);
+    if (!a) throw new Error(`account ${id} vanished`);
+    return a;
+  };
+
+  return {
+    async createAccount(a) {
+      if (accounts.has(a.id)) return false;
+      accounts.set(a.id, copy(a));
+      return true;
+    },
+    async getAccount(id) { const a = accounts.get(id); return a ? copy(a) : null; },
+    async listAccounts() { return [...accounts.values()].map(copy); },
+    async debit(id, transferId, amount) {
+      const a = account(id);
+      if (a.applied.includes(transferId)) return 'already';
+      if (a.balance < amount) return 'insufficient';
+      a.balance -= amount;
+      a.applied.push(transferId);
+      return 'applied';
+    },
+    async credit(id, transferId, amount) {
+      const a = account(id);
+      if (a.applied.includes(transferId)) return 'already';
+      a.balance += amount;
+      a.applied.push(transferId);
+      return 'applied';
+    },
+    async clearApplied(ids, transferId) {
+      for (const id of ids) { const a = accounts.get(id); if (a) a.applied = a.applied.filter((t) => t !== transferId); }
+    },
+    async insertTransfer(t) {
+      const key = `${t.payer}\u0000${t.idempotencyKey}`;
+      const existing = byKey.get(key);
+      if (existing) return { created: false, transfer: copy(transfers.get(existing)!) };
+      byKey.set(key, t.id);
+      transfers.set(t.id, copy(t));
+      return { created: true, transfer: copy(t) };
+    },
+    async getTransfer(id) { const t = transfers.get(id); return t ? copy(t) : null; },
+    async setRisk(id, risk) { const t = transfers.get(id); if (t?.state === 'PENDING') t.risk = copy(risk); },
+    async finishTransfer(id, state, code, result) {
+      const t = transfers.get(id);
+      if (!t || t.state !== 'PENDING') return false;
+      Object.assign(t, { state, code, result });
+      return true;
+    },
+    async listPending() { return [...transfers.values()].filter((t) => t.state === 'PENDING').map(copy); },
+    async appendJournal(transferId, make) {
+      const done = journalByTransfer.get(transferId);
+      if (done) return copy(done);
+      const entry = make(journal.at(-1) ?? null);
+      journal.push(copy(entry));
+      journalByTransfer.set(transferId, copy(entry));
+      return entry;
+    },
+    async readJournal() { return journal.map(copy); },
+    async addOutbox(events) { for (const e of events) outbox.set(e.id, copy(e)); },
+    async pendingOutbox(limit) { return [...outbox.values()].slice(0, limit).map(copy); },
+    async markSent(ids) { for (const id of ids) outbox.delete(id); },
+    async ready() { return true; },
+    async close() {},
+  };
+}
