@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { loadConfig as attestationConfig } from '../services/attestation/src/config.js';
+import { startAttestation } from '../services/attestation/src/main.js';
+import { loadConfig as riskConfig } from '../services/risk/src/config.js';
+import { startRisk } from '../services/risk/src/main.js';
+import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
+import { startTransaction } from '../services/transaction/src/main.js';
+import { memoryBus } from '../kit/src/events.js';
+import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
+import type { ServiceHandle } from '../kit/src/service.js';
+
+/** A running embedded stack: the three services on real sockets with mTLS, in one process. */
+export interface Stack {
+  pki: PkiPaths;
+  stateDir: string;
+  services: ServiceHandle[];
+  attestationAddr: string;
+  transactionAddr: string;
+  riskAddr: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the embedded default: dev PKI in the state directory, then risk, attestation and
+ * transaction, each with its own gRPC (mTLS) and HTTP ports, sharing the in-process event bus.
+ * `ephemeral` binds every port to 0 (tests); otherwise the env or the documented defaults apply.
+ */
+export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+  const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
+  const pki = await ensureDevPki(stateDir);
+  const zero = opts.ephemeral ? { ATTESTATION_GRPC_PORT: '0', ATTESTATION_HTTP_PORT: '0', TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0', RISK_GRPC_PORT: '0', RISK_HTTP_PORT: '0' } : {};
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, ...zero, DFS_STATE_DIR: stateDir };
+  const services: ServiceHandle[] = [];
+  const stop = async () => { for (const s of services.reverse()) await s.stop(); };
+  try {
+    const risk = await startRisk(riskConfig(env));
+    services.push(risk);
+    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }));
+    services.push(attestation);
+    const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
+    const attestationAddr = `${host}:${attestation.grpcPort}`;
+    const riskAddr = `${host}:${risk.grpcPort}`;
+    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), memoryBus());
+    services.push(transaction);
+    return { pki, stateDir, services, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { contracts } from '../kit/src/contracts.js';
+import { call, createClient } from '../kit/src/grpc-client.js';
+import type { PkiPaths } from '../kit/src/pki.js';
+import { readTls } from '../kit/src/tls.js';
+import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
+import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
+import { Oem } from '../device-sim/src/oem.js';
+import { buildPhone, type Phone } from '../device-sim/src/phone.js';
+import { scriptedUser, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
+
+export interface Addresses {
+  attestationAddr: string;
+  transactionAddr: string;
+}
+
+/**
+ * What the demo, the threat scenarios and the load tool share: the simulated OEM that builds
+ * phones, and an operator connection to open and fund wallets. Phones talk to the backend only
+ * through their own gRPC/mTLS clients, like real ones.
+ */
+export async function connectWorld(pki: PkiPaths, addrs: Addresses) {
+  const oem = await Oem.load(pki);
+  const operatorTls = readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') });
+  const bootstrapTls = readTls({ ca: pki.ca, cert: pki.cert('bootstrap'), key: pki.key('bootstrap') });
+  const operator = createClient(contracts().TransactionService, addrs.transactionAddr, operatorTls, 'transaction');
+  const backends: Backend[] = [];
+
+  return {
+    oem,
+    operator,
+    bootstrapTls,
+    /** A new phone of a named profile, connected to the backend (optionally through `wrap`, to play a network attacker). */
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend } = {}): Promise<Phone> {
+      const real = grpcBackend({ ...addrs, bootstrapTls });
+      backends.push(real);
+      const pin = opts.pin ?? '2580';
+      return buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep });
+    },
+    /** Opens a wallet held by a device and funds it from the treasury. */
+    async openWallet(accountId: string, holderDeviceId: string, minorUnits: number, currency: string): Promise<void> {
+      await call(operator, operator.OpenAccount, { accountId, holderDeviceId, openingBalance: { minorUnits: String(minorUnits), currency } });
+    },
+    /** Opens a merchant account with no device and no funds. */
+    async openMerchant(accountId: string, currency: string): Promise<void> {
+      await call(operator, operator.OpenAccount, { accountId, holderDeviceId: '', openingBalance: { minorUnits: '0', currency } });
+    },
+    newId: (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`,
+    close() {
+      operator.close();
+      for (const b of backends) b.close();
+    },
+  };
+}
+
+export type World = Awaited<ReturnType<typeof connectWorld>>;
