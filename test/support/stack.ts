@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStack, type Stack } from '../../cli/stack.js';
+import { connectWorld, type World } from '../../cli/world.js';
+import { setLogDestination } from '../../kit/src/log.js';
+
+/** An embedded stack on ephemeral ports with its own state directory, plus the world around it. */
+export async function testStack(env: NodeJS.ProcessEnv = {}): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'dfs-test-'));
+  setLogDestination(2);
+  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ...env } });
+  const world = await connectWorld(stack.pki, stack);
+  return {
+    stack,
+    world,
+    async close() {
+      world.close();
+      await stack.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An enrolled phone with a funded wallet and a merchant to pay. */
+export async function fundedPhone(world: World, profile = 'secure', balance = 100_000) {
+  const phone = await world.phone(profile);
+  const wallet = world.newId('wallet');
+  const merchant = world.newId('merchant');
+  const enrollment = await phone.daemon.enroll(wallet);
+  await world.openWallet(wallet, enrollment.deviceId, balance, 'KES');
+  await world.openMerchant(merchant, 'KES');
+  return { phone, wallet, merchant, enrollment };
+}

@@ -1,0 +1,45 @@
+import { status } from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEnv, port, z } from '../../kit/src/config.js';
+import { DfsError, describeError, ERROR_CODES } from '../../kit/src/errors.js';
+import { mask } from '../../kit/src/log.js';
+
+describe('error-code table', () => {
+  it('maps a known code to its gRPC and HTTP status', () => {
+    expect(describeError(new DfsError('IDEMPOTENCY_KEY_REUSED'))).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', grpc: status.ALREADY_EXISTS, http: 409 });
+  });
+  it('turns any other error into INTERNAL so no cause reaches a client', () => {
+    expect(describeError(new Error('db password is hunter2'))).toMatchObject({ code: 'INTERNAL', grpc: status.INTERNAL, http: 500 });
+  });
+  it('gives every code an HTTP status in range and a message', () => {
+    for (const [code, s] of Object.entries(ERROR_CODES)) {
+      expect(s.http, code).toBeGreaterThanOrEqual(400);
+      expect(s.http, code).toBeLessThan(600);
+      expect(s.message.length, code).toBeGreaterThan(3);
+    }
+  });
+});
+
+describe('config', () => {
+  it('returns a frozen typed config with defaults', () => {
+    const c = loadEnv({ A_PORT: port(5) }, {});
+    expect(c.A_PORT).toBe(5);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+  it('names every bad variable', () => {
+    try {
+      loadEnv({ A_PORT: port(5), B_NAME: z.string().min(2) }, { A_PORT: '70000', B_NAME: 'x' });
+      expect.fail('should throw');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['A_PORT', 'B_NAME']);
+    }
+  });
+});
+
+describe('log masking', () => {
+  it('keeps only the last four characters', () => {
+    expect(mask('254712345678')).toBe('********5678');
+    expect(mask('123')).toBe('****');
+  });
+});
