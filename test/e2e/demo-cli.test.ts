@@ -12,7 +12,7 @@ describe('dfs demo --json (issue acceptance: the README run command without stay
   it('exits 0 and ends with one JSON object describing a posted payment', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-demo-'));
     try {
-      const env = { ...process.env, DFS_STATE_DIR: stateDir, ...Object.fromEntries(PORTS.map((p) => [p, '0'])) };
+      const env: NodeJS.ProcessEnv = { ...process.env, DFS_STATE_DIR: stateDir, ...Object.fromEntries(PORTS.map((p) => [p, '0'])) };
       delete env.ATTESTATION_ADDR;
       delete env.TRANSACTION_ADDR;
       const { stdout } = await run(process.execPath, ['bin/dfs.mjs', 'demo', '--json'], { env, timeout: 60_000 });
