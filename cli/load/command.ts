@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pkiPaths } from '../../kit/src/pki.js';
+import { readTls } from '../../kit/src/tls.js';
+import { connectWorld } from '../world.js';
+import { measureEcho } from './echo.js';
+import { renderHtml } from './html.js';
+import { runLoad } from './run.js';
+
+export interface LoadFlags {
+  devices: number;
+  merchants: number;
+  rate?: number;
+  concurrency?: number;
+  durationSec: number;
+  echoSec: number;
+  json?: string;
+  html?: string;
+  stateDir: string;
+}
+
+/** Starts the embedded stack in a child process (`dfs serve`) so that generator and stack each get a core. */
+async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; attestationAddr: string; transactionAddr: string }> {
+  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /^READY (.+)$/m.exec(buf);
+      if (m) resolve({ child, ...(JSON.parse(m[1]!) as { attestationAddr: string; transactionAddr: string }) });
+    });
+    child.once('exit', (code) => reject(new Error(`embedded stack exited (${code}) before it was ready`)));
+  });
+}
+
+/** Resident memory of a process in MB (Linux /proc), or null where unavailable. */
+function rssMb(pid: number): number | null {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : null;
+}
+
+/** `dfs load`: echo ceiling, enrollment phase, payment phase, ledger check, reports; exit code 1 when an invariant fails. */
+export async function loadCommand(f: LoadFlags): Promise<number> {
+  const progress = (line: string) => process.stderr.write(`[load] ${line}\n`);
+  const remote = process.env.ATTESTATION_ADDR && process.env.TRANSACTION_ADDR;
+  const stack = remote ? null : await spawnStack(f.stateDir);
+  const addrs = stack ?? { attestationAddr: process.env.ATTESTATION_ADDR!, transactionAddr: process.env.TRANSACTION_ADDR! };
+  const pki = pkiPaths(f.stateDir);
+  const world = await connectWorld(pki, addrs);
+  try {
+    progress(`target ${remote ? 'running stack' : 'embedded stack (child process)'}: transaction ${addrs.transactionAddr}`);
+    const echoPerSec = await measureEcho(addrs.transactionAddr, readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') }), f.echoSec);
+    progress(`echo ceiling: ${echoPerSec} mTLS round trips/s`);
+    const report = await runLoad(world, { devices: f.devices, merchants: f.merchants, rate: f.rate, concurrency: f.concurrency, durationSec: f.durationSec, fundMinor: 50_000_000, currency: 'KES', progress });
+    const memoryMb = { generator: rssMb(process.pid), ...(stack ? { embeddedStack: rssMb(stack.child.pid!) } : {}) };
+    const { latencySamplesMs: _s, timeline: _t, ...summary } = report;
+    const out = { ...summary, ceiling: { echoPerSec }, ratioToCeiling: echoPerSec ? Math.round((report.throughputPerSec / echoPerSec) * 100) / 100 : null, memoryMb };
+    if (f.json) writeFileSync(f.json, JSON.stringify(out, null, 2));
+    if (f.html) writeFileSync(f.html, renderHtml({ ...report, ceiling: { echoPerSec } }));
+    console.log(JSON.stringify(out));
+    if (!report.invariants.ok) progress(`INVARIANT VIOLATED: ${JSON.stringify(report.invariants)}`);
+    return report.invariants.ok ? 0 : 1;
+  } finally {
+    world.close();
+    if (stack) {
+      stack.child.kill('SIGTERM');
+      await new Promise((r) => stack.child.once('exit', r));
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { randomInt } from 'node:crypto';
+import { errorCodeOf } from '../../kit/src/grpc-client.js';
+import type { Phone } from '../../device-sim/src/phone.js';
+import type { World } from '../world.js';
+import { checkInvariants, type Invariants, type SeenPayment } from './invariants.js';
+import { readLedger } from './ledger-view.js';
+import { Latencies, PerSecond } from './stats.js';
+
+export interface LoadOptions {
+  devices: number;
+  merchants: number;
+  /** Open loop: payments started per second, whatever the latency. */
+  rate?: number;
+  /** Closed loop: payments in flight at once, each started when the previous ends. */
+  concurrency?: number;
+  durationSec: number;
+  fundMinor: number;
+  currency: string;
+  progress: (line: string) => void;
+}
+
+export interface LoadReport {
+  devices: number;
+  durationSec: number;
+  mode: 'open' | 'closed';
+  enrollment: { seconds: number; perSec: number; failed: number };
+  payments: { attempted: number; posted: number; declined: number; failed: number; errorCodes: Record<string, number> };
+  throughputPerSec: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  timeline: { postedPerSec: number[]; startedPerSec: number[] };
+  latencySamplesMs: number[];
+  invariants: Invariants;
+}
+
+interface Wallet { phone: Phone; account: string; queue: Promise<void> }
+
+async function enroll(world: World, opts: LoadOptions): Promise<{ wallets: Wallet[]; merchants: string[]; opening: Map<string, number>; failed: number }> {
+  const wallets: Wallet[] = [];
+  const opening = new Map<string, number>();
+  const merchants = Array.from({ length: opts.merchants }, () => world.newId('merchant'));
+  for (const m of merchants) { await world.openMerchant(m, opts.currency); opening.set(m, 0); }
+  let failed = 0;
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < opts.devices) {
+      next += 1;
+      try {
+        const phone = await world.phone('secure');
+        const account = world.newId('wallet');
+        const e = await phone.daemon.enroll(account);
+        await world.openWallet(account, e.deviceId, opts.fundMinor, opts.currency);
+        wallets.push({ phone, account, queue: Promise.resolve() });
+        opening.set(account, opts.fundMinor);
+      } catch {
+        failed += 1;
+      }
+      if (wallets.length % 50 === 0) opts.progress(`enrolled ${wallets.length}/${opts.devices}`);
+    }
+  }));
+  return { wallets, merchants, opening, failed };
+}
+
+/**
+ * Drives payments from enrolled phones through the real protocol (eSE signatures, mTLS, risk,
+ * ledger), measures latency from each payment's scheduled start (open loop, so back-pressure does
+ * not hide latency), then checks the ledger from the outside.
+ */
+export async function runLoad(world: World, opts: LoadOptions): Promise<LoadReport> {
+  const t0 = Date.now();
+  const { wallets, merchants, opening, failed: enrollFailed } = await enroll(world, opts);
+  const enrollSec = (Date.now() - t0) / 1000;
+  opts.progress(`enrolled ${wallets.length} phones in ${enrollSec.toFixed(1)} s (${enrollFailed} failed)`);
+  if (wallets.length === 0) throw new Error('no phone enrolled');
+
+  const seen: SeenPayment[] = [];
+  const codes: Record<string, number> = {};
+  const lat = new Latencies();
+  const start = Date.now();
+  const started = new PerSecond(start);
+  const posted = new PerSecond(start);
+  const end = start + opts.durationSec * 1000;
+  let attempted = 0;
+  let completed = 0;
+
+  const pay = (w: Wallet, scheduledAt: number): Promise<void> => {
+    attempted += 1;
+    started.tick(scheduledAt);
+    const payee = merchants[randomInt(merchants.length)]!;
+    const minorUnits = 100 + randomInt(4900);
+    const run = w.queue.then(async () => {
+      try {
+        const r = await w.phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency: opts.currency } });
+        seen.push({ transactionId: r.transactionId, payer: w.account, payee, minorUnits, status: r.status });
+        if (r.status === 'POSTED') posted.tick(Date.now());
+        if (r.code) codes[r.code] = (codes[r.code] ?? 0) + 1;
+      } catch (err) {
+        const code = errorCodeOf(err);
+        codes[code] = (codes[code] ?? 0) + 1;
+        seen.push({ transactionId: '', payer: w.account, payee, minorUnits, status: 'ERROR' });
+      }
+      lat.add(Date.now() - scheduledAt);
+      completed += 1;
+    });
+    w.queue = run;
+    return run;
+  };
+
+  const ticker = setInterval(() => {
+    const recent = lat.samples.length > 2000 ? lat.samples.length - 2000 : 0;
+    const last = posted.buckets.at(-2) ?? posted.buckets.at(-1) ?? 0;
+    opts.progress(`${((Date.now() - start) / 1000).toFixed(0)}s sent ${attempted} done ${completed} ${last}/s p99 ${lat.quantile(0.99, recent).toFixed(1)} ms`);
+  }, 1000);
+  try {
+    if (opts.concurrency) {
+      await Promise.all(Array.from({ length: opts.concurrency }, async (_, i) => {
+        for (let k = i; Date.now() < end; k += opts.concurrency!) await pay(wallets[k % wallets.length]!, Date.now());
+      }));
+    } else {
+      const rate = opts.rate ?? 50;
+      let i = 0;
+      const inflight: Promise<void>[] = [];
+      while (Date.now() < end) {
+        const due = Math.floor(((Date.now() - start) / 1000) * rate);
+        for (; i < due; i++) inflight.push(pay(wallets[i % wallets.length]!, start + (i * 1000) / rate));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await Promise.all(inflight);
+    }
+  } finally {
+    clearInterval(ticker);
+  }
+  const elapsed = (Date.now() - start) / 1000;
+
+  opts.progress('checking the ledger...');
+  const ledger = await readLedger(world, [...opening.keys()], seen.filter((p) => p.status === 'POSTED').map((p) => p.transactionId));
+  const count = (s: SeenPayment['status']) => seen.filter((p) => p.status === s).length;
+  return {
+    devices: wallets.length,
+    durationSec: opts.durationSec,
+    mode: opts.concurrency ? 'closed' : 'open',
+    enrollment: { seconds: Math.round(enrollSec * 100) / 100, perSec: Math.round(wallets.length / enrollSec), failed: enrollFailed },
+    payments: { attempted, posted: count('POSTED'), declined: count('DECLINED'), failed: count('FAILED') + count('ERROR'), errorCodes: codes },
+    throughputPerSec: Math.round((count('POSTED') / elapsed) * 10) / 10,
+    latencyMs: lat.summary(),
+    timeline: { postedPerSec: posted.buckets, startedPerSec: started.buckets },
+    latencySamplesMs: lat.samples,
+    invariants: checkInvariants(opening, seen, ledger),
+  };
+}
