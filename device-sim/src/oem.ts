@@ -1,9 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { CompactSign, generateKeyPair } from 'jose';
 import { PAYMENT_DAEMON_PACKAGE } from '../../kit/src/attestation-record.js';
 import { loadIssuer, type PkiPaths } from '../../kit/src/pki.js';
 import { generateEcKeyPair, issueCertificate, type x509 } from '../../kit/src/x509.js';
 import { BOOT_STAGES, efuseHash, signImage, type BootImage } from './boot.js';
+import type { AttestationSigner } from './ese/attest.js';
+import { PIN_RESET_TYP } from './ese/pin.js';
 import { SecureElement } from './ese/secure-element.js';
+import { signUpdate, type UpdatePackage } from './fota.js';
 import { randomImei } from './imei.js';
 import type { PhoneProfile } from './profiles.js';
 
@@ -17,12 +21,19 @@ export interface FactoryOutput {
   bootPublicKey: CryptoKey;
   firmware: BootImage[];
   identity: { imei: string; model: string; serial: string };
+  /** Phones without an eSE: the software attestation key shipped in the firmware. */
+  softwareAttestation?: AttestationSigner;
+}
+
+async function firmwareSet(bootKey: CryptoKey, version: number): Promise<BootImage[]> {
+  return Promise.all(BOOT_STAGES.map((stage) => signImage(bootKey, stage, version, randomBytes(stage === 'system' ? 16384 : 1024))));
 }
 
 /**
- * The simulated OEM (seed 000 §Trusted boot, §Safeguard): holds the attestation root and a boot
- * signing key, signs firmware, and provisions each phone's eSE with a factory attestation key
- * certified by the root, its identity (then provision-locked) and the rollback index.
+ * The simulated OEM (seed 000 §Trusted boot, §Safeguard, §Kai FOTA): holds the attestation root and
+ * the build key, signs firmware and update packages, and provisions each phone's eSE (factory
+ * attestation key certified by the root, identity, PIN-reset trust key, rollback index, then the
+ * provision lock). It also plays the backend's PIN-reset authority, whose public key the eSE trusts.
  */
 export class Oem {
   private constructor(
@@ -30,22 +41,44 @@ export class Oem {
     private readonly bootKeys: CryptoKeyPair,
     private readonly efuse: string,
     private readonly firmware: Map<number, BootImage[]>,
+    private readonly softwareAttestation: AttestationSigner,
+    private readonly resetKeys: { privateKey: CryptoKey; publicKey: CryptoKey },
   ) {}
 
-  /** Loads the OEM root from the state directory and builds signed firmware images. */
+  /** Loads the OEM root from the state directory and builds signed firmware images and the software attestation key. */
   static async load(pki: PkiPaths): Promise<Oem> {
     const root = await loadIssuer(pki.oemRoot, pki.oemRootKey);
     const bootKeys = await generateEcKeyPair(false);
     const firmware = new Map<number, BootImage[]>();
-    for (const version of [FIRMWARE_VERSION - 1, FIRMWARE_VERSION]) {
-      firmware.set(version, await Promise.all(BOOT_STAGES.map((stage) => signImage(bootKeys.privateKey, stage, version, randomBytes(stage === 'system' ? 16384 : 1024)))));
-    }
-    return new Oem(root, bootKeys, await efuseHash(bootKeys.publicKey), firmware);
+    for (const version of [FIRMWARE_VERSION - 1, FIRMWARE_VERSION]) firmware.set(version, await firmwareSet(bootKeys.privateKey, version));
+    const sw = await generateEcKeyPair(false);
+    const swCert = await issueCertificate({
+      subject: 'CN=Software attestation key (firmware), O=Simulated OEM',
+      publicKey: sw.publicKey,
+      issuer: root,
+      ca: { pathLength: 0 },
+      notAfter: new Date(Date.now() + 3650 * 86_400_000),
+    });
+    const resetKeys = await generateKeyPair('ES256');
+    return new Oem(root, bootKeys, await efuseHash(bootKeys.publicKey), firmware, { key: sw.privateKey, chain: [swCert] }, resetKeys);
   }
 
   /** The daemon's package identity as the store signs it. */
   static daemonApplication(): { packageName: string; signatureDigest: string; version: number } {
     return { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: createHash('sha256').update('dfs-store-signed:' + PAYMENT_DAEMON_PACKAGE).digest('hex'), version: 1 };
+  }
+
+  /** Builds and signs the full image set and OTA package of a version with the OEM build key. */
+  async buildUpdate(version: number, patchLevel: number): Promise<UpdatePackage> {
+    const images = this.firmware.get(version) ?? (await firmwareSet(this.bootKeys.privateKey, version));
+    this.firmware.set(version, images);
+    return signUpdate(this.bootKeys.privateKey, version, patchLevel, images);
+  }
+
+  /** The backend's PIN-reset authority: signs a reset for one phone and one eSE-issued nonce. */
+  signPinReset(imei: string, nonce: string, ttlSec = 300): Promise<string> {
+    const claims = { imei, nonce, exp: Math.floor(Date.now() / 1000) + ttlSec };
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'ES256', typ: PIN_RESET_TYP }).sign(this.resetKeys.privateKey);
   }
 
   /** Manufactures one phone in the given configuration. */
@@ -56,9 +89,9 @@ export class Oem {
       firmware = firmware.map((img) => (img.stage === profile.tamperedStage ? { ...img, payload: Buffer.concat([img.payload, Buffer.from('implant')]) } : img));
     }
     const out: FactoryOutput = { efuse: this.efuse, bootPublicKey: this.bootKeys.publicKey, firmware, identity };
-    if (!profile.ese) return out;
+    if (!profile.ese) return { ...out, softwareAttestation: this.softwareAttestation };
 
-    const ese = new SecureElement(pinMaxTries);
+    const ese = new SecureElement({ pinMaxTries });
     const factoryPublic = await ese.createFactoryKey();
     const factoryCert = await issueCertificate({
       subject: `CN=Factory attestation key ${identity.serial}, O=Simulated OEM`,
@@ -69,6 +102,7 @@ export class Oem {
     });
     ese.installFactoryChain([factoryCert]);
     ese.writeIdentity(identity);
+    ese.installResetKey(this.resetKeys.publicKey);
     ese.raiseRollbackIndex(FIRMWARE_VERSION);
     ese.provisionLock();
     return { ...out, ese };

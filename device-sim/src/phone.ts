@@ -1,44 +1,101 @@
+import { PAYMENT_DAEMON_UID } from '../../kit/src/attestation-record.js';
+import { AccessPolicy, PAYMENT_DAEMON } from './access-policy.js';
 import { verifyBootChain } from './boot.js';
+import { Broker } from './broker/broker.js';
+import { Camera } from './camera.js';
 import type { Backend } from './daemon/backend.js';
+import { eseKeystore } from './daemon/keystore-port.js';
 import { PaymentDaemon, type Step } from './daemon/payment-daemon.js';
+import { SoftwareKeystore } from './daemon/software-keystore.js';
+import type { PowerOnState } from './ese/attest.js';
+import { EseService } from './ese/ese-service.js';
 import type { SecureElement } from './ese/secure-element.js';
-import { Oem } from './oem.js';
+import { Fota, softwareFloor } from './fota.js';
+import { NfcController } from './nfc/nfc-controller.js';
+import { FIRMWARE_VERSION, Oem } from './oem.js';
 import { profile as lookupProfile, type PhoneProfile } from './profiles.js';
+import { environmentOf, Safeguard, safetyCheck } from './safeguard.js';
+import { Installer } from './store/installer.js';
+import { KaiStore } from './store/kai-store.js';
+import { Display } from './ui/display.js';
 import { NativeUi, type PhoneUser } from './ui/native-ui.js';
+import type { RefusalLog } from './log.js';
 
-/** A powered-on simulated phone: its eSE, native UI and payment daemon. */
+/** A powered-on simulated phone: its secure side, its device APIs, the broker and store, and the payment daemon. */
 export interface Phone {
   profile: PhoneProfile;
   imei: string;
   ese?: SecureElement;
+  policy: AccessPolicy;
+  eseApi: EseService;
+  safeguard: Safeguard;
+  fota: Fota;
+  display: Display;
   ui: NativeUi;
+  nfc: NfcController;
+  camera: Camera;
+  broker: Broker;
+  installer: Installer;
+  kaiStore: KaiStore;
   daemon: PaymentDaemon;
   boot: { state: 'verified' | 'failed'; failedStage?: string };
+}
+
+export interface BuildOptions {
+  oem: Oem;
+  profile: string;
+  pin: string;
+  user: PhoneUser;
+  backend: Backend;
+  onStep?: (s: Step) => void;
+  pinMaxTries?: number;
+  kaiStore?: KaiStore;
+  log?: RefusalLog;
 }
 
 /**
  * Builds a phone in a named configuration and powers it on: the boot chain is verified stage by
  * stage against the eFuse hash and the rollback floor, safeguard runs its safety check, and both
- * results are written into the eSE, where the app side cannot change them.
+ * results are written into the eSE (or, without one, held by the firmware and the daemon's software
+ * keystore), where the app side cannot change them.
  */
-export async function buildPhone(opts: { oem: Oem; profile: string; pin: string; user: PhoneUser; backend: Backend; onStep?: (s: Step) => void }): Promise<Phone> {
+export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const profile = lookupProfile(opts.profile);
-  const made = await opts.oem.manufacture(profile);
-  const boot = await verifyBootChain(made.firmware, made.efuse, made.bootPublicKey);
+  const made = await opts.oem.manufacture(profile, opts.pinMaxTries);
   const ese = made.ese;
-  const rolledBack = ese ? boot.version < ese.rollbackIndex : false;
+  const floor = ese ?? softwareFloor(FIRMWARE_VERSION);
+  const boot = await verifyBootChain(made.firmware, made.efuse, made.bootPublicKey);
+  const rolledBack = boot.version < floor.rollbackIndex;
   const state = boot.state === 'verified' && !rolledBack ? 'verified' : 'failed';
-  if (ese) {
-    ese.recordPowerOn({
-      rootOfTrust: { verifiedBootState: state, deviceLocked: profile.buildType === 'user', verifiedBootKeyHash: made.efuse },
-      patchLevel: { os: profile.patchLevel, vendor: profile.patchLevel, boot: profile.patchLevel },
-      safety: { rooted: profile.rooted, debug: profile.debug, emulator: profile.emulator, developerMode: profile.developerMode, buildType: profile.buildType },
-      rollbackIndex: boot.version,
-    });
-    ese.setPin(opts.pin);
-  }
-  const ui = new NativeUi(opts.user);
-  if (!ese) throw new Error('phones without an eSE are not built yet');
-  const daemon = new PaymentDaemon(ese, ui, opts.backend, Oem.daemonApplication(), opts.onStep);
-  return { profile, imei: made.identity.imei, ese, ui, daemon, boot: { state, ...(rolledBack ? { failedStage: 'bootloader' } : boot.failedStage ? { failedStage: boot.failedStage } : {}) } };
+  const powerOn: PowerOnState = {
+    rootOfTrust: { verifiedBootState: state, deviceLocked: profile.buildType === 'user', verifiedBootKeyHash: made.efuse },
+    patchLevel: { os: profile.patchLevel, vendor: profile.patchLevel, boot: profile.patchLevel },
+    safety: safetyCheck(environmentOf(profile)),
+    rollbackIndex: boot.version,
+  };
+  ese?.recordPowerOn(powerOn);
+  ese?.pin.set(opts.pin);
+
+  const policy = new AccessPolicy(undefined, opts.log);
+  const eseApi = new EseService(policy, ese);
+  const display = new Display(policy);
+  const nfc = new NfcController(policy);
+  const camera = new Camera(policy);
+  const broker = new Broker(policy, { nfc, camera });
+  const kaiStore = opts.kaiStore ?? (await KaiStore.create());
+  const installer = new Installer(policy, kaiStore.publicKey, profile.buildType, broker, display);
+  const fota = new Fota(policy, floor, made.efuse, made.bootPublicKey, { version: boot.version, patchLevel: profile.patchLevel, images: made.firmware });
+  const frozenSafety = structuredClone(powerOn.safety);
+  const safeguard = new Safeguard(policy, () => ese?.powerOnState()?.safety ?? structuredClone(frozenSafety));
+
+  const keystore = ese || !made.softwareAttestation
+    ? eseKeystore(eseApi, PAYMENT_DAEMON)
+    : new SoftwareKeystore(PAYMENT_DAEMON_UID, made.softwareAttestation, made.identity, powerOn, opts.pin, opts.pinMaxTries);
+  const ui = new NativeUi(opts.user, display, PAYMENT_DAEMON);
+  const daemon = new PaymentDaemon({ keystore, ui, backend: opts.backend, application: Oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep });
+  const failedStage = rolledBack ? 'bootloader' : boot.failedStage;
+  return {
+    profile, imei: made.identity.imei, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, broker, installer, kaiStore, daemon,
+    boot: { state, ...(state === 'failed' && failedStage ? { failedStage } : {}) },
+  };
 }

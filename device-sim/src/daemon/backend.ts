@@ -3,6 +3,7 @@ import { contracts } from '../../../kit/src/contracts.js';
 import { call, createClient } from '../../../kit/src/grpc-client.js';
 import type { TlsMaterial } from '../../../kit/src/tls.js';
 import type { Challenge__Output } from '../../../gen/proto/dfs/v1/Challenge.js';
+import type { ConfirmStepUpRequest } from '../../../gen/proto/dfs/v1/ConfirmStepUpRequest.js';
 import type { EnrollRequest } from '../../../gen/proto/dfs/v1/EnrollRequest.js';
 import type { EnrollResponse__Output } from '../../../gen/proto/dfs/v1/EnrollResponse.js';
 import type { SignedResult__Output } from '../../../gen/proto/dfs/v1/SignedResult.js';
@@ -19,6 +20,10 @@ export interface BackendConfig {
 /** The transaction service as the enrolled daemon sees it, over its own device certificate. */
 export interface DeviceChannel {
   submitPayment(req: SubmitPaymentRequest): Promise<SignedResult__Output>;
+  /** Answers a STEP_UP_REQUIRED result with a PIN-verified, eSE-signed confirmation. */
+  confirmStepUp(req: ConfirmStepUpRequest): Promise<SignedResult__Output>;
+  /** The signed list of requests to pay waiting for this wallet. */
+  paymentRequests(accountId: string): Promise<SignedResult__Output>;
   resultKeys(): Promise<string>;
   close(): void;
 }
@@ -47,6 +52,8 @@ export function grpcBackend(cfg: BackendConfig): Backend {
       channels.push(tx);
       return {
         submitPayment: (req) => call(tx, tx.SubmitPayment, req, 10_000),
+        confirmStepUp: (req) => call(tx, tx.ConfirmStepUp, req, 10_000),
+        paymentRequests: (accountId) => call(tx, tx.ListPaymentRequests, { accountId }),
         resultKeys: async () => (await call(tx, tx.GetResultKeys, {})).jwksJson,
         close: () => tx.close(),
       };

@@ -1,13 +1,21 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { base64url, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { PAYMENT_DAEMON_UID, type AttestationRecord } from '../../../kit/src/attestation-record.js';
+import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { compactJws, sha256b64url } from '../../../kit/src/jws.js';
-import type { SecureElement } from '../ese/secure-element.js';
+import type { Caller } from '../access-policy.js';
+import { MERCHANT_TAG_AID } from '../nfc/cards.js';
+import { readRecord, selectAid, SW } from '../nfc/apdu.js';
+import type { NfcController } from '../nfc/nfc-controller.js';
+import { PcscClient, type Bridge } from '../nfc/pcsc-client.js';
 import type { NativeUi } from '../ui/native-ui.js';
 import type { Backend, DeviceChannel } from './backend.js';
+import type { DaemonKeystore } from './keystore-port.js';
+import { parseTagRequest } from './tag-request.js';
 
 const PAYMENT_KEY = 'payment';
+/** Re-attest when the token has less than this left. */
+const TOKEN_MARGIN_MS = 5_000;
 
 /** One step of the protocol, reported for the demo narration and tests. */
 export interface Step {
@@ -30,6 +38,9 @@ export interface PaymentResult {
   transactionId: string;
   idempotencyKey: string;
   status: 'POSTED' | 'DECLINED' | 'FAILED';
+  /** Only on the interim STEP_UP_REQUIRED answer: what the keystore must sign after a fresh PIN. */
+  challenge?: string;
+  requestId?: string;
   code?: string;
   payer: string;
   payee: string;
@@ -43,39 +54,71 @@ export interface PaymentResult {
 export interface PaymentRequest {
   payee: string;
   amount: { minorUnits: string; currency: string };
+  /** An integrator's request to pay that this payment answers (seed 003: only the daemon, with the PIN, pays it). */
+  requestId?: string;
   idempotencyKey?: string;
 }
 
+/** What the daemon is wired to on the phone. */
+export interface DaemonDeps {
+  keystore: DaemonKeystore;
+  ui: NativeUi;
+  backend: Backend;
+  application: AttestationRecord['application'];
+  nfc: NfcController;
+  caller: Caller;
+  onStep?: (s: Step) => void;
+  /** The GeckoBridge hop of PC/SC traffic (tests replace it to observe or tamper). */
+  bridge?: Bridge;
+}
+
 /**
- * The payment daemon: a native process with its own UID. It enrolls the eSE payment key with the
- * attestation service, shows amount and payee on the native UI, has the eSE verify the PIN and sign
- * the payment, and reports only results whose backend signature verifies (seed 000; R1, R3, R9).
+ * The payment daemon: a native process with its own UID. It enrolls its keystore payment key with
+ * the attestation service (again when the token is stale), reads merchant tags under nfc_lock,
+ * shows amount and payee on the native UI, has the keystore verify the PIN and sign the payment,
+ * cancels on an incoming call, and shows only results whose backend signature verifies (seed 000; R1, R3, R9).
  */
 export class PaymentDaemon {
   enrollment?: Enrollment;
+  private readonly keystore: DaemonKeystore;
+  private readonly ui: NativeUi;
+  private readonly backend: Backend;
+  private readonly onStep: (s: Step) => void;
 
-  constructor(
-    private readonly ese: SecureElement,
-    private readonly ui: NativeUi,
-    private readonly backend: Backend,
-    private readonly application: AttestationRecord['application'],
-    private readonly onStep: (s: Step) => void = () => {},
-  ) {}
+  constructor(private readonly deps: DaemonDeps) {
+    this.keystore = deps.keystore;
+    this.ui = deps.ui;
+    this.backend = deps.backend;
+    this.onStep = deps.onStep ?? (() => {});
+  }
 
-  /** Enrolls: challenge, eSE key generation and attestation, PIN-gated proof of possession, credentials. */
+  /** Where the payment key lives: `ese`, or `software` on a phone without an eSE. */
+  get securityLevel(): 'ese' | 'software' {
+    return this.keystore.securityLevel;
+  }
+
+  /** Enrolls (or re-attests): challenge, key generation on first use, attestation, PIN-gated proof of possession, credentials. */
   async enroll(accountId: string): Promise<Enrollment> {
+    try {
+      return await this.#enroll(accountId);
+    } finally {
+      this.ui.release();
+    }
+  }
+
+  async #enroll(accountId: string): Promise<Enrollment> {
     const challenge = await this.backend.createChallenge();
     const nonce = base64url.encode(challenge.nonce);
     this.onStep({ step: 'challenge', detail: { challengeId: challenge.challengeId, expiresAtMs: Number(challenge.expiresAtMs) } });
 
-    await this.ese.generateKey(PAYMENT_DAEMON_UID, PAYMENT_KEY, { authBound: true });
-    const chain = await this.ese.attestKey(PAYMENT_DAEMON_UID, PAYMENT_KEY, nonce, this.application);
+    if (!this.keystore.hasKey(PAYMENT_KEY)) await this.keystore.generateSigningKey(PAYMENT_KEY);
+    const chain = await this.keystore.attest(PAYMENT_KEY, nonce, this.deps.application);
     const tlsKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const tlsSpki = tlsKeys.publicKey.export({ type: 'spki', format: 'der' });
     await this.ui.collectPin({ title: 'DFS Pay: set up', lines: ['Enrol this phone', `wallet ${accountId}`, 'Enter PIN to confirm'] },
-      (pin) => this.ese.verifyPin(PAYMENT_DAEMON_UID, pin));
+      (pin) => this.keystore.verifyPin(pin));
     const proof = await compactJws({ alg: 'ES256', typ: 'dfs-enroll+jws' }, { challengeId: challenge.challengeId, tlsKeySha256: sha256b64url(tlsSpki), accountId },
-      (data) => this.ese.sign(PAYMENT_DAEMON_UID, PAYMENT_KEY, data));
+      (data) => this.keystore.sign(PAYMENT_KEY, data));
 
     const res = await this.backend.enroll({ challengeId: challenge.challengeId, attestationChain: chain.map((c) => Buffer.from(c)), proof, tlsPublicKey: tlsSpki, accountId });
     this.onStep({ step: 'attestation', detail: { deviceId: res.deviceId, tier: res.tier, reasons: res.reasons } });
@@ -88,14 +131,57 @@ export class PaymentDaemon {
     return this.enrollment;
   }
 
-  /** Confirms on the native UI, takes the PIN into the eSE, signs, submits, and verifies the signed result. */
-  async pay(req: PaymentRequest): Promise<PaymentResult> {
+  /** Reads a merchant tag's payment request over PC/SC under nfc_lock (E2E with the NFC daemon), then pays it. */
+  async payFromTag(): Promise<PaymentResult> {
+    const { nfc, caller } = this.deps;
+    nfc.lock(caller);
+    let record: Uint8Array;
+    try {
+      const reader = await PcscClient.connect(nfc, caller, this.deps.bridge);
+      const selected = await reader.transmit(selectAid(MERCHANT_TAG_AID));
+      if (selected.sw !== SW.OK) throw new DfsError('APDU_REFUSED', `SELECT ${selected.sw.toString(16)}`);
+      const read = await reader.transmit(readRecord(1, 1));
+      if (read.sw !== SW.OK) throw new DfsError('APDU_REFUSED', `READ RECORD ${read.sw.toString(16)}`);
+      record = read.data;
+    } finally {
+      nfc.unlock(caller);
+    }
+    const req = parseTagRequest(record);
+    return this.pay({ payee: req.payee, amount: req.amount });
+  }
+
+  /** Re-attests when the token is stale, so the backend always sees a current posture. */
+  async #freshEnrollment(): Promise<Enrollment> {
     const e = this.enrollment;
     if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
+    if (e.tokenExpiresAtMs - TOKEN_MARGIN_MS > Date.now()) return e;
+    return this.#enroll(e.accountId);
+  }
+
+  /** Confirmation and PIN, cancelled with PAYMENT_CANCELLED if a call comes in before the PIN reaches the keystore. */
+  async #confirmAndPin(lines: string[]): Promise<void> {
+    const interrupted = this.ui.nextHidden().then((): never => { throw new DfsError('PAYMENT_CANCELLED'); });
+    const steps = (async () => {
+      if (!(await this.ui.confirm({ title: 'DFS Pay: confirm', lines: [...lines, '', 'OK to continue'] }))) throw new DfsError('PAYMENT_CANCELLED');
+      await this.ui.collectPin({ title: 'DFS Pay: PIN', lines }, (pin) => this.keystore.verifyPin(pin));
+    })();
+    await Promise.race([steps, interrupted]);
+  }
+
+  /** Pays: fresh token, native-UI confirmation, PIN into the keystore, keystore signature, signed result verified before display. */
+  async pay(req: PaymentRequest): Promise<PaymentResult> {
+    try {
+      return await this.#pay(req);
+    } finally {
+      this.ui.release();
+    }
+  }
+
+  async #pay(req: PaymentRequest): Promise<PaymentResult> {
+    const e = await this.#freshEnrollment();
     const amountText = `${req.amount.currency} ${formatMinor(req.amount.minorUnits)}`;
     const lines = [`Pay ${amountText}`, `to ${req.payee}`, `from ${e.accountId}`];
-    if (!(await this.ui.confirm({ title: 'DFS Pay: confirm', lines: [...lines, '', 'OK to continue'] }))) throw new DfsError('PAYMENT_CANCELLED');
-    await this.ui.collectPin({ title: 'DFS Pay: PIN', lines }, (pin) => this.ese.verifyPin(PAYMENT_DAEMON_UID, pin));
+    await this.#confirmAndPin(lines);
 
     const payload = {
       idempotencyKey: req.idempotencyKey ?? randomUUID(),
@@ -104,18 +190,48 @@ export class PaymentDaemon {
       amount: req.amount,
       iat: Date.now(),
       ath: sha256b64url(e.token),
+      ...(req.requestId ? { requestId: req.requestId } : {}),
     };
-    const jwk = await this.ese.publicJwk(PAYMENT_DAEMON_UID, PAYMENT_KEY);
-    const signed = await compactJws({ alg: 'ES256', typ: 'dfs-payment+jws', jwk }, payload, (data) => this.ese.sign(PAYMENT_DAEMON_UID, PAYMENT_KEY, data));
-    this.onStep({ step: 'signed-payment', detail: { idempotencyKey: payload.idempotencyKey, alg: 'ES256', signedBy: 'eSE' } });
+    const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
+    const signed = await compactJws({ alg: 'ES256', typ: 'dfs-payment+jws', jwk }, payload, (data) => this.keystore.sign(PAYMENT_KEY, data));
+    this.onStep({ step: 'signed-payment', detail: { idempotencyKey: payload.idempotencyKey, alg: 'ES256', signedBy: this.keystore.securityLevel === 'ese' ? 'eSE' : 'software keystore' } });
 
     const res = await e.channel.submitPayment({ signedPayment: signed, attestationToken: e.token });
-    const result = await this.verifyResult(res.signedResult, signed, payload.idempotencyKey);
+    let result = await this.verifyResult(res.signedResult, signed, payload.idempotencyKey);
+    if (stepUpRequired(result)) result = await this.#stepUp(e, result, signed, lines);
     this.onStep({ step: 'risk', detail: result.risk });
     this.onStep({ step: 'ledger', detail: { status: result.status, transactionId: result.transactionId, journalSeq: result.journalSeq, code: result.code } });
     this.onStep({ step: 'verified-response', detail: { signatureVerified: true } });
     this.ui.show({ title: 'DFS Pay: result', lines: [result.status === 'POSTED' ? 'Payment sent' : `Not sent: ${result.code ?? result.status}`, amountText, `to ${result.payee}`, `ref ${result.transactionId.slice(0, 12)}`] });
     return result;
+  }
+
+  /** Step-up (R1): confirmation and a fresh PIN on the native UI, the same key signs the challenge, then the final result is verified. */
+  async #stepUp(e: Enrollment, interim: PaymentResult, request: string, lines: string[]): Promise<PaymentResult> {
+    await this.#confirmAndPin(['Extra check: confirm', ...lines]);
+    const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
+    const confirmation = await compactJws({ alg: 'ES256', typ: 'dfs-stepup+jws', jwk },
+      { transactionId: interim.transactionId, challenge: interim.challenge, requestHash: interim.requestHash, iat: Date.now() },
+      (data) => this.keystore.sign(PAYMENT_KEY, data));
+    const res = await e.channel.confirmStepUp({ transactionId: interim.transactionId, signedConfirmation: confirmation, attestationToken: e.token });
+    const result = await this.verifyResult(res.signedResult, request, interim.idempotencyKey);
+    if (result.transactionId !== interim.transactionId || stepUpRequired(result)) throw new DfsError('RESPONSE_MISMATCH');
+    return result;
+  }
+
+  /** Pays an integrator's request to pay (seed 003): fetched signed from the backend, then confirmed with the PIN like any payment. */
+  async payRequest(requestId: string): Promise<PaymentResult> {
+    const e = await this.#freshEnrollment();
+    const { signedResult } = await e.channel.paymentRequests(e.accountId);
+    let list: { accountId: string; requests: { requestId: string; payee: string; amount: PaymentRequest['amount'] }[] };
+    try {
+      list = JSON.parse(new TextDecoder().decode((await compactVerify(signedResult, e.resultKeys, { algorithms: ['ES256'] })).payload));
+    } catch (err) {
+      throw new DfsError('RESPONSE_SIGNATURE_INVALID', undefined, { cause: err });
+    }
+    const found = list.accountId === e.accountId ? list.requests.find((r) => r.requestId === requestId) : undefined;
+    if (!found) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
+    return this.pay({ payee: found.payee, amount: found.amount, requestId });
   }
 
   /** Verifies the backend signature and that the result answers this very request. */
@@ -131,6 +247,9 @@ export class PaymentDaemon {
     return result;
   }
 }
+
+/** True for the interim answer of a payment that risk holds for a step-up. */
+const stepUpRequired = (r: PaymentResult): boolean => (r.status as string) === 'STEP_UP_REQUIRED';
 
 /** 1250 -> "12.50" (two minor digits; display only). */
 export function formatMinor(minor: string): string {

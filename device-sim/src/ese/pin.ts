@@ -1,0 +1,111 @@
+import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
+import { base64url, compactVerify } from 'jose';
+import { z } from 'zod';
+import { DfsError } from '../../../kit/src/errors.js';
+
+/** How long a successful PIN verification unlocks auth-bound keys of its UID. */
+export const AUTH_WINDOW_MS = 30_000;
+const PIN_FORMAT = /^\d{4,8}$/;
+export const PIN_RESET_TYP = 'dfs-pin-reset+jws';
+
+const ResetClaims = z.object({ imei: z.string(), nonce: z.string(), exp: z.number().int() }).strict();
+
+/**
+ * The PIN applet (R1, R5): set, verify, change; a retry counter that locks after `maxTries`; unlock
+ * only by a reset the backend signs (JWS ES256 over the phone's IMEI, a nonce this applet issued,
+ * and an expiry) with the key installed at the factory. The PIN never leaves: only an HMAC is kept.
+ */
+export class PinApplet {
+  readonly #secret = webcrypto.getRandomValues(Buffer.alloc(32));
+  #mac?: Buffer;
+  #tries = 0;
+  #nonce?: string;
+  readonly #authUntil = new Map<number, number>();
+
+  constructor(
+    readonly maxTries: number,
+    private readonly trust: { resetKey: () => CryptoKey | undefined; imei: () => string | undefined; now?: () => number },
+  ) {
+    if (!Number.isInteger(maxTries) || maxTries < 1) throw new DfsError('INVALID_ARGUMENT', 'maxTries');
+  }
+
+  #now(): number {
+    return (this.trust.now ?? Date.now)();
+  }
+
+  #hash(pin: string): Buffer {
+    return createHmac('sha256', this.#secret).update(pin).digest();
+  }
+
+  /** Sets the first PIN (or the new one after a reset); an existing PIN changes only with `change`. */
+  set(pin: string): void {
+    if (this.#mac) throw new DfsError('PIN_ALREADY_SET');
+    if (!PIN_FORMAT.test(pin)) throw new DfsError('INVALID_ARGUMENT', 'PIN format');
+    this.#mac = this.#hash(pin);
+    this.#tries = 0;
+  }
+
+  /** True once the retry counter reached `maxTries`. */
+  get locked(): boolean {
+    return this.#tries >= this.maxTries;
+  }
+
+  /** Wrong tries left before the PIN locks. */
+  get triesLeft(): number {
+    return Math.max(0, this.maxTries - this.#tries);
+  }
+
+  /** Verifies the PIN; a wrong one counts, and the last allowed wrong one locks. Success opens the auth window of `uid`. */
+  verify(uid: number, pin: string): void {
+    if (!this.#mac) throw new DfsError('PIN_NOT_SET');
+    if (this.locked) throw new DfsError('PIN_LOCKED');
+    if (!timingSafeEqual(this.#hash(pin), this.#mac)) {
+      this.#tries += 1;
+      throw new DfsError(this.locked ? 'PIN_LOCKED' : 'PIN_WRONG');
+    }
+    this.#tries = 0;
+    this.#authUntil.set(uid, this.#now() + AUTH_WINDOW_MS);
+  }
+
+  /** Changes the PIN after verifying the old one (which counts against the retry counter). */
+  change(uid: number, oldPin: string, newPin: string): void {
+    if (!PIN_FORMAT.test(newPin)) throw new DfsError('INVALID_ARGUMENT', 'PIN format');
+    this.verify(uid, oldPin);
+    this.#mac = this.#hash(newPin);
+    this.#authUntil.delete(uid);
+  }
+
+  /** Consumes the auth window of `uid`: one auth-bound operation per PIN verification. */
+  authorize(uid: number): boolean {
+    const ok = (this.#authUntil.get(uid) ?? 0) >= this.#now();
+    this.#authUntil.delete(uid);
+    return ok;
+  }
+
+  /** A fresh single-use nonce for the backend to put in a signed reset. */
+  resetNonce(): string {
+    this.#nonce = base64url.encode(webcrypto.getRandomValues(new Uint8Array(16)));
+    return this.#nonce;
+  }
+
+  /** Applies a backend-signed reset: clears PIN and counter so a new PIN can be set on the native UI. */
+  async reset(jws: string): Promise<void> {
+    const key = this.trust.resetKey();
+    const imei = this.trust.imei();
+    let claims: z.infer<typeof ResetClaims>;
+    try {
+      if (!key || !imei) throw new Error('no reset trust anchor');
+      const { payload, protectedHeader } = await compactVerify(jws, key, { algorithms: ['ES256'] });
+      if (protectedHeader.typ !== PIN_RESET_TYP) throw new Error('typ');
+      claims = ResetClaims.parse(JSON.parse(new TextDecoder().decode(payload)));
+    } catch (err) {
+      throw new DfsError('PIN_RESET_INVALID', undefined, { cause: err });
+    }
+    const nonceOk = this.#nonce !== undefined && claims.nonce === this.#nonce;
+    if (!nonceOk || claims.imei !== imei || claims.exp * 1000 < this.#now()) throw new DfsError('PIN_RESET_INVALID');
+    this.#nonce = undefined;
+    this.#mac = undefined;
+    this.#tries = 0;
+    this.#authUntil.clear();
+  }
+}

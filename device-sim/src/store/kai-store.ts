@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { CompactSign, generateKeyPair } from 'jose';
+import type { AppManifest } from '../broker/manifest.js';
+
+/** A packaged app: manifest, files, and the store's signature over both (seed 001 §Signed Apps). */
+export interface AppPackage {
+  manifest: AppManifest;
+  files: Record<string, Uint8Array>;
+  signature?: string;
+}
+
+/** What the store signs: the manifest digest and every file's digest. */
+export interface SignedContents {
+  id: string;
+  version: number;
+  manifestSha256: string;
+  files: Record<string, string>;
+}
+
+/** SHA-256 hex of a file or manifest. */
+export function digest(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The digests a package's signature must cover. */
+export function contentsOf(manifest: AppManifest, files: Record<string, Uint8Array>): SignedContents {
+  return {
+    id: manifest.id,
+    version: manifest.version,
+    manifestSha256: digest(JSON.stringify(manifest)),
+    files: Object.fromEntries(Object.entries(files).map(([path, data]) => [path, digest(data)]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
+  };
+}
+
+/** The simulated Kai Store (seed 000 §Kai store): only it publishes, signing each package with its key. */
+export class KaiStore {
+  private constructor(
+    private readonly key: CryptoKey,
+    readonly publicKey: CryptoKey,
+  ) {}
+
+  /** A store with a fresh ES256 signing key. */
+  static async create(): Promise<KaiStore> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    return new KaiStore(privateKey, publicKey);
+  }
+
+  /** Signs a package: a JWS over the manifest digest and the file digests. */
+  async publish(manifest: AppManifest, files: Record<string, Uint8Array>): Promise<AppPackage> {
+    const payload = new TextEncoder().encode(JSON.stringify(contentsOf(manifest, files)));
+    const signature = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256', typ: 'kai-package+jws' }).sign(this.key);
+    return { manifest, files, signature };
+  }
+}
