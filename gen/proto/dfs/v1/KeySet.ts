@@ -3,8 +3,10 @@
 
 export interface KeySet {
   'jwksJson'?: (string);
+  'maxAgeSec'?: (number);
 }
 
 export interface KeySet__Output {
   'jwksJson': (string);
+  'maxAgeSec': (number);
 }

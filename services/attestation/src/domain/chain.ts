@@ -2,9 +2,16 @@ import { ATTESTATION_OID, decodeRecord, type AttestationRecord } from '../../../
 import { DfsError } from '../../../../kit/src/errors.js';
 import { x509 } from '../../../../kit/src/x509.js';
 
-/** Signature algorithms accepted anywhere in a chain (R7: no SHA-1, no RSA-PKCS1 with weak hashes). */
+/** Signature algorithms accepted anywhere in a chain (R7: ECDSA with SHA-256/384 only; no SHA-1, no RSA). */
 const ALLOWED_SIGNATURES = new Set(['ECDSA:SHA-256', 'ECDSA:SHA-384']);
 const MAX_CHAIN = 5;
+
+/** What a chain is checked against: the pinned OEM roots and the serials the OEM has revoked. */
+export interface TrustAnchors {
+  roots: x509.X509Certificate[];
+  /** Lower-case hex serial numbers of revoked attestation certificates. */
+  revokedSerials: ReadonlySet<string>;
+}
 
 function sigAlg(cert: x509.X509Certificate): string {
   const a = cert.signatureAlgorithm as { name: string; hash?: { name: string } };
@@ -23,33 +30,46 @@ async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate
   return cert.issuer === issuer.subject && (await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false));
 }
 
+const sameCert = (a: x509.X509Certificate, b: x509.X509Certificate) => Buffer.from(a.rawData).equals(Buffer.from(b.rawData));
+
 /** The attested key and the statement the eSE made about it. */
 export interface VerifiedEvidence {
   record: AttestationRecord;
   leafPublicKey: x509.PublicKey;
+  /** Serial numbers of the presented chain, leaf first (for the log and the registry). */
+  serials: string[];
 }
 
 /**
  * Verifies an attestation chain (leaf first) up to one of the pinned OEM roots, as Android Key
- * Attestation verifiers do: allowed signature algorithms, validity periods, every issuer CA:TRUE
- * with its path length respected, and exactly one attestation extension, in the leaf only.
+ * Attestation verifiers do, in this order: parse and length, allowed signature algorithms, validity
+ * periods, no self-signed certificate, a pinned root, no revoked serial, every issuer CA:TRUE with
+ * its path length respected and its signature valid, and exactly one attestation extension, in the leaf.
  */
-export async function verifyChain(chainDer: Uint8Array[], roots: x509.X509Certificate[], now: Date): Promise<VerifiedEvidence> {
+export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors, now: Date): Promise<VerifiedEvidence> {
   if (chainDer.length === 0 || chainDer.length > MAX_CHAIN) throw new DfsError('ATTESTATION_CHAIN_INVALID', 'chain length');
   const chain = chainDer.map(parse);
+  const last = chain[chain.length - 1]!;
+  if (chain.length > 1 && anchors.roots.some((r) => sameCert(r, last))) chain.pop();
   for (const cert of chain) {
-    if (!ALLOWED_SIGNATURES.has(sigAlg(cert))) throw new DfsError('ATTESTATION_CHAIN_INVALID', `signature algorithm ${sigAlg(cert)}`);
-    if (cert.notBefore > now || cert.notAfter < now) throw new DfsError('ATTESTATION_CHAIN_INVALID', 'outside validity period');
+    if (!ALLOWED_SIGNATURES.has(sigAlg(cert))) throw new DfsError('ATTESTATION_SIGNATURE_ALGORITHM', sigAlg(cert));
+    if (cert.notBefore > now || cert.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', cert.serialNumber);
   }
-  const top = chain[chain.length - 1]!;
-  const root = await findRoot(top, roots);
+  for (const cert of chain) {
+    if (cert.subject === cert.issuer && (await cert.isSelfSigned().catch(() => false))) throw new DfsError('ATTESTATION_SELF_SIGNED', cert.serialNumber);
+  }
+  const root = await findRoot(chain[chain.length - 1]!, anchors.roots);
   if (!root) throw new DfsError('ATTESTATION_ROOT_UNKNOWN');
+  if (root.notBefore > now || root.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', 'pinned root');
+  const serials = chain.map((c) => c.serialNumber.toLowerCase());
+  const revoked = serials.find((s) => anchors.revokedSerials.has(s));
+  if (revoked) throw new DfsError('ATTESTATION_CERT_REVOKED', revoked);
 
   const issuers = [...chain.slice(1), root];
   for (let i = 0; i < chain.length; i++) {
     const issuer = issuers[i]!;
     const bc = issuer.getExtension(x509.BasicConstraintsExtension);
-    if (!bc?.ca) throw new DfsError('ATTESTATION_CHAIN_INVALID', `issuer ${i + 1} is not a CA`);
+    if (!bc?.ca) throw new DfsError('ATTESTATION_ISSUER_NOT_CA', `issuer ${i + 1}`);
     if (bc.pathLength !== undefined && i > bc.pathLength) throw new DfsError('ATTESTATION_CHAIN_INVALID', `path length of issuer ${i + 1}`);
     if (!(await signedBy(chain[i]!, issuer))) throw new DfsError('ATTESTATION_CHAIN_INVALID', `signature of certificate ${i}`);
   }
@@ -58,10 +78,11 @@ export async function verifyChain(chainDer: Uint8Array[], roots: x509.X509Certif
   if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca) throw new DfsError('ATTESTATION_CHAIN_INVALID', 'leaf is a CA');
   const all = chain.flatMap((c) => c.extensions.filter((e) => e.type === ATTESTATION_OID));
   const own = leaf.extensions.filter((e) => e.type === ATTESTATION_OID);
-  if (all.length !== 1 || own.length !== 1) throw new DfsError('ATTESTATION_EXTENSION_INVALID', `${all.length} attestation extensions`);
+  if (all.length === 0) throw new DfsError('ATTESTATION_EXTENSION_INVALID', 'no attestation extension');
+  if (all.length !== 1 || own.length !== 1) throw new DfsError('ATTESTATION_EXTENSION_COUNT', `${all.length} attestation extensions, ${own.length} in the leaf`);
   const record = decodeRecord(own[0]!.value);
   if (!record) throw new DfsError('ATTESTATION_EXTENSION_INVALID', 'malformed record');
-  return { record, leafPublicKey: leaf.publicKey };
+  return { record, leafPublicKey: leaf.publicKey, serials };
 }
 
 async function findRoot(top: x509.X509Certificate, roots: x509.X509Certificate[]): Promise<x509.X509Certificate | undefined> {

@@ -1,27 +1,39 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
 
-/** A challenge as stored: single use, short-lived. */
+/** A challenge as stored: single use, short-lived, bound to the caller and purpose that asked for it. */
 export interface StoredChallenge {
   id: string;
   nonce: string;
   purpose: string;
+  /** `role:name` of the TLS client certificate that asked for the challenge. */
+  binding: string;
   expiresAtMs: number;
   used: boolean;
 }
 
-/** A fresh random challenge (32 bytes from the platform CSPRNG). */
-export function newChallenge(purpose: string, ttlSec: number, now: number): StoredChallenge {
-  return { id: randomUUID(), nonce: randomBytes(32).toString('base64url'), purpose, expiresAtMs: now + ttlSec * 1000, used: false };
+/** Who asked for a challenge and what for; a challenge is good only for the same pair. */
+export interface ChallengeRequester {
+  purpose: string;
+  binding: string;
+}
+
+const PURPOSE = /^[a-z][a-z-]{0,31}$/;
+
+/** A fresh random challenge (32 bytes from the platform CSPRNG) bound to its requester. */
+export function newChallenge(requester: ChallengeRequester, ttlSec: number, now: number): StoredChallenge {
+  if (!PURPOSE.test(requester.purpose)) throw new DfsError('INVALID_ARGUMENT', 'purpose');
+  return { id: randomUUID(), nonce: randomBytes(32).toString('base64url'), ...requester, expiresAtMs: now + ttlSec * 1000, used: false };
 }
 
 /**
  * Judges a consumed challenge: `prior` is the stored document as it was before this use was
- * recorded (null when unknown). Reuse and expiry each have their own code.
+ * recorded (null when unknown). Unknown, reuse, expiry and another requester each have their own code.
  */
-export function checkConsumed(prior: StoredChallenge | null, purpose: string, now: number): StoredChallenge {
-  if (!prior || prior.purpose !== purpose) throw new DfsError('ATTESTATION_CHALLENGE_UNKNOWN');
+export function checkConsumed(prior: StoredChallenge | null, requester: ChallengeRequester, now: number): StoredChallenge {
+  if (!prior) throw new DfsError('ATTESTATION_CHALLENGE_UNKNOWN');
   if (prior.used) throw new DfsError('ATTESTATION_CHALLENGE_REUSED');
   if (prior.expiresAtMs < now) throw new DfsError('ATTESTATION_CHALLENGE_EXPIRED');
+  if (prior.purpose !== requester.purpose || prior.binding !== requester.binding) throw new DfsError('ATTESTATION_CHALLENGE_NOT_BOUND');
   return prior;
 }

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { z } from 'zod';
-import { DfsError } from '../../../../kit/src/errors.js';
+import { DfsError, type ErrorCode } from '../../../../kit/src/errors.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
 import { checkConsumed } from './challenges.js';
-import { verifyChain } from './chain.js';
-import { deviceIdOf, issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
-import { evaluatePolicy, type Policy, type Posture } from './policy.js';
+import { verifyChain, type TrustAnchors } from './chain.js';
+import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
+import type { DeviceEvents } from './events.js';
+import type { Policy } from './policy.js';
+import { assessPosture, type Tier } from './posture.js';
+import { attestedDevice, deviceIdOf } from './registry.js';
 
 export interface EnrollInput {
   challengeId: string;
@@ -16,19 +19,24 @@ export interface EnrollInput {
   proof: string;
   tlsPublicKey: Uint8Array;
   accountId: string;
+  /** `role:name` of the TLS client making this call (the challenge must have been issued to it). */
+  caller: string;
 }
 
 export interface EnrollDeps {
   store: AttestationStore;
-  roots: x509.X509Certificate[];
+  anchors: TrustAnchors;
   policy: Policy;
   tokenKey: () => SigningKey;
   deviceCa: { cert: x509.X509Certificate; key: CryptoKey };
   tokenTtlSec: number;
+  events: DeviceEvents;
   now: () => number;
 }
 
-export interface EnrollOutput extends Posture {
+export interface EnrollOutput {
+  tier: Tier;
+  reasons: string[];
   deviceId: string;
   token: string;
   tokenExpiresAtMs: number;
@@ -36,26 +44,20 @@ export interface EnrollOutput extends Posture {
   device: DeviceRecord;
 }
 
+/** A refused attestation: the first code in check order is the error code, all of them are kept. */
+export class AttestationRefused extends DfsError {
+  constructor(readonly codes: ErrorCode[], readonly deviceId?: string) {
+    super(codes[0]!, codes.join(','));
+  }
+}
+
 const Proof = z.object({ challengeId: z.string(), tlsKeySha256: z.string(), accountId: z.string() });
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}$/;
 
-/**
- * Enrollment (brief §3.3): consume the challenge, verify the chain to a pinned root, check that the
- * record carries this challenge, verify the proof of possession made by the attested key (which also
- * binds the TLS key and the wallet), apply the policy, register the key, issue the credentials.
- */
-export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<EnrollOutput> {
-  if (!ACCOUNT_ID.test(input.accountId)) throw new DfsError('INVALID_ARGUMENT', 'accountId');
-  if (input.tlsPublicKey.length === 0 || input.tlsPublicKey.length > 512) throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey');
-  const now = deps.now();
-  const challenge = checkConsumed(await deps.store.consumeChallenge(input.challengeId), 'enroll', now);
-  const { record, leafPublicKey } = await verifyChain(input.attestationChain, deps.roots, new Date(now));
-  if (record.challenge !== challenge.nonce) throw new DfsError('ATTESTATION_CHALLENGE_MISMATCH');
-
-  const { jwk, jkt } = await keyThumbprint(leafPublicKey);
+async function verifyProof(input: EnrollInput, jwk: Parameters<typeof compactVerify>[1]): Promise<void> {
   let proof: z.infer<typeof Proof>;
   try {
-    const { payload } = await compactVerify(input.proof, jwk as Parameters<typeof compactVerify>[1] & object, { algorithms: ['ES256'] });
+    const { payload } = await compactVerify(input.proof, jwk, { algorithms: ['ES256'] });
     proof = Proof.parse(JSON.parse(new TextDecoder().decode(payload)));
   } catch (err) {
     throw new DfsError('ATTESTATION_PROOF_INVALID', undefined, { cause: err });
@@ -64,21 +66,49 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
   if (proof.challengeId !== input.challengeId || proof.tlsKeySha256 !== tlsHash || proof.accountId !== input.accountId) {
     throw new DfsError('ATTESTATION_PROOF_INVALID', 'proof does not match the request');
   }
+}
 
-  const posture = evaluatePolicy(record, deps.policy, now);
-  const deviceId = deviceIdOf(record.device.imei);
-  const device: DeviceRecord = {
-    deviceId, imei: record.device.imei, model: record.device.model, serial: record.device.serial, keyThumbprint: jkt,
-    accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, highestRollbackIndex: record.rollbackIndex,
-    status: 'ACTIVE', lastAttestedAtMs: now,
-  };
-  let clientCertificatePem: string;
+/**
+ * Enrollment (brief §3.3), checks in the order of docs/ATTESTATION.md: the challenge (known, unused,
+ * fresh, issued to this caller), the chain to a pinned root, the record carries the challenge, proof
+ * of possession by the attested key (binding the TLS key and wallet), then the policy against the
+ * registry. On success the key is registered and the credentials issued; every refusal is an event.
+ */
+export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<EnrollOutput> {
+  let known: { deviceId: string; model: string } | undefined;
   try {
-    clientCertificatePem = await issueDeviceCertificate(deviceId, input.tlsPublicKey, deps.deviceCa, deps.tokenTtlSec * 4);
+    if (!ACCOUNT_ID.test(input.accountId)) throw new DfsError('INVALID_ARGUMENT', 'accountId');
+    if (input.tlsPublicKey.length === 0 || input.tlsPublicKey.length > 512) throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey');
+    const now = deps.now();
+    const challenge = checkConsumed(await deps.store.consumeChallenge(input.challengeId), { purpose: 'enroll', binding: input.caller }, now);
+    const { record, leafPublicKey } = await verifyChain(input.attestationChain, deps.anchors, new Date(now));
+    if (record.challenge !== challenge.nonce) throw new DfsError('ATTESTATION_CHALLENGE_MISMATCH');
+    const { jwk, jkt } = await keyThumbprint(leafPublicKey);
+    await verifyProof(input, jwk);
+
+    known = { deviceId: deviceIdOf(record.device.imei), model: record.device.model };
+    const prior = await deps.store.getDevice(known.deviceId);
+    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt });
+    if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
+
+    const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, policyVersion: deps.policy.version, now });
+    let clientCertificatePem: string;
+    try {
+      clientCertificatePem = await issueDeviceCertificate(device.deviceId, input.tlsPublicKey, deps.deviceCa, deps.tokenTtlSec * 4, now);
+    } catch (err) {
+      throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey is not an EC P-256 SPKI', { cause: err });
+    }
+    await deps.store.putDevice(device);
+    const { token, expiresAtMs } = await signToken({
+      deviceId: device.deviceId, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, keyThumbprint: jkt, reattest: deps.policy.reattestation,
+    }, deps.tokenKey(), deps.tokenTtlSec, now);
+    if (replacedKey) await deps.events.revoked({ deviceId: device.deviceId, scope: 'key', keyThumbprints: [replacedKey], reason: 'KEY_REPLACED' });
+    await deps.events.attested(device, replacedKey);
+    return { tier: posture.tier, reasons: posture.reasons, deviceId: device.deviceId, token, tokenExpiresAtMs: expiresAtMs, clientCertificatePem, device };
   } catch (err) {
-    throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey is not an EC P-256 SPKI', { cause: err });
+    if (err instanceof DfsError && err.code.startsWith('ATTESTATION_')) {
+      await deps.events.rejected({ ...(known ?? {}), codes: err instanceof AttestationRefused ? err.codes : [err.code] });
+    }
+    throw err;
   }
-  await deps.store.putDevice(device);
-  const { token, expiresAtMs } = await signToken({ deviceId, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, keyThumbprint: jkt }, deps.tokenKey(), deps.tokenTtlSec, now);
-  return { ...posture, deviceId, token, tokenExpiresAtMs: expiresAtMs, clientCertificatePem, device };
 }

@@ -1,19 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { AttestationRecord } from '../../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 
-/** The attestation policy file's schema (config/attestation-policy.json). */
+const patchLevel = z.number().int().min(200001).max(299912);
+const patchBand = z.object({ minPatchLevel: patchLevel, highTierPatchLevel: patchLevel }).strict()
+  .refine((b) => b.highTierPatchLevel >= b.minPatchLevel, 'highTierPatchLevel must not be below minPatchLevel');
+
+/** The attestation policy file's schema (config/attestation-policy.json, docs/ATTESTATION.md). */
 export const Policy = z.object({
-  allowedApplications: z.array(z.object({ packageName: z.string().min(1), signatureDigest: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+  version: z.string().min(1).max(64),
+  allowedApplications: z.array(z.object({ packageName: z.string().min(1), signatureDigest: z.string().regex(/^[0-9a-f]{64}$/) }).strict()).min(1),
   daemonUid: z.number().int().nonnegative(),
-  minPatchLevel: z.number().int(),
-  highTierPatchLevel: z.number().int(),
+  minPatchLevel: patchLevel,
+  highTierPatchLevel: patchLevel,
+  /** Per-model patch bands; a model not listed uses the two levels above. */
+  models: z.record(z.string().min(1), patchBand).default({}),
   requireVerifiedBoot: z.boolean(),
   requireLocked: z.boolean(),
-  refuse: z.object({ rooted: z.boolean(), debug: z.boolean(), emulator: z.boolean(), developerMode: z.boolean() }),
-  maxEvidenceAgeSec: z.number().int().positive(),
-}).strict();
+  refuse: z.object({ rooted: z.boolean(), debug: z.boolean(), emulator: z.boolean(), developerMode: z.boolean() }).strict(),
+  /** A key not held in an eSE gets the lowest tier (`LOW`) or is refused (`REFUSE`). */
+  withoutEse: z.enum(['LOW', 'REFUSE']),
+  /** The same IMEI with another key: the new key replaces the old one, which is revoked, or is refused. */
+  onKeyChange: z.enum(['revoke-old', 'refuse-new']),
+  maxEvidenceAgeSec: z.number().int().positive().max(3600),
+  /** Payments above this many minor units need an attestation younger than `withinSec` (token claims). */
+  reattestation: z.object({ aboveMinorUnits: z.number().int().positive(), withinSec: z.number().int().positive().max(3600) }).strict(),
+  /** Lower-case hex serials of attestation certificates the OEM has revoked. */
+  revokedCertificateSerials: z.array(z.string().regex(/^[0-9a-f]{1,40}$/)).default([]),
+}).strict().refine((p) => p.highTierPatchLevel >= p.minPatchLevel, 'highTierPatchLevel must not be below minPatchLevel');
 export type Policy = z.infer<typeof Policy>;
 
 /** Reads and validates the policy file; a bad file stops the service with CONFIG_INVALID. */
@@ -25,37 +39,7 @@ export function loadPolicy(file: string): Policy {
   }
 }
 
-export type Tier = 'HIGH' | 'STANDARD' | 'LOW';
-
-/** The posture decision: a tier plus the reasons that set it (brief section 4). */
-export interface Posture {
-  tier: Tier;
-  reasons: string[];
-}
-
-/**
- * Applies the policy to an attested record (seed 002 R1, R2, R6): refusals throw with the reasons;
- * otherwise the tier is HIGH for an eSE key on a verified, current phone and drops with age of patches.
- */
-export function evaluatePolicy(record: AttestationRecord, policy: Policy, now: number): Posture {
-  const refused: string[] = [];
-  const { key, rootOfTrust, safety, application, patchLevel } = record;
-  if (key.exportable || !key.purposes.includes('sign')) refused.push('KEY_PROPERTIES');
-  if (key.ownerUid !== policy.daemonUid) refused.push('KEY_OWNER');
-  if (policy.requireVerifiedBoot && rootOfTrust.verifiedBootState !== 'verified') refused.push('BOOT_NOT_VERIFIED');
-  if (policy.requireLocked && !rootOfTrust.deviceLocked) refused.push('BOOTLOADER_UNLOCKED');
-  for (const flag of ['rooted', 'debug', 'emulator', 'developerMode'] as const) {
-    if (policy.refuse[flag] && safety[flag]) refused.push(flag.toUpperCase());
-  }
-  if (!policy.allowedApplications.some((a) => a.packageName === application.packageName && a.signatureDigest === application.signatureDigest)) refused.push('UNKNOWN_APPLICATION');
-  const oldestPatch = Math.min(patchLevel.os, patchLevel.vendor, patchLevel.boot);
-  if (oldestPatch < policy.minPatchLevel) refused.push('PATCH_LEVEL');
-  if (now - record.issuedAt > policy.maxEvidenceAgeSec * 1000) refused.push('EVIDENCE_EXPIRED');
-  if (refused.length) throw new DfsError('ATTESTATION_POLICY_REFUSED', refused.join(','));
-
-  const reasons: string[] = [];
-  if (key.securityLevel !== 'ese') reasons.push('NO_SECURE_ELEMENT');
-  if (oldestPatch < policy.highTierPatchLevel) reasons.push('PATCH_BEHIND');
-  const tier: Tier = reasons.includes('NO_SECURE_ELEMENT') ? 'LOW' : reasons.length ? 'STANDARD' : 'HIGH';
-  return { tier, reasons: reasons.length ? reasons : ['ESE_VERIFIED_BOOT_CURRENT_PATCH'] };
+/** The patch band that applies to a model. */
+export function patchBandOf(policy: Policy, model: string): { minPatchLevel: number; highTierPatchLevel: number } {
+  return policy.models[model] ?? { minPatchLevel: policy.minPatchLevel, highTierPatchLevel: policy.highTierPatchLevel };
 }

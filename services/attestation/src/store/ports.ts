@@ -1,17 +1,25 @@
 import type { StoredChallenge } from '../domain/challenges.js';
 
-/** A device as the registry knows it. */
+/** A device as the registry knows it: identity, current attested key, posture and status. */
 export interface DeviceRecord {
   deviceId: string;
   imei: string;
   model: string;
   serial: string;
   keyThumbprint: string;
+  /** Keys this device enrolled before and that were revoked when replaced (RFC 7638 thumbprints). */
+  revokedKeyThumbprints: string[];
   accountId: string;
   tier: string;
   reasons: string[];
+  securityLevel: 'ese' | 'software';
+  /** The oldest of the OS, vendor and boot patch levels last attested (YYYYMM). */
+  patchLevel: number;
   highestRollbackIndex: number;
   status: 'ACTIVE' | 'REVOKED';
+  revocation?: { atMs: number; reason: string };
+  policyVersion: string;
+  firstEnrolledAtMs: number;
   lastAttestedAtMs: number;
 }
 

@@ -4,26 +4,37 @@ import { call, createClient } from '../../../../kit/src/grpc-client.js';
 import type { TlsMaterial } from '../../../../kit/src/tls.js';
 
 const REFRESH_COOLDOWN_MS = 1000;
+const DEFAULT_MAX_AGE_SEC = 60;
 
 /**
- * The attestation service's token keys, fetched over mTLS and refreshed when a token names an
- * unknown `kid` (so key rotation needs no restart), at most once per cooldown.
+ * The attestation service's token keys, fetched over mTLS: refreshed when a token names an unknown
+ * `kid` (so key rotation needs no restart; at most one fetch per cooldown, later callers wait for it)
+ * and whenever the set is older than the max age the service announces (so a retired key stops
+ * verifying within that time).
  */
 export function attestationTokenKeys(address: string, tls: TlsMaterial): { resolve: JWTVerifyGetKey; close(): void } {
   const client = createClient(contracts().AttestationService, address, tls, 'attestation');
   let set: JWTVerifyGetKey | undefined;
   let fetchedAt = 0;
-  const refresh = async () => {
-    fetchedAt = Date.now();
-    const { jwksJson } = await call(client, client.GetTokenKeys, {});
-    set = createLocalJWKSet(JSON.parse(jwksJson) as JSONWebKeySet);
-  };
+  let maxAgeMs = DEFAULT_MAX_AGE_SEC * 1000;
+  let inflight: Promise<void> | undefined;
+  const refresh = () => (inflight ??= (async () => {
+    try {
+      const { jwksJson, maxAgeSec } = await call(client, client.GetTokenKeys, {});
+      set = createLocalJWKSet(JSON.parse(jwksJson) as JSONWebKeySet);
+      maxAgeMs = (maxAgeSec > 0 ? maxAgeSec : DEFAULT_MAX_AGE_SEC) * 1000;
+      fetchedAt = Date.now();
+    } finally {
+      inflight = undefined;
+    }
+  })());
   const resolve: JWTVerifyGetKey = async (header, token) => {
-    if (!set) await refresh();
+    if (!set || Date.now() - fetchedAt >= maxAgeMs) await refresh();
     try {
       return await set!(header, token);
-    } catch (err) {
-      if (Date.now() - fetchedAt < REFRESH_COOLDOWN_MS) throw err;
+    } catch {
+      const wait = fetchedAt + REFRESH_COOLDOWN_MS - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       await refresh();
       return set!(header, token);
     }

@@ -1,0 +1,94 @@
+import type { AttestationRecord } from '../../../../kit/src/attestation-record.js';
+import type { ErrorCode } from '../../../../kit/src/errors.js';
+import type { DeviceRecord } from '../store/ports.js';
+import { patchBandOf, type Policy } from './policy.js';
+
+export type Tier = 'HIGH' | 'STANDARD' | 'LOW';
+
+/**
+ * The order in which policy refusals are reported (docs/ATTESTATION.md): every check runs, all
+ * failing ones are kept for the log and the `device.rejected` event, the first one is the error code.
+ */
+export const REFUSAL_ORDER = [
+  'ATTESTATION_DEVICE_REVOKED',
+  'ATTESTATION_KEY_REVOKED',
+  'ATTESTATION_EVIDENCE_EXPIRED',
+  'ATTESTATION_KEY_EXPORTABLE',
+  'ATTESTATION_KEY_PROPERTIES',
+  'ATTESTATION_KEY_OWNER',
+  'ATTESTATION_UNKNOWN_APPLICATION',
+  'ATTESTATION_DEVICE_ROOTED',
+  'ATTESTATION_EMULATOR',
+  'ATTESTATION_DEBUG_ENABLED',
+  'ATTESTATION_DEVELOPER_MODE',
+  'ATTESTATION_BOOT_UNVERIFIED',
+  'ATTESTATION_BOOTLOADER_UNLOCKED',
+  'ATTESTATION_ROLLBACK',
+  'ATTESTATION_PATCH_TOO_OLD',
+  'ATTESTATION_ESE_REQUIRED',
+  'ATTESTATION_KEY_CONFLICT',
+] as const satisfies readonly ErrorCode[];
+export type Refusal = (typeof REFUSAL_ORDER)[number];
+
+/** Evidence may be dated this far in the future (clock skew between phone and backend). */
+const MAX_SKEW_MS = 60_000;
+
+/** The posture decision (brief §4): a tier, or REFUSED with every refusal in check order. */
+export type Posture =
+  | { tier: Tier; reasons: string[]; refusals: [] }
+  | { tier: 'REFUSED'; reasons: string[]; refusals: Refusal[] };
+
+/** What the registry already knows about this device, and the key now presented. */
+export interface PostureContext {
+  now: number;
+  prior: DeviceRecord | null;
+  keyThumbprint: string;
+}
+
+/** The oldest of the three attested patch levels: the one that decides. */
+export function oldestPatch(record: AttestationRecord): number {
+  return Math.min(record.patchLevel.os, record.patchLevel.vendor, record.patchLevel.boot);
+}
+
+function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext): Record<Refusal, boolean> {
+  const { key, rootOfTrust, safety, application } = record;
+  const { prior } = ctx;
+  return {
+    ATTESTATION_DEVICE_REVOKED: prior?.status === 'REVOKED',
+    ATTESTATION_KEY_REVOKED: Boolean(prior?.revokedKeyThumbprints.includes(ctx.keyThumbprint)),
+    ATTESTATION_EVIDENCE_EXPIRED: ctx.now - record.issuedAt > policy.maxEvidenceAgeSec * 1000 || record.issuedAt - ctx.now > MAX_SKEW_MS,
+    ATTESTATION_KEY_EXPORTABLE: key.exportable,
+    ATTESTATION_KEY_PROPERTIES: !key.purposes.includes('sign') || key.origin !== 'generated',
+    ATTESTATION_KEY_OWNER: key.ownerUid !== policy.daemonUid,
+    ATTESTATION_UNKNOWN_APPLICATION: !policy.allowedApplications.some((a) => a.packageName === application.packageName && a.signatureDigest === application.signatureDigest),
+    ATTESTATION_DEVICE_ROOTED: policy.refuse.rooted && safety.rooted,
+    ATTESTATION_EMULATOR: policy.refuse.emulator && safety.emulator,
+    ATTESTATION_DEBUG_ENABLED: policy.refuse.debug && safety.debug,
+    ATTESTATION_DEVELOPER_MODE: policy.refuse.developerMode && safety.developerMode,
+    ATTESTATION_BOOT_UNVERIFIED: policy.requireVerifiedBoot && rootOfTrust.verifiedBootState !== 'verified',
+    ATTESTATION_BOOTLOADER_UNLOCKED: policy.requireLocked && !rootOfTrust.deviceLocked,
+    ATTESTATION_ROLLBACK: prior !== null && record.rollbackIndex < prior.highestRollbackIndex,
+    ATTESTATION_PATCH_TOO_OLD: oldestPatch(record) < patchBandOf(policy, record.device.model).minPatchLevel,
+    ATTESTATION_ESE_REQUIRED: policy.withoutEse === 'REFUSE' && key.securityLevel !== 'ese',
+    ATTESTATION_KEY_CONFLICT: policy.onKeyChange === 'refuse-new' && prior !== null && prior.keyThumbprint !== ctx.keyThumbprint,
+  };
+}
+
+/**
+ * Applies the policy to a verified record (seed 000 §Safeguard, §Secure patch level; seed 002 R1,
+ * R2, R6). Refused when any check fails; otherwise HIGH for an eSE key on a verified phone at the
+ * model's high-tier patch level, STANDARD when the patch level is between the minimum and that,
+ * LOW whenever the key is not in an eSE (the eSE is required above the lowest tier).
+ */
+export function assessPosture(record: AttestationRecord, policy: Policy, ctx: PostureContext): Posture {
+  const fails = failing(record, policy, ctx);
+  const refusals = REFUSAL_ORDER.filter((code) => fails[code]);
+  const flags = ctx.prior && ctx.prior.keyThumbprint !== ctx.keyThumbprint ? ['KEY_REPLACED'] : [];
+  if (refusals.length) return { tier: 'REFUSED', reasons: [...refusals, ...flags], refusals };
+
+  const lowering: string[] = [];
+  if (record.key.securityLevel !== 'ese') lowering.push('NO_SECURE_ELEMENT');
+  if (oldestPatch(record) < patchBandOf(policy, record.device.model).highTierPatchLevel) lowering.push('PATCH_BEHIND');
+  const tier: Tier = lowering.includes('NO_SECURE_ELEMENT') ? 'LOW' : lowering.length ? 'STANDARD' : 'HIGH';
+  return { tier, reasons: [...(lowering.length ? lowering : ['ESE_VERIFIED_BOOT_CURRENT_PATCH']), ...flags], refusals: [] };
+}

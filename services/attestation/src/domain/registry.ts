@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { AttestationRecord } from '../../../../kit/src/attestation-record.js';
+import { DfsError } from '../../../../kit/src/errors.js';
+import { mask } from '../../../../kit/src/log.js';
+import type { DeviceRecord } from '../store/ports.js';
+import { oldestPatch, type Tier } from './posture.js';
+
+/** The registry id of a device: derived from its IMEI so that one IMEI is one device. */
+export function deviceIdOf(imei: string): string {
+  return `dev-${createHash('sha256').update(`imei:${imei}`).digest('hex').slice(0, 20)}`;
+}
+
+/**
+ * The registry entry after a successful attestation. The same IMEI with another key replaces the
+ * key and revokes the old one (policy `onKeyChange: revoke-old`); the rollback floor only rises.
+ */
+export function attestedDevice(prior: DeviceRecord | null, a: {
+  record: AttestationRecord; keyThumbprint: string; accountId: string; tier: Tier; reasons: string[]; policyVersion: string; now: number;
+}): { device: DeviceRecord; replacedKey?: string } {
+  const replacedKey = prior && prior.keyThumbprint !== a.keyThumbprint ? prior.keyThumbprint : undefined;
+  const device: DeviceRecord = {
+    deviceId: deviceIdOf(a.record.device.imei),
+    imei: a.record.device.imei,
+    model: a.record.device.model,
+    serial: a.record.device.serial,
+    keyThumbprint: a.keyThumbprint,
+    revokedKeyThumbprints: [...(prior?.revokedKeyThumbprints ?? []), ...(replacedKey ? [replacedKey] : [])],
+    accountId: a.accountId,
+    tier: a.tier,
+    reasons: a.reasons,
+    securityLevel: a.record.key.securityLevel,
+    patchLevel: oldestPatch(a.record),
+    highestRollbackIndex: Math.max(prior?.highestRollbackIndex ?? 0, a.record.rollbackIndex),
+    status: 'ACTIVE',
+    policyVersion: a.policyVersion,
+    firstEnrolledAtMs: prior?.firstEnrolledAtMs ?? a.now,
+    lastAttestedAtMs: a.now,
+  };
+  return replacedKey ? { device, replacedKey } : { device };
+}
+
+/** Operator revocation: the device is refused from now on (ATTESTATION_DEVICE_REVOKED). */
+export function revokedDevice(prior: DeviceRecord | null, reason: string, now: number): DeviceRecord {
+  if (!prior) throw new DfsError('ATTESTATION_DEVICE_NOT_FOUND');
+  return { ...prior, status: 'REVOKED', revocation: { atMs: now, reason } };
+}
+
+/** A device as operators see it: posture and last attestation, identifiers masked. */
+export function operatorView(d: DeviceRecord) {
+  return {
+    deviceId: d.deviceId, imei: mask(d.imei), model: d.model, serial: mask(d.serial), status: d.status, tier: d.tier, reasons: d.reasons,
+    securityLevel: d.securityLevel, patchLevel: d.patchLevel, highestRollbackIndex: d.highestRollbackIndex, keyThumbprint: d.keyThumbprint,
+    revokedKeys: d.revokedKeyThumbprints.length, policyVersion: d.policyVersion, firstEnrolledAtMs: d.firstEnrolledAtMs,
+    lastAttestedAtMs: d.lastAttestedAtMs, ...(d.revocation ? { revocation: d.revocation } : {}),
+  };
+}

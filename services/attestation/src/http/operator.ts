@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { DfsError } from '../../../../kit/src/errors.js';
+import type { Logger } from '../../../../kit/src/log.js';
+import type { DeviceEvents } from '../domain/events.js';
+import { revokeDevice } from '../domain/operator.js';
+import type { Policy } from '../domain/policy.js';
+import { operatorView } from '../domain/registry.js';
+import type { TokenKeyRing } from '../domain/token-keys.js';
+import type { AttestationStore } from '../store/ports.js';
+import { requireOperator } from './operator-auth.js';
+
+export interface OperatorDeps {
+  store: AttestationStore;
+  events: DeviceEvents;
+  policy: Policy;
+  keyRing: TokenKeyRing;
+  operatorToken: string;
+  log: Logger;
+  now: () => number;
+}
+
+const RevokeBody = z.object({ reason: z.string().min(1).max(200).regex(/^[\w .,:;()-]+$/) }).strict();
+const RotateBody = z.object({ retireNow: z.boolean().default(false) }).strict();
+const DEVICE_ID = /^dev-[0-9a-f]{20}$/;
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) throw new DfsError('INVALID_ARGUMENT', r.error.issues.map((i) => i.path.join('.')).join(','));
+  return r.data;
+}
+
+function deviceId(value: string): string {
+  if (!DEVICE_ID.test(value)) throw new DfsError('ATTESTATION_DEVICE_NOT_FOUND');
+  return value;
+}
+
+/** The operator API under /v1/operator: devices with posture, revocation, the policy in force, token-key rotation. */
+export function operatorRouter(deps: OperatorDeps): Router {
+  const r = Router();
+  r.use(requireOperator(deps.operatorToken));
+  r.get('/devices', async (_req, res) => {
+    res.json({ devices: (await deps.store.listDevices()).map(operatorView) });
+  });
+  r.get('/devices/:deviceId', async (req, res) => {
+    const d = await deps.store.getDevice(deviceId(req.params.deviceId as string));
+    if (!d) throw new DfsError('ATTESTATION_DEVICE_NOT_FOUND');
+    res.json(operatorView(d));
+  });
+  r.post('/devices/:deviceId/revoke', async (req, res) => {
+    const id = deviceId(req.params.deviceId as string);
+    const { reason } = parse(RevokeBody, req.body);
+    const view = await revokeDevice(id, reason, deps);
+    deps.log.info({ deviceId: id, reason }, 'device revoked by operator');
+    res.json(view);
+  });
+  r.get('/policy', (_req, res) => { res.json(deps.policy); });
+  r.get('/token-keys', (_req, res) => { res.json(deps.keyRing.state(deps.now())); });
+  r.post('/token-keys/rotate', async (req, res) => {
+    const { retireNow } = parse(RotateBody, req.body);
+    const state = await deps.keyRing.rotate(deps.now(), { retireNow });
+    deps.log.info({ current: state.current, retireNow }, 'token keys rotated by operator');
+    res.json(state);
+  });
+  r.delete('/token-keys/:kid', (req, res) => {
+    const state = deps.keyRing.remove(String(req.params.kid), deps.now());
+    deps.log.info({ removed: req.params.kid }, 'retired token key removed by operator');
+    res.json(state);
+  });
+  return r;
+}

@@ -1,0 +1,22 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadOrCreateOperatorToken, sameSecret } from '../../../services/attestation/src/http/operator-auth.js';
+
+describe('operator credential', () => {
+  it('compares secrets of any length without throwing', () => {
+    expect(sameSecret('a'.repeat(40), 'a'.repeat(40))).toBe(true);
+    expect(sameSecret('a'.repeat(40), 'a'.repeat(39))).toBe(false);
+    expect(sameSecret('', 'a'.repeat(40))).toBe(false);
+  });
+
+  it('uses the environment value when set, otherwise generates one 0600 file and reuses it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dfs-op-')), 'keys', 'attestation-operator.token');
+    expect(loadOrCreateOperatorToken('e'.repeat(40), file)).toBe('e'.repeat(40));
+    const made = loadOrCreateOperatorToken(undefined, file);
+    expect(made.length).toBeGreaterThanOrEqual(43);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateOperatorToken(undefined, file)).toBe(made);
+  });
+});
