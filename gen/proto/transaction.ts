@@ -1,8 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AttestationServiceClient as _dfs_v1_AttestationServiceClient, AttestationServiceDefinition as _dfs_v1_AttestationServiceDefinition } from './dfs/v1/AttestationService.js';
 import type { Challenge as _dfs_v1_Challenge, Challenge__Output as _dfs_v1_Challenge__Output } from './dfs/v1/Challenge.js';
+import type { ConfirmStepUpRequest as _dfs_v1_ConfirmStepUpRequest, ConfirmStepUpRequest__Output as _dfs_v1_ConfirmStepUpRequest__Output } from './dfs/v1/ConfirmStepUpRequest.js';
 import type { CreateChallengeRequest as _dfs_v1_CreateChallengeRequest, CreateChallengeRequest__Output as _dfs_v1_CreateChallengeRequest__Output } from './dfs/v1/CreateChallengeRequest.js';
 import type { DiagnosticsServiceClient as _dfs_v1_DiagnosticsServiceClient, DiagnosticsServiceDefinition as _dfs_v1_DiagnosticsServiceDefinition } from './dfs/v1/DiagnosticsService.js';
 import type { EchoRequest as _dfs_v1_EchoRequest, EchoRequest__Output as _dfs_v1_EchoRequest__Output } from './dfs/v1/EchoRequest.js';
@@ -14,8 +15,10 @@ import type { GetResultKeysRequest as _dfs_v1_GetResultKeysRequest, GetResultKey
 import type { GetTokenKeysRequest as _dfs_v1_GetTokenKeysRequest, GetTokenKeysRequest__Output as _dfs_v1_GetTokenKeysRequest__Output } from './dfs/v1/GetTokenKeysRequest.js';
 import type { GetTransactionRequest as _dfs_v1_GetTransactionRequest, GetTransactionRequest__Output as _dfs_v1_GetTransactionRequest__Output } from './dfs/v1/GetTransactionRequest.js';
 import type { KeySet as _dfs_v1_KeySet, KeySet__Output as _dfs_v1_KeySet__Output } from './dfs/v1/KeySet.js';
+import type { ListPaymentRequestsRequest as _dfs_v1_ListPaymentRequestsRequest, ListPaymentRequestsRequest__Output as _dfs_v1_ListPaymentRequestsRequest__Output } from './dfs/v1/ListPaymentRequestsRequest.js';
 import type { Money as _dfs_v1_Money, Money__Output as _dfs_v1_Money__Output } from './dfs/v1/Money.js';
 import type { OpenAccountRequest as _dfs_v1_OpenAccountRequest, OpenAccountRequest__Output as _dfs_v1_OpenAccountRequest__Output } from './dfs/v1/OpenAccountRequest.js';
+import type { ReverseTransactionRequest as _dfs_v1_ReverseTransactionRequest, ReverseTransactionRequest__Output as _dfs_v1_ReverseTransactionRequest__Output } from './dfs/v1/ReverseTransactionRequest.js';
 import type { SignedResult as _dfs_v1_SignedResult, SignedResult__Output as _dfs_v1_SignedResult__Output } from './dfs/v1/SignedResult.js';
 import type { SubmitPaymentRequest as _dfs_v1_SubmitPaymentRequest, SubmitPaymentRequest__Output as _dfs_v1_SubmitPaymentRequest__Output } from './dfs/v1/SubmitPaymentRequest.js';
 import type { TransactionServiceClient as _dfs_v1_TransactionServiceClient, TransactionServiceDefinition as _dfs_v1_TransactionServiceDefinition } from './dfs/v1/TransactionService.js';
@@ -29,6 +32,7 @@ export interface ProtoGrpcType {
     v1: {
       AttestationService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_AttestationServiceClient> & { service: _dfs_v1_AttestationServiceDefinition }
       Challenge: MessageTypeDefinition<_dfs_v1_Challenge, _dfs_v1_Challenge__Output>
+      ConfirmStepUpRequest: MessageTypeDefinition<_dfs_v1_ConfirmStepUpRequest, _dfs_v1_ConfirmStepUpRequest__Output>
       CreateChallengeRequest: MessageTypeDefinition<_dfs_v1_CreateChallengeRequest, _dfs_v1_CreateChallengeRequest__Output>
       DiagnosticsService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_DiagnosticsServiceClient> & { service: _dfs_v1_DiagnosticsServiceDefinition }
       EchoRequest: MessageTypeDefinition<_dfs_v1_EchoRequest, _dfs_v1_EchoRequest__Output>
@@ -40,8 +44,11 @@ export interface ProtoGrpcType {
       GetTokenKeysRequest: MessageTypeDefinition<_dfs_v1_GetTokenKeysRequest, _dfs_v1_GetTokenKeysRequest__Output>
       GetTransactionRequest: MessageTypeDefinition<_dfs_v1_GetTransactionRequest, _dfs_v1_GetTransactionRequest__Output>
       KeySet: MessageTypeDefinition<_dfs_v1_KeySet, _dfs_v1_KeySet__Output>
+      ListPaymentRequestsRequest: MessageTypeDefinition<_dfs_v1_ListPaymentRequestsRequest, _dfs_v1_ListPaymentRequestsRequest__Output>
       Money: MessageTypeDefinition<_dfs_v1_Money, _dfs_v1_Money__Output>
       OpenAccountRequest: MessageTypeDefinition<_dfs_v1_OpenAccountRequest, _dfs_v1_OpenAccountRequest__Output>
+      ReturnKind: EnumTypeDefinition
+      ReverseTransactionRequest: MessageTypeDefinition<_dfs_v1_ReverseTransactionRequest, _dfs_v1_ReverseTransactionRequest__Output>
       SignedResult: MessageTypeDefinition<_dfs_v1_SignedResult, _dfs_v1_SignedResult__Output>
       SubmitPaymentRequest: MessageTypeDefinition<_dfs_v1_SubmitPaymentRequest, _dfs_v1_SubmitPaymentRequest__Output>
       TransactionService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_TransactionServiceClient> & { service: _dfs_v1_TransactionServiceDefinition }

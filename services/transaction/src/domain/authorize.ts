@@ -21,6 +21,7 @@ const PaymentPayload = z.object({
   amount: z.object({ minorUnits: z.string(), currency: z.string() }).strict(),
   iat: z.number().int().positive(),
   ath: z.string().min(43).max(43),
+  requestId: z.uuid().optional(),
 }).strict();
 
 /** A payment whose signature, token, binding, caller and freshness all verified. */
@@ -31,6 +32,10 @@ export interface AuthorizedPayment {
   payer: string;
   payee: string;
   money: Money;
+  /** Thumbprint of the eSE key that signed (a step-up must come from the same key). */
+  jkt: string;
+  /** The integrator's request to pay this payment answers, if any. */
+  requestId: string | null;
   requestHash: string;
 }
 
@@ -42,12 +47,39 @@ export interface AuthorizeDeps {
   now: () => number;
 }
 
-async function verifyToken(token: string, deps: AuthorizeDeps) {
+/** The claims of a verified attestation token. */
+export type TokenClaims = z.infer<typeof TokenClaims>;
+
+/** Verifies an attestation token (ES256, issuer, audience, expiry) and returns its claims. */
+export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now'>): Promise<TokenClaims> {
   try {
     const { payload } = await jwtVerify(token, deps.tokenKeys, { issuer: 'dfs-attestation', audience: 'dfs-transaction', algorithms: ['ES256'], currentDate: new Date(deps.now()) });
     return TokenClaims.parse(payload);
   } catch (err) {
     throw new DfsError(err instanceof errors.JWTExpired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', undefined, { cause: err });
+  }
+}
+
+/**
+ * Verifies a JWS made by the device's eSE key: ES256 with a public `jwk` header whose thumbprint is
+ * the token's `cnf.jkt`; returns the JSON payload (UTF-8 only) and that thumbprint.
+ */
+export async function verifyDeviceJws(jws: string, claims: TokenClaims): Promise<{ payload: unknown; jkt: string }> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(jws);
+  } catch (err) {
+    throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'malformed JWS', { cause: err });
+  }
+  const jwk = header.jwk as JWK | undefined;
+  if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
+  const jkt = await calculateJwkThumbprint(jwk);
+  if (jkt !== claims.cnf.jkt) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
+  try {
+    const { payload } = await compactVerify(jws, jwk, { algorithms: ['ES256'] });
+    return { payload: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)), jkt };
+  } catch (err) {
+    throw new DfsError('PAYMENT_SIGNATURE_INVALID', undefined, { cause: err });
   }
 }
 
@@ -60,24 +92,7 @@ async function verifyToken(token: string, deps: AuthorizeDeps) {
 export async function authorizePayment(signedPayment: string, token: string, peer: Peer, deps: AuthorizeDeps): Promise<AuthorizedPayment> {
   if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
   const claims = await verifyToken(token, deps);
-
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(signedPayment);
-  } catch (err) {
-    throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'malformed JWS', { cause: err });
-  }
-  const jwk = header.jwk as JWK | undefined;
-  if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
-  if ((await calculateJwkThumbprint(jwk)) !== claims.cnf.jkt) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
-
-  let raw: unknown;
-  try {
-    const { payload } = await compactVerify(signedPayment, jwk, { algorithms: ['ES256'] });
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
-  } catch (err) {
-    throw new DfsError('PAYMENT_SIGNATURE_INVALID', undefined, { cause: err });
-  }
+  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims);
   const parsed = PaymentPayload.safeParse(raw);
   if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const p = parsed.data;
@@ -89,7 +104,7 @@ export async function authorizePayment(signedPayment: string, token: string, pee
   if (p.payer !== claims.acct) throw new DfsError('PAYMENT_PAYER_NOT_OWNED');
 
   return {
-    deviceId: claims.sub, tier: claims.tier, idempotencyKey: p.idempotencyKey, payer: p.payer, payee: p.payee, money,
-    requestHash: sha256b64url(signedPayment.split('.')[1]!),
+    deviceId: claims.sub, tier: claims.tier, idempotencyKey: p.idempotencyKey, payer: p.payer, payee: p.payee, money, jkt,
+    requestId: p.requestId ?? null, requestHash: sha256b64url(signedPayment.split('.')[1]!),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JournalEntry } from '../store/ports.js';
+import type { JournalEntry, Transfer } from '../store/ports.js';
 
 const GENESIS = '0'.repeat(64);
 
@@ -22,6 +22,26 @@ export function verifyJournal(entries: JournalEntry[]): number | null {
   for (const [i, e] of entries.entries()) {
     if (e.seq !== i + 1 || e.prevHash !== prevHash || hashOf(e) !== e.hash) return e.seq;
     prevHash = e.hash;
+  }
+  return null;
+}
+
+/**
+ * Verifies the chain, then that every entry is backed by a POSTED (or now posting) transfer with the
+ * same accounts, amount and currency, so that a re-hashed forgery with no transfer behind it is found
+ * too; genesis entries only fund a treasury. Returns the first bad seq, or null.
+ */
+export async function verifyLedger(entries: JournalEntry[], transferOf: (id: string) => Promise<Transfer | null>): Promise<number | null> {
+  const bad = verifyJournal(entries);
+  if (bad !== null) return bad;
+  for (const e of entries) {
+    if (e.debit === 'genesis') {
+      if (e.transferId !== `genesis-${e.currency}` || e.credit !== `treasury-${e.currency}`) return e.seq;
+      continue;
+    }
+    const t = await transferOf(e.transferId);
+    const backed = t?.state === 'POSTED' || (t?.state === 'PENDING' && t.risk?.decision === 'APPROVE');
+    if (!t || !backed || t.payer !== e.debit || t.payee !== e.credit || t.amount !== e.amount || t.currency !== e.currency) return e.seq;
   }
   return null;
 }

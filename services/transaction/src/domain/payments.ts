@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Peer } from '../../../../kit/src/tls.js';
-import type { LedgerStore, OutboxEvent, Transfer } from '../store/ports.js';
+import type { LedgerStore, Transfer } from '../store/ports.js';
 import { authorizePayment, type AuthorizeDeps } from './authorize.js';
+import { paymentEvent } from './events.js';
 import { checkAccounts, postTransfer } from './ledger.js';
 import { wire } from './money.js';
-import { signResult } from './results.js';
+import { claimRequestFor, matchRequest } from './requests.js';
+import { signResult, transferPayload } from './results.js';
 
 /** What the risk service answered (or what failing closed decided). */
 export interface RiskAnswer {
@@ -19,39 +21,45 @@ export interface PaymentDeps extends AuthorizeDeps {
   store: LedgerStore;
   resultKey: () => SigningKey;
   assessRisk: (t: Transfer, tier: string) => Promise<RiskAnswer>;
+  /** When risk is late, payments strictly below this many minor units still pass (0: none do). */
+  riskFailOpenMaxMinor: number;
+  stepUpTtlMs: number;
 }
 
-const PAYMENT_TOPIC = 'dfs.payment.v1';
+type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>;
 
-function event(type: string, t: Transfer, atMs: number, data: Record<string, unknown> = {}): OutboxEvent {
-  return { id: randomUUID(), topic: PAYMENT_TOPIC, type, key: t.payer, atMs, data: { transactionId: t.id, deviceId: t.deviceId, payer: t.payer, payee: t.payee, amount: t.amount, currency: t.currency, ...data } };
+function refusalOf(t: Transfer): string {
+  if (!t.risk) return 'RISK_UNAVAILABLE';
+  return t.risk.decision === 'STEP_UP' ? 'STEP_UP_EXPIRED' : 'RISK_DECLINED';
 }
 
 /**
- * Carries a pending transfer to its end: post it if risk approved, sign the result, store it with
- * the final state, and queue the events. Used by new payments and by recovery at start-up alike.
+ * Carries a pending transfer to its end: post it if risk approved (and no `refusal` applies), sign
+ * the result, store it with the final state, settle a linked request or return reservation, and
+ * queue the events. Used by new payments, step-ups, returns and recovery at start-up alike.
  */
-export async function completeTransfer(t: Transfer, deps: Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>): Promise<string> {
+export async function completeTransfer(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
   const now = deps.now();
   let state: 'POSTED' | 'FAILED' | 'DECLINED';
-  let code: string | null = null;
+  let code: string | null = refusal ?? null;
   const extra: Record<string, unknown> = {};
-  if (t.risk?.decision !== 'APPROVE') {
+  if (refusal) state = 'FAILED';
+  else if (t.risk?.decision !== 'APPROVE') {
     state = t.risk ? 'DECLINED' : 'FAILED';
-    code = !t.risk ? 'RISK_UNAVAILABLE' : t.risk.decision === 'STEP_UP' ? 'RISK_STEP_UP_REQUIRED' : 'RISK_DECLINED';
+    code = refusalOf(t);
   } else {
     const outcome = await postTransfer(deps.store, t, now);
     state = outcome.status;
     if (outcome.status === 'POSTED') Object.assign(extra, { journalSeq: outcome.journalSeq, payerBalance: wire({ minorUnits: outcome.payerBalance, currency: t.currency }) });
     else code = outcome.code;
   }
-  const result = await signResult({
-    typ: 'payment-result', transactionId: t.id, idempotencyKey: t.idempotencyKey, status: state, ...(code ? { code } : {}),
-    payer: t.payer, payee: t.payee, amount: wire({ minorUnits: t.amount, currency: t.currency }),
-    risk: t.risk ?? { decision: 'NONE', ruleIds: [], reason: 'not assessed' }, requestHash: t.requestHash, ...extra,
-  }, deps.resultKey(), now);
+  const result = await signResult(transferPayload(t, state, code, extra), deps.resultKey(), now);
   if (await deps.store.finishTransfer(t.id, state, code, result)) {
-    await deps.store.addOutbox([event(`payment.${state.toLowerCase()}`, t, now, { code, risk: t.risk })]);
+    if (t.requestId) await deps.store.finishRequest(t.requestId, t.id, state === 'POSTED' ? 'COMPLETED' : state);
+    const isReturn = t.kind === 'reversal' || t.kind === 'refund';
+    if (isReturn && state !== 'POSTED' && t.risk?.decision === 'APPROVE') await deps.store.releaseReturn(t.originalId!, t.amount);
+    const type = state === 'POSTED' && isReturn ? 'reversed' : state.toLowerCase();
+    await deps.store.addOutbox([paymentEvent(type, t, now, { code, risk: t.risk })]);
     await deps.store.clearApplied([t.payer, t.payee], t.id);
     return result;
   }
@@ -59,47 +67,79 @@ export async function completeTransfer(t: Transfer, deps: Pick<PaymentDeps, 'sto
   return finished!.result!;
 }
 
-/** Waits for a concurrent twin to finish and returns its stored result byte for byte. */
-async function storedResult(id: string, store: LedgerStore): Promise<string> {
-  for (let i = 0; i < 500; i++) {
+/** Waits for a concurrent twin to finish (or to wait for its step-up) and returns its stored answer byte for byte. */
+export async function storedResult(id: string, store: LedgerStore): Promise<string> {
+  for (let i = 0; i < 1000; i++) {
     const t = await store.getTransfer(id);
     if (t?.result) return t.result;
+    if (t?.stepUp) return t.stepUp.interim;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new DfsError('UNAVAILABLE', 'idempotent twin did not finish');
 }
 
+/** Asks risk; when it is late or fails, only amounts below the configured fail-open limit pass (default none). */
+async function decideRisk(t: Transfer, tier: string, deps: PaymentDeps): Promise<RiskAnswer | null> {
+  try {
+    return await deps.assessRisk(t, tier);
+  } catch {
+    return t.amount < deps.riskFailOpenMaxMinor ? { decision: 'APPROVE', ruleIds: ['risk.failOpen'], reason: 'risk did not answer; amount below RISK_FAILOPEN_MAX_MINOR' } : null;
+  }
+}
+
+/** Holds a transfer for a step-up: a fresh challenge the daemon must sign after a new PIN verification. */
+async function holdForStepUp(t: Transfer, deps: PaymentDeps): Promise<string> {
+  const now = deps.now();
+  const challenge = randomBytes(32).toString('base64url');
+  const expiresAtMs = now + deps.stepUpTtlMs;
+  const interim = await signResult(transferPayload(t, 'STEP_UP_REQUIRED', null, { challenge, challengeExpiresAtMs: expiresAtMs }), deps.resultKey(), now);
+  if (!(await deps.store.setStepUp(t.id, { challenge, expiresAtMs, interim }))) return storedResult(t.id, deps.store);
+  await deps.store.addOutbox([paymentEvent('step_up_required', t, now, { risk: t.risk })]);
+  return interim;
+}
+
 /**
  * A signed payment from a phone (brief §3.4): authorize, enforce idempotency per payer, ask risk,
  * post, and answer with a backend-signed result. A retry with the same key and payload gets the
- * first result byte for byte; the same key with another payload is IDEMPOTENCY_KEY_REUSED.
+ * first result byte for byte; the same key with another payload is IDEMPOTENCY_KEY_REUSED. A
+ * payment answering a request to pay must match it and claims it once.
  */
 export async function submitPayment(signedPayment: string, token: string, peer: Peer, deps: PaymentDeps): Promise<string> {
   const p = await authorizePayment(signedPayment, token, peer, deps);
   await checkAccounts(deps.store, p.payer, p.payee, p.money.currency, p.deviceId);
+  if (p.requestId) await matchRequest(deps.store, p.requestId, p);
   const now = deps.now();
   const draft: Transfer = {
     id: randomUUID(), payer: p.payer, payee: p.payee, amount: p.money.minorUnits, currency: p.money.currency,
     idempotencyKey: p.idempotencyKey, requestHash: p.requestHash, deviceId: p.deviceId, kind: 'payment',
-    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: now,
+    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: now, requestId: p.requestId, jkt: p.jkt,
   };
   const { created, transfer } = await deps.store.insertTransfer(draft);
   if (!created) {
     if (transfer.requestHash !== p.requestHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
     return storedResult(transfer.id, deps.store);
   }
-  await deps.store.addOutbox([event('payment.requested', transfer, now, { tier: p.tier })]);
-  const risk = await deps.assessRisk(transfer, p.tier).catch(() => null);
+  await deps.store.addOutbox([paymentEvent('requested', transfer, now, { tier: p.tier })]);
+  if (p.requestId) {
+    const refusal = await claimRequestFor(deps.store, p.requestId, transfer.id, now);
+    if (refusal) return completeTransfer(transfer, deps, refusal);
+  }
+  const risk = await decideRisk(transfer, p.tier, deps);
   if (risk) {
     await deps.store.setRisk(transfer.id, risk);
     transfer.risk = risk;
+    if (risk.decision === 'STEP_UP') return holdForStepUp(transfer, deps);
+    if (risk.decision === 'APPROVE') await deps.store.addOutbox([paymentEvent('approved', transfer, now, { risk })]);
   }
   return completeTransfer(transfer, deps);
 }
 
-/** Rolls every transfer left PENDING by a crash forward to its final state. */
-export async function recoverPending(deps: Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>): Promise<number> {
-  const pending = await deps.store.listPending();
+/**
+ * Rolls every transfer left PENDING by a crash forward to its final state; a transfer still
+ * waiting for an unexpired step-up keeps waiting.
+ */
+export async function recoverPending(deps: Finisher): Promise<number> {
+  const pending = (await deps.store.listPending()).filter((t) => !t.stepUp || t.stepUp.expiresAtMs < deps.now());
   for (const t of pending) await completeTransfer(t, deps);
   return pending.length;
 }

@@ -1,4 +1,4 @@
-import type { Account, JournalEntry, LedgerStore, OutboxEvent, Transfer } from './ports.js';
+import type { Account, JournalEntry, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from './ports.js';
 
 /** The embedded default ledger store: process memory with the same single-document semantics as MongoDB. */
 export function memoryLedgerStore(): LedgerStore {
@@ -8,6 +8,8 @@ export function memoryLedgerStore(): LedgerStore {
   const journal: JournalEntry[] = [];
   const journalByTransfer = new Map<string, JournalEntry>();
   const outbox = new Map<string, OutboxEvent>();
+  const requests = new Map<string, PaymentRequest>();
+  const requestByKey = new Map<string, string>();
   const copy = <T>(v: T): T => structuredClone(v);
   const account = (id: string) => {
     const a = accounts.get(id);
@@ -58,6 +60,50 @@ export function memoryLedgerStore(): LedgerStore {
       return true;
     },
     async listPending() { return [...transfers.values()].filter((t) => t.state === 'PENDING').map(copy); },
+    async setStepUp(id, stepUp) {
+      const t = transfers.get(id);
+      if (t?.state !== 'PENDING' || t.stepUp) return false;
+      t.stepUp = copy(stepUp);
+      return true;
+    },
+    async passStepUp(id, challenge, risk) {
+      const t = transfers.get(id);
+      if (t?.state !== 'PENDING' || t.stepUp?.challenge !== challenge) return false;
+      Object.assign(t, { stepUp: null, risk: copy(risk) });
+      return true;
+    },
+    async reserveReturn(id, amount) {
+      const t = transfers.get(id);
+      if (t?.state !== 'POSTED' || (t.returned ?? 0) + amount > t.amount) return false;
+      t.returned = (t.returned ?? 0) + amount;
+      return true;
+    },
+    async releaseReturn(id, amount) {
+      const t = transfers.get(id);
+      if (t) t.returned = Math.max(0, (t.returned ?? 0) - amount);
+    },
+    async insertRequest(r) {
+      const key = `${r.integratorId}\u0000${r.correlationId}`;
+      const existing = requestByKey.get(key);
+      if (existing) return { created: false, request: copy(requests.get(existing)!) };
+      requestByKey.set(key, r.id);
+      requests.set(r.id, copy(r));
+      return { created: true, request: copy(r) };
+    },
+    async getRequest(id) { const r = requests.get(id); return r ? copy(r) : null; },
+    async listOpenRequests(payer) {
+      return [...requests.values()].filter((r) => r.payer === payer && r.state === 'PENDING' && !r.transactionId).map(copy);
+    },
+    async claimRequest(id, transactionId) {
+      const r = requests.get(id);
+      if (r?.state !== 'PENDING' || r.transactionId) return false;
+      r.transactionId = transactionId;
+      return true;
+    },
+    async finishRequest(id, transactionId, state) {
+      const r = requests.get(id);
+      if (r?.state === 'PENDING' && r.transactionId === transactionId) r.state = state;
+    },
     async appendJournal(transferId, make) {
       const done = journalByTransfer.get(transferId);
       if (done) return copy(done);

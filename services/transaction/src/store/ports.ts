@@ -20,13 +20,57 @@ export interface Transfer {
   idempotencyKey: string;
   requestHash: string;
   deviceId: string;
-  kind: 'payment' | 'funding';
+  kind: 'payment' | 'funding' | 'reversal' | 'refund';
   state: TransferState;
   risk: { decision: string; ruleIds: string[]; reason: string } | null;
   code: string | null;
   /** The signed result, returned byte for byte to retries. */
   result: string | null;
   createdAtMs: number;
+  /** Thumbprint of the eSE key that signed a payment; a step-up must come from the same key. */
+  jkt?: string;
+  /** Reversals and refunds: the transfer they return money from. */
+  originalId?: string | null;
+  /** A payment that answers an integrator's request to pay. */
+  requestId?: string | null;
+  /** Minor units already reserved by reversals and refunds of this transfer. */
+  returned?: number;
+  /** Set while the transfer waits for a PIN-verified step-up confirmation; `interim` is its signed answer. */
+  stepUp?: StepUp | null;
+}
+
+/** A step-up the daemon must answer before the transfer posts. */
+export interface StepUp {
+  challenge: string;
+  expiresAtMs: number;
+  interim: string;
+}
+
+export type PaymentRequestState = 'PENDING' | 'COMPLETED' | 'DECLINED' | 'FAILED';
+
+/**
+ * An integrator's request to pay (seed 003, CSRF): it never moves money by itself; the payer's
+ * daemon pays it after the user confirms on the native UI with the PIN.
+ */
+export interface PaymentRequest {
+  id: string;
+  integratorId: string;
+  /** The integrator's X-CorrelationID: unique per integrator. */
+  correlationId: string;
+  /** Hash of the creating request body, to tell a retry from a reuse of the correlation id. */
+  bodyHash: string;
+  payer: string;
+  payee: string;
+  amount: number;
+  currency: string;
+  description: string;
+  state: PaymentRequestState;
+  /** The transfer that claimed the request (at most one). */
+  transactionId: string | null;
+  /** The creation response, returned byte for byte to retries. */
+  response: string;
+  createdAtMs: number;
+  expiresAtMs: number;
 }
 
 /** One journal line pair: a debit and a credit of the same amount, hash-chained to the previous entry. */
@@ -75,6 +119,23 @@ export interface LedgerStore {
   /** Moves a PENDING transfer to its final state with the signed result; false if it was not pending. */
   finishTransfer(id: string, state: Exclude<TransferState, 'PENDING'>, code: string | null, result: string): Promise<boolean>;
   listPending(): Promise<Transfer[]>;
+  /** Puts a PENDING transfer without a step-up on hold for one; false otherwise. */
+  setStepUp(id: string, stepUp: StepUp): Promise<boolean>;
+  /** Consumes the step-up whose challenge matches, recording the new risk answer; false otherwise. */
+  passStepUp(id: string, challenge: string, risk: NonNullable<Transfer['risk']>): Promise<boolean>;
+  /** Reserves `amount` of a POSTED transfer for a return, if returned + amount <= its amount. */
+  reserveReturn(id: string, amount: number): Promise<boolean>;
+  /** Gives back a reservation whose return did not post. */
+  releaseReturn(id: string, amount: number): Promise<void>;
+  /** Inserts a payment request unless (integratorId, correlationId) exists; then returns the existing one. */
+  insertRequest(r: PaymentRequest): Promise<{ created: boolean; request: PaymentRequest }>;
+  getRequest(id: string): Promise<PaymentRequest | null>;
+  /** PENDING requests whose payer is `payer`, unclaimed. */
+  listOpenRequests(payer: string): Promise<PaymentRequest[]>;
+  /** Claims a PENDING, unclaimed request for one transfer; false if it was taken. */
+  claimRequest(id: string, transactionId: string): Promise<boolean>;
+  /** Moves a request claimed by `transactionId` from PENDING to its final state. */
+  finishRequest(id: string, transactionId: string, state: Exclude<PaymentRequestState, 'PENDING'>): Promise<void>;
   /** Appends the entry `make` builds on the current last one; idempotent per transfer id. */
   appendJournal(transferId: string, make: (prev: JournalEntry | null) => JournalEntry): Promise<JournalEntry>;
   readJournal(): Promise<JournalEntry[]>;

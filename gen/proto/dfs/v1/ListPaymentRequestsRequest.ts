@@ -1,0 +1,10 @@
+// Original file: proto/dfs/v1/transaction.proto
+
+
+export interface ListPaymentRequestsRequest {
+  'accountId'?: (string);
+}
+
+export interface ListPaymentRequestsRequest__Output {
+  'accountId': (string);
+}

@@ -1,0 +1,12 @@
+/** An integrator of the REST API: who it is, which accounts it collects into, where its callbacks go. */
+export interface Integrator {
+  id: string;
+  /** Account ids it may collect into and read; a trailing `*` matches a prefix. */
+  accounts: string[];
+  callbackUrl?: string;
+}
+
+/** True when the integrator may use this account (create requests into it, read its balance). */
+export function mayUseAccount(integrator: Integrator, accountId: string): boolean {
+  return integrator.accounts.some((a) => (a.endsWith('*') ? accountId.startsWith(a.slice(0, -1)) : a === accountId));
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listen } from '../../../kit/src/http.js';
+import { createLogger } from '../../../kit/src/log.js';
+import { transactionHttp } from '../../../services/transaction/src/http/app.js';
+import { loadIntegrators } from '../../../services/transaction/src/http/integrators.js';
+import { harness } from './harness.js';
+
+export const KEY_A = 'key-a-0123456789abcdefghijklmnopqrstuv';
+export const KEY_B = 'key-b-0123456789abcdefghijklmnopqrstuv';
+
+/** The transaction HTTP edge over the domain harness, listening on loopback, with two integrators. */
+export async function httpHarness(opts: { rate?: { perSec: number; burst: number }; callbackUrl?: string } = {}) {
+  const h = await harness();
+  const dir = mkdtempSync(join(tmpdir(), 'dfs-int-'));
+  const file = join(dir, 'integrators.json');
+  writeFileSync(file, JSON.stringify({ integrators: [
+    { id: 'shop-a', apiKey: KEY_A, accounts: ['shop-a-*'], ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}) },
+    { id: 'shop-b', apiKey: KEY_B, accounts: ['shop-b-till'] },
+  ] }));
+  const integrators = loadIntegrators(file);
+  const ready = { ok: true };
+  const app = transactionHttp({ ...h.deps, integrators, rate: opts.rate ?? { perSec: 1000, burst: 1000 }, ready: () => ready.ok, log: createLogger('test', 'silent') });
+  const { server, port } = await listen(app, '127.0.0.1', 0);
+  const base = `http://127.0.0.1:${port}`;
+  const call = (path: string, init: RequestInit & { key?: string | null; json?: unknown; correlationId?: string } = {}) => {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+    if (init.key !== null) headers['X-API-Key'] = init.key ?? KEY_A;
+    if (init.correlationId) headers['X-CorrelationID'] = init.correlationId;
+    if (init.json !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(`${base}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+  };
+  return { h, app, base, call, integrators, file, close: () => new Promise<void>((r) => (server as Server).close(() => r())) };
+}

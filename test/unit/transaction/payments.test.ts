@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { DfsError } from '../../../kit/src/errors.js';
+import { verifyLedger } from '../../../services/transaction/src/domain/journal.js';
+import { recoverPending, submitPayment } from '../../../services/transaction/src/domain/payments.js';
+import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
+import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
+import { codeOf } from '../../support/expect-code.js';
+import { harness, payloadOf } from './harness.js';
+
+const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+describe('payments: exact money under concurrency (issue 5, acceptance 1, domain level)', () => {
+  it('1,000 concurrent payments from 50 wallets that cannot cover them all: no negative balance, sum unchanged, each posted once in the journal, every refusal coded', async () => {
+    const h = await harness();
+    h.risk.answer = async (t) => (t.amount % 97 === 0 ? { decision: 'DECLINE', ruleIds: ['test.decline'], reason: 'test' } : { decision: 'APPROVE', ruleIds: [], reason: 'test' });
+    const phones = await Promise.all(Array.from({ length: 50 }, () => h.phone(5_000)));
+    const merchants = await Promise.all(Array.from({ length: 5 }, () => h.merchant()));
+    const before = sum(await h.balances());
+    const jobs = phones.flatMap((p, i) => Array.from({ length: 20 }, (_, j) => {
+      const payee = j % 4 === 0 ? phones[(i + 1) % phones.length]!.accountId : merchants[j % merchants.length]!;
+      return { p, payload: p.payment(payee, 100 + ((i * 20 + j) * 37) % 900) };
+    }));
+    const outcomes = await Promise.all(jobs.map(async ({ p, payload }) => {
+      try {
+        return payloadOf(await submitPayment(await p.sign(payload), p.token, p.peer, h.deps));
+      } catch (err) {
+        return { status: 'REFUSED', code: (err as DfsError).code };
+      }
+    }));
+    const after = await h.balances();
+    expect([...after.values()].every((b) => b >= 0)).toBe(true);
+    expect(sum(after)).toBe(before);
+    const journal = await h.store.readJournal();
+    const posted = outcomes.filter((o) => o.status === 'POSTED');
+    const refused = outcomes.filter((o) => o.status !== 'POSTED');
+    expect(posted.length).toBeGreaterThan(100);
+    expect(refused.filter((o) => o.code === 'LEDGER_INSUFFICIENT_FUNDS').length).toBeGreaterThan(100);
+    expect(refused.some((o) => o.code === 'RISK_DECLINED')).toBe(true);
+    for (const o of posted) expect(journal.filter((e) => e.transferId === o.transactionId)).toHaveLength(1);
+    expect(journal.filter((e) => e.debit !== 'genesis' && !posted.some((o) => o.transactionId === e.transferId))).toHaveLength(50);
+    for (const o of refused) expect(o.code).toMatch(/^[A-Z_]+$/);
+    expect(await verifyLedger(journal, (id) => h.store.getTransfer(id))).toBeNull();
+  }, 60_000);
+});
+
+describe('idempotency (issue 5, acceptance 2, domain level)', () => {
+  it('20 concurrent retries of one key give one transfer and byte-identical results', async () => {
+    const h = await harness();
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const signed = await p.sign(p.payment(m, 700));
+    const results = await Promise.all(Array.from({ length: 20 }, () => submitPayment(signed, p.token, p.peer, h.deps)));
+    expect(new Set(results).size).toBe(1);
+    expect(payloadOf(results[0]!).status).toBe('POSTED');
+    expect((await h.store.getAccount(p.accountId))?.balance).toBe(9_300);
+    expect((await h.store.readJournal()).filter((e) => e.transferId === payloadOf(results[0]!).transactionId)).toHaveLength(1);
+  });
+
+  it('refuses the same key with another amount (IDEMPOTENCY_KEY_REUSED) and keeps the first result', async () => {
+    const h = await harness();
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const first = p.payment(m, 700);
+    await submitPayment(await p.sign(first), p.token, p.peer, h.deps);
+    const other = { ...first, amount: { minorUnits: '701', currency: 'KES' } };
+    expect(await codeOf(submitPayment(await p.sign(other), p.token, p.peer, h.deps))).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await h.store.getAccount(p.accountId))?.balance).toBe(9_300);
+  });
+});
+
+describe('risk fails closed (issue 5)', () => {
+  it('fails a payment when risk does not answer (RISK_UNAVAILABLE) and moves nothing', async () => {
+    const h = await harness();
+    h.risk.answer = () => Promise.reject(new Error('deadline'));
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const r = payloadOf(await submitPayment(await p.sign(p.payment(m, 1)), p.token, p.peer, h.deps));
+    expect([r.status, r.code]).toEqual(['FAILED', 'RISK_UNAVAILABLE']);
+    expect((await h.store.getAccount(p.accountId))?.balance).toBe(10_000);
+  });
+
+  it('lets only amounts strictly below RISK_FAILOPEN_MAX_MINOR pass when risk is late', async () => {
+    const h = await harness({ riskFailOpenMaxMinor: 500 });
+    h.risk.answer = () => Promise.reject(new Error('deadline'));
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const small = payloadOf(await submitPayment(await p.sign(p.payment(m, 499)), p.token, p.peer, h.deps));
+    const limit = payloadOf(await submitPayment(await p.sign(p.payment(m, 500)), p.token, p.peer, h.deps));
+    expect([small.status, small.risk.ruleIds]).toEqual(['POSTED', ['risk.failOpen']]);
+    expect([limit.status, limit.code]).toEqual(['FAILED', 'RISK_UNAVAILABLE']);
+  });
+});
+
+describe('pending -> posted recovery at start-up (brief §5)', () => {
+  it('rolls a transfer left pending between debit and credit forward exactly once', async () => {
+    const inner = memoryLedgerStore();
+    let crash = false;
+    const crashing: LedgerStore = { ...inner, credit: async (...a) => { if (crash) throw new Error('process died'); return inner.credit(...a); } };
+    const h = await harness({ store: crashing });
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const before = sum(await h.balances());
+    crash = true;
+    const signed = await p.sign(p.payment(m, 2_500));
+    await expect(submitPayment(signed, p.token, p.peer, h.deps)).rejects.toThrow();
+    const [pending] = await inner.listPending();
+    expect(pending?.state).toBe('PENDING');
+    expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
+    expect(sum(await h.balances())).toBe(before - 2_500);
+
+    crash = false;
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(1);
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(0);
+    expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
+    expect((await inner.getAccount(m))?.balance).toBe(2_500);
+    expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
+    expect(sum(await h.balances())).toBe(before);
+    expect((await inner.readJournal()).filter((e) => e.transferId === pending!.id)).toHaveLength(1);
+    const retry = payloadOf(await submitPayment(signed, p.token, p.peer, { ...h.deps, store: inner }));
+    expect([retry.transactionId, retry.status]).toEqual([pending!.id, 'POSTED']);
+  });
+});
+
+describe('events through the outbox (issue 5)', () => {
+  it('queues requested, approved and posted for a payment, each with its own id', async () => {
+    const h = await harness();
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const r = payloadOf(await submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps));
+    const events = (await h.store.pendingOutbox(1000)).filter((e) => e.data.transactionId === r.transactionId);
+    expect(events.map((e) => e.type)).toEqual(['payment.requested', 'payment.approved', 'payment.posted']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+  });
+
+  it('queues payment.declined when risk declines', async () => {
+    const h = await harness();
+    h.risk.answer = async () => ({ decision: 'DECLINE', ruleIds: ['x'], reason: 'no' });
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const r = payloadOf(await submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps));
+    expect([r.status, r.code]).toEqual(['DECLINED', 'RISK_DECLINED']);
+    expect((await h.store.pendingOutbox(1000)).filter((e) => e.data.transactionId === r.transactionId).map((e) => e.type)).toEqual(['payment.requested', 'payment.declined']);
+  });
+});
