@@ -1,21 +1,55 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DfsError } from '../../../../kit/src/errors.js';
+import { MAX_ENTRIES, RETENTION_MS } from './features.js';
 
-const TierLimits = z.object({ maxPerPayment: z.number().int().positive() }).strict();
+const windowSec = z.number().int().positive().max(RETENTION_MS / 1000);
+const minor = z.number().int().positive();
 
-/** The rule file's schema (config/risk-rules.json): limits are data, not code (brief §4). */
+const TierLimits = z.object({
+  stepUpAbove: minor,
+  maxPerPayment: minor,
+  maxPerDay: minor,
+  maxCountPerWindow: z.number().int().positive().max(MAX_ENTRIES),
+  windowSec,
+}).strict();
+
+const rule = <S extends z.ZodRawShape>(params: S) =>
+  z.object({ weight: z.number().min(0), veto: z.boolean().default(false), enabled: z.boolean().default(true), ...params }).strict();
+
+const velocity = rule({ windowSec, maxCount: z.number().int().positive().max(MAX_ENTRIES), maxAmount: minor });
+
+/** Every rule the engine knows, with its parameters; each weighs into the score, some veto. */
+export const RuleSet = z.object({
+  'tier.unknown': rule({}),
+  'tier.perPayment': rule({}),
+  'tier.stepUp': rule({}),
+  'tier.perDay': rule({}),
+  'tier.windowCount': rule({}),
+  'device.status': rule({ rejectCodes: z.array(z.string().min(1)) }),
+  'device.coolingOff': rule({ coolingOffSec: z.number().int().positive(), maxPerPayment: minor }),
+  'sim.imsiChanged': rule({}),
+  'sim.imsiImeiChanged': rule({}),
+  'pin.failures': rule({ windowSec, maxFailures: z.number().int().positive().max(MAX_ENTRIES) }),
+  'pin.locked': rule({}),
+  'payee.denylisted': rule({ payees: z.array(z.string().min(1)) }),
+  'velocity.device': velocity,
+  'velocity.payer': velocity,
+  'velocity.payee': velocity,
+  'amount.unusual': rule({ factor: z.number().positive(), minHistory: z.number().int().positive(), historySize: z.number().int().positive().max(MAX_ENTRIES) }),
+  'patch.behind': rule({ reasons: z.array(z.string().min(1)).min(1), maxAgeMonths: z.number().int().positive() }),
+}).strict();
+export type RuleSet = z.infer<typeof RuleSet>;
+export type RuleId = keyof RuleSet;
+
+/** The rule file's schema (config/risk-rules.json): limits and rules are data, not code (brief §4). */
 export const Rules = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
+  thresholds: z.object({ stepUp: z.number().positive(), decline: z.number().positive() }).strict()
+    .refine((t) => t.stepUp <= t.decline, 'thresholds.stepUp must not exceed thresholds.decline'),
   tiers: z.object({ HIGH: TierLimits, STANDARD: TierLimits, LOW: TierLimits }).strict(),
+  rules: RuleSet,
 }).strict();
 export type Rules = z.infer<typeof Rules>;
+export type Tier = keyof Rules['tiers'];
 
-/** Reads and validates the rule file; a bad file stops the service with CONFIG_INVALID. */
-export function loadRules(file: string): Rules {
-  try {
-    return Object.freeze(Rules.parse(JSON.parse(readFileSync(file, 'utf8'))));
-  } catch (err) {
-    throw new DfsError('CONFIG_INVALID', `risk rules ${file}: ${(err as Error).message}`, { cause: err });
-  }
-}
+/** Tiers from strongest to weakest posture. */
+export const TIERS: readonly Tier[] = ['HIGH', 'STANDARD', 'LOW'];

@@ -1,0 +1,41 @@
+import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
+import type { DecisionRecord, FeatureStore } from './ports.js';
+
+/** Keeps at most `max` entries, dropping the oldest inserted. */
+function bounded<V>(max: number) {
+  const m = new Map<string, V>();
+  return {
+    get: (k: string) => m.get(k) ?? null,
+    has: (k: string) => m.has(k),
+    set(k: string, v: V) {
+      m.delete(k);
+      m.set(k, v);
+      if (m.size > max) m.delete(m.keys().next().value!);
+    },
+    clear: () => m.clear(),
+  };
+}
+
+/**
+ * The embedded default: documents in maps, copied when written. Reads return the stored document
+ * without a copy (the hot path of every decision): callers treat documents as immutable, as the
+ * domain does (it always builds new ones). Seen ids and decisions are bounded.
+ */
+export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: number } = {}): FeatureStore {
+  const devices = new Map<string, DeviceFeatures>();
+  const parties = new Map<string, PartyFeatures>();
+  const seenIds = bounded<number>(opts.maxSeen ?? 1_000_000);
+  const decisions = bounded<DecisionRecord>(opts.maxDecisions ?? 100_000);
+  return {
+    async seen(id) { return seenIds.has(id); },
+    async markSeen(id, atMs) { seenIds.set(id, atMs); },
+    async getDevice(id) { return devices.get(id) ?? null; },
+    async putDevice(doc) { devices.set(doc.deviceId, structuredClone(doc)); },
+    async getParty(key) { return parties.get(key) ?? null; },
+    async putParty(doc) { parties.set(doc.key, structuredClone(doc)); },
+    async putDecision(rec) { decisions.set(rec.transactionId, structuredClone(rec)); },
+    async getDecision(id) { return decisions.get(id); },
+    async ready() { return true; },
+    async close() { devices.clear(); parties.clear(); seenIds.clear(); decisions.clear(); },
+  };
+}

@@ -1,0 +1,84 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DfsError } from '../../../kit/src/errors.js';
+import { closeHttp, listen } from '../../../kit/src/http.js';
+import { createLogger } from '../../../kit/src/log.js';
+import { decide } from '../../../services/risk/src/domain/decide.js';
+import { riskHttp } from '../../../services/risk/src/http/app.js';
+import { loadRules, rulesSource } from '../../../services/risk/src/rules-file.js';
+import { memoryFeatureStore } from '../../../services/risk/src/store/memory.js';
+import { NOW, payment } from './fixtures.js';
+
+const codeOf = (fn: () => unknown) => { try { fn(); } catch (err) { return err instanceof DfsError ? err.code : 'NOT_A_DFS_ERROR'; } return 'NO_ERROR'; };
+
+describe('risk rule file: validated at start-up, reloadable, explained over HTTP', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'risk-rules-'));
+  const file = join(dir, 'rules.json');
+  const shipped = JSON.parse(readFileSync('config/risk-rules.json', 'utf8'));
+  const write = (edit: (r: typeof shipped) => void) => { const r = structuredClone(shipped); edit(r); writeFileSync(file, JSON.stringify(r)); };
+  const source = (() => { copyFileSync('config/risk-rules.json', file); return rulesSource(file); })();
+  const store = memoryFeatureStore();
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const app = riskHttp({ ready: () => true, rules: source, store, log: createLogger('risk-test', 'silent') });
+    const l = await listen(app, '127.0.0.1', 0);
+    server = l.server;
+    base = `http://127.0.0.1:${l.port}`;
+  });
+  afterAll(async () => { await closeHttp(server); rmSync(dir, { recursive: true, force: true }); });
+
+  it('refuses a bad rule file at start-up with CONFIG_INVALID', () => {
+    const bad = join(dir, 'bad.json');
+    for (const edit of [(r: typeof shipped) => { delete r.rules['pin.locked']; }, (r: typeof shipped) => { r.thresholds.stepUp = 500; }, (r: typeof shipped) => { r.tiers.LOW.maxPerPayment = -1; }, (r: typeof shipped) => { r.rules['velocity.device'].windowSec = 30 * 86_400; }]) {
+      const r = structuredClone(shipped);
+      edit(r);
+      writeFileSync(bad, JSON.stringify(r));
+      expect(codeOf(() => loadRules(bad))).toBe('CONFIG_INVALID');
+    }
+    writeFileSync(bad, '{ not json');
+    expect(codeOf(() => loadRules(bad))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => loadRules(join(dir, 'missing.json')))).toBe('CONFIG_INVALID');
+  });
+
+  it('GET /v1/rules shows the rules in force and their id', async () => {
+    const res = await fetch(`${base}/v1/rules`);
+    const body = await res.json();
+    expect(res.status).toBe(200);
+    expect(body.id).toBe(source.current().id);
+    expect(body.rules.tiers.LOW.maxPerPayment).toBe(shipped.tiers.LOW.maxPerPayment);
+  });
+
+  it('reloads without restart; a bad reload answers CONFIG_INVALID and keeps the previous rules', async () => {
+    const before = source.current();
+    write((r) => { r.tiers.LOW.maxPerPayment = 7_000; });
+    const ok = await fetch(`${base}/v1/rules/reload`, { method: 'POST' });
+    expect(ok.status).toBe(200);
+    expect(source.current().rules.tiers.LOW.maxPerPayment).toBe(7_000);
+    expect((await ok.json()).id).not.toBe(before.id);
+
+    const good = source.current();
+    write((r) => { r.tiers.LOW.maxPerPayment = 'a lot'; });
+    const bad = await fetch(`${base}/v1/rules/reload`, { method: 'POST' });
+    expect([bad.status, (await bad.json()).code]).toEqual([500, 'CONFIG_INVALID']);
+    expect(source.current()).toBe(good);
+    expect((await (await fetch(`${base}/v1/rules`)).json()).id).toBe(good.id);
+    expect(codeOf(() => source.reload())).toBe('CONFIG_INVALID');
+  });
+
+  it('GET /v1/decisions/{transactionId} returns the decision trail, TRANSACTION_NOT_FOUND otherwise', async () => {
+    const missing = await fetch(`${base}/v1/decisions/tx-none`);
+    expect([missing.status, (await missing.json()).code]).toEqual([404, 'TRANSACTION_NOT_FOUND']);
+    await decide(payment(3_000_000, 'LOW', { transactionId: 'tx-trail' }), store, source.current(), NOW);
+    const res = await fetch(`${base}/v1/decisions/tx-trail`);
+    const trail = await res.json();
+    expect(res.status).toBe(200);
+    expect(trail).toMatchObject({ transactionId: 'tx-trail', decision: 'DECLINE', tier: 'LOW', atMs: NOW, rulesetId: source.current().id });
+    expect(trail.ruleIds).toContain('tier.perPayment');
+    expect(trail.hits.find((h: { ruleId: string }) => h.ruleId === 'tier.perPayment')).toMatchObject({ veto: true });
+  });
+});

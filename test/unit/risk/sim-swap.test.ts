@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { memoryBus, type BusEvent } from '../../../kit/src/events.js';
+import { createLogger } from '../../../kit/src/log.js';
+import { decide } from '../../../services/risk/src/domain/decide.js';
+import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../services/risk/src/domain/events.js';
+import { subscribeFeatures } from '../../../services/risk/src/events/consumer.js';
+import { loadRules } from '../../../services/risk/src/rules-file.js';
+import { memoryFeatureStore } from '../../../services/risk/src/store/memory.js';
+import { DAY, NOW, payment } from './fixtures.js';
+
+const rules = loadRules('config/risk-rules.json', 0);
+const log = createLogger('risk-test', 'silent');
+
+async function world() {
+  const bus = memoryBus();
+  const store = memoryFeatureStore();
+  await subscribeFeatures(bus, store, log);
+  let n = 0;
+  const device = (type: string, atMs: number, data: Record<string, unknown> = {}) =>
+    bus.publish(DEVICE_TOPIC, [{ id: `d${++n}`, type, key: 'dev-1', atMs, data: { deviceId: 'dev-1', ...data } } satisfies BusEvent]);
+  const pay = (atMs: number) => decide(payment(1_000, 'HIGH', { transactionId: `tx-${atMs}` }), store, rules, atMs);
+  await device('device.attested', NOW - 30 * DAY, { tier: 'HIGH', reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH'], imsiHash: 'imsi-A', imeiHash: 'imei-1' });
+  for (let i = 0; i < 3; i++) {
+    await bus.publish(PAYMENT_TOPIC, [{ id: `p${i}`, type: 'payment.posted', key: 'wallet-1', atMs: NOW - (10 - i) * DAY, data: { transactionId: `old-${i}`, deviceId: 'dev-1', payer: 'wallet-1', payee: 'merchant-1', amount: 1_000, currency: 'KES' } }]);
+  }
+  return { device, pay, store };
+}
+
+describe('SIM swap (DFS security assurance framework: an IMSI change holds the account until re-verified)', () => {
+  it('approves before the swap, steps up after an IMSI change until re-verification, then approves again', async () => {
+    const w = await world();
+    expect((await w.pay(NOW - 3 * DAY)).decision).toBe('APPROVE');
+    await w.device('device.sim_changed', NOW - 2 * DAY, { imsiHash: 'imsi-B', imeiHash: 'imei-1' });
+    const held = await w.pay(NOW - 2 * DAY + 60_000);
+    expect([held.decision, held.ruleIds]).toEqual(['STEP_UP', ['sim.imsiChanged']]);
+    expect((await w.pay(NOW - DAY)).decision).toBe('STEP_UP');
+    await w.device('device.reverified', NOW - DAY + 1);
+    const after = await w.pay(NOW - DAY + 60_000);
+    expect([after.decision, after.ruleIds]).toEqual(['APPROVE', []]);
+  });
+
+  it('treats a change of both IMSI and IMEI as stronger evidence: declined, with a higher score', async () => {
+    const imsiOnly = await world();
+    await imsiOnly.device('device.sim_changed', NOW - 60_000, { imsiHash: 'imsi-B', imeiHash: 'imei-1' });
+    const weak = await imsiOnly.pay(NOW);
+    const both = await world();
+    await both.device('device.sim_changed', NOW - 60_000, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
+    const strong = await both.pay(NOW);
+    expect([strong.decision, strong.ruleIds]).toEqual(['DECLINE', ['sim.imsiImeiChanged']]);
+    expect(strong.score).toBeGreaterThan(weak.score);
+    expect(weak.decision).toBe('STEP_UP');
+  });
+
+  it('a fresh attestation also re-verifies; a SIM event for the same SIM changes nothing', async () => {
+    const w = await world();
+    await w.device('device.sim_changed', NOW - 2 * 60_000, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
+    expect((await w.pay(NOW - 60_000)).decision).toBe('DECLINE');
+    await w.device('device.attested', NOW - 30_000, { tier: 'HIGH', reasons: [] });
+    expect((await w.pay(NOW)).decision).toBe('APPROVE');
+    await w.device('device.sim_changed', NOW + 1, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
+    expect((await w.pay(NOW + 60_000)).decision).toBe('APPROVE');
+  });
+
+  it('a payment decided before the swap event time is not affected by it (decisions depend on `now`, not arrival)', async () => {
+    const w = await world();
+    await w.device('device.sim_changed', NOW, { imsiHash: 'imsi-B' });
+    expect((await w.pay(NOW - 1)).decision).toBe('APPROVE');
+    expect((await w.pay(NOW)).decision).toBe('STEP_UP');
+  });
+});
