@@ -5,7 +5,8 @@ import { loadConfig as riskConfig } from '../services/risk/src/config.js';
 import { startRisk } from '../services/risk/src/main.js';
 import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
 import { startTransaction } from '../services/transaction/src/main.js';
-import { memoryBus } from '../kit/src/events.js';
+import type { EventBus } from '../kit/src/events.js';
+import { openBus } from '../kit/src/kafka-bus.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { ServiceHandle } from '../kit/src/service.js';
 
@@ -17,12 +18,14 @@ export interface Stack {
   attestationAddr: string;
   transactionAddr: string;
   riskAddr: string;
+  /** The one event bus every service publishes to and consumes from: in process, or Kafka when KAFKA_BROKERS is set. */
+  bus: EventBus;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the embedded default: dev PKI in the state directory, then risk, attestation and
- * transaction, each with its own gRPC (mTLS) and HTTP ports, sharing the in-process event bus.
+ * transaction, each with its own gRPC (mTLS) and HTTP ports, sharing one event bus (Kafka with KAFKA_BROKERS).
  * `ephemeral` binds every port to 0 (tests); otherwise the env or the documented defaults apply.
  */
 export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
@@ -31,18 +34,20 @@ export async function startStack(opts: { stateDir?: string; ephemeral?: boolean;
   const zero = opts.ephemeral ? { ATTESTATION_GRPC_PORT: '0', ATTESTATION_HTTP_PORT: '0', TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0', RISK_GRPC_PORT: '0', RISK_HTTP_PORT: '0' } : {};
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, ...zero, DFS_STATE_DIR: stateDir };
   const services: ServiceHandle[] = [];
-  const stop = async () => { for (const s of services.reverse()) await s.stop(); };
+  const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const bus = await openBus(brokers, 'dfs-stack', undefined, env.KAFKA_NAMESPACE || undefined);
+  const stop = async () => { for (const s of services.reverse()) await s.stop(); await bus.close(); };
   try {
-    const risk = await startRisk(riskConfig(env));
+    const risk = await startRisk(riskConfig(env), bus);
     services.push(risk);
-    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }));
+    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus);
     services.push(attestation);
     const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
     const attestationAddr = `${host}:${attestation.grpcPort}`;
     const riskAddr = `${host}:${risk.grpcPort}`;
-    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), memoryBus());
+    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus);
     services.push(transaction);
-    return { pki, stateDir, services, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, stop };
+    return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real test servers on loopback: Kafka (KRaft, from Maven Central) and FerretDB (SQLite, built with Go).
-# Usage: scripts/infra.sh fetch|start|stop|status|test [vitest args...]
+# Usage: scripts/infra.sh fetch|start|stop|status|restart-kafka|test [vitest args...]
+# restart-kafka stops and starts the broker alone, keeping its data (durability tests).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -183,12 +184,16 @@ group.initial.rebalance.delay.ms=0
 EOF
   local tool=(java -Xshare:auto -XX:TieredStopAtLevel=1 -Ddfs.log.level=WARN
     "-Dlog4j.configuration=file:$dir/log4j.properties" -cp "$cp" kafka.tools.StorageTool)
-  id=$("${tool[@]}" random-uuid)
-  "${tool[@]}" format -t "$id" -c "$dir/server.properties" >"$RUN/kafka-format.log" 2>&1 ||
-    start_failed "formatting Kafka storage failed" "$RUN/kafka-format.log"
+  if [[ -f "$dir/data/meta.properties" ]]; then
+    id=$(sed -n 's/^cluster.id=//p' "$dir/data/meta.properties")
+  else
+    id=$("${tool[@]}" random-uuid)
+    "${tool[@]}" format -t "$id" -c "$dir/server.properties" >"$RUN/kafka-format.log" 2>&1 ||
+      start_failed "formatting Kafka storage failed" "$RUN/kafka-format.log"
+  fi
   nohup java -Xms128m $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true -Ddfs.log.level=INFO \
     "-Dlog4j.configuration=file:$dir/log4j.properties" "-Dkafka.logs.dir=$dir" \
-    -cp "$cp" kafka.Kafka "$dir/server.properties" >"$RUN/kafka.log" 2>&1 </dev/null &
+    -cp "$cp" kafka.Kafka "$dir/server.properties" >>"$RUN/kafka.log" 2>&1 </dev/null &
   echo $! >"$RUN/kafka.pid"
   log "Kafka: started pid $! (cluster id $id), log $RUN/kafka.log"
 }
@@ -259,6 +264,14 @@ stop() {
   log "stopped"
 }
 
+restart_kafka() {
+  [[ -f "$RUN/env" ]] && alive ferretdb ferretdb- || die "the servers are not running: scripts/infra.sh start first"
+  . "$RUN/env"
+  stop_one kafka kafka.Kafka
+  start_kafka
+  log "Kafka restarted: $(wait_ready kafka kafka.Kafka kafka "$KAFKA_BROKERS")"
+}
+
 status() {
   local name match
   for name in kafka ferretdb; do
@@ -278,8 +291,8 @@ run_tests() {
   trap stop EXIT
   start
   . "$RUN/env"
-  log "running: npx vitest run --project contract --project e2e $*"
-  (cd "$ROOT" && DFS_REQUIRE_INFRA=1 npx vitest run --project contract --project e2e "$@") || rc=$?
+  log "running: npx vitest run --project contract --project e2e --project infra $*"
+  (cd "$ROOT" && DFS_REQUIRE_INFRA=1 npx vitest run --project contract --project e2e --project infra "$@") || rc=$?
   exit "$rc"
 }
 
@@ -290,6 +303,7 @@ case "$cmd" in
   start) start ;;
   stop) stop ;;
   status) status ;;
+  restart-kafka) restart_kafka ;;
   test) run_tests "$@" ;;
-  *) die "usage: $0 fetch|start|stop|status|test [vitest args...]" ;;
+  *) die "usage: $0 fetch|start|stop|status|restart-kafka|test [vitest args...]" ;;
 esac

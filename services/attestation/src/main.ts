@@ -1,5 +1,7 @@
 import { contracts } from '../../../kit/src/contracts.js';
 import { readConfigFile } from '../../../kit/src/config.js';
+import type { EventBus } from '../../../kit/src/events.js';
+import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { loadIssuer } from '../../../kit/src/pki.js';
@@ -8,31 +10,39 @@ import { readTls } from '../../../kit/src/tls.js';
 import { x509 } from '../../../kit/src/x509.js';
 import { loadConfig, type AttestationConfig } from './config.js';
 import { loadPolicy } from './domain/policy.js';
+import { tokenKeyRing } from './domain/token-keys.js';
+import { busDeviceEvents } from './events/device-events.js';
 import { attestationHandlers } from './grpc/handlers.js';
 import { attestationHttp } from './http/app.js';
-import { memoryAttestationStore } from './store/memory.js';
+import { loadOrCreateOperatorToken } from './http/operator-auth.js';
+import { openAttestationStore } from './store/index.js';
 
-/** Wires and starts the attestation service. */
-export async function startAttestation(config: AttestationConfig = loadConfig()): Promise<ServiceHandle> {
+/** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services). */
+export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus): Promise<ServiceHandle> {
   const log = createLogger('attestation', config.logLevel);
+  const bus = shared ?? (await openBus(config.kafkaBrokers, 'attestation', log));
   const policy = loadPolicy(config.policyFile);
   const roots = config.oemRoots.map((f) => new x509.X509Certificate(readConfigFile(f, 'ATTESTATION_OEM_ROOTS').toString('utf8')));
   const tls = readTls(config.tls);
   const deviceCa = await loadIssuer(config.deviceCa.cert, config.deviceCa.key);
-  const tokenKey = await loadOrCreateSigningKey(config.stateDir, 'attestation-token');
-  const store = memoryAttestationStore();
+  const keyRing = await tokenKeyRing(await loadOrCreateSigningKey(config.stateDir, 'attestation-token'), config.tokenKeyGraceSec * 1000);
+  const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
+  const store = await openAttestationStore(config, log);
+  const now = Date.now;
+  const events = busDeviceEvents(bus, log, now);
   const deps = {
-    store, roots, policy, deviceCa, log,
-    tokenKey: () => tokenKey,
-    publishedKeys: () => [tokenKey],
+    store, policy, deviceCa, log, events, keyRing, now,
+    anchors: { roots, revokedSerials: new Set(policy.revokedCertificateSerials) },
+    tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,
     challengeTtlSec: config.challengeTtlSec,
-    now: Date.now,
+    jwksMaxAgeSec: config.jwksMaxAgeSec,
   };
+  log.info({ policyVersion: policy.version, roots: roots.length }, 'attestation policy loaded');
   return serve({
     name: 'attestation', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.AttestationService', definition: contracts().AttestationService.service, impl: attestationHandlers(deps) }],
-    http: attestationHttp({ ready: () => store.ready(), publishedKeys: deps.publishedKeys, log }),
-    release: () => store.close(),
+    http: attestationHttp({ ...deps, operatorToken, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    release: async () => { await store.close(); if (!shared) await bus.close(); },
   });
 }

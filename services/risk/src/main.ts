@@ -1,21 +1,37 @@
 import { contracts } from '../../../kit/src/contracts.js';
+import type { EventBus } from '../../../kit/src/events.js';
+import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type RiskConfig } from './config.js';
-import { loadRules } from './domain/rules.js';
+import { subscribeFeatures } from './events/consumer.js';
 import { riskHandlers } from './grpc/handlers.js';
 import { riskHttp } from './http/app.js';
+import { rulesSource } from './rules-file.js';
+import { openFeatureStore } from './store/index.js';
 
-/** Wires and starts the risk service. */
-export async function startRisk(config: RiskConfig = loadConfig()): Promise<ServiceHandle> {
+/** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
+export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus): Promise<ServiceHandle> {
   const log = createLogger('risk', config.logLevel);
-  const rules = loadRules(config.rulesFile);
+  const bus = shared ?? (await openBus(config.kafkaBrokers, 'risk', log));
+  const rules = rulesSource(config.rulesFile);
   const tls = readTls(config.tls);
-  return serve({
+  const store = await openFeatureStore(config, log);
+  await subscribeFeatures(bus, store, log);
+  const onHup = () => {
+    try {
+      log.info({ rulesetId: rules.reload().id }, 'risk rules reloaded');
+    } catch (err) {
+      log.warn({ err }, 'risk rules reload refused; previous rules stay in force');
+    }
+  };
+  const handle = await serve({
     name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules: () => rules, log }) }],
-    http: riskHttp({ ready: () => true, rules: () => rules, log }),
-    release: async () => {},
+    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now }) }],
+    http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log }),
+    release: async () => { process.off('SIGHUP', onHup); await store.close(); if (!shared) await bus.close(); },
   });
+  process.on('SIGHUP', onHup);
+  return handle;
 }

@@ -1,0 +1,150 @@
+import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry } from 'kafkajs';
+import { DfsError } from './errors.js';
+import { memoryBus, type BusEvent, type EventBus } from './events.js';
+import type { Logger } from './log.js';
+
+const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
+
+/** A topic the bus creates at start-up when missing. */
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+/** The stack's topics: device and payment events, keyed by device or payer so each key stays ordered. */
+export const DFS_TOPICS: readonly TopicSpec[] = [
+  { name: 'dfs.device.v1', partitions: 3 },
+  { name: 'dfs.payment.v1', partitions: 3 },
+];
+
+/** What the adapter needs of a client: KafkaJS's shape, so a KafkaJS-compatible client can stand in. */
+export type KafkaLike = Pick<Kafka, 'admin' | 'producer' | 'consumer'>;
+
+export interface KafkaBusOptions {
+  /** Bootstrap brokers, from KAFKA_BROKERS. */
+  brokers: readonly string[];
+  clientId: string;
+  topics?: readonly TopicSpec[];
+  /** Replication of created topics; defaults to min(3, brokers in the cluster). */
+  replicationFactor?: number;
+  log?: Logger;
+  /** Another KafkaJS-compatible client; by default one is built from `brokers`. */
+  client?: KafkaLike;
+  /** Prefixes every topic and group (`<namespace>.dfs.payment.v1`), so several stacks can share a cluster. */
+  namespace?: string;
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function pinoLogCreator(log: Logger | undefined) {
+  return () => ({ namespace, level, log: { message, ...extra } }: LogEntry) => {
+    if (!log) return;
+    if (level <= logLevel.WARN) log.warn({ kafka: namespace, ...extra }, message);
+    else log.debug({ kafka: namespace, ...extra }, message);
+  };
+}
+
+async function ensureTopics(admin: Admin, topics: readonly TopicSpec[], replicationFactor: number | undefined): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.name));
+  if (missing.length === 0) return;
+  const rf = replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: rf })) });
+  } catch (err) {
+    const errors = (err as { errors?: { type?: string }[] }).errors;
+    if (!errors?.length || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw err;
+  }
+}
+
+function decode(value: Buffer | null): BusEvent | null {
+  try {
+    const e = JSON.parse(value?.toString('utf8') ?? '') as BusEvent;
+    return typeof e?.id === 'string' && typeof e.type === 'string' ? e : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The EventBus on Kafka: topics created at start-up, an idempotent producer (acks all, one
+ * request in flight), one consumer group per (service group, topic) that commits an offset only
+ * after its handler succeeded (at-least-once: handlers deduplicate by event id, see dedupe.ts).
+ */
+export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
+  const where = `KAFKA_BROKERS=${opts.brokers.join(',')}`;
+  const ns = (name: string) => (opts.namespace ? `${opts.namespace}.${name}` : name);
+  const client = opts.client ?? new KafkaClient({
+    clientId: opts.clientId, brokers: [...opts.brokers], logLevel: logLevel.WARN, logCreator: pinoLogCreator(opts.log),
+    connectionTimeout: 3000, retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
+  });
+  const admin = client.admin();
+  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  try {
+    await admin.connect();
+    await ensureTopics(admin, (opts.topics ?? DFS_TOPICS).map((t) => ({ ...t, name: ns(t.name) })), opts.replicationFactor);
+    await producer.connect();
+  } catch (err) {
+    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    throw new DfsError('BUS_UNAVAILABLE', `cannot use Kafka at ${where}: ${messageOf(err)}`, { cause: err });
+  }
+  const consumers: Consumer[] = [];
+  let crashed: string | null = null;
+  let closed = false;
+
+  return {
+    async publish(name, events) {
+      if (events.length === 0) return;
+      const topic = ns(name);
+      try {
+        await producer.send({
+          topic, acks: -1,
+          messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e), headers: { 'dfs-event-id': e.id, 'dfs-event-type': e.type } })),
+        });
+      } catch (err) {
+        throw new DfsError('BUS_UNAVAILABLE', `publish to ${topic} failed: ${messageOf(err)}`, { cause: err });
+      }
+    },
+    async subscribe(name, group, handler) {
+      const topic = ns(name);
+      const consumer = client.consumer({ groupId: `${ns(group)}.${name}`, allowAutoTopicCreation: false, retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 } });
+      consumers.push(consumer);
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) crashed = `${group}.${topic}: ${messageOf(payload.error)}`;
+        opts.log?.warn({ topic, group, err: messageOf(payload.error), restart: payload.restart }, 'Kafka consumer crashed');
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const event = decode(message.value);
+          if (event) await handler(event);
+          else opts.log?.warn({ topic, partition, offset: message.offset }, 'undecodable event skipped');
+          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        },
+      });
+    },
+    async ready() {
+      if (closed || crashed) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), 2000); });
+      try {
+        return await Promise.race([admin.describeCluster().then(() => true, () => false), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled(consumers.map((c) => c.disconnect()));
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    },
+  };
+}
+
+/** The bus the configuration selects: Kafka when KAFKA_BROKERS lists brokers, else the in-process bus. */
+export async function openBus(brokers: readonly string[] | undefined, clientId: string, log?: Logger, namespace?: string): Promise<EventBus> {
+  return brokers?.length ? kafkaBus({ brokers, clientId, log, namespace }) : memoryBus();
+}

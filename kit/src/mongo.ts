@@ -1,0 +1,97 @@
+import mongoose, { type Connection } from 'mongoose';
+import { ConfigError } from './config.js';
+import { DfsError } from './errors.js';
+import type { Logger } from './log.js';
+
+/** Where a store connects: the URI from MONGODB_URI, and a database name overriding the URI's path (tests). */
+export interface MongoOptions {
+  uri: string;
+  dbName?: string;
+  log?: Logger;
+  /** Start-up attempts before giving up (exponential backoff from 250 ms, at most 5 s apart). */
+  attempts?: number;
+}
+
+const DEFAULT_DB = 'dfs';
+
+/** The URI with any user:password replaced, for messages and logs. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function dbNameOf(uri: string): string | undefined {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(uri)?.[1];
+  return path ? decodeURIComponent(path) : undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Opens a mongoose connection and pings it, retrying with backoff so a service can start before
+ * its database; fails with STORE_UNAVAILABLE (or CONFIG_INVALID for a malformed URI) naming MONGODB_URI.
+ */
+export async function connectMongo(opts: MongoOptions): Promise<Connection> {
+  const attempts = opts.attempts ?? 8;
+  const dbName = opts.dbName ?? dbNameOf(opts.uri) ?? DEFAULT_DB;
+  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
+    let conn: Connection | undefined;
+    try {
+      conn = mongoose.createConnection(opts.uri, { dbName, serverSelectionTimeoutMS: 3000, autoIndex: false, autoCreate: false, bufferCommands: false });
+      await conn.asPromise();
+      await conn.db!.admin().command({ ping: 1 });
+      return conn;
+    } catch (err) {
+      await conn?.close().catch(() => {});
+      if ((err as Error).name === 'MongoParseError' || (err as Error).name === 'MongoAPIError') {
+        throw new ConfigError([`MONGODB_URI: ${messageOf(err)}`]);
+      }
+      if (attempt >= attempts) {
+        throw new DfsError('STORE_UNAVAILABLE', `cannot reach MongoDB at MONGODB_URI=${redactUri(opts.uri)} after ${attempt} attempts: ${messageOf(err)}`, { cause: err });
+      }
+      opts.log?.warn({ attempt, retryInMs: delay, err: messageOf(err) }, 'MongoDB (MONGODB_URI) not reachable yet');
+      await sleep(delay);
+    }
+  }
+}
+
+/** Readiness: the connection is open and the server answers a ping within a second and a half. */
+export async function mongoReady(conn: Connection): Promise<boolean> {
+  if (conn.readyState !== mongoose.ConnectionStates.connected || !conn.db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), 1500); });
+  try {
+    return await Promise.race([conn.db.admin().command({ ping: 1 }).then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** True for a duplicate-key error (code 11000), also when every write of a bulk insert failed with it. */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: { code?: number }[] };
+  if (e?.writeErrors?.length) return e.writeErrors.every((w) => w.code === 11000);
+  return e?.code === 11000;
+}
+
+/** True when the server is FerretDB (its buildInfo says so), whose updates are not isolated. */
+export async function isFerretDb(conn: Connection): Promise<boolean> {
+  const info = await conn.db!.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
+}
+
+/**
+ * Runs writes to one key one at a time within this process. FerretDB 1.x applies an update by
+ * reading and rewriting the document without isolation; MongoDB needs no such guard.
+ */
+export function keyedSerializer(enabled: boolean): <T>(key: string, write: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, write) => {
+    if (!enabled) return write();
+    const run = (tails.get(key) ?? Promise.resolve()).then(write, write);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
+    return run;
+  };
+}

@@ -1,0 +1,10 @@
+import type { Logger } from '../../../../kit/src/log.js';
+import { memoryFeatureStore } from './memory.js';
+import type { FeatureStore } from './ports.js';
+
+/** The feature store the configuration selects: MongoDB when MONGODB_URI is set, else process memory. */
+export async function openFeatureStore(config: { mongodbUri?: string | undefined }, log: Logger): Promise<FeatureStore> {
+  if (!config.mongodbUri) return memoryFeatureStore();
+  const { mongoFeatureStore } = await import('./mongo.js');
+  return mongoFeatureStore({ uri: config.mongodbUri, log });
+}

@@ -1,0 +1,143 @@
+import { Types } from 'mongoose';
+import { DfsError } from '../../../../kit/src/errors.js';
+import { connectMongo, isDuplicateKey, isFerretDb, keyedSerializer, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
+import { ledgerModels, toAccount, toEntry, toEvent, toRequest, toTransfer, type Doc } from './mongo-models.js';
+import type { Account, JournalEntry, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from './ports.js';
+
+type AccountDoc = Doc<Account, 'id'>;
+type TransferDoc = Doc<Transfer, 'id'>;
+type RequestDoc = Doc<PaymentRequest, 'id'>;
+type EntryDoc = Doc<JournalEntry, 'seq'>;
+
+async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * The ledger store on MongoDB (or FerretDB) through mongoose. Every operation is one conditional
+ * single-document write, so it needs no multi-document transactions (brief §5). On FerretDB, whose
+ * updates are not isolated, updates of one document are serialized in process (one replica only).
+ */
+export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerStore> {
+  const conn = await connectMongo(options);
+  const m = ledgerModels(conn);
+  try {
+    for (const model of Object.values(m)) await model.createIndexes();
+  } catch (err) {
+    await conn.close();
+    throw new DfsError('STORE_UNAVAILABLE', 'cannot create the ledger indexes', { cause: err });
+  }
+  const one = keyedSerializer(await isFerretDb(conn));
+  const account = async (id: string) => {
+    const a = await m.accounts.findById(id).lean<AccountDoc>();
+    if (!a) throw new Error(`account ${id} vanished`);
+    return a;
+  };
+
+  return {
+    createAccount: ({ id, ...a }) => insertOnce(() => m.accounts.create({ _id: id, ...a })),
+    async getAccount(id) {
+      const a = await m.accounts.findById(id).lean<AccountDoc>();
+      return a ? toAccount(a) : null;
+    },
+    async listAccounts() { return (await m.accounts.find().sort({ _id: 1 }).lean<AccountDoc[]>()).map(toAccount); },
+    debit: (id, transferId, amount) => one(`a:${id}`, async () => {
+      for (;;) {
+        const r = await m.accounts.updateOne(
+          { _id: id, balance: { $gte: amount }, applied: { $ne: transferId } },
+          { $inc: { balance: -amount }, $push: { applied: transferId } },
+        );
+        if (r.modifiedCount === 1) return 'applied';
+        const a = await account(id);
+        if (a.applied.includes(transferId)) return 'already';
+        if (a.balance < amount) return 'insufficient';
+      }
+    }),
+    credit: (id, transferId, amount) => one(`a:${id}`, async () => {
+      const r = await m.accounts.updateOne({ _id: id, applied: { $ne: transferId } }, { $inc: { balance: amount }, $push: { applied: transferId } });
+      if (r.modifiedCount === 1) return 'applied';
+      await account(id);
+      return 'already';
+    }),
+    async clearApplied(ids, transferId) {
+      for (const id of ids) await one(`a:${id}`, () => m.accounts.updateOne({ _id: id }, { $pull: { applied: transferId } }));
+    },
+    async insertTransfer(t) {
+      const { id, ...rest } = t;
+      if (await insertOnce(() => m.transfers.create({ _id: id, ...rest }))) return { created: true, transfer: structuredClone(t) };
+      const existing = await m.transfers.findOne({ payer: t.payer, idempotencyKey: t.idempotencyKey }).lean<TransferDoc>();
+      if (!existing) throw new DfsError('STORE_UNAVAILABLE', `transfer ${id} collided with another id`);
+      return { created: false, transfer: toTransfer(existing) };
+    },
+    async getTransfer(id) {
+      const t = await m.transfers.findById(id).lean<TransferDoc>();
+      return t ? toTransfer(t) : null;
+    },
+    async setRisk(id, risk) { await one(`t:${id}`, () => m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { risk } })); },
+    finishTransfer: (id, state, code, result) => one(`t:${id}`, async () =>
+      (await m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { state, code, result } })).modifiedCount === 1),
+    async listPending() {
+      return (await m.transfers.find({ state: 'PENDING' }).sort({ createdAtMs: 1, _id: 1 }).lean<TransferDoc[]>()).map(toTransfer);
+    },
+    setStepUp: (id, stepUp) => one(`t:${id}`, async () =>
+      (await m.transfers.updateOne({ _id: id, state: 'PENDING', stepUp: null }, { $set: { stepUp } })).modifiedCount === 1),
+    passStepUp: (id, challenge, risk) => one(`t:${id}`, async () =>
+      (await m.transfers.updateOne({ _id: id, state: 'PENDING', 'stepUp.challenge': challenge }, { $set: { stepUp: null, risk } })).modifiedCount === 1),
+    reserveReturn: (id, amount) => one(`t:${id}`, async () => {
+      const t = await m.transfers.findById(id).lean<TransferDoc>();
+      if (!t || amount > t.amount) return false;
+      const room = { $or: [{ returned: null }, { returned: { $lte: t.amount - amount } }] };
+      return (await m.transfers.updateOne({ _id: id, state: 'POSTED', ...room }, { $inc: { returned: amount } })).modifiedCount === 1;
+    }),
+    releaseReturn: (id, amount) => one(`t:${id}`, async () => {
+      const r = await m.transfers.updateOne({ _id: id, returned: { $gte: amount } }, { $inc: { returned: -amount } });
+      if (r.modifiedCount === 0) await m.transfers.updateOne({ _id: id, returned: { $lt: amount } }, { $set: { returned: 0 } });
+    }),
+    async insertRequest(r) {
+      const { id, ...rest } = r;
+      if (await insertOnce(() => m.requests.create({ _id: id, ...rest }))) return { created: true, request: structuredClone(r) };
+      const existing = await m.requests.findOne({ integratorId: r.integratorId, correlationId: r.correlationId }).lean<RequestDoc>();
+      if (!existing) throw new DfsError('STORE_UNAVAILABLE', `payment request ${id} collided with another id`);
+      return { created: false, request: toRequest(existing) };
+    },
+    async getRequest(id) {
+      const r = await m.requests.findById(id).lean<RequestDoc>();
+      return r ? toRequest(r) : null;
+    },
+    async listOpenRequests(payer) {
+      return (await m.requests.find({ payer, state: 'PENDING', transactionId: null }).sort({ createdAtMs: 1, _id: 1 }).lean<RequestDoc[]>()).map(toRequest);
+    },
+    claimRequest: (id, transactionId) => one(`r:${id}`, async () =>
+      (await m.requests.updateOne({ _id: id, state: 'PENDING', transactionId: null }, { $set: { transactionId } })).modifiedCount === 1),
+    async finishRequest(id, transactionId, state) {
+      await one(`r:${id}`, () => m.requests.updateOne({ _id: id, state: 'PENDING', transactionId }, { $set: { state } }));
+    },
+    async appendJournal(transferId, make) {
+      for (let attempt = 0; attempt < 1000; attempt++) {
+        const done = await m.journal.findOne({ transferId }).lean<EntryDoc>();
+        if (done) return toEntry(done);
+        const last = await m.journal.findOne().sort({ _id: -1 }).lean<EntryDoc>();
+        const { seq, ...entry } = make(last ? toEntry(last) : null);
+        if (await insertOnce(() => m.journal.create({ _id: seq, ...entry }))) return { seq, ...entry };
+      }
+      throw new DfsError('STORE_UNAVAILABLE', `journal append for ${transferId} kept colliding`);
+    },
+    async readJournal() { return (await m.journal.find().sort({ _id: 1 }).lean<EntryDoc[]>()).map(toEntry); },
+    async addOutbox(events) {
+      if (events.length === 0) return;
+      await insertOnce(() => m.outbox.insertMany(events.map(({ id, ...e }) => ({ _id: id, order: new Types.ObjectId(), ...e })), { ordered: false }));
+    },
+    async pendingOutbox(limit) {
+      return (await m.outbox.find().sort({ order: 1 }).limit(limit).lean<(Doc<OutboxEvent, 'id'> & { order: unknown })[]>()).map(toEvent);
+    },
+    async markSent(ids) { if (ids.length) await m.outbox.deleteMany({ _id: { $in: ids } }); },
+    ready: () => mongoReady(conn),
+    async close() { await conn.close(); },
+  };
+}

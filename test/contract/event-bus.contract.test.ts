@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import kafkajs from 'kafkajs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dedupe, memorySeen } from '../../kit/src/dedupe.js';
+import { memoryBus, type BusEvent, type EventBus } from '../../kit/src/events.js';
+import { kafkaBus } from '../../kit/src/kafka-bus.js';
+import { describeWithServer, uniqueName } from './support/infra.js';
+
+const ev = (key: string, n: number): BusEvent => ({ id: randomUUID(), type: 'test.happened', key, atMs: 1_700_000_000_000 + n, data: { n, nested: { ok: true } } });
+
+/** Collects what a handler received, for `expect.poll`. */
+function collector() {
+  const got: BusEvent[] = [];
+  return { got, handler: async (e: BusEvent) => { got.push(e); } };
+}
+
+/** The EventBus contract: subscribed groups each receive every published event intact, per-key order kept. */
+export function describeEventBusContract(name: string, open: (topics: string[]) => Promise<EventBus>): void {
+  describe(`EventBus contract: ${name}`, () => {
+    let bus: EventBus;
+    let topic: string;
+    beforeEach(async () => {
+      topic = uniqueName('contract.bus');
+      bus = await open([topic]);
+    });
+    afterEach(async () => { await bus.close(); });
+
+    it('answers ready', async () => {
+      expect(await bus.ready()).toBe(true);
+    });
+
+    it('delivers every event, intact, to each subscribed group, keeping the order per key', async () => {
+      const a = collector();
+      const b = collector();
+      await bus.subscribe(topic, uniqueName('group-a'), a.handler);
+      await bus.subscribe(topic, uniqueName('group-b'), b.handler);
+      const events = [ev('k1', 1), ev('k2', 2), ev('k1', 3), ev('k1', 4)];
+      await bus.publish(topic, events.slice(0, 2));
+      await bus.publish(topic, events.slice(2));
+      await bus.publish(topic, []);
+      for (const c of [a, b]) {
+        await expect.poll(() => c.got.length, { timeout: 20_000 }).toBe(4);
+        expect([...c.got].sort((x, y) => x.atMs - y.atMs)).toEqual(events);
+        expect(c.got.filter((e) => e.key === 'k1').map((e) => e.data.n)).toEqual([1, 3, 4]);
+      }
+    });
+
+    it('applies a redelivered event once through dedupe', async () => {
+      const c = collector();
+      await bus.subscribe(topic, uniqueName('group-d'), dedupe(c.handler, memorySeen()));
+      const e = ev('k', 1);
+      await bus.publish(topic, [e]);
+      await bus.publish(topic, [e, ev('k', 2)]);
+      await expect.poll(() => c.got.length, { timeout: 20_000 }).toBe(2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(c.got.map((x) => x.data.n)).toEqual([1, 2]);
+    });
+  });
+}
+
+describeEventBusContract('memory', async () => memoryBus());
+
+describeWithServer('KAFKA_BROKERS', 'kafka (kafkajs)', (brokers) => {
+  const open = (topics: string[]) => kafkaBus({ brokers: brokers.split(','), clientId: 'contract', topics: topics.map((name) => ({ name, partitions: 3 })) });
+  describeEventBusContract('kafka', open);
+
+  it('redelivers an event whose handler failed, so nothing is lost (commit after success)', async () => {
+    const topic = uniqueName('contract.redeliver');
+    const bus = await open([topic]);
+    try {
+      let failures = 0;
+      const c = collector();
+      await bus.subscribe(topic, uniqueName('group-r'), async (e) => {
+        if (e.data.n === 1 && failures++ < 2) throw new Error('handler not ready yet');
+        await c.handler(e);
+      });
+      await bus.publish(topic, [ev('k', 1), ev('k', 2)]);
+      await expect.poll(() => c.got.map((e) => e.data.n), { timeout: 30_000 }).toEqual([1, 2]);
+      expect(failures).toBe(3);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('fails start-up with BUS_UNAVAILABLE naming KAFKA_BROKERS when no broker answers', async () => {
+    const client = new kafkajs.Kafka({ brokers: ['127.0.0.1:1'], logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 1 } });
+    const err = await kafkaBus({ brokers: ['127.0.0.1:1'], clientId: 'contract', client, topics: [] })
+      .then(() => null, (e: { code?: string; message: string }) => e);
+    expect(err?.code).toBe('BUS_UNAVAILABLE');
+    expect(err?.message).toContain('KAFKA_BROKERS=127.0.0.1:1');
+  }, 60_000);
+});

@@ -1,0 +1,60 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emptyDevice, emptyParty, payerKey } from '../../services/risk/src/domain/features.js';
+import { memoryFeatureStore } from '../../services/risk/src/store/memory.js';
+import { mongoFeatureStore } from '../../services/risk/src/store/mongo.js';
+import type { DecisionRecord, FeatureStore } from '../../services/risk/src/store/ports.js';
+import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
+
+const decision = (transactionId: string): DecisionRecord => ({
+  transactionId, atMs: 5, deviceId: 'd1', payer: 'a', payee: 'b', amount: { minorUnits: 100, currency: 'KES' }, requestedTier: 'HIGH',
+  tier: 'HIGH', decision: 'APPROVE', score: 0, ruleIds: [], hits: [], reason: 'approved', rulesetId: 'r1',
+});
+
+/** The FeatureStore contract: whole documents by key, and the seen-id set consumers deduplicate with. */
+export function describeFeatureStoreContract(name: string, open: () => Promise<FeatureStore>): void {
+  describe(`FeatureStore contract: ${name}`, () => {
+    let store: FeatureStore;
+    beforeEach(async () => { store = await open(); });
+    afterEach(async () => { await store.close(); });
+
+    it('answers ready', async () => {
+      expect(await store.ready()).toBe(true);
+    });
+
+    it('remembers seen event ids', async () => {
+      expect(await store.seen('e1')).toBe(false);
+      await store.markSeen('e1', Date.now());
+      await store.markSeen('e1', Date.now());
+      expect(await store.seen('e1')).toBe(true);
+      expect(await store.seen('e2')).toBe(false);
+    });
+
+    it('stores device, party and decision documents whole and replaces them by key', async () => {
+      const device = { ...emptyDevice('d1'), status: 'ATTESTED' as const, tier: 'HIGH', simChange: { atMs: 3, imei: true }, payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }] };
+      await store.putDevice(emptyDevice('d1'));
+      await store.putDevice(device);
+      expect(await store.getDevice('d1')).toEqual(device);
+      expect(await store.getDevice('d2')).toBeNull();
+      const party = { ...emptyParty(payerKey('a')), payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }] };
+      await store.putParty(party);
+      expect(await store.getParty(payerKey('a'))).toEqual(party);
+      expect(await store.getParty(payerKey('z'))).toBeNull();
+      await store.putDecision(decision('t1'));
+      expect(await store.getDecision('t1')).toEqual(decision('t1'));
+      expect(await store.getDecision('t2')).toBeNull();
+    });
+  });
+}
+
+describeFeatureStoreContract('memory', async () => memoryFeatureStore());
+
+const caps = await mongoCaps();
+describeWithServer('MONGODB_URI', `mongo (mongoose) on ${caps.server}`, (uri) => {
+  const dbs: string[] = [];
+  afterAll(() => dropDatabases(uri, dbs));
+  describeFeatureStoreContract('mongo', async () => {
+    const dbName = uniqueName('contract_risk');
+    dbs.push(dbName);
+    return mongoFeatureStore({ uri, dbName });
+  });
+});

@@ -1,0 +1,191 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chainEntry, verifyJournal } from '../../services/transaction/src/domain/journal.js';
+import { memoryLedgerStore } from '../../services/transaction/src/store/memory.js';
+import { mongoLedgerStore } from '../../services/transaction/src/store/mongo.js';
+import type { Account, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from '../../services/transaction/src/store/ports.js';
+import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
+
+const account = (id: string, balance: number): Account => ({ id, currency: 'KES', balance, holderDeviceId: null, applied: [], createdAtMs: 1 });
+
+const transfer = (id: string, over: Partial<Transfer> = {}): Transfer => ({
+  id, payer: 'a', payee: 'b', amount: 100, currency: 'KES', idempotencyKey: `key-${id}`, requestHash: `h-${id}`, deviceId: 'd1',
+  kind: 'payment', state: 'PENDING', risk: null, code: null, result: null, createdAtMs: 1, ...over,
+});
+
+const request = (id: string, over: Partial<PaymentRequest> = {}): PaymentRequest => ({
+  id, integratorId: 'shop', correlationId: `c-${id}`, bodyHash: 'b', payer: 'a', payee: 'b', amount: 100, currency: 'KES',
+  description: 'tea', state: 'PENDING', transactionId: null, response: '{"id":"x"}', createdAtMs: 1, expiresAtMs: 2, ...over,
+});
+
+const event = (id: string): OutboxEvent => ({ id, topic: 'dfs.payment.v1', type: 'payment.posted', key: 'a', atMs: 1, data: { n: id, nested: { empty: {} } } });
+
+const body = (transferId: string) => ({ transferId, debit: 'a', credit: 'b', amount: 1, currency: 'KES', atMs: 1 });
+
+/** The LedgerStore contract: what the ledger domain relies on, for every adapter, racing writers included. */
+export function describeLedgerStoreContract(name: string, open: () => Promise<LedgerStore>): void {
+  describe(`LedgerStore contract: ${name}`, () => {
+    let store: LedgerStore;
+    beforeEach(async () => { store = await open(); });
+    afterEach(async () => { await store.close(); });
+
+    it('answers ready', async () => {
+      expect(await store.ready()).toBe(true);
+    });
+
+    it('creates an account once and reads it back as written', async () => {
+      expect(await store.createAccount(account('a', 500))).toBe(true);
+      expect(await store.createAccount(account('a', 9))).toBe(false);
+      expect(await store.getAccount('a')).toEqual(account('a', 500));
+      expect(await store.getAccount('nobody')).toBeNull();
+      await store.createAccount(account('b', 0));
+      expect((await store.listAccounts()).map((a) => a.id).sort()).toEqual(['a', 'b']);
+    });
+
+    it('debits once per transfer and only when the balance covers it', async () => {
+      await store.createAccount(account('a', 150));
+      expect(await store.debit('a', 't1', 100)).toBe('applied');
+      expect(await store.debit('a', 't1', 100)).toBe('already');
+      expect(await store.debit('a', 't2', 100)).toBe('insufficient');
+      expect(await store.getAccount('a')).toMatchObject({ balance: 50, applied: ['t1'] });
+    });
+
+    it('credits once per transfer and forgets applied markers on request', async () => {
+      await store.createAccount(account('a', 0));
+      await store.createAccount(account('b', 0));
+      expect(await store.credit('a', 't1', 70)).toBe('applied');
+      expect(await store.credit('a', 't1', 70)).toBe('already');
+      await store.credit('b', 't1', 5);
+      await store.clearApplied(['a', 'b'], 't1');
+      expect(await store.getAccount('a')).toMatchObject({ balance: 70, applied: [] });
+      expect(await store.getAccount('b')).toMatchObject({ balance: 5, applied: [] });
+    });
+
+    it('never overdraws under concurrent debits (atomic conditional update)', async () => {
+      await store.createAccount(account('a', 100));
+      const outcomes = await Promise.all(Array.from({ length: 25 }, (_, i) => store.debit('a', `t${i}`, 10)));
+      expect(outcomes.filter((o) => o === 'applied')).toHaveLength(10);
+      expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(15);
+      expect((await store.getAccount('a'))?.balance).toBe(0);
+      const twins = await Promise.all(Array.from({ length: 8 }, () => store.credit('a', 'same', 1)));
+      expect(twins.filter((o) => o === 'applied')).toHaveLength(1);
+      expect((await store.getAccount('a'))?.balance).toBe(1);
+    });
+
+    it('keeps one transfer per (payer, idempotencyKey), also under concurrent inserts', async () => {
+      const first = transfer('t1');
+      expect(await store.insertTransfer(first)).toEqual({ created: true, transfer: first });
+      expect(await store.insertTransfer(transfer('t2', { idempotencyKey: 'key-t1' }))).toEqual({ created: false, transfer: first });
+      expect((await store.insertTransfer(transfer('t3', { idempotencyKey: 'key-t1', payer: 'other' }))).created).toBe(true);
+      const inserts = await Promise.all(Array.from({ length: 10 }, (_, i) => store.insertTransfer(transfer(`r${i}`, { idempotencyKey: 'race' }))));
+      expect(inserts.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(inserts.map((r) => r.transfer.id)).size).toBe(1);
+      expect(await store.getTransfer('t1')).toEqual(first);
+      expect(await store.getTransfer('none')).toBeNull();
+    });
+
+    it('moves a transfer PENDING -> final once, and lists only the pending ones', async () => {
+      await store.insertTransfer(transfer('t1'));
+      await store.insertTransfer(transfer('t2'));
+      const risk = { decision: 'APPROVE', ruleIds: ['r1'], reason: 'ok' };
+      await store.setRisk('t1', risk);
+      expect(await store.finishTransfer('t1', 'POSTED', null, 'signed-1')).toBe(true);
+      expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed-2')).toBe(false);
+      await store.setRisk('t1', { decision: 'DECLINE', ruleIds: [], reason: 'late' });
+      expect(await store.getTransfer('t1')).toMatchObject({ state: 'POSTED', code: null, result: 'signed-1', risk });
+      expect((await store.listPending()).map((t) => t.id)).toEqual(['t2']);
+    });
+
+    it('holds a pending transfer for one step-up and consumes it with the matching challenge', async () => {
+      await store.insertTransfer(transfer('t1'));
+      const stepUp = { challenge: 'ch-1', expiresAtMs: 5, interim: 'interim-jws' };
+      expect(await store.setStepUp('t1', stepUp)).toBe(true);
+      expect(await store.setStepUp('t1', { ...stepUp, challenge: 'ch-2' })).toBe(false);
+      expect((await store.getTransfer('t1'))?.stepUp).toEqual(stepUp);
+      const risk = { decision: 'APPROVE', ruleIds: [], reason: 'stepped up' };
+      expect(await store.passStepUp('t1', 'wrong', risk)).toBe(false);
+      expect(await store.passStepUp('t1', 'ch-1', risk)).toBe(true);
+      expect(await store.passStepUp('t1', 'ch-1', risk)).toBe(false);
+      expect(await store.getTransfer('t1')).toMatchObject({ stepUp: null, risk });
+    });
+
+    it('reserves returns of a posted transfer up to its amount', async () => {
+      await store.insertTransfer(transfer('t1', { amount: 100 }));
+      expect(await store.reserveReturn('t1', 10)).toBe(false);
+      await store.finishTransfer('t1', 'POSTED', null, 'r');
+      for (const _ of [1, 2, 3]) expect(await store.reserveReturn('t1', 30)).toBe(true);
+      expect(await store.reserveReturn('t1', 30)).toBe(false);
+      expect(await store.reserveReturn('t1', 11)).toBe(false);
+      await store.releaseReturn('t1', 30);
+      expect(await store.reserveReturn('t1', 30)).toBe(true);
+      expect((await store.getTransfer('t1'))?.returned).toBe(90);
+      expect(await store.reserveReturn('none', 1)).toBe(false);
+    });
+
+    it('keeps one payment request per (integrator, correlation id), claimed by one transfer', async () => {
+      const r = request('q1');
+      expect(await store.insertRequest(r)).toEqual({ created: true, request: r });
+      expect(await store.insertRequest(request('q2', { correlationId: 'c-q1' }))).toEqual({ created: false, request: r });
+      await store.insertRequest(request('q3', { payer: 'z' }));
+      expect((await store.listOpenRequests('a')).map((x) => x.id)).toEqual(['q1']);
+      expect(await store.claimRequest('q1', 't1')).toBe(true);
+      expect(await store.claimRequest('q1', 't2')).toBe(false);
+      const winner = 't1';
+      expect(await store.listOpenRequests('a')).toEqual([]);
+      await store.finishRequest('q1', 'not-the-claimer', 'FAILED');
+      expect((await store.getRequest('q1'))?.state).toBe('PENDING');
+      await store.finishRequest('q1', winner, 'COMPLETED');
+      expect(await store.getRequest('q1')).toMatchObject({ state: 'COMPLETED', transactionId: winner });
+      expect(await store.getRequest('none')).toBeNull();
+    });
+
+    it('lets one of several concurrent claims win, for returns and payment requests', async () => {
+      await store.insertTransfer(transfer('t1', { amount: 100 }));
+      await store.finishTransfer('t1', 'POSTED', null, 'r');
+      const returns = await Promise.all(Array.from({ length: 6 }, () => store.reserveReturn('t1', 30)));
+      expect(returns.filter(Boolean)).toHaveLength(3);
+      await store.insertRequest(request('q1'));
+      const claims = await Promise.all(['t1', 't2', 't3', 't4'].map((t) => store.claimRequest('q1', t)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      await store.insertTransfer(transfer('t2'));
+      const finishes = await Promise.all(['x', 'y', 'z'].map((r) => store.finishTransfer('t2', 'POSTED', null, r)));
+      expect(finishes.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('appends one hash-chained journal entry per transfer, contiguous under concurrency', async () => {
+      const first = await store.appendJournal('t0', (prev) => chainEntry(prev, body('t0')));
+      expect(first.seq).toBe(1);
+      const again = await store.appendJournal('t0', () => { throw new Error('must not rebuild an existing entry'); });
+      expect(again).toEqual(first);
+      await Promise.all(Array.from({ length: 15 }, (_, i) => store.appendJournal(`t${i + 1}`, (prev) => chainEntry(prev, body(`t${i + 1}`)))));
+      await Promise.all(Array.from({ length: 5 }, () => store.appendJournal('t3', (prev) => chainEntry(prev, body('t3')))));
+      const journal = await store.readJournal();
+      expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      expect(new Set(journal.map((e) => e.transferId)).size).toBe(16);
+      expect(verifyJournal(journal)).toBeNull();
+    });
+
+    it('keeps the outbox in insertion order until marked sent, ignoring a re-added id', async () => {
+      await store.addOutbox([event('e1'), event('e2')]);
+      await store.addOutbox([event('e3')]);
+      await store.addOutbox([event('e1')]);
+      await store.addOutbox([]);
+      expect(await store.pendingOutbox(2)).toEqual([event('e1'), event('e2')]);
+      await store.markSent(['e1', 'e2']);
+      await store.markSent([]);
+      expect(await store.pendingOutbox(10)).toEqual([event('e3')]);
+    });
+  });
+}
+
+describeLedgerStoreContract('memory', async () => memoryLedgerStore());
+
+const caps = await mongoCaps();
+describeWithServer('MONGODB_URI', `mongo (mongoose) on ${caps.server}`, (uri) => {
+  const dbs: string[] = [];
+  afterAll(() => dropDatabases(uri, dbs));
+  describeLedgerStoreContract('mongo', async () => {
+    const dbName = uniqueName('contract_ledger');
+    dbs.push(dbName);
+    return mongoLedgerStore({ uri, dbName });
+  });
+});
