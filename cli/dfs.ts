@@ -7,6 +7,7 @@ import { ensureDevPki, pkiPaths } from '../kit/src/pki.js';
 import type { ServiceHandle } from '../kit/src/service.js';
 import { runDemo } from './demo.js';
 import { loadCommand } from './load/command.js';
+import { threatsCommand } from './threats/command.js';
 import { startStack } from './stack.js';
 import { connectWorld } from './world.js';
 
@@ -18,6 +19,8 @@ const USAGE = `dfs: the DFS reference stack
   dfs service <name>        run one service: attestation | transaction | risk
   dfs load [--devices N] [--rate R | --concurrency C] [--duration S] [--json FILE] [--html FILE]
                             enroll N phones, drive payments, report throughput, latency, correctness
+  dfs threats [--only ID] [--json FILE] [--html FILE]
+                            play the named attacks against the stack; exit 1 if any succeeded
   dfs certs                 create the development PKI and OEM root in the state directory
 
 Options: --state-dir <dir> (default $DFS_STATE_DIR or .dfs-state)
@@ -126,6 +129,14 @@ async function main(argv: string[]): Promise<void> {
         durationSec: positiveInt('duration', str(v.duration), 10)!, echoSec: positiveInt('echo-seconds', str(v['echo-seconds']), 3)!,
         json: str(v.json), html: str(v.html), stateDir: stateDirOf(v),
       });
+      return;
+    }
+    case 'threats': {
+      const { values: v } = parse(rest, { ...COMMON, only: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' } });
+      const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+      process.env.LOG_LEVEL ??= 'silent';
+      setLogDestination(2);
+      process.exitCode = await threatsCommand({ only: str(v.only), json: str(v.json), html: str(v.html), stateDir: stateDirOf(v) });
       return;
     }
     case 'service': {

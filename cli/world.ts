@@ -7,7 +7,7 @@ import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
 import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
 import { Oem } from '../device-sim/src/oem.js';
 import { buildPhone, type Phone } from '../device-sim/src/phone.js';
-import { scriptedUser, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
+import { scriptedUser, type Frame, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
 
 export interface Addresses {
   attestationAddr: string;
@@ -27,6 +27,8 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses) {
   const backends: Backend[] = [];
 
   return {
+    /** When set, every phone built from now on reports its native UI frames here (narration). */
+    onFrame: undefined as ((f: Frame) => void) | undefined,
     oem,
     operator,
     bootstrapTls,
@@ -35,7 +37,9 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses) {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
-      return buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep });
+      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep });
+      if (this.onFrame) phone.ui.onFrame(this.onFrame);
+      return phone;
     },
     /** Opens a wallet held by a device and funds it from the treasury. */
     async openWallet(accountId: string, holderDeviceId: string, minorUnits: number, currency: string): Promise<void> {
