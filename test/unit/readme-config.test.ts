@@ -1,0 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+describe('README documents every configuration variable (brief §6.3)', () => {
+  it('names each variable a service config reads', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const vars = readdirSync('services').flatMap((svc) => [...readFileSync(`services/${svc}/src/config.ts`, 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]{3,}):/gm)].map((m) => m[1]!));
+    expect(vars.length).toBeGreaterThan(20);
+    expect(vars.filter((v) => !readme.includes(`\`${v}\``))).toEqual([]);
+  });
+});
