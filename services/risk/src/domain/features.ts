@@ -69,7 +69,9 @@ export function emptyParty(key: string): PartyFeatures {
  */
 export function addEntry<T extends Occurrence>(list: readonly T[], entry: T): T[] {
   if (list.some((x) => x.id === entry.id)) return [...list];
-  const next = [...list, entry].sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const last = list[list.length - 1];
+  const inOrder = !last || last.atMs < entry.atMs || (last.atMs === entry.atMs && last.id < entry.id);
+  const next = inOrder ? [...list, entry] : [...list, entry].sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const newest = next[next.length - 1]!.atMs;
   const kept = next.filter((x) => x.atMs > newest - RETENTION_MS);
   return kept.slice(Math.max(0, kept.length - MAX_ENTRIES));

@@ -17,9 +17,9 @@ function bounded<V>(max: number) {
 }
 
 /**
- * The embedded default: documents in maps, copied when written. Reads return the stored document
- * without a copy (the hot path of every decision): callers treat documents as immutable, as the
- * domain does (it always builds new ones). Seen ids and decisions are bounded.
+ * The embedded default: documents in maps, stored and returned without copies (the hot path of
+ * every event and decision): callers treat documents as immutable, as the domain does (it always
+ * builds new ones). Seen ids and decisions are bounded.
  */
 export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: number } = {}): FeatureStore {
   const devices = new Map<string, DeviceFeatures>();
@@ -30,9 +30,9 @@ export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: numb
     async seen(id) { return seenIds.has(id); },
     async markSeen(id, atMs) { seenIds.set(id, atMs); },
     async getDevice(id) { return devices.get(id) ?? null; },
-    async putDevice(doc) { devices.set(doc.deviceId, structuredClone(doc)); },
+    async putDevice(doc) { devices.set(doc.deviceId, doc); },
     async getParty(key) { return parties.get(key) ?? null; },
-    async putParty(doc) { parties.set(doc.key, structuredClone(doc)); },
+    async putParty(doc) { parties.set(doc.key, doc); },
     async putDecision(rec) { decisions.set(rec.transactionId, structuredClone(rec)); },
     async getDecision(id) { return decisions.get(id); },
     async ready() { return true; },
