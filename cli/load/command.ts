@@ -19,9 +19,17 @@ export interface LoadFlags {
   stateDir: string;
 }
 
-/** Starts the embedded stack in a child process (`dfs serve`) so that generator and stack each get a core. */
+const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'];
+
+/**
+ * Starts the embedded stack in a child process (`dfs serve`) so that generator and stack each get a
+ * core. It binds free ports unless told otherwise, and uses config/risk-rules.load.json unless
+ * RISK_RULES_FILE is set: the same posture limits per payment, with the velocity and daily limits
+ * lifted, since thousands of payments per phone are what those rules exist to stop.
+ */
 async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; attestationAddr: string; transactionAddr: string }> {
-  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
+  const env: NodeJS.ProcessEnv = { ...Object.fromEntries(PORT_VARS.map((v) => [v, '0'])), RISK_RULES_FILE: 'config/risk-rules.load.json', LOG_LEVEL: 'warn', ...process.env };
+  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'], env });
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
