@@ -78,12 +78,12 @@ describe('risk rules, one by one (each fires on its feature and only then)', () 
     expect(decideAt(payment(1_000), { ...baseline(), device: attestedDevice('HIGH', ['PATCH_BEHIND']) }, strict).decision).toBe('STEP_UP');
   });
 
-  it('device.status: a posture refusal or a device revocation vetoes; a replayed challenge or a replaced key does not', () => {
+  it('device.status: a posture refusal or a device revocation vetoes; a replayed challenge does not, a replaced key holds payments via device.keyReplaced instead', () => {
     const rejected = (codes: string[]) => ev(attestedDevice(), 'device.rejected', NOW - DAY, { codes });
     expect(decideAt(payment(1_000), features(rejected(['ATTESTATION_DEVICE_ROOTED']))).ruleIds).toEqual(['device.status']);
     expect(decideAt(payment(1_000), features(rejected(['ATTESTATION_CHALLENGE_REUSED']))).ruleIds).toEqual([]);
     const keyOnly = ev(attestedDevice(), 'device.revoked', NOW - DAY, { scope: 'key', keyThumbprints: ['k'] });
-    expect(decideAt(payment(1_000), features(keyOnly)).ruleIds).toEqual([]);
+    expect(decideAt(payment(1_000), features(keyOnly)).ruleIds).toEqual(['device.keyReplaced']);
     const reattested = ev(rejected(['ATTESTATION_DEVICE_ROOTED']), 'device.attested', NOW - 60_000, { tier: 'HIGH', reasons: [] });
     expect(decideAt(payment(1_000), features(reattested)).ruleIds).toEqual([]);
     const stale = ev(rejected(['ATTESTATION_DEVICE_ROOTED']), 'device.attested', NOW - 2 * DAY, { tier: 'HIGH', reasons: [] });

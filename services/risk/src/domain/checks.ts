@@ -85,6 +85,10 @@ export const CHECKS: Record<RuleId, Check> = {
     if (c.now - first >= r.coolingOffSec * 1000 || c.facts.minorUnits <= r.maxPerPayment) return null;
     return `device attested less than ${r.coolingOffSec}s ago and amount ${c.facts.minorUnits} above ${r.maxPerPayment}`;
   },
+  'device.keyReplaced': (c) => {
+    const at = c.device.keyReplacedMs ?? 0;
+    return at > (c.device.reverifiedMs ?? 0) && at <= c.now ? 'another eSE key replaced this device\'s key since the last re-verification' : null;
+  },
   'sim.imsiChanged': (c) => {
     const s = c.device.simChange;
     return s && !s.imei && pendingSince(s.atMs, c.device, c.now) ? 'SIM (IMSI) changed since the last re-verification' : null;

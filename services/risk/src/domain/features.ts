@@ -35,6 +35,10 @@ export interface DeviceFeatures {
   imsiHash: string | null;
   imeiHash: string | null;
   simChange: { atMs: number; imei: boolean } | null;
+  /** Latest replacement of the device's eSE key by another (device.revoked, scope key); 0 when none. */
+  keyReplacedMs: number;
+  /** Latest operator re-verification (device.reverified only: a fresh attestation by the new key does not clear a key replacement). */
+  reverifiedMs: number;
   pinFailures: Occurrence[];
   pinLockedMs: number;
   payments: Posted[];
@@ -54,7 +58,7 @@ export const payeeKey = (id: string) => `payee:${id}`;
 export function emptyDevice(deviceId: string): DeviceFeatures {
   return {
     deviceId, status: 'UNKNOWN', statusAtMs: 0, tier: null, reasons: [], rejectedCodes: [], patchLevel: null, firstAttestedMs: null, verifiedMs: 0,
-    imsiHash: null, imeiHash: null, simChange: null, pinFailures: [], pinLockedMs: 0, payments: [],
+    imsiHash: null, imeiHash: null, simChange: null, keyReplacedMs: 0, reverifiedMs: 0, pinFailures: [], pinLockedMs: 0, payments: [],
   };
 }
 
@@ -124,10 +128,11 @@ export function applyDeviceEvent(d: DeviceFeatures, id: string, type: DeviceEven
       };
     }
     case 'device.rejected':
-    case 'device.revoked':
       return posture(d, type, data, atMs);
+    case 'device.revoked':
+      return data.scope === 'key' ? { ...d, keyReplacedMs: Math.max(d.keyReplacedMs ?? 0, atMs) } : posture(d, type, data, atMs);
     case 'device.reverified':
-      return { ...d, verifiedMs: Math.max(d.verifiedMs, atMs), imsiHash: data.imsiHash ?? d.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash };
+      return { ...d, verifiedMs: Math.max(d.verifiedMs, atMs), reverifiedMs: Math.max(d.reverifiedMs ?? 0, atMs), imsiHash: data.imsiHash ?? d.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash };
     case 'device.sim_changed':
       return simChanged(d, data, atMs);
     case 'device.pin_failed':

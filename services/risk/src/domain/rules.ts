@@ -26,6 +26,7 @@ export const RuleSet = z.object({
   'tier.windowCount': rule({}),
   'device.status': rule({ rejectCodes: z.array(z.string().min(1)) }),
   'device.coolingOff': rule({ coolingOffSec: z.number().int().positive(), maxPerPayment: minor }),
+  'device.keyReplaced': rule({}),
   'sim.imsiChanged': rule({}),
   'sim.imsiImeiChanged': rule({}),
   'pin.failures': rule({ windowSec, maxFailures: z.number().int().positive().max(MAX_ENTRIES) }),
