@@ -15,6 +15,8 @@ export interface EventBus {
   publish(topic: string, events: BusEvent[]): Promise<void>;
   subscribe(topic: string, group: string, handler: (e: BusEvent) => Promise<void>): Promise<void>;
   ready(): Promise<boolean>;
+  /** Resolves once every subscription of this bus has handled what was published so far (or after `timeoutMs`). */
+  settled(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export function memoryBus(): EventBus {
       groups.get(topic)!.set(group, handler);
     },
     async ready() { return true; },
+    async settled() {},
     async close() { groups.clear(); },
   };
 }

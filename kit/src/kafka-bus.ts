@@ -89,6 +89,11 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
     throw new DfsError('BUS_UNAVAILABLE', `cannot use Kafka at ${where}: ${messageOf(err)}`, { cause: err });
   }
   const consumers: Consumer[] = [];
+  const subscriptions: { groupId: string; topic: string }[] = [];
+  const behind = async ({ groupId, topic }: { groupId: string; topic: string }) => {
+    const [high, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    return high.some((p) => BigInt(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1') < BigInt(p.high) && BigInt(p.high) > 0n);
+  };
   let crashed: string | null = null;
   let closed = false;
 
@@ -107,7 +112,9 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
     },
     async subscribe(name, group, handler) {
       const topic = ns(name);
-      const consumer = client.consumer({ groupId: `${ns(group)}.${name}`, allowAutoTopicCreation: false, retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 } });
+      const groupId = `${ns(group)}.${name}`;
+      const consumer = client.consumer({ groupId, allowAutoTopicCreation: false, retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 } });
+      subscriptions.push({ groupId, topic });
       consumers.push(consumer);
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) crashed = `${group}.${topic}: ${messageOf(payload.error)}`;
@@ -134,6 +141,10 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
       } finally {
         clearTimeout(timer);
       }
+    },
+    async settled(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until && (await Promise.all(subscriptions.map(behind))).some(Boolean)) await new Promise((r) => setTimeout(r, 50));
     },
     async close() {
       if (closed) return;
