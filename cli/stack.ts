@@ -8,6 +8,7 @@ import { startTransaction } from '../services/transaction/src/main.js';
 import type { EventBus } from '../kit/src/events.js';
 import { openBus } from '../kit/src/kafka-bus.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
+import type { Sabotage } from '../kit/src/sabotage.js';
 import type { ServiceHandle } from '../kit/src/service.js';
 
 /** A running embedded stack: the three services on real sockets with mTLS, in one process. */
@@ -27,8 +28,9 @@ export interface Stack {
  * Starts the embedded default: dev PKI in the state directory, then risk, attestation and
  * transaction, each with its own gRPC (mTLS) and HTTP ports, sharing one event bus (Kafka with KAFKA_BROKERS).
  * `ephemeral` binds every port to 0 (tests); otherwise the env or the documented defaults apply.
+ * `sabotage` (threat tests only) switches named controls off; `dfs start` and `dfs service` never pass it.
  */
-export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; sabotage?: Sabotage } = {}): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
   const zero = opts.ephemeral ? { ATTESTATION_GRPC_PORT: '0', ATTESTATION_HTTP_PORT: '0', TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0', RISK_GRPC_PORT: '0', RISK_HTTP_PORT: '0' } : {};
@@ -38,14 +40,14 @@ export async function startStack(opts: { stateDir?: string; ephemeral?: boolean;
   const bus = await openBus(brokers, 'dfs-stack', undefined, env.KAFKA_NAMESPACE || undefined);
   const stop = async () => { for (const s of services.reverse()) await s.stop(); await bus.close(); };
   try {
-    const risk = await startRisk(riskConfig(env), bus);
+    const risk = await startRisk(riskConfig(env), bus, { sabotage: opts.sabotage });
     services.push(risk);
-    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus);
+    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus, { sabotage: opts.sabotage });
     services.push(attestation);
     const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
     const attestationAddr = `${host}:${attestation.grpcPort}`;
     const riskAddr = `${host}:${risk.grpcPort}`;
-    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus);
+    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { sabotage: opts.sabotage });
     services.push(transaction);
     return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, stop };
   } catch (err) {

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { contracts } from '../kit/src/contracts.js';
 import { call, createClient } from '../kit/src/grpc-client.js';
 import type { PkiPaths } from '../kit/src/pki.js';
+import type { Sabotage } from '../kit/src/sabotage.js';
 import { readTls } from '../kit/src/tls.js';
 import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
 import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
+import type { Bridge } from '../device-sim/src/nfc/pcsc-client.js';
 import { Oem } from '../device-sim/src/oem.js';
 import { buildPhone, type Phone } from '../device-sim/src/phone.js';
 import { scriptedUser, type Frame, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
@@ -17,9 +19,10 @@ export interface Addresses {
 /**
  * What the demo, the threat scenarios and the load tool share: the simulated OEM that builds
  * phones, and an operator connection to open and fund wallets. Phones talk to the backend only
- * through their own gRPC/mTLS clients, like real ones.
+ * through their own gRPC/mTLS clients, like real ones. `sabotage` (threat tests only) switches device
+ * controls off in every phone built.
  */
-export async function connectWorld(pki: PkiPaths, addrs: Addresses) {
+export async function connectWorld(pki: PkiPaths, addrs: Addresses, test: { sabotage?: Sabotage } = {}) {
   const oem = await Oem.load(pki);
   const operatorTls = readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') });
   const bootstrapTls = readTls({ ca: pki.ca, cert: pki.cert('bootstrap'), key: pki.key('bootstrap') });
@@ -32,12 +35,15 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses) {
     oem,
     operator,
     bootstrapTls,
-    /** A new phone of a named profile, connected to the backend (optionally through `wrap`, to play a network attacker). */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend } = {}): Promise<Phone> {
+    /**
+     * A new phone of a named profile, connected to the backend (optionally through `wrap`, to play a
+     * network attacker; `bridge` observes its PC/SC hop; `imei` clones another phone's identity).
+     */
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; imei?: string } = {}): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
-      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep });
+      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, sabotage: test.sabotage });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
       return phone;
     },

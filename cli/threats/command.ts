@@ -4,6 +4,7 @@ import { pkiPaths } from '../../kit/src/pki.js';
 import { startStack } from '../stack.js';
 import { connectWorld } from '../world.js';
 import { SCENARIOS } from './catalog.js';
+import { remoteContext, stackContext } from './context.js';
 import { htmlReport, jsonReport, textTable, type Played } from './report.js';
 import type { Result } from './types.js';
 
@@ -26,7 +27,7 @@ export async function threatsCommand(opts: { only?: string; json?: string; html?
     for (const s of chosen) {
       if (narrate) console.log(`\n${s.title}\n  story:   ${s.story}\n  attack:  ${s.action}\n  control: ${s.control} (${s.recommendations.join(', ')}; ${s.seed})`);
       const say = narrate ? (line: string) => console.log(`  - ${line}`) : () => {};
-      const ctx = { world, ...addrs, say };
+      const ctx = stack ? stackContext(stack, world, say) : remoteContext(addrs, world, opts.stateDir, say);
       const result = await s.run(ctx).catch((err: unknown): Result => ({ outcome: 'SUCCEEDED', steps: [`scenario crashed: ${(err as Error).message}`] }));
       played.push({ ...s, ...result });
       if (narrate) {

@@ -19,3 +19,22 @@ export async function expectRefusal(attempt: () => Promise<unknown>, expected: s
 
 /** A scenario whose control is not built yet: reported as such, never as passed. */
 export const notBuilt = (why: string): Result => ({ outcome: 'NOT_BUILT', steps: [why] });
+
+/** One attack attempt of a scenario that tries several paths: what to run, the codes that stop it, the narration. */
+export type Attempt = [attempt: () => Promise<unknown>, expected: string[], step: string];
+
+/** Plays every attempt in turn: BLOCKED (with the first attempt's code) only when each one is refused as expected. */
+export async function expectAllRefused(attempts: Attempt[], steps: string[] = []): Promise<Result> {
+  let first: Result | undefined;
+  const done = [...steps];
+  for (const [attempt, expected, step] of attempts) {
+    const r = await expectRefusal(attempt, expected, [step]);
+    done.push(...r.steps);
+    if (r.outcome !== 'BLOCKED') return { ...r, steps: done };
+    first ??= r;
+  }
+  return { outcome: 'BLOCKED', code: first?.code, steps: done };
+}
+
+/** An attack the control answers with silence (no error): BLOCKED with no code when `stopped`, else SUCCEEDED. */
+export const silent = (stopped: boolean, steps: string[]): Result => (stopped ? { outcome: 'BLOCKED', steps } : { outcome: 'SUCCEEDED', steps });

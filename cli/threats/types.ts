@@ -1,3 +1,4 @@
+import type { EventBus } from '../../kit/src/events.js';
 import type { World } from '../world.js';
 
 export type Outcome = 'BLOCKED' | 'DETECTED' | 'SUCCEEDED' | 'NOT_BUILT';
@@ -15,6 +16,10 @@ export interface Context {
   world: World;
   attestationAddr: string;
   transactionAddr: string;
+  /** The stack's shared event bus, where the operator's SIM feed publishes (embedded stack only). */
+  bus?: EventBus;
+  /** The integrator REST API and a registered integrator's key (seed 003 scenarios). */
+  integrator?: { url: string; apiKey: string };
   /** Narrates one step (shown with --only). */
   say(line: string): void;
 }
@@ -30,6 +35,8 @@ export interface Scenario {
   recommendations: Recommendation[];
   masvs: string;
   seed: string;
+  /** The stable code (or risk rule id) the control answers with; null when its answer is silence. */
+  expected: string | null;
   /** Two or three sentences for a presenter. */
   story: string;
   run(ctx: Context): Promise<Result>;

@@ -81,9 +81,9 @@ export class Oem {
     return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'ES256', typ: PIN_RESET_TYP }).sign(this.resetKeys.privateKey);
   }
 
-  /** Manufactures one phone in the given configuration. */
-  async manufacture(profile: PhoneProfile, pinMaxTries = 5): Promise<FactoryOutput> {
-    const identity = { imei: randomImei(), model: 'KaiPhone 4G', serial: randomBytes(6).toString('hex').toUpperCase() };
+  /** Manufactures one phone in the given configuration (with `imei`, a cloned identity). */
+  async manufacture(profile: PhoneProfile, pinMaxTries = 5, imei = randomImei()): Promise<FactoryOutput> {
+    const identity = { imei, model: 'KaiPhone 4G', serial: randomBytes(6).toString('hex').toUpperCase() };
     let firmware = [...(this.firmware.get(profile.rolledBack ? FIRMWARE_VERSION - 1 : FIRMWARE_VERSION) ?? [])];
     if (profile.tamperedStage) {
       firmware = firmware.map((img) => (img.stage === profile.tamperedStage ? { ...img, payload: Buffer.concat([img.payload, Buffer.from('implant')]) } : img));

@@ -1,4 +1,5 @@
 import { PAYMENT_DAEMON_UID } from '../../kit/src/attestation-record.js';
+import { sabotaged, type Sabotage } from '../../kit/src/sabotage.js';
 import { AccessPolicy, PAYMENT_DAEMON } from './access-policy.js';
 import { verifyBootChain } from './boot.js';
 import { Broker } from './broker/broker.js';
@@ -12,6 +13,7 @@ import { EseService } from './ese/ese-service.js';
 import type { SecureElement } from './ese/secure-element.js';
 import { Fota, softwareFloor } from './fota.js';
 import { NfcController } from './nfc/nfc-controller.js';
+import type { Bridge } from './nfc/pcsc-client.js';
 import { FIRMWARE_VERSION, Oem } from './oem.js';
 import { profile as lookupProfile, type PhoneProfile } from './profiles.js';
 import { environmentOf, Safeguard, safetyCheck } from './safeguard.js';
@@ -51,6 +53,12 @@ export interface BuildOptions {
   pinMaxTries?: number;
   kaiStore?: KaiStore;
   log?: RefusalLog;
+  /** The GeckoBridge hop of the daemon's PC/SC traffic (tests and scenarios observe it). */
+  bridge?: Bridge;
+  /** An IMEI to provision instead of a fresh one (a cloned identity). */
+  imei?: string;
+  /** Test-only: device controls switched off (threat sabotage tests). */
+  sabotage?: Sabotage;
 }
 
 /**
@@ -61,7 +69,8 @@ export interface BuildOptions {
  */
 export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const profile = lookupProfile(opts.profile);
-  const made = await opts.oem.manufacture(profile, opts.pinMaxTries);
+  const pinMaxTries = sabotaged(opts.sabotage, 'pin-retry-counter') ? Number.MAX_SAFE_INTEGER : opts.pinMaxTries;
+  const made = await opts.oem.manufacture(profile, pinMaxTries, opts.imei);
   const ese = made.ese;
   const floor = ese ?? softwareFloor(FIRMWARE_VERSION);
   const boot = await verifyBootChain(made.firmware, made.efuse, made.bootPublicKey);
@@ -90,9 +99,12 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
 
   const keystore = ese || !made.softwareAttestation
     ? eseKeystore(eseApi, PAYMENT_DAEMON)
-    : new SoftwareKeystore(PAYMENT_DAEMON_UID, made.softwareAttestation, made.identity, powerOn, opts.pin, opts.pinMaxTries);
+    : new SoftwareKeystore(PAYMENT_DAEMON_UID, made.softwareAttestation, made.identity, powerOn, opts.pin, pinMaxTries);
   const ui = new NativeUi(opts.user, display, PAYMENT_DAEMON);
-  const daemon = new PaymentDaemon({ keystore, ui, backend: opts.backend, application: Oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep });
+  const daemon = new PaymentDaemon({
+    keystore, ui, backend: opts.backend, application: Oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep, bridge: opts.bridge,
+    trustUnverifiedResults: sabotaged(opts.sabotage, 'result-signature'),
+  });
   const failedStage = rolledBack ? 'bootloader' : boot.failedStage;
   return {
     profile, imei: made.identity.imei, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, broker, installer, kaiStore, daemon,

@@ -5,6 +5,7 @@ import { contracts } from './contracts.js';
 import { DfsError, describeError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Role } from './pki.js';
+import { sabotaged, type Sabotage } from './sabotage.js';
 import { peerOf, serverCredentials, type Peer, type TlsMaterial } from './tls.js';
 
 /** Metadata key carrying the stable error code to clients. */
@@ -63,6 +64,7 @@ export async function startGrpcServer(opts: {
   tls: TlsMaterial;
   log: Logger;
   services: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
+  sabotage?: Sabotage;
 }): Promise<GrpcServerHandle> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 });
   const names = opts.services.map((s) => s.name);
@@ -73,7 +75,7 @@ export async function startGrpcServer(opts: {
   });
   for (const s of opts.services) server.addService(s.definition, s.impl);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentials(opts.tls, !sabotaged(opts.sabotage, 'mtls-client-cert')), (err, p) => (err ? reject(err) : resolve(p)));
   });
   for (const n of ['', ...names]) health.setStatus(n, 'SERVING');
   const stop = async (graceMs = 5000) => {

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { startGrpcServer } from './grpc-server.js';
 import { closeHttp, listen } from './http.js';
 import type { Logger } from './log.js';
+import type { Sabotage } from './sabotage.js';
 import type { TlsMaterial } from './tls.js';
 
 /** A running service: its bound ports and a graceful stop. */
@@ -26,8 +27,10 @@ export async function serve(opts: {
   grpcServices: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
   http: Express;
   release: () => Promise<void>;
+  /** Test-only: controls switched off (never set by a production entry point). */
+  sabotage?: Sabotage;
 }): Promise<ServiceHandle> {
-  const grpcServer = await startGrpcServer({ host: opts.host, port: opts.grpcPort, tls: opts.tls, log: opts.log, services: opts.grpcServices });
+  const grpcServer = await startGrpcServer({ host: opts.host, port: opts.grpcPort, tls: opts.tls, log: opts.log, services: opts.grpcServices, sabotage: opts.sabotage });
   let http: { server: Server; port: number };
   try {
     http = await listen(opts.http, opts.host, opts.httpPort);

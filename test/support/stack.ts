@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { startStack, type Stack } from '../../cli/stack.js';
 import { connectWorld, type World } from '../../cli/world.js';
 import { setLogDestination } from '../../kit/src/log.js';
+import type { Sabotage } from '../../kit/src/sabotage.js';
 
-/** An embedded stack on ephemeral ports with its own state directory, plus the world around it. */
-export async function testStack(env: NodeJS.ProcessEnv = {}): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
+/** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`sabotage`: threat tests only). */
+export async function testStack(env: NodeJS.ProcessEnv = {}, sabotage?: Sabotage): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'dfs-test-'));
   setLogDestination(2);
-  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ...env } });
-  const world = await connectWorld(stack.pki, stack);
+  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ...env }, sabotage });
+  const world = await connectWorld(stack.pki, stack, { sabotage });
   return {
     stack,
     world,

@@ -1,21 +1,8 @@
 import { base64url, CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { sha256b64url } from '../../../kit/src/jws.js';
-import type { Backend } from '../../../device-sim/src/daemon/backend.js';
-import { readLedger } from '../../load/ledger-view.js';
-import type { World } from '../../world.js';
 import { expectRefusal } from '../play.js';
 import type { Result, Scenario } from '../types.js';
-
-/** A phone enrolled with a funded wallet and a merchant, optionally behind a network attacker. */
-async function payer(world: World, opts: { wrap?: (b: Backend) => Backend; balance?: number } = {}) {
-  const phone = await world.phone('secure', opts.wrap ? { wrap: opts.wrap } : {});
-  const wallet = world.newId('wallet');
-  const merchant = world.newId('merchant');
-  const enrollment = await phone.daemon.enroll(wallet);
-  await world.openWallet(wallet, enrollment.deviceId, opts.balance ?? 100_000, 'KES');
-  await world.openMerchant(merchant, 'KES');
-  return { phone, wallet, merchant, enrollment };
-}
+import { balance, payer } from './setup.js';
 
 function editPayload(jws: string, edit: (p: Record<string, unknown>) => void): string {
   const [h, p, s] = jws.split('.') as [string, string, string];
@@ -24,12 +11,10 @@ function editPayload(jws: string, edit: (p: Record<string, unknown>) => void): s
   return `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
 }
 
-const balance = async (world: World, account: string) => (await readLedger(world, [account], [])).balances.get(account);
-
 /** Attacks on the payment path: in transit, replayed, with stolen credentials, racing (brief §3.4). */
 export const paymentScenarios: Scenario[] = [
   {
-    id: 'replay-posted-payment', title: 'Replay of a posted payment', recommendations: ['R9', 'R3'], masvs: 'MASVS-NETWORK-1', seed: '002 R9',
+    id: 'replay-posted-payment', expected: 'IDEMPOTENT_REPLAY', title: 'Replay of a posted payment', recommendations: ['R9', 'R3'], masvs: 'MASVS-NETWORK-1', seed: '002 R9',
     action: 'capture a signed payment on the wire and submit it again', control: 'per-payer idempotency key: a replay returns the first result and moves no money',
     story: 'An intercepted transfer replayed later is the oldest DFS fraud (FIGI audit guideline). The eSE-signed payment carries an idempotency key; the replay gets the original signed result back byte for byte and the balance does not move again.',
     async run(ctx) {
@@ -46,16 +31,19 @@ export const paymentScenarios: Scenario[] = [
     },
   },
   {
-    id: 'amount-in-transit', title: 'Amount changed in transit', recommendations: ['R9', 'R3'], masvs: 'MASVS-NETWORK-1', seed: '002 R9',
+    id: 'amount-in-transit', expected: 'PAYMENT_SIGNATURE_INVALID', title: 'Amount changed in transit', recommendations: ['R9', 'R3'], masvs: 'MASVS-NETWORK-1', seed: '002 R9',
     action: 'raise the amount of a signed payment between phone and backend', control: 'eSE signature over the payment (JWS ES256)',
     story: 'A man in the middle (or malware on the phone\'s app side) changes 10.00 into 990.00. The amount is inside what the eSE signed, so the signature no longer verifies.',
     async run(ctx) {
-      const { phone, merchant } = await payer(ctx.world, { wrap: (b) => ({ ...b, connect: (tls) => { const ch = b.connect(tls); return { ...ch, submitPayment: (req) => ch.submitPayment({ ...req, signedPayment: editPayload(req.signedPayment as string, (p) => { (p.amount as { minorUnits: string }).minorUnits = '99000'; }) }) }; } }) });
-      return expectRefusal(() => phone.daemon.pay({ payee: merchant, amount: { minorUnits: '1000', currency: 'KES' } }), ['PAYMENT_SIGNATURE_INVALID'], ['change 1000 into 99000 in the signed payment']);
+      const { phone, wallet, merchant } = await payer(ctx.world, { wrap: (b) => ({ ...b, connect: (tls) => { const ch = b.connect(tls); return { ...ch, submitPayment: (req) => ch.submitPayment({ ...req, signedPayment: editPayload(req.signedPayment as string, (p) => { (p.amount as { minorUnits: string }).minorUnits = '99000'; }) }) }; } }) });
+      const before = await balance(ctx.world, wallet);
+      const r = await expectRefusal(() => phone.daemon.pay({ payee: merchant, amount: { minorUnits: '1000', currency: 'KES' } }), ['PAYMENT_SIGNATURE_INVALID'], ['change 1000 into 99000 in the signed payment']);
+      const after = await balance(ctx.world, wallet);
+      return before === after ? r : { ...r, outcome: 'SUCCEEDED', steps: [...r.steps, `the wallet was debited ${Number(before) - Number(after)}`] };
     },
   },
   {
-    id: 'tampered-response', title: 'Backend response tampered to show a false balance', recommendations: ['R9', 'R3'], masvs: 'MASVS-NETWORK-1', seed: '002 R9',
+    id: 'tampered-response', expected: 'RESPONSE_SIGNATURE_INVALID', title: 'Backend response tampered to show a false balance', recommendations: ['R9', 'R3'], masvs: 'MASVS-NETWORK-1', seed: '002 R9',
     action: 'rewrite the backend\'s answer to show a larger balance', control: 'results signed by the backend, verified by the daemon before display',
     story: 'FIGI auditors test whether a forged server response changes what the user sees. Every result is a JWS signed by the transaction service; the daemon verifies it and shows nothing when it does not verify.',
     async run(ctx) {
@@ -66,7 +54,7 @@ export const paymentScenarios: Scenario[] = [
     },
   },
   {
-    id: 'token-other-key', title: 'Attestation token used with another device\'s key', recommendations: ['R1', 'R9'], masvs: 'MASVS-AUTH-1', seed: '000 §KeyStore',
+    id: 'token-other-key', expected: 'PAYMENT_KEY_NOT_BOUND', title: 'Attestation token used with another device\'s key', recommendations: ['R1', 'R9'], masvs: 'MASVS-AUTH-1', seed: '000 §KeyStore',
     action: 'steal a phone\'s attestation token and sign payments with a key of his own', control: 'token bound to the eSE key (cnf.jkt)',
     story: 'Tokens leak (logs, backups, a compromised app side). A stolen token alone is useless: it is bound to the thumbprint of the eSE key, and payments signed by any other key are refused.',
     async run(ctx) {
@@ -78,7 +66,7 @@ export const paymentScenarios: Scenario[] = [
     },
   },
   {
-    id: 'double-spend-race', title: 'Double-spend race from two phones on one account', recommendations: ['R1', 'R3'], masvs: 'MASVS-CODE-4', seed: 'brief §5',
+    id: 'double-spend-race', expected: 'PAYMENT_PAYER_NOT_OWNED', title: 'Double-spend race from two phones on one account', recommendations: ['R1', 'R3'], masvs: 'MASVS-CODE-4', seed: 'brief §5',
     action: 'enroll a second phone claiming the same wallet and race two payments of the whole balance', control: 'wallet bound to its device; conditional single-document debit (balance >= amount)',
     story: 'Two phones try to spend the same money at the same moment. The second phone is not the wallet\'s holder, and even the holder\'s own concurrent payments cannot overdraw: the debit is conditional on the balance.',
     async run(ctx): Promise<Result> {

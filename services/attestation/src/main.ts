@@ -5,6 +5,7 @@ import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { loadIssuer } from '../../../kit/src/pki.js';
+import { sabotaged, type Sabotage } from '../../../kit/src/sabotage.js';
 import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { x509 } from '../../../kit/src/x509.js';
@@ -17,8 +18,8 @@ import { attestationHttp } from './http/app.js';
 import { loadOrCreateOperatorToken } from './http/operator-auth.js';
 import { openAttestationStore } from './store/index.js';
 
-/** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services). */
-export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus): Promise<ServiceHandle> {
+/** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services); `test.sabotage` is for threat tests only. */
+export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } = {}): Promise<ServiceHandle> {
   const log = createLogger('attestation', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'attestation', log));
   const policy = loadPolicy(config.policyFile);
@@ -32,7 +33,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   const events = busDeviceEvents(bus, log, now);
   const deps = {
     store, policy, deviceCa, log, events, keyRing, now,
-    anchors: { roots, revokedSerials: new Set(policy.revokedCertificateSerials) },
+    anchors: { roots, revokedSerials: new Set(policy.revokedCertificateSerials), ...(sabotaged(test.sabotage, 'root-pinning') ? { trustPresentedRoot: true } : {}) },
     tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,
     challengeTtlSec: config.challengeTtlSec,
@@ -43,6 +44,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
     name: 'attestation', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.AttestationService', definition: contracts().AttestationService.service, impl: attestationHandlers(deps) }],
     http: attestationHttp({ ...deps, operatorToken, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    sabotage: test.sabotage,
     release: async () => { await store.close(); if (!shared) await bus.close(); },
   });
 }

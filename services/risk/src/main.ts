@@ -2,6 +2,7 @@ import { contracts } from '../../../kit/src/contracts.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
+import type { Sabotage } from '../../../kit/src/sabotage.js';
 import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type RiskConfig } from './config.js';
@@ -12,7 +13,7 @@ import { rulesSource } from './rules-file.js';
 import { openFeatureStore } from './store/index.js';
 
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
-export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus): Promise<ServiceHandle> {
+export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } = {}): Promise<ServiceHandle> {
   const log = createLogger('risk', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'risk', log));
   const rules = rulesSource(config.rulesFile);
@@ -30,6 +31,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
     name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now }) }],
     http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log }),
+    sabotage: test.sabotage,
     release: async () => { process.off('SIGHUP', onHup); await store.close(); if (!shared) await bus.close(); },
   });
   process.on('SIGHUP', onHup);

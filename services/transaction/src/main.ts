@@ -3,6 +3,7 @@ import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
+import type { Sabotage } from '../../../kit/src/sabotage.js';
 import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type TransactionConfig } from './config.js';
@@ -21,6 +22,8 @@ import type { LedgerStore } from './store/ports.js';
 export interface TransactionOverrides {
   store?: LedgerStore;
   assessRisk?: PaymentDeps['assessRisk'];
+  /** Test-only: controls switched off (threat sabotage tests; never set by a production entry point). */
+  sabotage?: Sabotage;
 }
 
 /** Wires and starts the transaction service; recovers pending transfers before serving. */
@@ -37,7 +40,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
     store, log, tokenKeys: tokenKeys.resolve, currencies: config.currencies, maxAmount: config.maxAmount,
     freshnessMs: config.freshnessMs, treasuryFloat: config.treasuryFloat, now: Date.now,
     resultKey: () => resultKey, assessRisk: overrides.assessRisk ?? risk.assess,
-    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs,
+    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, sabotage: overrides.sabotage, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs,
   };
   const recovered = await recoverPending(deps);
   if (recovered) log.info({ recovered }, 'recovered pending transfers');
@@ -47,6 +50,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
     name: 'transaction', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.TransactionService', definition: contracts().TransactionService.service, impl: transactionHandlers(deps) }],
     http: transactionHttp({ ...deps, integrators, rate: config.rate, ready: async () => (await store.ready()) && (await bus.ready()) && (await journalIntact(store)) }),
+    sabotage: overrides.sabotage,
     release: async () => { await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },
   });
 }

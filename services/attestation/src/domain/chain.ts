@@ -11,6 +11,8 @@ export interface TrustAnchors {
   roots: x509.X509Certificate[];
   /** Lower-case hex serial numbers of revoked attestation certificates. */
   revokedSerials: ReadonlySet<string>;
+  /** Sabotage only (`root-pinning`): the chain's own last certificate counts as pinned. */
+  trustPresentedRoot?: boolean;
 }
 
 function sigAlg(cert: x509.X509Certificate): string {
@@ -50,7 +52,8 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
   if (chainDer.length === 0 || chainDer.length > MAX_CHAIN) throw new DfsError('ATTESTATION_CHAIN_INVALID', 'chain length');
   const chain = chainDer.map(parse);
   const last = chain[chain.length - 1]!;
-  if (chain.length > 1 && anchors.roots.some((r) => sameCert(r, last))) chain.pop();
+  const roots = anchors.trustPresentedRoot ? [...anchors.roots, last] : anchors.roots;
+  if (chain.length > 1 && roots.some((r) => sameCert(r, last))) chain.pop();
   for (const cert of chain) {
     if (!ALLOWED_SIGNATURES.has(sigAlg(cert))) throw new DfsError('ATTESTATION_SIGNATURE_ALGORITHM', sigAlg(cert));
     if (cert.notBefore > now || cert.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', cert.serialNumber);
@@ -58,7 +61,7 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
   for (const cert of chain) {
     if (cert.subject === cert.issuer && (await cert.isSelfSigned().catch(() => false))) throw new DfsError('ATTESTATION_SELF_SIGNED', cert.serialNumber);
   }
-  const root = await findRoot(chain[chain.length - 1]!, anchors.roots);
+  const root = await findRoot(chain[chain.length - 1]!, roots);
   if (!root) throw new DfsError('ATTESTATION_ROOT_UNKNOWN');
   if (root.notBefore > now || root.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', 'pinned root');
   const serials = chain.map((c) => c.serialNumber.toLowerCase());

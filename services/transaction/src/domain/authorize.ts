@@ -2,6 +2,7 @@ import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, errors, j
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { sha256b64url } from '../../../../kit/src/jws.js';
+import { sabotaged, type Sabotage } from '../../../../kit/src/sabotage.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import { parseMoney, type Money } from './money.js';
 
@@ -45,6 +46,8 @@ export interface AuthorizeDeps {
   maxAmount: number;
   freshnessMs: number;
   now: () => number;
+  /** Test-only: controls switched off. */
+  sabotage?: Sabotage;
 }
 
 /** The claims of a verified attestation token. */
@@ -64,7 +67,7 @@ export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'toke
  * Verifies a JWS made by the device's eSE key: ES256 with a public `jwk` header whose thumbprint is
  * the token's `cnf.jkt`; returns the JSON payload (UTF-8 only) and that thumbprint.
  */
-export async function verifyDeviceJws(jws: string, claims: TokenClaims): Promise<{ payload: unknown; jkt: string }> {
+export async function verifyDeviceJws(jws: string, claims: TokenClaims, sabotage?: Sabotage): Promise<{ payload: unknown; jkt: string }> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jws);
@@ -74,7 +77,8 @@ export async function verifyDeviceJws(jws: string, claims: TokenClaims): Promise
   const jwk = header.jwk as JWK | undefined;
   if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
   const jkt = await calculateJwkThumbprint(jwk);
-  if (jkt !== claims.cnf.jkt) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
+  if (jkt !== claims.cnf.jkt && !sabotaged(sabotage, 'key-binding')) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
+  if (sabotaged(sabotage, 'payment-signature')) return { payload: JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')), jkt };
   try {
     const { payload } = await compactVerify(jws, jwk, { algorithms: ['ES256'] });
     return { payload: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)), jkt };
@@ -92,7 +96,7 @@ export async function verifyDeviceJws(jws: string, claims: TokenClaims): Promise
 export async function authorizePayment(signedPayment: string, token: string, peer: Peer, deps: AuthorizeDeps): Promise<AuthorizedPayment> {
   if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
   const claims = await verifyToken(token, deps);
-  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims);
+  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims, deps.sabotage);
   const parsed = PaymentPayload.safeParse(raw);
   if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const p = parsed.data;

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stack } from '../stack.js';
+import type { World } from '../world.js';
+import type { Context } from './types.js';
+
+/** The first integrator's key from the stack's integrators file, or undefined when it cannot be read. */
+export function integratorKey(stateDir: string, file = process.env.TRANSACTION_INTEGRATORS_FILE): string | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(file ?? join(stateDir, 'integrators.json'), 'utf8')) as { integrators?: { apiKey?: string }[] };
+    return parsed.integrators?.[0]?.apiKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What scenarios get when they play against an embedded stack: its addresses, its bus and its integrator API. */
+export function stackContext(stack: Stack, world: World, say: (line: string) => void = () => {}): Context {
+  const http = stack.services.find((s) => s.name === 'transaction')?.httpPort;
+  const host = stack.transactionAddr.slice(0, stack.transactionAddr.lastIndexOf(':'));
+  const apiKey = integratorKey(stack.stateDir);
+  return {
+    world, say, bus: stack.bus, attestationAddr: stack.attestationAddr, transactionAddr: stack.transactionAddr,
+    ...(http && apiKey ? { integrator: { url: `http://${host}:${http}`, apiKey } } : {}),
+  };
+}
+
+/** What scenarios get against a running stack: no bus (the SIM feed is the operator's), the integrator API when TRANSACTION_HTTP_URL is set. */
+export function remoteContext(addrs: { attestationAddr: string; transactionAddr: string }, world: World, stateDir: string, say: (line: string) => void = () => {}): Context {
+  const url = process.env.TRANSACTION_HTTP_URL;
+  const apiKey = integratorKey(stateDir);
+  return { world, say, ...addrs, ...(url && apiKey ? { integrator: { url, apiKey } } : {}) };
+}

@@ -1,0 +1,21 @@
+import type { Backend } from '../../../device-sim/src/daemon/backend.js';
+import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
+import { readLedger } from '../../load/ledger-view.js';
+import type { World } from '../../world.js';
+
+/** A phone enrolled with a funded wallet and a merchant, optionally behind a network attacker or with its own user. */
+export async function payer(world: World, opts: { wrap?: (b: Backend) => Backend; balance?: number; profile?: string; user?: PhoneUser } = {}) {
+  const phone = await world.phone(opts.profile ?? 'secure', { ...(opts.wrap ? { wrap: opts.wrap } : {}), ...(opts.user ? { user: opts.user } : {}) });
+  const wallet = world.newId('wallet');
+  const merchant = world.newId('merchant');
+  const enrollment = await phone.daemon.enroll(wallet);
+  await world.openWallet(wallet, enrollment.deviceId, opts.balance ?? 100_000, 'KES');
+  await world.openMerchant(merchant, 'KES');
+  return { phone, wallet, merchant, enrollment };
+}
+
+/** An account's balance as the operator reads it (signed by the backend). */
+export const balance = async (world: World, account: string) => (await readLedger(world, [account], [])).balances.get(account);
+
+/** KES minor units. */
+export const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency: 'KES' });
