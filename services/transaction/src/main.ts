@@ -17,6 +17,8 @@ import { journalIntact, transactionHttp } from './http/app.js';
 import { loadIntegrators } from './http/integrators.js';
 import { openLedgerStore } from './store/index.js';
 import type { LedgerStore } from './store/ports.js';
+import { boundedMap } from '../../../kit/src/bounded-map.js';
+import type { VerifiedToken } from './domain/authorize.js';
 
 /** What a caller may inject: a store it owns (kept open on stop, e.g. to restart over it) and a risk stand-in. */
 export interface TransactionOverrides {
@@ -37,7 +39,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   const risk = riskClient(config.riskAddr, tls, config.riskDeadlineMs);
   const tokenKeys = attestationTokenKeys(config.attestationAddr, tls);
   const deps = {
-    store, log, tokenKeys: tokenKeys.resolve, currencies: config.currencies, maxAmount: config.maxAmount,
+    store, log, tokenKeys: tokenKeys.resolve, verifiedTokens: boundedMap<string, VerifiedToken>(100_000), currencies: config.currencies, maxAmount: config.maxAmount,
     freshnessMs: config.freshnessMs, treasuryFloat: config.treasuryFloat, now: Date.now,
     resultKey: () => resultKey, assessRisk: overrides.assessRisk ?? risk.assess,
     riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, sabotage: overrides.sabotage, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs,

@@ -1,21 +1,8 @@
 import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
 import type { DecisionRecord, FeatureStore } from './ports.js';
+import { boundedMap } from '../../../../kit/src/bounded-map.js';
 
 /** Keeps at most `max` entries, dropping the oldest inserted. */
-function bounded<V>(max: number) {
-  const m = new Map<string, V>();
-  return {
-    get: (k: string) => m.get(k) ?? null,
-    has: (k: string) => m.has(k),
-    set(k: string, v: V) {
-      m.delete(k);
-      m.set(k, v);
-      if (m.size > max) m.delete(m.keys().next().value!);
-    },
-    clear: () => m.clear(),
-  };
-}
-
 /**
  * The embedded default: documents in maps, stored and returned without copies (the hot path of
  * every event and decision): callers treat documents as immutable, as the domain does (it always
@@ -24,8 +11,8 @@ function bounded<V>(max: number) {
 export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: number } = {}): FeatureStore {
   const devices = new Map<string, DeviceFeatures>();
   const parties = new Map<string, PartyFeatures>();
-  const seenIds = bounded<number>(opts.maxSeen ?? 1_000_000);
-  const decisions = bounded<DecisionRecord>(opts.maxDecisions ?? 100_000);
+  const seenIds = boundedMap<string, number>(opts.maxSeen ?? 1_000_000);
+  const decisions = boundedMap<string, DecisionRecord>(opts.maxDecisions ?? 100_000);
   return {
     async seen(id) { return seenIds.has(id); },
     async markSeen(id, atMs) { seenIds.set(id, atMs); },
@@ -34,7 +21,7 @@ export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: numb
     async getParty(key) { return parties.get(key) ?? null; },
     async putParty(doc) { parties.set(doc.key, doc); },
     async putDecision(rec) { decisions.set(rec.transactionId, structuredClone(rec)); },
-    async getDecision(id) { return decisions.get(id); },
+    async getDecision(id) { return decisions.get(id) ?? null; },
     async ready() { return true; },
     async close() { devices.clear(); parties.clear(); seenIds.clear(); decisions.clear(); },
   };

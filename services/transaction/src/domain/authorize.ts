@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, errors, jwtVerify, type JWK, type JWTVerifyGetKey } from 'jose';
+import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, errors, importJWK, jwtVerify, type CompactJWSHeaderParameters, type JWK, type JWTVerifyGetKey } from 'jose';
+import { boundedMap, type BoundedMap } from '../../../../kit/src/bounded-map.js';
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { sha256b64url } from '../../../../kit/src/jws.js';
@@ -48,19 +49,59 @@ export interface AuthorizeDeps {
   now: () => number;
   /** Test-only: controls switched off. */
   sabotage?: Sabotage;
+  /** Tokens this service verified recently (see verifyToken); absent, every token is verified in full. */
+  verifiedTokens?: BoundedMap<string, VerifiedToken>;
+}
+
+/** How long a verified token is taken without re-verifying its signature. */
+export const TOKEN_CACHE_MS = 30_000;
+
+/** A token this service verified: its claims, until when they hold, and its header (to re-check its key). */
+export interface VerifiedToken {
+  claims: TokenClaims;
+  untilMs: number;
+  header: CompactJWSHeaderParameters;
 }
 
 /** The claims of a verified attestation token. */
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
-/** Verifies an attestation token (ES256, issuer, audience, expiry) and returns its claims. */
-export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now'>): Promise<TokenClaims> {
+/** True while the key that signed a remembered token is still published (a removed key ends the memory). */
+async function stillPublished(v: VerifiedToken, token: string, keys: JWTVerifyGetKey): Promise<boolean> {
+  const [protectedHeader = '', payload = '', signature = ''] = token.split('.');
+  return Promise.resolve(keys(v.header, { protected: protectedHeader, payload, signature })).then(() => true, () => false);
+}
+
+/**
+ * Verifies an attestation token (ES256, issuer, audience, expiry) and returns its claims. A phone
+ * presents the same token with every payment, so a verified token is remembered until its expiry or
+ * TOKEN_CACHE_MS, whichever comes first, and only while its signing key is still published.
+ */
+export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now' | 'verifiedTokens'>): Promise<TokenClaims> {
+  const now = deps.now();
+  const known = deps.verifiedTokens?.get(token);
+  if (known && known.untilMs > now && (await stillPublished(known, token, deps.tokenKeys))) return known.claims;
   try {
-    const { payload } = await jwtVerify(token, deps.tokenKeys, { issuer: 'dfs-attestation', audience: 'dfs-transaction', algorithms: ['ES256'], currentDate: new Date(deps.now()) });
-    return TokenClaims.parse(payload);
+    const { payload, protectedHeader } = await jwtVerify(token, deps.tokenKeys, { issuer: 'dfs-attestation', audience: 'dfs-transaction', algorithms: ['ES256'], currentDate: new Date(now) });
+    const claims = TokenClaims.parse(payload);
+    deps.verifiedTokens?.set(token, { claims, untilMs: Math.min((payload.exp ?? 0) * 1000, now + TOKEN_CACHE_MS), header: protectedHeader });
+    return claims;
   } catch (err) {
     throw new DfsError(err instanceof errors.JWTExpired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', undefined, { cause: err });
   }
+}
+
+const deviceKeys = boundedMap<string, { jkt: string; key: CryptoKey | null }>(50_000);
+
+/** The thumbprint and imported public key (null when not a valid P-256 point) of a device JWK, computed once per key. */
+async function deviceKey(jwk: JWK): Promise<{ jkt: string; key: CryptoKey | null }> {
+  const id = `${jwk.x}.${jwk.y}`;
+  const known = deviceKeys.get(id);
+  if (known) return known;
+  const key = await importJWK({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, 'ES256').then((k) => k as CryptoKey, () => null);
+  const entry = { jkt: await calculateJwkThumbprint(jwk), key };
+  deviceKeys.set(id, entry);
+  return entry;
 }
 
 /**
@@ -76,11 +117,12 @@ export async function verifyDeviceJws(jws: string, claims: TokenClaims, sabotage
   }
   const jwk = header.jwk as JWK | undefined;
   if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
-  const jkt = await calculateJwkThumbprint(jwk);
+  const { jkt, key } = await deviceKey(jwk);
   if (jkt !== claims.cnf.jkt && !sabotaged(sabotage, 'key-binding')) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
   if (sabotaged(sabotage, 'payment-signature')) return { payload: JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')), jkt };
   try {
-    const { payload } = await compactVerify(jws, jwk, { algorithms: ['ES256'] });
+    if (!key) throw new Error('the jwk is not a P-256 public key');
+    const { payload } = await compactVerify(jws, key, { algorithms: ['ES256'] });
     return { payload: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)), jkt };
   } catch (err) {
     throw new DfsError('PAYMENT_SIGNATURE_INVALID', undefined, { cause: err });
