@@ -94,6 +94,7 @@ export const ERROR_CODES = {
   PAYMENT_REQUEST_MISMATCH: spec(PERMISSION_DENIED, 403, 'The payment does not match the payment request.'),
   TRANSACTION_NOT_REVERSIBLE: spec(FAILED_PRECONDITION, 409, 'The transaction cannot be reversed or refunded by this amount.'),
   INTEGRATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid X-API-Key header is required.'),
+  REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'This amount needs a fresh attestation of the device.'),
   // phone side (never crosses the backend edge, listed here so every code lives in one table)
   RESPONSE_SIGNATURE_INVALID: spec(UNAUTHENTICATED, 502, 'The backend response signature does not verify.'),
   RESPONSE_MISMATCH: spec(UNAUTHENTICATED, 502, 'The backend response is not about this request.'),

@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { base64url, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { base64url, compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKeySet } from 'jose';
 import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
+import { errorCodeOf } from '../../../kit/src/grpc-client.js';
 import { compactJws, sha256b64url } from '../../../kit/src/jws.js';
 import type { Caller } from '../access-policy.js';
 import { MERCHANT_TAG_AID } from '../nfc/cards.js';
@@ -152,11 +153,18 @@ export class PaymentDaemon {
     return this.pay({ payee: req.payee, amount: req.amount });
   }
 
-  /** Re-attests when the token is stale, so the backend always sees a current posture. */
-  async #freshEnrollment(): Promise<Enrollment> {
+  /**
+   * Re-attests when the token is stale, or when the amount is above what the token's attestation age
+   * allows (`reattestAboveMinor` / `reattestWithinSec`), so the backend always sees a current posture.
+   */
+  async #freshEnrollment(minorUnits = 0): Promise<Enrollment> {
     const e = this.enrollment;
     if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
-    if (e.tokenExpiresAtMs - TOKEN_MARGIN_MS > Date.now()) return e;
+    const claims = (() => { try { return decodeJwt(e.token); } catch { return {}; } })() as { reattestAboveMinor?: string; reattestWithinSec?: number; iat?: number };
+    const above = claims.reattestAboveMinor !== undefined && minorUnits > Number(claims.reattestAboveMinor);
+    const ageLimitMs = Number(claims.reattestWithinSec ?? 0) * 1000 - TOKEN_MARGIN_MS;
+    const tooOld = above && Date.now() - (claims.iat ?? 0) * 1000 > ageLimitMs;
+    if (e.tokenExpiresAtMs - TOKEN_MARGIN_MS > Date.now() && !tooOld) return e;
     return this.#enroll(e.accountId);
   }
 
@@ -180,7 +188,7 @@ export class PaymentDaemon {
   }
 
   async #pay(req: PaymentRequest): Promise<PaymentResult> {
-    const e = await this.#freshEnrollment();
+    const e = await this.#freshEnrollment(Number(req.amount.minorUnits));
     const amountText = `${req.amount.currency} ${formatMinor(req.amount.minorUnits)}`;
     const lines = [`Pay ${amountText}`, `to ${req.payee}`, `from ${e.accountId}`];
     await this.#confirmAndPin(lines);
@@ -198,7 +206,7 @@ export class PaymentDaemon {
     const signed = await compactJws({ alg: 'ES256', typ: 'dfs-payment+jws', jwk }, payload, (data) => this.keystore.sign(PAYMENT_KEY, data));
     this.onStep({ step: 'signed-payment', detail: { idempotencyKey: payload.idempotencyKey, alg: 'ES256', signedBy: this.keystore.securityLevel === 'ese' ? 'eSE' : 'software keystore' } });
 
-    const res = await e.channel.submitPayment({ signedPayment: signed, attestationToken: e.token });
+    const res = await submitWithRetry(e.channel, { signedPayment: signed, attestationToken: e.token });
     let result = await this.verifyResult(res.signedResult, signed, payload.idempotencyKey);
     if (stepUpRequired(result)) result = await this.#stepUp(e, result, signed, lines);
     this.onStep({ step: 'risk', detail: result.risk });
@@ -252,6 +260,24 @@ export class PaymentDaemon {
 
 /** True for the interim answer of a payment that risk holds for a step-up. */
 const stepUpRequired = (r: PaymentResult): boolean => (r.status as string) === 'STEP_UP_REQUIRED';
+
+/** Transport failures after which the outcome is unknown: the same signed bytes are sent again. */
+const RESEND_ON = new Set(['GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE']);
+const RESENDS = 2;
+
+/**
+ * Submits a signed payment, resending the very same bytes when the transport failed with an unknown
+ * outcome: the backend's idempotency returns the first result, so a resend never pays twice.
+ */
+async function submitWithRetry(channel: DeviceChannel, req: { signedPayment: string; attestationToken: string }) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await channel.submitPayment(req);
+    } catch (err) {
+      if (attempt >= RESENDS || !RESEND_ON.has(errorCodeOf(err))) throw err;
+    }
+  }
+}
 
 /** 1250 -> "12.50" (two minor digits; display only). */
 export function formatMinor(minor: string): string {

@@ -14,6 +14,9 @@ const TokenClaims = z.object({
   tier: z.enum(['HIGH', 'STANDARD', 'LOW']),
   acct: ACCOUNT_ID,
   cnf: z.object({ jkt: z.string().min(43) }),
+  iat: z.number().int().positive(),
+  reattestAboveMinor: z.string().regex(/^\d{1,16}$/).optional(),
+  reattestWithinSec: z.number().int().positive().optional(),
 });
 
 const PaymentPayload = z.object({
@@ -130,6 +133,15 @@ export async function verifyDeviceJws(jws: string, claims: TokenClaims, sabotage
 }
 
 /**
+ * PCI MPoC practice, as the attestation policy puts it in the token: a payment above
+ * `reattestAboveMinor` needs an attestation younger than `reattestWithinSec`.
+ */
+export function needsReattestation(claims: TokenClaims, minorUnits: number, now: number): boolean {
+  if (claims.reattestAboveMinor === undefined || claims.reattestWithinSec === undefined) return false;
+  return minorUnits > Number(claims.reattestAboveMinor) && now - claims.iat * 1000 > claims.reattestWithinSec * 1000;
+}
+
+/**
  * Verifies a payment (brief §3.4; R1, R3, R9): the attestation token (signature, issuer, audience,
  * expiry), that the payment's key is the one the token is bound to (`cnf.jkt`), the eSE signature,
  * that the payment names this token (`ath`), that the TLS client is the same device, freshness, and
@@ -145,6 +157,7 @@ export async function authorizePayment(signedPayment: string, token: string, pee
   const money = parseMoney(p.amount, deps.currencies, deps.maxAmount);
 
   if (p.ath !== sha256b64url(token)) throw new DfsError('PAYMENT_TOKEN_MISMATCH');
+  if (needsReattestation(claims, money.minorUnits, deps.now())) throw new DfsError('REATTESTATION_REQUIRED');
   if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
   if (Math.abs(deps.now() - p.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
   if (p.payer !== claims.acct) throw new DfsError('PAYMENT_PAYER_NOT_OWNED');
