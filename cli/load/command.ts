@@ -25,10 +25,14 @@ const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTIO
  * Starts the embedded stack in a child process (`dfs serve`) so that generator and stack each get a
  * core. It binds free ports unless told otherwise, and uses config/risk-rules.load.json unless
  * RISK_RULES_FILE is set: the same posture limits per payment, with the velocity and daily limits
- * lifted, since thousands of payments per phone are what those rules exist to stop.
+ * lifted, since thousands of payments per phone are what those rules exist to stop. With Kafka, each
+ * run gets its own topics (KAFKA_NAMESPACE) so that no earlier run's backlog is replayed into it.
  */
 async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; attestationAddr: string; transactionAddr: string }> {
-  const env: NodeJS.ProcessEnv = { ...Object.fromEntries(PORT_VARS.map((v) => [v, '0'])), RISK_RULES_FILE: 'config/risk-rules.load.json', LOG_LEVEL: 'warn', ...process.env };
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(PORT_VARS.map((v) => [v, '0'])), RISK_RULES_FILE: 'config/risk-rules.load.json', LOG_LEVEL: 'warn',
+    KAFKA_NAMESPACE: `load-${Date.now().toString(36)}`, ...process.env,
+  };
   const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'], env });
   return new Promise((resolve, reject) => {
     let buf = '';
