@@ -7,6 +7,8 @@ import type { Logger } from './log.js';
 export interface MongoOptions {
   uri: string;
   dbName?: string;
+  /** The owning service: a URI without a database path gets `dfs_<service>` (database per service). */
+  service?: string;
   log?: Logger;
   /** Start-up attempts before giving up (exponential backoff from 250 ms, at most 5 s apart). */
   attempts?: number;
@@ -33,7 +35,7 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
  */
 export async function connectMongo(opts: MongoOptions): Promise<Connection> {
   const attempts = opts.attempts ?? 8;
-  const dbName = opts.dbName ?? dbNameOf(opts.uri) ?? DEFAULT_DB;
+  const dbName = opts.dbName ?? dbNameOf(opts.uri) ?? (opts.service ? `${DEFAULT_DB}_${opts.service}` : DEFAULT_DB);
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
     let conn: Connection | undefined;
     try {

@@ -6,5 +6,5 @@ import type { AttestationStore } from './ports.js';
 export async function openAttestationStore(config: { mongodbUri?: string | undefined }, log: Logger): Promise<AttestationStore> {
   if (!config.mongodbUri) return memoryAttestationStore();
   const { mongoAttestationStore } = await import('./mongo.js');
-  return mongoAttestationStore({ uri: config.mongodbUri, log });
+  return mongoAttestationStore({ uri: config.mongodbUri, service: 'attestation', log });
 }

@@ -6,5 +6,5 @@ import type { FeatureStore } from './ports.js';
 export async function openFeatureStore(config: { mongodbUri?: string | undefined }, log: Logger): Promise<FeatureStore> {
   if (!config.mongodbUri) return memoryFeatureStore();
   const { mongoFeatureStore } = await import('./mongo.js');
-  return mongoFeatureStore({ uri: config.mongodbUri, log });
+  return mongoFeatureStore({ uri: config.mongodbUri, service: 'risk', log });
 }

@@ -6,5 +6,5 @@ import type { LedgerStore } from './ports.js';
 export async function openLedgerStore(config: { mongodbUri?: string | undefined }, log: Logger): Promise<LedgerStore> {
   if (!config.mongodbUri) return memoryLedgerStore();
   const { mongoLedgerStore } = await import('./mongo.js');
-  return mongoLedgerStore({ uri: config.mongodbUri, log });
+  return mongoLedgerStore({ uri: config.mongodbUri, service: 'transaction', log });
 }

@@ -40,6 +40,31 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     return a;
   };
 
+  /**
+   * Appends one journal entry on the last one. The last entry is remembered between appends (they run
+   * one at a time in this process), so the hot path is a single insert; the unique seq and transferId
+   * indexes catch another process's append or an earlier append of the same transfer, and only then
+   * is the journal read (on FerretDB that read scans the collection).
+   */
+  let tail: JournalEntry | null | undefined;
+  const append = async (transferId: string, make: (prev: JournalEntry | null) => JournalEntry): Promise<JournalEntry> => {
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      if (tail === undefined) {
+        const last = await m.journal.findOne().sort({ _id: -1 }).lean<EntryDoc>();
+        tail = last ? toEntry(last) : null;
+      }
+      const { seq, ...entry } = make(tail);
+      if (await insertOnce(() => m.journal.create({ _id: seq, ...entry }))) return (tail = { seq, ...entry });
+      const done = await m.journal.findOne({ transferId }).lean<EntryDoc>();
+      if (done) return toEntry(done);
+      tail = undefined;
+    }
+    throw new DfsError('STORE_UNAVAILABLE', `journal append for ${transferId} kept colliding`);
+  };
+
+  /** Appends run one at a time in this process, so only other processes can collide on a seq. */
+  let journalTail: Promise<unknown> = Promise.resolve();
+
   return {
     createAccount: ({ id, ...a }) => insertOnce(() => m.accounts.create({ _id: id, ...a })),
     async getAccount(id) {
@@ -118,15 +143,10 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     async finishRequest(id, transactionId, state) {
       await one(`r:${id}`, () => m.requests.updateOne({ _id: id, state: 'PENDING', transactionId }, { $set: { state } }));
     },
-    async appendJournal(transferId, make) {
-      for (let attempt = 0; attempt < 1000; attempt++) {
-        const done = await m.journal.findOne({ transferId }).lean<EntryDoc>();
-        if (done) return toEntry(done);
-        const last = await m.journal.findOne().sort({ _id: -1 }).lean<EntryDoc>();
-        const { seq, ...entry } = make(last ? toEntry(last) : null);
-        if (await insertOnce(() => m.journal.create({ _id: seq, ...entry }))) return { seq, ...entry };
-      }
-      throw new DfsError('STORE_UNAVAILABLE', `journal append for ${transferId} kept colliding`);
+    appendJournal(transferId, make) {
+      const run = journalTail.then(() => append(transferId, make));
+      journalTail = run.catch(() => undefined);
+      return run;
     },
     async readJournal() { return (await m.journal.find().sort({ _id: 1 }).lean<EntryDoc[]>()).map(toEntry); },
     async addOutbox(events) {
