@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** Thrown when the environment does not satisfy a service's config schema; names each bad variable. */
@@ -41,4 +42,31 @@ export function readConfigFile(path: string, variable: string): Buffer {
   } catch (err) {
     throw new ConfigError([`${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); run \`dfs certs\` or set ${variable}`]);
   }
+}
+
+/** Variables every service reads: state directory, bind address, log level, mTLS files, MongoDB, Kafka. */
+export const SERVICE_ENV = {
+  DFS_STATE_DIR: z.string().min(1).default('.dfs-state'),
+  DFS_BIND_HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: logLevel,
+  TLS_CA_FILE: optional(z.string()),
+  TLS_CERT_FILE: optional(z.string()),
+  TLS_KEY_FILE: optional(z.string()),
+  MONGODB_URI: optional(z.string().url()),
+  KAFKA_BROKERS: optional(z.string()),
+};
+
+type ServiceEnv = z.output<z.ZodObject<typeof SERVICE_ENV>>;
+
+/** The part of a service's config every service has; mTLS files default to the dev PKI in the state directory. */
+export function serviceBase(e: ServiceEnv, service: string) {
+  const pki = join(e.DFS_STATE_DIR, 'pki');
+  return {
+    stateDir: e.DFS_STATE_DIR,
+    host: e.DFS_BIND_HOST,
+    logLevel: e.LOG_LEVEL,
+    tls: { ca: e.TLS_CA_FILE ?? join(pki, 'ca.crt'), cert: e.TLS_CERT_FILE ?? join(pki, `${service}.crt`), key: e.TLS_KEY_FILE ?? join(pki, `${service}.key`) },
+    mongodbUri: e.MONGODB_URI,
+    kafkaBrokers: e.KAFKA_BROKERS?.split(',').map((s) => s.trim()).filter(Boolean),
+  };
 }

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
-import { loadEnv, logLevel, optional, port, z } from '../../../kit/src/config.js';
+import { loadEnv, optional, port, SERVICE_ENV, serviceBase, z } from '../../../kit/src/config.js';
 
 /** The attestation service's configuration, from the environment, validated once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = loadEnv({
-    DFS_STATE_DIR: z.string().min(1).default('.dfs-state'),
-    DFS_BIND_HOST: z.string().min(1).default('127.0.0.1'),
-    LOG_LEVEL: logLevel,
+    ...SERVICE_ENV,
     ATTESTATION_GRPC_PORT: port(50051),
     ATTESTATION_HTTP_PORT: port(8081),
     ATTESTATION_OEM_ROOTS: optional(z.string()),
@@ -16,17 +14,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     ATTESTATION_TOKEN_KEY_GRACE_SEC: optional(z.coerce.number().int().min(0).max(7 * 86_400)),
     ATTESTATION_JWKS_MAX_AGE_SEC: z.coerce.number().int().min(1).max(3600).default(60),
     ATTESTATION_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
-    TLS_CA_FILE: optional(z.string()),
-    TLS_CERT_FILE: optional(z.string()),
-    TLS_KEY_FILE: optional(z.string()),
-    MONGODB_URI: optional(z.string().url()),
-    KAFKA_BROKERS: optional(z.string()),
   }, env);
   const pki = join(e.DFS_STATE_DIR, 'pki');
   return Object.freeze({
-    stateDir: e.DFS_STATE_DIR,
-    host: e.DFS_BIND_HOST,
-    logLevel: e.LOG_LEVEL,
+    ...serviceBase(e, 'attestation'),
     grpcPort: e.ATTESTATION_GRPC_PORT,
     httpPort: e.ATTESTATION_HTTP_PORT,
     oemRoots: (e.ATTESTATION_OEM_ROOTS ?? join(e.DFS_STATE_DIR, 'oem', 'root.crt')).split(',').map((s) => s.trim()).filter(Boolean),
@@ -37,10 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     jwksMaxAgeSec: e.ATTESTATION_JWKS_MAX_AGE_SEC,
     operatorToken: e.ATTESTATION_OPERATOR_TOKEN,
     operatorTokenFile: join(e.DFS_STATE_DIR, 'keys', 'attestation-operator.token'),
-    tls: { ca: e.TLS_CA_FILE ?? join(pki, 'ca.crt'), cert: e.TLS_CERT_FILE ?? join(pki, 'attestation.crt'), key: e.TLS_KEY_FILE ?? join(pki, 'attestation.key') },
     deviceCa: { cert: join(pki, 'device-ca.crt'), key: join(pki, 'device-ca.key') },
-    mongodbUri: e.MONGODB_URI,
-    kafkaBrokers: e.KAFKA_BROKERS?.split(',').map((s) => s.trim()).filter(Boolean),
   });
 }
 

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
-import { address, loadEnv, logLevel, optional, port, z } from '../../../kit/src/config.js';
+import { address, loadEnv, optional, port, SERVICE_ENV, serviceBase, z } from '../../../kit/src/config.js';
 
 /** The transaction service's configuration, from the environment, validated once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = loadEnv({
-    DFS_STATE_DIR: z.string().min(1).default('.dfs-state'),
-    DFS_BIND_HOST: z.string().min(1).default('127.0.0.1'),
-    LOG_LEVEL: logLevel,
+    ...SERVICE_ENV,
     TRANSACTION_GRPC_PORT: port(50052),
     TRANSACTION_HTTP_PORT: port(8082),
     ATTESTATION_ADDR: address('localhost:50051'),
@@ -23,17 +21,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     LEDGER_CURRENCIES: z.string().regex(/^[A-Z]{3}(,[A-Z]{3})*$/, 'comma-separated ISO 4217 codes').default('KES,UGX,TZS,NGN,GHS,XOF,ZMW,RWF,INR,USD,EUR'),
     LEDGER_MAX_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(10_000_000_000),
     LEDGER_TREASURY_FLOAT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1_000_000_000_000_000),
-    TLS_CA_FILE: optional(z.string()),
-    TLS_CERT_FILE: optional(z.string()),
-    TLS_KEY_FILE: optional(z.string()),
-    MONGODB_URI: optional(z.string().url()),
-    KAFKA_BROKERS: optional(z.string()),
   }, env);
-  const pki = join(e.DFS_STATE_DIR, 'pki');
   return Object.freeze({
-    stateDir: e.DFS_STATE_DIR,
-    host: e.DFS_BIND_HOST,
-    logLevel: e.LOG_LEVEL,
+    ...serviceBase(e, 'transaction'),
     grpcPort: e.TRANSACTION_GRPC_PORT,
     httpPort: e.TRANSACTION_HTTP_PORT,
     attestationAddr: e.ATTESTATION_ADDR,
@@ -49,9 +39,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     currencies: new Set(e.LEDGER_CURRENCIES.split(',')) as ReadonlySet<string>,
     maxAmount: e.LEDGER_MAX_AMOUNT,
     treasuryFloat: e.LEDGER_TREASURY_FLOAT,
-    tls: { ca: e.TLS_CA_FILE ?? join(pki, 'ca.crt'), cert: e.TLS_CERT_FILE ?? join(pki, 'transaction.crt'), key: e.TLS_KEY_FILE ?? join(pki, 'transaction.key') },
-    mongodbUri: e.MONGODB_URI,
-    kafkaBrokers: e.KAFKA_BROKERS?.split(',').map((s) => s.trim()).filter(Boolean),
   });
 }
 
