@@ -41,22 +41,22 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
   };
 
   /**
-   * Appends one journal entry on the last one. The last entry is remembered between appends (they run
-   * one at a time in this process), so the hot path is a single insert; the unique seq and transferId
-   * indexes catch another process's append or an earlier append of the same transfer, and only then
-   * is the journal read (on FerretDB that read scans the collection).
+   * Appends one journal entry on the last one, unless the transfer already has one. The last entry is
+   * remembered between appends (they run one at a time in this process), so the journal is not read
+   * to find it (on FerretDB that read scans the collection); the unique seq index sends a collision
+   * with another process back to a read.
    */
   let tail: JournalEntry | null | undefined;
   const append = async (transferId: string, make: (prev: JournalEntry | null) => JournalEntry): Promise<JournalEntry> => {
     for (let attempt = 0; attempt < 1000; attempt++) {
+      const done = await m.journal.findOne({ transferId }).lean<EntryDoc>();
+      if (done) return toEntry(done);
       if (tail === undefined) {
         const last = await m.journal.findOne().sort({ _id: -1 }).lean<EntryDoc>();
         tail = last ? toEntry(last) : null;
       }
       const { seq, ...entry } = make(tail);
       if (await insertOnce(() => m.journal.create({ _id: seq, ...entry }))) return (tail = { seq, ...entry });
-      const done = await m.journal.findOne({ transferId }).lean<EntryDoc>();
-      if (done) return toEntry(done);
       tail = undefined;
     }
     throw new DfsError('STORE_UNAVAILABLE', `journal append for ${transferId} kept colliding`);
