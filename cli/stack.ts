@@ -11,6 +11,12 @@ import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { Sabotage } from '../kit/src/sabotage.js';
 import type { ServiceHandle } from '../kit/src/service.js';
 
+/** The port variables of the three services. */
+export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'] as const;
+
+/** Every service port set to 0: each binds a free port (tests, load runs). */
+export const FREE_PORTS: Record<(typeof PORT_VARS)[number], string> = Object.fromEntries(PORT_VARS.map((v) => [v, '0'])) as Record<(typeof PORT_VARS)[number], string>;
+
 /** A running embedded stack: the three services on real sockets with mTLS, in one process. */
 export interface Stack {
   pki: PkiPaths;
@@ -33,7 +39,7 @@ export interface Stack {
 export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; sabotage?: Sabotage } = {}): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
-  const zero = opts.ephemeral ? { ATTESTATION_GRPC_PORT: '0', ATTESTATION_HTTP_PORT: '0', TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0', RISK_GRPC_PORT: '0', RISK_HTTP_PORT: '0' } : {};
+  const zero = opts.ephemeral ? FREE_PORTS : {};
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, ...zero, DFS_STATE_DIR: stateDir };
   const services: ServiceHandle[] = [];
   const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);

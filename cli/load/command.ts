@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pkiPaths } from '../../kit/src/pki.js';
 import { readTls } from '../../kit/src/tls.js';
+import { FREE_PORTS } from '../stack.js';
 import { connectWorld } from '../world.js';
 import { measureEcho } from './echo.js';
 import { renderHtml } from './html.js';
@@ -19,7 +20,6 @@ export interface LoadFlags {
   stateDir: string;
 }
 
-const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'];
 
 /**
  * Starts the embedded stack in a child process (`dfs serve`) so that generator and stack each get a
@@ -30,7 +30,7 @@ const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTIO
  */
 async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; attestationAddr: string; transactionAddr: string }> {
   const env: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(PORT_VARS.map((v) => [v, '0'])), RISK_RULES_FILE: 'config/risk-rules.load.json', LOG_LEVEL: 'warn',
+    ...FREE_PORTS, RISK_RULES_FILE: 'config/risk-rules.load.json', LOG_LEVEL: 'warn',
     KAFKA_NAMESPACE: `load-${Date.now().toString(36)}`, ...process.env,
   };
   const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'], env });

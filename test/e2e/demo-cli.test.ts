@@ -3,18 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cliEnv } from '../support/stack.js';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const PORTS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'];
 
 describe('dfs demo --json (issue acceptance: the README run command without staying up)', () => {
   it('exits 0 and ends with one JSON object describing a posted payment', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-demo-'));
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, DFS_STATE_DIR: stateDir, ...Object.fromEntries(PORTS.map((p) => [p, '0'])) };
-      delete env.ATTESTATION_ADDR;
-      delete env.TRANSACTION_ADDR;
+      const env = cliEnv(stateDir);
       const { stdout } = await run(process.execPath, ['bin/dfs.mjs', 'demo', '--json'], { env, timeout: 60_000 });
       const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
       expect(last).toMatchObject({ enrolled: true, status: 'POSTED', amount: '1250', currency: 'KES', tier: 'HIGH' });

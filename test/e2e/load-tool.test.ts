@@ -3,18 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cliEnv } from '../support/stack.js';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const PORTS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'];
 
 describe('dfs load on a tiny run (issue 9 acceptance 3)', () => {
   it('enrolls, pays, checks the ledger and writes a report with every field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dfs-load-'));
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, DFS_STATE_DIR: join(dir, 'state'), ...Object.fromEntries(PORTS.map((p) => [p, '0'])) };
-      delete env.ATTESTATION_ADDR;
-      delete env.TRANSACTION_ADDR;
+      const env = cliEnv(join(dir, 'state'));
       const out = join(dir, 'out.json');
       const html = join(dir, 'out.html');
       await run(process.execPath, ['bin/dfs.mjs', 'load', '--devices', '5', '--rate', '20', '--duration', '2', '--echo-seconds', '1', '--json', out, '--html', html], { env, timeout: 90_000 });

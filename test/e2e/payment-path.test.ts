@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { base64url, CompactSign, exportJWK, generateKeyPair } from 'jose';
+import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
@@ -9,14 +9,8 @@ import type { Backend } from '../../device-sim/src/daemon/backend.js';
 import type { EnrollRequest } from '../../gen/proto/dfs/v1/EnrollRequest.js';
 import { codeOf } from '../support/expect-code.js';
 import { fundedPhone, testStack } from '../support/stack.js';
+import { editPayload } from '../../cli/threats/scenarios/setup.js';
 
-/** Rewrites the payload segment of a compact JWS, keeping its header and signature. */
-function withPayload(jws: string, edit: (p: Record<string, unknown>) => void): string {
-  const [h, p, s] = jws.split('.') as [string, string, string];
-  const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p)));
-  edit(payload);
-  return `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
-}
 
 describe('walking skeleton: one attested, signed payment over gRPC with mTLS (brief §3.3-3.4)', () => {
   let env: Awaited<ReturnType<typeof testStack>>;
@@ -63,7 +57,7 @@ describe('walking skeleton: one attested, signed payment over gRPC with mTLS (br
       ...b,
       connect: (tls) => {
         const ch = b.connect(tls);
-        return { ...ch, submitPayment: (req) => ch.submitPayment({ ...req, signedPayment: withPayload(req.signedPayment as string, (p) => { (p.amount as { minorUnits: string }).minorUnits = '99000'; }) }) };
+        return { ...ch, submitPayment: (req) => ch.submitPayment({ ...req, signedPayment: editPayload(req.signedPayment as string, (p) => { (p.amount as { minorUnits: string }).minorUnits = '99000'; }) }) };
       },
     });
     const attacked = await env.world.phone('secure', { wrap: tamper });
@@ -101,7 +95,7 @@ describe('walking skeleton: one attested, signed payment over gRPC with mTLS (br
         const ch = b.connect(tls);
         return { ...ch, submitPayment: async (req) => {
           const res = await ch.submitPayment(req);
-          return { signedResult: withPayload(res.signedResult, (p) => { p.payerBalance = { minorUnits: '99999999', currency: 'KES' }; }) };
+          return { signedResult: editPayload(res.signedResult, (p) => { p.payerBalance = { minorUnits: '99999999', currency: 'KES' }; }) };
         } };
       },
     });

@@ -2,16 +2,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliEnv } from '../support/stack.js';
 import { describe, expect, it } from 'vitest';
 
-const PORTS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'];
 
 describe('dfs start (the README run command)', () => {
   it('serves after the demo payment, answers /readyz, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-start-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, DFS_STATE_DIR: stateDir, ...Object.fromEntries(PORTS.map((p) => [p, '0'])) };
-    delete env.ATTESTATION_ADDR;
-    delete env.TRANSACTION_ADDR;
+    const env = cliEnv(stateDir);
     const child = spawn(process.execPath, ['bin/dfs.mjs', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

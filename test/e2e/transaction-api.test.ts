@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
@@ -8,6 +7,7 @@ import { ERROR_CODE_KEY } from '../../kit/src/grpc-server.js';
 import { readTls } from '../../kit/src/tls.js';
 import type { Backend } from '../../device-sim/src/daemon/backend.js';
 import type { JournalEntry } from '../../services/transaction/src/store/ports.js';
+import { editPayload } from '../../cli/threats/scenarios/setup.js';
 import { codeOf } from '../support/expect-code.js';
 import { eseSign, INTEGRATOR_KEY, paymentPayload, transactionStack, walletPhone, type Loose, type TransactionStack } from '../fixtures/transaction-stack.js';
 
@@ -15,12 +15,6 @@ const WRITES = ['createAccount', 'debit', 'credit', 'insertTransfer', 'setRisk',
 const decode = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Loose;
 const APPROVE = async () => ({ decision: 'APPROVE' as const, ruleIds: [], reason: 'e2e' });
 
-function withPayload(jws: string, edit: (p: Loose) => void): string {
-  const [h, p, s] = jws.split('.') as [string, string, string];
-  const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p)));
-  edit(payload);
-  return `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
-}
 
 describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)', () => {
   let env: TransactionStack;
@@ -59,10 +53,10 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     const b = await walletPhone(env, 50_000);
     const jws = await eseSign(a.phone, a.enrollment, paymentPayload(a.enrollment, merchant, 900));
     const send = (signedPayment: string, token = a.enrollment.token, ch = a.enrollment.channel) => ch.submitPayment({ signedPayment, attestationToken: token });
-    expect(await codeOf(send(withPayload(jws, (p) => { p.amount.minorUnits = '90000'; })))).toBe('PAYMENT_SIGNATURE_INVALID');
-    expect(await codeOf(send(withPayload(jws, (p) => { p.payee = b.wallet; })))).toBe('PAYMENT_SIGNATURE_INVALID');
-    expect(await codeOf(send(withPayload(jws, (p) => { p.amount.currency = 'UGX'; })))).toBe('PAYMENT_SIGNATURE_INVALID');
-    expect(await codeOf(send(withPayload(jws, (p) => { p.idempotencyKey = randomUUID(); })))).toBe('PAYMENT_SIGNATURE_INVALID');
+    expect(await codeOf(send(editPayload<Loose>(jws, (p) => { p.amount.minorUnits = '90000'; })))).toBe('PAYMENT_SIGNATURE_INVALID');
+    expect(await codeOf(send(editPayload<Loose>(jws, (p) => { p.payee = b.wallet; })))).toBe('PAYMENT_SIGNATURE_INVALID');
+    expect(await codeOf(send(editPayload<Loose>(jws, (p) => { p.amount.currency = 'UGX'; })))).toBe('PAYMENT_SIGNATURE_INVALID');
+    expect(await codeOf(send(editPayload<Loose>(jws, (p) => { p.idempotencyKey = randomUUID(); })))).toBe('PAYMENT_SIGNATURE_INVALID');
     expect(await codeOf(send(jws, b.enrollment.token))).toBe('PAYMENT_KEY_NOT_BOUND');
     expect(await codeOf(send(jws, a.enrollment.token, b.enrollment.channel))).toBe('PAYMENT_DEVICE_MISMATCH');
     const stale = await eseSign(a.phone, a.enrollment, paymentPayload(a.enrollment, merchant, 900, { iat: Date.now() - 10 * 60_000 }));

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStack, type Stack } from '../../cli/stack.js';
+import { FREE_PORTS, startStack, type Stack } from '../../cli/stack.js';
+import { payer } from '../../cli/threats/scenarios/setup.js';
 import { connectWorld, type World } from '../../cli/world.js';
 import { setLogDestination } from '../../kit/src/log.js';
 import type { Sabotage } from '../../kit/src/sabotage.js';
@@ -24,12 +25,12 @@ export async function testStack(env: NodeJS.ProcessEnv = {}, sabotage?: Sabotage
 }
 
 /** An enrolled phone with a funded wallet and a merchant to pay. */
-export async function fundedPhone(world: World, profile = 'secure', balance = 100_000) {
-  const phone = await world.phone(profile);
-  const wallet = world.newId('wallet');
-  const merchant = world.newId('merchant');
-  const enrollment = await phone.daemon.enroll(wallet);
-  await world.openWallet(wallet, enrollment.deviceId, balance, 'KES');
-  await world.openMerchant(merchant, 'KES');
-  return { phone, wallet, merchant, enrollment };
+export const fundedPhone = (world: World, profile = 'secure', balance = 100_000) => payer(world, { profile, balance });
+
+/** The environment for running `dfs` as a subprocess on its own state directory and free ports, never targeting a remote stack. */
+export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DFS_STATE_DIR: stateDir, ...FREE_PORTS };
+  delete env.ATTESTATION_ADDR;
+  delete env.TRANSACTION_ADDR;
+  return env;
 }

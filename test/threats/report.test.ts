@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { cliEnv } from '../support/stack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const PORTS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'];
 const CHROMIUM = '/usr/bin/chromium';
 
 interface Report {
@@ -21,9 +21,7 @@ describe('npm run threats -- --json out.json --html out.html (issue 8 acceptance
   let report: Report;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dfs-threats-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, DFS_STATE_DIR: join(dir, 'state'), ...Object.fromEntries(PORTS.map((p) => [p, '0'])) };
-    delete env.ATTESTATION_ADDR;
-    delete env.TRANSACTION_ADDR;
+    const env = cliEnv(join(dir, 'state'));
     exitCode = await run(process.execPath, ['bin/dfs.mjs', 'threats', '--json', join(dir, 'out.json'), '--html', join(dir, 'out.html')], { env, timeout: 60_000 })
       .then(() => 0, (err: { code: number }) => err.code);
     report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Report;

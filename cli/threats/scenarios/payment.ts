@@ -1,15 +1,8 @@
-import { base64url, CompactSign, exportJWK, generateKeyPair } from 'jose';
+import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { sha256b64url } from '../../../kit/src/jws.js';
 import { expectRefusal } from '../play.js';
 import type { Result, Scenario } from '../types.js';
-import { balance, payer } from './setup.js';
-
-function editPayload(jws: string, edit: (p: Record<string, unknown>) => void): string {
-  const [h, p, s] = jws.split('.') as [string, string, string];
-  const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<string, unknown>;
-  edit(payload);
-  return `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
-}
+import { balance, editPayload, payer } from './setup.js';
 
 /** Attacks on the payment path: in transit, replayed, with stolen credentials, racing (brief §3.4). */
 export const paymentScenarios: Scenario[] = [

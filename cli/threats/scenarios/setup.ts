@@ -1,3 +1,4 @@
+import { base64url } from 'jose';
 import type { Backend } from '../../../device-sim/src/daemon/backend.js';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
 import { readLedger } from '../../load/ledger-view.js';
@@ -19,3 +20,11 @@ export const balance = async (world: World, account: string) => (await readLedge
 
 /** KES minor units. */
 export const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency: 'KES' });
+
+/** A compact JWS with its payload edited and its header and signature kept: what a man in the middle sends on. */
+export function editPayload<P = Record<string, unknown>>(jws: string, edit: (p: P) => void): string {
+  const [h, p, s] = jws.split('.') as [string, string, string];
+  const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as P;
+  edit(payload);
+  return `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
+}
