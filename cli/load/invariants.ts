@@ -4,6 +4,8 @@ export interface SeenPayment {
   payer: string;
   payee: string;
   minorUnits: number;
+  idempotencyKey: string;
+  /** ERROR: the outcome is unknown (every send failed in transit) until settled after the run. */
   status: 'POSTED' | 'DECLINED' | 'FAILED' | 'ERROR';
 }
 
@@ -19,6 +21,8 @@ export interface Invariants {
   noNegativeBalance: boolean;
   lost: number;
   duplicated: number;
+  /** Payments whose outcome is still unknown after settling: the balances cannot be vouched for. */
+  unknown: number;
   ok: boolean;
 }
 
@@ -26,7 +30,7 @@ export interface Invariants {
  * The correctness check of a load run, from the outside: every payment the generator saw accepted
  * is posted in the ledger (else lost); no journal entry is claimed by two payments and no payment
  * was seen twice (else duplicated); each account's balance equals its opening balance plus what the
- * accepted payments moved, so the sum is unchanged; no balance is negative.
+ * accepted payments moved, so the sum is unchanged; no balance is negative; no outcome is unknown.
  */
 export function checkInvariants(opening: Map<string, number>, seen: SeenPayment[], ledger: LedgerView): Invariants {
   const expected = new Map(opening);
@@ -47,5 +51,6 @@ export function checkInvariants(opening: Map<string, number>, seen: SeenPayment[
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   const balancesConserved = sum(opening) === sum(ledger.balances) && [...expected].every(([a, v]) => ledger.balances.get(a) === v);
   const noNegativeBalance = [...ledger.balances.values()].every((b) => b >= 0);
-  return { balancesConserved, noNegativeBalance, lost, duplicated, ok: balancesConserved && noNegativeBalance && lost === 0 && duplicated === 0 };
+  const unknown = seen.filter((p) => p.status === 'ERROR').length;
+  return { balancesConserved, noNegativeBalance, lost, duplicated, unknown, ok: balancesConserved && noNegativeBalance && lost === 0 && duplicated === 0 && unknown === 0 };
 }

@@ -1,9 +1,10 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { errorCodeOf } from '../../kit/src/grpc-client.js';
 import type { Phone } from '../../device-sim/src/phone.js';
 import type { World } from '../world.js';
 import { checkInvariants, type Invariants, type SeenPayment } from './invariants.js';
 import { readLedger } from './ledger-view.js';
+import { settleUnknown } from './settle.js';
 import { Latencies, PerSecond } from './stats.js';
 
 export interface LoadOptions {
@@ -24,7 +25,8 @@ export interface LoadReport {
   durationSec: number;
   mode: 'open' | 'closed';
   enrollment: { seconds: number; perSec: number; failed: number };
-  payments: { attempted: number; posted: number; declined: number; failed: number; errorCodes: Record<string, number> };
+  /** `settledAfterRun`: payments whose outcome the phone learned only by asking after the run. */
+  payments: { attempted: number; posted: number; declined: number; failed: number; settledAfterRun: number; errorCodes: Record<string, number> };
   throughputPerSec: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   timeline: { postedPerSec: number[]; startedPerSec: number[] };
@@ -87,16 +89,17 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     started.tick(scheduledAt);
     const payee = merchants[randomInt(merchants.length)]!;
     const minorUnits = 100 + randomInt(4900);
+    const idempotencyKey = randomUUID();
     const run = w.queue.then(async () => {
       try {
-        const r = await w.phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency: opts.currency } });
-        seen.push({ transactionId: r.transactionId, payer: w.account, payee, minorUnits, status: r.status });
+        const r = await w.phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency: opts.currency }, idempotencyKey });
+        seen.push({ transactionId: r.transactionId, payer: w.account, payee, minorUnits, idempotencyKey, status: r.status });
         if (r.status === 'POSTED') posted.tick(Date.now());
         if (r.code) codes[r.code] = (codes[r.code] ?? 0) + 1;
       } catch (err) {
         const code = errorCodeOf(err);
         codes[code] = (codes[code] ?? 0) + 1;
-        seen.push({ transactionId: '', payer: w.account, payee, minorUnits, status: 'ERROR' });
+        seen.push({ transactionId: '', payer: w.account, payee, minorUnits, idempotencyKey, status: 'ERROR' });
       }
       lat.add(Date.now() - scheduledAt);
       completed += 1;
@@ -131,6 +134,13 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   }
   const elapsed = (Date.now() - start) / 1000;
 
+  const unknown = seen.filter((p) => p.status === 'ERROR').length;
+  let settledAfterRun = 0;
+  if (unknown) {
+    opts.progress(`asking the backend about ${unknown} payments whose outcome the phone never learned...`);
+    const byAccount = new Map(wallets.map((w) => [w.account, w]));
+    ({ settled: settledAfterRun } = await settleUnknown(seen, (p) => byAccount.get(p.payer)!.phone.daemon.lookup(p.idempotencyKey)));
+  }
   opts.progress('checking the ledger...');
   const ledger = await readLedger(world, [...opening.keys()], seen.filter((p) => p.status === 'POSTED').map((p) => p.transactionId));
   const count = (s: SeenPayment['status']) => seen.filter((p) => p.status === s).length;
@@ -139,7 +149,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     durationSec: opts.durationSec,
     mode: opts.concurrency ? 'closed' : 'open',
     enrollment: { seconds: Math.round(enrollSec * 100) / 100, perSec: Math.round(wallets.length / enrollSec), failed: enrollFailed },
-    payments: { attempted, posted: count('POSTED'), declined: count('DECLINED'), failed: count('FAILED') + count('ERROR'), errorCodes: codes },
+    payments: { attempted, posted: count('POSTED'), declined: count('DECLINED'), failed: count('FAILED') + count('ERROR'), settledAfterRun, errorCodes: codes },
     throughputPerSec: Math.round((count('POSTED') / elapsed) * 10) / 10,
     latencyMs: lat.summary(),
     timeline: { postedPerSec: posted.buckets, startedPerSec: started.buckets },

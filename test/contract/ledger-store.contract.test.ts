@@ -81,6 +81,9 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
       expect(new Set(inserts.map((r) => r.transfer.id)).size).toBe(1);
       expect(await store.getTransfer('t1')).toEqual(first);
       expect(await store.getTransfer('none')).toBeNull();
+      expect(await store.findTransfer(first.payer, 'key-t1')).toEqual(first);
+      expect(await store.findTransfer('other', 'key-t1')).toMatchObject({ id: 't3' });
+      expect(await store.findTransfer(first.payer, 'unknown')).toBeNull();
     });
 
     it('moves a transfer PENDING -> final once, and lists only the pending ones', async () => {

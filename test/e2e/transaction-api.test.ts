@@ -38,6 +38,13 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     expect((await env.store.readJournal()).filter((x) => x.transferId === first.transactionId)).toHaveLength(1);
     expect((await env.store.getAccount(wallet))?.balance).toBe(48_500);
 
+    const byKey = { payer: wallet, idempotencyKey: payload.idempotencyKey };
+    const op = env.world.operator;
+    expect((await call(op, op.GetTransaction, byKey)).signedResult).toBe(results[0]!.signedResult);
+    expect(await phone.daemon.lookup(payload.idempotencyKey)).toMatchObject({ status: 'POSTED', transactionId: first.transactionId, payer: wallet });
+    expect(await phone.daemon.lookup(randomUUID())).toBeNull();
+    const stranger = await walletPhone(env, 1);
+    expect(await codeOf(stranger.enrollment.channel.paymentByKey(wallet, payload.idempotencyKey))).toBe('TRANSACTION_NOT_FOUND');
     const other = await eseSign(phone, e, { ...payload, amount: { minorUnits: '1501', currency: 'KES' } });
     expect(await codeOf(e.channel.submitPayment({ signedPayment: other, attestationToken: e.token }))).toBe('IDEMPOTENCY_KEY_REUSED');
 
@@ -45,6 +52,19 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     const again = await e.channel.submitPayment({ signedPayment: jws, attestationToken: e.token });
     expect(again.signedResult).toBe(results[0]!.signedResult);
     expect((await env.store.getAccount(wallet))?.balance).toBe(48_500);
+  }, 60_000);
+
+  it('a payment whose answer was lost is settled by its idempotency key: TRANSACTION_IN_PROGRESS while risk is pending, then the signed result', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    env.risk.answer = async () => { await gate; return APPROVE(); };
+    const { phone, enrollment: e, wallet } = await walletPhone(env, 5_000);
+    const payload = paymentPayload(e, merchant, 700);
+    const answer = e.channel.submitPayment({ signedPayment: await eseSign(phone, e, payload), attestationToken: e.token });
+    await expect.poll(async () => codeOf(phone.daemon.lookup(payload.idempotencyKey))).toBe('TRANSACTION_IN_PROGRESS');
+    release();
+    const posted = decode((await answer).signedResult);
+    expect(await phone.daemon.lookup(payload.idempotencyKey)).toMatchObject({ status: 'POSTED', transactionId: posted.transactionId, payer: wallet });
   }, 60_000);
 
   it('tampering (acceptance 3): amount, payee, currency or key changed after signing; another phone\'s token; a stale timestamp; a replay', async () => {
@@ -159,6 +179,10 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
       [() => call(op, op.GetTransaction, { transactionId: '' }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetTransaction, { transactionId: 'x'.repeat(10_000) }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetTransaction, { transactionId: randomUUID() }), 'TRANSACTION_NOT_FOUND'],
+      [() => call(op, op.GetTransaction, { transactionId: randomUUID(), payer: 'ok-acct', idempotencyKey: randomUUID() }), 'INVALID_ARGUMENT'],
+      [() => call(op, op.GetTransaction, { payer: 'ok-acct', idempotencyKey: 'short' }), 'INVALID_ARGUMENT'],
+      [() => call(op, op.GetTransaction, { payer: 'a/b', idempotencyKey: randomUUID() }), 'INVALID_ARGUMENT'],
+      [() => call(op, op.GetTransaction, { payer: 'ok-acct', idempotencyKey: randomUUID() }), 'TRANSACTION_NOT_FOUND'],
       [() => call(op, op.GetBalance, { accountId: '' }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetBalance, { accountId: 'a/b' }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetBalance, { accountId: 'é'.repeat(10) }), 'INVALID_ARGUMENT'],

@@ -25,6 +25,8 @@ export interface DeviceChannel {
   /** The signed list of requests to pay waiting for this wallet. */
   paymentRequests(accountId: string): Promise<SignedResult__Output>;
   resultKeys(): Promise<string>;
+  /** The signed result of one of this wallet's payments, by its idempotency key. */
+  paymentByKey(payer: string, idempotencyKey: string): Promise<SignedResult__Output>;
   close(): void;
 }
 
@@ -55,6 +57,7 @@ export function grpcBackend(cfg: BackendConfig): Backend {
         confirmStepUp: (req) => call(tx, tx.ConfirmStepUp, req, 10_000),
         paymentRequests: (accountId) => call(tx, tx.ListPaymentRequests, { accountId }),
         resultKeys: async () => (await call(tx, tx.GetResultKeys, {})).jwksJson,
+        paymentByKey: (payer, idempotencyKey) => call(tx, tx.GetTransaction, { payer, idempotencyKey }),
         close: () => tx.close(),
       };
     },

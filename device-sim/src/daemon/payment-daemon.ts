@@ -244,15 +244,38 @@ export class PaymentDaemon {
     return this.pay({ payee: found.payee, amount: found.amount, requestId });
   }
 
-  /** Verifies the backend signature and that the result answers this very request. */
-  private async verifyResult(jws: string, request: string, idempotencyKey: string): Promise<PaymentResult> {
-    let payload: Uint8Array;
+  /**
+   * What became of a payment whose answer never arrived (the phone was offline, or every resend
+   * timed out): the backend's signed result for this wallet's idempotency key, or null when the
+   * backend never recorded the payment. A STEP_UP_REQUIRED answer means it still waits for the PIN.
+   */
+  async lookup(idempotencyKey: string): Promise<PaymentResult | null> {
+    const e = this.enrollment;
+    if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
+    let jws: string;
     try {
-      ({ payload } = this.deps.trustUnverifiedResults ? { payload: base64url.decode(jws.split('.')[1] ?? '') } : await compactVerify(jws, this.enrollment!.resultKeys, { algorithms: ['ES256'] }));
+      jws = (await e.channel.paymentByKey(e.accountId, idempotencyKey)).signedResult;
+    } catch (err) {
+      if (errorCodeOf(err) === 'TRANSACTION_NOT_FOUND') return null;
+      throw err;
+    }
+    const result = await this.#openResult(jws);
+    if (result.idempotencyKey !== idempotencyKey || result.payer !== e.accountId) throw new DfsError('RESPONSE_MISMATCH');
+    return result;
+  }
+
+  async #openResult(jws: string): Promise<PaymentResult> {
+    try {
+      const { payload } = this.deps.trustUnverifiedResults ? { payload: base64url.decode(jws.split('.')[1] ?? '') } : await compactVerify(jws, this.enrollment!.resultKeys, { algorithms: ['ES256'] });
+      return JSON.parse(new TextDecoder().decode(payload)) as PaymentResult;
     } catch (err) {
       throw new DfsError('RESPONSE_SIGNATURE_INVALID', undefined, { cause: err });
     }
-    const result = JSON.parse(new TextDecoder().decode(payload)) as PaymentResult;
+  }
+
+  /** Verifies the backend signature and that the result answers this very request. */
+  private async verifyResult(jws: string, request: string, idempotencyKey: string): Promise<PaymentResult> {
+    const result = await this.#openResult(jws);
     if (result.requestHash !== sha256b64url(request.split('.')[1] ?? '') || result.idempotencyKey !== idempotencyKey) throw new DfsError('RESPONSE_MISMATCH');
     return result;
   }

@@ -3,8 +3,12 @@
 
 export interface GetTransactionRequest {
   'transactionId'?: (string);
+  'payer'?: (string);
+  'idempotencyKey'?: (string);
 }
 
 export interface GetTransactionRequest__Output {
   'transactionId': (string);
+  'payer': (string);
+  'idempotencyKey': (string);
 }

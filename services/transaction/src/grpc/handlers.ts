@@ -5,6 +5,7 @@ import { unary } from '../../../../kit/src/grpc-server.js';
 import { jwks } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { Peer } from '../../../../kit/src/tls.js';
+import type { GetTransactionRequest__Output } from '../../../../gen/proto/dfs/v1/GetTransactionRequest.js';
 import type { ReverseTransactionRequest__Output } from '../../../../gen/proto/dfs/v1/ReverseTransactionRequest.js';
 import type { TransactionServiceHandlers } from '../../../../gen/proto/dfs/v1/TransactionService.js';
 import { openAccount } from '../domain/accounts.js';
@@ -24,6 +25,16 @@ function accountId(value: string): string {
 function transactionId(value: string): string {
   if (!z.uuid().safeParse(value).success) throw new DfsError('INVALID_ARGUMENT', 'transaction id');
   return value;
+}
+
+/** The transfer a GetTransaction names: by id, or by payer and idempotency key (never both). */
+async function lookupTransfer(req: GetTransactionRequest__Output, store: PaymentDeps['store']) {
+  if (req.transactionId) {
+    if (req.payer || req.idempotencyKey) throw new DfsError('INVALID_ARGUMENT', 'transaction id or payer and idempotency key, not both');
+    return store.getTransfer(transactionId(req.transactionId));
+  }
+  if (!CORRELATION_ID.safeParse(req.idempotencyKey).success) throw new DfsError('INVALID_ARGUMENT', 'idempotency key');
+  return store.findTransfer(accountId(req.payer), req.idempotencyKey);
 }
 
 /** Validates a ReverseTransaction request: a reversal names only the transaction; a refund adds an amount and a key. */
@@ -51,10 +62,11 @@ export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number;
       signedResult: await submitPayment(req.signedPayment, req.attestationToken, ctx.peer, deps),
     })),
     GetTransaction: unary(deps.log, 'GetTransaction', ['device', 'operator', 'service'], async (req, ctx) => {
-      const t = await store.getTransfer(transactionId(req.transactionId));
+      const t = await lookupTransfer(req, store);
       const payer = t && (await store.getAccount(t.payer));
-      const answer = t?.result ?? t?.stepUp?.interim;
-      if (!answer || !mayRead(ctx.peer, payer?.holderDeviceId ?? null)) throw new DfsError('TRANSACTION_NOT_FOUND');
+      if (!t || !mayRead(ctx.peer, payer?.holderDeviceId ?? null)) throw new DfsError('TRANSACTION_NOT_FOUND');
+      const answer = t.result ?? t.stepUp?.interim;
+      if (!answer) throw new DfsError('TRANSACTION_IN_PROGRESS');
       return { signedResult: answer };
     }),
     OpenAccount: unary(deps.log, 'OpenAccount', ['operator'], async (req) => {

@@ -52,6 +52,7 @@ export function memoryLedgerStore(): LedgerStore {
       return { created: true, transfer: copy(t) };
     },
     async getTransfer(id) { const t = transfers.get(id); return t ? copy(t) : null; },
+    async findTransfer(payer, idempotencyKey) { const id = byKey.get(`${payer}\u0000${idempotencyKey}`); return id ? copy(transfers.get(id)!) : null; },
     async setRisk(id, risk) { const t = transfers.get(id); if (t?.state === 'PENDING') t.risk = copy(risk); },
     async finishTransfer(id, state, code, result) {
       const t = transfers.get(id);

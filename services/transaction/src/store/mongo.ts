@@ -65,6 +65,10 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
   /** Appends run one at a time in this process, so only other processes can collide on a seq. */
   let journalTail: Promise<unknown> = Promise.resolve();
 
+  const findTransfer = async (payer: string, idempotencyKey: string) => {
+    const t = await m.transfers.findOne({ payer, idempotencyKey }).lean<TransferDoc>();
+    return t ? toTransfer(t) : null;
+  };
   return {
     createAccount: ({ id, ...a }) => insertOnce(() => m.accounts.create({ _id: id, ...a })),
     async getAccount(id) {
@@ -96,14 +100,15 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     async insertTransfer(t) {
       const { id, ...rest } = t;
       if (await insertOnce(() => m.transfers.create({ _id: id, ...rest }))) return { created: true, transfer: structuredClone(t) };
-      const existing = await m.transfers.findOne({ payer: t.payer, idempotencyKey: t.idempotencyKey }).lean<TransferDoc>();
+      const existing = await findTransfer(t.payer, t.idempotencyKey);
       if (!existing) throw new DfsError('STORE_UNAVAILABLE', `transfer ${id} collided with another id`);
-      return { created: false, transfer: toTransfer(existing) };
+      return { created: false, transfer: existing };
     },
     async getTransfer(id) {
       const t = await m.transfers.findById(id).lean<TransferDoc>();
       return t ? toTransfer(t) : null;
     },
+    findTransfer,
     async setRisk(id, risk) { await one(`t:${id}`, () => m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { risk } })); },
     finishTransfer: (id, state, code, result) => one(`t:${id}`, async () =>
       (await m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { state, code, result } })).modifiedCount === 1),

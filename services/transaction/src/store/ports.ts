@@ -114,6 +114,8 @@ export interface LedgerStore {
   /** Inserts a transfer unless (payer, idempotencyKey) exists; then returns the existing one. */
   insertTransfer(t: Transfer): Promise<{ created: boolean; transfer: Transfer }>;
   getTransfer(id: string): Promise<Transfer | null>;
+  /** The transfer a payer made with this idempotency key, if any (settles a payment whose answer was lost). */
+  findTransfer(payer: string, idempotencyKey: string): Promise<Transfer | null>;
   /** Records the risk decision on a pending transfer. */
   setRisk(id: string, risk: NonNullable<Transfer['risk']>): Promise<void>;
   /** Moves a PENDING transfer to its final state with the signed result; false if it was not pending. */

@@ -1,0 +1,36 @@
+import { errorCodeOf } from '../../kit/src/grpc-client.js';
+import type { PaymentResult } from '../../device-sim/src/daemon/payment-daemon.js';
+import type { SeenPayment } from './invariants.js';
+
+/** Asks, as the paying phone would, what became of one payment: its signed result or null (never recorded). */
+export type Lookup = (p: SeenPayment) => Promise<PaymentResult | null>;
+
+/** Codes after which asking again later may give an answer. */
+const ASK_AGAIN = new Set(['TRANSACTION_IN_PROGRESS', 'GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE', 'UNAVAILABLE']);
+
+/**
+ * Settles the payments whose outcome the generator never learned (every send failed in transit):
+ * each phone asks the backend for its payment by idempotency key, and the answer replaces the
+ * unknown. A payment the backend never recorded moved no money: FAILED. One still in progress is
+ * asked again for up to `waitMs`; what stays unknown is counted, and fails the correctness check.
+ */
+export async function settleUnknown(seen: SeenPayment[], lookup: Lookup, waitMs = 30_000, pauseMs = 500): Promise<{ settled: number; unknown: number }> {
+  const open = seen.filter((p) => p.status === 'ERROR');
+  const until = Date.now() + waitMs;
+  let settled = 0;
+  for (const p of open) {
+    for (;;) {
+      try {
+        const r = await lookup(p);
+        p.status = r ? (r.status === 'POSTED' || r.status === 'DECLINED' ? r.status : 'FAILED') : 'FAILED';
+        if (r) p.transactionId = r.transactionId;
+        settled += 1;
+        break;
+      } catch (err) {
+        if (!ASK_AGAIN.has(errorCodeOf(err)) || Date.now() > until) break;
+        await new Promise((r) => setTimeout(r, pauseMs));
+      }
+    }
+  }
+  return { settled, unknown: open.length - settled };
+}
