@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { ERROR_CODE_KEY } from './grpc-server.js';
+import { ERROR_CODE_KEY, NO_CHANNELZ } from './grpc-server.js';
 import { DfsError, isErrorCode, type ErrorCode } from './errors.js';
 import { clientCredentials, type TlsMaterial } from './tls.js';
 
@@ -7,7 +7,7 @@ type ClientCtor<C> = new (address: string, credentials: grpc.ChannelCredentials,
 
 /** A client for one service over mutual TLS. `serverName` overrides the name checked in the server certificate. */
 export function createClient<C>(Ctor: ClientCtor<C>, address: string, tls: TlsMaterial, serverName?: string): C {
-  const options: grpc.ClientOptions = serverName ? { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName } : {};
+  const options: grpc.ClientOptions = { ...NO_CHANNELZ, ...(serverName ? { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName } : {}) };
   return new Ctor(address, clientCredentials(tls), options);
 }
 

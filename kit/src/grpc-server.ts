@@ -8,6 +8,9 @@ import type { Role } from './pki.js';
 import { sabotaged, type Sabotage } from './sabotage.js';
 import { peerOf, serverCredentials, type Peer, type TlsMaterial } from './tls.js';
 
+/** Channelz (grpc-js's live introspection registry) off: it tracks every call and nothing here reads it. */
+export const NO_CHANNELZ = { 'grpc.enable_channelz': 0 } as const;
+
 /** Metadata key carrying the stable error code to clients. */
 export const ERROR_CODE_KEY = 'dfs-error-code';
 
@@ -21,23 +24,24 @@ export type UnaryHandler<Req, Res> = (req: Req, ctx: CallContext) => Promise<Res
 
 /**
  * Wraps a handler with what every RPC needs: role-based authorization from the client
- * certificate, a child logger per call, and the mapping of errors to gRPC status plus a
+ * certificate, a child logger per call (made when first used), and the mapping of errors to gRPC status plus a
  * stable code (clients see the whitelisted message; the log keeps the cause).
  */
 export function unary<Req, Res>(log: Logger, method: string, roles: readonly Role[], handler: UnaryHandler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const peer = peerOf(call);
-    const callLog = log.child({ rpc: method, reqId: randomUUID(), peer: `${peer.role}:${peer.name}` });
+    let child: Logger | undefined;
+    const ctx: CallContext = { peer, get log() { return (child ??= log.child({ rpc: method, reqId: randomUUID(), peer: `${peer.role}:${peer.name}` })); } };
     const run = async () => {
       if (!roles.includes(peer.role as Role)) throw new DfsError('CALLER_NOT_ALLOWED', `${peer.role} may not call ${method}`);
-      return handler(call.request, { peer, log: callLog });
+      return handler(call.request, ctx);
     };
     run().then(
       (res) => callback(null, res),
       (err: unknown) => {
         const { code, grpc: status, message } = describeError(err);
-        if (status === grpc.status.INTERNAL) callLog.error({ err }, 'rpc failed');
-        else callLog.info({ code, detail: err instanceof DfsError ? err.detail : undefined }, 'rpc refused');
+        if (status === grpc.status.INTERNAL) ctx.log.error({ err }, 'rpc failed');
+        else ctx.log.info({ code, detail: err instanceof DfsError ? err.detail : undefined }, 'rpc refused');
         const metadata = new grpc.Metadata();
         metadata.set(ERROR_CODE_KEY, code);
         callback({ code: status, details: `${code}: ${message}`, metadata });
@@ -66,7 +70,7 @@ export async function startGrpcServer(opts: {
   services: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
   sabotage?: Sabotage;
 }): Promise<GrpcServerHandle> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 });
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024, ...NO_CHANNELZ });
   const names = opts.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING'])));
   health.addToServer(server);

@@ -32,11 +32,34 @@ export interface Peer {
 
 const ROLES = new Set<string>(['service', 'operator', 'bootstrap', 'device']);
 
-/** The caller's identity from the TLS session of a server call. */
+/** Identities already read, per TLS socket: parsing the peer certificate on every call costs more than the call. */
+const peersBySocket = new WeakMap<object, Peer>();
+
+/** The TLS socket under a grpc-js server call (its intercepting calls end at one holding the HTTP/2 stream), if reachable. */
+function socketOf(call: object): object | undefined {
+  let c = (call as { call?: unknown }).call as { stream?: { session?: { socket?: object } }; nextCall?: unknown } | undefined;
+  for (let depth = 0; c && depth < 8; depth++) {
+    if (c.stream) return c.stream.session?.socket;
+    c = c.nextCall as typeof c;
+  }
+  return undefined;
+}
+
+/**
+ * The caller's identity from the TLS session of a server call: read from the verified client
+ * certificate once per connection, then remembered for that socket. Remembering is safe because an
+ * identity is only ever one this very connection proved in its handshake (TLS 1.3 between these
+ * peers has no renegotiation), and it is forgotten with the socket.
+ */
 export function peerOf(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext'>): Peer {
+  const socket = socketOf(call);
+  const known = socket && peersBySocket.get(socket);
+  if (known) return known;
   const cert = call.getAuthContext().sslPeerCertificate;
   const ou = cert?.subject?.OU;
   const cn = cert?.subject?.CN;
   const role = typeof ou === 'string' && ROLES.has(ou) ? (ou as Role) : 'unknown';
-  return { role, name: typeof cn === 'string' ? cn : '' };
+  const peer: Peer = { role, name: typeof cn === 'string' ? cn : '' };
+  if (socket && cert) peersBySocket.set(socket, peer);
+  return peer;
 }

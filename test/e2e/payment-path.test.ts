@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TLSSocket } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
 import { sha256b64url } from '../../kit/src/jws.js';
@@ -80,6 +81,23 @@ describe('walking skeleton: one attested, signed payment over gRPC with mTLS (br
       { ca, cert: Buffer.from(rogue.toString('pem')), key: Buffer.from(await privateKeyPem(rogueKeys.privateKey)) }, 'transaction');
     expect(await codeOf(call(stranger, stranger.OpenAccount, { accountId: 'stolen', holderDeviceId: '', openingBalance: { minorUnits: '1000', currency: 'KES' } }))).toBe('GRPC_UNAVAILABLE');
     stranger.close();
+  });
+
+  it('reads the caller certificate once per connection, and each connection gets its own identity', async () => {
+    const reads = vi.spyOn(TLSSocket.prototype, 'getPeerCertificate');
+    try {
+      const asBootstrap = createClient(contracts().TransactionService, env.stack.transactionAddr, env.world.bootstrapTls, 'transaction');
+      const op = env.world.operator;
+      await call(op, op.GetResultKeys, {});
+      const before = reads.mock.calls.length;
+      for (let i = 0; i < 20; i++) await call(op, op.GetResultKeys, {});
+      expect(reads.mock.calls.length - before).toBe(0);
+      expect(await codeOf(call(asBootstrap, asBootstrap.OpenAccount, { accountId: 'x2', holderDeviceId: '', openingBalance: { minorUnits: '1', currency: 'KES' } }))).toBe('CALLER_NOT_ALLOWED');
+      expect(reads.mock.calls.length - before).toBeGreaterThan(0);
+      asBootstrap.close();
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('refuses an RPC to a caller whose certificate role is not allowed (CALLER_NOT_ALLOWED)', async () => {

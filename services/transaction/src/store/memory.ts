@@ -115,7 +115,11 @@ export function memoryLedgerStore(): LedgerStore {
     },
     async readJournal() { return journal.map(copy); },
     async addOutbox(events) { for (const e of events) outbox.set(e.id, copy(e)); },
-    async pendingOutbox(limit) { return [...outbox.values()].slice(0, limit).map(copy); },
+    async pendingOutbox(limit) {
+      const out: OutboxEvent[] = [];
+      for (const e of outbox.values()) { if (out.length >= limit) break; out.push(copy(e)); }
+      return out;
+    },
     async markSent(ids) { for (const id of ids) outbox.delete(id); },
     async ready() { return true; },
     async close() {},
