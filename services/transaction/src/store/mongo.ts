@@ -42,21 +42,23 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
 
   /**
    * Appends one journal entry on the last one, unless the transfer already has one. The last entry is
-   * remembered between appends (they run one at a time in this process), so the journal is not read
-   * to find it (on FerretDB that read scans the collection); the unique seq index sends a collision
-   * with another process back to a read.
+   * remembered between appends (they run one at a time in this process), so the hot path is one
+   * insert: on FerretDB a read by a field other than `_id` parses every document of the collection.
+   * The unique transferId and seq indexes refuse a second entry for a transfer and a collision with
+   * another process; only then is the journal read. `make` may build an entry that is not stored.
    */
   let tail: JournalEntry | null | undefined;
   const append = async (transferId: string, make: (prev: JournalEntry | null) => JournalEntry): Promise<JournalEntry> => {
     for (let attempt = 0; attempt < 1000; attempt++) {
-      const done = await m.journal.findOne({ transferId }).lean<EntryDoc>();
-      if (done) return toEntry(done);
       if (tail === undefined) {
         const last = await m.journal.findOne().sort({ _id: -1 }).lean<EntryDoc>();
         tail = last ? toEntry(last) : null;
       }
+      if (tail?.transferId === transferId) return tail;
       const { seq, ...entry } = make(tail);
       if (await insertOnce(() => m.journal.create({ _id: seq, ...entry }))) return (tail = { seq, ...entry });
+      const done = await m.journal.findOne({ transferId }).lean<EntryDoc>();
+      if (done) return toEntry(done);
       tail = undefined;
     }
     throw new DfsError('STORE_UNAVAILABLE', `journal append for ${transferId} kept colliding`);
