@@ -45,6 +45,16 @@ async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; atte
   });
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms (Linux /proc; 0 where unavailable). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Resident memory of a process in MB (Linux /proc), or null where unavailable. */
 function rssMb(pid: number): number | null {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -61,12 +71,14 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
   const world = await connectWorld(pki, addrs);
   try {
     progress(`target ${remote ? 'running stack' : 'embedded stack (child process)'}: transaction ${addrs.transactionAddr}`);
-    const echoPerSec = await measureEcho(addrs.transactionAddr, readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') }), f.echoSec);
+    const cpuMs = () => ({ generator: cpuMsOf(process.pid), ...(stack ? { embeddedStack: cpuMsOf(stack.child.pid!) } : {}) });
+    const echo = await measureEcho(addrs.transactionAddr, readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') }), f.echoSec, cpuMs);
+    const { echoPerSec } = echo;
     progress(`echo ceiling: ${echoPerSec} mTLS round trips/s`);
-    const report = await runLoad(world, { devices: f.devices, merchants: f.merchants, rate: f.rate, concurrency: f.concurrency, durationSec: f.durationSec, fundMinor: 50_000_000, currency: 'KES', progress });
+    const report = await runLoad(world, { devices: f.devices, merchants: f.merchants, rate: f.rate, concurrency: f.concurrency, durationSec: f.durationSec, fundMinor: 50_000_000, currency: 'KES', progress, cpuMs });
     const memoryMb = { generator: rssMb(process.pid), ...(stack ? { embeddedStack: rssMb(stack.child.pid!) } : {}) };
     const { latencySamplesMs: _s, timeline: _t, ...summary } = report;
-    const out = { ...summary, ceiling: { echoPerSec }, ratioToCeiling: echoPerSec ? Math.round((report.throughputPerSec / echoPerSec) * 100) / 100 : null, memoryMb };
+    const out = { ...summary, ceiling: echo, ratioToCeiling: echoPerSec ? Math.round((report.throughputPerSec / echoPerSec) * 100) / 100 : null, memoryMb };
     if (f.json) writeFileSync(f.json, JSON.stringify(out, null, 2));
     if (f.html) writeFileSync(f.html, renderHtml({ ...report, ceiling: { echoPerSec } }));
     console.log(JSON.stringify(out));

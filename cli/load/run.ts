@@ -18,6 +18,8 @@ export interface LoadOptions {
   fundMinor: number;
   currency: string;
   progress: (line: string) => void;
+  /** CPU time used so far (ms) per process the run can see: the generator, and the embedded stack. */
+  cpuMs?: () => Record<string, number>;
 }
 
 export interface LoadReport {
@@ -29,6 +31,8 @@ export interface LoadReport {
   payments: { attempted: number; posted: number; declined: number; failed: number; settledAfterRun: number; errorCodes: Record<string, number> };
   throughputPerSec: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** CPU per completed payment (µs) during the payment phase, per process: comparable across busy machines. */
+  cpuUsPerPayment: Record<string, number>;
   timeline: { postedPerSec: number[]; startedPerSec: number[] };
   latencySamplesMs: number[];
   invariants: Invariants;
@@ -83,6 +87,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const end = start + opts.durationSec * 1000;
   let attempted = 0;
   let completed = 0;
+  const cpuAtStart = opts.cpuMs?.() ?? {};
 
   const pay = (w: Wallet, scheduledAt: number): Promise<void> => {
     attempted += 1;
@@ -133,6 +138,8 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     clearInterval(ticker);
   }
   const elapsed = (Date.now() - start) / 1000;
+  const cpuAtEnd = opts.cpuMs?.() ?? {};
+  const cpuUsPerPayment = Object.fromEntries(Object.entries(cpuAtEnd).map(([k, v]) => [k, Math.round(((v - (cpuAtStart[k] ?? 0)) * 1000) / Math.max(completed, 1))]));
 
   const unknown = seen.filter((p) => p.status === 'ERROR').length;
   let settledAfterRun = 0;
@@ -152,6 +159,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     payments: { attempted, posted: count('POSTED'), declined: count('DECLINED'), failed: count('FAILED') + count('ERROR'), settledAfterRun, errorCodes: codes },
     throughputPerSec: Math.round((count('POSTED') / elapsed) * 10) / 10,
     latencyMs: lat.summary(),
+    cpuUsPerPayment,
     timeline: { postedPerSec: posted.buckets, startedPerSec: started.buckets },
     latencySamplesMs: lat.samples,
     invariants: checkInvariants(opening, seen, ledger),

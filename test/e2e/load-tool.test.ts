@@ -25,6 +25,10 @@ describe('dfs load on a tiny run (issue 9 acceptance 3)', () => {
       for (const k of ['p50', 'p95', 'p99', 'max']) expect(typeof r.latencyMs[k]).toBe('number');
       expect(r.latencyMs.p50).toBeLessThanOrEqual(r.latencyMs.p99);
       expect(r.ceiling.echoPerSec).toBeGreaterThan(0);
+      for (const cpu of [r.cpuUsPerPayment, r.ceiling.cpuUsPerCall]) {
+        expect(cpu.generator).toBeGreaterThan(0);
+        expect(cpu.embeddedStack).toBeGreaterThan(0);
+      }
       expect(r.invariants).toMatchObject({ balancesConserved: true, lost: 0, duplicated: 0, unknown: 0 });
       expect(r.payments.settledAfterRun).toBe(0);
       expect(readFileSync(html, 'utf8')).toContain('<svg');
