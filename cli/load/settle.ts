@@ -13,12 +13,14 @@ const ASK_AGAIN = new Set(['TRANSACTION_IN_PROGRESS', 'GRPC_DEADLINE_EXCEEDED', 
  * each phone asks the backend for its payment by idempotency key, and the answer replaces the
  * unknown. A payment the backend never recorded moved no money: FAILED. One still in progress is
  * asked again for up to `waitMs`; what stays unknown is counted, and fails the correctness check.
+ * `concurrency` lookups run at once (a stack that fell behind answers each one slowly).
  */
-export async function settleUnknown(seen: SeenPayment[], lookup: Lookup, waitMs = 30_000, pauseMs = 500): Promise<{ settled: number; unknown: number }> {
+export async function settleUnknown(seen: SeenPayment[], lookup: Lookup, waitMs = 120_000, pauseMs = 500, concurrency = 16): Promise<{ settled: number; unknown: number }> {
   const open = seen.filter((p) => p.status === 'ERROR');
+  const queue = [...open];
   const until = Date.now() + waitMs;
   let settled = 0;
-  for (const p of open) {
+  const settle = async (p: SeenPayment) => {
     for (;;) {
       try {
         const r = await lookup(p);
@@ -31,6 +33,9 @@ export async function settleUnknown(seen: SeenPayment[], lookup: Lookup, waitMs 
         await new Promise((r) => setTimeout(r, pauseMs));
       }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let p = queue.shift(); p; p = queue.shift()) await settle(p);
+  }));
   return { settled, unknown: open.length - settled };
 }

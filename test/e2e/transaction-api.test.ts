@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
-import { call, createClient } from '../../kit/src/grpc-client.js';
+import { call, createClient, errorCodeOf } from '../../kit/src/grpc-client.js';
 import { ERROR_CODE_KEY } from '../../kit/src/grpc-server.js';
 import { readTls } from '../../kit/src/tls.js';
 import type { Backend } from '../../device-sim/src/daemon/backend.js';
@@ -20,7 +20,7 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
   let env: TransactionStack;
   let merchant: string;
   beforeAll(async () => {
-    env = await transactionStack();
+    env = await transactionStack({ env: { PENDING_RECOVERY_SEC: '1' } });
     merchant = env.world.newId('merchant');
     await env.world.openMerchant(merchant, 'KES');
   }, 120_000);
@@ -65,6 +65,22 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     release();
     const posted = decode((await answer).signedResult);
     expect(await phone.daemon.lookup(payload.idempotencyKey)).toMatchObject({ status: 'POSTED', transactionId: posted.transactionId, payer: wallet });
+  }, 60_000);
+
+  it('a transfer left pending by a failed store write is rolled forward by the periodic sweep, without a restart', async () => {
+    env.risk.answer = APPROVE;
+    const { phone, enrollment: e, wallet } = await walletPhone(env, 5_000);
+    const payload = paymentPayload(e, merchant, 900);
+    const credit = env.store.credit;
+    env.store.credit = async () => { throw new Error('store write failed'); };
+    try {
+      expect(await codeOf(e.channel.submitPayment({ signedPayment: await eseSign(phone, e, payload), attestationToken: e.token }))).toBe('INTERNAL');
+    } finally {
+      env.store.credit = credit;
+    }
+    expect(await codeOf(phone.daemon.lookup(payload.idempotencyKey))).toBe('TRANSACTION_IN_PROGRESS');
+    await expect.poll(() => phone.daemon.lookup(payload.idempotencyKey).then((r) => r?.status, errorCodeOf), { timeout: 10_000 }).toBe('POSTED');
+    expect((await env.store.getAccount(wallet))?.balance).toBe(4_100);
   }, 60_000);
 
   it('tampering (acceptance 3): amount, payee, currency or key changed after signing; another phone\'s token; a stale timestamp; a replay', async () => {

@@ -284,8 +284,8 @@ export class PaymentDaemon {
 /** True for the interim answer of a payment that risk holds for a step-up. */
 const stepUpRequired = (r: PaymentResult): boolean => (r.status as string) === 'STEP_UP_REQUIRED';
 
-/** Transport failures after which the outcome is unknown: the same signed bytes are sent again. */
-const RESEND_ON = new Set(['GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE']);
+/** Failures after which the outcome is unknown (transport, or the backend still finishing it): the same signed bytes are sent again. */
+const RESEND_ON = new Set(['GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE', 'TRANSACTION_IN_PROGRESS']);
 const RESENDS = 2;
 
 /**

@@ -2,7 +2,7 @@ import { contracts } from '../../../kit/src/contracts.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
-import { createLogger } from '../../../kit/src/log.js';
+import { createLogger, type Logger } from '../../../kit/src/log.js';
 import type { Sabotage } from '../../../kit/src/sabotage.js';
 import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
@@ -28,7 +28,23 @@ export interface TransactionOverrides {
   sabotage?: Sabotage;
 }
 
-/** Wires and starts the transaction service; recovers pending transfers before serving. */
+/**
+ * Every `afterMs / 2`, rolls forward transfers PENDING for longer than `afterMs`: a store write that
+ * failed mid-posting (the phone got INTERNAL) leaves one, and nothing else would finish it before a restart.
+ */
+function sweepPending(deps: Parameters<typeof recoverPending>[0] & { log: Logger }, afterMs: number) {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= recoverPending(deps, afterMs)
+      .then((n) => { if (n) deps.log.warn({ recovered: n }, 'rolled forward transfers left pending'); })
+      .catch((err: unknown) => deps.log.warn({ err }, 'pending sweep failed; next sweep retries'))
+      .finally(() => { running = undefined; });
+  }, afterMs / 2);
+  timer.unref();
+  return { stop: async () => { clearInterval(timer); await running; } };
+}
+
+/** Wires and starts the transaction service; recovers pending transfers before serving, then sweeps for stale ones. */
 export async function startTransaction(config: TransactionConfig = loadConfig(), shared?: EventBus, overrides: TransactionOverrides = {}): Promise<ServiceHandle> {
   const log = createLogger('transaction', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'transaction', log));
@@ -46,6 +62,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   };
   const recovered = await recoverPending(deps);
   if (recovered) log.info({ recovered }, 'recovered pending transfers');
+  const sweeper = sweepPending(deps, config.pendingRecoveryMs);
   const relay = startRelay(store, bus, log);
   await startCallbacks(bus, { store, integrators, log, timeoutMs: config.callbackTimeoutMs });
   return serve({
@@ -53,6 +70,6 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
     grpcServices: [{ name: 'dfs.v1.TransactionService', definition: contracts().TransactionService.service, impl: transactionHandlers(deps) }],
     http: transactionHttp({ ...deps, integrators, rate: config.rate, ready: async () => (await store.ready()) && (await bus.ready()) && (await journalIntact(store)) }),
     sabotage: overrides.sabotage,
-    release: async () => { await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },
+    release: async () => { await sweeper.stop(); await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },
   });
 }

@@ -91,7 +91,7 @@ describe('risk fails closed (issue 5)', () => {
   });
 });
 
-describe('pending -> posted recovery at start-up (brief §5)', () => {
+describe('pending -> posted recovery at start-up and by the periodic sweep (brief §5)', () => {
   it('rolls a transfer left pending between debit and credit forward exactly once', async () => {
     const inner = memoryLedgerStore();
     let crash = false;
@@ -109,7 +109,10 @@ describe('pending -> posted recovery at start-up (brief §5)', () => {
     expect(sum(await h.balances())).toBe(before - 2_500);
 
     crash = false;
-    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(1);
+    const later = (ms: number) => () => h.deps.now() + ms;
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(0) }, 60_000)).toBe(0);
+    expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(60_001) }, 60_000)).toBe(1);
     expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(0);
     expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
     expect((await inner.getAccount(m))?.balance).toBe(2_500);

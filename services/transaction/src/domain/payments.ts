@@ -67,15 +67,20 @@ export async function completeTransfer(t: Transfer, deps: Finisher, refusal?: st
   return finished!.result!;
 }
 
-/** Waits for a concurrent twin to finish (or to wait for its step-up) and returns its stored answer byte for byte. */
-export async function storedResult(id: string, store: LedgerStore): Promise<string> {
-  for (let i = 0; i < 1000; i++) {
+/**
+ * Waits for a concurrent twin to finish (or to wait for its step-up) and returns its stored answer
+ * byte for byte. It asks the store again after 10 ms, then twice as long each time up to 500 ms, for
+ * about 10 s in all: under overload many resends wait at once, and a fixed fast poll from each would
+ * add load to the very store that is behind. Then TRANSACTION_IN_PROGRESS: the phone asks later.
+ */
+export async function storedResult(id: string, store: LedgerStore, budgetMs = 10_000): Promise<string> {
+  for (let waited = 0, pause = 10; waited < budgetMs; waited += pause, pause = Math.min(pause * 2, 500)) {
     const t = await store.getTransfer(id);
     if (t?.result) return t.result;
     if (t?.stepUp) return t.stepUp.interim;
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, pause));
   }
-  throw new DfsError('UNAVAILABLE', 'idempotent twin did not finish');
+  throw new DfsError('TRANSACTION_IN_PROGRESS', 'idempotent twin did not finish');
 }
 
 /** Asks risk; when it is late or fails, only amounts below the configured fail-open limit pass (default none). */
@@ -135,11 +140,14 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
 }
 
 /**
- * Rolls every transfer left PENDING by a crash forward to its final state; a transfer still
- * waiting for an unexpired step-up keeps waiting.
+ * Rolls every transfer left PENDING by a crash or a failed store write forward to its final state;
+ * a transfer still waiting for an unexpired step-up keeps waiting. `olderThanMs` leaves alone
+ * transfers younger than that, which may still be in flight (the periodic sweep; 0 at start-up).
  */
-export async function recoverPending(deps: Finisher): Promise<number> {
-  const pending = (await deps.store.listPending()).filter((t) => !t.stepUp || t.stepUp.expiresAtMs < deps.now());
+export async function recoverPending(deps: Finisher, olderThanMs = 0): Promise<number> {
+  const now = deps.now();
+  const stale = (t: Transfer) => t.createdAtMs <= now - olderThanMs && (!t.stepUp || t.stepUp.expiresAtMs < now);
+  const pending = (await deps.store.listPending()).filter(stale);
   for (const t of pending) await completeTransfer(t, deps);
   return pending.length;
 }
