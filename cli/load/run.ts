@@ -146,7 +146,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   if (unknown) {
     opts.progress(`asking the backend about ${unknown} payments whose outcome the phone never learned...`);
     const byAccount = new Map(wallets.map((w) => [w.account, w]));
-    ({ settled: settledAfterRun } = await settleUnknown(seen, (p) => byAccount.get(p.payer)!.phone.daemon.lookup(p.idempotencyKey)));
+    ({ settled: settledAfterRun } = await settleUnknown(seen, (p) => byAccount.get(p.payer)!.phone.daemon.settle(p.idempotencyKey)));
   }
   opts.progress('checking the ledger...');
   const ledger = await readLedger(world, [...opening.keys()], seen.filter((p) => p.status === 'POSTED').map((p) => p.transactionId));

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AbandonPaymentRequest as _dfs_v1_AbandonPaymentRequest, AbandonPaymentRequest__Output as _dfs_v1_AbandonPaymentRequest__Output } from './dfs/v1/AbandonPaymentRequest.js';
 import type { AttestationServiceClient as _dfs_v1_AttestationServiceClient, AttestationServiceDefinition as _dfs_v1_AttestationServiceDefinition } from './dfs/v1/AttestationService.js';
 import type { Challenge as _dfs_v1_Challenge, Challenge__Output as _dfs_v1_Challenge__Output } from './dfs/v1/Challenge.js';
 import type { ConfirmStepUpRequest as _dfs_v1_ConfirmStepUpRequest, ConfirmStepUpRequest__Output as _dfs_v1_ConfirmStepUpRequest__Output } from './dfs/v1/ConfirmStepUpRequest.js';
@@ -30,6 +31,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   dfs: {
     v1: {
+      AbandonPaymentRequest: MessageTypeDefinition<_dfs_v1_AbandonPaymentRequest, _dfs_v1_AbandonPaymentRequest__Output>
       AttestationService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_AttestationServiceClient> & { service: _dfs_v1_AttestationServiceDefinition }
       Challenge: MessageTypeDefinition<_dfs_v1_Challenge, _dfs_v1_Challenge__Output>
       ConfirmStepUpRequest: MessageTypeDefinition<_dfs_v1_ConfirmStepUpRequest, _dfs_v1_ConfirmStepUpRequest__Output>

@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   LEDGER_JOURNAL_TAMPERED: spec(INTERNAL, 500, 'The journal hash chain does not verify.'),
   TRANSACTION_NOT_FOUND: spec(NOT_FOUND, 404, 'Transaction not found.'),
   TRANSACTION_IN_PROGRESS: spec(UNAVAILABLE, 503, 'The transaction has no final result yet; ask again shortly.'),
+  PAYMENT_ABANDONED: spec(FAILED_PRECONDITION, 409, 'The payer abandoned this payment before it arrived; it will not post.'),
   // risk
   RISK_DECLINED: spec(FAILED_PRECONDITION, 422, 'The payment was declined by risk rules.'),
   RISK_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The risk service did not answer in time.'),

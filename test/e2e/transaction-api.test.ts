@@ -83,6 +83,26 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     expect((await env.store.getAccount(wallet))?.balance).toBe(4_100);
   }, 60_000);
 
+  it('a phone that gave up abandons its payment: a copy arriving later cannot post; a posted one stays posted; another wallet is refused', async () => {
+    env.risk.answer = APPROVE;
+    const { phone, enrollment: e, wallet } = await walletPhone(env, 5_000);
+    const late = paymentPayload(e, merchant, 800);
+    const abandoned = await phone.daemon.settle(late.idempotencyKey);
+    expect([abandoned.status, abandoned.code, abandoned.payer]).toEqual(['FAILED', 'PAYMENT_ABANDONED', wallet]);
+    const copy = await e.channel.submitPayment({ signedPayment: await eseSign(phone, e, late), attestationToken: e.token });
+    expect(decode(copy.signedResult)).toMatchObject({ status: 'FAILED', code: 'PAYMENT_ABANDONED', transactionId: abandoned.transactionId });
+    expect(await phone.daemon.settle(late.idempotencyKey)).toEqual(abandoned);
+    expect((await env.store.getAccount(wallet))?.balance).toBe(5_000);
+
+    const paid = paymentPayload(e, merchant, 300);
+    const posted = decode((await e.channel.submitPayment({ signedPayment: await eseSign(phone, e, paid), attestationToken: e.token })).signedResult);
+    expect(await phone.daemon.settle(paid.idempotencyKey)).toMatchObject({ status: 'POSTED', transactionId: posted.transactionId });
+    expect((await env.store.getAccount(wallet))?.balance).toBe(4_700);
+
+    const stranger = await walletPhone(env, 1);
+    expect(await codeOf(stranger.enrollment.channel.abandonPayment(wallet, randomUUID()))).toBe('LEDGER_ACCOUNT_NOT_FOUND');
+  }, 60_000);
+
   it('tampering (acceptance 3): amount, payee, currency or key changed after signing; another phone\'s token; a stale timestamp; a replay', async () => {
     env.risk.answer = APPROVE;
     const a = await walletPhone(env, 50_000);
@@ -199,6 +219,9 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
       [() => call(op, op.GetTransaction, { payer: 'ok-acct', idempotencyKey: 'short' }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetTransaction, { payer: 'a/b', idempotencyKey: randomUUID() }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetTransaction, { payer: 'ok-acct', idempotencyKey: randomUUID() }), 'TRANSACTION_NOT_FOUND'],
+      [() => call(op, op.AbandonPayment, { payer: 'ok-acct', idempotencyKey: 'short' }), 'INVALID_ARGUMENT'],
+      [() => call(op, op.AbandonPayment, { payer: 'a/b', idempotencyKey: randomUUID() }), 'INVALID_ARGUMENT'],
+      [() => call(op, op.AbandonPayment, { payer: 'no-such-wallet', idempotencyKey: randomUUID() }), 'LEDGER_ACCOUNT_NOT_FOUND'],
       [() => call(op, op.GetBalance, { accountId: '' }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetBalance, { accountId: 'a/b' }), 'INVALID_ARGUMENT'],
       [() => call(op, op.GetBalance, { accountId: 'é'.repeat(10) }), 'INVALID_ARGUMENT'],

@@ -58,15 +58,15 @@ describe('load tool correctness check (issue 9)', () => {
     expect(checkInvariants(opening, unsettled, l)).toMatchObject({ balancesConserved: false, unknown: 2, ok: false });
 
     let asked = 0;
-    const backend = async (p: SeenPayment): Promise<PaymentResult | null> => {
-      if (p.idempotencyKey === 'k5') return null;
+    const backend = async (p: SeenPayment): Promise<PaymentResult> => {
+      if (p.idempotencyKey === 'k5') return { transactionId: 't5', status: 'FAILED', code: 'PAYMENT_ABANDONED' } as PaymentResult;
       if ((asked += 1) < 3) throw new DfsError('TRANSACTION_IN_PROGRESS');
       return { transactionId: 't4', status: 'POSTED' } as PaymentResult;
     };
     const settledSeen = lostAnswer();
     expect(await settleUnknown(settledSeen, backend, 5_000, 1)).toEqual({ settled: 2, unknown: 0 });
     expect(asked).toBe(3);
-    expect(settledSeen.slice(3).map((p) => [p.transactionId, p.status])).toEqual([['t4', 'POSTED'], ['', 'FAILED']]);
+    expect(settledSeen.slice(3).map((p) => [p.transactionId, p.status])).toEqual([['t4', 'POSTED'], ['t5', 'FAILED']]);
     expect(checkInvariants(opening, settledSeen, l)).toMatchObject({ balancesConserved: true, lost: 0, unknown: 0, ok: true });
 
     const down = lostAnswer();

@@ -27,6 +27,8 @@ export interface DeviceChannel {
   resultKeys(): Promise<string>;
   /** The signed result of one of this wallet's payments, by its idempotency key. */
   paymentByKey(payer: string, idempotencyKey: string): Promise<SignedResult__Output>;
+  /** The final answer for one of this wallet's payments; one that never arrived is recorded as abandoned. */
+  abandonPayment(payer: string, idempotencyKey: string): Promise<SignedResult__Output>;
   close(): void;
 }
 
@@ -58,6 +60,7 @@ export function grpcBackend(cfg: BackendConfig): Backend {
         paymentRequests: (accountId) => call(tx, tx.ListPaymentRequests, { accountId }),
         resultKeys: async () => (await call(tx, tx.GetResultKeys, {})).jwksJson,
         paymentByKey: (payer, idempotencyKey) => call(tx, tx.GetTransaction, { payer, idempotencyKey }),
+        abandonPayment: (payer, idempotencyKey) => call(tx, tx.AbandonPayment, { payer, idempotencyKey }),
         close: () => tx.close(),
       };
     },

@@ -264,6 +264,19 @@ export class PaymentDaemon {
     return result;
   }
 
+  /**
+   * Settles a payment the phone gave up on (every send failed in transit): the backend's signed final
+   * answer, POSTED or not, and if the payment never arrived, FAILED with PAYMENT_ABANDONED, after which
+   * a copy still in transit cannot post. What the user was told ("not sent") then stays true.
+   */
+  async settle(idempotencyKey: string): Promise<PaymentResult> {
+    const e = this.enrollment;
+    if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
+    const result = await this.#openResult((await e.channel.abandonPayment(e.accountId, idempotencyKey)).signedResult);
+    if (result.idempotencyKey !== idempotencyKey || result.payer !== e.accountId) throw new DfsError('RESPONSE_MISMATCH');
+    return result;
+  }
+
   async #openResult(jws: string): Promise<PaymentResult> {
     try {
       const { payload } = this.deps.trustUnverifiedResults ? { payload: base64url.decode(jws.split('.')[1] ?? '') } : await compactVerify(jws, this.enrollment!.resultKeys, { algorithms: ['ES256'] });

@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AbandonPaymentRequest as _dfs_v1_AbandonPaymentRequest, AbandonPaymentRequest__Output as _dfs_v1_AbandonPaymentRequest__Output } from '../../dfs/v1/AbandonPaymentRequest.js';
 import type { ConfirmStepUpRequest as _dfs_v1_ConfirmStepUpRequest, ConfirmStepUpRequest__Output as _dfs_v1_ConfirmStepUpRequest__Output } from '../../dfs/v1/ConfirmStepUpRequest.js';
 import type { GetBalanceRequest as _dfs_v1_GetBalanceRequest, GetBalanceRequest__Output as _dfs_v1_GetBalanceRequest__Output } from '../../dfs/v1/GetBalanceRequest.js';
 import type { GetResultKeysRequest as _dfs_v1_GetResultKeysRequest, GetResultKeysRequest__Output as _dfs_v1_GetResultKeysRequest__Output } from '../../dfs/v1/GetResultKeysRequest.js';
@@ -14,6 +15,15 @@ import type { SignedResult as _dfs_v1_SignedResult, SignedResult__Output as _dfs
 import type { SubmitPaymentRequest as _dfs_v1_SubmitPaymentRequest, SubmitPaymentRequest__Output as _dfs_v1_SubmitPaymentRequest__Output } from '../../dfs/v1/SubmitPaymentRequest.js';
 
 export interface TransactionServiceClient extends grpc.Client {
+  AbandonPayment(argument: _dfs_v1_AbandonPaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  AbandonPayment(argument: _dfs_v1_AbandonPaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  AbandonPayment(argument: _dfs_v1_AbandonPaymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  AbandonPayment(argument: _dfs_v1_AbandonPaymentRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  abandonPayment(argument: _dfs_v1_AbandonPaymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  abandonPayment(argument: _dfs_v1_AbandonPaymentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  abandonPayment(argument: _dfs_v1_AbandonPaymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  abandonPayment(argument: _dfs_v1_AbandonPaymentRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  
   ConfirmStepUp(argument: _dfs_v1_ConfirmStepUpRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   ConfirmStepUp(argument: _dfs_v1_ConfirmStepUpRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   ConfirmStepUp(argument: _dfs_v1_ConfirmStepUpRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
@@ -89,6 +99,8 @@ export interface TransactionServiceClient extends grpc.Client {
 }
 
 export interface TransactionServiceHandlers extends grpc.UntypedServiceImplementation {
+  AbandonPayment: grpc.handleUnaryCall<_dfs_v1_AbandonPaymentRequest__Output, _dfs_v1_SignedResult>;
+  
   ConfirmStepUp: grpc.handleUnaryCall<_dfs_v1_ConfirmStepUpRequest__Output, _dfs_v1_SignedResult>;
   
   GetBalance: grpc.handleUnaryCall<_dfs_v1_GetBalanceRequest__Output, _dfs_v1_SignedResult>;
@@ -108,6 +120,7 @@ export interface TransactionServiceHandlers extends grpc.UntypedServiceImplement
 }
 
 export interface TransactionServiceDefinition extends grpc.ServiceDefinition {
+  AbandonPayment: MethodDefinition<_dfs_v1_AbandonPaymentRequest, _dfs_v1_SignedResult, _dfs_v1_AbandonPaymentRequest__Output, _dfs_v1_SignedResult__Output>
   ConfirmStepUp: MethodDefinition<_dfs_v1_ConfirmStepUpRequest, _dfs_v1_SignedResult, _dfs_v1_ConfirmStepUpRequest__Output, _dfs_v1_SignedResult__Output>
   GetBalance: MethodDefinition<_dfs_v1_GetBalanceRequest, _dfs_v1_SignedResult, _dfs_v1_GetBalanceRequest__Output, _dfs_v1_SignedResult__Output>
   GetResultKeys: MethodDefinition<_dfs_v1_GetResultKeysRequest, _dfs_v1_KeySet, _dfs_v1_GetResultKeysRequest__Output, _dfs_v1_KeySet__Output>

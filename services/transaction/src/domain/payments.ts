@@ -121,7 +121,7 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
   };
   const { created, transfer } = await deps.store.insertTransfer(draft);
   if (!created) {
-    if (transfer.requestHash !== p.requestHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
+    if (transfer.requestHash !== p.requestHash && transfer.code !== 'PAYMENT_ABANDONED') throw new DfsError('IDEMPOTENCY_KEY_REUSED');
     return storedResult(transfer.id, deps.store);
   }
   await deps.store.addOutbox([paymentEvent('requested', transfer, now, { tier: p.tier })]);
@@ -137,6 +137,29 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
     if (risk.decision === 'APPROVE') await deps.store.addOutbox([paymentEvent('approved', transfer, now, { risk })]);
   }
   return completeTransfer(transfer, deps);
+}
+
+/**
+ * The final answer for a payer's payment key, for a phone that gave up waiting: the stored result
+ * if the payment arrived (TRANSACTION_IN_PROGRESS while it is being processed); otherwise the key is
+ * claimed by an empty transfer finished as FAILED / PAYMENT_ABANDONED, so a copy of the payment still
+ * in transit meets the unique (payer, key) index and gets this answer instead of posting. The claim
+ * and the payment race on one unique insert: exactly one wins, on every store.
+ */
+export async function abandonPayment(payer: string, idempotencyKey: string, deviceId: string, deps: Finisher): Promise<string> {
+  const answer = (t: Transfer) => {
+    const done = t.result ?? t.stepUp?.interim;
+    if (!done) throw new DfsError('TRANSACTION_IN_PROGRESS');
+    return done;
+  };
+  const known = await deps.store.findTransfer(payer, idempotencyKey);
+  if (known) return answer(known);
+  const claim: Transfer = {
+    id: randomUUID(), payer, payee: '', amount: 0, currency: '', idempotencyKey, requestHash: '', deviceId, kind: 'payment',
+    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: deps.now(),
+  };
+  const { created, transfer } = await deps.store.insertTransfer(claim);
+  return created ? completeTransfer(transfer, deps, 'PAYMENT_ABANDONED') : answer(transfer);
 }
 
 /**

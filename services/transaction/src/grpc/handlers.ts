@@ -11,7 +11,7 @@ import type { TransactionServiceHandlers } from '../../../../gen/proto/dfs/v1/Tr
 import { openAccount } from '../domain/accounts.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
 import { parseMoney, wire } from '../domain/money.js';
-import { submitPayment, type PaymentDeps } from '../domain/payments.js';
+import { abandonPayment, submitPayment, type PaymentDeps } from '../domain/payments.js';
 import { CORRELATION_ID, openRequestsFor } from '../domain/requests.js';
 import { signResult } from '../domain/results.js';
 import { returnTransfer, type ReturnRequest } from '../domain/returns.js';
@@ -68,6 +68,12 @@ export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number;
       const answer = t.result ?? t.stepUp?.interim;
       if (!answer) throw new DfsError('TRANSACTION_IN_PROGRESS');
       return { signedResult: answer };
+    }),
+    AbandonPayment: unary(deps.log, 'AbandonPayment', ['device', 'operator'], async (req, ctx) => {
+      if (!CORRELATION_ID.safeParse(req.idempotencyKey).success) throw new DfsError('INVALID_ARGUMENT', 'idempotency key');
+      const payer = await store.getAccount(accountId(req.payer));
+      if (!payer || !mayRead(ctx.peer, payer.holderDeviceId)) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
+      return { signedResult: await abandonPayment(payer.id, req.idempotencyKey, ctx.peer.role === 'device' ? ctx.peer.name : '', deps) };
     }),
     OpenAccount: unary(deps.log, 'OpenAccount', ['operator'], async (req) => {
       const currency = req.openingBalance?.currency ?? '';
