@@ -81,19 +81,3 @@ export async function isFerretDb(conn: Connection): Promise<boolean> {
   const info = await conn.db!.admin().command({ buildInfo: 1 });
   return typeof info.ferretdbVersion === 'string';
 }
-
-/**
- * Runs writes to one key one at a time within this process. FerretDB 1.x applies an update by
- * reading and rewriting the document without isolation; MongoDB needs no such guard.
- */
-export function keyedSerializer(enabled: boolean): <T>(key: string, write: () => Promise<T>) => Promise<T> {
-  const tails = new Map<string, Promise<unknown>>();
-  return (key, write) => {
-    if (!enabled) return write();
-    const run = (tails.get(key) ?? Promise.resolve()).then(write, write);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
-    return run;
-  };
-}

@@ -124,6 +124,32 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
   });
 });
 
+describe('a payment still finishing while the recovery sweep takes it up', () => {
+  it('posts once: completions of one transfer run one at a time and the later one answers with the stored result', async () => {
+    const inner = memoryLedgerStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let armed = false;
+    let held = false;
+    const slow: LedgerStore = { ...inner, credit: async (...a) => { if (armed && !held) { held = true; await gate; } return inner.credit(...a); } };
+    const h = await harness({ store: slow });
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    armed = true;
+    const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps);
+    await expect.poll(() => held).toBe(true);
+    const sweep = recoverPending(h.deps);
+    await Promise.race([sweep, new Promise((r) => setTimeout(r, 200))]);
+    release();
+    const [answer, recovered] = await Promise.all([live, sweep]);
+    expect(payloadOf(answer).status).toBe('POSTED');
+    expect(recovered).toBe(1);
+    expect((await inner.getAccount(m))?.balance).toBe(2_500);
+    expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
+    expect((await inner.readJournal()).filter((e) => e.transferId === payloadOf(answer).transactionId)).toHaveLength(1);
+  });
+});
+
 describe('events through the outbox (issue 5)', () => {
   it('queues requested, approved and posted for a payment, each with its own id', async () => {
     const h = await harness();

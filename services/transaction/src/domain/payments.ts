@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
+import { keyedSerializer } from '../../../../kit/src/keyed.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { LedgerStore, Transfer } from '../store/ports.js';
@@ -33,12 +34,31 @@ function refusalOf(t: Transfer): string {
   return t.risk.decision === 'STEP_UP' ? 'STEP_UP_EXPIRED' : 'RISK_DECLINED';
 }
 
+/** Completions of one transfer run one at a time per store (this process): see completeTransfer. */
+const completing = new WeakMap<LedgerStore, ReturnType<typeof keyedSerializer>>();
+
 /**
  * Carries a pending transfer to its end: post it if risk approved (and no `refusal` applies), sign
  * the result, store it with the final state, settle a linked request or return reservation, and
- * queue the events. Used by new payments, step-ups, returns and recovery at start-up alike.
+ * queue the events. Used by new payments, step-ups, returns and recovery alike.
+ *
+ * Two completions of one transfer (a payment still finishing while the recovery sweep takes it up)
+ * must not both post: the first clears the idempotency markers of the debit and credit when it
+ * ends, so a second one that started from a stale PENDING copy would move the money again. So
+ * completions of one transfer run one at a time in this process, and each first re-reads the
+ * transfer: one that is no longer PENDING answers with the stored result.
  */
-export async function completeTransfer(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
+export function completeTransfer(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
+  let one = completing.get(deps.store);
+  if (!one) completing.set(deps.store, (one = keyedSerializer(true)));
+  return one(t.id, async () => {
+    const current = await deps.store.getTransfer(t.id);
+    if (current && current.state !== 'PENDING') return current.result!;
+    return finish(t, deps, refusal);
+  });
+}
+
+async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
   const now = deps.now();
   let state: 'POSTED' | 'FAILED' | 'DECLINED';
   let code: string | null = refusal ?? null;

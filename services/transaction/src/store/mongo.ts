@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { DfsError } from '../../../../kit/src/errors.js';
-import { connectMongo, isDuplicateKey, isFerretDb, keyedSerializer, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
+import { keyedSerializer } from '../../../../kit/src/keyed.js';
+import { connectMongo, isDuplicateKey, isFerretDb, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import { ledgerModels, toAccount, toEntry, toEvent, toRequest, toTransfer, type Doc } from './mongo-models.js';
 import type { Account, JournalEntry, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from './ports.js';
 

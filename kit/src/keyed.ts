@@ -1,0 +1,17 @@
+/**
+ * Runs the tasks given for one key one at a time within this process (when `enabled`); tasks for
+ * other keys run freely. Used where a read-then-write must not interleave: FerretDB 1.x applies an
+ * update by reading and rewriting the document without isolation (MongoDB needs no such guard), and
+ * two completions of one transfer must not both post.
+ */
+export function keyedSerializer(enabled: boolean): <T>(key: string, write: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, write) => {
+    if (!enabled) return write();
+    const run = (tails.get(key) ?? Promise.resolve()).then(write, write);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
+    return run;
+  };
+}
