@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DfsError } from '../../../kit/src/errors.js';
 import { verifyLedger } from '../../../services/transaction/src/domain/journal.js';
-import { recoverPending, submitPayment } from '../../../services/transaction/src/domain/payments.js';
+import { finalEventId, recoverPending, submitPayment } from '../../../services/transaction/src/domain/payments.js';
 import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 import { codeOf } from '../../support/expect-code.js';
@@ -159,6 +159,26 @@ describe('events through the outbox (issue 5)', () => {
     const events = (await h.store.pendingOutbox(1000)).filter((e) => e.data.transactionId === r.transactionId);
     expect(events.map((e) => e.type)).toEqual(['payment.requested', 'payment.approved', 'payment.posted']);
     expect(new Set(events.map((e) => e.id)).size).toBe(3);
+  });
+
+  it('a crash while queueing the final event loses no event: the transfer stays pending and recovery queues it, under one id', async () => {
+    const inner = memoryLedgerStore();
+    let crash = false;
+    const crashing: LedgerStore = {
+      ...inner,
+      addOutbox: async (events) => { if (crash && events.some((e) => e.type === 'payment.posted')) throw new Error('process died'); return inner.addOutbox(events); },
+    };
+    const h = await harness({ store: crashing });
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    crash = true;
+    await expect(submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps)).rejects.toThrow('process died');
+    const [pending] = await inner.listPending();
+    crash = false;
+    expect(await recoverPending(h.deps)).toBe(1);
+    expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
+    const finals = (await inner.pendingOutbox(1000)).filter((e) => e.data.transactionId === pending!.id && e.type === 'payment.posted');
+    expect(finals.map((e) => e.id)).toEqual([finalEventId(pending!.id)]);
   });
 
   it('queues payment.declined when risk declines', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { keyedSerializer } from '../../../../kit/src/keyed.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
@@ -74,17 +74,29 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
     else code = outcome.code;
   }
   const result = await signResult(transferPayload(t, state, code, extra), deps.resultKey(), now);
+  // Before the final state, and idempotent, so that a crash in between cannot lose them: recovery
+  // repeats them, and the final event keeps one id per transfer for consumers to deduplicate.
+  if (t.requestId) await deps.store.finishRequest(t.requestId, t.id, state === 'POSTED' ? 'COMPLETED' : state);
+  const isReturn = t.kind === 'reversal' || t.kind === 'refund';
+  const type = state === 'POSTED' && isReturn ? 'reversed' : state.toLowerCase();
+  await deps.store.addOutbox([{ ...paymentEvent(type, t, now, { code, risk: t.risk }), id: finalEventId(t.id) }]);
   if (await deps.store.finishTransfer(t.id, state, code, result)) {
-    if (t.requestId) await deps.store.finishRequest(t.requestId, t.id, state === 'POSTED' ? 'COMPLETED' : state);
-    const isReturn = t.kind === 'reversal' || t.kind === 'refund';
     if (isReturn && state !== 'POSTED' && t.risk?.decision === 'APPROVE') await deps.store.releaseReturn(t.originalId!, t.amount);
-    const type = state === 'POSTED' && isReturn ? 'reversed' : state.toLowerCase();
-    await deps.store.addOutbox([paymentEvent(type, t, now, { code, risk: t.risk })]);
     await deps.store.clearApplied([t.payer, t.payee], t.id);
     return result;
   }
   const finished = await deps.store.getTransfer(t.id);
   return finished!.result!;
+}
+
+/**
+ * The id of a transfer's final event (posted, failed, declined, reversed): the same on every attempt,
+ * shaped as a UUID like every other event id (RFC 9562 version 8, from a SHA-256 of the transfer id).
+ */
+export function finalEventId(transferId: string): string {
+  const h = createHash('sha256').update(`dfs-final-event:${transferId}`).digest('hex');
+  const variant = (8 | (parseInt(h[16]!, 16) & 3)).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
