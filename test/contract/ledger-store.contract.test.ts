@@ -86,6 +86,17 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
       expect(await store.findTransfer(first.payer, 'unknown')).toBeNull();
     });
 
+    it('lets one recovery at a time take up a pending transfer, until its hold ends; never a finished one', async () => {
+      await store.insertTransfer(transfer('t1'));
+      const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimRecovery('t1', 1_000, 2_000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimRecovery('t1', 1_999, 3_000)).toBe(false);
+      expect(await store.claimRecovery('t1', 2_000, 3_000)).toBe(true);
+      expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed')).toBe(true);
+      expect(await store.claimRecovery('t1', 9_000, 10_000)).toBe(false);
+      expect(await store.claimRecovery('none', 0, 1)).toBe(false);
+    });
+
     it('moves a transfer PENDING -> final once, and lists only the pending ones', async () => {
       await store.insertTransfer(transfer('t1'));
       await store.insertTransfer(transfer('t2'));

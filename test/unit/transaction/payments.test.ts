@@ -92,7 +92,7 @@ describe('risk fails closed (issue 5)', () => {
 });
 
 describe('pending -> posted recovery at start-up and by the periodic sweep (brief §5)', () => {
-  it('rolls a transfer left pending between debit and credit forward exactly once', async () => {
+  it('rolls a transfer left pending between debit and credit forward exactly once, young ones and ones another recovery holds left alone', async () => {
     const inner = memoryLedgerStore();
     let crash = false;
     const crashing: LedgerStore = { ...inner, credit: async (...a) => { if (crash) throw new Error('process died'); return inner.credit(...a); } };
@@ -112,7 +112,10 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
     const later = (ms: number) => () => h.deps.now() + ms;
     expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(0) }, 60_000)).toBe(0);
     expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');
-    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(60_001) }, 60_000)).toBe(1);
+    expect(await inner.claimRecovery(pending!.id, h.deps.now(), h.deps.now() + 120_000)).toBe(true);
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(60_001) }, 60_000)).toBe(0);
+    expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(120_001) }, 60_000)).toBe(1);
     expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(0);
     expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
     expect((await inner.getAccount(m))?.balance).toBe(2_500);

@@ -194,15 +194,24 @@ export async function abandonPayment(payer: string, idempotencyKey: string, devi
   return created ? completeTransfer(transfer, deps, 'PAYMENT_ABANDONED') : answer(transfer);
 }
 
+/** How long a recovery holds a transfer it took up: longer than any completion takes. */
+const RECOVERY_HOLD_MS = 5 * 60_000;
+
 /**
  * Rolls every transfer left PENDING by a crash or a failed store write forward to its final state;
  * a transfer still waiting for an unexpired step-up keeps waiting. `olderThanMs` leaves alone
  * transfers younger than that, which may still be in flight (the periodic sweep; 0 at start-up).
+ * Each transfer is first claimed (`claimRecovery`), so that the recoveries of several replicas,
+ * running at the same moment, never complete one transfer twice.
  */
 export async function recoverPending(deps: Finisher, olderThanMs = 0): Promise<number> {
   const now = deps.now();
   const stale = (t: Transfer) => t.createdAtMs <= now - olderThanMs && (!t.stepUp || t.stepUp.expiresAtMs < now);
-  const pending = (await deps.store.listPending()).filter(stale);
-  for (const t of pending) await completeTransfer(t, deps);
-  return pending.length;
+  let recovered = 0;
+  for (const t of (await deps.store.listPending()).filter(stale)) {
+    if (!(await deps.store.claimRecovery(t.id, now, now + RECOVERY_HOLD_MS))) continue;
+    await completeTransfer(t, deps);
+    recovered += 1;
+  }
+  return recovered;
 }

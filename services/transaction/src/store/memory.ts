@@ -61,6 +61,12 @@ export function memoryLedgerStore(): LedgerStore {
       return true;
     },
     async listPending() { return [...transfers.values()].filter((t) => t.state === 'PENDING').map(copy); },
+    async claimRecovery(id, nowMs, untilMs) {
+      const t = transfers.get(id);
+      if (t?.state !== 'PENDING' || (t.recoveryUntilMs ?? 0) > nowMs) return false;
+      t.recoveryUntilMs = untilMs;
+      return true;
+    },
     async setStepUp(id, stepUp) {
       const t = transfers.get(id);
       if (t?.state !== 'PENDING' || t.stepUp) return false;

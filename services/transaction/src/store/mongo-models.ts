@@ -13,7 +13,7 @@ const transferSchema = new Schema({
   _id: String, payer: String, payee: String, amount: Number, currency: String, idempotencyKey: String,
   requestHash: String, deviceId: String, kind: String, state: String, risk: { type: Mixed, default: null },
   code: { type: String, default: null }, result: { type: String, default: null }, createdAtMs: Number,
-  originalId: String, requestId: String, returned: Number, stepUp: Mixed,
+  originalId: String, requestId: String, returned: Number, stepUp: Mixed, recoveryUntilMs: Number,
 }, { ...opts, strict: false });
 transferSchema.index({ payer: 1, idempotencyKey: 1 }, { unique: true });
 transferSchema.index({ state: 1, createdAtMs: 1 });

@@ -118,6 +118,8 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     async listPending() {
       return (await m.transfers.find({ state: 'PENDING' }).sort({ createdAtMs: 1, _id: 1 }).lean<TransferDoc[]>()).map(toTransfer);
     },
+    claimRecovery: (id, nowMs, untilMs) => one(`t:${id}`, async () =>
+      (await m.transfers.updateOne({ _id: id, state: 'PENDING', $or: [{ recoveryUntilMs: null }, { recoveryUntilMs: { $lte: nowMs } }] }, { $set: { recoveryUntilMs: untilMs } })).modifiedCount === 1),
     setStepUp: (id, stepUp) => one(`t:${id}`, async () =>
       (await m.transfers.updateOne({ _id: id, state: 'PENDING', stepUp: null }, { $set: { stepUp } })).modifiedCount === 1),
     passStepUp: (id, challenge, risk) => one(`t:${id}`, async () =>

@@ -37,6 +37,8 @@ export interface Transfer {
   returned?: number;
   /** Set while the transfer waits for a PIN-verified step-up confirmation; `interim` is its signed answer. */
   stepUp?: StepUp | null;
+  /** Until when a recovery (start-up or sweep, any replica) has taken this PENDING transfer up. */
+  recoveryUntilMs?: number | null;
 }
 
 /** A step-up the daemon must answer before the transfer posts. */
@@ -121,6 +123,8 @@ export interface LedgerStore {
   /** Moves a PENDING transfer to its final state with the signed result; false if it was not pending. */
   finishTransfer(id: string, state: Exclude<TransferState, 'PENDING'>, code: string | null, result: string): Promise<boolean>;
   listPending(): Promise<Transfer[]>;
+  /** Takes a PENDING transfer up for recovery until `untilMs`, unless another recovery holds it past `nowMs`; false otherwise. */
+  claimRecovery(id: string, nowMs: number, untilMs: number): Promise<boolean>;
   /** Puts a PENDING transfer without a step-up on hold for one; false otherwise. */
   setStepUp(id: string, stepUp: StepUp): Promise<boolean>;
   /** Consumes the step-up whose challenge matches, recording the new risk answer; false otherwise. */
