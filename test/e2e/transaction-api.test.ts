@@ -41,8 +41,8 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     const byKey = { payer: wallet, idempotencyKey: payload.idempotencyKey };
     const op = env.world.operator;
     expect((await call(op, op.GetTransaction, byKey)).signedResult).toBe(results[0]!.signedResult);
-    expect(await phone.daemon.lookup(payload.idempotencyKey)).toMatchObject({ status: 'POSTED', transactionId: first.transactionId, payer: wallet });
-    expect(await phone.daemon.lookup(randomUUID())).toBeNull();
+    expect((await e.channel.paymentByKey(wallet, payload.idempotencyKey)).signedResult).toBe(results[0]!.signedResult);
+    expect(await codeOf(e.channel.paymentByKey(wallet, randomUUID()))).toBe('TRANSACTION_NOT_FOUND');
     const stranger = await walletPhone(env, 1);
     expect(await codeOf(stranger.enrollment.channel.paymentByKey(wallet, payload.idempotencyKey))).toBe('TRANSACTION_NOT_FOUND');
     const other = await eseSign(phone, e, { ...payload, amount: { minorUnits: '1501', currency: 'KES' } });
@@ -61,10 +61,11 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     const { phone, enrollment: e, wallet } = await walletPhone(env, 5_000);
     const payload = paymentPayload(e, merchant, 700);
     const answer = e.channel.submitPayment({ signedPayment: await eseSign(phone, e, payload), attestationToken: e.token });
-    await expect.poll(async () => codeOf(phone.daemon.lookup(payload.idempotencyKey))).toBe('TRANSACTION_IN_PROGRESS');
+    await expect.poll(async () => codeOf(e.channel.paymentByKey(wallet, payload.idempotencyKey))).toBe('TRANSACTION_IN_PROGRESS');
+    expect(await codeOf(phone.daemon.settle(payload.idempotencyKey))).toBe('TRANSACTION_IN_PROGRESS');
     release();
     const posted = decode((await answer).signedResult);
-    expect(await phone.daemon.lookup(payload.idempotencyKey)).toMatchObject({ status: 'POSTED', transactionId: posted.transactionId, payer: wallet });
+    expect(decode((await e.channel.paymentByKey(wallet, payload.idempotencyKey)).signedResult)).toMatchObject({ status: 'POSTED', transactionId: posted.transactionId, payer: wallet });
   }, 60_000);
 
   it('a transfer left pending by a failed store write is rolled forward by the periodic sweep, without a restart', async () => {
@@ -78,8 +79,8 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     } finally {
       env.store.credit = credit;
     }
-    expect(await codeOf(phone.daemon.lookup(payload.idempotencyKey))).toBe('TRANSACTION_IN_PROGRESS');
-    await expect.poll(() => phone.daemon.lookup(payload.idempotencyKey).then((r) => r?.status, errorCodeOf), { timeout: 10_000 }).toBe('POSTED');
+    expect(await codeOf(e.channel.paymentByKey(wallet, payload.idempotencyKey))).toBe('TRANSACTION_IN_PROGRESS');
+    await expect.poll(() => phone.daemon.settle(payload.idempotencyKey).then((r) => r.status, errorCodeOf), { timeout: 10_000 }).toBe('POSTED');
     expect((await env.store.getAccount(wallet))?.balance).toBe(4_100);
   }, 60_000);
 

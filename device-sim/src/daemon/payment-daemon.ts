@@ -245,26 +245,6 @@ export class PaymentDaemon {
   }
 
   /**
-   * What became of a payment whose answer never arrived (the phone was offline, or every resend
-   * timed out): the backend's signed result for this wallet's idempotency key, or null when the
-   * backend never recorded the payment. A STEP_UP_REQUIRED answer means it still waits for the PIN.
-   */
-  async lookup(idempotencyKey: string): Promise<PaymentResult | null> {
-    const e = this.enrollment;
-    if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
-    let jws: string;
-    try {
-      jws = (await e.channel.paymentByKey(e.accountId, idempotencyKey)).signedResult;
-    } catch (err) {
-      if (errorCodeOf(err) === 'TRANSACTION_NOT_FOUND') return null;
-      throw err;
-    }
-    const result = await this.#openResult(jws);
-    if (result.idempotencyKey !== idempotencyKey || result.payer !== e.accountId) throw new DfsError('RESPONSE_MISMATCH');
-    return result;
-  }
-
-  /**
    * Settles a payment the phone gave up on (every send failed in transit): the backend's signed final
    * answer, POSTED or not, and if the payment never arrived, FAILED with PAYMENT_ABANDONED, after which
    * a copy still in transit cannot post. What the user was told ("not sent") then stays true.
