@@ -45,14 +45,17 @@ export function finishHttpApp(app: Express, log: Logger): void {
   });
 }
 
-/** Listens on host:port and resolves with the bound port. */
+/**
+ * Listens on host:port and resolves with the bound port; rejects when the port cannot be bound
+ * (Express 5 passes a listen error to the callback, so the callback checks it).
+ */
 export function listen(app: Express, host: string, port: number): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => {
+    const server = app.listen(port, host, (err?: Error) => {
+      if (err) return reject(err);
       const addr = server.address();
       resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port });
     });
-    server.once('error', reject);
   });
 }
 
