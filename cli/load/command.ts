@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pkiPaths } from '../../kit/src/pki.js';
 import { readTls } from '../../kit/src/tls.js';
+import { CliFailure } from '../failure.js';
 import { FREE_PORTS } from '../stack.js';
 import { connectWorld } from '../world.js';
 import { measureEcho } from './echo.js';
@@ -41,7 +42,7 @@ async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; atte
       const m = /^READY (.+)$/m.exec(buf);
       if (m) resolve({ child, ...(JSON.parse(m[1]!) as { attestationAddr: string; transactionAddr: string }) });
     });
-    child.once('exit', (code) => reject(new Error(`embedded stack exited (${code}) before it was ready`)));
+    child.once('exit', (code) => reject(new CliFailure(`the embedded stack (dfs serve) exited with ${code} before it was ready`)));
   });
 }
 

@@ -1,0 +1,130 @@
+import * as grpc from '@grpc/grpc-js';
+import { stopOnSignals } from '../kit/src/lifecycle.js';
+import { createLogger, setLogDestination } from '../kit/src/log.js';
+import { ensureDevPki, pkiPaths } from '../kit/src/pki.js';
+import type { ServiceHandle } from '../kit/src/service.js';
+import { runDemo } from './demo.js';
+import { UsageError } from './failure.js';
+import { loadCommand, type LoadFlags } from './load/command.js';
+import { checkRemote, remoteTarget } from './reach.js';
+import { startStack } from './stack.js';
+import { SCENARIOS } from './threats/catalog.js';
+import { threatsCommand } from './threats/command.js';
+import { connectWorld } from './world.js';
+
+/** The services `dfs service <name>` runs. */
+export const SERVICE_NAMES = ['attestation', 'transaction', 'risk'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Logs to stderr so stdout stays the command's output; LOG_LEVEL still wins. */
+function quietLogs(level: string): void {
+  process.env.LOG_LEVEL ??= level;
+  setLogDestination(2);
+}
+
+/**
+ * grpc-js logs its own line when a bind fails; the CLI reports that failure itself (port and variable),
+ * so that one message is dropped and every other grpc-js message still reaches stderr.
+ */
+function dropGrpcBindLog(): void {
+  grpc.setLogger({
+    error: (message?: unknown, ...rest: unknown[]) => {
+      if (!String(message).startsWith('No address added')) console.error(`E ${String(message)}`, ...rest);
+    },
+    info: (message?: unknown, ...rest: unknown[]) => console.error(`I ${String(message)}`, ...rest),
+    debug: (message?: unknown, ...rest: unknown[]) => console.error(`D ${String(message)}`, ...rest),
+  });
+}
+
+/** `dfs start` (stay up after the demo) and `dfs demo` (exit with the demo's outcome). */
+export async function demoOrStart(stay: boolean, json: boolean, stateDir: string): Promise<void> {
+  quietLogs('warn');
+  dropGrpcBindLog();
+  const remote = stay ? null : remoteTarget();
+  if (remote) await checkRemote(stateDir, remote);
+  const target = remote
+    ? { ...remote, stop: async () => {}, pki: pkiPaths(stateDir), embedded: false }
+    : { ...(await startStack({ stateDir })), embedded: true };
+  const say = json ? () => {} : (line: string) => console.log(line);
+  if (target.embedded && 'services' in target) {
+    say('DFS reference stack: embedded default (in-memory stores, in-process event bus), gRPC over mutual TLS');
+    for (const s of target.services) {
+      say(`  ${s.name.padEnd(12)} gRPC 127.0.0.1:${s.grpcPort}   HTTP http://127.0.0.1:${s.httpPort}/readyz`);
+    }
+    say(`  dev PKI and keys in ${target.pki.dir}`);
+  }
+  const world = await connectWorld(target.pki, target);
+  try {
+    const result = await runDemo(world, { quiet: json });
+    if (json) console.log(JSON.stringify(result));
+    if (result.status !== 'POSTED') process.exitCode = 1;
+  } finally {
+    world.close();
+  }
+  if (!stay) {
+    await target.stop();
+    return;
+  }
+  say('\nServing. Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    const onSignal = () => resolve();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  say('Stopping: health NOT_SERVING, draining calls...');
+  await target.stop();
+  say('Stopped cleanly.');
+}
+
+/** `dfs serve`: the embedded stack without a demo; one `READY {addresses}` line on stdout. */
+export async function serve(stateDir: string): Promise<void> {
+  quietLogs('warn');
+  dropGrpcBindLog();
+  const stack = await startStack({ stateDir });
+  const { attestationAddr, transactionAddr, riskAddr } = stack;
+  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr })}`);
+  stopOnSignals(() => stack.stop(), createLogger('dfs'));
+}
+
+/** `dfs service <name>`: one service alone, configured from the environment. */
+export async function service(name: ServiceName): Promise<void> {
+  dropGrpcBindLog();
+  const start: Record<ServiceName, () => Promise<ServiceHandle>> = {
+    attestation: async () => (await import('../services/attestation/src/main.js')).startAttestation(),
+    transaction: async () => (await import('../services/transaction/src/main.js')).startTransaction(),
+    risk: async () => (await import('../services/risk/src/main.js')).startRisk(),
+  };
+  const handle = await start[name]();
+  stopOnSignals(() => handle.stop(), createLogger('dfs'));
+}
+
+/** `dfs load`: against the running stack (checked first) or an embedded one in a child process. */
+export async function load(flags: LoadFlags): Promise<void> {
+  const remote = remoteTarget();
+  if (remote) await checkRemote(flags.stateDir, remote);
+  process.exitCode = await loadCommand(flags);
+}
+
+/** `dfs threats --list`: every scenario id with its title. */
+export function listThreats(): void {
+  const width = Math.max(...SCENARIOS.map((s) => s.id.length));
+  for (const s of SCENARIOS) console.log(`${s.id.padEnd(width)}  ${s.title}`);
+}
+
+/** `dfs threats`: an unknown `--only` id is a usage error, found before any stack starts. */
+export async function threats(opts: { only?: string; json?: string; html?: string; stateDir: string }): Promise<void> {
+  if (opts.only !== undefined && !SCENARIOS.some((s) => s.id === opts.only)) {
+    throw new UsageError(`unknown scenario "${opts.only}" for --only; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  }
+  quietLogs('silent');
+  dropGrpcBindLog();
+  const remote = remoteTarget();
+  if (remote) await checkRemote(opts.stateDir, remote);
+  process.exitCode = await threatsCommand(opts);
+}
+
+/** `dfs certs`: the development PKI and OEM root in the state directory. */
+export async function certs(stateDir: string): Promise<void> {
+  const pki = await ensureDevPki(stateDir);
+  console.log(`development PKI ready in ${pki.dir} (OEM root ${pki.oemRoot})`);
+}
