@@ -114,7 +114,9 @@ export function listThreats(): void {
 /** `dfs threats`: an unknown `--only` id is a usage error, found before any stack starts. */
 export async function threats(opts: { only?: string; json?: string; html?: string; stateDir: string }): Promise<void> {
   if (opts.only !== undefined && !SCENARIOS.some((s) => s.id === opts.only)) {
-    throw new UsageError(`unknown scenario "${opts.only}" for --only; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+    throw new UsageError(
+      `unknown scenario "${opts.only}" for --only; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+    );
   }
   quietLogs('silent');
   dropGrpcBindLog();

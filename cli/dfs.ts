@@ -5,7 +5,9 @@ import { buildProgram, COMMANDS } from './program.js';
 /** Exit status of a command line the parser refused (unknown command or flag, bad value). */
 const USAGE_EXIT = 2;
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /**
  * Runs one command line. A command that serves keeps the process alive; one that finishes sets

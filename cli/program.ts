@@ -20,7 +20,7 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-/** The state directory a command works in: --state-dir, else DFS_STATE_DIR, else .dfs-state (exported for the services). */
+/** The state directory: --state-dir, else DFS_STATE_DIR, else .dfs-state (exported to the services). */
 function stateDirOf(opts: { stateDir?: string }): string {
   const dir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   process.env.DFS_STATE_DIR = dir;
@@ -28,7 +28,10 @@ function stateDirOf(opts: { stateDir?: string }): string {
 }
 
 const stateDirOption = () =>
-  new Option('--state-dir <dir>', 'state directory: dev PKI, OEM root, signing keys (default $DFS_STATE_DIR or .dfs-state)');
+  new Option(
+    '--state-dir <dir>',
+    'state directory: dev PKI, OEM root, signing keys (default $DFS_STATE_DIR or .dfs-state)',
+  );
 
 const actions = () => import('./actions.js');
 
@@ -38,13 +41,23 @@ const actions = () => import('./actions.js');
  */
 export function buildProgram(version: string, writeErr: (line: string) => void): Command {
   const program = new Command('dfs')
-    .description('The DFS reference stack: attested payment daemon on simulated KaiOS phones, gRPC/mTLS backend (ITU FIGI R1-R9).')
+    .description(
+      'The DFS reference stack: attested payment daemon on simulated KaiOS phones, gRPC/mTLS backend (ITU FIGI R1-R9).',
+    )
     .version(version, '-V, --version', 'print the version and exit')
-    .helpOption('-h, --help', 'print usage and exit (on any command: that command\'s usage, nothing runs)')
+    .helpOption('-h, --help', "print usage and exit (on any command: that command's usage, nothing runs)")
     .helpCommand('help [command]', 'print usage of a command')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message) => writeErr(message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()) })
+    .configureOutput({
+      outputError: (message) =>
+        writeErr(
+          message
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')
+            .trim(),
+        ),
+    })
     .addHelpText('after', ENVIRONMENT);
 
   program
@@ -55,14 +68,21 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
 
   program
     .command('demo')
-    .description('one narrated demo payment against the embedded stack (or ATTESTATION_ADDR/TRANSACTION_ADDR), then exit: 0 when it posted')
+    .description(
+      'one narrated demo payment against the embedded stack (or ATTESTATION_ADDR/TRANSACTION_ADDR), ' +
+        'then exit: 0 when it posted',
+    )
     .option('--json', 'print only one JSON object describing the payment')
     .addOption(stateDirOption())
-    .action(async (o: { json?: boolean; stateDir?: string }) => (await actions()).demoOrStart(false, o.json === true, stateDirOf(o)));
+    .action(async (o: { json?: boolean; stateDir?: string }) =>
+      (await actions()).demoOrStart(false, o.json === true, stateDirOf(o)),
+    );
 
   program
     .command('serve')
-    .description('run the whole stack (embedded default) without a demo; prints READY {addresses}; SIGINT/SIGTERM stops')
+    .description(
+      'run the whole stack (embedded default) without a demo; prints READY {addresses}; SIGINT/SIGTERM stops',
+    )
     .addOption(stateDirOption())
     .action(async (o: { stateDir?: string }) => (await actions()).serve(stateDirOf(o)));
 
@@ -78,25 +98,48 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
 
   program
     .command('load')
-    .description('enroll N phones, drive payments through the real protocol, report throughput, latency, correctness (exit 1 on a broken invariant)')
+    .description(
+      'enroll N phones, drive payments through the real protocol, report throughput, latency, correctness ' +
+        '(exit 1 on a broken invariant)',
+    )
     .addOption(new Option('--devices <n>', 'phones to enroll').argParser(positiveInt).default(50))
     .addOption(new Option('--merchants <n>', 'merchant accounts paid').argParser(positiveInt).default(20))
-    .addOption(new Option('--rate <n>', 'open loop: payments started per second (default 50)').argParser(positiveInt).conflicts('concurrency'))
+    .addOption(
+      new Option('--rate <n>', 'open loop: payments started per second (default 50)')
+        .argParser(positiveInt)
+        .conflicts('concurrency'),
+    )
     .addOption(new Option('--concurrency <n>', 'closed loop: payments in flight at once').argParser(positiveInt))
     .addOption(new Option('--duration <s>', 'seconds of payments').argParser(positiveInt).default(10))
-    .addOption(new Option('--echo-seconds <s>', 'seconds measuring the mTLS round-trip ceiling').argParser(positiveInt).default(3))
+    .addOption(
+      new Option('--echo-seconds <s>', 'seconds measuring the mTLS round-trip ceiling')
+        .argParser(positiveInt)
+        .default(3),
+    )
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the report as HTML')
     .addOption(stateDirOption())
-    .action(async (o: { devices: number; merchants: number; rate?: number; concurrency?: number; duration: number; echoSeconds: number; json?: string; html?: string; stateDir?: string }) => {
-      const { duration, echoSeconds, stateDir: _s, ...rest } = o;
-      await (await actions()).load({ ...rest, durationSec: duration, echoSec: echoSeconds, stateDir: stateDirOf(o) });
-    });
+    .action(
+      async (o: {
+        devices: number;
+        merchants: number;
+        rate?: number;
+        concurrency?: number;
+        duration: number;
+        echoSeconds: number;
+        json?: string;
+        html?: string;
+        stateDir?: string;
+      }) => {
+        const { duration, echoSeconds, stateDir: _s, ...rest } = o;
+        await (await actions()).load({ ...rest, durationSec: duration, echoSec: echoSeconds, stateDir: stateDirOf(o) });
+      },
+    );
 
   program
     .command('threats')
     .description('play the named attacks against the stack, show which control stopped each (exit 1 if any succeeded)')
-    .option('--only <id>', 'play one scenario, narrated with the phone\'s native UI frames (ids: dfs threats --list)')
+    .option('--only <id>', "play one scenario, narrated with the phone's native UI frames (ids: dfs threats --list)")
     .option('--list', 'print the scenario ids and titles, then exit')
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the report as HTML')

@@ -24,7 +24,7 @@ function hostPort(variable: string, addr: string): { host: string; port: number 
   return { host: addr.slice(0, i).replace(/^\[|\]$/g, ''), port };
 }
 
-/** Opens and closes one TCP connection; rejects with the socket error code (ECONNREFUSED, ENOTFOUND...) or ETIMEDOUT. */
+/** Opens and closes one TCP connection; rejects with the socket error code (ECONNREFUSED, ENOTFOUND, ETIMEDOUT...). */
 function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
@@ -57,7 +57,15 @@ function grpcReady(client: grpc.Client, timeoutMs: number): Promise<void> {
  */
 export async function checkRemote(stateDir: string, target: Addresses, timeoutMs = 3000): Promise<void> {
   const pki = pkiPaths(stateDir);
-  const files = [pki.ca, pki.cert('operator'), pki.key('operator'), pki.cert('bootstrap'), pki.key('bootstrap'), pki.oemRoot, pki.oemRootKey];
+  const files = [
+    pki.ca,
+    pki.cert('operator'),
+    pki.key('operator'),
+    pki.cert('bootstrap'),
+    pki.key('bootstrap'),
+    pki.oemRoot,
+    pki.oemRootKey,
+  ];
   const missing = files.find((f) => !existsSync(f));
   if (missing) {
     throw new CliFailure(
@@ -80,7 +88,9 @@ export async function checkRemote(stateDir: string, target: Addresses, timeoutMs
     });
     const tls = readTls({ ca: pki.ca, cert: pki.cert(role), key: pki.key(role) });
     const client: grpc.Client =
-      name === 'attestation' ? createClient(c.AttestationService, addr, tls, name) : createClient(c.TransactionService, addr, tls, name);
+      name === 'attestation'
+        ? createClient(c.AttestationService, addr, tls, name)
+        : createClient(c.TransactionService, addr, tls, name);
     await grpcReady(client, timeoutMs).catch(() => {
       throw new CliFailure(
         `${variable}=${addr} accepts connections but opened no mutual-TLS gRPC session within ${timeoutMs} ms: ` +

@@ -23,7 +23,11 @@ interface Run {
 /** Runs `node bin/dfs.mjs ...args` in `cwd` and collects its output and exit status. */
 function dfs(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -66,30 +70,46 @@ describe('dfs --help and --version: usage, exit 0, nothing run', () => {
     expect(COMMANDS).toEqual(expect.arrayContaining(['start', 'demo', 'serve', 'service', 'load', 'threats', 'certs']));
   });
 
-  const cases: string[][] = [[], ['--help'], ['-h'], ...COMMANDS.map((c) => [c, '--help']), ['demo', '-h'], ['help', 'load']];
-  it.concurrent.each(cases.map((args) => [args.join(' ') || '(no arguments)', args]))('dfs %s', async (_label, args) => {
-    const { cwd, stateDir, env, cleanup } = scratch();
-    try {
-      const withOutputs = args[0] === 'load' || args[0] === 'threats' ? [...args, '--json', 'out.json', '--html', 'out.html'] : args;
-      const r = await dfs(withOutputs as string[], { cwd, env });
-      expect(r.code).toBe(0);
-      expect(r.stderr).toBe('');
-      const command = args[0] === 'help' ? args[1] : args[0]?.startsWith('-') ? undefined : args[0];
-      expect(r.stdout).toMatch(new RegExp(`^Usage: dfs ${command ? `${command} ` : ''}`));
-      expect(r.stdout).toContain('--help');
-      expect(existsSync(stateDir)).toBe(false);
-      expect(readdirSync(cwd)).toEqual([]);
-    } finally {
-      cleanup();
-    }
-  });
+  const cases: string[][] = [
+    [],
+    ['--help'],
+    ['-h'],
+    ...COMMANDS.map((c) => [c, '--help']),
+    ['demo', '-h'],
+    ['help', 'load'],
+  ];
+  it.concurrent.each(cases.map((args) => [args.join(' ') || '(no arguments)', args]))(
+    'dfs %s',
+    async (_label, args) => {
+      const { cwd, stateDir, env, cleanup } = scratch();
+      try {
+        const withOutputs =
+          args[0] === 'load' || args[0] === 'threats' ? [...args, '--json', 'out.json', '--html', 'out.html'] : args;
+        const r = await dfs(withOutputs as string[], { cwd, env });
+        expect(r.code).toBe(0);
+        expect(r.stderr).toBe('');
+        const command = args[0] === 'help' ? args[1] : args[0]?.startsWith('-') ? undefined : args[0];
+        expect(r.stdout).toMatch(new RegExp(`^Usage: dfs ${command ? `${command} ` : ''}`));
+        expect(r.stdout).toContain('--help');
+        expect(existsSync(stateDir)).toBe(false);
+        expect(readdirSync(cwd)).toEqual([]);
+      } finally {
+        cleanup();
+      }
+    },
+  );
 
   it('lists every threat scenario id without starting a stack', async () => {
     const { cwd, stateDir, env, cleanup } = scratch();
     try {
       const r = await dfs(['threats', '--list'], { cwd, env });
       expect(r.code).toBe(0);
-      expect(r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(SCENARIOS.map((s) => s.id));
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(/\s+/)[0]),
+      ).toEqual(SCENARIOS.map((s) => s.id));
       expect(existsSync(stateDir)).toBe(false);
     } finally {
       cleanup();
@@ -127,20 +147,23 @@ describe('usage errors: one line naming what is wrong, exit 2, no stack trace, n
     [['service', 'bank'], "'bank'"],
     [['--state-dir', 'x', 'demo'], "'--state-dir'"],
   ];
-  it.concurrent.each(cases.map(([args, names]) => [args.join(' '), args, names]))('dfs %s', async (_label, args, names) => {
-    const { cwd, stateDir, env, cleanup } = scratch();
-    try {
-      const r = await dfs(args as string[], { cwd, env });
-      expect(r.code).toBe(2);
-      expect(r.stdout).toBe('');
-      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(r.stderr).toContain(names);
-      expect(r.stderr).not.toMatch(STACK_TRACE);
-      expect(existsSync(stateDir)).toBe(false);
-    } finally {
-      cleanup();
-    }
-  });
+  it.concurrent.each(cases.map(([args, names]) => [args.join(' '), args, names]))(
+    'dfs %s',
+    async (_label, args, names) => {
+      const { cwd, stateDir, env, cleanup } = scratch();
+      try {
+        const r = await dfs(args as string[], { cwd, env });
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+        expect(r.stderr).toContain(names);
+        expect(r.stderr).not.toMatch(STACK_TRACE);
+        expect(existsSync(stateDir)).toBe(false);
+      } finally {
+        cleanup();
+      }
+    },
+  );
 
   it('dfs threats --only nope names the valid scenario ids', async () => {
     const { cwd, stateDir, env, cleanup } = scratch();
@@ -171,10 +194,16 @@ describe('a port that is taken: one line naming the port and its variable, exit 
   it('an HTTP port (TRANSACTION_HTTP_PORT) held by another process', async () => {
     const { env, cleanup } = scratch();
     try {
-      const r = await dfs(['demo', '--json'], { cwd: REPO, env: { ...env, TRANSACTION_HTTP_PORT: String(port) }, timeoutMs: 40_000 });
+      const r = await dfs(['demo', '--json'], {
+        cwd: REPO,
+        env: { ...env, TRANSACTION_HTTP_PORT: String(port) },
+        timeoutMs: 40_000,
+      });
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringContaining(`port ${port} (TRANSACTION_HTTP_PORT) is already in use`)]);
+      expect(r.stderr.trimEnd().split('\n')).toEqual([
+        expect.stringContaining(`port ${port} (TRANSACTION_HTTP_PORT) is already in use`),
+      ]);
     } finally {
       cleanup();
     }
@@ -216,7 +245,9 @@ describe('against a running stack (dfs serve on pinned ports)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const riskPort = addrs.riskAddr.split(':').at(-1);
-    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringContaining(`port ${riskPort} (RISK_GRPC_PORT) is already in use`)]);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringContaining(`port ${riskPort} (RISK_GRPC_PORT) is already in use`),
+    ]);
   }, 45_000);
 
   it('the demo posts a payment through the running stack when both addresses answer', async () => {
@@ -231,15 +262,22 @@ describe('against a running stack (dfs serve on pinned ports)', () => {
     ['threats', 'TRANSACTION_ADDR'],
     ['load', 'TRANSACTION_ADDR'],
     ['demo', 'ATTESTATION_ADDR'],
-  ])('dfs %s with %s pointing nowhere: one line naming the variable, exit 1', async (command, variable) => {
-    const nowhere = `127.0.0.1:${await closedPort()}`;
-    const r = await dfs([command], { cwd: REPO, env: { ...remote(), [variable]: nowhere }, timeoutMs: 40_000 });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd().split('\n')).toEqual([`dfs: ${variable}=${nowhere} cannot be reached (ECONNREFUSED): start the stack there, or unset ATTESTATION_ADDR and TRANSACTION_ADDR to run the embedded one`]);
-  }, 45_000);
+  ])(
+    'dfs %s with %s pointing nowhere: one line naming the variable, exit 1',
+    async (command, variable) => {
+      const nowhere = `127.0.0.1:${await closedPort()}`;
+      const r = await dfs([command], { cwd: REPO, env: { ...remote(), [variable]: nowhere }, timeoutMs: 40_000 });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toEqual([
+        `dfs: ${variable}=${nowhere} cannot be reached (ECONNREFUSED): start the stack there, ` +
+          'or unset ATTESTATION_ADDR and TRANSACTION_ADDR to run the embedded one',
+      ]);
+    },
+    45_000,
+  );
 
-  it('a state directory without the stack\'s PKI is named before any phone is built', async () => {
+  it("a state directory without the stack's PKI is named before any phone is built", async () => {
     const empty = join(dir, 'elsewhere');
     const r = await dfs(['demo', '--state-dir', empty], { cwd: REPO, env: remote(), timeoutMs: 40_000 });
     expect(r.code).toBe(1);

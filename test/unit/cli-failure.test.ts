@@ -8,7 +8,8 @@ import { ConfigError } from '../../kit/src/config.js';
 import { DfsError } from '../../kit/src/errors.js';
 import { closeHttp, listen } from '../../kit/src/http.js';
 
-const GRPC_BIND_FAILURE = 'No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:50053]';
+const GRPC_BIND_FAILURE =
+  'No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:50053]';
 
 describe('dfs failure messages', () => {
   it('reads the taken port from a Node listen error and from the grpc-js bind message', () => {
@@ -23,23 +24,41 @@ describe('dfs failure messages', () => {
     expect(of(9000)).toBe('TRANSACTION_HTTP_PORT');
     expect(of(8082)).toBeUndefined();
     expect(explain(new Error(GRPC_BIND_FAILURE), of)).toEqual({
-      message: 'dfs: port 50053 (RISK_GRPC_PORT) is already in use: stop the process holding it or set RISK_GRPC_PORT to a free port',
+      message:
+        'dfs: port 50053 (RISK_GRPC_PORT) is already in use: ' +
+        'stop the process holding it or set RISK_GRPC_PORT to a free port',
       exitCode: 1,
     });
   });
 
   it('gives usage errors exit 2 and known failures exit 1, each on one line', () => {
-    expect(explain(new UsageError('unknown scenario "x"'))).toEqual({ message: 'dfs: unknown scenario "x"', exitCode: 2 });
-    expect(explain(new CliFailure('TRANSACTION_ADDR=h:1 cannot be reached'))).toEqual({ message: 'dfs: TRANSACTION_ADDR=h:1 cannot be reached', exitCode: 1 });
-    expect(explain(new DfsError('INVALID_ARGUMENT', 'amount'))).toEqual({ message: 'dfs: failed with INVALID_ARGUMENT (amount)', exitCode: 1 });
+    expect(explain(new UsageError('unknown scenario "x"'))).toEqual({
+      message: 'dfs: unknown scenario "x"',
+      exitCode: 2,
+    });
+    expect(explain(new CliFailure('TRANSACTION_ADDR=h:1 cannot be reached'))).toEqual({
+      message: 'dfs: TRANSACTION_ADDR=h:1 cannot be reached',
+      exitCode: 1,
+    });
+    expect(explain(new DfsError('INVALID_ARGUMENT', 'amount'))).toEqual({
+      message: 'dfs: failed with INVALID_ARGUMENT (amount)',
+      exitCode: 1,
+    });
     expect(explain(new ConfigError(['RISK_GRPC_PORT: bad'])).exitCode).toBe(1);
-    const unavailable = Object.assign(new Error('14 UNAVAILABLE'), { code: 14, details: 'No connection established. Last error: ECONNREFUSED\nmore' });
-    expect(explain(unavailable)).toEqual({ message: 'dfs: a service stopped answering (UNAVAILABLE: No connection established. Last error: ECONNREFUSED)', exitCode: 1 });
+    const unavailable = Object.assign(new Error('14 UNAVAILABLE'), {
+      code: 14,
+      details: 'No connection established. Last error: ECONNREFUSED\nmore',
+    });
+    expect(explain(unavailable)).toEqual({
+      message: 'dfs: a service stopped answering (UNAVAILABLE: No connection established. Last error: ECONNREFUSED)',
+      exitCode: 1,
+    });
   });
 
   it('accepts only whole numbers above zero for counts and durations', () => {
     expect(positiveInt('200')).toBe(200);
-    for (const bad of ['0', '-3', '1.5', '1e3', 'abc', '', ' 7', '99999999999999999999']) expect(() => positiveInt(bad)).toThrow(/positive integer/);
+    for (const bad of ['0', '-3', '1.5', '1e3', 'abc', '', ' 7', '99999999999999999999'])
+      expect(() => positiveInt(bad)).toThrow(/positive integer/);
   });
 });
 
