@@ -1,8 +1,5 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 
-/** Every command; `--help` on each prints usage and runs nothing. */
-export const COMMANDS = ['start', 'demo', 'serve', 'service', 'load', 'threats', 'certs'] as const;
-
 const ENVIRONMENT = `
 Environment (README.md lists every variable):
   DFS_STATE_DIR                      state directory (default .dfs-state), also --state-dir

@@ -133,6 +133,7 @@ describe('dfs --help and --version: usage, exit 0, nothing run', () => {
 describe('usage errors: one line naming what is wrong, exit 2, no stack trace, nothing run', () => {
   const cases: [string[], string][] = [
     [['nope'], "unknown command 'nope'"],
+    [['help', 'nope'], "unknown command 'nope'"],
     [['demo', '--nope'], "'--nope'"],
     [['demo', '--jsn'], "'--jsn'"],
     [['demo', 'extra'], "'demo'"],
@@ -240,8 +241,8 @@ describe('against a running stack (dfs serve on pinned ports)', () => {
     cleanup();
   });
 
-  it('a second stack on the same ports fails in one line naming the first port it needs and its variable', async () => {
-    const r = await dfs(['demo', '--json'], { cwd: REPO, env: pinned, timeoutMs: 40_000 });
+  it('a second `dfs start` on the same ports: one line naming the first port it needs and its variable', async () => {
+    const r = await dfs(['start'], { cwd: REPO, env: pinned, timeoutMs: 40_000 });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const riskPort = addrs.riskAddr.split(':').at(-1);
