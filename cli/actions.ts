@@ -3,6 +3,7 @@ import { stopOnSignals } from '../kit/src/lifecycle.js';
 import { createLogger, setLogDestination } from '../kit/src/log.js';
 import { ensureDevPki, pkiPaths } from '../kit/src/pki.js';
 import type { ServiceHandle } from '../kit/src/service.js';
+import { answerWorkQueries } from '../kit/src/work.js';
 import { runDemo } from './demo.js';
 import { UsageError } from './failure.js';
 import { loadCommand, type LoadFlags } from './load/command.js';
@@ -83,6 +84,7 @@ export async function serve(stateDir: string): Promise<void> {
   const stack = await startStack({ stateDir });
   const { attestationAddr, transactionAddr, riskAddr } = stack;
   console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr })}`);
+  answerWorkQueries();
   stopOnSignals(() => stack.stop(), createLogger('dfs'));
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pkiPaths } from '../../kit/src/pki.js';
 import { readTls } from '../../kit/src/tls.js';
+import type { WorkCounts } from '../../kit/src/work.js';
 import { CliFailure } from '../failure.js';
 import { FREE_PORTS } from '../stack.js';
 import { connectWorld } from '../world.js';
@@ -34,7 +35,7 @@ async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; atte
     ...FREE_PORTS, RISK_RULES_FILE: 'config/risk-rules.load.json', LOG_LEVEL: 'warn',
     KAFKA_NAMESPACE: `load-${Date.now().toString(36)}`, ...process.env,
   };
-  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -43,6 +44,22 @@ async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; atte
       if (m) resolve({ child, ...(JSON.parse(m[1]!) as { attestationAddr: string; transactionAddr: string }) });
     });
     child.once('exit', (code) => reject(new CliFailure(`the embedded stack (dfs serve) exited with ${code} before it was ready`)));
+  });
+}
+
+/** The work counters of the embedded stack, asked over the IPC channel of `dfs serve`. */
+function stackWorkOf(child: ChildProcess): () => Promise<WorkCounts | null> {
+  return () => new Promise((resolve) => {
+    const timer = setTimeout(() => { child.off('message', onMessage); resolve(null); }, 2000);
+    const onMessage = (m: unknown) => {
+      const work = (m as { work?: WorkCounts }).work;
+      if (!work) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(work);
+    };
+    child.on('message', onMessage);
+    child.send('work');
   });
 }
 
@@ -76,7 +93,7 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
     const echo = await measureEcho(addrs.transactionAddr, readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') }), f.echoSec, cpuMs);
     const { echoPerSec } = echo;
     progress(`echo ceiling: ${echoPerSec} mTLS round trips/s`);
-    const report = await runLoad(world, { devices: f.devices, merchants: f.merchants, rate: f.rate, concurrency: f.concurrency, durationSec: f.durationSec, fundMinor: 50_000_000, currency: 'KES', progress, cpuMs });
+    const report = await runLoad(world, { devices: f.devices, merchants: f.merchants, rate: f.rate, concurrency: f.concurrency, durationSec: f.durationSec, fundMinor: 50_000_000, currency: 'KES', progress, cpuMs, stackWork: stack ? stackWorkOf(stack.child) : undefined });
     const memoryMb = { generator: rssMb(process.pid), ...(stack ? { embeddedStack: rssMb(stack.child.pid!) } : {}) };
     const { latencySamplesMs: _s, timeline: _t, ...summary } = report;
     const out = { ...summary, ceiling: echo, ratioToCeiling: echoPerSec ? Math.round((report.throughputPerSec / echoPerSec) * 100) / 100 : null, memoryMb };

@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { errorCodeOf } from '../../kit/src/grpc-client.js';
 import type { Phone } from '../../device-sim/src/phone.js';
 import type { World } from '../world.js';
+import { workCounts, type WorkCounts } from '../../kit/src/work.js';
 import { checkInvariants, type Invariants, type SeenPayment } from './invariants.js';
 import { readLedger } from './ledger-view.js';
 import { settleUnknown } from './settle.js';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   progress: (line: string) => void;
   /** CPU time used so far (ms) per process the run can see: the generator, and the embedded stack. */
   cpuMs?: () => Record<string, number>;
+  /** The stack's work counters, when the run can read them (the embedded stack it started). */
+  stackWork?: () => Promise<WorkCounts | null>;
 }
 
 export interface LoadReport {
@@ -33,6 +36,8 @@ export interface LoadReport {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** CPU per completed payment (µs) during the payment phase, per process: comparable across busy machines. */
   cpuUsPerPayment: Record<string, number>;
+  /** Work per completed payment during the payment phase, as the adapters counted it: the generator (phones) and the stack. */
+  workPerPayment: { generator: WorkCounts; embeddedStack: WorkCounts | null };
   timeline: { postedPerSec: number[]; startedPerSec: number[] };
   latencySamplesMs: number[];
   invariants: Invariants;
@@ -88,6 +93,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   let attempted = 0;
   let completed = 0;
   const cpuAtStart = opts.cpuMs?.() ?? {};
+  const workAtStart = { generator: workCounts(), stack: await opts.stackWork?.() ?? null };
 
   const pay = (w: Wallet, scheduledAt: number): Promise<void> => {
     attempted += 1;
@@ -139,6 +145,13 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   }
   const elapsed = (Date.now() - start) / 1000;
   const cpuAtEnd = opts.cpuMs?.() ?? {};
+  const workAtEnd = { generator: workCounts(), stack: await opts.stackWork?.() ?? null };
+  const perPayment = (end: WorkCounts, start: WorkCounts) =>
+    Object.fromEntries(Object.entries(end).map(([k, v]) => [k, Math.round(((v - start[k as keyof WorkCounts]) / Math.max(completed, 1)) * 100) / 100])) as unknown as WorkCounts;
+  const workPerPayment = {
+    generator: perPayment(workAtEnd.generator, workAtStart.generator),
+    embeddedStack: workAtEnd.stack && workAtStart.stack ? perPayment(workAtEnd.stack, workAtStart.stack) : null,
+  };
   const cpuUsPerPayment = Object.fromEntries(Object.entries(cpuAtEnd).map(([k, v]) => [k, Math.round(((v - (cpuAtStart[k] ?? 0)) * 1000) / Math.max(completed, 1))]));
 
   const unknown = seen.filter((p) => p.status === 'ERROR').length;
@@ -160,6 +173,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     throughputPerSec: Math.round((count('POSTED') / elapsed) * 10) / 10,
     latencyMs: lat.summary(),
     cpuUsPerPayment,
+    workPerPayment,
     timeline: { postedPerSec: posted.buckets, startedPerSec: started.buckets },
     latencySamplesMs: lat.samples,
     invariants: checkInvariants(opening, seen, ledger),

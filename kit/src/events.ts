@@ -1,3 +1,5 @@
+import { countWork } from './work.js';
+
 /** An event as it travels on the bus; consumers deduplicate by `id` (at-least-once delivery). */
 export interface BusEvent {
   id: string;
@@ -25,6 +27,8 @@ export function memoryBus(): EventBus {
   const groups = new Map<string, Map<string, (e: BusEvent) => Promise<void>>>();
   return {
     async publish(topic, events) {
+      countWork('busSends');
+      countWork('busEvents', events.length);
       for (const handler of groups.get(topic)?.values() ?? []) {
         for (const e of events) await handler(structuredClone(e));
       }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ERROR_CODE_KEY, NO_CHANNELZ } from './grpc-server.js';
 import { DfsError, isErrorCode, type ErrorCode } from './errors.js';
 import { clientCredentials, type TlsMaterial } from './tls.js';
+import { countWork } from './work.js';
 
 type ClientCtor<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C;
 
@@ -29,6 +30,7 @@ type ResOf<M> = M extends (argument: infer _Q, callback: grpc.requestCallback<in
 /** Calls a unary method with a deadline and returns a promise; server errors keep their stable code. */
 export function call<M extends UnaryMethod>(client: grpc.Client, method: M, req: ReqOf<M>, deadlineMs = 5000): Promise<ResOf<M>> {
   const invoke = method as unknown as (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<ResOf<M>>) => grpc.ClientUnaryCall;
+  countWork('grpcMade');
   return new Promise((resolve, reject) => {
     invoke.call(client, req, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
       if (err) {

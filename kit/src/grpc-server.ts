@@ -7,6 +7,7 @@ import type { Logger } from './log.js';
 import type { Role } from './pki.js';
 import { sabotaged, type Sabotage } from './sabotage.js';
 import { peerOf, serverCredentials, type Peer, type TlsMaterial } from './tls.js';
+import { countWork } from './work.js';
 
 /** Channelz (grpc-js's live introspection registry) off: it tracks every call and nothing here reads it. */
 export const NO_CHANNELZ = { 'grpc.enable_channelz': 0 } as const;
@@ -29,6 +30,7 @@ export type UnaryHandler<Req, Res> = (req: Req, ctx: CallContext) => Promise<Res
  */
 export function unary<Req, Res>(log: Logger, method: string, roles: readonly Role[], handler: UnaryHandler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    countWork('grpcServed');
     const peer = peerOf(call);
     let child: Logger | undefined;
     const ctx: CallContext = { peer, get log() { return (child ??= log.child({ rpc: method, reqId: randomUUID(), peer: `${peer.role}:${peer.name}` })); } };

@@ -2,6 +2,7 @@ import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry } from 'k
 import { DfsError } from './errors.js';
 import { memoryBus, type BusEvent, type EventBus } from './events.js';
 import type { Logger } from './log.js';
+import { countWork } from './work.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
 
@@ -101,6 +102,8 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
     async publish(name, events) {
       if (events.length === 0) return;
       const topic = ns(name);
+      countWork('busSends');
+      countWork('busEvents', events.length);
       try {
         await producer.send({
           topic, acks: -1,

@@ -29,6 +29,12 @@ describe('dfs load on a tiny run (issue 9 acceptance 3)', () => {
         expect(cpu.generator).toBeGreaterThan(0);
         expect(cpu.embeddedStack).toBeGreaterThan(0);
       }
+      const stack = r.workPerPayment.embeddedStack;
+      expect(stack.storeCalls).toBeGreaterThan(1);
+      expect(stack.busSends).toBeGreaterThan(0);
+      expect(stack.grpcServed).toBeGreaterThanOrEqual(1);
+      expect(stack.grpcMade).toBeGreaterThanOrEqual(1);
+      expect(r.workPerPayment.generator.grpcMade).toBeGreaterThanOrEqual(1);
       expect(r.invariants).toMatchObject({ balancesConserved: true, lost: 0, duplicated: 0, unknown: 0 });
       expect(r.payments.settledAfterRun).toBe(0);
       expect(readFileSync(html, 'utf8')).toContain('<svg');
