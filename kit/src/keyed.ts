@@ -1,8 +1,7 @@
 /**
  * Runs the tasks given for one key one at a time within this process (when `enabled`); tasks for
- * other keys run freely. Used where a read-then-write must not interleave: FerretDB 1.x applies an
- * update by reading and rewriting the document without isolation (MongoDB needs no such guard), and
- * two completions of one transfer must not both post.
+ * other keys run freely. Used where two completions of one transfer in one process must not
+ * interleave (across processes the store's conditional writes decide).
  */
 export function keyedSerializer(enabled: boolean): <T>(key: string, write: () => Promise<T>) => Promise<T> {
   const tails = new Map<string, Promise<unknown>>();

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { ConfigError } from './config.js';
 import { DfsError } from './errors.js';
 import type { Logger } from './log.js';
+import { countWork } from './work.js';
 
 /** Where a store connects: the URI from MONGODB_URI, and a database name overriding the URI's path (tests). */
 export interface MongoOptions {
@@ -39,7 +40,8 @@ export async function connectMongo(opts: MongoOptions): Promise<Connection> {
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
     let conn: Connection | undefined;
     try {
-      conn = mongoose.createConnection(opts.uri, { dbName, serverSelectionTimeoutMS: 3000, autoIndex: false, autoCreate: false, bufferCommands: false });
+      conn = mongoose.createConnection(opts.uri, { dbName, serverSelectionTimeoutMS: 3000, autoIndex: false, autoCreate: false, bufferCommands: false, monitorCommands: true });
+      conn.getClient().on('commandStarted', () => countWork('storeCommands'));
       await conn.asPromise();
       await conn.db!.admin().command({ ping: 1 });
       return conn;
@@ -74,10 +76,4 @@ export function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: number; writeErrors?: { code?: number }[] };
   if (e?.writeErrors?.length) return e.writeErrors.every((w) => w.code === 11000);
   return e?.code === 11000;
-}
-
-/** True when the server is FerretDB (its buildInfo says so), whose updates are not isolated. */
-export async function isFerretDb(conn: Connection): Promise<boolean> {
-  const info = await conn.db!.admin().command({ buildInfo: 1 });
-  return typeof info.ferretdbVersion === 'string';
 }

@@ -71,6 +71,24 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
       expect((await store.getAccount('a'))?.balance).toBe(1);
     });
 
+    it('applies 200 concurrent debits of 10 on 1,000 exactly 100 times, leaving 0', async () => {
+      await store.createAccount(account('a', 1_000));
+      const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => store.debit('a', `race${i}`, 10)));
+      expect(outcomes.filter((o) => o === 'applied')).toHaveLength(100);
+      expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(100);
+      const after = await store.getAccount('a');
+      expect(after?.balance).toBe(0);
+      expect(after?.applied).toHaveLength(100);
+    });
+
+    it('admits one of 200 concurrent transfers with one idempotency key; all 200 callers see the winner', async () => {
+      const inserts = await Promise.all(Array.from({ length: 200 }, (_, i) => store.insertTransfer(transfer(`u${i}`, { idempotencyKey: 'one-key' }))));
+      expect(inserts.filter((r) => r.created)).toHaveLength(1);
+      const winner = inserts.find((r) => r.created)!.transfer;
+      expect(inserts.every((r) => r.transfer.id === winner.id)).toBe(true);
+      expect(await store.findTransfer('a', 'one-key')).toEqual(winner);
+    });
+
     it('keeps one transfer per (payer, idempotencyKey), also under concurrent inserts', async () => {
       const first = transfer('t1');
       expect(await store.insertTransfer(first)).toEqual({ created: true, transfer: first });

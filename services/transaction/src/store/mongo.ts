@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { DfsError } from '../../../../kit/src/errors.js';
-import { keyedSerializer } from '../../../../kit/src/keyed.js';
-import { connectMongo, isDuplicateKey, isFerretDb, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
+import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import { ledgerModels, toAccount, toEntry, toEvent, toRequest, toTransfer, type Doc } from './mongo-models.js';
 import type { Account, JournalEntry, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from './ports.js';
 
@@ -21,9 +20,9 @@ async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
 }
 
 /**
- * The ledger store on MongoDB (or FerretDB) through mongoose. Every operation is one conditional
- * single-document write, so it needs no multi-document transactions (brief §5). On FerretDB, whose
- * updates are not isolated, updates of one document are serialized in process (one replica only).
+ * The ledger store on MongoDB through mongoose. Every operation is one conditional single-document
+ * write that the server applies atomically, so it needs no multi-document transactions (brief §5)
+ * and any number of replicas may share the store.
  */
 export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerStore> {
   const conn = await connectMongo(options);
@@ -34,7 +33,6 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     await conn.close();
     throw new DfsError('STORE_UNAVAILABLE', 'cannot create the ledger indexes', { cause: err });
   }
-  const one = keyedSerializer(await isFerretDb(conn));
   const account = async (id: string) => {
     const a = await m.accounts.findById(id).lean<AccountDoc>();
     if (!a) throw new Error(`account ${id} vanished`);
@@ -44,8 +42,7 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
   /**
    * Appends one journal entry on the last one, unless the transfer already has one. The last entry is
    * remembered between appends (they run one at a time in this process), so the hot path is one
-   * insert: on FerretDB a read by a field other than `_id` parses every document of the collection.
-   * The unique transferId and seq indexes refuse a second entry for a transfer and a collision with
+   * insert. The unique transferId and seq indexes refuse a second entry for a transfer and a collision with
    * another process; only then is the journal read. `make` may build an entry that is not stored.
    */
   let tail: JournalEntry | null | undefined;
@@ -79,7 +76,7 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
       return a ? toAccount(a) : null;
     },
     async listAccounts() { return (await m.accounts.find().sort({ _id: 1 }).lean<AccountDoc[]>()).map(toAccount); },
-    debit: (id, transferId, amount) => one(`a:${id}`, async () => {
+    async debit(id, transferId, amount) {
       for (;;) {
         const r = await m.accounts.updateOne(
           { _id: id, balance: { $gte: amount }, applied: { $ne: transferId } },
@@ -90,15 +87,15 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
         if (a.applied.includes(transferId)) return 'already';
         if (a.balance < amount) return 'insufficient';
       }
-    }),
-    credit: (id, transferId, amount) => one(`a:${id}`, async () => {
+    },
+    async credit(id, transferId, amount) {
       const r = await m.accounts.updateOne({ _id: id, applied: { $ne: transferId } }, { $inc: { balance: amount }, $push: { applied: transferId } });
       if (r.modifiedCount === 1) return 'applied';
       await account(id);
       return 'already';
-    }),
+    },
     async clearApplied(ids, transferId) {
-      for (const id of ids) await one(`a:${id}`, () => m.accounts.updateOne({ _id: id }, { $pull: { applied: transferId } }));
+      if (ids.length) await m.accounts.updateMany({ _id: { $in: ids } }, { $pull: { applied: transferId } });
     },
     async insertTransfer(t) {
       const { id, ...rest } = t;
@@ -112,28 +109,33 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
       return t ? toTransfer(t) : null;
     },
     findTransfer,
-    async setRisk(id, risk) { await one(`t:${id}`, () => m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { risk } })); },
-    finishTransfer: (id, state, code, result) => one(`t:${id}`, async () =>
-      (await m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { state, code, result } })).modifiedCount === 1),
+    async setRisk(id, risk) { await m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { risk } }); },
+    async finishTransfer(id, state, code, result) {
+      return (await m.transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { state, code, result } })).modifiedCount === 1;
+    },
     async listPending() {
       return (await m.transfers.find({ state: 'PENDING' }).sort({ createdAtMs: 1, _id: 1 }).lean<TransferDoc[]>()).map(toTransfer);
     },
-    claimRecovery: (id, nowMs, untilMs) => one(`t:${id}`, async () =>
-      (await m.transfers.updateOne({ _id: id, state: 'PENDING', $or: [{ recoveryUntilMs: null }, { recoveryUntilMs: { $lte: nowMs } }] }, { $set: { recoveryUntilMs: untilMs } })).modifiedCount === 1),
-    setStepUp: (id, stepUp) => one(`t:${id}`, async () =>
-      (await m.transfers.updateOne({ _id: id, state: 'PENDING', stepUp: null }, { $set: { stepUp } })).modifiedCount === 1),
-    passStepUp: (id, challenge, risk) => one(`t:${id}`, async () =>
-      (await m.transfers.updateOne({ _id: id, state: 'PENDING', 'stepUp.challenge': challenge }, { $set: { stepUp: null, risk } })).modifiedCount === 1),
-    reserveReturn: (id, amount) => one(`t:${id}`, async () => {
+    async claimRecovery(id, nowMs, untilMs) {
+      const free = { $or: [{ recoveryUntilMs: null }, { recoveryUntilMs: { $lte: nowMs } }] };
+      return (await m.transfers.updateOne({ _id: id, state: 'PENDING', ...free }, { $set: { recoveryUntilMs: untilMs } })).modifiedCount === 1;
+    },
+    async setStepUp(id, stepUp) {
+      return (await m.transfers.updateOne({ _id: id, state: 'PENDING', stepUp: null }, { $set: { stepUp } })).modifiedCount === 1;
+    },
+    async passStepUp(id, challenge, risk) {
+      return (await m.transfers.updateOne({ _id: id, state: 'PENDING', 'stepUp.challenge': challenge }, { $set: { stepUp: null, risk } })).modifiedCount === 1;
+    },
+    async reserveReturn(id, amount) {
       const t = await m.transfers.findById(id).lean<TransferDoc>();
       if (!t || amount > t.amount) return false;
       const room = { $or: [{ returned: null }, { returned: { $lte: t.amount - amount } }] };
       return (await m.transfers.updateOne({ _id: id, state: 'POSTED', ...room }, { $inc: { returned: amount } })).modifiedCount === 1;
-    }),
-    releaseReturn: (id, amount) => one(`t:${id}`, async () => {
+    },
+    async releaseReturn(id, amount) {
       const r = await m.transfers.updateOne({ _id: id, returned: { $gte: amount } }, { $inc: { returned: -amount } });
       if (r.modifiedCount === 0) await m.transfers.updateOne({ _id: id, returned: { $lt: amount } }, { $set: { returned: 0 } });
-    }),
+    },
     async insertRequest(r) {
       const { id, ...rest } = r;
       if (await insertOnce(() => m.requests.create({ _id: id, ...rest }))) return { created: true, request: structuredClone(r) };
@@ -148,10 +150,11 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     async listOpenRequests(payer) {
       return (await m.requests.find({ payer, state: 'PENDING', transactionId: null }).sort({ createdAtMs: 1, _id: 1 }).lean<RequestDoc[]>()).map(toRequest);
     },
-    claimRequest: (id, transactionId) => one(`r:${id}`, async () =>
-      (await m.requests.updateOne({ _id: id, state: 'PENDING', transactionId: null }, { $set: { transactionId } })).modifiedCount === 1),
+    async claimRequest(id, transactionId) {
+      return (await m.requests.updateOne({ _id: id, state: 'PENDING', transactionId: null }, { $set: { transactionId } })).modifiedCount === 1;
+    },
     async finishRequest(id, transactionId, state) {
-      await one(`r:${id}`, () => m.requests.updateOne({ _id: id, state: 'PENDING', transactionId }, { $set: { state } }));
+      await m.requests.updateOne({ _id: id, state: 'PENDING', transactionId }, { $set: { state } });
     },
     appendJournal(transferId, make) {
       const run = journalTail.then(() => append(transferId, make));
