@@ -5,8 +5,11 @@ export interface SeenPayment {
   payee: string;
   minorUnits: number;
   idempotencyKey: string;
-  /** ERROR: the outcome is unknown (every send failed in transit) until settled after the run. */
-  status: 'POSTED' | 'DECLINED' | 'FAILED' | 'ERROR';
+  /**
+   * ERROR: the outcome is unknown (every send failed in transit) until settled after the run.
+   * REFUSED: admission control refused every send before storing anything (OVERLOADED).
+   */
+  status: 'POSTED' | 'DECLINED' | 'FAILED' | 'ERROR' | 'REFUSED';
 }
 
 /** What the ledger says after the run: balances of the accounts the run touched, and the journal entry of each posted payment. */
@@ -14,6 +17,8 @@ export interface LedgerView {
   balances: Map<string, number>;
   /** transaction id -> journal sequence number, for transfers the ledger reports POSTED. */
   posted: Map<string, number>;
+  /** Refused payments the ledger nevertheless knows (by payer and idempotency key); must be 0. */
+  refusedStored?: number;
 }
 
 export interface Invariants {
@@ -23,6 +28,8 @@ export interface Invariants {
   duplicated: number;
   /** Payments whose outcome is still unknown after settling: the balances cannot be vouched for. */
   unknown: number;
+  /** Payments refused by admission control that the ledger stored anyway (posted later, or pending). */
+  refusedButStored: number;
   ok: boolean;
 }
 
@@ -30,7 +37,8 @@ export interface Invariants {
  * The correctness check of a load run, from the outside: every payment the generator saw accepted
  * is posted in the ledger (else lost); no journal entry is claimed by two payments and no payment
  * was seen twice (else duplicated); each account's balance equals its opening balance plus what the
- * accepted payments moved, so the sum is unchanged; no balance is negative; no outcome is unknown.
+ * accepted payments moved, so the sum is unchanged; no balance is negative; no outcome is unknown;
+ * no payment refused by admission control was stored.
  */
 export function checkInvariants(opening: Map<string, number>, seen: SeenPayment[], ledger: LedgerView): Invariants {
   const expected = new Map(opening);
@@ -52,5 +60,9 @@ export function checkInvariants(opening: Map<string, number>, seen: SeenPayment[
   const balancesConserved = sum(opening) === sum(ledger.balances) && [...expected].every(([a, v]) => ledger.balances.get(a) === v);
   const noNegativeBalance = [...ledger.balances.values()].every((b) => b >= 0);
   const unknown = seen.filter((p) => p.status === 'ERROR').length;
-  return { balancesConserved, noNegativeBalance, lost, duplicated, unknown, ok: balancesConserved && noNegativeBalance && lost === 0 && duplicated === 0 && unknown === 0 };
+  const refusedButStored = ledger.refusedStored ?? 0;
+  return {
+    balancesConserved, noNegativeBalance, lost, duplicated, unknown, refusedButStored,
+    ok: balancesConserved && noNegativeBalance && lost === 0 && duplicated === 0 && unknown === 0 && refusedButStored === 0,
+  };
 }

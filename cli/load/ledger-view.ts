@@ -1,15 +1,19 @@
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { World } from '../world.js';
-import { call } from '../../kit/src/grpc-client.js';
+import { call, errorCodeOf } from '../../kit/src/grpc-client.js';
 import type { LedgerView } from './invariants.js';
 
-/** Reads balances and posted transactions through the operator's gRPC API, verifying every signed result. */
-export async function readLedger(world: World, accounts: string[], transactionIds: string[], concurrency = 32): Promise<LedgerView> {
+/**
+ * Reads balances and posted transactions through the operator's gRPC API, verifying every signed
+ * result, and looks up each refused payment by payer and idempotency key (it must be unknown).
+ */
+export async function readLedger(world: World, accounts: string[], transactionIds: string[], refused: { payer: string; idempotencyKey: string }[] = [], concurrency = 32): Promise<LedgerView> {
   const op = world.operator;
   const keys = createLocalJWKSet(JSON.parse((await call(op, op.GetResultKeys, {})).jwksJson) as JSONWebKeySet);
   const open = async (jws: string) => JSON.parse(new TextDecoder().decode((await compactVerify(jws, keys)).payload)) as Record<string, unknown>;
   const balances = new Map<string, number>();
   const posted = new Map<string, number>();
+  let refusedStored = 0;
   const work = [
     ...accounts.map((id) => async () => {
       const b = await open((await call(op, op.GetBalance, { accountId: id })).signedResult);
@@ -19,9 +23,13 @@ export async function readLedger(world: World, accounts: string[], transactionId
       const t = await open((await call(op, op.GetTransaction, { transactionId: id })).signedResult).catch(() => null);
       if (t?.status === 'POSTED' && typeof t.journalSeq === 'number') posted.set(id, t.journalSeq);
     }),
+    ...refused.map(({ payer, idempotencyKey }) => async () => {
+      const code = await call(op, op.GetTransaction, { payer, idempotencyKey }).then(() => 'FOUND', errorCodeOf);
+      if (code !== 'TRANSACTION_NOT_FOUND') refusedStored += 1;
+    }),
   ];
   await Promise.all(Array.from({ length: concurrency }, async () => {
     for (let job = work.shift(); job; job = work.shift()) await job();
   }));
-  return { balances, posted };
+  return { balances, posted, refusedStored };
 }

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import type { DfsError } from '../../kit/src/errors.js';
 import { errorCodeOf } from '../../kit/src/grpc-client.js';
 import type { Phone } from '../../device-sim/src/phone.js';
 import type { World } from '../world.js';
@@ -31,7 +32,9 @@ export interface LoadReport {
   mode: 'open' | 'closed';
   enrollment: { seconds: number; perSec: number; failed: number };
   /** `settledAfterRun`: payments whose outcome the phone learned only by asking after the run. */
-  payments: { attempted: number; posted: number; declined: number; failed: number; settledAfterRun: number; errorCodes: Record<string, number> };
+  payments: { attempted: number; posted: number; declined: number; failed: number; refused: number; settledAfterRun: number; errorCodes: Record<string, number> };
+  /** Time to a refusal by admission control, as the phone saw it (after its own backoff and retries). */
+  refusalLatencyMs: { p50: number; p99: number; max: number } | null;
   throughputPerSec: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** CPU per completed payment (µs) during the payment phase, per process: comparable across busy machines. */
@@ -86,6 +89,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const seen: SeenPayment[] = [];
   const codes: Record<string, number> = {};
   const lat = new Latencies();
+  const refusalLat = new Latencies();
   const start = Date.now();
   const started = new PerSecond(start);
   const posted = new PerSecond(start);
@@ -110,7 +114,14 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
       } catch (err) {
         const code = errorCodeOf(err);
         codes[code] = (codes[code] ?? 0) + 1;
-        seen.push({ transactionId: '', payer: w.account, payee, minorUnits, idempotencyKey, status: 'ERROR' });
+        const refused = code === 'OVERLOADED';
+        seen.push({ transactionId: '', payer: w.account, payee, minorUnits, idempotencyKey, status: refused ? 'REFUSED' : 'ERROR' });
+        if (refused) {
+          refusalLat.add(Date.now() - scheduledAt);
+          completed += 1;
+          if (opts.concurrency) await new Promise((r) => setTimeout(r, (err as DfsError).retryAfterMs ?? 50));
+          return;
+        }
       }
       lat.add(Date.now() - scheduledAt);
       completed += 1;
@@ -162,14 +173,15 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     ({ settled: settledAfterRun } = await settleUnknown(seen, (p) => byAccount.get(p.payer)!.phone.daemon.settle(p.idempotencyKey)));
   }
   opts.progress('checking the ledger...');
-  const ledger = await readLedger(world, [...opening.keys()], seen.filter((p) => p.status === 'POSTED').map((p) => p.transactionId));
+  const ledger = await readLedger(world, [...opening.keys()], seen.filter((p) => p.status === 'POSTED').map((p) => p.transactionId), seen.filter((p) => p.status === 'REFUSED'));
   const count = (s: SeenPayment['status']) => seen.filter((p) => p.status === s).length;
   return {
     devices: wallets.length,
     durationSec: opts.durationSec,
     mode: opts.concurrency ? 'closed' : 'open',
     enrollment: { seconds: Math.round(enrollSec * 100) / 100, perSec: Math.round(wallets.length / enrollSec), failed: enrollFailed },
-    payments: { attempted, posted: count('POSTED'), declined: count('DECLINED'), failed: count('FAILED') + count('ERROR'), settledAfterRun, errorCodes: codes },
+    payments: { attempted, posted: count('POSTED'), declined: count('DECLINED'), failed: count('FAILED') + count('ERROR'), refused: count('REFUSED'), settledAfterRun, errorCodes: codes },
+    refusalLatencyMs: refusalLat.samples.length ? (({ p50, p99, max }) => ({ p50, p99, max }))(refusalLat.summary()) : null,
     throughputPerSec: Math.round((count('POSTED') / elapsed) * 10) / 10,
     latencyMs: lat.summary(),
     cpuUsPerPayment,

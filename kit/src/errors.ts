@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   INVALID_ARGUMENT: spec(INVALID_ARGUMENT, 400, 'The request is malformed.'),
   CALLER_NOT_ALLOWED: spec(PERMISSION_DENIED, 403, 'This caller may not call this method.'),
   RATE_LIMITED: spec(RESOURCE_EXHAUSTED, 429, 'Too many requests.'),
+  OVERLOADED: spec(RESOURCE_EXHAUSTED, 503, 'The service is at capacity and refused the request before doing anything; retry after the hinted delay.'),
   INTERNAL: spec(INTERNAL, 500, 'Internal error.'),
   UNAVAILABLE: spec(UNAVAILABLE, 503, 'The service is not available.'),
   CONFIG_INVALID: spec(INTERNAL, 500, 'The configuration is invalid.'),
@@ -142,13 +143,17 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The one error base class: a stable code for clients, an optional cause kept for logs only. */
 export class DfsError extends Error {
+  /** How long the caller should wait before retrying (OVERLOADED), carried to clients as metadata. */
+  readonly retryAfterMs?: number;
+
   constructor(
     readonly code: ErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(detail ? `${code}: ${detail}` : code, options);
     this.name = 'DfsError';
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { ERROR_CODE_KEY, NO_CHANNELZ } from './grpc-server.js';
+import { ERROR_CODE_KEY, NO_CHANNELZ, RETRY_AFTER_KEY } from './grpc-server.js';
 import { DfsError, isErrorCode, type ErrorCode } from './errors.js';
 import { clientCredentials, type TlsMaterial } from './tls.js';
 import { countWork } from './work.js';
@@ -35,7 +35,8 @@ export function call<M extends UnaryMethod>(client: grpc.Client, method: M, req:
     invoke.call(client, req, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
       if (err) {
         const code = errorCodeOf(err);
-        reject(isErrorCode(code) ? new DfsError(code, err.details, { cause: err }) : err);
+        const hint = Number(err.metadata?.get(RETRY_AFTER_KEY)?.[0]);
+        reject(isErrorCode(code) ? new DfsError(code, err.details, { cause: err, ...(hint >= 0 ? { retryAfterMs: hint } : {}) }) : err);
       } else resolve(res as ResOf<M>);
     });
   });

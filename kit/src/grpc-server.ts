@@ -15,6 +15,9 @@ export const NO_CHANNELZ = { 'grpc.enable_channelz': 0 } as const;
 /** Metadata key carrying the stable error code to clients. */
 export const ERROR_CODE_KEY = 'dfs-error-code';
 
+/** Metadata key carrying a refusal's retry hint in milliseconds (OVERLOADED). */
+export const RETRY_AFTER_KEY = 'dfs-retry-after-ms';
+
 /** What a handler knows about its call. */
 export interface CallContext {
   peer: Peer;
@@ -46,6 +49,7 @@ export function unary<Req, Res>(log: Logger, method: string, roles: readonly Rol
         else ctx.log.info({ code, detail: err instanceof DfsError ? err.detail : undefined }, 'rpc refused');
         const metadata = new grpc.Metadata();
         metadata.set(ERROR_CODE_KEY, code);
+        if (err instanceof DfsError && err.retryAfterMs !== undefined) metadata.set(RETRY_AFTER_KEY, String(err.retryAfterMs));
         callback({ code: status, details: `${code}: ${message}`, metadata });
       },
     );

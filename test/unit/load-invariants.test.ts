@@ -14,7 +14,12 @@ const ledger = () => ({ balances: new Map([['w1', 900], ['w2', 700], ['m1', 400]
 
 describe('load tool correctness check (issue 9)', () => {
   it('holds for a ledger that matches what the generator saw', () => {
-    expect(checkInvariants(opening, seen, ledger())).toEqual({ balancesConserved: true, noNegativeBalance: true, lost: 0, duplicated: 0, unknown: 0, ok: true });
+    expect(checkInvariants(opening, seen, ledger())).toEqual({ balancesConserved: true, noNegativeBalance: true, lost: 0, duplicated: 0, unknown: 0, refusedButStored: 0, ok: true });
+  });
+  it('catches a payment refused by admission control that the ledger stored anyway', () => {
+    const refused: SeenPayment[] = [...seen, { transactionId: '', payer: 'w1', payee: 'm1', minorUnits: 50, idempotencyKey: 'k4', status: 'REFUSED' }];
+    expect(checkInvariants(opening, refused, ledger())).toMatchObject({ refusedButStored: 0, ok: true });
+    expect(checkInvariants(opening, refused, { ...ledger(), refusedStored: 1 })).toMatchObject({ refusedButStored: 1, ok: false });
   });
   it('catches a deliberately lost payment: accepted by the phone, absent from the ledger', () => {
     const l = ledger();

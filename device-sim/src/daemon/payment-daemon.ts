@@ -280,17 +280,36 @@ const stepUpRequired = (r: PaymentResult): boolean => (r.status as string) === '
 /** Failures after which the outcome is unknown (transport, or the backend still finishing it): the same signed bytes are sent again. */
 const RESEND_ON = new Set(['GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE', 'TRANSACTION_IN_PROGRESS']);
 const RESENDS = 2;
+/** Refusals by admission control (OVERLOADED) the daemon waits out before telling the user. */
+const OVERLOAD_RETRIES = 3;
+
+/** The server's retry hint with full jitter added, so refused phones do not come back together. */
+const backoffMs = (err: unknown) => {
+  const hint = err instanceof DfsError && err.retryAfterMs !== undefined ? err.retryAfterMs : 50;
+  return hint * (1 + Math.random());
+};
 
 /**
  * Submits a signed payment, resending the very same bytes when the transport failed with an unknown
- * outcome: the backend's idempotency returns the first result, so a resend never pays twice.
+ * outcome: the backend's idempotency returns the first result, so a resend never pays twice. A
+ * refusal by admission control (nothing was stored) is waited out with the server's retry hint; if
+ * the backend keeps refusing, the refusal is final, unless an earlier send's outcome is unknown: then
+ * that unknown outcome is what the caller learns (and settles).
  */
 async function submitWithRetry(channel: DeviceChannel, req: { signedPayment: string; attestationToken: string }) {
-  for (let attempt = 0; ; attempt++) {
+  let unknown: unknown;
+  for (let resends = 0, refusals = 0; ;) {
     try {
       return await channel.submitPayment(req);
     } catch (err) {
-      if (attempt >= RESENDS || !RESEND_ON.has(errorCodeOf(err))) throw err;
+      const code = errorCodeOf(err);
+      if (code === 'OVERLOADED' && refusals < OVERLOAD_RETRIES) {
+        refusals += 1;
+        await new Promise((r) => setTimeout(r, backoffMs(err)));
+      } else if (RESEND_ON.has(code) && resends < RESENDS) {
+        resends += 1;
+        unknown = err;
+      } else throw code === 'OVERLOADED' && unknown ? unknown : err;
     }
   }
 }

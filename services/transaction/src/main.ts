@@ -1,3 +1,4 @@
+import { admission } from '../../../kit/src/admission.js';
 import { contracts } from '../../../kit/src/contracts.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
@@ -67,7 +68,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   await startCallbacks(bus, { store, integrators, log, timeoutMs: config.callbackTimeoutMs });
   return serve({
     name: 'transaction', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.TransactionService', definition: contracts().TransactionService.service, impl: transactionHandlers(deps) }],
+    grpcServices: [{ name: 'dfs.v1.TransactionService', definition: contracts().TransactionService.service, impl: transactionHandlers({ ...deps, admission: admission(config.maxInFlight) }) }],
     http: transactionHttp({ ...deps, integrators, rate: config.rate, ready: async () => (await store.ready()) && (await bus.ready()) && (await journalIntact(store)) }),
     sabotage: overrides.sabotage,
     release: async () => { await sweeper.stop(); await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },

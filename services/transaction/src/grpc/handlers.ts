@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
+import type { Admission } from '../../../../kit/src/admission.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { unary } from '../../../../kit/src/grpc-server.js';
 import { jwks } from '../../../../kit/src/keys.js';
@@ -55,12 +56,12 @@ function mayRead(peer: Peer, holderDeviceId: string | null): boolean {
 }
 
 /** gRPC edge of the transaction service: one thin handler per RPC with the roles allowed to call it. */
-export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number; log: Logger }): TransactionServiceHandlers {
+export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number; log: Logger; admission: Admission }): TransactionServiceHandlers {
   const { store } = deps;
   return {
-    SubmitPayment: unary(deps.log, 'SubmitPayment', ['device'], async (req, ctx) => ({
+    SubmitPayment: unary(deps.log, 'SubmitPayment', ['device'], (req, ctx) => deps.admission.run(async () => ({
       signedResult: await submitPayment(req.signedPayment, req.attestationToken, ctx.peer, deps),
-    })),
+    }))),
     GetTransaction: unary(deps.log, 'GetTransaction', ['device', 'operator', 'service'], async (req, ctx) => {
       const t = await lookupTransfer(req, store);
       const payer = t && (await store.getAccount(t.payer));
