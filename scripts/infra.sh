@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Real test servers on loopback: Kafka (KRaft, from Maven Central) and FerretDB (SQLite, built with Go).
+# Real test servers on loopback: Kafka (KRaft, from Maven Central) and secantusd-rs, a MongoDB-compatible
+# server on WiredTiger storage (built with cargo from the Rust crate registry; GPL-2.0-only beta, used only
+# as a separate test server, never linked into the stack; production runs MongoDB, see deploy/).
 # Usage: scripts/infra.sh fetch|start|stop|status|restart-kafka|test [vitest args...]
 # restart-kafka stops and starts the broker alone, keeping its data (durability tests).
+# Ports: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), MONGO_PORT (27017).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,20 +17,16 @@ KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xmx512m}"
 
-FERRETDB_VERSION=v1.24.2
-FERRETDB_SRC="$ROOT/scripts/ferretdb"
-FERRETDB_PORT="${FERRETDB_PORT:-27018}"
+SECANTUS_CRATE=secantus-mdb
+SECANTUS_VERSION=0.5.3-beta.196
+SECANTUS_BIN="$CACHE/secantus/secantusd-rs-$SECANTUS_VERSION"
+MONGO_PORT="${MONGO_PORT:-27017}"
+MONGO_CACHE_SIZE="${MONGO_CACHE_SIZE:-1G}"
 
 START_TIMEOUT="${DFS_INFRA_TIMEOUT:-120}"
 
 log() { printf '[infra] %s\n' "$*"; }
 die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
-
-ferretdb_bin() {
-  local hash
-  hash=$(cat "$FERRETDB_SRC/main.go" "$FERRETDB_SRC/go.mod" "$FERRETDB_SRC/go.sum" | sha256sum | cut -c1-12)
-  echo "$CACHE/ferretdb/ferretdb-$FERRETDB_VERSION-$hash"
-}
 
 kafka_pom() {
   local deps="org.apache.kafka:kafka_2.13:$KAFKA_VERSION org.apache.kafka:kafka-tools:$KAFKA_VERSION
@@ -74,27 +73,30 @@ fetch_kafka() {
   log "Kafka $KAFKA_VERSION: $(ls "$KAFKA_LIBS"/*.jar | wc -l) jars in $KAFKA_LIBS"
 }
 
-fetch_ferretdb() {
-  local bin
-  bin=$(ferretdb_bin)
-  if [[ -x "$bin" ]]; then
-    log "FerretDB $FERRETDB_VERSION: reusing $bin"
+# The crate declares a newer rust-version than the toolchains on hand; it builds with them anyway
+# (--ignore-rust-version). Only the binary is kept: the target directory (about 600 MB) is removed.
+fetch_secantus() {
+  if [[ -x "$SECANTUS_BIN" ]]; then
+    log "secantusd-rs $SECANTUS_VERSION: reusing $SECANTUS_BIN"
     return
   fi
-  command -v go >/dev/null || die "go not found (Go 1.24+ is required to build FerretDB)"
-  log "building FerretDB $FERRETDB_VERSION (embedded, SQLite handler) from the Go module proxy..."
-  mkdir -p "$CACHE/ferretdb"
-  rm -f "$CACHE"/ferretdb/ferretdb-*
-  (cd "$FERRETDB_SRC" && go build -mod=readonly -buildvcs=false -trimpath -o "$bin.tmp" .) ||
-    die "go build of scripts/ferretdb failed"
-  [[ "$("$bin.tmp" -version)" == "$FERRETDB_VERSION" ]] || die "built FerretDB does not report $FERRETDB_VERSION"
-  mv "$bin.tmp" "$bin"
-  log "FerretDB $FERRETDB_VERSION: built $bin"
+  command -v cargo >/dev/null || die "cargo not found (a Rust toolchain is required to build secantusd-rs)"
+  local dir="$CACHE/secantus" t0=$SECONDS
+  log "building secantusd-rs $SECANTUS_VERSION ($SECANTUS_CRATE) from the Rust crate registry (about 10 min on 2 cores)..."
+  mkdir -p "$dir"
+  rm -rf "$dir/root" "$dir/target" "$dir"/secantusd-rs-*
+  cargo install "$SECANTUS_CRATE" --version "$SECANTUS_VERSION" --locked --ignore-rust-version \
+    --root "$dir/root" --target-dir "$dir/target" >"$dir/cargo.log" 2>&1 ||
+    { tail -n 30 "$dir/cargo.log" >&2; die "cargo could not build $SECANTUS_CRATE $SECANTUS_VERSION (full log: $dir/cargo.log)"; }
+  [[ -x "$dir/root/bin/secantusd-rs" ]] || die "cargo install did not produce secantusd-rs"
+  mv "$dir/root/bin/secantusd-rs" "$SECANTUS_BIN"
+  rm -rf "$dir/root" "$dir/target"
+  log "secantusd-rs $SECANTUS_VERSION: built $SECANTUS_BIN in $((SECONDS - t0))s"
 }
 
 fetch() {
   fetch_kafka
-  fetch_ferretdb
+  fetch_secantus
 }
 
 alive() {
@@ -126,7 +128,7 @@ probe() {
         await conn.db.admin().command({ ping: 1 });
         const info = await conn.db.admin().command({ buildInfo: 1 });
         await conn.close();
-        console.log(`FerretDB ${info.ferretdbVersion} (reports MongoDB ${info.version})`);
+        console.log(`reports MongoDB ${info.version}`);
       }
       process.exit(0);
     } catch (err) {
@@ -198,19 +200,20 @@ EOF
   log "Kafka: started pid $! (cluster id $id), log $RUN/kafka.log"
 }
 
-start_ferretdb() {
-  nohup "$(ferretdb_bin)" -listen-addr "127.0.0.1:$FERRETDB_PORT" -data-dir "$RUN/ferretdb" \
-    -log-level warn >"$RUN/ferretdb.log" 2>&1 </dev/null &
-  echo $! >"$RUN/ferretdb.pid"
-  log "FerretDB: started pid $!, log $RUN/ferretdb.log"
+start_mongo() {
+  mkdir -p "$RUN/mongo"
+  nohup "$SECANTUS_BIN" --host 127.0.0.1 --port "$MONGO_PORT" --storage-path "$RUN/mongo" --log-level WARNING \
+    --cache-size "$MONGO_CACHE_SIZE" --sync-on-commit >"$RUN/mongo.log" 2>&1 </dev/null &
+  echo $! >"$RUN/mongo.pid"
+  log "secantusd-rs: started pid $!, log $RUN/mongo.log"
 }
 
 start() {
-  local kafka_info ferret_info kafka_version p
+  local kafka_info mongo_info kafka_version p
   [[ -d "$ROOT/node_modules/mongoose" && -d "$ROOT/node_modules/kafkajs" ]] ||
     die "node_modules lacks mongoose/kafkajs (needed for readiness checks): run npm ci first"
-  if alive kafka kafka.Kafka && alive ferretdb ferretdb-; then
-    log "already running (Kafka pid $(<"$RUN/kafka.pid"), FerretDB pid $(<"$RUN/ferretdb.pid")): reusing"
+  if alive kafka kafka.Kafka && alive mongo secantusd-rs; then
+    log "already running (Kafka pid $(<"$RUN/kafka.pid"), secantusd-rs pid $(<"$RUN/mongo.pid")): reusing"
     . "$RUN/env"
   else
     fetch
@@ -218,20 +221,20 @@ start() {
       log "cleaning up a previous partial run"
       stop >/dev/null
     fi
-    for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$FERRETDB_PORT"; do
-      port_busy "$p" && die "port 127.0.0.1:$p is already in use (set KAFKA_PORT, KAFKA_CONTROLLER_PORT or FERRETDB_PORT)"
+    for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT"; do
+      port_busy "$p" && die "port 127.0.0.1:$p is already in use (set KAFKA_PORT, KAFKA_CONTROLLER_PORT or MONGO_PORT)"
     done
     mkdir -p "$RUN"
-    log "starting Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$KAFKA_PORT and FerretDB on 127.0.0.1:$FERRETDB_PORT in $RUN"
+    log "starting Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$KAFKA_PORT and secantusd-rs on 127.0.0.1:$MONGO_PORT in $RUN"
     start_kafka
-    start_ferretdb
+    start_mongo
     printf 'export MONGODB_URI=mongodb://127.0.0.1:%s/\nexport KAFKA_BROKERS=127.0.0.1:%s\n' \
-      "$FERRETDB_PORT" "$KAFKA_PORT" >"$RUN/env"
+      "$MONGO_PORT" "$KAFKA_PORT" >"$RUN/env"
     . "$RUN/env"
   fi
   log "waiting for the servers (timeout ${START_TIMEOUT}s)..."
-  ferret_info=$(wait_ready ferretdb ferretdb- mongo "$MONGODB_URI")
-  log "FerretDB ready at $MONGODB_URI: $ferret_info"
+  mongo_info=$(wait_ready mongo secantusd-rs mongo "$MONGODB_URI")
+  log "secantusd-rs $SECANTUS_VERSION ready at $MONGODB_URI (fsync per commit): $mongo_info"
   kafka_info=$(wait_ready kafka kafka.Kafka kafka "$KAFKA_BROKERS")
   kafka_version=$(grep -m1 -o 'Kafka version: [^ ]*' "$RUN/kafka.log" | cut -d' ' -f3 || true)
   log "Kafka ready at $KAFKA_BROKERS: Apache Kafka ${kafka_version:-unknown} (jar kafka_2.13-$KAFKA_VERSION.jar), $kafka_info"
@@ -258,14 +261,14 @@ stop_one() {
 }
 
 stop() {
-  stop_one ferretdb ferretdb-
+  stop_one mongo secantusd-rs
   stop_one kafka kafka.Kafka
   rm -rf "$RUN"
   log "stopped"
 }
 
 restart_kafka() {
-  [[ -f "$RUN/env" ]] && alive ferretdb ferretdb- || die "the servers are not running: scripts/infra.sh start first"
+  [[ -f "$RUN/env" ]] && alive mongo secantusd-rs || die "the servers are not running: scripts/infra.sh start first"
   . "$RUN/env"
   stop_one kafka kafka.Kafka
   start_kafka
@@ -274,8 +277,8 @@ restart_kafka() {
 
 status() {
   local name match
-  for name in kafka ferretdb; do
-    [[ $name == kafka ]] && match=kafka.Kafka || match=ferretdb-
+  for name in kafka mongo; do
+    [[ $name == kafka ]] && match=kafka.Kafka || match=secantusd-rs
     if alive "$name" "$match"; then
       log "$name: running (pid $(<"$RUN/$name.pid"), log $RUN/$name.log)"
     else
