@@ -64,7 +64,7 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
     const risk = createClient(contracts().RiskService, env.stack.riskAddr, readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }), 'risk');
     let probe = 0;
     const ask = async () => (await call(risk, risk.Assess, { transactionId: `probe-${wallet}-${++probe}`, deviceId: enrollment.deviceId, payer: wallet, payee: merchant, amount: { minorUnits: '9000', currency: 'KES' }, tier: enrollment.tier })).ruleIds;
-    await expect.poll(ask).toEqual(['amount.unusual']);
+    await expect.poll(ask, { timeout: 10_000 }).toEqual(['amount.unusual']);
     risk.close();
     const unusual = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '9000', currency: 'KES' } });
     expect([unusual.status, unusual.risk.decision, unusual.risk.ruleIds]).toEqual(['POSTED', 'APPROVE', ['amount.unusual']]);
