@@ -38,7 +38,11 @@ export function admission(limit: number): Admission {
         meanMs += (performance.now() - started - meanMs) / 16;
       }
     },
-    get inFlight() { return inFlight; },
-    get refused() { return refused; },
+    get inFlight() {
+      return inFlight;
+    },
+    get refused() {
+      return refused;
+    },
   };
 }

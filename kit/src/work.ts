@@ -49,6 +49,8 @@ export function countedStore<T extends object>(store: T): T {
 /** When started with an IPC channel (`dfs load` spawning `dfs serve`), answers 'work' with the counters. */
 export function answerWorkQueries(): void {
   if (!process.send) return;
-  process.on('message', (m) => { if (m === 'work') process.send?.({ work: workCounts() }); });
+  process.on('message', (m) => {
+    if (m === 'work') process.send?.({ work: workCounts() });
+  });
   process.channel?.unref();
 }

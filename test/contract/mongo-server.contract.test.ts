@@ -3,19 +3,25 @@ import type { Connection } from 'mongoose';
 import { connectMongo, isDuplicateKey } from '../../kit/src/mongo.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
-interface Wallet { _id: string; balance: number; n?: number }
+interface Wallet {
+  _id: string;
+  balance: number;
+  n?: number;
+}
 
 /** Runs `op` with `inFlight` calls at a time for `ms`, then lets the started ones finish; calls per second. */
 async function rate(op: (i: number) => Promise<unknown>, ms: number, inFlight = 16): Promise<number> {
   const start = Date.now();
   let done = 0;
   let next = 0;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (Date.now() - start < ms) {
-      await op(next++);
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (Date.now() - start < ms) {
+        await op(next++);
+        done += 1;
+      }
+    }),
+  );
   return done / ((Date.now() - start) / 1000);
 }
 
@@ -24,7 +30,10 @@ async function fill(conn: Connection, name: string, count: number): Promise<void
   const have = await wallets.countDocuments();
   for (let from = have; from < count; from += 5_000) {
     const to = Math.min(count, from + 5_000);
-    await wallets.insertMany(Array.from({ length: to - from }, (_, i) => ({ _id: `w${from + i}`, balance: 1_000_000, n: from + i })), { ordered: false });
+    await wallets.insertMany(
+      Array.from({ length: to - from }, (_, i) => ({ _id: `w${from + i}`, balance: 1_000_000, n: from + i })),
+      { ordered: false },
+    );
   }
 }
 
@@ -39,7 +48,9 @@ const caps = await mongoCaps();
 describeWithServer('MONGODB_URI', `MongoDB-compatible server contract: ${caps.server}`, (uri) => {
   const dbName = uniqueName('contract_server');
   let conn: Connection;
-  beforeAll(async () => { conn = await connectMongo({ uri, dbName, attempts: 3 }); });
+  beforeAll(async () => {
+    conn = await connectMongo({ uri, dbName, attempts: 3 });
+  });
   afterAll(async () => {
     await conn.close();
     await dropDatabases(uri, [dbName]);
@@ -48,8 +59,11 @@ describeWithServer('MONGODB_URI', `MongoDB-compatible server contract: ${caps.se
   it('applies 200 concurrent conditional debits atomically: exactly 100 succeed and the balance ends at 0', async () => {
     const wallets = conn.db!.collection<Wallet>('race_debit');
     await wallets.insertOne({ _id: 'a', balance: 1_000 });
-    const results = await Promise.all(Array.from({ length: 200 }, () =>
-      wallets.updateOne({ _id: 'a', balance: { $gte: 10 } }, { $inc: { balance: -10 } })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        wallets.updateOne({ _id: 'a', balance: { $gte: 10 } }, { $inc: { balance: -10 } }),
+      ),
+    );
     expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(100);
     expect((await wallets.findOne({ _id: 'a' }))?.balance).toBe(0);
   });
@@ -57,8 +71,14 @@ describeWithServer('MONGODB_URI', `MongoDB-compatible server contract: ${caps.se
   it('admits exactly one of 200 concurrent inserts of one unique key; the others fail with a duplicate-key error', async () => {
     const keys = conn.db!.collection<{ _id: string; payer: string; key: string }>('race_unique');
     await keys.createIndex({ payer: 1, key: 1 }, { unique: true });
-    const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) =>
-      keys.insertOne({ _id: `t${i}`, payer: 'p', key: 'k' }).then(() => 'inserted', (err: unknown) => (isDuplicateKey(err) ? 'duplicate' : String(err)))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        keys.insertOne({ _id: `t${i}`, payer: 'p', key: 'k' }).then(
+          () => 'inserted',
+          (err: unknown) => (isDuplicateKey(err) ? 'duplicate' : String(err)),
+        ),
+      ),
+    );
     expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(199);
     expect(await keys.countDocuments({ payer: 'p', key: 'k' })).toBe(1);
@@ -75,7 +95,10 @@ describeWithServer('MONGODB_URI', `MongoDB-compatible server contract: ${caps.se
       const wallets = conn.db!.collection<Wallet>('growth');
       const id = (i: number) => `w${(i * 7919) % size}`;
       const findOne = await rate((i) => wallets.findOne({ _id: id(i) }), 1_500);
-      const debit = await rate((i) => wallets.updateOne({ _id: id(i), balance: { $gte: 1 } }, { $inc: { balance: -1 } }), 1_500);
+      const debit = await rate(
+        (i) => wallets.updateOne({ _id: id(i), balance: { $gte: 1 } }, { $inc: { balance: -1 } }),
+        1_500,
+      );
       return { size, findOnePerSec: Math.round(findOne), debitPerSec: Math.round(debit) };
     };
     const small = await measure(1_000);

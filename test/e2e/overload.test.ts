@@ -22,26 +22,53 @@ const EXTRA = 4;
 async function gatedReplica(maxInFlight: number) {
   const { stack, close } = await testStack();
   let open!: () => void;
-  const gate = new Promise<void>((r) => { open = r; });
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
   let assessed = 0;
   const assessRisk = async (): Promise<RiskAnswer> => {
     assessed += 1;
     await gate;
     return { decision: 'APPROVE', ruleIds: [], reason: 'gated test risk' };
   };
-  const replica = await startTransaction(transactionConfig({
-    ...process.env, LOG_LEVEL: 'silent', DFS_STATE_DIR: stack.stateDir, TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0',
-    ATTESTATION_ADDR: stack.attestationAddr, RISK_ADDR: stack.riskAddr, TRANSACTION_MAX_IN_FLIGHT: String(maxInFlight),
-  }), stack.bus, { assessRisk });
-  const gated = await connectWorld(stack.pki, { attestationAddr: stack.attestationAddr, transactionAddr: `127.0.0.1:${replica.grpcPort}` });
-  const until = async (cond: () => boolean) => { while (!cond()) await new Promise((r) => setTimeout(r, 5)); };
+  const replica = await startTransaction(
+    transactionConfig({
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      DFS_STATE_DIR: stack.stateDir,
+      TRANSACTION_GRPC_PORT: '0',
+      TRANSACTION_HTTP_PORT: '0',
+      ATTESTATION_ADDR: stack.attestationAddr,
+      RISK_ADDR: stack.riskAddr,
+      TRANSACTION_MAX_IN_FLIGHT: String(maxInFlight),
+    }),
+    stack.bus,
+    { assessRisk },
+  );
+  const gated = await connectWorld(stack.pki, {
+    attestationAddr: stack.attestationAddr,
+    transactionAddr: `127.0.0.1:${replica.grpcPort}`,
+  });
+  const until = async (cond: () => boolean) => {
+    while (!cond()) await new Promise((r) => setTimeout(r, 5));
+  };
   return {
-    gated, open, assessedAtLeast: (n: number) => until(() => assessed >= n),
-    async close() { gated.close(); await replica.stop(); await close(); },
+    gated,
+    open,
+    assessedAtLeast: (n: number) => until(() => assessed >= n),
+    async close() {
+      gated.close();
+      await replica.stop();
+      await close();
+    },
   };
 }
 
-const settledState = <T>(p: Promise<T>): Promise<{ value: T | null; err: unknown }> => p.then((value) => ({ value, err: null }), (err: unknown) => ({ value: null, err }));
+const settledState = <T>(p: Promise<T>): Promise<{ value: T | null; err: unknown }> =>
+  p.then(
+    (value) => ({ value, err: null }),
+    (err: unknown) => ({ value: null, err }),
+  );
 
 describe('graceful overload: admission control on the payment path', () => {
   it(`admits ${BUDGET} payments, refuses the others at once with a retryable OVERLOADED, stores none of them, and posts every admitted one`, async () => {
@@ -51,7 +78,11 @@ describe('graceful overload: admission control on the payment path', () => {
       for (let i = 0; i < BUDGET + EXTRA; i++) phones.push(await payer(r.gated, { balance: 10_000 }));
       const pay = (p: (typeof phones)[number]) => {
         const idempotencyKey = randomUUID();
-        return { p, idempotencyKey, outcome: settledState(p.phone.daemon.pay({ payee: p.merchant, amount: kes(500), idempotencyKey })) };
+        return {
+          p,
+          idempotencyKey,
+          outcome: settledState(p.phone.daemon.pay({ payee: p.merchant, amount: kes(500), idempotencyKey })),
+        };
       };
       const admitted = phones.slice(0, BUDGET).map(pay);
       await r.assessedAtLeast(BUDGET);
@@ -69,11 +100,18 @@ describe('graceful overload: admission control on the payment path', () => {
       expect(results.map((x) => x.value?.status)).toEqual(Array(BUDGET).fill('POSTED'));
 
       const accounts = phones.flatMap((p) => [p.wallet, p.merchant]);
-      const view = await readLedger(r.gated, accounts, results.map((x) => x.value!.transactionId), extra.map((x) => ({ payer: x.p.wallet, idempotencyKey: x.idempotencyKey })));
+      const view = await readLedger(
+        r.gated,
+        accounts,
+        results.map((x) => x.value!.transactionId),
+        extra.map((x) => ({ payer: x.p.wallet, idempotencyKey: x.idempotencyKey })),
+      );
       expect(view.posted.size).toBe(BUDGET);
       expect(view.refusedStored).toBe(0);
-      for (const p of phones.slice(0, BUDGET)) expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([9_500, 500]);
-      for (const p of phones.slice(BUDGET)) expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([10_000, 0]);
+      for (const p of phones.slice(0, BUDGET))
+        expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([9_500, 500]);
+      for (const p of phones.slice(BUDGET))
+        expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([10_000, 0]);
 
       const again = await phones[BUDGET]!.phone.daemon.pay({ payee: phones[BUDGET]!.merchant, amount: kes(500) });
       expect(again.status).toBe('POSTED');
@@ -90,7 +128,9 @@ describe('graceful overload: admission control on the payment path', () => {
       const outcomes = phones.map((p) => settledState(p.phone.daemon.pay({ payee: p.merchant, amount: kes(500) })));
       await r.assessedAtLeast(BUDGET + EXTRA);
       r.open();
-      expect((await Promise.all(outcomes)).map((x) => x.value?.status ?? errorCodeOf(x.err))).toEqual(Array(BUDGET + EXTRA).fill('POSTED'));
+      expect((await Promise.all(outcomes)).map((x) => x.value?.status ?? errorCodeOf(x.err))).toEqual(
+        Array(BUDGET + EXTRA).fill('POSTED'),
+      );
     } finally {
       await r.close();
     }

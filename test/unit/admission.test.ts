@@ -23,7 +23,11 @@ describe('admission control', () => {
 
   it('frees the slot of work that failed', async () => {
     const a = admission(1);
-    await expect(a.run(async () => { throw new DfsError('INTERNAL'); })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(
+      a.run(async () => {
+        throw new DfsError('INTERNAL');
+      }),
+    ).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(await a.run(async () => 1)).toBe(1);
   });
 });
