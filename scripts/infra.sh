@@ -10,16 +10,19 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${DFS_INFRA_CACHE:-$ROOT/.cache/infra}"
 RUN="$CACHE/run"
+# Fetched and built servers are keyed by version and kept outside the clone, so fresh clones on one
+# machine reuse them; an empty tools cache fetches and builds everything again.
+TOOLS="${DFS_INFRA_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/dfs-infra}"
 
 KAFKA_VERSION=3.9.1
-KAFKA_LIBS="$CACHE/kafka/libs"
+KAFKA_LIBS="$TOOLS/kafka-$KAFKA_VERSION/libs"
 KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xmx512m}"
 
 SECANTUS_CRATE=secantus-mdb
 SECANTUS_VERSION=0.5.3-beta.196
-SECANTUS_BIN="$CACHE/secantus/secantusd-rs-$SECANTUS_VERSION"
+SECANTUS_BIN="$TOOLS/secantus/secantusd-rs-$SECANTUS_VERSION"
 MONGO_PORT="${MONGO_PORT:-27017}"
 MONGO_CACHE_SIZE="${MONGO_CACHE_SIZE:-1G}"
 
@@ -48,7 +51,7 @@ fetch_kafka() {
   fi
   command -v mvn >/dev/null || die "mvn not found (Maven 3.8+ and Java 17 are required)"
   log "fetching Kafka $KAFKA_VERSION from Maven Central..."
-  local dir="$CACHE/kafka" tmp="$KAFKA_LIBS.tmp" jar
+  local dir="$TOOLS/kafka-$KAFKA_VERSION" tmp="$KAFKA_LIBS.tmp" jar
   mkdir -p "$dir"
   rm -rf "$KAFKA_LIBS" "$tmp"
   kafka_pom >"$dir/pom.xml"
@@ -81,7 +84,7 @@ fetch_secantus() {
     return
   fi
   command -v cargo >/dev/null || die "cargo not found (a Rust toolchain is required to build secantusd-rs)"
-  local dir="$CACHE/secantus" t0=$SECONDS
+  local dir="$TOOLS/secantus" t0=$SECONDS
   log "building secantusd-rs $SECANTUS_VERSION ($SECANTUS_CRATE) from the Rust crate registry (about 10 min on 2 cores)..."
   mkdir -p "$dir"
   rm -rf "$dir/root" "$dir/target" "$dir"/secantusd-rs-*
