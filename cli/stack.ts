@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { loadConfig as attestationConfig } from '../services/attestation/src/config.js';
-import { startAttestation } from '../services/attestation/src/main.js';
+import { startAttestation, type AttestationControls } from '../services/attestation/src/main.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
-import { startRisk } from '../services/risk/src/main.js';
+import { startRisk, type RiskControls } from '../services/risk/src/main.js';
 import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
-import { startTransaction } from '../services/transaction/src/main.js';
+import { startTransaction, type TransactionOverrides } from '../services/transaction/src/main.js';
 import type { EventBus } from '../kit/src/events.js';
 import { openBus } from '../kit/src/kafka-bus.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
@@ -16,6 +16,13 @@ export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRA
 
 /** Every service port set to 0: each binds a free port (tests, load runs). */
 export const FREE_PORTS: Record<(typeof PORT_VARS)[number], string> = Object.fromEntries(PORT_VARS.map((v) => [v, '0'])) as Record<(typeof PORT_VARS)[number], string>;
+
+/** Controls a test stack replaces at wiring time (threat sabotage checks); `dfs start` passes none. */
+export interface StackControls {
+  attestation?: AttestationControls;
+  transaction?: Omit<TransactionOverrides, 'store' | 'sabotage'>;
+  risk?: RiskControls;
+}
 
 /** A running embedded stack: the three services on real sockets with mTLS, in one process. */
 export interface Stack {
@@ -36,7 +43,7 @@ export interface Stack {
  * `ephemeral` binds every port to 0 (tests); otherwise the env or the documented defaults apply.
  * `sabotage` (threat tests only) switches named controls off; `dfs start` and `dfs service` never pass it.
  */
-export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; sabotage?: Sabotage } = {}): Promise<Stack> {
+export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; sabotage?: Sabotage; controls?: StackControls } = {}): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
   const zero = opts.ephemeral ? FREE_PORTS : {};
@@ -46,14 +53,14 @@ export async function startStack(opts: { stateDir?: string; ephemeral?: boolean;
   const bus = await openBus(brokers, 'dfs-stack', undefined, env.KAFKA_NAMESPACE || undefined);
   const stop = async () => { for (const s of services.reverse()) await s.stop(); await bus.close(); };
   try {
-    const risk = await startRisk(riskConfig(env), bus, { sabotage: opts.sabotage });
+    const risk = await startRisk(riskConfig(env), bus, { sabotage: opts.sabotage, ...opts.controls?.risk });
     services.push(risk);
-    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus, { sabotage: opts.sabotage });
+    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus, { sabotage: opts.sabotage, ...opts.controls?.attestation });
     services.push(attestation);
     const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
     const attestationAddr = `${host}:${attestation.grpcPort}`;
     const riskAddr = `${host}:${risk.grpcPort}`;
-    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { sabotage: opts.sabotage });
+    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { sabotage: opts.sabotage, ...opts.controls?.transaction });
     services.push(transaction);
     return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, stop };
   } catch (err) {

@@ -6,6 +6,7 @@ import type { Sabotage } from '../kit/src/sabotage.js';
 import { readTls } from '../kit/src/tls.js';
 import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
 import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
+import type { DaemonKeystore } from '../device-sim/src/daemon/keystore-port.js';
 import type { Bridge } from '../device-sim/src/nfc/pcsc-client.js';
 import { Oem } from '../device-sim/src/oem.js';
 import { buildPhone, type Phone } from '../device-sim/src/phone.js';
@@ -37,13 +38,14 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, test: { sabo
     bootstrapTls,
     /**
      * A new phone of a named profile, connected to the backend (optionally through `wrap`, to play a
-     * network attacker; `bridge` observes its PC/SC hop; `imei` clones another phone's identity).
+     * network attacker; `bridge` observes its PC/SC hop; `imei` clones another phone's identity;
+     * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would).
      */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; imei?: string } = {}): Promise<Phone> {
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore } = {}): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
-      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, sabotage: test.sabotage });
+      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, sabotage: test.sabotage, wrapKeystore: opts.wrapKeystore });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
       return phone;
     },

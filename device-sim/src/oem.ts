@@ -23,6 +23,17 @@ export interface FactoryOutput {
   identity: { imei: string; model: string; serial: string };
   /** Phones without an eSE: the software attestation key shipped in the firmware. */
   softwareAttestation?: AttestationSigner;
+  /** Phones with an eSE: serial (lower-case hex) of the batch attestation certificate injected into it. */
+  batchSerial?: string;
+}
+
+/** How many phones share one eSE attestation batch key by default. */
+export const BATCH_SIZE = 1000;
+
+interface Batch {
+  signer: AttestationSigner;
+  serial: string;
+  left: number;
 }
 
 async function firmwareSet(bootKey: CryptoKey, version: number): Promise<BootImage[]> {
@@ -31,8 +42,8 @@ async function firmwareSet(bootKey: CryptoKey, version: number): Promise<BootIma
 
 /**
  * The simulated OEM (seed 000 §Trusted boot, §Safeguard, §Kai FOTA): holds the attestation root and
- * the build key, signs firmware and update packages, and provisions each phone's eSE (factory
- * attestation key certified by the root, identity, PIN-reset trust key, rollback index, then the
+ * the build key, signs firmware and update packages, and provisions each phone's eSE (the batch
+ * attestation key certified by the eSE attestation CA, identity, PIN-reset trust key, rollback index, then the
  * provision lock). It also plays the backend's PIN-reset authority, whose public key the eSE trusts.
  */
 export class Oem {
@@ -43,11 +54,21 @@ export class Oem {
     private readonly firmware: Map<number, BootImage[]>,
     private readonly softwareAttestation: AttestationSigner,
     private readonly resetKeys: { privateKey: CryptoKey; publicKey: CryptoKey },
+    private readonly eseCa: { cert: x509.X509Certificate; key: CryptoKey },
+    private readonly batchSize: number,
   ) {}
 
-  /** Loads the OEM root from the state directory and builds signed firmware images and the software attestation key. */
-  static async load(pki: PkiPaths): Promise<Oem> {
+  #batch?: Batch;
+  #batches = 0;
+
+  /**
+   * Loads the OEM root and its two attestation CAs from the state directory and builds signed
+   * firmware images and the software attestation key (certified by the software-attestation CA).
+   */
+  static async load(pki: PkiPaths, opts: { batchSize?: number } = {}): Promise<Oem> {
     const root = await loadIssuer(pki.oemRoot, pki.oemRootKey);
+    const eseCa = await loadIssuer(pki.oemEseCa.cert, pki.oemEseCa.key);
+    const softwareCa = await loadIssuer(pki.oemSoftwareCa.cert, pki.oemSoftwareCa.key);
     const bootKeys = await generateEcKeyPair(false);
     const firmware = new Map<number, BootImage[]>();
     for (const version of [FIRMWARE_VERSION - 1, FIRMWARE_VERSION]) firmware.set(version, await firmwareSet(bootKeys.privateKey, version));
@@ -55,12 +76,44 @@ export class Oem {
     const swCert = await issueCertificate({
       subject: 'CN=Software attestation key (firmware), O=Simulated OEM',
       publicKey: sw.publicKey,
-      issuer: root,
+      issuer: softwareCa,
       ca: { pathLength: 0 },
       notAfter: new Date(Date.now() + 3650 * 86_400_000),
     });
     const resetKeys = await generateKeyPair('ES256');
-    return new Oem(root, bootKeys, await efuseHash(bootKeys.publicKey), firmware, { key: sw.privateKey, chain: [swCert] }, resetKeys);
+    return new Oem(root, bootKeys, await efuseHash(bootKeys.publicKey), firmware, { key: sw.privateKey, chain: [swCert, softwareCa.cert] }, resetKeys, eseCa, opts.batchSize ?? BATCH_SIZE);
+  }
+
+  /**
+   * The current production batch's attestation key, certified by the eSE attestation CA; a new
+   * batch starts every `batchSize` phones. The key is non-extractable: the factory injects its handle.
+   */
+  async #currentBatch(): Promise<Batch> {
+    if (this.#batch && this.#batch.left > 0) return this.#batch;
+    const keys = await generateEcKeyPair(false);
+    const cert = await issueCertificate({
+      subject: `CN=eSE attestation batch ${++this.#batches}, O=Simulated OEM`,
+      publicKey: keys.publicKey,
+      issuer: this.eseCa,
+      ca: { pathLength: 0 },
+      notAfter: new Date(Date.now() + 3650 * 86_400_000),
+    });
+    this.#batch = { signer: { key: keys.privateKey, chain: [cert, this.eseCa.cert] }, serial: cert.serialNumber.toLowerCase(), left: this.batchSize };
+    return this.#batch;
+  }
+
+  /** Starts a new production batch with the next phone (a leaked or revoked batch key stops being used). */
+  newBatch(): void {
+    this.#batch = undefined;
+  }
+
+  /**
+   * The OEM's handle on the current batch attestation key: what an attacker holds once a batch key
+   * leaks (threat tests use it to show the chain, not the record, decides the security level).
+   */
+  async batchSigner(): Promise<{ signer: AttestationSigner; serial: string }> {
+    const b = await this.#currentBatch();
+    return { signer: b.signer, serial: b.serial };
   }
 
   /** The daemon's package identity as the store signs it. */
@@ -92,19 +145,13 @@ export class Oem {
     if (!profile.ese) return { ...out, softwareAttestation: this.softwareAttestation };
 
     const ese = new SecureElement({ pinMaxTries });
-    const factoryPublic = await ese.createFactoryKey();
-    const factoryCert = await issueCertificate({
-      subject: `CN=Factory attestation key ${identity.serial}, O=Simulated OEM`,
-      publicKey: factoryPublic,
-      issuer: this.root,
-      ca: { pathLength: 0 },
-      notAfter: new Date(Date.now() + 3650 * 86_400_000),
-    });
-    ese.installFactoryChain([factoryCert]);
+    const batch = await this.#currentBatch();
+    batch.left -= 1;
+    ese.injectAttestationKey(batch.signer);
     ese.writeIdentity(identity);
     ese.installResetKey(this.resetKeys.publicKey);
     ese.raiseRollbackIndex(FIRMWARE_VERSION);
     ese.provisionLock();
-    return { ...out, ese };
+    return { ...out, ese, batchSerial: batch.serial };
   }
 }

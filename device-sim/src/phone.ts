@@ -5,7 +5,7 @@ import { verifyBootChain } from './boot.js';
 import { Broker } from './broker/broker.js';
 import { Camera } from './camera.js';
 import type { Backend } from './daemon/backend.js';
-import { eseKeystore } from './daemon/keystore-port.js';
+import { eseKeystore, type DaemonKeystore } from './daemon/keystore-port.js';
 import { PaymentDaemon, type Step } from './daemon/payment-daemon.js';
 import { SoftwareKeystore } from './daemon/software-keystore.js';
 import type { PowerOnState } from './ese/attest.js';
@@ -59,6 +59,8 @@ export interface BuildOptions {
   imei?: string;
   /** Test-only: device controls switched off (threat sabotage tests). */
   sabotage?: Sabotage;
+  /** What the daemon's keystore becomes when the phone's firmware is an attacker's (threat scenarios). */
+  wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore;
 }
 
 /**
@@ -97,9 +99,10 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const frozenSafety = structuredClone(powerOn.safety);
   const safeguard = new Safeguard(policy, () => ese?.powerOnState()?.safety ?? structuredClone(frozenSafety));
 
-  const keystore = ese || !made.softwareAttestation
+  const genuine = ese || !made.softwareAttestation
     ? eseKeystore(eseApi, PAYMENT_DAEMON)
     : new SoftwareKeystore(PAYMENT_DAEMON_UID, made.softwareAttestation, made.identity, powerOn, opts.pin, pinMaxTries);
+  const keystore = opts.wrapKeystore ? opts.wrapKeystore(genuine) : genuine;
   const ui = new NativeUi(opts.user, display, PAYMENT_DAEMON);
   const daemon = new PaymentDaemon({
     keystore, ui, backend: opts.backend, application: Oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep, bridge: opts.bridge,

@@ -7,6 +7,14 @@ import { z } from 'zod';
  */
 export const ATTESTATION_OID = '1.3.6.1.4.1.32473.1.17';
 
+/**
+ * Certificate policy OIDs that mark which kind of OEM attestation CA a chain runs through: the eSE
+ * factory-batch CA or the software-attestation CA (firmware keys of phones without an eSE). The
+ * verifier derives the key's security level from them, never from the record (docs/ATTESTATION.md),
+ * as Android Key Attestation verifiers trust attestationSecurityLevel only under the right root.
+ */
+export const SECURITY_LEVEL_POLICY = { ese: '1.3.6.1.4.1.32473.1.20.1', software: '1.3.6.1.4.1.32473.1.20.2' } as const;
+
 const patch = z.number().int().min(200001).max(299912);
 
 /**

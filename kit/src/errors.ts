@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   ATTESTATION_BOOTLOADER_UNLOCKED: spec(PERMISSION_DENIED, 403, 'The device bootloader is unlocked.'),
   ATTESTATION_ROLLBACK: spec(PERMISSION_DENIED, 403, 'The device runs older firmware than it has run before.'),
   ATTESTATION_PATCH_TOO_OLD: spec(PERMISSION_DENIED, 403, 'The device security patch level is below the minimum.'),
+  ATTESTATION_SECURITY_LEVEL_MISMATCH: spec(PERMISSION_DENIED, 403, 'The record claims a security level its certificate chain does not prove.'),
   ATTESTATION_ESE_REQUIRED: spec(PERMISSION_DENIED, 403, 'The attested key is not held in a secure element.'),
   ATTESTATION_KEY_CONFLICT: spec(PERMISSION_DENIED, 403, 'This device is already enrolled with another key.'),
   ATTESTATION_DEVICE_NOT_FOUND: spec(NOT_FOUND, 404, 'Device not found.'),

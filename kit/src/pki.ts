@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SECURITY_LEVEL_POLICY } from './attestation-record.js';
 import { generateEcKeyPair, importPrivateKeyPem, issueCertificate, privateKeyPem, x509 } from './x509.js';
 
 /** The names the dev PKI issues server certificates for: loopback plus the service names used by compose and k8s. */
@@ -20,6 +21,10 @@ export interface PkiPaths {
   key(name: string): string;
   oemRoot: string;
   oemRootKey: string;
+  /** The OEM's eSE attestation CA (policy SECURITY_LEVEL_POLICY.ese): it certifies the factory batch keys. */
+  oemEseCa: { cert: string; key: string };
+  /** The OEM's software-attestation CA (policy SECURITY_LEVEL_POLICY.software): it certifies firmware attestation keys. */
+  oemSoftwareCa: { cert: string; key: string };
 }
 
 /** Where the dev PKI lives inside a state directory. */
@@ -32,6 +37,8 @@ export function pkiPaths(stateDir: string): PkiPaths {
     key: (name) => join(dir, `${name}.key`),
     oemRoot: join(stateDir, 'oem', 'root.crt'),
     oemRootKey: join(stateDir, 'oem', 'root.key'),
+    oemEseCa: { cert: join(stateDir, 'oem', 'ese-ca.crt'), key: join(stateDir, 'oem', 'ese-ca.key') },
+    oemSoftwareCa: { cert: join(stateDir, 'oem', 'software-ca.crt'), key: join(stateDir, 'oem', 'software-ca.key') },
   };
 }
 
@@ -49,12 +56,12 @@ async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer:
 /**
  * Creates the development PKI once (idempotent): a root CA; a device CA (held by the attestation
  * service to issue device client certificates); server+client certificates for each service; an
- * operator and a factory bootstrap client certificate; and the simulated OEM root that signs the
- * phones' factory attestation keys. Nothing here is ever committed: it lives in the state directory.
+ * operator and a factory bootstrap client certificate; and the simulated OEM root with its two
+ * attestation CAs, one per security level (eSE factory batches, software attestation). Nothing here is ever committed: it lives in the state directory.
  */
 export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   const paths = pkiPaths(stateDir);
-  if (existsSync(paths.ca) && existsSync(paths.oemRoot) && existsSync(paths.key('device-ca'))) return paths;
+  if (existsSync(paths.ca) && existsSync(paths.oemSoftwareCa.key) && existsSync(paths.key('device-ca'))) return paths;
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   mkdirSync(join(stateDir, 'oem'), { recursive: true, mode: 0o700 });
 
@@ -78,6 +85,13 @@ export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   const oem = await issueCertificate({ subject: 'CN=Simulated OEM Attestation Root, O=Simulated OEM', publicKey: oemKeys.publicKey, selfKey: oemKeys.privateKey, ca: {}, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
   writeFileSync(paths.oemRoot, oem.toString('pem') + '\n');
   writeSecret(paths.oemRootKey, await privateKeyPem(oemKeys.privateKey));
+  const oemIssuer = { cert: oem, key: oemKeys.privateKey };
+  for (const [level, files, name] of [['ese', paths.oemEseCa, 'eSE Attestation CA'], ['software', paths.oemSoftwareCa, 'Software Attestation CA']] as const) {
+    const keys = await generateEcKeyPair();
+    const cert = await issueCertificate({ subject: `CN=Simulated OEM ${name}, O=Simulated OEM`, publicKey: keys.publicKey, issuer: oemIssuer, ca: { pathLength: 1 }, policies: [SECURITY_LEVEL_POLICY[level]], notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+    writeFileSync(files.cert, cert.toString('pem') + '\n');
+    writeSecret(files.key, await privateKeyPem(keys.privateKey));
+  }
 
   writeFileSync(paths.ca, rootPem);
   return paths;

@@ -27,6 +27,8 @@ export interface IssueParams {
   notBefore?: Date;
   notAfter?: Date;
   extra?: x509.Extension[];
+  /** Certificate policy OIDs (an OEM attestation CA's security level). */
+  policies?: string[];
 }
 
 /** Issues an X.509 certificate (or a self-signed one) with the constraints and usages given. */
@@ -48,6 +50,7 @@ export async function issueCertificate(p: IssueParams): Promise<x509.X509Certifi
       p.serverNames.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
     ));
   }
+  if (p.policies?.length) extensions.push(new x509.CertificatePolicyExtension(p.policies));
   extensions.push(...(p.extra ?? []));
   const notBefore = p.notBefore ?? new Date(Date.now() - 60_000);
   return x509.X509CertificateGenerator.create({

@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FREE_PORTS, startStack, type Stack } from '../../cli/stack.js';
+import { FREE_PORTS, startStack, type Stack, type StackControls } from '../../cli/stack.js';
 import { payer } from '../../cli/threats/scenarios/setup.js';
 import { connectWorld, type World } from '../../cli/world.js';
 import { setLogDestination } from '../../kit/src/log.js';
 import type { Sabotage } from '../../kit/src/sabotage.js';
 
-/** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`sabotage`: threat tests only). */
-export async function testStack(env: NodeJS.ProcessEnv = {}, sabotage?: Sabotage): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
+/** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`sabotage`, `controls`: threat tests only). */
+export async function testStack(env: NodeJS.ProcessEnv = {}, sabotage?: Sabotage, controls?: StackControls): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'dfs-test-'));
   setLogDestination(2);
-  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ...env }, sabotage });
+  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ...env }, sabotage, controls });
   const world = await connectWorld(stack.pki, stack, { sabotage });
   return {
     stack,

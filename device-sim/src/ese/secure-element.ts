@@ -1,7 +1,6 @@
 import type { webcrypto } from 'node:crypto';
 import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
-import { generateEcKeyPair, type x509 } from '../../../kit/src/x509.js';
 import { isValidImei } from '../imei.js';
 import { attestationChain, type AttestationSigner, type PowerOnState } from './attest.js';
 import { Keystore } from './keystore.js';
@@ -29,19 +28,15 @@ export class SecureElement {
     this.keystore = new Keystore((uid) => this.pin.authorize(uid));
   }
 
-  /** Factory: creates the attestation key inside the eSE and returns its public half for the OEM to certify. */
-  async createFactoryKey(): Promise<CryptoKey> {
+  /**
+   * Factory: injects the production batch's attestation key (a non-extractable key handle shared by
+   * every eSE of the batch, as real batch keys are) and its chain, batch certificate first. Nothing
+   * reads it back out: the eSE only signs attestations with it.
+   */
+  injectAttestationKey(signer: AttestationSigner): void {
     this.#assertFactory();
-    const pair = await generateEcKeyPair(false);
-    this.#factory = { key: pair.privateKey, chain: [] };
-    return pair.publicKey;
-  }
-
-  /** Factory: installs the OEM-issued chain of the attestation key (its certificate first). */
-  installFactoryChain(chain: x509.X509Certificate[]): void {
-    this.#assertFactory();
-    if (!this.#factory) throw new DfsError('ESE_KEY_NOT_FOUND', 'no factory key');
-    this.#factory.chain = chain;
+    if (signer.key.extractable) throw new DfsError('INVALID_ARGUMENT', 'an attestation key must be non-extractable');
+    this.#factory = { key: signer.key, chain: [...signer.chain] };
   }
 
   /** Factory: writes IMEI (Luhn-checked), model and serial; fails once provision-locked. */

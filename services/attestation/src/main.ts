@@ -10,6 +10,7 @@ import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { x509 } from '../../../kit/src/x509.js';
 import { loadConfig, type AttestationConfig } from './config.js';
+import { levelFromChain, type DeriveLevel } from './domain/chain.js';
 import { loadPolicy } from './domain/policy.js';
 import { tokenKeyRing } from './domain/token-keys.js';
 import { busDeviceEvents } from './events/device-events.js';
@@ -18,8 +19,14 @@ import { attestationHttp } from './http/app.js';
 import { loadOrCreateOperatorToken } from './http/operator-auth.js';
 import { openAttestationStore } from './store/index.js';
 
+/** The attestation service's controls that wiring may replace; production passes none and gets the secure defaults. */
+export interface AttestationControls {
+  /** How the attested key's security level is derived (default levelFromChain: the OEM CA's policy OID). */
+  deriveLevel?: DeriveLevel;
+}
+
 /** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services); `test.sabotage` is for threat tests only. */
-export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } = {}): Promise<ServiceHandle> {
+export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } & AttestationControls = {}): Promise<ServiceHandle> {
   const log = createLogger('attestation', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'attestation', log));
   const policy = loadPolicy(config.policyFile);
@@ -32,7 +39,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   const now = Date.now;
   const events = busDeviceEvents(bus, log, now);
   const deps = {
-    store, policy, deviceCa, log, events, keyRing, now,
+    store, policy, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain,
     anchors: { roots, revokedSerials: new Set(policy.revokedCertificateSerials), ...(sabotaged(test.sabotage, 'root-pinning') ? { trustPresentedRoot: true } : {}) },
     tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,

@@ -12,8 +12,11 @@ import { riskHttp } from './http/app.js';
 import { rulesSource } from './rules-file.js';
 import { openFeatureStore } from './store/index.js';
 
+/** The risk service's controls that wiring may replace; production passes none and gets the secure defaults. */
+export interface RiskControls {}
+
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
-export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } = {}): Promise<ServiceHandle> {
+export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } & RiskControls = {}): Promise<ServiceHandle> {
   const log = createLogger('risk', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'risk', log));
   const rules = rulesSource(config.rulesFile);

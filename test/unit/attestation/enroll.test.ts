@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
+import { levelFromChain } from '../../../services/attestation/src/domain/chain.js';
 import { newChallenge } from '../../../services/attestation/src/domain/challenges.js';
 import { enroll, type EnrollDeps } from '../../../services/attestation/src/domain/enroll.js';
 import type { DeviceEvents } from '../../../services/attestation/src/domain/events.js';
@@ -37,7 +38,7 @@ describe('enroll (domain): registry, key changes, events', () => {
     const events: DeviceEvents = { attested: async (d, replacedKey) => { seen.push({ type: 'device.attested', data: { ...d, replacedKey } }); }, rejected: rec('device.rejected'), revoked: rec('device.revoked') };
     deps = {
       store: memoryAttestationStore(), anchors: { roots: [root.cert], revokedSerials: new Set() }, policy: shipped, tokenKey: () => signing,
-      deviceCa: await rootCa('CN=Device CA'), tokenTtlSec: 600, events, now: Date.now,
+      deviceCa: await rootCa('CN=Device CA'), tokenTtlSec: 600, events, now: Date.now, deriveLevel: levelFromChain,
     };
   });
 

@@ -21,12 +21,12 @@ function prior(over: Partial<DeviceRecord> = {}): DeviceRecord {
   };
 }
 
-function assess(edit: (r: AttestationRecord) => void, opts: { policy?: Policy; prior?: DeviceRecord | null; jkt?: string } = {}) {
-  return assessPosture(goodRecord('n'.repeat(43), edit, NOW), opts.policy ?? policy, { now: NOW, prior: opts.prior ?? null, keyThumbprint: opts.jkt ?? JKT });
+function assess(edit: (r: AttestationRecord) => void, opts: { policy?: Policy; prior?: DeviceRecord | null; jkt?: string; level?: 'ese' | 'software' } = {}) {
+  return assessPosture(goodRecord('n'.repeat(43), edit, NOW), opts.policy ?? policy, { now: NOW, prior: opts.prior ?? null, keyThumbprint: opts.jkt ?? JKT, securityLevel: opts.level ?? 'ese' });
 }
 
 describe('attestation policy: one stable code per refusal (issue 4 acceptance 1)', () => {
-  const cases: [string, (r: AttestationRecord) => void, { prior?: DeviceRecord; jkt?: string; policy?: Policy }?][] = [
+  const cases: [string, (r: AttestationRecord) => void, { prior?: DeviceRecord; jkt?: string; policy?: Policy; level?: 'ese' | 'software' }?][] = [
     ['ATTESTATION_DEVICE_REVOKED', () => {}, { prior: prior({ status: 'REVOKED' }) }],
     ['ATTESTATION_KEY_REVOKED', () => {}, { prior: prior({ keyThumbprint: 'x'.repeat(43), revokedKeyThumbprints: [JKT] }) }],
     ['ATTESTATION_EVIDENCE_EXPIRED', (r) => { r.issuedAt = NOW - (policy.maxEvidenceAgeSec + 1) * 1000; }],
@@ -42,7 +42,8 @@ describe('attestation policy: one stable code per refusal (issue 4 acceptance 1)
     ['ATTESTATION_BOOTLOADER_UNLOCKED', (r) => { r.rootOfTrust.deviceLocked = false; }],
     ['ATTESTATION_ROLLBACK', (r) => { r.rollbackIndex = 2; }, { prior: prior({ highestRollbackIndex: 3 }) }],
     ['ATTESTATION_PATCH_TOO_OLD', (r) => { r.patchLevel.vendor = 202301; }],
-    ['ATTESTATION_ESE_REQUIRED', (r) => { r.key.securityLevel = 'software'; }, { policy: { ...policy, withoutEse: 'REFUSE' } }],
+    ['ATTESTATION_SECURITY_LEVEL_MISMATCH', () => {}, { level: 'software' }],
+    ['ATTESTATION_ESE_REQUIRED', (r) => { r.key.securityLevel = 'software'; }, { policy: { ...policy, withoutEse: 'REFUSE' }, level: 'software' }],
     ['ATTESTATION_KEY_CONFLICT', () => {}, { prior: prior({ keyThumbprint: 'x'.repeat(43) }), policy: { ...policy, onKeyChange: 'refuse-new' } }],
   ];
 
@@ -82,8 +83,13 @@ describe('posture tiers (issue 4 acceptance 2; brief §4)', () => {
   });
 
   it('LOW: a key outside an eSE never gets above the lowest tier, whatever its patch level', () => {
-    expect(assess((r) => { r.key.securityLevel = 'software'; })).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT'] });
-    expect(assess((r) => { r.key.securityLevel = 'software'; r.patchLevel.os = 202501; })).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT', 'PATCH_BEHIND'] });
+    expect(assess((r) => { r.key.securityLevel = 'software'; }, { level: 'software' })).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT'] });
+    expect(assess((r) => { r.key.securityLevel = 'software'; r.patchLevel.os = 202501; }, { level: 'software' })).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT', 'PATCH_BEHIND'] });
+  });
+
+  it('the level the chain proved decides, not the record: a record claiming an eSE under a software chain is refused, one claiming software under an eSE chain stays LOW', () => {
+    expect(assess(() => {}, { level: 'software' }).refusals).toEqual(['ATTESTATION_SECURITY_LEVEL_MISMATCH']);
+    expect(assess((r) => { r.key.securityLevel = 'software'; }, { level: 'ese' }).tier).toBe('LOW');
   });
 
   it('uses the per-model patch band when the model is listed', () => {

@@ -14,7 +14,7 @@ describe('safeguard (000 §Safeguard)', () => {
     expect(phone.ese!.provisionLocked).toBe(true);
     expect(phone.ese!.identity()?.imei).toBe(phone.imei);
     expect(await codeOf(() => phone.ese!.writeIdentity({ imei: phone.imei, model: 'Rogue', serial: 'X' }))).toBe('ESE_PROVISION_LOCKED');
-    expect(await codeOf(() => phone.ese!.createFactoryKey())).toBe('ESE_PROVISION_LOCKED');
+    expect(await codeOf(() => phone.ese!.injectAttestationKey({ key: {} as CryptoKey, chain: [] }))).toBe('ESE_PROVISION_LOCKED');
     expect(await codeOf(() => phone.ese!.installResetKey({} as CryptoKey))).toBe('ESE_PROVISION_LOCKED');
     expect(phone.ese!.identity()?.model).toBe('KaiPhone 4G');
   });

@@ -1,4 +1,4 @@
-import { ATTESTATION_OID, decodeRecord, type AttestationRecord } from '../../../../kit/src/attestation-record.js';
+import { ATTESTATION_OID, decodeRecord, SECURITY_LEVEL_POLICY, type AttestationRecord } from '../../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { x509 } from '../../../../kit/src/x509.js';
 
@@ -40,7 +40,27 @@ export interface VerifiedEvidence {
   leafPublicKey: x509.PublicKey;
   /** Serial numbers of the presented chain, leaf first (for the log and the registry). */
   serials: string[];
+  /** The verified issuers of the leaf, nearest first, up to and including the pinned root. */
+  issuers: x509.X509Certificate[];
 }
+
+/** The security level a verified chain proves: what a DeriveLevel strategy returns. */
+export type SecurityLevel = 'ese' | 'software';
+
+/** Decides the attested key's security level from verified evidence (injected at wiring; levelFromChain by default). */
+export type DeriveLevel = (evidence: VerifiedEvidence) => SecurityLevel;
+
+const policiesOf = (cert: x509.X509Certificate): readonly string[] => cert.getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
+
+/**
+ * The security level from which OEM attestation CA signed (Android Key Attestation's
+ * attestationSecurityLevel, trusted only under the right CA): `ese` only when an issuer carries the
+ * eSE policy and none carries the software one; anything else is `software`, the lowest.
+ */
+export const levelFromChain: DeriveLevel = ({ issuers }) => {
+  const policies = issuers.flatMap(policiesOf);
+  return policies.includes(SECURITY_LEVEL_POLICY.ese) && !policies.includes(SECURITY_LEVEL_POLICY.software) ? 'ese' : 'software';
+};
 
 /**
  * Verifies an attestation chain (leaf first) up to one of the pinned OEM roots, as Android Key
@@ -85,7 +105,7 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
   if (all.length !== 1 || own.length !== 1) throw new DfsError('ATTESTATION_EXTENSION_COUNT', `${all.length} attestation extensions, ${own.length} in the leaf`);
   const record = decodeRecord(own[0]!.value);
   if (!record) throw new DfsError('ATTESTATION_EXTENSION_INVALID', 'malformed record');
-  return { record, leafPublicKey: leaf.publicKey, serials };
+  return { record, leafPublicKey: leaf.publicKey, serials, issuers };
 }
 
 async function findRoot(top: x509.X509Certificate, roots: x509.X509Certificate[]): Promise<x509.X509Certificate | undefined> {

@@ -6,7 +6,7 @@ import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
 import { checkConsumed } from './challenges.js';
-import { verifyChain, type TrustAnchors } from './chain.js';
+import { verifyChain, type DeriveLevel, type TrustAnchors } from './chain.js';
 import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
 import type { DeviceEvents } from './events.js';
 import type { Policy } from './policy.js';
@@ -26,6 +26,8 @@ export interface EnrollInput {
 export interface EnrollDeps {
   store: AttestationStore;
   anchors: TrustAnchors;
+  /** How the key's security level is derived from the verified chain (levelFromChain in production). */
+  deriveLevel: DeriveLevel;
   policy: Policy;
   tokenKey: () => SigningKey;
   deviceCa: { cert: x509.X509Certificate; key: CryptoKey };
@@ -81,17 +83,19 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
     if (input.tlsPublicKey.length === 0 || input.tlsPublicKey.length > 512) throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey');
     const now = deps.now();
     const challenge = checkConsumed(await deps.store.consumeChallenge(input.challengeId), { purpose: 'enroll', binding: input.caller }, now);
-    const { record, leafPublicKey } = await verifyChain(input.attestationChain, deps.anchors, new Date(now));
+    const evidence = await verifyChain(input.attestationChain, deps.anchors, new Date(now));
+    const { record, leafPublicKey } = evidence;
+    const securityLevel = deps.deriveLevel(evidence);
     if (record.challenge !== challenge.nonce) throw new DfsError('ATTESTATION_CHALLENGE_MISMATCH');
     const { jwk, jkt } = await keyThumbprint(leafPublicKey);
     await verifyProof(input, jwk);
 
     known = { deviceId: deviceIdOf(record.device.imei), model: record.device.model };
     const prior = await deps.store.getDevice(known.deviceId);
-    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt });
+    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel });
     if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
 
-    const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, policyVersion: deps.policy.version, now });
+    const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, securityLevel, policyVersion: deps.policy.version, now });
     let clientCertificatePem: string;
     try {
       clientCertificatePem = await issueDeviceCertificate(device.deviceId, input.tlsPublicKey, deps.deviceCa, deps.tokenTtlSec * 4, now);

@@ -25,6 +25,7 @@ export const REFUSAL_ORDER = [
   'ATTESTATION_BOOTLOADER_UNLOCKED',
   'ATTESTATION_ROLLBACK',
   'ATTESTATION_PATCH_TOO_OLD',
+  'ATTESTATION_SECURITY_LEVEL_MISMATCH',
   'ATTESTATION_ESE_REQUIRED',
   'ATTESTATION_KEY_CONFLICT',
 ] as const satisfies readonly ErrorCode[];
@@ -43,12 +44,17 @@ export interface PostureContext {
   now: number;
   prior: DeviceRecord | null;
   keyThumbprint: string;
+  /** The security level the chain proves (derived at enrollment, never read from the record). */
+  securityLevel: 'ese' | 'software';
 }
 
 /** The oldest of the three attested patch levels: the one that decides. */
 export function oldestPatch(record: AttestationRecord): number {
   return Math.min(record.patchLevel.os, record.patchLevel.vendor, record.patchLevel.boot);
 }
+
+/** The key counts as held in an eSE only when the chain proves it (and the record does not say otherwise). */
+const inEse = (record: AttestationRecord, ctx: PostureContext) => ctx.securityLevel === 'ese' && record.key.securityLevel === 'ese';
 
 function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext): Record<Refusal, boolean> {
   const { key, rootOfTrust, safety, application } = record;
@@ -69,14 +75,16 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
     ATTESTATION_BOOTLOADER_UNLOCKED: policy.requireLocked && !rootOfTrust.deviceLocked,
     ATTESTATION_ROLLBACK: prior !== null && record.rollbackIndex < prior.highestRollbackIndex,
     ATTESTATION_PATCH_TOO_OLD: oldestPatch(record) < patchBandOf(policy, record.device.model).minPatchLevel,
-    ATTESTATION_ESE_REQUIRED: policy.withoutEse === 'REFUSE' && key.securityLevel !== 'ese',
+    ATTESTATION_SECURITY_LEVEL_MISMATCH: key.securityLevel === 'ese' && ctx.securityLevel !== 'ese',
+    ATTESTATION_ESE_REQUIRED: policy.withoutEse === 'REFUSE' && !inEse(record, ctx),
     ATTESTATION_KEY_CONFLICT: policy.onKeyChange === 'refuse-new' && prior !== null && prior.keyThumbprint !== ctx.keyThumbprint,
   };
 }
 
 /**
  * Applies the policy to a verified record (seed 000 §Safeguard, §Secure patch level; seed 002 R1,
- * R2, R6). Refused when any check fails; otherwise HIGH for an eSE key on a verified phone at the
+ * R2, R6). The security level is the one the chain proved (ctx), so a record claiming an eSE under
+ * the software-attestation CA is refused. Refused when any check fails; otherwise HIGH for an eSE key on a verified phone at the
  * model's high-tier patch level, STANDARD when the patch level is between the minimum and that,
  * LOW whenever the key is not in an eSE (the eSE is required above the lowest tier).
  */
@@ -87,7 +95,7 @@ export function assessPosture(record: AttestationRecord, policy: Policy, ctx: Po
   if (refusals.length) return { tier: 'REFUSED', reasons: [...refusals, ...flags], refusals };
 
   const lowering: string[] = [];
-  if (record.key.securityLevel !== 'ese') lowering.push('NO_SECURE_ELEMENT');
+  if (!inEse(record, ctx)) lowering.push('NO_SECURE_ELEMENT');
   if (oldestPatch(record) < patchBandOf(policy, record.device.model).highTierPatchLevel) lowering.push('PATCH_BEHIND');
   const tier: Tier = lowering.includes('NO_SECURE_ELEMENT') ? 'LOW' : lowering.length ? 'STANDARD' : 'HIGH';
   return { tier, reasons: [...(lowering.length ? lowering : ['ESE_VERIFIED_BOOT_CURRENT_PATCH']), ...flags], refusals: [] };

@@ -15,7 +15,7 @@ export function deviceIdOf(imei: string): string {
  * key and revokes the old one (policy `onKeyChange: revoke-old`); the rollback floor only rises.
  */
 export function attestedDevice(prior: DeviceRecord | null, a: {
-  record: AttestationRecord; keyThumbprint: string; accountId: string; tier: Tier; reasons: string[]; policyVersion: string; now: number;
+  record: AttestationRecord; keyThumbprint: string; accountId: string; tier: Tier; reasons: string[]; securityLevel: 'ese' | 'software'; policyVersion: string; now: number;
 }): { device: DeviceRecord; replacedKey?: string } {
   const replacedKey = prior && prior.keyThumbprint !== a.keyThumbprint ? prior.keyThumbprint : undefined;
   const device: DeviceRecord = {
@@ -28,7 +28,7 @@ export function attestedDevice(prior: DeviceRecord | null, a: {
     accountId: a.accountId,
     tier: a.tier,
     reasons: a.reasons,
-    securityLevel: a.record.key.securityLevel,
+    securityLevel: a.securityLevel,
     patchLevel: oldestPatch(a.record),
     highestRollbackIndex: Math.max(prior?.highestRollbackIndex ?? 0, a.record.rollbackIndex),
     status: 'ACTIVE',

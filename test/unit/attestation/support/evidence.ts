@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { ATTESTATION_OID, encodeRecord, PAYMENT_DAEMON_PACKAGE, PAYMENT_DAEMON_UID, type AttestationRecord } from '../../../../kit/src/attestation-record.js';
+import { ATTESTATION_OID, encodeRecord, PAYMENT_DAEMON_PACKAGE, PAYMENT_DAEMON_UID, SECURITY_LEVEL_POLICY, type AttestationRecord } from '../../../../kit/src/attestation-record.js';
 import { generateEcKeyPair, issueCertificate, x509 } from '../../../../kit/src/x509.js';
 import { randomImei } from '../../../../device-sim/src/imei.js';
 
@@ -39,10 +39,16 @@ export async function rootCa(subject = 'CN=Test Root'): Promise<Issuer> {
   return { cert: await issueCertificate({ subject, publicKey: keys.publicKey, selfKey: keys.privateKey, ca: {} }), key: keys.privateKey };
 }
 
-/** An intermediate certificate signed by `issuer`; `ca: false` makes the OEM mistake of a non-CA issuer. */
-export async function intermediate(issuer: Issuer, opts: { ca?: boolean; pathLength?: number; extra?: x509.Extension[] } = {}): Promise<Issuer> {
+/**
+ * An intermediate certificate signed by `issuer`, marked with the eSE attestation policy unless
+ * `policies` says otherwise; `ca: false` makes the OEM mistake of a non-CA issuer.
+ */
+export async function intermediate(issuer: Issuer, opts: { ca?: boolean; pathLength?: number; extra?: x509.Extension[]; policies?: string[] } = {}): Promise<Issuer> {
   const keys = await generateEcKeyPair();
-  const cert = await issueCertificate({ subject: 'CN=Factory attestation key, O=Test', publicKey: keys.publicKey, issuer, ...(opts.ca === false ? {} : { ca: { pathLength: opts.pathLength ?? 0 } }), ...(opts.extra ? { extra: opts.extra } : {}) });
+  const cert = await issueCertificate({
+    subject: 'CN=Factory attestation key, O=Test', publicKey: keys.publicKey, issuer, policies: opts.policies ?? [SECURITY_LEVEL_POLICY.ese],
+    ...(opts.ca === false ? {} : { ca: { pathLength: opts.pathLength ?? 0 } }), ...(opts.extra ? { extra: opts.extra } : {}),
+  });
   return { cert, key: keys.privateKey };
 }
 
