@@ -6,12 +6,14 @@ import type { AttestationServiceClient as _dfs_v1_AttestationServiceClient, Atte
 import type { Challenge as _dfs_v1_Challenge, Challenge__Output as _dfs_v1_Challenge__Output } from './dfs/v1/Challenge.js';
 import type { ConfirmStepUpRequest as _dfs_v1_ConfirmStepUpRequest, ConfirmStepUpRequest__Output as _dfs_v1_ConfirmStepUpRequest__Output } from './dfs/v1/ConfirmStepUpRequest.js';
 import type { CreateChallengeRequest as _dfs_v1_CreateChallengeRequest, CreateChallengeRequest__Output as _dfs_v1_CreateChallengeRequest__Output } from './dfs/v1/CreateChallengeRequest.js';
+import type { DeviceStatus as _dfs_v1_DeviceStatus, DeviceStatus__Output as _dfs_v1_DeviceStatus__Output } from './dfs/v1/DeviceStatus.js';
 import type { DiagnosticsServiceClient as _dfs_v1_DiagnosticsServiceClient, DiagnosticsServiceDefinition as _dfs_v1_DiagnosticsServiceDefinition } from './dfs/v1/DiagnosticsService.js';
 import type { EchoRequest as _dfs_v1_EchoRequest, EchoRequest__Output as _dfs_v1_EchoRequest__Output } from './dfs/v1/EchoRequest.js';
 import type { EchoResponse as _dfs_v1_EchoResponse, EchoResponse__Output as _dfs_v1_EchoResponse__Output } from './dfs/v1/EchoResponse.js';
 import type { EnrollRequest as _dfs_v1_EnrollRequest, EnrollRequest__Output as _dfs_v1_EnrollRequest__Output } from './dfs/v1/EnrollRequest.js';
 import type { EnrollResponse as _dfs_v1_EnrollResponse, EnrollResponse__Output as _dfs_v1_EnrollResponse__Output } from './dfs/v1/EnrollResponse.js';
 import type { GetBalanceRequest as _dfs_v1_GetBalanceRequest, GetBalanceRequest__Output as _dfs_v1_GetBalanceRequest__Output } from './dfs/v1/GetBalanceRequest.js';
+import type { GetDeviceStatusRequest as _dfs_v1_GetDeviceStatusRequest, GetDeviceStatusRequest__Output as _dfs_v1_GetDeviceStatusRequest__Output } from './dfs/v1/GetDeviceStatusRequest.js';
 import type { GetResultKeysRequest as _dfs_v1_GetResultKeysRequest, GetResultKeysRequest__Output as _dfs_v1_GetResultKeysRequest__Output } from './dfs/v1/GetResultKeysRequest.js';
 import type { GetTokenKeysRequest as _dfs_v1_GetTokenKeysRequest, GetTokenKeysRequest__Output as _dfs_v1_GetTokenKeysRequest__Output } from './dfs/v1/GetTokenKeysRequest.js';
 import type { GetTransactionRequest as _dfs_v1_GetTransactionRequest, GetTransactionRequest__Output as _dfs_v1_GetTransactionRequest__Output } from './dfs/v1/GetTransactionRequest.js';
@@ -36,12 +38,14 @@ export interface ProtoGrpcType {
       Challenge: MessageTypeDefinition<_dfs_v1_Challenge, _dfs_v1_Challenge__Output>
       ConfirmStepUpRequest: MessageTypeDefinition<_dfs_v1_ConfirmStepUpRequest, _dfs_v1_ConfirmStepUpRequest__Output>
       CreateChallengeRequest: MessageTypeDefinition<_dfs_v1_CreateChallengeRequest, _dfs_v1_CreateChallengeRequest__Output>
+      DeviceStatus: MessageTypeDefinition<_dfs_v1_DeviceStatus, _dfs_v1_DeviceStatus__Output>
       DiagnosticsService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_DiagnosticsServiceClient> & { service: _dfs_v1_DiagnosticsServiceDefinition }
       EchoRequest: MessageTypeDefinition<_dfs_v1_EchoRequest, _dfs_v1_EchoRequest__Output>
       EchoResponse: MessageTypeDefinition<_dfs_v1_EchoResponse, _dfs_v1_EchoResponse__Output>
       EnrollRequest: MessageTypeDefinition<_dfs_v1_EnrollRequest, _dfs_v1_EnrollRequest__Output>
       EnrollResponse: MessageTypeDefinition<_dfs_v1_EnrollResponse, _dfs_v1_EnrollResponse__Output>
       GetBalanceRequest: MessageTypeDefinition<_dfs_v1_GetBalanceRequest, _dfs_v1_GetBalanceRequest__Output>
+      GetDeviceStatusRequest: MessageTypeDefinition<_dfs_v1_GetDeviceStatusRequest, _dfs_v1_GetDeviceStatusRequest__Output>
       GetResultKeysRequest: MessageTypeDefinition<_dfs_v1_GetResultKeysRequest, _dfs_v1_GetResultKeysRequest__Output>
       GetTokenKeysRequest: MessageTypeDefinition<_dfs_v1_GetTokenKeysRequest, _dfs_v1_GetTokenKeysRequest__Output>
       GetTransactionRequest: MessageTypeDefinition<_dfs_v1_GetTransactionRequest, _dfs_v1_GetTransactionRequest__Output>

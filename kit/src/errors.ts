@@ -62,6 +62,10 @@ export const ERROR_CODES = {
   ATTESTATION_OPERATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator credential is required.'),
   // tokens and payment authentication
   TOKEN_INVALID: spec(UNAUTHENTICATED, 401, 'The attestation token is not valid.'),
+  TOKEN_REVOKED: spec(UNAUTHENTICATED, 401, 'This attestation token was issued before the device was last revoked; enroll again.'),
+  DEVICE_REVOKED: spec(PERMISSION_DENIED, 403, 'This device has been revoked.'),
+  DEVICE_REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'The attestation batch of this device was revoked; it must attest again.'),
+  DEVICE_STATUS_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The device registry did not answer; try again.'),
   TOKEN_EXPIRED: spec(UNAUTHENTICATED, 401, 'The attestation token has expired.'),
   PAYMENT_SIGNATURE_INVALID: spec(UNAUTHENTICATED, 401, 'The payment signature does not verify.'),
   PAYMENT_KEY_NOT_BOUND: spec(UNAUTHENTICATED, 401, 'The payment was not signed by the attested device key.'),

@@ -6,7 +6,7 @@ import type { DecisionRecord, FeatureStore } from '../../services/risk/src/store
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
 const decision = (transactionId: string): DecisionRecord => ({
-  transactionId, atMs: 5, deviceId: 'd1', payer: 'a', payee: 'b', amount: { minorUnits: 100, currency: 'KES' }, requestedTier: 'HIGH',
+  transactionId, atMs: 5, deviceId: 'd1', payer: 'a', payee: 'b', amount: { minorUnits: 100, currency: 'KES' }, requestedTier: 'HIGH', stage: 'payment',
   tier: 'HIGH', decision: 'APPROVE', score: 0, ruleIds: [], hits: [], reason: 'approved', rulesetId: 'r1',
 });
 
@@ -29,6 +29,20 @@ export function describeFeatureStoreContract(name: string, open: () => Promise<F
       expect(await store.seen('e2')).toBe(false);
     });
 
+    it('decision trails are append-only: a second trail for one transaction and stage keeps the first, even under a concurrent burst', async () => {
+      expect(await store.appendDecision(decision('t1'))).toEqual(decision('t1'));
+      const forged = { ...decision('t1'), payer: 'forged', decision: 'DECLINE' as const };
+      expect(await store.appendDecision(forged)).toEqual(decision('t1'));
+      expect(await store.getDecision('t1')).toEqual(decision('t1'));
+      const stepUp = { ...decision('t1'), stage: 'step-up' as const, atMs: 9 };
+      expect(await store.appendDecision(stepUp)).toEqual(stepUp);
+      expect(await store.getDecision('t1', 'step-up')).toEqual(stepUp);
+      expect(await store.getDecision('t1')).toEqual(decision('t1'));
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => store.appendDecision({ ...decision('t9'), payer: `p${i}` })));
+      const first = await store.getDecision('t9');
+      expect(new Set(burst.map((r) => r.payer))).toEqual(new Set([first!.payer]));
+    });
+
     it('stores device, party and decision documents whole and replaces them by key', async () => {
       const device = { ...emptyDevice('d1'), status: 'ATTESTED' as const, tier: 'HIGH', simChange: { atMs: 3, imei: true }, payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }] };
       await store.putDevice(emptyDevice('d1'));
@@ -39,7 +53,7 @@ export function describeFeatureStoreContract(name: string, open: () => Promise<F
       await store.putParty(party);
       expect(await store.getParty(payerKey('a'))).toEqual(party);
       expect(await store.getParty(payerKey('z'))).toBeNull();
-      await store.putDecision(decision('t1'));
+      await store.appendDecision(decision('t1'));
       expect(await store.getDecision('t1')).toEqual(decision('t1'));
       expect(await store.getDecision('t2')).toBeNull();
     });

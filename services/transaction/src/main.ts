@@ -8,7 +8,9 @@ import type { Sabotage } from '../../../kit/src/sabotage.js';
 import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type TransactionConfig } from './config.js';
-import { recoverPending, type PaymentDeps } from './domain/payments.js';
+import { cachedStanding, standingGate, type CheckDevice } from './domain/device-standing.js';
+import { recheckDeviceAndRisk, recoverPending, type PaymentDeps, type RecheckStepUp } from './domain/payments.js';
+import { forgetStandingOnDeviceEvents } from './events/device-standing.js';
 import { startCallbacks } from './events/callbacks.js';
 import { startRelay } from './events/relay.js';
 import { transactionHandlers } from './grpc/handlers.js';
@@ -27,6 +29,10 @@ export interface TransactionOverrides {
   assessRisk?: PaymentDeps['assessRisk'];
   /** Test-only: controls switched off (threat sabotage tests; never set by a production entry point). */
   sabotage?: Sabotage;
+  /** The revocation check at authorization (default: the registry's standing, cached at most DEVICE_STATUS_MAX_AGE_MS). */
+  checkDevice?: CheckDevice;
+  /** What a step-up confirmation must pass (default recheckDeviceAndRisk: the device's standing, then risk again). */
+  recheckStepUp?: RecheckStepUp;
 }
 
 /**
@@ -55,10 +61,14 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   const store = overrides.store ?? (await openLedgerStore(config, log));
   const risk = riskClient(config.riskAddr, tls, config.riskDeadlineMs);
   const tokenKeys = attestationTokenKeys(config.attestationAddr, tls);
+  const standing = cachedStanding(tokenKeys.deviceStanding, { maxAgeMs: config.deviceStatusMaxAgeMs, now: Date.now });
+  await forgetStandingOnDeviceEvents(bus, standing.forget);
+  const checkDevice = overrides.checkDevice ?? standingGate(standing.standing);
+  const assessRisk = overrides.assessRisk ?? risk.assess;
   const deps = {
-    store, log, tokenKeys: tokenKeys.resolve, verifiedTokens: boundedMap<string, VerifiedToken>(100_000), currencies: config.currencies, maxAmount: config.maxAmount,
+    store, log, tokenKeys: tokenKeys.resolve, checkDevice, recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice, assessRisk }), verifiedTokens: boundedMap<string, VerifiedToken>(100_000), currencies: config.currencies, maxAmount: config.maxAmount,
     freshnessMs: config.freshnessMs, treasuryFloat: config.treasuryFloat, now: Date.now,
-    resultKey: () => resultKey, assessRisk: overrides.assessRisk ?? risk.assess,
+    resultKey: () => resultKey, assessRisk,
     riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, sabotage: overrides.sabotage, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs,
   };
   const recovered = await recoverPending(deps);

@@ -35,7 +35,7 @@ describe('enroll (domain): registry, key changes, events', () => {
     const signing = (await generateSigningKey()).key;
     seen = [];
     const rec = (type: string) => async (data: object) => { seen.push({ type, data: { ...data } }); };
-    const events: DeviceEvents = { attested: async (d, replacedKey) => { seen.push({ type: 'device.attested', data: { ...d, replacedKey } }); }, rejected: rec('device.rejected'), revoked: rec('device.revoked') };
+    const events: DeviceEvents = { attested: async (d, replacedKey) => { seen.push({ type: 'device.attested', data: { ...d, replacedKey } }); }, rejected: rec('device.rejected'), revoked: rec('device.revoked'), reverified: rec('device.reverified') };
     deps = {
       store: memoryAttestationStore(), anchors: { roots: [root.cert], revokedSerials: new Set() }, policy: shipped, tokenKey: () => signing,
       deviceCa: await rootCa('CN=Device CA'), tokenTtlSec: 600, events, now: Date.now, deriveLevel: levelFromChain,

@@ -4,7 +4,8 @@ import { sha256b64url } from '../../../kit/src/jws.js';
 import { generateSigningKey, jwks } from '../../../kit/src/keys.js';
 import type { Peer } from '../../../kit/src/tls.js';
 import { openAccount } from '../../../services/transaction/src/domain/accounts.js';
-import type { PaymentDeps, RiskAnswer } from '../../../services/transaction/src/domain/payments.js';
+import { DfsError } from '../../../kit/src/errors.js';
+import { recheckDeviceAndRisk, type PaymentDeps, type RiskAnswer } from '../../../services/transaction/src/domain/payments.js';
 import type { RequestDeps } from '../../../services/transaction/src/domain/requests.js';
 import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
 import type { LedgerStore, Transfer } from '../../../services/transaction/src/store/ports.js';
@@ -44,11 +45,14 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
   const { key: resultKey } = await generateSigningKey();
   const { key: tokenKey } = await generateSigningKey();
   const clock = { now: Date.now() };
-  const risk: { answer: (t: Transfer, tier: string) => Promise<RiskAnswer> } = { answer: async () => APPROVE };
+  const risk: { answer: (t: Transfer, tier: string) => Promise<RiskAnswer>; again: (t: Transfer) => Promise<RiskAnswer> } = { answer: async () => APPROVE, again: async () => APPROVE };
+  const revoked = new Set<string>();
+  const checkDevice = async (deviceId: string) => { if (revoked.has(deviceId)) throw new DfsError('DEVICE_REVOKED'); };
+  const assessRisk = (t: Transfer, tier: string, stage?: 'payment' | 'step-up') => (stage === 'step-up' ? risk.again(t) : risk.answer(t, tier));
   const deps: PaymentDeps & RequestDeps & { treasuryFloat: number } = {
     store, resultKey: () => resultKey, now: () => clock.now, tokenKeys: createLocalJWKSet(jwks([tokenKey])),
     currencies: new Set(['KES', 'UGX']), maxAmount: 10_000_000, freshnessMs: 120_000, treasuryFloat: 1_000_000_000_000,
-    assessRisk: (t, tier) => risk.answer(t, tier), riskFailOpenMaxMinor: opts.riskFailOpenMaxMinor ?? 0, stepUpTtlMs: 60_000, requestTtlMs: 900_000,
+    assessRisk, checkDevice, recheckStepUp: recheckDeviceAndRisk({ checkDevice, assessRisk }), riskFailOpenMaxMinor: opts.riskFailOpenMaxMinor ?? 0, stepUpTtlMs: 60_000, requestTtlMs: 900_000,
   };
 
   async function phone(balance: number, currency = 'KES', tier: 'HIGH' | 'STANDARD' | 'LOW' = 'HIGH') {
@@ -80,7 +84,7 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
     return new Map((await store.listAccounts()).map((a) => [a.id, a.balance]));
   }
 
-  return { store, writes, deps, clock, risk, phone, merchant, balances, resultKey };
+  return { store, writes, deps, clock, risk, revoked, phone, merchant, balances, resultKey };
 }
 
 export type Harness = Awaited<ReturnType<typeof harness>>;

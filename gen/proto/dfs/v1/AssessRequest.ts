@@ -9,6 +9,7 @@ export interface AssessRequest {
   'payee'?: (string);
   'amount'?: (_dfs_v1_Money | null);
   'tier'?: (string);
+  'stage'?: (string);
 }
 
 export interface AssessRequest__Output {
@@ -18,4 +19,5 @@ export interface AssessRequest__Output {
   'payee': (string);
   'amount': (_dfs_v1_Money__Output | null);
   'tier': (string);
+  'stage': (string);
 }

@@ -95,7 +95,7 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
     const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel });
     if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
 
-    const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, securityLevel, policyVersion: deps.policy.version, now });
+    const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, securityLevel, attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()), policyVersion: deps.policy.version, now });
     let clientCertificatePem: string;
     try {
       clientCertificatePem = await issueDeviceCertificate(device.deviceId, input.tlsPublicKey, deps.deviceCa, deps.tokenTtlSec * 4, now);

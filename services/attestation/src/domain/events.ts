@@ -11,4 +11,6 @@ export interface DeviceEvents {
   rejected(r: { deviceId?: string; model?: string; codes: string[] }): Promise<void>;
   /** device.revoked: the whole device (operator) or only some of its keys (key replaced). */
   revoked(r: { deviceId: string; scope: 'device' | 'key'; keyThumbprints: string[]; reason: string }): Promise<void>;
+  /** device.reverified: an operator reinstated (re-verified) the device. */
+  reverified(r: { deviceId: string; reason: string }): Promise<void>;
 }

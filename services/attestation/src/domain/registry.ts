@@ -15,7 +15,8 @@ export function deviceIdOf(imei: string): string {
  * key and revokes the old one (policy `onKeyChange: revoke-old`); the rollback floor only rises.
  */
 export function attestedDevice(prior: DeviceRecord | null, a: {
-  record: AttestationRecord; keyThumbprint: string; accountId: string; tier: Tier; reasons: string[]; securityLevel: 'ese' | 'software'; policyVersion: string; now: number;
+  record: AttestationRecord; keyThumbprint: string; accountId: string; tier: Tier; reasons: string[]; securityLevel: 'ese' | 'software';
+  attestationSerials: string[]; policyVersion: string; now: number;
 }): { device: DeviceRecord; replacedKey?: string } {
   const replacedKey = prior && prior.keyThumbprint !== a.keyThumbprint ? prior.keyThumbprint : undefined;
   const device: DeviceRecord = {
@@ -32,6 +33,9 @@ export function attestedDevice(prior: DeviceRecord | null, a: {
     patchLevel: oldestPatch(a.record),
     highestRollbackIndex: Math.max(prior?.highestRollbackIndex ?? 0, a.record.rollbackIndex),
     status: 'ACTIVE',
+    ...(prior?.reinstatement ? { reinstatement: prior.reinstatement } : {}),
+    notBeforeMs: prior?.notBeforeMs ?? 0,
+    attestationSerials: a.attestationSerials,
     policyVersion: a.policyVersion,
     firstEnrolledAtMs: prior?.firstEnrolledAtMs ?? a.now,
     lastAttestedAtMs: a.now,
@@ -42,7 +46,22 @@ export function attestedDevice(prior: DeviceRecord | null, a: {
 /** Operator revocation: the device is refused from now on (ATTESTATION_DEVICE_REVOKED). */
 export function revokedDevice(prior: DeviceRecord | null, reason: string, now: number): DeviceRecord {
   if (!prior) throw new DfsError('ATTESTATION_DEVICE_NOT_FOUND');
-  return { ...prior, status: 'REVOKED', revocation: { atMs: now, reason } };
+  return { ...prior, status: 'REVOKED', revocation: { atMs: now, reason }, notBeforeMs: now };
+}
+
+/** Batch revocation: the device must attest again under a valid chain; its tokens stop now. */
+export function reattestDevice(prior: DeviceRecord, reason: string, now: number): DeviceRecord {
+  return { ...prior, status: prior.status === 'REVOKED' ? 'REVOKED' : 'REATTEST', revocation: prior.revocation ?? { atMs: now, reason }, notBeforeMs: now };
+}
+
+/**
+ * Operator reinstatement (re-verification): a revoked device may enroll again. Its old tokens stay
+ * refused (notBeforeMs is kept), so it pays again only after a fresh enrollment.
+ */
+export function reinstatedDevice(prior: DeviceRecord | null, reason: string, now: number): DeviceRecord {
+  if (!prior) throw new DfsError('ATTESTATION_DEVICE_NOT_FOUND');
+  const { revocation: _revocation, ...rest } = prior;
+  return { ...rest, status: 'ACTIVE', reinstatement: { atMs: now, reason }, notBeforeMs: Math.max(prior.notBeforeMs ?? 0, now) };
 }
 
 /** A device as operators see it: posture and last attestation, identifiers masked. */
@@ -51,6 +70,6 @@ export function operatorView(d: DeviceRecord) {
     deviceId: d.deviceId, imei: mask(d.imei), model: d.model, serial: mask(d.serial), status: d.status, tier: d.tier, reasons: d.reasons,
     securityLevel: d.securityLevel, patchLevel: d.patchLevel, highestRollbackIndex: d.highestRollbackIndex, keyThumbprint: d.keyThumbprint,
     revokedKeys: d.revokedKeyThumbprints.length, policyVersion: d.policyVersion, firstEnrolledAtMs: d.firstEnrolledAtMs,
-    lastAttestedAtMs: d.lastAttestedAtMs, ...(d.revocation ? { revocation: d.revocation } : {}),
+    lastAttestedAtMs: d.lastAttestedAtMs, ...(d.revocation ? { revocation: d.revocation } : {}), ...(d.reinstatement ? { reinstatement: d.reinstatement } : {}),
   };
 }

@@ -23,5 +23,6 @@ export function busDeviceEvents(bus: EventBus, log: Logger, now: () => number = 
     }),
     rejected: (r) => publish('device.rejected', r.deviceId ?? 'unknown', { ...r }),
     revoked: (r) => publish('device.revoked', r.deviceId, { ...r }),
+    reverified: (r) => publish('device.reverified', r.deviceId, { ...r }),
   };
 }

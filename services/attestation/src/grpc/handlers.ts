@@ -25,6 +25,10 @@ export function attestationHandlers(deps: EnrollDeps & { challengeTtlSec: number
         tier: out.tier, reasons: out.reasons, clientCertificatePem: out.clientCertificatePem,
       };
     }),
+    GetDeviceStatus: unary(deps.log, 'GetDeviceStatus', ['service'], async (req) => {
+      const d = /^dev-[0-9a-f]{20}$/.test(req.deviceId) ? await deps.store.getDevice(req.deviceId) : null;
+      return { status: d?.status ?? 'UNKNOWN', notBeforeMs: d?.notBeforeMs ?? 0 };
+    }),
     GetTokenKeys: unary(deps.log, 'GetTokenKeys', ['service', 'operator'], async () => ({
       jwksJson: JSON.stringify(jwks(deps.keyRing.published(deps.now()))), maxAgeSec: deps.jwksMaxAgeSec,
     })),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { DeviceEvents } from '../domain/events.js';
-import { revokeDevice } from '../domain/operator.js';
+import { reinstateDevice, revokeDevice } from '../domain/operator.js';
 import type { Policy } from '../domain/policy.js';
 import { operatorView } from '../domain/registry.js';
 import type { TokenKeyRing } from '../domain/token-keys.js';
@@ -35,7 +35,7 @@ function deviceId(value: string): string {
   return value;
 }
 
-/** The operator API under /v1/operator: devices with posture, revocation, the policy in force, token-key rotation. */
+/** The operator API under /v1/operator: devices with posture, revocation and reinstatement, the policy in force, token-key rotation. */
 export function operatorRouter(deps: OperatorDeps): Router {
   const r = Router();
   r.use(requireOperator(deps.operatorToken));
@@ -52,6 +52,13 @@ export function operatorRouter(deps: OperatorDeps): Router {
     const { reason } = parse(RevokeBody, req.body);
     const view = await revokeDevice(id, reason, deps);
     deps.log.info({ deviceId: id, reason }, 'device revoked by operator');
+    res.json(view);
+  });
+  r.post('/devices/:deviceId/reinstate', async (req, res) => {
+    const id = deviceId(req.params.deviceId as string);
+    const { reason } = parse(RevokeBody, req.body);
+    const view = await reinstateDevice(id, reason, deps);
+    deps.log.info({ deviceId: id, reason }, 'device reinstated by operator');
     res.json(view);
   });
   r.get('/policy', (_req, res) => { res.json(deps.policy); });

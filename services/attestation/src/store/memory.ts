@@ -17,6 +17,9 @@ export function memoryAttestationStore(): AttestationStore {
     async getDevice(id) { const d = devices.get(id); return d ? structuredClone(d) : null; },
     async putDevice(d) { devices.set(d.deviceId, structuredClone(d)); },
     async listDevices() { return [...devices.values()].map((d) => structuredClone(d)); },
+    async devicesAttestedUnder(serials) {
+      return [...devices.values()].filter((d) => d.attestationSerials?.some((s) => serials.includes(s))).map((d) => structuredClone(d));
+    },
     async ready() { return true; },
     async close() {},
   };

@@ -9,7 +9,8 @@ const challengeSchema = new Schema({ _id: String, expiresAtMs: Number }, opts);
 challengeSchema.index({ expiresAtMs: 1 });
 const useSchema = new Schema({ _id: String, atMs: Number }, opts);
 useSchema.index({ atMs: 1 });
-const deviceSchema = new Schema({ _id: String }, opts);
+const deviceSchema = new Schema({ _id: String, attestationSerials: [String] }, opts);
+deviceSchema.index({ attestationSerials: 1 });
 
 type ChallengeDoc = Omit<StoredChallenge, 'id'> & { _id: string };
 type DeviceDoc = DeviceRecord & { _id: string };
@@ -71,6 +72,9 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
     },
     async listDevices() {
       return (await devices.find().sort({ _id: 1 }).lean<DeviceDoc[]>()).map(toDevice);
+    },
+    async devicesAttestedUnder(serials) {
+      return (await devices.find({ attestationSerials: { $in: serials } }).sort({ _id: 1 }).lean<DeviceDoc[]>()).map(toDevice);
     },
     ready: () => mongoReady(conn),
     async close() {

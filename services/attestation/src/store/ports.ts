@@ -16,8 +16,15 @@ export interface DeviceRecord {
   /** The oldest of the OS, vendor and boot patch levels last attested (YYYYMM). */
   patchLevel: number;
   highestRollbackIndex: number;
-  status: 'ACTIVE' | 'REVOKED';
+  /** REATTEST: its attestation batch was revoked; a fresh attestation under a valid chain restores it. */
+  status: 'ACTIVE' | 'REVOKED' | 'REATTEST';
   revocation?: { atMs: number; reason: string };
+  /** The last operator reinstatement (re-verification) of the device. */
+  reinstatement?: { atMs: number; reason: string };
+  /** Tokens issued before this instant are refused: set by every revocation (ms; 0 when never revoked). */
+  notBeforeMs?: number;
+  /** Serial numbers (lower-case hex) of the issuers in the last attestation chain: its batch and CAs. */
+  attestationSerials?: string[];
   policyVersion: string;
   firstEnrolledAtMs: number;
   lastAttestedAtMs: number;
@@ -31,6 +38,8 @@ export interface AttestationStore {
   getDevice(deviceId: string): Promise<DeviceRecord | null>;
   putDevice(d: DeviceRecord): Promise<void>;
   listDevices(): Promise<DeviceRecord[]>;
+  /** Devices whose last attestation chain ran through any of these issuer serials (batch revocation). */
+  devicesAttestedUnder(serials: string[]): Promise<DeviceRecord[]>;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ export interface PaymentFacts {
   minorUnits: number;
   currency: string;
   tier: string;
+  /** 'step-up' when the phone has confirmed a held payment (the step-up threshold is then satisfied). */
+  stage?: 'payment' | 'step-up';
 }
 
 /** Everything one decision reads: the payment, the features, the rules and the decision time. */

@@ -10,7 +10,11 @@ export interface RulesInForce {
   loadedAtMs: number;
 }
 
-/** Reads the payment's features, decides at `now`, and records the decision trail. */
+/**
+ * Reads the payment's features, decides at `now`, and appends the decision trail. After a confirmed
+ * step-up only a veto or the decline threshold still refuses. A trail already stored for this
+ * transaction and stage is never replaced: the first decision is returned instead.
+ */
 export async function decide(facts: PaymentFacts, store: FeatureStore, rules: RulesInForce, now: number): Promise<DecisionRecord> {
   const [device, payer, payee] = await Promise.all([
     store.getDevice(facts.deviceId), store.getParty(payerKey(facts.payer)), store.getParty(payeeKey(facts.payee)),
@@ -20,11 +24,12 @@ export async function decide(facts: PaymentFacts, store: FeatureStore, rules: Ru
     payer: payer ?? emptyParty(payerKey(facts.payer)),
     payee: payee ?? emptyParty(payeeKey(facts.payee)),
   }, rules.rules, now);
+  const stage = facts.stage ?? 'payment';
+  const decision = stage === 'step-up' && a.decision === 'STEP_UP' ? 'APPROVE' : a.decision;
   const rec: DecisionRecord = {
     transactionId: facts.transactionId, atMs: now, deviceId: facts.deviceId, payer: facts.payer, payee: facts.payee,
-    amount: { minorUnits: facts.minorUnits, currency: facts.currency }, requestedTier: facts.tier, tier: a.tier,
-    decision: a.decision, score: a.score, ruleIds: a.ruleIds, hits: a.hits, reason: a.reason, rulesetId: rules.id,
+    amount: { minorUnits: facts.minorUnits, currency: facts.currency }, requestedTier: facts.tier, stage, tier: a.tier,
+    decision, score: a.score, ruleIds: a.ruleIds, hits: a.hits, reason: a.reason, rulesetId: rules.id,
   };
-  await store.putDecision(rec);
-  return rec;
+  return store.appendDecision(rec);
 }

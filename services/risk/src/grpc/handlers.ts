@@ -14,7 +14,7 @@ export function riskHandlers(deps: { rules: RulesSource; store: FeatureStore; lo
       const minorUnits = Number(req.amount?.minorUnits ?? NaN);
       if (!Number.isSafeInteger(minorUnits) || minorUnits <= 0) throw new DfsError('AMOUNT_INVALID');
       if (!req.transactionId || !req.deviceId || !req.payer || !req.payee || !req.amount?.currency) throw new DfsError('INVALID_ARGUMENT', 'missing payment field');
-      const rec = await decide({ transactionId: req.transactionId, deviceId: req.deviceId, payer: req.payer, payee: req.payee, minorUnits, currency: req.amount.currency, tier: req.tier }, deps.store, deps.rules.current(), deps.now());
+      const rec = await decide({ transactionId: req.transactionId, deviceId: req.deviceId, payer: req.payer, payee: req.payee, minorUnits, currency: req.amount.currency, tier: req.tier, stage: req.stage === 'step-up' ? 'step-up' : 'payment' }, deps.store, deps.rules.current(), deps.now());
       return { decision: rec.decision, ruleIds: rec.ruleIds, reason: rec.reason, score: rec.score };
     }),
   } as RiskServiceHandlers & grpc.UntypedServiceImplementation;

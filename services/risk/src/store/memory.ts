@@ -1,5 +1,5 @@
 import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
-import type { DecisionRecord, FeatureStore } from './ports.js';
+import { trailKey, type DecisionRecord, type FeatureStore } from './ports.js';
 import { boundedMap } from '../../../../kit/src/bounded-map.js';
 
 /** Keeps at most `max` entries, dropping the oldest inserted. */
@@ -20,8 +20,14 @@ export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: numb
     async putDevice(doc) { devices.set(doc.deviceId, doc); },
     async getParty(key) { return parties.get(key) ?? null; },
     async putParty(doc) { parties.set(doc.key, doc); },
-    async putDecision(rec) { decisions.set(rec.transactionId, structuredClone(rec)); },
-    async getDecision(id) { return decisions.get(id) ?? null; },
+    async appendDecision(rec) {
+      const key = trailKey(rec.transactionId, rec.stage);
+      const first = decisions.get(key);
+      if (first) return first;
+      decisions.set(key, structuredClone(rec));
+      return rec;
+    },
+    async getDecision(id, stage) { return decisions.get(trailKey(id, stage)) ?? null; },
     async ready() { return true; },
     async close() { devices.clear(); parties.clear(); seenIds.clear(); decisions.clear(); },
   };

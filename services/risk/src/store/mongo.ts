@@ -1,9 +1,9 @@
 import { Schema } from 'mongoose';
 import { DfsError } from '../../../../kit/src/errors.js';
-import { connectMongo, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
+import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
 import { RETENTION_MS } from '../domain/features.js';
-import type { DecisionRecord, FeatureStore } from './ports.js';
+import { trailKey, type DecisionRecord, type FeatureStore } from './ports.js';
 
 const opts = { versionKey: false, minimize: false, strict: false } as const;
 const seenSchema = new Schema({ _id: String, atMs: Number }, opts);
@@ -46,8 +46,19 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
     putDevice: (doc) => put(devices, doc.deviceId, doc),
     async getParty(key) { return strip(await parties.findById(key).lean<Stored<PartyFeatures>>()); },
     putParty: (doc) => put(parties, doc.key, doc),
-    putDecision: (rec) => put(decisions, rec.transactionId, rec),
-    async getDecision(id) { return strip(await decisions.findById(id).lean<Stored<DecisionRecord>>()); },
+    async appendDecision(rec) {
+      const key = trailKey(rec.transactionId, rec.stage);
+      try {
+        await decisions.create({ _id: key, ...rec });
+        return rec;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const first = strip(await decisions.findById(key).lean<Stored<DecisionRecord>>());
+        if (!first) throw err;
+        return first;
+      }
+    },
+    async getDecision(id, stage) { return strip(await decisions.findById(trailKey(id, stage)).lean<Stored<DecisionRecord>>()); },
     ready: () => mongoReady(conn),
     async close() {
       clearInterval(timer);

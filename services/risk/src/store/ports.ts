@@ -10,6 +10,8 @@ export interface DecisionRecord {
   payee: string;
   amount: { minorUnits: number; currency: string };
   requestedTier: string;
+  /** 'payment' for a new payment, 'step-up' for the decision after a confirmed step-up. */
+  stage: 'payment' | 'step-up';
   tier: string | null;
   decision: Decision;
   score: number;
@@ -32,8 +34,15 @@ export interface FeatureStore {
   /** Party documents are keyed `payer:<id>` or `payee:<id>`. */
   getParty(key: string): Promise<PartyFeatures | null>;
   putParty(doc: PartyFeatures): Promise<void>;
-  putDecision(rec: DecisionRecord): Promise<void>;
-  getDecision(transactionId: string): Promise<DecisionRecord | null>;
+  /**
+   * Appends the trail of one (transaction, stage) unless one is already stored, and returns the
+   * stored one: decision trails are append-only, a second assessment never overwrites the first.
+   */
+  appendDecision(rec: DecisionRecord): Promise<DecisionRecord>;
+  getDecision(transactionId: string, stage?: DecisionRecord['stage']): Promise<DecisionRecord | null>;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** The store key of a decision trail: the transaction id, suffixed for the step-up stage. */
+export const trailKey = (transactionId: string, stage: DecisionRecord['stage'] = 'payment') => (stage === 'payment' ? transactionId : `${transactionId}#${stage}`);

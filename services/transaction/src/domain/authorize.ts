@@ -5,6 +5,7 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import { sha256b64url } from '../../../../kit/src/jws.js';
 import { sabotaged, type Sabotage } from '../../../../kit/src/sabotage.js';
 import type { Peer } from '../../../../kit/src/tls.js';
+import type { CheckDevice } from './device-standing.js';
 import { parseMoney, type Money } from './money.js';
 
 export const ACCOUNT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}$/);
@@ -46,6 +47,8 @@ export interface AuthorizedPayment {
 
 export interface AuthorizeDeps {
   tokenKeys: JWTVerifyGetKey;
+  /** The revocation check of the token's device (injected; standingGate in production). */
+  checkDevice: CheckDevice;
   currencies: ReadonlySet<string>;
   maxAmount: number;
   freshnessMs: number;
@@ -144,8 +147,8 @@ export function needsReattestation(claims: TokenClaims, minorUnits: number, now:
 /**
  * Verifies a payment (brief §3.4; R1, R3, R9): the attestation token (signature, issuer, audience,
  * expiry), that the payment's key is the one the token is bound to (`cnf.jkt`), the eSE signature,
- * that the payment names this token (`ath`), that the TLS client is the same device, freshness, and
- * that the payer is the device's own wallet.
+ * that the payment names this token (`ath`), that the TLS client is the same device, freshness,
+ * that the payer is the device's own wallet, and that the device is not revoked (checkDevice).
  */
 export async function authorizePayment(signedPayment: string, token: string, peer: Peer, deps: AuthorizeDeps): Promise<AuthorizedPayment> {
   if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
@@ -161,6 +164,7 @@ export async function authorizePayment(signedPayment: string, token: string, pee
   if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
   if (Math.abs(deps.now() - p.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
   if (p.payer !== claims.acct) throw new DfsError('PAYMENT_PAYER_NOT_OWNED');
+  await deps.checkDevice(claims.sub, claims.iat);
 
   return {
     deviceId: claims.sub, tier: claims.tier, idempotencyKey: p.idempotencyKey, payer: p.payer, payee: p.payee, money, jkt,

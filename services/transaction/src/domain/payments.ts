@@ -21,10 +21,32 @@ export interface RiskAnswer {
 export interface PaymentDeps extends AuthorizeDeps {
   store: LedgerStore;
   resultKey: () => SigningKey;
-  assessRisk: (t: Transfer, tier: string) => Promise<RiskAnswer>;
+  /** Asks risk about a transfer; `stage` 'step-up' when the phone confirmed a held payment. */
+  assessRisk: (t: Transfer, tier: string, stage?: 'payment' | 'step-up') => Promise<RiskAnswer>;
+  /** What a step-up confirmation must pass before it posts (injected; recheckDeviceAndRisk in production). */
+  recheckStepUp: RecheckStepUp;
   /** When risk is late, payments strictly below this many minor units still pass (0: none do). */
   riskFailOpenMaxMinor: number;
   stepUpTtlMs: number;
+}
+
+/** Decides a confirmed step-up again: the device's standing, then risk; throws when it must not post now. */
+export type RecheckStepUp = (t: Transfer, claims: { sub: string; iat: number; tier: string }) => Promise<RiskAnswer>;
+
+/**
+ * The production step-up re-check: the device must still stand (a revocation since the payment was
+ * held refuses the confirmation), and risk decides again with the step-up satisfied (only a veto or
+ * the decline threshold can still refuse). A risk service that does not answer refuses (RISK_UNAVAILABLE).
+ */
+export function recheckDeviceAndRisk(deps: Pick<PaymentDeps, 'checkDevice' | 'assessRisk'>): RecheckStepUp {
+  return async (t, claims) => {
+    await deps.checkDevice(claims.sub, claims.iat);
+    try {
+      return await deps.assessRisk(t, claims.tier, 'step-up');
+    } catch (err) {
+      throw new DfsError('RISK_UNAVAILABLE', 'no risk answer for the step-up', { cause: err });
+    }
+  };
 }
 
 type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>;

@@ -15,8 +15,8 @@ const Confirmation = z.object({
 /**
  * Completes a payment held for step-up (R1): the confirmation must be a fresh JWS by the same eSE
  * key that signed the payment (so it needed a new PIN verification), over this transaction's
- * challenge and request hash, sent by the same device. Then the payment posts; the signed final
- * result is returned. A late confirmation gets the DECLINED result (STEP_UP_EXPIRED).
+ * challenge and request hash, sent by the same device. Then it is decided again (recheckStepUp: the
+ * device must still stand, risk asked again) and posts or is declined; the signed final result is returned. A late confirmation gets the DECLINED result (STEP_UP_EXPIRED).
  */
 export async function confirmStepUp(transactionId: string, signedConfirmation: string, token: string, peer: Peer, deps: PaymentDeps): Promise<string> {
   if (!z.uuid().safeParse(transactionId).success || signedConfirmation.length > 4096 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT');
@@ -38,8 +38,14 @@ export async function confirmStepUp(transactionId: string, signedConfirmation: s
   if (c.challenge !== t.stepUp.challenge) throw new DfsError('STEP_UP_INVALID');
   if (deps.now() > t.stepUp.expiresAtMs) return completeTransfer(t, deps);
 
-  const risk = { decision: 'APPROVE' as const, ruleIds: [...(t.risk?.ruleIds ?? []), 'stepUp.confirmed'], reason: 'step-up confirmed with a fresh PIN in the eSE' };
+  const again = await deps.recheckStepUp(t, claims);
+  const approved = again.decision === 'APPROVE';
+  const risk = {
+    decision: approved ? 'APPROVE' as const : 'DECLINE' as const,
+    ruleIds: [...(t.risk?.ruleIds ?? []), 'stepUp.confirmed', ...again.ruleIds],
+    reason: approved ? 'step-up confirmed with a fresh PIN in the eSE' : `step-up confirmed, then declined: ${again.reason}`,
+  };
   if (!(await deps.store.passStepUp(t.id, c.challenge, risk))) return storedResult(t.id, deps.store);
-  await deps.store.addOutbox([paymentEvent('approved', t, deps.now(), { risk })]);
+  if (approved) await deps.store.addOutbox([paymentEvent('approved', t, deps.now(), { risk })]);
   return completeTransfer({ ...t, risk, stepUp: null }, deps);
 }

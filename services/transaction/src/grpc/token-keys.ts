@@ -10,9 +10,9 @@ const DEFAULT_MAX_AGE_SEC = 60;
  * The attestation service's token keys, fetched over mTLS: refreshed when a token names an unknown
  * `kid` (so key rotation needs no restart; at most one fetch per cooldown, later callers wait for it)
  * and whenever the set is older than the max age the service announces (so a retired key stops
- * verifying within that time).
+ * verifying within that time). `deviceStanding` asks the registry for a device's standing.
  */
-export function attestationTokenKeys(address: string, tls: TlsMaterial): { resolve: JWTVerifyGetKey; close(): void } {
+export function attestationTokenKeys(address: string, tls: TlsMaterial) {
   const client = createClient(contracts().AttestationService, address, tls, 'attestation');
   let set: JWTVerifyGetKey | undefined;
   let fetchedAt = 0;
@@ -39,5 +39,9 @@ export function attestationTokenKeys(address: string, tls: TlsMaterial): { resol
       return set!(header, token);
     }
   };
-  return { resolve, close: () => client.close() };
+  const deviceStanding = async (deviceId: string) => {
+    const s = await call(client, client.GetDeviceStatus, { deviceId }, 1000);
+    return { status: s.status, notBeforeMs: Number(s.notBeforeMs) };
+  };
+  return { resolve, deviceStanding, close: () => client.close() };
 }

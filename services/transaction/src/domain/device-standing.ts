@@ -1,0 +1,55 @@
+import { boundedMap } from '../../../../kit/src/bounded-map.js';
+import { DfsError } from '../../../../kit/src/errors.js';
+
+/** A device's standing in the attestation registry. */
+export interface DeviceStanding {
+  status: string;
+  /** Tokens issued before this instant (ms) are refused. */
+  notBeforeMs: number;
+}
+
+/**
+ * The revocation check every path that honours an attestation token runs (payments, step-up
+ * confirmations): throws when the device is revoked, must re-attest, or the token predates its
+ * last revocation. Injected at wiring; `standingGate` over `cachedStanding` in production.
+ */
+export type CheckDevice = (deviceId: string, tokenIssuedAtSec: number) => Promise<void>;
+
+/** Refuses by the registry's standing: DEVICE_REVOKED, DEVICE_REATTESTATION_REQUIRED, TOKEN_REVOKED. */
+export function standingGate(standing: (deviceId: string) => Promise<DeviceStanding>): CheckDevice {
+  return async (deviceId, iat) => {
+    const s = await standing(deviceId);
+    if (s.status === 'REVOKED') throw new DfsError('DEVICE_REVOKED');
+    if (s.status === 'REATTEST') throw new DfsError('DEVICE_REATTESTATION_REQUIRED');
+    if (s.status !== 'ACTIVE' || iat < Math.floor(s.notBeforeMs / 1000)) throw new DfsError('TOKEN_REVOKED');
+  };
+}
+
+/**
+ * The registry's standing of devices, remembered for at most `maxAgeMs` (the staleness bound: a
+ * revocation is honoured by the next authorization at most `maxAgeMs` after it, even when no event
+ * arrives), and forgotten at once when a device event for the device arrives (then the bound is the
+ * event's delivery time). A registry that does not answer fails closed (DEVICE_STATUS_UNAVAILABLE).
+ */
+export function cachedStanding(fetch: (deviceId: string) => Promise<DeviceStanding>, opts: { maxAgeMs: number; now: () => number; max?: number }) {
+  const known = boundedMap<string, { standing: DeviceStanding; atMs: number }>(opts.max ?? 100_000);
+  return {
+    async standing(deviceId: string): Promise<DeviceStanding> {
+      const hit = known.get(deviceId);
+      if (hit && opts.now() - hit.atMs < opts.maxAgeMs) return hit.standing;
+      const atMs = opts.now();
+      let standing: DeviceStanding;
+      try {
+        standing = await fetch(deviceId);
+      } catch (err) {
+        throw new DfsError('DEVICE_STATUS_UNAVAILABLE', undefined, { cause: err });
+      }
+      known.set(deviceId, { standing, atMs });
+      return standing;
+    },
+    /** Forgets a device's standing (a device event arrived): the next check asks the registry. */
+    forget(deviceId: string): void {
+      known.set(deviceId, { standing: { status: 'STALE', notBeforeMs: 0 }, atMs: -Infinity });
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { EventBus } from '../../../../kit/src/events.js';
+
+/** Topic of the attestation service's device lifecycle events (its contract on the bus). */
+const DEVICE_TOPIC = 'dfs.device.v1';
+const CHANGES = new Set(['device.attested', 'device.revoked', 'device.reverified']);
+
+/**
+ * Forgets a device's remembered standing when its lifecycle changes, so a revocation reaches the
+ * next authorization as soon as its event is delivered (the cache's max age bounds it otherwise).
+ */
+export async function forgetStandingOnDeviceEvents(bus: EventBus, forget: (deviceId: string) => void): Promise<void> {
+  await bus.subscribe(DEVICE_TOPIC, 'transaction-device-standing', async (e) => {
+    if (CHANGES.has(e.type)) forget(String(e.data.deviceId ?? e.key));
+  });
+}
