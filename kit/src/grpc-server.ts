@@ -4,7 +4,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { contracts } from './contracts.js';
 import { DfsError, describeError } from './errors.js';
 import type { Logger } from './log.js';
-import type { Role } from './pki.js';
+import { CALLERS, identityAllowed } from './identity.js';
 import { sabotaged, type Sabotage } from './sabotage.js';
 import { peerOf, serverCredentials, type Peer, type TlsMaterial } from './tls.js';
 import { countWork } from './work.js';
@@ -26,19 +26,25 @@ export interface CallContext {
 
 export type UnaryHandler<Req, Res> = (req: Req, ctx: CallContext) => Promise<Res>;
 
+/** Decides whether a caller may call an RPC listing `allowed` identities (injected; byIdentity in production). */
+export type AuthorizeCaller = (allowed: readonly string[], peer: Peer) => boolean;
+
+/** The production rule: the caller's SPIFFE ID is one the RPC lists. */
+export const byIdentity: AuthorizeCaller = (allowed, peer) => identityAllowed(allowed, peer.id);
+
 /**
- * Wraps a handler with what every RPC needs: role-based authorization from the client
- * certificate, a child logger per call (made when first used), and the mapping of errors to gRPC status plus a
+ * Wraps a handler with what every RPC needs: authorization of the caller's certificate identity
+ * against the identities the RPC lists (kit/src/identity.ts), a child logger per call (made when first used), and the mapping of errors to gRPC status plus a
  * stable code (clients see the whitelisted message; the log keeps the cause).
  */
-export function unary<Req, Res>(log: Logger, method: string, roles: readonly Role[], handler: UnaryHandler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(log: Logger, method: string, callers: readonly string[], handler: UnaryHandler<Req, Res>, authorize: AuthorizeCaller = byIdentity): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     countWork('grpcServed');
     const peer = peerOf(call);
     let child: Logger | undefined;
     const ctx: CallContext = { peer, get log() { return (child ??= log.child({ rpc: method, reqId: randomUUID(), peer: `${peer.role}:${peer.name}` })); } };
     const run = async () => {
-      if (!roles.includes(peer.role as Role)) throw new DfsError('CALLER_NOT_ALLOWED', `${peer.role} may not call ${method}`);
+      if (!authorize(callers, peer)) throw new DfsError('CALLER_NOT_ALLOWED', `${peer.id || 'a caller without an identity'} may not call ${method}`);
       return handler(call.request, ctx);
     };
     run().then(
@@ -81,7 +87,7 @@ export async function startGrpcServer(opts: {
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING'])));
   health.addToServer(server);
   server.addService(contracts().DiagnosticsService.service, {
-    Echo: unary(opts.log, 'Echo', ['service', 'operator', 'bootstrap', 'device'], async (req: { payload: Buffer }) => ({ payload: req.payload })),
+    Echo: unary(opts.log, 'Echo', [CALLERS.attestation, CALLERS.transaction, CALLERS.risk, CALLERS.anyOperator, CALLERS.anyBootstrap, CALLERS.anyDevice], async (req: { payload: Buffer }) => ({ payload: req.payload })),
   });
   for (const s of opts.services) server.addService(s.definition, s.impl);
   const port = await new Promise<number>((resolve, reject) => {

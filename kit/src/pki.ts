@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECURITY_LEVEL_POLICY } from './attestation-record.js';
+import { spiffeId, type IdentityKind } from './identity.js';
 import { generateEcKeyPair, importPrivateKeyPem, issueCertificate, privateKeyPem, x509 } from './x509.js';
 
 /** The names the dev PKI issues server certificates for: loopback plus the service names used by compose and k8s. */
@@ -8,11 +9,11 @@ const SERVICE_NAMES = ['attestation', 'transaction', 'risk'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
- * Roles carried in the OU of client certificates; the services authorize each RPC by role.
- * `bootstrap` is the factory enrollment credential every phone gets; `device` is issued by the
- * attestation service after a successful attestation.
+ * The kind of a client: `service`, `operator`, `bootstrap` (the factory enrollment credential every
+ * phone gets) or `device` (issued by the attestation service after a successful attestation). It is
+ * read from the certificate's SPIFFE URI SAN (kit/src/identity.ts), never from its OU.
  */
-export type Role = 'service' | 'operator' | 'bootstrap' | 'device';
+export type Role = IdentityKind;
 
 export interface PkiPaths {
   dir: string;
@@ -46,7 +47,7 @@ function writeSecret(path: string, pem: string): void {
   writeFileSync(path, pem, { mode: 0o600 });
 }
 
-async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer: { cert: x509.X509Certificate; key: CryptoKey }, chain: string, opts: { serverNames?: string[]; usages: ('serverAuth' | 'clientAuth')[] }): Promise<void> {
+async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer: { cert: x509.X509Certificate; key: CryptoKey }, chain: string, opts: { serverNames?: string[]; uris: string[]; usages: ('serverAuth' | 'clientAuth')[] }): Promise<void> {
   const keys = await generateEcKeyPair();
   const cert = await issueCertificate({ subject, publicKey: keys.publicKey, issuer, ...opts, notAfter: new Date(Date.now() + 825 * 86_400_000) });
   writeFileSync(paths.cert(name), cert.toString('pem') + '\n' + chain);
@@ -76,10 +77,10 @@ export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   writeSecret(paths.key('device-ca'), await privateKeyPem(deviceCaKeys.privateKey));
 
   for (const svc of SERVICE_NAMES) {
-    await writeLeaf(paths, svc, `CN=${svc}, OU=service`, rootIssuer, '', { serverNames: [svc, 'localhost', '127.0.0.1', '::1'], usages: ['serverAuth', 'clientAuth'] });
+    await writeLeaf(paths, svc, `CN=${svc}, OU=service`, rootIssuer, '', { serverNames: [svc, 'localhost', '127.0.0.1', '::1'], uris: [spiffeId('service', svc)], usages: ['serverAuth', 'clientAuth'] });
   }
-  await writeLeaf(paths, 'operator', 'CN=operator, OU=operator', rootIssuer, '', { usages: ['clientAuth'] });
-  await writeLeaf(paths, 'bootstrap', 'CN=factory-bootstrap, OU=bootstrap', rootIssuer, '', { usages: ['clientAuth'] });
+  await writeLeaf(paths, 'operator', 'CN=operator, OU=operator', rootIssuer, '', { uris: [spiffeId('operator', 'operator')], usages: ['clientAuth'] });
+  await writeLeaf(paths, 'bootstrap', 'CN=factory-bootstrap, OU=bootstrap', rootIssuer, '', { uris: [spiffeId('bootstrap', 'factory-bootstrap')], usages: ['clientAuth'] });
 
   const oemKeys = await generateEcKeyPair();
   const oem = await issueCertificate({ subject: 'CN=Simulated OEM Attestation Root, O=Simulated OEM', publicKey: oemKeys.publicKey, selfKey: oemKeys.privateKey, ca: {}, notAfter: new Date(Date.now() + 3650 * 86_400_000) });

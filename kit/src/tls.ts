@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { readConfigFile } from './config.js';
+import { parseSpiffeId } from './identity.js';
 import type { Role } from './pki.js';
 
 /** PEM material for one side of an mTLS connection. */
@@ -24,13 +25,20 @@ export function clientCredentials(tls: TlsMaterial): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(tls.ca, tls.key, tls.cert);
 }
 
-/** Who is calling, read from the verified client certificate (OU = role, CN = name). */
+/** Who is calling, read from the verified client certificate's one SPIFFE URI SAN (kind = role, last segment = name). */
 export interface Peer {
   role: Role | 'unknown';
   name: string;
+  /** The SPIFFE ID itself ('' when the certificate carries none, or more than one). */
+  id: string;
 }
 
-const ROLES = new Set<string>(['service', 'operator', 'bootstrap', 'device']);
+/** The caller a certificate's subjectAltName names: exactly one SPIFFE URI of this trust domain, or unknown. */
+export function peerFromAltNames(altNames: string | undefined): Peer {
+  const uris = (altNames ?? '').split(/,\s*/).filter((n) => n.startsWith('URI:')).map((n) => n.slice(4));
+  const parsed = uris.length === 1 ? parseSpiffeId(uris[0]!) : null;
+  return parsed ? { role: parsed.kind, name: parsed.name, id: uris[0]! } : { role: 'unknown', name: '', id: '' };
+}
 
 /** Identities already read, per TLS socket: parsing the peer certificate on every call costs more than the call. */
 const peersBySocket = new WeakMap<object, Peer>();
@@ -56,10 +64,7 @@ export function peerOf(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAu
   const known = socket && peersBySocket.get(socket);
   if (known) return known;
   const cert = call.getAuthContext().sslPeerCertificate;
-  const ou = cert?.subject?.OU;
-  const cn = cert?.subject?.CN;
-  const role = typeof ou === 'string' && ROLES.has(ou) ? (ou as Role) : 'unknown';
-  const peer: Peer = { role, name: typeof cn === 'string' ? cn : '' };
+  const peer = peerFromAltNames(cert?.subjectaltname);
   if (socket && cert) peersBySocket.set(socket, peer);
   return peer;
 }

@@ -23,6 +23,8 @@ export interface IssueParams {
   selfKey?: CryptoKey;
   ca?: { pathLength?: number };
   serverNames?: string[];
+  /** URI SANs: the workload identity (spiffe://dfs.local/...). */
+  uris?: string[];
   usages?: ('serverAuth' | 'clientAuth')[];
   notBefore?: Date;
   notAfter?: Date;
@@ -45,10 +47,11 @@ export async function issueCertificate(p: IssueParams): Promise<x509.X509Certifi
   ];
   if (p.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(p.issuer.cert.publicKey));
   if (p.usages?.length) extensions.push(new x509.ExtendedKeyUsageExtension(p.usages.map((u) => x509.ExtendedKeyUsage[u])));
-  if (p.serverNames?.length) {
-    extensions.push(new x509.SubjectAlternativeNameExtension(
-      p.serverNames.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
-    ));
+  if (p.serverNames?.length || p.uris?.length) {
+    extensions.push(new x509.SubjectAlternativeNameExtension([
+      ...(p.uris ?? []).map((u) => ({ type: 'url' as const, value: u })),
+      ...(p.serverNames ?? []).map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
+    ]));
   }
   if (p.policies?.length) extensions.push(new x509.CertificatePolicyExtension(p.policies));
   extensions.push(...(p.extra ?? []));

@@ -3,6 +3,7 @@ import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
 import type { Sabotage } from '../../../kit/src/sabotage.js';
+import type { AuthorizeCaller } from '../../../kit/src/grpc-server.js';
 import { serve, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type RiskConfig } from './config.js';
@@ -11,9 +12,15 @@ import { riskHandlers } from './grpc/handlers.js';
 import { riskHttp } from './http/app.js';
 import { rulesSource } from './rules-file.js';
 import { openFeatureStore } from './store/index.js';
+import type { FeatureStore } from './store/ports.js';
 
-/** The risk service's controls that wiring may replace; production passes none and gets the secure defaults. */
-export interface RiskControls {}
+/** The risk service's controls and ports that wiring may replace; production passes none and gets the secure defaults. */
+export interface RiskControls {
+  /** Who may call Assess (default byIdentity: only the transaction service's SPIFFE ID). */
+  authorizeCaller?: AuthorizeCaller;
+  /** The feature and decision store (default: from the configuration; its decision trails are append-only). */
+  store?: FeatureStore;
+}
 
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
 export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } & RiskControls = {}): Promise<ServiceHandle> {
@@ -21,7 +28,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'risk', log));
   const rules = rulesSource(config.rulesFile);
   const tls = readTls(config.tls);
-  const store = await openFeatureStore(config, log);
+  const store = test.store ?? (await openFeatureStore(config, log));
   await subscribeFeatures(bus, store, log);
   const onHup = () => {
     try {
@@ -32,7 +39,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   };
   const handle = await serve({
     name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now }) }],
+    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now, authorizeCaller: test.authorizeCaller }) }],
     http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log }),
     sabotage: test.sabotage,
     release: async () => { process.off('SIGHUP', onHup); await store.close(); if (!shared) await bus.close(); },

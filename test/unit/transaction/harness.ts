@@ -64,7 +64,7 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
       .setProtectedHeader({ alg: 'ES256', kid: tokenKey.kid }).setIssuer('dfs-attestation').setAudience('dfs-transaction')
       .setSubject(deviceId).setIssuedAt().setExpirationTime('1h').sign(tokenKey.privateKey);
     await openAccount({ accountId, holderDeviceId: deviceId, opening: balance > 0 ? { minorUnits: balance, currency } : null, currency }, deps);
-    const peer: Peer = { role: 'device', name: deviceId };
+    const peer: Peer = { role: 'device', name: deviceId, id: `spiffe://dfs.local/device/${deviceId}` };
     /** Signs any payload with this phone's key, like a (possibly malicious) daemon with a PIN-unlocked eSE. */
     const signRaw = (payload: unknown, header: Record<string, unknown> = {}, key: CryptoKey = privateKey, pub: JWK = jwk) =>
       new CompactSign(new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload)))

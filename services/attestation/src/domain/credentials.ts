@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, SignJWT, type JWK } from 'jose';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import { EC_P256, issueCertificate, subtle, x509 } from '../../../../kit/src/x509.js';
+import { spiffeId } from '../../../../kit/src/identity.js';
 import type { Tier } from './posture.js';
 
 export const TOKEN_ISSUER = 'dfs-attestation';
@@ -39,9 +40,9 @@ export async function signToken(claims: TokenClaims, key: SigningKey, ttlSec: nu
   return { token, expiresAtMs: (iat + ttlSec) * 1000 };
 }
 
-/** A short-lived mTLS client certificate (OU=device) for the daemon's TLS key, chained to the device CA. */
+/** A short-lived mTLS client certificate for the daemon's TLS key (identity spiffe://dfs.local/device/<id>), chained to the device CA. */
 export async function issueDeviceCertificate(deviceId: string, tlsSpki: Uint8Array, deviceCa: { cert: x509.X509Certificate; key: CryptoKey }, ttlSec: number, now: number): Promise<string> {
   const publicKey = await subtle.importKey('spki', new Uint8Array(tlsSpki), EC_P256, true, ['verify']);
-  const cert = await issueCertificate({ subject: `CN=${deviceId}, OU=device`, publicKey, issuer: deviceCa, usages: ['clientAuth'], notAfter: new Date(now + ttlSec * 1000) });
+  const cert = await issueCertificate({ subject: `CN=${deviceId}, OU=device`, publicKey, issuer: deviceCa, uris: [spiffeId('device', deviceId)], usages: ['clientAuth'], notAfter: new Date(now + ttlSec * 1000) });
   return `${cert.toString('pem')}\n${deviceCa.cert.toString('pem')}\n`;
 }

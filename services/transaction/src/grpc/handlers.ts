@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Admission } from '../../../../kit/src/admission.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { unary } from '../../../../kit/src/grpc-server.js';
+import { CALLERS } from '../../../../kit/src/identity.js';
 import { jwks } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { Peer } from '../../../../kit/src/tls.js';
@@ -59,10 +60,10 @@ function mayRead(peer: Peer, holderDeviceId: string | null): boolean {
 export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number; log: Logger; admission: Admission }): TransactionServiceHandlers {
   const { store } = deps;
   return {
-    SubmitPayment: unary(deps.log, 'SubmitPayment', ['device'], (req, ctx) => deps.admission.run(async () => ({
+    SubmitPayment: unary(deps.log, 'SubmitPayment', [CALLERS.anyDevice], (req, ctx) => deps.admission.run(async () => ({
       signedResult: await submitPayment(req.signedPayment, req.attestationToken, ctx.peer, deps),
     }))),
-    GetTransaction: unary(deps.log, 'GetTransaction', ['device', 'operator', 'service'], async (req, ctx) => {
+    GetTransaction: unary(deps.log, 'GetTransaction', [CALLERS.anyDevice, CALLERS.anyOperator], async (req, ctx) => {
       const t = await lookupTransfer(req, store);
       const payer = t && (await store.getAccount(t.payer));
       if (!t || !mayRead(ctx.peer, payer?.holderDeviceId ?? null)) throw new DfsError('TRANSACTION_NOT_FOUND');
@@ -70,13 +71,13 @@ export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number;
       if (!answer) throw new DfsError('TRANSACTION_IN_PROGRESS');
       return { signedResult: answer };
     }),
-    AbandonPayment: unary(deps.log, 'AbandonPayment', ['device', 'operator'], async (req, ctx) => {
+    AbandonPayment: unary(deps.log, 'AbandonPayment', [CALLERS.anyDevice, CALLERS.anyOperator], async (req, ctx) => {
       if (!CORRELATION_ID.safeParse(req.idempotencyKey).success) throw new DfsError('INVALID_ARGUMENT', 'idempotency key');
       const payer = await store.getAccount(accountId(req.payer));
       if (!payer || !mayRead(ctx.peer, payer.holderDeviceId)) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
       return { signedResult: await abandonPayment(payer.id, req.idempotencyKey, ctx.peer.role === 'device' ? ctx.peer.name : '', deps) };
     }),
-    OpenAccount: unary(deps.log, 'OpenAccount', ['operator'], async (req) => {
+    OpenAccount: unary(deps.log, 'OpenAccount', [CALLERS.anyOperator], async (req) => {
       const currency = req.openingBalance?.currency ?? '';
       const opening = req.openingBalance && req.openingBalance.minorUnits !== '0' ? parseMoney(req.openingBalance, deps.currencies, deps.maxAmount) : null;
       if (!deps.currencies.has(currency)) throw new DfsError('CURRENCY_INVALID');
@@ -84,22 +85,22 @@ export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number;
       const out = await openAccount({ accountId: accountId(req.accountId), holderDeviceId: req.holderDeviceId || null, opening, currency }, deps);
       return { signedResult: await signResult({ typ: 'account', accountId: out.accountId, balance: wire({ minorUnits: out.balance, currency }) }, deps.resultKey(), deps.now()) };
     }),
-    GetBalance: unary(deps.log, 'GetBalance', ['device', 'operator', 'service'], async (req, ctx) => {
+    GetBalance: unary(deps.log, 'GetBalance', [CALLERS.anyDevice, CALLERS.anyOperator], async (req, ctx) => {
       const a = await store.getAccount(accountId(req.accountId));
       if (!a || !mayRead(ctx.peer, a.holderDeviceId)) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
       return { signedResult: await signResult({ typ: 'balance', accountId: a.id, balance: wire({ minorUnits: a.balance, currency: a.currency }) }, deps.resultKey(), deps.now()) };
     }),
-    ConfirmStepUp: unary(deps.log, 'ConfirmStepUp', ['device'], async (req, ctx) => ({
+    ConfirmStepUp: unary(deps.log, 'ConfirmStepUp', [CALLERS.anyDevice], async (req, ctx) => ({
       signedResult: await confirmStepUp(req.transactionId, req.signedConfirmation, req.attestationToken, ctx.peer, deps),
     })),
-    ListPaymentRequests: unary(deps.log, 'ListPaymentRequests', ['device'], async (req, ctx) => {
+    ListPaymentRequests: unary(deps.log, 'ListPaymentRequests', [CALLERS.anyDevice], async (req, ctx) => {
       const a = await store.getAccount(accountId(req.accountId));
       if (!a || a.holderDeviceId !== ctx.peer.name) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
       return { signedResult: await openRequestsFor(a.id, deps) };
     }),
-    ReverseTransaction: unary(deps.log, 'ReverseTransaction', ['operator'], async (req) => ({
+    ReverseTransaction: unary(deps.log, 'ReverseTransaction', [CALLERS.anyOperator], async (req) => ({
       signedResult: await returnTransfer(returnRequest(req, deps), deps),
     })),
-    GetResultKeys: unary(deps.log, 'GetResultKeys', ['device', 'operator', 'service'], async () => ({ jwksJson: JSON.stringify(jwks([deps.resultKey()])) })),
+    GetResultKeys: unary(deps.log, 'GetResultKeys', [CALLERS.anyDevice, CALLERS.anyOperator], async () => ({ jwksJson: JSON.stringify(jwks([deps.resultKey()])) })),
   } as TransactionServiceHandlers & grpc.UntypedServiceImplementation;
 }
