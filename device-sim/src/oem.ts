@@ -128,6 +128,15 @@ export class Oem {
     return signUpdate(this.bootKeys.privateKey, version, patchLevel, images);
   }
 
+  /**
+   * Signs an attestation status list with the attestation root key (as Google publishes one for
+   * leaked Android attestation keys): serials of revoked attested keys or batch CAs.
+   */
+  signStatusList(entries: Record<string, { status: 'REVOKED' | 'SUSPENDED'; reason?: string }>, issuedAtMs = Date.now()): Promise<string> {
+    return new CompactSign(new TextEncoder().encode(JSON.stringify({ issuedAtMs, entries })))
+      .setProtectedHeader({ alg: 'ES256', typ: 'dfs-attestation-status+jws' }).sign(this.root.key);
+  }
+
   /** The backend's PIN-reset authority: signs a reset for one phone and one eSE-issued nonce. */
   signPinReset(imei: string, nonce: string, ttlSec = 300): Promise<string> {
     const claims = { imei, nonce, exp: Math.floor(Date.now() / 1000) + ttlSec };

@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   ATTESTATION_CERT_VALIDITY: spec(PERMISSION_DENIED, 403, 'A certificate of the attestation chain is outside its validity period.'),
   ATTESTATION_SELF_SIGNED: spec(PERMISSION_DENIED, 403, 'The attestation chain contains a self-signed certificate.'),
   ATTESTATION_ROOT_UNKNOWN: spec(PERMISSION_DENIED, 403, 'The attestation chain does not end at a pinned root.'),
+  ATTESTATION_BATCH_REVOKED: spec(PERMISSION_DENIED, 403, 'The attestation batch key of this device has been revoked.'),
+  ATTESTATION_STATUS_LIST_INVALID: spec(INVALID_ARGUMENT, 400, 'The attestation status list is not validly signed, or older than the one in force.'),
   ATTESTATION_CERT_REVOKED: spec(PERMISSION_DENIED, 403, 'A certificate of the attestation chain is revoked.'),
   ATTESTATION_ISSUER_NOT_CA: spec(PERMISSION_DENIED, 403, 'An issuer of the attestation chain is not a CA.'),
   ATTESTATION_EXTENSION_COUNT: spec(PERMISSION_DENIED, 403, 'The attestation chain must carry exactly one attestation extension, in the leaf.'),

@@ -55,6 +55,17 @@ export function describeAttestationStoreContract(name: string, open: () => Promi
       expect(await store.getDevice('nope')).toBeNull();
       expect((await store.listDevices()).map((x) => x.deviceId).sort()).toEqual(['d1', 'd2']);
     });
+
+    it('finds the devices last attested under given issuer serials (batch revocation), and only those', async () => {
+      await store.putDevice(device('b1', { attestationSerials: ['aa01', 'ca01'] }));
+      await store.putDevice(device('b2', { attestationSerials: ['aa02', 'ca01'] }));
+      await store.putDevice(device('b3'));
+      expect((await store.devicesAttestedUnder(['aa01'])).map((x) => x.deviceId)).toEqual(['b1']);
+      expect((await store.devicesAttestedUnder(['ca01', 'ffff'])).map((x) => x.deviceId).sort()).toEqual(['b1', 'b2']);
+      expect(await store.devicesAttestedUnder(['ffff'])).toEqual([]);
+      await store.putDevice(device('b1', { attestationSerials: ['aa09', 'ca02'] }));
+      expect((await store.devicesAttestedUnder(['aa01'])).map((x) => x.deviceId)).toEqual([]);
+    });
   });
 }
 

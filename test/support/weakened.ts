@@ -1,5 +1,6 @@
 import type { AuthorizeCaller } from '../../kit/src/grpc-server.js';
 import type { DeriveLevel } from '../../services/attestation/src/domain/chain.js';
+import { EMPTY_STATUS_LIST, type StatusListSource } from '../../services/attestation/src/domain/status-list.js';
 import { trailKey, type DecisionRecord, type FeatureStore } from '../../services/risk/src/store/ports.js';
 import type { CheckDevice } from '../../services/transaction/src/domain/device-standing.js';
 import type { RecheckStepUp } from '../../services/transaction/src/domain/payments.js';
@@ -30,3 +31,6 @@ export function overwritingDecisions(store: FeatureStore): FeatureStore {
     async getDecision(id, stage) { return trails.get(trailKey(id, stage)) ?? null; },
   };
 }
+
+/** A status list source that revokes nothing, whatever the OEM published (replaces the signed file). */
+export const noRevocations: StatusListSource = async () => EMPTY_STATUS_LIST;

@@ -1,4 +1,5 @@
 import { contracts } from '../../../kit/src/contracts.js';
+import { DfsError } from '../../../kit/src/errors.js';
 import { readConfigFile } from '../../../kit/src/config.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
@@ -12,6 +13,8 @@ import { x509 } from '../../../kit/src/x509.js';
 import { loadConfig, type AttestationConfig } from './config.js';
 import { levelFromChain, type DeriveLevel } from './domain/chain.js';
 import { loadPolicy } from './domain/policy.js';
+import { dropToReattestation, revokedSerialsOf, type StatusList, type StatusListSource } from './domain/status-list.js';
+import { statusListFile } from './status-file.js';
 import { tokenKeyRing } from './domain/token-keys.js';
 import { busDeviceEvents } from './events/device-events.js';
 import { attestationHandlers } from './grpc/handlers.js';
@@ -23,6 +26,8 @@ import { openAttestationStore } from './store/index.js';
 export interface AttestationControls {
   /** How the attested key's security level is derived (default levelFromChain: the OEM CA's policy OID). */
   deriveLevel?: DeriveLevel;
+  /** Where the attestation status list comes from (default: the OEM-signed file ATTESTATION_STATUS_FILE). */
+  statusList?: StatusListSource;
 }
 
 /** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services); `test.sabotage` is for threat tests only. */
@@ -46,11 +51,24 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
     challengeTtlSec: config.challengeTtlSec,
     jwksMaxAgeSec: config.jwksMaxAgeSec,
   };
+  const statusSource = test.statusList ?? statusListFile(config.statusFile, roots);
+  let inForce: StatusList | undefined;
+  /** Loads the status list (refusing one older than the list in force), then drops devices under revoked batches to re-attestation. */
+  const reloadStatus = async () => {
+    const list = await statusSource();
+    if (inForce && list.issuedAtMs < inForce.issuedAtMs) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'older than the list in force');
+    deps.anchors.revokedSerials = new Set([...policy.revokedCertificateSerials, ...revokedSerialsOf(list)]);
+    inForce = list;
+    const reattest = await dropToReattestation(list, deps);
+    log.info({ issuedAtMs: list.issuedAtMs, revoked: revokedSerialsOf(list).length, reattest: reattest.length }, 'attestation status list loaded');
+    return { issuedAtMs: list.issuedAtMs, revokedSerials: revokedSerialsOf(list).length, devicesToReattest: reattest };
+  };
+  await reloadStatus();
   log.info({ policyVersion: policy.version, roots: roots.length }, 'attestation policy loaded');
   return serve({
     name: 'attestation', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.AttestationService', definition: contracts().AttestationService.service, impl: attestationHandlers(deps) }],
-    http: attestationHttp({ ...deps, operatorToken, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    http: attestationHttp({ ...deps, operatorToken, reloadStatus, ready: async () => (await store.ready()) && (await bus.ready()) }),
     sabotage: test.sabotage,
     release: async () => { await store.close(); if (!shared) await bus.close(); },
   });

@@ -107,10 +107,12 @@ describe('verifyChain (Android Key Attestation style chain checks)', () => {
     expect(await codeOf(verifyChain(der([sha1, factory.cert]), anchors, now()))).toBe('ATTESTATION_SIGNATURE_ALGORITHM');
   });
 
-  it('refuses a chain with a revoked serial (ATTESTATION_CERT_REVOKED)', async () => {
+  it('refuses a chain through a revoked batch CA (ATTESTATION_BATCH_REVOKED) and a revoked leaf (ATTESTATION_CERT_REVOKED)', async () => {
     const leaf = await attestedLeaf(factory, [ext()]);
-    const revoked = { roots: [root.cert], revokedSerials: new Set([factory.cert.serialNumber.toLowerCase()]) };
-    expect(await codeOf(verifyChain(der([leaf.cert, factory.cert]), revoked, now()))).toBe('ATTESTATION_CERT_REVOKED');
+    const batch = { roots: [root.cert], revokedSerials: new Set([factory.cert.serialNumber.toLowerCase()]) };
+    expect(await codeOf(verifyChain(der([leaf.cert, factory.cert]), batch, now()))).toBe('ATTESTATION_BATCH_REVOKED');
+    const one = { roots: [root.cert], revokedSerials: new Set([leaf.cert.serialNumber.toLowerCase()]) };
+    expect(await codeOf(verifyChain(der([leaf.cert, factory.cert]), one, now()))).toBe('ATTESTATION_CERT_REVOKED');
   });
 
   it('refuses a leaf whose signature was not made by its issuer, and garbage (ATTESTATION_CHAIN_INVALID)', async () => {

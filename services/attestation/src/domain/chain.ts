@@ -65,7 +65,8 @@ export const levelFromChain: DeriveLevel = ({ issuers }) => {
 /**
  * Verifies an attestation chain (leaf first) up to one of the pinned OEM roots, as Android Key
  * Attestation verifiers do, in this order: parse and length, allowed signature algorithms, validity
- * periods, no self-signed certificate, a pinned root, no revoked serial, every issuer CA:TRUE with
+ * periods, no self-signed certificate, a pinned root, no revoked issuer (a batch CA: ATTESTATION_BATCH_REVOKED)
+ * nor revoked leaf, every issuer CA:TRUE with
  * its path length respected and its signature valid, and exactly one attestation extension, in the leaf.
  */
 export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors, now: Date): Promise<VerifiedEvidence> {
@@ -85,8 +86,9 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
   if (!root) throw new DfsError('ATTESTATION_ROOT_UNKNOWN');
   if (root.notBefore > now || root.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', 'pinned root');
   const serials = chain.map((c) => c.serialNumber.toLowerCase());
-  const revoked = serials.find((s) => anchors.revokedSerials.has(s));
-  if (revoked) throw new DfsError('ATTESTATION_CERT_REVOKED', revoked);
+  const revokedIssuer = [...serials.slice(1), root.serialNumber.toLowerCase()].find((s) => anchors.revokedSerials.has(s));
+  if (revokedIssuer) throw new DfsError('ATTESTATION_BATCH_REVOKED', revokedIssuer);
+  if (anchors.revokedSerials.has(serials[0]!)) throw new DfsError('ATTESTATION_CERT_REVOKED', serials[0]);
 
   const issuers = [...chain.slice(1), root];
   for (let i = 0; i < chain.length; i++) {

@@ -16,6 +16,8 @@ export interface OperatorDeps {
   policy: Policy;
   keyRing: TokenKeyRing;
   operatorToken: string;
+  /** Reloads the attestation status list without a restart. */
+  reloadStatus: () => Promise<{ issuedAtMs: number; revokedSerials: number; devicesToReattest: string[] }>;
   log: Logger;
   now: () => number;
 }
@@ -35,7 +37,7 @@ function deviceId(value: string): string {
   return value;
 }
 
-/** The operator API under /v1/operator: devices with posture, revocation and reinstatement, the policy in force, token-key rotation. */
+/** The operator API under /v1/operator: devices with posture, revocation and reinstatement, the status list reload, the policy in force, token-key rotation. */
 export function operatorRouter(deps: OperatorDeps): Router {
   const r = Router();
   r.use(requireOperator(deps.operatorToken));
@@ -60,6 +62,9 @@ export function operatorRouter(deps: OperatorDeps): Router {
     const view = await reinstateDevice(id, reason, deps);
     deps.log.info({ deviceId: id, reason }, 'device reinstated by operator');
     res.json(view);
+  });
+  r.post('/attestation-status/reload', async (_req, res) => {
+    res.json(await deps.reloadStatus());
   });
   r.get('/policy', (_req, res) => { res.json(deps.policy); });
   r.get('/token-keys', (_req, res) => { res.json(deps.keyRing.state(deps.now())); });

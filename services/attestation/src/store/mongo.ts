@@ -9,7 +9,7 @@ const challengeSchema = new Schema({ _id: String, expiresAtMs: Number }, opts);
 challengeSchema.index({ expiresAtMs: 1 });
 const useSchema = new Schema({ _id: String, atMs: Number }, opts);
 useSchema.index({ atMs: 1 });
-const deviceSchema = new Schema({ _id: String, attestationSerials: [String] }, opts);
+const deviceSchema = new Schema({ _id: String, attestationSerials: { type: [String], default: undefined } }, opts);
 deviceSchema.index({ attestationSerials: 1 });
 
 type ChallengeDoc = Omit<StoredChallenge, 'id'> & { _id: string };
