@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AttestationRecord } from '../kit/src/attestation-record.js';
 import { contracts } from '../kit/src/contracts.js';
 import { call, createClient } from '../kit/src/grpc-client.js';
 import type { PkiPaths } from '../kit/src/pki.js';
@@ -41,11 +42,11 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, test: { sabo
      * network attacker; `bridge` observes its PC/SC hop; `imei` clones another phone's identity;
      * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would).
      */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore } = {}): Promise<Phone> {
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application'] } = {}): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
-      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, sabotage: test.sabotage, wrapKeystore: opts.wrapKeystore });
+      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, sabotage: test.sabotage, wrapKeystore: opts.wrapKeystore, application: opts.application });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
       return phone;
     },

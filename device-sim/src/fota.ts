@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { firmwareManifestBytes, type AttestationRecord } from '../../kit/src/attestation-record.js';
 import { DfsError } from '../../kit/src/errors.js';
 import { EC_P256, subtle } from '../../kit/src/x509.js';
 import type { AccessPolicy, Caller } from './access-policy.js';
@@ -32,10 +33,19 @@ export interface UpdatePackage {
   signature: Uint8Array;
 }
 
-function packageBytes(version: number, patchLevel: number, images: BootImage[]): Uint8Array<ArrayBuffer> {
+function imagesDigest(images: BootImage[]): Buffer {
   const digest = createHash('sha256');
   for (const img of images) digest.update(img.stage).update(String(img.version)).update(img.payload).update(img.signature);
-  return new Uint8Array(Buffer.concat([Buffer.from(`fota:${version}:${patchLevel}:`), digest.digest()]));
+  return digest.digest();
+}
+
+function packageBytes(version: number, patchLevel: number, images: BootImage[]): Uint8Array<ArrayBuffer> {
+  return firmwareManifestBytes(version, patchLevel, imagesDigest(images));
+}
+
+/** The signed manifest of a package as the attestation record carries it (the backend verifies it with the OEM build key). */
+export function manifestOf(pkg: UpdatePackage): NonNullable<AttestationRecord['firmware']> {
+  return { version: pkg.version, patchLevel: pkg.patchLevel, imagesSha256: imagesDigest(pkg.images).toString('hex'), signature: Buffer.from(pkg.signature).toString('base64url') };
 }
 
 /** OEM build server: signs an update package with the OEM build key. */

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CompactSign, generateKeyPair } from 'jose';
-import { PAYMENT_DAEMON_PACKAGE } from '../../kit/src/attestation-record.js';
+import { DEVICE_MODEL, PAYMENT_DAEMON_PACKAGE, type AttestationRecord } from '../../kit/src/attestation-record.js';
 import { loadIssuer, type PkiPaths } from '../../kit/src/pki.js';
-import { generateEcKeyPair, issueCertificate, type x509 } from '../../kit/src/x509.js';
+import { EC_P256, generateEcKeyPair, importPrivateKeyPem, issueCertificate, subtle, x509 } from '../../kit/src/x509.js';
 import { BOOT_STAGES, efuseHash, signImage, type BootImage } from './boot.js';
 import type { AttestationSigner } from './ese/attest.js';
 import { PIN_RESET_TYP } from './ese/pin.js';
 import { SecureElement } from './ese/secure-element.js';
-import { signUpdate, type UpdatePackage } from './fota.js';
+import { manifestOf, signUpdate, type UpdatePackage } from './fota.js';
 import { randomImei } from './imei.js';
 import type { PhoneProfile } from './profiles.js';
 
@@ -25,6 +26,8 @@ export interface FactoryOutput {
   softwareAttestation?: AttestationSigner;
   /** Phones with an eSE: serial (lower-case hex) of the batch attestation certificate injected into it. */
   batchSerial?: string;
+  /** The OEM-signed manifest of the firmware version and patch level shipped. */
+  firmwareManifest: NonNullable<AttestationRecord['firmware']>;
 }
 
 /** How many phones share one eSE attestation batch key by default. */
@@ -56,6 +59,7 @@ export class Oem {
     private readonly resetKeys: { privateKey: CryptoKey; publicKey: CryptoKey },
     private readonly eseCa: { cert: x509.X509Certificate; key: CryptoKey },
     private readonly batchSize: number,
+    private readonly appSignerDigest: string,
   ) {}
 
   #batch?: Batch;
@@ -69,7 +73,12 @@ export class Oem {
     const root = await loadIssuer(pki.oemRoot, pki.oemRootKey);
     const eseCa = await loadIssuer(pki.oemEseCa.cert, pki.oemEseCa.key);
     const softwareCa = await loadIssuer(pki.oemSoftwareCa.cert, pki.oemSoftwareCa.key);
-    const bootKeys = await generateEcKeyPair(false);
+    const bootKeys = {
+      privateKey: await importPrivateKeyPem(readFileSync(pki.oemBuild.key, 'utf8')),
+      publicKey: await subtle.importKey('spki', x509.PemConverter.decodeFirst(readFileSync(pki.oemBuild.pub, 'utf8')), EC_P256, true, ['verify']),
+    };
+    const appCert = new x509.X509Certificate(readFileSync(pki.appSigning.cert, 'utf8'));
+    const appSignerDigest = createHash('sha256').update(Buffer.from(appCert.rawData)).digest('hex');
     const firmware = new Map<number, BootImage[]>();
     for (const version of [FIRMWARE_VERSION - 1, FIRMWARE_VERSION]) firmware.set(version, await firmwareSet(bootKeys.privateKey, version));
     const sw = await generateEcKeyPair(false);
@@ -81,7 +90,7 @@ export class Oem {
       notAfter: new Date(Date.now() + 3650 * 86_400_000),
     });
     const resetKeys = await generateKeyPair('ES256');
-    return new Oem(root, bootKeys, await efuseHash(bootKeys.publicKey), firmware, { key: sw.privateKey, chain: [swCert, softwareCa.cert] }, resetKeys, eseCa, opts.batchSize ?? BATCH_SIZE);
+    return new Oem(root, bootKeys, await efuseHash(bootKeys.publicKey), firmware, { key: sw.privateKey, chain: [swCert, softwareCa.cert] }, resetKeys, eseCa, opts.batchSize ?? BATCH_SIZE, appSignerDigest);
   }
 
   /**
@@ -116,9 +125,12 @@ export class Oem {
     return { signer: b.signer, serial: b.serial };
   }
 
-  /** The daemon's package identity as the store signs it. */
-  static daemonApplication(): { packageName: string; signatureDigest: string; version: number } {
-    return { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: createHash('sha256').update('dfs-store-signed:' + PAYMENT_DAEMON_PACKAGE).digest('hex'), version: 1 };
+  /**
+   * The installed daemon package as the phone's package manager reports it: its name, and the
+   * SHA-256 of the certificate that signed it (the app developer's, from the state directory).
+   */
+  daemonApplication(): AttestationRecord['application'] {
+    return { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: this.appSignerDigest, version: 1 };
   }
 
   /** Builds and signs the full image set and OTA package of a version with the OEM build key. */
@@ -145,12 +157,14 @@ export class Oem {
 
   /** Manufactures one phone in the given configuration (with `imei`, a cloned identity). */
   async manufacture(profile: PhoneProfile, pinMaxTries = 5, imei = randomImei()): Promise<FactoryOutput> {
-    const identity = { imei, model: 'KaiPhone 4G', serial: randomBytes(6).toString('hex').toUpperCase() };
+    const identity = { imei, model: DEVICE_MODEL, serial: randomBytes(6).toString('hex').toUpperCase() };
     let firmware = [...(this.firmware.get(profile.rolledBack ? FIRMWARE_VERSION - 1 : FIRMWARE_VERSION) ?? [])];
     if (profile.tamperedStage) {
       firmware = firmware.map((img) => (img.stage === profile.tamperedStage ? { ...img, payload: Buffer.concat([img.payload, Buffer.from('implant')]) } : img));
     }
-    const out: FactoryOutput = { efuse: this.efuse, bootPublicKey: this.bootKeys.publicKey, firmware, identity };
+    const shipped = profile.rolledBack ? FIRMWARE_VERSION - 1 : FIRMWARE_VERSION;
+    const firmwareManifest = manifestOf(await signUpdate(this.bootKeys.privateKey, shipped, profile.patchLevel, this.firmware.get(shipped) ?? []));
+    const out: FactoryOutput = { efuse: this.efuse, bootPublicKey: this.bootKeys.publicKey, firmware, identity, firmwareManifest };
     if (!profile.ese) return { ...out, softwareAttestation: this.softwareAttestation };
 
     const ese = new SecureElement({ pinMaxTries });

@@ -1,4 +1,4 @@
-import { PAYMENT_DAEMON_UID } from '../../kit/src/attestation-record.js';
+import { PAYMENT_DAEMON_UID, type AttestationRecord } from '../../kit/src/attestation-record.js';
 import { sabotaged, type Sabotage } from '../../kit/src/sabotage.js';
 import { AccessPolicy, PAYMENT_DAEMON } from './access-policy.js';
 import { verifyBootChain } from './boot.js';
@@ -59,6 +59,8 @@ export interface BuildOptions {
   imei?: string;
   /** Test-only: device controls switched off (threat sabotage tests). */
   sabotage?: Sabotage;
+  /** The installed daemon package as the package manager reports it (default: the genuine, developer-signed one). */
+  application?: AttestationRecord['application'];
   /** What the daemon's keystore becomes when the phone's firmware is an attacker's (threat scenarios). */
   wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore;
 }
@@ -83,6 +85,7 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
     patchLevel: { os: profile.patchLevel, vendor: profile.patchLevel, boot: profile.patchLevel },
     safety: safetyCheck(environmentOf(profile)),
     rollbackIndex: boot.version,
+    firmware: made.firmwareManifest,
   };
   ese?.recordPowerOn(powerOn);
   ese?.pin.set(opts.pin);
@@ -105,7 +108,7 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const keystore = opts.wrapKeystore ? opts.wrapKeystore(genuine) : genuine;
   const ui = new NativeUi(opts.user, display, PAYMENT_DAEMON);
   const daemon = new PaymentDaemon({
-    keystore, ui, backend: opts.backend, application: Oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep, bridge: opts.bridge,
+    keystore, ui, backend: opts.backend, application: opts.application ?? opts.oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep, bridge: opts.bridge,
     trustUnverifiedResults: sabotaged(opts.sabotage, 'result-signature'),
   });
   const failedStage = rolledBack ? 'bootloader' : boot.failedStage;

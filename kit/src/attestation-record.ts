@@ -45,6 +45,13 @@ export const AttestationRecord = z.object({
   }),
   patchLevel: z.object({ os: patch, vendor: patch, boot: patch }),
   rollbackIndex: z.number().int().nonnegative(),
+  /** The OEM-signed manifest of the firmware that booted (the FOTA package metadata): what binds the patch level. */
+  firmware: z.object({
+    version: z.number().int().nonnegative(),
+    patchLevel: patch,
+    imagesSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    signature: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
+  }).strict().optional(),
   application: z.object({
     packageName: z.string().min(1).max(128),
     signatureDigest: z.string().regex(/^[0-9a-f]{64}$/),
@@ -76,7 +83,15 @@ export function decodeRecord(value: ArrayBuffer | Uint8Array): AttestationRecord
   }
 }
 
+/** The one phone model the simulated OEM builds. */
+export const DEVICE_MODEL = 'KaiPhone 4G';
+
 /** The daemon's package as the store signs it; the attestation policy allows this identity. */
 export const PAYMENT_DAEMON_PACKAGE = 'org.dfs.paymentdaemon';
 /** The Linux UID the payment daemon runs as on the phone (its keys are owned by it). */
 export const PAYMENT_DAEMON_UID = 1077;
+
+/** The bytes the OEM build key signs for a firmware manifest (FOTA package): version, patch level and the digest of its images. */
+export function firmwareManifestBytes(version: number, patchLevel: number, imagesSha256: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.concat([Buffer.from(`fota:${version}:${patchLevel}:`), imagesSha256]));
+}

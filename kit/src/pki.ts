@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SECURITY_LEVEL_POLICY } from './attestation-record.js';
+import { createHash } from 'node:crypto';
+import { DEVICE_MODEL, PAYMENT_DAEMON_PACKAGE, SECURITY_LEVEL_POLICY } from './attestation-record.js';
 import { spiffeId, type IdentityKind } from './identity.js';
-import { generateEcKeyPair, importPrivateKeyPem, issueCertificate, privateKeyPem, x509 } from './x509.js';
+import { generateEcKeyPair, importPrivateKeyPem, issueCertificate, privateKeyPem, subtle, x509 } from './x509.js';
 
 /** The names the dev PKI issues server certificates for: loopback plus the service names used by compose and k8s. */
 const SERVICE_NAMES = ['attestation', 'transaction', 'risk'] as const;
@@ -26,6 +27,12 @@ export interface PkiPaths {
   oemEseCa: { cert: string; key: string };
   /** The OEM's software-attestation CA (policy SECURITY_LEVEL_POLICY.software): it certifies firmware attestation keys. */
   oemSoftwareCa: { cert: string; key: string };
+  /** The OEM firmware build key (signs boot images and FOTA manifests): private PKCS#8 and public SPKI PEM. */
+  oemBuild: { key: string; pub: string };
+  /** The payment app developer's signing certificate and key (what the store-signed daemon package is signed with). */
+  appSigning: { cert: string; key: string };
+  /** What the OEM and the app developer publish for verifiers: boot keys per model, app signing-certificate digests. */
+  deviceTrust: string;
 }
 
 /** Where the dev PKI lives inside a state directory. */
@@ -40,6 +47,9 @@ export function pkiPaths(stateDir: string): PkiPaths {
     oemRootKey: join(stateDir, 'oem', 'root.key'),
     oemEseCa: { cert: join(stateDir, 'oem', 'ese-ca.crt'), key: join(stateDir, 'oem', 'ese-ca.key') },
     oemSoftwareCa: { cert: join(stateDir, 'oem', 'software-ca.crt'), key: join(stateDir, 'oem', 'software-ca.key') },
+    oemBuild: { key: join(stateDir, 'oem', 'build.key'), pub: join(stateDir, 'oem', 'build.pub') },
+    appSigning: { cert: join(dir, 'app-signing.crt'), key: join(dir, 'app-signing.key') },
+    deviceTrust: join(stateDir, 'oem', 'device-trust.json'),
   };
 }
 
@@ -62,7 +72,7 @@ async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer:
  */
 export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   const paths = pkiPaths(stateDir);
-  if (existsSync(paths.ca) && existsSync(paths.oemSoftwareCa.key) && existsSync(paths.key('device-ca'))) return paths;
+  if (existsSync(paths.ca) && existsSync(paths.deviceTrust) && existsSync(paths.key('device-ca'))) return paths;
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   mkdirSync(join(stateDir, 'oem'), { recursive: true, mode: 0o700 });
 
@@ -93,6 +103,19 @@ export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
     writeFileSync(files.cert, cert.toString('pem') + '\n');
     writeSecret(files.key, await privateKeyPem(keys.privateKey));
   }
+
+  const build = await generateEcKeyPair();
+  const buildSpki = Buffer.from(await subtle.exportKey('spki', build.publicKey));
+  writeSecret(paths.oemBuild.key, await privateKeyPem(build.privateKey));
+  writeFileSync(paths.oemBuild.pub, x509.PemConverter.encode(buildSpki, 'PUBLIC KEY'));
+  const appKeys = await generateEcKeyPair();
+  const appCert = await issueCertificate({ subject: 'CN=DFS Pay developer, O=DFS Reference Stack', publicKey: appKeys.publicKey, selfKey: appKeys.privateKey, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+  writeFileSync(paths.appSigning.cert, appCert.toString('pem') + '\n');
+  writeSecret(paths.appSigning.key, await privateKeyPem(appKeys.privateKey));
+  writeFileSync(paths.deviceTrust, JSON.stringify({
+    models: { [DEVICE_MODEL]: { verifiedBootKeys: [buildSpki.toString('base64')] } },
+    applications: { [PAYMENT_DAEMON_PACKAGE]: { signingCertificateSha256: [createHash('sha256').update(Buffer.from(appCert.rawData)).digest('hex')] } },
+  }, null, 2) + '\n');
 
   writeFileSync(paths.ca, rootPem);
   return paths;

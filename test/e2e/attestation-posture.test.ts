@@ -13,7 +13,7 @@ import { randomImei } from '../../device-sim/src/imei.js';
 import { DEVICE_TOPIC } from '../../services/attestation/src/domain/events.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
-import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa } from '../unit/attestation/support/evidence.js';
+import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, stackFacts, useFacts } from '../unit/attestation/support/evidence.js';
 
 type Env = Awaited<ReturnType<typeof testStack>>;
 const httpOf = (env: { stack: Env['stack'] }) => `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
@@ -75,6 +75,7 @@ describe('operator API (bearer credential)', () => {
   let token: string;
   beforeAll(async () => {
     env = await testStack();
+    useFacts(await stackFacts(env.stack.pki));
     token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
   });
   afterAll(async () => { await env?.close(); });
@@ -141,6 +142,7 @@ describe('pinned OEM roots from config: several at once (rotation)', () => {
     writeFileSync(file, (await nextRoot).cert.toString('pem'));
     stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ATTESTATION_OEM_ROOTS: `${file},${pki.oemRoot}` } });
     world = await connectWorld(stack.pki, stack);
+    useFacts(await stackFacts(stack.pki));
   });
   afterAll(async () => { world?.close(); await stack?.stop(); rmSync(stateDir, { recursive: true, force: true }); });
 

@@ -10,7 +10,7 @@ import type { x509 } from '../../kit/src/x509.js';
 import { DEVICE_TOPIC } from '../../services/attestation/src/domain/events.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
-import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, type Issuer } from '../unit/attestation/support/evidence.js';
+import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, stackFacts, useFacts, type Issuer } from '../unit/attestation/support/evidence.js';
 
 type Env = Awaited<ReturnType<typeof testStack>>;
 type Chain = { chain: x509.X509Certificate[]; leafKey: CryptoKey };
@@ -47,6 +47,7 @@ describe('attestation refusals through the real Enroll RPC, one stable code each
 
   beforeAll(async () => {
     env = await testStack({ ATTESTATION_OPERATOR_TOKEN: OPERATOR_TOKEN });
+    useFacts(await stackFacts(env.stack.pki));
     oemRoot = await loadIssuer(env.stack.pki.oemRoot, env.stack.pki.oemRootKey);
     factory = await intermediate(oemRoot);
     evil = attacker(env, factory);
@@ -127,7 +128,11 @@ describe('attestation refusals through the real Enroll RPC, one stable code each
     ['ATTESTATION_EMULATOR', (r) => { r.safety.emulator = true; }],
     ['ATTESTATION_DEBUG_ENABLED', (r) => { r.safety.debug = true; }],
     ['ATTESTATION_DEVELOPER_MODE', (r) => { r.safety.developerMode = true; }],
-    ['ATTESTATION_UNKNOWN_APPLICATION', (r) => { r.application.signatureDigest = 'f'.repeat(64); }],
+    ['ATTESTATION_UNKNOWN_APPLICATION', (r) => { r.application.packageName = 'com.evil.wallet'; }],
+    ['ATTESTATION_APP_SIGNER_MISMATCH', (r) => { r.application.signatureDigest = 'f'.repeat(64); }],
+    ['ATTESTATION_BOOT_KEY_UNKNOWN', (r) => { r.rootOfTrust.verifiedBootKeyHash = 'a'.repeat(64); }],
+    ['ATTESTATION_FIRMWARE_UNSIGNED', (r) => { r.firmware!.patchLevel = 202611; r.patchLevel.os = 202611; }],
+    ['ATTESTATION_PATCH_LEVEL_MISMATCH', (r) => { r.patchLevel.os = 202611; }],
     ['ATTESTATION_EVIDENCE_EXPIRED', (r) => { r.issuedAt = Date.now() - 3_600_000; }],
   ];
   it.each(policyCases)('%s', async (code, edit) => {
@@ -153,7 +158,7 @@ describe('attestation refusals through the real Enroll RPC, one stable code each
 
   it('several reasons: the first in check order is the code, all of them are in the device.rejected event', async () => {
     let imei = '';
-    expect(await codeOf(evil.enroll((r) => { imei = r.device.imei; r.patchLevel.os = 202301; r.safety.emulator = true; r.safety.developerMode = true; }))).toBe('ATTESTATION_EMULATOR');
+    expect(await codeOf(evil.enroll((r) => { imei = r.device.imei; r.patchLevel.vendor = 202301; r.safety.emulator = true; r.safety.developerMode = true; }))).toBe('ATTESTATION_EMULATOR');
     const codes = ['ATTESTATION_EMULATOR', 'ATTESTATION_DEVELOPER_MODE', 'ATTESTATION_PATCH_TOO_OLD'];
     const mine = () => events.filter((e) => e.type === 'device.rejected' && JSON.stringify(e.data.codes) === JSON.stringify(codes));
     await expect.poll(() => mine().length).toBe(1);
@@ -163,7 +168,7 @@ describe('attestation refusals through the real Enroll RPC, one stable code each
 
 describe('challenge expiry (ATTESTATION_CHALLENGE_EXPIRED)', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack({ ATTESTATION_CHALLENGE_TTL_SEC: '1' }); });
+  beforeAll(async () => { env = await testStack({ ATTESTATION_CHALLENGE_TTL_SEC: '1' }); useFacts(await stackFacts(env.stack.pki)); });
   afterAll(async () => { await env?.close(); });
 
   it('refuses evidence for a challenge older than its TTL', async () => {

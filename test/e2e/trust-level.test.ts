@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profile } from '../../device-sim/src/profiles.js';
 import { balance } from '../../cli/threats/scenarios/setup.js';
 import type { World } from '../../cli/world.js';
 import { codeOf } from '../support/expect-code.js';
-import { claimEse } from '../support/forgery.js';
+import { claimEse, rewriteAttestation } from '../support/forgery.js';
 import { testStack } from '../support/stack.js';
 import { levelFromRecord } from '../support/weakened.js';
 
@@ -57,5 +58,37 @@ describe('sabotage: level taken from the record (deriveLevel: levelFromRecord)',
     const result = await f.phone.daemon.pay({ payee: f.merchant, amount: { minorUnits: '150000', currency: 'KES' } });
     expect(result.status).toBe('POSTED');
     expect(await balance(env.world, f.merchant)).toBe(150_000);
+  });
+});
+
+describe('reported facts bound to signed facts: boot key, firmware manifest, daemon signer (docs/ATTESTATION.md)', () => {
+  let env: Env;
+  beforeAll(async () => { env = await testStack(); });
+  afterAll(async () => { await env?.close(); });
+  const enroll = (phone: Awaited<ReturnType<World['phone']>>) => phone.daemon.enroll(env.world.newId('wallet'));
+
+  it('untampered: a genuine phone, and its record re-signed unchanged by its batch key, enroll HIGH', async () => {
+    expect((await enroll(await env.world.phone('secure'))).tier).toBe('HIGH');
+    const { signer } = await env.world.oem.batchSigner();
+    expect((await enroll(await env.world.phone('secure', { wrapKeystore: rewriteAttestation(signer, () => {}) }))).tier).toBe('HIGH');
+  });
+
+  it('a daemon package signed by another certificate is ATTESTATION_APP_SIGNER_MISMATCH', async () => {
+    const repackaged = { ...env.world.oem.daemonApplication(), signatureDigest: createHash('sha256').update('a repackager\'s certificate').digest('hex') };
+    expect(await codeOf(enroll(await env.world.phone('secure', { application: repackaged })))).toBe('ATTESTATION_APP_SIGNER_MISMATCH');
+  });
+
+  it('a boot key hash this model does not ship with is ATTESTATION_BOOT_KEY_UNKNOWN (even under a genuine batch key)', async () => {
+    const { signer } = await env.world.oem.batchSigner();
+    const phone = await env.world.phone('secure', { wrapKeystore: rewriteAttestation(signer, (r) => { r.rootOfTrust.verifiedBootKeyHash = 'b'.repeat(64); }) });
+    expect(await codeOf(enroll(phone))).toBe('ATTESTATION_BOOT_KEY_UNKNOWN');
+  });
+
+  it('a patch level newer than the OEM-signed firmware manifest is ATTESTATION_PATCH_LEVEL_MISMATCH; an edited manifest is ATTESTATION_FIRMWARE_UNSIGNED', async () => {
+    const { signer } = await env.world.oem.batchSigner();
+    const claims = await env.world.phone('outdated-patch', { wrapKeystore: rewriteAttestation(signer, (r) => { r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 }; }) });
+    expect(await codeOf(enroll(claims))).toBe('ATTESTATION_PATCH_LEVEL_MISMATCH');
+    const edited = await env.world.phone('outdated-patch', { wrapKeystore: rewriteAttestation(signer, (r) => { r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 }; r.firmware!.patchLevel = 202610; }) });
+    expect(await codeOf(enroll(edited))).toBe('ATTESTATION_FIRMWARE_UNSIGNED');
   });
 });

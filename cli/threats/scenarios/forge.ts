@@ -5,18 +5,17 @@ import { contracts } from '../../../kit/src/contracts.js';
 import { call, createClient } from '../../../kit/src/grpc-client.js';
 import { EC_P256, generateEcKeyPair, issueCertificate, subtle, x509 } from '../../../kit/src/x509.js';
 import { randomImei } from '../../../device-sim/src/imei.js';
-import { Oem } from '../../../device-sim/src/oem.js';
 import type { Context } from '../types.js';
 
 /** A perfect-looking record, as an attacker would write it without an eSE. */
-function fakeRecord(challenge: string): AttestationRecord {
+function fakeRecord(challenge: string, application: AttestationRecord['application']): AttestationRecord {
   return {
     version: 1, challenge,
     key: { algorithm: 'EC_P256', purposes: ['sign', 'verify'], exportable: false, ownerUid: PAYMENT_DAEMON_UID, origin: 'generated', securityLevel: 'ese' },
     device: { imei: randomImei(), model: 'KaiPhone 4G', serial: 'FORGED01' },
     rootOfTrust: { verifiedBootState: 'verified', deviceLocked: true, verifiedBootKeyHash: 'a'.repeat(64) },
     patchLevel: { os: 202610, vendor: 202610, boot: 202610 }, rollbackIndex: 3,
-    application: Oem.daemonApplication(),
+    application,
     safety: { rooted: false, debug: false, emulator: false, developerMode: false, buildType: 'user' },
     issuedAt: Date.now(),
   };
@@ -30,7 +29,7 @@ async function genuineLeafAsIssuer(ctx: Context): Promise<{ issuer: { cert: x509
   const phone = await ctx.world.phone('secure');
   const ese = phone.ese!;
   await ese.generateKey(PAYMENT_DAEMON_UID, 'payment', { authBound: true });
-  const chain = (await ese.attestKey(PAYMENT_DAEMON_UID, 'payment', 'x'.repeat(43), Oem.daemonApplication())).map((d) => new x509.X509Certificate(new Uint8Array(d)));
+  const chain = (await ese.attestKey(PAYMENT_DAEMON_UID, 'payment', 'x'.repeat(43), ctx.world.oem.daemonApplication())).map((d) => new x509.X509Certificate(new Uint8Array(d)));
   const leaf = chain[0]!;
   const crypto = {
     getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto),
@@ -53,7 +52,7 @@ export async function forgedEnrollment(ctx: Context, shape: 'self-signed-root' |
   try {
     const challenge = await call(client, client.CreateChallenge, { purpose: 'enroll' });
     const leafKeys = await generateEcKeyPair();
-    const extra = [new x509.Extension(ATTESTATION_OID, false, new Uint8Array(encodeRecord(fakeRecord(base64url.encode(challenge.nonce)))))];
+    const extra = [new x509.Extension(ATTESTATION_OID, false, new Uint8Array(encodeRecord(fakeRecord(base64url.encode(challenge.nonce), ctx.world.oem.daemonApplication()))))];
     let chain: x509.X509Certificate[];
     if (shape === 'self-signed-root') {
       const rootKeys = await generateEcKeyPair();

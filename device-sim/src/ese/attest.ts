@@ -9,6 +9,8 @@ export interface PowerOnState {
   safety: AttestationRecord['safety'];
   /** Version of the firmware that booted (what the attestation reports as rollback index). */
   rollbackIndex: number;
+  /** The OEM-signed manifest of the firmware that booted. */
+  firmware?: AttestationRecord['firmware'];
 }
 
 /** An attestation signing key and its chain up to (not including) the OEM root. */

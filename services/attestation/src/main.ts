@@ -12,6 +12,7 @@ import { readTls } from '../../../kit/src/tls.js';
 import { x509 } from '../../../kit/src/x509.js';
 import { loadConfig, type AttestationConfig } from './config.js';
 import { levelFromChain, type DeriveLevel } from './domain/chain.js';
+import { loadDeviceTrust } from './domain/device-trust.js';
 import { loadPolicy } from './domain/policy.js';
 import { dropToReattestation, revokedSerialsOf, type StatusList, type StatusListSource } from './domain/status-list.js';
 import { statusListFile } from './status-file.js';
@@ -40,11 +41,12 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   const deviceCa = await loadIssuer(config.deviceCa.cert, config.deviceCa.key);
   const keyRing = await tokenKeyRing(await loadOrCreateSigningKey(config.stateDir, 'attestation-token'), config.tokenKeyGraceSec * 1000);
   const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
+  const trust = await loadDeviceTrust(config.deviceTrustFile);
   const store = await openAttestationStore(config, log);
   const now = Date.now;
   const events = busDeviceEvents(bus, log, now);
   const deps = {
-    store, policy, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain,
+    store, policy, trust, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain,
     anchors: { roots, revokedSerials: new Set(policy.revokedCertificateSerials), ...(sabotaged(test.sabotage, 'root-pinning') ? { trustPresentedRoot: true } : {}) },
     tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,

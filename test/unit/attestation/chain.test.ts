@@ -4,7 +4,7 @@ import { ATTESTATION_OID } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { generateEcKeyPair, x509 } from '../../../kit/src/x509.js';
 import { verifyChain, type TrustAnchors } from '../../../services/attestation/src/domain/chain.js';
-import { attestationExtension, attestedLeaf, der, goodRecord, intermediate, rootCa, type Issuer } from './support/evidence.js';
+import { attestationExtension, attestedLeaf, der, goodRecord, intermediate, rootCa, unitTrust, useFacts, type Issuer } from './support/evidence.js';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -23,6 +23,7 @@ describe('verifyChain (Android Key Attestation style chain checks)', () => {
   const ext = () => attestationExtension(goodRecord('c'.repeat(43)));
 
   beforeAll(async () => {
+    useFacts((await unitTrust()).facts);
     root = await rootCa('CN=Pinned OEM Root');
     factory = await intermediate(root);
     anchors = { roots: [root.cert], revokedSerials: new Set() };

@@ -10,7 +10,7 @@ import type { DeviceEvents } from '../../../services/attestation/src/domain/even
 import { revokeDevice } from '../../../services/attestation/src/domain/operator.js';
 import { loadPolicy, type Policy } from '../../../services/attestation/src/domain/policy.js';
 import { memoryAttestationStore } from '../../../services/attestation/src/store/memory.js';
-import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, type Issuer } from './support/evidence.js';
+import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, unitTrust, useFacts, type Issuer } from './support/evidence.js';
 
 const CALLER = 'bootstrap:factory-bootstrap';
 const shipped = loadPolicy('config/attestation-policy.json');
@@ -30,6 +30,8 @@ describe('enroll (domain): registry, key changes, events', () => {
   const codeOf = async (p: Promise<unknown>) => { try { await p; return 'ACCEPTED'; } catch (err) { return err instanceof DfsError ? err.code : 'OTHER'; } };
 
   beforeEach(async () => {
+    const unit = await unitTrust();
+    useFacts(unit.facts);
     const root = await rootCa();
     factory = await intermediate(root);
     const signing = (await generateSigningKey()).key;
@@ -38,7 +40,7 @@ describe('enroll (domain): registry, key changes, events', () => {
     const events: DeviceEvents = { attested: async (d, replacedKey) => { seen.push({ type: 'device.attested', data: { ...d, replacedKey } }); }, rejected: rec('device.rejected'), revoked: rec('device.revoked'), reverified: rec('device.reverified') };
     deps = {
       store: memoryAttestationStore(), anchors: { roots: [root.cert], revokedSerials: new Set() }, policy: shipped, tokenKey: () => signing,
-      deviceCa: await rootCa('CN=Device CA'), tokenTtlSec: 600, events, now: Date.now, deriveLevel: levelFromChain,
+      deviceCa: await rootCa('CN=Device CA'), tokenTtlSec: 600, events, now: Date.now, deriveLevel: levelFromChain, trust: unit.trust,
     };
   });
 
@@ -87,7 +89,7 @@ describe('enroll (domain): registry, key changes, events', () => {
   });
 
   it('reports the first refusal as the code and every refusal in the event', async () => {
-    expect(await codeOf(attempt((r) => { r.safety.rooted = true; r.patchLevel.os = 202301; }))).toBe('ATTESTATION_DEVICE_ROOTED');
+    expect(await codeOf(attempt((r) => { r.safety.rooted = true; r.patchLevel.vendor = 202301; }))).toBe('ATTESTATION_DEVICE_ROOTED');
     expect(seen.at(-1)).toMatchObject({ type: 'device.rejected', data: { codes: ['ATTESTATION_DEVICE_ROOTED', 'ATTESTATION_PATCH_TOO_OLD'] } });
   });
 

@@ -7,9 +7,11 @@ import { DfsError } from '../../../kit/src/errors.js';
 import { loadPolicy, type Policy } from '../../../services/attestation/src/domain/policy.js';
 import { assessPosture, REFUSAL_ORDER } from '../../../services/attestation/src/domain/posture.js';
 import type { DeviceRecord } from '../../../services/attestation/src/store/ports.js';
-import { goodRecord } from './support/evidence.js';
+import { goodRecord, unitTrust, useFacts } from './support/evidence.js';
 
 const policy = loadPolicy('config/attestation-policy.json');
+const unit = await unitTrust();
+useFacts(unit.facts);
 const NOW = 1_800_000_000_000;
 const JKT = 'k'.repeat(43);
 
@@ -21,12 +23,14 @@ function prior(over: Partial<DeviceRecord> = {}): DeviceRecord {
   };
 }
 
-function assess(edit: (r: AttestationRecord) => void, opts: { policy?: Policy; prior?: DeviceRecord | null; jkt?: string; level?: 'ese' | 'software' } = {}) {
-  return assessPosture(goodRecord('n'.repeat(43), edit, NOW), opts.policy ?? policy, { now: NOW, prior: opts.prior ?? null, keyThumbprint: opts.jkt ?? JKT, securityLevel: opts.level ?? 'ese' });
+function assess(edit: (r: AttestationRecord) => void, opts: { policy?: Policy; prior?: DeviceRecord | null; jkt?: string; level?: 'ese' | 'software'; unsigned?: boolean } = {}) {
+  return assessPosture(goodRecord('n'.repeat(43), edit, NOW), opts.policy ?? policy, {
+    now: NOW, prior: opts.prior ?? null, keyThumbprint: opts.jkt ?? JKT, securityLevel: opts.level ?? 'ese', trust: unit.trust, firmwareSigned: !opts.unsigned,
+  });
 }
 
 describe('attestation policy: one stable code per refusal (issue 4 acceptance 1)', () => {
-  const cases: [string, (r: AttestationRecord) => void, { prior?: DeviceRecord; jkt?: string; policy?: Policy; level?: 'ese' | 'software' }?][] = [
+  const cases: [string, (r: AttestationRecord) => void, { prior?: DeviceRecord; jkt?: string; policy?: Policy; level?: 'ese' | 'software'; unsigned?: boolean }?][] = [
     ['ATTESTATION_DEVICE_REVOKED', () => {}, { prior: prior({ status: 'REVOKED' }) }],
     ['ATTESTATION_KEY_REVOKED', () => {}, { prior: prior({ keyThumbprint: 'x'.repeat(43), revokedKeyThumbprints: [JKT] }) }],
     ['ATTESTATION_EVIDENCE_EXPIRED', (r) => { r.issuedAt = NOW - (policy.maxEvidenceAgeSec + 1) * 1000; }],
@@ -34,12 +38,16 @@ describe('attestation policy: one stable code per refusal (issue 4 acceptance 1)
     ['ATTESTATION_KEY_PROPERTIES', (r) => { r.key.purposes = ['verify']; }],
     ['ATTESTATION_KEY_OWNER', (r) => { r.key.ownerUid = 10042; }],
     ['ATTESTATION_UNKNOWN_APPLICATION', (r) => { r.application.packageName = 'com.evil.wallet'; }],
+    ['ATTESTATION_APP_SIGNER_MISMATCH', (r) => { r.application.signatureDigest = 'b'.repeat(64); }],
     ['ATTESTATION_DEVICE_ROOTED', (r) => { r.safety.rooted = true; }],
     ['ATTESTATION_EMULATOR', (r) => { r.safety.emulator = true; }],
     ['ATTESTATION_DEBUG_ENABLED', (r) => { r.safety.debug = true; }],
     ['ATTESTATION_DEVELOPER_MODE', (r) => { r.safety.developerMode = true; }],
     ['ATTESTATION_BOOT_UNVERIFIED', (r) => { r.rootOfTrust.verifiedBootState = 'unverified'; }],
     ['ATTESTATION_BOOTLOADER_UNLOCKED', (r) => { r.rootOfTrust.deviceLocked = false; }],
+    ['ATTESTATION_BOOT_KEY_UNKNOWN', (r) => { r.rootOfTrust.verifiedBootKeyHash = 'a'.repeat(64); }],
+    ['ATTESTATION_FIRMWARE_UNSIGNED', () => {}, { unsigned: true }],
+    ['ATTESTATION_PATCH_LEVEL_MISMATCH', (r) => { r.patchLevel.os = 202611; }],
     ['ATTESTATION_ROLLBACK', (r) => { r.rollbackIndex = 2; }, { prior: prior({ highestRollbackIndex: 3 }) }],
     ['ATTESTATION_PATCH_TOO_OLD', (r) => { r.patchLevel.vendor = 202301; }],
     ['ATTESTATION_SECURITY_LEVEL_MISMATCH', () => {}, { level: 'software' }],
@@ -59,7 +67,7 @@ describe('attestation policy: one stable code per refusal (issue 4 acceptance 1)
 
   it('reports the first failing check as the code and keeps every reason', () => {
     const p = assess((r) => { r.patchLevel.os = 202301; r.safety.rooted = true; r.key.exportable = true; r.rootOfTrust.deviceLocked = false; });
-    expect(p.refusals).toEqual(['ATTESTATION_KEY_EXPORTABLE', 'ATTESTATION_DEVICE_ROOTED', 'ATTESTATION_BOOTLOADER_UNLOCKED', 'ATTESTATION_PATCH_TOO_OLD']);
+    expect(p.refusals).toEqual(['ATTESTATION_KEY_EXPORTABLE', 'ATTESTATION_DEVICE_ROOTED', 'ATTESTATION_BOOTLOADER_UNLOCKED', 'ATTESTATION_PATCH_LEVEL_MISMATCH', 'ATTESTATION_PATCH_TOO_OLD']);
   });
 
   it('does not refuse what the policy does not ask to refuse', () => {
@@ -79,12 +87,12 @@ describe('posture tiers (issue 4 acceptance 2; brief §4)', () => {
 
   it('STANDARD: patch level at or above the minimum but below the high-tier level', () => {
     expect(assess((r) => { r.patchLevel.boot = policy.highTierPatchLevel - 1; })).toMatchObject({ tier: 'STANDARD', reasons: ['PATCH_BEHIND'] });
-    expect(assess((r) => { r.patchLevel = { os: policy.minPatchLevel, vendor: policy.minPatchLevel, boot: policy.minPatchLevel }; }).tier).toBe('STANDARD');
+    expect(assess((r) => { r.patchLevel = { os: policy.minPatchLevel, vendor: policy.minPatchLevel, boot: policy.minPatchLevel }; r.firmware!.patchLevel = policy.minPatchLevel; }).tier).toBe('STANDARD');
   });
 
   it('LOW: a key outside an eSE never gets above the lowest tier, whatever its patch level', () => {
     expect(assess((r) => { r.key.securityLevel = 'software'; }, { level: 'software' })).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT'] });
-    expect(assess((r) => { r.key.securityLevel = 'software'; r.patchLevel.os = 202501; }, { level: 'software' })).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT', 'PATCH_BEHIND'] });
+    expect(assess((r) => { r.key.securityLevel = 'software'; r.patchLevel.os = 202501; r.firmware!.patchLevel = 202501; }, { level: 'software' })).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT', 'PATCH_BEHIND'] });
   });
 
   it('the level the chain proved decides, not the record: a record claiming an eSE under a software chain is refused, one claiming software under an eSE chain stays LOW', () => {
@@ -111,7 +119,7 @@ describe('policy file', () => {
 
   it('the shipped policy loads, and refuses outdated-patch phones (202301 < minPatchLevel)', () => {
     expect(policy.minPatchLevel).toBeGreaterThan(202301);
-    expect(assess((r) => { r.patchLevel = { os: 202301, vendor: 202301, boot: 202301 }; }).refusals).toEqual(['ATTESTATION_PATCH_TOO_OLD']);
+    expect(assess((r) => { r.patchLevel = { os: 202301, vendor: 202301, boot: 202301 }; r.firmware!.patchLevel = 202301; }).refusals).toEqual(['ATTESTATION_PATCH_TOO_OLD']);
   });
 
   it('is validated at start-up: unknown keys, wrong types and an inverted patch band stop the service (CONFIG_INVALID)', () => {

@@ -7,6 +7,7 @@ import type { x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
 import { checkConsumed } from './challenges.js';
 import { verifyChain, type DeriveLevel, type TrustAnchors } from './chain.js';
+import { firmwareSigned, type DeviceTrust } from './device-trust.js';
 import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
 import type { DeviceEvents } from './events.js';
 import type { Policy } from './policy.js';
@@ -28,6 +29,8 @@ export interface EnrollDeps {
   anchors: TrustAnchors;
   /** How the key's security level is derived from the verified chain (levelFromChain in production). */
   deriveLevel: DeriveLevel;
+  /** Boot keys per model and app signer digests (ATTESTATION_DEVICE_TRUST_FILE). */
+  trust: DeviceTrust;
   policy: Policy;
   tokenKey: () => SigningKey;
   deviceCa: { cert: x509.X509Certificate; key: CryptoKey };
@@ -92,7 +95,7 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
 
     known = { deviceId: deviceIdOf(record.device.imei), model: record.device.model };
     const prior = await deps.store.getDevice(known.deviceId);
-    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel });
+    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel, trust: deps.trust, firmwareSigned: await firmwareSigned(record, deps.trust) });
     if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
 
     const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, securityLevel, attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()), policyVersion: deps.policy.version, now });

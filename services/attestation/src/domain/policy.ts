@@ -9,7 +9,8 @@ const patchBand = z.object({ minPatchLevel: patchLevel, highTierPatchLevel: patc
 /** The attestation policy file's schema (config/attestation-policy.json, docs/ATTESTATION.md). */
 export const Policy = z.object({
   version: z.string().min(1).max(64),
-  allowedApplications: z.array(z.object({ packageName: z.string().min(1), signatureDigest: z.string().regex(/^[0-9a-f]{64}$/) }).strict()).min(1),
+  /** Packages that may hold the payment key; who may sign them is the device trust file's (applications). */
+  allowedApplications: z.array(z.object({ packageName: z.string().min(1) }).strict()).min(1),
   daemonUid: z.number().int().nonnegative(),
   minPatchLevel: patchLevel,
   highTierPatchLevel: patchLevel,

@@ -1,6 +1,7 @@
 import type { AttestationRecord } from '../../../../kit/src/attestation-record.js';
 import type { ErrorCode } from '../../../../kit/src/errors.js';
 import type { DeviceRecord } from '../store/ports.js';
+import type { DeviceTrust } from './device-trust.js';
 import { patchBandOf, type Policy } from './policy.js';
 
 export type Tier = 'HIGH' | 'STANDARD' | 'LOW';
@@ -17,12 +18,16 @@ export const REFUSAL_ORDER = [
   'ATTESTATION_KEY_PROPERTIES',
   'ATTESTATION_KEY_OWNER',
   'ATTESTATION_UNKNOWN_APPLICATION',
+  'ATTESTATION_APP_SIGNER_MISMATCH',
   'ATTESTATION_DEVICE_ROOTED',
   'ATTESTATION_EMULATOR',
   'ATTESTATION_DEBUG_ENABLED',
   'ATTESTATION_DEVELOPER_MODE',
   'ATTESTATION_BOOT_UNVERIFIED',
   'ATTESTATION_BOOTLOADER_UNLOCKED',
+  'ATTESTATION_BOOT_KEY_UNKNOWN',
+  'ATTESTATION_FIRMWARE_UNSIGNED',
+  'ATTESTATION_PATCH_LEVEL_MISMATCH',
   'ATTESTATION_ROLLBACK',
   'ATTESTATION_PATCH_TOO_OLD',
   'ATTESTATION_SECURITY_LEVEL_MISMATCH',
@@ -44,8 +49,12 @@ export interface PostureContext {
   now: number;
   prior: DeviceRecord | null;
   keyThumbprint: string;
-  /** The security level the chain proves (derived at enrollment, never read from the record). */
+  /** The security level the chain proved (derived at enrollment, never read from the record). */
   securityLevel: 'ese' | 'software';
+  /** Boot keys per model and app signer digests (the OEM's and developer's published data). */
+  trust: DeviceTrust;
+  /** Whether the record's firmware manifest verified under one of its model's boot keys. */
+  firmwareSigned: boolean;
 }
 
 /** The oldest of the three attested patch levels: the one that decides. */
@@ -66,13 +75,17 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
     ATTESTATION_KEY_EXPORTABLE: key.exportable,
     ATTESTATION_KEY_PROPERTIES: !key.purposes.includes('sign') || key.origin !== 'generated',
     ATTESTATION_KEY_OWNER: key.ownerUid !== policy.daemonUid,
-    ATTESTATION_UNKNOWN_APPLICATION: !policy.allowedApplications.some((a) => a.packageName === application.packageName && a.signatureDigest === application.signatureDigest),
+    ATTESTATION_UNKNOWN_APPLICATION: !policy.allowedApplications.some((a) => a.packageName === application.packageName),
+    ATTESTATION_APP_SIGNER_MISMATCH: policy.allowedApplications.some((a) => a.packageName === application.packageName) && !ctx.trust.applications.get(application.packageName)?.has(application.signatureDigest),
     ATTESTATION_DEVICE_ROOTED: policy.refuse.rooted && safety.rooted,
     ATTESTATION_EMULATOR: policy.refuse.emulator && safety.emulator,
     ATTESTATION_DEBUG_ENABLED: policy.refuse.debug && safety.debug,
     ATTESTATION_DEVELOPER_MODE: policy.refuse.developerMode && safety.developerMode,
     ATTESTATION_BOOT_UNVERIFIED: policy.requireVerifiedBoot && rootOfTrust.verifiedBootState !== 'verified',
     ATTESTATION_BOOTLOADER_UNLOCKED: policy.requireLocked && !rootOfTrust.deviceLocked,
+    ATTESTATION_BOOT_KEY_UNKNOWN: !ctx.trust.models.get(record.device.model)?.bootKeyHashes.has(rootOfTrust.verifiedBootKeyHash),
+    ATTESTATION_FIRMWARE_UNSIGNED: !ctx.firmwareSigned,
+    ATTESTATION_PATCH_LEVEL_MISMATCH: ctx.firmwareSigned && record.patchLevel.os !== record.firmware?.patchLevel,
     ATTESTATION_ROLLBACK: prior !== null && record.rollbackIndex < prior.highestRollbackIndex,
     ATTESTATION_PATCH_TOO_OLD: oldestPatch(record) < patchBandOf(policy, record.device.model).minPatchLevel,
     ATTESTATION_SECURITY_LEVEL_MISMATCH: key.securityLevel === 'ese' && ctx.securityLevel !== 'ese',

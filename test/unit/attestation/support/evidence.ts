@@ -1,7 +1,10 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { ATTESTATION_OID, encodeRecord, PAYMENT_DAEMON_PACKAGE, PAYMENT_DAEMON_UID, SECURITY_LEVEL_POLICY, type AttestationRecord } from '../../../../kit/src/attestation-record.js';
-import { generateEcKeyPair, issueCertificate, x509 } from '../../../../kit/src/x509.js';
+import { readFileSync } from 'node:fs';
+import { ATTESTATION_OID, DEVICE_MODEL, encodeRecord, firmwareManifestBytes, PAYMENT_DAEMON_PACKAGE, PAYMENT_DAEMON_UID, SECURITY_LEVEL_POLICY, type AttestationRecord } from '../../../../kit/src/attestation-record.js';
+import type { PkiPaths } from '../../../../kit/src/pki.js';
+import { EC_P256, generateEcKeyPair, importPrivateKeyPem, issueCertificate, subtle, x509 } from '../../../../kit/src/x509.js';
+import type { DeviceTrust } from '../../../../services/attestation/src/domain/device-trust.js';
 import { randomImei } from '../../../../device-sim/src/imei.js';
 
 /** A CA certificate and its key: a test root, a rogue root, or a factory key chained to the OEM root. */
@@ -10,22 +13,64 @@ export interface Issuer {
   key: CryptoKey;
 }
 
-/** The daemon's package identity as the store signs it (what the shipped policy allows). */
-export function daemonApplication(): AttestationRecord['application'] {
-  return { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: createHash('sha256').update(`dfs-store-signed:${PAYMENT_DAEMON_PACKAGE}`).digest('hex'), version: 1 };
+/** The signed facts a genuine record carries: boot key hash, OEM-signed firmware manifest, daemon signer digest. */
+export interface GenuineFacts {
+  verifiedBootKeyHash: string;
+  firmware: NonNullable<AttestationRecord['firmware']>;
+  application: AttestationRecord['application'];
+}
+
+/** Signs a firmware manifest with an OEM build key, as the FOTA package metadata is signed. */
+async function signedManifest(buildKey: CryptoKey, version: number, patchLevel: number): Promise<GenuineFacts['firmware']> {
+  const imagesSha256 = createHash('sha256').update(`images ${version}`).digest();
+  const signature = Buffer.from(await subtle.sign(EC_P256, buildKey, firmwareManifestBytes(version, patchLevel, imagesSha256)));
+  return { version, patchLevel, imagesSha256: imagesSha256.toString('hex'), signature: signature.toString('base64url') };
+}
+
+let facts: GenuineFacts | undefined;
+
+/** Sets the facts goodRecord uses (the test's OEM: a unit trust or a running stack's state directory). */
+export function useFacts(f: GenuineFacts): void {
+  facts = f;
+}
+
+/** A fresh OEM build key and app signer for unit tests: the trust to verify with and the facts records carry. */
+export async function unitTrust(): Promise<{ trust: DeviceTrust; facts: GenuineFacts }> {
+  const build = await generateEcKeyPair();
+  const spki = Buffer.from(await subtle.exportKey('spki', build.publicKey));
+  const signer = createHash('sha256').update('unit app signer').digest('hex');
+  const verifiedBootKeyHash = createHash('sha256').update(spki).digest('hex');
+  const trust: DeviceTrust = {
+    models: new Map(['Other 3G', DEVICE_MODEL].map((m) => [m, { bootKeyHashes: new Set([verifiedBootKeyHash]), keys: [build.publicKey] }])),
+    applications: new Map([[PAYMENT_DAEMON_PACKAGE, new Set([signer])]]),
+  };
+  return { trust, facts: { verifiedBootKeyHash, firmware: await signedManifest(build.privateKey, 3, 202610), application: { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: signer, version: 1 } } };
+}
+
+/** The facts of a running stack's OEM and developer (its state directory's build key and trust file). */
+export async function stackFacts(pki: PkiPaths): Promise<GenuineFacts> {
+  const trust = JSON.parse(readFileSync(pki.deviceTrust, 'utf8')) as { models: Record<string, { verifiedBootKeys: string[] }>; applications: Record<string, { signingCertificateSha256: string[] }> };
+  const spki = Buffer.from(trust.models[DEVICE_MODEL]!.verifiedBootKeys[0]!, 'base64');
+  return {
+    verifiedBootKeyHash: createHash('sha256').update(spki).digest('hex'),
+    firmware: await signedManifest(await importPrivateKeyPem(readFileSync(pki.oemBuild.key, 'utf8')), 3, 202610),
+    application: { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: trust.applications[PAYMENT_DAEMON_PACKAGE]!.signingCertificateSha256[0]!, version: 1 },
+  };
 }
 
 /** A record the shipped policy accepts at tier HIGH; `edit` plays the attacker or the weak phone. */
 export function goodRecord(challenge: string, edit: (r: AttestationRecord) => void = () => {}, now = Date.now()): AttestationRecord {
+  if (!facts) throw new Error('goodRecord needs useFacts(unitTrust().facts or stackFacts(pki)) first');
   const r: AttestationRecord = {
     version: 1,
     challenge,
     key: { algorithm: 'EC_P256', purposes: ['sign', 'verify'], exportable: false, ownerUid: PAYMENT_DAEMON_UID, origin: 'generated', securityLevel: 'ese' },
     device: { imei: randomImei(), model: 'KaiPhone 4G', serial: 'SN0001' },
-    rootOfTrust: { verifiedBootState: 'verified', deviceLocked: true, verifiedBootKeyHash: 'a'.repeat(64) },
+    rootOfTrust: { verifiedBootState: 'verified', deviceLocked: true, verifiedBootKeyHash: facts.verifiedBootKeyHash },
     patchLevel: { os: 202610, vendor: 202610, boot: 202610 },
     rollbackIndex: 3,
-    application: daemonApplication(),
+    firmware: { ...facts.firmware },
+    application: { ...facts.application },
     safety: { rooted: false, debug: false, emulator: false, developerMode: false, buildType: 'user' },
     issuedAt: now,
   };
