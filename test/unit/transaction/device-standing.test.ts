@@ -34,6 +34,12 @@ describe('device standing at authorization: the staleness bound (DEVICE_STATUS_M
     expect(await codeOf(r.check('dev-1', IAT))).toBe('DEVICE_REVOKED');
   });
 
+  it('a burst of concurrent authorizations of one device asks the registry once', async () => {
+    const r = registry(5000);
+    await Promise.all(Array.from({ length: 200 }, () => r.check('dev-1', IAT)));
+    expect(r.state.asked).toBe(1);
+  });
+
   it('maxAgeMs 0 asks the registry on every authorization', async () => {
     const r = registry(0);
     for (let i = 0; i < 3; i++) await r.check('dev-1', IAT);

@@ -33,23 +33,27 @@ export function standingGate(standing: (deviceId: string) => Promise<DeviceStand
  */
 export function cachedStanding(fetch: (deviceId: string) => Promise<DeviceStanding>, opts: { maxAgeMs: number; now: () => number; max?: number }) {
   const known = boundedMap<string, { standing: DeviceStanding; atMs: number }>(opts.max ?? 100_000);
+  const asking = new Map<string, Promise<DeviceStanding>>();
+  const ask = (deviceId: string) => {
+    const atMs = opts.now();
+    const p = fetch(deviceId).then(
+      (standing) => { known.set(deviceId, { standing, atMs }); return standing; },
+      (err: unknown) => { throw new DfsError('DEVICE_STATUS_UNAVAILABLE', undefined, { cause: err }); },
+    ).finally(() => { if (asking.get(deviceId) === p) asking.delete(deviceId); });
+    asking.set(deviceId, p);
+    return p;
+  };
   return {
-    async standing(deviceId: string): Promise<DeviceStanding> {
+    /** The device's standing: remembered if younger than maxAgeMs, else asked once for every concurrent caller. */
+    standing(deviceId: string): Promise<DeviceStanding> {
       const hit = known.get(deviceId);
-      if (hit && opts.now() - hit.atMs < opts.maxAgeMs) return hit.standing;
-      const atMs = opts.now();
-      let standing: DeviceStanding;
-      try {
-        standing = await fetch(deviceId);
-      } catch (err) {
-        throw new DfsError('DEVICE_STATUS_UNAVAILABLE', undefined, { cause: err });
-      }
-      known.set(deviceId, { standing, atMs });
-      return standing;
+      if (hit && opts.now() - hit.atMs < opts.maxAgeMs) return Promise.resolve(hit.standing);
+      return asking.get(deviceId) ?? ask(deviceId);
     },
     /** Forgets a device's standing (a device event arrived): the next check asks the registry. */
     forget(deviceId: string): void {
       known.set(deviceId, { standing: { status: 'STALE', notBeforeMs: 0 }, atMs: -Infinity });
+      asking.delete(deviceId);
     },
   };
 }

@@ -39,10 +39,10 @@ export async function confirmStepUp(transactionId: string, signedConfirmation: s
   if (deps.now() > t.stepUp.expiresAtMs) return completeTransfer(t, deps);
 
   const again = await deps.recheckStepUp(t, claims);
-  const approved = again.decision === 'APPROVE';
+  const approved = again.decision !== 'DECLINE';
   const risk = {
     decision: approved ? 'APPROVE' as const : 'DECLINE' as const,
-    ruleIds: [...(t.risk?.ruleIds ?? []), 'stepUp.confirmed', ...again.ruleIds],
+    ruleIds: [...(t.risk?.ruleIds ?? []), 'stepUp.confirmed', ...(approved ? [] : again.ruleIds)],
     reason: approved ? 'step-up confirmed with a fresh PIN in the eSE' : `step-up confirmed, then declined: ${again.reason}`,
   };
   if (!(await deps.store.passStepUp(t.id, c.challenge, risk))) return storedResult(t.id, deps.store);

@@ -40,7 +40,7 @@ export function attestationTokenKeys(address: string, tls: TlsMaterial) {
     }
   };
   const deviceStanding = async (deviceId: string) => {
-    const s = await call(client, client.GetDeviceStatus, { deviceId }, 1000);
+    const s = await call(client, client.GetDeviceStatus, { deviceId }, 2000);
     return { status: s.status, notBeforeMs: Number(s.notBeforeMs) };
   };
   return { resolve, deviceStanding, close: () => client.close() };
