@@ -21,7 +21,9 @@ export const CALLERS = {
   anyDevice: spiffeId('device', '*'),
 } as const;
 
-const SPIFFE = new RegExp(`^spiffe://${TRUST_DOMAIN.replace('.', '\\.')}/(service|operator|bootstrap|device)/([A-Za-z0-9._-]{1,64})$`);
+const SPIFFE = new RegExp(
+  `^spiffe://${TRUST_DOMAIN.replace('.', '\\.')}/(service|operator|bootstrap|device)/([A-Za-z0-9._-]{1,64})$`,
+);
 
 /** Kind and name of a SPIFFE ID of this trust domain; null for anything else. */
 export function parseSpiffeId(uri: string): { kind: IdentityKind; name: string } | null {
@@ -32,5 +34,7 @@ export function parseSpiffeId(uri: string): { kind: IdentityKind; name: string }
 /** True when `id` is one of `allowed` (an entry ending in `/*` admits any name of that kind). */
 export function identityAllowed(allowed: readonly string[], id: string): boolean {
   if (!id) return false;
-  return allowed.some((a) => (a.endsWith('/*') ? id.startsWith(a.slice(0, -1)) && parseSpiffeId(id) !== null : a === id));
+  return allowed.some((a) =>
+    a.endsWith('/*') ? id.startsWith(a.slice(0, -1)) && parseSpiffeId(id) !== null : a === id,
+  );
 }

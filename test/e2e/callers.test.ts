@@ -13,14 +13,25 @@ import { anyServiceCaller, overwritingDecisions } from '../support/weakened.js';
 
 type Env = Awaited<ReturnType<typeof testStack>>;
 
-const tlsOf = (env: Env, name: string): TlsMaterial => readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert(name), key: env.stack.pki.key(name) });
+const tlsOf = (env: Env, name: string): TlsMaterial =>
+  readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert(name), key: env.stack.pki.key(name) });
 
 /** A device client certificate (spiffe://dfs.local/device/<id>) as the attestation service issues it. */
 async function deviceTls(env: Env, deviceId: string): Promise<TlsMaterial> {
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ca = await loadIssuer(env.stack.pki.cert('device-ca'), env.stack.pki.key('device-ca'));
-  const pem = await issueDeviceCertificate(deviceId, keys.publicKey.export({ type: 'spki', format: 'der' }), ca, 600, Date.now());
-  return { ca: readFileSync(env.stack.pki.ca), cert: Buffer.from(pem), key: Buffer.from(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string) };
+  const pem = await issueDeviceCertificate(
+    deviceId,
+    keys.publicKey.export({ type: 'spki', format: 'der' }),
+    ca,
+    600,
+    Date.now(),
+  );
+  return {
+    ca: readFileSync(env.stack.pki.ca),
+    cert: Buffer.from(pem),
+    key: Buffer.from(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+  };
 }
 
 /** Posts one payment and returns it with what an attacker would write over its risk trail. */
@@ -28,7 +39,14 @@ async function postedPayment(env: Env) {
   const { phone, wallet, merchant, enrollment } = await fundedPhone(env.world);
   const result = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '1500', currency: 'KES' } });
   expect(result.status).toBe('POSTED');
-  const forged = { transactionId: result.transactionId, deviceId: enrollment.deviceId, payer: 'wallet-forged', payee: merchant, amount: { minorUnits: '1500', currency: 'KES' }, tier: 'HIGH' };
+  const forged = {
+    transactionId: result.transactionId,
+    deviceId: enrollment.deviceId,
+    payer: 'wallet-forged',
+    payee: merchant,
+    amount: { minorUnits: '1500', currency: 'KES' },
+    tier: 'HIGH',
+  };
   return { result, wallet, forged };
 }
 
@@ -41,29 +59,49 @@ async function assessAs(env: Env, tls: TlsMaterial, req: Parameters<typeof call>
   }
 }
 
-const trailOf = async (env: Env, id: string) => (await fetch(`http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}/v1/decisions/${id}`)).json();
+const trailOf = async (env: Env, id: string) =>
+  (
+    await fetch(`http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}/v1/decisions/${id}`)
+  ).json();
 
 describe('callers by identity: RiskService.Assess admits the transaction service only (003 R3)', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack(); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
-  it('untampered: the transaction service\'s identity may assess', async () => {
-    const res = await assessAs(env, tlsOf(env, 'transaction'), { transactionId: randomUUID(), deviceId: 'dev-x', payer: 'a', payee: 'b', amount: { minorUnits: '100', currency: 'KES' }, tier: 'HIGH' });
+  it("untampered: the transaction service's identity may assess", async () => {
+    const res = await assessAs(env, tlsOf(env, 'transaction'), {
+      transactionId: randomUUID(),
+      deviceId: 'dev-x',
+      payer: 'a',
+      payee: 'b',
+      amount: { minorUnits: '100', currency: 'KES' },
+      tier: 'HIGH',
+    });
     expect(res.decision).toBeTruthy();
   });
 
-  it.each(['attestation', 'operator', 'device'])('Assess with the %s certificate is CALLER_NOT_ALLOWED and the posted trail is unchanged', async (who) => {
-    const { result, wallet, forged } = await postedPayment(env);
-    const tls = who === 'device' ? await deviceTls(env, forged.deviceId) : tlsOf(env, who);
-    expect(await codeOf(assessAs(env, tls, forged))).toBe('CALLER_NOT_ALLOWED');
-    expect(await trailOf(env, result.transactionId)).toMatchObject({ payer: wallet, decision: 'APPROVE' });
-  });
+  it.each(['attestation', 'operator', 'device'])(
+    'Assess with the %s certificate is CALLER_NOT_ALLOWED and the posted trail is unchanged',
+    async (who) => {
+      const { result, wallet, forged } = await postedPayment(env);
+      const tls = who === 'device' ? await deviceTls(env, forged.deviceId) : tlsOf(env, who);
+      expect(await codeOf(assessAs(env, tls, forged))).toBe('CALLER_NOT_ALLOWED');
+      expect(await trailOf(env, result.transactionId)).toMatchObject({ payer: wallet, decision: 'APPROVE' });
+    },
+  );
 
   it('a second Assess for the same transaction id, even from the transaction service, leaves the first trail unchanged', async () => {
     const { result, wallet, forged } = await postedPayment(env);
     const before = await trailOf(env, result.transactionId);
-    const again = await assessAs(env, tlsOf(env, 'transaction'), { ...forged, amount: { minorUnits: '9999999', currency: 'KES' } });
+    const again = await assessAs(env, tlsOf(env, 'transaction'), {
+      ...forged,
+      amount: { minorUnits: '9999999', currency: 'KES' },
+    });
     expect(again.decision).toBe(before.decision);
     expect(await trailOf(env, result.transactionId)).toEqual(before);
     expect(before.payer).toBe(wallet);
@@ -73,11 +111,15 @@ describe('callers by identity: RiskService.Assess admits the transaction service
 describe('sabotage: any service certificate may assess (anyServiceCaller) over overwritable trails (overwritingDecisions)', () => {
   let env: Env;
   beforeAll(async () => {
-    env = await testStack({}, undefined, { risk: { authorizeCaller: anyServiceCaller, store: overwritingDecisions(memoryFeatureStore()) } });
+    env = await testStack({}, undefined, {
+      risk: { authorizeCaller: anyServiceCaller, store: overwritingDecisions(memoryFeatureStore()) },
+    });
   });
-  afterAll(async () => { await env?.close(); });
+  afterAll(async () => {
+    await env?.close();
+  });
 
-  it('the attestation service\'s certificate rewrites a posted payment\'s trail: GET /v1/decisions shows the forged payer', async () => {
+  it("the attestation service's certificate rewrites a posted payment's trail: GET /v1/decisions shows the forged payer", async () => {
     const { result, forged } = await postedPayment(env);
     const res = await assessAs(env, tlsOf(env, 'attestation'), forged);
     expect(res.decision).toBeTruthy();

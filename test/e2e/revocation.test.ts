@@ -17,8 +17,12 @@ function operatorApi(env: Env) {
   const token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
   const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${http}/v1/operator${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json() as Record<string, unknown> };
+    const res = await fetch(`${http}/v1/operator${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   return {
     revoke: (deviceId: string) => post(`/devices/${deviceId}/revoke`, { reason: 'reported stolen' }),
@@ -29,7 +33,10 @@ function operatorApi(env: Env) {
 /** A user who confirms everything and, when the step-up screen appears, first lets `during` run (the operator revoking). */
 function userRevokingAtStepUp(pin: string, during: () => Promise<void>): PhoneUser {
   return {
-    confirm: async (f: Frame) => { if (f.lines[0]?.startsWith('Extra check')) await during(); return true; },
+    confirm: async (f: Frame) => {
+      if (f.lines[0]?.startsWith('Extra check')) await during();
+      return true;
+    },
     enterPin: async () => pin,
   };
 }
@@ -53,9 +60,13 @@ describe('revocation holds on every path (002 R1; docs/ATTESTATION.md "Revocatio
   beforeAll(async () => {
     env = await testStack();
     op = operatorApi(env);
-    await env.stack.bus.subscribe(DEVICE_TOPIC, 'revocation-test', async (e) => { events.push(e); });
+    await env.stack.bus.subscribe(DEVICE_TOPIC, 'revocation-test', async (e) => {
+      events.push(e);
+    });
   });
-  afterAll(async () => { await env?.close(); });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('untampered: 250,000 is held for step-up and posts once the user confirms with a fresh PIN', async () => {
     const p = await steppedUpPhone(env, async () => {});
@@ -66,7 +77,9 @@ describe('revocation holds on every path (002 R1; docs/ATTESTATION.md "Revocatio
 
   it('revoked while the step-up is pending: the confirmation is refused DEVICE_REVOKED and no money moves', async () => {
     let revoked = 0;
-    const p = await steppedUpPhone(env, async (id) => { revoked = (await op.revoke(id)).status; });
+    const p = await steppedUpPhone(env, async (id) => {
+      revoked = (await op.revoke(id)).status;
+    });
     expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(250_000) }))).toBe('DEVICE_REVOKED');
     expect(revoked).toBe(200);
     expect([await balance(env.world, p.wallet), await balance(env.world, p.merchant)]).toEqual([300_000, 0]);
@@ -84,26 +97,38 @@ describe('revocation holds on every path (002 R1; docs/ATTESTATION.md "Revocatio
     await expect.poll(() => events.some((e) => e.type === 'device.reverified' && e.key === p.deviceId)).toBe(true);
     expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) }))).toBe('TOKEN_REVOKED');
     expect((await p.phone.daemon.enroll(p.wallet)).tier).toBe('HIGH');
-    await expect.poll(async () => (await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status).toBe('POSTED');
+    await expect
+      .poll(async () => (await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status)
+      .toBe('POSTED');
     expect(await balance(env.world, p.wallet)).toBeLessThanOrEqual(298_000);
   });
 
   it('reinstating an unknown device is ATTESTATION_DEVICE_NOT_FOUND; without the operator token it is refused', async () => {
     expect((await op.reinstate('dev-00000000000000000000')).body.code).toBe('ATTESTATION_DEVICE_NOT_FOUND');
     const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
-    const res = await fetch(`${http}/v1/operator/devices/dev-00000000000000000000/reinstate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' });
+    const res = await fetch(`${http}/v1/operator/devices/dev-00000000000000000000/reinstate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reason":"x"}',
+    });
     expect((await res.json()).code).toBe('ATTESTATION_OPERATOR_UNAUTHENTICATED');
   });
 });
 
 describe('sabotage: step-up confirmed without re-checking (recheckStepUp: approveStepUp)', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack({}, undefined, { transaction: { recheckStepUp: approveStepUp } }); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack({}, undefined, { transaction: { recheckStepUp: approveStepUp } });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('the device revoked during the step-up still moves 250,000', async () => {
     const op = operatorApi(env);
-    const p = await steppedUpPhone(env, async (id) => { await op.revoke(id); });
+    const p = await steppedUpPhone(env, async (id) => {
+      await op.revoke(id);
+    });
     expect((await p.phone.daemon.pay({ payee: p.merchant, amount: kes(250_000) })).status).toBe('POSTED');
     expect([await balance(env.world, p.wallet), await balance(env.world, p.merchant)]).toEqual([50_000, 250_000]);
   });

@@ -15,14 +15,21 @@ async function publish(env: Env, jws: string) {
   writeFileSync(join(env.stack.stateDir, 'oem', 'attestation-status.jws'), jws);
   const token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
   const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
-  const res = await fetch(`${http}/v1/operator/attestation-status/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${http}/v1/operator/attestation-status/reload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
   return res.json() as Promise<{ code?: string; devicesToReattest?: string[] }>;
 }
 
 describe('attestation status list: a revoked batch CA (002 R2; docs/ATTESTATION.md "Status list")', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack(); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('revoking the batch refuses enrollment under it (ATTESTATION_BATCH_REVOKED), drops enrolled devices to re-attestation, and a new batch enrolls', async () => {
     env.world.oem.newBatch();
@@ -31,11 +38,18 @@ describe('attestation status list: a revoked batch CA (002 R2; docs/ATTESTATION.
     expect((await enrolled.phone.daemon.pay({ payee: enrolled.merchant, amount: kes(1_000) })).status).toBe('POSTED');
     expect((await (await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet'))).tier).toBe('HIGH');
 
-    const loaded = await publish(env, await env.world.oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }));
+    const loaded = await publish(
+      env,
+      await env.world.oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }),
+    );
     expect(loaded.devicesToReattest).toContain(enrolled.enrollment.deviceId);
 
-    expect(await codeOf((await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet')))).toBe('ATTESTATION_BATCH_REVOKED');
-    expect(await codeOf(enrolled.phone.daemon.pay({ payee: enrolled.merchant, amount: kes(1_000) }))).toBe('DEVICE_REATTESTATION_REQUIRED');
+    expect(await codeOf((await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet')))).toBe(
+      'ATTESTATION_BATCH_REVOKED',
+    );
+    expect(await codeOf(enrolled.phone.daemon.pay({ payee: enrolled.merchant, amount: kes(1_000) }))).toBe(
+      'DEVICE_REATTESTATION_REQUIRED',
+    );
     expect(await codeOf(enrolled.phone.daemon.enroll(enrolled.wallet))).toBe('ATTESTATION_BATCH_REVOKED');
 
     env.world.oem.newBatch();
@@ -44,21 +58,33 @@ describe('attestation status list: a revoked batch CA (002 R2; docs/ATTESTATION.
 
   it('a list not signed by the OEM root, or older than the one in force, is refused (ATTESTATION_STATUS_LIST_INVALID)', async () => {
     const rogue = await generateEcKeyPair();
-    const forged = await new CompactSign(new TextEncoder().encode(JSON.stringify({ issuedAtMs: Date.now(), entries: {} })))
-      .setProtectedHeader({ alg: 'ES256', typ: 'dfs-attestation-status+jws' }).sign(rogue.privateKey);
+    const forged = await new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ issuedAtMs: Date.now(), entries: {} })),
+    )
+      .setProtectedHeader({ alg: 'ES256', typ: 'dfs-attestation-status+jws' })
+      .sign(rogue.privateKey);
     expect((await publish(env, forged)).code).toBe('ATTESTATION_STATUS_LIST_INVALID');
-    expect((await publish(env, await env.world.oem.signStatusList({}, 1))).code).toBe('ATTESTATION_STATUS_LIST_INVALID');
+    expect((await publish(env, await env.world.oem.signStatusList({}, 1))).code).toBe(
+      'ATTESTATION_STATUS_LIST_INVALID',
+    );
   });
 });
 
 describe('sabotage: a status list source that revokes nothing (statusList: noRevocations)', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack({}, undefined, { attestation: { statusList: noRevocations } }); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack({}, undefined, { attestation: { statusList: noRevocations } });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('a phone of the revoked batch enrolls HIGH and pays', async () => {
     const { serial } = await env.world.oem.batchSigner();
-    await publish(env, await env.world.oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }));
+    await publish(
+      env,
+      await env.world.oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }),
+    );
     const p = await fundedPhone(env.world);
     expect(p.enrollment.tier).toBe('HIGH');
     expect((await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status).toBe('POSTED');

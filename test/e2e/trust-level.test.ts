@@ -18,18 +18,27 @@ async function forgedPhone(world: World, signer: Awaited<ReturnType<typeof softw
   const phone = await world.phone('no-ese', { wrapKeystore: claimEse(signer) });
   const wallet = world.newId('wallet');
   const merchant = world.newId('merchant');
-  return { phone, wallet, merchant, enroll: async () => {
-    const e = await phone.daemon.enroll(wallet);
-    await world.openWallet(wallet, e.deviceId, funds, 'KES');
-    await world.openMerchant(merchant, 'KES');
-    return e;
-  } };
+  return {
+    phone,
+    wallet,
+    merchant,
+    enroll: async () => {
+      const e = await phone.daemon.enroll(wallet);
+      await world.openWallet(wallet, e.deviceId, funds, 'KES');
+      await world.openMerchant(merchant, 'KES');
+      return e;
+    },
+  };
 }
 
 describe('security level from the chain: a software key claiming an eSE (003 R2; docs/ATTESTATION.md)', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack(); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('control: the same forged record signed by a genuine eSE batch key enrolls HIGH (the forgery reaches the level control)', async () => {
     const { signer } = await env.world.oem.batchSigner();
@@ -49,8 +58,12 @@ describe('security level from the chain: a software key claiming an eSE (003 R2;
 
 describe('sabotage: level taken from the record (deriveLevel: levelFromRecord)', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack({}, undefined, { attestation: { deriveLevel: levelFromRecord } }); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack({}, undefined, { attestation: { deriveLevel: levelFromRecord } });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('the software-signed forgery enrolls HIGH and pays 150,000 where LOW caps a payment at 5,000', async () => {
     const f = await forgedPhone(env.world, await softwareKey(env.world));
@@ -63,32 +76,56 @@ describe('sabotage: level taken from the record (deriveLevel: levelFromRecord)',
 
 describe('reported facts bound to signed facts: boot key, firmware manifest, daemon signer (docs/ATTESTATION.md)', () => {
   let env: Env;
-  beforeAll(async () => { env = await testStack(); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
   const enroll = (phone: Awaited<ReturnType<World['phone']>>) => phone.daemon.enroll(env.world.newId('wallet'));
 
   it('untampered: a genuine phone, and its record re-signed unchanged by its batch key, enroll HIGH', async () => {
     expect((await enroll(await env.world.phone('secure'))).tier).toBe('HIGH');
     const { signer } = await env.world.oem.batchSigner();
-    expect((await enroll(await env.world.phone('secure', { wrapKeystore: rewriteAttestation(signer, () => {}) }))).tier).toBe('HIGH');
+    expect(
+      (await enroll(await env.world.phone('secure', { wrapKeystore: rewriteAttestation(signer, () => {}) }))).tier,
+    ).toBe('HIGH');
   });
 
   it('a daemon package signed by another certificate is ATTESTATION_APP_SIGNER_MISMATCH', async () => {
-    const repackaged = { ...env.world.oem.daemonApplication(), signatureDigest: createHash('sha256').update('a repackager\'s certificate').digest('hex') };
-    expect(await codeOf(enroll(await env.world.phone('secure', { application: repackaged })))).toBe('ATTESTATION_APP_SIGNER_MISMATCH');
+    const repackaged = {
+      ...env.world.oem.daemonApplication(),
+      signatureDigest: createHash('sha256').update("a repackager's certificate").digest('hex'),
+    };
+    expect(await codeOf(enroll(await env.world.phone('secure', { application: repackaged })))).toBe(
+      'ATTESTATION_APP_SIGNER_MISMATCH',
+    );
   });
 
   it('a boot key hash this model does not ship with is ATTESTATION_BOOT_KEY_UNKNOWN (even under a genuine batch key)', async () => {
     const { signer } = await env.world.oem.batchSigner();
-    const phone = await env.world.phone('secure', { wrapKeystore: rewriteAttestation(signer, (r) => { r.rootOfTrust.verifiedBootKeyHash = 'b'.repeat(64); }) });
+    const phone = await env.world.phone('secure', {
+      wrapKeystore: rewriteAttestation(signer, (r) => {
+        r.rootOfTrust.verifiedBootKeyHash = 'b'.repeat(64);
+      }),
+    });
     expect(await codeOf(enroll(phone))).toBe('ATTESTATION_BOOT_KEY_UNKNOWN');
   });
 
   it('a patch level newer than the OEM-signed firmware manifest is ATTESTATION_PATCH_LEVEL_MISMATCH; an edited manifest is ATTESTATION_FIRMWARE_UNSIGNED', async () => {
     const { signer } = await env.world.oem.batchSigner();
-    const claims = await env.world.phone('outdated-patch', { wrapKeystore: rewriteAttestation(signer, (r) => { r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 }; }) });
+    const claims = await env.world.phone('outdated-patch', {
+      wrapKeystore: rewriteAttestation(signer, (r) => {
+        r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 };
+      }),
+    });
     expect(await codeOf(enroll(claims))).toBe('ATTESTATION_PATCH_LEVEL_MISMATCH');
-    const edited = await env.world.phone('outdated-patch', { wrapKeystore: rewriteAttestation(signer, (r) => { r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 }; r.firmware!.patchLevel = 202610; }) });
+    const edited = await env.world.phone('outdated-patch', {
+      wrapKeystore: rewriteAttestation(signer, (r) => {
+        r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 };
+        r.firmware!.patchLevel = 202610;
+      }),
+    });
     expect(await codeOf(enroll(edited))).toBe('ATTESTATION_FIRMWARE_UNSIGNED');
   });
 });

@@ -9,7 +9,10 @@ import { attestationChain, type AttestationSigner } from '../../device-sim/src/e
  * record is rewritten by `edit` and re-signed with `signer` (the firmware's own software
  * attestation key, or a leaked eSE batch key).
  */
-export function rewriteAttestation(signer: AttestationSigner, edit: (r: AttestationRecord) => void): (k: DaemonKeystore) => DaemonKeystore {
+export function rewriteAttestation(
+  signer: AttestationSigner,
+  edit: (r: AttestationRecord) => void,
+): (k: DaemonKeystore) => DaemonKeystore {
   return (k) => ({
     securityLevel: 'ese',
     hasKey: (alias) => k.hasKey(alias),
@@ -19,7 +22,9 @@ export function rewriteAttestation(signer: AttestationSigner, edit: (r: Attestat
     verifyPin: (pin) => k.verifyPin(pin),
     async attest(alias, challenge, application) {
       const genuine = new x509.X509Certificate(new Uint8Array((await k.attest(alias, challenge, application))[0]!));
-      const record = decodeRecord(genuine.extensions.find((e) => e.type === ATTESTATION_OID)?.value ?? new Uint8Array());
+      const record = decodeRecord(
+        genuine.extensions.find((e) => e.type === ATTESTATION_OID)?.value ?? new Uint8Array(),
+      );
       if (!record) throw new DfsError('ATTESTATION_EXTENSION_INVALID');
       edit(record);
       return attestationChain(await genuine.publicKey.export(EC_P256, ['verify']), record, signer);
@@ -28,4 +33,7 @@ export function rewriteAttestation(signer: AttestationSigner, edit: (r: Attestat
 }
 
 /** A phone without an eSE whose firmware claims one: the record says `securityLevel: 'ese'`, re-signed by `signer`. */
-export const claimEse = (signer: AttestationSigner) => rewriteAttestation(signer, (r) => { r.key.securityLevel = 'ese'; });
+export const claimEse = (signer: AttestationSigner) =>
+  rewriteAttestation(signer, (r) => {
+    r.key.securityLevel = 'ese';
+  });

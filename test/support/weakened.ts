@@ -17,7 +17,11 @@ export const levelFromRecord: DeriveLevel = (evidence) => evidence.record.key.se
 export const anyServiceCaller: AuthorizeCaller = (_allowed, peer) => peer.role === 'service';
 
 /** Confirms a step-up without asking again (replaces recheckDeviceAndRisk): a revoked device's held payment posts. */
-export const approveStepUp: RecheckStepUp = async () => ({ decision: 'APPROVE', ruleIds: [], reason: 'not re-checked' });
+export const approveStepUp: RecheckStepUp = async () => ({
+  decision: 'APPROVE',
+  ruleIds: [],
+  reason: 'not re-checked',
+});
 
 /** Honours every token whatever the device's standing (replaces standingGate). */
 export const ignoreStanding: CheckDevice = async () => {};
@@ -27,8 +31,13 @@ export function overwritingDecisions(store: FeatureStore): FeatureStore {
   const trails = new Map<string, DecisionRecord>();
   return {
     ...store,
-    async appendDecision(rec) { trails.set(trailKey(rec.transactionId, rec.stage), rec); return rec; },
-    async getDecision(id, stage) { return trails.get(trailKey(id, stage)) ?? null; },
+    async appendDecision(rec) {
+      trails.set(trailKey(rec.transactionId, rec.stage), rec);
+      return rec;
+    },
+    async getDecision(id, stage) {
+      return trails.get(trailKey(id, stage)) ?? null;
+    },
   };
 }
 

@@ -4,11 +4,15 @@ import { peerFromAltNames } from '../../kit/src/tls.js';
 
 describe('workload identities (SPIFFE URI SAN), never the OU', () => {
   it('reads kind and name from exactly one SPIFFE URI of the trust domain', () => {
-    expect(peerFromAltNames('DNS:transaction, IP Address:127.0.0.1, URI:spiffe://dfs.local/service/transaction')).toEqual({ role: 'service', name: 'transaction', id: CALLERS.transaction });
+    expect(
+      peerFromAltNames('DNS:transaction, IP Address:127.0.0.1, URI:spiffe://dfs.local/service/transaction'),
+    ).toEqual({ role: 'service', name: 'transaction', id: CALLERS.transaction });
     expect(peerFromAltNames(undefined).role).toBe('unknown');
     expect(peerFromAltNames('DNS:transaction').role).toBe('unknown');
     expect(peerFromAltNames('URI:spiffe://evil.example/service/transaction').role).toBe('unknown');
-    expect(peerFromAltNames('URI:spiffe://dfs.local/service/transaction, URI:spiffe://dfs.local/service/risk').role).toBe('unknown');
+    expect(
+      peerFromAltNames('URI:spiffe://dfs.local/service/transaction, URI:spiffe://dfs.local/service/risk').role,
+    ).toBe('unknown');
     expect(parseSpiffeId('spiffe://dfs.local/root/x')).toBeNull();
   });
 

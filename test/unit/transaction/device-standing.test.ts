@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cachedStanding, standingGate, type DeviceStanding } from '../../../services/transaction/src/domain/device-standing.js';
+import {
+  cachedStanding,
+  standingGate,
+  type DeviceStanding,
+} from '../../../services/transaction/src/domain/device-standing.js';
 import { errorCodeOf } from '../../../kit/src/grpc-client.js';
 
 const codeOf = (p: Promise<unknown>) => p.then(() => 'ACCEPTED', errorCodeOf);
@@ -7,8 +11,19 @@ const codeOf = (p: Promise<unknown>) => p.then(() => 'ACCEPTED', errorCodeOf);
 /** A registry standing in for the attestation service: one device, a clock, and a count of the questions asked. */
 function registry(maxAgeMs: number) {
   const clock = { now: 1_000_000 };
-  const state: { standing: DeviceStanding; asked: number; down: boolean } = { standing: { status: 'ACTIVE', notBeforeMs: 0 }, asked: 0, down: false };
-  const cache = cachedStanding(async () => { state.asked += 1; if (state.down) throw new Error('unreachable'); return { ...state.standing }; }, { maxAgeMs, now: () => clock.now });
+  const state: { standing: DeviceStanding; asked: number; down: boolean } = {
+    standing: { status: 'ACTIVE', notBeforeMs: 0 },
+    asked: 0,
+    down: false,
+  };
+  const cache = cachedStanding(
+    async () => {
+      state.asked += 1;
+      if (state.down) throw new Error('unreachable');
+      return { ...state.standing };
+    },
+    { maxAgeMs, now: () => clock.now },
+  );
   return { clock, state, cache, check: standingGate(cache.standing) };
 }
 

@@ -10,10 +10,18 @@ import { EC_P256, subtle } from '../../../../kit/src/x509.js';
  * per model, the verified-boot (firmware build) public keys as SPKI base64; per app package, the
  * SHA-256 digests of the certificates allowed to sign it (Play Integrity's certificateSha256Digest).
  */
-const DeviceTrustFile = z.object({
-  models: z.record(z.string().min(1), z.object({ verifiedBootKeys: z.array(z.string().min(60).max(400)).min(1) }).strict()),
-  applications: z.record(z.string().min(1), z.object({ signingCertificateSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1) }).strict()),
-}).strict();
+const DeviceTrustFile = z
+  .object({
+    models: z.record(
+      z.string().min(1),
+      z.object({ verifiedBootKeys: z.array(z.string().min(60).max(400)).min(1) }).strict(),
+    ),
+    applications: z.record(
+      z.string().min(1),
+      z.object({ signingCertificateSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1) }).strict(),
+    ),
+  })
+  .strict();
 
 /** The trust data in force: boot key hashes and keys per model, signer digests per package. */
 export interface DeviceTrust {
@@ -32,12 +40,20 @@ export async function loadDeviceTrust(file: string): Promise<DeviceTrust> {
   const models = new Map<string, { bootKeyHashes: Set<string>; keys: CryptoKey[] }>();
   for (const [model, { verifiedBootKeys }] of Object.entries(parsed.models)) {
     const spkis = verifiedBootKeys.map((k) => Buffer.from(k, 'base64'));
-    const keys = await Promise.all(spkis.map((spki) => subtle.importKey('spki', spki, EC_P256, false, ['verify']).catch((err: unknown) => {
-      throw new DfsError('CONFIG_INVALID', `device trust ${file}: a boot key of ${model} is not an EC P-256 SPKI`, { cause: err });
-    })));
+    const keys = await Promise.all(
+      spkis.map((spki) =>
+        subtle.importKey('spki', spki, EC_P256, false, ['verify']).catch((err: unknown) => {
+          throw new DfsError('CONFIG_INVALID', `device trust ${file}: a boot key of ${model} is not an EC P-256 SPKI`, {
+            cause: err,
+          });
+        }),
+      ),
+    );
     models.set(model, { bootKeyHashes: new Set(spkis.map((s) => createHash('sha256').update(s).digest('hex'))), keys });
   }
-  const applications = new Map(Object.entries(parsed.applications).map(([pkg, a]) => [pkg, new Set(a.signingCertificateSha256)] as const));
+  const applications = new Map(
+    Object.entries(parsed.applications).map(([pkg, a]) => [pkg, new Set(a.signingCertificateSha256)] as const),
+  );
   return { models, applications };
 }
 

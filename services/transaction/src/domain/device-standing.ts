@@ -31,15 +31,27 @@ export function standingGate(standing: (deviceId: string) => Promise<DeviceStand
  * arrives), and forgotten at once when a device event for the device arrives (then the bound is the
  * event's delivery time). A registry that does not answer fails closed (DEVICE_STATUS_UNAVAILABLE).
  */
-export function cachedStanding(fetch: (deviceId: string) => Promise<DeviceStanding>, opts: { maxAgeMs: number; now: () => number; max?: number }) {
+export function cachedStanding(
+  fetch: (deviceId: string) => Promise<DeviceStanding>,
+  opts: { maxAgeMs: number; now: () => number; max?: number },
+) {
   const known = boundedMap<string, { standing: DeviceStanding; atMs: number }>(opts.max ?? 100_000);
   const asking = new Map<string, Promise<DeviceStanding>>();
   const ask = (deviceId: string) => {
     const atMs = opts.now();
-    const p = fetch(deviceId).then(
-      (standing) => { known.set(deviceId, { standing, atMs }); return standing; },
-      (err: unknown) => { throw new DfsError('DEVICE_STATUS_UNAVAILABLE', undefined, { cause: err }); },
-    ).finally(() => { if (asking.get(deviceId) === p) asking.delete(deviceId); });
+    const p = fetch(deviceId)
+      .then(
+        (standing) => {
+          known.set(deviceId, { standing, atMs });
+          return standing;
+        },
+        (err: unknown) => {
+          throw new DfsError('DEVICE_STATUS_UNAVAILABLE', undefined, { cause: err });
+        },
+      )
+      .finally(() => {
+        if (asking.get(deviceId) === p) asking.delete(deviceId);
+      });
     asking.set(deviceId, p);
     return p;
   };
