@@ -7,11 +7,17 @@ import { connectWorld, type World } from '../../cli/world.js';
 import { setLogDestination } from '../../kit/src/log.js';
 import type { Sabotage } from '../../kit/src/sabotage.js';
 
+/**
+ * Risk's deadline in test stacks: the production 300 ms fails closed on a loaded 2-core CI machine with a
+ * real store; fail-closed behaviour is tested with its own deadlines.
+ */
+const TEST_RISK_DEADLINE_MS = '3000';
+
 /** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`sabotage`, `controls`: threat tests only). */
 export async function testStack(env: NodeJS.ProcessEnv = {}, sabotage?: Sabotage, controls?: StackControls): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'dfs-test-'));
   setLogDestination(2);
-  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ...env }, sabotage, controls });
+  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...env }, sabotage, controls });
   const world = await connectWorld(stack.pki, stack, { sabotage });
   return {
     stack,
@@ -29,7 +35,7 @@ export const fundedPhone = (world: World, profile = 'secure', balance = 100_000)
 
 /** The environment for running `dfs` as a subprocess on its own state directory and free ports, never targeting a remote stack. */
 export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DFS_STATE_DIR: stateDir, ...FREE_PORTS };
+  const env: NodeJS.ProcessEnv = { RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...process.env, DFS_STATE_DIR: stateDir, ...FREE_PORTS };
   delete env.ATTESTATION_ADDR;
   delete env.TRANSACTION_ADDR;
   return env;
