@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig as attestationConfig } from '../services/attestation/src/config.js';
-import { startAttestation, type AttestationControls } from '../services/attestation/src/main.js';
+import { startAttestation, type AttestationControls, type AttestationOverrides } from '../services/attestation/src/main.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
 import { startRisk, type RiskControls } from '../services/risk/src/main.js';
 import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
@@ -8,8 +8,7 @@ import { startTransaction, type TransactionOverrides } from '../services/transac
 import type { EventBus } from '../kit/src/events.js';
 import { openBus } from '../kit/src/kafka-bus.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
-import type { Sabotage } from '../kit/src/sabotage.js';
-import type { ServiceHandle } from '../kit/src/service.js';
+import type { ServeOverrides, ServiceHandle } from '../kit/src/service.js';
 
 /** The port variables of the three services. */
 export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'] as const;
@@ -19,10 +18,13 @@ export const FREE_PORTS: Record<(typeof PORT_VARS)[number], string> = Object.fro
 
 /** Controls a test stack replaces at wiring time (threat sabotage checks); `dfs start` passes none. */
 export interface StackControls {
-  attestation?: AttestationControls;
-  transaction?: Omit<TransactionOverrides, 'store' | 'sabotage'>;
-  risk?: RiskControls;
+  attestation?: AttestationControls & AttestationOverrides;
+  transaction?: Omit<TransactionOverrides, 'store'>;
+  risk?: RiskControls & ServeOverrides;
 }
+
+/** The same, under the name the threat demonstrations use. */
+export type StackOverrides = StackControls;
 
 /** A running embedded stack: the three services on real sockets with mTLS, in one process. */
 export interface Stack {
@@ -41,9 +43,9 @@ export interface Stack {
  * Starts the embedded default: dev PKI in the state directory, then risk, attestation and
  * transaction, each with its own gRPC (mTLS) and HTTP ports, sharing one event bus (Kafka with KAFKA_BROKERS).
  * `ephemeral` binds every port to 0 (tests); otherwise the env or the documented defaults apply.
- * `sabotage` (threat tests only) switches named controls off; `dfs start` and `dfs service` never pass it.
+ * `controls` replaces ports of the services at wiring time; `dfs start` and `dfs service` never pass any.
  */
-export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; sabotage?: Sabotage; controls?: StackControls } = {}): Promise<Stack> {
+export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; controls?: StackControls } = {}): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
   const zero = opts.ephemeral ? FREE_PORTS : {};
@@ -53,14 +55,14 @@ export async function startStack(opts: { stateDir?: string; ephemeral?: boolean;
   const bus = await openBus(brokers, 'dfs-stack', undefined, env.KAFKA_NAMESPACE || undefined);
   const stop = async () => { for (const s of services.reverse()) await s.stop(); await bus.close(); };
   try {
-    const risk = await startRisk(riskConfig(env), bus, { sabotage: opts.sabotage, ...opts.controls?.risk });
+    const risk = await startRisk(riskConfig(env), bus, { ...opts.controls?.risk });
     services.push(risk);
-    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus, { sabotage: opts.sabotage, ...opts.controls?.attestation });
+    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus, { ...opts.controls?.attestation });
     services.push(attestation);
     const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
     const attestationAddr = `${host}:${attestation.grpcPort}`;
     const riskAddr = `${host}:${risk.grpcPort}`;
-    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { sabotage: opts.sabotage, ...opts.controls?.transaction });
+    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { ...opts.controls?.transaction });
     services.push(transaction);
     return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, stop };
   } catch (err) {

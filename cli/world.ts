@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
+import { CompactSign } from 'jose';
+import { loadOrCreateSigningKey } from '../kit/src/keys.js';
+import { MERCHANT_TAG_TYP } from '../device-sim/src/daemon/tag-request.js';
+import { merchantTag, type SimulatedCard } from '../device-sim/src/nfc/cards.js';
 import type { AttestationRecord } from '../kit/src/attestation-record.js';
 import { contracts } from '../kit/src/contracts.js';
 import { call, createClient } from '../kit/src/grpc-client.js';
 import type { PkiPaths } from '../kit/src/pki.js';
-import type { Sabotage } from '../kit/src/sabotage.js';
 import { readTls } from '../kit/src/tls.js';
 import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
 import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
 import type { DaemonKeystore } from '../device-sim/src/daemon/keystore-port.js';
-import type { Bridge } from '../device-sim/src/nfc/pcsc-client.js';
+import type { Bridge, HandshakeRelay } from '../device-sim/src/nfc/pcsc-client.js';
 import { Oem } from '../device-sim/src/oem.js';
-import { buildPhone, type Phone } from '../device-sim/src/phone.js';
+import { buildPhone, type BuildOptions, type Phone, type PhoneParts } from '../device-sim/src/phone.js';
 import { scriptedUser, type Frame, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
 
 export interface Addresses {
@@ -18,13 +22,15 @@ export interface Addresses {
   transactionAddr: string;
 }
 
+/** Parts of every phone replaced at build time (the threat demonstrations' sabotage checks). */
+export type PhoneOverrides = PhoneParts & Pick<BuildOptions, 'pinMaxTries'>;
+
 /**
  * What the demo, the threat scenarios and the load tool share: the simulated OEM that builds
  * phones, and an operator connection to open and fund wallets. Phones talk to the backend only
- * through their own gRPC/mTLS clients, like real ones. `sabotage` (threat tests only) switches device
- * controls off in every phone built.
+ * through their own gRPC/mTLS clients, like real ones. `phones` replaces parts of every phone built.
  */
-export async function connectWorld(pki: PkiPaths, addrs: Addresses, test: { sabotage?: Sabotage } = {}) {
+export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: PhoneOverrides = {}) {
   const oem = await Oem.load(pki);
   const operatorTls = readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') });
   const bootstrapTls = readTls({ ca: pki.ca, cert: pki.cert('bootstrap'), key: pki.key('bootstrap') });
@@ -42,11 +48,11 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, test: { sabo
      * network attacker; `bridge` observes its PC/SC hop; `imei` clones another phone's identity;
      * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would).
      */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application'] } = {}): Promise<Phone> {
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application'] } = {}): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
-      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, sabotage: test.sabotage, wrapKeystore: opts.wrapKeystore, application: opts.application });
+      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, handshake: opts.handshake, ...phones, wrapKeystore: opts.wrapKeystore, application: opts.application });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
       return phone;
     },
@@ -57,6 +63,12 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, test: { sabo
     /** Opens a merchant account with no device and no funds. */
     async openMerchant(accountId: string, currency: string): Promise<void> {
       await call(operator, operator.OpenAccount, { accountId, holderDeviceId: '', openingBalance: { minorUnits: '0', currency } });
+    },
+    /** A merchant tag as the operator issues it at onboarding: the payment request signed with the backend's result key. */
+    async merchantTag(request: { payee: string; amount: { minorUnits: string; currency: string }; reference?: string }): Promise<SimulatedCard> {
+      const key = await loadOrCreateSigningKey(dirname(pki.dir), 'transaction-result');
+      const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(request))).setProtectedHeader({ alg: 'ES256', typ: MERCHANT_TAG_TYP, kid: key.kid }).sign(key.privateKey);
+      return merchantTag(jws);
     },
     newId: (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`,
     close() {

@@ -7,8 +7,22 @@ import type { Context } from './types.js';
 /** The first integrator's key from the stack's integrators file, or undefined when it cannot be read. */
 export function integratorKey(stateDir: string, file = process.env.TRANSACTION_INTEGRATORS_FILE): string | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(file ?? join(stateDir, 'integrators.json'), 'utf8')) as { integrators?: { apiKey?: string }[] };
+    const parsed = JSON.parse(readFileSync(file ?? join(stateDir, 'integrators.json'), 'utf8')) as {
+      integrators?: { apiKey?: string }[];
+    };
     return parsed.integrators?.[0]?.apiKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The attestation operator token of a state directory, or undefined when it cannot be read. */
+function operatorToken(stateDir: string): string | undefined {
+  try {
+    return (
+      process.env.ATTESTATION_OPERATOR_TOKEN ??
+      readFileSync(join(stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim()
+    );
   } catch {
     return undefined;
   }
@@ -19,14 +33,26 @@ export function stackContext(stack: Stack, world: World, say: (line: string) => 
   const http = stack.services.find((s) => s.name === 'transaction')?.httpPort;
   const host = stack.transactionAddr.slice(0, stack.transactionAddr.lastIndexOf(':'));
   const apiKey = integratorKey(stack.stateDir);
+  const attestationHttp = stack.services.find((s) => s.name === 'attestation')?.httpPort;
+  const token = operatorToken(stack.stateDir);
   return {
-    world, say, bus: stack.bus, attestationAddr: stack.attestationAddr, transactionAddr: stack.transactionAddr,
+    world,
+    say,
+    bus: stack.bus,
+    attestationAddr: stack.attestationAddr,
+    transactionAddr: stack.transactionAddr,
     ...(http && apiKey ? { integrator: { url: `http://${host}:${http}`, apiKey } } : {}),
+    ...(attestationHttp && token ? { operator: { url: `http://${host}:${attestationHttp}`, token } } : {}),
   };
 }
 
-/** What scenarios get against a running stack: no bus (the SIM feed is the operator's), the integrator API when TRANSACTION_HTTP_URL is set. */
-export function remoteContext(addrs: { attestationAddr: string; transactionAddr: string }, world: World, stateDir: string, say: (line: string) => void = () => {}): Context {
+/** What scenarios get against a running stack: no bus (the subscriber feed is the mobile operator's), the integrator API when TRANSACTION_HTTP_URL is set. */
+export function remoteContext(
+  addrs: { attestationAddr: string; transactionAddr: string },
+  world: World,
+  stateDir: string,
+  say: (line: string) => void = () => {},
+): Context {
   const url = process.env.TRANSACTION_HTTP_URL;
   const apiKey = integratorKey(stateDir);
   return { world, say, ...addrs, ...(url && apiKey ? { integrator: { url, apiKey } } : {}) };

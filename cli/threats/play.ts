@@ -1,40 +1,54 @@
 import { errorCodeOf } from '../../kit/src/grpc-client.js';
-import type { Outcome, Result } from './types.js';
+import type { Context, Fact, Observation, Outcome, Played, Scenario } from './types.js';
+
+/** Runs one attack step: its value, or the stable code it was refused with (as received). */
+export async function attempt<T>(
+  step: () => Promise<T> | T,
+): Promise<{ ok: true; value: T; code: null } | { ok: false; code: string; error: unknown }> {
+  try {
+    return { ok: true, value: await step(), code: null };
+  } catch (error) {
+    return { ok: false, code: errorCodeOf(error), error };
+  }
+}
+
+/** Builds an observation. */
+export function observed(
+  code: string | null,
+  achieved: boolean,
+  evidence: Record<string, Fact>,
+  steps: string[],
+): Observation {
+  return { code, achieved, evidence, steps };
+}
+
+/** A scenario that cannot be played from here: reported as such, never as passed. */
+export const notBuilt = (why: string): Observation => ({
+  code: null,
+  achieved: false,
+  evidence: {},
+  steps: [],
+  notBuilt: why,
+});
 
 /**
- * Runs an attack step that the stack must refuse. A refusal with one of `expected` codes is
- * BLOCKED (DETECTED when `detected`); a success, or a refusal with another code, is SUCCEEDED, so a
- * broken control never passes quietly.
+ * The verdict, from the observation alone: SUCCEEDED when the attacker got what he was after,
+ * UNEXPECTED when the code received is not the one the catalog expects, else the catalog's outcome.
  */
-export async function expectRefusal(attempt: () => Promise<unknown>, expected: string[], steps: string[], detected = false): Promise<Result> {
-  try {
-    await attempt();
-  } catch (err) {
-    const code = errorCodeOf(err);
-    const outcome: Outcome = expected.includes(code) ? (detected ? 'DETECTED' : 'BLOCKED') : 'SUCCEEDED';
-    return { outcome, code, steps: [...steps, `refused with ${code}`] };
-  }
-  return { outcome: 'SUCCEEDED', steps: [...steps, 'the attack went through'] };
+export function judge(s: Scenario, o: Observation): Outcome {
+  if (o.notBuilt) return 'NOT_BUILT';
+  if (o.achieved) return 'SUCCEEDED';
+  if (o.code !== s.expect.code) return 'UNEXPECTED';
+  return s.expect.outcome;
 }
 
-/** A scenario whose control is not built yet: reported as such, never as passed. */
-export const notBuilt = (why: string): Result => ({ outcome: 'NOT_BUILT', steps: [why] });
-
-/** One attack attempt of a scenario that tries several paths: what to run, the codes that stop it, the narration. */
-export type Attempt = [attempt: () => Promise<unknown>, expected: string[], step: string];
-
-/** Plays every attempt in turn: BLOCKED (with the first attempt's code) only when each one is refused as expected. */
-export async function expectAllRefused(attempts: Attempt[], steps: string[] = []): Promise<Result> {
-  let first: Result | undefined;
-  const done = [...steps];
-  for (const [attempt, expected, step] of attempts) {
-    const r = await expectRefusal(attempt, expected, [step]);
-    done.push(...r.steps);
-    if (r.outcome !== 'BLOCKED') return { ...r, steps: done };
-    first ??= r;
-  }
-  return { outcome: 'BLOCKED', code: first?.code, steps: done };
+/** Plays one scenario; a crash is reported as UNEXPECTED with the code it carried. */
+export async function play(s: Scenario, ctx: Context): Promise<Played> {
+  const observation = await s.run(ctx).catch((err: unknown): Observation => ({
+    code: errorCodeOf(err),
+    achieved: false,
+    evidence: { crashed: true },
+    steps: [`the scenario stopped: ${(err as Error).message}`],
+  }));
+  return { ...s, observed: observation, outcome: judge(s, observation) };
 }
-
-/** An attack the control answers with silence (no error): BLOCKED with no code when `stopped`, else SUCCEEDED. */
-export const silent = (stopped: boolean, steps: string[]): Result => (stopped ? { outcome: 'BLOCKED', steps } : { outcome: 'SUCCEEDED', steps });

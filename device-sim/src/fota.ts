@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { firmwareManifestBytes, type AttestationRecord } from '../../kit/src/attestation-record.js';
-import { DfsError } from '../../kit/src/errors.js';
+import { DfsError, type ErrorCode } from '../../kit/src/errors.js';
 import { EC_P256, subtle } from '../../kit/src/x509.js';
 import type { AccessPolicy, Caller } from './access-policy.js';
 import { efuseHash, verifyBootChain, type BootImage } from './boot.js';
@@ -53,6 +53,20 @@ export async function signUpdate(buildKey: CryptoKey, version: number, patchLeve
   return { version, patchLevel, images, signature: new Uint8Array(await subtle.sign(EC_P256, buildKey, packageBytes(version, patchLevel, images))) };
 }
 
+/** How FOTA judges what it is given: the package signature, and an image set's version against the rollback floor. */
+export interface FotaRules {
+  /** True when `pkg` is signed by `oemKey` (whose hash is in eFuse when `trusted`). */
+  signed(pkg: UpdatePackage, oemKey: CryptoKey, trusted: boolean): Promise<boolean>;
+  /** The code refusing an image set of `version` under the floor `rollbackIndex`, or null. */
+  rollback(version: number, rollbackIndex: number): ErrorCode | null;
+}
+
+/** The production rules: OEM signature over the whole package; nothing below the rollback floor. */
+export const OEM_SIGNED_NO_ROLLBACK: FotaRules = {
+  signed: async (pkg, oemKey, trusted) => trusted && subtle.verify(EC_P256, oemKey, new Uint8Array(pkg.signature), packageBytes(pkg.version, pkg.patchLevel, pkg.images)),
+  rollback: (version, rollbackIndex) => (version < rollbackIndex ? 'FOTA_ROLLBACK_REFUSED' : null),
+};
+
 /**
  * Kai FOTA with anti-rollback (seed 000 §Kai FOTA): packages must be signed by the OEM key whose
  * hash is in eFuse, every image must verify, and neither an update nor a flash tool may install a
@@ -67,6 +81,7 @@ export class Fota {
     private readonly efuse: string,
     private readonly oemKey: CryptoKey,
     installed: { version: number; patchLevel: number; images: BootImage[] },
+    private readonly rules: FotaRules = OEM_SIGNED_NO_ROLLBACK,
   ) {
     this.#installed = installed;
   }
@@ -75,8 +90,7 @@ export class Fota {
   async applyUpdate(caller: Caller, pkg: UpdatePackage): Promise<void> {
     this.policy.check(caller, 'fota.apply');
     const trusted = (await efuseHash(this.oemKey)) === this.efuse;
-    const signed = trusted && (await subtle.verify(EC_P256, this.oemKey, new Uint8Array(pkg.signature), packageBytes(pkg.version, pkg.patchLevel, pkg.images)));
-    if (!signed) throw new DfsError('FOTA_SIGNATURE_INVALID');
+    if (!(await this.rules.signed(pkg, this.oemKey, trusted))) throw new DfsError('FOTA_SIGNATURE_INVALID');
     if (pkg.version <= this.#installed.version || pkg.version < this.floor.rollbackIndex) throw new DfsError('FOTA_ROLLBACK_REFUSED');
     await this.#install(pkg.images, pkg.patchLevel);
   }
@@ -89,7 +103,8 @@ export class Fota {
   async #install(images: BootImage[], patchLevel: number): Promise<void> {
     const chain = await verifyBootChain(images, this.efuse, this.oemKey);
     if (chain.state !== 'verified') throw new DfsError('FOTA_SIGNATURE_INVALID', `stage ${chain.failedStage}`);
-    if (chain.version < this.floor.rollbackIndex) throw new DfsError('FOTA_ROLLBACK_REFUSED');
+    const rollback = this.rules.rollback(chain.version, this.floor.rollbackIndex);
+    if (rollback) throw new DfsError(rollback);
     this.#installed = { version: chain.version, patchLevel, images };
     this.floor.raiseRollbackIndex(chain.version);
   }

@@ -8,6 +8,8 @@ import { BOOT_STAGES, efuseHash, signImage, type BootImage } from './boot.js';
 import type { AttestationSigner } from './ese/attest.js';
 import { PIN_RESET_TYP } from './ese/pin.js';
 import { SecureElement } from './ese/secure-element.js';
+import type { KeyAccess } from './ese/keystore.js';
+import type { PinRetryPolicy, ResetVerifier } from './ese/pin.js';
 import { manifestOf, signUpdate, type UpdatePackage } from './fota.js';
 import { randomImei } from './imei.js';
 import type { PhoneProfile } from './profiles.js';
@@ -156,7 +158,7 @@ export class Oem {
   }
 
   /** Manufactures one phone in the given configuration (with `imei`, a cloned identity). */
-  async manufacture(profile: PhoneProfile, pinMaxTries = 5, imei = randomImei()): Promise<FactoryOutput> {
+  async manufacture(profile: PhoneProfile, pinMaxTries = 5, imei = randomImei(), applets: { pinRetry?: PinRetryPolicy; keyAccess?: KeyAccess; verifyReset?: ResetVerifier } = {}): Promise<FactoryOutput> {
     const identity = { imei, model: DEVICE_MODEL, serial: randomBytes(6).toString('hex').toUpperCase() };
     let firmware = [...(this.firmware.get(profile.rolledBack ? FIRMWARE_VERSION - 1 : FIRMWARE_VERSION) ?? [])];
     if (profile.tamperedStage) {
@@ -167,7 +169,7 @@ export class Oem {
     const out: FactoryOutput = { efuse: this.efuse, bootPublicKey: this.bootKeys.publicKey, firmware, identity, firmwareManifest };
     if (!profile.ese) return { ...out, softwareAttestation: this.softwareAttestation };
 
-    const ese = new SecureElement({ pinMaxTries });
+    const ese = new SecureElement({ pinMaxTries, ...applets });
     const batch = await this.#currentBatch();
     batch.left -= 1;
     ese.injectAttestationKey(batch.signer);

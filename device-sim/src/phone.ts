@@ -1,25 +1,29 @@
 import { PAYMENT_DAEMON_UID, type AttestationRecord } from '../../kit/src/attestation-record.js';
-import { sabotaged, type Sabotage } from '../../kit/src/sabotage.js';
-import { AccessPolicy, PAYMENT_DAEMON } from './access-policy.js';
+import { AccessPolicy, DEFAULT_TABLE, PAYMENT_DAEMON } from './access-policy.js';
 import { verifyBootChain } from './boot.js';
 import { Broker } from './broker/broker.js';
+import type { PermissionRule } from './broker/permissions.js';
 import { Camera } from './camera.js';
 import type { Backend } from './daemon/backend.js';
 import { eseKeystore, type DaemonKeystore } from './daemon/keystore-port.js';
-import { PaymentDaemon, type Step } from './daemon/payment-daemon.js';
+import { PaymentDaemon, type CallPolicy, type ResultVerifier, type Step } from './daemon/payment-daemon.js';
+import type { TagVerifier } from './daemon/tag-request.js';
 import { SoftwareKeystore } from './daemon/software-keystore.js';
 import type { PowerOnState } from './ese/attest.js';
 import { EseService } from './ese/ese-service.js';
 import type { SecureElement } from './ese/secure-element.js';
-import { Fota, softwareFloor } from './fota.js';
-import { NfcController } from './nfc/nfc-controller.js';
-import type { Bridge } from './nfc/pcsc-client.js';
+import { Fota, softwareFloor, type FotaRules } from './fota.js';
+import type { KeyAccess } from './ese/keystore.js';
+import type { PinRetryPolicy, ResetVerifier } from './ese/pin.js';
+import { NfcController, type NfcExclusivity } from './nfc/nfc-controller.js';
+import type { Bridge, HandshakeRelay } from './nfc/pcsc-client.js';
+import type { HelloCheck } from './nfc/secure-channel.js';
 import { FIRMWARE_VERSION, Oem } from './oem.js';
 import { profile as lookupProfile, type PhoneProfile } from './profiles.js';
 import { environmentOf, Safeguard, safetyCheck } from './safeguard.js';
-import { Installer } from './store/installer.js';
+import { Installer, type InstallPolicy } from './store/installer.js';
 import { KaiStore } from './store/kai-store.js';
-import { Display } from './ui/display.js';
+import { Display, type ScreenGuard } from './ui/display.js';
 import { NativeUi, type PhoneUser } from './ui/native-ui.js';
 import type { RefusalLog } from './log.js';
 
@@ -43,7 +47,29 @@ export interface Phone {
   boot: { state: 'verified' | 'failed'; failedStage?: string };
 }
 
-export interface BuildOptions {
+/** Controls of a phone given at build time as strategies; each defaults to the production one. */
+export interface PhoneParts {
+  /** The access policy between processes and device APIs (default: DEFAULT_TABLE, default deny). */
+  accessPolicy?: AccessPolicy;
+  pinRetry?: PinRetryPolicy;
+  verifyReset?: ResetVerifier;
+  keyAccess?: KeyAccess;
+  screen?: ScreenGuard;
+  /** The broker's Web API permissions by app type (default: PERMISSIONS). */
+  permissions?: Readonly<Record<string, PermissionRule>>;
+  nfcExclusive?: NfcExclusivity;
+  install?: InstallPolicy;
+  fotaRules?: FotaRules;
+  /** How the daemon opens backend results (default: verifyBackendSignature). */
+  openResult?: ResultVerifier;
+  onCall?: CallPolicy;
+  /** How the daemon checks merchant tags (default: BACKEND_SIGNED_TAG). */
+  checkTag?: TagVerifier;
+  /** How the daemon checks the NFC daemon's key exchange (default: SIGNED_BY_NFC_DAEMON). */
+  checkHello?: HelloCheck;
+}
+
+export interface BuildOptions extends PhoneParts {
   oem: Oem;
   profile: string;
   pin: string;
@@ -57,8 +83,8 @@ export interface BuildOptions {
   bridge?: Bridge;
   /** An IMEI to provision instead of a fresh one (a cloned identity). */
   imei?: string;
-  /** Test-only: device controls switched off (threat sabotage tests). */
-  sabotage?: Sabotage;
+  /** The GeckoBridge hop of the daemon's PC/SC session request. */
+  handshake?: HandshakeRelay;
   /** The installed daemon package as the package manager reports it (default: the genuine, developer-signed one). */
   application?: AttestationRecord['application'];
   /** What the daemon's keystore becomes when the phone's firmware is an attacker's (threat scenarios). */
@@ -73,8 +99,8 @@ export interface BuildOptions {
  */
 export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const profile = lookupProfile(opts.profile);
-  const pinMaxTries = sabotaged(opts.sabotage, 'pin-retry-counter') ? Number.MAX_SAFE_INTEGER : opts.pinMaxTries;
-  const made = await opts.oem.manufacture(profile, pinMaxTries, opts.imei);
+  const pinMaxTries = opts.pinMaxTries;
+  const made = await opts.oem.manufacture(profile, pinMaxTries, opts.imei, { pinRetry: opts.pinRetry, keyAccess: opts.keyAccess, verifyReset: opts.verifyReset });
   const ese = made.ese;
   const floor = ese ?? softwareFloor(FIRMWARE_VERSION);
   const boot = await verifyBootChain(made.firmware, made.efuse, made.bootPublicKey);
@@ -90,15 +116,15 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   ese?.recordPowerOn(powerOn);
   ese?.pin.set(opts.pin);
 
-  const policy = new AccessPolicy(undefined, opts.log);
+  const policy = opts.accessPolicy ?? new AccessPolicy(DEFAULT_TABLE, opts.log);
   const eseApi = new EseService(policy, ese);
-  const display = new Display(policy);
-  const nfc = new NfcController(policy);
+  const display = new Display(policy, opts.screen);
+  const nfc = new NfcController(policy, opts.nfcExclusive);
   const camera = new Camera(policy);
-  const broker = new Broker(policy, { nfc, camera });
+  const broker = new Broker(policy, { nfc, camera }, opts.permissions);
   const kaiStore = opts.kaiStore ?? (await KaiStore.create());
-  const installer = new Installer(policy, kaiStore.publicKey, profile.buildType, broker, display);
-  const fota = new Fota(policy, floor, made.efuse, made.bootPublicKey, { version: boot.version, patchLevel: profile.patchLevel, images: made.firmware });
+  const installer = new Installer(policy, kaiStore.publicKey, profile.buildType, broker, display, opts.install);
+  const fota = new Fota(policy, floor, made.efuse, made.bootPublicKey, { version: boot.version, patchLevel: profile.patchLevel, images: made.firmware }, opts.fotaRules);
   const frozenSafety = structuredClone(powerOn.safety);
   const safeguard = new Safeguard(policy, () => ese?.powerOnState()?.safety ?? structuredClone(frozenSafety));
 
@@ -109,7 +135,10 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const ui = new NativeUi(opts.user, display, PAYMENT_DAEMON);
   const daemon = new PaymentDaemon({
     keystore, ui, backend: opts.backend, application: opts.application ?? opts.oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep, bridge: opts.bridge,
-    trustUnverifiedResults: sabotaged(opts.sabotage, 'result-signature'),
+    ...(opts.openResult ? { openResult: opts.openResult } : {}),
+    ...(opts.onCall ? { onCall: opts.onCall } : {}),
+    ...(opts.checkTag ? { checkTag: opts.checkTag } : {}),
+    session: { ...(opts.handshake ? { handshake: opts.handshake } : {}), ...(opts.checkHello ? { checkHello: opts.checkHello } : {}) },
   });
   const failedStage = rolledBack ? 'bootloader' : boot.failedStage;
   return {

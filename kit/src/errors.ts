@@ -143,6 +143,7 @@ export const ERROR_CODES = {
   NFC_NO_CARD: spec(FAILED_PRECONDITION, 409, 'No card or tag is in the NFC field.'),
   NFC_CHANNEL_INVALID: spec(UNAUTHENTICATED, 401, 'The NFC secure channel message does not authenticate.'),
   NFC_TAG_INVALID: spec(INVALID_ARGUMENT, 400, 'The tag does not carry a valid payment request.'),
+  NFC_TAG_UNTRUSTED: spec(PERMISSION_DENIED, 403, 'The merchant tag is not signed by the payment backend.'),
   APDU_MALFORMED: spec(INVALID_ARGUMENT, 400, 'The APDU is malformed.'),
   APDU_REFUSED: spec(FAILED_PRECONDITION, 422, 'The card answered with an error status word.'),
   CAMERA_DISABLED: spec(FAILED_PRECONDITION, 409, 'The camera is disabled.'),

@@ -5,7 +5,6 @@ import { contracts } from './contracts.js';
 import { DfsError, describeError } from './errors.js';
 import type { Logger } from './log.js';
 import { CALLERS, identityAllowed } from './identity.js';
-import { sabotaged, type Sabotage } from './sabotage.js';
 import { peerOf, serverCredentials, type Peer, type TlsMaterial } from './tls.js';
 import { countWork } from './work.js';
 
@@ -80,7 +79,8 @@ export async function startGrpcServer(opts: {
   tls: TlsMaterial;
   log: Logger;
   services: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
-  sabotage?: Sabotage;
+  /** The server's TLS credentials; default: mutual TLS requiring a client certificate chained to the CA. */
+  credentials?: (tls: TlsMaterial) => grpc.ServerCredentials;
 }): Promise<GrpcServerHandle> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024, ...NO_CHANNELZ });
   const names = opts.services.map((s) => s.name);
@@ -91,7 +91,7 @@ export async function startGrpcServer(opts: {
   });
   for (const s of opts.services) server.addService(s.definition, s.impl);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentials(opts.tls, !sabotaged(opts.sabotage, 'mtls-client-cert')), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(`${opts.host}:${opts.port}`, (opts.credentials ?? serverCredentials)(opts.tls), (err, p) => (err ? reject(err) : resolve(p)));
   });
   for (const n of ['', ...names]) health.setStatus(n, 'SERVING');
   const stop = async (graceMs = 5000) => {

@@ -4,7 +4,6 @@ import type { Express } from 'express';
 import { startGrpcServer } from './grpc-server.js';
 import { closeHttp, listen } from './http.js';
 import type { Logger } from './log.js';
-import type { Sabotage } from './sabotage.js';
 import type { TlsMaterial } from './tls.js';
 
 /** A running service: its bound ports and a graceful stop. */
@@ -14,6 +13,11 @@ export interface ServiceHandle {
   httpPort: number;
   /** NOT_SERVING, drain gRPC and HTTP, then release the store and bus. */
   stop(): Promise<void>;
+}
+
+/** What a service's wiring may replace at its edge: the gRPC server credentials (default: mTLS requiring a client certificate). */
+export interface ServeOverrides {
+  serverCredentials?: (tls: TlsMaterial) => grpc.ServerCredentials;
 }
 
 /** Starts the gRPC (mTLS) and HTTP edges of a service and ties their shutdown to its resources. */
@@ -27,10 +31,8 @@ export async function serve(opts: {
   grpcServices: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
   http: Express;
   release: () => Promise<void>;
-  /** Test-only: controls switched off (never set by a production entry point). */
-  sabotage?: Sabotage;
-}): Promise<ServiceHandle> {
-  const grpcServer = await startGrpcServer({ host: opts.host, port: opts.grpcPort, tls: opts.tls, log: opts.log, services: opts.grpcServices, sabotage: opts.sabotage });
+} & ServeOverrides): Promise<ServiceHandle> {
+  const grpcServer = await startGrpcServer({ host: opts.host, port: opts.grpcPort, tls: opts.tls, log: opts.log, services: opts.grpcServices, credentials: opts.serverCredentials });
   let http: { server: Server; port: number };
   try {
     http = await listen(opts.http, opts.host, opts.httpPort);

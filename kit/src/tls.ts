@@ -15,9 +15,9 @@ export function readTls(files: { ca: string; cert: string; key: string }): TlsMa
   return { ca: readConfigFile(files.ca, 'TLS_CA_FILE'), cert: readConfigFile(files.cert, 'TLS_CERT_FILE'), key: readConfigFile(files.key, 'TLS_KEY_FILE') };
 }
 
-/** Server credentials that require a client certificate chained to the CA: no certificate, no call (`requireClientCert` false only under sabotage). */
-export function serverCredentials(tls: TlsMaterial, requireClientCert = true): grpc.ServerCredentials {
-  return grpc.ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], requireClientCert);
+/** Server credentials that require a client certificate chained to the CA: no certificate, no call. */
+export function serverCredentials(tls: TlsMaterial): grpc.ServerCredentials {
+  return grpc.ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], true);
 }
 
 /** Client credentials presenting our certificate and trusting only the CA. */

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FREE_PORTS, startStack, type Stack, type StackControls } from '../../cli/stack.js';
 import { payer } from '../../cli/threats/scenarios/setup.js';
-import { connectWorld, type World } from '../../cli/world.js';
+import { connectWorld, type PhoneOverrides, type World } from '../../cli/world.js';
 import { setLogDestination } from '../../kit/src/log.js';
-import type { Sabotage } from '../../kit/src/sabotage.js';
 
 /**
  * Risk's deadline in test stacks: the production 300 ms fails closed on a loaded 2-core CI machine with a
@@ -13,12 +12,12 @@ import type { Sabotage } from '../../kit/src/sabotage.js';
  */
 const TEST_RISK_DEADLINE_MS = '3000';
 
-/** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`sabotage`, `controls`: threat tests only). */
-export async function testStack(env: NodeJS.ProcessEnv = {}, sabotage?: Sabotage, controls?: StackControls): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
+/** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`phones`, `controls`: ports replaced at wiring time). */
+export async function testStack(env: NodeJS.ProcessEnv = {}, phones?: PhoneOverrides, controls?: StackControls): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'dfs-test-'));
   setLogDestination(2);
-  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...env }, sabotage, controls });
-  const world = await connectWorld(stack.pki, stack, { sabotage });
+  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...env }, controls });
+  const world = await connectWorld(stack.pki, stack, phones);
   return {
     stack,
     world,

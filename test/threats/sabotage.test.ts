@@ -1,23 +1,36 @@
-import { describe, expect, it } from 'vitest';
-import { SABOTAGE_CHECKS, SCENARIOS } from '../../cli/threats/catalog.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../cli/threats/catalog.js';
 import { stackContext } from '../../cli/threats/context.js';
-import { SABOTAGE_SWITCHES, type SabotageSwitch } from '../../kit/src/sabotage.js';
+import { play } from '../../cli/threats/play.js';
 import { testStack } from '../support/stack.js';
 
-describe('sabotage check (issue 8 acceptance 2): with its control switched off, the scenario SUCCEEDS', () => {
-  it('covers every switch, at least five, each with a scenario of the catalog', () => {
-    expect(Object.keys(SABOTAGE_CHECKS).sort()).toEqual(Object.keys(SABOTAGE_SWITCHES).sort());
-    expect(Object.keys(SABOTAGE_CHECKS).length).toBeGreaterThanOrEqual(5);
-    for (const id of Object.values(SABOTAGE_CHECKS)) expect(SCENARIOS.map((s) => s.id)).toContain(id);
+const proven: string[] = [];
+
+describe('sabotage check: with its one control replaced by a permissive variant at wiring time, every scenario reaches its goal', () => {
+  afterAll(() => {
+    console.log(`[sabotage] ${proven.length} of ${SCENARIOS.length} scenarios shown to succeed with their control off`);
   });
 
-  it.each(Object.entries(SABOTAGE_CHECKS) as [SabotageSwitch, string][])('%s off: %s succeeds', async (control, id) => {
-    const env = await testStack({}, new Set([control]));
-    try {
-      const result = await SCENARIOS.find((s) => s.id === id)!.run(stackContext(env.stack, env.world));
-      expect(result.outcome).toBe('SUCCEEDED');
-    } finally {
-      await env.close();
-    }
-  });
+  it.each(SCENARIOS.map((s) => [s.id, s] as const))(
+    '%s: its attack succeeds with the control off',
+    async (_id, scenario) => {
+      const overrides = scenario.port.permit();
+      const env = await testStack(overrides.env ?? {}, overrides.phones, overrides.stack);
+      try {
+        const p = await play(scenario, stackContext(env.stack, env.world));
+        expect({
+          outcome: p.outcome,
+          achieved: p.observed.achieved,
+          code: p.observed.code,
+          evidence: p.observed.evidence,
+          steps: p.observed.steps,
+        }).toEqual(expect.objectContaining({ outcome: 'SUCCEEDED', achieved: true }));
+        console.log(`[sabotage] ${scenario.id}: ${scenario.port.off} -> ${JSON.stringify(p.observed.evidence)}`);
+        proven.push(scenario.id);
+      } finally {
+        await env.close();
+      }
+    },
+    90_000,
+  );
 });

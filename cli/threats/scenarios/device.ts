@@ -1,156 +1,308 @@
-import { appCaller, BROKER, PAYMENT_DAEMON, SYSTEM } from '../../../device-sim/src/access-policy.js';
+import { CompactSign, generateKeyPair } from 'jose';
+import { BROKER, PAYMENT_DAEMON, SYSTEM } from '../../../device-sim/src/access-policy.js';
+import { PIN_RESET_TYP } from '../../../device-sim/src/ese/pin.js';
 import type { Phone } from '../../../device-sim/src/phone.js';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
-import { PAYMENT_DAEMON_UID } from '../../../kit/src/attestation-record.js';
-import { subtle } from '../../../kit/src/x509.js';
-import { expectAllRefused, expectRefusal, silent } from '../play.js';
-import type { Context, Result, Scenario } from '../types.js';
+import { cancelOnCall, overlayGuard, pinRetry, resetSignature, screenshotGuard } from '../controls.js';
+import { attempt, observed } from '../play.js';
+import type { Context, Observation, Scenario } from '../types.js';
+import { paymentCode } from './payment.js';
 import { balance, kes, payer } from './setup.js';
 
-const PIN_SPACE = 10_000;
+const SECRET_PIN = '7391';
 
-async function bruteForce(ctx: Context): Promise<Result> {
-  const phone = await ctx.world.phone('secure', { pin: '7391' });
-  const ese = phone.ese!;
+/** An enrolled, funded phone whose PIN pad is typed by whoever holds it (`typed` is what the next PIN entry gets). */
+async function stolenPhone(ctx: Context) {
+  const holder = { typed: SECRET_PIN };
+  const user: PhoneUser = { confirm: async () => true, enterPin: async () => holder.typed };
+  const phone = await ctx.world.phone('secure', { pin: SECRET_PIN, user });
+  const wallet = ctx.world.newId('wallet');
+  const merchant = ctx.world.newId('merchant');
+  const e = await phone.daemon.enroll(wallet);
+  await ctx.world.openWallet(wallet, e.deviceId, 100_000, 'KES');
+  await ctx.world.openMerchant(merchant, 'KES');
+  return { phone, wallet, merchant, holder };
+}
+
+async function bruteForce(ctx: Context): Promise<Observation> {
+  const { phone, wallet, merchant, holder } = await stolenPhone(ctx);
+  const before = await balance(ctx.world, wallet);
+  let stoppedBy: string | null = null;
   let tries = 0;
-  for (let guess = 0; guess < PIN_SPACE; guess++) {
-    const pin = String(guess).padStart(4, '0');
-    tries += 1;
-    try {
-      ese.verifyPin(PAYMENT_DAEMON_UID, pin);
-      return { outcome: 'SUCCEEDED', steps: [`PIN found after ${tries} guesses`] };
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'PIN_LOCKED') {
-        ctx.say(`locked after ${tries} guesses`);
-        return expectRefusal(async () => ese.verifyPin(PAYMENT_DAEMON_UID, '7391'), ['PIN_LOCKED'], [`guess 0000..9999: locked after ${tries} tries`, 'even the right PIN is refused now']);
-      }
-      if (code !== 'PIN_WRONG') return { outcome: 'SUCCEEDED', code, steps: [`unexpected ${code}`] };
-    }
+  let found: string | null = null;
+  for (let g = 0; g < 10_000 && !found && !stoppedBy; g++) {
+    holder.typed = String(g).padStart(4, '0');
+    tries++;
+    const r = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(20_000) }));
+    if (r.ok) found = holder.typed;
+    else if (r.code !== 'PIN_WRONG') stoppedBy = r.code;
   }
-  return { outcome: 'SUCCEEDED', steps: ['all 10,000 PINs tried without lockout'] };
+  let rightPin: string | null = null;
+  if (!found) {
+    holder.typed = SECRET_PIN;
+    rightPin = paymentCode(await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(20_000) }))) ?? 'POSTED';
+  }
+  const after = await balance(ctx.world, wallet);
+  return observed(
+    stoppedBy,
+    found !== null && Number(after) < Number(before),
+    {
+      guesses: tries,
+      pinFound: found !== null,
+      rightPinAfterwards: rightPin,
+      balanceBefore: before ?? null,
+      balanceAfter: after ?? null,
+    },
+    [
+      'a thief holds the enrolled phone and opens a KES 200.00 payment again and again',
+      'on the native PIN pad he types 0000, 0001, 0002, ...',
+      found ? `PIN ${found} accepted after ${tries} guesses` : `after ${tries} guesses: ${stoppedBy}`,
+      ...(rightPin ? [`even the right PIN now gets ${rightPin}`] : []),
+      `balance ${before} -> ${after}`,
+    ],
+  );
 }
 
-/** Every way the keystore API offers to get key material out, from the daemon's own UID and from a web app. */
-async function exportKey(ctx: Context): Promise<Result> {
-  const phone = await ctx.world.phone('secure');
-  await phone.daemon.enroll(ctx.world.newId('wallet'));
-  const api = phone.eseApi;
-  await api.generateKey(PAYMENT_DAEMON, 'wallet-aes', { algorithm: 'AES_256', purpose: 'encrypt' });
-  const jwk = await api.publicJwk(PAYMENT_DAEMON, 'payment');
-  ctx.say(`publicJwk of the payment key gives only ${Object.keys(jwk).sort().join(', ')}`);
-  if ('d' in jwk) return { outcome: 'SUCCEEDED', steps: ['publicJwk returned the private scalar d'] };
-  const handle = phone.ese!.keystore.publicKey(PAYMENT_DAEMON_UID, 'payment');
-  const exported = await subtle.exportKey('pkcs8', handle).then(() => true, () => false);
-  ctx.say(`the eSE's key handle is a ${handle.type} key; PKCS#8 export ${exported ? 'worked' : 'fails'}`);
-  if (handle.type !== 'public' || exported) return { outcome: 'SUCCEEDED', steps: ['the key handle exported private material'] };
-  return expectAllRefused([
-    [() => api.publicJwk(PAYMENT_DAEMON, 'wallet-aes'), ['ESE_KEY_NOT_EXPORTABLE'], 'export the AES key through publicJwk'],
-    [async () => api.get(PAYMENT_DAEMON, 'payment'), ['ESE_STORAGE_NOT_FOUND'], 'read the key alias from the UID\'s secure storage'],
-    [() => api.decrypt(PAYMENT_DAEMON, 'payment', new Uint8Array(64)), ['ESE_KEY_PURPOSE'], 'use the signing key as a decryption oracle'],
-    [() => api.publicJwk(appCaller('key-thief', 10_666), 'payment'), ['DEVICE_ACCESS_DENIED'], 'ask from a web app\'s content process'],
-  ], [`publicJwk: public fields only (${Object.keys(jwk).sort().join(',')})`, 'the key handle is the public half; PKCS#8 export fails']);
+async function forgedReset(ctx: Context): Promise<Observation> {
+  const { phone, wallet, merchant, holder } = await stolenPhone(ctx);
+  holder.typed = '0000';
+  const before = await balance(ctx.world, wallet);
+  let lockedBy: string | null = null;
+  for (let i = 0; i < 10 && lockedBy !== 'PIN_LOCKED'; i++)
+    lockedBy = paymentCode(await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(20_000) })));
+  const nonce = phone.eseApi.pinResetNonce(PAYMENT_DAEMON);
+  const own = await generateKeyPair('ES256');
+  const forged = await new CompactSign(
+    new TextEncoder().encode(JSON.stringify({ imei: phone.imei, nonce, exp: Math.floor(Date.now() / 1000) + 300 })),
+  )
+    .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET_TYP })
+    .sign(own.privateKey);
+  const reset = await attempt(() => phone.eseApi.resetPin(PAYMENT_DAEMON, forged));
+  let paid: string | null = null;
+  if (reset.ok) {
+    phone.eseApi.setPin(PAYMENT_DAEMON, '0000');
+    paid = paymentCode(await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(20_000) }))) ?? 'POSTED';
+  }
+  const after = await balance(ctx.world, wallet);
+  return observed(
+    reset.code,
+    Number(after) < Number(before),
+    {
+      pinLockedFirst: lockedBy === 'PIN_LOCKED',
+      resetApplied: reset.ok,
+      thiefPayment: paid,
+      balanceBefore: before ?? null,
+      balanceAfter: after ?? null,
+    },
+    [
+      'a thief locks the PIN with wrong guesses on the keypad',
+      "he answers the phone's reset request with a reset message signed by a key of his own",
+      reset.ok ? `the eSE cleared the PIN; he set 0000 and paid: ${paid}` : `refused with ${reset.code}`,
+      `balance ${before} -> ${after}`,
+    ],
+  );
 }
 
-/** A phone user that does `onConfirm` when the confirmation screen shows, then confirms and types the PIN. */
+/** A phone user that does `onConfirm` when the payment confirmation shows, then confirms and types the PIN. */
 function userDoing(onConfirm: () => void, pin = '2580'): PhoneUser {
   return {
-    confirm: async (frame) => { if (frame.title === 'DFS Pay: confirm') onConfirm(); return true; },
+    confirm: async (frame) => {
+      if (frame.title === 'DFS Pay: confirm') onConfirm();
+      return true;
+    },
     enterPin: async () => pin,
   };
 }
 
-async function screenshot(ctx: Context): Promise<Result> {
-  const ref: { phone?: Phone; shot?: string | null; toasts?: number } = {};
-  const user = userDoing(() => { ref.shot = ref.phone!.display.screenshot(SYSTEM); ref.toasts = ref.phone!.display.toasts.length; });
-  const { phone, merchant } = await payer(ctx.world, { user });
-  ref.phone = phone;
-  await phone.daemon.pay({ payee: merchant, amount: kes(1250) });
-  ctx.say(`the *# screenshot of the confirmation screen gave ${ref.shot === null ? 'nothing' : 'an image'}, ${ref.toasts} messages`);
-  const probe = await expectRefusal(async () => phone.display.screenshot(appCaller('spy', 10_777)), ['DEVICE_ACCESS_DENIED'], ['a web app asks for a screenshot']);
-  const steps = ['press *# while the native UI shows amount, payee and PIN pad', ...probe.steps];
-  if (probe.outcome !== 'BLOCKED') return { ...probe, steps };
-  return silent(ref.shot === null && ref.toasts === 0, [...steps, ref.shot === null && ref.toasts === 0 ? 'no image, no "screenshot saved" message' : 'the screen was captured']);
-}
-
-async function overlay(ctx: Context): Promise<Result> {
-  const ref: { phone?: Phone; result?: Result } = {};
-  const fake = { title: 'DFS Pay: PIN', lines: ['Enter PIN to continue', '[ ][ ][ ][ ]'] };
+async function screenshot(ctx: Context): Promise<Observation> {
+  const ref: { phone?: Phone; shot?: string | null; toasts?: number; code?: string | null } = {};
   const user = userDoing(() => {
-    ref.result = { outcome: 'SUCCEEDED', steps: ['the fake PIN pad was drawn'] };
+    const before = ref.phone!.display.toasts.length;
     try {
-      ref.phone!.display.overlay(BROKER, fake);
+      ref.shot = ref.phone!.display.screenshot(SYSTEM);
+      ref.code = null;
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      ref.result = { outcome: code === 'UI_OVERLAY_REFUSED' ? 'BLOCKED' : 'SUCCEEDED', code, steps: ['a web app opens a dialog with a fake PIN pad over the confirmation', `refused with ${code}`] };
+      ref.code = (err as { code?: string }).code ?? 'UNKNOWN';
     }
+    ref.toasts = ref.phone!.display.toasts.length - before;
   });
   const { phone, merchant } = await payer(ctx.world, { user });
   ref.phone = phone;
   await phone.daemon.pay({ payee: merchant, amount: kes(1250) });
-  return ref.result ?? { outcome: 'SUCCEEDED', steps: ['the confirmation screen never showed'] };
+  const captured = typeof ref.shot === 'string' && ref.shot.includes('12.50');
+  return observed(
+    ref.code ?? null,
+    captured,
+    {
+      imageCaptured: typeof ref.shot === 'string',
+      imageShowsAmount: captured,
+      screenshotSavedMessages: ref.toasts ?? 0,
+    },
+    [
+      'press *# (the KaiOS screenshot) while the native UI shows amount, payee and the PIN step',
+      captured
+        ? 'the screenshot holds the confirmation screen'
+        : ref.code
+          ? `refused with ${ref.code}`
+          : 'the capture is empty and no "screenshot saved" message appears',
+    ],
+  );
 }
 
-async function incomingCall(ctx: Context): Promise<Result> {
+async function overlay(ctx: Context): Promise<Observation> {
+  const ref: { phone?: Phone; code?: string | null; screen?: string } = {};
+  const fake = { title: 'DFS Pay: PIN', lines: ['Enter PIN to continue', '[ ][ ][ ][ ]'] };
+  const user = userDoing(() => {
+    const r = (() => {
+      try {
+        ref.phone!.display.overlay(BROKER, fake);
+        return null;
+      } catch (err) {
+        return (err as { code?: string }).code ?? 'UNKNOWN';
+      }
+    })();
+    ref.code = r;
+    ref.screen = ref.phone!.display.composed();
+  });
+  const { phone, merchant } = await payer(ctx.world, { user });
+  ref.phone = phone;
+  await phone.daemon.pay({ payee: merchant, amount: kes(1250) });
+  const drawn = (ref.screen ?? '').includes('Enter PIN to continue');
+  return observed(ref.code ?? null, drawn, { fakePinPadOnScreen: drawn }, [
+    'a web app has the runtime open a dialog with a look-alike PIN pad while the payment confirmation shows',
+    drawn ? 'the fake PIN pad is drawn above the confirmation' : `refused with ${ref.code}`,
+  ]);
+}
+
+async function incomingCall(ctx: Context): Promise<Observation> {
   const ref: { phone?: Phone } = {};
   let submitted = 0;
-  const user: PhoneUser = {
-    confirm: async (frame) => { if (frame.title !== 'DFS Pay: confirm') return true; ref.phone!.display.incomingCall(SYSTEM); return new Promise<boolean>(() => {}); },
+  const victim: PhoneUser = {
+    confirm: async (frame) => {
+      if (frame.title !== 'DFS Pay: confirm') return true;
+      ref.phone!.display.incomingCall(SYSTEM);
+      await new Promise((r) => setTimeout(r, 20));
+      return true;
+    },
     enterPin: async () => '2580',
   };
-  const { phone, wallet, merchant } = await payer(ctx.world, { user, wrap: (b) => ({ ...b, connect: (tls) => { const ch = b.connect(tls); return { ...ch, submitPayment: (req) => { submitted++; return ch.submitPayment(req); } }; } }) });
+  const { phone, wallet, merchant } = await payer(ctx.world, {
+    user: victim,
+    wrap: (b) => ({
+      ...b,
+      connect: (tls) => {
+        const ch = b.connect(tls);
+        return {
+          ...ch,
+          submitPayment: (req) => {
+            submitted++;
+            return ch.submitPayment(req);
+          },
+        };
+      },
+    }),
+  });
   ref.phone = phone;
   const before = await balance(ctx.world, wallet);
-  const r = await expectRefusal(() => phone.daemon.pay({ payee: merchant, amount: kes(4000) }), ['PAYMENT_CANCELLED'], ['start a payment', 'a call rings while "OK to continue" shows']);
+  const r = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(4000) }));
   const after = await balance(ctx.world, wallet);
-  ctx.say(`payments sent to the backend: ${submitted}; balance ${before} -> ${after}`);
-  if (submitted > 0 || before !== after || phone.display.topOwner) return { ...r, outcome: 'SUCCEEDED', steps: [...r.steps, 'the payment went on in the background'] };
-  return { ...r, steps: [...r.steps, 'nothing signed, nothing sent, the native layer released'] };
+  return observed(
+    paymentCode(r),
+    Number(after) < Number(before),
+    { sentToBackend: submitted, balanceBefore: before ?? null, balanceAfter: after ?? null },
+    [
+      "an accomplice starts a KES 40.00 payment on the victim's phone",
+      'a call rings while "OK to continue" shows; the victim presses the green key to answer and types the digits the caller asks for',
+      r.ok
+        ? `the payment went on behind the call: ${r.value.status}`
+        : `cancelled with ${r.code} before anything was signed`,
+      `payments sent to the backend: ${submitted}; balance ${before} -> ${after}`,
+    ],
+  );
 }
 
-/** Attacks on the phone itself (seed 000): PIN, keystore, screen, incoming calls. */
+/** Attacks on the phone itself through its keypad, screen and calls (seed 000). */
 export const deviceScenarios: Scenario[] = [
   {
-    id: 'pin-brute-force', expected: 'PIN_LOCKED', title: 'PIN brute force (4 digits)', recommendations: ['R5', 'R1'], masvs: 'MASVS-AUTH-2', seed: '002 §4.3.1; 000 §KeyStore',
-    action: 'try every 4-digit PIN against the phone', control: 'PIN verified inside the eSE with a retry counter and lockout',
-    story: 'FIGI notes that a 4-digit KaiOS PIN can be brute-forced in hours (002 §4.3.1). Here the PIN lives in the eSE, which counts wrong tries and locks after five; only a reset signed by the backend unlocks it.',
+    id: 'pin-brute-force',
+    label: 'on-device',
+    expect: { code: 'PIN_LOCKED', outcome: 'BLOCKED' },
+    title: 'PIN brute force on the keypad',
+    recommendations: ['R5', 'R1'],
+    masvs: 'MASVS-AUTH-2',
+    seed: '002 §4.3.1; 000 §KeyStore',
+    action: 'a thief with the phone types every 4-digit PIN on the native PIN pad of a payment',
+    control: 'PIN verified inside the eSE with a retry counter and lockout',
+    success: "the PIN is found and the thief's payment posts",
+    port: pinRetry,
+    story:
+      'FIGI notes that a 4-digit KaiOS PIN can be brute-forced in hours (002 §4.3.1). Here the PIN goes from the native PIN pad straight into the eSE, which counts wrong tries and locks after five; after that even the right PIN is refused until a reset signed by the backend.',
     run: bruteForce,
   },
   {
-    id: 'other-uid-uses-key', expected: 'ESE_KEY_ACCESS_DENIED', title: 'Another UID using the daemon\'s key', recommendations: ['R8', 'R2'], masvs: 'MASVS-STORAGE-1', seed: '000 §KeyStore (UID owner)',
-    action: 'a malicious process asks the eSE to sign with the payment daemon\'s key', control: 'keystore keys owned by a UID',
-    story: 'Malware running as another user on the phone tries to make the eSE sign a payment with the daemon\'s key. The keymint applet checks the caller\'s UID against the key\'s owner.',
-    async run(ctx) {
-      const phone = await ctx.world.phone('secure');
-      await phone.daemon.enroll(ctx.world.newId('wallet'));
-      return expectRefusal(async () => phone.ese!.sign(10_042, 'payment', new TextEncoder().encode('pay me')), ['ESE_KEY_ACCESS_DENIED'], ['UID 10042 asks the eSE to sign with the "payment" key']);
-    },
+    id: 'forged-pin-reset',
+    label: 'on-device',
+    expect: { code: 'PIN_RESET_INVALID', outcome: 'BLOCKED' },
+    title: 'Forged PIN reset after a lockout',
+    recommendations: ['R5', 'R1'],
+    masvs: 'MASVS-AUTH-2',
+    seed: '000 §KeyStore; 002 R5',
+    action: "after locking the PIN, answer the phone's reset request with a reset message signed by a key of his own",
+    control:
+      'the eSE applies only PIN resets signed by the backend key installed at the factory, for this IMEI and the nonce it issued',
+    success: 'the PIN is cleared, the thief sets his own and pays',
+    port: resetSignature,
+    story:
+      "A lockout is only as strong as the way out of it. The eSE clears a locked PIN only for a reset signed by the backend's reset key, installed at the factory, naming this phone's IMEI and a nonce the eSE issued; a reset from anyone else leaves the PIN locked.",
+    run: forgedReset,
   },
   {
-    id: 'export-ese-key', expected: 'ESE_KEY_NOT_EXPORTABLE', title: 'Export of an eSE private key', recommendations: ['R2', 'R5'], masvs: 'MASVS-STORAGE-1, MASVS-CRYPTO-2', seed: '000 §KeyStore',
-    action: 'ask the keystore for key material by every path its API offers: publicJwk, secure storage, decryption, the key handle, from a web app',
-    control: 'keys generated inside the eSE as non-extractable; only public fields ever leave',
-    story: 'A copied payment key would let an attacker sign payments from anywhere, so the FIGI analysis puts keys in a secure element (002 §4.3.1, R2). The daemon\'s own UID tries every keystore call that could leak a key: it gets public coordinates, refusals, and a handle that cannot be exported.',
-    run: exportKey,
-  },
-  {
-    id: 'screenshot-native-ui', expected: null, title: 'Screenshot of the native UI', recommendations: ['R8', 'R5'], masvs: 'MASVS-PLATFORM-3', seed: '000 §Native UI, §Disable screenshot and overlay',
-    action: 'press *# (the KaiOS screenshot) while the payment confirmation and PIN pad show; a web app asks for a screenshot',
-    control: 'native UI top layer: a screenshot of it yields nothing and shows no message; only the system may take one',
-    story: 'Screenshots leak amounts, payees and the moment a PIN is typed to whatever syncs the gallery. The seed asks that a screenshot of the native UI yields nothing and no error message, so this control answers with silence: BLOCKED with no code, because the capture is empty and no "screenshot saved" toast appears.',
+    id: 'screenshot-native-ui',
+    label: 'on-device',
+    expect: { code: null, outcome: 'BLOCKED' },
+    title: 'Screenshot of the native UI',
+    recommendations: ['R8', 'R5'],
+    masvs: 'MASVS-PLATFORM-3',
+    seed: '000 §Native UI, §Disable screenshot and overlay',
+    action: 'press *# (the KaiOS screenshot) while the payment confirmation and PIN step show',
+    control: 'native UI top layer: a screenshot of it yields nothing and shows no message',
+    success: 'the screenshot holds the confirmation screen with amount and payee',
+    port: screenshotGuard,
+    story:
+      'Screenshots leak amounts, payees and the moment a PIN is typed to whatever syncs the gallery. The seed asks that a screenshot of the native UI yields nothing and no error message, so this control answers with silence: BLOCKED with no code, because the capture is empty and no "screenshot saved" message appears.',
     run: screenshot,
   },
   {
-    id: 'overlay-native-ui', expected: 'UI_OVERLAY_REFUSED', title: 'Overlay on the native UI', recommendations: ['R8', 'R5'], masvs: 'MASVS-PLATFORM-3', seed: '000 §Native UI, §Disable screenshot and overlay',
-    action: 'a web app opens a dialog with a fake PIN pad over the payment confirmation', control: 'native UI top layer: nothing may draw over it',
-    story: 'Overlay phishing draws a look-alike PIN pad over a genuine screen so the user types the PIN into the attacker\'s app. The compositor keeps the daemon\'s screen on top of everything and refuses any dialog, activity or notification over it.',
+    id: 'overlay-native-ui',
+    label: 'on-device',
+    expect: { code: 'UI_OVERLAY_REFUSED', outcome: 'BLOCKED' },
+    title: 'Overlay on the native UI',
+    recommendations: ['R8', 'R5'],
+    masvs: 'MASVS-PLATFORM-3',
+    seed: '000 §Native UI, §Disable screenshot and overlay',
+    action: 'a web app opens a dialog with a fake PIN pad over the payment confirmation',
+    control: 'native UI top layer: nothing may draw over it',
+    success: 'the fake PIN pad is on screen above the genuine confirmation',
+    port: overlayGuard,
+    story:
+      "Overlay phishing draws a look-alike PIN pad over a genuine screen so the user types the PIN into the attacker's app. The compositor keeps the daemon's screen on top of everything and refuses any dialog, activity or notification over it.",
     run: overlay,
   },
   {
-    id: 'incoming-call', expected: 'PAYMENT_CANCELLED', title: 'Incoming call during an unconfirmed payment', recommendations: ['R8', 'R5'], masvs: 'MASVS-PLATFORM-3', seed: '000 §Disable screenshot and overlay',
-    action: 'a call arrives while "OK to continue" shows, hoping the payment goes on in the background or the PIN lands in the dialer',
+    id: 'incoming-call',
+    label: 'on-device',
+    expect: { code: 'PAYMENT_CANCELLED', outcome: 'BLOCKED' },
+    title: 'Incoming call during an unconfirmed payment',
+    recommendations: ['R8', 'R5'],
+    masvs: 'MASVS-PLATFORM-3',
+    seed: '000 §Disable screenshot and overlay',
+    action:
+      'a call arrives while "OK to continue" shows; the victim answers with the green key and types the digits the caller asks for',
     control: 'a visibility change cancels the unconfirmed payment (PAYMENT_CANCELLED) before anything is signed',
-    story: 'A well-timed call (an accomplice, or social engineering "stay on the line") takes the screen away while a payment waits for confirmation. The daemon receives the visibility change and cancels: nothing is signed, nothing reaches the backend, no money moves.',
+    success: 'the payment posts behind the call',
+    port: cancelOnCall,
+    story:
+      'A well-timed call (an accomplice, or "stay on the line" social engineering) takes the screen away while a payment waits for confirmation, hoping the victim\'s key presses and digits land in it. The daemon receives the visibility change and cancels: nothing is signed, nothing reaches the backend, no money moves.',
     run: incomingCall,
   },
 ];

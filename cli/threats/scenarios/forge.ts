@@ -47,7 +47,7 @@ async function genuineLeafAsIssuer(ctx: Context): Promise<{ issuer: { cert: x509
  * either under a root he made (self-signed), or under his own phone's genuine attested leaf, which
  * chains to the pinned OEM root but is not a CA.
  */
-export async function forgedEnrollment(ctx: Context, shape: 'self-signed-root' | 'issuer-not-ca'): Promise<unknown> {
+export async function forgedEnrollment(ctx: Context, shape: 'self-signed-root' | 'issuer-not-ca'): Promise<{ deviceId: string; tier: string }> {
   const client = createClient(contracts().AttestationService, ctx.attestationAddr, ctx.world.bootstrapTls, 'attestation');
   try {
     const challenge = await call(client, client.CreateChallenge, { purpose: 'enroll' });

@@ -5,8 +5,14 @@ import { readLedger } from '../../load/ledger-view.js';
 import type { World } from '../../world.js';
 
 /** A phone enrolled with a funded wallet and a merchant, optionally behind a network attacker or with its own user. */
-export async function payer(world: World, opts: { wrap?: (b: Backend) => Backend; balance?: number; profile?: string; user?: PhoneUser } = {}) {
-  const phone = await world.phone(opts.profile ?? 'secure', { ...(opts.wrap ? { wrap: opts.wrap } : {}), ...(opts.user ? { user: opts.user } : {}) });
+export async function payer(
+  world: World,
+  opts: { wrap?: (b: Backend) => Backend; balance?: number; profile?: string; user?: PhoneUser } = {},
+) {
+  const phone = await world.phone(opts.profile ?? 'secure', {
+    ...(opts.wrap ? { wrap: opts.wrap } : {}),
+    ...(opts.user ? { user: opts.user } : {}),
+  });
   const wallet = world.newId('wallet');
   const merchant = world.newId('merchant');
   const enrollment = await phone.daemon.enroll(wallet);
@@ -16,7 +22,8 @@ export async function payer(world: World, opts: { wrap?: (b: Backend) => Backend
 }
 
 /** An account's balance as the operator reads it (signed by the backend). */
-export const balance = async (world: World, account: string) => (await readLedger(world, [account], [])).balances.get(account);
+export const balance = async (world: World, account: string) =>
+  (await readLedger(world, [account], [])).balances.get(account);
 
 /** KES minor units. */
 export const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency: 'KES' });

@@ -3,7 +3,7 @@ import { appCaller, BROKER, type AccessPolicy, type Caller } from '../access-pol
 import type { Camera } from '../camera.js';
 import type { NfcController } from '../nfc/nfc-controller.js';
 import { atLeast, type AppManifest, type PermissionRequest } from './manifest.js';
-import { accessCovers, NATIVE_ONLY, PERMISSIONS } from './permissions.js';
+import { accessCovers, NATIVE_ONLY, PERMISSIONS, type PermissionRule } from './permissions.js';
 
 interface RunningApp {
   manifest: AppManifest;
@@ -24,6 +24,7 @@ export class Broker {
   constructor(
     private readonly policy: AccessPolicy,
     private readonly devices: { nfc: NfcController; camera: Camera },
+    private readonly permissions: Readonly<Record<string, PermissionRule>> = PERMISSIONS,
   ) {}
 
   /** Registers an installed app (called by the installer); returns its content-process caller. */
@@ -50,7 +51,7 @@ export class Broker {
     const app = this.#app(appId);
     const caller = appCaller(appId, app.uid);
     if (NATIVE_ONLY.has(api)) this.policy.refuse(caller, api, 'BROKER_NATIVE_ONLY');
-    const rule = Object.hasOwn(PERMISSIONS, api) ? PERMISSIONS[api] : undefined;
+    const rule = Object.hasOwn(this.permissions, api) ? this.permissions[api] : undefined;
     const declared = Object.hasOwn(app.manifest.permissions, api) ? app.manifest.permissions[api] : undefined;
     const ok = rule && declared && atLeast(app.manifest.type, rule.minType) && accessCovers(declared.access, access);
     if (!ok) this.policy.refuse(caller, api, 'BROKER_PERMISSION_DENIED');

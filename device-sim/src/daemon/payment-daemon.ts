@@ -8,11 +8,11 @@ import type { Caller } from '../access-policy.js';
 import { MERCHANT_TAG_AID } from '../nfc/cards.js';
 import { readRecord, selectAid, SW } from '../nfc/apdu.js';
 import type { NfcController } from '../nfc/nfc-controller.js';
-import { PcscClient, type Bridge } from '../nfc/pcsc-client.js';
+import { PcscClient, type Bridge, type SessionOptions } from '../nfc/pcsc-client.js';
 import type { NativeUi } from '../ui/native-ui.js';
 import type { Backend, DeviceChannel } from './backend.js';
 import type { DaemonKeystore } from './keystore-port.js';
-import { parseTagRequest } from './tag-request.js';
+import { readTagRequest, type TagVerifier } from './tag-request.js';
 
 const PAYMENT_KEY = 'payment';
 /** Re-attest when the token has less than this left. */
@@ -71,9 +71,27 @@ export interface DaemonDeps {
   onStep?: (s: Step) => void;
   /** The GeckoBridge hop of PC/SC traffic (tests replace it to observe or tamper). */
   bridge?: Bridge;
-  /** Sabotage only (`result-signature`): results are read without verifying the backend signature. */
-  trustUnverifiedResults?: boolean;
+  /** The session request's relay and the key-exchange check (default: signed by the pinned NFC daemon key). */
+  session?: SessionOptions;
+  /** How a backend result is opened; absent, verifyBackendSignature (ES256 under the keys fetched at enrollment). */
+  openResult?: ResultVerifier;
+  /** How a merchant tag's signature is checked; absent, BACKEND_SIGNED_TAG. */
+  checkTag?: TagVerifier;
+  /** What an incoming call does to a payment waiting for confirmation; absent, CANCEL_ON_CALL. */
+  onCall?: CallPolicy;
 }
+
+/** Given the moment the screen is lost to a call, what happens to the unconfirmed payment (a rejection cancels it). */
+export type CallPolicy = (hidden: Promise<void>) => Promise<never>;
+
+/** The production policy: the call cancels the payment with PAYMENT_CANCELLED before anything is signed. */
+export const CANCEL_ON_CALL: CallPolicy = (hidden) => hidden.then((): never => { throw new DfsError('PAYMENT_CANCELLED'); });
+
+/** Opens a backend-signed result: its payload bytes when the signature verifies under `keys`, else it throws. */
+export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Promise<Uint8Array>;
+
+/** The production result check: an ES256 JWS signed by a key of the backend's published set. */
+export const verifyBackendSignature: ResultVerifier = async (jws, keys) => (await compactVerify(jws, keys, { algorithms: ['ES256'] })).payload;
 
 /**
  * The payment daemon: a native process with its own UID. It enrolls its keystore payment key with
@@ -134,13 +152,13 @@ export class PaymentDaemon {
     return this.enrollment;
   }
 
-  /** Reads a merchant tag's payment request over PC/SC under nfc_lock (E2E with the NFC daemon), then pays it. */
+  /** Reads a merchant tag's payment request over PC/SC under nfc_lock (E2E with the NFC daemon), checks the backend signed it, then pays it. */
   async payFromTag(): Promise<PaymentResult> {
     const { nfc, caller } = this.deps;
     nfc.lock(caller);
     let record: Uint8Array;
     try {
-      const reader = await PcscClient.connect(nfc, caller, this.deps.bridge);
+      const reader = await PcscClient.connect(nfc, caller, this.deps.bridge, this.deps.session);
       const selected = await reader.transmit(selectAid(MERCHANT_TAG_AID));
       if (selected.sw !== SW.OK) throw new DfsError('APDU_REFUSED', `SELECT ${selected.sw.toString(16)}`);
       const read = await reader.transmit(readRecord(1, 1));
@@ -149,7 +167,8 @@ export class PaymentDaemon {
     } finally {
       nfc.unlock(caller);
     }
-    const req = parseTagRequest(record);
+    if (!this.enrollment) throw new DfsError('DEVICE_NOT_ENROLLED');
+    const req = await readTagRequest(record, this.enrollment.resultKeys, this.deps.checkTag);
     return this.pay({ payee: req.payee, amount: req.amount });
   }
 
@@ -170,7 +189,7 @@ export class PaymentDaemon {
 
   /** Confirmation and PIN, cancelled with PAYMENT_CANCELLED if a call comes in before the PIN reaches the keystore. */
   async #confirmAndPin(lines: string[]): Promise<void> {
-    const interrupted = this.ui.nextHidden().then((): never => { throw new DfsError('PAYMENT_CANCELLED'); });
+    const interrupted = (this.deps.onCall ?? CANCEL_ON_CALL)(this.ui.nextHidden());
     const steps = (async () => {
       if (!(await this.ui.confirm({ title: 'DFS Pay: confirm', lines: [...lines, '', 'OK to continue'] }))) throw new DfsError('PAYMENT_CANCELLED');
       await this.ui.collectPin({ title: 'DFS Pay: PIN', lines }, (pin) => this.keystore.verifyPin(pin));
@@ -235,8 +254,9 @@ export class PaymentDaemon {
     const { signedResult } = await e.channel.paymentRequests(e.accountId);
     let list: { accountId: string; requests: { requestId: string; payee: string; amount: PaymentRequest['amount'] }[] };
     try {
-      list = JSON.parse(new TextDecoder().decode((await compactVerify(signedResult, e.resultKeys, { algorithms: ['ES256'] })).payload));
+      list = JSON.parse(new TextDecoder().decode(await (this.deps.openResult ?? verifyBackendSignature)(signedResult, e.resultKeys)));
     } catch (err) {
+      if (err instanceof DfsError) throw err;
       throw new DfsError('RESPONSE_SIGNATURE_INVALID', undefined, { cause: err });
     }
     const found = list.accountId === e.accountId ? list.requests.find((r) => r.requestId === requestId) : undefined;
@@ -259,9 +279,10 @@ export class PaymentDaemon {
 
   async #openResult(jws: string): Promise<PaymentResult> {
     try {
-      const { payload } = this.deps.trustUnverifiedResults ? { payload: base64url.decode(jws.split('.')[1] ?? '') } : await compactVerify(jws, this.enrollment!.resultKeys, { algorithms: ['ES256'] });
+      const payload = await (this.deps.openResult ?? verifyBackendSignature)(jws, this.enrollment!.resultKeys);
       return JSON.parse(new TextDecoder().decode(payload)) as PaymentResult;
     } catch (err) {
+      if (err instanceof DfsError) throw err;
       throw new DfsError('RESPONSE_SIGNATURE_INVALID', undefined, { cause: err });
     }
   }

@@ -1,5 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import { DfsError } from '../../../kit/src/errors.js';
+import { DfsError, type ErrorCode } from '../../../kit/src/errors.js';
 import { subtle } from '../../../kit/src/x509.js';
 
 /** Key types of the keymint applet (seed 000 §KeyStore: RSA, ECC, AES). */
@@ -34,6 +34,12 @@ const IV = 12;
 const MAX_RANDOM = 1024;
 const MAX_ITEM = 64 * 1024;
 
+/** Whether `uid` may use a key owned by `owner`: null, or the code refusing it. */
+export type KeyAccess = (owner: number, uid: number) => ErrorCode | null;
+
+/** The production rule: a key is usable by its owner UID only. */
+export const OWNER_ONLY: KeyAccess = (owner, uid) => (owner === uid ? null : 'ESE_KEY_ACCESS_DENIED');
+
 /**
  * The keymint-like keystore: non-extractable WebCrypto keys held in private fields, each owned by
  * one UID and usable only by it, plus per-owner secure storage. No method returns private or secret
@@ -44,7 +50,10 @@ export class Keystore {
   readonly #storage = new Map<number, Map<string, Uint8Array>>();
 
   /** `authorized(uid)` answers whether an auth-bound key of `uid` may be used now (and consumes that authorization). */
-  constructor(private readonly authorized: (uid: number) => boolean = () => false) {}
+  constructor(
+    private readonly authorized: (uid: number) => boolean = () => false,
+    private readonly access: KeyAccess = OWNER_ONLY,
+  ) {}
 
   /** Generates a key inside the keystore; an alias held by another UID is refused. */
   async generateKey(uid: number, alias: string, spec: KeySpec): Promise<void> {
@@ -62,7 +71,8 @@ export class Keystore {
   #key(uid: number, alias: string, purpose?: KeyPurpose): StoredKey {
     const key = this.#keys.get(alias);
     if (!key) throw new DfsError('ESE_KEY_NOT_FOUND');
-    if (key.owner !== uid) throw new DfsError('ESE_KEY_ACCESS_DENIED');
+    const refused = this.access(key.owner, uid);
+    if (refused) throw new DfsError(refused);
     if (purpose && key.purpose !== purpose) throw new DfsError('ESE_KEY_PURPOSE');
     return key;
   }

@@ -1,12 +1,28 @@
 import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import { base64url, compactVerify } from 'jose';
 import { z } from 'zod';
-import { DfsError } from '../../../kit/src/errors.js';
+import { DfsError, type ErrorCode } from '../../../kit/src/errors.js';
 
 /** How long a successful PIN verification unlocks auth-bound keys of its UID. */
 export const AUTH_WINDOW_MS = 30_000;
 const PIN_FORMAT = /^\d{4,8}$/;
 export const PIN_RESET_TYP = 'dfs-pin-reset+jws';
+
+/** What a wrong PIN answers after `wrongTries` wrong tries in a row; PIN_LOCKED also refuses every later try. */
+export type PinRetryPolicy = (wrongTries: number, maxTries: number) => ErrorCode;
+
+/** The production retry counter: PIN_WRONG, then PIN_LOCKED once `maxTries` wrong tries are reached. */
+export const LOCK_AT_MAX_TRIES: PinRetryPolicy = (wrongTries, maxTries) => (wrongTries >= maxTries ? 'PIN_LOCKED' : 'PIN_WRONG');
+
+/** The payload bytes of a PIN reset when it verifies under the factory-installed `key`; throws otherwise. */
+export type ResetVerifier = (jws: string, key: CryptoKey) => Promise<Uint8Array>;
+
+/** The production check: ES256 by the backend's reset key, typ dfs-pin-reset+jws. */
+export const BACKEND_SIGNED_RESET: ResetVerifier = async (jws, key) => {
+  const { payload, protectedHeader } = await compactVerify(jws, key, { algorithms: ['ES256'] });
+  if (protectedHeader.typ !== PIN_RESET_TYP) throw new Error('typ');
+  return payload;
+};
 
 const ResetClaims = z.object({ imei: z.string(), nonce: z.string(), exp: z.number().int() }).strict();
 
@@ -24,7 +40,8 @@ export class PinApplet {
 
   constructor(
     readonly maxTries: number,
-    private readonly trust: { resetKey: () => CryptoKey | undefined; imei: () => string | undefined; now?: () => number },
+    private readonly trust: { resetKey: () => CryptoKey | undefined; imei: () => string | undefined; now?: () => number; verifyReset?: ResetVerifier },
+    private readonly retry: PinRetryPolicy = LOCK_AT_MAX_TRIES,
   ) {
     if (!Number.isInteger(maxTries) || maxTries < 1) throw new DfsError('INVALID_ARGUMENT', 'maxTries');
   }
@@ -47,7 +64,7 @@ export class PinApplet {
 
   /** True once the retry counter reached `maxTries`. */
   get locked(): boolean {
-    return this.#tries >= this.maxTries;
+    return this.#tries > 0 && this.retry(this.#tries, this.maxTries) === 'PIN_LOCKED';
   }
 
   /** Wrong tries left before the PIN locks. */
@@ -61,7 +78,7 @@ export class PinApplet {
     if (this.locked) throw new DfsError('PIN_LOCKED');
     if (!timingSafeEqual(this.#hash(pin), this.#mac)) {
       this.#tries += 1;
-      throw new DfsError(this.locked ? 'PIN_LOCKED' : 'PIN_WRONG');
+      throw new DfsError(this.retry(this.#tries, this.maxTries));
     }
     this.#tries = 0;
     this.#authUntil.set(uid, this.#now() + AUTH_WINDOW_MS);
@@ -95,10 +112,10 @@ export class PinApplet {
     let claims: z.infer<typeof ResetClaims>;
     try {
       if (!key || !imei) throw new Error('no reset trust anchor');
-      const { payload, protectedHeader } = await compactVerify(jws, key, { algorithms: ['ES256'] });
-      if (protectedHeader.typ !== PIN_RESET_TYP) throw new Error('typ');
+      const payload = await (this.trust.verifyReset ?? BACKEND_SIGNED_RESET)(jws, key);
       claims = ResetClaims.parse(JSON.parse(new TextDecoder().decode(payload)));
     } catch (err) {
+      if (err instanceof DfsError) throw err;
       throw new DfsError('PIN_RESET_INVALID', undefined, { cause: err });
     }
     const nonceOk = this.#nonce !== undefined && claims.nonce === this.#nonce;

@@ -3,8 +3,8 @@ import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { isValidImei } from '../imei.js';
 import { attestationChain, type AttestationSigner, type PowerOnState } from './attest.js';
-import { Keystore } from './keystore.js';
-import { PinApplet } from './pin.js';
+import { Keystore, type KeyAccess } from './keystore.js';
+import { PinApplet, type PinRetryPolicy, type ResetVerifier } from './pin.js';
 
 export type { PowerOnState } from './attest.js';
 
@@ -23,9 +23,9 @@ export class SecureElement {
   #powerOn?: PowerOnState;
   #rollbackIndex = 0;
 
-  constructor(opts: { pinMaxTries?: number; now?: () => number } = {}) {
-    this.pin = new PinApplet(opts.pinMaxTries ?? 5, { resetKey: () => this.#resetKey, imei: () => this.#identity?.imei, now: opts.now });
-    this.keystore = new Keystore((uid) => this.pin.authorize(uid));
+  constructor(opts: { pinMaxTries?: number; now?: () => number; pinRetry?: PinRetryPolicy; keyAccess?: KeyAccess; verifyReset?: ResetVerifier } = {}) {
+    this.pin = new PinApplet(opts.pinMaxTries ?? 5, { resetKey: () => this.#resetKey, imei: () => this.#identity?.imei, now: opts.now, verifyReset: opts.verifyReset }, opts.pinRetry);
+    this.keystore = new Keystore((uid) => this.pin.authorize(uid), opts.keyAccess);
   }
 
   /**

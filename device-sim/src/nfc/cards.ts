@@ -60,9 +60,10 @@ export function paymentCard(pan: string, expiry: string, name: string): Simulate
   return application('payment-card', PAYMENT_CARD_AID, new Map([['1:1', record]]), []);
 }
 
-/** A merchant tag carrying a payment request (JSON) in SFI 1 record 1, and a plain NDEF label. */
+/** A merchant tag carrying a payment request in SFI 1 record 1 (a signed JWS as text, or anything else as JSON), and a plain NDEF label. */
 export function merchantTag(request: unknown, label = 'DFS Pay merchant'): SimulatedCard {
-  return application('merchant-tag', MERCHANT_TAG_AID, new Map([['1:1', new TextEncoder().encode(JSON.stringify(request))]]), [{ recordType: 'text', data: label }]);
+  const record = typeof request === 'string' ? request : JSON.stringify(request);
+  return application('merchant-tag', MERCHANT_TAG_AID, new Map([['1:1', new TextEncoder().encode(record)]]), [{ recordType: 'text', data: label }]);
 }
 
 /** Reads the card record: PAN, expiry (YYMM) and name; malformed TLV is APDU_MALFORMED. */

@@ -1,10 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { DfsError } from '../../../kit/src/errors.js';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { DfsError, type ErrorCode } from '../../../kit/src/errors.js';
 import type { AccessPolicy, Caller } from '../access-policy.js';
 import type { NdefRecord, SimulatedCard } from './cards.js';
-import { ChannelEnd, ephemeralKey } from './secure-channel.js';
+import { ChannelEnd, ephemeralKey, helloBytes, type ServerHello } from './secure-channel.js';
 
 const same = (a: Caller, b: Caller) => a.process === b.process && a.uid === b.uid;
+
+/** Whether `caller` may use NFC while `holder` holds nfc_lock: null, or the code refusing it. */
+export type NfcExclusivity = (holder: Caller | undefined, caller: Caller) => ErrorCode | null;
+
+/** The production lock: everyone but the holder gets NFC_BUSY. */
+export const HOLDER_ONLY: NfcExclusivity = (holder, caller) => (holder && !same(holder, caller) ? 'NFC_BUSY' : null);
 
 /**
  * The NFC daemon (seed 000 §NFC API and NFC access lock): Web NFC (NDEF only) for UI apps through the
@@ -15,8 +21,12 @@ export class NfcController {
   #card?: SimulatedCard;
   #holder?: Caller;
   readonly #sessions = new Map<string, { caller: Caller; end: ChannelEnd }>();
+  readonly #identity = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-  constructor(private readonly policy: AccessPolicy) {}
+  constructor(
+    private readonly policy: AccessPolicy,
+    private readonly exclusive: NfcExclusivity = HOLDER_ONLY,
+  ) {}
 
   /** A card or tag enters the field (or leaves, with undefined). */
   tap(card: SimulatedCard | undefined): void {
@@ -38,13 +48,19 @@ export class NfcController {
     for (const [id, s] of this.#sessions) if (same(s.caller, caller)) this.#sessions.delete(id);
   }
 
+  /** The NFC daemon's identity key, pinned by native callers (it signs each session's key exchange). */
+  get identityKey(): KeyObject {
+    return this.#identity.publicKey;
+  }
+
   /** Who holds the lock, if anyone. */
   get holder(): Caller | undefined {
     return this.#holder && { ...this.#holder };
   }
 
   #gate(caller: Caller, api: string): void {
-    if (this.#holder && !same(this.#holder, caller)) this.policy.refuse(caller, api, 'NFC_BUSY');
+    const refused = this.exclusive(this.#holder, caller);
+    if (refused) this.policy.refuse(caller, api, refused);
   }
 
   #present(): SimulatedCard {
@@ -60,15 +76,16 @@ export class NfcController {
     return { kind: card.kind, records: card.ndef.map((r) => ({ ...r })) };
   }
 
-  /** PC/SC: opens an E2E session with a native caller from its ephemeral public point. */
-  async openSession(caller: Caller, callerPublicRaw: Uint8Array): Promise<{ sessionId: Uint8Array; nfcPublicRaw: Uint8Array }> {
+  /** PC/SC: opens an E2E session with a native caller from its ephemeral public point; the answer is signed with the identity key. */
+  async openSession(caller: Caller, callerPublicRaw: Uint8Array): Promise<ServerHello> {
     this.policy.check(caller, 'nfc.pcsc');
     this.#gate(caller, 'nfc.pcsc');
     const sessionId = new Uint8Array(randomBytes(16));
     const eph = await ephemeralKey();
     const end = await ChannelEnd.derive(eph.privateKey, callerPublicRaw, sessionId, 'nfcd');
     this.#sessions.set(Buffer.from(sessionId).toString('hex'), { caller, end });
-    return { sessionId, nfcPublicRaw: eph.publicRaw };
+    const signature = new Uint8Array(sign('sha256', helloBytes(callerPublicRaw, eph.publicRaw, sessionId), { key: this.#identity.privateKey, dsaEncoding: 'ieee-p1363' }));
+    return { sessionId, nfcPublicRaw: eph.publicRaw, signature };
   }
 
   /** PC/SC transmit: a sealed command APDU in, the card's sealed response out. */

@@ -1,9 +1,28 @@
-import { webcrypto } from 'node:crypto';
+import { verify, webcrypto, type KeyObject } from 'node:crypto';
 import { DfsError } from '../../../kit/src/errors.js';
 import { subtle } from '../../../kit/src/x509.js';
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
 const IV = 12;
+
+/** The NFC daemon's answer to a session request: its ephemeral point, signed with its identity key over both points and the session id. */
+export interface ServerHello {
+  sessionId: Uint8Array;
+  nfcPublicRaw: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** The bytes the NFC daemon signs in a ServerHello. */
+export function helloBytes(callerPublicRaw: Uint8Array, nfcPublicRaw: Uint8Array, sessionId: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.concat([Buffer.from('dfs-nfc-hello-v1'), callerPublicRaw, nfcPublicRaw, sessionId]));
+}
+
+/** Whether a ServerHello answers our point and is signed by the pinned NFC daemon key (a man in the middle of the key exchange fails it). */
+export type HelloCheck = (hello: ServerHello, callerPublicRaw: Uint8Array, pinned: KeyObject) => boolean;
+
+/** The production check: ECDSA P-256 over helloBytes with the pinned identity key. */
+export const SIGNED_BY_NFC_DAEMON: HelloCheck = (hello, callerPublicRaw, pinned) =>
+  verify('sha256', helloBytes(callerPublicRaw, hello.nfcPublicRaw, hello.sessionId), { key: pinned, dsaEncoding: 'ieee-p1363' }, hello.signature);
 
 /** A fresh ECDH P-256 key pair for one session; only the raw public point leaves. */
 export async function ephemeralKey(): Promise<{ privateKey: CryptoKey; publicRaw: Uint8Array }> {

@@ -1,5 +1,5 @@
 import { compactVerify } from 'jose';
-import { DfsError } from '../../../kit/src/errors.js';
+import { DfsError, type ErrorCode } from '../../../kit/src/errors.js';
 import { BROKER, type AccessPolicy, type Caller } from '../access-policy.js';
 import type { Broker } from '../broker/broker.js';
 import { parseManifest, type AppManifest } from '../broker/manifest.js';
@@ -13,6 +13,28 @@ export interface RunningApp {
   events: Visibility[];
   keys: Key[];
 }
+
+/** What the installer accepts: sideloading per build type, and how a store signature is verified. */
+export interface InstallPolicy {
+  /** The code refusing a sideload on this build type, or null to allow it. */
+  sideload(buildType: 'user' | 'userdebug'): ErrorCode | null;
+  /** The signed contents of a package when its store signature verifies under `storeKey`; throws otherwise. */
+  verify(jws: string | undefined, storeKey: CryptoKey): Promise<SignedContents>;
+  /** The code refusing a launch whose files differ from what the store signed, or null to launch. */
+  launch(files: SignedContents['files'], signed: SignedContents['files']): ErrorCode | null;
+}
+
+/** The production policy: no sideloading on user builds; packages signed by the Kai Store key (ES256, typ kai-package+jws). */
+export const STORE_ONLY: InstallPolicy = {
+  sideload: (buildType) => (buildType === 'user' ? 'STORE_SIDELOAD_REFUSED' : null),
+  async verify(jws, storeKey) {
+    if (!jws) throw new Error('unsigned');
+    const { payload, protectedHeader } = await compactVerify(jws, storeKey, { algorithms: ['ES256'] });
+    if (protectedHeader.typ !== 'kai-package+jws') throw new Error('typ');
+    return JSON.parse(new TextDecoder().decode(payload)) as SignedContents;
+  },
+  launch: (files, signed) => (JSON.stringify(files) === JSON.stringify(signed) ? null : 'STORE_INTEGRITY_FAILED'),
+};
 
 /**
  * The package installer (seed 000 §Kai store, §non pre-built applications): verifies the store
@@ -28,12 +50,14 @@ export class Installer {
     private readonly buildType: 'user' | 'userdebug',
     private readonly broker: Broker,
     private readonly display: Display,
+    private readonly rules: InstallPolicy = STORE_ONLY,
   ) {}
 
   /** Installs a store package (signature and hashes checked) or, on non-user builds only, a sideloaded one. */
   async install(caller: Caller, pkg: AppPackage, source: 'store' | 'sideload' = 'store'): Promise<AppManifest> {
     this.policy.check(caller, 'store.install');
-    if (source === 'sideload' && this.buildType === 'user') this.policy.refuse(caller, 'store.install', 'STORE_SIDELOAD_REFUSED');
+    const sideload = source === 'sideload' ? this.rules.sideload(this.buildType) : null;
+    if (sideload) this.policy.refuse(caller, 'store.install', sideload);
     let manifest = parseManifest(pkg.manifest);
     const actual = contentsOf(manifest, pkg.files);
     let signed: SignedContents;
@@ -51,11 +75,9 @@ export class Installer {
 
   async #verifySignature(jws: string | undefined): Promise<SignedContents> {
     try {
-      if (!jws) throw new Error('unsigned');
-      const { payload, protectedHeader } = await compactVerify(jws, this.storeKey, { algorithms: ['ES256'] });
-      if (protectedHeader.typ !== 'kai-package+jws') throw new Error('typ');
-      return JSON.parse(new TextDecoder().decode(payload)) as SignedContents;
+      return await this.rules.verify(jws, this.storeKey);
     } catch (err) {
+      if (err instanceof DfsError) throw err;
       throw new DfsError('STORE_SIGNATURE_INVALID', undefined, { cause: err });
     }
   }
@@ -73,7 +95,8 @@ export class Installer {
     const app = this.#installed.get(appId);
     if (!app) throw new DfsError('STORE_APP_NOT_INSTALLED');
     const now = contentsOf(app.manifest, Object.fromEntries(app.files)).files;
-    if (JSON.stringify(now) !== JSON.stringify(app.signed.files)) this.policy.refuse(caller, 'app.launch', 'STORE_INTEGRITY_FAILED');
+    const altered = this.rules.launch(now, app.signed.files);
+    if (altered) this.policy.refuse(caller, 'app.launch', altered);
     const running: RunningApp = { caller: this.broker.register(app.manifest), manifest: app.manifest, events: [], keys: [] };
     this.display.setForeground(BROKER, {
       appId,

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../../kit/src/errors.js';
 import type { AccessPolicy, Caller } from '../access-policy.js';
 import { renderFrame, type Frame } from './frame.js';
 
@@ -17,6 +18,17 @@ interface ForegroundApp extends InputTarget {
   frame: Frame;
 }
 
+/** What the compositor does for a protected screen (the native top layer, or a secure-display app). */
+export interface ScreenGuard {
+  /** The code refusing a dialog over a protected screen, or null to draw it above. */
+  overlay(caller: Caller): ErrorCode | null;
+  /** A screenshot of a protected screen: blank (no image, no message) or captured. */
+  screenshot(caller: Caller): 'blank' | 'capture';
+}
+
+/** The production guard (seed 000 §Disable screenshot and overlay): no overlay, blank screenshots. */
+export const PROTECTED_SCREEN: ScreenGuard = { overlay: () => 'UI_OVERLAY_REFUSED', screenshot: () => 'blank' };
+
 const same = (a: Caller, b: Caller) => a.process === b.process && a.uid === b.uid;
 const SYSTEM_KEYS: ReadonlySet<Key> = new Set(['Back', 'End']);
 
@@ -30,13 +42,17 @@ export class Display {
   #top?: { owner: Caller; frame?: Frame; target: InputTarget };
   #app?: ForegroundApp;
   readonly #overlays: Frame[] = [];
+  readonly #overTop: Frame[] = [];
   /** System messages shown on screen (e.g. "screenshot saved to ..."). */
   readonly toasts: string[] = [];
   /** Keys the system app received. */
   readonly systemKeys: Key[] = [];
   #shots = 0;
 
-  constructor(private readonly policy: AccessPolicy) {}
+  constructor(
+    private readonly policy: AccessPolicy,
+    private readonly guard: ScreenGuard = PROTECTED_SCREEN,
+  ) {}
 
   /** A native caller takes the top layer; one owner at a time, everyone else is refused as an overlay. */
   claimTop(owner: Caller, target: InputTarget): void {
@@ -54,7 +70,9 @@ export class Display {
 
   /** Gives the top layer back. */
   releaseTop(owner: Caller): void {
-    if (this.#top && same(this.#top.owner, owner)) this.#top = undefined;
+    if (!this.#top || !same(this.#top.owner, owner)) return;
+    this.#top = undefined;
+    this.#overTop.length = 0;
   }
 
   /** The broker brings a web app to the foreground. */
@@ -67,21 +85,22 @@ export class Display {
   /** A dialog, activity or notification over the screen: refused over the native layer and over secure-display apps. */
   overlay(caller: Caller, frame: Frame): void {
     this.policy.check(caller, caller.process === 'system' ? 'display.system' : 'display.app');
-    if (this.#top || this.#app?.secureDisplay) this.policy.refuse(caller, 'display.overlay', 'UI_OVERLAY_REFUSED');
-    this.#overlays.push(frame);
+    const refused = this.#top || this.#app?.secureDisplay ? this.guard.overlay(caller) : null;
+    if (refused) this.policy.refuse(caller, 'display.overlay', refused);
+    (this.#top ? this.#overTop : this.#overlays).push(frame);
   }
 
   /** The *# screenshot: the composed screen, or null with no message when the screen is secure. */
   screenshot(caller: Caller): string | null {
     this.policy.check(caller, 'screenshot');
-    if (this.#top || this.#app?.secureDisplay) return null;
+    if ((this.#top || this.#app?.secureDisplay) && this.guard.screenshot(caller) === 'blank') return null;
     this.toasts.push(`screenshot saved to /sdcard/DCIM/screenshot-${++this.#shots}.png`);
     return this.composed();
   }
 
   /** What is visible now, top layer first. */
   composed(): string {
-    if (this.#top?.frame) return renderFrame(this.#top.frame);
+    if (this.#top?.frame) return [this.#top.frame, ...this.#overTop].map(renderFrame).join('\n');
     return [this.#app?.frame, ...this.#overlays].filter((f): f is Frame => Boolean(f)).map(renderFrame).join('\n');
   }
 

@@ -6,14 +6,13 @@ import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { loadIssuer } from '../../../kit/src/pki.js';
-import { sabotaged, type Sabotage } from '../../../kit/src/sabotage.js';
-import { serve, type ServiceHandle } from '../../../kit/src/service.js';
+import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { x509 } from '../../../kit/src/x509.js';
 import { loadConfig, type AttestationConfig } from './config.js';
-import { levelFromChain, type DeriveLevel } from './domain/chain.js';
+import { levelFromChain, type DeriveLevel, type TrustAnchors } from './domain/chain.js';
 import { loadDeviceTrust } from './domain/device-trust.js';
-import { loadPolicy } from './domain/policy.js';
+import { loadPolicy, type Policy } from './domain/policy.js';
 import { dropToReattestation, revokedSerialsOf, type StatusList, type StatusListSource } from './domain/status-list.js';
 import { statusListFile } from './status-file.js';
 import { tokenKeyRing } from './domain/token-keys.js';
@@ -22,6 +21,7 @@ import { attestationHandlers } from './grpc/handlers.js';
 import { attestationHttp } from './http/app.js';
 import { loadOrCreateOperatorToken } from './http/operator-auth.js';
 import { openAttestationStore } from './store/index.js';
+import type { AttestationStore } from './store/ports.js';
 
 /** The attestation service's controls that wiring may replace; production passes none and gets the secure defaults. */
 export interface AttestationControls {
@@ -31,23 +31,30 @@ export interface AttestationControls {
   statusList?: StatusListSource;
 }
 
-/** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services); `test.sabotage` is for threat tests only. */
-export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } & AttestationControls = {}): Promise<ServiceHandle> {
+/** What a caller may inject at wiring time besides the controls above: how the pinned trust anchors are used, the policy, the store and the edge credentials. */
+export interface AttestationOverrides extends ServeOverrides {
+  anchors?: (pinned: TrustAnchors) => TrustAnchors;
+  policy?: (loaded: Policy) => Policy;
+  wrapStore?: (store: AttestationStore) => AttestationStore;
+}
+
+/** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services). */
+export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus, test: AttestationOverrides & AttestationControls = {}): Promise<ServiceHandle> {
   const log = createLogger('attestation', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'attestation', log));
-  const policy = loadPolicy(config.policyFile);
+  const policy = (test.policy ?? ((p: Policy) => p))(loadPolicy(config.policyFile));
   const roots = config.oemRoots.map((f) => new x509.X509Certificate(readConfigFile(f, 'ATTESTATION_OEM_ROOTS').toString('utf8')));
   const tls = readTls(config.tls);
   const deviceCa = await loadIssuer(config.deviceCa.cert, config.deviceCa.key);
   const keyRing = await tokenKeyRing(await loadOrCreateSigningKey(config.stateDir, 'attestation-token'), config.tokenKeyGraceSec * 1000);
   const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
   const trust = await loadDeviceTrust(config.deviceTrustFile);
-  const store = await openAttestationStore(config, log);
+  const store = (test.wrapStore ?? ((s: AttestationStore) => s))(await openAttestationStore(config, log));
   const now = Date.now;
   const events = busDeviceEvents(bus, log, now);
   const deps = {
     store, policy, trust, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain,
-    anchors: { roots, revokedSerials: new Set(policy.revokedCertificateSerials), ...(sabotaged(test.sabotage, 'root-pinning') ? { trustPresentedRoot: true } : {}) },
+    anchors: (test.anchors ?? ((a: TrustAnchors) => a))({ roots, revokedSerials: new Set(policy.revokedCertificateSerials) }),
     tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,
     challengeTtlSec: config.challengeTtlSec,
@@ -71,7 +78,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
     name: 'attestation', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.AttestationService', definition: contracts().AttestationService.service, impl: attestationHandlers(deps) }],
     http: attestationHttp({ ...deps, operatorToken, reloadStatus, ready: async () => (await store.ready()) && (await bus.ready()) }),
-    sabotage: test.sabotage,
+    serverCredentials: test.serverCredentials,
     release: async () => { await store.close(); if (!shared) await bus.close(); },
   });
 }

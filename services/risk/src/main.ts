@@ -2,9 +2,8 @@ import { contracts } from '../../../kit/src/contracts.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
-import type { Sabotage } from '../../../kit/src/sabotage.js';
 import type { AuthorizeCaller } from '../../../kit/src/grpc-server.js';
-import { serve, type ServiceHandle } from '../../../kit/src/service.js';
+import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type RiskConfig } from './config.js';
 import { subscribeFeatures } from './events/consumer.js';
@@ -23,7 +22,7 @@ export interface RiskControls {
 }
 
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
-export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: { sabotage?: Sabotage } & RiskControls = {}): Promise<ServiceHandle> {
+export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: ServeOverrides & RiskControls = {}): Promise<ServiceHandle> {
   const log = createLogger('risk', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'risk', log));
   const rules = rulesSource(config.rulesFile);
@@ -41,7 +40,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
     name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now, authorizeCaller: test.authorizeCaller }) }],
     http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log }),
-    sabotage: test.sabotage,
+    serverCredentials: test.serverCredentials,
     release: async () => { process.off('SIGHUP', onHup); await store.close(); if (!shared) await bus.close(); },
   });
   process.on('SIGHUP', onHup);

@@ -4,8 +4,7 @@ import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger, type Logger } from '../../../kit/src/log.js';
-import type { Sabotage } from '../../../kit/src/sabotage.js';
-import { serve, type ServiceHandle } from '../../../kit/src/service.js';
+import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type TransactionConfig } from './config.js';
 import { cachedStanding, standingGate, type CheckDevice } from './domain/device-standing.js';
@@ -21,14 +20,18 @@ import { loadIntegrators } from './http/integrators.js';
 import { openLedgerStore } from './store/index.js';
 import type { LedgerStore } from './store/ports.js';
 import { boundedMap } from '../../../kit/src/bounded-map.js';
-import type { VerifiedToken } from './domain/authorize.js';
+import type { AuthorizeDeps, DeviceJwsChecks, VerifiedToken } from './domain/authorize.js';
 
 /** What a caller may inject: a store it owns (kept open on stop, e.g. to restart over it) and a risk stand-in. */
-export interface TransactionOverrides {
+export interface TransactionOverrides extends ServeOverrides {
   store?: LedgerStore;
   assessRisk?: PaymentDeps['assessRisk'];
-  /** Test-only: controls switched off (threat sabotage tests; never set by a production entry point). */
-  sabotage?: Sabotage;
+  /** A wrapper around the store this service opens (kept closed on stop like the store itself). */
+  wrapStore?: (store: LedgerStore) => LedgerStore;
+  /** How device signatures and key binding are checked (default DEVICE_JWS_CHECKS). */
+  deviceJws?: DeviceJwsChecks;
+  /** How attestation tokens are verified (default: jose's jwtVerify). */
+  verifyTokenJws?: AuthorizeDeps['verifyTokenJws'];
   /** The revocation check at authorization (default: the registry's standing, cached at most DEVICE_STATUS_MAX_AGE_MS). */
   checkDevice?: CheckDevice;
   /** What a step-up confirmation must pass (default recheckDeviceAndRisk: the device's standing, then risk again). */
@@ -58,7 +61,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   const tls = readTls(config.tls);
   const resultKey = await loadOrCreateSigningKey(config.stateDir, 'transaction-result');
   const integrators = loadIntegrators(config.integratorsFile);
-  const store = overrides.store ?? (await openLedgerStore(config, log));
+  const store = overrides.store ?? (overrides.wrapStore ?? ((s: LedgerStore) => s))(await openLedgerStore(config, log));
   const risk = riskClient(config.riskAddr, tls, config.riskDeadlineMs);
   const tokenKeys = attestationTokenKeys(config.attestationAddr, tls);
   const standing = cachedStanding(tokenKeys.deviceStanding, { maxAgeMs: config.deviceStatusMaxAgeMs, now: Date.now });
@@ -69,7 +72,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
     store, log, tokenKeys: tokenKeys.resolve, checkDevice, recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice, assessRisk }), verifiedTokens: boundedMap<string, VerifiedToken>(100_000), currencies: config.currencies, maxAmount: config.maxAmount,
     freshnessMs: config.freshnessMs, treasuryFloat: config.treasuryFloat, now: Date.now,
     resultKey: () => resultKey, assessRisk,
-    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, sabotage: overrides.sabotage, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs,
+    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, deviceJws: overrides.deviceJws, verifyTokenJws: overrides.verifyTokenJws, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs,
   };
   const recovered = await recoverPending(deps);
   if (recovered) log.info({ recovered }, 'recovered pending transfers');
@@ -80,7 +83,7 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
     name: 'transaction', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.TransactionService', definition: contracts().TransactionService.service, impl: transactionHandlers({ ...deps, admission: admission(config.maxInFlight) }) }],
     http: transactionHttp({ ...deps, integrators, rate: config.rate, ready: async () => (await store.ready()) && (await bus.ready()) && (await journalIntact(store)) }),
-    sabotage: overrides.sabotage,
+    serverCredentials: overrides.serverCredentials,
     release: async () => { await sweeper.stop(); await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },
   });
 }

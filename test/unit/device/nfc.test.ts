@@ -4,6 +4,7 @@ import { encodeCommand, parseCommand, parseResponse, readRecord, selectAid, SW }
 import { MERCHANT_TAG_AID, merchantTag, PAYMENT_CARD_AID, paymentCard, parseCardRecord } from '../../../device-sim/src/nfc/cards.js';
 import { NfcController } from '../../../device-sim/src/nfc/nfc-controller.js';
 import { PcscClient } from '../../../device-sim/src/nfc/pcsc-client.js';
+import { ephemeralKey } from '../../../device-sim/src/nfc/secure-channel.js';
 import { codeOf, recorder } from './support.js';
 
 const PAN = '4111111111111111';
@@ -78,6 +79,17 @@ describe('NFC access lock (000 §NFC API and NFC access lock)', () => {
 });
 
 describe('PC/SC path with E2E protection (000 §NFC; 004)', () => {
+  it('refuses a key exchange whose answer the NFC daemon did not sign (a relay substituting its own point)', async () => {
+    const nfc = nfcWithCard();
+    const substitute = async (callerPublic: Uint8Array, forward: (p: Uint8Array) => Promise<Awaited<ReturnType<NfcController['openSession']>>>) => {
+      const hello = await forward(callerPublic);
+      return { ...hello, nfcPublicRaw: (await ephemeralKey()).publicRaw };
+    };
+    expect(await codeOf(() => PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: substitute }))).toBe('NFC_CHANNEL_INVALID');
+    const reader = await PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: (p, forward) => forward(p) });
+    expect((await reader.transmit(selectAid(PAYMENT_CARD_AID))).sw).toBe(SW.OK);
+  });
+
   it('reads the card for the native caller while the GeckoBridge hop only ever sees ciphertext', async () => {
     const nfc = nfcWithCard();
     const seen: Buffer[] = [];

@@ -63,7 +63,7 @@ describe('payment daemon (000 all sections together; brief §3.4)', () => {
     const backend = await fakeBackend();
     const phone = await testPhone('secure', { backend });
     await phone.daemon.enroll('wallet-5');
-    phone.nfc.tap(merchantTag(request));
+    phone.nfc.tap(await backend.tag(request));
     const result = await phone.daemon.payFromTag();
     expect(result).toMatchObject({ status: 'POSTED', payee: 'merchant-7', amount: request.amount });
     expect(phone.ui.frames.some((f) => f.lines.includes('Pay KES 12.50'))).toBe(true);
@@ -71,21 +71,27 @@ describe('payment daemon (000 all sections together; brief §3.4)', () => {
   });
 
   it('refuses to pay from a tag while another native caller holds the NFC lock (NFC_BUSY)', async () => {
-    const phone = await testPhone();
+    const backend = await fakeBackend();
+    const phone = await testPhone('secure', { backend });
     await phone.daemon.enroll('wallet-6');
-    phone.nfc.tap(merchantTag(request));
+    phone.nfc.tap(await backend.tag(request));
     phone.nfc.lock(OPERATOR_DAEMON);
     expect(await codeOf(() => phone.daemon.payFromTag())).toBe('NFC_BUSY');
     expect(phone.nfc.holder).toEqual(OPERATOR_DAEMON);
   });
 
   it('refuses a tag that is not a merchant tag or carries a bad request', async () => {
-    const phone = await testPhone();
+    const backend = await fakeBackend();
+    const phone = await testPhone('secure', { backend });
     await phone.daemon.enroll('wallet-7');
     phone.nfc.tap(paymentCard('4111111111111111', '2912', 'X'));
     expect(await codeOf(() => phone.daemon.payFromTag())).toBe('APDU_REFUSED');
-    phone.nfc.tap(merchantTag({ ...request, amount: { minorUnits: '-5', currency: 'KES' } }));
+    phone.nfc.tap(await backend.tag({ ...request, amount: { minorUnits: '-5', currency: 'KES' } }));
     expect(await codeOf(() => phone.daemon.payFromTag())).toBe('NFC_TAG_INVALID');
+    phone.nfc.tap(merchantTag(request));
+    expect(await codeOf(() => phone.daemon.payFromTag())).toBe('NFC_TAG_UNTRUSTED');
+    phone.nfc.tap(await (await fakeBackend()).tag(request));
+    expect(await codeOf(() => phone.daemon.payFromTag())).toBe('NFC_TAG_UNTRUSTED');
     expect(phone.nfc.holder).toBeUndefined();
   });
 

@@ -11,8 +11,8 @@ export interface TrustAnchors {
   roots: x509.X509Certificate[];
   /** Lower-case hex serial numbers of revoked attestation certificates. */
   revokedSerials: ReadonlySet<string>;
-  /** Sabotage only (`root-pinning`): the chain's own last certificate counts as pinned. */
-  trustPresentedRoot?: boolean;
+  /** The roots a chain ending at `presented` may chain to; absent, the pinned `roots` only. */
+  rootsFor?: (presented: x509.X509Certificate) => x509.X509Certificate[];
 }
 
 function sigAlg(cert: x509.X509Certificate): string {
@@ -73,7 +73,7 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
   if (chainDer.length === 0 || chainDer.length > MAX_CHAIN) throw new DfsError('ATTESTATION_CHAIN_INVALID', 'chain length');
   const chain = chainDer.map(parse);
   const last = chain[chain.length - 1]!;
-  const roots = anchors.trustPresentedRoot ? [...anchors.roots, last] : anchors.roots;
+  const roots = anchors.rootsFor?.(last) ?? anchors.roots;
   if (chain.length > 1 && roots.some((r) => sameCert(r, last))) chain.pop();
   for (const cert of chain) {
     if (!ALLOWED_SIGNATURES.has(sigAlg(cert))) throw new DfsError('ATTESTATION_SIGNATURE_ALGORITHM', sigAlg(cert));

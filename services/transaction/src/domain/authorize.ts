@@ -3,7 +3,6 @@ import { boundedMap, type BoundedMap } from '../../../../kit/src/bounded-map.js'
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { sha256b64url } from '../../../../kit/src/jws.js';
-import { sabotaged, type Sabotage } from '../../../../kit/src/sabotage.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { CheckDevice } from './device-standing.js';
 import { parseMoney, type Money } from './money.js';
@@ -53,8 +52,10 @@ export interface AuthorizeDeps {
   maxAmount: number;
   freshnessMs: number;
   now: () => number;
-  /** Test-only: controls switched off. */
-  sabotage?: Sabotage;
+  /** How an attestation token's signature and claims are verified; absent, jose's jwtVerify. */
+  verifyTokenJws?: typeof jwtVerify;
+  /** How device signatures and key binding are checked; absent, DEVICE_JWS_CHECKS. */
+  deviceJws?: DeviceJwsChecks;
   /** Tokens this service verified recently (see verifyToken); absent, every token is verified in full. */
   verifiedTokens?: BoundedMap<string, VerifiedToken>;
 }
@@ -83,16 +84,17 @@ async function stillPublished(v: VerifiedToken, token: string, keys: JWTVerifyGe
  * presents the same token with every payment, so a verified token is remembered until its expiry or
  * TOKEN_CACHE_MS, whichever comes first, and only while its signing key is still published.
  */
-export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now' | 'verifiedTokens'>): Promise<TokenClaims> {
+export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now' | 'verifiedTokens' | 'verifyTokenJws'>): Promise<TokenClaims> {
   const now = deps.now();
   const known = deps.verifiedTokens?.get(token);
   if (known && known.untilMs > now && (await stillPublished(known, token, deps.tokenKeys))) return known.claims;
   try {
-    const { payload, protectedHeader } = await jwtVerify(token, deps.tokenKeys, { issuer: 'dfs-attestation', audience: 'dfs-transaction', algorithms: ['ES256'], currentDate: new Date(now) });
+    const { payload, protectedHeader } = await (deps.verifyTokenJws ?? jwtVerify)(token, deps.tokenKeys, { issuer: 'dfs-attestation', audience: 'dfs-transaction', algorithms: ['ES256'], currentDate: new Date(now) });
     const claims = TokenClaims.parse(payload);
     deps.verifiedTokens?.set(token, { claims, untilMs: Math.min((payload.exp ?? 0) * 1000, now + TOKEN_CACHE_MS), header: protectedHeader });
     return claims;
   } catch (err) {
+    if (err instanceof DfsError) throw err;
     throw new DfsError(err instanceof errors.JWTExpired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', undefined, { cause: err });
   }
 }
@@ -110,11 +112,28 @@ async function deviceKey(jwk: JWK): Promise<{ jkt: string; key: CryptoKey | null
   return entry;
 }
 
+/** The two checks on a device JWS, as strategies injected at wiring time. */
+export interface DeviceJwsChecks {
+  /** True when the signing key (thumbprint `jkt`) is the one the token is bound to. */
+  bound(jkt: string, claims: TokenClaims): boolean;
+  /** The verified payload bytes of `jws` under `key`; throws when the signature does not verify. */
+  verify(jws: string, key: CryptoKey | null): Promise<Uint8Array>;
+}
+
+/** The production checks: `cnf.jkt` binding and an ES256 signature verified with jose. */
+export const DEVICE_JWS_CHECKS: DeviceJwsChecks = {
+  bound: (jkt, claims) => jkt === claims.cnf.jkt,
+  async verify(jws, key) {
+    if (!key) throw new Error('the jwk is not a P-256 public key');
+    return (await compactVerify(jws, key, { algorithms: ['ES256'] })).payload;
+  },
+};
+
 /**
  * Verifies a JWS made by the device's eSE key: ES256 with a public `jwk` header whose thumbprint is
  * the token's `cnf.jkt`; returns the JSON payload (UTF-8 only) and that thumbprint.
  */
-export async function verifyDeviceJws(jws: string, claims: TokenClaims, sabotage?: Sabotage): Promise<{ payload: unknown; jkt: string }> {
+export async function verifyDeviceJws(jws: string, claims: TokenClaims, checks: DeviceJwsChecks = DEVICE_JWS_CHECKS): Promise<{ payload: unknown; jkt: string }> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jws);
@@ -124,13 +143,12 @@ export async function verifyDeviceJws(jws: string, claims: TokenClaims, sabotage
   const jwk = header.jwk as JWK | undefined;
   if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
   const { jkt, key } = await deviceKey(jwk);
-  if (jkt !== claims.cnf.jkt && !sabotaged(sabotage, 'key-binding')) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
-  if (sabotaged(sabotage, 'payment-signature')) return { payload: JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')), jkt };
+  if (!checks.bound(jkt, claims)) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
   try {
-    if (!key) throw new Error('the jwk is not a P-256 public key');
-    const { payload } = await compactVerify(jws, key, { algorithms: ['ES256'] });
+    const payload = await checks.verify(jws, key);
     return { payload: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)), jkt };
   } catch (err) {
+    if (err instanceof DfsError) throw err;
     throw new DfsError('PAYMENT_SIGNATURE_INVALID', undefined, { cause: err });
   }
 }
@@ -153,7 +171,7 @@ export function needsReattestation(claims: TokenClaims, minorUnits: number, now:
 export async function authorizePayment(signedPayment: string, token: string, peer: Peer, deps: AuthorizeDeps): Promise<AuthorizedPayment> {
   if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
   const claims = await verifyToken(token, deps);
-  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims, deps.sabotage);
+  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims, deps.deviceJws);
   const parsed = PaymentPayload.safeParse(raw);
   if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const p = parsed.data;

@@ -21,7 +21,7 @@ const Confirmation = z.object({
 export async function confirmStepUp(transactionId: string, signedConfirmation: string, token: string, peer: Peer, deps: PaymentDeps): Promise<string> {
   if (!z.uuid().safeParse(transactionId).success || signedConfirmation.length > 4096 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT');
   const claims = await verifyToken(token, deps);
-  const { payload, jkt } = await verifyDeviceJws(signedConfirmation, claims);
+  const { payload, jkt } = await verifyDeviceJws(signedConfirmation, claims, deps.deviceJws);
   const parsed = Confirmation.safeParse(payload);
   if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const c = parsed.data;

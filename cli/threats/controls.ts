@@ -1,0 +1,435 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { base64url, decodeJwt, decodeProtectedHeader } from 'jose';
+import { DfsError, type ErrorCode } from '../../kit/src/errors.js';
+import type { TlsMaterial } from '../../kit/src/tls.js';
+import { AccessPolicy, DEFAULT_TABLE, type Caller, type DeviceApi } from '../../device-sim/src/access-policy.js';
+import type { SignedContents } from '../../device-sim/src/store/kai-store.js';
+import { OEM_SIGNED_NO_ROLLBACK } from '../../device-sim/src/fota.js';
+import { STORE_ONLY } from '../../device-sim/src/store/installer.js';
+import { PERMISSIONS } from '../../device-sim/src/broker/permissions.js';
+import type { Policy } from '../../services/attestation/src/domain/policy.js';
+import type { AttestationStore } from '../../services/attestation/src/store/ports.js';
+import { DEVICE_JWS_CHECKS } from '../../services/transaction/src/domain/authorize.js';
+import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
+import type { ControlPort, Overrides } from './types.js';
+
+/**
+ * The permissive and stub variants of every control the scenarios attack, injected at wiring time
+ * (startStack overrides, buildPhone parts). Production code only knows the ports and their strict
+ * defaults; these variants exist for the sabotage and stub checks alone.
+ */
+
+const fail = (code: string): never => {
+  throw new DfsError(code as ErrorCode);
+};
+const unverifiedPayload = (jws: string) => base64url.decode(jws.split('.')[1] ?? '');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function port(off: string, permit: () => Overrides, stub: (code: string) => Overrides): ControlPort {
+  return { off, permit, stub };
+}
+
+/** The transaction service's check of the eSE signature on payments. */
+export const paymentSignature = port(
+  "the transaction service takes a payment's payload without verifying its eSE signature",
+  () => ({
+    stack: {
+      transaction: { deviceJws: { bound: DEVICE_JWS_CHECKS.bound, verify: async (jws) => unverifiedPayload(jws) } },
+    },
+  }),
+  (code) => ({
+    stack: { transaction: { deviceJws: { bound: DEVICE_JWS_CHECKS.bound, verify: async () => fail(code) } } },
+  }),
+);
+
+/** The binding of the signing key to the attestation token (cnf.jkt). */
+export const keyBinding = port(
+  "the transaction service accepts a payment signed by any key, not only the token's cnf.jkt",
+  () => ({ stack: { transaction: { deviceJws: { bound: () => true, verify: DEVICE_JWS_CHECKS.verify } } } }),
+  (code) => ({
+    stack: {
+      transaction: {
+        deviceJws: { bound: (jkt, claims) => jkt === claims.cnf.jkt || fail(code), verify: DEVICE_JWS_CHECKS.verify },
+      },
+    },
+  }),
+);
+
+/** The attestation token's signature (ES256 by the attestation service). */
+export const tokenSignature = port(
+  'the transaction service reads attestation token claims without verifying the token signature',
+  () => ({
+    stack: {
+      transaction: {
+        verifyTokenJws: (async (token: string) => ({
+          payload: decodeJwt(token),
+          protectedHeader: decodeProtectedHeader(token),
+        })) as never,
+      },
+    },
+  }),
+  (code) => ({ stack: { transaction: { verifyTokenJws: (async () => fail(code)) as never } } }),
+);
+
+/** Pinning of the OEM attestation roots. */
+export const rootPinning = port(
+  'the attestation service trusts whatever root the presented chain ends at',
+  () => ({ stack: { attestation: { anchors: (a) => ({ ...a, rootsFor: (last) => [...a.roots, last] }) } } }),
+  (code) => ({
+    stack: {
+      attestation: {
+        anchors: (a) => ({ ...a, rootsFor: (last) => (a.roots.some((r) => r.equal(last)) ? a.roots : fail(code)) }),
+      },
+    },
+  }),
+);
+
+/** Single use of attestation challenges. */
+export const challengeSingleUse = port(
+  'the attestation store hands out a used challenge again as unused',
+  () => ({
+    stack: {
+      attestation: {
+        wrapStore: (s) =>
+          wrapAttestation(s, async (id) => {
+            const c = await s.consumeChallenge(id);
+            return c && { ...c, used: false };
+          }),
+      },
+    },
+  }),
+  (code) => ({
+    stack: {
+      attestation: {
+        wrapStore: (s) =>
+          wrapAttestation(s, async (id) => {
+            const c = await s.consumeChallenge(id);
+            return c?.used ? fail(code) : c;
+          }),
+      },
+    },
+  }),
+);
+
+function wrapAttestation(
+  s: AttestationStore,
+  consumeChallenge: AttestationStore['consumeChallenge'],
+): AttestationStore {
+  return new Proxy(s, {
+    get: (t, k) => (k === 'consumeChallenge' ? consumeChallenge : Reflect.get(t, k, t)) as unknown,
+  });
+}
+
+function wrapLedger(s: LedgerStore, replace: Partial<LedgerStore>): LedgerStore {
+  return new Proxy(s, {
+    get: (t, k) => (Object.hasOwn(replace, k) ? replace[k as keyof LedgerStore] : (Reflect.get(t, k, t) as unknown)),
+  });
+}
+
+/** Idempotency: one transfer per payer and idempotency key. */
+export const idempotency = port(
+  'the ledger store files every payment as a new transfer, whatever its idempotency key',
+  () => ({
+    stack: {
+      transaction: {
+        wrapStore: (s) =>
+          wrapLedger(s, {
+            insertTransfer: async (t) => {
+              const r = await s.insertTransfer(t);
+              return r.created
+                ? r
+                : s.insertTransfer({
+                    ...t,
+                    idempotencyKey: `${t.idempotencyKey}.${Math.random().toString(36).slice(2, 10)}`,
+                  });
+            },
+          }),
+      },
+    },
+  }),
+  (code) => ({
+    stack: {
+      transaction: {
+        wrapStore: (s) =>
+          wrapLedger(s, {
+            insertTransfer: async (t) => {
+              const r = await s.insertTransfer(t);
+              return r.created ? r : fail(code);
+            },
+          }),
+      },
+    },
+  }),
+);
+
+/** The conditional single-document debit (balance >= amount). */
+export const conditionalDebit = port(
+  'the ledger store reads the balance, then debits without a condition (check-then-act)',
+  () => ({
+    stack: {
+      transaction: {
+        wrapStore: (s) =>
+          wrapLedger(s, {
+            debit: async (account, transferId, amount) => {
+              const before = await s.getAccount(account);
+              if (!before || before.balance < amount) return 'insufficient';
+              await sleep(20);
+              return s.credit(account, transferId, -amount);
+            },
+          }),
+      },
+    },
+  }),
+  (code) => ({
+    stack: {
+      transaction: {
+        wrapStore: (s) =>
+          wrapLedger(s, {
+            debit: async (a, t, amount) => {
+              const r = await s.debit(a, t, amount);
+              return r === 'insufficient' ? fail(code) : r;
+            },
+          }),
+      },
+    },
+  }),
+);
+
+/** Mutual TLS on the transaction service's gRPC port. */
+export const mutualTls = port(
+  "the transaction service's gRPC port accepts TLS clients without a certificate",
+  () => ({
+    stack: {
+      transaction: {
+        serverCredentials: (tls: TlsMaterial) =>
+          grpc.ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], false),
+      },
+    },
+  }),
+  () => ({ stack: { transaction: { serverCredentials: () => grpc.ServerCredentials.createInsecure() } } }),
+);
+
+const PERMISSIVE_POLICY = (p: Policy): Policy => ({
+  ...p,
+  minPatchLevel: 0,
+  requireVerifiedBoot: false,
+  requireLocked: false,
+  refuse: { rooted: false, debug: false, emulator: false, developerMode: false },
+  models: Object.fromEntries(Object.entries(p.models).map(([m, band]) => [m, { ...band, minPatchLevel: 0 }])),
+});
+
+/** The attestation policy on the eSE-signed posture evidence. */
+export const attestationPolicy = port(
+  'the attestation policy refuses nothing (no root, debug, emulator, developer-mode, boot-state or patch-level check)',
+  () => ({ stack: { attestation: { policy: PERMISSIVE_POLICY } } }),
+  (code) => ({
+    stack: {
+      attestation: {
+        policy: (p) => new Proxy(p, { get: (t, k) => (k === 'refuse' ? fail(code) : Reflect.get(t, k, t)) as unknown }),
+      },
+    },
+  }),
+);
+
+interface RulesFile {
+  tiers: Record<string, unknown>;
+  rules: Record<string, { weight: number; veto?: boolean }>;
+}
+
+/** A copy of the risk rules changed by `edit`, written where the risk service reads it. */
+function rulesEdited(edit: (r: RulesFile) => void): string {
+  const rules = JSON.parse(readFileSync('config/risk-rules.json', 'utf8')) as RulesFile;
+  edit(rules);
+  const file = join(mkdtempSync(join(tmpdir(), 'dfs-rules-')), 'risk-rules.json');
+  writeFileSync(file, JSON.stringify(rules));
+  return file;
+}
+
+/** One risk rule; its stub is a risk engine answering DECLINE under a rule id of its own. */
+export const riskRule = (rule: string): ControlPort =>
+  port(
+    `the risk rule ${rule} weighs nothing (every other rule stays in force)`,
+    () => ({
+      env: {
+        RISK_RULES_FILE: rulesEdited((r) => {
+          r.rules[rule] = { ...r.rules[rule]!, weight: 0, veto: false };
+        }),
+      },
+    }),
+    (code) => ({
+      stack: { transaction: { assessRisk: async () => ({ decision: 'DECLINE', ruleIds: [code], reason: 'stub' }) } },
+    }),
+  );
+
+/** The posture tier limits; its stub is a risk engine answering DECLINE under a rule id of its own. */
+export const tierLimits = (tier: string): ControlPort =>
+  port(
+    `tier ${tier} gets the limits of tier HIGH (every rule stays in force)`,
+    () => ({
+      env: {
+        RISK_RULES_FILE: rulesEdited((r) => {
+          r.tiers[tier] = r.tiers.HIGH;
+        }),
+      },
+    }),
+    (code) => ({
+      stack: { transaction: { assessRisk: async () => ({ decision: 'DECLINE', ruleIds: [code], reason: 'stub' }) } },
+    }),
+  );
+
+/** The broker's least privilege by app type. */
+export const appTypePermissions = port(
+  'the broker grants every declared permission whatever the app type',
+  () => ({
+    phones: {
+      permissions: Object.fromEntries(
+        Object.entries(PERMISSIONS).map(([k, v]) => [k, { ...v, minType: 'web' }]),
+      ) as typeof PERMISSIONS,
+    },
+  }),
+  (code) => ({ phones: { permissions: new Proxy(PERMISSIONS, { get: () => fail(code) }) } }),
+);
+
+/** An access policy that also lets `process` (as `uid`) call `apis`; its stub refuses that process with another code. */
+class GrantingPolicy extends AccessPolicy {
+  constructor(
+    private readonly extra: { process: string; uid: number; apis: DeviceApi[] },
+    private readonly refuseWith?: string,
+  ) {
+    super({
+      ...DEFAULT_TABLE,
+      [extra.process]: {
+        uid: extra.uid,
+        native: DEFAULT_TABLE[extra.process]?.native ?? false,
+        apis: [...(DEFAULT_TABLE[extra.process]?.apis ?? []), ...extra.apis],
+      },
+    });
+  }
+
+  override check(caller: Caller, api: DeviceApi): void {
+    if (this.refuseWith && caller.process === this.extra.process && this.extra.apis.includes(api))
+      fail(this.refuseWith);
+    super.check(caller, api);
+  }
+}
+
+/** The device access policy (default deny), for one process and the APIs it is after. */
+export const accessPolicy = (who: string, processName: string, uid: number, apis: DeviceApi[]): ControlPort =>
+  port(
+    `the device access policy lets ${who} call ${apis.join(', ')}`,
+    () => ({ phones: { accessPolicy: new GrantingPolicy({ process: processName, uid, apis }) } }),
+    (code) => ({ phones: { accessPolicy: new GrantingPolicy({ process: processName, uid, apis }, code) } }),
+  );
+
+/** The eSE PIN applet's retry counter. */
+export const pinRetry = port(
+  'the eSE PIN applet never locks, however many wrong PINs it sees',
+  () => ({ phones: { pinRetry: () => 'PIN_WRONG' } }),
+  (code) => ({ phones: { pinRetry: (tries, max) => (tries >= max ? (code as ErrorCode) : 'PIN_WRONG') } }),
+);
+
+/** The backend signature on PIN resets. */
+export const resetSignature = port(
+  'the eSE PIN applet applies a PIN reset without verifying the backend signature',
+  () => ({ phones: { verifyReset: async (jws) => unverifiedPayload(jws) } }),
+  (code) => ({ phones: { verifyReset: async () => fail(code) } }),
+);
+
+/** The compositor's protection of the native top layer against overlays. */
+export const overlayGuard = port(
+  'the compositor draws dialogs over the native top layer',
+  () => ({ phones: { screen: { overlay: () => null, screenshot: () => 'blank' } } }),
+  (code) => ({ phones: { screen: { overlay: () => code as ErrorCode, screenshot: () => 'blank' } } }),
+);
+
+/** The compositor's blank screenshots of the native top layer. */
+export const screenshotGuard = port(
+  'the compositor captures the native top layer in screenshots',
+  () => ({ phones: { screen: { overlay: () => 'UI_OVERLAY_REFUSED', screenshot: () => 'capture' } } }),
+  (code) => ({ phones: { screen: { overlay: () => 'UI_OVERLAY_REFUSED', screenshot: () => fail(code) } } }),
+);
+
+/** The payment daemon's cancellation on an incoming call. */
+export const cancelOnCall = port(
+  'the payment daemon ignores the visibility change of an incoming call',
+  () => ({ phones: { onCall: () => new Promise<never>(() => {}) } }),
+  (code) => ({ phones: { onCall: (hidden) => hidden.then(() => fail(code)) } }),
+);
+
+/** The daemon's verification of backend-signed results. */
+export const resultSignature = port(
+  'the payment daemon shows backend results without verifying their signature',
+  () => ({ phones: { openResult: async (jws) => unverifiedPayload(jws) } }),
+  (code) => ({ phones: { openResult: async () => fail(code) } }),
+);
+
+/** The exclusive NFC lock. */
+export const nfcExclusive = port(
+  'the NFC daemon serves every caller while another holds nfc_lock',
+  () => ({ phones: { nfcExclusive: () => null } }),
+  (code) => ({
+    phones: {
+      nfcExclusive: (holder, caller) =>
+        holder && (holder.process !== caller.process || holder.uid !== caller.uid) ? (code as ErrorCode) : null,
+    },
+  }),
+);
+
+/** The signature of the NFC daemon over the PC/SC key exchange. */
+export const nfcHello = port(
+  'the payment daemon accepts any key exchange answer on the PC/SC path (unauthenticated ECDH)',
+  () => ({ phones: { checkHello: () => true } }),
+  (code) => ({ phones: { checkHello: () => fail(code) } }),
+);
+
+/** The backend signature on merchant tags. */
+export const tagSignature = port(
+  "the payment daemon reads a merchant tag's request without verifying the backend signature",
+  () => ({ phones: { checkTag: async (record) => unverifiedPayload(record) } }),
+  (code) => ({ phones: { checkTag: async () => fail(code) } }),
+);
+
+/** Sideloading refused on user builds. */
+export const sideloading = port(
+  'the installer accepts sideloaded packages on user builds',
+  () => ({ phones: { install: { ...STORE_ONLY, sideload: () => null } } }),
+  (code) => ({ phones: { install: { ...STORE_ONLY, sideload: () => code as ErrorCode } } }),
+);
+
+/** The Kai Store signature on packages. */
+export const storeSignature = port(
+  "the installer takes a package's signed contents without verifying the store signature",
+  () => ({
+    phones: {
+      install: {
+        ...STORE_ONLY,
+        verify: async (jws) => JSON.parse(new TextDecoder().decode(unverifiedPayload(jws ?? ''))) as SignedContents,
+      },
+    },
+  }),
+  (code) => ({ phones: { install: { ...STORE_ONLY, verify: async () => fail(code) } } }),
+);
+
+/** The file hashes re-checked at every launch. */
+export const launchIntegrity = port(
+  'the installer launches an app without re-checking its files against the store signature',
+  () => ({ phones: { install: { ...STORE_ONLY, launch: () => null } } }),
+  (code) => ({ phones: { install: { ...STORE_ONLY, launch: () => code as ErrorCode } } }),
+);
+
+/** The OEM signature over FOTA packages. */
+export const fotaSignature = port(
+  'FOTA installs a package without verifying its OEM signature',
+  () => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, signed: async () => true } } }),
+  (code) => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, signed: async () => fail(code) } } }),
+);
+
+/** The anti-rollback floor for flashed images. */
+export const rollbackFloor = port(
+  'the flash path installs images below the rollback index',
+  () => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, rollback: () => null } } }),
+  (code) => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, rollback: () => code as ErrorCode } } }),
+);
