@@ -74,6 +74,13 @@ export const tokenSignature = port(
   (code) => ({ stack: { transaction: { verifyTokenJws: (async () => fail(code)) as never } } }),
 );
 
+/** The security level derived from which attestation CA signed the chain. */
+export const levelFromChain = port(
+  'the attestation service takes the security level the record claims instead of deriving it from the signing CA',
+  () => ({ stack: { attestation: { deriveLevel: (evidence) => evidence.record.key.securityLevel } } }),
+  (code) => ({ stack: { attestation: { deriveLevel: () => fail(code) } } }),
+);
+
 /** Pinning of the OEM attestation roots. */
 export const rootPinning = port(
   'the attestation service trusts whatever root the presented chain ends at',

@@ -2,10 +2,12 @@ import { contracts } from '../../../kit/src/contracts.js';
 import { call, createClient } from '../../../kit/src/grpc-client.js';
 import type { Backend } from '../../../device-sim/src/daemon/backend.js';
 import type { EnrollRequest } from '../../../gen/proto/dfs/v1/EnrollRequest.js';
-import { challengeSingleUse, rootPinning } from '../controls.js';
+import { challengeSingleUse, levelFromChain } from '../controls.js';
+import { claimEse } from '../forgery.js';
+import { profile } from '../../../device-sim/src/profiles.js';
+import { balance, kes } from './setup.js';
 import { attempt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
-import { forgedEnrollment } from './forge.js';
 
 async function replayEnrollment(ctx: Context): Promise<Observation> {
   let captured: EnrollRequest | undefined;
@@ -43,16 +45,52 @@ async function replayEnrollment(ctx: Context): Promise<Observation> {
   }
 }
 
-async function forged(ctx: Context, shape: 'self-signed-root', steps: string[]): Promise<Observation> {
-  const r = await attempt(() => forgedEnrollment(ctx, shape));
-  return observed(r.code, r.ok, { enrolled: r.ok, tier: r.ok ? r.value.tier : null }, [
-    ...steps,
-    r.ok ? `enrolled at tier ${r.value.tier} with forged evidence` : `refused with ${r.code}`,
-  ]);
+async function softwareKeyTier(ctx: Context): Promise<Observation> {
+  const firmwareKey = (await ctx.world.oem.manufacture(profile('no-ese'))).softwareAttestation!;
+  const phone = await ctx.world.phone('no-ese', { wrapKeystore: claimEse(firmwareKey) });
+  const wallet = ctx.world.newId('wallet');
+  const merchant = ctx.world.newId('merchant');
+  const e = await attempt(() => phone.daemon.enroll(wallet));
+  let paid: string | null = null;
+  if (e.ok) {
+    await ctx.world.openWallet(wallet, e.value.deviceId, 200_000, 'KES');
+    await ctx.world.openMerchant(merchant, 'KES');
+    const r = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(150_000) }));
+    paid = r.ok ? r.value.status : r.code;
+  }
+  const received = e.ok ? await balance(ctx.world, merchant) : null;
+  return observed(
+    e.code,
+    e.ok && e.value.tier === 'HIGH',
+    { enrolled: e.ok, tier: e.ok ? e.value.tier : null, payment: paid, merchantReceived: received ?? null },
+    [
+      'a phone without eSE runs firmware that rewrites its attestation record to claim an eSE key',
+      're-signs it with the software attestation key every eSE-less phone carries, and enrolls',
+      e.ok ? `enrolled at tier ${e.value.tier}; a KES 1,500.00 payment: ${paid}` : `refused with ${e.code}`,
+    ],
+  );
 }
 
 /** Attacks on enrollment: replayed evidence and forged chains (brief §3.3). */
 export const attestationScenarios: Scenario[] = [
+  {
+    id: 'software-key-tier-forgery',
+    label: 'on-device',
+    expect: { code: 'ATTESTATION_SECURITY_LEVEL_MISMATCH', outcome: 'BLOCKED' },
+    title: 'Software key claiming an eSE',
+    recommendations: ['R2', 'R1'],
+    masvs: 'MASVS-RESILIENCE-1, MASVS-STORAGE-1',
+    seed: '002 §4.3.1; 000 §KeyStore',
+    action:
+      'on a phone without eSE, firmware rewrites the attestation record to claim an eSE key and re-signs it with the software attestation key shipped in every such phone',
+    control:
+      'the security level is derived from which attestation CA signed the chain (eSE batch CA or software CA), never from the record',
+    success: 'the phone enrolls at tier HIGH and pays above the LOW limit',
+    port: levelFromChain,
+    story:
+      'The software attestation key ships in the firmware of every phone without an eSE, so anyone can extract it and sign whatever record he likes. The verifier takes the security level from the CA that signed (its policy OID), as Android Key Attestation does, and refuses a record that claims more.',
+    run: softwareKeyTier,
+  },
   {
     id: 'reused-challenge',
     label: 'remote',
@@ -68,26 +106,5 @@ export const attestationScenarios: Scenario[] = [
     story:
       "An attacker records a healthy phone's enrollment and replays it to get credentials for a device he controls. The challenge inside the signed evidence is single use, so the replay is refused.",
     run: replayEnrollment,
-  },
-  {
-    id: 'self-signed-chain',
-    label: 'remote',
-    expect: { code: 'ATTESTATION_SELF_SIGNED', outcome: 'BLOCKED' },
-    title: 'Forged attestation chain with a self-signed root',
-    recommendations: ['R2', 'R7'],
-    masvs: 'MASVS-RESILIENCE-1',
-    seed: '000 §KeyStore',
-    action: 'build a root of his own, sign a perfect attestation record with it, enroll over gRPC',
-    control: 'chain verification up to a pinned OEM root (no self-signed certificate in the chain)',
-    success: 'a device enrolled at tier HIGH on evidence the attacker wrote',
-    port: rootPinning,
-    story:
-      'Without an eSE, an attacker can still write a flawless attestation record and sign it with a root he made. The backend trusts only pinned OEM roots: a self-signed certificate inside the chain is refused outright, and a chain without it ends nowhere the backend knows.',
-    run: (ctx) =>
-      forged(ctx, 'self-signed-root', [
-        'ask the attestation service for a challenge',
-        'write a perfect record for it; sign it under a self-made root',
-        'enroll with that chain',
-      ]),
   },
 ];

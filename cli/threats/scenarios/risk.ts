@@ -193,40 +193,6 @@ async function imeiClone(ctx: Context): Promise<Observation> {
   );
 }
 
-async function reportedStolen(ctx: Context): Promise<Observation> {
-  if (!ctx.operator) return notBuilt('the attestation operator API is not reachable from here');
-  const seen: Seen[] = [];
-  const { phone, wallet, merchant, enrollment } = await payer(ctx.world, { wrap: watcher(seen) });
-  const res = await fetch(`${ctx.operator.url}/v1/operator/devices/${enrollment.deviceId}/revoke`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ctx.operator.token}` },
-    body: JSON.stringify({ reason: 'reported stolen' }),
-  });
-  await ctx.bus?.settled();
-  const before = await balance(ctx.world, wallet);
-  const r = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(5000) }));
-  const after = await balance(ctx.world, wallet);
-  const last = seen.at(-1);
-  return observed(
-    last ? ruleOf(last, 'device.status') : r.code,
-    Number(after) < Number(before),
-    {
-      revokedByOperator: res.status === 200,
-      tokenStillUnexpired: enrollment.tokenExpiresAtMs > Date.now(),
-      result: shown(r),
-      rules: last?.risk?.ruleIds.join(', ') ?? null,
-      balanceBefore: before ?? null,
-      balanceAfter: after ?? null,
-    },
-    [
-      'the owner reports the phone stolen; the operator revokes the device',
-      `revocation: HTTP ${res.status}`,
-      'the thief, who watched the PIN being typed, pays KES 50.00 with the still-unexpired token',
-      `result ${shown(r)} [${last?.risk?.ruleIds.join(', ') ?? ''}]`,
-      `balance ${before} -> ${after}`,
-    ],
-  );
-}
 
 /** Attacks that posture-aware risk and the device registry stop (seed 002 §4.3, §6; R1, R2). */
 export const riskScenarios: Scenario[] = [
@@ -284,24 +250,7 @@ export const riskScenarios: Scenario[] = [
       'Mule accounts and coerced users drain wallets with many small payments that each stay under the limits. Risk counts posted payments per device, payer and payee in a sliding window; past ten in ten minutes the next one needs a fresh PIN confirmation and the burst stops.',
     run: velocity,
   },
-  {
-    id: 'reported-stolen-phone',
-    label: 'on-device',
-    expect: { code: 'device.status', outcome: 'BLOCKED' },
-    title: 'Phone used after it was reported stolen',
-    recommendations: ['R1'],
-    masvs: 'MASVS-AUTH-3',
-    seed: '002 §4.3.1, §5 (R1)',
-    action:
-      'after the owner reports the phone stolen and the operator revokes it, the thief (who watched the PIN) pays with the still-unexpired attestation token',
-    control:
-      'device revocation: the attestation registry publishes it and risk rule device.status declines every payment of a revoked device',
-    success: "the thief's payment posts from the revoked phone",
-    port: riskRule('device.status'),
-    story:
-      'Attestation tokens live for minutes, so revoking a device must not wait for its token to expire. The revocation is published at once; risk declines every payment of a revoked device, whatever its token says.',
-    run: reportedStolen,
-  },
+
   {
     id: 'imei-second-key',
     label: 'on-device',

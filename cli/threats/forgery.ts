@@ -1,0 +1,39 @@
+import { ATTESTATION_OID, decodeRecord, type AttestationRecord } from '../../kit/src/attestation-record.js';
+import { DfsError } from '../../kit/src/errors.js';
+import { EC_P256, x509 } from '../../kit/src/x509.js';
+import type { DaemonKeystore } from '../../device-sim/src/daemon/keystore-port.js';
+import { attestationChain, type AttestationSigner } from '../../device-sim/src/ese/attest.js';
+
+/**
+ * Firmware an attacker controls: the daemon's genuine keystore, except that every attestation
+ * record is rewritten by `edit` and re-signed with `signer` (the firmware's own software
+ * attestation key, or a leaked eSE batch key).
+ */
+export function rewriteAttestation(
+  signer: AttestationSigner,
+  edit: (r: AttestationRecord) => void,
+): (k: DaemonKeystore) => DaemonKeystore {
+  return (k) => ({
+    securityLevel: 'ese',
+    hasKey: (alias) => k.hasKey(alias),
+    generateSigningKey: (alias) => k.generateSigningKey(alias),
+    publicJwk: (alias) => k.publicJwk(alias),
+    sign: (alias, data) => k.sign(alias, data),
+    verifyPin: (pin) => k.verifyPin(pin),
+    async attest(alias, challenge, application) {
+      const genuine = new x509.X509Certificate(new Uint8Array((await k.attest(alias, challenge, application))[0]!));
+      const record = decodeRecord(
+        genuine.extensions.find((e) => e.type === ATTESTATION_OID)?.value ?? new Uint8Array(),
+      );
+      if (!record) throw new DfsError('ATTESTATION_EXTENSION_INVALID');
+      edit(record);
+      return attestationChain(await genuine.publicKey.export(EC_P256, ['verify']), record, signer);
+    },
+  });
+}
+
+/** A phone without an eSE whose firmware claims one: the record says `securityLevel: 'ese'`, re-signed by `signer`. */
+export const claimEse = (signer: AttestationSigner) =>
+  rewriteAttestation(signer, (r) => {
+    r.key.securityLevel = 'ese';
+  });
