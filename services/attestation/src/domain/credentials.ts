@@ -30,7 +30,7 @@ export async function keyThumbprint(key: x509.PublicKey): Promise<{ jwk: JWK; jk
 export async function signToken(claims: TokenClaims, key: SigningKey, ttlSec: number, now: number): Promise<{ token: string; expiresAtMs: number }> {
   const iat = Math.floor(now / 1000);
   const token = await new SignJWT({
-    tier: claims.tier, reasons: claims.reasons, acct: claims.accountId, cnf: { jkt: claims.keyThumbprint },
+    iatMs: now, tier: claims.tier, reasons: claims.reasons, acct: claims.accountId, cnf: { jkt: claims.keyThumbprint },
     reattestAboveMinor: String(claims.reattest.aboveMinorUnits), reattestWithinSec: claims.reattest.withinSec,
   })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'dfs-attestation+jwt' })

@@ -15,6 +15,7 @@ const TokenClaims = z.object({
   acct: ACCOUNT_ID,
   cnf: z.object({ jkt: z.string().min(43) }),
   iat: z.number().int().positive(),
+  iatMs: z.number().int().positive().optional(),
   reattestAboveMinor: z.string().regex(/^\d{1,16}$/).optional(),
   reattestWithinSec: z.number().int().positive().optional(),
 });
@@ -28,6 +29,11 @@ const PaymentPayload = z.object({
   ath: z.string().min(43).max(43),
   requestId: z.uuid().optional(),
 }).strict();
+
+/** When a token was issued (ms): its `iatMs`, or the start of its `iat` second for a token without one. */
+export function issuedAtMs(claims: { iat: number; iatMs?: number }): number {
+  return claims.iatMs ?? claims.iat * 1000;
+}
 
 /** A payment whose signature, token, binding, caller and freshness all verified. */
 export interface AuthorizedPayment {
@@ -182,7 +188,7 @@ export async function authorizePayment(signedPayment: string, token: string, pee
   if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
   if (Math.abs(deps.now() - p.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
   if (p.payer !== claims.acct) throw new DfsError('PAYMENT_PAYER_NOT_OWNED');
-  await deps.checkDevice(claims.sub, claims.iat);
+  await deps.checkDevice(claims.sub, issuedAtMs(claims));
 
   return {
     deviceId: claims.sub, tier: claims.tier, idempotencyKey: p.idempotencyKey, payer: p.payer, payee: p.payee, money, jkt,

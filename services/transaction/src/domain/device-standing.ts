@@ -13,15 +13,15 @@ export interface DeviceStanding {
  * confirmations): throws when the device is revoked, must re-attest, or the token predates its
  * last revocation. Injected at wiring; `standingGate` over `cachedStanding` in production.
  */
-export type CheckDevice = (deviceId: string, tokenIssuedAtSec: number) => Promise<void>;
+export type CheckDevice = (deviceId: string, tokenIssuedAtMs: number) => Promise<void>;
 
 /** Refuses by the registry's standing: DEVICE_REVOKED, DEVICE_REATTESTATION_REQUIRED, TOKEN_REVOKED. */
 export function standingGate(standing: (deviceId: string) => Promise<DeviceStanding>): CheckDevice {
-  return async (deviceId, iat) => {
+  return async (deviceId, issuedAtMs) => {
     const s = await standing(deviceId);
     if (s.status === 'REVOKED') throw new DfsError('DEVICE_REVOKED');
     if (s.status === 'REATTEST') throw new DfsError('DEVICE_REATTESTATION_REQUIRED');
-    if (s.status !== 'ACTIVE' || iat < Math.floor(s.notBeforeMs / 1000)) throw new DfsError('TOKEN_REVOKED');
+    if (s.status !== 'ACTIVE' || issuedAtMs < s.notBeforeMs) throw new DfsError('TOKEN_REVOKED');
   };
 }
 

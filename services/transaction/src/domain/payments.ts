@@ -4,7 +4,7 @@ import { keyedSerializer } from '../../../../kit/src/keyed.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { LedgerStore, Transfer } from '../store/ports.js';
-import { authorizePayment, type AuthorizeDeps } from './authorize.js';
+import { authorizePayment, issuedAtMs, type AuthorizeDeps } from './authorize.js';
 import { paymentEvent } from './events.js';
 import { checkAccounts, postTransfer } from './ledger.js';
 import { wire } from './money.js';
@@ -31,7 +31,7 @@ export interface PaymentDeps extends AuthorizeDeps {
 }
 
 /** Decides a confirmed step-up again: the device's standing, then risk; throws when it must not post now. */
-export type RecheckStepUp = (t: Transfer, claims: { sub: string; iat: number; tier: string }) => Promise<RiskAnswer>;
+export type RecheckStepUp = (t: Transfer, claims: { sub: string; iat: number; iatMs?: number; tier: string }) => Promise<RiskAnswer>;
 
 /**
  * The production step-up re-check: the device must still stand (a revocation since the payment was
@@ -40,7 +40,7 @@ export type RecheckStepUp = (t: Transfer, claims: { sub: string; iat: number; ti
  */
 export function recheckDeviceAndRisk(deps: Pick<PaymentDeps, 'checkDevice' | 'assessRisk'>): RecheckStepUp {
   return async (t, claims) => {
-    await deps.checkDevice(claims.sub, claims.iat);
+    await deps.checkDevice(claims.sub, issuedAtMs(claims));
     try {
       return await deps.assessRisk(t, claims.tier, 'step-up');
     } catch (err) {
