@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- the dev PKI lives under the validated state directory; no path comes from a request */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
