@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig as attestationConfig } from '../services/attestation/src/config.js';
+import { loadConfig as fotaConfig } from '../services/fota/src/config.js';
+import { startFota } from '../services/fota/src/main.js';
 import { startAttestation, type AttestationControls, type AttestationOverrides } from '../services/attestation/src/main.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
 import { startRisk, type RiskControls } from '../services/risk/src/main.js';
@@ -11,7 +13,7 @@ import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { ServeOverrides, ServiceHandle } from '../kit/src/service.js';
 
 /** The port variables of the three services. */
-export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT'] as const;
+export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT', 'FOTA_HTTPS_PORT'] as const;
 
 /** Every service port set to 0: each binds a free port (tests, load runs). */
 export const FREE_PORTS: Record<(typeof PORT_VARS)[number], string> = Object.fromEntries(PORT_VARS.map((v) => [v, '0'])) as Record<(typeof PORT_VARS)[number], string>;
@@ -34,6 +36,8 @@ export interface Stack {
   attestationAddr: string;
   transactionAddr: string;
   riskAddr: string;
+  /** The FOTA service's HTTPS base URL (dev PKI server certificate; phones pin the dev CA). */
+  fotaUrl: string;
   /** The one event bus every service publishes to and consumes from: in process, or Kafka when KAFKA_BROKERS is set. */
   bus: EventBus;
   stop(): Promise<void>;
@@ -64,7 +68,9 @@ export async function startStack(opts: { stateDir?: string; ephemeral?: boolean;
     const riskAddr = `${host}:${risk.grpcPort}`;
     const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { ...opts.controls?.transaction });
     services.push(transaction);
-    return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, stop };
+    const fota = await startFota(fotaConfig(env));
+    services.push(fota);
+    return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, fotaUrl: fota.httpsUrl, stop };
   } catch (err) {
     await stop();
     throw err;

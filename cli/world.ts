@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { CompactSign } from 'jose';
@@ -13,6 +14,7 @@ import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
 import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
 import type { DaemonKeystore } from '../device-sim/src/daemon/keystore-port.js';
 import type { Bridge, HandshakeRelay } from '../device-sim/src/nfc/pcsc-client.js';
+import { httpsTransport, type FirmwareTrust, type FotaTransport } from '../device-sim/src/fota.js';
 import { Oem } from '../device-sim/src/oem.js';
 import { buildPhone, type BuildOptions, type Phone, type PhoneParts } from '../device-sim/src/phone.js';
 import { scriptedUser, type Frame, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
@@ -20,6 +22,8 @@ import { scriptedUser, type Frame, type PhoneUser } from '../device-sim/src/ui/n
 export interface Addresses {
   attestationAddr: string;
   transactionAddr: string;
+  /** The FOTA service's HTTPS URL; phones pin the dev CA for it. */
+  fotaUrl?: string;
 }
 
 /** Parts of every phone replaced at build time (the threat demonstrations' sabotage checks). */
@@ -34,6 +38,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
   const oem = await Oem.load(pki);
   const operatorTls = readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') });
   const bootstrapTls = readTls({ ca: pki.ca, cert: pki.cert('bootstrap'), key: pki.key('bootstrap') });
+  const fotaCa = addrs.fotaUrl ? readFileSync(pki.ca) : undefined;
   const operator = createClient(contracts().TransactionService, addrs.transactionAddr, operatorTls, 'transaction');
   const backends: Backend[] = [];
 
@@ -46,13 +51,19 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
     /**
      * A new phone of a named profile, connected to the backend (optionally through `wrap`, to play a
      * network attacker; `bridge` observes its PC/SC hop; `imei` clones another phone's identity;
-     * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would).
+     * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would; `wrapFota`
+     * sits on its FOTA channel; `firmwareTrust` replaces its firmware controls, threat tests only).
      */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application'] } = {}): Promise<Phone> {
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application']; wrapFota?: (t: FotaTransport) => FotaTransport; firmwareTrust?: (key: CryptoKey) => FirmwareTrust } = {}): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
-      const phone = await buildPhone({ oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, handshake: opts.handshake, ...phones, wrapKeystore: opts.wrapKeystore, application: opts.application });
+      const fota = addrs.fotaUrl && fotaCa ? httpsTransport(addrs.fotaUrl, fotaCa) : undefined;
+      const phone = await buildPhone({
+        oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, handshake: opts.handshake, ...phones,
+        wrapKeystore: opts.wrapKeystore, application: opts.application,
+        fotaTransport: fota && opts.wrapFota ? opts.wrapFota(fota) : fota, ...(opts.firmwareTrust ? { firmwareTrust: opts.firmwareTrust } : {}),
+      });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
       return phone;
     },

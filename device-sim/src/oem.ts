@@ -1,21 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CompactSign, generateKeyPair } from 'jose';
 import { DEVICE_MODEL, PAYMENT_DAEMON_PACKAGE, type AttestationRecord } from '../../kit/src/attestation-record.js';
+import { loadCatalog, type FotaCatalog } from '../../kit/src/fota-catalog.js';
 import { loadIssuer, type PkiPaths } from '../../kit/src/pki.js';
-import { EC_P256, generateEcKeyPair, importPrivateKeyPem, issueCertificate, subtle, x509 } from '../../kit/src/x509.js';
-import { BOOT_STAGES, efuseHash, signImage, type BootImage } from './boot.js';
+import { generateEcKeyPair, issueCertificate, x509 } from '../../kit/src/x509.js';
+import { efuseHash, type BootImage } from './boot.js';
 import type { AttestationSigner } from './ese/attest.js';
 import { PIN_RESET_TYP } from './ese/pin.js';
 import { SecureElement } from './ese/secure-element.js';
 import type { KeyAccess } from './ese/keystore.js';
 import type { PinRetryPolicy, ResetVerifier } from './ese/pin.js';
-import { manifestOf, signUpdate, type UpdatePackage } from './fota.js';
+import { buildFull, firmwareImages, oemBuildKeys, type OemBuildKeys } from './firmware.js';
 import { randomImei } from './imei.js';
 import type { PhoneProfile } from './profiles.js';
 
 /** The firmware version the OEM ships now; also the rollback index it sets. */
 export const FIRMWARE_VERSION = 3;
+
+/** The one model the simulated OEM makes (config/fota-catalog.json lists its releases; the device trust file its boot key). */
+export const MODEL = DEVICE_MODEL;
 
 /** What the factory burns and flashes into one phone. */
 export interface FactoryOutput {
@@ -23,13 +28,15 @@ export interface FactoryOutput {
   efuse: string;
   bootPublicKey: CryptoKey;
   firmware: BootImage[];
+  /** The OEM-signed manifest flashed with the firmware (version, OS version, patch level, image hash). */
+  manifest: string;
+  /** The OEM release key the phone trusts for FOTA manifests (provisioned with the firmware). */
+  releasePublicKey: CryptoKey;
   identity: { imei: string; model: string; serial: string };
   /** Phones without an eSE: the software attestation key shipped in the firmware. */
   softwareAttestation?: AttestationSigner;
   /** Phones with an eSE: serial (lower-case hex) of the batch attestation certificate injected into it. */
   batchSerial?: string;
-  /** The OEM-signed manifest of the firmware version and patch level shipped. */
-  firmwareManifest: NonNullable<AttestationRecord['firmware']>;
 }
 
 /** How many phones share one eSE attestation batch key by default. */
@@ -41,10 +48,6 @@ interface Batch {
   left: number;
 }
 
-async function firmwareSet(bootKey: CryptoKey, version: number): Promise<BootImage[]> {
-  return Promise.all(BOOT_STAGES.map((stage) => signImage(bootKey, stage, version, randomBytes(stage === 'system' ? 16384 : 1024))));
-}
-
 /**
  * The simulated OEM (seed 000 §Trusted boot, §Safeguard, §Kai FOTA): holds the attestation root and
  * the build key, signs firmware and update packages, and provisions each phone's eSE (the batch
@@ -54,9 +57,10 @@ async function firmwareSet(bootKey: CryptoKey, version: number): Promise<BootIma
 export class Oem {
   private constructor(
     private readonly root: { cert: x509.X509Certificate; key: CryptoKey },
-    private readonly bootKeys: CryptoKeyPair,
+    private readonly stateDir: string,
+    private readonly keys: OemBuildKeys,
+    private readonly catalog: FotaCatalog,
     private readonly efuse: string,
-    private readonly firmware: Map<number, BootImage[]>,
     private readonly softwareAttestation: AttestationSigner,
     private readonly resetKeys: { privateKey: CryptoKey; publicKey: CryptoKey },
     private readonly eseCa: { cert: x509.X509Certificate; key: CryptoKey },
@@ -68,21 +72,18 @@ export class Oem {
   #batches = 0;
 
   /**
-   * Loads the OEM root and its two attestation CAs from the state directory and builds signed
-   * firmware images and the software attestation key (certified by the software-attestation CA).
+   * Loads the OEM root and its two attestation CAs, the boot key (the dev PKI's OEM build key) and
+   * release key from the state directory, the release catalog, and makes the software attestation
+   * key (certified by the software-attestation CA).
    */
-  static async load(pki: PkiPaths, opts: { batchSize?: number } = {}): Promise<Oem> {
+  static async load(pki: PkiPaths, opts: { batchSize?: number; catalogFile?: string } = {}): Promise<Oem> {
     const root = await loadIssuer(pki.oemRoot, pki.oemRootKey);
     const eseCa = await loadIssuer(pki.oemEseCa.cert, pki.oemEseCa.key);
     const softwareCa = await loadIssuer(pki.oemSoftwareCa.cert, pki.oemSoftwareCa.key);
-    const bootKeys = {
-      privateKey: await importPrivateKeyPem(readFileSync(pki.oemBuild.key, 'utf8')),
-      publicKey: await subtle.importKey('spki', x509.PemConverter.decodeFirst(readFileSync(pki.oemBuild.pub, 'utf8')), EC_P256, true, ['verify']),
-    };
+    const stateDir = dirname(pki.dir);
+    const keys = await oemBuildKeys(stateDir);
     const appCert = new x509.X509Certificate(readFileSync(pki.appSigning.cert, 'utf8'));
     const appSignerDigest = createHash('sha256').update(Buffer.from(appCert.rawData)).digest('hex');
-    const firmware = new Map<number, BootImage[]>();
-    for (const version of [FIRMWARE_VERSION - 1, FIRMWARE_VERSION]) firmware.set(version, await firmwareSet(bootKeys.privateKey, version));
     const sw = await generateEcKeyPair(false);
     const swCert = await issueCertificate({
       subject: 'CN=Software attestation key (firmware), O=Simulated OEM',
@@ -92,7 +93,7 @@ export class Oem {
       notAfter: new Date(Date.now() + 3650 * 86_400_000),
     });
     const resetKeys = await generateKeyPair('ES256');
-    return new Oem(root, bootKeys, await efuseHash(bootKeys.publicKey), firmware, { key: sw.privateKey, chain: [swCert, softwareCa.cert] }, resetKeys, eseCa, opts.batchSize ?? BATCH_SIZE, appSignerDigest);
+    return new Oem(root, stateDir, keys, loadCatalog(opts.catalogFile ?? 'config/fota-catalog.json'), await efuseHash(keys.bootPublic), { key: sw.privateKey, chain: [swCert, softwareCa.cert] }, resetKeys, eseCa, opts.batchSize ?? BATCH_SIZE, appSignerDigest);
   }
 
   /**
@@ -135,11 +136,16 @@ export class Oem {
     return { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: this.appSignerDigest, version: 1 };
   }
 
-  /** Builds and signs the full image set and OTA package of a version with the OEM build key. */
-  async buildUpdate(version: number, patchLevel: number): Promise<UpdatePackage> {
-    const images = this.firmware.get(version) ?? (await firmwareSet(this.bootKeys.privateKey, version));
-    this.firmware.set(version, images);
-    return signUpdate(this.bootKeys.privateKey, version, patchLevel, images);
+  /** The signed images and manifest of one catalog release (what the factory flashes, and the FOTA service's full package). */
+  async release(version: number): Promise<{ images: BootImage[]; manifest: string }> {
+    const release = this.catalog.models[MODEL]?.releases.find((r) => r.version === version);
+    if (!release) throw new Error(`no release ${version} of ${MODEL} in the catalog`);
+    return { images: await firmwareImages(this.stateDir, this.keys, MODEL, version), manifest: (await buildFull(this.stateDir, this.keys, MODEL, release)).manifest };
+  }
+
+  /** The OEM build keys (boot and release), for tests that play the OEM's build server. */
+  get buildKeys(): OemBuildKeys {
+    return this.keys;
   }
 
   /**
@@ -159,14 +165,13 @@ export class Oem {
 
   /** Manufactures one phone in the given configuration (with `imei`, a cloned identity). */
   async manufacture(profile: PhoneProfile, pinMaxTries = 5, imei = randomImei(), applets: { pinRetry?: PinRetryPolicy; keyAccess?: KeyAccess; verifyReset?: ResetVerifier } = {}): Promise<FactoryOutput> {
-    const identity = { imei, model: DEVICE_MODEL, serial: randomBytes(6).toString('hex').toUpperCase() };
-    let firmware = [...(this.firmware.get(profile.rolledBack ? FIRMWARE_VERSION - 1 : FIRMWARE_VERSION) ?? [])];
+    const identity = { imei, model: MODEL, serial: randomBytes(6).toString('hex').toUpperCase() };
+    const flashed = await this.release(profile.rolledBack ? FIRMWARE_VERSION - 1 : profile.firmwareVersion);
+    let firmware = [...flashed.images];
     if (profile.tamperedStage) {
       firmware = firmware.map((img) => (img.stage === profile.tamperedStage ? { ...img, payload: Buffer.concat([img.payload, Buffer.from('implant')]) } : img));
     }
-    const shipped = profile.rolledBack ? FIRMWARE_VERSION - 1 : FIRMWARE_VERSION;
-    const firmwareManifest = manifestOf(await signUpdate(this.bootKeys.privateKey, shipped, profile.patchLevel, this.firmware.get(shipped) ?? []));
-    const out: FactoryOutput = { efuse: this.efuse, bootPublicKey: this.bootKeys.publicKey, firmware, identity, firmwareManifest };
+    const out: FactoryOutput = { efuse: this.efuse, bootPublicKey: this.keys.bootPublic, firmware, manifest: flashed.manifest, releasePublicKey: this.keys.releasePublic, identity };
     if (!profile.ese) return { ...out, softwareAttestation: this.softwareAttestation };
 
     const ese = new SecureElement({ pinMaxTries, ...applets });
@@ -175,7 +180,7 @@ export class Oem {
     ese.injectAttestationKey(batch.signer);
     ese.writeIdentity(identity);
     ese.installResetKey(this.resetKeys.publicKey);
-    ese.raiseRollbackIndex(FIRMWARE_VERSION);
+    ese.raiseRollbackIndex(profile.rolledBack ? FIRMWARE_VERSION : profile.firmwareVersion);
     ese.provisionLock();
     return { ...out, ese, batchSerial: batch.serial };
   }

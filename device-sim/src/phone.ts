@@ -1,6 +1,5 @@
 import { PAYMENT_DAEMON_UID, type AttestationRecord } from '../../kit/src/attestation-record.js';
-import { AccessPolicy, DEFAULT_TABLE, PAYMENT_DAEMON } from './access-policy.js';
-import { verifyBootChain } from './boot.js';
+import { AccessPolicy, DEFAULT_TABLE, PAYMENT_DAEMON, SYSTEM } from './access-policy.js';
 import { Broker } from './broker/broker.js';
 import type { PermissionRule } from './broker/permissions.js';
 import { Camera } from './camera.js';
@@ -12,7 +11,8 @@ import { SoftwareKeystore } from './daemon/software-keystore.js';
 import type { PowerOnState } from './ese/attest.js';
 import { EseService } from './ese/ese-service.js';
 import type { SecureElement } from './ese/secure-element.js';
-import { Fota, softwareFloor, type FotaRules } from './fota.js';
+import { attestedFirmware, type FotaManifest } from './firmware.js';
+import { bootSlot, DEFAULT_FOTA_LIMITS, Fota, oemFirmwareTrust, softwareFloor, type FirmwareTrust, type FotaLimits, type FotaTransport, type Slot, type SlotBoot, type UpdateOutcome } from './fota.js';
 import type { KeyAccess } from './ese/keystore.js';
 import type { PinRetryPolicy, ResetVerifier } from './ese/pin.js';
 import { NfcController, type NfcExclusivity } from './nfc/nfc-controller.js';
@@ -45,6 +45,8 @@ export interface Phone {
   kaiStore: KaiStore;
   daemon: PaymentDaemon;
   boot: { state: 'verified' | 'failed'; failedStage?: string };
+  /** Checks for, downloads, verifies and installs an update as the system process, then reboots into it (throws the refusing control's code). */
+  update(): Promise<UpdateOutcome>;
 }
 
 /** Controls of a phone given at build time as strategies; each defaults to the production one. */
@@ -59,7 +61,8 @@ export interface PhoneParts {
   permissions?: Readonly<Record<string, PermissionRule>>;
   nfcExclusive?: NfcExclusivity;
   install?: InstallPolicy;
-  fotaRules?: FotaRules;
+  /** The firmware controls (install and boot); production wiring uses `oemFirmwareTrust` with the provisioned release key. Threat tests inject weakened ones. */
+  firmwareTrust?: (releasePublicKey: CryptoKey) => FirmwareTrust;
   /** How the daemon opens backend results (default: verifyBackendSignature). */
   openResult?: ResultVerifier;
   onCall?: CallPolicy;
@@ -89,6 +92,10 @@ export interface BuildOptions extends PhoneParts {
   application?: AttestationRecord['application'];
   /** What the daemon's keystore becomes when the phone's firmware is an attacker's (threat scenarios). */
   wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore;
+  /** The phone's channel to the FOTA service (pinned to the dev CA); none means updates cannot be checked. */
+  fotaTransport?: FotaTransport;
+  /** Size and chunk limits of the update client. */
+  fotaLimits?: FotaLimits;
 }
 
 /**
@@ -103,16 +110,20 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const made = await opts.oem.manufacture(profile, pinMaxTries, opts.imei, { pinRetry: opts.pinRetry, keyAccess: opts.keyAccess, verifyReset: opts.verifyReset });
   const ese = made.ese;
   const floor = ese ?? softwareFloor(FIRMWARE_VERSION);
-  const boot = await verifyBootChain(made.firmware, made.efuse, made.bootPublicKey);
-  const rolledBack = boot.version < floor.rollbackIndex;
-  const state = boot.state === 'verified' && !rolledBack ? 'verified' : 'failed';
-  const powerOn: PowerOnState = {
-    rootOfTrust: { verifiedBootState: state, deviceLocked: profile.buildType === 'user', verifiedBootKeyHash: made.efuse },
-    patchLevel: { os: profile.patchLevel, vendor: profile.patchLevel, boot: profile.patchLevel },
-    safety: safetyCheck(environmentOf(profile)),
-    rollbackIndex: boot.version,
-    firmware: made.firmwareManifest,
-  };
+  const trust = (opts.firmwareTrust ?? oemFirmwareTrust)(made.releasePublicKey);
+  const rom = { efuse: made.efuse, bootKey: made.bootPublicKey };
+  const safety = safetyCheck(environmentOf(profile));
+  const factorySlot: Slot = { images: made.firmware, manifest: made.manifest };
+  const first = await bootSlot(factorySlot, rom, trust, floor.rollbackIndex);
+  const factoryManifest = first.manifest ?? (await trust.verifyManifest(made.manifest).catch(() => undefined)) ?? unverifiedManifest(made.manifest);
+  const powerOnOf = (b: SlotBoot, m: FotaManifest): PowerOnState => ({
+    rootOfTrust: { verifiedBootState: b.state, deviceLocked: profile.buildType === 'user', verifiedBootKeyHash: made.efuse },
+    patchLevel: { os: m.patchLevel, vendor: m.patchLevel, boot: m.patchLevel },
+    safety: structuredClone(safety),
+    rollbackIndex: b.version,
+    firmware: attestedFirmware(m),
+  });
+  const powerOn = powerOnOf(first, factoryManifest);
   ese?.recordPowerOn(powerOn);
   ese?.pin.set(opts.pin);
 
@@ -124,7 +135,16 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const broker = new Broker(policy, { nfc, camera }, opts.permissions);
   const kaiStore = opts.kaiStore ?? (await KaiStore.create());
   const installer = new Installer(policy, kaiStore.publicKey, profile.buildType, broker, display, opts.install);
-  const fota = new Fota(policy, floor, made.efuse, made.bootPublicKey, { version: boot.version, patchLevel: profile.patchLevel, images: made.firmware }, opts.fotaRules);
+  const reboot = async (slot: Slot): Promise<SlotBoot> => {
+    const b = await bootSlot(slot, rom, trust, floor.rollbackIndex);
+    if (b.state === 'verified' && b.manifest) {
+      Object.assign(powerOn, powerOnOf(b, b.manifest));
+      ese?.powerCycle();
+      ese?.recordPowerOn(powerOn);
+    }
+    return b;
+  };
+  const fota = new Fota(policy, floor, trust, reboot, { slot: factorySlot, manifest: factoryManifest }, opts.fotaTransport, opts.fotaLimits ?? DEFAULT_FOTA_LIMITS);
   const frozenSafety = structuredClone(powerOn.safety);
   const safeguard = new Safeguard(policy, () => ese?.powerOnState()?.safety ?? structuredClone(frozenSafety));
 
@@ -140,9 +160,15 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
     ...(opts.checkTag ? { checkTag: opts.checkTag } : {}),
     session: { ...(opts.handshake ? { handshake: opts.handshake } : {}), ...(opts.checkHello ? { checkHello: opts.checkHello } : {}) },
   });
-  const failedStage = rolledBack ? 'bootloader' : boot.failedStage;
+  const state = first.state;
   return {
     profile, imei: made.identity.imei, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, broker, installer, kaiStore, daemon,
-    boot: { state, ...(state === 'failed' && failedStage ? { failedStage } : {}) },
+    boot: { state, ...(state === 'failed' && first.failedStage ? { failedStage: first.failedStage } : {}) },
+    update: () => fota.update(SYSTEM),
   };
+}
+
+/** The claims of a manifest that did not verify: the phone still powers on (boot state `failed`), reporting what it was flashed with. */
+function unverifiedManifest(jws: string): FotaManifest {
+  return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as FotaManifest;
 }

@@ -9,20 +9,20 @@ export interface PhoneProfile {
   debug: boolean;
   emulator: boolean;
   developerMode: boolean;
-  /** Security patch level as YYYYMM (Android Key Attestation style). */
-  patchLevel: number;
+  /** The catalog release the factory flashed (config/fota-catalog.json); its signed manifest sets the patch level. */
+  firmwareVersion: number;
   /** A boot stage whose image was modified after signing. */
   tamperedStage?: BootStage;
   /** Flashed with an older firmware than the rollback index allows. */
   rolledBack: boolean;
 }
 
-/** The current security patch level of the simulated platform (seed 000 §Secure patch level). */
+/** The current security patch level of the simulated platform (seed 000 §Secure patch level): release 3 in config/fota-catalog.json. */
 export const CURRENT_PATCH = 202610;
 
 const secure: PhoneProfile = {
   name: 'secure', ese: true, buildType: 'user', rooted: false, debug: false, emulator: false, developerMode: false,
-  patchLevel: CURRENT_PATCH, rolledBack: false,
+  firmwareVersion: 3, rolledBack: false,
 };
 
 /** The named configurations used by demos, tests and threat scenarios. */
@@ -33,7 +33,8 @@ export const PROFILES: Record<string, PhoneProfile> = {
   emulator: { ...secure, name: 'emulator', emulator: true },
   debug: { ...secure, name: 'debug', debug: true, buildType: 'userdebug' },
   'dev-mode': { ...secure, name: 'dev-mode', developerMode: true },
-  'outdated-patch': { ...secure, name: 'outdated-patch', patchLevel: 202301 },
+  'outdated-patch': { ...secure, name: 'outdated-patch', firmwareVersion: 1 },
+  'old-release': { ...secure, name: 'old-release', firmwareVersion: 2 },
   'rolled-back': { ...secure, name: 'rolled-back', rolledBack: true },
   'tampered-boot': { ...secure, name: 'tampered-boot', tamperedStage: 'kernel' },
 };

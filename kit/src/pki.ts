@@ -7,7 +7,7 @@ import { spiffeId, type IdentityKind } from './identity.js';
 import { generateEcKeyPair, importPrivateKeyPem, issueCertificate, privateKeyPem, subtle, x509 } from './x509.js';
 
 /** The names the dev PKI issues server certificates for: loopback plus the service names used by compose and k8s. */
-const SERVICE_NAMES = ['attestation', 'transaction', 'risk'] as const;
+const SERVICE_NAMES = ['attestation', 'transaction', 'risk', 'fota'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
@@ -73,7 +73,7 @@ async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer:
  */
 export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   const paths = pkiPaths(stateDir);
-  if (existsSync(paths.ca) && existsSync(paths.deviceTrust) && existsSync(paths.key('device-ca'))) return paths;
+  if (existsSync(paths.ca) && existsSync(paths.deviceTrust) && existsSync(paths.key('device-ca')) && SERVICE_NAMES.every((s) => existsSync(paths.key(s)))) return paths;
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   mkdirSync(join(stateDir, 'oem'), { recursive: true, mode: 0o700 });
 

@@ -77,6 +77,11 @@ export class SecureElement {
     this.#powerOn = structuredClone(state);
   }
 
+  /** Reset line from the boot ROM: a new power cycle starts, and boot records its state again. */
+  powerCycle(): void {
+    this.#powerOn = undefined;
+  }
+
   /** This power cycle's recorded state (a copy). */
   powerOnState(): PowerOnState | undefined {
     return this.#powerOn && structuredClone(this.#powerOn);

@@ -11,12 +11,13 @@ const expected: Record<string, { boot: 'verified' | 'failed'; safe: boolean; ese
   debug: { boot: 'verified', safe: false, ese: true },
   'dev-mode': { boot: 'verified', safe: false, ese: true },
   'outdated-patch': { boot: 'verified', safe: true, ese: true },
+  'old-release': { boot: 'verified', safe: true, ese: true },
   'rolled-back': { boot: 'failed', safe: true, ese: true },
   'tampered-boot': { boot: 'failed', safe: true, ese: true },
 };
 
 describe('named phone configurations (issue 3 acceptance 4)', () => {
-  it('defines exactly the nine named profiles', () => {
+  it('defines exactly the ten named profiles', () => {
     expect(Object.keys(PROFILES).sort()).toEqual(Object.keys(expected).sort());
   });
 
