@@ -7,7 +7,7 @@ const patchLevel = z.number().int().min(200001).max(299912);
 /** One OEM release of a model: what the FOTA service serves and the backend compares phones with. */
 export const Release = z.object({
   version: z.number().int().positive(),
-  osVersion: z.string().regex(/^\d+(\.\d+){1,3}$/),
+  osVersion: z.string().max(32).refine((v) => v.split('.').length <= 4 && v.split('.').every((p) => /^\d{1,6}$/.test(p)), 'dotted numeric version'),
   patchLevel,
   rollbackIndex: z.number().int().nonnegative(),
   /** Base versions a differential package is built from. */
