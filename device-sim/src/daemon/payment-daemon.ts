@@ -28,6 +28,8 @@ export interface Enrollment {
   deviceId: string;
   accountId: string;
   tier: string;
+  /** Why this tier (UPDATE_REQUIRED / UPDATE_AVAILABLE tell the phone to update). */
+  reasons: string[];
   token: string;
   tokenExpiresAtMs: number;
   channel: DeviceChannel;
@@ -148,7 +150,7 @@ export class PaymentDaemon {
     const channel = this.backend.connect({ ca: this.backend.ca, cert: Buffer.from(res.clientCertificatePem), key: Buffer.from(keyPem) });
     const resultKeys = createLocalJWKSet(JSON.parse(await channel.resultKeys()) as JSONWebKeySet);
     this.enrollment?.channel.close();
-    this.enrollment = { deviceId: res.deviceId, accountId, tier: res.tier, token: res.attestationToken, tokenExpiresAtMs: Number(res.tokenExpiresAtMs), channel, resultKeys };
+    this.enrollment = { deviceId: res.deviceId, accountId, tier: res.tier, reasons: [...res.reasons], token: res.attestationToken, tokenExpiresAtMs: Number(res.tokenExpiresAtMs), channel, resultKeys };
     return this.enrollment;
   }
 

@@ -2,6 +2,7 @@ import { contracts } from '../../../kit/src/contracts.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { readConfigFile } from '../../../kit/src/config.js';
 import type { EventBus } from '../../../kit/src/events.js';
+import { loadCatalog } from '../../../kit/src/fota-catalog.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
@@ -43,6 +44,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   const log = createLogger('attestation', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'attestation', log));
   const policy = (test.policy ?? ((p: Policy) => p))(loadPolicy(config.policyFile));
+  const catalog = loadCatalog(config.catalogFile);
   const roots = config.oemRoots.map((f) => new x509.X509Certificate(readConfigFile(f, 'ATTESTATION_OEM_ROOTS').toString('utf8')));
   const tls = readTls(config.tls);
   const deviceCa = await loadIssuer(config.deviceCa.cert, config.deviceCa.key);
@@ -53,7 +55,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   const now = Date.now;
   const events = busDeviceEvents(bus, log, now);
   const deps = {
-    store, policy, trust, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain,
+    store, policy, catalog, trust, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain,
     anchors: (test.anchors ?? ((a: TrustAnchors) => a))({ roots, revokedSerials: new Set(policy.revokedCertificateSerials) }),
     tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,
@@ -73,7 +75,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
     return { issuedAtMs: list.issuedAtMs, revokedSerials: revokedSerialsOf(list).length, devicesToReattest: reattest };
   };
   await reloadStatus();
-  log.info({ policyVersion: policy.version, roots: roots.length }, 'attestation policy loaded');
+  log.info({ policyVersion: policy.version, roots: roots.length, catalogVersion: catalog.version }, 'attestation policy loaded');
   return serve({
     name: 'attestation', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.AttestationService', definition: contracts().AttestationService.service, impl: attestationHandlers(deps) }],

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { z } from 'zod';
 import { DfsError, type ErrorCode } from '../../../../kit/src/errors.js';
+import { updateState, type FotaCatalog } from '../../../../kit/src/fota-catalog.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
@@ -11,7 +12,7 @@ import { firmwareSigned, type DeviceTrust } from './device-trust.js';
 import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
 import type { DeviceEvents } from './events.js';
 import type { Policy } from './policy.js';
-import { assessPosture, type Tier } from './posture.js';
+import { assessPosture, oldestPatch, type Tier } from './posture.js';
 import { attestedDevice, deviceIdOf } from './registry.js';
 
 export interface EnrollInput {
@@ -37,6 +38,8 @@ export interface EnrollDeps {
   tokenTtlSec: number;
   events: DeviceEvents;
   now: () => number;
+  /** The OEM release catalog (config/fota-catalog.json): the current release per model, as data. */
+  catalog?: FotaCatalog;
 }
 
 export interface EnrollOutput {
@@ -95,7 +98,8 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
 
     known = { deviceId: deviceIdOf(record.device.imei), model: record.device.model };
     const prior = await deps.store.getDevice(known.deviceId);
-    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel, trust: deps.trust, firmwareSigned: await firmwareSigned(record, deps.trust) });
+    const update = deps.catalog ? updateState(deps.catalog, record.device.model, oldestPatch(record), record.rollbackIndex, now) : undefined;
+    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel, trust: deps.trust, firmwareSigned: await firmwareSigned(record, deps.trust), ...(update ? { update } : {}) });
     if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
 
     const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, securityLevel, attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()), policyVersion: deps.policy.version, now });

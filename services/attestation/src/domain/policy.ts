@@ -26,6 +26,12 @@ export const Policy = z.object({
   maxEvidenceAgeSec: z.number().int().positive().max(3600),
   /** Payments above this many minor units need an attestation younger than `withinSec` (token claims). */
   reattestation: z.object({ aboveMinorUnits: z.number().int().positive(), withinSec: z.number().int().positive().max(3600) }).strict(),
+  /**
+   * Against the model's current release in the FOTA catalog: a phone more than `maxPatchLevelsBehind`
+   * monthly patch levels behind it, or on a model past end of life, gets at most `limitTo` and is told to update.
+   */
+  updates: z.object({ maxPatchLevelsBehind: z.number().int().nonnegative().max(120), limitTo: z.enum(['STANDARD', 'LOW']) }).strict()
+    .default({ maxPatchLevelsBehind: 3, limitTo: 'LOW' }),
   /** Lower-case hex serials of attestation certificates the OEM has revoked. */
   revokedCertificateSerials: z.array(z.string().regex(/^[0-9a-f]{1,40}$/)).default([]),
 }).strict().refine((p) => p.highTierPatchLevel >= p.minPatchLevel, 'highTierPatchLevel must not be below minPatchLevel');

@@ -1,5 +1,6 @@
 import type { AttestationRecord } from '../../../../kit/src/attestation-record.js';
 import type { ErrorCode } from '../../../../kit/src/errors.js';
+import type { UpdateState } from '../../../../kit/src/fota-catalog.js';
 import type { DeviceRecord } from '../store/ports.js';
 import type { DeviceTrust } from './device-trust.js';
 import { patchBandOf, type Policy } from './policy.js';
@@ -55,7 +56,11 @@ export interface PostureContext {
   trust: DeviceTrust;
   /** Whether the record's firmware manifest verified under one of its model's boot keys. */
   firmwareSigned: boolean;
+  /** Where the attested firmware stands against the model's current release (FOTA catalog); absent without a catalog. */
+  update?: UpdateState;
 }
+
+const RANK: Record<Tier, number> = { LOW: 0, STANDARD: 1, HIGH: 2 };
 
 /** The oldest of the three attested patch levels: the one that decides. */
 export function oldestPatch(record: AttestationRecord): number {
@@ -99,7 +104,9 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
  * R2, R6). The security level is the one the chain proved (ctx), so a record claiming an eSE under
  * the software-attestation CA is refused. Refused when any check fails; otherwise HIGH for an eSE key on a verified phone at the
  * model's high-tier patch level, STANDARD when the patch level is between the minimum and that,
- * LOW whenever the key is not in an eSE (the eSE is required above the lowest tier).
+ * LOW whenever the key is not in an eSE (the eSE is required above the lowest tier). Against the FOTA
+ * catalog (002 R6): too far behind the model's current release, or past its end of life, caps the tier
+ * at `updates.limitTo` (UPDATE_REQUIRED, MODEL_END_OF_LIFE); a newer release otherwise adds UPDATE_AVAILABLE.
  */
 export function assessPosture(record: AttestationRecord, policy: Policy, ctx: PostureContext): Posture {
   const fails = failing(record, policy, ctx);
@@ -110,6 +117,11 @@ export function assessPosture(record: AttestationRecord, policy: Policy, ctx: Po
   const lowering: string[] = [];
   if (!inEse(record, ctx)) lowering.push('NO_SECURE_ELEMENT');
   if (oldestPatch(record) < patchBandOf(policy, record.device.model).highTierPatchLevel) lowering.push('PATCH_BEHIND');
-  const tier: Tier = lowering.includes('NO_SECURE_ELEMENT') ? 'LOW' : lowering.length ? 'STANDARD' : 'HIGH';
-  return { tier, reasons: [...(lowering.length ? lowering : ['ESE_VERIFIED_BOOT_CURRENT_PATCH']), ...flags], refusals: [] };
+  let tier: Tier = lowering.includes('NO_SECURE_ELEMENT') ? 'LOW' : lowering.length ? 'STANDARD' : 'HIGH';
+  const u = ctx.update;
+  const limits = u?.known ? [...(u.patchLevelsBehind > policy.updates.maxPatchLevelsBehind ? ['UPDATE_REQUIRED'] : []), ...(u.pastEndOfLife ? ['MODEL_END_OF_LIFE'] : [])] : [];
+  if (limits.length && RANK[policy.updates.limitTo] < RANK[tier]) tier = policy.updates.limitTo;
+  lowering.push(...limits);
+  const told = u?.updateAvailable && !limits.includes('UPDATE_REQUIRED') ? ['UPDATE_AVAILABLE'] : [];
+  return { tier, reasons: [...(lowering.length ? lowering : ['ESE_VERIFIED_BOOT_CURRENT_PATCH']), ...told, ...flags], refusals: [] };
 }

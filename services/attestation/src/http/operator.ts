@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
+import { updateState, type FotaCatalog } from '../../../../kit/src/fota-catalog.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { DeviceEvents } from '../domain/events.js';
 import { reinstateDevice, revokeDevice } from '../domain/operator.js';
 import type { Policy } from '../domain/policy.js';
 import { operatorView } from '../domain/registry.js';
 import type { TokenKeyRing } from '../domain/token-keys.js';
-import type { AttestationStore } from '../store/ports.js';
+import type { AttestationStore, DeviceRecord } from '../store/ports.js';
 import { requireOperator } from './operator-auth.js';
 
 export interface OperatorDeps {
@@ -20,6 +21,7 @@ export interface OperatorDeps {
   reloadStatus: () => Promise<{ issuedAtMs: number; revokedSerials: number; devicesToReattest: string[] }>;
   log: Logger;
   now: () => number;
+  catalog?: FotaCatalog;
 }
 
 const RevokeBody = z.object({ reason: z.string().min(1).max(200).regex(/^[\w .,:;()-]+$/) }).strict();
@@ -37,17 +39,21 @@ function deviceId(value: string): string {
   return value;
 }
 
-/** The operator API under /v1/operator: devices with posture, revocation and reinstatement, the status list reload, the policy in force, token-key rotation. */
+/** The operator API under /v1/operator: devices with posture and update state, revocation and reinstatement, the status list reload, the policy in force, token-key rotation. */
 export function operatorRouter(deps: OperatorDeps): Router {
   const r = Router();
+  const view = (d: DeviceRecord) => ({
+    ...operatorView(d),
+    ...(deps.catalog ? { update: updateState(deps.catalog, d.model, d.patchLevel, d.highestRollbackIndex, deps.now()) } : {}),
+  });
   r.use(requireOperator(deps.operatorToken));
   r.get('/devices', async (_req, res) => {
-    res.json({ devices: (await deps.store.listDevices()).map(operatorView) });
+    res.json({ devices: (await deps.store.listDevices()).map(view) });
   });
   r.get('/devices/:deviceId', async (req, res) => {
     const d = await deps.store.getDevice(deviceId(req.params.deviceId as string));
     if (!d) throw new DfsError('ATTESTATION_DEVICE_NOT_FOUND');
-    res.json(operatorView(d));
+    res.json(view(d));
   });
   r.post('/devices/:deviceId/revoke', async (req, res) => {
     const id = deviceId(req.params.deviceId as string);
