@@ -14,7 +14,7 @@ import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
 import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
 import type { DaemonKeystore } from '../device-sim/src/daemon/keystore-port.js';
 import type { Bridge, HandshakeRelay } from '../device-sim/src/nfc/pcsc-client.js';
-import { httpsTransport, type FirmwareTrust, type FotaTransport } from '../device-sim/src/fota.js';
+import { httpsTransport, type FirmwareTrust, type FotaLimits, type FotaTransport } from '../device-sim/src/fota.js';
 import { Oem } from '../device-sim/src/oem.js';
 import { buildPhone, type BuildOptions, type Phone, type PhoneParts } from '../device-sim/src/phone.js';
 import { scriptedUser, type Frame, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
@@ -54,7 +54,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
      * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would; `wrapFota`
      * sits on its FOTA channel; `firmwareTrust` replaces its firmware controls, threat tests only).
      */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application']; wrapFota?: (t: FotaTransport) => FotaTransport; firmwareTrust?: (key: CryptoKey) => FirmwareTrust } = {}): Promise<Phone> {
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application']; wrapFota?: (t: FotaTransport) => FotaTransport; firmwareTrust?: (key: CryptoKey) => FirmwareTrust; fotaLimits?: FotaLimits } = {}): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
@@ -62,7 +62,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
       const phone = await buildPhone({
         oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, handshake: opts.handshake, ...phones,
         wrapKeystore: opts.wrapKeystore, application: opts.application,
-        fotaTransport: fota && opts.wrapFota ? opts.wrapFota(fota) : fota, ...(opts.firmwareTrust ? { firmwareTrust: opts.firmwareTrust } : {}),
+        fotaTransport: fota && opts.wrapFota ? opts.wrapFota(fota) : fota, ...(opts.firmwareTrust ? { firmwareTrust: opts.firmwareTrust } : {}), fotaLimits: opts.fotaLimits,
       });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
       return phone;
