@@ -20,7 +20,9 @@ function mitm(opts: { offer?: (o: Update, inner: FotaTransport) => Promise<Updat
   return (inner: FotaTransport): FotaTransport => ({
     async check(model, version) {
       const o = await inner.check(model, version);
-      return o.update && opts.offer ? { ...o, update: await opts.offer(o.update, inner) } : o;
+      if (!opts.offer) return o;
+      const base = o.update ?? (await inner.check(model, 1)).update!;
+      return { ...o, update: await opts.offer(base, inner) };
     },
     async fetchRange(path, start, end) {
       opts.ranges?.push(start);
