@@ -14,7 +14,7 @@ import { threatsCommand } from './threats/command.js';
 import { connectWorld } from './world.js';
 
 /** The services `dfs service <name>` runs. */
-export const SERVICE_NAMES = ['attestation', 'transaction', 'risk'] as const;
+export const SERVICE_NAMES = ['attestation', 'transaction', 'risk', 'fota'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** Logs to stderr so stdout stays the command's output; LOG_LEVEL still wins. */
@@ -50,7 +50,11 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
   if (target.embedded && 'services' in target) {
     say('DFS reference stack: embedded default (in-memory stores, in-process event bus), gRPC over mutual TLS');
     for (const s of target.services) {
-      say(`  ${s.name.padEnd(12)} gRPC 127.0.0.1:${s.grpcPort}   HTTP http://127.0.0.1:${s.httpPort}/readyz`);
+      say(
+        s.grpcPort
+          ? `  ${s.name.padEnd(12)} gRPC 127.0.0.1:${s.grpcPort}   HTTP http://127.0.0.1:${s.httpPort}/readyz`
+          : `  ${s.name.padEnd(12)} HTTPS https://127.0.0.1:${s.httpPort}/readyz`,
+      );
     }
     say(`  dev PKI and keys in ${target.pki.dir}`);
   }
@@ -82,8 +86,8 @@ export async function serve(stateDir: string): Promise<void> {
   quietLogs('warn');
   dropGrpcBindLog();
   const stack = await startStack({ stateDir });
-  const { attestationAddr, transactionAddr, riskAddr } = stack;
-  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr })}`);
+  const { attestationAddr, transactionAddr, riskAddr, fotaUrl } = stack;
+  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl })}`);
   answerWorkQueries();
   stopOnSignals(() => stack.stop(), createLogger('dfs'));
 }
@@ -95,6 +99,7 @@ export async function service(name: ServiceName): Promise<void> {
     attestation: async () => (await import('../services/attestation/src/main.js')).startAttestation(),
     transaction: async () => (await import('../services/transaction/src/main.js')).startTransaction(),
     risk: async () => (await import('../services/risk/src/main.js')).startRisk(),
+    fota: async () => (await import('../services/fota/src/main.js')).startFota(),
   };
   const handle = await start[name]();
   stopOnSignals(() => handle.stop(), createLogger('dfs'));

@@ -1,4 +1,5 @@
 import { loadConfig as attestationConfig } from '../services/attestation/src/config.js';
+import { loadConfig as fotaConfig } from '../services/fota/src/config.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
 import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
 import type { PortVariableOf } from './failure.js';
@@ -21,6 +22,11 @@ export function portVariables(env: NodeJS.ProcessEnv = process.env): PortVariabl
       }
       if (config.grpcPort === port) return `${prefix}_GRPC_PORT`;
       if (config.httpPort === port) return `${prefix}_HTTP_PORT`;
+    }
+    try {
+      if (fotaConfig(env).httpsPort === port) return 'FOTA_HTTPS_PORT';
+    } catch {
+      return undefined;
     }
     return undefined;
   };

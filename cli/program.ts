@@ -86,9 +86,9 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
   program
     .command('service')
     .description('run one service alone, configured from the environment')
-    .addArgument(new Argument('<name>', 'the service').choices(['attestation', 'transaction', 'risk']))
+    .addArgument(new Argument('<name>', 'the service').choices(['attestation', 'transaction', 'risk', 'fota']))
     .addOption(stateDirOption())
-    .action(async (name: 'attestation' | 'transaction' | 'risk', o: { stateDir?: string }) => {
+    .action(async (name: 'attestation' | 'transaction' | 'risk' | 'fota', o: { stateDir?: string }) => {
       stateDirOf(o);
       await (await actions()).service(name);
     });
