@@ -181,6 +181,7 @@ export class Fota {
   #active: 0 | 1 = 0;
   #running: FotaManifest;
   readonly #partial = new Map<string, Buffer[]>();
+  #busy: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly policy: AccessPolicy,
@@ -218,15 +219,28 @@ export class Fota {
   }
 
   /** Check, download, verify, install to the inactive slot, reboot; throws with the refusing control's code, leaving the old slot running. */
-  async update(caller: Caller): Promise<UpdateOutcome> {
-    const offer = await this.check(caller);
-    if (!offer) return { status: 'UP_TO_DATE', version: this.#running.version, patchLevel: this.#running.patchLevel };
-    const pkg = offer.differential?.baseVersion === this.#running.version ? offer.differential : offer.full;
-    return this.install(caller, pkg);
+  update(caller: Caller): Promise<UpdateOutcome> {
+    return this.#exclusive(async () => {
+      const offer = await this.check(caller);
+      if (!offer) return { status: 'UP_TO_DATE', version: this.#running.version, patchLevel: this.#running.patchLevel };
+      const pkg = offer.differential?.baseVersion === this.#running.version ? offer.differential : offer.full;
+      return this.#install(caller, pkg);
+    });
   }
 
   /** Verifies and installs one offered package (the manifest decides everything; the offer's other fields are not trusted). */
-  async install(caller: Caller, pkg: { manifest: string; path: string }): Promise<UpdateOutcome> {
+  install(caller: Caller, pkg: { manifest: string; path: string }): Promise<UpdateOutcome> {
+    return this.#exclusive(() => this.#install(caller, pkg));
+  }
+
+  /** One update at a time: a second caller waits and then sees the firmware the first one left. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(fn, fn);
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+
+  async #install(caller: Caller, pkg: { manifest: string; path: string }): Promise<UpdateOutcome> {
     this.policy.check(caller, 'fota.apply');
     const running = this.#running;
     const runningImage = encodeImages(this.images);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,4 +59,36 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
     expect([e.tier, e.reasons]).toEqual(['HIGH', ['ESE_VERIFIED_BOOT_CURRENT_PATCH']]);
     expect((await operator(`/devices/${e.deviceId}`)).update).toMatchObject({ patchLevelsBehind: 0, updateAvailable: false });
   });
+});
+
+describe('end of life and concurrent updates', () => {
+  let env: Env;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dfs-catalog-'));
+    const catalog = JSON.parse(readFileSync('config/fota-catalog.json', 'utf8'));
+    catalog.models['KaiPhone 4G'].endOfLife = '2025-12-31';
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalog));
+    env = await testStack({ ATTESTATION_FOTA_CATALOG: join(dir, 'catalog.json') });
+  });
+  afterAll(async () => {
+    await env?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a phone of a model past end of life stays LOW even on its newest release (MODEL_END_OF_LIFE)', async () => {
+    const phone = await env.world.phone('secure');
+    const e = await phone.daemon.enroll(env.world.newId('wallet'));
+    expect([e.tier, e.reasons]).toEqual(['LOW', ['MODEL_END_OF_LIFE']]);
+  });
+
+  it('a burst of phones updates at once, and two concurrent updates of one phone install once', async () => {
+    const phones = await Promise.all(Array.from({ length: 8 }, () => env.world.phone('old-release')));
+    const outcomes = await Promise.all(phones.map((p) => p.update()));
+    expect(outcomes.map((o) => `${o.status}:${o.version}`)).toEqual(Array(8).fill('UPDATED:3'));
+    const one = await env.world.phone('old-release');
+    const both = await Promise.all([one.update(), one.update()]);
+    expect(both.map((o) => o.status).sort()).toEqual(['UPDATED', 'UP_TO_DATE']);
+    expect([one.ese!.rollbackIndex, one.fota.status(SYSTEM).activeSlot]).toEqual([3, 'b']);
+  }, 60_000);
 });
