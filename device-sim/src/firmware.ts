@@ -24,38 +24,64 @@ const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
  * carry) and the package itself (full or differential from one base image, its SHA-256 and size).
  * The running slot keeps it: attestation reports the patch level and build-key signature it names.
  */
-export const FotaManifest = z.object({
-  model: z.string().min(1).max(64),
-  version: z.number().int().positive(),
-  osVersion: z.string().min(1).max(32),
-  patchLevel: z.number().int().min(200001).max(299912),
-  rollbackIndex: z.number().int().nonnegative(),
-  imageSha256: hex64,
-  imageSize: z.number().int().positive(),
-  firmwareSignature: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
-  kind: z.enum(['full', 'diff']),
-  baseVersion: z.number().int().positive().optional(),
-  baseImageSha256: hex64.optional(),
-  packageSha256: hex64,
-  packageSize: z.number().int().positive(),
-}).strict();
+export const FotaManifest = z
+  .object({
+    model: z.string().min(1).max(64),
+    version: z.number().int().positive(),
+    osVersion: z.string().min(1).max(32),
+    patchLevel: z.number().int().min(200001).max(299912),
+    rollbackIndex: z.number().int().nonnegative(),
+    imageSha256: hex64,
+    imageSize: z.number().int().positive(),
+    firmwareSignature: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
+    kind: z.enum(['full', 'diff']),
+    baseVersion: z.number().int().positive().optional(),
+    baseImageSha256: hex64.optional(),
+    packageSha256: hex64,
+    packageSize: z.number().int().positive(),
+  })
+  .strict();
 export type FotaManifest = z.infer<typeof FotaManifest>;
 
 /** SHA-256, lower-case hex. */
 export const sha256hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-const EncodedImage = z.object({ stage: z.enum(BOOT_STAGES), version: z.number().int().nonnegative(), payload: z.base64(), signature: z.base64() }).strict();
+const EncodedImage = z
+  .object({
+    stage: z.enum(BOOT_STAGES),
+    version: z.number().int().nonnegative(),
+    payload: z.base64(),
+    signature: z.base64(),
+  })
+  .strict();
 
 /** The byte form of an image set: what a full package carries and a differential rebuilds. */
 export function encodeImages(images: BootImage[]): Buffer {
-  return Buffer.from(JSON.stringify(images.map((i) => ({ stage: i.stage, version: i.version, payload: i.payload.toString('base64'), signature: Buffer.from(i.signature).toString('base64') }))));
+  return Buffer.from(
+    JSON.stringify(
+      images.map((i) => ({
+        stage: i.stage,
+        version: i.version,
+        payload: i.payload.toString('base64'),
+        signature: Buffer.from(i.signature).toString('base64'),
+      })),
+    ),
+  );
 }
 
 /** Parses an image set; anything malformed is a tampered package. */
 export function decodeImages(bytes: Uint8Array): BootImage[] {
   try {
-    return z.array(EncodedImage).max(BOOT_STAGES.length).parse(JSON.parse(Buffer.from(bytes).toString('utf8')))
-      .map((i) => ({ stage: i.stage as BootStage, version: i.version, payload: Buffer.from(i.payload, 'base64'), signature: new Uint8Array(Buffer.from(i.signature, 'base64')) }));
+    return z
+      .array(EncodedImage)
+      .max(BOOT_STAGES.length)
+      .parse(JSON.parse(Buffer.from(bytes).toString('utf8')))
+      .map((i) => ({
+        stage: i.stage as BootStage,
+        version: i.version,
+        payload: Buffer.from(i.payload, 'base64'),
+        signature: new Uint8Array(Buffer.from(i.signature, 'base64')),
+      }));
   } catch (err) {
     throw new DfsError('FOTA_PACKAGE_TAMPERED', 'image set does not parse', { cause: err });
   }
@@ -83,7 +109,8 @@ export function applyDiff(base: Uint8Array, diff: Uint8Array, maxBytes: number):
 /** Signs a manifest with the OEM release key. */
 export function signManifest(releaseKey: SigningKey, manifest: FotaManifest): Promise<string> {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(FotaManifest.parse(manifest))))
-    .setProtectedHeader({ alg: 'ES256', typ: FOTA_MANIFEST_TYP, kid: releaseKey.kid }).sign(releaseKey.privateKey);
+    .setProtectedHeader({ alg: 'ES256', typ: FOTA_MANIFEST_TYP, kid: releaseKey.kid })
+    .sign(releaseKey.privateKey);
 }
 
 /** Verifies a manifest against the OEM release public key the phone was provisioned with. */
@@ -109,14 +136,21 @@ export interface OemBuildKeys {
   releasePublic: CryptoKey;
 }
 
-const publicOf = async (k: SigningKey): Promise<CryptoKey> => (await importJWK({ ...(k.publicJwk as JWK) }, 'ES256', { extractable: true })) as CryptoKey;
+const publicOf = async (k: SigningKey): Promise<CryptoKey> =>
+  (await importJWK({ ...(k.publicJwk as JWK) }, 'ES256', { extractable: true })) as CryptoKey;
 
 /** Loads the OEM boot key from the dev PKI (ensureDevPki) and the release key (created on first use) from the state directory. Dev keys only. */
 export async function oemBuildKeys(stateDir: string): Promise<OemBuildKeys> {
   const build = pkiPaths(stateDir).oemBuild;
   /* eslint-disable security/detect-non-literal-fs-filename -- the dev PKI lives under the validated state directory */
   const boot = { privateKey: await importPrivateKeyPem(readFileSync(build.key, 'utf8')) };
-  const bootPublic = await subtle.importKey('spki', x509.PemConverter.decodeFirst(readFileSync(build.pub, 'utf8')), EC_P256, true, ['verify']);
+  const bootPublic = await subtle.importKey(
+    'spki',
+    x509.PemConverter.decodeFirst(readFileSync(build.pub, 'utf8')),
+    EC_P256,
+    true,
+    ['verify'],
+  );
   /* eslint-enable security/detect-non-literal-fs-filename */
   const release = await loadOrCreateSigningKey(stateDir, 'oem-release');
   return { boot, bootPublic, release, releasePublic: await publicOf(release) };
@@ -150,18 +184,30 @@ function readOrCreate(file: string, make: () => Promise<Buffer> | Buffer): Promi
  * written once to the state directory so every process (FOTA service, factory) ships the same
  * bytes. Versions share most bytes, as real builds do, so differentials are small.
  */
-export async function firmwareImages(stateDir: string, keys: OemBuildKeys, model: string, version: number): Promise<BootImage[]> {
+export async function firmwareImages(
+  stateDir: string,
+  keys: OemBuildKeys,
+  model: string,
+  version: number,
+): Promise<BootImage[]> {
   const dir = join(stateDir, 'oem', 'firmware');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const seed = await readOrCreate(join(dir, 'seed'), () => randomBytes(32));
   const slug = createHash('sha256').update(model).digest('hex').slice(0, 12);
-  const bytes = await readOrCreate(join(dir, `${slug}-v${version}.json`), async () => encodeImages(await Promise.all(BOOT_STAGES.map(async (stage) => {
-    const size = stage === 'system' ? 16384 : 1024;
-    const payload = Buffer.alloc(size);
-    for (let off = 0, n = 0; off < size; off += 32, n++) createHash('sha256').update(seed).update(`${model}:${stage}:${n}`).digest().copy(payload, off);
-    createHash('sha256').update(seed).update(`${model}:${stage}:v${version}`).digest().copy(payload, 0);
-    return signImage(keys.boot.privateKey, stage, version, payload);
-  }))));
+  const bytes = await readOrCreate(join(dir, `${slug}-v${version}.json`), async () =>
+    encodeImages(
+      await Promise.all(
+        BOOT_STAGES.map(async (stage) => {
+          const size = stage === 'system' ? 16384 : 1024;
+          const payload = Buffer.alloc(size);
+          for (let off = 0, n = 0; off < size; off += 32, n++)
+            createHash('sha256').update(seed).update(`${model}:${stage}:${n}`).digest().copy(payload, off);
+          createHash('sha256').update(seed).update(`${model}:${stage}:v${version}`).digest().copy(payload, 0);
+          return signImage(keys.boot.privateKey, stage, version, payload);
+        }),
+      ),
+    ),
+  );
   return decodeImages(bytes);
 }
 /* eslint-enable security/detect-non-literal-fs-filename */
@@ -181,15 +227,45 @@ export interface BuiltRelease {
 }
 
 /** Builds and signs the full package of a release (also the manifest a factory flashes with it). */
-export async function buildFull(stateDir: string, keys: OemBuildKeys, model: string, release: Release): Promise<BuiltPackage> {
+export async function buildFull(
+  stateDir: string,
+  keys: OemBuildKeys,
+  model: string,
+  release: Release,
+): Promise<BuiltPackage> {
   const image = encodeImages(await firmwareImages(stateDir, keys, model, release.version));
-  const firmware = { model, version: release.version, osVersion: release.osVersion, patchLevel: release.patchLevel, rollbackIndex: release.rollbackIndex, imageSha256: sha256hex(image), imageSize: image.length };
-  const signed = await subtle.sign(EC_P256, keys.boot.privateKey, firmwareManifestBytes(release.version, release.patchLevel, Buffer.from(firmware.imageSha256, 'hex')));
-  return { bytes: image, manifest: await signManifest(keys.release, { ...firmware, firmwareSignature: Buffer.from(signed).toString('base64url'), kind: 'full', packageSha256: sha256hex(image), packageSize: image.length }) };
+  const firmware = {
+    model,
+    version: release.version,
+    osVersion: release.osVersion,
+    patchLevel: release.patchLevel,
+    rollbackIndex: release.rollbackIndex,
+    imageSha256: sha256hex(image),
+    imageSize: image.length,
+  };
+  const signed = await subtle.sign(
+    EC_P256,
+    keys.boot.privateKey,
+    firmwareManifestBytes(release.version, release.patchLevel, Buffer.from(firmware.imageSha256, 'hex')),
+  );
+  return {
+    bytes: image,
+    manifest: await signManifest(keys.release, {
+      ...firmware,
+      firmwareSignature: Buffer.from(signed).toString('base64url'),
+      kind: 'full',
+      packageSha256: sha256hex(image),
+      packageSize: image.length,
+    }),
+  };
 }
 
 /** Builds every package the catalog lists: full images and differentials, each with its signed manifest. */
-export async function buildReleases(stateDir: string, keys: OemBuildKeys, catalog: FotaCatalog): Promise<BuiltRelease[]> {
+export async function buildReleases(
+  stateDir: string,
+  keys: OemBuildKeys,
+  catalog: FotaCatalog,
+): Promise<BuiltRelease[]> {
   const out: BuiltRelease[] = [];
   for (const [model, entry] of Object.entries(catalog.models)) {
     for (const release of entry.releases) {
@@ -198,8 +274,20 @@ export async function buildReleases(stateDir: string, keys: OemBuildKeys, catalo
       for (const base of release.differentialFrom) {
         const baseImage = encodeImages(await firmwareImages(stateDir, keys, model, base));
         const bytes = makeDiff(baseImage, full.bytes);
-        const m = FotaManifest.parse(JSON.parse(Buffer.from(full.manifest.split('.')[1]!, 'base64url').toString('utf8')));
-        diffs.set(base, { bytes, manifest: await signManifest(keys.release, { ...m, kind: 'diff', baseVersion: base, baseImageSha256: sha256hex(baseImage), packageSha256: sha256hex(bytes), packageSize: bytes.length }) });
+        const m = FotaManifest.parse(
+          JSON.parse(Buffer.from(full.manifest.split('.')[1]!, 'base64url').toString('utf8')),
+        );
+        diffs.set(base, {
+          bytes,
+          manifest: await signManifest(keys.release, {
+            ...m,
+            kind: 'diff',
+            baseVersion: base,
+            baseImageSha256: sha256hex(baseImage),
+            packageSha256: sha256hex(bytes),
+            packageSize: bytes.length,
+          }),
+        });
       }
       out.push({ model, release, full, diffs });
     }

@@ -20,8 +20,12 @@ export interface RollbackFloor {
 export function softwareFloor(initial: number): RollbackFloor {
   let index = initial;
   return {
-    get rollbackIndex() { return index; },
-    raiseRollbackIndex(i: number) { if (i > index) index = i; },
+    get rollbackIndex() {
+      return index;
+    },
+    raiseRollbackIndex(i: number) {
+      if (i > index) index = i;
+    },
   };
 }
 
@@ -71,10 +75,12 @@ export function oemFirmwareTrust(releasePublicKey: CryptoKey): FirmwareTrust {
       if (sha256hex(bytes) !== expected) throw new DfsError('FOTA_PACKAGE_TAMPERED');
     },
     checkBase(m, running, runningImage) {
-      if (m.baseVersion !== running.version || m.baseImageSha256 !== sha256hex(runningImage)) throw new DfsError('FOTA_DIFF_BASE_MISMATCH', `built from ${m.baseVersion}, running ${running.version}`);
+      if (m.baseVersion !== running.version || m.baseImageSha256 !== sha256hex(runningImage))
+        throw new DfsError('FOTA_DIFF_BASE_MISMATCH', `built from ${m.baseVersion}, running ${running.version}`);
     },
     checkNewer(m, running, floor) {
-      if (m.version <= running.version || m.rollbackIndex < floor || m.rollbackIndex < running.rollbackIndex) throw new DfsError('FOTA_ROLLBACK_REFUSED', `offered ${m.version}, running ${running.version}, floor ${floor}`);
+      if (m.version <= running.version || m.rollbackIndex < floor || m.rollbackIndex < running.rollbackIndex)
+        throw new DfsError('FOTA_ROLLBACK_REFUSED', `offered ${m.version}, running ${running.version}, floor ${floor}`);
     },
     bootsAtFloor: (version, floor) => version >= floor,
   };
@@ -86,29 +92,47 @@ export interface SlotBoot extends BootResult {
 }
 
 /** Trusted boot of one slot (000 §Trusted boot): the image chain, then the signed manifest over exactly these images, then the rollback floor. */
-export async function bootSlot(slot: Slot, rom: { efuse: string; bootKey: CryptoKey }, trust: FirmwareTrust, floor: number): Promise<SlotBoot> {
+export async function bootSlot(
+  slot: Slot,
+  rom: { efuse: string; bootKey: CryptoKey },
+  trust: FirmwareTrust,
+  floor: number,
+): Promise<SlotBoot> {
   const chain = await verifyBootChain(slot.images, rom.efuse, rom.bootKey);
   if (chain.state !== 'verified') return chain;
   try {
     const manifest = await trust.verifyManifest(slot.manifest);
     trust.checkDigest(manifest.imageSha256, encodeImages(slot.images));
-    if (manifest.version !== chain.version) throw new DfsError('FOTA_PACKAGE_TAMPERED', 'manifest names another version');
-    if (!trust.bootsAtFloor(chain.version, floor)) return { state: 'failed', failedStage: 'bootloader', version: chain.version };
+    if (manifest.version !== chain.version)
+      throw new DfsError('FOTA_PACKAGE_TAMPERED', 'manifest names another version');
+    if (!trust.bootsAtFloor(chain.version, floor))
+      return { state: 'failed', failedStage: 'bootloader', version: chain.version };
     return { ...chain, manifest };
   } catch {
     return { state: 'failed', failedStage: 'system', version: chain.version };
   }
 }
 
-const PackageOffer = z.object({ manifest: z.string().max(8192), size: z.number().int().nonnegative(), path: z.string().regex(/^\/v1\/packages\/[^?#]+$/) });
+const PackageOffer = z.object({
+  manifest: z.string().max(8192),
+  size: z.number().int().nonnegative(),
+  path: z.string().regex(/^\/v1\/packages\/[^?#]+$/),
+});
 /** The FOTA service's check-for-update answer, as the phone parses it (never trusted: the manifest is what counts). */
 export const UpdateOffer = z.object({
   catalogVersion: z.string(),
-  update: z.object({
-    version: z.number().int(), osVersion: z.string(), patchLevel: z.number().int(), rollbackIndex: z.number().int(), notes: z.string(), endOfLife: z.string(),
-    full: PackageOffer,
-    differential: PackageOffer.extend({ baseVersion: z.number().int() }).optional(),
-  }).nullable(),
+  update: z
+    .object({
+      version: z.number().int(),
+      osVersion: z.string(),
+      patchLevel: z.number().int(),
+      rollbackIndex: z.number().int(),
+      notes: z.string(),
+      endOfLife: z.string(),
+      full: PackageOffer,
+      differential: PackageOffer.extend({ baseVersion: z.number().int() }).optional(),
+    })
+    .nullable(),
 });
 export type UpdateOffer = z.infer<typeof UpdateOffer>;
 
@@ -118,19 +142,30 @@ export interface FotaTransport {
   fetchRange(path: string, start: number, end: number): Promise<Uint8Array>;
 }
 
-function httpsCall(url: URL, ca: Buffer, opts: { method: string; headers?: Record<string, string>; body?: string; maxBytes: number }): Promise<{ status: number; body: Buffer }> {
+function httpsCall(
+  url: URL,
+  ca: Buffer,
+  opts: { method: string; headers?: Record<string, string>; body?: string; maxBytes: number },
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method, ca, headers: opts.headers, minVersion: 'TLSv1.2', timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > opts.maxBytes) { req.destroy(new DfsError('FOTA_PACKAGE_TOO_LARGE')); return; }
-        chunks.push(c);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: opts.method, ca, headers: opts.headers, minVersion: 'TLSv1.2', timeout: 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > opts.maxBytes) {
+            req.destroy(new DfsError('FOTA_PACKAGE_TOO_LARGE'));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new DfsError('FOTA_DOWNLOAD_FAILED', 'timeout')));
     req.on('error', reject);
     req.end(opts.body);
@@ -141,12 +176,21 @@ function httpsCall(url: URL, ca: Buffer, opts: { method: string; headers?: Recor
 export function httpsTransport(baseUrl: string, pinnedCa: Buffer): FotaTransport {
   return {
     async check(model, version) {
-      const res = await httpsCall(new URL('/v1/updates/check', baseUrl), pinnedCa, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, version }), maxBytes: 64 * 1024 });
+      const res = await httpsCall(new URL('/v1/updates/check', baseUrl), pinnedCa, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model, version }),
+        maxBytes: 64 * 1024,
+      });
       if (res.status !== 200) throw new DfsError('FOTA_DOWNLOAD_FAILED', `check answered ${res.status}`);
       return UpdateOffer.parse(JSON.parse(res.body.toString('utf8')));
     },
     async fetchRange(path, start, end) {
-      const res = await httpsCall(new URL(path, baseUrl), pinnedCa, { method: 'GET', headers: { range: `bytes=${start}-${end}` }, maxBytes: end - start + 1 });
+      const res = await httpsCall(new URL(path, baseUrl), pinnedCa, {
+        method: 'GET',
+        headers: { range: `bytes=${start}-${end}` },
+        maxBytes: end - start + 1,
+      });
       if (res.status !== 206) throw new DfsError('FOTA_DOWNLOAD_FAILED', `range answered ${res.status}`);
       return res.body;
     },
@@ -156,7 +200,14 @@ export function httpsTransport(baseUrl: string, pinnedCa: Buffer): FotaTransport
 /** What one update attempt ended with. */
 export type UpdateOutcome =
   | { status: 'UP_TO_DATE'; version: number; patchLevel: number }
-  | { status: 'UPDATED'; version: number; patchLevel: number; osVersion: string; kind: 'full' | 'diff'; fromVersion: number };
+  | {
+      status: 'UPDATED';
+      version: number;
+      patchLevel: number;
+      osVersion: string;
+      kind: 'full' | 'diff';
+      fromVersion: number;
+    };
 
 /** Limits of the update client. */
 export interface FotaLimits {
@@ -248,7 +299,8 @@ export class Fota {
     if (m.model !== running.model) throw new DfsError('FOTA_MODEL_MISMATCH');
     this.trust.checkNewer(m, running, this.floor.rollbackIndex);
     if (m.kind === 'diff') this.trust.checkBase(m, running, runningImage);
-    if (m.packageSize > this.limits.maxPackageBytes || m.imageSize > this.limits.maxPackageBytes) throw new DfsError('FOTA_PACKAGE_TOO_LARGE');
+    if (m.packageSize > this.limits.maxPackageBytes || m.imageSize > this.limits.maxPackageBytes)
+      throw new DfsError('FOTA_PACKAGE_TOO_LARGE');
     const bytes = await this.#download(pkg.path, m.packageSha256, m.packageSize);
     this.trust.checkDigest(m.packageSha256, bytes);
     const image = m.kind === 'diff' ? applyDiff(runningImage, bytes, this.limits.maxPackageBytes) : bytes;
@@ -265,7 +317,14 @@ export class Fota {
     this.#active = target;
     this.#running = booted.manifest;
     this.floor.raiseRollbackIndex(booted.version);
-    return { status: 'UPDATED', version: booted.manifest.version, patchLevel: booted.manifest.patchLevel, osVersion: booted.manifest.osVersion, kind: m.kind, fromVersion: running.version };
+    return {
+      status: 'UPDATED',
+      version: booted.manifest.version,
+      patchLevel: booted.manifest.patchLevel,
+      osVersion: booted.manifest.osVersion,
+      kind: m.kind,
+      fromVersion: running.version,
+    };
   }
 
   async #download(path: string, sha: string, size: number): Promise<Buffer> {
@@ -279,9 +338,12 @@ export class Fota {
       try {
         part = await this.transport.fetchRange(path, have, end);
       } catch (err) {
-        throw err instanceof DfsError && err.code === 'FOTA_PACKAGE_TOO_LARGE' ? err : new DfsError('FOTA_DOWNLOAD_FAILED', `at byte ${have} of ${size}`, { cause: err });
+        throw err instanceof DfsError && err.code === 'FOTA_PACKAGE_TOO_LARGE'
+          ? err
+          : new DfsError('FOTA_DOWNLOAD_FAILED', `at byte ${have} of ${size}`, { cause: err });
       }
-      if (part.length === 0 || part.length > end - have + 1) throw new DfsError('FOTA_DOWNLOAD_FAILED', 'bad range answer');
+      if (part.length === 0 || part.length > end - have + 1)
+        throw new DfsError('FOTA_DOWNLOAD_FAILED', 'bad range answer');
       chunks.push(Buffer.from(part));
       have += part.length;
     }
@@ -290,13 +352,35 @@ export class Fota {
   }
 
   /** Anti-rollback status for native code (seed 000: "App native code can access anti-rollback status"). */
-  status(caller: Caller): { antiRollback: true; rollbackIndex: number; installedVersion: number; activeSlot: 'a' | 'b' } {
+  status(caller: Caller): {
+    antiRollback: true;
+    rollbackIndex: number;
+    installedVersion: number;
+    activeSlot: 'a' | 'b';
+  } {
     this.policy.check(caller, 'rollback.read');
-    return { antiRollback: true, rollbackIndex: this.floor.rollbackIndex, installedVersion: this.#running.version, activeSlot: this.activeSlot };
+    return {
+      antiRollback: true,
+      rollbackIndex: this.floor.rollbackIndex,
+      installedVersion: this.#running.version,
+      activeSlot: this.activeSlot,
+    };
   }
 
   /** Baseline version, API version, OS version and security patch level (from the running slot's signed manifest), public to every caller. */
-  platform(): { baseline: string; apiVersion: number; kaiSecurityPatch: number; osVersion: string; securityPatchLevel: number } {
-    return { baseline: BASELINE_VERSION, apiVersion: API_VERSION, kaiSecurityPatch: KAI_SECURITY_PATCH, osVersion: this.#running.osVersion, securityPatchLevel: this.#running.patchLevel };
+  platform(): {
+    baseline: string;
+    apiVersion: number;
+    kaiSecurityPatch: number;
+    osVersion: string;
+    securityPatchLevel: number;
+  } {
+    return {
+      baseline: BASELINE_VERSION,
+      apiVersion: API_VERSION,
+      kaiSecurityPatch: KAI_SECURITY_PATCH,
+      osVersion: this.#running.osVersion,
+      securityPatchLevel: this.#running.patchLevel,
+    };
   }
 }

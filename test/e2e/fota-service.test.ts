@@ -13,7 +13,11 @@ import { startFota } from '../../services/fota/src/main.js';
 const MODEL = 'KaiPhone 4G';
 type Fota = Awaited<ReturnType<typeof startFota>>;
 
-function get(url: string, ca: Buffer, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+function get(
+  url: string,
+  ca: Buffer,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: opts.method ?? 'GET', ca, headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -47,7 +51,13 @@ describe('FOTA service: HTTPS with the dev PKI, catalog-driven packages, two rep
   it('offers the newest release with a differential from the running version, and nothing to a current phone', async () => {
     const t = httpsTransport(replicas[0]!.httpsUrl, ca);
     const offer = (await t.check(MODEL, 2)).update!;
-    expect(offer).toMatchObject({ version: 3, patchLevel: 202610, rollbackIndex: 3, endOfLife: '2030-12-31', differential: { baseVersion: 2 } });
+    expect(offer).toMatchObject({
+      version: 3,
+      patchLevel: 202610,
+      rollbackIndex: 3,
+      endOfLife: '2030-12-31',
+      differential: { baseVersion: 2 },
+    });
     expect(offer.differential!.size).toBeLessThan(offer.full.size);
     expect((await t.check(MODEL, 1)).update).toMatchObject({ version: 3 });
     expect((await t.check(MODEL, 1)).update!.differential).toBeUndefined();
@@ -58,7 +68,8 @@ describe('FOTA service: HTTPS with the dev PKI, catalog-driven packages, two rep
   it('two replicas started together on one state directory serve the same signed packages byte for byte', async () => {
     const [a, b] = replicas.map((r) => httpsTransport(r.httpsUrl, ca));
     const [oa, ob] = [(await a!.check(MODEL, 2)).update!, (await b!.check(MODEL, 2)).update!];
-    const hashOf = (m: string) => JSON.parse(Buffer.from(m.split('.')[1]!, 'base64url').toString('utf8')).packageSha256 as string;
+    const hashOf = (m: string) =>
+      JSON.parse(Buffer.from(m.split('.')[1]!, 'base64url').toString('utf8')).packageSha256 as string;
     expect(hashOf(oa.full.manifest)).toBe(hashOf(ob.full.manifest));
     const bytesA = await a!.fetchRange(oa.full.path, 0, oa.full.size - 1);
     const bytesB = await b!.fetchRange(ob.full.path, 0, ob.full.size - 1);
@@ -70,16 +81,33 @@ describe('FOTA service: HTTPS with the dev PKI, catalog-driven packages, two rep
     const base = replicas[0]!.httpsUrl;
     const path = `/v1/packages/${encodeURIComponent(MODEL)}/3/full`;
     const part = await get(`${base}${path}`, ca, { headers: { range: 'bytes=10-19' } });
-    expect([part.status, part.body.length, String(part.headers['content-range']).startsWith('bytes 10-19/')]).toEqual([206, 10, true]);
-    expect(JSON.parse((await get(`${base}/v1/packages/${encodeURIComponent(MODEL)}/9/full`, ca)).body.toString()).code).toBe('FOTA_RELEASE_NOT_FOUND');
-    const bad = await get(`${base}/v1/updates/check`, ca, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":1}' });
+    expect([part.status, part.body.length, String(part.headers['content-range']).startsWith('bytes 10-19/')]).toEqual([
+      206,
+      10,
+      true,
+    ]);
+    expect(
+      JSON.parse((await get(`${base}/v1/packages/${encodeURIComponent(MODEL)}/9/full`, ca)).body.toString()).code,
+    ).toBe('FOTA_RELEASE_NOT_FOUND');
+    const bad = await get(`${base}/v1/updates/check`, ca, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":1}',
+    });
     expect([bad.status, JSON.parse(bad.body.toString()).code]).toEqual([400, 'INVALID_ARGUMENT']);
     expect((await get(`${base}/readyz`, ca)).status).toBe(200);
   });
 
   it('a phone pinned to another CA refuses the service (the phone trusts only the CA it was provisioned with)', async () => {
     const wrongCa = readFileSync(join(other, 'pki', 'ca.crt'));
-    const err = await httpsTransport(replicas[0]!.httpsUrl, wrongCa).check(MODEL, 2).then(() => undefined, (e: NodeJS.ErrnoException) => e);
-    expect(err?.code).toMatch(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/);
+    const err = await httpsTransport(replicas[0]!.httpsUrl, wrongCa)
+      .check(MODEL, 2)
+      .then(
+        () => undefined,
+        (e: NodeJS.ErrnoException) => e,
+      );
+    expect(err?.code).toMatch(
+      /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/,
+    );
   });
 });

@@ -15,9 +15,14 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
     env = await testStack();
     const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
     const token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
-    operator = async (path) => (await fetch(`${http}/v1/operator${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<Record<string, unknown>>;
+    operator = async (path) =>
+      (await fetch(`${http}/v1/operator${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<
+        Record<string, unknown>
+      >;
   });
-  afterAll(async () => { await env?.close(); });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('an old-patch phone enrolls at LOW and is declined above its cap; it updates over FOTA, re-attests, and the same payment is approved', async () => {
     const phone = await env.world.phone('old-release');
@@ -30,7 +35,10 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
     expect(decodeJwt(before.token)).toMatchObject({ tier: 'LOW' });
     await env.world.openWallet(wallet, before.deviceId, 100_000, 'KES');
     await env.world.openMerchant(merchant, 'KES');
-    expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({ tier: 'LOW', update: { known: true, currentVersion: 3, patchLevelsBehind: 6, updateAvailable: true, pastEndOfLife: false } });
+    expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({
+      tier: 'LOW',
+      update: { known: true, currentVersion: 3, patchLevelsBehind: 6, updateAvailable: true, pastEndOfLife: false },
+    });
 
     const payment = { payee: merchant, amount: { minorUnits: '30000', currency: 'KES' } };
     const declined = await phone.daemon.pay(payment);
@@ -42,14 +50,23 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
     expect(outcome).toMatchObject({ status: 'UPDATED', version: 3, patchLevel: 202610, kind: 'diff', fromVersion: 2 });
     expect(phone.fota.status(SYSTEM)).toMatchObject({ installedVersion: 3, rollbackIndex: 3, activeSlot: 'b' });
     expect([floorBefore, phone.ese!.rollbackIndex]).toEqual([2, 3]);
-    expect(phone.ese!.powerOnState()).toMatchObject({ rootOfTrust: { verifiedBootState: 'verified' }, patchLevel: { os: 202610, vendor: 202610, boot: 202610 }, rollbackIndex: 3 });
+    expect(phone.ese!.powerOnState()).toMatchObject({
+      rootOfTrust: { verifiedBootState: 'verified' },
+      patchLevel: { os: 202610, vendor: 202610, boot: 202610 },
+      rollbackIndex: 3,
+    });
 
     const after = await phone.daemon.enroll(wallet);
     expect([after.deviceId, after.tier]).toEqual([before.deviceId, 'HIGH']);
     expect(after.reasons).not.toContain('UPDATE_REQUIRED');
     const paid = await phone.daemon.pay(payment);
     expect(paid.status).toBe('POSTED');
-    expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({ tier: 'HIGH', patchLevel: 202610, highestRollbackIndex: 3, update: { patchLevelsBehind: 0, updateAvailable: false } });
+    expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({
+      tier: 'HIGH',
+      patchLevel: 202610,
+      highestRollbackIndex: 3,
+      update: { patchLevelsBehind: 0, updateAvailable: false },
+    });
     expect(await phone.update()).toEqual({ status: 'UP_TO_DATE', version: 3, patchLevel: 202610 });
   }, 60_000);
 
@@ -57,7 +74,10 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
     const phone = await env.world.phone('secure');
     const e = await phone.daemon.enroll(env.world.newId('wallet'));
     expect([e.tier, e.reasons]).toEqual(['HIGH', ['ESE_VERIFIED_BOOT_CURRENT_PATCH']]);
-    expect((await operator(`/devices/${e.deviceId}`)).update).toMatchObject({ patchLevelsBehind: 0, updateAvailable: false });
+    expect((await operator(`/devices/${e.deviceId}`)).update).toMatchObject({
+      patchLevelsBehind: 0,
+      updateAvailable: false,
+    });
   });
 });
 

@@ -30,10 +30,24 @@ export async function startFota(config: FotaConfig = loadConfig()): Promise<Serv
     });
   });
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  log.info({ httpsPort: port, catalog: catalog.version, models: Object.keys(catalog.models).length }, 'fota service listening');
+  log.info(
+    { httpsPort: port, catalog: catalog.version, models: Object.keys(catalog.models).length },
+    'fota service listening',
+  );
   let stopped: Promise<void> | undefined;
   return {
-    name: 'fota', grpcPort: 0, httpPort: port, httpsUrl: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    stop: () => (stopped ??= (async () => { draining = true; await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }); log.info('fota service stopped'); })()),
+    name: 'fota',
+    grpcPort: 0,
+    httpPort: port,
+    httpsUrl: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    stop: () =>
+      (stopped ??= (async () => {
+        draining = true;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        log.info('fota service stopped');
+      })()),
   };
 }

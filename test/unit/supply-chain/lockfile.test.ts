@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'dfs-lockfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const real = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, Record<string, unknown>> };
+const real = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+  packages: Record<string, Record<string, unknown>>;
+};
 const integrity = 'sha512-' + Buffer.alloc(64, 7).toString('base64');
 
 /** The real lockfile with one planted entry, written as a fixture file. */
@@ -32,7 +34,9 @@ describe('lockfile check (CI step "supply chain", docs/SECURITY.md; seed 002 R4)
   });
 
   it('passes on a planted entry that is well formed (the fixture itself is sound)', () => {
-    const r = check(planted('left-pad', { resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.0.0.tgz', integrity }));
+    const r = check(
+      planted('left-pad', { resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.0.0.tgz', integrity }),
+    );
     expect(r.status).toBe(0);
   });
 
@@ -43,13 +47,17 @@ describe('lockfile check (CI step "supply chain", docs/SECURITY.md; seed 002 R4)
   });
 
   it('fails on a planted entry resolved from another host', () => {
-    const r = check(planted('left-pad', { resolved: 'https://registry.attacker.example/left-pad/-/left-pad-1.0.0.tgz', integrity }));
+    const r = check(
+      planted('left-pad', { resolved: 'https://registry.attacker.example/left-pad/-/left-pad-1.0.0.tgz', integrity }),
+    );
     expect(r.status).toBe(1);
     expect(r.out).toContain('registry.attacker.example');
   });
 
   it('fails on a planted entry fetched over plain http', () => {
-    const r = check(planted('left-pad', { resolved: 'http://registry.npmjs.org/left-pad/-/left-pad-1.0.0.tgz', integrity }));
+    const r = check(
+      planted('left-pad', { resolved: 'http://registry.npmjs.org/left-pad/-/left-pad-1.0.0.tgz', integrity }),
+    );
     expect(r.status).toBe(1);
     expect(r.out).toContain('http:');
   });

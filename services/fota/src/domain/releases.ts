@@ -28,7 +28,10 @@ export interface UpdateOffer {
 export class ReleaseIndex {
   readonly #byModel = new Map<string, Map<number, BuiltRelease>>();
 
-  constructor(readonly catalog: FotaCatalog, built: BuiltRelease[]) {
+  constructor(
+    readonly catalog: FotaCatalog,
+    built: BuiltRelease[],
+  ) {
     for (const b of built) {
       const m = this.#byModel.get(b.model) ?? new Map<number, BuiltRelease>();
       m.set(b.release.version, b);
@@ -47,10 +50,23 @@ export class ReleaseIndex {
     return {
       catalogVersion: this.catalog.version,
       update: {
-        version: newest.version, osVersion: newest.osVersion, patchLevel: newest.patchLevel, rollbackIndex: newest.rollbackIndex,
-        notes: newest.notes, endOfLife: entry.endOfLife,
+        version: newest.version,
+        osVersion: newest.osVersion,
+        patchLevel: newest.patchLevel,
+        rollbackIndex: newest.rollbackIndex,
+        notes: newest.notes,
+        endOfLife: entry.endOfLife,
         full: { manifest: built.full.manifest, size: built.full.bytes.length, path: `${base}/full` },
-        ...(diff ? { differential: { manifest: diff.manifest, size: diff.bytes.length, path: `${base}/diff/${version}`, baseVersion: version } } : {}),
+        ...(diff
+          ? {
+              differential: {
+                manifest: diff.manifest,
+                size: diff.bytes.length,
+                path: `${base}/diff/${version}`,
+                baseVersion: version,
+              },
+            }
+          : {}),
       },
     };
   }
