@@ -82,6 +82,7 @@ export class Oem {
     const softwareCa = await loadIssuer(pki.oemSoftwareCa.cert, pki.oemSoftwareCa.key);
     const stateDir = dirname(pki.dir);
     const keys = await oemBuildKeys(stateDir);
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the dev PKI lives under the validated state directory
     const appCert = new x509.X509Certificate(readFileSync(pki.appSigning.cert, 'utf8'));
     const appSignerDigest = createHash('sha256').update(Buffer.from(appCert.rawData)).digest('hex');
     const sw = await generateEcKeyPair(false);

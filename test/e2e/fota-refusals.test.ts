@@ -12,7 +12,8 @@ import {
 } from '../../device-sim/src/fota.js';
 import type { Phone } from '../../device-sim/src/phone.js';
 import { generateSigningKey } from '../../kit/src/keys.js';
-import { generateEcKeyPair } from '../../kit/src/x509.js';
+import { firmwareManifestBytes } from '../../kit/src/attestation-record.js';
+import { EC_P256, generateEcKeyPair, subtle } from '../../kit/src/x509.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
 
@@ -162,6 +163,9 @@ describe('FOTA packages are verified before anything is written; each refusal ha
       BOOT_STAGES.map((stage) => signImage(wrongBootKey.privateKey, stage, 4, Buffer.alloc(1024, 4))),
     );
     const bytes = encodeImages(images);
+    const firmwareSignature = Buffer.from(
+      await subtle.sign(EC_P256, wrongBootKey.privateKey, firmwareManifestBytes(4, 202611, Buffer.from(sha256hex(bytes), 'hex'))),
+    ).toString('base64url');
     const m: FotaManifest = {
       model: 'KaiPhone 4G',
       version: 4,
@@ -170,6 +174,7 @@ describe('FOTA packages are verified before anything is written; each refusal ha
       rollbackIndex: 4,
       imageSha256: sha256hex(bytes),
       imageSize: bytes.length,
+      firmwareSignature,
       kind: 'full',
       packageSha256: sha256hex(bytes),
       packageSize: bytes.length,

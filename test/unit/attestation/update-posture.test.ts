@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { FotaCatalog, loadCatalog, patchMonthsBehind, updateState } from '../../../kit/src/fota-catalog.js';
 import { loadPolicy } from '../../../services/attestation/src/domain/policy.js';
 import { assessPosture } from '../../../services/attestation/src/domain/posture.js';
-import { goodRecord } from './support/evidence.js';
+import { goodRecord, unitTrust, useFacts } from './support/evidence.js';
 
 const policy = loadPolicy('config/attestation-policy.json');
 const catalog = loadCatalog('config/fota-catalog.json');
+const unit = await unitTrust();
+useFacts(unit.facts);
 const NOW = Date.parse('2026-12-03T00:00:00Z');
 const JKT = 'k'.repeat(43);
 
@@ -14,6 +16,7 @@ function assess(patch: number, rollbackIndex: number, cat = catalog, now = NOW) 
     'n'.repeat(43),
     (r) => {
       r.patchLevel = { os: patch, vendor: patch, boot: patch };
+      r.firmware = { ...r.firmware!, version: rollbackIndex, patchLevel: patch };
       r.rollbackIndex = rollbackIndex;
     },
     now,
@@ -22,6 +25,9 @@ function assess(patch: number, rollbackIndex: number, cat = catalog, now = NOW) 
     now,
     prior: null,
     keyThumbprint: JKT,
+    securityLevel: 'ese',
+    trust: unit.trust,
+    firmwareSigned: true,
     update: updateState(cat, record.device.model, patch, rollbackIndex, now),
   });
 }
@@ -54,11 +60,12 @@ describe('the current release per model limits phones that fell behind (002 R6; 
           'n'.repeat(43),
           (r) => {
             r.patchLevel = { os: 202604, vendor: 202604, boot: 202604 };
+            r.firmware = { ...r.firmware!, version: 2, patchLevel: 202604 };
           },
           NOW,
         ),
         { ...policy, updates: { maxPatchLevelsBehind: 6, limitTo: 'LOW' } },
-        { now: NOW, prior: null, keyThumbprint: JKT, update: updateState(catalog, 'KaiPhone 4G', 202604, 2, NOW) },
+        { now: NOW, prior: null, keyThumbprint: JKT, securityLevel: 'ese', trust: unit.trust, firmwareSigned: true, update: updateState(catalog, 'KaiPhone 4G', 202604, 2, NOW) },
       ).tier,
     ).toBe('STANDARD');
   });
