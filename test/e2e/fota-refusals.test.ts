@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../device-sim/src/access-policy.js';
 import { BOOT_STAGES, signImage } from '../../device-sim/src/boot.js';
@@ -164,7 +163,11 @@ describe('FOTA packages are verified before anything is written; each refusal ha
     );
     const bytes = encodeImages(images);
     const firmwareSignature = Buffer.from(
-      await subtle.sign(EC_P256, wrongBootKey.privateKey, firmwareManifestBytes(4, 202611, Buffer.from(sha256hex(bytes), 'hex'))),
+      await subtle.sign(
+        EC_P256,
+        wrongBootKey.privateKey,
+        firmwareManifestBytes(4, 202611, Buffer.from(sha256hex(bytes), 'hex')),
+      ),
     ).toString('base64url');
     const m: FotaManifest = {
       model: 'KaiPhone 4G',
@@ -229,7 +232,7 @@ describe('sabotage runs: with a firmware control switched off by injection, the 
     expect((await phone.daemon.enroll(env.world.newId('wallet'))).tier).toBe('LOW');
   });
 
-  it('signature: without the release-key check, an attacker-signed manifest relabels April firmware as patch 202612 and the phone is granted HIGH', async () => {
+  it('signature: without the release-key check, an attacker-signed manifest relabels April firmware as patch 202612 and the phone runs and reports it; the firmware manifest it attests is not build-key signed, so attestation refuses it (ATTESTATION_FIRMWARE_UNSIGNED)', async () => {
     const rogue = (await generateSigningKey()).key;
     const genuine = claims((await env.world.oem.release(2)).manifest);
     const forged = await signManifest(rogue, { ...genuine, patchLevel: 202612 });
@@ -241,13 +244,15 @@ describe('sabotage runs: with a firmware control switched off by injection, the 
     expect(await codeOf(control.fota.install(SYSTEM, { manifest: forged, path: `${MODEL_PATH}/2/full` }))).toBe(
       'FOTA_SIGNATURE_INVALID',
     );
+    expect(control.fota.platform().securityPatchLevel).toBe(202301);
     const phone = await env.world.phone('outdated-patch', { firmwareTrust: unchecked });
     expect(await phone.fota.install(SYSTEM, { manifest: forged, path: `${MODEL_PATH}/2/full` })).toMatchObject({
       status: 'UPDATED',
       version: 2,
       patchLevel: 202612,
     });
-    const e = await phone.daemon.enroll(env.world.newId('wallet'));
-    expect([e.tier, decodeJwt(e.token).tier]).toEqual(['HIGH', 'HIGH']);
+    expect([phone.fota.activeSlot, phone.fota.platform().securityPatchLevel]).toEqual(['b', 202612]);
+    expect(phone.ese?.powerOnState()?.patchLevel.os).toBe(202612);
+    expect(await codeOf(phone.daemon.enroll(env.world.newId('wallet')))).toBe('ATTESTATION_FIRMWARE_UNSIGNED');
   });
 });

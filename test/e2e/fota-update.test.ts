@@ -54,6 +54,7 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
       rootOfTrust: { verifiedBootState: 'verified' },
       patchLevel: { os: 202610, vendor: 202610, boot: 202610 },
       rollbackIndex: 3,
+      firmware: { version: 3, patchLevel: 202610 },
     });
 
     const after = await phone.daemon.enroll(wallet);
