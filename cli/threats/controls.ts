@@ -7,7 +7,8 @@ import { DfsError, type ErrorCode } from '../../kit/src/errors.js';
 import type { TlsMaterial } from '../../kit/src/tls.js';
 import { AccessPolicy, DEFAULT_TABLE, type Caller, type DeviceApi } from '../../device-sim/src/access-policy.js';
 import type { SignedContents } from '../../device-sim/src/store/kai-store.js';
-import { OEM_SIGNED_NO_ROLLBACK } from '../../device-sim/src/fota.js';
+import { FotaManifest } from '../../device-sim/src/firmware.js';
+import { oemFirmwareTrust } from '../../device-sim/src/fota.js';
 import { STORE_ONLY } from '../../device-sim/src/store/installer.js';
 import { PERMISSIONS } from '../../device-sim/src/broker/permissions.js';
 import type { Policy } from '../../services/attestation/src/domain/policy.js';
@@ -26,6 +27,8 @@ const fail = (code: string): never => {
   throw new DfsError(code as ErrorCode);
 };
 const unverifiedPayload = (jws: string) => base64url.decode(jws.split('.')[1] ?? '');
+const unverifiedManifest = (jws: string) =>
+  FotaManifest.parse(JSON.parse(new TextDecoder().decode(unverifiedPayload(jws))));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function port(off: string, permit: () => Overrides, stub: (code: string) => Overrides): ControlPort {
@@ -427,16 +430,33 @@ export const launchIntegrity = port(
   (code) => ({ phones: { install: { ...STORE_ONLY, launch: () => code as ErrorCode } } }),
 );
 
-/** The OEM signature over FOTA packages. */
+/** The OEM release-key signature over FOTA manifests (checked at install and at every boot). */
 export const fotaSignature = port(
-  'FOTA installs a package without verifying its OEM signature',
-  () => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, signed: async () => true } } }),
-  (code) => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, signed: async () => fail(code) } } }),
+  'FOTA installs and boots a package without verifying its OEM release-key signature',
+  () => ({
+    phones: {
+      firmwareTrust: (key: CryptoKey) => ({
+        ...oemFirmwareTrust(key),
+        verifyManifest: async (jws: string) => unverifiedManifest(jws),
+      }),
+    },
+  }),
+  (code) => ({
+    phones: {
+      firmwareTrust: (key: CryptoKey) => ({ ...oemFirmwareTrust(key), verifyManifest: async () => fail(code) }),
+    },
+  }),
 );
 
-/** The anti-rollback floor for flashed images. */
+/** The anti-rollback floor: only newer firmware at or above the rollback index installs and boots. */
 export const rollbackFloor = port(
-  'the flash path installs images below the rollback index',
-  () => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, rollback: () => null } } }),
-  (code) => ({ phones: { fotaRules: { ...OEM_SIGNED_NO_ROLLBACK, rollback: () => code as ErrorCode } } }),
+  'FOTA installs and boots firmware below the rollback index',
+  () => ({
+    phones: {
+      firmwareTrust: (key: CryptoKey) => ({ ...oemFirmwareTrust(key), checkNewer: () => {}, bootsAtFloor: () => true }),
+    },
+  }),
+  (code) => ({
+    phones: { firmwareTrust: (key: CryptoKey) => ({ ...oemFirmwareTrust(key), checkNewer: () => fail(code) }) },
+  }),
 );

@@ -35,20 +35,6 @@ export interface Slot {
   manifest: string;
 }
 
-/** How FOTA judges what it is given: the package signature, and an image set's version against the rollback floor. */
-export interface FotaRules {
-  /** True when `pkg` is signed by `oemKey` (whose hash is in eFuse when `trusted`). */
-  signed(pkg: UpdatePackage, oemKey: CryptoKey, trusted: boolean): Promise<boolean>;
-  /** The code refusing an image set of `version` under the floor `rollbackIndex`, or null. */
-  rollback(version: number, rollbackIndex: number): ErrorCode | null;
-}
-
-/** The production rules: OEM signature over the whole package; nothing below the rollback floor. */
-export const OEM_SIGNED_NO_ROLLBACK: FotaRules = {
-  signed: async (pkg, oemKey, trusted) => trusted && subtle.verify(EC_P256, oemKey, new Uint8Array(pkg.signature), packageBytes(pkg.version, pkg.patchLevel, pkg.images)),
-  rollback: (version, rollbackIndex) => (version < rollbackIndex ? 'FOTA_ROLLBACK_REFUSED' : null),
-};
-
 /**
  * The controls between a downloaded package and the phone's flash, and between a slot and a
  * verified boot. Each is a strategy injected when the phone is built (`buildPhone({ firmwareTrust })`);

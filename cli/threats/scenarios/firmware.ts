@@ -1,16 +1,29 @@
 import { SYSTEM } from '../../../device-sim/src/access-policy.js';
+import { MODEL } from '../../../device-sim/src/oem.js';
 import { fotaSignature, rollbackFloor } from '../controls.js';
 import { attempt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 
 const FORGED_PATCH = 209912;
 
+/** Where the FOTA service serves one release's full package of the simulated OEM's model. */
+export const fullPackagePath = (version: number): string => `/v1/packages/${encodeURIComponent(MODEL)}/${version}/full`;
+
+/** A manifest with one claim rewritten and the OEM's signature left as it was (an edit in transit). */
+function rewritten(jws: string, patchLevel: number): string {
+  const [header, payload, signature] = jws.split('.');
+  const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  return [header, Buffer.from(JSON.stringify({ ...claims, patchLevel })).toString('base64url'), signature].join('.');
+}
+
 async function tamperedPackage(ctx: Context): Promise<Observation> {
   const phone = await ctx.world.phone('outdated-patch');
   const before = { ...phone.fota.status(SYSTEM), patch: phone.fota.platform().securityPatchLevel };
-  const genuine = await ctx.world.oem.buildUpdate(before.installedVersion + 1, before.patch);
-  const tampered = { ...genuine, patchLevel: FORGED_PATCH };
-  const r = await attempt(() => phone.fota.applyUpdate(SYSTEM, tampered));
+  const next = before.installedVersion + 1;
+  const genuine = await ctx.world.oem.release(next);
+  const r = await attempt(() =>
+    phone.fota.install(SYSTEM, { manifest: rewritten(genuine.manifest, FORGED_PATCH), path: fullPackagePath(next) }),
+  );
   const after = { ...phone.fota.status(SYSTEM), patch: phone.fota.platform().securityPatchLevel };
   return observed(
     r.code,
@@ -22,8 +35,8 @@ async function tamperedPackage(ctx: Context): Promise<Observation> {
       installedAfter: after.installedVersion,
     },
     [
-      `an unpatched phone (patch ${before.patch}) downloads the OEM's update package`,
-      `on the way, its patch level is rewritten to ${FORGED_PATCH}`,
+      `an unpatched phone (patch ${before.patch}) is offered the OEM's update to firmware ${next}`,
+      `on the way, the patch level in its manifest is rewritten to ${FORGED_PATCH}`,
       r.ok ? `installed; the phone now reports patch ${after.patch}` : `refused with ${r.code}`,
     ],
   );
@@ -32,8 +45,9 @@ async function tamperedPackage(ctx: Context): Promise<Observation> {
 async function flashOld(ctx: Context): Promise<Observation> {
   const phone = await ctx.world.phone('secure');
   const before = phone.fota.status(SYSTEM);
-  const old = await ctx.world.oem.buildUpdate(before.rollbackIndex - 1, phone.fota.platform().securityPatchLevel);
-  const r = await attempt(() => phone.fota.flash(old.images, old.patchLevel));
+  const older = before.rollbackIndex - 1;
+  const old = await ctx.world.oem.release(older);
+  const r = await attempt(() => phone.fota.install(SYSTEM, { manifest: old.manifest, path: fullPackagePath(older) }));
   const after = phone.fota.status(SYSTEM);
   return observed(
     r.code,
@@ -44,8 +58,8 @@ async function flashOld(ctx: Context): Promise<Observation> {
       installedAfter: after.installedVersion,
     },
     [
-      `with a USB flash tool, flash the OEM's own signed images of firmware ${before.rollbackIndex - 1} (older than the rollback index ${before.rollbackIndex})`,
-      r.ok ? `firmware ${after.installedVersion} installed` : `refused with ${r.code}`,
+      `install the OEM's own signed package of firmware ${older} (older than the rollback index ${before.rollbackIndex})`,
+      r.ok ? `firmware ${after.installedVersion} installed and booted` : `refused with ${r.code}`,
     ],
   );
 }
@@ -62,7 +76,8 @@ export const firmwareScenarios: Scenario[] = [
     seed: '000 §Kai FOTA',
     action:
       'rewrite an OEM update package on its way to the phone so that an unpatched phone reports a current security patch',
-    control: 'FOTA: the whole package is verified against the OEM key whose hash is in eFuse',
+    control:
+      'FOTA: the manifest (patch level included) must verify under the OEM release key the phone was provisioned with',
     success: 'the phone installs the package and reports the forged patch level',
     port: fotaSignature,
     story:
@@ -77,8 +92,10 @@ export const firmwareScenarios: Scenario[] = [
     recommendations: ['R6', 'R2'],
     masvs: 'MASVS-RESILIENCE-2',
     seed: '000 §Kai FOTA, §Trusted boot',
-    action: "flash the OEM's genuine but older firmware images with a USB flash tool",
-    control: 'anti-rollback: nothing below the rollback index kept in the eSE is installed',
+    action:
+      "install the OEM's genuine but older signed firmware package, as a flash tool or a rogue update server offers it",
+    control:
+      'anti-rollback: nothing older than the running firmware or below the rollback index kept in the eSE installs or boots',
     success: 'the older, vulnerable firmware is installed',
     port: rollbackFloor,
     story:

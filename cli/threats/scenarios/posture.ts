@@ -40,7 +40,7 @@ function postureScenario(
         debug: verdict.safety.debug,
         emulator: verdict.safety.emulator,
         developerMode: verdict.safety.developerMode,
-        patchLevel: phone.profile.patchLevel,
+        patchLevel: phone.fota.platform().securityPatchLevel,
         enrolled: r.ok,
         tier: r.ok ? r.value.tier : null,
       };

@@ -8,6 +8,7 @@ import type { Context, Observation, Scenario } from '../types.js';
 import { FIRST_APP_UID, launched } from './apps.js';
 import { paymentCode } from './payment.js';
 import { kes, payer } from './setup.js';
+import { fullPackagePath } from './firmware.js';
 
 /**
  * Seed 002's Gecko finding: every web app runs in one runtime process, so one memory-corruption bug
@@ -75,7 +76,7 @@ async function runtimeNativeUi(ctx: Context): Promise<Observation> {
 }
 
 async function otaFromWebPage(ctx: Context): Promise<Observation> {
-  const phone = await ctx.world.phone('secure');
+  const phone = await ctx.world.phone('old-release');
   const page = await launched(phone, {
     id: 'promo-page',
     name: 'promo-page',
@@ -84,8 +85,11 @@ async function otaFromWebPage(ctx: Context): Promise<Observation> {
     permissions: {},
   });
   const before = phone.fota.status(SYSTEM);
-  const update = await ctx.world.oem.buildUpdate(before.installedVersion + 1, phone.fota.platform().securityPatchLevel);
-  const r = await attempt(() => phone.fota.applyUpdate(page.caller, update));
+  const next = before.installedVersion + 1;
+  const update = await ctx.world.oem.release(next);
+  const r = await attempt(() =>
+    phone.fota.install(page.caller, { manifest: update.manifest, path: fullPackagePath(next) }),
+  );
   const after = phone.fota.status(SYSTEM);
   return observed(
     r.code,
