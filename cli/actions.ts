@@ -1,3 +1,5 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { stopOnSignals } from '../kit/src/lifecycle.js';
 import { createLogger, setLogDestination } from '../kit/src/log.js';
@@ -132,8 +134,9 @@ export async function threats(opts: { only?: string; json?: string; html?: strin
   process.exitCode = await threatsCommand(opts);
 }
 
-/** `dfs certs`: the development PKI and OEM root in the state directory. */
+/** `dfs certs`: the development PKI and OEM root in the state directory; `pki/oem-root.crt` is the OEM root certificate alone (no key beside it). */
 export async function certs(stateDir: string): Promise<void> {
   const pki = await ensureDevPki(stateDir);
+  copyFileSync(pki.oemRoot, join(pki.dir, 'oem-root.crt'));
   console.log(`development PKI ready in ${pki.dir} (OEM root ${pki.oemRoot})`);
 }
