@@ -88,6 +88,7 @@ export const ERROR_CODES = {
   LEDGER_CURRENCY_MISMATCH: spec(FAILED_PRECONDITION, 422, 'The currency does not match the account.'),
   LEDGER_INSUFFICIENT_FUNDS: spec(FAILED_PRECONDITION, 422, 'Insufficient funds.'),
   LEDGER_JOURNAL_TAMPERED: spec(INTERNAL, 500, 'The journal hash chain does not verify.'),
+  LEDGER_OPERATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator credential is required.'),
   TRANSACTION_NOT_FOUND: spec(NOT_FOUND, 404, 'Transaction not found.'),
   TRANSACTION_IN_PROGRESS: spec(UNAVAILABLE, 503, 'The transaction has no final result yet; ask again shortly.'),
   PAYMENT_ABANDONED: spec(FAILED_PRECONDITION, 409, 'The payer abandoned this payment before it arrived; it will not post.'),

@@ -7,6 +7,8 @@ export interface BusEvent {
   key: string;
   atMs: number;
   data: Record<string, unknown>;
+  /** Transport headers (W3C `traceparent`); optional, so producers and consumers without them still fit. */
+  headers?: Record<string, string>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { traceContextInterceptor } from './grpc-observe.js';
 import { ERROR_CODE_KEY, NO_CHANNELZ, RETRY_AFTER_KEY } from './grpc-server.js';
 import { DfsError, isErrorCode, type ErrorCode } from './errors.js';
 import { clientCredentials, type TlsMaterial } from './tls.js';
@@ -6,9 +7,9 @@ import { countWork } from './work.js';
 
 type ClientCtor<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C;
 
-/** A client for one service over mutual TLS. `serverName` overrides the name checked in the server certificate. */
+/** A client for one service over mutual TLS, carrying the trace context. `serverName` overrides the name checked in the server certificate. */
 export function createClient<C>(Ctor: ClientCtor<C>, address: string, tls: TlsMaterial, serverName?: string): C {
-  const options: grpc.ClientOptions = { ...NO_CHANNELZ, ...(serverName ? { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName } : {}) };
+  const options: grpc.ClientOptions = { ...NO_CHANNELZ, interceptors: [traceContextInterceptor], ...(serverName ? { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName } : {}) };
   return new Ctor(address, clientCredentials(tls), options);
 }
 

@@ -6,6 +6,7 @@ import { DfsError, describeError } from './errors.js';
 import type { Logger } from './log.js';
 import { CALLERS, identityAllowed } from './identity.js';
 import { peerOf, serverCredentials, type Peer, type TlsMaterial } from './tls.js';
+import { activeTraceId, contextFrom, inSpan, SpanKind } from './tracing.js';
 import { countWork } from './work.js';
 
 /** Channelz (grpc-js's live introspection registry) off: it tracks every call and nothing here reads it. */
@@ -41,12 +42,15 @@ export function unary<Req, Res>(log: Logger, method: string, callers: readonly s
     countWork('grpcServed');
     const peer = peerOf(call);
     let child: Logger | undefined;
-    const ctx: CallContext = { peer, get log() { return (child ??= log.child({ rpc: method, reqId: randomUUID(), peer: `${peer.role}:${peer.name}` })); } };
+    let traceId: string | undefined;
+    const ctx: CallContext = { peer, get log() { return (child ??= log.child({ rpc: method, reqId: randomUUID(), traceId, peer: `${peer.role}:${peer.name}` })); } };
     const run = async () => {
+      traceId = activeTraceId();
       if (!authorize(callers, peer)) throw new DfsError('CALLER_NOT_ALLOWED', `${peer.id || 'a caller without an identity'} may not call ${method}`);
       return handler(call.request, ctx);
     };
-    run().then(
+    const component = String(log.bindings().svc ?? 'dfs');
+    inSpan(component, `rpc ${method}`, { kind: SpanKind.SERVER, parent: contextFrom(call.metadata.getMap()), attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, run).then(
       (res) => callback(null, res),
       (err: unknown) => {
         const { code, grpc: status, message } = describeError(err);
@@ -81,8 +85,10 @@ export async function startGrpcServer(opts: {
   services: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
   /** The server's TLS credentials; default: mutual TLS requiring a client certificate chained to the CA. */
   credentials?: (tls: TlsMaterial) => grpc.ServerCredentials;
+  /** Server interceptors (metrics) applied to every call. */
+  interceptors?: grpc.ServerInterceptor[];
 }): Promise<GrpcServerHandle> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024, ...NO_CHANNELZ });
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024, ...NO_CHANNELZ, interceptors: opts.interceptors ?? [] });
   const names = opts.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING'])));
   health.addToServer(server);

@@ -1,20 +1,60 @@
 import type { Server } from 'node:http';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
 import { DfsError, describeError } from './errors.js';
 import type { Logger } from './log.js';
+import { httpMetrics, type Metrics } from './metrics.js';
+import { contextFrom, SpanKind } from './tracing.js';
 
-/** Readiness: true only when the store and the bus answer and the service is not draining. */
+/** Readiness: true only when the store and the bus answer; constant time (never reads the journal or any collection). */
 export type ReadyCheck = () => Promise<boolean> | boolean;
+
+/** What an HTTP edge observes with: its service's metrics (served at /metrics) and logger (access log). */
+export interface HttpObservability {
+  service: string;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** An integrator's X-CorrelationID as logged and echoed: printable, at most 128 characters. */
+const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Paths polled by probes and scrapers: not access-logged. */
+const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
+
+const routeOf = (req: Request) => (typeof req.route?.path === 'string' ? `${req.baseUrl}${req.route.path}` : 'unmatched');
+
+/** Marks a service's HTTP edge as draining: /readyz answers 503 from now on. */
+export function markDraining(app: Express): void {
+  app.locals.draining = true;
+}
+
+/** A SERVER span per request, continuing the caller's `traceparent`, named by route template when it ends. */
+function traceRequests(service: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const span = trace.getTracer(service).startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, contextFrom(req.headers));
+    res.once('finish', () => {
+      span.updateName(`HTTP ${req.method} ${routeOf(req)}`);
+      span.setAttributes({ 'http.route': routeOf(req), 'http.response.status_code': res.statusCode });
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(context.active(), span), next);
+  };
+}
 
 /**
  * An express app with what every service exposes: security headers (seed 003: HSTS, strict CSP,
- * no referrer, nosniff), a body size limit, `/healthz` and `/readyz`.
+ * no referrer, nosniff), a body size limit, `/healthz` and `/readyz` (store and bus answer, not
+ * draining). With `obs`: trace context, access logs (pino-http) carrying the X-CorrelationID
+ * (echoed back) and trace id, route metrics and `/metrics`.
  */
-export function createHttpApp(ready: ReadyCheck): Express {
+export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.set({
       'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
       'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
@@ -22,12 +62,30 @@ export function createHttpApp(ready: ReadyCheck): Express {
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     });
+    const correlationId = req.get('x-correlationid');
+    if (correlationId && CORRELATION_ID.test(correlationId)) res.set('X-CorrelationID', correlationId);
     next();
   });
+  if (obs) {
+    app.use(traceRequests(obs.service));
+    app.use(httpMetrics(obs.metrics));
+    app.use(pinoHttp({
+      logger: obs.log,
+      autoLogging: { ignore: (req) => QUIET.has((req as Request).path) },
+      customProps: (_req, res) => ({ correlationId: res.getHeader('x-correlationid'), traceId: trace.getActiveSpan()?.spanContext().traceId }),
+      serializers: {
+        req: (r: { raw: Request; method: string }) => ({ method: r.method, route: routeOf(r.raw) }),
+        res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+      },
+    }));
+    app.get('/metrics', async (_req, res) => {
+      res.set('Content-Type', obs.metrics.registry.contentType).send(await obs.metrics.registry.metrics());
+    });
+  }
   app.use(express.json({ limit: '16kb' }));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  app.get('/readyz', async (_req, res) => {
-    const ok = await Promise.resolve(ready()).catch(() => false);
+  app.get('/readyz', async (req, res) => {
+    const ok = !req.app.locals.draining && (await Promise.resolve(ready()).catch(() => false));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not-ready' });
   });
   return app;

@@ -65,10 +65,15 @@ async function ensureTopics(admin: Admin, topics: readonly TopicSpec[], replicat
   }
 }
 
-function decode(value: Buffer | null): BusEvent | null {
+/** Kafka message headers that travel into `BusEvent.headers` (the W3C trace context). */
+const CARRIED = ['traceparent', 'tracestate'];
+
+function decode(value: Buffer | null, headers: Record<string, unknown> = {}): BusEvent | null {
   try {
     const e = JSON.parse(value?.toString('utf8') ?? '') as BusEvent;
-    return typeof e?.id === 'string' && typeof e.type === 'string' ? e : null;
+    if (typeof e?.id !== 'string' || typeof e.type !== 'string') return null;
+    const carried = Object.fromEntries(CARRIED.flatMap((k) => (headers[k] === undefined ? [] : [[k, String(headers[k])]])));
+    return Object.keys(carried).length ? { ...e, headers: carried } : e;
   } catch {
     return null;
   }
@@ -115,7 +120,7 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
       try {
         await producer.send({
           topic, acks: -1,
-          messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e), headers: { 'dfs-event-id': e.id, 'dfs-event-type': e.type } })),
+          messages: events.map(({ headers, ...e }) => ({ key: e.key, value: JSON.stringify(e), headers: { ...headers, 'dfs-event-id': e.id, 'dfs-event-type': e.type } })),
         });
       } catch (err) {
         throw new DfsError('BUS_UNAVAILABLE', `publish to ${topic} failed: ${messageOf(err)}`, { cause: err });
@@ -136,7 +141,7 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
       await consumer.run({
         autoCommit: true, autoCommitInterval: COMMIT_EVERY_MS, autoCommitThreshold: COMMIT_EVERY_EVENTS,
         eachMessage: async ({ partition, message }) => {
-          const event = decode(message.value);
+          const event = decode(message.value, message.headers);
           if (event) await handler(event);
           else opts.log?.warn({ topic, partition, offset: message.offset }, 'undecodable event skipped');
         },

@@ -2,8 +2,10 @@ import type { Server } from 'node:http';
 import type * as grpc from '@grpc/grpc-js';
 import type { Express } from 'express';
 import { startGrpcServer } from './grpc-server.js';
-import { closeHttp, listen } from './http.js';
+import { rpcMetricsInterceptor } from './grpc-observe.js';
+import { closeHttp, listen, markDraining } from './http.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { TlsMaterial } from './tls.js';
 
 /** A running service: its bound ports and a graceful stop. */
@@ -11,7 +13,7 @@ export interface ServiceHandle {
   name: string;
   grpcPort: number;
   httpPort: number;
-  /** NOT_SERVING, drain gRPC and HTTP, then release the store and bus. */
+  /** NOT_SERVING (gRPC health and /readyz), drain gRPC and HTTP, then release the store and bus. */
   stop(): Promise<void>;
 }
 
@@ -31,8 +33,10 @@ export async function serve(opts: {
   grpcServices: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
   http: Express;
   release: () => Promise<void>;
+  /** RPC metrics (the HTTP app observes its own routes). */
+  metrics?: Metrics;
 } & ServeOverrides): Promise<ServiceHandle> {
-  const grpcServer = await startGrpcServer({ host: opts.host, port: opts.grpcPort, tls: opts.tls, log: opts.log, services: opts.grpcServices, credentials: opts.serverCredentials });
+  const grpcServer = await startGrpcServer({ host: opts.host, port: opts.grpcPort, tls: opts.tls, log: opts.log, services: opts.grpcServices, credentials: opts.serverCredentials, interceptors: opts.metrics ? [rpcMetricsInterceptor(opts.metrics)] : [] });
   let http: { server: Server; port: number };
   try {
     http = await listen(opts.http, opts.host, opts.httpPort);
@@ -47,6 +51,7 @@ export async function serve(opts: {
     grpcPort: grpcServer.port,
     httpPort: http.port,
     stop: () => (stopped ??= (async () => {
+      markDraining(opts.http);
       await Promise.all([grpcServer.stop(), closeHttp(http.server)]);
       await opts.release();
       opts.log.info(`${opts.name} service stopped`);

@@ -124,17 +124,19 @@ describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)
     expect((await env.store.getAccount(a.wallet))?.balance).toBe(49_100);
   }, 60_000);
 
-  it('tampering (acceptance 3): a forged journal entry in the store fails readiness and GET /v1/journal/verify (LEDGER_JOURNAL_TAMPERED)', async () => {
+  it('tampering (acceptance 3): a forged journal entry in the store fails GET /v1/journal/verify (LEDGER_JOURNAL_TAMPERED); readiness does not read the journal', async () => {
     expect((await env.http('/readyz')).status).toBe(200);
-    expect((await env.http('/v1/journal/verify')).status).toBe(200);
+    const anonymous = await env.http('/v1/journal/verify');
+    expect([anonymous.status, (await anonymous.json()).code]).toEqual([401, 'LEDGER_OPERATOR_UNAUTHENTICATED']);
+    expect((await env.operator('/v1/journal/verify')).status).toBe(200);
     const readJournal = env.store.readJournal.bind(env.store);
-    env.store.readJournal = async (): Promise<JournalEntry[]> => {
-      const entries = await readJournal();
+    env.store.readJournal = async (afterSeq?: number, limit?: number): Promise<JournalEntry[]> => {
+      const entries = await readJournal(afterSeq, limit);
       return entries.map((x, i) => (i === entries.length - 2 ? { ...x, amount: x.amount + 1 } : x));
     };
     try {
-      expect((await env.http('/readyz')).status).toBe(503);
-      const res = await env.http('/v1/journal/verify');
+      expect((await env.http('/readyz')).status).toBe(200);
+      const res = await env.operator('/v1/journal/verify?full=true');
       expect([res.status, (await res.json()).code]).toEqual([500, 'LEDGER_JOURNAL_TAMPERED']);
     } finally {
       env.store.readJournal = readJournal;

@@ -20,9 +20,12 @@ import { tokenKeyRing } from './domain/token-keys.js';
 import { busDeviceEvents } from './events/device-events.js';
 import { attestationHandlers } from './grpc/handlers.js';
 import { attestationHttp } from './http/app.js';
-import { loadOrCreateOperatorToken } from './http/operator-auth.js';
+import { loadOrCreateOperatorToken } from '../../../kit/src/operator-auth.js';
 import { openAttestationStore } from './store/index.js';
 import type { AttestationStore } from './store/ports.js';
+import { enrollmentOutcomes } from './metrics.js';
+import { createMetrics } from '../../../kit/src/metrics.js';
+import { observedBus } from '../../../kit/src/observed-bus.js';
 
 /** The attestation service's controls that wiring may replace; production passes none and gets the secure defaults. */
 export interface AttestationControls {
@@ -42,7 +45,8 @@ export interface AttestationOverrides extends ServeOverrides {
 /** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services). */
 export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus, test: AttestationOverrides & AttestationControls = {}): Promise<ServiceHandle> {
   const log = createLogger('attestation', config.logLevel);
-  const bus = shared ?? (await openBus(config.kafkaBrokers, 'attestation', log));
+  const metrics = createMetrics('attestation');
+  const bus = observedBus(shared ?? (await openBus(config.kafkaBrokers, 'attestation', log)), 'attestation', metrics);
   const policy = (test.policy ?? ((p: Policy) => p))(loadPolicy(config.policyFile));
   const catalog = loadCatalog(config.catalogFile);
   const roots = config.oemRoots.map((f) => new x509.X509Certificate(readConfigFile(f, 'ATTESTATION_OEM_ROOTS').toString('utf8')));
@@ -61,6 +65,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
     tokenTtlSec: config.tokenTtlSec,
     challengeTtlSec: config.challengeTtlSec,
     jwksMaxAgeSec: config.jwksMaxAgeSec,
+    onEnroll: enrollmentOutcomes(metrics, log),
   };
   const statusSource = test.statusList ?? statusListFile(config.statusFile, roots);
   let inForce: StatusList | undefined;
@@ -79,7 +84,8 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   return serve({
     name: 'attestation', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.AttestationService', definition: contracts().AttestationService.service, impl: attestationHandlers(deps) }],
-    http: attestationHttp({ ...deps, operatorToken, reloadStatus, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    http: attestationHttp({ ...deps, operatorToken, reloadStatus, obs: { service: 'attestation', metrics, log }, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    metrics,
     serverCredentials: test.serverCredentials,
     release: async () => { await store.close(); if (!shared) await bus.close(); },
   });

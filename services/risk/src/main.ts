@@ -12,6 +12,9 @@ import { riskHttp } from './http/app.js';
 import { rulesSource } from './rules-file.js';
 import { openFeatureStore } from './store/index.js';
 import type { FeatureStore } from './store/ports.js';
+import { riskMetrics } from './metrics.js';
+import { createMetrics } from '../../../kit/src/metrics.js';
+import { observedBus } from '../../../kit/src/observed-bus.js';
 
 /** The risk service's controls and ports that wiring may replace; production passes none and gets the secure defaults. */
 export interface RiskControls {
@@ -24,7 +27,8 @@ export interface RiskControls {
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
 export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: ServeOverrides & RiskControls = {}): Promise<ServiceHandle> {
   const log = createLogger('risk', config.logLevel);
-  const bus = shared ?? (await openBus(config.kafkaBrokers, 'risk', log));
+  const metrics = createMetrics('risk');
+  const bus = observedBus(shared ?? (await openBus(config.kafkaBrokers, 'risk', log)), 'risk', metrics);
   const rules = rulesSource(config.rulesFile);
   const tls = readTls(config.tls);
   const store = test.store ?? (await openFeatureStore(config, log));
@@ -38,8 +42,9 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   };
   const handle = await serve({
     name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now, authorizeCaller: test.authorizeCaller }) }],
-    http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log }),
+    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now, authorizeCaller: test.authorizeCaller, onDecision: riskMetrics(metrics) }) }],
+    http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log, obs: { service: 'risk', metrics, log } }),
+    metrics,
     serverCredentials: test.serverCredentials,
     release: async () => { process.off('SIGHUP', onHup); await store.close(); if (!shared) await bus.close(); },
   });

@@ -15,12 +15,18 @@ import { startRelay } from './events/relay.js';
 import { transactionHandlers } from './grpc/handlers.js';
 import { riskClient } from './grpc/risk-client.js';
 import { attestationTokenKeys } from './grpc/token-keys.js';
-import { journalIntact, transactionHttp } from './http/app.js';
+import { transactionHttp } from './http/app.js';
 import { loadIntegrators } from './http/integrators.js';
 import { openLedgerStore } from './store/index.js';
 import type { LedgerStore } from './store/ports.js';
 import { boundedMap } from '../../../kit/src/bounded-map.js';
 import type { AuthorizeDeps, DeviceJwsChecks, VerifiedToken } from './domain/authorize.js';
+import { journalAudit } from './domain/journal-audit.js';
+import { tracedOutbox } from './events/relay.js';
+import { transactionMetrics } from './metrics.js';
+import { createMetrics } from '../../../kit/src/metrics.js';
+import { observedBus } from '../../../kit/src/observed-bus.js';
+import { loadOrCreateOperatorToken } from '../../../kit/src/operator-auth.js';
 
 /** What a caller may inject: a store it owns (kept open on stop, e.g. to restart over it) and a risk stand-in. */
 export interface TransactionOverrides extends ServeOverrides {
@@ -57,11 +63,15 @@ function sweepPending(deps: Parameters<typeof recoverPending>[0] & { log: Logger
 /** Wires and starts the transaction service; recovers pending transfers before serving, then sweeps for stale ones. */
 export async function startTransaction(config: TransactionConfig = loadConfig(), shared?: EventBus, overrides: TransactionOverrides = {}): Promise<ServiceHandle> {
   const log = createLogger('transaction', config.logLevel);
-  const bus = shared ?? (await openBus(config.kafkaBrokers, 'transaction', log));
+  const metrics = createMetrics('transaction');
+  const bus = observedBus(shared ?? (await openBus(config.kafkaBrokers, 'transaction', log)), 'transaction', metrics);
   const tls = readTls(config.tls);
   const resultKey = await loadOrCreateSigningKey(config.stateDir, 'transaction-result');
   const integrators = loadIntegrators(config.integratorsFile);
-  const store = overrides.store ?? (overrides.wrapStore ?? ((s: LedgerStore) => s))(await openLedgerStore(config, log));
+  const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
+  const store = tracedOutbox(overrides.store ?? (overrides.wrapStore ?? ((s: LedgerStore) => s))(await openLedgerStore(config, log)));
+  const audit = journalAudit({ store, key: () => resultKey, log, now: Date.now });
+  const onFinal = transactionMetrics(metrics, { store, audit, log, now: Date.now });
   const risk = riskClient(config.riskAddr, tls, config.riskDeadlineMs);
   const tokenKeys = attestationTokenKeys(config.attestationAddr, tls);
   const standing = cachedStanding(tokenKeys.deviceStanding, { maxAgeMs: config.deviceStatusMaxAgeMs, now: Date.now });
@@ -72,18 +82,20 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
     store, log, tokenKeys: tokenKeys.resolve, checkDevice, recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice, assessRisk }), verifiedTokens: boundedMap<string, VerifiedToken>(100_000), currencies: config.currencies, maxAmount: config.maxAmount,
     freshnessMs: config.freshnessMs, treasuryFloat: config.treasuryFloat, now: Date.now,
     resultKey: () => resultKey, assessRisk,
-    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, deviceJws: overrides.deviceJws, verifyTokenJws: overrides.verifyTokenJws, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs,
+    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, deviceJws: overrides.deviceJws, verifyTokenJws: overrides.verifyTokenJws, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs, onFinal,
   };
   const recovered = await recoverPending(deps);
   if (recovered) log.info({ recovered }, 'recovered pending transfers');
   const sweeper = sweepPending(deps, config.pendingRecoveryMs);
   const relay = startRelay(store, bus, log);
+  audit.start(config.journalVerifyIntervalMs);
   await startCallbacks(bus, { store, integrators, log, timeoutMs: config.callbackTimeoutMs });
   return serve({
     name: 'transaction', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
     grpcServices: [{ name: 'dfs.v1.TransactionService', definition: contracts().TransactionService.service, impl: transactionHandlers({ ...deps, admission: admission(config.maxInFlight) }) }],
-    http: transactionHttp({ ...deps, integrators, rate: config.rate, ready: async () => (await store.ready()) && (await bus.ready()) && (await journalIntact(store)) }),
+    http: transactionHttp({ ...deps, integrators, rate: config.rate, audit, operatorToken, obs: { service: 'transaction', metrics, log }, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    metrics,
     serverCredentials: overrides.serverCredentials,
-    release: async () => { await sweeper.stop(); await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },
+    release: async () => { await sweeper.stop(); await audit.stop(); await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },
   });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadOrCreateOperatorToken, sameSecret } from '../../../services/attestation/src/http/operator-auth.js';
+import { loadOrCreateOperatorToken, sameSecret } from '../../../kit/src/operator-auth.js';
 
 describe('operator credential', () => {
   it('compares secrets of any length without throwing', () => {

@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen } from '../../../kit/src/http.js';
 import { createLogger } from '../../../kit/src/log.js';
+import { journalAudit } from '../../../services/transaction/src/domain/journal-audit.js';
 import { transactionHttp } from '../../../services/transaction/src/http/app.js';
 import { loadIntegrators } from '../../../services/transaction/src/http/integrators.js';
 import { harness } from './harness.js';
 
 export const KEY_A = 'key-a-0123456789abcdefghijklmnopqrstuv';
 export const KEY_B = 'key-b-0123456789abcdefghijklmnopqrstuv';
+export const OPERATOR_TOKEN = 'operator-token-0123456789abcdefghijklmnop';
 
 /** The transaction HTTP edge over the domain harness, listening on loopback, with two integrators. */
 export async function httpHarness(opts: { rate?: { perSec: number; burst: number }; callbackUrl?: string } = {}) {
@@ -22,7 +24,9 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
   ] }));
   const integrators = loadIntegrators(file);
   const ready = { ok: true };
-  const app = transactionHttp({ ...h.deps, integrators, rate: opts.rate ?? { perSec: 1000, burst: 1000 }, ready: () => ready.ok, log: createLogger('test', 'silent') });
+  const log = createLogger('test', 'silent');
+  const audit = journalAudit({ store: h.store, key: h.deps.resultKey, log, now: h.deps.now });
+  const app = transactionHttp({ ...h.deps, integrators, rate: opts.rate ?? { perSec: 1000, burst: 1000 }, ready: () => ready.ok, log, audit, operatorToken: OPERATOR_TOKEN });
   const { server, port } = await listen(app, '127.0.0.1', 0);
   const base = `http://127.0.0.1:${port}`;
   const call = (path: string, init: RequestInit & { key?: string | null; json?: unknown; correlationId?: string } = {}) => {
@@ -32,5 +36,5 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
     if (init.json !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(`${base}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
   };
-  return { h, app, base, call, integrators, file, close: () => new Promise<void>((r) => (server as Server).close(() => r())) };
+  return { h, app, audit, base, call, integrators, file, close: () => new Promise<void>((r) => (server as Server).close(() => r())) };
 }

@@ -7,11 +7,12 @@ import type { AttestationServiceHandlers } from '../../../../gen/proto/dfs/v1/At
 import { newChallenge } from '../domain/challenges.js';
 import { enroll, type EnrollDeps } from '../domain/enroll.js';
 import type { TokenKeyRing } from '../domain/token-keys.js';
+import type { EnrollOutcome } from '../metrics.js';
 
 const bindingOf = (peer: { role: string; name: string }) => `${peer.role}:${peer.name}`;
 
 /** gRPC edge of the attestation service: one thin handler per RPC, each with the roles allowed to call it. */
-export function attestationHandlers(deps: EnrollDeps & { challengeTtlSec: number; keyRing: TokenKeyRing; jwksMaxAgeSec: number; log: Logger }): AttestationServiceHandlers {
+export function attestationHandlers(deps: EnrollDeps & { challengeTtlSec: number; keyRing: TokenKeyRing; jwksMaxAgeSec: number; log: Logger; onEnroll?: (o: EnrollOutcome) => void }): AttestationServiceHandlers {
   return {
     CreateChallenge: unary(deps.log, 'CreateChallenge', [CALLERS.anyBootstrap, CALLERS.anyDevice], async (req, ctx) => {
       const c = newChallenge({ purpose: req.purpose || 'enroll', binding: bindingOf(ctx.peer) }, deps.challengeTtlSec, deps.now());
@@ -19,8 +20,9 @@ export function attestationHandlers(deps: EnrollDeps & { challengeTtlSec: number
       return { challengeId: c.id, nonce: Buffer.from(c.nonce, 'base64url'), expiresAtMs: c.expiresAtMs };
     }),
     Enroll: unary(deps.log, 'Enroll', [CALLERS.anyBootstrap, CALLERS.anyDevice], async (req, ctx) => {
-      const out = await enroll({ ...req, caller: bindingOf(ctx.peer) }, deps);
-      ctx.log.info({ deviceId: out.deviceId, tier: out.tier, reasons: out.reasons }, 'device attested');
+      const out = await enroll({ ...req, caller: bindingOf(ctx.peer) }, deps).catch((error: unknown) => { deps.onEnroll?.({ error }); throw error; });
+      deps.onEnroll?.({ tier: out.tier, deviceId: out.deviceId });
+      ctx.log.debug({ deviceId: out.deviceId, tier: out.tier, reasons: out.reasons }, 'device attested');
       return {
         deviceId: out.deviceId, attestationToken: out.token, tokenExpiresAtMs: out.tokenExpiresAtMs,
         tier: out.tier, reasons: out.reasons, clientCertificatePem: out.clientCertificatePem,

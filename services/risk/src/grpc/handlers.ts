@@ -9,13 +9,16 @@ import type { RulesSource } from '../rules-file.js';
 import type { FeatureStore } from '../store/ports.js';
 
 /** gRPC edge of the risk service: only the transaction service may ask (checked by `authorizeCaller`). */
-export function riskHandlers(deps: { rules: RulesSource; store: FeatureStore; log: Logger; now: () => number; authorizeCaller?: AuthorizeCaller }): RiskServiceHandlers {
+export function riskHandlers(deps: { rules: RulesSource; store: FeatureStore; log: Logger; now: () => number; authorizeCaller?: AuthorizeCaller; onDecision?: (rec: { decision: string; ruleIds: string[] }) => void }): RiskServiceHandlers {
   return {
-    Assess: unary(deps.log, 'Assess', [CALLERS.transaction], async (req) => {
+    Assess: unary(deps.log, 'Assess', [CALLERS.transaction], async (req, ctx) => {
       const minorUnits = Number(req.amount?.minorUnits ?? NaN);
       if (!Number.isSafeInteger(minorUnits) || minorUnits <= 0) throw new DfsError('AMOUNT_INVALID');
       if (!req.transactionId || !req.deviceId || !req.payer || !req.payee || !req.amount?.currency) throw new DfsError('INVALID_ARGUMENT', 'missing payment field');
-      const rec = await decide({ transactionId: req.transactionId, deviceId: req.deviceId, payer: req.payer, payee: req.payee, minorUnits, currency: req.amount.currency, tier: req.tier, stage: req.stage === 'step-up' ? 'step-up' : 'payment' }, deps.store, deps.rules.current(), deps.now());
+      const stage = req.stage === 'step-up' ? 'step-up' : 'payment';
+      const rec = await decide({ transactionId: req.transactionId, deviceId: req.deviceId, payer: req.payer, payee: req.payee, minorUnits, currency: req.amount.currency, tier: req.tier, stage }, deps.store, deps.rules.current(), deps.now());
+      deps.onDecision?.(rec);
+      ctx.log.info({ transactionId: req.transactionId, deviceId: req.deviceId, tier: req.tier, stage, decision: rec.decision, ruleIds: rec.ruleIds, score: rec.score }, 'risk decision');
       return { decision: rec.decision, ruleIds: rec.ruleIds, reason: rec.reason, score: rec.score };
     }, deps.authorizeCaller),
   } as RiskServiceHandlers & grpc.UntypedServiceImplementation;

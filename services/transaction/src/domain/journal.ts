@@ -3,6 +3,15 @@ import type { JournalEntry, Transfer } from '../store/ports.js';
 
 const GENESIS = '0'.repeat(64);
 
+/** A verified position in the journal: the last verified entry's seq and hash (seq 0: nothing yet). */
+export interface JournalPoint {
+  seq: number;
+  hash: string;
+}
+
+/** The point before the first entry. */
+export const JOURNAL_START: JournalPoint = Object.freeze({ seq: 0, hash: GENESIS });
+
 type Body = Omit<JournalEntry, 'seq' | 'prevHash' | 'hash'>;
 
 function hashOf(e: Omit<JournalEntry, 'hash'>): string {
@@ -16,11 +25,11 @@ export function chainEntry(prev: JournalEntry | null, body: Body): JournalEntry 
   return { ...partial, hash: hashOf(partial) };
 }
 
-/** Verifies the whole journal: sequence, links and hashes. Returns the first bad seq, or null. */
-export function verifyJournal(entries: JournalEntry[]): number | null {
-  let prevHash = GENESIS;
+/** Verifies journal entries following `from` (the whole journal by default): sequence, links and hashes. Returns the first bad seq, or null. */
+export function verifyJournal(entries: JournalEntry[], from: JournalPoint = JOURNAL_START): number | null {
+  let prevHash = from.hash;
   for (const [i, e] of entries.entries()) {
-    if (e.seq !== i + 1 || e.prevHash !== prevHash || hashOf(e) !== e.hash) return e.seq;
+    if (e.seq !== from.seq + i + 1 || e.prevHash !== prevHash || hashOf(e) !== e.hash) return e.seq;
     prevHash = e.hash;
   }
   return null;
@@ -31,8 +40,8 @@ export function verifyJournal(entries: JournalEntry[]): number | null {
  * same accounts, amount and currency, so that a re-hashed forgery with no transfer behind it is found
  * too; genesis entries only fund a treasury. Returns the first bad seq, or null.
  */
-export async function verifyLedger(entries: JournalEntry[], transferOf: (id: string) => Promise<Transfer | null>): Promise<number | null> {
-  const bad = verifyJournal(entries);
+export async function verifyLedger(entries: JournalEntry[], transferOf: (id: string) => Promise<Transfer | null>, from: JournalPoint = JOURNAL_START): Promise<number | null> {
+  const bad = verifyJournal(entries, from);
   if (bad !== null) return bad;
   for (const e of entries) {
     if (e.debit === 'genesis') {

@@ -3,6 +3,7 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import { keyedSerializer } from '../../../../kit/src/keyed.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Peer } from '../../../../kit/src/tls.js';
+import { inSpan } from '../../../../kit/src/tracing.js';
 import type { LedgerStore, Transfer } from '../store/ports.js';
 import { authorizePayment, issuedAtMs, type AuthorizeDeps } from './authorize.js';
 import { paymentEvent } from './events.js';
@@ -28,6 +29,8 @@ export interface PaymentDeps extends AuthorizeDeps {
   /** When risk is late, payments strictly below this many minor units still pass (0: none do). */
   riskFailOpenMaxMinor: number;
   stepUpTtlMs: number;
+  /** Told once per transfer when it reaches its final state (metrics, the outcome log line). */
+  onFinal?: (t: Transfer, state: Exclude<Transfer['state'], 'PENDING'>, code: string | null) => void;
 }
 
 /** Decides a confirmed step-up again: the device's standing, then risk; throws when it must not post now. */
@@ -49,7 +52,7 @@ export function recheckDeviceAndRisk(deps: Pick<PaymentDeps, 'checkDevice' | 'as
   };
 }
 
-type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>;
+type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now' | 'onFinal'>;
 
 function refusalOf(t: Transfer): string {
   if (!t.risk) return 'RISK_UNAVAILABLE';
@@ -90,7 +93,7 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
     state = t.risk ? 'DECLINED' : 'FAILED';
     code = refusalOf(t);
   } else {
-    const outcome = await postTransfer(deps.store, t, now);
+    const outcome = await inSpan('transaction', 'ledger.post', { attributes: { 'dfs.transfer.kind': t.kind } }, () => postTransfer(deps.store, t, now));
     state = outcome.status;
     if (outcome.status === 'POSTED') Object.assign(extra, { journalSeq: outcome.journalSeq, payerBalance: wire({ minorUnits: outcome.payerBalance, currency: t.currency }) });
     else code = outcome.code;
@@ -105,6 +108,7 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
   if (await deps.store.finishTransfer(t.id, state, code, result)) {
     if (isReturn && state !== 'POSTED' && t.risk?.decision === 'APPROVE') await deps.store.releaseReturn(t.originalId!, t.amount);
     await deps.store.clearApplied([t.payer, t.payee], t.id);
+    deps.onFinal?.(t, state, code);
     return result;
   }
   const finished = await deps.store.getTransfer(t.id);
@@ -171,7 +175,7 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
   const draft: Transfer = {
     id: randomUUID(), payer: p.payer, payee: p.payee, amount: p.money.minorUnits, currency: p.money.currency,
     idempotencyKey: p.idempotencyKey, requestHash: p.requestHash, deviceId: p.deviceId, kind: 'payment',
-    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: now, requestId: p.requestId, jkt: p.jkt,
+    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: now, requestId: p.requestId, jkt: p.jkt, tier: p.tier,
   };
   const { created, transfer } = await deps.store.insertTransfer(draft);
   if (!created) {

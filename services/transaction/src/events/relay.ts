@@ -1,6 +1,25 @@
+import { context, trace } from '@opentelemetry/api';
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
-import type { LedgerStore } from '../store/ports.js';
+import { contextFrom, SpanKind, traceHeaders } from '../../../../kit/src/tracing.js';
+import type { LedgerStore, OutboxEvent } from '../store/ports.js';
+
+/** The store (every other method looked up on it at call time) with outbox events stamped with the trace context of the work that wrote them. */
+export function tracedOutbox(store: LedgerStore): LedgerStore {
+  const addOutbox: LedgerStore['addOutbox'] = (events) => store.addOutbox(events.map((e) => (e.headers ? e : { ...e, headers: traceHeaders() })));
+  return new Proxy(store, { get: (target, prop, receiver) => (prop === 'addOutbox' ? addOutbox : Reflect.get(target, prop, receiver)) });
+}
+
+/** Publishes one topic's events, each in a producer span continuing the trace that wrote it. */
+async function publishTraced(bus: EventBus, topic: string, events: OutboxEvent[]): Promise<void> {
+  const tracer = trace.getTracer('transaction');
+  const spans = events.map((e) => tracer.startSpan('outbox.relay', { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': topic, 'messaging.message.id': e.id, 'dfs.event.type': e.type } }, contextFrom(e.headers)));
+  try {
+    await bus.publish(topic, events.map(({ topic: _t, ...e }, i) => ({ ...e, headers: traceHeaders(trace.setSpan(context.active(), spans[i]!)) })));
+  } finally {
+    for (const s of spans) s.end();
+  }
+}
 
 const BATCH = 100;
 
@@ -17,9 +36,7 @@ export function startRelay(store: LedgerStore, bus: EventBus, log: Logger, inter
     for (;;) {
       const batch = await store.pendingOutbox(BATCH);
       if (batch.length === 0) return;
-      for (const topic of new Set(batch.map((e) => e.topic))) {
-        await bus.publish(topic, batch.filter((e) => e.topic === topic).map(({ topic: _t, ...e }) => e));
-      }
+      for (const topic of new Set(batch.map((e) => e.topic))) await publishTraced(bus, topic, batch.filter((e) => e.topic === topic));
       await store.markSent(batch.map((e) => e.id));
       if (batch.length < BATCH) return;
     }

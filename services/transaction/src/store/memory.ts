@@ -10,6 +10,7 @@ export function memoryLedgerStore(): LedgerStore {
   const outbox = new Map<string, OutboxEvent>();
   const requests = new Map<string, PaymentRequest>();
   const requestByKey = new Map<string, string>();
+  let checkpoint: { seq: number; jws: string } | null = null;
   const copy = <T>(v: T): T => structuredClone(v);
   const account = (id: string) => {
     const a = accounts.get(id);
@@ -119,7 +120,11 @@ export function memoryLedgerStore(): LedgerStore {
       journalByTransfer.set(transferId, copy(entry));
       return entry;
     },
-    async readJournal() { return journal.map(copy); },
+    async readJournal(afterSeq = 0, limit = Infinity) { return journal.slice(afterSeq, afterSeq + limit).map(copy); },
+    async journalLength() { return journal.length; },
+    async getCheckpoint() { return checkpoint?.jws ?? null; },
+    async putCheckpoint(seq, jws) { if (!checkpoint || checkpoint.seq < seq) checkpoint = { seq, jws }; },
+    async outboxBacklog() { return outbox.size; },
     async addOutbox(events) { for (const e of events) outbox.set(e.id, copy(e)); },
     async pendingOutbox(limit) {
       const out: OutboxEvent[] = [];

@@ -32,8 +32,10 @@ const journalSchema = new Schema({
 }, opts);
 journalSchema.index({ transferId: 1 }, { unique: true });
 
+const checkpointSchema = new Schema({ _id: String, seq: Number, jws: String }, opts);
+
 const outboxSchema = new Schema({
-  _id: String, order: Schema.Types.ObjectId, topic: String, type: String, key: String, atMs: Number, data: { type: Mixed, default: {} },
+  _id: String, order: Schema.Types.ObjectId, topic: String, type: String, key: String, atMs: Number, data: { type: Mixed, default: {} }, headers: Mixed,
 }, opts);
 outboxSchema.index({ order: 1 });
 
@@ -49,6 +51,7 @@ export const toEvent = ({ _id, order: _o, ...e }: Doc<OutboxEvent, 'id'> & { ord
 /** Collection names of the ledger; one database may be shared with the other services. */
 export const LEDGER_COLLECTIONS = {
   accounts: 'ledger_accounts', transfers: 'ledger_transfers', requests: 'ledger_payment_requests', journal: 'ledger_journal', outbox: 'ledger_outbox',
+  checkpoints: 'ledger_checkpoints',
 } as const;
 
 /** The ledger's mongoose models on one connection. */
@@ -59,5 +62,6 @@ export function ledgerModels(conn: Connection) {
     requests: conn.model('LedgerPaymentRequest', requestSchema, LEDGER_COLLECTIONS.requests),
     journal: conn.model('LedgerJournal', journalSchema, LEDGER_COLLECTIONS.journal),
     outbox: conn.model('LedgerOutbox', outboxSchema, LEDGER_COLLECTIONS.outbox),
+    checkpoints: conn.model('LedgerCheckpoint', checkpointSchema, LEDGER_COLLECTIONS.checkpoints),
   };
 }

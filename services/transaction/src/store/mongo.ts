@@ -173,7 +173,19 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
       journalTail = run.catch(() => undefined);
       return run;
     },
-    async readJournal() { return (await m.journal.find().sort({ _id: 1 }).lean<EntryDoc[]>()).map(toEntry); },
+    async readJournal(afterSeq = 0, limit = 0) {
+      return (await c.journal.find({ _id: { $gt: afterSeq } }, { sort: { _id: 1 }, limit }).toArray()).map(toEntry);
+    },
+    async journalLength() { return (await c.journal.findOne({}, { sort: { _id: -1 }, projection: { _id: 1 } }))?._id ?? 0; },
+    async getCheckpoint() { return (await m.checkpoints.findById('journal').lean<{ jws: string }>())?.jws ?? null; },
+    async putCheckpoint(seq, jws) {
+      try {
+        await m.checkpoints.updateOne({ _id: 'journal', seq: { $lt: seq } }, { $set: { seq, jws } }, { upsert: true });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    },
+    async outboxBacklog() { return c.outbox.estimatedDocumentCount(); },
     async addOutbox(events) {
       if (events.length === 0) return;
       await insertOnce(() => c.outbox.insertMany(events.map(({ id, ...e }) => ({ _id: id, order: new Types.ObjectId(), ...e })), { ordered: false }));

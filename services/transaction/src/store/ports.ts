@@ -27,6 +27,8 @@ export interface Transfer {
   /** The signed result, returned byte for byte to retries. */
   result: string | null;
   createdAtMs: number;
+  /** Payments: the attestation tier the phone paid with. */
+  tier?: string;
   /** Thumbprint of the eSE key that signed a payment; a step-up must come from the same key. */
   jkt?: string;
   /** Reversals and refunds: the transfer they return money from. */
@@ -96,6 +98,8 @@ export interface OutboxEvent {
   key: string;
   atMs: number;
   data: Record<string, unknown>;
+  /** The trace context of the work that wrote it, carried onto the bus by the relay. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -144,7 +148,16 @@ export interface LedgerStore {
   finishRequest(id: string, transactionId: string, state: Exclude<PaymentRequestState, 'PENDING'>): Promise<void>;
   /** Appends the entry `make` builds on the current last one; idempotent per transfer id. */
   appendJournal(transferId: string, make: (prev: JournalEntry | null) => JournalEntry): Promise<JournalEntry>;
-  readJournal(): Promise<JournalEntry[]>;
+  /** Journal entries in seq order: all of them, or up to `limit` after `afterSeq`. */
+  readJournal(afterSeq?: number, limit?: number): Promise<JournalEntry[]>;
+  /** Entries in the journal (its last seq). */
+  journalLength(): Promise<number>;
+  /** The last signed journal checkpoint (compact JWS), or null. */
+  getCheckpoint(): Promise<string | null>;
+  /** Stores a signed checkpoint for `seq`, unless one for a later seq is already stored. */
+  putCheckpoint(seq: number, jws: string): Promise<void>;
+  /** Events waiting in the outbox (its backlog). */
+  outboxBacklog(): Promise<number>;
   addOutbox(events: OutboxEvent[]): Promise<void>;
   pendingOutbox(limit: number): Promise<OutboxEvent[]>;
   markSent(ids: string[]): Promise<void>;
