@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { stopOnSignals } from '../kit/src/lifecycle.js';
 import { createLogger, setLogDestination } from '../kit/src/log.js';
+import { startTracing } from '../kit/src/tracing.js';
 import { ensureDevPki, pkiPaths } from '../kit/src/pki.js';
 import type { ServiceHandle } from '../kit/src/service.js';
 import { answerWorkQueries } from '../kit/src/work.js';
@@ -87,11 +88,12 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
 export async function serve(stateDir: string): Promise<void> {
   quietLogs('warn');
   dropGrpcBindLog();
+  const flushTraces = startTracing({ serviceName: 'dfs' });
   const stack = await startStack({ stateDir });
   const { attestationAddr, transactionAddr, riskAddr, fotaUrl } = stack;
   console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl })}`);
   answerWorkQueries();
-  stopOnSignals(() => stack.stop(), createLogger('dfs'));
+  stopOnSignals(async () => { await stack.stop(); await flushTraces(); }, createLogger('dfs'));
 }
 
 /** `dfs service <name>`: one service alone, configured from the environment. */
@@ -103,8 +105,9 @@ export async function service(name: ServiceName): Promise<void> {
     risk: async () => (await import('../services/risk/src/main.js')).startRisk(),
     fota: async () => (await import('../services/fota/src/main.js')).startFota(),
   };
+  const flushTraces = startTracing({ serviceName: name });
   const handle = await start[name]();
-  stopOnSignals(() => handle.stop(), createLogger('dfs'));
+  stopOnSignals(async () => { await handle.stop(); await flushTraces(); }, createLogger('dfs'));
 }
 
 /** `dfs load`: against the running stack (checked first) or an embedded one in a child process. */

@@ -35,8 +35,14 @@ export function loadIntegrators(file: string): IntegratorRegistry {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: cannot read ${file}`]);
     text = JSON.stringify({ integrators: [{ id: 'dev', apiKey: randomBytes(24).toString('base64url'), accounts: ['merchant-*'] }] }, null, 2);
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    try { writeFileSync(file, text, { mode: 0o600, flag: 'wx' }); } catch { text = readFileSync(file, 'utf8'); }
+    try {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: ${file} does not exist and cannot be created (${code ?? 'error'}); mount it or make its directory writable`]);
+      text = readFileSync(file, 'utf8');
+    }
   }
   let parsed: z.infer<typeof IntegratorsFile>;
   try {

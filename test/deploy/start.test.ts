@@ -1,0 +1,108 @@
+/**
+ * deploy/ starts: each service runs as the compose file and the Kubernetes base configure it (same
+ * command, environment, user, read-only and writable paths; see test/support/deploy-emulation.ts
+ * for how, and for the only substitutions) and must answer /readyz. A file that cannot start fails
+ * here, without a container engine.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { imageModel, REPO_ROOT, runToCompletion, start, substitute, Volumes, waitReady, type ContainerSpec, type Running } from '../support/deploy-emulation.js';
+import { composeContainer, composeFile, k8sContainer, readmeSecrets, renderedBase } from '../support/deploy-specs.js';
+
+const image = imageModel();
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => { for (const c of cleanup.reverse()) await c(); cleanup = []; });
+
+function track(volumes: Volumes): Volumes {
+  cleanup.push(async () => volumes.remove());
+  return volumes;
+}
+
+function launch(spec: ContainerSpec, volumes: Volumes, peers: Record<string, number> = {}): Running {
+  const c = start({ ...spec, env: substitute(spec.env, peers) }, image, volumes);
+  cleanup.push(() => c.stop());
+  return c;
+}
+
+/** Starts attestation and risk, then transaction dialling them; resolves with each once /readyz answered (or why not). */
+async function startServices(specOf: (name: string) => ContainerSpec, volumes: Volumes) {
+  const attestation = launch(specOf('attestation'), volumes);
+  const risk = launch(specOf('risk'), volumes);
+  const ready = async (c: Running) => ({ ready: await waitReady(c).catch(() => false), output: c.output(), c });
+  const [a, r] = await Promise.all([ready(attestation), ready(risk)]);
+  const peers = { attestation: (await attestation.ports).grpcPort, risk: (await risk.ports).grpcPort };
+  const t = await ready(launch(specOf('transaction'), volumes, peers));
+  return { attestation: a, risk: r, transaction: t };
+}
+
+/** Every regular file a container can read under its root, following its mounts. */
+function filesUnder(dir: string, seen = new Set<string>()): string[] {
+  if (seen.has(dir)) return [];
+  seen.add(dir);
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    const st = statSync(p);
+    return st.isDirectory() ? filesUnder(p, seen) : st.isFile() ? [p] : [];
+  });
+}
+
+describe('deploy/docker-compose.yml starts', () => {
+  it('certs writes the PKI, then attestation, risk and transaction answer /readyz; no service can read the OEM root private key', async () => {
+    const compose = composeFile();
+    const volumes = track(new Volumes());
+    const certs = await runToCompletion(composeContainer(compose, 'certs'), image, volumes);
+    expect(certs.code, certs.output).toBe(0);
+
+    const s = await startServices((n) => composeContainer(compose, n), volumes);
+    for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
+    expect(existsSync(join(volumes.dir('transaction-state'), 'integrators.json'))).toBe(true);
+
+    const oemKey = readFileSync(join(volumes.dir('dfs-oem'), 'root.key'));
+    for (const r of Object.values(s)) {
+      expect(filesUnder(r.c.root).filter((f) => readFileSync(f).equals(oemKey))).toEqual([]);
+    }
+  }, 240_000);
+
+  it('the same check fails on a file that mounts the state directory read-only at /state (transaction cannot write integrators.json)', async () => {
+    const compose = composeFile();
+    compose.services.certs.volumes = ['dfs-state:/state', 'dfs-keys:/state/keys'];
+    compose.services.transaction.volumes = ['dfs-state:/state:ro', 'dfs-keys:/state/keys'];
+    const volumes = track(new Volumes());
+    expect((await runToCompletion(composeContainer(compose, 'certs'), image, volumes)).code).toBe(0);
+    const transaction = launch(composeContainer(compose, 'transaction'), volumes);
+    expect(await waitReady(transaction).catch(() => false)).toBe(false);
+    expect(await transaction.exited).toBe(1);
+    expect(transaction.output()).toContain('TRANSACTION_INTEGRATORS_FILE');
+  }, 120_000);
+});
+
+describe('deploy/k8s starts', () => {
+  it('with the Secrets of deploy/README.md, attestation, risk and transaction answer /readyz; integrator key and operator token come from their Secrets', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'dfs-k8s-certs-'));
+    cleanup.push(async () => rmSync(stateDir, { recursive: true, force: true }));
+    const certs = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'dfs.mjs'), 'certs', '--state-dir', stateDir], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(certs.status, certs.stderr).toBe(0);
+    const operatorToken = randomBytes(32).toString('base64url');
+    const apiKey = randomBytes(32).toString('base64url');
+    const secrets = readmeSecrets(stateDir, {
+      'dfs-infra': { MONGODB_URI: 'mongodb://mongo-0.mongo.db.svc:27017/dfs?replicaSet=rs0', KAFKA_BROKERS: 'kafka-0.kafka.kafka.svc:9092' },
+      'dfs-operator': { token: operatorToken },
+      'dfs-integrators': { 'integrators.json': JSON.stringify({ integrators: [{ id: 'shop', apiKey, accounts: ['merchant-*'] }] }) },
+    });
+    const rendered = renderedBase();
+    const volumes = track(new Volumes());
+    const s = await startServices((n) => k8sContainer(rendered, n, secrets, volumes), volumes);
+    for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
+
+    const http = `http://127.0.0.1:${(await s.transaction.c.ports).httpPort}`;
+    const balance = (key: string) => fetch(`${http}/v1/accounts/merchant-1/balance`, { headers: { 'X-API-Key': key } }).then(async (r) => [r.status, ((await r.json()) as { code?: string }).code]);
+    expect(await balance(apiKey)).toEqual([404, 'LEDGER_ACCOUNT_NOT_FOUND']);
+    expect(await balance(randomBytes(32).toString('base64url'))).toEqual([401, 'INTEGRATOR_UNAUTHENTICATED']);
+    const verify = (token: string) => fetch(`${http}/v1/journal/verify`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect([await verify(operatorToken), await verify(randomBytes(32).toString('base64url'))]).toEqual([200, 401]);
+  }, 240_000);
+});
