@@ -73,8 +73,10 @@ export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Expre
       logger: obs.log,
       autoLogging: { ignore: (req) => QUIET.has((req as Request).path) },
       customProps: (_req, res) => ({ correlationId: res.getHeader('x-correlationid'), traceId: trace.getActiveSpan()?.spanContext().traceId }),
+      customSuccessObject: (req, _res, val: object) => ({ ...val, route: routeOf(req as Request) }),
+      customErrorObject: (req, _res, _err, val: object) => ({ ...val, route: routeOf(req as Request) }),
       serializers: {
-        req: (r: { raw: Request; method: string }) => ({ method: r.method, route: routeOf(r.raw) }),
+        req: (r: { method: string }) => ({ method: r.method }),
         res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
       },
     }));

@@ -3,6 +3,7 @@ import { base64url, compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKey
 import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { errorCodeOf } from '../../../kit/src/grpc-client.js';
+import { inSpan, SpanKind } from '../../../kit/src/tracing.js';
 import { compactJws, sha256b64url } from '../../../kit/src/jws.js';
 import type { Caller } from '../access-policy.js';
 import { MERCHANT_TAG_AID } from '../nfc/cards.js';
@@ -319,22 +320,24 @@ const backoffMs = (err: unknown) => {
  * the backend keeps refusing, the refusal is final, unless an earlier send's outcome is unknown: then
  * that unknown outcome is what the caller learns (and settles).
  */
-async function submitWithRetry(channel: DeviceChannel, req: { signedPayment: string; attestationToken: string }) {
-  let unknown: unknown;
-  for (let resends = 0, refusals = 0; ;) {
-    try {
-      return await channel.submitPayment(req);
-    } catch (err) {
-      const code = errorCodeOf(err);
-      if (code === 'OVERLOADED' && refusals < OVERLOAD_RETRIES) {
-        refusals += 1;
-        await new Promise((r) => setTimeout(r, backoffMs(err)));
-      } else if (RESEND_ON.has(code) && resends < RESENDS) {
-        resends += 1;
-        unknown = err;
-      } else throw code === 'OVERLOADED' && unknown ? unknown : err;
+function submitWithRetry(channel: DeviceChannel, req: { signedPayment: string; attestationToken: string }) {
+  return inSpan('device-sim', 'phone.submit', { kind: SpanKind.CLIENT }, async () => {
+    let unknown: unknown;
+    for (let resends = 0, refusals = 0; ;) {
+      try {
+        return await channel.submitPayment(req);
+      } catch (err) {
+        const code = errorCodeOf(err);
+        if (code === 'OVERLOADED' && refusals < OVERLOAD_RETRIES) {
+          refusals += 1;
+          await new Promise((r) => setTimeout(r, backoffMs(err)));
+        } else if (RESEND_ON.has(code) && resends < RESENDS) {
+          resends += 1;
+          unknown = err;
+        } else throw code === 'OVERLOADED' && unknown ? unknown : err;
+      }
     }
-  }
+  });
 }
 
 /** 1250 -> "12.50" (two minor digits; display only). */
