@@ -115,6 +115,16 @@ describe('deploy/docker-compose.yml', () => {
   });
 });
 
+describe('deploy/grafana/dfs-dashboard.json', () => {
+  it('charts only metrics the services register', () => {
+    const dashboard = readFileSync(join(REPO_ROOT, 'deploy', 'grafana', 'dfs-dashboard.json'), 'utf8');
+    const charted = [...new Set([...dashboard.matchAll(/\b(dfs_[a-z_]+?)(?:_bucket|_count|_sum)?\b/g)].map((m) => m[1]!))];
+    const sources = ['kit/src/metrics.ts', 'services/transaction/src/metrics.ts', 'services/risk/src/metrics.ts', 'services/attestation/src/metrics.ts'].map((f) => readFileSync(join(REPO_ROOT, f), 'utf8')).join('\n');
+    expect(charted.length).toBeGreaterThanOrEqual(10);
+    expect(charted.filter((m) => !sources.includes(`'${m}'`))).toEqual([]);
+  });
+});
+
 describe('deploy/README.md', () => {
   it('documents every variable the compose file and the Kubernetes base set', () => {
     const readme = readFileSync(join(REPO_ROOT, 'deploy', 'README.md'), 'utf8');
