@@ -4,7 +4,7 @@ import type { Logger } from '../../../../kit/src/log.js';
 import type { LedgerStore } from '../store/ports.js';
 import { JOURNAL_START, verifyLedger, type JournalPoint } from './journal.js';
 
-const BATCH = 1_000;
+const BATCH = 250;
 const CHECKPOINT_TYP = 'dfs-journal-checkpoint+jws';
 
 /** What the background journal verification knows: how far the journal verified, when, and the first bad entry. */
