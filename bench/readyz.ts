@@ -16,7 +16,8 @@ import { seedJournal } from '../test/support/journal-seed.js';
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const PROBES = Number(process.env.BENCH_PROBES ?? 500);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 async function probe(url: string, n: number): Promise<number[]> {
   const ms: number[] = [];
@@ -30,7 +31,10 @@ async function probe(url: string, n: number): Promise<number[]> {
   return ms;
 }
 
-const line = (label: string, ms: number[]) => console.log(`${label.padEnd(44)} n=${ms.length}  p50 ${pct(ms, 50).toFixed(2)} ms  p99 ${pct(ms, 99).toFixed(2)} ms  max ${Math.max(...ms).toFixed(2)} ms`);
+const line = (label: string, ms: number[]) =>
+  console.log(
+    `${label.padEnd(44)} n=${ms.length}  p50 ${pct(ms, 50).toFixed(2)} ms  p99 ${pct(ms, 99).toFixed(2)} ms  max ${Math.max(...ms).toFixed(2)} ms`,
+  );
 
 const stateDir = mkdtempSync(join(tmpdir(), 'dfs-bench-readyz-'));
 try {
@@ -38,16 +42,29 @@ try {
   const store = memoryLedgerStore();
   const t0 = performance.now();
   await seedJournal(store, ENTRIES);
-  console.log(`node ${process.version}, ${cpus().length} CPUs; seeded ${ENTRIES} journal entries (each with its POSTED transfer) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const config = loadConfig({ DFS_STATE_DIR: stateDir, LOG_LEVEL: 'silent', TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0', JOURNAL_VERIFY_INTERVAL_SEC: '86400' });
+  console.log(
+    `node ${process.version}, ${cpus().length} CPUs; seeded ${ENTRIES} journal entries (each with its POSTED transfer) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const config = loadConfig({
+    DFS_STATE_DIR: stateDir,
+    LOG_LEVEL: 'silent',
+    TRANSACTION_GRPC_PORT: '0',
+    TRANSACTION_HTTP_PORT: '0',
+    JOURNAL_VERIFY_INTERVAL_SEC: '86400',
+  });
   const tx = await startTransaction(config, memoryBus(), { store });
   const base = `http://127.0.0.1:${tx.httpPort}`;
-  const verifiedAt = async () => Number(/dfs_journal_verified_entries\{[^}]*\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
-  console.log(`first /readyz after start (cold: route compiled, connection opened): ${(await probe(`${base}/readyz`, 1))[0]!.toFixed(2)} ms`);
+  const verifiedAt = async () =>
+    Number(/dfs_journal_verified_entries\{[^}]*\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+  console.log(
+    `first /readyz after start (cold: route compiled, connection opened): ${(await probe(`${base}/readyz`, 1))[0]!.toFixed(2)} ms`,
+  );
   line('/readyz during the first verification pass', await probe(`${base}/readyz`, PROBES));
   const tv = performance.now();
   while ((await verifiedAt()) < ENTRIES) await new Promise((r) => setTimeout(r, 200));
-  console.log(`background verification reached ${ENTRIES} entries ${((performance.now() - tv) / 1000).toFixed(1)} s after the probes above ended`);
+  console.log(
+    `background verification reached ${ENTRIES} entries ${((performance.now() - tv) / 1000).toFixed(1)} s after the probes above ended`,
+  );
   line('/readyz after verification', await probe(`${base}/readyz`, PROBES));
   await tx.stop();
 } finally {

@@ -22,12 +22,26 @@ interface Kustomization {
 }
 
 /** Kinds that live outside namespaces (the subset a base like this can hold). */
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'IngressClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'IngressClass',
+]);
 
 function walk(node: unknown, visit: (obj: Manifest, key: string) => void): void {
-  if (Array.isArray(node)) { for (const n of node) walk(n, visit); return; }
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit);
+    return;
+  }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) { visit(node as Manifest, k); walk(v, visit); }
+  for (const [k, v] of Object.entries(node)) {
+    visit(node as Manifest, k);
+    walk(v, visit);
+  }
 }
 
 /** The manifests `kubectl kustomize <dir>` would print for this base. */
@@ -43,15 +57,21 @@ export function renderKustomization(dir: string): Manifest[] {
   }
   const renamed = new Map<string, string>();
   for (const g of k.configMapGenerator ?? []) {
-    const data = Object.fromEntries((g.literals ?? []).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    const hash = createHash('sha256').update(JSON.stringify({ kind: 'ConfigMap', name: g.name, data })).digest('hex').slice(0, 10);
+    const data = Object.fromEntries(
+      (g.literals ?? []).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const hash = createHash('sha256')
+      .update(JSON.stringify({ kind: 'ConfigMap', name: g.name, data }))
+      .digest('hex')
+      .slice(0, 10);
     renamed.set(g.name, `${g.name}-${hash}`);
     docs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${g.name}-${hash}` }, data });
   }
   for (const m of docs) {
     if (k.namespace && !CLUSTER_SCOPED.has(m.kind)) m.metadata = { ...m.metadata, namespace: k.namespace };
     walk(m, (obj, key) => {
-      if ((key === 'configMapRef' || key === 'configMapKeyRef' || key === 'configMap') && renamed.has(obj[key]?.name)) obj[key].name = renamed.get(obj[key].name);
+      if ((key === 'configMapRef' || key === 'configMapKeyRef' || key === 'configMap') && renamed.has(obj[key]?.name))
+        obj[key].name = renamed.get(obj[key].name);
       if (key === 'image' && typeof obj[key] === 'string') {
         const [name, tag] = obj[key].split(':');
         const img = k.images?.find((i) => i.name === name);
@@ -65,7 +85,9 @@ export function renderKustomization(dir: string): Manifest[] {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const out = args.indexOf('--out');
-  const yaml = renderKustomization(args[0] ?? 'deploy/k8s').map((m) => stringify(m)).join('---\n');
+  const yaml = renderKustomization(args[0] ?? 'deploy/k8s')
+    .map((m) => stringify(m))
+    .join('---\n');
   if (out >= 0) writeFileSync(args[out + 1]!, yaml);
   else process.stdout.write(yaml);
 }

@@ -11,7 +11,10 @@ export function rpcMetricsInterceptor(m: Metrics): grpc.ServerInterceptor {
     const end = m.rpcDuration.startTimer({ method: method.path.slice(method.path.lastIndexOf('/') + 1) });
     return new grpc.ServerInterceptingCall(call, {
       sendStatus(status, next) {
-        const code = status.code === grpc.status.OK ? 'OK' : String(status.metadata?.get(ERROR_CODE_KEY)[0] ?? grpc.status[status.code] ?? 'UNKNOWN');
+        const code =
+          status.code === grpc.status.OK
+            ? 'OK'
+            : String(status.metadata?.get(ERROR_CODE_KEY)[0] ?? grpc.status[status.code] ?? 'UNKNOWN');
         end({ code });
         next(status);
       },

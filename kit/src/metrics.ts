@@ -15,10 +15,32 @@ export function createMetrics(service: string) {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   return {
     registry,
-    rpcDuration: new Histogram({ name: 'dfs_rpc_server_duration_seconds', help: 'gRPC server calls by method and outcome code (OK or the stable error code)', labelNames: ['method', 'code'], buckets: DURATION_BUCKETS, registers: [registry] }),
-    httpDuration: new Histogram({ name: 'dfs_http_server_duration_seconds', help: 'HTTP requests by route template, method and status', labelNames: ['route', 'method', 'status'], buckets: DURATION_BUCKETS, registers: [registry] }),
-    consumed: new Counter({ name: 'dfs_bus_events_consumed_total', help: 'Bus events handled by this service, by topic, group and outcome', labelNames: ['topic', 'group', 'outcome'], registers: [registry] }),
-    consumerLag: new Gauge({ name: 'dfs_bus_consumer_lag_seconds', help: 'Age of the last event a consumer handled when it handled it (how far behind it runs)', labelNames: ['topic', 'group'], registers: [registry] }),
+    rpcDuration: new Histogram({
+      name: 'dfs_rpc_server_duration_seconds',
+      help: 'gRPC server calls by method and outcome code (OK or the stable error code)',
+      labelNames: ['method', 'code'],
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'dfs_http_server_duration_seconds',
+      help: 'HTTP requests by route template, method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    }),
+    consumed: new Counter({
+      name: 'dfs_bus_events_consumed_total',
+      help: 'Bus events handled by this service, by topic, group and outcome',
+      labelNames: ['topic', 'group', 'outcome'],
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'dfs_bus_consumer_lag_seconds',
+      help: 'Age of the last event a consumer handled when it handled it (how far behind it runs)',
+      labelNames: ['topic', 'group'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -30,7 +52,10 @@ export function httpMetrics(m: Metrics): RequestHandler {
     const end = m.httpDuration.startTimer({ method: req.method });
     res.once('finish', () => {
       const route = req.route?.path;
-      end({ route: typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
+      end({
+        route: typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched',
+        status: String(res.statusCode),
+      });
     });
     next();
   };

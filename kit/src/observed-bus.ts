@@ -11,13 +11,30 @@ export function observedBus(bus: EventBus, service: string, m: Metrics): EventBu
   return {
     publish(topic, events) {
       const headers = traceHeaders();
-      return bus.publish(topic, events.map((e) => (e.headers?.traceparent ? e : { ...e, headers: { ...e.headers, ...headers } })));
+      return bus.publish(
+        topic,
+        events.map((e) => (e.headers?.traceparent ? e : { ...e, headers: { ...e.headers, ...headers } })),
+      );
     },
     subscribe(topic, group, handler) {
       return bus.subscribe(topic, group, async (e: BusEvent) => {
         m.consumerLag.set({ topic, group }, Math.max(0, Date.now() - e.atMs) / 1000);
         try {
-          await inSpan(service, `consume ${topic}`, { kind: SpanKind.CONSUMER, parent: contextFrom(e.headers), attributes: { 'messaging.destination.name': topic, 'messaging.consumer.group.name': group, 'messaging.message.id': e.id, 'dfs.event.type': e.type } }, () => handler(e));
+          await inSpan(
+            service,
+            `consume ${topic}`,
+            {
+              kind: SpanKind.CONSUMER,
+              parent: contextFrom(e.headers),
+              attributes: {
+                'messaging.destination.name': topic,
+                'messaging.consumer.group.name': group,
+                'messaging.message.id': e.id,
+                'dfs.event.type': e.type,
+              },
+            },
+            () => handler(e),
+          );
           m.consumed.inc({ topic, group, outcome: 'ok' });
         } catch (err) {
           m.consumed.inc({ topic, group, outcome: 'error' });

@@ -1,4 +1,14 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -19,11 +29,19 @@ export type TraceHeaders = Record<string, string>;
  * OTEL_EXPORTER_OTLP_ENDPOINT is set, exports them over OTLP/HTTP; otherwise spans are not recorded.
  * Returns a shutdown that flushes what is buffered.
  */
-export function startTracing(opts: { serviceName: string; processors?: SpanProcessor[]; env?: NodeJS.ProcessEnv }): () => Promise<void> {
+export function startTracing(opts: {
+  serviceName: string;
+  processors?: SpanProcessor[];
+  env?: NodeJS.ProcessEnv;
+}): () => Promise<void> {
   const env = opts.env ?? process.env;
-  const processors = opts.processors ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? [new BatchSpanProcessor(new OTLPTraceExporter())] : []);
+  const processors =
+    opts.processors ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? [new BatchSpanProcessor(new OTLPTraceExporter())] : []);
   if (processors.length === 0) return async () => {};
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || opts.serviceName }), spanProcessors: processors });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || opts.serviceName }),
+    spanProcessors: processors,
+  });
   trace.setGlobalTracerProvider(provider);
   return () => provider.shutdown();
 }
@@ -55,17 +73,29 @@ export function activeTraceId(): string | undefined {
  * Runs `fn` in a new span of `component` (the service: attestation, transaction, risk, device-sim),
  * child of `parent` (the active context by default); errors end the span with their stable code.
  */
-export function inSpan<T>(component: string, name: string, opts: { kind?: SpanKind; attributes?: Attributes; parent?: Context }, fn: (span: Span) => Promise<T>): Promise<T> {
-  return trace.getTracer(component).startActiveSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes }, opts.parent ?? context.active(), async (span) => {
-    try {
-      return await fn(span);
-    } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof DfsError ? err.code : 'error' });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+export function inSpan<T>(
+  component: string,
+  name: string,
+  opts: { kind?: SpanKind; attributes?: Attributes; parent?: Context },
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  return trace
+    .getTracer(component)
+    .startActiveSpan(
+      name,
+      { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes },
+      opts.parent ?? context.active(),
+      async (span) => {
+        try {
+          return await fn(span);
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof DfsError ? err.code : 'error' });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
 }
 
 export { SpanKind };

@@ -10,12 +10,25 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { imageModel, REPO_ROOT, runToCompletion, start, substitute, Volumes, waitReady, type ContainerSpec, type Running } from '../support/deploy-emulation.js';
+import {
+  imageModel,
+  REPO_ROOT,
+  runToCompletion,
+  start,
+  substitute,
+  Volumes,
+  waitReady,
+  type ContainerSpec,
+  type Running,
+} from '../support/deploy-emulation.js';
 import { composeContainer, composeFile, k8sContainer, readmeSecrets, renderedBase } from '../support/deploy-specs.js';
 
 const image = imageModel();
 let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => { for (const c of cleanup.reverse()) await c(); cleanup = []; });
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
 
 function track(volumes: Volumes): Volumes {
   cleanup.push(async () => volumes.remove());
@@ -84,14 +97,22 @@ describe('deploy/k8s starts', () => {
   it('with the Secrets of deploy/README.md, attestation, risk and transaction answer /readyz; integrator key and operator token come from their Secrets', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-k8s-certs-'));
     cleanup.push(async () => rmSync(stateDir, { recursive: true, force: true }));
-    const certs = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'dfs.mjs'), 'certs', '--state-dir', stateDir], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const certs = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'dfs.mjs'), 'certs', '--state-dir', stateDir], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(certs.status, certs.stderr).toBe(0);
     const operatorToken = randomBytes(32).toString('base64url');
     const apiKey = randomBytes(32).toString('base64url');
     const secrets = readmeSecrets(stateDir, {
-      'dfs-infra': { MONGODB_URI: 'mongodb://mongo-0.mongo.db.svc:27017/dfs?replicaSet=rs0', KAFKA_BROKERS: 'kafka-0.kafka.kafka.svc:9092' },
+      'dfs-infra': {
+        MONGODB_URI: 'mongodb://mongo-0.mongo.db.svc:27017/dfs?replicaSet=rs0',
+        KAFKA_BROKERS: 'kafka-0.kafka.kafka.svc:9092',
+      },
       'dfs-operator': { token: operatorToken },
-      'dfs-integrators': { 'integrators.json': JSON.stringify({ integrators: [{ id: 'shop', apiKey, accounts: ['merchant-*'] }] }) },
+      'dfs-integrators': {
+        'integrators.json': JSON.stringify({ integrators: [{ id: 'shop', apiKey, accounts: ['merchant-*'] }] }),
+      },
     });
     const rendered = renderedBase();
     const volumes = track(new Volumes());
@@ -99,10 +120,15 @@ describe('deploy/k8s starts', () => {
     for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
 
     const http = `http://127.0.0.1:${(await s.transaction.c.ports).httpPort}`;
-    const balance = (key: string) => fetch(`${http}/v1/accounts/merchant-1/balance`, { headers: { 'X-API-Key': key } }).then(async (r) => [r.status, ((await r.json()) as { code?: string }).code]);
+    const balance = (key: string) =>
+      fetch(`${http}/v1/accounts/merchant-1/balance`, { headers: { 'X-API-Key': key } }).then(async (r) => [
+        r.status,
+        ((await r.json()) as { code?: string }).code,
+      ]);
     expect(await balance(apiKey)).toEqual([404, 'LEDGER_ACCOUNT_NOT_FOUND']);
     expect(await balance(randomBytes(32).toString('base64url'))).toEqual([401, 'INTEGRATOR_UNAUTHENTICATED']);
-    const verify = (token: string) => fetch(`${http}/v1/journal/verify`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
+    const verify = (token: string) =>
+      fetch(`${http}/v1/journal/verify`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect([await verify(operatorToken), await verify(randomBytes(32).toString('base64url'))]).toEqual([200, 401]);
   }, 240_000);
 });

@@ -11,10 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/deploy-emulation.js';
 
 const venv = process.env.DFS_VALIDATORS_VENV ?? join(REPO_ROOT, '.cache', 'deploy-venv');
-const installed = existsSync(join(venv, 'bin', 'kubernetes-validate')) && existsSync(join(venv, 'bin', 'check-jsonschema'));
+const installed =
+  existsSync(join(venv, 'bin', 'kubernetes-validate')) && existsSync(join(venv, 'bin', 'check-jsonschema'));
 const required = Boolean(process.env.CI || process.env.DFS_REQUIRE_INFRA);
 
-const validate = (...args: string[]) => spawnSync('bash', [join(REPO_ROOT, 'scripts', 'validate-deploy.sh'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+const validate = (...args: string[]) =>
+  spawnSync('bash', [join(REPO_ROOT, 'scripts', 'validate-deploy.sh'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
 
 function suite(): void {
   const scratch = mkdtempSync(join(tmpdir(), 'dfs-deploy-broken-'));
@@ -31,7 +33,10 @@ function suite(): void {
     const dir = join(scratch, 'k8s');
     cpSync(join(REPO_ROOT, 'deploy', 'k8s'), dir, { recursive: true });
     const file = join(dir, 'risk.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesytem: true'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesytem: true'),
+    );
     const r = validate(dir);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain("'readOnlyRootFilesytem' was unexpected");
@@ -39,7 +44,13 @@ function suite(): void {
 
   it('a compose service with an unknown key fails the compose-spec schema', () => {
     const file = join(scratch, 'docker-compose.yml');
-    writeFileSync(file, readFileSync(join(REPO_ROOT, 'deploy', 'docker-compose.yml'), 'utf8').replace('  mongo:\n    image: mongo:7', '  mongo:\n    images: mongo:7'));
+    writeFileSync(
+      file,
+      readFileSync(join(REPO_ROOT, 'deploy', 'docker-compose.yml'), 'utf8').replace(
+        '  mongo:\n    image: mongo:7',
+        '  mongo:\n    images: mongo:7',
+      ),
+    );
     const r = validate(join(REPO_ROOT, 'deploy', 'k8s'), file);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('images');

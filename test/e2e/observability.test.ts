@@ -14,8 +14,12 @@ startTracing({ serviceName: 'dfs-e2e', processors: [new SimpleSpanProcessor(expo
 
 describe('one payment, watched', () => {
   let env: TransactionStack;
-  beforeAll(async () => { env = await transactionStack(); }, 120_000);
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await transactionStack();
+  }, 120_000);
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('is one trace with spans from the phone, transaction, risk, the ledger, the relay and the consumers; the payment and RPC metrics move', async () => {
     const merchant = env.world.newId('merchant');
@@ -31,26 +35,59 @@ describe('one payment, watched', () => {
     expect(result.status).toBe('POSTED');
 
     const scope = (s: ReadableSpan) => `${s.instrumentationScope.name}:${s.name}`;
-    const wanted = ['device-sim:phone.submit', 'transaction:rpc SubmitPayment', 'risk:rpc Assess', 'transaction:ledger.post', 'transaction:outbox.relay', 'risk:consume dfs.payment.v1', 'transaction:consume dfs.payment.v1'];
-    await expect.poll(() => wanted.filter((w) => !exporter.getFinishedSpans().some((s) => scope(s) === w)), { timeout: 10_000 }).toEqual([]);
+    const wanted = [
+      'device-sim:phone.submit',
+      'transaction:rpc SubmitPayment',
+      'risk:rpc Assess',
+      'transaction:ledger.post',
+      'transaction:outbox.relay',
+      'risk:consume dfs.payment.v1',
+      'transaction:consume dfs.payment.v1',
+    ];
+    await expect
+      .poll(() => wanted.filter((w) => !exporter.getFinishedSpans().some((s) => scope(s) === w)), { timeout: 10_000 })
+      .toEqual([]);
     const spans = exporter.getFinishedSpans();
     const root = spans.find((s) => scope(s) === 'device-sim:phone.submit')!;
     const traceId = root.spanContext().traceId;
-    expect(spans.filter((s) => wanted.includes(scope(s)) && s.spanContext().traceId !== traceId).map(scope)).toEqual([]);
+    expect(spans.filter((s) => wanted.includes(scope(s)) && s.spanContext().traceId !== traceId).map(scope)).toEqual(
+      [],
+    );
     const trace = spans.filter((s) => s.spanContext().traceId === traceId);
     const ids = new Set(trace.map((s) => s.spanContext().spanId));
     expect(trace.filter((s) => s !== root && !ids.has(s.parentSpanContext?.spanId ?? '')).map(scope)).toEqual([]);
-    expect([...new Set(trace.map((s) => s.instrumentationScope.name))]).toEqual(expect.arrayContaining(['device-sim', 'transaction', 'risk']));
+    expect([...new Set(trace.map((s) => s.instrumentationScope.name))]).toEqual(
+      expect.arrayContaining(['device-sim', 'transaction', 'risk']),
+    );
 
     const [txAfter, riskAfter] = [await scrape(txMetrics), await scrape(riskMetrics)];
-    const delta = (before: typeof txBefore, after: typeof txBefore, name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
+    const delta = (before: typeof txBefore, after: typeof txBefore, name: string, labels: Record<string, string>) =>
+      total(after, name, labels) - total(before, name, labels);
     expect(delta(txBefore, txAfter, 'dfs_payments_total', { kind: 'payment', status: 'POSTED', code: 'OK' })).toBe(1);
-    expect(delta(txBefore, txAfter, 'dfs_rpc_server_duration_seconds_count', { method: 'SubmitPayment', code: 'OK' })).toBe(1);
-    expect(delta(txBefore, txAfter, 'dfs_rpc_server_duration_seconds_bucket', { method: 'SubmitPayment', code: 'OK', le: '+Inf' })).toBe(1);
-    expect(delta(txBefore, txAfter, 'dfs_rpc_server_duration_seconds_sum', { method: 'SubmitPayment', code: 'OK' })).toBeGreaterThan(0);
+    expect(
+      delta(txBefore, txAfter, 'dfs_rpc_server_duration_seconds_count', { method: 'SubmitPayment', code: 'OK' }),
+    ).toBe(1);
+    expect(
+      delta(txBefore, txAfter, 'dfs_rpc_server_duration_seconds_bucket', {
+        method: 'SubmitPayment',
+        code: 'OK',
+        le: '+Inf',
+      }),
+    ).toBe(1);
+    expect(
+      delta(txBefore, txAfter, 'dfs_rpc_server_duration_seconds_sum', { method: 'SubmitPayment', code: 'OK' }),
+    ).toBeGreaterThan(0);
     expect(delta(riskBefore, riskAfter, 'dfs_risk_decisions_total', { decision: 'APPROVE' })).toBeGreaterThanOrEqual(1);
-    expect(delta(riskBefore, riskAfter, 'dfs_rpc_server_duration_seconds_count', { method: 'Assess', code: 'OK' })).toBe(1);
-    expect(delta(riskBefore, riskAfter, 'dfs_bus_events_consumed_total', { topic: 'dfs.payment.v1', group: 'risk', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(
+      delta(riskBefore, riskAfter, 'dfs_rpc_server_duration_seconds_count', { method: 'Assess', code: 'OK' }),
+    ).toBe(1);
+    expect(
+      delta(riskBefore, riskAfter, 'dfs_bus_events_consumed_total', {
+        topic: 'dfs.payment.v1',
+        group: 'risk',
+        outcome: 'ok',
+      }),
+    ).toBeGreaterThanOrEqual(2);
     expect(txAfter.some((s) => s.name === 'dfs_outbox_backlog_events')).toBe(true);
     expect(total(txAfter, 'dfs_journal_verification_ok')).toBe(1);
   });

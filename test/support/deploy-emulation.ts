@@ -14,7 +14,21 @@
  * paths in the environment are read inside the container's root directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, lchownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  lchownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,9 +169,19 @@ export function layout(spec: ContainerSpec, image: ImageModel, volumes: Volumes)
     chmodSync(join(root, d), 0o700);
     if (isRoot) chownSync(join(root, d), image.uid, image.gid);
   }
-  const imageDirs = new Set(image.dirs.flatMap((d) => d.split('/').slice(1).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
+  const imageDirs = new Set(
+    image.dirs.flatMap((d) =>
+      d
+        .split('/')
+        .slice(1)
+        .map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`),
+    ),
+  );
   for (const d of imageDirs) if (isRoot && !image.dirs.includes(d)) chownSync(join(root, d), image.uid, image.gid);
-  for (const t of spec.tmpfs) { mkdirSync(join(root, t), { recursive: true }); chmodSync(join(root, t), 0o1777); }
+  for (const t of spec.tmpfs) {
+    mkdirSync(join(root, t), { recursive: true });
+    chmodSync(join(root, t), 0o1777);
+  }
   const readOnly: string[] = [];
   for (const m of [...spec.mounts].sort((a, b) => a.path.split('/').length - b.path.split('/').length)) {
     const at = join(root, m.path);
@@ -176,7 +200,11 @@ export function layout(spec: ContainerSpec, image: ImageModel, volumes: Volumes)
   }
   for (const r of readOnly) readOnlyTree(r);
   const mounted = (d: string) => spec.mounts.some((m) => d === m.path || d.startsWith(`${m.path}/`));
-  if (spec.readOnlyRoot) for (const d of [...imageDirs].filter((x) => !mounted(x))) { if (isRoot) chownSync(join(root, d), 0, 0); chmodSync(join(root, d), 0o555); }
+  if (spec.readOnlyRoot)
+    for (const d of [...imageDirs].filter((x) => !mounted(x))) {
+      if (isRoot) chownSync(join(root, d), 0, 0);
+      chmodSync(join(root, d), 0o555);
+    }
   return root;
 }
 
@@ -184,7 +212,11 @@ export function layout(spec: ContainerSpec, image: ImageModel, volumes: Volumes)
 function hostEnv(spec: ContainerSpec, image: ImageModel, root: string): Record<string, string> {
   const env: Record<string, string> = { ...image.env, ...spec.env };
   for (const [k, v] of Object.entries(env)) {
-    if (v.startsWith('/')) env[k] = v.split(',').map((p) => join(root, p.trim())).join(',');
+    if (v.startsWith('/'))
+      env[k] = v
+        .split(',')
+        .map((p) => join(root, p.trim()))
+        .join(',');
   }
   return { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: join(root, 'tmp') };
 }
@@ -193,9 +225,23 @@ function hostEnv(spec: ContainerSpec, image: ImageModel, root: string): Record<s
 export function start(spec: ContainerSpec, image: ImageModel, volumes: Volumes): Running {
   const root = layout(spec, image, volumes);
   const env = hostEnv(spec, image, root);
-  const cmd = [process.execPath, join(REPO_ROOT, 'bin', 'dfs.mjs'), ...spec.args.map((a) => (a.startsWith('/') ? join(root, a) : a))];
+  const cmd = [
+    process.execPath,
+    join(REPO_ROOT, 'bin', 'dfs.mjs'),
+    ...spec.args.map((a) => (a.startsWith('/') ? join(root, a) : a)),
+  ];
   const child = isRoot
-    ? spawn('setpriv', [`--reuid=${spec.uid}`, `--regid=${spec.gid}`, spec.groups.length ? `--groups=${spec.groups.join(',')}` : '--clear-groups', '--', ...cmd], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(
+        'setpriv',
+        [
+          `--reuid=${spec.uid}`,
+          `--regid=${spec.gid}`,
+          spec.groups.length ? `--groups=${spec.groups.join(',')}` : '--clear-groups',
+          '--',
+          ...cmd,
+        ],
+        { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
     : spawn(cmd[0]!, cmd.slice(1), { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -205,19 +251,34 @@ export function start(spec: ContainerSpec, image: ImageModel, volumes: Volumes):
       for (const line of out.split('\n')) {
         try {
           const rec = JSON.parse(line) as { msg?: string; grpcPort?: number; httpPort?: number };
-          if (rec.msg?.endsWith('service listening') && rec.httpPort) resolve({ grpcPort: rec.grpcPort!, httpPort: rec.httpPort });
-        } catch { /* not a log line */ }
+          if (rec.msg?.endsWith('service listening') && rec.httpPort)
+            resolve({ grpcPort: rec.grpcPort!, httpPort: rec.httpPort });
+        } catch {
+          /* not a log line */
+        }
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (b: Buffer) => { out += b.toString('utf8'); });
-    void exited.then((code) => reject(new Error(`${spec.name} exited with ${code} before listening:\n${out.slice(-3000)}`)));
+    child.stderr!.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+    });
+    void exited.then((code) =>
+      reject(new Error(`${spec.name} exited with ${code} before listening:\n${out.slice(-3000)}`)),
+    );
   });
   ports.catch(() => undefined);
   return {
-    spec, child, root, ports, exited, output: () => out,
+    spec,
+    child,
+    root,
+    ports,
+    exited,
+    output: () => out,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) { child.kill('SIGTERM'); await exited; }
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
       if (isRoot) chownTree(root, 0, 0);
       rmSync(root, { recursive: true, force: true });
     },
@@ -229,7 +290,10 @@ export async function waitReady(c: Running, timeoutMs = 90_000): Promise<boolean
   const until = Date.now() + timeoutMs;
   const { httpPort } = await c.ports;
   while (Date.now() < until && c.child.exitCode === null) {
-    const ok = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -237,7 +301,11 @@ export async function waitReady(c: Running, timeoutMs = 90_000): Promise<boolean
 }
 
 /** Runs a one-shot container (`dfs certs`) to completion; resolves with its exit code. */
-export async function runToCompletion(spec: ContainerSpec, image: ImageModel, volumes: Volumes): Promise<{ code: number | null; output: string }> {
+export async function runToCompletion(
+  spec: ContainerSpec,
+  image: ImageModel,
+  volumes: Volumes,
+): Promise<{ code: number | null; output: string }> {
   const c = start(spec, image, volumes);
   const code = await c.exited;
   const output = c.output();

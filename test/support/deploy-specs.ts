@@ -21,11 +21,15 @@ export function composeFile(path = join(REPO_ROOT, 'deploy', 'docker-compose.yml
 export function composeContainer(compose: Doc, name: string): ContainerSpec {
   const s = compose.services[name];
   if (!s) throw new Error(`compose has no service ${name}`);
-  const [uid, gid] = String(s.user ?? '0').split(':').map(Number);
+  const [uid, gid] = String(s.user ?? '0')
+    .split(':')
+    .map(Number);
   return {
     name,
     args: (s.command as string[]).map(String),
-    env: Object.fromEntries(Object.entries((s.environment ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')])),
+    env: Object.fromEntries(
+      Object.entries((s.environment ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]),
+    ),
     mounts: ((s.volumes ?? []) as string[]).map((v) => {
       const [volume, path, mode] = v.split(':');
       return { volume: volume!, path: path!, readOnly: mode === 'ro' };
@@ -46,8 +50,24 @@ export type SecretStore = Record<string, Record<string, string | Buffer>>;
  * from oem/root.*, every other certificate or key from pki/ under its own name.
  */
 export function readmeSecrets(stateDir: string, extra: SecretStore): SecretStore {
-  const fromState = (key: string) => readFileSync(key.startsWith('oem-root.') ? join(stateDir, 'oem', `root.${key.slice('oem-root.'.length)}`) : join(stateDir, 'pki', key));
-  const pki = ['ca.crt', 'attestation.crt', 'attestation.key', 'transaction.crt', 'transaction.key', 'risk.crt', 'risk.key', 'device-ca.crt', 'device-ca.key', 'oem-root.crt'];
+  const fromState = (key: string) =>
+    readFileSync(
+      key.startsWith('oem-root.')
+        ? join(stateDir, 'oem', `root.${key.slice('oem-root.'.length)}`)
+        : join(stateDir, 'pki', key),
+    );
+  const pki = [
+    'ca.crt',
+    'attestation.crt',
+    'attestation.key',
+    'transaction.crt',
+    'transaction.key',
+    'risk.crt',
+    'risk.key',
+    'device-ca.crt',
+    'device-ca.key',
+    'oem-root.crt',
+  ];
   const deviceSim = ['bootstrap.crt', 'bootstrap.key', 'operator.crt', 'operator.key', 'oem-root.crt', 'oem-root.key'];
   return {
     'dfs-pki': Object.fromEntries(pki.map((k) => [k, fromState(k)])),
@@ -76,18 +96,25 @@ export function k8sContainer(rendered: Doc[], name: string, secrets: SecretStore
     else if (e.valueFrom?.secretKeyRef) {
       const { name: secret, key } = e.valueFrom.secretKeyRef;
       const value = secrets[secret]?.[key];
-      if (value === undefined) throw new Error(`${name}: ${e.name} reads Secret ${secret} key ${key}, which deploy/README.md does not create`);
+      if (value === undefined)
+        throw new Error(`${name}: ${e.name} reads Secret ${secret} key ${key}, which deploy/README.md does not create`);
       env[e.name] = value.toString();
     }
   }
   const volumeFiles = (v: Doc): Record<string, string | Buffer> => {
-    const sources: Doc[] = v.secret ? [{ secret: { name: v.secret.secretName, items: v.secret.items } }] : (v.projected?.sources ?? []);
+    const sources: Doc[] = v.secret
+      ? [{ secret: { name: v.secret.secretName, items: v.secret.items } }]
+      : (v.projected?.sources ?? []);
     const files: Record<string, string | Buffer> = {};
     for (const s of sources) {
       const data = secrets[s.secret.name];
-      if (!data) throw new Error(`${name}: volume ${v.name} reads Secret ${s.secret.name}, which deploy/README.md does not create`);
+      if (!data)
+        throw new Error(
+          `${name}: volume ${v.name} reads Secret ${s.secret.name}, which deploy/README.md does not create`,
+        );
       for (const item of s.secret.items ?? Object.keys(data).map((k) => ({ key: k, path: k }))) {
-        if (data[item.key] === undefined) throw new Error(`${name}: volume ${v.name} needs key ${item.key} of Secret ${s.secret.name}`);
+        if (data[item.key] === undefined)
+          throw new Error(`${name}: volume ${v.name} needs key ${item.key} of Secret ${s.secret.name}`);
         files[item.path] = data[item.key]!;
       }
     }
@@ -96,7 +123,8 @@ export function k8sContainer(rendered: Doc[], name: string, secrets: SecretStore
   for (const v of pod.volumes ?? []) {
     const id = `${name}-${v.name}`;
     if (v.emptyDir) volumes.emptyDir(id);
-    else if (v.secret || v.projected) volumes.preset(id, volumeFiles(v), v.secret?.defaultMode ?? v.projected?.defaultMode ?? 0o644, fsGroup ?? 0);
+    else if (v.secret || v.projected)
+      volumes.preset(id, volumeFiles(v), v.secret?.defaultMode ?? v.projected?.defaultMode ?? 0o644, fsGroup ?? 0);
     else throw new Error(`${name}: volume ${v.name} has a type this check does not model`);
   }
   const uid = sec.runAsUser ?? podSec.runAsUser ?? 0;
@@ -105,7 +133,11 @@ export function k8sContainer(rendered: Doc[], name: string, secrets: SecretStore
     name,
     args: (c.args as string[]).map(String),
     env,
-    mounts: (c.volumeMounts ?? []).map((m: Doc) => ({ path: m.mountPath, volume: `${name}-${m.name}`, readOnly: m.readOnly === true })),
+    mounts: (c.volumeMounts ?? []).map((m: Doc) => ({
+      path: m.mountPath,
+      volume: `${name}-${m.name}`,
+      readOnly: m.readOnly === true,
+    })),
     tmpfs: [],
     readOnlyRoot: sec.readOnlyRootFilesystem === true,
     uid,

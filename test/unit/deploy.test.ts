@@ -15,7 +15,11 @@ import { composeFile, renderedBase } from '../support/deploy-specs.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML
 type Doc = Record<string, any>;
 
-const SERVICES = { attestation: { grpc: 50051, http: 8081 }, transaction: { grpc: 50052, http: 8082 }, risk: { grpc: 50053, http: 8083 } } as const;
+const SERVICES = {
+  attestation: { grpc: 50051, http: 8081 },
+  transaction: { grpc: 50052, http: 8082 },
+  risk: { grpc: 50053, http: 8083 },
+} as const;
 const compose = composeFile();
 const base = renderedBase();
 const deployments = base.filter((d) => d.kind === 'Deployment');
@@ -27,37 +31,66 @@ const workloads = base.filter((d) => d.kind === 'Deployment' || d.kind === 'Job'
 function selects(selector: Doc, app: string): boolean {
   const labels = selector.matchLabels ?? {};
   if (Object.keys(labels).some((k) => k !== 'app.kubernetes.io/name' || labels[k] !== app)) return false;
-  return (selector.matchExpressions ?? []).every((e: Doc) => e.key === 'app.kubernetes.io/name' && e.operator === 'In' && e.values.includes(app));
+  return (selector.matchExpressions ?? []).every(
+    (e: Doc) => e.key === 'app.kubernetes.io/name' && e.operator === 'In' && e.values.includes(app),
+  );
 }
 
 /** Ports `app` may send to pods of `peer` (egress) or receive from them (ingress), per the policies. */
 function allowed(direction: 'egress' | 'ingress', app: string, peer: (p: Doc) => boolean): number[] {
-  return policies.filter((p) => selects(p.spec.podSelector, app) && p.spec.policyTypes.includes(direction === 'egress' ? 'Egress' : 'Ingress'))
-    .flatMap((p) => ((p.spec[direction] ?? []) as Doc[]).filter((r) => ((r[direction === 'egress' ? 'to' : 'from'] ?? []) as Doc[]).some(peer)).flatMap((r) => (r.ports ?? []).map((x: Doc) => x.port as number)));
+  return policies
+    .filter(
+      (p) =>
+        selects(p.spec.podSelector, app) && p.spec.policyTypes.includes(direction === 'egress' ? 'Egress' : 'Ingress'),
+    )
+    .flatMap((p) =>
+      ((p.spec[direction] ?? []) as Doc[])
+        .filter((r) => ((r[direction === 'egress' ? 'to' : 'from'] ?? []) as Doc[]).some(peer))
+        .flatMap((r) => (r.ports ?? []).map((x: Doc) => x.port as number)),
+    );
 }
 
 describe('deploy/k8s network policies', () => {
-  const calls: [string, string, number][] = [['transaction', 'risk', 50053], ['transaction', 'attestation', 50051], ['device-sim', 'attestation', 50051], ['device-sim', 'transaction', 50052]];
+  const calls: [string, string, number][] = [
+    ['transaction', 'risk', 50053],
+    ['transaction', 'attestation', 50051],
+    ['device-sim', 'attestation', 50051],
+    ['device-sim', 'transaction', 50052],
+  ];
 
   it('deny by default, then allow each call the stack makes on both ends, and nothing else between pods', () => {
-    expect(policies.find((p) => p.metadata.name === 'default-deny-all')?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policies.find((p) => p.metadata.name === 'default-deny-all')?.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
     const pods = ['attestation', 'transaction', 'risk', 'device-sim'];
-    const granted = pods.flatMap((from) => pods.flatMap((to) => allowed('egress', from, (peer) => peer.podSelector && selects(peer.podSelector, to))
-      .filter((port) => allowed('ingress', to, (peer) => peer.podSelector && selects(peer.podSelector, from)).includes(port))
-      .map((port) => [from, to, port] as [string, string, number])));
+    const granted = pods.flatMap((from) =>
+      pods.flatMap((to) =>
+        allowed('egress', from, (peer) => peer.podSelector && selects(peer.podSelector, to))
+          .filter((port) =>
+            allowed('ingress', to, (peer) => peer.podSelector && selects(peer.podSelector, from)).includes(port),
+          )
+          .map((port) => [from, to, port] as [string, string, number]),
+      ),
+    );
     expect(granted.sort()).toEqual([...calls].sort());
   });
 
   it('let transaction reach integrator callbacks on 443 outside private ranges and the metadata address', () => {
     const rule = policies.find((p) => p.metadata.name === 'transaction-egress-callbacks')!.spec.egress[0];
     expect(rule.ports).toEqual([{ protocol: 'TCP', port: 443 }]);
-    expect(rule.to[0].ipBlock.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
+    expect(rule.to[0].ipBlock.except).toEqual(
+      expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']),
+    );
   });
 
   it('let the ingress controller reach only the REST port and the monitoring namespace only the HTTP ports', () => {
-    const fromNamespace = (ns: string) => (peer: Doc) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns;
+    const fromNamespace = (ns: string) => (peer: Doc) =>
+      peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns;
     for (const [svc, ports] of Object.entries(SERVICES)) {
-      expect(allowed('ingress', svc, fromNamespace('ingress-nginx'))).toEqual(svc === 'transaction' ? [ports.http] : []);
+      expect(allowed('ingress', svc, fromNamespace('ingress-nginx'))).toEqual(
+        svc === 'transaction' ? [ports.http] : [],
+      );
       expect(allowed('ingress', svc, fromNamespace('monitoring'))).toContain(ports.http);
       expect(allowed('ingress', svc, fromNamespace('monitoring'))).not.toContain(ports.grpc);
     }
@@ -66,28 +99,41 @@ describe('deploy/k8s network policies', () => {
 
 describe('deploy/k8s exposure and scraping', () => {
   it('the Ingress routes the integrator API and the OpenAPI document to transaction, never /metrics or the operator journal check', () => {
-    const paths = base.filter((d) => d.kind === 'Ingress').flatMap((i) => i.spec.rules.flatMap((r: Doc) => r.http.paths));
+    const paths = base
+      .filter((d) => d.kind === 'Ingress')
+      .flatMap((i) => i.spec.rules.flatMap((r: Doc) => r.http.paths));
     expect(paths.map((p: Doc) => p.path).sort()).toEqual([...INTEGRATOR_PATHS, '/openapi.json'].sort());
-    expect(new Set(paths.map((p: Doc) => `${p.backend.service.name}:${p.backend.service.port.name}`))).toEqual(new Set(['transaction:http']));
+    expect(new Set(paths.map((p: Doc) => `${p.backend.service.name}:${p.backend.service.port.name}`))).toEqual(
+      new Set(['transaction:http']),
+    );
   });
 
   it('each service pod is annotated for scraping /metrics on its HTTP container port', () => {
     for (const d of deployments) {
       const ann = d.spec.template.metadata.annotations;
       const http = d.spec.template.spec.containers[0].ports.find((p: Doc) => p.name === 'http').containerPort;
-      expect([ann['prometheus.io/scrape'], ann['prometheus.io/path'], Number(ann['prometheus.io/port'])]).toEqual(['true', '/metrics', http]);
+      expect([ann['prometheus.io/scrape'], ann['prometheus.io/path'], Number(ann['prometheus.io/port'])]).toEqual([
+        'true',
+        '/metrics',
+        http,
+      ]);
     }
   });
 
   it('probes /healthz and /readyz on the HTTP port', () => {
     for (const d of deployments) {
       const c = d.spec.template.spec.containers[0];
-      expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path, c.readinessProbe.httpGet.port]).toEqual(['/healthz', '/readyz', 'http']);
+      expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path, c.readinessProbe.httpGet.port]).toEqual([
+        '/healthz',
+        '/readyz',
+        'http',
+      ]);
     }
   });
 
   it('only the demo Job (a simulated phone factory) mounts the OEM root private key', () => {
-    const mountsKey = (d: Doc) => (d.spec.template.spec.volumes as Doc[]).some((v) => JSON.stringify(v).includes('oem-root.key'));
+    const mountsKey = (d: Doc) =>
+      (d.spec.template.spec.volumes as Doc[]).some((v) => JSON.stringify(v).includes('oem-root.key'));
     expect(workloads.filter(mountsKey).map(podLabel)).toEqual(['device-sim']);
   });
 });
@@ -97,7 +143,11 @@ describe('deploy/docker-compose.yml', () => {
   const mountsOf = (s: Doc): string[] => ((s.volumes ?? []) as string[]).map((v) => v.split(':')[0]!);
 
   it('gives the OEM root volume only to certs and the simulated phones', () => {
-    expect(Object.keys(services).filter((n) => mountsOf(services[n]!).includes('dfs-oem')).sort()).toEqual(['certs', 'device-sim', 'load']);
+    expect(
+      Object.keys(services)
+        .filter((n) => mountsOf(services[n]!).includes('dfs-oem'))
+        .sort(),
+    ).toEqual(['certs', 'device-sim', 'load']);
   });
 
   it('health-checks each service on its /readyz and publishes its HTTP port on loopback only', () => {
@@ -111,15 +161,28 @@ describe('deploy/docker-compose.yml', () => {
   it('points Prometheus at every service HTTP port', () => {
     const prom = parse(readFileSync(join(REPO_ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as Doc;
     const targets = prom.scrape_configs.flatMap((j: Doc) => j.static_configs.flatMap((s: Doc) => s.targets));
-    expect(targets.sort()).toEqual(Object.entries(SERVICES).map(([svc, p]) => `${svc}:${p.http}`).sort());
+    expect(targets.sort()).toEqual(
+      Object.entries(SERVICES)
+        .map(([svc, p]) => `${svc}:${p.http}`)
+        .sort(),
+    );
   });
 });
 
 describe('deploy/grafana/dfs-dashboard.json', () => {
   it('charts only metrics the services register', () => {
     const dashboard = readFileSync(join(REPO_ROOT, 'deploy', 'grafana', 'dfs-dashboard.json'), 'utf8');
-    const charted = [...new Set([...dashboard.matchAll(/\b(dfs_[a-z_]+?)(?:_bucket|_count|_sum)?\b/g)].map((m) => m[1]!))];
-    const sources = ['kit/src/metrics.ts', 'services/transaction/src/metrics.ts', 'services/risk/src/metrics.ts', 'services/attestation/src/metrics.ts'].map((f) => readFileSync(join(REPO_ROOT, f), 'utf8')).join('\n');
+    const charted = [
+      ...new Set([...dashboard.matchAll(/\b(dfs_[a-z_]+?)(?:_bucket|_count|_sum)?\b/g)].map((m) => m[1]!)),
+    ];
+    const sources = [
+      'kit/src/metrics.ts',
+      'services/transaction/src/metrics.ts',
+      'services/risk/src/metrics.ts',
+      'services/attestation/src/metrics.ts',
+    ]
+      .map((f) => readFileSync(join(REPO_ROOT, f), 'utf8'))
+      .join('\n');
     expect(charted.length).toBeGreaterThanOrEqual(10);
     expect(charted.filter((m) => !sources.includes(`'${m}'`))).toEqual([]);
   });
@@ -128,7 +191,9 @@ describe('deploy/grafana/dfs-dashboard.json', () => {
 describe('deploy/README.md', () => {
   it('documents every variable the compose file and the Kubernetes base set', () => {
     const readme = readFileSync(join(REPO_ROOT, 'deploy', 'README.md'), 'utf8');
-    const fromCompose = Object.values(compose.services as Record<string, Doc>).filter((s) => String(s.image ?? '').includes('dfs-reference-stack')).flatMap((s) => Object.keys(s.environment ?? {}));
+    const fromCompose = Object.values(compose.services as Record<string, Doc>)
+      .filter((s) => String(s.image ?? '').includes('dfs-reference-stack'))
+      .flatMap((s) => Object.keys(s.environment ?? {}));
     const fromK8s = workloads.flatMap((d) => [
       ...d.spec.template.spec.containers.flatMap((c: Doc) => (c.env ?? []).map((e: Doc) => e.name)),
       ...base.filter((c) => c.kind === 'ConfigMap').flatMap((c) => Object.keys(c.data)),

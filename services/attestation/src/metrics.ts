@@ -13,7 +13,12 @@ export type EnrollOutcome = { tier: string; deviceId: string } | { error: unknow
  * outcome log line per enrollment (device id, code, tier, trace id; never keys or tokens).
  */
 export function enrollmentOutcomes(m: Metrics, log: Logger): (o: EnrollOutcome) => void {
-  const outcomes = new Counter({ name: 'dfs_attestation_enrollments_total', help: 'Enrollments by outcome, stable code and tier granted', labelNames: ['outcome', 'code', 'tier'], registers: [m.registry] });
+  const outcomes = new Counter({
+    name: 'dfs_attestation_enrollments_total',
+    help: 'Enrollments by outcome, stable code and tier granted',
+    labelNames: ['outcome', 'code', 'tier'],
+    registers: [m.registry],
+  });
   return (o) => {
     const attested = 'tier' in o;
     const code = attested ? 'OK' : describeError(o.error).code;

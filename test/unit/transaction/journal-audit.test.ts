@@ -12,7 +12,13 @@ const log = createLogger('audit-test', 'silent');
 function counting(inner: LedgerStore) {
   const reads: number[] = [];
   const store: LedgerStore = new Proxy(inner, {
-    get: (t, p, r) => (p === 'readJournal' ? (afterSeq = 0, limit?: number) => { reads.push(afterSeq); return inner.readJournal(afterSeq, limit); } : Reflect.get(t, p, r)),
+    get: (t, p, r) =>
+      p === 'readJournal'
+        ? (afterSeq = 0, limit?: number) => {
+            reads.push(afterSeq);
+            return inner.readJournal(afterSeq, limit);
+          }
+        : Reflect.get(t, p, r),
   });
   return { store, reads };
 }
@@ -45,7 +51,11 @@ describe('background journal verification from signed checkpoints', () => {
     await seedJournal(inner, 100);
     const entries = await inner.readJournal();
     const tampered: LedgerStore = new Proxy(inner, {
-      get: (t, p, r) => (p === 'readJournal' ? async (a?: number, l?: number) => (await inner.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e)) : Reflect.get(t, p, r)),
+      get: (t, p, r) =>
+        p === 'readJournal'
+          ? async (a?: number, l?: number) =>
+              (await inner.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e))
+          : Reflect.get(t, p, r),
     });
     await inner.putCheckpoint(100, await signCheckpoint({ seq: 100, hash: entries[99]!.hash }, Date.now(), key));
     expect((await journalAudit({ store: tampered, key: () => key, log, now: Date.now }).run()).badSeq).toBeNull();
@@ -53,9 +63,16 @@ describe('background journal verification from signed checkpoints', () => {
     const forged = memoryLedgerStore();
     await seedJournal(forged, 100);
     const forgedEntries = await forged.readJournal();
-    await forged.putCheckpoint(100, await signCheckpoint({ seq: 100, hash: forgedEntries[99]!.hash }, Date.now(), other));
+    await forged.putCheckpoint(
+      100,
+      await signCheckpoint({ seq: 100, hash: forgedEntries[99]!.hash }, Date.now(), other),
+    );
     const view: LedgerStore = new Proxy(forged, {
-      get: (t, p, r) => (p === 'readJournal' ? async (a?: number, l?: number) => (await forged.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e)) : Reflect.get(t, p, r)),
+      get: (t, p, r) =>
+        p === 'readJournal'
+          ? async (a?: number, l?: number) =>
+              (await forged.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e))
+          : Reflect.get(t, p, r),
     });
     expect((await journalAudit({ store: view, key: () => key, log, now: Date.now }).run()).badSeq).toBe(40);
   });
@@ -66,7 +83,12 @@ describe('background journal verification from signed checkpoints', () => {
     await seedJournal(inner, 50);
     const audit = journalAudit({ store: inner, key: () => key, log, now: Date.now });
     await audit.run();
-    await inner.appendJournal('forged', (prev) => ({ ...prev!, seq: prev!.seq + 1, transferId: 'forged', prevHash: prev!.hash }));
+    await inner.appendJournal('forged', (prev) => ({
+      ...prev!,
+      seq: prev!.seq + 1,
+      transferId: 'forged',
+      prevHash: prev!.hash,
+    }));
     expect(await audit.run()).toMatchObject({ verified: { seq: 50 }, badSeq: 51 });
     expect(audit.state().badSeq).toBe(51);
   });

@@ -17,21 +17,41 @@ describe('transaction /readyz: store ping, bus, not draining; never the journal'
   const inner = memoryLedgerStore();
   const reads = { journal: 0 };
   const store: LedgerStore = new Proxy(inner, {
-    get: (t, p, r) => (p === 'readJournal' || p === 'journalLength' ? (...a: unknown[]) => { reads.journal += 1; return (Reflect.get(t, p, r) as (...x: unknown[]) => unknown)(...a); } : Reflect.get(t, p, r)),
+    get: (t, p, r) =>
+      p === 'readJournal' || p === 'journalLength'
+        ? (...a: unknown[]) => {
+            reads.journal += 1;
+            return (Reflect.get(t, p, r) as (...x: unknown[]) => unknown)(...a);
+          }
+        : Reflect.get(t, p, r),
   });
   let tx: ServiceHandle;
   let ready: () => Promise<number>;
   beforeAll(async () => {
     await ensureDevPki(stateDir);
     await seedJournal(inner, 2_000);
-    const config = loadConfig({ DFS_STATE_DIR: stateDir, LOG_LEVEL: 'silent', TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0', JOURNAL_VERIFY_INTERVAL_SEC: '3600' });
+    const config = loadConfig({
+      DFS_STATE_DIR: stateDir,
+      LOG_LEVEL: 'silent',
+      TRANSACTION_GRPC_PORT: '0',
+      TRANSACTION_HTTP_PORT: '0',
+      JOURNAL_VERIFY_INTERVAL_SEC: '3600',
+    });
     tx = await startTransaction(config, memoryBus(), { store });
     ready = () => fetch(`http://127.0.0.1:${tx.httpPort}/readyz`).then((r) => r.status);
   }, 60_000);
-  afterAll(async () => { await tx?.stop(); rmSync(stateDir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await tx?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   it('answers 200 a hundred times without one journal read (the background verification read it once, at start)', async () => {
-    await expect.poll(async () => total(await scrape(`http://127.0.0.1:${tx.httpPort}/metrics`), 'dfs_journal_verified_entries'), { timeout: 20_000 }).toBe(2_000);
+    await expect
+      .poll(
+        async () => total(await scrape(`http://127.0.0.1:${tx.httpPort}/metrics`), 'dfs_journal_verified_entries'),
+        { timeout: 20_000 },
+      )
+      .toBe(2_000);
     const before = reads.journal;
     expect(before).toBeGreaterThan(0);
     for (let i = 0; i < 100; i++) expect(await ready()).toBe(200);

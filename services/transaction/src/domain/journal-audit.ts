@@ -38,7 +38,8 @@ export async function readCheckpoint(jws: string, key: SigningKey): Promise<Jour
   try {
     const { payload, protectedHeader } = await compactVerify(jws, await importJWK(key.publicJwk, 'ES256'));
     const p = JSON.parse(new TextDecoder().decode(payload)) as Partial<JournalPoint>;
-    if (protectedHeader.typ !== CHECKPOINT_TYP || !Number.isSafeInteger(p.seq) || typeof p.hash !== 'string') return null;
+    if (protectedHeader.typ !== CHECKPOINT_TYP || !Number.isSafeInteger(p.seq) || typeof p.hash !== 'string')
+      return null;
     return { seq: p.seq!, hash: p.hash };
   } catch {
     return null;
@@ -52,7 +53,12 @@ const yieldLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  * checkpoint in the store, so a restart does not start again from the first entry. A checkpoint that
  * does not verify under the service's key is ignored (verification starts from the first entry).
  */
-export function journalAudit(deps: { store: LedgerStore; key: () => SigningKey; log: Logger; now: () => number }): JournalAudit {
+export function journalAudit(deps: {
+  store: LedgerStore;
+  key: () => SigningKey;
+  log: Logger;
+  now: () => number;
+}): JournalAudit {
   let state: AuditState = { verified: JOURNAL_START, verifiedAtMs: null, badSeq: null };
   let loaded = false;
   let chain: Promise<unknown> = Promise.resolve();
@@ -80,14 +86,20 @@ export function journalAudit(deps: { store: LedgerStore; key: () => SigningKey; 
   };
 
   const once = async (full: boolean): Promise<AuditState> => {
-    if (!loaded) { state = { ...state, verified: await resume() }; loaded = true; }
+    if (!loaded) {
+      state = { ...state, verified: await resume() };
+      loaded = true;
+    }
     const next = await verifyFrom(full ? JOURNAL_START : state.verified);
     if (next.badSeq !== null) {
       deps.log.error({ badSeq: next.badSeq, verifiedSeq: next.verified.seq }, 'journal verification failed');
     } else if (next.verified.seq > 0) {
       await deps.store.putCheckpoint(next.verified.seq, await signCheckpoint(next.verified, deps.now(), deps.key()));
     }
-    state = full && next.badSeq === null ? { ...next, verified: next.verified.seq >= state.verified.seq ? next.verified : state.verified } : next;
+    state =
+      full && next.badSeq === null
+        ? { ...next, verified: next.verified.seq >= state.verified.seq ? next.verified : state.verified }
+        : next;
     return state;
   };
 
@@ -101,11 +113,16 @@ export function journalAudit(deps: { store: LedgerStore; key: () => SigningKey; 
     run,
     state: () => state,
     start(intervalMs) {
-      const tick = () => { run().catch((err: unknown) => deps.log.warn({ err }, 'journal verification could not run; next run retries')); };
+      const tick = () => {
+        run().catch((err: unknown) => deps.log.warn({ err }, 'journal verification could not run; next run retries'));
+      };
       tick();
       timer = setInterval(tick, intervalMs);
       timer.unref();
     },
-    async stop() { clearInterval(timer); await chain; },
+    async stop() {
+      clearInterval(timer);
+      await chain;
+    },
   };
 }
