@@ -93,7 +93,10 @@ export async function serve(stateDir: string): Promise<void> {
   const { attestationAddr, transactionAddr, riskAddr, fotaUrl } = stack;
   console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl })}`);
   answerWorkQueries();
-  stopOnSignals(async () => { await stack.stop(); await flushTraces(); }, createLogger('dfs'));
+  stopOnSignals(async () => {
+    await stack.stop();
+    await flushTraces();
+  }, createLogger('dfs'));
 }
 
 /** `dfs service <name>`: one service alone, configured from the environment. */
@@ -107,7 +110,10 @@ export async function service(name: ServiceName): Promise<void> {
   };
   const flushTraces = startTracing({ serviceName: name });
   const handle = await start[name]();
-  stopOnSignals(async () => { await handle.stop(); await flushTraces(); }, createLogger('dfs'));
+  stopOnSignals(async () => {
+    await handle.stop();
+    await flushTraces();
+  }, createLogger('dfs'));
 }
 
 /** `dfs load`: against the running stack (checked first) or an embedded one in a child process. */
@@ -137,7 +143,7 @@ export async function threats(opts: { only?: string; json?: string; html?: strin
   process.exitCode = await threatsCommand(opts);
 }
 
-/** `dfs certs`: the development PKI and OEM root in the state directory; `pki/oem-root.crt` is the OEM root certificate alone (no key beside it). */
+/** `dfs certs`: the dev PKI and OEM root in the state directory; `pki/oem-root.crt` is the OEM root certificate alone. */
 export async function certs(stateDir: string): Promise<void> {
   const pki = await ensureDevPki(stateDir);
   copyFileSync(pki.oemRoot, join(pki.dir, 'oem-root.crt'));

@@ -149,7 +149,7 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
 
   program
     .command('certs')
-    .description('create the development PKI and simulated OEM root in the state directory (idempotent; pki/oem-root.crt: the OEM root certificate alone)')
+    .description('create the development PKI and simulated OEM root in the state directory (idempotent)')
     .addOption(stateDirOption())
     .action(async (o: { stateDir?: string }) => (await actions()).certs(stateDirOf(o)));
 
