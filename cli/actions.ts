@@ -143,7 +143,7 @@ export async function threats(opts: { only?: string; json?: string; html?: strin
   process.exitCode = await threatsCommand(opts);
 }
 
-/** `dfs certs`: the dev PKI and OEM root in the state directory; `pki/oem-root.crt` is the OEM root certificate alone. */
+/** `dfs certs`: dev PKI and OEM root in the state directory; `pki/oem-root.crt` is the OEM root certificate alone. */
 export async function certs(stateDir: string): Promise<void> {
   const pki = await ensureDevPki(stateDir);
   copyFileSync(pki.oemRoot, join(pki.dir, 'oem-root.crt'));
