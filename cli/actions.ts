@@ -143,9 +143,13 @@ export async function threats(opts: { only?: string; json?: string; html?: strin
   process.exitCode = await threatsCommand(opts);
 }
 
-/** `dfs certs`: dev PKI and OEM root in the state directory; `pki/oem-root.crt` is the OEM root certificate alone. */
+/**
+ * `dfs certs`: dev PKI and OEM root in the state directory; what attestation needs from oem/ is copied into pki/
+ * without the OEM's keys: `oem-root.crt` (the OEM root certificate alone) and `device-trust.json`.
+ */
 export async function certs(stateDir: string): Promise<void> {
   const pki = await ensureDevPki(stateDir);
   copyFileSync(pki.oemRoot, join(pki.dir, 'oem-root.crt'));
+  copyFileSync(pki.deviceTrust, join(pki.dir, 'device-trust.json'));
   console.log(`development PKI ready in ${pki.dir} (OEM root ${pki.oemRoot})`);
 }

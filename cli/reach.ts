@@ -65,6 +65,13 @@ export async function checkRemote(stateDir: string, target: Addresses, timeoutMs
     pki.key('bootstrap'),
     pki.oemRoot,
     pki.oemRootKey,
+    pki.oemEseCa.cert,
+    pki.oemEseCa.key,
+    pki.oemSoftwareCa.cert,
+    pki.oemSoftwareCa.key,
+    pki.oemBuild.key,
+    pki.oemBuild.pub,
+    pki.appSigning.cert,
   ];
   const missing = files.find((f) => !existsSync(f));
   if (missing) {

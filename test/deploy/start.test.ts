@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CompactSign } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { importPrivateKeyPem } from '../../kit/src/x509.js';
 import {
   imageModel,
   REPO_ROOT,
@@ -64,7 +66,7 @@ function filesUnder(dir: string, seen = new Set<string>()): string[] {
 }
 
 describe('deploy/docker-compose.yml starts', () => {
-  it('certs writes the PKI, then attestation, risk and transaction answer /readyz; no service can read the OEM root private key', async () => {
+  it('certs writes the PKI, then attestation, risk and transaction answer /readyz; no service can read an OEM private key', async () => {
     const compose = composeFile();
     const volumes = track(new Volumes());
     const certs = await runToCompletion(composeContainer(compose, 'certs'), image, volumes);
@@ -74,9 +76,12 @@ describe('deploy/docker-compose.yml starts', () => {
     for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
     expect(existsSync(join(volumes.dir('transaction-state'), 'integrators.json'))).toBe(true);
 
-    const oemKey = readFileSync(join(volumes.dir('dfs-oem'), 'root.key'));
+    const oemKeys = readdirSync(volumes.dir('dfs-oem'))
+      .filter((f) => f.endsWith('.key'))
+      .map((f) => readFileSync(join(volumes.dir('dfs-oem'), f)));
+    expect(oemKeys.length).toBe(4);
     for (const r of Object.values(s)) {
-      expect(filesUnder(r.c.root).filter((f) => readFileSync(f).equals(oemKey))).toEqual([]);
+      expect(filesUnder(r.c.root).filter((f) => oemKeys.some((k) => readFileSync(f).equals(k)))).toEqual([]);
     }
   }, 240_000);
 
@@ -94,7 +99,7 @@ describe('deploy/docker-compose.yml starts', () => {
 });
 
 describe('deploy/k8s starts', () => {
-  it('with the Secrets of deploy/README.md, attestation, risk and transaction answer /readyz; integrator key and operator token come from their Secrets', async () => {
+  it('with the Secrets of deploy/README.md, attestation, risk and transaction answer /readyz; integrator key, operator token and attestation status list come from their Secrets and ConfigMap', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-k8s-certs-'));
     cleanup.push(async () => rmSync(stateDir, { recursive: true, force: true }));
     const certs = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'dfs.mjs'), 'certs', '--state-dir', stateDir], {
@@ -114,10 +119,24 @@ describe('deploy/k8s starts', () => {
         'integrators.json': JSON.stringify({ integrators: [{ id: 'shop', apiKey, accounts: ['merchant-*'] }] }),
       },
     });
+    const issuedAtMs = Date.now();
+    const oemRootKey = await importPrivateKeyPem(readFileSync(join(stateDir, 'oem', 'root.key'), 'utf8'));
+    const statusList = await new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ issuedAtMs, entries: { '0badc0de': { status: 'REVOKED' } } })),
+    )
+      .setProtectedHeader({ alg: 'ES256', typ: 'dfs-attestation-status+jws' })
+      .sign(oemRootKey);
+    const configMaps = { 'dfs-attestation-status': { 'attestation-status.jws': statusList } };
     const rendered = renderedBase();
     const volumes = track(new Volumes());
-    const s = await startServices((n) => k8sContainer(rendered, n, secrets, volumes), volumes);
+    const s = await startServices((n) => k8sContainer(rendered, n, secrets, volumes, configMaps), volumes);
     for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
+
+    const reload = await fetch(
+      `http://127.0.0.1:${(await s.attestation.c.ports).httpPort}/v1/operator/attestation-status/reload`,
+      { method: 'POST', headers: { Authorization: `Bearer ${operatorToken}` } },
+    );
+    expect(await reload.json()).toEqual({ issuedAtMs, revokedSerials: 1, devicesToReattest: [] });
 
     const http = `http://127.0.0.1:${(await s.transaction.c.ports).httpPort}`;
     const balance = (key: string) =>

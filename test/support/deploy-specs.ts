@@ -46,16 +46,12 @@ export function composeContainer(compose: Doc, name: string): ContainerSpec {
 export type SecretStore = Record<string, Record<string, string | Buffer>>;
 
 /**
- * The Secrets of deploy/README.md built from a `dfs certs` state directory: `oem-root.*` keys come
- * from oem/root.*, every other certificate or key from pki/ under its own name.
+ * The Secrets of deploy/README.md built from a `dfs certs` state directory: `oem-<file>` keys come
+ * from oem/<file>, every other certificate, key or file from pki/ under its own name.
  */
 export function readmeSecrets(stateDir: string, extra: SecretStore): SecretStore {
   const fromState = (key: string) =>
-    readFileSync(
-      key.startsWith('oem-root.')
-        ? join(stateDir, 'oem', `root.${key.slice('oem-root.'.length)}`)
-        : join(stateDir, 'pki', key),
-    );
+    readFileSync(key.startsWith('oem-') ? join(stateDir, 'oem', key.slice('oem-'.length)) : join(stateDir, 'pki', key));
   const pki = [
     'ca.crt',
     'attestation.crt',
@@ -66,9 +62,24 @@ export function readmeSecrets(stateDir: string, extra: SecretStore): SecretStore
     'risk.key',
     'device-ca.crt',
     'device-ca.key',
+    'device-trust.json',
     'oem-root.crt',
   ];
-  const deviceSim = ['bootstrap.crt', 'bootstrap.key', 'operator.crt', 'operator.key', 'oem-root.crt', 'oem-root.key'];
+  const deviceSim = [
+    'bootstrap.crt',
+    'bootstrap.key',
+    'operator.crt',
+    'operator.key',
+    'app-signing.crt',
+    'oem-root.crt',
+    'oem-root.key',
+    'oem-ese-ca.crt',
+    'oem-ese-ca.key',
+    'oem-software-ca.crt',
+    'oem-software-ca.key',
+    'oem-build.key',
+    'oem-build.pub',
+  ];
   return {
     'dfs-pki': Object.fromEntries(pki.map((k) => [k, fromState(k)])),
     'dfs-device-sim': Object.fromEntries(deviceSim.map((k) => [k, fromState(k)])),
@@ -76,8 +87,17 @@ export function readmeSecrets(stateDir: string, extra: SecretStore): SecretStore
   };
 }
 
-/** The Deployment named `name` in the rendered base as a container, its Secret and emptyDir volumes laid out in `volumes`. */
-export function k8sContainer(rendered: Doc[], name: string, secrets: SecretStore, volumes: Volumes): ContainerSpec {
+/**
+ * The Deployment named `name` in the rendered base as a container, its Secret, ConfigMap and emptyDir volumes laid
+ * out in `volumes`. `configMaps` are those created beside the base (an optional one left out mounts empty).
+ */
+export function k8sContainer(
+  rendered: Doc[],
+  name: string,
+  secrets: SecretStore,
+  volumes: Volumes,
+  configMaps: SecretStore = {},
+): ContainerSpec {
   const dep = rendered.find((d) => d.kind === 'Deployment' && d.metadata.name === name);
   if (!dep) throw new Error(`no Deployment ${name}`);
   const pod = dep.spec.template.spec;
@@ -120,9 +140,21 @@ export function k8sContainer(rendered: Doc[], name: string, secrets: SecretStore
     }
     return files;
   };
+  const configMapFiles = (v: Doc): Record<string, string | Buffer> => {
+    const cm = v.configMap;
+    const data: Record<string, string | Buffer> | undefined =
+      rendered.find((d) => d.kind === 'ConfigMap' && d.metadata.name === cm.name)?.data ?? configMaps[cm.name];
+    if (!data) {
+      if (cm.optional === true) return {};
+      throw new Error(`${name}: volume ${v.name} reads ConfigMap ${cm.name}, which is neither in the base nor created`);
+    }
+    const items: { key: string; path: string }[] = cm.items ?? Object.keys(data).map((k) => ({ key: k, path: k }));
+    return Object.fromEntries(items.map((i) => [i.path, data[i.key]!]));
+  };
   for (const v of pod.volumes ?? []) {
     const id = `${name}-${v.name}`;
     if (v.emptyDir) volumes.emptyDir(id);
+    else if (v.configMap) volumes.preset(id, configMapFiles(v), v.configMap.defaultMode ?? 0o644, fsGroup ?? 0);
     else if (v.secret || v.projected)
       volumes.preset(id, volumeFiles(v), v.secret?.defaultMode ?? v.projected?.defaultMode ?? 0o644, fsGroup ?? 0);
     else throw new Error(`${name}: volume ${v.name} has a type this check does not model`);

@@ -1,13 +1,14 @@
 /**
  * What test/deploy/start.test.ts (the services started as deploy/ configures them) and
  * test/deploy/validate.test.ts (the offline schema validators) cannot see: the calls the network
- * policies allow, what the Ingress exposes, where Prometheus scrapes, which container may read the
- * OEM root key, the health checks, and that every variable deploy/ sets is documented.
+ * policies allow, what the Ingress exposes, where Prometheus scrapes, which container may read an
+ * OEM private key and what the demo Job is given, the health checks, and that every variable deploy/ sets is documented.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { pkiPaths } from '../../kit/src/pki.js';
 import { INTEGRATOR_PATHS } from '../../services/transaction/src/http/integrator-api.js';
 import { REPO_ROOT } from '../support/deploy-emulation.js';
 import { composeFile, renderedBase } from '../support/deploy-specs.js';
@@ -131,10 +132,40 @@ describe('deploy/k8s exposure and scraping', () => {
     }
   });
 
-  it('only the demo Job (a simulated phone factory) mounts the OEM root private key', () => {
+  it('only the demo Job (a simulated phone factory) mounts an OEM private key', () => {
     const mountsKey = (d: Doc) =>
-      (d.spec.template.spec.volumes as Doc[]).some((v) => JSON.stringify(v).includes('oem-root.key'));
+      (d.spec.template.spec.volumes as Doc[]).some((v) => /"oem-[\w-]+\.key"/.test(JSON.stringify(v)));
     expect(workloads.filter(mountsKey).map(podLabel)).toEqual(['device-sim']);
+  });
+
+  it('gives the demo Job every file the simulated OEM and phones read from the state directory', () => {
+    const job = workloads.find((d) => d.kind === 'Job' && podLabel(d) === 'device-sim')!;
+    const pod = job.spec.template.spec;
+    const stateDir = base.find((d) => d.kind === 'ConfigMap' && d.metadata.name.startsWith('dfs-config'))!.data
+      .DFS_STATE_DIR as string;
+    const mounted = (pod.containers[0].volumeMounts as Doc[]).flatMap((m) => {
+      const v = (pod.volumes as Doc[]).find((x) => x.name === m.name)!;
+      const sources: Doc[] = v.secret ? [v] : (v.projected?.sources ?? []);
+      return sources.flatMap((s) => ((s.secret.items ?? []) as Doc[]).map((i) => join(m.mountPath, i.path)));
+    });
+    const p = pkiPaths(stateDir);
+    const read = [
+      p.ca,
+      p.cert('bootstrap'),
+      p.key('bootstrap'),
+      p.cert('operator'),
+      p.key('operator'),
+      p.appSigning.cert,
+      p.oemRoot,
+      p.oemRootKey,
+      p.oemEseCa.cert,
+      p.oemEseCa.key,
+      p.oemSoftwareCa.cert,
+      p.oemSoftwareCa.key,
+      p.oemBuild.key,
+      p.oemBuild.pub,
+    ];
+    expect(read.filter((f) => !mounted.includes(f))).toEqual([]);
   });
 });
 
