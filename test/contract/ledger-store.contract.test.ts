@@ -195,6 +195,37 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
       expect(verifyJournal(journal)).toBeNull();
     });
 
+    it('reads the journal in pages after a seq and reports its length (the background verification reads it so)', async () => {
+      expect([await store.journalLength(), await store.readJournal(0, 10)]).toEqual([0, []]);
+      for (let i = 1; i <= 7; i++) await store.appendJournal(`t${i}`, (prev) => chainEntry(prev, body(`t${i}`)));
+      expect(await store.journalLength()).toBe(7);
+      expect((await store.readJournal(2, 3)).map((e) => e.seq)).toEqual([3, 4, 5]);
+      expect((await store.readJournal(5, 250)).map((e) => e.seq)).toEqual([6, 7]);
+      expect(await store.readJournal(7, 250)).toEqual([]);
+      const all = await store.readJournal();
+      expect([(await store.readJournal(0, 4)).concat(await store.readJournal(4, 4)), verifyJournal(all)]).toEqual([all, null]);
+    });
+
+    it('keeps the checkpoint of the highest seq, also when writers race', async () => {
+      expect(await store.getCheckpoint()).toBeNull();
+      await store.putCheckpoint(3, 'jws-3');
+      await store.putCheckpoint(2, 'jws-2');
+      await store.putCheckpoint(3, 'jws-3-again');
+      expect(await store.getCheckpoint()).toBe('jws-3');
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.putCheckpoint(40 - i, `jws-${40 - i}`)));
+      expect(await store.getCheckpoint()).toBe('jws-40');
+    });
+
+    it('counts the outbox backlog and keeps each event\'s trace headers', async () => {
+      const traced = { ...event('h1'), headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } };
+      expect(await store.outboxBacklog()).toBe(0);
+      await store.addOutbox([traced, event('h2'), event('h3')]);
+      expect(await store.outboxBacklog()).toBe(3);
+      expect(await store.pendingOutbox(10)).toEqual([traced, event('h2'), event('h3')]);
+      await store.markSent(['h1', 'h2']);
+      expect(await store.outboxBacklog()).toBe(1);
+    });
+
     it('keeps the outbox in insertion order until marked sent, ignoring a re-added id', async () => {
       await store.addOutbox([event('e1'), event('e2')]);
       await store.addOutbox([event('e3')]);
