@@ -6,6 +6,7 @@ import type { AuthorizeCaller } from '../../../kit/src/grpc-server.js';
 import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type RiskConfig } from './config.js';
+import { atomicReservations, type ReservationStrategy } from './domain/reserve.js';
 import { subscribeFeatures } from './events/consumer.js';
 import { riskHandlers } from './grpc/handlers.js';
 import { riskHttp } from './http/app.js';
@@ -22,6 +23,8 @@ export interface RiskControls {
   authorizeCaller?: AuthorizeCaller;
   /** The feature and decision store (default: from the configuration; its decision trails are append-only). */
   store?: FeatureStore;
+  /** How approved payments are held against their windows (default atomicReservations: one conditional update per bucket). */
+  reservations?: ReservationStrategy;
 }
 
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
@@ -32,7 +35,8 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   const rules = rulesSource(config.rulesFile);
   const tls = readTls(config.tls);
   const store = test.store ?? (await openFeatureStore(config, log));
-  await subscribeFeatures(bus, store, log);
+  const reservations = (test.reservations ?? atomicReservations)(store);
+  await subscribeFeatures(bus, store, log, reservations);
   const onHup = () => {
     try {
       log.info({ rulesetId: rules.reload().id }, 'risk rules reloaded');
@@ -42,7 +46,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   };
   const handle = await serve({
     name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, log, now: Date.now, authorizeCaller: test.authorizeCaller, onDecision: riskMetrics(metrics) }) }],
+    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, reservations, log, now: Date.now, authorizeCaller: test.authorizeCaller, onDecision: riskMetrics(metrics) }) }],
     http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log, obs: { service: 'risk', metrics, log } }),
     metrics,
     serverCredentials: test.serverCredentials,

@@ -1,4 +1,4 @@
-import { CHECKS, type CheckContext, type PaymentFacts } from './checks.js';
+import { CHECKS, type CheckContext, type CheckedRuleId, type PaymentFacts } from './checks.js';
 import type { DeviceFeatures, PartyFeatures } from './features.js';
 import { TIERS, type RuleId, type Rules, type Tier } from './rules.js';
 
@@ -59,12 +59,17 @@ export function assess(facts: PaymentFacts, features: Features, rules: Rules, no
   const tier = effectiveTier(facts.tier, features.device);
   const ctx: CheckContext = { facts, tier, rules, now, ...features };
   const hits: Hit[] = [];
-  for (const id of Object.keys(CHECKS) as RuleId[]) {
+  for (const id of Object.keys(CHECKS) as CheckedRuleId[]) {
     const r = rules.rules[id];
     if (!r.enabled) continue;
     const detail = CHECKS[id](ctx);
     if (detail !== null) hits.push({ ruleId: id, weight: r.weight, veto: r.veto, detail });
   }
+  return conclude(tier, hits, rules);
+}
+
+/** The decision the hits add up to: a veto or the decline threshold declines, the step-up threshold steps up. */
+export function conclude(tier: Tier | null, hits: Hit[], rules: Rules): Assessment {
   const score = hits.reduce((s, h) => s + h.weight, 0);
   const decision: Decision = hits.some((h) => h.veto) || score >= rules.thresholds.decline ? 'DECLINE' : score >= rules.thresholds.stepUp ? 'STEP_UP' : 'APPROVE';
   return { decision, tier, score, ruleIds: hits.map((h) => h.ruleId), hits, reason: explain(decision, tier, score, hits, rules) };

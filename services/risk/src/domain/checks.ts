@@ -53,8 +53,11 @@ function patchAgeMonths(patchLevel: number, now: number): number {
 
 const pendingSince = (atMs: number, d: DeviceFeatures, now: number) => atMs > d.verifiedMs && atMs <= now;
 
+/** Rules decided on the payment's features; `limits.reserve` is decided by the reservation after them. */
+export type CheckedRuleId = Exclude<RuleId, 'limits.reserve'>;
+
 /** One test per rule id; the record type makes a rule without a test a compile error. */
-export const CHECKS: Record<RuleId, Check> = {
+export const CHECKS: Record<CheckedRuleId, Check> = {
   'tier.unknown': (c) => (c.tier ? null : `no limits for posture tier "${c.facts.tier}"`),
   'tier.perPayment': (c) => {
     const max = c.tier && c.rules.tiers[c.tier].maxPerPayment;

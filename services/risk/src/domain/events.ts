@@ -33,10 +33,17 @@ const PaymentData = z.object({
 });
 export type PaymentData = z.infer<typeof PaymentData>;
 
+const OutcomeData = z.object({ transactionId: z.string().min(1), kind: z.string().optional(), originalId: z.string().min(1).optional() });
+/** Payment outcomes that release a reservation: the payment moved no money, or a reversal gave it back. */
+const RELEASING = ['payment.declined', 'payment.failed', 'payment.reversed'] as const;
+type ReleasingType = (typeof RELEASING)[number];
+
 /** An event the risk service learns from; everything it keeps derives from these fields alone. */
 export type RiskEvent =
   | { kind: 'device'; id: string; type: DeviceEventType; atMs: number; data: DeviceData }
-  | { kind: 'payment'; id: string; type: 'payment.posted'; atMs: number; data: PaymentData };
+  | { kind: 'payment'; id: string; type: 'payment.posted'; atMs: number; data: PaymentData }
+  /** Releases the reservation of `transactionId` (declined, failed) or, for a reversal, of the payment it reversed. */
+  | { kind: 'release'; id: string; type: ReleasingType; atMs: number; transactionId: string };
 
 /** Thrown for an event of a known type whose data does not match its schema. */
 export class MalformedEvent extends Error {}
@@ -44,8 +51,9 @@ export class MalformedEvent extends Error {}
 /**
  * Maps a bus event to a risk event; null for types the risk service does not use and for device
  * events about no known device (a refusal before the record verified). Only posted payments count
- * towards windows (declined or failed ones moved no money), and only device payments: funding,
-reversals and refunds are not the device's behaviour.
+ * towards the learned windows (declined or failed ones moved no money), and only device payments:
+ * funding, reversals and refunds are not the device's behaviour. Declined and failed payments, and
+ * the reversal of one, release the payment's reservation.
  */
 export function parseEvent(topic: string, e: BusEvent): RiskEvent | null {
   if (!Number.isSafeInteger(e.atMs)) throw new MalformedEvent(`event ${e.id} has no valid atMs`);
@@ -54,6 +62,13 @@ export function parseEvent(topic: string, e: BusEvent): RiskEvent | null {
     const data = DeviceData.safeParse(e.data);
     if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
     return { kind: 'device', id: e.id, type: e.type as DeviceEventType, atMs: e.atMs, data: data.data };
+  }
+  if (topic === PAYMENT_TOPIC && (RELEASING as readonly string[]).includes(e.type)) {
+    const data = OutcomeData.safeParse(e.data);
+    if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
+    const kind = data.data.kind ?? 'payment';
+    if (e.type === 'payment.reversed') return kind === 'reversal' && data.data.originalId ? { kind: 'release', id: e.id, type: 'payment.reversed', atMs: e.atMs, transactionId: data.data.originalId } : null;
+    return kind === 'payment' ? { kind: 'release', id: e.id, type: e.type as ReleasingType, atMs: e.atMs, transactionId: data.data.transactionId } : null;
   }
   if (topic === PAYMENT_TOPIC && e.type === 'payment.posted' && (e.data.kind ?? 'payment') === 'payment') {
     const data = PaymentData.safeParse(e.data);

@@ -1,5 +1,6 @@
 import type { FeatureStore } from '../store/ports.js';
 import type { RiskEvent } from './events.js';
+import { atomicReservations, type Reservations } from './reserve.js';
 import { addEntry, applyDeviceEvent, emptyDevice, emptyParty, payeeKey, payerKey, postedEntry } from './features.js';
 
 async function addToParty(store: FeatureStore, key: string, entry: ReturnType<typeof postedEntry>): Promise<void> {
@@ -8,10 +9,15 @@ async function addToParty(store: FeatureStore, key: string, entry: ReturnType<ty
 }
 
 /**
- * Folds one event into the feature documents it touches. Each document update is idempotent by
- * event or transaction id, so a crash between updates and a redelivery cannot count twice.
+ * Folds one event into the feature documents it touches, and confirms or releases the payment's
+ * reservation. Each update is idempotent by event or transaction id, so a crash between updates and
+ * a redelivery cannot count twice.
  */
-export async function learn(store: FeatureStore, e: RiskEvent): Promise<void> {
+export async function learn(store: FeatureStore, e: RiskEvent, reservations: Reservations = atomicReservations(store)): Promise<void> {
+  if (e.kind === 'release') {
+    await reservations.release(e.transactionId);
+    return;
+  }
   const device = (await store.getDevice(e.data.deviceId)) ?? emptyDevice(e.data.deviceId);
   if (e.kind === 'device') {
     await store.putDevice(applyDeviceEvent(device, e.id, e.type, e.data, e.atMs));
@@ -21,4 +27,5 @@ export async function learn(store: FeatureStore, e: RiskEvent): Promise<void> {
   await store.putDevice({ ...device, payments: addEntry(device.payments, entry) });
   await addToParty(store, payerKey(e.data.payer), entry);
   await addToParty(store, payeeKey(e.data.payee), entry);
+  await reservations.confirm(e.data.transactionId);
 }

@@ -17,6 +17,10 @@ const rule = <S extends z.ZodRawShape>(params: S) =>
 
 const velocity = rule({ windowSec, maxCount: z.number().int().positive().max(MAX_ENTRIES), maxAmount: minor });
 
+/** The windows a payment is reserved against at decision time (see domain/reserve.ts). */
+export const WINDOW_IDS = ['device.day', 'payer.day', 'device.tierWindow', 'device.velocity', 'payer.velocity'] as const;
+export type WindowId = (typeof WINDOW_IDS)[number];
+
 /** Every rule the engine knows, with its parameters; each weighs into the score, some veto. */
 export const RuleSet = z.object({
   'tier.unknown': rule({}),
@@ -37,6 +41,7 @@ export const RuleSet = z.object({
   'velocity.payee': velocity,
   'amount.unusual': rule({ factor: z.number().positive(), minHistory: z.number().int().positive(), historySize: z.number().int().positive().max(MAX_ENTRIES) }),
   'patch.behind': rule({ reasons: z.array(z.string().min(1)).min(1), maxAgeMonths: z.number().int().positive() }),
+  'limits.reserve': rule({ windows: z.array(z.enum(WINDOW_IDS)).min(1) }),
 }).strict();
 export type RuleSet = z.infer<typeof RuleSet>;
 export type RuleId = keyof RuleSet;

@@ -2,6 +2,7 @@ import type { BusEvent, EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import { DEVICE_TOPIC, MalformedEvent, parseEvent, PAYMENT_TOPIC } from '../domain/events.js';
 import { learn } from '../domain/learn.js';
+import { atomicReservations, type Reservations } from '../domain/reserve.js';
 import type { FeatureStore } from '../store/ports.js';
 
 /** Consumer group of the risk service on every topic it reads. */
@@ -11,11 +12,11 @@ export const RISK_GROUP = 'risk';
  * Applies one delivered event once: already-seen ids are skipped (at-least-once delivery);
  * malformed events are logged and marked seen so they cannot block the stream.
  */
-export async function ingest(store: FeatureStore, topic: string, e: BusEvent, log?: Logger): Promise<boolean> {
+export async function ingest(store: FeatureStore, topic: string, e: BusEvent, log?: Logger, reservations: Reservations = atomicReservations(store)): Promise<boolean> {
   if (await store.seen(e.id)) return false;
   try {
     const ev = parseEvent(topic, e);
-    if (ev) await learn(store, ev);
+    if (ev) await learn(store, ev, reservations);
   } catch (err) {
     if (!(err instanceof MalformedEvent)) throw err;
     log?.warn({ eventId: e.id, type: e.type, err: err.message }, 'malformed event skipped');
@@ -28,10 +29,10 @@ export async function ingest(store: FeatureStore, topic: string, e: BusEvent, lo
  * Subscribes the risk service to device and payment events. Deliveries are applied one at a time
  * so two events for the same document never interleave their read and write.
  */
-export async function subscribeFeatures(bus: EventBus, store: FeatureStore, log: Logger): Promise<{ idle(): Promise<void> }> {
+export async function subscribeFeatures(bus: EventBus, store: FeatureStore, log: Logger, reservations: Reservations = atomicReservations(store)): Promise<{ idle(): Promise<void> }> {
   let chain: Promise<unknown> = Promise.resolve();
   const handler = (topic: string) => (e: BusEvent) => {
-    const run = chain.then(() => ingest(store, topic, e, log));
+    const run = chain.then(() => ingest(store, topic, e, log, reservations));
     chain = run.catch(() => undefined);
     return run.then(() => undefined);
   };

@@ -3,11 +3,14 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
 import { RETENTION_MS } from '../domain/features.js';
+import type { Reservation } from '../domain/reserve.js';
 import { trailKey, type DecisionRecord, type FeatureStore } from './ports.js';
 
 const opts = { versionKey: false, minimize: false, strict: false } as const;
 const seenSchema = new Schema({ _id: String, atMs: Number }, opts);
 seenSchema.index({ atMs: 1 });
+const windowSchema = new Schema({ _id: String, amount: Number, count: Number, expiresAtMs: Number }, opts);
+windowSchema.index({ expiresAtMs: 1 });
 const docSchema = new Schema({ _id: String }, opts);
 
 type Stored<T> = T & { _id: string };
@@ -27,14 +30,19 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
   const devices = conn.model('RiskDevice', docSchema, 'risk_devices');
   const parties = conn.model('RiskParty', docSchema, 'risk_parties');
   const decisions = conn.model('RiskDecision', docSchema, 'risk_decisions');
+  const windows = conn.model('RiskWindow', windowSchema, 'risk_windows').collection;
+  const reservations = conn.model('RiskReservation', docSchema, 'risk_reservations').collection;
   try {
     await seen.createIndexes();
+    await conn.model('RiskWindow').createIndexes();
   } catch (err) {
     await conn.close();
     throw new DfsError('STORE_UNAVAILABLE', 'cannot create the risk indexes', { cause: err });
   }
   const timer = setInterval(() => {
     seen.deleteMany({ atMs: { $lt: Date.now() - RETENTION_MS } }).catch((err: unknown) => options.log?.warn({ err }, 'seen-id sweep failed'));
+    windows.deleteMany({ expiresAtMs: { $lt: Date.now() } }).catch((err: unknown) => options.log?.warn({ err }, 'window sweep failed'));
+    reservations.deleteMany({ atMs: { $lt: Date.now() - RETENTION_MS } }).catch((err: unknown) => options.log?.warn({ err }, 'reservation sweep failed'));
   }, options.sweepEveryMs ?? 3_600_000);
   timer.unref();
   const put = (model: typeof devices, id: string, doc: object) => model.replaceOne({ _id: id }, doc, { upsert: true }).then(() => undefined);
@@ -59,6 +67,41 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
       }
     },
     async getDecision(id, stage) { return strip(await decisions.findById(trailKey(id, stage)).lean<Stored<DecisionRecord>>()); },
+    async reserveWindow(key, amount, maxAmount, maxCount, expiresAtMs) {
+      if (amount > maxAmount || maxCount < 1) return null;
+      const filter = { _id: key as never, amount: { $lte: maxAmount - amount }, count: { $lte: maxCount - 1 } };
+      const update = { $inc: { amount, count: 1 }, $setOnInsert: { expiresAtMs } };
+      // A missing bucket is created by the upsert; when two create it at once, or the bucket exists
+      // but is full, the insert meets the unique _id: then one plain conditional update decides.
+      for (const upsert of [true, false]) {
+        try {
+          const doc = await windows.findOneAndUpdate(filter, update, { upsert, returnDocument: 'after' });
+          return doc ? { amount: doc.amount as number, count: doc.count as number } : null;
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+        }
+      }
+      return null;
+    },
+    async releaseWindow(key, amount) { await windows.updateOne({ _id: key as never }, { $inc: { amount: -amount, count: -1 } }); },
+    async getWindow(key) {
+      const w = await windows.findOne({ _id: key as never });
+      return w ? { amount: w.amount as number, count: w.count as number } : null;
+    },
+    async putReservation(r) {
+      try {
+        await reservations.insertOne({ _id: r.transactionId as never, ...r });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+    async moveReservation(id, from, to) {
+      const was = await reservations.findOneAndUpdate({ _id: id as never, state: { $in: from } }, { $set: { state: to } }, { returnDocument: 'before' });
+      return strip(was as Stored<Reservation> | null);
+    },
+    async getReservation(id) { return strip((await reservations.findOne({ _id: id as never })) as Stored<Reservation> | null); },
     ready: () => mongoReady(conn),
     async close() {
       clearInterval(timer);

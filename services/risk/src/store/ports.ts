@@ -1,5 +1,6 @@
 import type { Decision, Hit } from '../domain/assess.js';
 import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
+import type { Reservation, ReservationOutcome, ReservationState, WindowTotals } from '../domain/reserve.js';
 
 /** The decision trail of one transaction, as GET /v1/decisions/{transactionId} returns it. */
 export interface DecisionRecord {
@@ -19,6 +20,8 @@ export interface DecisionRecord {
   hits: Hit[];
   reason: string;
   rulesetId: string;
+  /** The window totals and whether this payment's amount is held against them (approved and stepped-up payments). */
+  limits?: ReservationOutcome;
 }
 
 /**
@@ -40,6 +43,19 @@ export interface FeatureStore {
    */
   appendDecision(rec: DecisionRecord): Promise<DecisionRecord>;
   getDecision(transactionId: string, stage?: DecisionRecord['stage']): Promise<DecisionRecord | null>;
+  /**
+   * Adds `amount` and one payment to a window bucket in one conditional update, only if the bucket's
+   * totals stay within `maxAmount` and `maxCount`; the totals after, or null when refused.
+   */
+  reserveWindow(key: string, amount: number, maxAmount: number, maxCount: number, expiresAtMs: number): Promise<WindowTotals | null>;
+  /** Takes `amount` and one payment out of a window bucket. */
+  releaseWindow(key: string, amount: number): Promise<void>;
+  getWindow(key: string): Promise<WindowTotals | null>;
+  /** Inserts a reservation record; false when one exists for this transaction. */
+  putReservation(r: Reservation): Promise<boolean>;
+  /** Moves a reservation from one of `from` to `to` in one conditional update; the record as it was, or null when it was not in `from`. */
+  moveReservation(transactionId: string, from: ReservationState[], to: ReservationState): Promise<Reservation | null>;
+  getReservation(transactionId: string): Promise<Reservation | null>;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }

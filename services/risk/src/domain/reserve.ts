@@ -1,0 +1,127 @@
+import type { FeatureStore } from '../store/ports.js';
+import type { PaymentFacts } from './checks.js';
+import type { Rules, Tier, WindowId } from './rules.js';
+
+/** No limit on one dimension of a window. */
+export const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+
+/** One fixed-time bucket of a window that a payment counts in, with the limits of that window. */
+export interface WindowClaim {
+  window: WindowId;
+  /** `<window>|<subject>|<currency>|<bucketSec>|<bucketStartMs>`: one store document per bucket. */
+  key: string;
+  maxAmount: number;
+  maxCount: number;
+  /** The end of the bucket: its document may be dropped after this. */
+  expiresAtMs: number;
+}
+
+/** What a window bucket holds: reserved amount and number of payments. */
+export interface WindowTotals {
+  amount: number;
+  count: number;
+}
+
+/** One window as the decision trail shows it: its limits and its totals after (or, when refused, before) this payment. */
+export interface WindowReport extends WindowTotals {
+  window: WindowId;
+  key: string;
+  maxAmount: number;
+  maxCount: number;
+  reserved: boolean;
+}
+
+/** HELD from the decision, CONFIRMED when the payment posted, RELEASED when it did not post or was reversed. */
+export type ReservationState = 'HELD' | 'CONFIRMED' | 'RELEASED';
+
+/** The reservation of one approved (or stepped-up) payment: which buckets it holds, and how much. */
+export interface Reservation {
+  transactionId: string;
+  amount: number;
+  keys: string[];
+  state: ReservationState;
+  atMs: number;
+}
+
+/** The reservation's part of a decision trail. */
+export interface ReservationOutcome {
+  reserved: boolean;
+  /** The first window that could not take the payment, when not reserved. */
+  refused?: WindowId;
+  windows: WindowReport[];
+}
+
+/**
+ * Holds amounts against the windows at decision time and lets payment outcomes confirm or release
+ * them. Injected at wiring time: the production strategy is `atomicReservations`.
+ */
+export interface Reservations {
+  reserve(transactionId: string, amount: number, claims: WindowClaim[], now: number): Promise<ReservationOutcome>;
+  confirm(transactionId: string): Promise<void>;
+  release(transactionId: string): Promise<void>;
+}
+
+/** Builds the reservation strategy over the service's store. */
+export type ReservationStrategy = (store: FeatureStore) => Reservations;
+
+function claim(window: WindowId, subject: string, bucketSec: number, maxAmount: number, maxCount: number, facts: PaymentFacts, now: number): WindowClaim {
+  const span = bucketSec * 1000;
+  const start = Math.floor(now / span) * span;
+  return { window, key: `${window}|${subject}|${facts.currency}|${bucketSec}|${start}`, maxAmount, maxCount, expiresAtMs: start + span };
+}
+
+/**
+ * The window buckets a payment counts in, for the windows `limits.reserve` lists: per device and
+ * per payer a day (the tier's maxPerDay), per device the tier's count window, and the device and
+ * payer velocity windows. Buckets are fixed (aligned to the epoch), so one document holds each.
+ */
+export function windowClaims(facts: PaymentFacts, tier: Tier | null, rules: Rules, now: number): WindowClaim[] {
+  const r = rules.rules;
+  const t = tier ? rules.tiers[tier] : null;
+  const build: Record<WindowId, () => WindowClaim | null> = {
+    'device.day': () => (t ? claim('device.day', facts.deviceId, 86_400, t.maxPerDay, UNBOUNDED, facts, now) : null),
+    'payer.day': () => (t ? claim('payer.day', facts.payer, 86_400, t.maxPerDay, UNBOUNDED, facts, now) : null),
+    'device.tierWindow': () => (t ? claim('device.tierWindow', facts.deviceId, t.windowSec, UNBOUNDED, t.maxCountPerWindow, facts, now) : null),
+    'device.velocity': () => claim('device.velocity', facts.deviceId, r['velocity.device'].windowSec, r['velocity.device'].maxAmount, r['velocity.device'].maxCount, facts, now),
+    'payer.velocity': () => claim('payer.velocity', facts.payer, r['velocity.payer'].windowSec, r['velocity.payer'].maxAmount, r['velocity.payer'].maxCount, facts, now),
+  };
+  return r['limits.reserve'].windows.map((w) => build[w]()).filter((c): c is WindowClaim => c !== null);
+}
+
+const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): WindowReport => ({
+  window: c.window, key: c.key, maxAmount: c.maxAmount, maxCount: c.maxCount, amount: totals.amount, count: totals.count, reserved,
+});
+
+/**
+ * The production strategy: each bucket takes the payment with one conditional single-document update
+ * (`amount + x <= maxAmount` and `count + 1 <= maxCount`, checked and incremented in one step by the
+ * store), so concurrent decisions, in one process or in several replicas on one store, can never
+ * together go past a limit. If one bucket refuses, the buckets already taken are given back. The
+ * reservation record is inserted once per transaction; confirm and release move it by a conditional
+ * update, so only the first release of a transaction gives its amounts back.
+ */
+export function atomicReservations(store: FeatureStore): Reservations {
+  const giveBack = (claims: WindowClaim[], amount: number) => Promise.all(claims.map((c) => store.releaseWindow(c.key, amount)));
+  return {
+    async reserve(transactionId, amount, claims, now) {
+      const taken = await Promise.all(claims.map((c) => store.reserveWindow(c.key, amount, c.maxAmount, c.maxCount, c.expiresAtMs)));
+      const refusedAt = taken.findIndex((t) => t === null);
+      if (refusedAt >= 0) {
+        await giveBack(claims.filter((_, i) => taken[i] !== null), amount);
+        const windows = await Promise.all(claims.map(async (c) => report(c, (await store.getWindow(c.key)) ?? { amount: 0, count: 0 }, false)));
+        return { reserved: false, refused: claims[refusedAt]!.window, windows };
+      }
+      const windows = claims.map((c, i) => report(c, taken[i]!, true));
+      const fresh = await store.putReservation({ transactionId, amount, keys: claims.map((c) => c.key), state: 'HELD', atMs: now });
+      if (!fresh) await giveBack(claims, amount);
+      return { reserved: true, windows };
+    },
+    async confirm(transactionId) {
+      await store.moveReservation(transactionId, ['HELD'], 'CONFIRMED');
+    },
+    async release(transactionId) {
+      const was = await store.moveReservation(transactionId, ['HELD', 'CONFIRMED'], 'RELEASED');
+      if (was) await Promise.all(was.keys.map((k) => store.releaseWindow(k, was.amount)));
+    },
+  };
+}
