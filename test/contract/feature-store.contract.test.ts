@@ -57,6 +57,29 @@ export function describeFeatureStoreContract(name: string, open: () => Promise<F
       expect(await store.getDecision('t1')).toEqual(decision('t1'));
       expect(await store.getDecision('t2')).toBeNull();
     });
+
+    it('takes concurrent reservations of one window bucket only up to its limits, each check-and-add in one step', async () => {
+      const key = `w-${Math.random()}`;
+      const taken = await Promise.all(Array.from({ length: 40 }, () => store.reserveWindow(key, 100, 1_000, 1_000, Date.now() + 60_000)));
+      expect(taken.filter((t) => t !== null)).toHaveLength(10);
+      expect(await store.getWindow(key)).toEqual({ amount: 1_000, count: 10 });
+      const counted = await Promise.all(Array.from({ length: 20 }, () => store.reserveWindow(`${key}-n`, 1, 1_000, 7, Date.now() + 60_000)));
+      expect(counted.filter((t) => t !== null)).toHaveLength(7);
+      await store.releaseWindow(key, 100);
+      expect(await store.reserveWindow(key, 100, 1_000, 1_000, Date.now() + 60_000)).toEqual({ amount: 1_000, count: 10 });
+      expect(await store.reserveWindow(key, 1, 1_000, 1_000, Date.now() + 60_000)).toBeNull();
+    });
+
+    it('inserts a reservation once and moves it by a conditional update, so only one release gives it back', async () => {
+      const r = { transactionId: `t-${Math.random()}`, amount: 5, keys: ['k1'], state: 'HELD' as const, atMs: 1 };
+      expect(await store.putReservation(r)).toBe(true);
+      expect(await store.putReservation(r)).toBe(false);
+      expect(await store.moveReservation(r.transactionId, ['HELD'], 'CONFIRMED')).toEqual(r);
+      const releases = await Promise.all([1, 2, 3].map(() => store.moveReservation(r.transactionId, ['HELD', 'CONFIRMED'], 'RELEASED')));
+      expect(releases.filter((x) => x !== null)).toEqual([{ ...r, state: 'CONFIRMED' }]);
+      expect(await store.getReservation(r.transactionId)).toMatchObject({ state: 'RELEASED' });
+      expect(await store.moveReservation('none', ['HELD'], 'RELEASED')).toBeNull();
+    });
   });
 }
 
