@@ -21,6 +21,8 @@ import type { KeySet as _dfs_v1_KeySet, KeySet__Output as _dfs_v1_KeySet__Output
 import type { ListPaymentRequestsRequest as _dfs_v1_ListPaymentRequestsRequest, ListPaymentRequestsRequest__Output as _dfs_v1_ListPaymentRequestsRequest__Output } from './dfs/v1/ListPaymentRequestsRequest.js';
 import type { Money as _dfs_v1_Money, Money__Output as _dfs_v1_Money__Output } from './dfs/v1/Money.js';
 import type { OpenAccountRequest as _dfs_v1_OpenAccountRequest, OpenAccountRequest__Output as _dfs_v1_OpenAccountRequest__Output } from './dfs/v1/OpenAccountRequest.js';
+import type { ReportDeviceRequest as _dfs_v1_ReportDeviceRequest, ReportDeviceRequest__Output as _dfs_v1_ReportDeviceRequest__Output } from './dfs/v1/ReportDeviceRequest.js';
+import type { ReportDeviceResponse as _dfs_v1_ReportDeviceResponse, ReportDeviceResponse__Output as _dfs_v1_ReportDeviceResponse__Output } from './dfs/v1/ReportDeviceResponse.js';
 import type { ReverseTransactionRequest as _dfs_v1_ReverseTransactionRequest, ReverseTransactionRequest__Output as _dfs_v1_ReverseTransactionRequest__Output } from './dfs/v1/ReverseTransactionRequest.js';
 import type { SignedResult as _dfs_v1_SignedResult, SignedResult__Output as _dfs_v1_SignedResult__Output } from './dfs/v1/SignedResult.js';
 import type { SubmitPaymentRequest as _dfs_v1_SubmitPaymentRequest, SubmitPaymentRequest__Output as _dfs_v1_SubmitPaymentRequest__Output } from './dfs/v1/SubmitPaymentRequest.js';
@@ -53,6 +55,8 @@ export interface ProtoGrpcType {
       ListPaymentRequestsRequest: MessageTypeDefinition<_dfs_v1_ListPaymentRequestsRequest, _dfs_v1_ListPaymentRequestsRequest__Output>
       Money: MessageTypeDefinition<_dfs_v1_Money, _dfs_v1_Money__Output>
       OpenAccountRequest: MessageTypeDefinition<_dfs_v1_OpenAccountRequest, _dfs_v1_OpenAccountRequest__Output>
+      ReportDeviceRequest: MessageTypeDefinition<_dfs_v1_ReportDeviceRequest, _dfs_v1_ReportDeviceRequest__Output>
+      ReportDeviceResponse: MessageTypeDefinition<_dfs_v1_ReportDeviceResponse, _dfs_v1_ReportDeviceResponse__Output>
       ReturnKind: EnumTypeDefinition
       ReverseTransactionRequest: MessageTypeDefinition<_dfs_v1_ReverseTransactionRequest, _dfs_v1_ReverseTransactionRequest__Output>
       SignedResult: MessageTypeDefinition<_dfs_v1_SignedResult, _dfs_v1_SignedResult__Output>

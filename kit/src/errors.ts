@@ -157,6 +157,13 @@ export const ERROR_CODES = {
   CAMERA_DISABLED: spec(FAILED_PRECONDITION, 409, 'The camera is disabled.'),
   CAMERA_NOT_INITIATOR: spec(PERMISSION_DENIED, 403, 'Only the caller that disabled the camera may enable it.'),
   UI_OVERLAY_REFUSED: spec(PERMISSION_DENIED, 403, 'Nothing may draw over a secure screen.'),
+  // mobile network operator (CAMARA SIM Swap) and SIM-aware risk
+  MNO_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator API credential is required.'),
+  MNO_IDENTIFIER_NOT_FOUND: spec(NOT_FOUND, 404, 'The phone number is not a line of this operator.'),
+  MNO_OUT_OF_RANGE: spec(INVALID_ARGUMENT, 400, 'maxAge must be between 1 and 2400 hours.'),
+  MNO_MISSING_IDENTIFIER: spec(FAILED_PRECONDITION, 422, 'The phone number is required.'),
+  SIM_SWAP_CHECK_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The mobile operator could not confirm the SIM was not swapped; this amount is refused.'),
+  DEVICE_REPORT_INVALID: spec(UNAUTHENTICATED, 401, 'The device report is not signed by this device\'s attested key.'),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,6 +7,7 @@ export interface AssessResponse {
   'ruleIds'?: (string)[];
   'reason'?: (string);
   'score'?: (number | string);
+  'code'?: (string);
 }
 
 export interface AssessResponse__Output {
@@ -14,4 +15,5 @@ export interface AssessResponse__Output {
   'ruleIds': (string)[];
   'reason': (string);
   'score': (number);
+  'code': (string);
 }

@@ -10,6 +10,8 @@ import type { GetTransactionRequest as _dfs_v1_GetTransactionRequest, GetTransac
 import type { KeySet as _dfs_v1_KeySet, KeySet__Output as _dfs_v1_KeySet__Output } from '../../dfs/v1/KeySet.js';
 import type { ListPaymentRequestsRequest as _dfs_v1_ListPaymentRequestsRequest, ListPaymentRequestsRequest__Output as _dfs_v1_ListPaymentRequestsRequest__Output } from '../../dfs/v1/ListPaymentRequestsRequest.js';
 import type { OpenAccountRequest as _dfs_v1_OpenAccountRequest, OpenAccountRequest__Output as _dfs_v1_OpenAccountRequest__Output } from '../../dfs/v1/OpenAccountRequest.js';
+import type { ReportDeviceRequest as _dfs_v1_ReportDeviceRequest, ReportDeviceRequest__Output as _dfs_v1_ReportDeviceRequest__Output } from '../../dfs/v1/ReportDeviceRequest.js';
+import type { ReportDeviceResponse as _dfs_v1_ReportDeviceResponse, ReportDeviceResponse__Output as _dfs_v1_ReportDeviceResponse__Output } from '../../dfs/v1/ReportDeviceResponse.js';
 import type { ReverseTransactionRequest as _dfs_v1_ReverseTransactionRequest, ReverseTransactionRequest__Output as _dfs_v1_ReverseTransactionRequest__Output } from '../../dfs/v1/ReverseTransactionRequest.js';
 import type { SignedResult as _dfs_v1_SignedResult, SignedResult__Output as _dfs_v1_SignedResult__Output } from '../../dfs/v1/SignedResult.js';
 import type { SubmitPaymentRequest as _dfs_v1_SubmitPaymentRequest, SubmitPaymentRequest__Output as _dfs_v1_SubmitPaymentRequest__Output } from '../../dfs/v1/SubmitPaymentRequest.js';
@@ -78,6 +80,15 @@ export interface TransactionServiceClient extends grpc.Client {
   openAccount(argument: _dfs_v1_OpenAccountRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   openAccount(argument: _dfs_v1_OpenAccountRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   
+  ReportDevice(argument: _dfs_v1_ReportDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  ReportDevice(argument: _dfs_v1_ReportDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  ReportDevice(argument: _dfs_v1_ReportDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  ReportDevice(argument: _dfs_v1_ReportDeviceRequest, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  reportDevice(argument: _dfs_v1_ReportDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  reportDevice(argument: _dfs_v1_ReportDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  reportDevice(argument: _dfs_v1_ReportDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  reportDevice(argument: _dfs_v1_ReportDeviceRequest, callback: grpc.requestCallback<_dfs_v1_ReportDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
   ReverseTransaction(argument: _dfs_v1_ReverseTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   ReverseTransaction(argument: _dfs_v1_ReverseTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   ReverseTransaction(argument: _dfs_v1_ReverseTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
@@ -113,6 +124,8 @@ export interface TransactionServiceHandlers extends grpc.UntypedServiceImplement
   
   OpenAccount: grpc.handleUnaryCall<_dfs_v1_OpenAccountRequest__Output, _dfs_v1_SignedResult>;
   
+  ReportDevice: grpc.handleUnaryCall<_dfs_v1_ReportDeviceRequest__Output, _dfs_v1_ReportDeviceResponse>;
+  
   ReverseTransaction: grpc.handleUnaryCall<_dfs_v1_ReverseTransactionRequest__Output, _dfs_v1_SignedResult>;
   
   SubmitPayment: grpc.handleUnaryCall<_dfs_v1_SubmitPaymentRequest__Output, _dfs_v1_SignedResult>;
@@ -127,6 +140,7 @@ export interface TransactionServiceDefinition extends grpc.ServiceDefinition {
   GetTransaction: MethodDefinition<_dfs_v1_GetTransactionRequest, _dfs_v1_SignedResult, _dfs_v1_GetTransactionRequest__Output, _dfs_v1_SignedResult__Output>
   ListPaymentRequests: MethodDefinition<_dfs_v1_ListPaymentRequestsRequest, _dfs_v1_SignedResult, _dfs_v1_ListPaymentRequestsRequest__Output, _dfs_v1_SignedResult__Output>
   OpenAccount: MethodDefinition<_dfs_v1_OpenAccountRequest, _dfs_v1_SignedResult, _dfs_v1_OpenAccountRequest__Output, _dfs_v1_SignedResult__Output>
+  ReportDevice: MethodDefinition<_dfs_v1_ReportDeviceRequest, _dfs_v1_ReportDeviceResponse, _dfs_v1_ReportDeviceRequest__Output, _dfs_v1_ReportDeviceResponse__Output>
   ReverseTransaction: MethodDefinition<_dfs_v1_ReverseTransactionRequest, _dfs_v1_SignedResult, _dfs_v1_ReverseTransactionRequest__Output, _dfs_v1_SignedResult__Output>
   SubmitPayment: MethodDefinition<_dfs_v1_SubmitPaymentRequest, _dfs_v1_SignedResult, _dfs_v1_SubmitPaymentRequest__Output, _dfs_v1_SignedResult__Output>
 }

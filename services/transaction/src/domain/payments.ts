@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DfsError } from '../../../../kit/src/errors.js';
+import { DfsError, isErrorCode } from '../../../../kit/src/errors.js';
 import { keyedSerializer } from '../../../../kit/src/keyed.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Peer } from '../../../../kit/src/tls.js';
@@ -17,6 +17,8 @@ export interface RiskAnswer {
   decision: 'APPROVE' | 'STEP_UP' | 'DECLINE';
   ruleIds: string[];
   reason: string;
+  /** Set when risk refused by failing closed (an outside check it could not make), not by its rules. */
+  code?: string;
 }
 
 export interface PaymentDeps extends AuthorizeDeps {
@@ -56,7 +58,8 @@ type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now' | 'onFinal'>;
 
 function refusalOf(t: Transfer): string {
   if (!t.risk) return 'RISK_UNAVAILABLE';
-  return t.risk.decision === 'STEP_UP' ? 'STEP_UP_EXPIRED' : 'RISK_DECLINED';
+  if (t.risk.decision === 'STEP_UP') return 'STEP_UP_EXPIRED';
+  return t.risk.code && isErrorCode(t.risk.code) ? t.risk.code : 'RISK_DECLINED';
 }
 
 /** Completions of one transfer run one at a time per store (this process): see completeTransfer. */

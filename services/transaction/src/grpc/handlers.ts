@@ -17,6 +17,7 @@ import { abandonPayment, submitPayment, type PaymentDeps } from '../domain/payme
 import { CORRELATION_ID, openRequestsFor } from '../domain/requests.js';
 import { signResult } from '../domain/results.js';
 import { returnTransfer, type ReturnRequest } from '../domain/returns.js';
+import { reportDevice } from '../domain/reports.js';
 import { confirmStepUp } from '../domain/stepup.js';
 
 function accountId(value: string): string {
@@ -92,6 +93,9 @@ export function transactionHandlers(deps: PaymentDeps & { treasuryFloat: number;
     }),
     ConfirmStepUp: unary(deps.log, 'ConfirmStepUp', [CALLERS.anyDevice], async (req, ctx) => ({
       signedResult: await confirmStepUp(req.transactionId, req.signedConfirmation, req.attestationToken, ctx.peer, deps),
+    })),
+    ReportDevice: unary(deps.log, 'ReportDevice', [CALLERS.anyDevice], async (req, ctx) => ({
+      eventType: await reportDevice(req.signedReport, req.attestationToken, ctx.peer, deps),
     })),
     ListPaymentRequests: unary(deps.log, 'ListPaymentRequests', [CALLERS.anyDevice], async (req, ctx) => {
       const a = await store.getAccount(accountId(req.accountId));

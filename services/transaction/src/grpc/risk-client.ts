@@ -13,7 +13,7 @@ export function riskClient(address: string, tls: TlsMaterial, deadlineMs: number
         transactionId: t.id, deviceId: t.deviceId, payer: t.payer, payee: t.payee, amount: { minorUnits: String(t.amount), currency: t.currency }, tier, stage,
       }, deadlineMs);
       if (res.decision !== 'APPROVE' && res.decision !== 'STEP_UP' && res.decision !== 'DECLINE') throw new Error(`risk answered ${res.decision}`);
-      return { decision: res.decision, ruleIds: res.ruleIds, reason: res.reason };
+      return { decision: res.decision, ruleIds: res.ruleIds, reason: res.reason, ...(res.code ? { code: res.code } : {}) };
     },
     close: () => client.close(),
   };

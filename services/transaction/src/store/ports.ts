@@ -22,7 +22,7 @@ export interface Transfer {
   deviceId: string;
   kind: 'payment' | 'funding' | 'reversal' | 'refund';
   state: TransferState;
-  risk: { decision: string; ruleIds: string[]; reason: string } | null;
+  risk: { decision: string; ruleIds: string[]; reason: string; code?: string } | null;
   code: string | null;
   /** The signed result, returned byte for byte to retries. */
   result: string | null;

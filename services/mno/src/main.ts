@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventBus } from '../../../kit/src/events.js';
+import { closeHttp, listen } from '../../../kit/src/http.js';
+import { openBus } from '../../../kit/src/kafka-bus.js';
+import { createLogger } from '../../../kit/src/log.js';
+import type { ServiceHandle } from '../../../kit/src/service.js';
+import { loadConfig, type MnoConfig } from './config.js';
+import { LineRegistry } from './domain/lines.js';
+import { networkEvents } from './events/network-events.js';
+import { mnoHttp } from './http/app.js';
+
+/** The operator API key: MNO_API_KEY when set, else one generated once into the state directory (mode 0600). */
+export function loadOrCreateMnoKey(fromEnv: string | undefined, file: string): string {
+  if (fromEnv) return fromEnv;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32).toString('base64url');
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw err;
+  }
+  return key;
+}
+
+/** Wires and starts the mobile network operator simulator: its line registry, the CAMARA SIM Swap API, and its network events. */
+export async function startMno(config: MnoConfig = loadConfig(), shared?: EventBus): Promise<ServiceHandle> {
+  const log = createLogger('mno', config.logLevel);
+  const bus = shared ?? (await openBus(config.kafkaBrokers, 'mno', log));
+  const lines = new LineRegistry(config.countryCode);
+  const events = networkEvents(bus);
+  const app = mnoHttp({ lines, apiKey: loadOrCreateMnoKey(config.apiKey, config.apiKeyFile), now: Date.now, log, changed: events.simChanged });
+  const http = await listen(app, config.host, config.httpPort);
+  log.info({ httpPort: http.port }, 'mno service listening');
+  let stopped: Promise<void> | undefined;
+  return {
+    name: 'mno',
+    grpcPort: 0,
+    httpPort: http.port,
+    stop: () => (stopped ??= (async () => {
+      await closeHttp(http.server);
+      if (!shared) await bus.close();
+      log.info('mno service stopped');
+    })()),
+  };
+}

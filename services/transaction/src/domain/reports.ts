@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { decodeProtectedHeader } from 'jose';
+import { z } from 'zod';
+import { DfsError } from '../../../../kit/src/errors.js';
+import type { Peer } from '../../../../kit/src/tls.js';
+import type { LedgerStore } from '../store/ports.js';
+import { verifyDeviceJws, verifyToken, type AuthorizeDeps } from './authorize.js';
+
+/** The JWS typ of a device report; the eSE signs this typ without a PIN, and nothing else. */
+export const DEVICE_REPORT_TYP = 'dfs-device-report+jws';
+/** Device lifecycle, SIM and PIN events. */
+export const DEVICE_TOPIC = 'dfs.device.v1';
+
+const Base = { reportId: z.uuid(), iat: z.number().int().positive() };
+const Report = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pin_failed'), ...Base, triesLeft: z.number().int().min(0).max(100) }).strict(),
+  z.object({ kind: z.literal('pin_locked'), ...Base }).strict(),
+  z.object({ kind: z.literal('sim_changed'), ...Base, msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/), imsiHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict(),
+]);
+
+/** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
+function reportEventId(deviceId: string, reportId: string): string {
+  const h = createHash('sha256').update(`dfs-device-report:${deviceId}:${reportId}`).digest('hex');
+  const variant = (8 | (parseInt(h[16]!, 16) & 3)).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * A device report (the phone tells the backend what risk should know): verified against the key
+ * the attestation token binds (the enrolled eSE key), sent by that very device, fresh; then queued
+ * in the outbox as `device.<kind>` on the device topic, keyed and attributed by the token's device.
+ */
+export async function reportDevice(signedReport: string, token: string, peer: Peer, deps: AuthorizeDeps & { store: LedgerStore }): Promise<string> {
+  if (signedReport.length > 4096 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT');
+  const claims = await verifyToken(token, deps);
+  if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
+  let payload: unknown;
+  try {
+    if (decodeProtectedHeader(signedReport).typ !== DEVICE_REPORT_TYP) throw new Error('typ');
+    payload = (await verifyDeviceJws(signedReport, claims)).payload;
+  } catch (err) {
+    throw new DfsError('DEVICE_REPORT_INVALID', undefined, { cause: err });
+  }
+  const parsed = Report.safeParse(payload);
+  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
+  const r = parsed.data;
+  const now = deps.now();
+  if (Math.abs(now - r.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
+  const type = `device.${r.kind}`;
+  const data = { deviceId: claims.sub, ...(r.kind === 'sim_changed' ? { msisdn: r.msisdn, imsiHash: r.imsiHash } : {}), ...(r.kind === 'pin_failed' ? { triesLeft: r.triesLeft } : {}) };
+  await deps.store.addOutbox([{ id: reportEventId(claims.sub, r.reportId), topic: DEVICE_TOPIC, type, key: claims.sub, atMs: now, data }]);
+  return type;
+}
