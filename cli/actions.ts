@@ -17,7 +17,7 @@ import { threatsCommand } from './threats/command.js';
 import { connectWorld } from './world.js';
 
 /** The services `dfs service <name>` runs. */
-export const SERVICE_NAMES = ['attestation', 'transaction', 'risk', 'fota'] as const;
+export const SERVICE_NAMES = ['attestation', 'transaction', 'risk', 'fota', 'mno'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** Logs to stderr so stdout stays the command's output; LOG_LEVEL still wins. */
@@ -56,7 +56,7 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
       say(
         s.grpcPort
           ? `  ${s.name.padEnd(12)} gRPC 127.0.0.1:${s.grpcPort}   HTTP http://127.0.0.1:${s.httpPort}/readyz`
-          : `  ${s.name.padEnd(12)} HTTPS https://127.0.0.1:${s.httpPort}/readyz`,
+          : `  ${s.name.padEnd(12)} ${s.name === 'fota' ? 'HTTPS https' : 'HTTP http'}://127.0.0.1:${s.httpPort}/readyz`,
       );
     }
     say(`  dev PKI and keys in ${target.pki.dir}`);
@@ -90,8 +90,8 @@ export async function serve(stateDir: string): Promise<void> {
   dropGrpcBindLog();
   const flushTraces = startTracing({ serviceName: 'dfs' });
   const stack = await startStack({ stateDir });
-  const { attestationAddr, transactionAddr, riskAddr, fotaUrl } = stack;
-  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl })}`);
+  const { attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl } = stack;
+  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl })}`);
   answerWorkQueries();
   stopOnSignals(async () => {
     await stack.stop();
@@ -107,6 +107,7 @@ export async function service(name: ServiceName): Promise<void> {
     transaction: async () => (await import('../services/transaction/src/main.js')).startTransaction(),
     risk: async () => (await import('../services/risk/src/main.js')).startRisk(),
     fota: async () => (await import('../services/fota/src/main.js')).startFota(),
+    mno: async () => (await import('../services/mno/src/main.js')).startMno(),
   };
   const flushTraces = startTracing({ serviceName: name });
   const handle = await start[name]();

@@ -86,9 +86,9 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
   program
     .command('service')
     .description('run one service alone, configured from the environment')
-    .addArgument(new Argument('<name>', 'the service').choices(['attestation', 'transaction', 'risk', 'fota']))
+    .addArgument(new Argument('<name>', 'the service').choices(['attestation', 'transaction', 'risk', 'fota', 'mno']))
     .addOption(stateDirOption())
-    .action(async (name: 'attestation' | 'transaction' | 'risk' | 'fota', o: { stateDir?: string }) => {
+    .action(async (name: 'attestation' | 'transaction' | 'risk' | 'fota' | 'mno', o: { stateDir?: string }) => {
       stateDirOf(o);
       await (await actions()).service(name);
     });

@@ -3,6 +3,8 @@ import { loadConfig as attestationConfig } from '../services/attestation/src/con
 import { loadConfig as fotaConfig } from '../services/fota/src/config.js';
 import { startFota } from '../services/fota/src/main.js';
 import { startAttestation, type AttestationControls, type AttestationOverrides } from '../services/attestation/src/main.js';
+import { loadConfig as mnoConfig } from '../services/mno/src/config.js';
+import { startMno, type MnoControls } from '../services/mno/src/main.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
 import { startRisk, type RiskControls } from '../services/risk/src/main.js';
 import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
@@ -12,8 +14,8 @@ import { openBus } from '../kit/src/kafka-bus.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { ServeOverrides, ServiceHandle } from '../kit/src/service.js';
 
-/** The port variables of the three services. */
-export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT', 'FOTA_HTTPS_PORT'] as const;
+/** The port variables of the services. */
+export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT', 'FOTA_HTTPS_PORT', 'MNO_HTTP_PORT'] as const;
 
 /** Every service port set to 0: each binds a free port (tests, load runs). */
 export const FREE_PORTS: Record<(typeof PORT_VARS)[number], string> = Object.fromEntries(PORT_VARS.map((v) => [v, '0'])) as Record<(typeof PORT_VARS)[number], string>;
@@ -23,12 +25,13 @@ export interface StackControls {
   attestation?: AttestationControls & AttestationOverrides;
   transaction?: Omit<TransactionOverrides, 'store'>;
   risk?: RiskControls & ServeOverrides;
+  mno?: MnoControls;
 }
 
 /** The same, under the name the threat demonstrations use. */
 export type StackOverrides = StackControls;
 
-/** A running embedded stack: the three services on real sockets with mTLS, in one process. */
+/** A running embedded stack: the three services on real sockets with mTLS, and the mobile operator, in one process. */
 export interface Stack {
   pki: PkiPaths;
   stateDir: string;
@@ -38,6 +41,8 @@ export interface Stack {
   riskAddr: string;
   /** The FOTA service's HTTPS base URL (dev PKI server certificate; phones pin the dev CA). */
   fotaUrl: string;
+  /** The mobile network operator's HTTP API (CAMARA SIM Swap, and the network controls the simulation drives). */
+  mnoUrl: string;
   /** The one event bus every service publishes to and consumes from: in process, or Kafka when KAFKA_BROKERS is set. */
   bus: EventBus;
   stop(): Promise<void>;
@@ -59,18 +64,21 @@ export async function startStack(opts: { stateDir?: string; ephemeral?: boolean;
   const bus = await openBus(brokers, 'dfs-stack', undefined, env.KAFKA_NAMESPACE || undefined);
   const stop = async () => { for (const s of services.reverse()) await s.stop(); await bus.close(); };
   try {
-    const risk = await startRisk(riskConfig(env), bus, { ...opts.controls?.risk });
+    const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
+    const mno = await startMno(mnoConfig(env), bus, opts.controls?.mno);
+    services.push(mno);
+    const mnoUrl = `http://${host}:${mno.httpPort}`;
+    const risk = await startRisk(riskConfig({ RISK_MNO_URL: mnoUrl, ...env }), bus, { ...opts.controls?.risk });
     services.push(risk);
     const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus, { ...opts.controls?.attestation });
     services.push(attestation);
-    const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
     const attestationAddr = `${host}:${attestation.grpcPort}`;
     const riskAddr = `${host}:${risk.grpcPort}`;
     const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { ...opts.controls?.transaction });
     services.push(transaction);
     const fota = await startFota(fotaConfig(env));
     services.push(fota);
-    return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, fotaUrl: fota.httpsUrl, stop };
+    return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, fotaUrl: fota.httpsUrl, mnoUrl, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -17,6 +17,7 @@ import type { Bridge, HandshakeRelay } from '../device-sim/src/nfc/pcsc-client.j
 import { httpsTransport, type FirmwareTrust, type FotaLimits, type FotaTransport } from '../device-sim/src/fota.js';
 import { Oem } from '../device-sim/src/oem.js';
 import { buildPhone, type BuildOptions, type Phone, type PhoneParts } from '../device-sim/src/phone.js';
+import type { Sim } from '../device-sim/src/sim.js';
 import { scriptedUser, type Frame, type PhoneUser } from '../device-sim/src/ui/native-ui.js';
 
 export interface Addresses {
@@ -24,6 +25,28 @@ export interface Addresses {
   transactionAddr: string;
   /** The FOTA service's HTTPS URL; phones pin the dev CA for it. */
   fotaUrl?: string;
+  /** The mobile operator's HTTP API; without it phones have no SIM. */
+  mnoUrl?: string;
+}
+
+/** The mobile network as the simulation drives it: new lines, and SIM swaps, ports and removals done at the operator. */
+function mobileNetwork(url: string) {
+  const post = async (path: string, method = 'POST') => {
+    const res = await fetch(`${url}${path}`, { method });
+    if (!res.ok) throw new Error(`operator ${method} ${path}: ${res.status}`);
+    return res.status === 204 ? null : ((await res.json()) as Sim);
+  };
+  return {
+    url,
+    /** A new line with its first SIM. */
+    newLine: async () => (await post('/v1/lines'))!,
+    /** The operator pairs the number with a new SIM (what a SIM-swap fraudster obtains); the old card stops working. */
+    swap: async (msisdn: string) => (await post(`/v1/lines/${encodeURIComponent(msisdn)}/swap`))!,
+    /** The number is ported: a new SIM, as a port-in. */
+    port: async (msisdn: string) => (await post(`/v1/lines/${encodeURIComponent(msisdn)}/port`))!,
+    /** The operator takes the SIM off the line. */
+    removeSim: async (msisdn: string) => { await post(`/v1/lines/${encodeURIComponent(msisdn)}/sim`, 'DELETE'); },
+  };
 }
 
 /** Parts of every phone replaced at build time (the threat demonstrations' sabotage checks). */
@@ -41,12 +64,15 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
   const fotaCa = addrs.fotaUrl ? readFileSync(pki.ca) : undefined;
   const operator = createClient(contracts().TransactionService, addrs.transactionAddr, operatorTls, 'transaction');
   const backends: Backend[] = [];
+  const mno = addrs.mnoUrl ? mobileNetwork(addrs.mnoUrl) : undefined;
 
   return {
     /** When set, every phone built from now on reports its native UI frames here (narration). */
     onFrame: undefined as ((f: Frame) => void) | undefined,
     oem,
     operator,
+    /** The mobile network (embedded stack only). */
+    mno,
     bootstrapTls,
     /**
      * A new phone of a named profile, connected to the backend (optionally through `wrap`, to play a
@@ -54,7 +80,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
      * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would; `wrapFota`
      * sits on its FOTA channel; `firmwareTrust` replaces its firmware controls, threat tests only).
      */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application']; wrapFota?: (t: FotaTransport) => FotaTransport; firmwareTrust?: (key: CryptoKey) => FirmwareTrust; fotaLimits?: FotaLimits } = {}): Promise<Phone> {
+    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application']; wrapFota?: (t: FotaTransport) => FotaTransport; firmwareTrust?: (key: CryptoKey) => FirmwareTrust; fotaLimits?: FotaLimits; sim?: Sim | null } = {}): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
@@ -63,6 +89,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
         oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, handshake: opts.handshake, ...phones,
         wrapKeystore: opts.wrapKeystore, application: opts.application,
         fotaTransport: fota && opts.wrapFota ? opts.wrapFota(fota) : fota, ...(opts.firmwareTrust ? { firmwareTrust: opts.firmwareTrust } : {}), fotaLimits: opts.fotaLimits,
+        sim: opts.sim === null ? undefined : (opts.sim ?? (await mno?.newLine())),
       });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
       return phone;

@@ -19,6 +19,7 @@ export function rewriteAttestation(
     generateSigningKey: (alias) => k.generateSigningKey(alias),
     publicJwk: (alias) => k.publicJwk(alias),
     sign: (alias, data) => k.sign(alias, data),
+    signReport: (alias, data) => k.signReport(alias, data),
     verifyPin: (pin) => k.verifyPin(pin),
     async attest(alias, challenge, application) {
       const genuine = new x509.X509Certificate(new Uint8Array((await k.attest(alias, challenge, application))[0]!));

@@ -21,6 +21,7 @@ import type { HelloCheck } from './nfc/secure-channel.js';
 import { FIRMWARE_VERSION, Oem } from './oem.js';
 import { profile as lookupProfile, type PhoneProfile } from './profiles.js';
 import { environmentOf, Safeguard, safetyCheck } from './safeguard.js';
+import { SimSlot, type Sim } from './sim.js';
 import { Installer, type InstallPolicy } from './store/installer.js';
 import { KaiStore } from './store/kai-store.js';
 import { Display, type ScreenGuard } from './ui/display.js';
@@ -31,6 +32,8 @@ import type { RefusalLog } from './log.js';
 export interface Phone {
   profile: PhoneProfile;
   imei: string;
+  /** The SIM slot: the card the modem reads (swap, port or remove it to play the mobile network). */
+  sim: SimSlot;
   ese?: SecureElement;
   policy: AccessPolicy;
   eseApi: EseService;
@@ -96,6 +99,8 @@ export interface BuildOptions extends PhoneParts {
   fotaTransport?: FotaTransport;
   /** Size and chunk limits of the update client. */
   fotaLimits?: FotaLimits;
+  /** The SIM in the slot at power-on (none when absent). */
+  sim?: Sim;
 }
 
 /**
@@ -153,16 +158,18 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
     : new SoftwareKeystore(PAYMENT_DAEMON_UID, made.softwareAttestation, made.identity, powerOn, opts.pin, pinMaxTries);
   const keystore = opts.wrapKeystore ? opts.wrapKeystore(genuine) : genuine;
   const ui = new NativeUi(opts.user, display, PAYMENT_DAEMON);
+  const sim = new SimSlot(opts.sim ?? null);
   const daemon = new PaymentDaemon({
     keystore, ui, backend: opts.backend, application: opts.application ?? opts.oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep, bridge: opts.bridge,
     ...(opts.openResult ? { openResult: opts.openResult } : {}),
     ...(opts.onCall ? { onCall: opts.onCall } : {}),
     ...(opts.checkTag ? { checkTag: opts.checkTag } : {}),
     session: { ...(opts.handshake ? { handshake: opts.handshake } : {}), ...(opts.checkHello ? { checkHello: opts.checkHello } : {}) },
+    sim: () => sim.current,
   });
   const state = first.state;
   return {
-    profile, imei: made.identity.imei, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, broker, installer, kaiStore, daemon,
+    profile, imei: made.identity.imei, sim, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, broker, installer, kaiStore, daemon,
     boot: { state, ...(state === 'failed' && first.failedStage ? { failedStage: first.failedStage } : {}) },
     update: () => fota.update(SYSTEM),
   };

@@ -1,3 +1,5 @@
+import type { NetworkEvents } from '../../services/mno/src/events/network-events.js';
+import type { SimSwapOperator } from '../../services/risk/src/domain/operator.js';
 import type { ReservationStrategy } from '../../services/risk/src/domain/reserve.js';
 
 /**
@@ -11,3 +13,9 @@ export const unboundedReservations: ReservationStrategy = () => ({
   async confirm() {},
   async release() {},
 });
+
+/** Sabotage by injection: an operator that never reports a swap, in place of the CAMARA client. */
+export const blindOperator: SimSwapOperator = { check: async () => ({ swapped: false }) };
+
+/** Sabotage by injection: the operator's network events go nowhere. */
+export const silentNetwork: NetworkEvents = { simChanged: async () => {} };

@@ -7,6 +7,8 @@ import type { ConfirmStepUpRequest } from '../../../gen/proto/dfs/v1/ConfirmStep
 import type { EnrollRequest } from '../../../gen/proto/dfs/v1/EnrollRequest.js';
 import type { EnrollResponse__Output } from '../../../gen/proto/dfs/v1/EnrollResponse.js';
 import type { SignedResult__Output } from '../../../gen/proto/dfs/v1/SignedResult.js';
+import type { ReportDeviceRequest } from '../../../gen/proto/dfs/v1/ReportDeviceRequest.js';
+import type { ReportDeviceResponse__Output } from '../../../gen/proto/dfs/v1/ReportDeviceResponse.js';
 import type { SubmitPaymentRequest } from '../../../gen/proto/dfs/v1/SubmitPaymentRequest.js';
 
 /** Where the backend is and how the phone proves who it is before enrollment (factory bootstrap certificate). */
@@ -29,6 +31,8 @@ export interface DeviceChannel {
   paymentByKey(payer: string, idempotencyKey: string): Promise<SignedResult__Output>;
   /** The final answer for one of this wallet's payments; one that never arrived is recorded as abandoned. */
   abandonPayment(payer: string, idempotencyKey: string): Promise<SignedResult__Output>;
+  /** Sends an eSE-signed device report (PIN failure, lockout, SIM); answers the event type it became. */
+  reportDevice(req: ReportDeviceRequest): Promise<ReportDeviceResponse__Output>;
   close(): void;
 }
 
@@ -61,6 +65,7 @@ export function grpcBackend(cfg: BackendConfig): Backend {
         resultKeys: async () => (await call(tx, tx.GetResultKeys, {})).jwksJson,
         paymentByKey: (payer, idempotencyKey) => call(tx, tx.GetTransaction, { payer, idempotencyKey }),
         abandonPayment: (payer, idempotencyKey) => call(tx, tx.AbandonPayment, { payer, idempotencyKey }),
+        reportDevice: (req) => call(tx, tx.ReportDevice, req),
         close: () => tx.close(),
       };
     },

@@ -11,6 +11,8 @@ export interface DaemonKeystore {
   attest(alias: string, challenge: string, application: AttestationRecord['application']): Promise<Uint8Array[]>;
   publicJwk(alias: string): Promise<webcrypto.JsonWebKey>;
   sign(alias: string, data: Uint8Array): Promise<Uint8Array>;
+  /** Signs a device report (typ dfs-device-report+jws only) without a PIN. */
+  signReport(alias: string, data: Uint8Array): Promise<Uint8Array>;
   /** The PIN sink of the native UI. */
   verifyPin(pin: string): void;
 }
@@ -28,6 +30,7 @@ export function eseKeystore(ese: EseService, caller: Caller): DaemonKeystore {
     attest: (alias, challenge, application) => ese.attestKey(caller, alias, challenge, application),
     publicJwk: (alias) => ese.publicJwk(caller, alias),
     sign: (alias, data) => ese.sign(caller, alias, data),
+    signReport: (alias, data) => ese.signReport(caller, alias, data),
     verifyPin: (pin) => ese.verifyPin(caller, pin),
   };
 }

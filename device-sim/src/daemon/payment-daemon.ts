@@ -82,6 +82,8 @@ export interface DaemonDeps {
   checkTag?: TagVerifier;
   /** What an incoming call does to a payment waiting for confirmation; absent, CANCEL_ON_CALL. */
   onCall?: CallPolicy;
+  /** What the modem reads from the SIM slot now (null: no SIM). */
+  sim?: () => { msisdn: string; imsi: string } | null;
 }
 
 /** Given the moment the screen is lost to a call, what happens to the unconfirmed payment (a rejection cancels it). */
@@ -96,6 +98,10 @@ export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Pr
 /** The production result check: an ES256 JWS signed by a key of the backend's published set. */
 export const verifyBackendSignature: ResultVerifier = async (jws, keys) => (await compactVerify(jws, keys, { algorithms: ['ES256'] })).payload;
 
+/** The JWS typ of the phone's reports to the backend; the keystore signs it without a PIN. */
+const DEVICE_REPORT_TYP = 'dfs-device-report+jws';
+type Report = { kind: 'pin_failed' } | { kind: 'pin_locked' } | { kind: 'sim_changed'; msisdn: string; imsiHash: string };
+
 /**
  * The payment daemon: a native process with its own UID. It enrolls its keystore payment key with
  * the attestation service (again when the token is stale), reads merchant tags under nfc_lock,
@@ -108,6 +114,7 @@ export class PaymentDaemon {
   private readonly ui: NativeUi;
   private readonly backend: Backend;
   private readonly onStep: (s: Step) => void;
+  #reportedImsi: string | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     this.keystore = deps.keystore;
@@ -140,7 +147,7 @@ export class PaymentDaemon {
     const tlsKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const tlsSpki = tlsKeys.publicKey.export({ type: 'spki', format: 'der' });
     await this.ui.collectPin({ title: 'DFS Pay: set up', lines: ['Enrol this phone', `wallet ${accountId}`, 'Enter PIN to confirm'] },
-      (pin) => this.keystore.verifyPin(pin));
+      (pin) => this.#verifyPin(pin));
     const proof = await compactJws({ alg: 'ES256', typ: 'dfs-enroll+jws' }, { challengeId: challenge.challengeId, tlsKeySha256: sha256b64url(tlsSpki), accountId },
       (data) => this.keystore.sign(PAYMENT_KEY, data));
 
@@ -152,7 +159,40 @@ export class PaymentDaemon {
     const resultKeys = createLocalJWKSet(JSON.parse(await channel.resultKeys()) as JSONWebKeySet);
     this.enrollment?.channel.close();
     this.enrollment = { deviceId: res.deviceId, accountId, tier: res.tier, reasons: [...res.reasons], token: res.attestationToken, tokenExpiresAtMs: Number(res.tokenExpiresAtMs), channel, resultKeys };
+    await this.#reportSim();
     return this.enrollment;
+  }
+
+  /** The PIN into the keystore; a wrong PIN or a lockout is reported to the backend (eSE-signed) before the error reaches the user. */
+  async #verifyPin(pin: string): Promise<void> {
+    try {
+      this.keystore.verifyPin(pin);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'PIN_WRONG' || code === 'PIN_LOCKED') await this.#report({ kind: code === 'PIN_WRONG' ? 'pin_failed' : 'pin_locked' });
+      throw err;
+    }
+  }
+
+  /** Reports the SIM in the slot when it is not the one last reported (the first after enrollment binds the number). */
+  async #reportSim(): Promise<void> {
+    const sim = this.deps.sim?.();
+    if (!sim || sim.imsi === this.#reportedImsi) return;
+    if (await this.#report({ kind: 'sim_changed', msisdn: sim.msisdn, imsiHash: sha256b64url(sim.imsi) })) this.#reportedImsi = sim.imsi;
+  }
+
+  /** Signs a report with the payment key (typ dfs-device-report+jws, no PIN needed) and sends it; false when it could not be delivered. */
+  async #report(report: Report): Promise<boolean> {
+    const e = this.enrollment;
+    if (!e) return false;
+    try {
+      const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
+      const signed = await compactJws({ alg: 'ES256', typ: DEVICE_REPORT_TYP, jwk }, { reportId: randomUUID(), iat: Date.now(), ...report }, (data) => this.keystore.signReport(PAYMENT_KEY, data));
+      await e.channel.reportDevice({ signedReport: signed, attestationToken: e.token });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Reads a merchant tag's payment request over PC/SC under nfc_lock (E2E with the NFC daemon), checks the backend signed it, then pays it. */
@@ -195,7 +235,7 @@ export class PaymentDaemon {
     const interrupted = (this.deps.onCall ?? CANCEL_ON_CALL)(this.ui.nextHidden());
     const steps = (async () => {
       if (!(await this.ui.confirm({ title: 'DFS Pay: confirm', lines: [...lines, '', 'OK to continue'] }))) throw new DfsError('PAYMENT_CANCELLED');
-      await this.ui.collectPin({ title: 'DFS Pay: PIN', lines }, (pin) => this.keystore.verifyPin(pin));
+      await this.ui.collectPin({ title: 'DFS Pay: PIN', lines }, (pin) => this.#verifyPin(pin));
     })();
     await Promise.race([steps, interrupted]);
   }
@@ -211,6 +251,7 @@ export class PaymentDaemon {
 
   async #pay(req: PaymentRequest): Promise<PaymentResult> {
     const e = await this.#freshEnrollment(Number(req.amount.minorUnits));
+    await this.#reportSim();
     const amountText = `${req.amount.currency} ${formatMinor(req.amount.minorUnits)}`;
     const lines = [`Pay ${amountText}`, `to ${req.payee}`, `from ${e.accountId}`];
     await this.#confirmAndPin(lines);

@@ -64,6 +64,11 @@ export class SoftwareKeystore implements DaemonKeystore {
     return this.#keys.sign(this.uid, alias, data);
   }
 
+  /** Signs a device report without a PIN, like the eSE. */
+  signReport(alias: string, data: Uint8Array): Promise<Uint8Array> {
+    return this.#keys.signReport(this.uid, alias, data);
+  }
+
   /** Verifies the PIN with the same retry counter rules as the eSE applet. */
   verifyPin(pin: string): void {
     this.#pin.verify(this.uid, pin);

@@ -43,6 +43,11 @@ export class EseService {
     return this.#enter(caller, 'keystore').keystore.sign(caller.uid, alias, data);
   }
 
+  /** Signs a device report (typ dfs-device-report+jws only) with one of the caller's keys, without a PIN. */
+  signReport(caller: Caller, alias: string, data: Uint8Array): Promise<Uint8Array> {
+    return this.#enter(caller, 'keystore').keystore.signReport(caller.uid, alias, data);
+  }
+
   /** Verifies with one of the caller's keys. */
   verify(caller: Caller, alias: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
     return this.#enter(caller, 'keystore').keystore.verify(caller.uid, alias, data, signature);

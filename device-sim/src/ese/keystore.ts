@@ -6,6 +6,9 @@ import { subtle } from '../../../kit/src/x509.js';
 export type KeyAlgorithm = 'EC_P256' | 'RSA_2048' | 'AES_256';
 export type KeyPurpose = 'sign' | 'encrypt';
 
+/** The one JWS typ a key signs without a PIN: the phone's reports to the backend (PIN failures, lockouts, SIM). */
+export const DEVICE_REPORT_TYP = 'dfs-device-report+jws';
+
 export interface KeySpec {
   algorithm: KeyAlgorithm;
   purpose: KeyPurpose;
@@ -109,6 +112,23 @@ export class Keystore {
   async sign(uid: number, alias: string, data: Uint8Array): Promise<Uint8Array> {
     const key = this.#key(uid, alias, 'sign');
     this.#use(uid, key);
+    return new Uint8Array(await subtle.sign(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.privateKey, new Uint8Array(data)));
+  }
+
+  /**
+   * Signs a device report without a PIN (a report of a wrong or locked PIN must go out when no PIN
+   * can be verified): only a JWS signing input whose protected header has typ `dfs-device-report+jws`,
+   * so the key can never sign a payment this way.
+   */
+  async signReport(uid: number, alias: string, data: Uint8Array): Promise<Uint8Array> {
+    const key = this.#key(uid, alias, 'sign');
+    let typ: unknown;
+    try {
+      typ = JSON.parse(Buffer.from(new TextDecoder().decode(data).split('.')[0] ?? '', 'base64url').toString('utf8')).typ;
+    } catch {
+      typ = undefined;
+    }
+    if (typ !== DEVICE_REPORT_TYP) throw new DfsError('ESE_AUTH_REQUIRED', 'only device reports are signed without a PIN');
     return new Uint8Array(await subtle.sign(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.privateKey, new Uint8Array(data)));
   }
 

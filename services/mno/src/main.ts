@@ -8,7 +8,7 @@ import { createLogger } from '../../../kit/src/log.js';
 import type { ServiceHandle } from '../../../kit/src/service.js';
 import { loadConfig, type MnoConfig } from './config.js';
 import { LineRegistry } from './domain/lines.js';
-import { networkEvents } from './events/network-events.js';
+import { networkEvents, type NetworkEvents } from './events/network-events.js';
 import { mnoHttp } from './http/app.js';
 
 /** The operator API key: MNO_API_KEY when set, else one generated once into the state directory (mode 0600). */
@@ -30,12 +30,17 @@ export function loadOrCreateMnoKey(fromEnv: string | undefined, file: string): s
   return key;
 }
 
+/** What a caller may inject at wiring time (tests): the network-event port. */
+export interface MnoControls {
+  events?: NetworkEvents;
+}
+
 /** Wires and starts the mobile network operator simulator: its line registry, the CAMARA SIM Swap API, and its network events. */
-export async function startMno(config: MnoConfig = loadConfig(), shared?: EventBus): Promise<ServiceHandle> {
+export async function startMno(config: MnoConfig = loadConfig(), shared?: EventBus, overrides: MnoControls = {}): Promise<ServiceHandle> {
   const log = createLogger('mno', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'mno', log));
   const lines = new LineRegistry(config.countryCode);
-  const events = networkEvents(bus);
+  const events = overrides.events ?? networkEvents(bus);
   const app = mnoHttp({ lines, apiKey: loadOrCreateMnoKey(config.apiKey, config.apiKeyFile), now: Date.now, log, changed: events.simChanged });
   const http = await listen(app, config.host, config.httpPort);
   log.info({ httpPort: http.port }, 'mno service listening');

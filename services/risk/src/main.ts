@@ -5,11 +5,14 @@ import { createLogger } from '../../../kit/src/log.js';
 import type { AuthorizeCaller } from '../../../kit/src/grpc-server.js';
 import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
+import { readFileSync } from 'node:fs';
 import { loadConfig, type RiskConfig } from './config.js';
+import type { SimSwapOperator } from './domain/operator.js';
 import { atomicReservations, type ReservationStrategy } from './domain/reserve.js';
 import { subscribeFeatures } from './events/consumer.js';
 import { riskHandlers } from './grpc/handlers.js';
 import { riskHttp } from './http/app.js';
+import { camaraSimSwap } from './http/camara-client.js';
 import { rulesSource } from './rules-file.js';
 import { openFeatureStore } from './store/index.js';
 import type { FeatureStore } from './store/ports.js';
@@ -25,6 +28,8 @@ export interface RiskControls {
   store?: FeatureStore;
   /** How approved payments are held against their windows (default atomicReservations: one conditional update per bucket). */
   reservations?: ReservationStrategy;
+  /** The operator's SIM Swap answer in place of the CAMARA client. */
+  operator?: SimSwapOperator;
 }
 
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
@@ -36,6 +41,8 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   const tls = readTls(config.tls);
   const store = test.store ?? (await openFeatureStore(config, log));
   const reservations = (test.reservations ?? atomicReservations)(store);
+  const mno = config.mno;
+  const operator = test.operator ?? (mno && camaraSimSwap({ ...mno, apiKey: () => mno.apiKey ?? readFileSync(mno.apiKeyFile, 'utf8').trim() }));
   await subscribeFeatures(bus, store, log, reservations);
   const onHup = () => {
     try {
@@ -46,7 +53,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   };
   const handle = await serve({
     name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, reservations, log, now: Date.now, authorizeCaller: test.authorizeCaller, onDecision: riskMetrics(metrics) }) }],
+    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, reservations, operator, log, now: Date.now, authorizeCaller: test.authorizeCaller, onDecision: riskMetrics(metrics) }) }],
     http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log, obs: { service: 'risk', metrics, log } }),
     metrics,
     serverCredentials: test.serverCredentials,

@@ -1,5 +1,6 @@
 import { CHECKS, type CheckContext, type CheckedRuleId, type PaymentFacts } from './checks.js';
 import type { DeviceFeatures, PartyFeatures } from './features.js';
+import type { OperatorAnswer } from './operator.js';
 import { TIERS, type RuleId, type Rules, type Tier } from './rules.js';
 
 export type { PaymentFacts } from './checks.js';
@@ -28,6 +29,7 @@ export interface Features {
   device: DeviceFeatures;
   payer: PartyFeatures;
   payee: PartyFeatures;
+  operator?: OperatorAnswer;
 }
 
 const asTier = (t: string | null): Tier | null => (TIERS as readonly string[]).includes(t ?? '') ? (t as Tier) : null;

@@ -1,4 +1,5 @@
 import { inWindow, windowTotals, type DeviceFeatures, type PartyFeatures, type Posted } from './features.js';
+import type { OperatorAnswer } from './operator.js';
 import type { RuleId, Rules, Tier } from './rules.js';
 
 /** The payment being decided, as the transaction service describes it. */
@@ -23,6 +24,8 @@ export interface CheckContext {
   payee: PartyFeatures;
   rules: Rules;
   now: number;
+  /** The operator's SIM Swap answer, when this payment needed one. */
+  operator?: OperatorAnswer;
 }
 
 /** A rule's test: a human-readable detail when it fires, null otherwise. */
@@ -101,6 +104,19 @@ export const CHECKS: Record<CheckedRuleId, Check> = {
   'sim.imsiImeiChanged': (c) => {
     const s = c.device.simChange;
     return s && s.imei && pendingSince(s.atMs, c.device, c.now) ? 'SIM (IMSI) and handset (IMEI) both changed since the last re-verification' : null;
+  },
+  'sim.swapped': (c) => {
+    const r = c.rules.rules['sim.swapped'];
+    const at = c.device.simSwappedMs ?? 0;
+    if (at > c.device.reverifiedMs && at <= c.now && c.now - at < r.holdSec * 1000) return `the operator announced a SIM change of this device's number ${Math.round((c.now - at) / 1000)}s ago (hold ${r.holdSec}s)`;
+    const o = c.operator;
+    return o && 'swapped' in o && o.swapped ? `CAMARA SIM Swap check: ${o.number} swapped within ${o.maxAgeHours}h` : null;
+  },
+  'sim.operatorUnavailable': (c) => (c.operator && 'unavailable' in c.operator ? `CAMARA SIM Swap check for ${c.operator.number} failed (${c.operator.unavailable}); amount ${c.facts.minorUnits} above ${c.rules.rules['sim.swapped'].checkAboveMinor}` : null),
+  'sim.numberMoved': (c) => {
+    const r = c.rules.rules['sim.numberMoved'];
+    const at = c.device.numberMovedMs ?? 0;
+    return at > c.device.reverifiedMs && at <= c.now && c.now - at < r.holdSec * 1000 ? `a phone number moved between this device and another ${Math.round((c.now - at) / 1000)}s ago (hold ${r.holdSec}s)` : null;
   },
   'pin.failures': (c) => {
     const r = c.rules.rules['pin.failures'];

@@ -1,6 +1,7 @@
 import type { DecisionRecord, FeatureStore } from '../store/ports.js';
 import { assess, conclude, type Assessment, type PaymentFacts } from './assess.js';
 import { emptyDevice, emptyParty, payeeKey, payerKey } from './features.js';
+import { askOperator, type SimSwapOperator } from './operator.js';
 import { atomicReservations, windowClaims, type ReservationOutcome, type Reservations } from './reserve.js';
 import type { Rules } from './rules.js';
 
@@ -31,14 +32,16 @@ async function reserve(facts: PaymentFacts, a: Assessment, rules: Rules, reserva
  * confirmed step-up only a veto or the decline threshold still refuses. A trail already stored for
  * this transaction and stage is never replaced: the first decision is returned instead.
  */
-export async function decide(facts: PaymentFacts, store: FeatureStore, rules: RulesInForce, now: number, reservations: Reservations = atomicReservations(store)): Promise<DecisionRecord> {
+export async function decide(facts: PaymentFacts, store: FeatureStore, rules: RulesInForce, now: number, reservations: Reservations = atomicReservations(store), operator?: SimSwapOperator): Promise<DecisionRecord> {
   const [device, payer, payee] = await Promise.all([
     store.getDevice(facts.deviceId), store.getParty(payerKey(facts.payer)), store.getParty(payeeKey(facts.payee)),
   ]);
+  const answer = await askOperator(facts, device, rules.rules, operator);
   const assessed = assess(facts, {
     device: device ?? emptyDevice(facts.deviceId),
     payer: payer ?? emptyParty(payerKey(facts.payer)),
     payee: payee ?? emptyParty(payeeKey(facts.payee)),
+    ...(answer ? { operator: answer } : {}),
   }, rules.rules, now);
   const { a, limits } = await reserve(facts, assessed, rules.rules, reservations, now);
   const stage = facts.stage ?? 'payment';
@@ -47,7 +50,9 @@ export async function decide(facts: PaymentFacts, store: FeatureStore, rules: Ru
     transactionId: facts.transactionId, atMs: now, deviceId: facts.deviceId, payer: facts.payer, payee: facts.payee,
     amount: { minorUnits: facts.minorUnits, currency: facts.currency }, requestedTier: facts.tier, stage, tier: a.tier,
     decision, score: a.score, ruleIds: a.ruleIds, hits: a.hits, reason: a.reason, rulesetId: rules.id,
+    ...(answer ? { operator: answer } : {}),
     ...(limits ? { limits } : {}),
+    ...(decision === 'DECLINE' && a.ruleIds.includes('sim.operatorUnavailable') ? { code: 'SIM_SWAP_CHECK_UNAVAILABLE' } : {}),
   };
   return store.appendDecision(rec);
 }

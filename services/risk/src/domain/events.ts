@@ -19,8 +19,11 @@ const DeviceData = z.object({
   patchLevel: z.number().int().optional(),
   imsiHash: hash,
   imeiHash: hash,
+  msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/).optional(),
 });
 export type DeviceData = z.infer<typeof DeviceData>;
+
+const NetworkData = z.object({ msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/), change: z.enum(['swapped', 'ported', 'removed']) });
 
 const PaymentData = z.object({
   transactionId: z.string().min(1),
@@ -42,6 +45,8 @@ type ReleasingType = (typeof RELEASING)[number];
 export type RiskEvent =
   | { kind: 'device'; id: string; type: DeviceEventType; atMs: number; data: DeviceData }
   | { kind: 'payment'; id: string; type: 'payment.posted'; atMs: number; data: PaymentData }
+  /** The operator paired the number with another SIM (swap, port) or took its SIM away. */
+  | { kind: 'network'; id: string; type: 'network.sim_swapped'; atMs: number; msisdn: string }
   /** Releases the reservation of `transactionId` (declined, failed) or, for a reversal, of the payment it reversed. */
   | { kind: 'release'; id: string; type: ReleasingType; atMs: number; transactionId: string };
 
@@ -62,6 +67,11 @@ export function parseEvent(topic: string, e: BusEvent): RiskEvent | null {
     const data = DeviceData.safeParse(e.data);
     if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
     return { kind: 'device', id: e.id, type: e.type as DeviceEventType, atMs: e.atMs, data: data.data };
+  }
+  if (topic === DEVICE_TOPIC && e.type === 'network.sim_swapped') {
+    const data = NetworkData.safeParse(e.data);
+    if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
+    return { kind: 'network', id: e.id, type: 'network.sim_swapped', atMs: e.atMs, msisdn: data.data.msisdn };
   }
   if (topic === PAYMENT_TOPIC && (RELEASING as readonly string[]).includes(e.type)) {
     const data = OutcomeData.safeParse(e.data);

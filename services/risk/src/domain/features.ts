@@ -42,6 +42,19 @@ export interface DeviceFeatures {
   pinFailures: Occurrence[];
   pinLockedMs: number;
   payments: Posted[];
+  /** The phone number bound by the daemon's first SIM report after enrollment (E.164); null until then. */
+  msisdn?: string | null;
+  /** Latest SIM swap or port of the bound number, as the operator announced it; 0 when none. */
+  simSwappedMs?: number;
+  /** Latest move of a phone number between this device and another; 0 when none. */
+  numberMovedMs?: number;
+}
+
+/** Which device a phone number is bound to, as one document keyed by the number. */
+export interface LineBinding {
+  msisdn: string;
+  deviceId: string;
+  atMs: number;
 }
 
 /** Posted payments of one payer or payee, as one document keyed `payer:<id>` or `payee:<id>`. */
@@ -59,6 +72,7 @@ export function emptyDevice(deviceId: string): DeviceFeatures {
   return {
     deviceId, status: 'UNKNOWN', statusAtMs: 0, tier: null, reasons: [], rejectedCodes: [], patchLevel: null, firstAttestedMs: null, verifiedMs: 0,
     imsiHash: null, imeiHash: null, simChange: null, keyReplacedMs: 0, reverifiedMs: 0, pinFailures: [], pinLockedMs: 0, payments: [],
+    msisdn: null, simSwappedMs: 0, numberMovedMs: 0,
   };
 }
 
@@ -100,9 +114,10 @@ export function windowTotals(list: readonly Posted[], now: number, windowSec: nu
 }
 
 function simChanged(d: DeviceFeatures, data: DeviceData, atMs: number): DeviceFeatures {
+  if (d.imsiHash === null && !d.msisdn && data.imsiHash !== undefined) return { ...d, imsiHash: data.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? null };
   const imsi = d.imsiHash === null || data.imsiHash === undefined || data.imsiHash !== d.imsiHash;
   const imei = d.imeiHash !== null && data.imeiHash !== undefined && data.imeiHash !== d.imeiHash;
-  const hashes = { imsiHash: data.imsiHash ?? d.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash };
+  const hashes = { imsiHash: data.imsiHash ?? d.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? d.msisdn ?? null };
   if (!imsi && !imei) return { ...d, ...hashes };
   const pending = d.simChange && d.simChange.atMs > d.verifiedMs ? d.simChange : null;
   return { ...d, ...hashes, simChange: { atMs: Math.max(atMs, pending?.atMs ?? 0), imei: imei || (pending?.imei ?? false) } };

@@ -1,11 +1,25 @@
 import type { FeatureStore } from '../store/ports.js';
 import type { RiskEvent } from './events.js';
 import { atomicReservations, type Reservations } from './reserve.js';
-import { addEntry, applyDeviceEvent, emptyDevice, emptyParty, payeeKey, payerKey, postedEntry } from './features.js';
+import { addEntry, applyDeviceEvent, emptyDevice, emptyParty, payeeKey, payerKey, postedEntry, type DeviceFeatures } from './features.js';
 
 async function addToParty(store: FeatureStore, key: string, entry: ReturnType<typeof postedEntry>): Promise<void> {
   const doc = (await store.getParty(key)) ?? emptyParty(key);
   await store.putParty({ ...doc, payments: addEntry(doc.payments, entry) });
+}
+
+/**
+ * Binds a phone number to the device that reported it; a number that was bound to another device
+ * has moved, which marks both devices (the one that lost it and the one that has it now).
+ */
+async function bindNumber(store: FeatureStore, device: DeviceFeatures, msisdn: string, atMs: number): Promise<DeviceFeatures> {
+  const line = await store.getLine(msisdn);
+  if (line?.deviceId === device.deviceId) return device;
+  await store.putLine({ msisdn, deviceId: device.deviceId, atMs });
+  if (!line) return device;
+  const previous = await store.getDevice(line.deviceId);
+  if (previous) await store.putDevice({ ...previous, numberMovedMs: Math.max(previous.numberMovedMs ?? 0, atMs) });
+  return { ...device, numberMovedMs: Math.max(device.numberMovedMs ?? 0, atMs) };
 }
 
 /**
@@ -18,9 +32,16 @@ export async function learn(store: FeatureStore, e: RiskEvent, reservations: Res
     await reservations.release(e.transactionId);
     return;
   }
+  if (e.kind === 'network') {
+    const line = await store.getLine(e.msisdn);
+    const device = line && (await store.getDevice(line.deviceId));
+    if (device) await store.putDevice({ ...device, simSwappedMs: Math.max(device.simSwappedMs ?? 0, e.atMs) });
+    return;
+  }
   const device = (await store.getDevice(e.data.deviceId)) ?? emptyDevice(e.data.deviceId);
   if (e.kind === 'device') {
-    await store.putDevice(applyDeviceEvent(device, e.id, e.type, e.data, e.atMs));
+    const next = applyDeviceEvent(device, e.id, e.type, e.data, e.atMs);
+    await store.putDevice(e.data.msisdn ? await bindNumber(store, next, e.data.msisdn, e.atMs) : next);
     return;
   }
   const entry = postedEntry(e.data, e.atMs);

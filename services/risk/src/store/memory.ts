@@ -1,4 +1,4 @@
-import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
+import type { DeviceFeatures, LineBinding, PartyFeatures } from '../domain/features.js';
 import type { Reservation, WindowTotals } from '../domain/reserve.js';
 import { trailKey, type DecisionRecord, type FeatureStore } from './ports.js';
 import { boundedMap } from '../../../../kit/src/bounded-map.js';
@@ -13,6 +13,7 @@ export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: numb
   const parties = new Map<string, PartyFeatures>();
   const seenIds = boundedMap<string, number>(opts.maxSeen ?? 1_000_000);
   const decisions = boundedMap<string, DecisionRecord>(opts.maxDecisions ?? 100_000);
+  const lines = new Map<string, LineBinding>();
   const windows = new Map<string, WindowTotals & { expiresAtMs: number }>();
   const reservations = boundedMap<string, Reservation>(opts.maxDecisions ?? 100_000);
   let sweepIn = 10_000;
@@ -36,6 +37,8 @@ export function memoryFeatureStore(opts: { maxSeen?: number; maxDecisions?: numb
       return rec;
     },
     async getDecision(id, stage) { return decisions.get(trailKey(id, stage)) ?? null; },
+    async getLine(msisdn) { return lines.get(msisdn) ?? null; },
+    async putLine(doc) { lines.set(doc.msisdn, doc); },
     async reserveWindow(key, amount, maxAmount, maxCount, expiresAtMs) {
       sweep(Date.now());
       const w = windows.get(key) ?? { amount: 0, count: 0, expiresAtMs };

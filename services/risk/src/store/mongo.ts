@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
-import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
+import type { DeviceFeatures, LineBinding, PartyFeatures } from '../domain/features.js';
 import { RETENTION_MS } from '../domain/features.js';
 import type { Reservation } from '../domain/reserve.js';
 import { trailKey, type DecisionRecord, type FeatureStore } from './ports.js';
@@ -30,6 +30,7 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
   const devices = conn.model('RiskDevice', docSchema, 'risk_devices');
   const parties = conn.model('RiskParty', docSchema, 'risk_parties');
   const decisions = conn.model('RiskDecision', docSchema, 'risk_decisions');
+  const lines = conn.model('RiskLine', docSchema, 'risk_lines');
   const windows = conn.model('RiskWindow', windowSchema, 'risk_windows').collection;
   const reservations = conn.model('RiskReservation', docSchema, 'risk_reservations').collection;
   try {
@@ -67,6 +68,8 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
       }
     },
     async getDecision(id, stage) { return strip(await decisions.findById(trailKey(id, stage)).lean<Stored<DecisionRecord>>()); },
+    async getLine(msisdn) { return strip(await lines.findById(msisdn).lean<Stored<LineBinding>>()); },
+    putLine: (doc) => put(lines, doc.msisdn, doc),
     async reserveWindow(key, amount, maxAmount, maxCount, expiresAtMs) {
       if (amount > maxAmount || maxCount < 1) return null;
       const filter = { _id: key as never, amount: { $lte: maxAmount - amount }, count: { $lte: maxCount - 1 } };

@@ -1,5 +1,6 @@
 import type { Decision, Hit } from '../domain/assess.js';
-import type { DeviceFeatures, PartyFeatures } from '../domain/features.js';
+import type { DeviceFeatures, LineBinding, PartyFeatures } from '../domain/features.js';
+import type { OperatorAnswer } from '../domain/operator.js';
 import type { Reservation, ReservationOutcome, ReservationState, WindowTotals } from '../domain/reserve.js';
 
 /** The decision trail of one transaction, as GET /v1/decisions/{transactionId} returns it. */
@@ -20,6 +21,10 @@ export interface DecisionRecord {
   hits: Hit[];
   reason: string;
   rulesetId: string;
+  /** The operator's answer for this payment's bound number, when one was asked (CAMARA SIM Swap check). */
+  operator?: OperatorAnswer;
+  /** The refusal code of a fail-closed decline (SIM_SWAP_CHECK_UNAVAILABLE). */
+  code?: string;
   /** The window totals and whether this payment's amount is held against them (approved and stepped-up payments). */
   limits?: ReservationOutcome;
 }
@@ -43,6 +48,9 @@ export interface FeatureStore {
    */
   appendDecision(rec: DecisionRecord): Promise<DecisionRecord>;
   getDecision(transactionId: string, stage?: DecisionRecord['stage']): Promise<DecisionRecord | null>;
+  /** The device a phone number is bound to. */
+  getLine(msisdn: string): Promise<LineBinding | null>;
+  putLine(doc: LineBinding): Promise<void>;
   /**
    * Adds `amount` and one payment to a window bucket in one conditional update, only if the bucket's
    * totals stay within `maxAmount` and `maxCount`; the totals after, or null when refused.

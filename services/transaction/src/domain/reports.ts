@@ -13,7 +13,7 @@ export const DEVICE_TOPIC = 'dfs.device.v1';
 
 const Base = { reportId: z.uuid(), iat: z.number().int().positive() };
 const Report = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pin_failed'), ...Base, triesLeft: z.number().int().min(0).max(100) }).strict(),
+  z.object({ kind: z.literal('pin_failed'), ...Base }).strict(),
   z.object({ kind: z.literal('pin_locked'), ...Base }).strict(),
   z.object({ kind: z.literal('sim_changed'), ...Base, msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/), imsiHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict(),
 ]);
@@ -47,7 +47,7 @@ export async function reportDevice(signedReport: string, token: string, peer: Pe
   const now = deps.now();
   if (Math.abs(now - r.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
   const type = `device.${r.kind}`;
-  const data = { deviceId: claims.sub, ...(r.kind === 'sim_changed' ? { msisdn: r.msisdn, imsiHash: r.imsiHash } : {}), ...(r.kind === 'pin_failed' ? { triesLeft: r.triesLeft } : {}) };
+  const data = { deviceId: claims.sub, ...(r.kind === 'sim_changed' ? { msisdn: r.msisdn, imsiHash: r.imsiHash } : {}) };
   await deps.store.addOutbox([{ id: reportEventId(claims.sub, r.reportId), topic: DEVICE_TOPIC, type, key: claims.sub, atMs: now, data }]);
   return type;
 }
