@@ -114,7 +114,7 @@ export function windowTotals(list: readonly Posted[], now: number, windowSec: nu
 }
 
 function simChanged(d: DeviceFeatures, data: DeviceData, atMs: number): DeviceFeatures {
-  if (d.imsiHash === null && !d.msisdn && data.imsiHash !== undefined) return { ...d, imsiHash: data.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? null };
+  if (d.imsiHash === null && !d.msisdn && data.imsiHash !== undefined && data.msisdn !== undefined) return { ...d, imsiHash: data.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? null };
   const imsi = d.imsiHash === null || data.imsiHash === undefined || data.imsiHash !== d.imsiHash;
   const imei = d.imeiHash !== null && data.imeiHash !== undefined && data.imeiHash !== d.imeiHash;
   const hashes = { imsiHash: data.imsiHash ?? d.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? d.msisdn ?? null };
