@@ -20,13 +20,17 @@ export async function burstPhone(world: World, pin = '2580') {
   let expected = 0;
   let held = 0;
   let go: () => void = () => {};
-  let gate = new Promise<void>((r) => { go = r; });
+  let gate = new Promise<void>((r) => {
+    go = r;
+  });
   const user: PhoneUser = {
     confirm: async (f) => f.lines[0] !== 'Extra check: confirm',
     async enterPin() {
       if (!armed) return pin;
       const mine = turn;
-      turn = new Promise((r) => { passes.push(r); });
+      turn = new Promise((r) => {
+        passes.push(r);
+      });
       await mine;
       return pin;
     },
@@ -56,10 +60,18 @@ export async function burstPhone(world: World, pin = '2580') {
       armed = true;
       expected = count;
       held = 0;
-      gate = new Promise<void>((r) => { go = r; });
+      gate = new Promise<void>((r) => {
+        go = r;
+      });
       try {
-        return await Promise.all(Array.from({ length: count }, () => phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency } })
-          .then((result): BurstOutcome => ({ result }), (err: unknown): BurstOutcome => ({ code: errorCodeOf(err) }))));
+        return await Promise.all(
+          Array.from({ length: count }, () =>
+            phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency } }).then(
+              (result): BurstOutcome => ({ result }),
+              (err: unknown): BurstOutcome => ({ code: errorCodeOf(err) }),
+            ),
+          ),
+        );
       } finally {
         armed = false;
       }
@@ -69,4 +81,7 @@ export async function burstPhone(world: World, pin = '2580') {
 
 /** The amount that posted in a burst, by the backend's signed results. */
 export const postedSum = (outcomes: BurstOutcome[]): number =>
-  outcomes.reduce((s, o) => s + ('result' in o && o.result.status === 'POSTED' ? Number(o.result.amount.minorUnits) : 0), 0);
+  outcomes.reduce(
+    (s, o) => s + ('result' in o && o.result.status === 'POSTED' ? Number(o.result.amount.minorUnits) : 0),
+    0,
+  );

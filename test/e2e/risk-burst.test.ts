@@ -26,7 +26,8 @@ function burstRules(dir: string): string {
   const r = JSON.parse(readFileSync('config/risk-rules.json', 'utf8'));
   r.tiers.HIGH.maxPerDay = LIMIT;
   r.tiers.HIGH.maxCountPerWindow = 1000;
-  for (const v of ['velocity.device', 'velocity.payer']) Object.assign(r.rules[v], { maxCount: 1000, maxAmount: 100_000_000 });
+  for (const v of ['velocity.device', 'velocity.payer'])
+    Object.assign(r.rules[v], { maxCount: 1000, maxAmount: 100_000_000 });
   const file = join(dir, 'burst-rules.json');
   writeFileSync(file, JSON.stringify(r));
   return file;
@@ -43,19 +44,31 @@ interface BurstRun {
  * An embedded stack on the burst rules; `replicas` risk services on one store (the transaction
  * service asks them in turn); a secure phone with 10,000,000 fires N payments of AMOUNT at once.
  */
-async function burst(opts: { env?: NodeJS.ProcessEnv; replicas?: number; reservations?: ReservationStrategy } = {}): Promise<BurstRun> {
+async function burst(
+  opts: { env?: NodeJS.ProcessEnv; replicas?: number; reservations?: ReservationStrategy } = {},
+): Promise<BurstRun> {
   const stateDir = mkdtempSync(join(tmpdir(), 'dfs-burst-'));
   setLogDestination(2);
   const env = { LOG_LEVEL: 'silent', RISK_RULES_FILE: burstRules(stateDir), ...opts.env };
   const clients: ReturnType<typeof riskClient>[] = [];
   let next = 0;
-  const assessRisk = (...args: Parameters<ReturnType<typeof riskClient>['assess']>) => clients[next++ % clients.length]!.assess(...args);
-  const stack = await startStack({ stateDir, ephemeral: true, env, controls: { risk: { reservations: opts.reservations }, transaction: { assessRisk } } });
+  const assessRisk = (...args: Parameters<ReturnType<typeof riskClient>['assess']>) =>
+    clients[next++ % clients.length]!.assess(...args);
+  const stack = await startStack({
+    stateDir,
+    ephemeral: true,
+    env,
+    controls: { risk: { reservations: opts.reservations }, transaction: { assessRisk } },
+  });
   const extra = [];
   const tls = readTls({ ca: stack.pki.ca, cert: stack.pki.cert('transaction'), key: stack.pki.key('transaction') });
   clients.push(riskClient(stack.riskAddr, tls, RISK_DEADLINE_MS));
   for (let i = 1; i < (opts.replicas ?? 1); i++) {
-    const replica = await startRisk(riskConfig({ ...process.env, ...env, RISK_GRPC_PORT: '0', RISK_HTTP_PORT: '0', DFS_STATE_DIR: stateDir }), stack.bus, { reservations: opts.reservations });
+    const replica = await startRisk(
+      riskConfig({ ...process.env, ...env, RISK_GRPC_PORT: '0', RISK_HTTP_PORT: '0', DFS_STATE_DIR: stateDir }),
+      stack.bus,
+      { reservations: opts.reservations },
+    );
     extra.push(replica);
     clients.push(riskClient(`127.0.0.1:${replica.grpcPort}`, tls, RISK_DEADLINE_MS));
   }
@@ -74,7 +87,11 @@ async function burst(opts: { env?: NodeJS.ProcessEnv; replicas?: number; reserva
     const riskHttp = `http://127.0.0.1:${stack.services.find((s) => s.name === 'risk')!.httpPort}`;
     const trails = new Map<string, Record<string, unknown>>();
     for (const o of outcomes) {
-      if ('result' in o) trails.set(o.result.transactionId, await (await fetch(`${riskHttp}/v1/decisions/${o.result.transactionId}`)).json() as Record<string, unknown>);
+      if ('result' in o)
+        trails.set(
+          o.result.transactionId,
+          (await (await fetch(`${riskHttp}/v1/decisions/${o.result.transactionId}`)).json()) as Record<string, unknown>,
+        );
     }
     return { outcomes, moved: Number(before) - Number(after), trail: async (id) => trails.get(id)! };
   } finally {
@@ -95,29 +112,41 @@ async function expectHeld(run: BurstRun): Promise<void> {
   expect(run.moved).toBeGreaterThan(LIMIT / 2);
   const declined = run.outcomes.find((o) => 'result' in o && o.result.status === 'DECLINED');
   expect(declined && 'result' in declined ? declined.result.risk.ruleIds : []).toContain('limits.reserve');
-  const trail = await run.trail(declined && 'result' in declined ? declined.result.transactionId : '') as { limits: { reserved: boolean; refused: string; windows: { window: string; amount: number; maxAmount: number }[] } };
+  const trail = (await run.trail(declined && 'result' in declined ? declined.result.transactionId : '')) as {
+    limits: { reserved: boolean; refused: string; windows: { window: string; amount: number; maxAmount: number }[] };
+  };
   expect(trail.limits.reserved).toBe(false);
   expect(['device.day', 'payer.day']).toContain(trail.limits.refused);
   const day = trail.limits.windows.find((w) => w.window === trail.limits.refused)!;
   expect(day.maxAmount).toBe(LIMIT);
   expect(day.amount).toBeLessThanOrEqual(LIMIT);
   const posted = run.outcomes.find((o) => 'result' in o && o.result.status === 'POSTED');
-  const approved = await run.trail(posted && 'result' in posted ? posted.result.transactionId : '') as { limits: { reserved: boolean; windows: { window: string; amount: number }[] } };
+  const approved = (await run.trail(posted && 'result' in posted ? posted.result.transactionId : '')) as {
+    limits: { reserved: boolean; windows: { window: string; amount: number }[] };
+  };
   expect(approved.limits.reserved).toBe(true);
   expect(approved.limits.windows.map((w) => w.window)).toEqual(expect.arrayContaining(['device.day', 'payer.day']));
 }
 
 describe(`a burst of ${N} concurrent eSE-signed payments worth 3 x the day limit (embedded stack, memory store)`, () => {
   const memory = { MONGODB_URI: undefined };
-  it('posts no more than the day limit: each approval reserved its amount in the day windows first', { timeout: 120_000 }, async () => {
-    await expectHeld(await burst({ env: memory }));
-  });
+  it(
+    'posts no more than the day limit: each approval reserved its amount in the day windows first',
+    { timeout: 120_000 },
+    async () => {
+      await expectHeld(await burst({ env: memory }));
+    },
+  );
 
-  it('sabotage: with a reservation strategy that holds nothing injected, the same burst posts past the limit', { timeout: 120_000 }, async () => {
-    const run = await burst({ env: memory, reservations: unboundedReservations });
-    expect(run.moved).toBe(postedSum(run.outcomes));
-    expect(run.moved).toBeGreaterThan(LIMIT);
-  });
+  it(
+    'sabotage: with a reservation strategy that holds nothing injected, the same burst posts past the limit',
+    { timeout: 120_000 },
+    async () => {
+      const run = await burst({ env: memory, reservations: unboundedReservations });
+      expect(run.moved).toBe(postedSum(run.outcomes));
+      expect(run.moved).toBeGreaterThan(LIMIT);
+    },
+  );
 });
 
 describeWithServer('MONGODB_URI', `a burst of ${N} concurrent payments on the real MongoDB-compatible store`, (uri) => {
@@ -136,12 +165,20 @@ describeWithServer('MONGODB_URI', `a burst of ${N} concurrent payments on the re
     await expectHeld(await burst({ env: on() }));
   });
 
-  it('two risk services on one store, asked in turn: posts no more than the day limit', { timeout: 180_000 }, async () => {
-    await expectHeld(await burst({ env: on(), replicas: 2 }));
-  });
+  it(
+    'two risk services on one store, asked in turn: posts no more than the day limit',
+    { timeout: 180_000 },
+    async () => {
+      await expectHeld(await burst({ env: on(), replicas: 2 }));
+    },
+  );
 
-  it('sabotage: two replicas with the unbounded strategy injected post past the limit', { timeout: 180_000 }, async () => {
-    const run = await burst({ env: on(), replicas: 2, reservations: unboundedReservations });
-    expect(run.moved).toBeGreaterThan(LIMIT);
-  });
+  it(
+    'sabotage: two replicas with the unbounded strategy injected post past the limit',
+    { timeout: 180_000 },
+    async () => {
+      const run = await burst({ env: on(), replicas: 2, reservations: unboundedReservations });
+      expect(run.moved).toBeGreaterThan(LIMIT);
+    },
+  );
 });

@@ -12,27 +12,56 @@ import { codeOf } from '../support/expect-code.js';
 import { blindOperator, silentNetwork } from '../support/risk-sabotage.js';
 import { testStack } from '../support/stack.js';
 
-interface Seen { status: string; transactionId: string; code?: string; risk?: { decision: string; ruleIds: string[] } }
+interface Seen {
+  status: string;
+  transactionId: string;
+  code?: string;
+  risk?: { decision: string; ruleIds: string[] };
+}
 
 /** Reads the signed results the backend sends the phone (read only). */
 function watcher(seen: Seen[]): (b: Backend) => Backend {
   const read = (jws: string) => JSON.parse(new TextDecoder().decode(base64url.decode(jws.split('.')[1] ?? ''))) as Seen;
-  return (b) => ({ ...b, connect: (tls) => { const ch = b.connect(tls); return { ...ch, submitPayment: async (req) => { const r = await ch.submitPayment(req); seen.push(read(r.signedResult)); return r; } }; } });
+  return (b) => ({
+    ...b,
+    connect: (tls) => {
+      const ch = b.connect(tls);
+      return {
+        ...ch,
+        submitPayment: async (req) => {
+          const r = await ch.submitPayment(req);
+          seen.push(read(r.signedResult));
+          return r;
+        },
+      };
+    },
+  });
 }
 
 /** Confirms payments with the PIN, but not the risk step-up. */
-const noStepUp: PhoneUser = { confirm: async (f) => f.lines[0] !== 'Extra check: confirm', enterPin: async () => '2580' };
+const noStepUp: PhoneUser = {
+  confirm: async (f) => f.lines[0] !== 'Extra check: confirm',
+  enterPin: async () => '2580',
+};
 
 describe('SIM swap at the mobile operator (CAMARA SIM Swap API) through the embedded stack (answers not cached)', () => {
   let env: Awaited<ReturnType<typeof testStack>>;
   let riskHttp: string;
-  const trail = async (id: string) => (await fetch(`${riskHttp}/v1/decisions/${id}`)).json() as Promise<{ decision: string; ruleIds: string[]; code?: string; operator?: { swapped?: boolean; unavailable?: string } }>;
+  const trail = async (id: string) =>
+    (await fetch(`${riskHttp}/v1/decisions/${id}`)).json() as Promise<{
+      decision: string;
+      ruleIds: string[];
+      code?: string;
+      operator?: { swapped?: boolean; unavailable?: string };
+    }>;
 
   beforeAll(async () => {
     env = await testStack({ RISK_MNO_CACHE_SEC: '0' });
     riskHttp = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}`;
   });
-  afterAll(async () => { await env?.close(); });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   async function victim() {
     const seen: Seen[] = [];
@@ -48,10 +77,12 @@ describe('SIM swap at the mobile operator (CAMARA SIM Swap API) through the embe
   it('a swap done at the operator holds the next payment above the checked amount for a step-up (sim.swapped); without a fresh PIN nothing moves', async () => {
     const { phone, wallet, merchant, seen } = await victim();
     const msisdn = phone.sim.current!.msisdn;
-    await expect.poll(async () => {
-      const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
-      return [r.status, (await trail(r.transactionId)).operator?.swapped];
-    }).toEqual(['POSTED', false]);
+    await expect
+      .poll(async () => {
+        const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
+        return [r.status, (await trail(r.transactionId)).operator?.swapped];
+      })
+      .toEqual(['POSTED', false]);
 
     const attackerSim = await env.world.mno!.swap(msisdn);
     expect(attackerSim.imsi).not.toBe(phone.sim.current!.imsi);
@@ -70,15 +101,23 @@ describe('SIM swap at the mobile operator (CAMARA SIM Swap API) through the embe
     const { phone, merchant, seen } = await victim();
     await phone.daemon.pay({ payee: merchant, amount: kes(1_000) });
     phone.sim.insert(await env.world.mno!.newLine());
-    await expect.poll(async () => {
-      await phone.daemon.pay({ payee: merchant, amount: kes(1_000) }).catch(() => undefined);
-      return seen.at(-1)?.risk?.ruleIds;
-    }).toContain('sim.imsiChanged');
+    await expect
+      .poll(async () => {
+        await phone.daemon.pay({ payee: merchant, amount: kes(1_000) }).catch(() => undefined);
+        return seen.at(-1)?.risk?.ruleIds;
+      })
+      .toContain('sim.imsiChanged');
   });
 
   it('with the operator API stopped, a payment above the checked amount fails closed with SIM_SWAP_CHECK_UNAVAILABLE; small payments still pass', async () => {
     const { phone, merchant } = await victim();
-    await expect.poll(async () => (await trail((await phone.daemon.pay({ payee: merchant, amount: kes(150_000) })).transactionId)).operator?.swapped).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (await trail((await phone.daemon.pay({ payee: merchant, amount: kes(150_000) })).transactionId)).operator
+            ?.swapped,
+      )
+      .toBe(false);
     await env.stack.services.find((s) => s.name === 'mno')!.stop();
     const big = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
     expect([big.status, big.code]).toEqual(['DECLINED', 'SIM_SWAP_CHECK_UNAVAILABLE']);
@@ -90,10 +129,15 @@ describe('SIM swap at the mobile operator (CAMARA SIM Swap API) through the embe
   });
 });
 
-describe('sabotage: the operator\'s SIM-swap signals switched off by injection (a blind CAMARA answer, silent network events)', () => {
+describe("sabotage: the operator's SIM-swap signals switched off by injection (a blind CAMARA answer, silent network events)", () => {
   it('the same swap goes unnoticed and the payment above the checked amount posts', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-simswap-'));
-    const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent' }, controls: { risk: { operator: blindOperator }, mno: { events: silentNetwork } } });
+    const stack = await startStack({
+      stateDir,
+      ephemeral: true,
+      env: { LOG_LEVEL: 'silent' },
+      controls: { risk: { operator: blindOperator }, mno: { events: silentNetwork } },
+    });
     const world = await connectWorld(stack.pki, stack);
     try {
       const phone = await world.phone('secure', { user: noStepUp });
@@ -103,10 +147,16 @@ describe('sabotage: the operator\'s SIM-swap signals switched off by injection (
       await world.openWallet(wallet, enrollment.deviceId, 2_000_000, 'KES');
       await world.openMerchant(merchant, 'KES');
       const riskAt = `http://127.0.0.1:${stack.services.find((x) => x.name === 'risk')!.httpPort}/v1/decisions/`;
-      await expect.poll(async () => {
-        const first = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
-        return [first.status, ((await (await fetch(riskAt + first.transactionId)).json()) as { operator?: { swapped?: boolean } }).operator?.swapped];
-      }).toEqual(['POSTED', false]);
+      await expect
+        .poll(async () => {
+          const first = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
+          return [
+            first.status,
+            ((await (await fetch(riskAt + first.transactionId)).json()) as { operator?: { swapped?: boolean } })
+              .operator?.swapped,
+          ];
+        })
+        .toEqual(['POSTED', false]);
       await world.mno!.swap(phone.sim.current!.msisdn);
       const before = await balance(world, wallet);
       const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });

@@ -8,7 +8,18 @@ import type { ReservationStrategy } from '../../services/risk/src/domain/reserve
  */
 export const unboundedReservations: ReservationStrategy = () => ({
   async reserve(_transactionId, _amount, claims) {
-    return { reserved: true, windows: claims.map((c) => ({ window: c.window, key: c.key, maxAmount: c.maxAmount, maxCount: c.maxCount, amount: 0, count: 0, reserved: false })) };
+    return {
+      reserved: true,
+      windows: claims.map((c) => ({
+        window: c.window,
+        key: c.key,
+        maxAmount: c.maxAmount,
+        maxCount: c.maxCount,
+        amount: 0,
+        count: 0,
+        reserved: false,
+      })),
+    };
   },
   async confirm() {},
   async release() {},

@@ -3,12 +3,18 @@ import { loadEnv, optional, port, SERVICE_ENV, serviceBase, z } from '../../../k
 
 /** The mobile network operator simulator's configuration, from the environment, validated once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const e = loadEnv({
-    ...SERVICE_ENV,
-    MNO_HTTP_PORT: port(8085),
-    MNO_API_KEY: optional(z.string().min(32, 'at least 32 characters').max(256)),
-    MNO_COUNTRY_CODE: z.string().regex(/^[1-9]\d{0,2}$/).default('254'),
-  }, env);
+  const e = loadEnv(
+    {
+      ...SERVICE_ENV,
+      MNO_HTTP_PORT: port(8085),
+      MNO_API_KEY: optional(z.string().min(32, 'at least 32 characters').max(256)),
+      MNO_COUNTRY_CODE: z
+        .string()
+        .regex(/^[1-9]\d{0,2}$/)
+        .default('254'),
+    },
+    env,
+  );
   return Object.freeze({
     ...serviceBase(e, 'mno'),
     httpPort: e.MNO_HTTP_PORT,

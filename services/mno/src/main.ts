@@ -36,12 +36,22 @@ export interface MnoControls {
 }
 
 /** Wires and starts the mobile network operator simulator: its line registry, the CAMARA SIM Swap API, and its network events. */
-export async function startMno(config: MnoConfig = loadConfig(), shared?: EventBus, overrides: MnoControls = {}): Promise<ServiceHandle> {
+export async function startMno(
+  config: MnoConfig = loadConfig(),
+  shared?: EventBus,
+  overrides: MnoControls = {},
+): Promise<ServiceHandle> {
   const log = createLogger('mno', config.logLevel);
   const bus = shared ?? (await openBus(config.kafkaBrokers, 'mno', log));
   const lines = new LineRegistry(config.countryCode);
   const events = overrides.events ?? networkEvents(bus);
-  const app = mnoHttp({ lines, apiKey: loadOrCreateMnoKey(config.apiKey, config.apiKeyFile), now: Date.now, log, changed: events.simChanged });
+  const app = mnoHttp({
+    lines,
+    apiKey: loadOrCreateMnoKey(config.apiKey, config.apiKeyFile),
+    now: Date.now,
+    log,
+    changed: events.simChanged,
+  });
   const http = await listen(app, config.host, config.httpPort);
   log.info({ httpPort: http.port }, 'mno service listening');
   let stopped: Promise<void> | undefined;
@@ -49,10 +59,11 @@ export async function startMno(config: MnoConfig = loadConfig(), shared?: EventB
     name: 'mno',
     grpcPort: 0,
     httpPort: http.port,
-    stop: () => (stopped ??= (async () => {
-      await closeHttp(http.server);
-      if (!shared) await bus.close();
-      log.info('mno service stopped');
-    })()),
+    stop: () =>
+      (stopped ??= (async () => {
+        await closeHttp(http.server);
+        if (!shared) await bus.close();
+        log.info('mno service stopped');
+      })()),
   };
 }

@@ -11,11 +11,30 @@ const HIGH_DAY = rules.rules.tiers.HIGH.maxPerDay;
 
 async function attested() {
   const store = memoryFeatureStore();
-  await ingest(store, DEVICE_TOPIC, { id: 'att', type: 'device.attested', key: 'dev-1', atMs: NOW - 30 * DAY, data: { deviceId: 'dev-1', tier: 'HIGH', reasons: [] } });
+  await ingest(store, DEVICE_TOPIC, {
+    id: 'att',
+    type: 'device.attested',
+    key: 'dev-1',
+    atMs: NOW - 30 * DAY,
+    data: { deviceId: 'dev-1', tier: 'HIGH', reasons: [] },
+  });
   return store;
 }
 const event = (type: string, transactionId: string, extra: Record<string, unknown> = {}) => ({
-  id: `${type}-${transactionId}`, type, key: 'wallet-1', atMs: NOW, data: { transactionId, kind: 'payment', deviceId: 'dev-1', payer: 'wallet-1', payee: 'merchant-1', amount: 400_000, currency: 'KES', ...extra },
+  id: `${type}-${transactionId}`,
+  type,
+  key: 'wallet-1',
+  atMs: NOW,
+  data: {
+    transactionId,
+    kind: 'payment',
+    deviceId: 'dev-1',
+    payer: 'wallet-1',
+    payee: 'merchant-1',
+    amount: 400_000,
+    currency: 'KES',
+    ...extra,
+  },
 });
 
 describe('reservations: held at decision time, confirmed by posting, released once by a payment that did not post or was reversed', () => {
@@ -23,7 +42,11 @@ describe('reservations: held at decision time, confirmed by posting, released on
     const store = await attested();
     const first = await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), store, rules, NOW);
     expect(first.limits?.reserved).toBe(true);
-    expect(first.limits?.windows.find((w) => w.window === 'device.day')).toMatchObject({ amount: 400_000, count: 1, maxAmount: HIGH_DAY });
+    expect(first.limits?.windows.find((w) => w.window === 'device.day')).toMatchObject({
+      amount: 400_000,
+      count: 1,
+      maxAmount: HIGH_DAY,
+    });
     const second = await decide(payment(400_000, 'HIGH', { transactionId: 't2' }), store, rules, NOW + 1);
     expect(second).toMatchObject({ decision: 'DECLINE' });
     expect(second.ruleIds).toContain('limits.reserve');
@@ -32,7 +55,9 @@ describe('reservations: held at decision time, confirmed by posting, released on
 
   it('payment.declined releases the reservation exactly once, even redelivered under a new event id; posted confirms and a reversal then releases', async () => {
     const store = await attested();
-    const key = (await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), store, rules, NOW)).limits!.windows.find((w) => w.window === 'device.day')!.key;
+    const key = (
+      await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), store, rules, NOW)
+    ).limits!.windows.find((w) => w.window === 'device.day')!.key;
     await decide(payment(50_000, 'HIGH', { transactionId: 't2' }), store, rules, NOW);
     expect(await store.getWindow(key)).toEqual({ amount: 450_000, count: 2 });
     await ingest(store, PAYMENT_TOPIC, event('payment.declined', 't1'));
@@ -42,13 +67,22 @@ describe('reservations: held at decision time, confirmed by posting, released on
     await ingest(store, PAYMENT_TOPIC, event('payment.posted', 't2', { amount: 50_000 }));
     expect(await store.getReservation('t2')).toMatchObject({ state: 'CONFIRMED' });
     expect(await store.getWindow(key)).toEqual({ amount: 50_000, count: 1 });
-    await ingest(store, PAYMENT_TOPIC, event('payment.reversed', 'r1', { kind: 'reversal', originalId: 't2', amount: 50_000 }));
+    await ingest(
+      store,
+      PAYMENT_TOPIC,
+      event('payment.reversed', 'r1', { kind: 'reversal', originalId: 't2', amount: 50_000 }),
+    );
     expect(await store.getWindow(key)).toEqual({ amount: 0, count: 0 });
   });
 
   it('a declined decision reserves nothing', async () => {
     const store = await attested();
-    const declined = await decide(payment(rules.rules.tiers.HIGH.maxPerPayment + 1, 'HIGH', { transactionId: 'big' }), store, rules, NOW);
+    const declined = await decide(
+      payment(rules.rules.tiers.HIGH.maxPerPayment + 1, 'HIGH', { transactionId: 'big' }),
+      store,
+      rules,
+      NOW,
+    );
     expect(declined.decision).toBe('DECLINE');
     expect(declined.limits).toBeUndefined();
     expect(await store.getReservation('big')).toBeNull();

@@ -27,16 +27,24 @@ const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).joi
 export class LineRegistry {
   readonly #lines = new Map<string, Line>();
 
-  constructor(private readonly countryCode: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly countryCode: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   #newSim(msisdn: string): Sim {
-    return { iccid: `89${this.countryCode}${digits(19 - 2 - this.countryCode.length)}`, imsi: `639${digits(12)}`, msisdn };
+    return {
+      iccid: `89${this.countryCode}${digits(19 - 2 - this.countryCode.length)}`,
+      imsi: `639${digits(12)}`,
+      msisdn,
+    };
   }
 
   /** A new subscription: a fresh number with its first SIM. */
   provision(): Sim {
     let msisdn: string;
-    do msisdn = `+${this.countryCode}7${digits(8)}`; while (this.#lines.has(msisdn));
+    do msisdn = `+${this.countryCode}7${digits(8)}`;
+    while (this.#lines.has(msisdn));
     const sim = this.#newSim(msisdn);
     const at = this.now();
     this.#lines.set(msisdn, { msisdn, sim, activatedAtMs: at, latestSimChangeMs: at });

@@ -14,6 +14,8 @@ export interface NetworkEvents {
 export function networkEvents(bus: EventBus): NetworkEvents {
   return {
     simChanged: (msisdn: string, change: LineChange, atMs: number) =>
-      bus.publish(DEVICE_TOPIC, [{ id: randomUUID(), type: 'network.sim_swapped', key: msisdn, atMs, data: { msisdn, change } }]),
+      bus.publish(DEVICE_TOPIC, [
+        { id: randomUUID(), type: 'network.sim_swapped', key: msisdn, atMs, data: { msisdn, change } },
+      ]),
   };
 }

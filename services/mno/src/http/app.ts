@@ -8,8 +8,11 @@ import { swappedWithin, type LineChange, type LineRegistry } from '../domain/lin
 
 /** The CAMARA error code each stack code answers with (CAMARA_common ErrorInfo: status, code, message). */
 const CAMARA_CODES: Partial<Record<ErrorCode, string>> = {
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT', MNO_OUT_OF_RANGE: 'OUT_OF_RANGE', MNO_UNAUTHENTICATED: 'UNAUTHENTICATED',
-  MNO_IDENTIFIER_NOT_FOUND: 'IDENTIFIER_NOT_FOUND', MNO_MISSING_IDENTIFIER: 'MISSING_IDENTIFIER',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  MNO_OUT_OF_RANGE: 'OUT_OF_RANGE',
+  MNO_UNAUTHENTICATED: 'UNAUTHENTICATED',
+  MNO_IDENTIFIER_NOT_FOUND: 'IDENTIFIER_NOT_FOUND',
+  MNO_MISSING_IDENTIFIER: 'MISSING_IDENTIFIER',
 };
 
 const PhoneNumber = z.string().regex(/^\+[1-9][0-9]{4,14}$/);
@@ -28,7 +31,8 @@ function requireKey(apiKey: string): RequestHandler {
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
-  if (!r.success) throw new DfsError('INVALID_ARGUMENT', r.error.issues.map((i) => i.path.join('.') || i.message).join(','));
+  if (!r.success)
+    throw new DfsError('INVALID_ARGUMENT', r.error.issues.map((i) => i.path.join('.') || i.message).join(','));
   return r.data;
 }
 
@@ -42,7 +46,13 @@ const numberOf = (n: string | undefined): string => {
  * two-legged: a bearer API key and `phoneNumber` in the body; errors as CAMARA ErrorInfo) and the
  * network's own controls the simulation drives (`/v1/lines`: new line, swap, port, remove SIM).
  */
-export function mnoHttp(deps: { lines: LineRegistry; apiKey: string; now: () => number; log: Logger; changed: (msisdn: string, change: LineChange, atMs: number) => Promise<void> }): Express {
+export function mnoHttp(deps: {
+  lines: LineRegistry;
+  apiKey: string;
+  now: () => number;
+  log: Logger;
+  changed: (msisdn: string, change: LineChange, atMs: number) => Promise<void>;
+}): Express {
   const app = createHttpApp(() => true);
   const camara = (req: Request, res: Response, next: NextFunction) => {
     const xc = req.get('x-correlator');
@@ -67,12 +77,16 @@ export function mnoHttp(deps: { lines: LineRegistry; apiKey: string; now: () => 
     res.status(http).json({ status: http, code: camaraCode, message });
   });
 
-  app.post('/v1/lines', (_req, res) => { res.status(201).json(deps.lines.provision()); });
-  const change = (kind: 'swapped' | 'ported'): RequestHandler => async (req, res) => {
-    const sim = deps.lines.change(String(req.params.msisdn));
-    await deps.changed(sim.msisdn, kind, deps.now());
-    res.json(sim);
-  };
+  app.post('/v1/lines', (_req, res) => {
+    res.status(201).json(deps.lines.provision());
+  });
+  const change =
+    (kind: 'swapped' | 'ported'): RequestHandler =>
+    async (req, res) => {
+      const sim = deps.lines.change(String(req.params.msisdn));
+      await deps.changed(sim.msisdn, kind, deps.now());
+      res.json(sim);
+    };
   app.post('/v1/lines/:msisdn/swap', change('swapped'));
   app.post('/v1/lines/:msisdn/port', change('ported'));
   app.delete('/v1/lines/:msisdn/sim', async (req, res) => {

@@ -13,14 +13,20 @@ export type OperatorAnswer =
   | { number: string; maxAgeHours: number; unavailable: string };
 
 /** +254712345678 -> +2547*****678: enough to tell numbers apart in a trail, not to dial one. */
-export const maskNumber = (msisdn: string) => `${msisdn.slice(0, 5)}${'*'.repeat(Math.max(0, msisdn.length - 8))}${msisdn.slice(-3)}`;
+export const maskNumber = (msisdn: string) =>
+  `${msisdn.slice(0, 5)}${'*'.repeat(Math.max(0, msisdn.length - 8))}${msisdn.slice(-3)}`;
 
 /**
  * Asks the operator whether the device's bound number had its SIM changed within the hold period,
  * for payments above `sim.swapped.checkAboveMinor` only; an operator that fails or is late gives
  * an `unavailable` answer, which `sim.operatorUnavailable` turns into a refusal (fail closed).
  */
-export async function askOperator(facts: PaymentFacts, device: DeviceFeatures | null, rules: Rules, operator: SimSwapOperator | undefined): Promise<OperatorAnswer | undefined> {
+export async function askOperator(
+  facts: PaymentFacts,
+  device: DeviceFeatures | null,
+  rules: Rules,
+  operator: SimSwapOperator | undefined,
+): Promise<OperatorAnswer | undefined> {
   const r = rules.rules['sim.swapped'];
   const msisdn = device?.msisdn;
   if (!operator || !r.enabled || !msisdn || facts.minorUnits <= r.checkAboveMinor) return undefined;
@@ -28,6 +34,10 @@ export async function askOperator(facts: PaymentFacts, device: DeviceFeatures | 
   try {
     return { number: maskNumber(msisdn), maxAgeHours, swapped: (await operator.check(msisdn, maxAgeHours)).swapped };
   } catch (err) {
-    return { number: maskNumber(msisdn), maxAgeHours, unavailable: (err as { code?: string }).code ?? (err as Error).name };
+    return {
+      number: maskNumber(msisdn),
+      maxAgeHours,
+      unavailable: (err as { code?: string }).code ?? (err as Error).name,
+    };
   }
 }

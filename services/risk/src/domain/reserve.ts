@@ -64,10 +64,24 @@ export interface Reservations {
 /** Builds the reservation strategy over the service's store. */
 export type ReservationStrategy = (store: FeatureStore) => Reservations;
 
-function claim(window: WindowId, subject: string, bucketSec: number, maxAmount: number, maxCount: number, facts: PaymentFacts, now: number): WindowClaim {
+function claim(
+  window: WindowId,
+  subject: string,
+  bucketSec: number,
+  maxAmount: number,
+  maxCount: number,
+  facts: PaymentFacts,
+  now: number,
+): WindowClaim {
   const span = bucketSec * 1000;
   const start = Math.floor(now / span) * span;
-  return { window, key: `${window}|${subject}|${facts.currency}|${bucketSec}|${start}`, maxAmount, maxCount, expiresAtMs: start + span };
+  return {
+    window,
+    key: `${window}|${subject}|${facts.currency}|${bucketSec}|${start}`,
+    maxAmount,
+    maxCount,
+    expiresAtMs: start + span,
+  };
 }
 
 /**
@@ -81,15 +95,40 @@ export function windowClaims(facts: PaymentFacts, tier: Tier | null, rules: Rule
   const build: Record<WindowId, () => WindowClaim | null> = {
     'device.day': () => (t ? claim('device.day', facts.deviceId, 86_400, t.maxPerDay, UNBOUNDED, facts, now) : null),
     'payer.day': () => (t ? claim('payer.day', facts.payer, 86_400, t.maxPerDay, UNBOUNDED, facts, now) : null),
-    'device.tierWindow': () => (t ? claim('device.tierWindow', facts.deviceId, t.windowSec, UNBOUNDED, t.maxCountPerWindow, facts, now) : null),
-    'device.velocity': () => claim('device.velocity', facts.deviceId, r['velocity.device'].windowSec, r['velocity.device'].maxAmount, r['velocity.device'].maxCount, facts, now),
-    'payer.velocity': () => claim('payer.velocity', facts.payer, r['velocity.payer'].windowSec, r['velocity.payer'].maxAmount, r['velocity.payer'].maxCount, facts, now),
+    'device.tierWindow': () =>
+      t ? claim('device.tierWindow', facts.deviceId, t.windowSec, UNBOUNDED, t.maxCountPerWindow, facts, now) : null,
+    'device.velocity': () =>
+      claim(
+        'device.velocity',
+        facts.deviceId,
+        r['velocity.device'].windowSec,
+        r['velocity.device'].maxAmount,
+        r['velocity.device'].maxCount,
+        facts,
+        now,
+      ),
+    'payer.velocity': () =>
+      claim(
+        'payer.velocity',
+        facts.payer,
+        r['velocity.payer'].windowSec,
+        r['velocity.payer'].maxAmount,
+        r['velocity.payer'].maxCount,
+        facts,
+        now,
+      ),
   };
   return r['limits.reserve'].windows.map((w) => build[w]()).filter((c): c is WindowClaim => c !== null);
 }
 
 const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): WindowReport => ({
-  window: c.window, key: c.key, maxAmount: c.maxAmount, maxCount: c.maxCount, amount: totals.amount, count: totals.count, reserved,
+  window: c.window,
+  key: c.key,
+  maxAmount: c.maxAmount,
+  maxCount: c.maxCount,
+  amount: totals.amount,
+  count: totals.count,
+  reserved,
 });
 
 /**
@@ -101,18 +140,32 @@ const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): Window
  * update, so only the first release of a transaction gives its amounts back.
  */
 export function atomicReservations(store: FeatureStore): Reservations {
-  const giveBack = (claims: WindowClaim[], amount: number) => Promise.all(claims.map((c) => store.releaseWindow(c.key, amount)));
+  const giveBack = (claims: WindowClaim[], amount: number) =>
+    Promise.all(claims.map((c) => store.releaseWindow(c.key, amount)));
   return {
     async reserve(transactionId, amount, claims, now) {
-      const taken = await Promise.all(claims.map((c) => store.reserveWindow(c.key, amount, c.maxAmount, c.maxCount, c.expiresAtMs)));
+      const taken = await Promise.all(
+        claims.map((c) => store.reserveWindow(c.key, amount, c.maxAmount, c.maxCount, c.expiresAtMs)),
+      );
       const refusedAt = taken.findIndex((t) => t === null);
       if (refusedAt >= 0) {
-        await giveBack(claims.filter((_, i) => taken[i] !== null), amount);
-        const windows = await Promise.all(claims.map(async (c) => report(c, (await store.getWindow(c.key)) ?? { amount: 0, count: 0 }, false)));
+        await giveBack(
+          claims.filter((_, i) => taken[i] !== null),
+          amount,
+        );
+        const windows = await Promise.all(
+          claims.map(async (c) => report(c, (await store.getWindow(c.key)) ?? { amount: 0, count: 0 }, false)),
+        );
         return { reserved: false, refused: claims[refusedAt]!.window, windows };
       }
       const windows = claims.map((c, i) => report(c, taken[i]!, true));
-      const fresh = await store.putReservation({ transactionId, amount, keys: claims.map((c) => c.key), state: 'HELD', atMs: now });
+      const fresh = await store.putReservation({
+        transactionId,
+        amount,
+        keys: claims.map((c) => c.key),
+        state: 'HELD',
+        atMs: now,
+      });
       if (!fresh) await giveBack(claims, amount);
       return { reserved: true, windows };
     },

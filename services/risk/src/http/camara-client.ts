@@ -6,7 +6,13 @@ import type { SimSwapOperator } from '../domain/operator.js';
  * each answer is cached for `cacheMs` per number and age; a call slower than `deadlineMs`, a
  * transport error or a non-200 answer rejects with SIM_SWAP_CHECK_UNAVAILABLE.
  */
-export function camaraSimSwap(opts: { url: string; apiKey: () => string; deadlineMs: number; cacheMs: number; now?: () => number }): SimSwapOperator {
+export function camaraSimSwap(opts: {
+  url: string;
+  apiKey: () => string;
+  deadlineMs: number;
+  cacheMs: number;
+  now?: () => number;
+}): SimSwapOperator {
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { swapped: boolean; untilMs: number }>();
   return {
@@ -23,12 +29,14 @@ export function camaraSimSwap(opts: { url: string; apiKey: () => string; deadlin
           signal: AbortSignal.timeout(opts.deadlineMs),
         });
         body = await res.json();
-        if (res.status !== 200) throw new Error(`operator answered ${res.status} ${(body as { code?: string }).code ?? ''}`);
+        if (res.status !== 200)
+          throw new Error(`operator answered ${res.status} ${(body as { code?: string }).code ?? ''}`);
       } catch (err) {
         throw new DfsError('SIM_SWAP_CHECK_UNAVAILABLE', (err as Error).message, { cause: err });
       }
       const swapped = (body as { swapped?: unknown }).swapped;
-      if (typeof swapped !== 'boolean') throw new DfsError('SIM_SWAP_CHECK_UNAVAILABLE', 'operator answer has no boolean swapped');
+      if (typeof swapped !== 'boolean')
+        throw new DfsError('SIM_SWAP_CHECK_UNAVAILABLE', 'operator answer has no boolean swapped');
       if (cache.size > 100_000) cache.clear();
       cache.set(key, { swapped, untilMs: now() + opts.cacheMs });
       return { swapped };

@@ -15,7 +15,14 @@ const Base = { reportId: z.uuid(), iat: z.number().int().positive() };
 const Report = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pin_failed'), ...Base }).strict(),
   z.object({ kind: z.literal('pin_locked'), ...Base }).strict(),
-  z.object({ kind: z.literal('sim_changed'), ...Base, msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/), imsiHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict(),
+  z
+    .object({
+      kind: z.literal('sim_changed'),
+      ...Base,
+      msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/),
+      imsiHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    })
+    .strict(),
 ]);
 
 /** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
@@ -30,7 +37,12 @@ function reportEventId(deviceId: string, reportId: string): string {
  * the attestation token binds (the enrolled eSE key), sent by that very device, fresh; then queued
  * in the outbox as `device.<kind>` on the device topic, keyed and attributed by the token's device.
  */
-export async function reportDevice(signedReport: string, token: string, peer: Peer, deps: AuthorizeDeps & { store: LedgerStore }): Promise<string> {
+export async function reportDevice(
+  signedReport: string,
+  token: string,
+  peer: Peer,
+  deps: AuthorizeDeps & { store: LedgerStore },
+): Promise<string> {
   if (signedReport.length > 4096 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT');
   const claims = await verifyToken(token, deps);
   if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
@@ -42,12 +54,18 @@ export async function reportDevice(signedReport: string, token: string, peer: Pe
     throw new DfsError('DEVICE_REPORT_INVALID', undefined, { cause: err });
   }
   const parsed = Report.safeParse(payload);
-  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
+  if (!parsed.success)
+    throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const r = parsed.data;
   const now = deps.now();
   if (Math.abs(now - r.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
   const type = `device.${r.kind}`;
-  const data = { deviceId: claims.sub, ...(r.kind === 'sim_changed' ? { msisdn: r.msisdn, imsiHash: r.imsiHash } : {}) };
-  await deps.store.addOutbox([{ id: reportEventId(claims.sub, r.reportId), topic: DEVICE_TOPIC, type, key: claims.sub, atMs: now, data }]);
+  const data = {
+    deviceId: claims.sub,
+    ...(r.kind === 'sim_changed' ? { msisdn: r.msisdn, imsiHash: r.imsiHash } : {}),
+  };
+  await deps.store.addOutbox([
+    { id: reportEventId(claims.sub, r.reportId), topic: DEVICE_TOPIC, type, key: claims.sub, atMs: now, data },
+  ]);
   return type;
 }
