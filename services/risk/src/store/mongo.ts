@@ -75,14 +75,19 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
       const filter = { _id: key as never, amount: { $lte: maxAmount - amount }, count: { $lte: maxCount - 1 } };
       const update = { $inc: { amount, count: 1 }, $setOnInsert: { expiresAtMs } };
       // A missing bucket is created by the upsert; when two create it at once, or the bucket exists
-      // but is full, the insert meets the unique _id: then one plain conditional update decides.
-      for (const upsert of [true, false]) {
+      // but is full, the insert meets the unique _id: then plain conditional updates decide. A plain
+      // update that matched nothing while the bucket still had room (a server that reports a
+      // concurrent write as no match) is tried again, a few times: each try is still one atomic step.
+      for (let attempt = 0; attempt < 5; attempt++) {
         try {
-          const doc = await windows.findOneAndUpdate(filter, update, { upsert, returnDocument: 'after' });
-          return doc ? { amount: doc.amount as number, count: doc.count as number } : null;
+          const doc = await windows.findOneAndUpdate(filter, update, { upsert: attempt === 0, returnDocument: 'after' });
+          if (doc) return { amount: doc.amount as number, count: doc.count as number };
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
+          continue;
         }
+        const now = await windows.findOne({ _id: key as never });
+        if (!now || (now.amount as number) + amount > maxAmount || (now.count as number) + 1 > maxCount) return null;
       }
       return null;
     },
