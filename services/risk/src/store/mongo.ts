@@ -36,6 +36,9 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
   try {
     await seen.createIndexes();
     await conn.model('RiskWindow').createIndexes();
+    for (const name of ['risk_reservations', 'risk_decisions', 'risk_devices', 'risk_parties', 'risk_lines']) {
+      await conn.createCollection(name).catch((err: unknown) => { if ((err as { codeName?: string }).codeName !== 'NamespaceExists') throw err; });
+    }
   } catch (err) {
     await conn.close();
     throw new DfsError('STORE_UNAVAILABLE', 'cannot create the risk indexes', { cause: err });
