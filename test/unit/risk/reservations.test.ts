@@ -88,3 +88,66 @@ describe('reservations: held at decision time, confirmed by posting, released on
     expect(await store.getReservation('big')).toBeNull();
   });
 });
+
+describe('reservations across the two decisions of a stepped-up payment', () => {
+  const AMOUNT = 300_000;
+  const VELOCITY = rules.rules.rules['velocity.device'].maxAmount;
+
+  it('the decision at the step-up stage finds the payment already held and takes nothing more, so a payment over half a window is approved once confirmed', async () => {
+    expect(AMOUNT).toBeGreaterThan(rules.rules.tiers.HIGH.stepUpAbove);
+    expect(2 * AMOUNT).toBeGreaterThan(VELOCITY);
+    const store = await attested();
+    const held = await decide(payment(AMOUNT, 'HIGH', { transactionId: 's1' }), store, rules, NOW);
+    expect(held).toMatchObject({ decision: 'STEP_UP', stage: 'payment', limits: { reserved: true } });
+    const key = held.limits!.windows.find((w) => w.window === 'device.velocity')!.key;
+    expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
+
+    const confirmed = await decide(
+      payment(AMOUNT, 'HIGH', { transactionId: 's1', stage: 'step-up' }),
+      store,
+      rules,
+      NOW + 1,
+    );
+    expect(confirmed).toMatchObject({
+      decision: 'APPROVE',
+      stage: 'step-up',
+      limits: { reserved: true, heldSinceMs: NOW },
+    });
+    expect(confirmed.ruleIds).not.toContain('limits.reserve');
+    expect(confirmed.limits!.windows.find((w) => w.window === 'device.velocity')).toMatchObject({
+      amount: AMOUNT,
+      count: 1,
+    });
+    expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
+    expect(await store.getDecision('s1')).toMatchObject({ decision: 'STEP_UP', limits: { reserved: true } });
+    expect(await store.getDecision('s1', 'step-up')).toMatchObject({ decision: 'APPROVE', limits: { reserved: true } });
+
+    await ingest(store, PAYMENT_TOPIC, event('payment.posted', 's1', { amount: AMOUNT }));
+    expect(await store.getReservation('s1')).toMatchObject({ state: 'CONFIRMED' });
+    expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
+  });
+
+  it('a step-up confirmed and then declined by a veto releases the one reservation once', async () => {
+    const store = await attested();
+    const held = await decide(payment(AMOUNT, 'HIGH', { transactionId: 's2' }), store, rules, NOW);
+    const key = held.limits!.windows.find((w) => w.window === 'device.day')!.key;
+    await ingest(store, DEVICE_TOPIC, {
+      id: 'locked',
+      type: 'device.pin_locked',
+      key: 'dev-1',
+      atMs: NOW + 1,
+      data: { deviceId: 'dev-1' },
+    });
+    const declined = await decide(
+      payment(AMOUNT, 'HIGH', { transactionId: 's2', stage: 'step-up' }),
+      store,
+      rules,
+      NOW + 2,
+    );
+    expect(declined).toMatchObject({ decision: 'DECLINE', stage: 'step-up' });
+    expect(declined.ruleIds).toContain('pin.locked');
+    expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
+    await ingest(store, PAYMENT_TOPIC, event('payment.declined', 's2'));
+    expect(await store.getWindow(key)).toEqual({ amount: 0, count: 0 });
+  });
+});

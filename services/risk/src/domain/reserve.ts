@@ -48,6 +48,8 @@ export interface ReservationOutcome {
   reserved: boolean;
   /** The first window that could not take the payment, when not reserved. */
   refused?: WindowId;
+  /** When this payment's amount was already held, by an earlier decision on it (the one before its step-up). */
+  heldSinceMs?: number;
   windows: WindowReport[];
 }
 
@@ -137,13 +139,26 @@ const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): Window
  * store), so concurrent decisions, in one process or in several replicas on one store, can never
  * together go past a limit. If one bucket refuses, the buckets already taken are given back. The
  * reservation record is inserted once per transaction; confirm and release move it by a conditional
- * update, so only the first release of a transaction gives its amounts back.
+ * update, so only the first release of a transaction gives its amounts back. A transaction decided
+ * again (at the step-up stage, or a retried request) that already holds takes nothing more: it
+ * reports the amounts held since its first decision.
  */
 export function atomicReservations(store: FeatureStore): Reservations {
   const giveBack = (claims: WindowClaim[], amount: number) =>
     Promise.all(claims.map((c) => store.releaseWindow(c.key, amount)));
+  const alreadyHeld = async (held: Reservation, claims: WindowClaim[]): Promise<ReservationOutcome> => ({
+    reserved: true,
+    heldSinceMs: held.atMs,
+    windows: await Promise.all(
+      claims.map(async (c) =>
+        report(c, (await store.getWindow(c.key)) ?? { amount: 0, count: 0 }, held.keys.includes(c.key)),
+      ),
+    ),
+  });
   return {
     async reserve(transactionId, amount, claims, now) {
+      const held = await store.getReservation(transactionId);
+      if (held && held.state !== 'RELEASED') return alreadyHeld(held, claims);
       const taken = await Promise.all(
         claims.map((c) => store.reserveWindow(c.key, amount, c.maxAmount, c.maxCount, c.expiresAtMs)),
       );
@@ -166,8 +181,10 @@ export function atomicReservations(store: FeatureStore): Reservations {
         state: 'HELD',
         atMs: now,
       });
-      if (!fresh) await giveBack(claims, amount);
-      return { reserved: true, windows };
+      if (fresh) return { reserved: true, windows };
+      await giveBack(claims, amount);
+      const winner = await store.getReservation(transactionId);
+      return winner && winner.state !== 'RELEASED' ? alreadyHeld(winner, claims) : { reserved: true, windows };
     },
     async confirm(transactionId) {
       await store.moveReservation(transactionId, ['HELD'], 'CONFIRMED');
