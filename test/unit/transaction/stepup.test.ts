@@ -70,4 +70,18 @@ describe('step-up (issue 5; R1): risk STEP_UP holds the payment for a fresh PIN-
     expect(payloadOf(await confirmStepUp(b.r.transactionId, await b.confirmation(), b.p.token, b.p.peer, h.deps)).code).toBe('STEP_UP_EXPIRED');
     expect((await h.store.getAccount(b.p.accountId))?.balance).toBe(100_000);
   });
+
+  it('a confirmation risk declines again is refused with RISK_DECLINED, or with the code of a fail-closed refusal (SIM_SWAP_CHECK_UNAVAILABLE); nothing moves', async () => {
+    const h = await harness();
+    const a = await steppedUp(h);
+    h.risk.again = async () => ({ decision: 'DECLINE', ruleIds: ['pin.locked'], reason: 'locked' });
+    const declined = payloadOf(await confirmStepUp(a.r.transactionId, await a.confirmation(), a.p.token, a.p.peer, h.deps));
+    expect([declined.status, declined.code]).toEqual(['DECLINED', 'RISK_DECLINED']);
+    const b = await steppedUp(h);
+    h.risk.again = async () => ({ decision: 'DECLINE', ruleIds: ['sim.operatorUnavailable'], reason: 'operator', code: 'SIM_SWAP_CHECK_UNAVAILABLE' });
+    const closed = payloadOf(await confirmStepUp(b.r.transactionId, await b.confirmation(), b.p.token, b.p.peer, h.deps));
+    expect([closed.status, closed.code]).toEqual(['DECLINED', 'SIM_SWAP_CHECK_UNAVAILABLE']);
+    expect((await h.store.getAccount(a.p.accountId))?.balance).toBe(100_000);
+    expect((await h.store.getAccount(b.p.accountId))?.balance).toBe(100_000);
+  });
 });

@@ -44,6 +44,7 @@ export async function confirmStepUp(transactionId: string, signedConfirmation: s
     decision: approved ? 'APPROVE' as const : 'DECLINE' as const,
     ruleIds: [...(t.risk?.ruleIds ?? []), 'stepUp.confirmed', ...(approved ? [] : again.ruleIds)],
     reason: approved ? 'step-up confirmed with a fresh PIN in the eSE' : `step-up confirmed, then declined: ${again.reason}`,
+    ...(!approved && again.code ? { code: again.code } : {}),
   };
   if (!(await deps.store.passStepUp(t.id, c.challenge, risk))) return storedResult(t.id, deps.store);
   if (approved) await deps.store.addOutbox([paymentEvent('approved', t, deps.now(), { risk })]);
