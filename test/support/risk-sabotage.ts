@@ -5,6 +5,7 @@ import type { ReservationStrategy } from '../../services/risk/src/domain/reserve
 /**
  * Sabotage by injection: a reservation strategy that holds nothing and refuses nothing, so every
  * decision is judged only against the windows learned from posted events (the control switched off).
+ * Injected as `controls.risk.reservations` of `startStack` (or `reservations` of `startRisk`).
  */
 export const unboundedReservations: ReservationStrategy = () => ({
   async reserve(_transactionId, _amount, claims) {
@@ -25,8 +26,8 @@ export const unboundedReservations: ReservationStrategy = () => ({
   async release() {},
 });
 
-/** Sabotage by injection: an operator that never reports a swap, in place of the CAMARA client. */
+/** Sabotage by injection: an operator that never reports a swap, in place of the CAMARA client (`controls.risk.operator`). */
 export const blindOperator: SimSwapOperator = { check: async () => ({ swapped: false }) };
 
-/** Sabotage by injection: the operator's network events go nowhere. */
+/** Sabotage by injection: the operator's network events go nowhere (`controls.mno.events`). */
 export const silentNetwork: NetworkEvents = { simChanged: async () => {} };
