@@ -121,4 +121,32 @@ describe('the phone reports wrong PINs and a PIN lockout (eSE-signed device repo
       ),
     ).toBe('ESE_AUTH_REQUIRED');
   });
+
+  it.each(['transaction', 'operator'])(
+    'ReportDevice admits devices only: the same genuine report sent with the %s certificate is CALLER_NOT_ALLOWED',
+    async (who) => {
+      const phone = await env.world.phone('secure');
+      const e = await phone.daemon.enroll(env.world.newId('wallet'));
+      const eseJwk = await phone.eseApi.publicJwk(PAYMENT_DAEMON, 'payment');
+      const report = await compactJws(
+        { alg: 'ES256', typ: 'dfs-device-report+jws', jwk: eseJwk },
+        { reportId: randomUUID(), iat: Date.now(), kind: 'pin_failed' },
+        (d) => phone.eseApi.signReport(PAYMENT_DAEMON, 'payment', d),
+      );
+      const req = { signedReport: report, attestationToken: e.token };
+      expect((await e.channel.reportDevice(req)).eventType).toBe('device.pin_failed');
+      const pki = env.stack.pki;
+      const tx = createClient(
+        contracts().TransactionService,
+        env.stack.transactionAddr,
+        readTls({ ca: pki.ca, cert: pki.cert(who), key: pki.key(who) }),
+        'transaction',
+      );
+      try {
+        expect(await codeOf(call(tx, tx.ReportDevice, req))).toBe('CALLER_NOT_ALLOWED');
+      } finally {
+        tx.close();
+      }
+    },
+  );
 });
