@@ -246,7 +246,20 @@ export const attestationPolicy = port(
 
 interface RulesFile {
   tiers: Record<string, unknown>;
-  rules: Record<string, { weight: number; veto?: boolean }>;
+  rules: Record<string, { weight: number; veto?: boolean; windows?: string[] }>;
+}
+
+/** The reservation window that holds a rule's limit atomically (`limits.reserve`), for the rules that have one. */
+const RESERVED_WINDOW: Record<string, string> = {
+  'velocity.device': 'device.velocity',
+  'velocity.payer': 'payer.velocity',
+};
+
+/** Switches one rule off in a rules file: it weighs nothing, and its limit is no longer reserved. */
+function ruleOff(r: RulesFile, rule: string): void {
+  r.rules[rule] = { ...r.rules[rule]!, weight: 0, veto: false };
+  const reserve = r.rules['limits.reserve'];
+  if (reserve?.windows) reserve.windows = reserve.windows.filter((w) => w !== RESERVED_WINDOW[rule]);
 }
 
 /** A copy of the risk rules changed by `edit`, written where the risk service reads it. */
@@ -258,17 +271,13 @@ function rulesEdited(edit: (r: RulesFile) => void): string {
   return file;
 }
 
-/** One risk rule; its stub is a risk engine answering DECLINE under a rule id of its own. */
-export const riskRule = (rule: string): ControlPort =>
+/** One risk rule, or a few that make one control; its stub is a risk engine answering DECLINE under a rule id of its own. */
+export const riskRule = (...rules: string[]): ControlPort =>
   port(
-    `the risk rule ${rule} weighs nothing (every other rule stays in force)`,
-    () => ({
-      env: {
-        RISK_RULES_FILE: rulesEdited((r) => {
-          r.rules[rule] = { ...r.rules[rule]!, weight: 0, veto: false };
-        }),
-      },
-    }),
+    rules.length === 1
+      ? `the risk rule ${rules[0]} weighs nothing (every other rule stays in force)`
+      : `the risk rules ${rules.join(' and ')} weigh nothing and their windows are not reserved (every other rule stays in force)`,
+    () => ({ env: { RISK_RULES_FILE: rulesEdited((r) => rules.forEach((rule) => ruleOff(r, rule))) } }),
     (code) => ({
       stack: { transaction: { assessRisk: async () => ({ decision: 'DECLINE', ruleIds: [code], reason: 'stub' }) } },
     }),
@@ -343,8 +352,11 @@ export const pinRetry = port(
 
 /** The backend signature on PIN resets. */
 export const resetSignature = port(
-  'the eSE PIN applet applies a PIN reset without verifying the backend signature',
-  () => ({ phones: { verifyReset: async (jws) => unverifiedPayload(jws) } }),
+  'the eSE PIN applet applies a PIN reset without verifying the backend signature, and risk does not weigh the lockout the phone reported (pin.locked)',
+  () => ({
+    phones: { verifyReset: async (jws) => unverifiedPayload(jws) },
+    env: { RISK_RULES_FILE: rulesEdited((r) => ruleOff(r, 'pin.locked')) },
+  }),
   (code) => ({ phones: { verifyReset: async () => fail(code) } }),
 );
 

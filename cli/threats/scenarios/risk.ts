@@ -193,7 +193,6 @@ async function imeiClone(ctx: Context): Promise<Observation> {
   );
 }
 
-
 /** Attacks that posture-aware risk and the device registry stop (seed 002 §4.3, §6; R1, R2). */
 export const riskScenarios: Scenario[] = [
   {
@@ -245,7 +244,7 @@ export const riskScenarios: Scenario[] = [
     detectedBy:
       'risk counts posted payments per device and payer in a sliding window; past ten in ten minutes it holds the next one for a PIN step-up',
     success: `all ${BURST} payments post without a hold`,
-    port: riskRule('velocity.device'),
+    port: riskRule('velocity.device', 'velocity.payer'),
     story:
       'Mule accounts and coerced users drain wallets with many small payments that each stay under the limits. Risk counts posted payments per device, payer and payee in a sliding window; past ten in ten minutes the next one needs a fresh PIN confirmation and the burst stops.',
     run: velocity,
