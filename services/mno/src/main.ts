@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- the API key file is a fixed name under the validated state directory */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

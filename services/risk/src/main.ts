@@ -42,6 +42,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   const store = test.store ?? (await openFeatureStore(config, log));
   const reservations = (test.reservations ?? atomicReservations)(store);
   const mno = config.mno;
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator API key file is a fixed name under the validated state directory
   const operator = test.operator ?? (mno && camaraSimSwap({ ...mno, apiKey: () => mno.apiKey ?? readFileSync(mno.apiKeyFile, 'utf8').trim() }));
   await subscribeFeatures(bus, store, log, reservations);
   const onHup = () => {
