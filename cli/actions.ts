@@ -53,10 +53,11 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
   if (target.embedded && 'services' in target) {
     say('DFS reference stack: embedded default (in-memory stores, in-process event bus), gRPC over mutual TLS');
     for (const s of target.services) {
+      const web = s.name === 'fota' ? 'HTTPS https' : 'HTTP http';
       say(
         s.grpcPort
           ? `  ${s.name.padEnd(12)} gRPC 127.0.0.1:${s.grpcPort}   HTTP http://127.0.0.1:${s.httpPort}/readyz`
-          : `  ${s.name.padEnd(12)} ${s.name === 'fota' ? 'HTTPS https' : 'HTTP http'}://127.0.0.1:${s.httpPort}/readyz`,
+          : `  ${s.name.padEnd(12)} ${web}://127.0.0.1:${s.httpPort}/readyz`,
       );
     }
     say(`  dev PKI and keys in ${target.pki.dir}`);
