@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   INTERNAL: spec(INTERNAL, 500, 'Internal error.'),
   UNAVAILABLE: spec(UNAVAILABLE, 503, 'The service is not available.'),
   CONFIG_INVALID: spec(INTERNAL, 500, 'The configuration is invalid.'),
-  // attestation (issue 4)
+  // attestation
   ATTESTATION_CHALLENGE_UNKNOWN: spec(PERMISSION_DENIED, 403, 'Unknown attestation challenge.'),
   ATTESTATION_CHALLENGE_REUSED: spec(PERMISSION_DENIED, 403, 'The attestation challenge was already used.'),
   ATTESTATION_CHALLENGE_EXPIRED: spec(PERMISSION_DENIED, 403, 'The attestation challenge has expired.'),
@@ -96,10 +96,10 @@ export const ERROR_CODES = {
   RISK_DECLINED: spec(FAILED_PRECONDITION, 422, 'The payment was declined by risk rules.'),
   RISK_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The risk service did not answer in time.'),
   RISK_TIMEOUT: spec(DEADLINE_EXCEEDED, 504, 'The risk service did not answer in time.'),
-  // infrastructure (issue 7)
+  // infrastructure
   STORE_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The data store is not available.'),
   BUS_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The event bus is not available.'),
-  // transaction (issue 5)
+  // transaction
   STEP_UP_INVALID: spec(UNAUTHENTICATED, 401, 'The step-up confirmation does not verify.'),
   STEP_UP_NOT_PENDING: spec(FAILED_PRECONDITION, 409, 'No step-up is waiting for this transaction.'),
   STEP_UP_EXPIRED: spec(FAILED_PRECONDITION, 409, 'The step-up was not confirmed in time.'),
@@ -122,7 +122,7 @@ export const ERROR_CODES = {
   PIN_WRONG: spec(PERMISSION_DENIED, 403, 'Wrong PIN.'),
   PIN_LOCKED: spec(PERMISSION_DENIED, 403, 'The PIN is locked after too many wrong tries.'),
   PAYMENT_CANCELLED: spec(FAILED_PRECONDITION, 409, 'The payment was cancelled on the phone.'),
-  // device (issue 3)
+  // device
   DEVICE_ACCESS_DENIED: spec(PERMISSION_DENIED, 403, 'This process may not call this device API.'),
   ESE_KEY_PURPOSE: spec(PERMISSION_DENIED, 403, 'The key may not be used for this operation.'),
   ESE_KEY_NOT_EXPORTABLE: spec(PERMISSION_DENIED, 403, 'Secret key material never leaves the eSE.'),

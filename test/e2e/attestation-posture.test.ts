@@ -18,7 +18,7 @@ import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermed
 type Env = Awaited<ReturnType<typeof testStack>>;
 const httpOf = (env: { stack: Env['stack'] }) => `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
 
-describe('posture tier per device-sim configuration, carried in the token (issue 4 acceptance 2)', () => {
+describe('posture tier per device-sim configuration, carried in the token', () => {
   let env: Env;
   const events: BusEvent[] = [];
   beforeAll(async () => {

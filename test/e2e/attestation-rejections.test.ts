@@ -37,7 +37,7 @@ function attacker(env: Env, factory: Issuer, tls: TlsMaterial = env.world.bootst
   };
 }
 
-describe('attestation refusals through the real Enroll RPC, one stable code each (issue 4 acceptance 1)', () => {
+describe('attestation refusals through the real Enroll RPC, one stable code each', () => {
   let env: Env;
   let factory: Issuer;
   let oemRoot: Issuer;

@@ -12,7 +12,7 @@ type Env = Awaited<ReturnType<typeof testStack>>;
 const OPERATOR = 'operator-token-for-tests-0123456789abcdef';
 const small = { minorUnits: '150', currency: 'KES' };
 
-describe('attestation tokens at the transaction service (issue 4 acceptance 3)', () => {
+describe('attestation tokens at the transaction service', () => {
   let env: Env;
   const http = () => `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
   const operator = (method: string, path: string, body?: unknown) => fetch(`${http()}${path}`, {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 
-describe('dfs load on a tiny run (issue 9 acceptance 3)', () => {
+describe('dfs load on a tiny run', () => {
   it('enrolls, pays, checks the ledger and writes a report with every field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dfs-load-'));
     try {

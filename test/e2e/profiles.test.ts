@@ -15,7 +15,7 @@ const OUTCOMES: Record<string, { tier: string } | { code: string }> = {
   'tampered-boot': { code: 'ATTESTATION_BOOT_UNVERIFIED' },
 };
 
-describe('named phone configurations against the embedded stack (issue 3 acceptance 4)', () => {
+describe('named phone configurations against the embedded stack', () => {
   let env: Awaited<ReturnType<typeof testStack>>;
   beforeAll(async () => { env = await testStack(); });
   afterAll(async () => { await env?.close(); });

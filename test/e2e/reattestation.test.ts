@@ -15,7 +15,7 @@ function policyFile(dir: string): string {
   return file;
 }
 
-describe('re-attestation before payments above the configured amount (issue 4; PCI MPoC practice)', () => {
+describe('re-attestation before payments above the configured amount (PCI MPoC practice)', () => {
   let env: Awaited<ReturnType<typeof testStack>>;
   let dir: string;
   beforeAll(async () => {

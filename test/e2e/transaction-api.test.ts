@@ -16,7 +16,7 @@ const decode = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base
 const APPROVE = async () => ({ decision: 'APPROVE' as const, ruleIds: [], reason: 'e2e' });
 
 
-describe('transaction service over gRPC/mTLS and REST with real phones (issue 5)', () => {
+describe('transaction service over gRPC/mTLS and REST with real phones', () => {
   let env: TransactionStack;
   let merchant: string;
   beforeAll(async () => {

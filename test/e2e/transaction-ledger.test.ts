@@ -5,7 +5,7 @@ import { eseSign, paymentPayload, transactionStack, walletPhone, type Loose, typ
 
 const decode = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Loose;
 
-describe('1,000 concurrent payments from 50 real phones over gRPC/mTLS (issue 5, acceptance 1)', () => {
+describe('1,000 concurrent payments from 50 real phones over gRPC/mTLS', () => {
   let env: TransactionStack;
   beforeAll(async () => { env = await transactionStack(); }, 120_000);
   afterAll(async () => { await env?.close(); });

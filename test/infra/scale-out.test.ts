@@ -18,7 +18,7 @@ const PAYMENTS_PER_PAYER = 8;
 const RISK_DEADLINE = '5000';
 
 /**
- * Stateless services behind the real store and bus (issue 9): a second transaction service, as a
+ * Stateless services behind the real store and bus: a second transaction service, as a
  * second machine would run it (its own ports, its own Kafka client, the shared result key from the
  * state directory or a Secret), serves phones alongside the first, on one ledger. The phones of both
  * replicas pay one shared merchant at the same time, so both replicas credit one account

@@ -12,7 +12,7 @@ const seen: SeenPayment[] = [
 ];
 const ledger = () => ({ balances: new Map([['w1', 900], ['w2', 700], ['m1', 400]]), posted: new Map([['t1', 7], ['t2', 8]]) });
 
-describe('load tool correctness check (issue 9)', () => {
+describe('load tool correctness check', () => {
   it('holds for a ledger that matches what the generator saw', () => {
     expect(checkInvariants(opening, seen, ledger())).toEqual({ balancesConserved: true, noNegativeBalance: true, lost: 0, duplicated: 0, unknown: 0, refusedButStored: 0, ok: true });
   });

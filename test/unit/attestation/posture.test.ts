@@ -29,7 +29,7 @@ function assess(edit: (r: AttestationRecord) => void, opts: { policy?: Policy; p
   });
 }
 
-describe('attestation policy: one stable code per refusal (issue 4 acceptance 1)', () => {
+describe('attestation policy: one stable code per refusal', () => {
   const cases: [string, (r: AttestationRecord) => void, { prior?: DeviceRecord; jkt?: string; policy?: Policy; level?: 'ese' | 'software'; unsigned?: boolean }?][] = [
     ['ATTESTATION_DEVICE_REVOKED', () => {}, { prior: prior({ status: 'REVOKED' }) }],
     ['ATTESTATION_KEY_REVOKED', () => {}, { prior: prior({ keyThumbprint: 'x'.repeat(43), revokedKeyThumbprints: [JKT] }) }],
@@ -80,7 +80,7 @@ describe('attestation policy: one stable code per refusal (issue 4 acceptance 1)
   });
 });
 
-describe('posture tiers (issue 4 acceptance 2; brief §4)', () => {
+describe('posture tiers (brief §4)', () => {
   it('HIGH: eSE key, verified and locked boot, patch at the high-tier level', () => {
     expect(assess(() => {})).toMatchObject({ tier: 'HIGH', reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH'] });
   });

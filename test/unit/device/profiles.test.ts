@@ -16,7 +16,7 @@ const expected: Record<string, { boot: 'verified' | 'failed'; safe: boolean; ese
   'tampered-boot': { boot: 'failed', safe: true, ese: true },
 };
 
-describe('named phone configurations (issue 3 acceptance 4)', () => {
+describe('named phone configurations', () => {
   it('defines exactly the ten named profiles', () => {
     expect(Object.keys(PROFILES).sort()).toEqual(Object.keys(expected).sort());
   });

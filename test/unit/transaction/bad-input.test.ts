@@ -43,7 +43,7 @@ const CASES: [string, (p: Loose) => unknown, string][] = [
   ['not JSON', () => 'not json', 'PAYMENT_SIGNATURE_INVALID'],
 ];
 
-describe('bad input in the signed payment (issue 5, acceptance 4): a code and no partial state', () => {
+describe('bad input in the signed payment: a code and no partial state', () => {
   it.each(CASES)('%s -> %s', async (_name, mutate, code) => {
     const h = await harness();
     const p = await h.phone(10_000);

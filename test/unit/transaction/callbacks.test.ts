@@ -10,7 +10,7 @@ import { startCallbacks } from '../../../services/transaction/src/events/callbac
 import { startRelay } from '../../../services/transaction/src/events/relay.js';
 import { httpHarness } from './http-harness.js';
 
-describe('integrator callbacks (issue 5): signed result POSTed to the registered URL', () => {
+describe('integrator callbacks: signed result POSTed to the registered URL', () => {
   it('delivers one signed callback with an event id when a requested payment posts, and none for other payments', async () => {
     const received: { headers: IncomingMessage['headers']; body: string }[] = [];
     const sink = createServer((req, res) => {

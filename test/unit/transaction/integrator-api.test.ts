@@ -11,7 +11,7 @@ type Env = Awaited<ReturnType<typeof httpHarness>>;
 const merchantPay = (payer: string, payee: string, amount = '2500', extra: Record<string, unknown> = {}) =>
   ({ amount, currency: 'KES', debitParty: [{ key: 'accountid', value: payer }], creditParty: [{ key: 'accountid', value: payee }], descriptionText: 'order 42', ...extra });
 
-describe('integrator REST API (issue 5; seed 003)', () => {
+describe('integrator REST API (seed 003)', () => {
   let env: Env;
   let payer: Awaited<ReturnType<Env['h']['phone']>>;
   let shop: string;
@@ -91,7 +91,7 @@ describe('integrator REST API (issue 5; seed 003)', () => {
   });
 });
 
-describe('integrator rate limits (issue 5)', () => {
+describe('integrator rate limits', () => {
   it('answers 429 RATE_LIMITED once an integrator exhausts its bucket, without slowing another integrator', async () => {
     const env = await httpHarness({ rate: { perSec: 0.001, burst: 3 } });
     try {

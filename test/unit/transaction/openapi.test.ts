@@ -15,7 +15,7 @@ function routesOf(app: Express): string[] {
     : [])).sort();
 }
 
-describe('OpenAPI document (issue 5, acceptance 5)', () => {
+describe('OpenAPI document', () => {
   let env: Awaited<ReturnType<typeof httpHarness>>;
   const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   beforeAll(async () => { env = await httpHarness(); });

@@ -9,7 +9,7 @@ import { harness, payloadOf } from './harness.js';
 
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
-describe('payments: exact money under concurrency (issue 5, acceptance 1, domain level)', () => {
+describe('payments: exact money under concurrency (domain level)', () => {
   it('1,000 concurrent payments from 50 wallets that cannot cover them all: no negative balance, sum unchanged, each posted once in the journal, every refusal coded', async () => {
     const h = await harness();
     h.risk.answer = async (t) => (t.amount % 97 === 0 ? { decision: 'DECLINE', ruleIds: ['test.decline'], reason: 'test' } : { decision: 'APPROVE', ruleIds: [], reason: 'test' });
@@ -43,7 +43,7 @@ describe('payments: exact money under concurrency (issue 5, acceptance 1, domain
   }, 60_000);
 });
 
-describe('idempotency (issue 5, acceptance 2, domain level)', () => {
+describe('idempotency (domain level)', () => {
   it('20 concurrent retries of one key give one transfer and byte-identical results', async () => {
     const h = await harness();
     const p = await h.phone(10_000);
@@ -68,7 +68,7 @@ describe('idempotency (issue 5, acceptance 2, domain level)', () => {
   });
 });
 
-describe('risk fails closed (issue 5)', () => {
+describe('risk fails closed', () => {
   it('fails a payment when risk does not answer (RISK_UNAVAILABLE) and moves nothing', async () => {
     const h = await harness();
     h.risk.answer = () => Promise.reject(new Error('deadline'));
@@ -153,7 +153,7 @@ describe('a payment still finishing while the recovery sweep takes it up', () =>
   });
 });
 
-describe('events through the outbox (issue 5)', () => {
+describe('events through the outbox', () => {
   it('queues requested, approved and posted for a payment, each with its own id', async () => {
     const h = await harness();
     const p = await h.phone(10_000);

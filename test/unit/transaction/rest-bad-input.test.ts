@@ -5,7 +5,7 @@ import { httpHarness } from './http-harness.js';
 
 type Env = Awaited<ReturnType<typeof httpHarness>>;
 
-describe('bad input on every REST field (issue 5, acceptance 4): 4xx with a code, nothing written', () => {
+describe('bad input on every REST field: 4xx with a code, nothing written', () => {
   let env: Env;
   let payer: string;
   const good = () => ({ amount: '2500', currency: 'KES', debitParty: [{ key: 'accountid', value: payer }], creditParty: [{ key: 'accountid', value: 'shop-a-till' }], descriptionText: 'order' });

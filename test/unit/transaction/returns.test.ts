@@ -13,7 +13,7 @@ async function posted(amount = 4_000) {
   return { h, p, m, id: r.transactionId as string };
 }
 
-describe('reversals and refunds: new transfers linked to the original, history untouched (issue 5)', () => {
+describe('reversals and refunds: new transfers linked to the original, history untouched', () => {
   it('reverses the whole amount once; a repeat returns the same signed result', async () => {
     const { h, p, m, id } = await posted();
     const journalBefore = await h.store.readJournal();

@@ -17,7 +17,7 @@ async function steppedUp(h: Harness) {
   return { p, m, signed, interim, r, confirmation };
 }
 
-describe('step-up (issue 5; R1): risk STEP_UP holds the payment for a fresh PIN-verified eSE confirmation', () => {
+describe('step-up (R1): risk STEP_UP holds the payment for a fresh PIN-verified eSE confirmation', () => {
   it('holds the transfer PENDING with a signed challenge, moves nothing, and answers retries with the same bytes', async () => {
     const h = await harness();
     const { p, signed, interim, r } = await steppedUp(h);
