@@ -65,6 +65,7 @@ export function describeFeatureStoreContract(name: string, open: () => Promise<F
       expect(await store.getWindow(key)).toEqual({ amount: 1_000, count: 10 });
       const counted = await Promise.all(Array.from({ length: 20 }, () => store.reserveWindow(`${key}-n`, 1, 1_000, 7, Date.now() + 60_000)));
       expect(counted.filter((t) => t !== null)).toHaveLength(7);
+      expect(await store.getWindow(`${key}-n`)).toEqual({ amount: 7, count: 7 });
       await store.releaseWindow(key, 100);
       expect(await store.reserveWindow(key, 100, 1_000, 1_000, Date.now() + 60_000)).toEqual({ amount: 1_000, count: 10 });
       expect(await store.reserveWindow(key, 1, 1_000, 1_000, Date.now() + 60_000)).toBeNull();

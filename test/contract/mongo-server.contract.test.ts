@@ -42,7 +42,8 @@ const caps = await mongoCaps();
 /**
  * What the stores rely on from the MongoDB-compatible server itself, through the bare driver: a
  * conditional update is applied atomically (the ledger's debit), a unique index admits one of many
- * racing inserts (idempotency keys), and a lookup by `_id` does not slow down with the collection's
+ * racing inserts (idempotency keys), an applied upsert is counted in its result (risk windows; secantusd
+ * may return no document for one that became an update), and a lookup by `_id` does not slow down with the collection's
  * size. FerretDB 1.24 fails the first and the last (docs/ARCHITECTURE.md, "Test servers").
  */
 describeWithServer('MONGODB_URI', `MongoDB-compatible server contract: ${caps.server}`, (uri) => {
@@ -82,6 +83,30 @@ describeWithServer('MONGODB_URI', `MongoDB-compatible server contract: ${caps.se
     expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(199);
     expect(await keys.countDocuments({ payer: 'p', key: 'k' })).toBe(1);
+  });
+
+  it('counts every applied conditional upsert in its result (n), also when racing upserts of one bucket become updates', async () => {
+    const buckets = conn.db!.collection<{ _id: string; count: number }>('race_upsert');
+    for (let round = 0; round < 5; round++) {
+      const _id = `b${round}`;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          buckets
+            .findOneAndUpdate(
+              { _id, count: { $lte: 6 } },
+              { $inc: { count: 1 } },
+              { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+            )
+            .then(
+              (r) => (r.lastErrorObject?.n === 1 ? 'applied' : 'not applied'),
+              (err: unknown) => (isDuplicateKey(err) ? 'duplicate' : String(err)),
+            ),
+        ),
+      );
+      expect(results.filter((r) => r === 'applied')).toHaveLength((await buckets.findOne({ _id }))!.count);
+      expect(results.filter((r) => r !== 'applied' && r !== 'duplicate')).toEqual([]);
+      expect((await buckets.findOne({ _id }))?.count).toBe(7);
+    }
   });
 
   /**

@@ -1,4 +1,4 @@
-import { Schema } from 'mongoose';
+import { Schema, type mongo } from 'mongoose';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import type { DeviceFeatures, LineBinding, PartyFeatures } from '../domain/features.js';
@@ -78,21 +78,27 @@ export async function mongoFeatureStore(options: MongoOptions & { sweepEveryMs?:
       const filter = { _id: key as never, amount: { $lte: maxAmount - amount }, count: { $lte: maxCount - 1 } };
       const update = { $inc: { amount, count: 1 }, $setOnInsert: { expiresAtMs } };
       // A missing bucket is created by the upsert; when two create it at once, or the bucket exists
-      // but is full, the insert meets the unique _id: then plain conditional updates decide. A plain
-      // update that matched nothing while the bucket still had room (a server that reports a
-      // concurrent write as no match) is tried again, a few times: each try is still one atomic step.
-      for (let attempt = 0; attempt < 5; attempt++) {
+      // but is full, the insert meets the unique _id and a plain conditional update decides. Whether
+      // the write applied is read from its count (n), not from the returned document: secantusd answers
+      // an upsert that became an update with n: 1 and no document.
+      let upsert = true;
+      for (let attempt = 0; attempt < 1000; attempt++) {
+        let r: mongo.ModifyResult;
         try {
-          const doc = await windows.findOneAndUpdate(filter, update, { upsert: attempt === 0, returnDocument: 'after' });
-          if (doc) return { amount: doc.amount as number, count: doc.count as number };
+          r = await windows.findOneAndUpdate(filter, update, { upsert, returnDocument: 'after', includeResultMetadata: true });
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
+          upsert = false;
           continue;
         }
-        const now = await windows.findOne({ _id: key as never });
-        if (!now || (now.amount as number) + amount > maxAmount || (now.count as number) + 1 > maxCount) return null;
+        if (r.lastErrorObject?.n === 1) {
+          const doc = r.value ?? (await windows.findOne({ _id: key as never })) ?? { amount, count: 1 };
+          return { amount: doc.amount as number, count: doc.count as number };
+        }
+        if (upsert || (await windows.findOne({ _id: key as never }))) return null;
+        upsert = true;
       }
-      return null;
+      throw new DfsError('STORE_UNAVAILABLE', `window ${key} kept colliding`);
     },
     async releaseWindow(key, amount) { await windows.updateOne({ _id: key as never }, { $inc: { amount: -amount, count: -1 } }); },
     async getWindow(key) {
