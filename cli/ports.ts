@@ -1,33 +1,32 @@
 import { loadConfig as attestationConfig } from '../services/attestation/src/config.js';
 import { loadConfig as fotaConfig } from '../services/fota/src/config.js';
+import { loadConfig as mnoConfig } from '../services/mno/src/config.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
 import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
 import type { PortVariableOf } from './failure.js';
 
-const SERVICES = [
-  { prefix: 'ATTESTATION', load: attestationConfig },
-  { prefix: 'TRANSACTION', load: transactionConfig },
-  { prefix: 'RISK', load: riskConfig },
-] as const;
+type Env = NodeJS.ProcessEnv;
 
-/** Names the variable that set a port, reading each service's config (its defaults included) from `env`. */
-export function portVariables(env: NodeJS.ProcessEnv = process.env): PortVariableOf {
-  return (port) => {
-    for (const { prefix, load } of SERVICES) {
-      let config: { grpcPort: number; httpPort: number };
+/** Each port variable with the port its service's config (defaults included) reads from an environment. */
+const PORTS: readonly (readonly [string, (env: Env) => number])[] = [
+  ['MNO_HTTP_PORT', (e) => mnoConfig(e).httpPort],
+  ['RISK_GRPC_PORT', (e) => riskConfig(e).grpcPort],
+  ['RISK_HTTP_PORT', (e) => riskConfig(e).httpPort],
+  ['ATTESTATION_GRPC_PORT', (e) => attestationConfig(e).grpcPort],
+  ['ATTESTATION_HTTP_PORT', (e) => attestationConfig(e).httpPort],
+  ['TRANSACTION_GRPC_PORT', (e) => transactionConfig(e).grpcPort],
+  ['TRANSACTION_HTTP_PORT', (e) => transactionConfig(e).httpPort],
+  ['FOTA_HTTPS_PORT', (e) => fotaConfig(e).httpsPort],
+];
+
+/** Names the variable that set a port; a service whose config does not load names none. */
+export function portVariables(env: Env = process.env): PortVariableOf {
+  return (port) =>
+    PORTS.find(([, read]) => {
       try {
-        config = load(env);
+        return read(env) === port;
       } catch {
-        continue;
+        return false;
       }
-      if (config.grpcPort === port) return `${prefix}_GRPC_PORT`;
-      if (config.httpPort === port) return `${prefix}_HTTP_PORT`;
-    }
-    try {
-      if (fotaConfig(env).httpsPort === port) return 'FOTA_HTTPS_PORT';
-    } catch {
-      return undefined;
-    }
-    return undefined;
-  };
+    })?.[0];
 }

@@ -215,7 +215,7 @@ describe('against a running stack (dfs serve on pinned ports)', () => {
   const { cwd: dir, stateDir, env: base, cleanup } = scratch();
   let pinned: NodeJS.ProcessEnv;
   let serving: ChildProcess;
-  let addrs: { attestationAddr: string; transactionAddr: string; riskAddr: string };
+  let addrs: { attestationAddr: string; transactionAddr: string; mnoUrl: string };
 
   beforeAll(async () => {
     const ports = await Promise.all(PORT_VARS.map(async (v) => [v, String(await closedPort())] as const));
@@ -245,9 +245,9 @@ describe('against a running stack (dfs serve on pinned ports)', () => {
     const r = await dfs(['start'], { cwd: REPO, env: pinned, timeoutMs: 40_000 });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    const riskPort = addrs.riskAddr.split(':').at(-1);
+    const mnoPort = new URL(addrs.mnoUrl).port;
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      expect.stringContaining(`port ${riskPort} (RISK_GRPC_PORT) is already in use`),
+      expect.stringContaining(`port ${mnoPort} (MNO_HTTP_PORT) is already in use`),
     ]);
   }, 45_000);
 

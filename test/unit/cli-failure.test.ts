@@ -22,6 +22,8 @@ describe('dfs failure messages', () => {
     const of = portVariables({ TRANSACTION_HTTP_PORT: '9000' });
     expect(of(50053)).toBe('RISK_GRPC_PORT');
     expect(of(9000)).toBe('TRANSACTION_HTTP_PORT');
+    expect(of(8085)).toBe('MNO_HTTP_PORT');
+    expect(of(8443)).toBe('FOTA_HTTPS_PORT');
     expect(of(8082)).toBeUndefined();
     expect(explain(new Error(GRPC_BIND_FAILURE), of)).toEqual({
       message:
