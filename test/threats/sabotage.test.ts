@@ -31,6 +31,6 @@ describe('sabotage check: with its one control replaced by a permissive variant 
         await env.close();
       }
     },
-    90_000,
+    300_000,
   );
 });

@@ -9,7 +9,8 @@ import type { Context, Observation, Scenario } from '../types.js';
 import { paymentCode } from './payment.js';
 import { balance, kes, payer } from './setup.js';
 
-const SECRET_PIN = '7391';
+/** The victim's PIN: a birth year, as many PINs are; a thief counting up from 0000 reaches it in 1,991 guesses. */
+const SECRET_PIN = '1990';
 
 /** An enrolled, funded phone whose PIN pad is typed by whoever holds it (`typed` is what the next PIN entry gets). */
 async function stolenPhone(ctx: Context) {
