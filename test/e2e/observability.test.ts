@@ -82,13 +82,14 @@ describe('one payment, watched', () => {
     expect(
       delta(riskBefore, riskAfter, 'dfs_rpc_server_duration_seconds_count', { method: 'Assess', code: 'OK' }),
     ).toBe(1);
-    expect(
-      delta(riskBefore, riskAfter, 'dfs_bus_events_consumed_total', {
+    // The payment's events (approved, posted) reach risk's consumer one after the other.
+    const riskConsumed = async () =>
+      delta(riskBefore, await scrape(riskMetrics), 'dfs_bus_events_consumed_total', {
         topic: 'dfs.payment.v1',
         group: 'risk',
         outcome: 'ok',
-      }),
-    ).toBeGreaterThanOrEqual(2);
+      });
+    await expect.poll(riskConsumed, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect(txAfter.some((s) => s.name === 'dfs_outbox_backlog_events')).toBe(true);
     expect(total(txAfter, 'dfs_journal_verification_ok')).toBe(1);
   });
