@@ -55,6 +55,8 @@ function patchAgeMonths(patchLevel: number, now: number): number {
 }
 
 const pendingSince = (atMs: number, d: DeviceFeatures, now: number) => atMs > d.verifiedMs && atMs <= now;
+/** A change not yet re-verified, for at most `holdSec` after it. */
+const heldSince = (atMs: number, holdSec: number, d: DeviceFeatures, now: number) => pendingSince(atMs, d, now) && now - atMs < holdSec * 1000;
 
 /** Rules decided on the payment's features; `limits.reserve` is decided by the reservation after them. */
 export type CheckedRuleId = Exclude<RuleId, 'limits.reserve'>;
@@ -99,11 +101,13 @@ export const CHECKS: Record<CheckedRuleId, Check> = {
   },
   'sim.imsiChanged': (c) => {
     const s = c.device.simChange;
-    return s && !s.imei && pendingSince(s.atMs, c.device, c.now) ? 'SIM (IMSI) changed since the last re-verification' : null;
+    const { holdSec } = c.rules.rules['sim.imsiChanged'];
+    return s && !s.imei && heldSince(s.atMs, holdSec, c.device, c.now) ? `SIM (IMSI) changed since the last re-verification (hold ${holdSec}s)` : null;
   },
   'sim.imsiImeiChanged': (c) => {
     const s = c.device.simChange;
-    return s && s.imei && pendingSince(s.atMs, c.device, c.now) ? 'SIM (IMSI) and handset (IMEI) both changed since the last re-verification' : null;
+    const { holdSec } = c.rules.rules['sim.imsiImeiChanged'];
+    return s && s.imei && heldSince(s.atMs, holdSec, c.device, c.now) ? `SIM (IMSI) and handset (IMEI) both changed since the last re-verification (hold ${holdSec}s)` : null;
   },
   'sim.swapped': (c) => {
     const r = c.rules.rules['sim.swapped'];
