@@ -43,15 +43,27 @@ function launch(spec: ContainerSpec, volumes: Volumes, peers: Record<string, num
   return c;
 }
 
-/** Starts attestation and risk, then transaction dialling them; resolves with each once /readyz answered (or why not). */
+/** Starts mno and attestation, risk dialling mno, then transaction dialling both; resolves with each once /readyz answered (or why not). */
 async function startServices(specOf: (name: string) => ContainerSpec, volumes: Volumes) {
-  const attestation = launch(specOf('attestation'), volumes);
-  const risk = launch(specOf('risk'), volumes);
   const ready = async (c: Running) => ({ ready: await waitReady(c).catch(() => false), output: c.output(), c });
+  const mno = launch(specOf('mno'), volumes);
+  const attestation = launch(specOf('attestation'), volumes);
+  const m = await ready(mno);
+  const risk = launch(specOf('risk'), volumes, { mno: (await mno.ports).httpPort });
   const [a, r] = await Promise.all([ready(attestation), ready(risk)]);
   const peers = { attestation: (await attestation.ports).grpcPort, risk: (await risk.ports).grpcPort };
   const t = await ready(launch(specOf('transaction'), volumes, peers));
-  return { attestation: a, risk: r, transaction: t };
+  return { mno: m, attestation: a, risk: r, transaction: t };
+}
+
+/** The operator's CAMARA SIM Swap check for a number it never issued, with `key`: [status, code]. */
+async function simSwapCheck(mno: Running, key: string): Promise<[number, string]> {
+  const r = await fetch(`http://127.0.0.1:${(await mno.ports).httpPort}/sim-swap/v1/check`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ phoneNumber: '+254700000001', maxAge: 24 }),
+  });
+  return [r.status, ((await r.json()) as { code: string }).code];
 }
 
 /** Every regular file a container can read under its root, following its mounts. */
@@ -66,7 +78,7 @@ function filesUnder(dir: string, seen = new Set<string>()): string[] {
 }
 
 describe('deploy/docker-compose.yml starts', () => {
-  it('certs writes the PKI, then attestation, risk and transaction answer /readyz; no service can read an OEM private key', async () => {
+  it('certs writes the PKI, then mno, attestation, risk and transaction answer /readyz; risk holds the key the operator API accepts; no service can read an OEM private key', async () => {
     const compose = composeFile();
     const volumes = track(new Volumes());
     const certs = await runToCompletion(composeContainer(compose, 'certs'), image, volumes);
@@ -75,6 +87,11 @@ describe('deploy/docker-compose.yml starts', () => {
     const s = await startServices((n) => composeContainer(compose, n), volumes);
     for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
     expect(existsSync(join(volumes.dir('transaction-state'), 'integrators.json'))).toBe(true);
+    const riskEnv = composeContainer(compose, 'risk').env;
+    expect(riskEnv.RISK_MNO_URL).toBe(`http://mno:${compose.services.mno.environment.MNO_HTTP_PORT}`);
+    const riskKey = readFileSync(join(s.risk.c.root, riskEnv.RISK_MNO_API_KEY_FILE!), 'utf8').trim();
+    expect(await simSwapCheck(s.mno.c, riskKey)).toEqual([404, 'IDENTIFIER_NOT_FOUND']);
+    expect(await simSwapCheck(s.mno.c, randomBytes(32).toString('base64url'))).toEqual([401, 'UNAUTHENTICATED']);
 
     const oemKeys = readdirSync(volumes.dir('dfs-oem'))
       .filter((f) => f.endsWith('.key'))
@@ -99,7 +116,7 @@ describe('deploy/docker-compose.yml starts', () => {
 });
 
 describe('deploy/k8s starts', () => {
-  it('with the Secrets of deploy/README.md, attestation, risk and transaction answer /readyz; integrator key, operator token and attestation status list come from their Secrets and ConfigMap', async () => {
+  it('with the Secrets of deploy/README.md, mno, attestation, risk and transaction answer /readyz; integrator key, operator token, operator API key and attestation status list come from their Secrets and ConfigMap', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-k8s-certs-'));
     cleanup.push(async () => rmSync(stateDir, { recursive: true, force: true }));
     const certs = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'dfs.mjs'), 'certs', '--state-dir', stateDir], {
@@ -109,12 +126,14 @@ describe('deploy/k8s starts', () => {
     expect(certs.status, certs.stderr).toBe(0);
     const operatorToken = randomBytes(32).toString('base64url');
     const apiKey = randomBytes(32).toString('base64url');
+    const mnoKey = randomBytes(32).toString('base64url');
     const secrets = readmeSecrets(stateDir, {
       'dfs-infra': {
         MONGODB_URI: 'mongodb://mongo-0.mongo.db.svc:27017/dfs?replicaSet=rs0',
         KAFKA_BROKERS: 'kafka-0.kafka.kafka.svc:9092',
       },
       'dfs-operator': { token: operatorToken },
+      'dfs-mno': { 'api-key': mnoKey },
       'dfs-integrators': {
         'integrators.json': JSON.stringify({ integrators: [{ id: 'shop', apiKey, accounts: ['merchant-*'] }] }),
       },
@@ -137,6 +156,17 @@ describe('deploy/k8s starts', () => {
       { method: 'POST', headers: { Authorization: `Bearer ${operatorToken}` } },
     );
     expect(await reload.json()).toEqual({ issuedAtMs, revokedSerials: 1, devicesToReattest: [] });
+    expect(await simSwapCheck(s.mno.c, mnoKey)).toEqual([404, 'IDENTIFIER_NOT_FOUND']);
+    const envOf = (name: string): { name: string; value?: string; valueFrom?: unknown }[] =>
+      rendered.find((d) => d.kind === 'Deployment' && d.metadata.name === name)!.spec.template.spec.containers[0].env;
+    const keyRef = { secretKeyRef: { name: 'dfs-mno', key: 'api-key' } };
+    expect(envOf('risk')).toEqual(
+      expect.arrayContaining([
+        { name: 'RISK_MNO_URL', value: 'http://mno:8085' },
+        { name: 'RISK_MNO_API_KEY', valueFrom: keyRef },
+      ]),
+    );
+    expect(envOf('mno')).toEqual(expect.arrayContaining([{ name: 'MNO_API_KEY', valueFrom: keyRef }]));
 
     const http = `http://127.0.0.1:${(await s.transaction.c.ports).httpPort}`;
     const balance = (key: string) =>

@@ -313,7 +313,7 @@ export async function runToCompletion(
   return { code, output };
 }
 
-/** The only substitutions: ports to 0, peers at their bound ports, the embedded store and bus for MongoDB and Kafka. */
+/** The only substitutions: ports to 0, peers (addresses and `<peer>:<port>` URLs) at their bound ports, the embedded store and bus for MongoDB and Kafka. */
 export function substitute(env: Record<string, string>, peers: Record<string, number>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
@@ -322,6 +322,10 @@ export function substitute(env: Record<string, string>, peers: Record<string, nu
       const port = peers[k.slice(0, k.indexOf('_')).toLowerCase()];
       if (port) out[k] = `127.0.0.1:${port}`;
       else out[k] = v;
+    } else if (/_URL$/.test(k) && /^https?:\/\/([a-z-]+):\d+/.test(v)) {
+      const [, scheme, peer] = /^(https?):\/\/([a-z-]+):\d+/.exec(v)!;
+      const port = peers[peer!];
+      out[k] = port ? v.replace(/^https?:\/\/[a-z-]+:\d+/, `${scheme}://127.0.0.1:${port}`) : v;
     } else if (k !== 'MONGODB_URI' && k !== 'KAFKA_BROKERS') out[k] = v;
   }
   return out;

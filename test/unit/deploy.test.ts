@@ -54,6 +54,7 @@ function allowed(direction: 'egress' | 'ingress', app: string, peer: (p: Doc) =>
 describe('deploy/k8s network policies', () => {
   const calls: [string, string, number][] = [
     ['transaction', 'risk', 50053],
+    ['risk', 'mno', 8085],
     ['transaction', 'attestation', 50051],
     ['device-sim', 'attestation', 50051],
     ['device-sim', 'transaction', 50052],
@@ -64,7 +65,7 @@ describe('deploy/k8s network policies', () => {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
     });
-    const pods = ['attestation', 'transaction', 'risk', 'device-sim'];
+    const pods = ['attestation', 'transaction', 'risk', 'mno', 'device-sim'];
     const granted = pods.flatMap((from) =>
       pods.flatMap((to) =>
         allowed('egress', from, (peer) => peer.podSelector && selects(peer.podSelector, to))
@@ -109,8 +110,11 @@ describe('deploy/k8s exposure and scraping', () => {
     );
   });
 
-  it('each service pod is annotated for scraping /metrics on its HTTP container port', () => {
-    for (const d of deployments) {
+  it('each service pod is annotated for scraping /metrics on its HTTP container port; the operator simulator, whose port also carries its keyless network controls, is not scraped', () => {
+    const mno = deployments.find((d) => podLabel(d) === 'mno')!;
+    expect(mno.spec.template.metadata.annotations).toBeUndefined();
+    expect(allowed('ingress', 'mno', (peer) => peer.namespaceSelector !== undefined)).toEqual([]);
+    for (const d of deployments.filter((x) => x !== mno)) {
       const ann = d.spec.template.metadata.annotations;
       const http = d.spec.template.spec.containers[0].ports.find((p: Doc) => p.name === 'http').containerPort;
       expect([ann['prometheus.io/scrape'], ann['prometheus.io/path'], Number(ann['prometheus.io/port'])]).toEqual([
@@ -182,7 +186,7 @@ describe('deploy/docker-compose.yml', () => {
   });
 
   it('health-checks each service on its /readyz and publishes its HTTP port on loopback only', () => {
-    for (const [svc, ports] of Object.entries(SERVICES)) {
+    for (const [svc, ports] of Object.entries({ ...SERVICES, mno: { http: 8085 } })) {
       const s = services[svc]!;
       expect(s.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${ports.http}/readyz`);
       expect(s.ports).toEqual([`127.0.0.1:${ports.http}:${ports.http}`]);

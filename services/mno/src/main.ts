@@ -6,6 +6,7 @@ import type { EventBus } from '../../../kit/src/events.js';
 import { closeHttp, listen } from '../../../kit/src/http.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
+import { createMetrics } from '../../../kit/src/metrics.js';
 import type { ServiceHandle } from '../../../kit/src/service.js';
 import { loadConfig, type MnoConfig } from './config.js';
 import { LineRegistry } from './domain/lines.js';
@@ -52,6 +53,8 @@ export async function startMno(
     now: Date.now,
     log,
     changed: events.simChanged,
+    ready: () => bus.ready(),
+    obs: { service: 'mno', metrics: createMetrics('mno'), log },
   });
   const http = await listen(app, config.host, config.httpPort);
   log.info({ httpPort: http.port }, 'mno service listening');

@@ -10,6 +10,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     RISK_RULES_FILE: z.string().default('config/risk-rules.json'),
     RISK_MNO_URL: optional(z.string().url()),
     RISK_MNO_API_KEY: optional(z.string().min(32, 'at least 32 characters').max(256)),
+    RISK_MNO_API_KEY_FILE: optional(z.string().min(1)),
     RISK_MNO_DEADLINE_MS: z.coerce.number().int().min(10).max(10_000).default(800),
     RISK_MNO_CACHE_SEC: z.coerce.number().int().min(0).max(3600).default(30),
   }, env);
@@ -21,7 +22,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     mno: e.RISK_MNO_URL ? {
       url: e.RISK_MNO_URL,
       apiKey: e.RISK_MNO_API_KEY,
-      apiKeyFile: join(e.DFS_STATE_DIR, 'keys', 'mno-api.key'),
+      apiKeyFile: e.RISK_MNO_API_KEY_FILE ?? join(e.DFS_STATE_DIR, 'keys', 'mno-api.key'),
       deadlineMs: e.RISK_MNO_DEADLINE_MS,
       cacheMs: e.RISK_MNO_CACHE_SEC * 1000,
     } : undefined,

@@ -31,6 +31,7 @@ describe("the operator's CAMARA SIM Swap API (request and response shapes, Error
         changed: async (m, c) => {
           changes.push([m, c]);
         },
+        ready: () => true,
       }),
       '127.0.0.1',
       0,

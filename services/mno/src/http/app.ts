@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { describeError, DfsError, type ErrorCode } from '../../../../kit/src/errors.js';
-import { createHttpApp, finishHttpApp } from '../../../../kit/src/http.js';
+import { createHttpApp, finishHttpApp, type HttpObservability, type ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import { swappedWithin, type LineChange, type LineRegistry } from '../domain/lines.js';
 
@@ -52,8 +52,10 @@ export function mnoHttp(deps: {
   now: () => number;
   log: Logger;
   changed: (msisdn: string, change: LineChange, atMs: number) => Promise<void>;
+  ready: ReadyCheck;
+  obs?: HttpObservability;
 }): Express {
-  const app = createHttpApp(() => true);
+  const app = createHttpApp(deps.ready, deps.obs);
   const camara = (req: Request, res: Response, next: NextFunction) => {
     const xc = req.get('x-correlator');
     if (xc !== undefined && XCorrelator.test(xc)) res.set('x-correlator', xc);
