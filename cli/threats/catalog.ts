@@ -5,8 +5,11 @@ import { firmwareScenarios } from './scenarios/firmware.js';
 import { nfcScenarios } from './scenarios/nfc.js';
 import { paymentScenarios } from './scenarios/payment.js';
 import { postureScenarios } from './scenarios/posture.js';
+import { insiderScenarios } from './scenarios/insider.js';
+import { revocationScenarios } from './scenarios/revocation.js';
 import { riskScenarios } from './scenarios/risk.js';
 import { runtimeScenarios } from './scenarios/runtime.js';
+import { signedFactScenarios } from './scenarios/signed-facts.js';
 import { transportScenarios } from './scenarios/transport.js';
 import type { Scenario } from './types.js';
 
@@ -14,9 +17,12 @@ import type { Scenario } from './types.js';
 export const SCENARIOS: Scenario[] = [
   ...postureScenarios,
   ...attestationScenarios,
+  ...signedFactScenarios,
+  ...revocationScenarios,
   ...transportScenarios,
   ...paymentScenarios,
   ...riskScenarios,
+  ...insiderScenarios,
   ...deviceScenarios,
   ...appScenarios,
   ...runtimeScenarios,

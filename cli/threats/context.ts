@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTls } from '../../kit/src/tls.js';
 import type { Stack } from '../stack.js';
 import type { World } from '../world.js';
 import type { Context } from './types.js';
@@ -35,10 +36,14 @@ export function stackContext(stack: Stack, world: World, say: (line: string) => 
   const apiKey = integratorKey(stack.stateDir);
   const attestationHttp = stack.services.find((s) => s.name === 'attestation')?.httpPort;
   const token = operatorToken(stack.stateDir);
+  const riskHttp = stack.services.find((s) => s.name === 'risk')?.httpPort;
   return {
     world,
     say,
     bus: stack.bus,
+    serviceTls: (service) => readTls({ ca: stack.pki.ca, cert: stack.pki.cert(service), key: stack.pki.key(service) }),
+    statusListFile: process.env.ATTESTATION_STATUS_FILE ?? join(stack.stateDir, 'oem', 'attestation-status.jws'),
+    ...(riskHttp ? { risk: { addr: stack.riskAddr, url: `http://${host}:${riskHttp}` } } : {}),
     attestationAddr: stack.attestationAddr,
     transactionAddr: stack.transactionAddr,
     ...(http && apiKey ? { integrator: { url: `http://${host}:${http}`, apiKey } } : {}),

@@ -11,7 +11,12 @@ import { FotaManifest } from '../../device-sim/src/firmware.js';
 import { oemFirmwareTrust } from '../../device-sim/src/fota.js';
 import { STORE_ONLY } from '../../device-sim/src/store/installer.js';
 import { PERMISSIONS } from '../../device-sim/src/broker/permissions.js';
+import { byIdentity } from '../../kit/src/grpc-server.js';
 import type { Policy } from '../../services/attestation/src/domain/policy.js';
+import { SIGNED_FACTS, type SignedFacts } from '../../services/attestation/src/domain/posture.js';
+import { EMPTY_STATUS_LIST } from '../../services/attestation/src/domain/status-list.js';
+import type { ReservationStrategy } from '../../services/risk/src/domain/reserve.js';
+import { trailKey, type DecisionRecord, type FeatureStore } from '../../services/risk/src/store/ports.js';
 import type { AttestationStore } from '../../services/attestation/src/store/ports.js';
 import { DEVICE_JWS_CHECKS } from '../../services/transaction/src/domain/authorize.js';
 import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
@@ -471,4 +476,121 @@ export const rollbackFloor = port(
   (code) => ({
     phones: { firmwareTrust: (key: CryptoKey) => ({ ...oemFirmwareTrust(key), checkNewer: () => fail(code) }) },
   }),
+);
+
+/** A risk engine that declines everything under a rule id of the stub's choosing (the stub of risk-side controls). */
+const riskDeclines = (code: string): Overrides => ({
+  stack: { transaction: { assessRisk: async () => ({ decision: 'DECLINE', ruleIds: [code], reason: 'stub' }) } },
+});
+
+/** Device revocation as the payment path honours it: the transaction service's standing check, and risk's device.status rule. */
+export const deviceRevocation = port(
+  "a revoked device's token is honoured: the transaction service's standing check passes every device, and risk's device.status rule weighs nothing",
+  () => ({
+    stack: { transaction: { checkDevice: async () => {} } },
+    env: { RISK_RULES_FILE: rulesEdited((r) => ruleOff(r, 'device.status')) },
+  }),
+  (code) => ({ stack: { transaction: { checkDevice: async () => fail(code) } } }),
+);
+
+/** The OEM-signed attestation status list (revoked batch CAs). */
+export const batchStatusList = port(
+  'the attestation service reads a status list that revokes nothing, whatever the OEM published',
+  () => ({ stack: { attestation: { statusList: async () => EMPTY_STATUS_LIST } } }),
+  (code) => {
+    let loads = 0;
+    return { stack: { attestation: { statusList: async () => (loads++ ? fail(code) : EMPTY_STATUS_LIST) } } };
+  },
+);
+
+/** One binding of a reported fact (boot key, app signer, patch level) to what the OEM or the developer signed. */
+export const signedFact = (fact: keyof SignedFacts, what: string): ControlPort =>
+  port(
+    `the attestation service takes the reported ${what} without checking it against signed data (every other check stays in force)`,
+    () => ({ stack: { attestation: { signedFacts: { ...SIGNED_FACTS, [fact]: () => true } } } }),
+    (code) => ({
+      stack: {
+        attestation: {
+          signedFacts: {
+            ...SIGNED_FACTS,
+            [fact]: (r: Parameters<SignedFacts['bootKey']>[0], t: Parameters<SignedFacts['bootKey']>[1]) =>
+              SIGNED_FACTS[fact](r, t) || fail(code),
+          },
+        },
+      },
+    }),
+  );
+
+/** Who may call RiskService.Assess: the transaction service's certificate identity only. */
+export const assessCallers = port(
+  'the risk service lets any certificate of the stack CA call Assess',
+  () => ({ stack: { risk: { authorizeCaller: () => true } } }),
+  (code) => ({ stack: { risk: { authorizeCaller: (allowed, peer) => byIdentity(allowed, peer) || fail(code) } } }),
+);
+
+function wrapFeatures(s: FeatureStore, replace: Partial<FeatureStore>): FeatureStore {
+  return new Proxy(s, {
+    get: (t, k) => (Object.hasOwn(replace, k) ? replace[k as keyof FeatureStore] : (Reflect.get(t, k, t) as unknown)),
+  });
+}
+
+/** Append-only decision trails: the first trail of a transaction and stage is never replaced. */
+export const appendOnlyTrail = port(
+  "the risk store replaces a transaction's decision trail with every new assessment",
+  () => ({
+    stack: {
+      risk: {
+        wrapStore: (s) => {
+          const rewritten = new Map<string, DecisionRecord>();
+          return wrapFeatures(s, {
+            appendDecision: async (rec) => {
+              rewritten.set(trailKey(rec.transactionId, rec.stage), rec);
+              return rec;
+            },
+            getDecision: async (id, stage) => rewritten.get(trailKey(id, stage)) ?? s.getDecision(id, stage),
+          });
+        },
+      },
+    },
+  }),
+  (code) => ({
+    stack: {
+      risk: {
+        wrapStore: (s) =>
+          wrapFeatures(s, {
+            appendDecision: async (rec) =>
+              (await s.getDecision(rec.transactionId, rec.stage)) ? fail(code) : s.appendDecision(rec),
+          }),
+      },
+    },
+  }),
+);
+
+/** Holds nothing and refuses nothing: each decision sees only the windows learned from posted payments. */
+const holdNothing: ReservationStrategy = () => ({
+  reserve: async (_id, _amount, claims) => ({
+    reserved: true,
+    windows: claims.map((c) => ({ ...c, amount: 0, count: 0, reserved: false })),
+  }),
+  confirm: async () => {},
+  release: async () => {},
+});
+
+/** The atomic reservation of an approved payment in its day and velocity windows (risk rule limits.reserve). */
+export const windowReservations = port(
+  'risk reserves nothing in the day and velocity windows: each decision sees only the payments already posted',
+  () => ({ stack: { risk: { reservations: holdNothing } } }),
+  riskDeclines,
+);
+
+/** The mobile operator's SIM-swap signals: the CAMARA SIM Swap answer and the network events. */
+export const simSwapSignals = port(
+  "the operator's SIM-swap signals are lost: risk's CAMARA SIM Swap client always answers not swapped, and the operator's network events go nowhere",
+  () => ({
+    stack: {
+      risk: { operator: { check: async () => ({ swapped: false }) } },
+      mno: { events: { simChanged: async () => {} } },
+    },
+  }),
+  riskDeclines,
 );

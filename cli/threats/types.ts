@@ -1,4 +1,5 @@
 import type { EventBus } from '../../kit/src/events.js';
+import type { TlsMaterial } from '../../kit/src/tls.js';
 import type { StackOverrides } from '../stack.js';
 import type { PhoneOverrides, World } from '../world.js';
 
@@ -37,6 +38,12 @@ export interface Context {
   integrator?: { url: string; apiKey: string };
   /** The attestation operator API (device revocation) and its bearer token. */
   operator?: { url: string; token: string };
+  /** The risk service: its gRPC address and its HTTP API (decision trails); embedded stack only. */
+  risk?: { addr: string; url: string };
+  /** A service's mTLS identity (certificate and key) as an insider with access to its host holds it; embedded stack only. */
+  serviceTls?: (service: string) => TlsMaterial;
+  /** Where the OEM publishes the attestation status list the attestation service reloads; embedded stack only. */
+  statusListFile?: string;
   /** Narrates one step (shown with --only). */
   say(line: string): void;
 }

@@ -1,22 +1,23 @@
-import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { PaymentResult } from '../../../device-sim/src/daemon/payment-daemon.js';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
-import { DEVICE_TOPIC } from '../../../services/risk/src/domain/events.js';
-import { riskRule, tierLimits } from '../controls.js';
+import { burstPhone, postedSum } from '../../burst.js';
+import { riskRule, simSwapSignals, tierLimits, windowReservations } from '../controls.js';
 import { attempt, notBuilt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 import { onChannel } from './payment.js';
-import { balance, kes, payer } from './setup.js';
+import { balance, kes, kesText, payer } from './setup.js';
 
-interface Seen {
+/** A signed result as it crossed the wire. */
+export interface Seen {
   status: string;
+  transactionId?: string;
   code?: string;
   risk?: { decision: string; ruleIds: string[] };
 }
 
 /** Watches the signed results the backend sends the phone (read only: what crossed the wire). */
-function watcher(seen: Seen[]) {
+export function watcher(seen: Seen[]) {
   const read = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Seen;
   return onChannel({
     around: (ch) => ({
@@ -30,7 +31,7 @@ function watcher(seen: Seen[]) {
 }
 
 /** The rule that answered, as the signed risk answer lists it: `rule` when among them, else the first listed, else the result's code. */
-const ruleOf = (seen: Seen | undefined, rule: string): string | null =>
+export const ruleOf = (seen: Seen | undefined, rule: string): string | null =>
   seen?.risk?.ruleIds.includes(rule) ? rule : (seen?.risk?.ruleIds[0] ?? seen?.code ?? null);
 
 /** The person holding the phone confirms payments with the PIN but cannot pass the risk step-up (cancels "Extra check"). */
@@ -39,7 +40,6 @@ const noStepUp = (pin = '2580'): PhoneUser => ({
   enterPin: async () => pin,
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const shown = (r: { ok: true; value: PaymentResult } | { ok: false; code: string }) =>
   r.ok ? `${r.value.status}${r.value.code ? ` ${r.value.code}` : ''}` : r.code;
 
@@ -70,33 +70,32 @@ async function noEse(ctx: Context): Promise<Observation> {
   );
 }
 
+/** Above the amount risk asks the operator about (rule sim.swapped, checkAboveMinor), under the HIGH step-up threshold. */
+const SWAP_AMOUNT = 150_000;
+
 async function simSwap(ctx: Context): Promise<Observation> {
-  if (!ctx.bus)
-    return notBuilt(
-      "the mobile operator's subscriber feed publishes on the stack bus, which is not reachable when targeting a remote stack",
-    );
+  const mno = ctx.world.mno;
+  if (!mno) return notBuilt('the simulated mobile operator runs with the embedded stack only');
   const seen: Seen[] = [];
-  const { phone, wallet, merchant, enrollment } = await payer(ctx.world, { wrap: watcher(seen), user: noStepUp() });
-  const first = await phone.daemon.pay({ payee: merchant, amount: kes(1000) });
+  const { phone, wallet, merchant } = await payer(ctx.world, {
+    wrap: watcher(seen),
+    user: noStepUp(),
+    balance: 1_000_000,
+  });
+  const msisdn = phone.sim.current?.msisdn;
+  if (!msisdn) return notBuilt('the phone got no SIM from the operator');
+  const first = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(1000) }));
+  const attackerSim = await mno.swap(msisdn);
   const before = await balance(ctx.world, wallet);
-  await ctx.bus.publish(DEVICE_TOPIC, [
-    {
-      id: ctx.world.newId('sim'),
-      type: 'device.sim_changed',
-      key: enrollment.deviceId,
-      atMs: Date.now(),
-      data: { deviceId: enrollment.deviceId, imsiHash: hash(ctx.world.newId('imsi')), imeiHash: hash(phone.imei) },
-    },
-  ]);
-  await ctx.bus.settled();
-  const r = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(1000) }));
+  const r = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(SWAP_AMOUNT) }));
   const after = await balance(ctx.world, wallet);
   const held = seen.at(-1);
   return observed(
-    ruleOf(held, 'sim.imsiChanged'),
+    ruleOf(held, 'sim.swapped'),
     Number(after) < Number(before),
     {
-      beforeSwap: first.status,
+      beforeSwap: shown(first),
+      newImsiAtOperator: attackerSim.imsi !== phone.sim.current?.imsi,
       afterSwap: held?.status ?? null,
       rules: held?.risk?.ruleIds.join(', ') ?? null,
       result: shown(r),
@@ -104,11 +103,64 @@ async function simSwap(ctx: Context): Promise<Observation> {
       balanceAfter: after ?? null,
     },
     [
-      `a KES 10.00 payment before the swap: ${first.status}`,
-      "the fraudster has the number moved to his SIM; the mobile operator's feed reports the new IMSI for this subscriber",
-      `the same payment again: ${held?.status} [${held?.risk?.ruleIds.join(', ') ?? ''}]`,
-      `nobody passes the PIN step-up: ${shown(r)}`,
+      `a KES 10.00 payment before the swap: ${shown(first)}`,
+      "the fraudster talks the mobile operator into moving the victim's number to a SIM he holds (the operator's SIM swap)",
+      `a ${kesText(SWAP_AMOUNT)} payment: ${held?.status} [${held?.risk?.ruleIds.join(', ') ?? ''}]`,
+      `the payment ends: ${shown(r)} (nobody passes a PIN step-up)`,
       `balance ${before} -> ${after}`,
+    ],
+  );
+}
+
+const BURST_PAYMENTS = 40;
+const BURST_AMOUNT = 100_000;
+
+interface LimitsTrail {
+  limits?: { refused?: string; windows?: { window: string; maxAmount: number }[] };
+}
+
+async function burstPastLimit(ctx: Context): Promise<Observation> {
+  if (!ctx.risk) return notBuilt("the risk service's decision trails are reachable on the embedded stack only");
+  const trail = async (id: string) =>
+    (await (await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(id)}`)).json()) as LimitsTrail;
+  const { phone, fire } = await burstPhone(ctx.world);
+  const wallet = ctx.world.newId('wallet');
+  const merchant = ctx.world.newId('merchant');
+  const e = await phone.daemon.enroll(wallet);
+  await ctx.world.openWallet(wallet, e.deviceId, BURST_PAYMENTS * BURST_AMOUNT, 'KES');
+  await ctx.world.openMerchant(merchant, 'KES');
+  const before = await balance(ctx.world, wallet);
+  const outcomes = await fire(BURST_PAYMENTS, merchant, BURST_AMOUNT);
+  const after = await balance(ctx.world, wallet);
+  const results = outcomes.flatMap((o) => ('result' in o ? [o.result] : []));
+  const posted = results.filter((r) => r.status === 'POSTED');
+  const refused = results.find((r) => r.status !== 'POSTED');
+  const day = posted[0]
+    ? (await trail(posted[0].transactionId)).limits?.windows?.find((w) => w.window === 'device.day')
+    : undefined;
+  const refusedWindow = refused ? ((await trail(refused.transactionId)).limits?.refused ?? null) : null;
+  const moved = Number(before) - Number(after);
+  const errors = outcomes.flatMap((o) => ('code' in o ? [o.code] : []));
+  return observed(
+    refused ? ruleOf(refused, 'limits.reserve') : (errors[0] ?? null),
+    day !== undefined && moved > day.maxAmount,
+    {
+      tier: e.tier,
+      payments: BURST_PAYMENTS,
+      eachAmount: BURST_AMOUNT,
+      posted: posted.length,
+      postedSum: postedSum(outcomes),
+      moved,
+      dayLimit: day?.maxAmount ?? null,
+      refusedWindow,
+      refusedBy: refused?.risk.ruleIds.join(', ') ?? null,
+    },
+    [
+      `a tier ${e.tier} phone signs ${BURST_PAYMENTS} payments of ${kesText(BURST_AMOUNT)} (${kesText(BURST_PAYMENTS * BURST_AMOUNT)} in all) and releases them at the same instant`,
+      `${posted.length} posted, ${kesText(moved)} left the wallet; the day limit is ${day ? kesText(day.maxAmount) : 'unknown'}`,
+      refused
+        ? `the others: ${refused.status} [${refused.risk.ruleIds.join(', ')}], window ${refusedWindow}`
+        : 'none was refused',
     ],
   );
 }
@@ -215,20 +267,20 @@ export const riskScenarios: Scenario[] = [
   {
     id: 'sim-swap',
     label: 'remote',
-    expect: { code: 'sim.imsiChanged', outcome: 'DETECTED' },
-    title: 'SIM swap followed by a payment',
+    expect: { code: 'sim.swapped', outcome: 'DETECTED' },
+    title: 'SIM swap at the operator followed by a payment',
     recommendations: ['R1'],
     masvs: 'MASVS-AUTH-3',
     seed: '002 §4.3.1, §5 (R1)',
-    action: "have the victim's number moved to a new SIM, then pay at once; nobody passes the PIN step-up",
+    action: `have the mobile operator move the victim's number to a SIM he holds, then pay ${kesText(SWAP_AMOUNT)} at once; nobody passes the PIN step-up`,
     control:
-      'risk rule sim.imsiChanged: payments are held for a fresh PIN confirmation until the device is re-verified',
+      "risk asks the operator's CAMARA SIM Swap API about the payer's number (rule sim.swapped) and hears its network events: a recently swapped number holds the payment for a fresh PIN confirmation",
     detectedBy:
-      "the mobile operator's subscriber feed reports the IMSI change; risk rule sim.imsiChanged holds the next payment for a PIN step-up on the native UI",
+      "the operator's CAMARA SIM Swap API answers that the number was swapped; risk rule sim.swapped holds the payment for a PIN step-up on the native UI",
     success: 'the payment after the swap posts without a step-up',
-    port: riskRule('sim.imsiChanged'),
+    port: simSwapSignals,
     story:
-      "SIM swap is the classic mobile-money takeover: the fraudster moves the number to a SIM he holds. The mobile operator's feed tells risk, which holds the very next payment for a step-up on the native UI; without a fresh PIN in the eSE nothing moves (IMSI and IMEI changing together declines outright).",
+      'SIM swap is the classic mobile-money takeover: the fraudster talks the operator into moving the number to a SIM he holds. Risk asks the operator (the CAMARA SIM Swap API, as mobile-money providers do) before larger payments and hears its network events, so the very next payment is held for a step-up on the native UI; without a fresh PIN in the eSE nothing moves.',
     run: simSwap,
   },
   {
@@ -250,6 +302,23 @@ export const riskScenarios: Scenario[] = [
     run: velocity,
   },
 
+  {
+    id: 'burst-past-day-limit',
+    label: 'on-device',
+    expect: { code: 'limits.reserve', outcome: 'BLOCKED' },
+    title: 'Concurrent burst past the spending limits',
+    recommendations: ['R1', 'R3'],
+    masvs: 'MASVS-CODE-4, MASVS-AUTH-3',
+    seed: '002 §6; brief §5',
+    action: `from one tier HIGH phone, sign ${BURST_PAYMENTS} payments of ${kesText(BURST_AMOUNT)} (twice the HIGH day limit in all) and release them to the backend at the same instant`,
+    control:
+      'risk reserves every approved amount in its day and velocity windows in one conditional store update (rule limits.reserve): a payment the windows cannot take is declined, however many decide at once',
+    success: 'more than the tier day limit leaves the wallet',
+    port: windowReservations,
+    story:
+      'Limits checked against what has already posted are blind to payments decided at the same moment: a burst fired at once sees empty windows. Risk holds each approved amount in the windows before answering, atomically in the store, so a burst stops where the limits are, whatever its concurrency.',
+    run: burstPastLimit,
+  },
   {
     id: 'imei-second-key',
     label: 'on-device',

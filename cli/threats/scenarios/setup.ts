@@ -25,6 +25,10 @@ export async function payer(
 export const balance = async (world: World, account: string) =>
   (await readLedger(world, [account], [])).balances.get(account);
 
+/** An amount in KES minor units as people read it: "KES 2,500.00". */
+export const kesText = (minorUnits: number) =>
+  `KES ${(minorUnits / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
 /** KES minor units. */
 export const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency: 'KES' });
 

@@ -14,6 +14,7 @@ import { loadConfig, type AttestationConfig } from './config.js';
 import { levelFromChain, type DeriveLevel, type TrustAnchors } from './domain/chain.js';
 import { loadDeviceTrust } from './domain/device-trust.js';
 import { loadPolicy, type Policy } from './domain/policy.js';
+import { SIGNED_FACTS, type SignedFacts } from './domain/posture.js';
 import { dropToReattestation, revokedSerialsOf, type StatusList, type StatusListSource } from './domain/status-list.js';
 import { statusListFile } from './status-file.js';
 import { tokenKeyRing } from './domain/token-keys.js';
@@ -33,6 +34,8 @@ export interface AttestationControls {
   deriveLevel?: DeriveLevel;
   /** Where the attestation status list comes from (default: the OEM-signed file ATTESTATION_STATUS_FILE). */
   statusList?: StatusListSource;
+  /** How reported boot key, app signer and patch level are bound to signed data (default SIGNED_FACTS). */
+  signedFacts?: SignedFacts;
 }
 
 /** What a caller may inject at wiring time besides the controls above: how the pinned trust anchors are used, the policy, the store and the edge credentials. */
@@ -59,7 +62,7 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   const now = Date.now;
   const events = busDeviceEvents(bus, log, now);
   const deps = {
-    store, policy, catalog, trust, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain,
+    store, policy, catalog, trust, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain, facts: test.signedFacts ?? SIGNED_FACTS,
     anchors: (test.anchors ?? ((a: TrustAnchors) => a))({ roots, revokedSerials: new Set(policy.revokedCertificateSerials) }),
     tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,

@@ -26,6 +26,8 @@ export interface RiskControls {
   authorizeCaller?: AuthorizeCaller;
   /** The feature and decision store (default: from the configuration; its decision trails are append-only). */
   store?: FeatureStore;
+  /** A wrapper around the store this service opens (closed on stop like the store itself). */
+  wrapStore?: (store: FeatureStore) => FeatureStore;
   /** How approved payments are held against their windows (default atomicReservations: one conditional update per bucket). */
   reservations?: ReservationStrategy;
   /** The operator's SIM Swap answer in place of the CAMARA client. */
@@ -39,7 +41,7 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   const bus = observedBus(shared ?? (await openBus(config.kafkaBrokers, 'risk', log)), 'risk', metrics);
   const rules = rulesSource(config.rulesFile);
   const tls = readTls(config.tls);
-  const store = test.store ?? (await openFeatureStore(config, log));
+  const store = test.store ?? (test.wrapStore ?? ((s: FeatureStore) => s))(await openFeatureStore(config, log));
   const reservations = (test.reservations ?? atomicReservations)(store);
   const mno = config.mno;
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator API key file is a fixed name under the validated state directory

@@ -12,7 +12,7 @@ import { firmwareSigned, type DeviceTrust } from './device-trust.js';
 import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
 import type { DeviceEvents } from './events.js';
 import type { Policy } from './policy.js';
-import { assessPosture, oldestPatch, type Tier } from './posture.js';
+import { assessPosture, oldestPatch, type SignedFacts, type Tier } from './posture.js';
 import { attestedDevice, deviceIdOf } from './registry.js';
 
 export interface EnrollInput {
@@ -38,6 +38,8 @@ export interface EnrollDeps {
   tokenTtlSec: number;
   events: DeviceEvents;
   now: () => number;
+  /** How reported facts are bound to signed ones (SIGNED_FACTS in production). */
+  facts?: SignedFacts;
   /** The OEM release catalog (config/fota-catalog.json): the current release per model, as data. */
   catalog?: FotaCatalog;
 }
@@ -99,7 +101,7 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
     known = { deviceId: deviceIdOf(record.device.imei), model: record.device.model };
     const prior = await deps.store.getDevice(known.deviceId);
     const update = deps.catalog ? updateState(deps.catalog, record.device.model, oldestPatch(record), record.rollbackIndex, now) : undefined;
-    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel, trust: deps.trust, firmwareSigned: await firmwareSigned(record, deps.trust), ...(update ? { update } : {}) });
+    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel, trust: deps.trust, firmwareSigned: await firmwareSigned(record, deps.trust), facts: deps.facts, ...(update ? { update } : {}) });
     if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
 
     const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, securityLevel, attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()), policyVersion: deps.policy.version, now });

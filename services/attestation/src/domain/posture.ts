@@ -58,7 +58,26 @@ export interface PostureContext {
   firmwareSigned: boolean;
   /** Where the attested firmware stands against the model's current release (FOTA catalog); absent without a catalog. */
   update?: UpdateState;
+  /** How reported facts are bound to signed ones (injected at wiring; SIGNED_FACTS when absent). */
+  facts?: SignedFacts;
 }
+
+/** How facts the record reports are bound to what the OEM and the app's developer signed; each says whether the fact holds. */
+export interface SignedFacts {
+  /** The verified boot key hash is one the model ships with (device trust file). */
+  bootKey(record: AttestationRecord, trust: DeviceTrust): boolean;
+  /** The payment app package is signed by one of its developer's certificates (device trust file). */
+  appSigner(record: AttestationRecord, trust: DeviceTrust): boolean;
+  /** The reported OS patch level is the one of the OEM-signed firmware manifest. */
+  patchLevel(record: AttestationRecord): boolean;
+}
+
+/** The production binding of reported facts to signed ones. */
+export const SIGNED_FACTS: SignedFacts = {
+  bootKey: (r, trust) => Boolean(trust.models.get(r.device.model)?.bootKeyHashes.has(r.rootOfTrust.verifiedBootKeyHash)),
+  appSigner: (r, trust) => Boolean(trust.applications.get(r.application.packageName)?.has(r.application.signatureDigest)),
+  patchLevel: (r) => r.patchLevel.os === r.firmware?.patchLevel,
+};
 
 const RANK: Record<Tier, number> = { LOW: 0, STANDARD: 1, HIGH: 2 };
 
@@ -73,6 +92,7 @@ const inEse = (record: AttestationRecord, ctx: PostureContext) => ctx.securityLe
 function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext): Record<Refusal, boolean> {
   const { key, rootOfTrust, safety, application } = record;
   const { prior } = ctx;
+  const facts = ctx.facts ?? SIGNED_FACTS;
   return {
     ATTESTATION_DEVICE_REVOKED: prior?.status === 'REVOKED',
     ATTESTATION_KEY_REVOKED: Boolean(prior?.revokedKeyThumbprints.includes(ctx.keyThumbprint)),
@@ -81,16 +101,16 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
     ATTESTATION_KEY_PROPERTIES: !key.purposes.includes('sign') || key.origin !== 'generated',
     ATTESTATION_KEY_OWNER: key.ownerUid !== policy.daemonUid,
     ATTESTATION_UNKNOWN_APPLICATION: !policy.allowedApplications.some((a) => a.packageName === application.packageName),
-    ATTESTATION_APP_SIGNER_MISMATCH: policy.allowedApplications.some((a) => a.packageName === application.packageName) && !ctx.trust.applications.get(application.packageName)?.has(application.signatureDigest),
+    ATTESTATION_APP_SIGNER_MISMATCH: policy.allowedApplications.some((a) => a.packageName === application.packageName) && !facts.appSigner(record, ctx.trust),
     ATTESTATION_DEVICE_ROOTED: policy.refuse.rooted && safety.rooted,
     ATTESTATION_EMULATOR: policy.refuse.emulator && safety.emulator,
     ATTESTATION_DEBUG_ENABLED: policy.refuse.debug && safety.debug,
     ATTESTATION_DEVELOPER_MODE: policy.refuse.developerMode && safety.developerMode,
     ATTESTATION_BOOT_UNVERIFIED: policy.requireVerifiedBoot && rootOfTrust.verifiedBootState !== 'verified',
     ATTESTATION_BOOTLOADER_UNLOCKED: policy.requireLocked && !rootOfTrust.deviceLocked,
-    ATTESTATION_BOOT_KEY_UNKNOWN: !ctx.trust.models.get(record.device.model)?.bootKeyHashes.has(rootOfTrust.verifiedBootKeyHash),
+    ATTESTATION_BOOT_KEY_UNKNOWN: !facts.bootKey(record, ctx.trust),
     ATTESTATION_FIRMWARE_UNSIGNED: !ctx.firmwareSigned,
-    ATTESTATION_PATCH_LEVEL_MISMATCH: ctx.firmwareSigned && record.patchLevel.os !== record.firmware?.patchLevel,
+    ATTESTATION_PATCH_LEVEL_MISMATCH: ctx.firmwareSigned && !facts.patchLevel(record),
     ATTESTATION_ROLLBACK: prior !== null && record.rollbackIndex < prior.highestRollbackIndex,
     ATTESTATION_PATCH_TOO_OLD: oldestPatch(record) < patchBandOf(policy, record.device.model).minPatchLevel,
     ATTESTATION_SECURITY_LEVEL_MISMATCH: key.securityLevel === 'ese' && ctx.securityLevel !== 'ese',
