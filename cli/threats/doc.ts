@@ -43,9 +43,10 @@ ${(Object.keys(LABELS) as (keyof typeof LABELS)[]).map((l) => `- ${LABELS[l]}`).
 
 Backend attacks reach the services over their gRPC (mutual TLS) and REST sockets. By default the runner
 starts the embedded stack (the three services in one process, each on its own ports on loopback);
-with \`ATTESTATION_ADDR\` and \`TRANSACTION_ADDR\` set it targets a running stack instead (\`sim-swap\`
-then reports NOT_BUILT: the mobile operator's feed publishes on the stack's bus; \`tampered-request-list\`
-needs \`TRANSACTION_HTTP_URL\`). Phone attacks go through the phone's entry points: the keypad and the
+with \`ATTESTATION_ADDR\` and \`TRANSACTION_ADDR\` set it targets a running stack instead (the scenarios
+that need the simulated mobile operator, the risk service's own address, a service identity or the
+OEM's status list file, such as \`sim-swap\`, \`assess-wrong-caller\`, \`decision-trail-overwrite\`
+and \`revoked-batch-ca\`, then report NOT_BUILT; \`tampered-request-list\` needs \`TRANSACTION_HTTP_URL\`). Phone attacks go through the phone's entry points: the keypad and the
 native UI, web apps and the web runtime through the broker and the device access policy, other native
 processes through the access policy, the NFC bridge, the installer, FOTA and the flash tool.
 

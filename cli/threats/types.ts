@@ -32,7 +32,7 @@ export interface Context {
   world: World;
   attestationAddr: string;
   transactionAddr: string;
-  /** The mobile operator's subscriber feed, which publishes on the stack's bus (embedded stack only). */
+  /** The stack's event bus, to wait until what was published has been consumed (embedded stack only). */
   bus?: EventBus;
   /** The integrator REST API and a registered integrator's key (seed 003 scenarios). */
   integrator?: { url: string; apiKey: string };

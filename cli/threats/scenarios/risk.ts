@@ -71,11 +71,18 @@ async function noEse(ctx: Context): Promise<Observation> {
 }
 
 /** Above the amount risk asks the operator about (rule sim.swapped, checkAboveMinor), under the HIGH step-up threshold. */
-const SWAP_AMOUNT = 150_000;
+const SWAP_AMOUNT = 120_000;
+
+/** Payments before the swap, 100 ms apart, until risk knows the victim's number (the phone reports it with its first payment); three stay within the velocity window. */
+const BINDING_TRIES = 3;
 
 async function simSwap(ctx: Context): Promise<Observation> {
   const mno = ctx.world.mno;
-  if (!mno) return notBuilt('the simulated mobile operator runs with the embedded stack only');
+  if (!mno || !ctx.risk) return notBuilt('the simulated mobile operator runs with the embedded stack only');
+  const trailOf = async (id: string) =>
+    (await (await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(id)}`)).json()) as {
+      operator?: { swapped?: boolean };
+    };
   const seen: Seen[] = [];
   const { phone, wallet, merchant } = await payer(ctx.world, {
     wrap: watcher(seen),
@@ -84,8 +91,17 @@ async function simSwap(ctx: Context): Promise<Observation> {
   });
   const msisdn = phone.sim.current?.msisdn;
   if (!msisdn) return notBuilt('the phone got no SIM from the operator');
-  const first = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(1000) }));
+  await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(1000) }));
+  let first: Awaited<ReturnType<typeof attempt<PaymentResult>>> | undefined;
+  let asked: { swapped?: boolean } | undefined;
+  for (let i = 0; i < BINDING_TRIES && !asked; i++) {
+    first = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(SWAP_AMOUNT) }));
+    if (!first.ok || first.value.status !== 'POSTED') break;
+    asked = (await trailOf(first.value.transactionId)).operator;
+    if (!asked) await sleep(100);
+  }
   const attackerSim = await mno.swap(msisdn);
+  await ctx.bus?.settled();
   const before = await balance(ctx.world, wallet);
   const r = await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(SWAP_AMOUNT) }));
   const after = await balance(ctx.world, wallet);
@@ -94,7 +110,8 @@ async function simSwap(ctx: Context): Promise<Observation> {
     ruleOf(held, 'sim.swapped'),
     Number(after) < Number(before),
     {
-      beforeSwap: shown(first),
+      beforeSwap: first ? shown(first) : null,
+      operatorBeforeSwap: asked ? (asked.swapped ? 'swapped' : 'not swapped') : null,
       newImsiAtOperator: attackerSim.imsi !== phone.sim.current?.imsi,
       afterSwap: held?.status ?? null,
       rules: held?.risk?.ruleIds.join(', ') ?? null,
@@ -103,9 +120,9 @@ async function simSwap(ctx: Context): Promise<Observation> {
       balanceAfter: after ?? null,
     },
     [
-      `a KES 10.00 payment before the swap: ${shown(first)}`,
+      `the victim pays ${kesText(SWAP_AMOUNT)} before the swap: ${first ? shown(first) : 'not tried'}; risk asked the operator about the number: ${asked ? (asked.swapped ? 'swapped' : 'not swapped') : 'no answer'}`,
       "the fraudster talks the mobile operator into moving the victim's number to a SIM he holds (the operator's SIM swap)",
-      `a ${kesText(SWAP_AMOUNT)} payment: ${held?.status} [${held?.risk?.ruleIds.join(', ') ?? ''}]`,
+      `the same payment after the swap: ${held?.status} [${held?.risk?.ruleIds.join(', ') ?? ''}]`,
       `the payment ends: ${shown(r)} (nobody passes a PIN step-up)`,
       `balance ${before} -> ${after}`,
     ],
@@ -276,7 +293,7 @@ export const riskScenarios: Scenario[] = [
     control:
       "risk asks the operator's CAMARA SIM Swap API about the payer's number (rule sim.swapped) and hears its network events: a recently swapped number holds the payment for a fresh PIN confirmation",
     detectedBy:
-      "the operator's CAMARA SIM Swap API answers that the number was swapped; risk rule sim.swapped holds the payment for a PIN step-up on the native UI",
+      "the mobile operator tells risk that the number's SIM was swapped (its network event, and its CAMARA SIM Swap API, asked before larger payments); risk rule sim.swapped holds the payment for a PIN step-up on the native UI",
     success: 'the payment after the swap posts without a step-up',
     port: simSwapSignals,
     story:
