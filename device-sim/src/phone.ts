@@ -21,7 +21,9 @@ import type { HelloCheck } from './nfc/secure-channel.js';
 import { FIRMWARE_VERSION, Oem } from './oem.js';
 import { profile as lookupProfile, type PhoneProfile } from './profiles.js';
 import { environmentOf, Safeguard, safetyCheck } from './safeguard.js';
+import { LockScreen } from './lock-screen.js';
 import { SimSlot, type Sim } from './sim.js';
+import { UsbPort } from './usb.js';
 import { Installer, type InstallPolicy } from './store/installer.js';
 import { KaiStore } from './store/kai-store.js';
 import { Display, type ScreenGuard } from './ui/display.js';
@@ -43,6 +45,10 @@ export interface Phone {
   ui: NativeUi;
   nfc: NfcController;
   camera: Camera;
+  /** The lock screen (an OS PIN, not the eSE's payment PIN). */
+  lockScreen: LockScreen;
+  /** What a USB cable reaches: a debug shell subject to the access policy. */
+  usb: UsbPort;
   broker: Broker;
   installer: Installer;
   kaiStore: KaiStore;
@@ -137,6 +143,7 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const display = new Display(policy, opts.screen);
   const nfc = new NfcController(policy, opts.nfcExclusive);
   const camera = new Camera(policy);
+  const lockScreen = new LockScreen(policy, opts.pin);
   const broker = new Broker(policy, { nfc, camera }, opts.permissions);
   const kaiStore = opts.kaiStore ?? (await KaiStore.create());
   const installer = new Installer(policy, kaiStore.publicKey, profile.buildType, broker, display, opts.install);
@@ -169,7 +176,7 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   });
   const state = first.state;
   return {
-    profile, imei: made.identity.imei, sim, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, broker, installer, kaiStore, daemon,
+    profile, imei: made.identity.imei, sim, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, lockScreen, usb: new UsbPort(lockScreen), broker, installer, kaiStore, daemon,
     boot: { state, ...(state === 'failed' && first.failedStage ? { failedStage: first.failedStage } : {}) },
     update: () => fota.update(SYSTEM),
   };

@@ -3,7 +3,8 @@ import { BROKER, PAYMENT_DAEMON, SYSTEM } from '../../../device-sim/src/access-p
 import { PIN_RESET_TYP } from '../../../device-sim/src/ese/pin.js';
 import type { Phone } from '../../../device-sim/src/phone.js';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
-import { cancelOnCall, overlayGuard, pinRetry, resetSignature, screenshotGuard } from '../controls.js';
+import { USB_SHELL } from '../../../device-sim/src/usb.js';
+import { accessPolicy, cancelOnCall, overlayGuard, pinRetry, resetSignature, screenshotGuard } from '../controls.js';
 import { attempt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 import { paymentCode } from './payment.js';
@@ -99,6 +100,37 @@ async function forgedReset(ctx: Context): Promise<Observation> {
       'a thief locks the PIN with wrong guesses on the keypad',
       "he answers the phone's reset request with a reset message signed by a key of his own",
       reset.ok ? `the eSE cleared the PIN; he set 0000 and paid: ${paid}` : `refused with ${reset.code}`,
+      `balance ${before} -> ${after}`,
+    ],
+  );
+}
+
+async function lockOverUsb(ctx: Context): Promise<Observation> {
+  const { phone, wallet, merchant, holder } = await stolenPhone(ctx);
+  holder.typed = '0000';
+  const lockBefore = phone.lockScreen.enabled;
+  const r = await attempt(() => phone.usb.disableLockScreen());
+  const lockAfter = phone.lockScreen.enabled;
+  const before = await balance(ctx.world, wallet);
+  const paid = paymentCode(await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(20_000) }))) ?? 'POSTED';
+  const after = await balance(ctx.world, wallet);
+  const state = (on: boolean) => (on ? 'on' : 'off');
+  return observed(
+    r.code,
+    !lockAfter,
+    {
+      lockScreenBefore: state(lockBefore),
+      lockScreenAfter: state(lockAfter),
+      thiefPayment: paid,
+      balanceBefore: before ?? null,
+      balanceAfter: after ?? null,
+    },
+    [
+      'a thief plugs the stolen, locked phone into a computer and, over the USB debug shell, turns the lock screen off',
+      r.ok
+        ? 'the lock screen is off: the phone opens without a PIN'
+        : `refused with ${r.code}; the lock screen stays on`,
+      `he opens a KES 200.00 payment and, not knowing the payment PIN, types 0000: ${paid}`,
       `balance ${before} -> ${after}`,
     ],
   );
@@ -239,6 +271,25 @@ export const deviceScenarios: Scenario[] = [
     story:
       'FIGI notes that a 4-digit KaiOS PIN can be brute-forced in hours (002 §4.3.1). Here the PIN goes from the native PIN pad straight into the eSE, which counts wrong tries and locks after five; after that even the right PIN is refused until a reset signed by the backend.',
     run: bruteForce,
+  },
+  {
+    id: 'pin-lock-over-usb',
+    label: 'on-device',
+    expect: { code: 'DEVICE_ACCESS_DENIED', outcome: 'BLOCKED' },
+    title: 'Lock screen turned off over USB',
+    recommendations: ['R1', 'R2'],
+    masvs: 'MASVS-AUTH-2, MASVS-PLATFORM-1',
+    seed: '002 §4.4 (iii: the lock-screen PIN disabled over USB), §4.2',
+    action:
+      'plug a stolen, locked phone into a computer and turn the lock screen off through the USB debug shell, then try to pay',
+    control:
+      'default-deny device access policy: the lock-screen settings belong to the system process, not to the USB shell; the payment PIN is a separate one, held by the eSE',
+    success:
+      "the lock screen is off and the phone opens without a PIN (the payment still needs the eSE PIN: the evidence shows the thief's try)",
+    port: accessPolicy('the USB debug shell (UID 2000)', USB_SHELL.process, USB_SHELL.uid, ['lockscreen.settings']),
+    story:
+      "NCC Group disabled the lock-screen PIN of a KaiOS phone over a USB cable. Here the lock screen's settings are a device API only the system process holds, so the USB shell is refused; and even a phone whose lock screen is gone does not pay, because the payment PIN lives in the eSE applet, not in the lock screen.",
+    run: lockOverUsb,
   },
   {
     id: 'forged-pin-reset',
