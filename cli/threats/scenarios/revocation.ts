@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
 import { batchStatusList, deviceRevocation } from '../controls.js';
 import { attempt, notBuilt, observed } from '../play.js';
@@ -6,6 +6,20 @@ import type { Context, Observation, Scenario } from '../types.js';
 import { paymentCode } from './payment.js';
 import { watcher, type Seen } from './risk.js';
 import { balance, kes, kesText, payer } from './setup.js';
+
+type StatusEntries = Record<string, { status: 'REVOKED' | 'SUSPENDED'; reason?: string }>;
+
+/** The entries of the status list the OEM last published at `file` (none when there is no list yet), so a new list keeps them. */
+function publishedEntries(file: string): StatusEntries {
+  try {
+    const payload = readFileSync(file, 'utf8').trim().split('.')[1] ?? '';
+    return (
+      (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { entries?: StatusEntries }).entries ?? {}
+    );
+  } catch {
+    return {};
+  }
+}
 
 /** One call of the attestation operator API; its status and JSON body as answered. */
 async function operatorCall(op: NonNullable<Context['operator']>, path: string, body?: unknown) {
@@ -75,7 +89,10 @@ async function revokedBatch(ctx: Context): Promise<Observation> {
     const { serial } = await oem.batchSigner();
     writeFileSync(
       ctx.statusListFile,
-      await oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }),
+      await oem.signStatusList({
+        ...publishedEntries(ctx.statusListFile),
+        [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' },
+      }),
     );
     const reload = await operatorCall(op, '/attestation-status/reload');
     const loaded = typeof reload.body.code === 'string' ? reload.body.code : `${reload.body.revokedSerials} revoked`;
