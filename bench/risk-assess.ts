@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { assess, type PaymentFacts } from '../services/risk/src/domain/assess.js';
 import { decide } from '../services/risk/src/domain/decide.js';
-import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../services/risk/src/domain/events.js';
+import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../contracts/events.js';
 import { emptyDevice, emptyParty, payeeKey, payerKey } from '../services/risk/src/domain/features.js';
 import { ingest } from '../services/risk/src/events/consumer.js';
 import { loadRules } from '../services/risk/src/rules-file.js';

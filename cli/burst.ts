@@ -1,12 +1,12 @@
 import type { Backend } from '../device-sim/src/daemon/backend.js';
-import type { PaymentResult } from '../device-sim/src/daemon/payment-daemon.js';
+import type { FinalPaymentResult } from '../contracts/results.js';
 import type { Phone } from '../device-sim/src/phone.js';
 import type { PhoneUser } from '../device-sim/src/ui/native-ui.js';
 import { errorCodeOf } from '../kit/src/grpc-client.js';
 import type { World } from './world.js';
 
 /** What one payment of a burst came to: the signed result, or the error code the phone got. */
-export type BurstOutcome = { result: PaymentResult } | { code: string };
+export type BurstOutcome = { result: FinalPaymentResult } | { code: string };
 
 /**
  * A phone whose payments can be fired at once: each is confirmed and PIN-signed on the native UI in

@@ -1,4 +1,6 @@
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { BalanceResult, PaymentResult, RESULT } from '../../contracts/results.js';
+import { verifyJws } from '../../kit/src/jws.js';
 import type { World } from '../world.js';
 import { call, errorCodeOf } from '../../kit/src/grpc-client.js';
 import type { LedgerView } from './invariants.js';
@@ -10,18 +12,18 @@ import type { LedgerView } from './invariants.js';
 export async function readLedger(world: World, accounts: string[], transactionIds: string[], refused: { payer: string; idempotencyKey: string }[] = [], concurrency = 32): Promise<LedgerView> {
   const op = world.operator;
   const keys = createLocalJWKSet(JSON.parse((await call(op, op.GetResultKeys, {})).jwksJson) as JSONWebKeySet);
-  const open = async (jws: string) => JSON.parse(new TextDecoder().decode((await compactVerify(jws, keys)).payload)) as Record<string, unknown>;
   const balances = new Map<string, number>();
   const posted = new Map<string, number>();
   let refusedStored = 0;
   const work = [
     ...accounts.map((id) => async () => {
-      const b = await open((await call(op, op.GetBalance, { accountId: id })).signedResult);
-      balances.set(id, Number((b.balance as { minorUnits: string }).minorUnits));
+      const b = BalanceResult.parse((await verifyJws((await call(op, op.GetBalance, { accountId: id })).signedResult, keys, RESULT)).payload);
+      balances.set(id, Number(b.balance.minorUnits));
     }),
     ...transactionIds.map((id) => async () => {
-      const t = await open((await call(op, op.GetTransaction, { transactionId: id })).signedResult).catch(() => null);
-      if (t?.status === 'POSTED' && typeof t.journalSeq === 'number') posted.set(id, t.journalSeq);
+      const signed = (await call(op, op.GetTransaction, { transactionId: id })).signedResult;
+      const t = await verifyJws(signed, keys, RESULT).then((r) => PaymentResult.parse(r.payload), () => null);
+      if (t?.status === 'POSTED') posted.set(id, t.journalSeq);
     }),
     ...refused.map(({ payer, idempotencyKey }) => async () => {
       const code = await call(op, op.GetTransaction, { payer, idempotencyKey }).then(() => 'FOUND', errorCodeOf);

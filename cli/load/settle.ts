@@ -1,5 +1,5 @@
 import { errorCodeOf } from '../../kit/src/grpc-client.js';
-import type { PaymentResult } from '../../device-sim/src/daemon/payment-daemon.js';
+import type { PaymentResult } from '../../contracts/results.js';
 import type { SeenPayment } from './invariants.js';
 
 /** Asks, as the paying phone would, for the final answer on one payment (one that never arrived is abandoned). */

@@ -32,8 +32,8 @@ const fail = (code: string): never => {
   throw new DfsError(code as ErrorCode);
 };
 const unverifiedPayload = (jws: string) => base64url.decode(jws.split('.')[1] ?? '');
-const unverifiedManifest = (jws: string) =>
-  FotaManifest.parse(JSON.parse(new TextDecoder().decode(unverifiedPayload(jws))));
+const unverifiedJson = (jws: string): unknown => JSON.parse(new TextDecoder().decode(unverifiedPayload(jws)));
+const unverifiedManifest = (jws: string) => FotaManifest.parse(unverifiedJson(jws));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function port(off: string, permit: () => Overrides, stub: (code: string) => Overrides): ControlPort {
@@ -45,7 +45,7 @@ export const paymentSignature = port(
   "the transaction service takes a payment's payload without verifying its eSE signature",
   () => ({
     stack: {
-      transaction: { deviceJws: { bound: DEVICE_JWS_CHECKS.bound, verify: async (jws) => unverifiedPayload(jws) } },
+      transaction: { deviceJws: { bound: DEVICE_JWS_CHECKS.bound, verify: async (jws) => unverifiedJson(jws) } },
     },
   }),
   (code) => ({
@@ -359,7 +359,7 @@ export const pinRetry = port(
 export const resetSignature = port(
   'the eSE PIN applet applies a PIN reset without verifying the backend signature, and risk does not weigh the lockout the phone reported (pin.locked)',
   () => ({
-    phones: { verifyReset: async (jws) => unverifiedPayload(jws) },
+    phones: { verifyReset: async (jws) => unverifiedJson(jws) },
     env: { RISK_RULES_FILE: rulesEdited((r) => ruleOff(r, 'pin.locked')) },
   }),
   (code) => ({ phones: { verifyReset: async () => fail(code) } }),
@@ -389,7 +389,7 @@ export const cancelOnCall = port(
 /** The daemon's verification of backend-signed results. */
 export const resultSignature = port(
   'the payment daemon shows backend results without verifying their signature',
-  () => ({ phones: { openResult: async (jws) => unverifiedPayload(jws) } }),
+  () => ({ phones: { openResult: async (jws) => unverifiedJson(jws) } }),
   (code) => ({ phones: { openResult: async () => fail(code) } }),
 );
 
@@ -433,7 +433,7 @@ export const storeSignature = port(
     phones: {
       install: {
         ...STORE_ONLY,
-        verify: async (jws) => JSON.parse(new TextDecoder().decode(unverifiedPayload(jws ?? ''))) as SignedContents,
+        verify: async (jws) => unverifiedJson(jws ?? '') as SignedContents,
       },
     },
   }),

@@ -1,14 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CompactSign, generateKeyPair } from 'jose';
+import { generateKeyPair } from 'jose';
+import { ATTESTATION_STATUS_LIST, type AttestationStatusList } from '../../contracts/attestation-status.js';
+import { PIN_RESET } from '../../contracts/device.js';
 import { DEVICE_MODEL, PAYMENT_DAEMON_PACKAGE, type AttestationRecord } from '../../kit/src/attestation-record.js';
 import { loadCatalog, type FotaCatalog } from '../../kit/src/fota-catalog.js';
+import { signJws } from '../../kit/src/jws.js';
 import { loadIssuer, type PkiPaths } from '../../kit/src/pki.js';
 import { generateEcKeyPair, issueCertificate, x509 } from '../../kit/src/x509.js';
 import { efuseHash, type BootImage } from './boot.js';
 import type { AttestationSigner } from './ese/attest.js';
-import { PIN_RESET_TYP } from './ese/pin.js';
 import { SecureElement } from './ese/secure-element.js';
 import type { KeyAccess } from './ese/keystore.js';
 import type { PinRetryPolicy, ResetVerifier } from './ese/pin.js';
@@ -153,15 +155,14 @@ export class Oem {
    * Signs an attestation status list with the attestation root key (as Google publishes one for
    * leaked Android attestation keys): serials of revoked attested keys or batch CAs.
    */
-  signStatusList(entries: Record<string, { status: 'REVOKED' | 'SUSPENDED'; reason?: string }>, issuedAtMs = Date.now()): Promise<string> {
-    return new CompactSign(new TextEncoder().encode(JSON.stringify({ issuedAtMs, entries })))
-      .setProtectedHeader({ alg: 'ES256', typ: 'dfs-attestation-status+jws' }).sign(this.root.key);
+  signStatusList(entries: AttestationStatusList['entries'], issuedAtMs = Date.now()): Promise<string> {
+    return signJws(ATTESTATION_STATUS_LIST, { issuedAtMs, entries }, { privateKey: this.root.key });
   }
 
   /** The backend's PIN-reset authority: signs a reset for one phone and one eSE-issued nonce. */
   signPinReset(imei: string, nonce: string, ttlSec = 300): Promise<string> {
     const claims = { imei, nonce, exp: Math.floor(Date.now() / 1000) + ttlSec };
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'ES256', typ: PIN_RESET_TYP }).sign(this.resetKeys.privateKey);
+    return signJws(PIN_RESET, claims, { privateKey: this.resetKeys.privateKey });
   }
 
   /** Manufactures one phone in the given configuration (with `imei`, a cloned identity). */

@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   ATTESTATION_TOKEN_KEY_NOT_FOUND: spec(NOT_FOUND, 404, 'No retired token key with this id.'),
   ATTESTATION_OPERATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator credential is required.'),
   // tokens and payment authentication
+  JWS_TYPE_MISMATCH: spec(UNAUTHENTICATED, 401, 'The signed object is not of the kind this call takes (JWS typ).'),
   TOKEN_INVALID: spec(UNAUTHENTICATED, 401, 'The attestation token is not valid.'),
   TOKEN_REVOKED: spec(UNAUTHENTICATED, 401, 'This attestation token was issued before the device was last revoked; enroll again.'),
   DEVICE_REVOKED: spec(PERMISSION_DENIED, 403, 'This device has been revoked.'),

@@ -1,3 +1,4 @@
+import { TOPICS } from '../../contracts/events.js';
 import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry } from 'kafkajs';
 import { DfsError } from './errors.js';
 import { memoryBus, type BusEvent, type EventBus } from './events.js';
@@ -13,10 +14,7 @@ export interface TopicSpec {
 }
 
 /** The stack's topics: device and payment events, keyed by device or payer so each key stays ordered. */
-export const DFS_TOPICS: readonly TopicSpec[] = [
-  { name: 'dfs.device.v1', partitions: 3 },
-  { name: 'dfs.payment.v1', partitions: 3 },
-];
+export const DFS_TOPICS: readonly TopicSpec[] = TOPICS.map((name) => ({ name, partitions: 3 }));
 
 /** What the adapter needs of a client: KafkaJS's shape, so a KafkaJS-compatible client can stand in. */
 export type KafkaLike = Pick<Kafka, 'admin' | 'producer' | 'consumer'>;

@@ -10,7 +10,7 @@ import type { BusEvent } from '../../kit/src/events.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
 import { ensureDevPki, loadIssuer } from '../../kit/src/pki.js';
 import { randomImei } from '../../device-sim/src/imei.js';
-import { DEVICE_TOPIC } from '../../services/attestation/src/domain/events.js';
+import { DEVICE_TOPIC } from '../../contracts/events.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
 import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, stackFacts, useFacts } from '../unit/attestation/support/evidence.js';

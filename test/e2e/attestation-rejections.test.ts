@@ -7,7 +7,7 @@ import { call, createClient } from '../../kit/src/grpc-client.js';
 import { loadIssuer } from '../../kit/src/pki.js';
 import type { TlsMaterial } from '../../kit/src/tls.js';
 import type { x509 } from '../../kit/src/x509.js';
-import { DEVICE_TOPIC } from '../../services/attestation/src/domain/events.js';
+import { DEVICE_TOPIC } from '../../contracts/events.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
 import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, stackFacts, useFacts, type Issuer } from '../unit/attestation/support/evidence.js';

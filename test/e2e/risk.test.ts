@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
 import { readTls } from '../../kit/src/tls.js';
-import { DEVICE_TOPIC } from '../../services/risk/src/domain/events.js';
+import { DEVICE_TOPIC } from '../../contracts/events.js';
 import { codeOf } from '../support/expect-code.js';
 import { fundedPhone, testStack } from '../support/stack.js';
 

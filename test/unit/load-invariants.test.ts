@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DfsError } from '../../kit/src/errors.js';
-import type { PaymentResult } from '../../device-sim/src/daemon/payment-daemon.js';
+import type { PaymentResult } from '../../contracts/results.js';
 import { checkInvariants, type SeenPayment } from '../../cli/load/invariants.js';
 import { settleUnknown } from '../../cli/load/settle.js';
 

@@ -1,6 +1,6 @@
 import { CompactSign, generateKeyPair } from 'jose';
 import { BROKER, PAYMENT_DAEMON, SYSTEM } from '../../../device-sim/src/access-policy.js';
-import { PIN_RESET_TYP } from '../../../device-sim/src/ese/pin.js';
+import { PIN_RESET } from '../../../contracts/device.js';
 import type { Phone } from '../../../device-sim/src/phone.js';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
 import { USB_SHELL } from '../../../device-sim/src/usb.js';
@@ -77,7 +77,7 @@ async function forgedReset(ctx: Context): Promise<Observation> {
   const forged = await new CompactSign(
     new TextEncoder().encode(JSON.stringify({ imei: phone.imei, nonce, exp: Math.floor(Date.now() / 1000) + 300 })),
   )
-    .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET_TYP })
+    .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET.typ })
     .sign(own.privateKey);
   const reset = await attempt(() => phone.eseApi.resetPin(PAYMENT_DAEMON, forged));
   let paid: string | null = null;

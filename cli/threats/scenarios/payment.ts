@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair } from 'jose';
 import type { Backend, DeviceChannel } from '../../../device-sim/src/daemon/backend.js';
-import type { PaymentResult } from '../../../device-sim/src/daemon/payment-daemon.js';
+import type { PaymentResult } from '../../../contracts/results.js';
 import { sha256b64url } from '../../../kit/src/jws.js';
 import {
   conditionalDebit,

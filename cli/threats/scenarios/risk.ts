@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import type { PaymentResult } from '../../../device-sim/src/daemon/payment-daemon.js';
+import type { PaymentResult } from '../../../contracts/results.js';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
 import { burstPhone, postedSum } from '../../burst.js';
 import { riskRule, simSwapSignals, tierLimits, windowReservations } from '../controls.js';

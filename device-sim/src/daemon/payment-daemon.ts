@@ -1,10 +1,15 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { base64url, compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKeySet } from 'jose';
+import { base64url, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
+import type { WireMoney } from '../../../contracts/common.js';
+import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
+import { PAYMENT, STEP_UP } from '../../../contracts/payment.js';
+import { isFinalResult, PaymentRequestList, PaymentResult, RESULT, type FinalPaymentResult } from '../../../contracts/results.js';
 import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { errorCodeOf } from '../../../kit/src/grpc-client.js';
+import { compactJws, contractJws, expectTyp, sha256b64url, verifyJws } from '../../../kit/src/jws.js';
 import { inSpan, SpanKind } from '../../../kit/src/tracing.js';
-import { compactJws, sha256b64url } from '../../../kit/src/jws.js';
 import type { Caller } from '../access-policy.js';
 import { MERCHANT_TAG_AID } from '../nfc/cards.js';
 import { readRecord, selectAid, SW } from '../nfc/apdu.js';
@@ -37,27 +42,12 @@ export interface Enrollment {
   resultKeys: ReturnType<typeof createLocalJWKSet>;
 }
 
-/** What the backend signed about a payment; the daemon shows nothing else. */
-export interface PaymentResult {
-  transactionId: string;
-  idempotencyKey: string;
-  status: 'POSTED' | 'DECLINED' | 'FAILED';
-  /** Only on the interim STEP_UP_REQUIRED answer: what the keystore must sign after a fresh PIN. */
-  challenge?: string;
-  requestId?: string;
-  code?: string;
-  payer: string;
-  payee: string;
-  amount: { minorUnits: string; currency: string };
-  payerBalance?: { minorUnits: string; currency: string };
-  risk: { decision: string; ruleIds: string[]; reason: string };
-  journalSeq?: number;
-  requestHash: string;
-}
+/** The interim answer of a payment that risk holds for a step-up. */
+type StepUpRequired = Extract<PaymentResult, { status: 'STEP_UP_REQUIRED' }>;
 
 export interface PaymentRequest {
   payee: string;
-  amount: { minorUnits: string; currency: string };
+  amount: WireMoney;
   /** An integrator's request to pay that this payment answers (seed 003: only the daemon, with the PIN, pays it). */
   requestId?: string;
   idempotencyKey?: string;
@@ -92,11 +82,11 @@ export type CallPolicy = (hidden: Promise<void>) => Promise<never>;
 /** The production policy: the call cancels the payment with PAYMENT_CANCELLED before anything is signed. */
 export const CANCEL_ON_CALL: CallPolicy = (hidden) => hidden.then((): never => { throw new DfsError('PAYMENT_CANCELLED'); });
 
-/** Opens a backend-signed result: its payload bytes when the signature verifies under `keys`, else it throws. */
-export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Promise<Uint8Array>;
+/** Opens a backend-signed result (typ already checked): its JSON payload when the signature verifies under `keys`, else it throws. */
+export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Promise<unknown>;
 
-/** The production result check: an ES256 JWS signed by a key of the backend's published set. */
-export const verifyBackendSignature: ResultVerifier = async (jws, keys) => (await compactVerify(jws, keys, { algorithms: ['ES256'] })).payload;
+/** The production result check: verifyJws (kit/src/jws.ts) under RESULT, by a key of the backend's published set. */
+export const verifyBackendSignature: ResultVerifier = async (jws, keys) => (await verifyJws(jws, keys, RESULT)).payload;
 
 /** The JWS typ of the phone's reports to the backend; the keystore signs it without a PIN. */
 const DEVICE_REPORT_TYP = 'dfs-device-report+jws';
@@ -148,7 +138,7 @@ export class PaymentDaemon {
     const tlsSpki = tlsKeys.publicKey.export({ type: 'spki', format: 'der' });
     await this.ui.collectPin({ title: 'DFS Pay: set up', lines: ['Enrol this phone', `wallet ${accountId}`, 'Enter PIN to confirm'] },
       (pin) => this.#verifyPin(pin));
-    const proof = await compactJws({ alg: 'ES256', typ: 'dfs-enroll+jws' }, { challengeId: challenge.challengeId, tlsKeySha256: sha256b64url(tlsSpki), accountId },
+    const proof = await contractJws(ENROLLMENT_PROOF, { challengeId: challenge.challengeId, tlsKeySha256: sha256b64url(tlsSpki), accountId },
       (data) => this.keystore.sign(PAYMENT_KEY, data));
 
     const res = await this.backend.enroll({ challengeId: challenge.challengeId, attestationChain: chain.map((c) => Buffer.from(c)), proof, tlsPublicKey: tlsSpki, accountId });
@@ -196,7 +186,7 @@ export class PaymentDaemon {
   }
 
   /** Reads a merchant tag's payment request over PC/SC under nfc_lock (E2E with the NFC daemon), checks the backend signed it, then pays it. */
-  async payFromTag(): Promise<PaymentResult> {
+  async payFromTag(): Promise<FinalPaymentResult> {
     const { nfc, caller } = this.deps;
     nfc.lock(caller);
     let record: Uint8Array;
@@ -222,7 +212,7 @@ export class PaymentDaemon {
   async #freshEnrollment(minorUnits = 0): Promise<Enrollment> {
     const e = this.enrollment;
     if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
-    const claims = (() => { try { return decodeJwt(e.token); } catch { return {}; } })() as { reattestAboveMinor?: string; reattestWithinSec?: number; iat?: number };
+    const claims = (() => { try { return ATTESTATION_TOKEN.schema.partial().parse(decodeJwt(e.token)); } catch { return {}; } })();
     const above = claims.reattestAboveMinor !== undefined && minorUnits > Number(claims.reattestAboveMinor);
     const ageLimitMs = Number(claims.reattestWithinSec ?? 0) * 1000 - TOKEN_MARGIN_MS;
     const tooOld = above && Date.now() - (claims.iat ?? 0) * 1000 > ageLimitMs;
@@ -241,7 +231,7 @@ export class PaymentDaemon {
   }
 
   /** Pays: fresh token, native-UI confirmation, PIN into the keystore, keystore signature, signed result verified before display. */
-  async pay(req: PaymentRequest): Promise<PaymentResult> {
+  async pay(req: PaymentRequest): Promise<FinalPaymentResult> {
     try {
       return await this.#pay(req);
     } finally {
@@ -249,7 +239,7 @@ export class PaymentDaemon {
     }
   }
 
-  async #pay(req: PaymentRequest): Promise<PaymentResult> {
+  async #pay(req: PaymentRequest): Promise<FinalPaymentResult> {
     const e = await this.#freshEnrollment(Number(req.amount.minorUnits));
     await this.#reportSim();
     const amountText = `${req.amount.currency} ${formatMinor(req.amount.minorUnits)}`;
@@ -266,26 +256,27 @@ export class PaymentDaemon {
       ...(req.requestId ? { requestId: req.requestId } : {}),
     };
     const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
-    const signed = await compactJws({ alg: 'ES256', typ: 'dfs-payment+jws', jwk }, payload, (data) => this.keystore.sign(PAYMENT_KEY, data));
+    const signed = await contractJws(PAYMENT, payload, (data) => this.keystore.sign(PAYMENT_KEY, data), { jwk });
     this.onStep({ step: 'signed-payment', detail: { idempotencyKey: payload.idempotencyKey, alg: 'ES256', signedBy: this.keystore.securityLevel === 'ese' ? 'eSE' : 'software keystore' } });
 
     const res = await submitWithRetry(e.channel, { signedPayment: signed, attestationToken: e.token });
     let result = await this.verifyResult(res.signedResult, signed, payload.idempotencyKey);
     if (stepUpRequired(result)) result = await this.#stepUp(e, result, signed, lines);
+    if (!isFinalResult(result)) throw new DfsError('RESPONSE_MISMATCH');
     this.onStep({ step: 'risk', detail: result.risk });
     this.onStep({ step: 'ledger', detail: { status: result.status, transactionId: result.transactionId, journalSeq: result.journalSeq, code: result.code } });
     this.onStep({ step: 'verified-response', detail: { signatureVerified: true } });
-    this.ui.show({ title: 'DFS Pay: result', lines: [result.status === 'POSTED' ? 'Payment sent' : `Not sent: ${result.code ?? result.status}`, amountText, `to ${result.payee}`, `ref ${result.transactionId.slice(0, 12)}`] });
+    this.ui.show({ title: 'DFS Pay: result', lines: [result.status === 'POSTED' ? 'Payment sent' : `Not sent: ${result.code}`, amountText, `to ${result.payee}`, `ref ${result.transactionId.slice(0, 12)}`] });
     return result;
   }
 
   /** Step-up (R1): confirmation and a fresh PIN on the native UI, the same key signs the challenge, then the final result is verified. */
-  async #stepUp(e: Enrollment, interim: PaymentResult, request: string, lines: string[]): Promise<PaymentResult> {
+  async #stepUp(e: Enrollment, interim: StepUpRequired, request: string, lines: string[]): Promise<PaymentResult> {
     await this.#confirmAndPin(['Extra check: confirm', ...lines]);
     const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
-    const confirmation = await compactJws({ alg: 'ES256', typ: 'dfs-stepup+jws', jwk },
+    const confirmation = await contractJws(STEP_UP,
       { transactionId: interim.transactionId, challenge: interim.challenge, requestHash: interim.requestHash, iat: Date.now() },
-      (data) => this.keystore.sign(PAYMENT_KEY, data));
+      (data) => this.keystore.sign(PAYMENT_KEY, data), { jwk });
     const res = await e.channel.confirmStepUp({ transactionId: interim.transactionId, signedConfirmation: confirmation, attestationToken: e.token });
     const result = await this.verifyResult(res.signedResult, request, interim.idempotencyKey);
     if (result.transactionId !== interim.transactionId || stepUpRequired(result)) throw new DfsError('RESPONSE_MISMATCH');
@@ -293,12 +284,12 @@ export class PaymentDaemon {
   }
 
   /** Pays an integrator's request to pay (seed 003): fetched signed from the backend, then confirmed with the PIN like any payment. */
-  async payRequest(requestId: string): Promise<PaymentResult> {
+  async payRequest(requestId: string): Promise<FinalPaymentResult> {
     const e = await this.#freshEnrollment();
     const { signedResult } = await e.channel.paymentRequests(e.accountId);
-    let list: { accountId: string; requests: { requestId: string; payee: string; amount: PaymentRequest['amount'] }[] };
+    let list: PaymentRequestList;
     try {
-      list = JSON.parse(new TextDecoder().decode(await (this.deps.openResult ?? verifyBackendSignature)(signedResult, e.resultKeys)));
+      list = PaymentRequestList.parse(await this.#openSigned(signedResult, e.resultKeys));
     } catch (err) {
       if (err instanceof DfsError) throw err;
       throw new DfsError('RESPONSE_SIGNATURE_INVALID', undefined, { cause: err });
@@ -321,10 +312,15 @@ export class PaymentDaemon {
     return result;
   }
 
+  /** The payload of a backend result: its typ checked here, whatever `openResult` is wired, then its signature by `openResult`. */
+  async #openSigned(jws: string, keys: Enrollment['resultKeys']): Promise<unknown> {
+    expectTyp(decodeProtectedHeader(jws), RESULT);
+    return (this.deps.openResult ?? verifyBackendSignature)(jws, keys);
+  }
+
   async #openResult(jws: string): Promise<PaymentResult> {
     try {
-      const payload = await (this.deps.openResult ?? verifyBackendSignature)(jws, this.enrollment!.resultKeys);
-      return JSON.parse(new TextDecoder().decode(payload)) as PaymentResult;
+      return PaymentResult.parse(await this.#openSigned(jws, this.enrollment!.resultKeys));
     } catch (err) {
       if (err instanceof DfsError) throw err;
       throw new DfsError('RESPONSE_SIGNATURE_INVALID', undefined, { cause: err });
@@ -340,7 +336,7 @@ export class PaymentDaemon {
 }
 
 /** True for the interim answer of a payment that risk holds for a step-up. */
-const stepUpRequired = (r: PaymentResult): boolean => (r.status as string) === 'STEP_UP_REQUIRED';
+const stepUpRequired = (r: PaymentResult): r is StepUpRequired => r.status === 'STEP_UP_REQUIRED';
 
 /** Failures after which the outcome is unknown (transport, or the backend still finishing it): the same signed bytes are sent again. */
 const RESEND_ON = new Set(['GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE', 'TRANSACTION_IN_PROGRESS']);

@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
-import { base64url, compactVerify } from 'jose';
-import { z } from 'zod';
+import { base64url, decodeProtectedHeader } from 'jose';
+import { PIN_RESET, type PinReset } from '../../../contracts/device.js';
 import { DfsError, type ErrorCode } from '../../../kit/src/errors.js';
+import { expectTyp, verifyJws } from '../../../kit/src/jws.js';
 
 /** How long a successful PIN verification unlocks auth-bound keys of its UID. */
 export const AUTH_WINDOW_MS = 30_000;
 const PIN_FORMAT = /^\d{4,8}$/;
-export const PIN_RESET_TYP = 'dfs-pin-reset+jws';
 
 /** What a wrong PIN answers after `wrongTries` wrong tries in a row; PIN_LOCKED also refuses every later try. */
 export type PinRetryPolicy = (wrongTries: number, maxTries: number) => ErrorCode;
@@ -14,17 +14,11 @@ export type PinRetryPolicy = (wrongTries: number, maxTries: number) => ErrorCode
 /** The production retry counter: PIN_WRONG, then PIN_LOCKED once `maxTries` wrong tries are reached. */
 export const LOCK_AT_MAX_TRIES: PinRetryPolicy = (wrongTries, maxTries) => (wrongTries >= maxTries ? 'PIN_LOCKED' : 'PIN_WRONG');
 
-/** The payload bytes of a PIN reset when it verifies under the factory-installed `key`; throws otherwise. */
-export type ResetVerifier = (jws: string, key: CryptoKey) => Promise<Uint8Array>;
+/** The JSON payload of a PIN reset (typ already checked) when it verifies under the factory-installed `key`; throws otherwise. */
+export type ResetVerifier = (jws: string, key: CryptoKey) => Promise<unknown>;
 
-/** The production check: ES256 by the backend's reset key, typ dfs-pin-reset+jws. */
-export const BACKEND_SIGNED_RESET: ResetVerifier = async (jws, key) => {
-  const { payload, protectedHeader } = await compactVerify(jws, key, { algorithms: ['ES256'] });
-  if (protectedHeader.typ !== PIN_RESET_TYP) throw new Error('typ');
-  return payload;
-};
-
-const ResetClaims = z.object({ imei: z.string(), nonce: z.string(), exp: z.number().int() }).strict();
+/** The production check: ES256 by the backend's reset key, verifyJws (kit/src/jws.ts) under PIN_RESET. */
+export const BACKEND_SIGNED_RESET: ResetVerifier = async (jws, key) => (await verifyJws(jws, key, PIN_RESET)).payload;
 
 /**
  * The PIN applet (R1, R5): set, verify, change; a retry counter that locks after `maxTries`; unlock
@@ -109,11 +103,11 @@ export class PinApplet {
   async reset(jws: string): Promise<void> {
     const key = this.trust.resetKey();
     const imei = this.trust.imei();
-    let claims: z.infer<typeof ResetClaims>;
+    let claims: PinReset;
     try {
       if (!key || !imei) throw new Error('no reset trust anchor');
-      const payload = await (this.trust.verifyReset ?? BACKEND_SIGNED_RESET)(jws, key);
-      claims = ResetClaims.parse(JSON.parse(new TextDecoder().decode(payload)));
+      expectTyp(decodeProtectedHeader(jws), PIN_RESET);
+      claims = PIN_RESET.schema.parse(await (this.trust.verifyReset ?? BACKEND_SIGNED_RESET)(jws, key));
     } catch (err) {
       if (err instanceof DfsError) throw err;
       throw new DfsError('PIN_RESET_INVALID', undefined, { cause: err });

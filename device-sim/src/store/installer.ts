@@ -1,5 +1,7 @@
-import { compactVerify } from 'jose';
+import { decodeProtectedHeader } from 'jose';
+import { KAI_PACKAGE } from '../../../contracts/device.js';
 import { DfsError, type ErrorCode } from '../../../kit/src/errors.js';
+import { expectTyp, verifyJws } from '../../../kit/src/jws.js';
 import { BROKER, type AccessPolicy, type Caller } from '../access-policy.js';
 import type { Broker } from '../broker/broker.js';
 import { parseManifest, type AppManifest } from '../broker/manifest.js';
@@ -18,20 +20,18 @@ export interface RunningApp {
 export interface InstallPolicy {
   /** The code refusing a sideload on this build type, or null to allow it. */
   sideload(buildType: 'user' | 'userdebug'): ErrorCode | null;
-  /** The signed contents of a package when its store signature verifies under `storeKey`; throws otherwise. */
+  /** The signed contents of a package (typ already checked) when its store signature verifies under `storeKey`; throws otherwise. */
   verify(jws: string | undefined, storeKey: CryptoKey): Promise<SignedContents>;
   /** The code refusing a launch whose files differ from what the store signed, or null to launch. */
   launch(files: SignedContents['files'], signed: SignedContents['files']): ErrorCode | null;
 }
 
-/** The production policy: no sideloading on user builds; packages signed by the Kai Store key (ES256, typ kai-package+jws). */
+/** The production policy: no sideloading on user builds; packages signed by the Kai Store key (verifyJws under KAI_PACKAGE). */
 export const STORE_ONLY: InstallPolicy = {
   sideload: (buildType) => (buildType === 'user' ? 'STORE_SIDELOAD_REFUSED' : null),
   async verify(jws, storeKey) {
     if (!jws) throw new Error('unsigned');
-    const { payload, protectedHeader } = await compactVerify(jws, storeKey, { algorithms: ['ES256'] });
-    if (protectedHeader.typ !== 'kai-package+jws') throw new Error('typ');
-    return JSON.parse(new TextDecoder().decode(payload)) as SignedContents;
+    return KAI_PACKAGE.schema.parse((await verifyJws(jws, storeKey, KAI_PACKAGE)).payload);
   },
   launch: (files, signed) => (JSON.stringify(files) === JSON.stringify(signed) ? null : 'STORE_INTEGRITY_FAILED'),
 };
@@ -75,7 +75,9 @@ export class Installer {
 
   async #verifySignature(jws: string | undefined): Promise<SignedContents> {
     try {
-      return await this.rules.verify(jws, this.storeKey);
+      if (!jws) throw new Error('unsigned');
+      expectTyp(decodeProtectedHeader(jws), KAI_PACKAGE);
+      return KAI_PACKAGE.schema.parse(await this.rules.verify(jws, this.storeKey));
     } catch (err) {
       if (err instanceof DfsError) throw err;
       throw new DfsError('STORE_SIGNATURE_INVALID', undefined, { cause: err });

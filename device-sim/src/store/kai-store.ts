@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CompactSign, generateKeyPair } from 'jose';
+import { generateKeyPair } from 'jose';
+import { KAI_PACKAGE, type KaiPackageContents } from '../../../contracts/device.js';
+import { signJws } from '../../../kit/src/jws.js';
 import type { AppManifest } from '../broker/manifest.js';
 
 /** A packaged app: manifest, files, and the store's signature over both (seed 001 §Signed Apps). */
@@ -9,13 +11,8 @@ export interface AppPackage {
   signature?: string;
 }
 
-/** What the store signs: the manifest digest and every file's digest. */
-export interface SignedContents {
-  id: string;
-  version: number;
-  manifestSha256: string;
-  files: Record<string, string>;
-}
+/** What the store signs: the manifest digest and every file's digest (contracts/device.ts). */
+export type SignedContents = KaiPackageContents;
 
 /** SHA-256 hex of a file or manifest. */
 export function digest(data: Uint8Array | string): string {
@@ -47,8 +44,7 @@ export class KaiStore {
 
   /** Signs a package: a JWS over the manifest digest and the file digests. */
   async publish(manifest: AppManifest, files: Record<string, Uint8Array>): Promise<AppPackage> {
-    const payload = new TextEncoder().encode(JSON.stringify(contentsOf(manifest, files)));
-    const signature = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256', typ: 'kai-package+jws' }).sign(this.key);
+    const signature = await signJws(KAI_PACKAGE, contentsOf(manifest, files), { privateKey: this.key });
     return { manifest, files, signature };
   }
 }

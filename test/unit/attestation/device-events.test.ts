@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryBus, type BusEvent } from '../../../kit/src/events.js';
 import { createLogger } from '../../../kit/src/log.js';
-import { DEVICE_TOPIC } from '../../../services/attestation/src/domain/events.js';
+import { DEVICE_TOPIC } from '../../../contracts/events.js';
 import type { DeviceRecord } from '../../../services/attestation/src/store/ports.js';
 import { busDeviceEvents } from '../../../services/attestation/src/events/device-events.js';
 

@@ -1,7 +1,7 @@
 import { CompactSign, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { PAYMENT_DAEMON, appCaller } from '../../../device-sim/src/access-policy.js';
-import { PIN_RESET_TYP } from '../../../device-sim/src/ese/pin.js';
+import { PIN_RESET } from '../../../contracts/device.js';
 import { codeOf, fakeBackend, testOem, testPhone } from './support.js';
 
 describe('PIN in the eSE (000 §KeyStore; R1, R5)', () => {
@@ -51,7 +51,7 @@ describe('PIN in the eSE (000 §KeyStore; R1, R5)', () => {
 
     const attacker = await generateKeyPair('ES256');
     const forged = await new CompactSign(new TextEncoder().encode(JSON.stringify({ imei: phone.imei, nonce, exp: Math.floor(Date.now() / 1000) + 60 })))
-      .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET_TYP }).sign(attacker.privateKey);
+      .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET.typ }).sign(attacker.privateKey);
     expect(await codeOf(() => api.resetPin(PAYMENT_DAEMON, forged))).toBe('PIN_RESET_INVALID');
     expect(await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset('356938035643809', nonce)))).toBe('PIN_RESET_INVALID');
     expect(await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, 'not-the-nonce')))).toBe('PIN_RESET_INVALID');

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64url, CompactSign, exportJWK, generateKeyPair } from 'jose';
+import { RESULT } from '../../../contracts/results.js';
 import { expect } from 'vitest';
 import { DfsError } from '../../../kit/src/errors.js';
 import { sha256b64url } from '../../../kit/src/jws.js';
@@ -59,13 +60,13 @@ export async function fakeBackend(ttlMs = 600_000): Promise<FakeBackend> {
   const jwk = { ...(await exportJWK(publicKey)), alg: 'ES256', kid: 'fake' };
   const enrolls: EnrollRequest[] = [];
   const payments: SubmitPaymentRequest[] = [];
-  const sign = (p: object) => new CompactSign(new TextEncoder().encode(JSON.stringify(p))).setProtectedHeader({ alg: 'ES256', kid: 'fake' }).sign(privateKey);
+  const sign = (p: object) => new CompactSign(new TextEncoder().encode(JSON.stringify(p))).setProtectedHeader({ alg: 'ES256', kid: 'fake', typ: RESULT.typ }).sign(privateKey);
   const channel = {
     async submitPayment(req: SubmitPaymentRequest) {
       payments.push(req);
       const signed = String(req.signedPayment);
       const p = JSON.parse(new TextDecoder().decode(base64url.decode(signed.split('.')[1]!))) as Record<string, unknown>;
-      return { signedResult: await sign({ transactionId: randomUUID(), idempotencyKey: p.idempotencyKey, status: 'POSTED', payer: p.payer, payee: p.payee, amount: p.amount, risk: { decision: 'APPROVE', ruleIds: [], reason: 'ok' }, requestHash: sha256b64url(signed.split('.')[1]!) }) };
+      return { signedResult: await sign({ typ: 'payment-result', transactionId: randomUUID(), idempotencyKey: p.idempotencyKey, status: 'POSTED', kind: 'payment', journalSeq: payments.length, payerBalance: { minorUnits: '0', currency: 'KES' }, payer: p.payer, payee: p.payee, amount: p.amount, risk: { decision: 'APPROVE', ruleIds: [], reason: 'ok' }, requestHash: sha256b64url(signed.split('.')[1]!) }) };
     },
     resultKeys: async () => JSON.stringify({ keys: [jwk] }),
     close() {},

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BusEvent } from '../../../kit/src/events.js';
 import { decide } from '../../../services/risk/src/domain/decide.js';
-import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../services/risk/src/domain/events.js';
+import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../contracts/events.js';
 import { payeeKey, payerKey } from '../../../services/risk/src/domain/features.js';
 import { ingest } from '../../../services/risk/src/events/consumer.js';
 import { loadRules } from '../../../services/risk/src/rules-file.js';

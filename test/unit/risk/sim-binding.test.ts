@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../services/risk/src/domain/decide.js';
-import { DEVICE_TOPIC } from '../../../services/risk/src/domain/events.js';
+import { DEVICE_TOPIC } from '../../../contracts/events.js';
 import { ingest } from '../../../services/risk/src/events/consumer.js';
 import { loadRules } from '../../../services/risk/src/rules-file.js';
 import { memoryFeatureStore } from '../../../services/risk/src/store/memory.js';

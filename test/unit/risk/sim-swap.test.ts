@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryBus, type BusEvent } from '../../../kit/src/events.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { decide } from '../../../services/risk/src/domain/decide.js';
-import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../services/risk/src/domain/events.js';
+import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../contracts/events.js';
 import { subscribeFeatures } from '../../../services/risk/src/events/consumer.js';
 import { loadRules } from '../../../services/risk/src/rules-file.js';
 import { memoryFeatureStore } from '../../../services/risk/src/store/memory.js';

@@ -61,7 +61,7 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = await exportJWK(publicKey);
     const token = await new SignJWT({ tier, acct: accountId, cnf: { jkt: await calculateJwkThumbprint(jwk) } })
-      .setProtectedHeader({ alg: 'ES256', kid: tokenKey.kid }).setIssuer('dfs-attestation').setAudience('dfs-transaction')
+      .setProtectedHeader({ alg: 'ES256', kid: tokenKey.kid, typ: 'dfs-attestation+jwt' }).setIssuer('dfs-attestation').setAudience('dfs-transaction')
       .setSubject(deviceId).setIssuedAt().setExpirationTime('1h').sign(tokenKey.privateKey);
     await openAccount({ accountId, holderDeviceId: deviceId, opening: balance > 0 ? { minorUnits: balance, currency } : null, currency }, deps);
     const peer: Peer = { role: 'device', name: deviceId, id: `spiffe://dfs.local/device/${deviceId}` };

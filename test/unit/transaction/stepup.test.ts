@@ -49,7 +49,7 @@ describe('step-up (R1): risk STEP_UP holds the payment for a fresh PIN-verified 
     expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ challenge: 'A'.repeat(43) }), p.token, p.peer, h.deps))).toBe('STEP_UP_INVALID');
     expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ requestHash: 'A'.repeat(43) }), p.token, p.peer, h.deps))).toBe('STEP_UP_INVALID');
     expect(await codeOf(confirmStepUp(r.transactionId, foreign, p.token, p.peer, h.deps))).toBe('PAYMENT_KEY_NOT_BOUND');
-    expect(await codeOf(confirmStepUp(r.transactionId, await other.signRaw({ transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now }), other.token, other.peer, h.deps))).toBe('TRANSACTION_NOT_FOUND');
+    expect(await codeOf(confirmStepUp(r.transactionId, await other.signRaw({ transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now }, { typ: 'dfs-stepup+jws' }), other.token, other.peer, h.deps))).toBe('TRANSACTION_NOT_FOUND');
     expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ iat: h.clock.now - 200_000 }), p.token, p.peer, h.deps))).toBe('PAYMENT_STALE');
     expect(await codeOf(confirmStepUp('not-a-uuid', await confirmation(), p.token, p.peer, h.deps))).toBe('INVALID_ARGUMENT');
     expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ extra: 1 }), p.token, p.peer, h.deps))).toBe('INVALID_ARGUMENT');

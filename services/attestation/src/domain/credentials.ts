@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, SignJWT, type JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { ATTESTATION_TOKEN, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../../contracts/attestation-token.js';
+import type { Tier } from '../../../../contracts/common.js';
+import { signJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import { EC_P256, issueCertificate, subtle, x509 } from '../../../../kit/src/x509.js';
 import { spiffeId } from '../../../../kit/src/identity.js';
-import type { Tier } from './posture.js';
 
-export const TOKEN_ISSUER = 'dfs-attestation';
-export const TOKEN_AUDIENCE = 'dfs-transaction';
-
-/** Claims of the attestation token: who the device is, its posture, the key it is bound to, when to re-attest. */
-export interface TokenClaims {
+/** What an attestation grants, before it becomes the token's wire claims (contracts/attestation-token.ts). */
+export interface TokenGrant {
   deviceId: string;
   accountId: string;
   tier: Tier;
@@ -27,16 +26,13 @@ export async function keyThumbprint(key: x509.PublicKey): Promise<{ jwk: JWK; jk
 }
 
 /** Signs a short-lived attestation token (JWS ES256, `kid` of the ring's current key) bound by `cnf.jkt`. */
-export async function signToken(claims: TokenClaims, key: SigningKey, ttlSec: number, now: number): Promise<{ token: string; expiresAtMs: number }> {
+export async function signToken(grant: TokenGrant, key: SigningKey, ttlSec: number, now: number): Promise<{ token: string; expiresAtMs: number }> {
   const iat = Math.floor(now / 1000);
-  const token = await new SignJWT({
-    iatMs: now, tier: claims.tier, reasons: claims.reasons, acct: claims.accountId, cnf: { jkt: claims.keyThumbprint },
-    reattestAboveMinor: String(claims.reattest.aboveMinorUnits), reattestWithinSec: claims.reattest.withinSec,
-  })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'dfs-attestation+jwt' })
-    .setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setSubject(claims.deviceId)
-    .setIssuedAt(iat).setExpirationTime(iat + ttlSec).setJti(randomUUID())
-    .sign(key.privateKey);
+  const token = await signJws(ATTESTATION_TOKEN, {
+    iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub: grant.deviceId, iat, iatMs: now, exp: iat + ttlSec, jti: randomUUID(),
+    tier: grant.tier, reasons: grant.reasons, acct: grant.accountId, cnf: { jkt: grant.keyThumbprint },
+    reattestAboveMinor: String(grant.reattest.aboveMinorUnits), reattestWithinSec: grant.reattest.withinSec,
+  }, key);
   return { token, expiresAtMs: (iat + ttlSec) * 1000 };
 }
 

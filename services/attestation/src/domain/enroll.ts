@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { compactVerify } from 'jose';
-import { z } from 'zod';
+import type { KeyInput } from 'jose';
+import { ENROLLMENT_PROOF, type EnrollmentProof } from '../../../../contracts/enrollment.js';
 import { DfsError, type ErrorCode } from '../../../../kit/src/errors.js';
 import { updateState, type FotaCatalog } from '../../../../kit/src/fota-catalog.js';
+import { verifyJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
@@ -61,15 +62,14 @@ export class AttestationRefused extends DfsError {
   }
 }
 
-const Proof = z.object({ challengeId: z.string(), tlsKeySha256: z.string(), accountId: z.string() });
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}$/;
 
-async function verifyProof(input: EnrollInput, jwk: Parameters<typeof compactVerify>[1]): Promise<void> {
-  let proof: z.infer<typeof Proof>;
+async function verifyProof(input: EnrollInput, jwk: KeyInput): Promise<void> {
+  let proof: EnrollmentProof;
   try {
-    const { payload } = await compactVerify(input.proof, jwk, { algorithms: ['ES256'] });
-    proof = Proof.parse(JSON.parse(new TextDecoder().decode(payload)));
+    proof = ENROLLMENT_PROOF.schema.parse((await verifyJws(input.proof, jwk, ENROLLMENT_PROOF)).payload);
   } catch (err) {
+    if (err instanceof DfsError) throw err;
     throw new DfsError('ATTESTATION_PROOF_INVALID', undefined, { cause: err });
   }
   const tlsHash = createHash('sha256').update(input.tlsPublicKey).digest('base64url');
@@ -119,7 +119,7 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
     await deps.events.attested(device, replacedKey);
     return { tier: posture.tier, reasons: posture.reasons, deviceId: device.deviceId, token, tokenExpiresAtMs: expiresAtMs, clientCertificatePem, device };
   } catch (err) {
-    if (err instanceof DfsError && err.code.startsWith('ATTESTATION_')) {
+    if (err instanceof DfsError && (err.code.startsWith('ATTESTATION_') || err.code === 'JWS_TYPE_MISMATCH')) {
       await deps.events.rejected({ ...(known ?? {}), codes: err instanceof AttestationRefused ? err.codes : [err.code] });
     }
     throw err;

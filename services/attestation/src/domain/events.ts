@@ -1,8 +1,5 @@
 import type { DeviceRecord } from '../store/ports.js';
 
-/** Topic of the device lifecycle events (brief §3.5). */
-export const DEVICE_TOPIC = 'dfs.device.v1';
-
 /** What the attestation service tells the rest of the stack about devices; adapters publish to the bus. */
 export interface DeviceEvents {
   /** device.attested: tier and reasons for the risk service; `replacedKey` when the IMEI changed key. */

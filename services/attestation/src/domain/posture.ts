@@ -1,3 +1,4 @@
+import type { Tier } from '../../../../contracts/common.js';
 import type { AttestationRecord } from '../../../../kit/src/attestation-record.js';
 import type { ErrorCode } from '../../../../kit/src/errors.js';
 import type { UpdateState } from '../../../../kit/src/fota-catalog.js';
@@ -5,7 +6,7 @@ import type { DeviceRecord } from '../store/ports.js';
 import type { DeviceTrust } from './device-trust.js';
 import { patchBandOf, type Policy } from './policy.js';
 
-export type Tier = 'HIGH' | 'STANDARD' | 'LOW';
+export type { Tier };
 
 /**
  * The order in which policy refusals are reported (docs/ATTESTATION.md): every check runs, all

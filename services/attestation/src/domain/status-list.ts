@@ -1,28 +1,13 @@
-import { compactVerify } from 'jose';
-import { z } from 'zod';
+import { ATTESTATION_STATUS_LIST, AttestationStatusList } from '../../../../contracts/attestation-status.js';
 import { DfsError } from '../../../../kit/src/errors.js';
+import { verifyJws } from '../../../../kit/src/jws.js';
 import { EC_P256, type x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore } from '../store/ports.js';
 import type { DeviceEvents } from './events.js';
 import { reattestDevice } from './registry.js';
 
-/** The JWS `typ` of the attestation status list the OEM signs with its attestation root key. */
-export const STATUS_LIST_TYP = 'dfs-attestation-status+jws';
-
-/**
- * The attestation status list, shaped like the one Google publishes for leaked Android attestation
- * keys: lower-case hex certificate serials (attested leaves or whole batch CAs) with their status.
- */
-export const StatusListBody = z
-  .object({
-    issuedAtMs: z.number().int().nonnegative(),
-    entries: z.record(
-      z.string().regex(/^[0-9a-f]{1,40}$/),
-      z.object({ status: z.enum(['REVOKED', 'SUSPENDED']), reason: z.string().max(64).optional() }).strict(),
-    ),
-  })
-  .strict();
-export type StatusList = z.infer<typeof StatusListBody>;
+/** The status list in force (contracts/attestation-status.ts). */
+export type StatusList = AttestationStatusList;
 
 /** The list in force when none was published: nothing revoked. */
 export const EMPTY_STATUS_LIST: StatusList = { issuedAtMs: 0, entries: {} };
@@ -30,22 +15,22 @@ export const EMPTY_STATUS_LIST: StatusList = { issuedAtMs: 0, entries: {} };
 /** Where the attestation service gets the status list from (injected; the signed file in production). */
 export type StatusListSource = () => Promise<StatusList>;
 
-/** Verifies a status list signed by one of the pinned OEM roots; ATTESTATION_STATUS_LIST_INVALID otherwise. */
+/**
+ * Verifies a status list signed by one of the pinned OEM roots, under its contract's `typ`;
+ * ATTESTATION_STATUS_LIST_INVALID otherwise (a wrong `typ` or body under a genuine root signature too).
+ */
 export async function verifyStatusList(jws: string, roots: x509.X509Certificate[]): Promise<StatusList> {
   for (const root of roots) {
+    let payload: unknown;
     try {
-      const { payload, protectedHeader } = await compactVerify(
-        jws.trim(),
-        await root.publicKey.export(EC_P256, ['verify']),
-        { algorithms: ['ES256'] },
-      );
-      if (protectedHeader.typ !== STATUS_LIST_TYP) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'typ');
-      const body = StatusListBody.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)));
-      if (!body.success) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'body');
-      return body.data;
+      ({ payload } = await verifyJws(jws.trim(), await root.publicKey.export(EC_P256, ['verify']), ATTESTATION_STATUS_LIST));
     } catch (err) {
-      if (err instanceof DfsError) throw err;
+      if (err instanceof DfsError) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'typ', { cause: err });
+      continue;
     }
+    const body = AttestationStatusList.safeParse(payload);
+    if (!body.success) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'body');
+    return body.data;
   }
   throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'not signed by a pinned OEM root');
 }

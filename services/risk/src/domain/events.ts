@@ -1,40 +1,19 @@
 import { z } from 'zod';
+import {
+  DEVICE_TOPIC, handles, parseEventData, PAYMENT_TOPIC, type DeviceEventData, type DeviceEventType, type PaymentEventData,
+} from '../../../../contracts/events.js';
 import type { BusEvent } from '../../../../kit/src/events.js';
 
-/** Device lifecycle, SIM and PIN events (attestation service, MNO feed, payment daemon). */
-export const DEVICE_TOPIC = 'dfs.device.v1';
-/** Payment events from the transaction service's outbox. */
-export const PAYMENT_TOPIC = 'dfs.payment.v1';
+export type { DeviceEventType };
+export type DeviceData = DeviceEventData;
+export type PaymentData = PaymentEventData;
 
-const DEVICE_TYPES = ['device.attested', 'device.rejected', 'device.revoked', 'device.reverified', 'device.sim_changed', 'device.pin_failed', 'device.pin_locked'] as const;
-export type DeviceEventType = (typeof DEVICE_TYPES)[number];
-
-const hash = z.string().min(1).optional();
-const DeviceData = z.object({
-  deviceId: z.string().min(1),
-  tier: z.string().optional(),
-  codes: z.array(z.string()).optional(),
-  scope: z.string().optional(),
-  reasons: z.array(z.string()).optional(),
-  patchLevel: z.number().int().optional(),
-  imsiHash: hash,
-  imeiHash: hash,
-  msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/).optional(),
-});
-export type DeviceData = z.infer<typeof DeviceData>;
+/** The device events the risk service learns from (device lifecycle, SIM and PIN). */
+const DEVICE_TYPES = handles('device.attested', 'device.rejected', 'device.revoked', 'device.reverified', 'device.sim_changed', 'device.pin_failed', 'device.pin_locked');
+/** The payment events it learns from. */
+const PAYMENT_TYPES = handles('payment.posted');
 
 const NetworkData = z.object({ msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/), change: z.enum(['swapped', 'ported', 'removed']) });
-
-const PaymentData = z.object({
-  transactionId: z.string().min(1),
-  kind: z.string().optional(),
-  deviceId: z.string().min(1),
-  payer: z.string().min(1),
-  payee: z.string().min(1),
-  amount: z.coerce.number().int().positive(),
-  currency: z.string().min(1),
-});
-export type PaymentData = z.infer<typeof PaymentData>;
 
 const OutcomeData = z.object({ transactionId: z.string().min(1), kind: z.string().optional(), originalId: z.string().min(1).optional() });
 /** Payment outcomes that release a reservation: the payment moved no money, or a reversal gave it back. */
@@ -54,19 +33,22 @@ export type RiskEvent =
 export class MalformedEvent extends Error {}
 
 /**
- * Maps a bus event to a risk event; null for types the risk service does not use and for device
- * events about no known device (a refusal before the record verified). Only posted payments count
- * towards the learned windows (declined or failed ones moved no money), and only device payments:
- * funding, reversals and refunds are not the device's behaviour. Declined and failed payments, and
- * the reversal of one, release the payment's reservation.
+ * Maps a bus event to a risk event, its data parsed by the catalog's schema (contracts/events.ts);
+ * null for types the risk service does not use and for device events about no known device (a
+ * refusal before the record verified). Only posted payments count towards windows (declined or
+ * failed ones moved no money), and only device payments: funding, reversals and refunds are not the
+ * device's behaviour. Declined and failed payments, and the reversal of one, release the payment's
+ * reservation.
  */
 export function parseEvent(topic: string, e: BusEvent): RiskEvent | null {
   if (!Number.isSafeInteger(e.atMs)) throw new MalformedEvent(`event ${e.id} has no valid atMs`);
-  if (topic === DEVICE_TOPIC && (DEVICE_TYPES as readonly string[]).includes(e.type)) {
+  if (topic === DEVICE_TOPIC && DEVICE_TYPES.has(e.type)) {
     if (e.data.deviceId === undefined) return null;
-    const data = DeviceData.safeParse(e.data);
+    const data = parseEventData(e.type, e.data);
     if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
-    return { kind: 'device', id: e.id, type: e.type as DeviceEventType, atMs: e.atMs, data: data.data };
+    const { deviceId } = data.data;
+    if (deviceId === undefined) return null;
+    return { kind: 'device', id: e.id, type: e.type, atMs: e.atMs, data: { ...data.data, deviceId } };
   }
   if (topic === DEVICE_TOPIC && e.type === 'network.sim_swapped') {
     const data = NetworkData.safeParse(e.data);
@@ -80,10 +62,10 @@ export function parseEvent(topic: string, e: BusEvent): RiskEvent | null {
     if (e.type === 'payment.reversed') return kind === 'reversal' && data.data.originalId ? { kind: 'release', id: e.id, type: 'payment.reversed', atMs: e.atMs, transactionId: data.data.originalId } : null;
     return kind === 'payment' ? { kind: 'release', id: e.id, type: e.type as ReleasingType, atMs: e.atMs, transactionId: data.data.transactionId } : null;
   }
-  if (topic === PAYMENT_TOPIC && e.type === 'payment.posted' && (e.data.kind ?? 'payment') === 'payment') {
-    const data = PaymentData.safeParse(e.data);
+  if (topic === PAYMENT_TOPIC && PAYMENT_TYPES.has(e.type) && (e.data.kind ?? 'payment') === 'payment') {
+    const data = parseEventData(e.type, e.data);
     if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
-    return { kind: 'payment', id: e.id, type: 'payment.posted', atMs: e.atMs, data: data.data };
+    return { kind: 'payment', id: e.id, type: e.type, atMs: e.atMs, data: data.data };
   }
   return null;
 }

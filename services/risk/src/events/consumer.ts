@@ -1,6 +1,7 @@
 import type { BusEvent, EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
-import { DEVICE_TOPIC, MalformedEvent, parseEvent, PAYMENT_TOPIC } from '../domain/events.js';
+import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../../contracts/events.js';
+import { MalformedEvent, parseEvent } from '../domain/events.js';
 import { learn } from '../domain/learn.js';
 import { atomicReservations, type Reservations } from '../domain/reserve.js';
 import type { FeatureStore } from '../store/ports.js';

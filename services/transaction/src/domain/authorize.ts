@@ -1,37 +1,20 @@
-import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, errors, importJWK, jwtVerify, type CompactJWSHeaderParameters, type JWK, type JWTVerifyGetKey } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, errors, importJWK, type CompactJWSHeaderParameters, type JWK, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { ATTESTATION_TOKEN, TOKEN_AUDIENCE, TOKEN_ISSUER, type AttestationTokenClaims } from '../../../../contracts/attestation-token.js';
+import { AccountId } from '../../../../contracts/common.js';
+import { PAYMENT } from '../../../../contracts/payment.js';
+import type { SignedContract } from '../../../../contracts/signed.js';
 import { boundedMap, type BoundedMap } from '../../../../kit/src/bounded-map.js';
-import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
-import { sha256b64url } from '../../../../kit/src/jws.js';
+import { expectTyp, sha256b64url, verifyJws, verifyJwt } from '../../../../kit/src/jws.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { CheckDevice } from './device-standing.js';
 import { parseMoney, type Money } from './money.js';
 
-export const ACCOUNT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}$/);
-
-const TokenClaims = z.object({
-  sub: z.string().min(1),
-  tier: z.enum(['HIGH', 'STANDARD', 'LOW']),
-  acct: ACCOUNT_ID,
-  cnf: z.object({ jkt: z.string().min(43) }),
-  iat: z.number().int().positive(),
-  iatMs: z.number().int().positive().optional(),
-  reattestAboveMinor: z.string().regex(/^\d{1,16}$/).optional(),
-  reattestWithinSec: z.number().int().positive().optional(),
-});
-
-const PaymentPayload = z.object({
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9\-_:.]{8,64}$/),
-  payer: ACCOUNT_ID,
-  payee: ACCOUNT_ID,
-  amount: z.object({ minorUnits: z.string(), currency: z.string() }).strict(),
-  iat: z.number().int().positive(),
-  ath: z.string().min(43).max(43),
-  requestId: z.uuid().optional(),
-}).strict();
+/** A wallet or merchant account id (contracts/common.ts). */
+export const ACCOUNT_ID = AccountId;
 
 /** When a token was issued (ms): its `iatMs`, or the start of its `iat` second for a token without one. */
-export function issuedAtMs(claims: { iat: number; iatMs?: number }): number {
+export function issuedAtMs(claims: Pick<AttestationTokenClaims, 'iat' | 'iatMs'>): number {
   return claims.iatMs ?? claims.iat * 1000;
 }
 
@@ -58,8 +41,8 @@ export interface AuthorizeDeps {
   maxAmount: number;
   freshnessMs: number;
   now: () => number;
-  /** How an attestation token's signature and claims are verified; absent, jose's jwtVerify. */
-  verifyTokenJws?: typeof jwtVerify;
+  /** How an attestation token's signature and claims are verified (its typ is checked before); absent, VERIFY_TOKEN_JWS. */
+  verifyTokenJws?: VerifyTokenJws;
   /** How device signatures and key binding are checked; absent, DEVICE_JWS_CHECKS. */
   deviceJws?: DeviceJwsChecks;
   /** Tokens this service verified recently (see verifyToken); absent, every token is verified in full. */
@@ -71,13 +54,16 @@ export const TOKEN_CACHE_MS = 30_000;
 
 /** A token this service verified: its claims, until when they hold, and its header (to re-check its key). */
 export interface VerifiedToken {
-  claims: TokenClaims;
+  claims: AttestationTokenClaims;
   untilMs: number;
   header: CompactJWSHeaderParameters;
 }
 
-/** The claims of a verified attestation token. */
-export type TokenClaims = z.infer<typeof TokenClaims>;
+/** Verifies an attestation token's signature and claims, returning its payload and header. */
+export type VerifyTokenJws = (token: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions) => Promise<{ payload: JWTPayload; protectedHeader: CompactJWSHeaderParameters }>;
+
+/** The production token check: verifyJwt (kit/src/jws.ts) under the ATTESTATION_TOKEN contract. */
+export const VERIFY_TOKEN_JWS: VerifyTokenJws = (token, keys, options) => verifyJwt(token, keys, ATTESTATION_TOKEN, options);
 
 /** True while the key that signed a remembered token is still published (a removed key ends the memory). */
 async function stillPublished(v: VerifiedToken, token: string, keys: JWTVerifyGetKey): Promise<boolean> {
@@ -90,13 +76,14 @@ async function stillPublished(v: VerifiedToken, token: string, keys: JWTVerifyGe
  * presents the same token with every payment, so a verified token is remembered until its expiry or
  * TOKEN_CACHE_MS, whichever comes first, and only while its signing key is still published.
  */
-export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now' | 'verifiedTokens' | 'verifyTokenJws'>): Promise<TokenClaims> {
+export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now' | 'verifiedTokens' | 'verifyTokenJws'>): Promise<AttestationTokenClaims> {
   const now = deps.now();
   const known = deps.verifiedTokens?.get(token);
   if (known && known.untilMs > now && (await stillPublished(known, token, deps.tokenKeys))) return known.claims;
   try {
-    const { payload, protectedHeader } = await (deps.verifyTokenJws ?? jwtVerify)(token, deps.tokenKeys, { issuer: 'dfs-attestation', audience: 'dfs-transaction', algorithms: ['ES256'], currentDate: new Date(now) });
-    const claims = TokenClaims.parse(payload);
+    expectTyp(decodeProtectedHeader(token), ATTESTATION_TOKEN);
+    const { payload, protectedHeader } = await (deps.verifyTokenJws ?? VERIFY_TOKEN_JWS)(token, deps.tokenKeys, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, currentDate: new Date(now) });
+    const claims = ATTESTATION_TOKEN.schema.parse(payload);
     deps.verifiedTokens?.set(token, { claims, untilMs: Math.min((payload.exp ?? 0) * 1000, now + TOKEN_CACHE_MS), header: protectedHeader });
     return claims;
   } catch (err) {
@@ -121,25 +108,25 @@ async function deviceKey(jwk: JWK): Promise<{ jkt: string; key: CryptoKey | null
 /** The two checks on a device JWS, as strategies injected at wiring time. */
 export interface DeviceJwsChecks {
   /** True when the signing key (thumbprint `jkt`) is the one the token is bound to. */
-  bound(jkt: string, claims: TokenClaims): boolean;
-  /** The verified payload bytes of `jws` under `key`; throws when the signature does not verify. */
-  verify(jws: string, key: CryptoKey | null): Promise<Uint8Array>;
+  bound(jkt: string, claims: AttestationTokenClaims): boolean;
+  /** The verified JSON payload of `jws` under `key` (its typ already checked against `contract`); throws when the signature does not verify. */
+  verify(jws: string, key: CryptoKey | null, contract: SignedContract): Promise<unknown>;
 }
 
-/** The production checks: `cnf.jkt` binding and an ES256 signature verified with jose. */
+/** The production checks: `cnf.jkt` binding and an ES256 signature verified by verifyJws (kit/src/jws.ts). */
 export const DEVICE_JWS_CHECKS: DeviceJwsChecks = {
   bound: (jkt, claims) => jkt === claims.cnf.jkt,
-  async verify(jws, key) {
+  async verify(jws, key, contract) {
     if (!key) throw new Error('the jwk is not a P-256 public key');
-    return (await compactVerify(jws, key, { algorithms: ['ES256'] })).payload;
+    return (await verifyJws(jws, key, contract)).payload;
   },
 };
 
 /**
  * Verifies a JWS made by the device's eSE key: ES256 with a public `jwk` header whose thumbprint is
- * the token's `cnf.jkt`; returns the JSON payload (UTF-8 only) and that thumbprint.
+ * the token's `cnf.jkt`, of the contract's `typ`; returns the JSON payload (UTF-8 only) and that thumbprint.
  */
-export async function verifyDeviceJws(jws: string, claims: TokenClaims, checks: DeviceJwsChecks = DEVICE_JWS_CHECKS): Promise<{ payload: unknown; jkt: string }> {
+export async function verifyDeviceJws(jws: string, claims: AttestationTokenClaims, contract: SignedContract, checks: DeviceJwsChecks = DEVICE_JWS_CHECKS): Promise<{ payload: unknown; jkt: string }> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jws);
@@ -148,11 +135,11 @@ export async function verifyDeviceJws(jws: string, claims: TokenClaims, checks: 
   }
   const jwk = header.jwk as JWK | undefined;
   if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
+  expectTyp(header, contract);
   const { jkt, key } = await deviceKey(jwk);
   if (!checks.bound(jkt, claims)) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
   try {
-    const payload = await checks.verify(jws, key);
-    return { payload: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)), jkt };
+    return { payload: await checks.verify(jws, key, contract), jkt };
   } catch (err) {
     if (err instanceof DfsError) throw err;
     throw new DfsError('PAYMENT_SIGNATURE_INVALID', undefined, { cause: err });
@@ -163,7 +150,7 @@ export async function verifyDeviceJws(jws: string, claims: TokenClaims, checks: 
  * PCI MPoC practice, as the attestation policy puts it in the token: a payment above
  * `reattestAboveMinor` needs an attestation younger than `reattestWithinSec`.
  */
-export function needsReattestation(claims: TokenClaims, minorUnits: number, now: number): boolean {
+export function needsReattestation(claims: AttestationTokenClaims, minorUnits: number, now: number): boolean {
   if (claims.reattestAboveMinor === undefined || claims.reattestWithinSec === undefined) return false;
   return minorUnits > Number(claims.reattestAboveMinor) && now - claims.iat * 1000 > claims.reattestWithinSec * 1000;
 }
@@ -177,8 +164,8 @@ export function needsReattestation(claims: TokenClaims, minorUnits: number, now:
 export async function authorizePayment(signedPayment: string, token: string, peer: Peer, deps: AuthorizeDeps): Promise<AuthorizedPayment> {
   if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
   const claims = await verifyToken(token, deps);
-  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims, deps.deviceJws);
-  const parsed = PaymentPayload.safeParse(raw);
+  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims, PAYMENT, deps.deviceJws);
+  const parsed = PAYMENT.schema.safeParse(raw);
   if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const p = parsed.data;
   const money = parseMoney(p.amount, deps.currencies, deps.maxAmount);

@@ -106,8 +106,8 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
   // repeats them, and the final event keeps one id per transfer for consumers to deduplicate.
   if (t.requestId) await deps.store.finishRequest(t.requestId, t.id, state === 'POSTED' ? 'COMPLETED' : state);
   const isReturn = t.kind === 'reversal' || t.kind === 'refund';
-  const type = state === 'POSTED' && isReturn ? 'reversed' : state.toLowerCase();
-  await deps.store.addOutbox([{ ...paymentEvent(type, t, now, { code, risk: t.risk }), id: finalEventId(t.id) }]);
+  const final = paymentEvent(state === 'POSTED' ? (isReturn ? 'payment.reversed' : 'payment.posted') : state === 'DECLINED' ? 'payment.declined' : 'payment.failed', t, now, { code, risk: t.risk });
+  await deps.store.addOutbox([{ ...final, id: finalEventId(t.id) }]);
   if (await deps.store.finishTransfer(t.id, state, code, result)) {
     if (isReturn && state !== 'POSTED' && t.risk?.decision === 'APPROVE') await deps.store.releaseReturn(t.originalId!, t.amount);
     await deps.store.clearApplied([t.payer, t.payee], t.id);
@@ -160,7 +160,7 @@ async function holdForStepUp(t: Transfer, deps: PaymentDeps): Promise<string> {
   const expiresAtMs = now + deps.stepUpTtlMs;
   const interim = await signResult(transferPayload(t, 'STEP_UP_REQUIRED', null, { challenge, challengeExpiresAtMs: expiresAtMs }), deps.resultKey(), now);
   if (!(await deps.store.setStepUp(t.id, { challenge, expiresAtMs, interim }))) return storedResult(t.id, deps.store);
-  await deps.store.addOutbox([paymentEvent('step_up_required', t, now, { risk: t.risk })]);
+  await deps.store.addOutbox([paymentEvent('payment.step_up_required', t, now, { risk: t.risk })]);
   return interim;
 }
 
@@ -185,7 +185,7 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
     if (transfer.requestHash !== p.requestHash && transfer.code !== 'PAYMENT_ABANDONED') throw new DfsError('IDEMPOTENCY_KEY_REUSED');
     return storedResult(transfer.id, deps.store);
   }
-  await deps.store.addOutbox([paymentEvent('requested', transfer, now, { tier: p.tier })]);
+  await deps.store.addOutbox([paymentEvent('payment.requested', transfer, now, { tier: p.tier })]);
   if (p.requestId) {
     const refusal = await claimRequestFor(deps.store, p.requestId, transfer.id, now);
     if (refusal) return completeTransfer(transfer, deps, refusal);
@@ -195,7 +195,7 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
     await deps.store.setRisk(transfer.id, risk);
     transfer.risk = risk;
     if (risk.decision === 'STEP_UP') return holdForStepUp(transfer, deps);
-    if (risk.decision === 'APPROVE') await deps.store.addOutbox([paymentEvent('approved', transfer, now, { risk })]);
+    if (risk.decision === 'APPROVE') await deps.store.addOutbox([paymentEvent('payment.approved', transfer, now, { risk })]);
   }
   return completeTransfer(transfer, deps);
 }

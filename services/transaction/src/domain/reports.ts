@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
+import { signedContract } from '../../../../contracts/signed.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { LedgerStore } from '../store/ports.js';
@@ -24,6 +25,7 @@ const Report = z.discriminatedUnion('kind', [
     })
     .strict(),
 ]);
+const DEVICE_REPORT = signedContract(DEVICE_REPORT_TYP, 1, Report);
 
 /** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
 function reportEventId(deviceId: string, reportId: string): string {
@@ -49,7 +51,7 @@ export async function reportDevice(
   let payload: unknown;
   try {
     if (decodeProtectedHeader(signedReport).typ !== DEVICE_REPORT_TYP) throw new Error('typ');
-    payload = (await verifyDeviceJws(signedReport, claims)).payload;
+    payload = (await verifyDeviceJws(signedReport, claims, DEVICE_REPORT)).payload;
   } catch (err) {
     throw new DfsError('DEVICE_REPORT_INVALID', undefined, { cause: err });
   }

@@ -81,7 +81,7 @@ export async function createPaymentRequest(integrator: Integrator, correlationId
     if (request.bodyHash !== bodyHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
     return request.response;
   }
-  await deps.store.addOutbox([requestEvent('created', request, now)]);
+  await deps.store.addOutbox([requestEvent('payment_request.created', request, now)]);
   return request.response;
 }
 

@@ -1,20 +1,21 @@
-import { CompactSign } from 'jose';
+import type { z } from 'zod';
+import { RESULT, type PaymentStatus, type SignedResult } from '../../../../contracts/results.js';
+import { signJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Transfer } from '../store/ports.js';
 import { wire } from './money.js';
 
 /**
- * Signs a result (JWS ES256) so that the phone and integrators can detect any tampering in transit
- * (R9; FIGI audit: a tampered response must not change what the user sees).
+ * Signs a result (JWS ES256, `dfs-result+jws`) so that the phone and integrators can detect any
+ * tampering in transit (R9; FIGI audit: a tampered response must not change what the user sees).
+ * The payload is parsed by the result contract first, so a malformed result is never signed.
  */
 export async function signResult(payload: Record<string, unknown>, key: SigningKey, now: number): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify({ ...payload, iat: Math.floor(now / 1000) })))
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'dfs-result+jws' })
-    .sign(key.privateKey);
+  return signJws(RESULT, { ...payload, iat: Math.floor(now / 1000) } as z.input<typeof SignedResult>, key);
 }
 
 /** The signed payload describing a transfer in a given status. */
-export function transferPayload(t: Transfer, status: string, code: string | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function transferPayload(t: Transfer, status: PaymentStatus, code: string | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     typ: 'payment-result', transactionId: t.id, idempotencyKey: t.idempotencyKey, status, ...(code ? { code } : {}),
     kind: t.kind, payer: t.payer, payee: t.payee, amount: wire({ minorUnits: t.amount, currency: t.currency }),

@@ -1,16 +1,10 @@
 import { z } from 'zod';
+import { STEP_UP } from '../../../../contracts/payment.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import { verifyDeviceJws, verifyToken } from './authorize.js';
 import { paymentEvent } from './events.js';
 import { completeTransfer, storedResult, type PaymentDeps } from './payments.js';
-
-const Confirmation = z.object({
-  transactionId: z.uuid(),
-  challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  requestHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  iat: z.number().int().positive(),
-}).strict();
 
 /**
  * Completes a payment held for step-up (R1): the confirmation must be a fresh JWS by the same eSE
@@ -21,8 +15,8 @@ const Confirmation = z.object({
 export async function confirmStepUp(transactionId: string, signedConfirmation: string, token: string, peer: Peer, deps: PaymentDeps): Promise<string> {
   if (!z.uuid().safeParse(transactionId).success || signedConfirmation.length > 4096 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT');
   const claims = await verifyToken(token, deps);
-  const { payload, jkt } = await verifyDeviceJws(signedConfirmation, claims, deps.deviceJws);
-  const parsed = Confirmation.safeParse(payload);
+  const { payload, jkt } = await verifyDeviceJws(signedConfirmation, claims, STEP_UP, deps.deviceJws);
+  const parsed = STEP_UP.schema.safeParse(payload);
   if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const c = parsed.data;
   if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
@@ -47,6 +41,6 @@ export async function confirmStepUp(transactionId: string, signedConfirmation: s
     ...(!approved && again.code ? { code: again.code } : {}),
   };
   if (!(await deps.store.passStepUp(t.id, c.challenge, risk))) return storedResult(t.id, deps.store);
-  if (approved) await deps.store.addOutbox([paymentEvent('approved', t, deps.now(), { risk })]);
+  if (approved) await deps.store.addOutbox([paymentEvent('payment.approved', t, deps.now(), { risk })]);
   return completeTransfer({ ...t, risk, stepUp: null }, deps);
 }

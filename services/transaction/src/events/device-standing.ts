@@ -1,8 +1,7 @@
+import { DEVICE_TOPIC, handles } from '../../../../contracts/events.js';
 import type { EventBus } from '../../../../kit/src/events.js';
 
-/** Topic of the attestation service's device lifecycle events (its contract on the bus). */
-const DEVICE_TOPIC = 'dfs.device.v1';
-const CHANGES = new Set(['device.attested', 'device.revoked', 'device.reverified']);
+const CHANGES = handles('device.attested', 'device.revoked', 'device.reverified');
 
 /**
  * Forgets a device's remembered standing when its lifecycle changes, so a revocation reaches the

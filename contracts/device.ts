@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { signedContract } from './signed.js';
+
+/** What the backend's PIN-reset authority signs to unlock one phone's PIN applet (R1, R5). */
+export const PinReset = z.object({
+  imei: z.string(),
+  /** The nonce the applet issued. */
+  nonce: z.string(),
+  /** Seconds since the epoch. */
+  exp: z.number().int(),
+}).strict();
+export type PinReset = z.infer<typeof PinReset>;
+
+/** A PIN reset, signed with the key installed in the eSE at the factory. */
+export const PIN_RESET = signedContract('dfs-pin-reset+jws', 1, PinReset);
+
+/** What the Kai Store signs for a package: the manifest digest and every file's digest (seed 001 §Signed Apps). */
+export const KaiPackageContents = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  manifestSha256: z.string(),
+  files: z.record(z.string(), z.string()),
+});
+export type KaiPackageContents = z.infer<typeof KaiPackageContents>;
+
+/** A package signature by the Kai Store key. */
+export const KAI_PACKAGE = signedContract('kai-package+jws', 1, KaiPackageContents);

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { AccountId, Sha256B64url, WireMoney } from './common.js';
+import { signedContract } from './signed.js';
+
+/** The risk answer a result carries. */
+export const RiskVerdict = z.object({ decision: z.string(), ruleIds: z.array(z.string()), reason: z.string() });
+export type RiskVerdict = z.infer<typeof RiskVerdict>;
+
+/** What a transfer is: a device payment, a funding, or the return of an earlier payment. */
+export const TransferKind = z.enum(['payment', 'funding', 'reversal', 'refund']);
+export type TransferKind = z.infer<typeof TransferKind>;
+
+const transferFields = {
+  typ: z.literal('payment-result'),
+  transactionId: z.string().min(1),
+  idempotencyKey: z.string(),
+  kind: TransferKind,
+  payer: AccountId,
+  payee: AccountId,
+  amount: WireMoney,
+  originalId: z.string().optional(),
+  requestId: z.string().optional(),
+  risk: RiskVerdict,
+  /** base64url SHA-256 of the signed payment's payload: ties the answer to the request. */
+  requestHash: z.string(),
+  /** Seconds since the epoch (set when signed). */
+  iat: z.number().int().optional(),
+};
+
+const absent = z.undefined().optional();
+const ABSENT = { code: absent, journalSeq: absent, payerBalance: absent, challenge: absent, challengeExpiresAtMs: absent };
+/** The status-specific fields: a variant requires its own and carries none of the others. */
+const only = <F extends Partial<Record<keyof typeof ABSENT, z.ZodType>>>(fields: F) => ({ ...ABSENT, ...fields }) as Omit<typeof ABSENT, keyof F> & F;
+
+/**
+ * A payment result, tagged by `status`: PENDING (not decided yet, integrator view), STEP_UP_REQUIRED
+ * (interim: the challenge the eSE must sign after a fresh PIN), POSTED, DECLINED, FAILED (final).
+ */
+export const PaymentResult = z.discriminatedUnion('status', [
+  z.object({ ...transferFields, status: z.literal('PENDING'), ...only({}) }),
+  z.object({ ...transferFields, status: z.literal('STEP_UP_REQUIRED'), ...only({ challenge: Sha256B64url, challengeExpiresAtMs: z.number().int() }) }),
+  z.object({ ...transferFields, status: z.literal('POSTED'), ...only({ journalSeq: z.number().int().nonnegative(), payerBalance: WireMoney }) }),
+  z.object({ ...transferFields, status: z.literal('DECLINED'), ...only({ code: z.string() }) }),
+  z.object({ ...transferFields, status: z.literal('FAILED'), ...only({ code: z.string() }) }),
+]);
+export type PaymentResult = z.infer<typeof PaymentResult>;
+/** A final payment result: POSTED, DECLINED or FAILED. */
+export type FinalPaymentResult = Extract<PaymentResult, { status: 'POSTED' | 'DECLINED' | 'FAILED' }>;
+/** True for a final result (not PENDING, not the interim STEP_UP_REQUIRED). */
+export function isFinalResult(r: PaymentResult): r is FinalPaymentResult {
+  return r.status === 'POSTED' || r.status === 'DECLINED' || r.status === 'FAILED';
+}
+/** Every status a payment result can carry. */
+export type PaymentStatus = PaymentResult['status'];
+
+/** A wallet's balance (`balance`) or the account just opened (`account`). */
+export const BalanceResult = z.object({
+  typ: z.enum(['balance', 'account']),
+  accountId: AccountId,
+  balance: WireMoney,
+  iat: z.number().int().optional(),
+});
+export type BalanceResult = z.infer<typeof BalanceResult>;
+
+const Party = z.array(z.object({ key: z.literal('accountid'), value: AccountId })).length(1);
+
+/** The GSMA-style state of an integrator's request to pay (seed 003). */
+export const RequestStateResult = z.object({
+  typ: z.literal('request-state'),
+  serverCorrelationId: z.uuid(),
+  clientCorrelationId: z.string(),
+  status: z.enum(['pending', 'completed', 'declined', 'failed', 'expired']),
+  notificationMethod: z.enum(['callback', 'polling']),
+  objectReference: z.string().nullable(),
+  amount: WireMoney,
+  debitParty: Party,
+  creditParty: Party,
+  expiresAt: z.iso.datetime(),
+  iat: z.number().int().optional(),
+});
+export type RequestStateResult = z.infer<typeof RequestStateResult>;
+
+/** The open requests to pay from a wallet, as its daemon fetches them. */
+export const PaymentRequestList = z.object({
+  typ: z.literal('payment-requests'),
+  accountId: AccountId,
+  requests: z.array(z.object({
+    requestId: z.uuid(),
+    integratorId: z.string(),
+    payee: AccountId,
+    amount: WireMoney,
+    description: z.string(),
+    expiresAtMs: z.number().int(),
+  })),
+  iat: z.number().int().optional(),
+});
+export type PaymentRequestList = z.infer<typeof PaymentRequestList>;
+
+/** Everything the transaction service signs with its result key, told apart by the payload's `typ`. */
+export const SignedResult = z.discriminatedUnion('typ', [
+  PaymentResult, BalanceResult, RequestStateResult, PaymentRequestList,
+]);
+export type SignedResult = z.infer<typeof SignedResult>;
+
+/** A result signed by the transaction service's result key (`kid`), for phones and integrators (R9). */
+export const RESULT = signedContract('dfs-result+jws', 1, SignedResult);
