@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { base64url, CompactSign } from 'jose';
+import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
 import {
   ATTESTATION_OID,
   encodeRecord,
@@ -133,7 +134,7 @@ export async function forgedEnrollment(
         }),
       ),
     )
-      .setProtectedHeader({ alg: 'ES256' })
+      .setProtectedHeader({ alg: 'ES256', typ: ENROLLMENT_PROOF.typ })
       .sign(leafKeys.privateKey);
     return await call(client, client.Enroll, {
       challengeId: challenge.challengeId,

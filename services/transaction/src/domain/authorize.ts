@@ -135,9 +135,9 @@ export async function verifyDeviceJws(jws: string, claims: AttestationTokenClaim
   }
   const jwk = header.jwk as JWK | undefined;
   if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
-  expectTyp(header, contract);
   const { jkt, key } = await deviceKey(jwk);
   if (!checks.bound(jkt, claims)) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
+  expectTyp(header, contract);
   try {
     return { payload: await checks.verify(jws, key, contract), jkt };
   } catch (err) {
