@@ -12,10 +12,10 @@ export const TOPICS = [DEVICE_TOPIC, PAYMENT_TOPIC] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Who produces or consumes events: a service of the stack, the phone, or integrators reading the payment topic (docs/API.md). */
-export type Party = 'attestation' | 'transaction' | 'risk' | 'device-sim' | 'integrators';
+export type EventParty = 'attestation' | 'transaction' | 'risk' | 'device-sim' | 'integrators';
 
 /** Parties outside the code base: they count as consumers but are not found in the source. */
-export const EXTERNAL_PARTIES: readonly Party[] = ['integrators'];
+export const EXTERNAL_PARTIES: readonly EventParty[] = ['integrators'];
 
 const hash = z.string().min(1).optional();
 
@@ -47,9 +47,10 @@ export const PaymentEventData = z.object({
   kind: TransferKind.optional(),
   deviceId: z.string().min(1),
   payer: z.string().min(1),
-  payee: z.string().min(1),
-  amount: z.coerce.number().int().positive(),
-  currency: z.string().min(1),
+  /** Empty, with a zero amount, on the FAILED event of an abandoned payment that never arrived. */
+  payee: z.string(),
+  amount: z.coerce.number().int().nonnegative(),
+  currency: z.string(),
   originalId: z.string().optional(),
   requestId: z.string().optional(),
 });
@@ -72,15 +73,15 @@ export interface EventSpec {
   readonly topic: Topic;
   readonly version: number;
   readonly data: z.ZodType<Record<string, unknown>>;
-  readonly producers: readonly Party[];
-  readonly consumers: readonly Party[];
+  readonly producers: readonly EventParty[];
+  readonly consumers: readonly EventParty[];
 }
 
 type Data = z.ZodType<Record<string, unknown>>;
-const device = <S extends Data>(data: S, producers: readonly Party[], consumers: readonly Party[]) =>
+const device = <S extends Data>(data: S, producers: readonly EventParty[], consumers: readonly EventParty[]) =>
   ({ topic: DEVICE_TOPIC, version: 1, data, producers, consumers }) as const;
-const payment = <S extends Data>(data: S, consumers: readonly Party[]) =>
-  ({ topic: PAYMENT_TOPIC, version: 1, data, producers: ['transaction'] as readonly Party[], consumers }) as const;
+const payment = <S extends Data>(data: S, consumers: readonly EventParty[]) =>
+  ({ topic: PAYMENT_TOPIC, version: 1, data, producers: ['transaction'] as readonly EventParty[], consumers }) as const;
 
 /**
  * The event catalog. A producer builds every event through `buildEvent` (its data is parsed with the

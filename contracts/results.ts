@@ -15,8 +15,9 @@ const transferFields = {
   transactionId: z.string().min(1),
   idempotencyKey: z.string(),
   kind: TransferKind,
-  payer: AccountId,
-  payee: AccountId,
+  /** Empty payee and amount on the FAILED / PAYMENT_ABANDONED answer to a payment that never arrived. */
+  payer: z.string(),
+  payee: z.string(),
   amount: WireMoney,
   originalId: z.string().optional(),
   requestId: z.string().optional(),
