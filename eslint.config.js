@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import security from 'eslint-plugin-security';
 import tseslint from 'typescript-eslint';
+import dfs from './eslint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'gen/', '.cache/', '.dfs-state/', 'coverage/', '.ci-artifacts/'] },
@@ -50,5 +51,10 @@ export default tseslint.config(
       'security/detect-unsafe-regex': 'off',
       'security/detect-non-literal-regexp': 'off',
     },
+  },
+  {
+    files: ['contracts/**/*.ts', 'kit/**/*.ts', 'services/**/*.ts', 'device-sim/**/*.ts'],
+    plugins: { dfs },
+    rules: { 'dfs/boundaries': 'error' },
   },
 );

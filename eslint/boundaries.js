@@ -1,0 +1,59 @@
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Packages that are transport or storage: never imported by a service's domain/. */
+const TRANSPORT_PACKAGES = /^(?:@grpc\/|express$|mongoose$|kafkajs$|(?:node:)?(?:http|https|http2|net)$)/;
+/** Repository files that are transport or storage edges. */
+const TRANSPORT_FILES = /^(?:services\/[^/]+\/src\/(?:grpc|http)\/|services\/[^/]+\/src\/store\/mongo|kit\/src\/(?:grpc-client|grpc-server|kafka-bus|mongo|http)\.)/;
+
+/** Where a repository path sits: contracts, kit, a service (by name), device-sim, cli, or elsewhere. */
+function zoneOf(path) {
+  const service = /^services\/([^/]+)\//.exec(path);
+  if (service) return { zone: 'service', name: service[1] };
+  const top = path.split('/')[0];
+  return { zone: ['contracts', 'kit', 'device-sim', 'cli'].includes(top) ? top : 'other' };
+}
+
+/**
+ * Why `from` (repository path) may not import `target` (a repository path, or a package name when
+ * `isPackage`), or null when it may: contracts/ imports only contracts/ and packages; kit imports no
+ * service, phone or cli; a service imports no other service, phone or cli; the phone imports no
+ * service or cli; a service's domain/ imports no transport or storage (packages or edge folders).
+ */
+export function boundaryViolation(from, target, isPackage) {
+  const src = zoneOf(from);
+  if (isPackage) {
+    if (src.zone === 'service' && /\/src\/domain\//.test(from) && TRANSPORT_PACKAGES.test(target)) return `domain/ imports no transport (${target})`;
+    return null;
+  }
+  const dst = zoneOf(target);
+  if (src.zone === 'contracts' && dst.zone !== 'contracts') return `contracts/ imports nothing but contracts/ (${target})`;
+  if (src.zone === 'kit' && ['service', 'device-sim', 'cli'].includes(dst.zone)) return `kit imports no service, device-sim or cli (${target})`;
+  if (src.zone === 'service' && dst.zone === 'service' && dst.name !== src.name) return `services/${src.name} imports no other service (${target}); share through contracts/ or kit/`;
+  if (src.zone === 'service' && ['device-sim', 'cli'].includes(dst.zone)) return `a service imports no device-sim or cli (${target})`;
+  if (src.zone === 'device-sim' && ['service', 'cli'].includes(dst.zone)) return `device-sim imports no service or cli (${target}); use contracts/`;
+  if (src.zone === 'service' && /\/src\/domain\//.test(from) && TRANSPORT_FILES.test(target)) return `domain/ imports no transport or storage edge (${target})`;
+  return null;
+}
+
+const rule = {
+  meta: { type: 'problem', docs: { description: 'Module boundaries of the stack (docs/ARCHITECTURE.md)' }, schema: [], messages: { boundary: '{{why}}' } },
+  create(context) {
+    const from = relative(ROOT, context.filename).split('\\').join('/');
+    const check = (node) => {
+      const source = node.source;
+      if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
+      const spec = source.value;
+      const isPackage = !spec.startsWith('.') && !spec.startsWith('/');
+      const target = isPackage ? spec : relative(ROOT, resolve(dirname(context.filename), spec)).split('\\').join('/');
+      const why = boundaryViolation(from, target, isPackage);
+      if (why) context.report({ node: source, messageId: 'boundary', data: { why } });
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+  },
+};
+
+/** The stack's ESLint plugin: one rule, `dfs/boundaries`. */
+export default { rules: { boundaries: rule } };
