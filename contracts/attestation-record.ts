@@ -18,8 +18,12 @@ export const FirmwareManifest = z
   .strict();
 export type FirmwareManifest = z.infer<typeof FirmwareManifest>;
 
-/** The bytes the OEM build key signs for a firmware manifest (FOTA package): version, patch level and the digest of its images. */
-export function firmwareManifestBytes(version: number, patchLevel: number, imagesSha256: Uint8Array): Uint8Array<ArrayBuffer> {
+/** The bytes the OEM build key signs for a firmware manifest (FOTA package): version, patch level, digest of its images. */
+export function firmwareManifestBytes(
+  version: number,
+  patchLevel: number,
+  imagesSha256: Uint8Array,
+): Uint8Array<ArrayBuffer> {
   const prefix = new TextEncoder().encode(`fota:${version}:${patchLevel}:`);
   const bytes = new Uint8Array(prefix.length + imagesSha256.length);
   bytes.set(prefix);
@@ -73,6 +77,3 @@ export const AttestationRecord = z.object({
   issuedAt: z.number().int().positive(),
 });
 export type AttestationRecord = z.infer<typeof AttestationRecord>;
-
-/** Version of the record format (the `version` field). */
-export const ATTESTATION_RECORD_VERSION = 1;

@@ -89,9 +89,17 @@ const payment = <S extends Data>(data: S, consumers: readonly EventParty[]) =>
  * test/unit/contracts-events.test.ts checks producers and consumers against the source.
  */
 export const EVENTS = {
-  'device.attested': device(DeviceEventData.extend({ tier: z.string(), reasons: z.array(z.string()) }), ['attestation'], ['risk', 'transaction']),
-  'device.rejected': device(DeviceEventData.partial({ deviceId: true }).extend({ codes: z.array(z.string()).min(1) }), ['attestation'], ['risk']),
-  'device.revoked': device(DeviceEventData.extend({ scope: z.enum(['device', 'key']) }), ['attestation'], ['risk', 'transaction']),
+  'device.attested': device(
+    DeviceEventData.extend({ tier: z.string(), reasons: z.array(z.string()) }),
+    ['attestation'],
+    ['risk', 'transaction'],
+  ),
+  'device.rejected': device(
+    DeviceEventData.partial({ deviceId: true }).extend({ codes: z.array(z.string()).min(1) }), ['attestation'], ['risk'],
+  ),
+  'device.revoked': device(
+    DeviceEventData.extend({ scope: z.enum(['device', 'key']) }), ['attestation'], ['risk', 'transaction'],
+  ),
   'device.reverified': device(DeviceEventData.extend({ reason: z.string() }), ['attestation'], ['risk', 'transaction']),
   'device.sim_changed': device(DeviceEventData, [], ['risk']),
   'device.pin_failed': device(DeviceEventData, [], ['risk']),

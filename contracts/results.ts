@@ -31,7 +31,8 @@ const transferFields = {
 const absent = z.undefined().optional();
 const ABSENT = { code: absent, journalSeq: absent, payerBalance: absent, challenge: absent, challengeExpiresAtMs: absent };
 /** The status-specific fields: a variant requires its own and carries none of the others. */
-const only = <F extends Partial<Record<keyof typeof ABSENT, z.ZodType>>>(fields: F) => ({ ...ABSENT, ...fields }) as Omit<typeof ABSENT, keyof F> & F;
+const only = <F extends Partial<Record<keyof typeof ABSENT, z.ZodType>>>(fields: F) =>
+  ({ ...ABSENT, ...fields }) as Omit<typeof ABSENT, keyof F> & F;
 
 /**
  * A payment result, tagged by `status`: PENDING (not decided yet, integrator view), STEP_UP_REQUIRED
@@ -39,8 +40,14 @@ const only = <F extends Partial<Record<keyof typeof ABSENT, z.ZodType>>>(fields:
  */
 export const PaymentResult = z.discriminatedUnion('status', [
   z.object({ ...transferFields, status: z.literal('PENDING'), ...only({}) }),
-  z.object({ ...transferFields, status: z.literal('STEP_UP_REQUIRED'), ...only({ challenge: Sha256B64url, challengeExpiresAtMs: z.number().int() }) }),
-  z.object({ ...transferFields, status: z.literal('POSTED'), ...only({ journalSeq: z.number().int().nonnegative(), payerBalance: WireMoney }) }),
+  z.object({
+    ...transferFields, status: z.literal('STEP_UP_REQUIRED'),
+    ...only({ challenge: Sha256B64url, challengeExpiresAtMs: z.number().int() }),
+  }),
+  z.object({
+    ...transferFields, status: z.literal('POSTED'),
+    ...only({ journalSeq: z.number().int().nonnegative(), payerBalance: WireMoney }),
+  }),
   z.object({ ...transferFields, status: z.literal('DECLINED'), ...only({ code: z.string() }) }),
   z.object({ ...transferFields, status: z.literal('FAILED'), ...only({ code: z.string() }) }),
 ]);

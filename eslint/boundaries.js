@@ -6,7 +6,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Packages that are transport or storage: never imported by a service's domain/. */
 const TRANSPORT_PACKAGES = /^(?:@grpc\/|express$|mongoose$|kafkajs$|(?:node:)?(?:http|https|http2|net)$)/;
 /** Repository files that are transport or storage edges. */
-const TRANSPORT_FILES = /^(?:services\/[^/]+\/src\/(?:grpc|http)\/|services\/[^/]+\/src\/store\/mongo|kit\/src\/(?:grpc-client|grpc-server|kafka-bus|mongo|http)\.)/;
+const TRANSPORT_FILES = new RegExp(
+  '^(?:services/[^/]+/src/(?:grpc|http)/|services/[^/]+/src/store/mongo|kit/src/(?:grpc-client|grpc-server|kafka-bus|mongo|http)\\.)',
+);
 
 /** Where a repository path sits: contracts, kit, a service (by name), device-sim, cli, or elsewhere. */
 function zoneOf(path) {
@@ -24,22 +26,26 @@ function zoneOf(path) {
  */
 export function boundaryViolation(from, target, isPackage) {
   const src = zoneOf(from);
-  if (isPackage) {
-    if (src.zone === 'service' && /\/src\/domain\//.test(from) && TRANSPORT_PACKAGES.test(target)) return `domain/ imports no transport (${target})`;
-    return null;
-  }
+  const inDomain = src.zone === 'service' && /\/src\/domain\//.test(from);
+  if (isPackage) return inDomain && TRANSPORT_PACKAGES.test(target) ? `domain/ imports no transport (${target})` : null;
   const dst = zoneOf(target);
-  if (src.zone === 'contracts' && dst.zone !== 'contracts') return `contracts/ imports nothing but contracts/ (${target})`;
-  if (src.zone === 'kit' && ['service', 'device-sim', 'cli'].includes(dst.zone)) return `kit imports no service, device-sim or cli (${target})`;
-  if (src.zone === 'service' && dst.zone === 'service' && dst.name !== src.name) return `services/${src.name} imports no other service (${target}); share through contracts/ or kit/`;
-  if (src.zone === 'service' && ['device-sim', 'cli'].includes(dst.zone)) return `a service imports no device-sim or cli (${target})`;
-  if (src.zone === 'device-sim' && ['service', 'cli'].includes(dst.zone)) return `device-sim imports no service or cli (${target}); use contracts/`;
-  if (src.zone === 'service' && /\/src\/domain\//.test(from) && TRANSPORT_FILES.test(target)) return `domain/ imports no transport or storage edge (${target})`;
+  const to = (...zones) => zones.includes(dst.zone);
+  if (src.zone === 'contracts' && !to('contracts')) return `contracts/ imports nothing but contracts/ (${target})`;
+  if (src.zone === 'kit' && to('service', 'device-sim', 'cli')) return `kit imports no service, device-sim or cli (${target})`;
+  if (src.zone === 'service' && to('service') && dst.name !== src.name) {
+    return `services/${src.name} imports no other service (${target}); share through contracts/ or kit/`;
+  }
+  if (src.zone === 'service' && to('device-sim', 'cli')) return `a service imports no device-sim or cli (${target})`;
+  if (src.zone === 'device-sim' && to('service', 'cli')) return `device-sim imports no service or cli (${target}); use contracts/`;
+  if (inDomain && TRANSPORT_FILES.test(target)) return `domain/ imports no transport or storage edge (${target})`;
   return null;
 }
 
 const rule = {
-  meta: { type: 'problem', docs: { description: 'Module boundaries of the stack (docs/ARCHITECTURE.md)' }, schema: [], messages: { boundary: '{{why}}' } },
+  meta: {
+    type: 'problem', docs: { description: 'Module boundaries of the stack (docs/ARCHITECTURE.md)' }, schema: [],
+    messages: { boundary: '{{why}}' },
+  },
   create(context) {
     const from = relative(ROOT, context.filename).split('\\').join('/');
     const check = (node) => {

@@ -23,7 +23,8 @@ export async function verifyStatusList(jws: string, roots: x509.X509Certificate[
   for (const root of roots) {
     let payload: unknown;
     try {
-      ({ payload } = await verifyJws(jws.trim(), await root.publicKey.export(EC_P256, ['verify']), ATTESTATION_STATUS_LIST));
+      const key = await root.publicKey.export(EC_P256, ['verify']);
+      ({ payload } = await verifyJws(jws.trim(), key, ATTESTATION_STATUS_LIST));
     } catch (err) {
       if (err instanceof DfsError) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'typ', { cause: err });
       continue;
