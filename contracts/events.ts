@@ -100,7 +100,7 @@ export const EVENTS = {
   'device.revoked': device(
     DeviceEventData.extend({ scope: z.enum(['device', 'key']) }), ['attestation'], ['risk', 'transaction'],
   ),
-  'device.reverified': device(DeviceEventData.extend({ reason: z.string() }), ['attestation'], ['risk', 'transaction']),
+  'device.reverified': device(DeviceEventData, ['attestation'], ['risk', 'transaction']),
   'device.sim_changed': device(DeviceEventData, [], ['risk']),
   'device.pin_failed': device(DeviceEventData, [], ['risk']),
   'device.pin_locked': device(DeviceEventData, [], ['risk']),
