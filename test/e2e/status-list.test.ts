@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactSign } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATTESTATION_STATUS_LIST } from '../../contracts/attestation-status.js';
 import { generateEcKeyPair } from '../../kit/src/x509.js';
 import { codeOf } from '../support/expect-code.js';
 import { fundedPhone, testStack } from '../support/stack.js';
@@ -61,7 +62,7 @@ describe('attestation status list: a revoked batch CA (002 R2; docs/ATTESTATION.
     const forged = await new CompactSign(
       new TextEncoder().encode(JSON.stringify({ issuedAtMs: Date.now(), entries: {} })),
     )
-      .setProtectedHeader({ alg: 'ES256', typ: 'dfs-attestation-status+jws' })
+      .setProtectedHeader({ alg: 'ES256', typ: ATTESTATION_STATUS_LIST.typ })
       .sign(rogue.privateKey);
     expect((await publish(env, forged)).code).toBe('ATTESTATION_STATUS_LIST_INVALID');
     expect((await publish(env, await env.world.oem.signStatusList({}, 1))).code).toBe(

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { ATTESTATION_STATUS_LIST } from '../../../contracts/attestation-status.js';
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
 import { KAI_PACKAGE, PIN_RESET } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
@@ -16,7 +17,16 @@ import { productionFiles } from '../../support/source.js';
 import { harness, payloadOf } from '../transaction/harness.js';
 
 /** Every kind of JWS the stack signs. */
-const CONTRACTS: Record<string, SignedContract> = { PAYMENT, STEP_UP, ENROLLMENT_PROOF, ATTESTATION_TOKEN, RESULT, PIN_RESET, KAI_PACKAGE };
+const CONTRACTS: Record<string, SignedContract> = {
+  PAYMENT,
+  STEP_UP,
+  ENROLLMENT_PROOF,
+  ATTESTATION_TOKEN,
+  RESULT,
+  PIN_RESET,
+  KAI_PACKAGE,
+  ATTESTATION_STATUS_LIST,
+};
 const KINDS = Object.entries(CONTRACTS);
 
 /** Signs `payload` with `key`, under any header, as an attacker who holds a genuine key could. */
