@@ -112,6 +112,8 @@ async function fakeConfirmation(ctx: Context): Promise<Observation> {
       if (p.status !== 'POSTED') {
         p.status = 'POSTED';
         delete p.code;
+        p.journalSeq = 1;
+        p.payerBalance = { minorUnits: '0', currency: 'KES' };
       }
     });
   const { phone, wallet, merchant } = await payer(ctx.world, {
