@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { CompactSign } from 'jose';
+import { MERCHANT_TAG } from '../contracts/device.js';
+import { signJws } from '../kit/src/jws.js';
 import { loadOrCreateSigningKey } from '../kit/src/keys.js';
-import { MERCHANT_TAG_TYP } from '../device-sim/src/daemon/tag-request.js';
 import { merchantTag, type SimulatedCard } from '../device-sim/src/nfc/cards.js';
 import type { AttestationRecord } from '../kit/src/attestation-record.js';
 import { contracts } from '../kit/src/contracts.js';
@@ -105,7 +105,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
     /** A merchant tag as the operator issues it at onboarding: the payment request signed with the backend's result key. */
     async merchantTag(request: { payee: string; amount: { minorUnits: string; currency: string }; reference?: string }): Promise<SimulatedCard> {
       const key = await loadOrCreateSigningKey(dirname(pki.dir), 'transaction-result');
-      const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(request))).setProtectedHeader({ alg: 'ES256', typ: MERCHANT_TAG_TYP, kid: key.kid }).sign(key.privateKey);
+      const jws = await signJws(MERCHANT_TAG, request, key);
       return merchantTag(jws);
     },
     newId: (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`,

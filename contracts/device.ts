@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountId } from './common.js';
 import { signedContract } from './signed.js';
 
 /** What the backend's PIN-reset authority signs to unlock one phone's PIN applet (R1, R5). */
@@ -25,3 +26,14 @@ export type KaiPackageContents = z.infer<typeof KaiPackageContents>;
 
 /** A package signature by the Kai Store key. */
 export const KAI_PACKAGE = signedContract('kai-package+jws', 1, KaiPackageContents);
+
+/** The payment request a merchant tag carries (SFI 1 record 1), as the operator issues it at onboarding. */
+export const TagPaymentRequest = z.object({
+  payee: AccountId,
+  amount: z.object({ minorUnits: z.string().regex(/^[1-9]\d{0,15}$/), currency: z.string().regex(/^[A-Z]{3}$/) }).strict(),
+  reference: z.string().max(64).optional(),
+}).strict();
+export type TagPaymentRequest = z.infer<typeof TagPaymentRequest>;
+
+/** A merchant tag: a payment request signed with the payment backend's result key. */
+export const MERCHANT_TAG = signedContract('dfs-merchant-tag+jws', 1, TagPaymentRequest);

@@ -415,7 +415,7 @@ export const nfcHello = port(
 /** The backend signature on merchant tags. */
 export const tagSignature = port(
   "the payment daemon reads a merchant tag's request without verifying the backend signature",
-  () => ({ phones: { checkTag: async (record) => unverifiedPayload(record) } }),
+  () => ({ phones: { checkTag: async (record) => unverifiedJson(record) } }),
   (code) => ({ phones: { checkTag: async () => fail(code) } }),
 );
 

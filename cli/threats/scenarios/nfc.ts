@@ -1,6 +1,6 @@
 import { parseResponse } from '../../../device-sim/src/nfc/apdu.js';
 import { CompactSign, generateKeyPair } from 'jose';
-import { MERCHANT_TAG_TYP } from '../../../device-sim/src/daemon/tag-request.js';
+import { MERCHANT_TAG } from '../../../contracts/device.js';
 import { merchantTag } from '../../../device-sim/src/nfc/cards.js';
 import type { HandshakeRelay } from '../../../device-sim/src/nfc/pcsc-client.js';
 import { ChannelEnd, ephemeralKey } from '../../../device-sim/src/nfc/secure-channel.js';
@@ -54,7 +54,7 @@ async function tagSwap(ctx: Context): Promise<Observation> {
   const genuine = await ctx.world.merchantTag({ payee: merchant, amount: kes(700) });
   const own = await generateKeyPair('ES256');
   const forged = await new CompactSign(new TextEncoder().encode(JSON.stringify({ payee: mule, amount: kes(700) })))
-    .setProtectedHeader({ alg: 'ES256', typ: MERCHANT_TAG_TYP })
+    .setProtectedHeader({ alg: 'ES256', typ: MERCHANT_TAG.typ })
     .sign(own.privateKey);
   phone.nfc.tap(genuine);
   const first = await attempt(() => phone.daemon.payFromTag());

@@ -34,9 +34,9 @@ export interface TransactionOverrides extends ServeOverrides {
   assessRisk?: PaymentDeps['assessRisk'];
   /** A wrapper around the store this service opens (kept closed on stop like the store itself). */
   wrapStore?: (store: LedgerStore) => LedgerStore;
-  /** How device signatures and key binding are checked (default DEVICE_JWS_CHECKS). */
+  /** How device signatures and key binding are checked (default DEVICE_JWS_CHECKS; the typ is checked outside them). */
   deviceJws?: DeviceJwsChecks;
-  /** How attestation tokens are verified (default: jose's jwtVerify). */
+  /** How attestation tokens are verified (default VERIFY_TOKEN_JWS; the typ is checked before it). */
   verifyTokenJws?: AuthorizeDeps['verifyTokenJws'];
   /** The revocation check at authorization (default: the registry's standing, cached at most DEVICE_STATUS_MAX_AGE_MS). */
   checkDevice?: CheckDevice;

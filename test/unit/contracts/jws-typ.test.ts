@@ -2,7 +2,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ATTESTATION_STATUS_LIST } from '../../../contracts/attestation-status.js';
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
-import { KAI_PACKAGE, PIN_RESET } from '../../../contracts/device.js';
+import { KAI_PACKAGE, MERCHANT_TAG, PIN_RESET } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
 import { PAYMENT, STEP_UP } from '../../../contracts/payment.js';
 import { RESULT } from '../../../contracts/results.js';
@@ -24,6 +24,7 @@ const CONTRACTS: Record<string, SignedContract> = {
   ATTESTATION_TOKEN,
   RESULT,
   PIN_RESET,
+  MERCHANT_TAG,
   KAI_PACKAGE,
   ATTESTATION_STATUS_LIST,
 };

@@ -10,7 +10,7 @@ import { sha256b64url } from '../../../kit/src/jws.js';
 import { ensureDevPki } from '../../../kit/src/pki.js';
 import type { Backend, DeviceChannel } from '../../../device-sim/src/daemon/backend.js';
 import { Oem } from '../../../device-sim/src/oem.js';
-import { MERCHANT_TAG_TYP } from '../../../device-sim/src/daemon/tag-request.js';
+import { MERCHANT_TAG } from '../../../contracts/device.js';
 import { merchantTag, type SimulatedCard } from '../../../device-sim/src/nfc/cards.js';
 import { buildPhone, type Phone } from '../../../device-sim/src/phone.js';
 import type { RefusalLog } from '../../../device-sim/src/log.js';
@@ -74,7 +74,7 @@ export async function fakeBackend(ttlMs = 600_000): Promise<FakeBackend> {
   return {
     enrolls,
     payments,
-    tag: async (request: unknown) => merchantTag(await new CompactSign(new TextEncoder().encode(JSON.stringify(request))).setProtectedHeader({ alg: 'ES256', kid: 'fake', typ: MERCHANT_TAG_TYP }).sign(privateKey)),
+    tag: async (request: unknown) => merchantTag(await new CompactSign(new TextEncoder().encode(JSON.stringify(request))).setProtectedHeader({ alg: 'ES256', kid: 'fake', typ: MERCHANT_TAG.typ }).sign(privateKey)),
     ca: Buffer.alloc(0),
     createChallenge: async () => ({ challengeId: randomUUID(), nonce: randomBytes(32), expiresAtMs: String(Date.now() + 60_000) }),
     async enroll(req) {
