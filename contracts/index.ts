@@ -6,6 +6,7 @@ export * from './common.js';
 export * from './device.js';
 export * from './enrollment.js';
 export * from './events.js';
+export * from './firmware.js';
 export * from './payment.js';
 export * from './results.js';
 export * from './signed.js';

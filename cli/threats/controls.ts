@@ -7,7 +7,7 @@ import { DfsError, type ErrorCode } from '../../kit/src/errors.js';
 import type { TlsMaterial } from '../../kit/src/tls.js';
 import { AccessPolicy, DEFAULT_TABLE, type Caller, type DeviceApi } from '../../device-sim/src/access-policy.js';
 import type { SignedContents } from '../../device-sim/src/store/kai-store.js';
-import { FotaManifest } from '../../device-sim/src/firmware.js';
+import { FotaManifest } from '../../contracts/firmware.js';
 import { oemFirmwareTrust } from '../../device-sim/src/fota.js';
 import { STORE_ONLY } from '../../device-sim/src/store/installer.js';
 import { PERMISSIONS } from '../../device-sim/src/broker/permissions.js';

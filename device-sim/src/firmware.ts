@@ -2,46 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
+import { importJWK, type JWK } from 'jose';
 import { z } from 'zod';
+import { FOTA_MANIFEST, FotaManifest } from '../../contracts/firmware.js';
 import { firmwareManifestBytes, type AttestationRecord } from '../../kit/src/attestation-record.js';
 import { DfsError } from '../../kit/src/errors.js';
+import { signJws, verifyJws } from '../../kit/src/jws.js';
 import type { FotaCatalog, Release } from '../../kit/src/fota-catalog.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../../kit/src/keys.js';
 import { pkiPaths } from '../../kit/src/pki.js';
 import { EC_P256, importPrivateKeyPem, subtle, x509 } from '../../kit/src/x509.js';
 import { BOOT_STAGES, signImage, type BootImage, type BootStage } from './boot.js';
 
-/** JWS `typ` of an OEM-signed FOTA manifest (the firmware manifest a slot boots with, and the package it came in). */
-export const FOTA_MANIFEST_TYP = 'dfs-fota-manifest+jws';
-
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-
-/**
- * What the OEM release key signs for each package: the firmware it installs (model, version, OS
- * version, patch level, rollback index, SHA-256 of the full image set, and the OEM build key's
- * signature over version, patch level and that digest, the firmware manifest attestation records
- * carry) and the package itself (full or differential from one base image, its SHA-256 and size).
- * The running slot keeps it: attestation reports the patch level and build-key signature it names.
- */
-export const FotaManifest = z
-  .object({
-    model: z.string().min(1).max(64),
-    version: z.number().int().positive(),
-    osVersion: z.string().min(1).max(32),
-    patchLevel: z.number().int().min(200001).max(299912),
-    rollbackIndex: z.number().int().nonnegative(),
-    imageSha256: hex64,
-    imageSize: z.number().int().positive(),
-    firmwareSignature: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
-    kind: z.enum(['full', 'diff']),
-    baseVersion: z.number().int().positive().optional(),
-    baseImageSha256: hex64.optional(),
-    packageSha256: hex64,
-    packageSize: z.number().int().positive(),
-  })
-  .strict();
-export type FotaManifest = z.infer<typeof FotaManifest>;
 
 /** SHA-256, lower-case hex. */
 export const sha256hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -108,17 +80,13 @@ export function applyDiff(base: Uint8Array, diff: Uint8Array, maxBytes: number):
 
 /** Signs a manifest with the OEM release key. */
 export function signManifest(releaseKey: SigningKey, manifest: FotaManifest): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(FotaManifest.parse(manifest))))
-    .setProtectedHeader({ alg: 'ES256', typ: FOTA_MANIFEST_TYP, kid: releaseKey.kid })
-    .sign(releaseKey.privateKey);
+  return signJws(FOTA_MANIFEST, manifest, releaseKey);
 }
 
 /** Verifies a manifest against the OEM release public key the phone was provisioned with. */
 export async function verifyManifest(jws: string, releasePublicKey: CryptoKey): Promise<FotaManifest> {
   try {
-    const { payload, protectedHeader } = await compactVerify(jws, releasePublicKey, { algorithms: ['ES256'] });
-    if (protectedHeader.typ !== FOTA_MANIFEST_TYP) throw new Error('wrong typ');
-    return FotaManifest.parse(JSON.parse(new TextDecoder().decode(payload)));
+    return FOTA_MANIFEST.schema.parse((await verifyJws(jws, releasePublicKey, FOTA_MANIFEST)).payload);
   } catch (err) {
     throw new DfsError('FOTA_SIGNATURE_INVALID', 'manifest is not signed by the OEM release key', { cause: err });
   }

@@ -1,9 +1,12 @@
 import { request } from 'node:https';
 import { z } from 'zod';
+import { decodeProtectedHeader } from 'jose';
+import { FOTA_MANIFEST, type FotaManifest } from '../../contracts/firmware.js';
 import { DfsError } from '../../kit/src/errors.js';
+import { expectTyp } from '../../kit/src/jws.js';
 import type { AccessPolicy, Caller } from './access-policy.js';
 import { verifyBootChain, type BootImage, type BootResult } from './boot.js';
-import { applyDiff, decodeImages, encodeImages, sha256hex, verifyManifest, type FotaManifest } from './firmware.js';
+import { applyDiff, decodeImages, encodeImages, sha256hex, verifyManifest } from './firmware.js';
 
 /** Seed 000 §Secure patch level: what KaiOS 2.6 reports. */
 export const BASELINE_VERSION = '2.6';
@@ -77,6 +80,18 @@ export interface SlotBoot extends BootResult {
   manifest?: FotaManifest;
 }
 
+/** A manifest of the FOTA_MANIFEST typ (checked here, whatever `trust` is wired: JWS_TYPE_MISMATCH), then verified by `trust`. */
+async function verifiedManifest(trust: FirmwareTrust, jws: string): Promise<FotaManifest> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(jws);
+  } catch (err) {
+    throw new DfsError('FOTA_SIGNATURE_INVALID', 'manifest is not a JWS', { cause: err });
+  }
+  expectTyp(header, FOTA_MANIFEST);
+  return trust.verifyManifest(jws);
+}
+
 /** Trusted boot of one slot (000 §Trusted boot): the image chain, then the signed manifest over exactly these images, then the rollback floor. */
 export async function bootSlot(
   slot: Slot,
@@ -87,7 +102,7 @@ export async function bootSlot(
   const chain = await verifyBootChain(slot.images, rom.efuse, rom.bootKey);
   if (chain.state !== 'verified') return chain;
   try {
-    const manifest = await trust.verifyManifest(slot.manifest);
+    const manifest = await verifiedManifest(trust, slot.manifest);
     trust.checkDigest(manifest.imageSha256, encodeImages(slot.images));
     if (manifest.version !== chain.version)
       throw new DfsError('FOTA_PACKAGE_TAMPERED', 'manifest names another version');
@@ -281,7 +296,7 @@ export class Fota {
     this.policy.check(caller, 'fota.apply');
     const running = this.#running;
     const runningImage = encodeImages(this.images);
-    const m = await this.trust.verifyManifest(pkg.manifest);
+    const m = await verifiedManifest(this.trust, pkg.manifest);
     if (m.model !== running.model) throw new DfsError('FOTA_MODEL_MISMATCH');
     this.trust.checkNewer(m, running, this.floor.rollbackIndex);
     if (m.kind === 'diff') this.trust.checkBase(m, running, runningImage);

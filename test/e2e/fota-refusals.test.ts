@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../device-sim/src/access-policy.js';
 import { BOOT_STAGES, signImage } from '../../device-sim/src/boot.js';
-import { encodeImages, FotaManifest, sha256hex, signManifest } from '../../device-sim/src/firmware.js';
+import { FotaManifest } from '../../contracts/firmware.js';
+import { encodeImages, sha256hex, signManifest } from '../../device-sim/src/firmware.js';
 import {
   DEFAULT_FOTA_LIMITS,
   oemFirmwareTrust,

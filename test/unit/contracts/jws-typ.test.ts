@@ -4,6 +4,7 @@ import { ATTESTATION_STATUS_LIST } from '../../../contracts/attestation-status.j
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
 import { KAI_PACKAGE, MERCHANT_TAG, PIN_RESET } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
+import { FOTA_MANIFEST } from '../../../contracts/firmware.js';
 import { PAYMENT, STEP_UP } from '../../../contracts/payment.js';
 import { RESULT } from '../../../contracts/results.js';
 import type { SignedContract } from '../../../contracts/signed.js';
@@ -25,6 +26,7 @@ const CONTRACTS: Record<string, SignedContract> = {
   RESULT,
   PIN_RESET,
   MERCHANT_TAG,
+  FOTA_MANIFEST,
   KAI_PACKAGE,
   ATTESTATION_STATUS_LIST,
 };
