@@ -7,6 +7,7 @@ export * from './device.js';
 export * from './enrollment.js';
 export * from './events.js';
 export * from './firmware.js';
+export * from './journal.js';
 export * from './payment.js';
 export * from './results.js';
 export * from './signed.js';

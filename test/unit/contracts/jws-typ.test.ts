@@ -5,6 +5,7 @@ import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
 import { KAI_PACKAGE, MERCHANT_TAG, PIN_RESET } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
 import { FOTA_MANIFEST } from '../../../contracts/firmware.js';
+import { JOURNAL_CHECKPOINT } from '../../../contracts/journal.js';
 import { PAYMENT, STEP_UP } from '../../../contracts/payment.js';
 import { RESULT } from '../../../contracts/results.js';
 import type { SignedContract } from '../../../contracts/signed.js';
@@ -29,6 +30,7 @@ const CONTRACTS: Record<string, SignedContract> = {
   FOTA_MANIFEST,
   KAI_PACKAGE,
   ATTESTATION_STATUS_LIST,
+  JOURNAL_CHECKPOINT,
 };
 const KINDS = Object.entries(CONTRACTS);
 

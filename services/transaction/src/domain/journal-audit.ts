@@ -1,11 +1,12 @@
-import { CompactSign, compactVerify, importJWK } from 'jose';
+import { importJWK } from 'jose';
+import { JOURNAL_CHECKPOINT, JournalCheckpoint } from '../../../../contracts/journal.js';
+import { signJws, verifyJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { LedgerStore } from '../store/ports.js';
 import { JOURNAL_START, verifyLedger, type JournalPoint } from './journal.js';
 
 const BATCH = 250;
-const CHECKPOINT_TYP = 'dfs-journal-checkpoint+jws';
 
 /** What the background journal verification knows: how far the journal verified, when, and the first bad entry. */
 export interface AuditState {
@@ -26,21 +27,17 @@ export interface JournalAudit {
   stop(): Promise<void>;
 }
 
-/** Signs a checkpoint with the service's result key (ES256 compact JWS). */
+/** Signs a checkpoint with the service's result key (JOURNAL_CHECKPOINT, contracts/journal.ts). */
 export async function signCheckpoint(point: JournalPoint, atMs: number, key: SigningKey): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify({ ...point, atMs })))
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: CHECKPOINT_TYP })
-    .sign(key.privateKey);
+  return signJws(JOURNAL_CHECKPOINT, { seq: point.seq, hash: point.hash, atMs }, key);
 }
 
-/** The point a checkpoint vouches for, or null when it is not signed by `key` or malformed. */
+/** The point a checkpoint vouches for, or null when it is not a JOURNAL_CHECKPOINT signed by `key` or malformed. */
 export async function readCheckpoint(jws: string, key: SigningKey): Promise<JournalPoint | null> {
   try {
-    const { payload, protectedHeader } = await compactVerify(jws, await importJWK(key.publicJwk, 'ES256'));
-    const p = JSON.parse(new TextDecoder().decode(payload)) as Partial<JournalPoint>;
-    if (protectedHeader.typ !== CHECKPOINT_TYP || !Number.isSafeInteger(p.seq) || typeof p.hash !== 'string')
-      return null;
-    return { seq: p.seq!, hash: p.hash };
+    const { payload } = await verifyJws(jws, await importJWK(key.publicJwk, 'ES256'), JOURNAL_CHECKPOINT);
+    const p = JournalCheckpoint.safeParse(payload);
+    return p.success ? { seq: p.data.seq, hash: p.data.hash } : null;
   } catch {
     return null;
   }
