@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountId } from './common.js';
+import { AccountId, Msisdn, Sha256B64url } from './common.js';
 import { signedContract } from './signed.js';
 
 /** What the backend's PIN-reset authority signs to unlock one phone's PIN applet (R1, R5). */
@@ -37,3 +37,19 @@ export type TagPaymentRequest = z.infer<typeof TagPaymentRequest>;
 
 /** A merchant tag: a payment request signed with the payment backend's result key. */
 export const MERCHANT_TAG = signedContract('dfs-merchant-tag+jws', 1, TagPaymentRequest);
+
+const ReportFields = { reportId: z.uuid(), iat: z.number().int().positive() };
+
+/**
+ * What the phone reports to the backend for risk: a wrong PIN, a PIN lockout, or the SIM now in the
+ * slot (its number and the SHA-256 of its IMSI). `reportId` makes a resent report one event.
+ */
+export const DeviceReport = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pin_failed'), ...ReportFields }).strict(),
+  z.object({ kind: z.literal('pin_locked'), ...ReportFields }).strict(),
+  z.object({ kind: z.literal('sim_changed'), ...ReportFields, msisdn: Msisdn, imsiHash: Sha256B64url }).strict(),
+]);
+export type DeviceReport = z.infer<typeof DeviceReport>;
+
+/** A device report, signed by the attested eSE payment key (`jwk` header); the eSE signs this typ, and only this one, without a PIN. */
+export const DEVICE_REPORT = signedContract('dfs-device-report+jws', 1, DeviceReport);

@@ -6,6 +6,7 @@ import { call, createClient } from '../../kit/src/grpc-client.js';
 import { readTls } from '../../kit/src/tls.js';
 import { randomUUID, generateKeyPairSync, sign as ecSign } from 'node:crypto';
 import { compactJws } from '../../kit/src/jws.js';
+import { DEVICE_REPORT } from '../../contracts/device.js';
 import { PAYMENT_DAEMON } from '../../device-sim/src/access-policy.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
@@ -97,7 +98,7 @@ describe('the phone reports wrong PINs and a PIN lockout (eSE-signed device repo
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = other.publicKey.export({ format: 'jwk' });
     const forged = await compactJws(
-      { alg: 'ES256', typ: 'dfs-device-report+jws', jwk },
+      { alg: 'ES256', typ: DEVICE_REPORT.typ, jwk },
       { reportId: randomUUID(), iat: Date.now(), kind: 'pin_locked' },
       async (data) => new Uint8Array(ecSign('sha256', data, { key: other.privateKey, dsaEncoding: 'ieee-p1363' })),
     );
@@ -106,7 +107,7 @@ describe('the phone reports wrong PINs and a PIN lockout (eSE-signed device repo
     );
     const eseJwk = await phone.eseApi.publicJwk(PAYMENT_DAEMON, 'payment');
     const genuine = await compactJws(
-      { alg: 'ES256', typ: 'dfs-device-report+jws', jwk: eseJwk },
+      { alg: 'ES256', typ: DEVICE_REPORT.typ, jwk: eseJwk },
       { reportId: randomUUID(), iat: Date.now(), kind: 'pin_failed' },
       (d) => phone.eseApi.signReport(PAYMENT_DAEMON, 'payment', d),
     );
@@ -129,7 +130,7 @@ describe('the phone reports wrong PINs and a PIN lockout (eSE-signed device repo
       const e = await phone.daemon.enroll(env.world.newId('wallet'));
       const eseJwk = await phone.eseApi.publicJwk(PAYMENT_DAEMON, 'payment');
       const report = await compactJws(
-        { alg: 'ES256', typ: 'dfs-device-report+jws', jwk: eseJwk },
+        { alg: 'ES256', typ: DEVICE_REPORT.typ, jwk: eseJwk },
         { reportId: randomUUID(), iat: Date.now(), kind: 'pin_failed' },
         (d) => phone.eseApi.signReport(PAYMENT_DAEMON, 'payment', d),
       );

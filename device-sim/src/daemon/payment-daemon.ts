@@ -2,13 +2,14 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { base64url, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
 import type { WireMoney } from '../../../contracts/common.js';
+import { DEVICE_REPORT, type DeviceReport } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
 import { PAYMENT, STEP_UP } from '../../../contracts/payment.js';
 import { isFinalResult, PaymentRequestList, PaymentResult, RESULT, type FinalPaymentResult } from '../../../contracts/results.js';
 import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { errorCodeOf } from '../../../kit/src/grpc-client.js';
-import { compactJws, contractJws, expectTyp, sha256b64url, verifyJws } from '../../../kit/src/jws.js';
+import { contractJws, expectTyp, sha256b64url, verifyJws } from '../../../kit/src/jws.js';
 import { inSpan, SpanKind } from '../../../kit/src/tracing.js';
 import type { Caller } from '../access-policy.js';
 import { MERCHANT_TAG_AID } from '../nfc/cards.js';
@@ -88,9 +89,8 @@ export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Pr
 /** The production result check: verifyJws (kit/src/jws.ts) under RESULT, by a key of the backend's published set. */
 export const verifyBackendSignature: ResultVerifier = async (jws, keys) => (await verifyJws(jws, keys, RESULT)).payload;
 
-/** The JWS typ of the phone's reports to the backend; the keystore signs it without a PIN. */
-const DEVICE_REPORT_TYP = 'dfs-device-report+jws';
-type Report = { kind: 'pin_failed' } | { kind: 'pin_locked' } | { kind: 'sim_changed'; msisdn: string; imsiHash: string };
+/** A device report as the daemon composes it, before it gets its id and time. */
+type Report = { [K in DeviceReport['kind']]: Omit<Extract<DeviceReport, { kind: K }>, 'reportId' | 'iat'> }[DeviceReport['kind']];
 
 /**
  * The payment daemon: a native process with its own UID. It enrolls its keystore payment key with
@@ -171,13 +171,13 @@ export class PaymentDaemon {
     if (await this.#report({ kind: 'sim_changed', msisdn: sim.msisdn, imsiHash: sha256b64url(sim.imsi) })) this.#reportedImsi = sim.imsi;
   }
 
-  /** Signs a report with the payment key (typ dfs-device-report+jws, no PIN needed) and sends it; false when it could not be delivered. */
+  /** Signs a report with the payment key (DEVICE_REPORT, no PIN needed) and sends it; false when it could not be delivered. */
   async #report(report: Report): Promise<boolean> {
     const e = this.enrollment;
     if (!e) return false;
     try {
       const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
-      const signed = await compactJws({ alg: 'ES256', typ: DEVICE_REPORT_TYP, jwk }, { reportId: randomUUID(), iat: Date.now(), ...report }, (data) => this.keystore.signReport(PAYMENT_KEY, data));
+      const signed = await contractJws(DEVICE_REPORT, { reportId: randomUUID(), iat: Date.now(), ...report }, (data) => this.keystore.signReport(PAYMENT_KEY, data), { jwk });
       await e.channel.reportDevice({ signedReport: signed, attestationToken: e.token });
       return true;
     } catch {

@@ -1,13 +1,11 @@
 import { webcrypto } from 'node:crypto';
+import { DEVICE_REPORT } from '../../../contracts/device.js';
 import { DfsError, type ErrorCode } from '../../../kit/src/errors.js';
 import { subtle } from '../../../kit/src/x509.js';
 
 /** Key types of the keymint applet (seed 000 §KeyStore: RSA, ECC, AES). */
 export type KeyAlgorithm = 'EC_P256' | 'RSA_2048' | 'AES_256';
 export type KeyPurpose = 'sign' | 'encrypt';
-
-/** The one JWS typ a key signs without a PIN: the phone's reports to the backend (PIN failures, lockouts, SIM). */
-export const DEVICE_REPORT_TYP = 'dfs-device-report+jws';
 
 export interface KeySpec {
   algorithm: KeyAlgorithm;
@@ -117,8 +115,8 @@ export class Keystore {
 
   /**
    * Signs a device report without a PIN (a report of a wrong or locked PIN must go out when no PIN
-   * can be verified): only a JWS signing input whose protected header has typ `dfs-device-report+jws`,
-   * so the key can never sign a payment this way.
+   * can be verified): only a JWS signing input whose protected header has the typ of DEVICE_REPORT
+   * (contracts/device.ts), so the key can never sign a payment this way.
    */
   async signReport(uid: number, alias: string, data: Uint8Array): Promise<Uint8Array> {
     const key = this.#key(uid, alias, 'sign');
@@ -128,7 +126,7 @@ export class Keystore {
     } catch {
       typ = undefined;
     }
-    if (typ !== DEVICE_REPORT_TYP) throw new DfsError('ESE_AUTH_REQUIRED', 'only device reports are signed without a PIN');
+    if (typ !== DEVICE_REPORT.typ) throw new DfsError('ESE_AUTH_REQUIRED', 'only device reports are signed without a PIN');
     return new Uint8Array(await subtle.sign(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.privateKey, new Uint8Array(data)));
   }
 

@@ -2,7 +2,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ATTESTATION_STATUS_LIST } from '../../../contracts/attestation-status.js';
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
-import { KAI_PACKAGE, MERCHANT_TAG, PIN_RESET } from '../../../contracts/device.js';
+import { DEVICE_REPORT, KAI_PACKAGE, MERCHANT_TAG, PIN_RESET } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
 import { FOTA_MANIFEST } from '../../../contracts/firmware.js';
 import { JOURNAL_CHECKPOINT } from '../../../contracts/journal.js';
@@ -31,6 +31,7 @@ const CONTRACTS: Record<string, SignedContract> = {
   KAI_PACKAGE,
   ATTESTATION_STATUS_LIST,
   JOURNAL_CHECKPOINT,
+  DEVICE_REPORT,
 };
 const KINDS = Object.entries(CONTRACTS);
 

@@ -1,31 +1,12 @@
 import { createHash } from 'node:crypto';
-import { decodeProtectedHeader } from 'jose';
-import { z } from 'zod';
-import { signedContract } from '../../../../contracts/signed.js';
+import { DEVICE_REPORT } from '../../../../contracts/device.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { LedgerStore } from '../store/ports.js';
 import { verifyDeviceJws, verifyToken, type AuthorizeDeps } from './authorize.js';
 
-/** The JWS typ of a device report; the eSE signs this typ without a PIN, and nothing else. */
-export const DEVICE_REPORT_TYP = 'dfs-device-report+jws';
 /** Device lifecycle, SIM and PIN events. */
 export const DEVICE_TOPIC = 'dfs.device.v1';
-
-const Base = { reportId: z.uuid(), iat: z.number().int().positive() };
-const Report = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pin_failed'), ...Base }).strict(),
-  z.object({ kind: z.literal('pin_locked'), ...Base }).strict(),
-  z
-    .object({
-      kind: z.literal('sim_changed'),
-      ...Base,
-      msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/),
-      imsiHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-    })
-    .strict(),
-]);
-const DEVICE_REPORT = signedContract(DEVICE_REPORT_TYP, 1, Report);
 
 /** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
 function reportEventId(deviceId: string, reportId: string): string {
@@ -35,9 +16,10 @@ function reportEventId(deviceId: string, reportId: string): string {
 }
 
 /**
- * A device report (the phone tells the backend what risk should know): verified against the key
- * the attestation token binds (the enrolled eSE key), sent by that very device, fresh; then queued
- * in the outbox as `device.<kind>` on the device topic, keyed and attributed by the token's device.
+ * A device report (DEVICE_REPORT in contracts/device.ts: the phone tells the backend what risk should
+ * know): verified against the key the attestation token binds (the enrolled eSE key), of its typ,
+ * sent by that very device, fresh; then queued in the outbox as `device.<kind>` on the device topic,
+ * keyed and attributed by the token's device.
  */
 export async function reportDevice(
   signedReport: string,
@@ -50,12 +32,11 @@ export async function reportDevice(
   if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
   let payload: unknown;
   try {
-    if (decodeProtectedHeader(signedReport).typ !== DEVICE_REPORT_TYP) throw new Error('typ');
     payload = (await verifyDeviceJws(signedReport, claims, DEVICE_REPORT)).payload;
   } catch (err) {
     throw new DfsError('DEVICE_REPORT_INVALID', undefined, { cause: err });
   }
-  const parsed = Report.safeParse(payload);
+  const parsed = DEVICE_REPORT.schema.safeParse(payload);
   if (!parsed.success)
     throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const r = parsed.data;
