@@ -71,5 +71,5 @@ const roomy = { ...rules, rules: { ...rules.rules, tiers: { ...rules.rules.tiers
 const held = memoryFeatureStore();
 await run('decide() reserving + release (room left)', async (i) => {
   const rec = await decide({ ...facts(i), transactionId: `held-${i}` }, held, roomy, now);
-  await ingest(held, PAYMENT_TOPIC, { id: `rel-${i}`, type: 'payment.declined', key: 'wallet-1', atMs: now, data: { transactionId: rec.transactionId, kind: 'payment' } });
+  await ingest(held, PAYMENT_TOPIC, { id: `rel-${i}`, type: 'payment.declined', key: 'wallet-1', atMs: now, data: { transactionId: rec.transactionId, kind: 'payment', deviceId: 'dev-1', payer: 'wallet-1', payee: 'merchant-1', amount: 500, currency: 'KES' } });
 });

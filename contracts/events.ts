@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Tier } from './common.js';
+import { Msisdn, Tier } from './common.js';
 import { RiskVerdict, TransferKind } from './results.js';
 
-/** Device lifecycle, SIM and PIN events. */
+/** Device lifecycle, SIM and PIN events, and the mobile operator's network events. */
 export const DEVICE_TOPIC = 'dfs.device.v1';
 /** Payment and request-to-pay events, from the transaction service's outbox. */
 export const PAYMENT_TOPIC = 'dfs.payment.v1';
@@ -11,8 +11,11 @@ export const PAYMENT_TOPIC = 'dfs.payment.v1';
 export const TOPICS = [DEVICE_TOPIC, PAYMENT_TOPIC] as const;
 export type Topic = (typeof TOPICS)[number];
 
-/** Who produces or consumes events: a service of the stack, the phone, or integrators reading the payment topic (docs/API.md). */
-export type EventParty = 'attestation' | 'transaction' | 'risk' | 'device-sim' | 'integrators';
+/**
+ * Who produces or consumes events: a service of the stack (`mno` is the mobile operator's simulator),
+ * the phone, or integrators reading the payment topic (docs/API.md).
+ */
+export type EventParty = 'attestation' | 'transaction' | 'risk' | 'mno' | 'device-sim' | 'integrators';
 
 /** Parties outside the code base: they count as consumers but are not found in the source. */
 export const EXTERNAL_PARTIES: readonly EventParty[] = ['integrators'];
@@ -36,8 +39,8 @@ export const DeviceEventData = z.object({
   policyVersion: z.string().optional(),
   imsiHash: hash,
   imeiHash: hash,
-  /** The number of the SIM in the slot (a SIM report binds or checks it). */
-  msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/).optional(),
+  /** On `device.sim_changed` from the phone's report: the number of the SIM in the slot (risk binds or checks it). */
+  msisdn: Msisdn.optional(),
 });
 export type DeviceEventData = z.infer<typeof DeviceEventData>;
 
@@ -57,6 +60,14 @@ export const PaymentEventData = z.object({
 export type PaymentEventData = z.infer<typeof PaymentEventData>;
 
 const FinalPaymentData = PaymentEventData.extend({ code: z.string().nullable().optional(), risk: RiskVerdict.nullable().optional() });
+
+/** What changed on a mobile line: a new SIM for the number, the number ported in, or its SIM removed. */
+export const SimChange = z.enum(['swapped', 'ported', 'removed']);
+export type SimChange = z.infer<typeof SimChange>;
+
+/** The mobile operator's network events, keyed by phone number (CAMARA SIM Swap's notion of a change). */
+export const NetworkEventData = z.object({ msisdn: Msisdn, change: SimChange });
+export type NetworkEventData = z.infer<typeof NetworkEventData>;
 
 /** A request to pay an integrator created (seed 003). */
 export const PaymentRequestEventData = z.object({
@@ -86,7 +97,7 @@ const payment = <S extends Data>(data: S, consumers: readonly EventParty[]) =>
 /**
  * The event catalog. A producer builds every event through `buildEvent` (its data is parsed with the
  * schema here), a consumer names the types it reads with `handles` and parses with `parseEventData`.
- * test/unit/contracts-events.test.ts checks producers and consumers against the source.
+ * test/unit/contracts/event-catalog.test.ts checks producers and consumers against the source.
  */
 export const EVENTS = {
   'device.attested': device(
@@ -101,22 +112,24 @@ export const EVENTS = {
     DeviceEventData.extend({ scope: z.enum(['device', 'key']) }), ['attestation'], ['risk', 'transaction'],
   ),
   'device.reverified': device(DeviceEventData, ['attestation'], ['risk', 'transaction']),
-  'device.sim_changed': device(DeviceEventData, [], ['risk']),
-  'device.pin_failed': device(DeviceEventData, [], ['risk']),
-  'device.pin_locked': device(DeviceEventData, [], ['risk']),
+  'device.sim_changed': device(DeviceEventData, ['transaction'], ['risk']),
+  'device.pin_failed': device(DeviceEventData, ['transaction'], ['risk']),
+  'device.pin_locked': device(DeviceEventData, ['transaction'], ['risk']),
+  'network.sim_swapped': device(NetworkEventData, ['mno'], ['risk']),
   'payment.requested': payment(PaymentEventData.extend({ tier: Tier.optional() }), ['integrators']),
   'payment.approved': payment(PaymentEventData.extend({ risk: RiskVerdict }), ['integrators']),
   'payment.step_up_required': payment(PaymentEventData.extend({ risk: RiskVerdict.nullable() }), ['integrators']),
   'payment.posted': payment(FinalPaymentData, ['risk', 'transaction', 'integrators']),
-  'payment.declined': payment(FinalPaymentData, ['transaction', 'integrators']),
-  'payment.failed': payment(FinalPaymentData, ['transaction', 'integrators']),
-  'payment.reversed': payment(FinalPaymentData, ['integrators']),
+  'payment.declined': payment(FinalPaymentData, ['risk', 'transaction', 'integrators']),
+  'payment.failed': payment(FinalPaymentData, ['risk', 'transaction', 'integrators']),
+  'payment.reversed': payment(FinalPaymentData, ['risk', 'integrators']),
   'payment_request.created': payment(PaymentRequestEventData, ['integrators']),
 } as const satisfies Record<string, EventSpec>;
 
 export type EventType = keyof typeof EVENTS;
 export type EventData<T extends EventType> = z.input<(typeof EVENTS)[T]['data']>;
-export type DeviceEventType = { [K in EventType]: (typeof EVENTS)[K]['topic'] extends typeof DEVICE_TOPIC ? K : never }[EventType];
+/** The device's own events (`device.*`); the device topic also carries the operator's `network.*` events. */
+export type DeviceEventType = Extract<EventType, `device.${string}`>;
 export type PaymentEventType = { [K in EventType]: (typeof EVENTS)[K]['topic'] extends typeof PAYMENT_TOPIC ? K : never }[EventType];
 
 /** An event as a producer hands it to the bus or its outbox. */

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { SimChange } from '../../../../contracts/events.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 
 /** A SIM as the operator issued it: card id, subscriber identity, and the number it serves. */
@@ -18,7 +19,7 @@ export interface Line {
 }
 
 /** What changed on a line: a swap (new SIM for the number), a port (the number moved to a SIM of ours), or a removal. */
-export type LineChange = 'swapped' | 'ported' | 'removed';
+export type LineChange = SimChange;
 
 const E164 = /^\+[1-9]\d{4,14}$/;
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');

@@ -1,21 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { buildEvent, DEVICE_TOPIC } from '../../../../contracts/events.js';
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { LineChange } from '../domain/lines.js';
-
-/** The device topic, which also carries the operator's network events (keyed by phone number). */
-export const DEVICE_TOPIC = 'dfs.device.v1';
 
 /** What the operator announces to the stack. */
 export interface NetworkEvents {
   simChanged(msisdn: string, change: LineChange, atMs: number): Promise<void>;
 }
 
-/** Publishes `network.sim_swapped`: the number was paired with another SIM, or lost its SIM. */
+/**
+ * Publishes `network.sim_swapped` on the device topic, keyed by phone number, built through the event
+ * catalog (contracts/events.ts): the number was paired with another SIM, or lost its SIM.
+ */
 export function networkEvents(bus: EventBus): NetworkEvents {
   return {
     simChanged: (msisdn: string, change: LineChange, atMs: number) =>
-      bus.publish(DEVICE_TOPIC, [
-        { id: randomUUID(), type: 'network.sim_swapped', key: msisdn, atMs, data: { msisdn, change } },
-      ]),
+      bus.publish(DEVICE_TOPIC, [buildEvent('network.sim_swapped', msisdn, atMs, { msisdn, change })]),
   };
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   DEVICE_TOPIC, handles, parseEventData, PAYMENT_TOPIC, type DeviceEventData, type DeviceEventType, type PaymentEventData,
 } from '../../../../contracts/events.js';
@@ -10,15 +9,13 @@ export type PaymentData = PaymentEventData;
 
 /** The device events the risk service learns from (device lifecycle, SIM and PIN). */
 const DEVICE_TYPES = handles('device.attested', 'device.rejected', 'device.revoked', 'device.reverified', 'device.sim_changed', 'device.pin_failed', 'device.pin_locked');
+/** The mobile operator's events it learns from (the number's SIM changed). */
+const NETWORK_TYPES = handles('network.sim_swapped');
 /** The payment events it learns from. */
 const PAYMENT_TYPES = handles('payment.posted');
-
-const NetworkData = z.object({ msisdn: z.string().regex(/^\+[1-9]\d{4,14}$/), change: z.enum(['swapped', 'ported', 'removed']) });
-
-const OutcomeData = z.object({ transactionId: z.string().min(1), kind: z.string().optional(), originalId: z.string().min(1).optional() });
 /** Payment outcomes that release a reservation: the payment moved no money, or a reversal gave it back. */
-const RELEASING = ['payment.declined', 'payment.failed', 'payment.reversed'] as const;
-type ReleasingType = (typeof RELEASING)[number];
+const RELEASING = handles('payment.declined', 'payment.failed', 'payment.reversed');
+type ReleasingType = (typeof RELEASING.types)[number];
 
 /** An event the risk service learns from; everything it keeps derives from these fields alone. */
 export type RiskEvent =
@@ -50,17 +47,17 @@ export function parseEvent(topic: string, e: BusEvent): RiskEvent | null {
     if (deviceId === undefined) return null;
     return { kind: 'device', id: e.id, type: e.type, atMs: e.atMs, data: { ...data.data, deviceId } };
   }
-  if (topic === DEVICE_TOPIC && e.type === 'network.sim_swapped') {
-    const data = NetworkData.safeParse(e.data);
+  if (topic === DEVICE_TOPIC && NETWORK_TYPES.has(e.type)) {
+    const data = parseEventData(e.type, e.data);
     if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
-    return { kind: 'network', id: e.id, type: 'network.sim_swapped', atMs: e.atMs, msisdn: data.data.msisdn };
+    return { kind: 'network', id: e.id, type: e.type, atMs: e.atMs, msisdn: data.data.msisdn };
   }
-  if (topic === PAYMENT_TOPIC && (RELEASING as readonly string[]).includes(e.type)) {
-    const data = OutcomeData.safeParse(e.data);
+  if (topic === PAYMENT_TOPIC && RELEASING.has(e.type)) {
+    const data = parseEventData(e.type, e.data);
     if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
     const kind = data.data.kind ?? 'payment';
-    if (e.type === 'payment.reversed') return kind === 'reversal' && data.data.originalId ? { kind: 'release', id: e.id, type: 'payment.reversed', atMs: e.atMs, transactionId: data.data.originalId } : null;
-    return kind === 'payment' ? { kind: 'release', id: e.id, type: e.type as ReleasingType, atMs: e.atMs, transactionId: data.data.transactionId } : null;
+    if (e.type === 'payment.reversed') return kind === 'reversal' && data.data.originalId ? { kind: 'release', id: e.id, type: e.type, atMs: e.atMs, transactionId: data.data.originalId } : null;
+    return kind === 'payment' ? { kind: 'release', id: e.id, type: e.type, atMs: e.atMs, transactionId: data.data.transactionId } : null;
   }
   if (topic === PAYMENT_TOPIC && PAYMENT_TYPES.has(e.type) && (e.data.kind ?? 'payment') === 'payment') {
     const data = parseEventData(e.type, e.data);

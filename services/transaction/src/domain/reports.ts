@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DEVICE_REPORT } from '../../../../contracts/device.js';
+import { buildEvent } from '../../../../contracts/events.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { LedgerStore } from '../store/ports.js';
 import { verifyDeviceJws, verifyToken, type AuthorizeDeps } from './authorize.js';
-
-/** Device lifecycle, SIM and PIN events. */
-export const DEVICE_TOPIC = 'dfs.device.v1';
 
 /** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
 function reportEventId(deviceId: string, reportId: string): string {
@@ -18,8 +16,8 @@ function reportEventId(deviceId: string, reportId: string): string {
 /**
  * A device report (DEVICE_REPORT in contracts/device.ts: the phone tells the backend what risk should
  * know): verified against the key the attestation token binds (the enrolled eSE key), of its typ,
- * sent by that very device, fresh; then queued in the outbox as `device.<kind>` on the device topic,
- * keyed and attributed by the token's device.
+ * sent by that very device, fresh; then queued in the outbox as `device.<kind>` on the device topic
+ * (built through the event catalog, contracts/events.ts), keyed and attributed by the token's device.
  */
 export async function reportDevice(
   signedReport: string,
@@ -42,13 +40,11 @@ export async function reportDevice(
   const r = parsed.data;
   const now = deps.now();
   if (Math.abs(now - r.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
-  const type = `device.${r.kind}`;
-  const data = {
-    deviceId: claims.sub,
-    ...(r.kind === 'sim_changed' ? { msisdn: r.msisdn, imsiHash: r.imsiHash } : {}),
-  };
-  await deps.store.addOutbox([
-    { id: reportEventId(claims.sub, r.reportId), topic: DEVICE_TOPIC, type, key: claims.sub, atMs: now, data },
-  ]);
-  return type;
+  const deviceId = claims.sub;
+  const event =
+    r.kind === 'sim_changed'
+      ? buildEvent('device.sim_changed', deviceId, now, { deviceId, msisdn: r.msisdn, imsiHash: r.imsiHash })
+      : buildEvent(r.kind === 'pin_failed' ? 'device.pin_failed' : 'device.pin_locked', deviceId, now, { deviceId });
+  await deps.store.addOutbox([{ ...event, id: reportEventId(deviceId, r.reportId) }]);
+  return event.type;
 }
