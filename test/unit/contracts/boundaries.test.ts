@@ -25,6 +25,14 @@ describe('module boundaries (dfs/boundaries in eslint.config.js, run by npm run 
     ['domain imports the mongo store', 'services/attestation/src/domain/x.ts', "import { mongoAttestationStore } from '../store/mongo.js';"],
     ['domain imports kit transport', 'services/risk/src/domain/x.ts', "const k = await import('../../../../kit/src/kafka-bus.js');"],
     ['contracts/ imports kit', 'contracts/x.ts', "import { DfsError } from '../kit/src/errors.js';"],
+    ['the operator imports risk', 'services/mno/src/events/x.ts', "import { ingest } from '../../../risk/src/events/consumer.js';"],
+    ['the operator reads the phone\'s SIM slot', 'services/mno/src/domain/x.ts', "import { SimSlot } from '../../../../device-sim/src/sim.js';"],
+    ['the operator\'s domain imports HTTP', 'services/mno/src/domain/x.ts', "import express from 'express';"],
+    ['the operator\'s domain imports its HTTP edge', 'services/mno/src/domain/x.ts', "import { operatorApp } from '../http/app.js';"],
+    ['FOTA imports the phone beyond the OEM build tooling', 'services/fota/src/domain/x.ts', "import { Fota } from '../../../../device-sim/src/fota.js';"],
+    ['a service other than FOTA imports the OEM build tooling', 'services/mno/src/domain/x.ts', "import { buildReleases } from '../../../../device-sim/src/firmware.js';"],
+    ['FOTA imports attestation', 'services/fota/src/http/x.ts', "import { startAttestation } from '../../../attestation/src/main.js';"],
+    ['FOTA\'s domain imports kit HTTP', 'services/fota/src/domain/x.ts', "import { serve } from '../../../../kit/src/http.js';"],
   ])('fires when %s', async (_what, path, code) => {
     expect(await boundaryErrors(path, code)).toHaveLength(1);
   });
@@ -38,5 +46,7 @@ describe('module boundaries (dfs/boundaries in eslint.config.js, run by npm run 
     ].join('\n'))).toEqual([]);
     expect(await boundaryErrors('device-sim/src/daemon/x.ts', "import { PAYMENT } from '../../../contracts/payment.js';")).toEqual([]);
     expect(await boundaryErrors('services/transaction/src/grpc/x.ts', "import * as grpc from '@grpc/grpc-js';")).toEqual([]);
+    expect(await boundaryErrors('services/mno/src/events/x.ts', "import { buildEvent } from '../../../../contracts/events.js';")).toEqual([]);
+    expect(await boundaryErrors('services/fota/src/domain/x.ts', "import type { BuiltRelease } from '../../../../device-sim/src/firmware.js';")).toEqual([]);
   });
 });
