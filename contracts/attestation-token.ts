@@ -28,7 +28,10 @@ export const AttestationTokenClaims = z.object({
   acct: AccountId,
   cnf: z.object({ jkt: z.string().min(43) }),
   /** Payments above this many minor units (decimal string) need a token younger than `reattestWithinSec`. */
-  reattestAboveMinor: z.string().regex(/^\d{1,16}$/).optional(),
+  reattestAboveMinor: z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .optional(),
   reattestWithinSec: z.number().int().positive().optional(),
 });
 export type AttestationTokenClaims = z.infer<typeof AttestationTokenClaims>;

@@ -8,4 +8,3 @@ import { PaymentResult } from './results.js';
  */
 export const IntegratorCallback = z.intersection(z.object({ signed: z.string().min(1) }), PaymentResult);
 export type IntegratorCallback = z.infer<typeof IntegratorCallback>;
-

@@ -3,13 +3,15 @@ import { AccountId, Msisdn, Sha256B64url } from './common.js';
 import { signedContract } from './signed.js';
 
 /** What the backend's PIN-reset authority signs to unlock one phone's PIN applet (R1, R5). */
-export const PinReset = z.object({
-  imei: z.string(),
-  /** The nonce the applet issued. */
-  nonce: z.string(),
-  /** Seconds since the epoch. */
-  exp: z.number().int(),
-}).strict();
+export const PinReset = z
+  .object({
+    imei: z.string(),
+    /** The nonce the applet issued. */
+    nonce: z.string(),
+    /** Seconds since the epoch. */
+    exp: z.number().int(),
+  })
+  .strict();
 export type PinReset = z.infer<typeof PinReset>;
 
 /** A PIN reset, signed with the key installed in the eSE at the factory. */
@@ -28,11 +30,15 @@ export type KaiPackageContents = z.infer<typeof KaiPackageContents>;
 export const KAI_PACKAGE = signedContract('kai-package+jws', 1, KaiPackageContents);
 
 /** The payment request a merchant tag carries (SFI 1 record 1), as the operator issues it at onboarding. */
-export const TagPaymentRequest = z.object({
-  payee: AccountId,
-  amount: z.object({ minorUnits: z.string().regex(/^[1-9]\d{0,15}$/), currency: z.string().regex(/^[A-Z]{3}$/) }).strict(),
-  reference: z.string().max(64).optional(),
-}).strict();
+export const TagPaymentRequest = z
+  .object({
+    payee: AccountId,
+    amount: z
+      .object({ minorUnits: z.string().regex(/^[1-9]\d{0,15}$/), currency: z.string().regex(/^[A-Z]{3}$/) })
+      .strict(),
+    reference: z.string().max(64).optional(),
+  })
+  .strict();
 export type TagPaymentRequest = z.infer<typeof TagPaymentRequest>;
 
 /** A merchant tag: a payment request signed with the payment backend's result key. */

@@ -59,7 +59,10 @@ export const PaymentEventData = z.object({
 });
 export type PaymentEventData = z.infer<typeof PaymentEventData>;
 
-const FinalPaymentData = PaymentEventData.extend({ code: z.string().nullable().optional(), risk: RiskVerdict.nullable().optional() });
+const FinalPaymentData = PaymentEventData.extend({
+  code: z.string().nullable().optional(),
+  risk: RiskVerdict.nullable().optional(),
+});
 
 /** What changed on a mobile line: a new SIM for the number, the number ported in, or its SIM removed. */
 export const SimChange = z.enum(['swapped', 'ported', 'removed']);
@@ -106,10 +109,14 @@ export const EVENTS = {
     ['risk', 'transaction'],
   ),
   'device.rejected': device(
-    DeviceEventData.partial({ deviceId: true }).extend({ codes: z.array(z.string()).min(1) }), ['attestation'], ['risk'],
+    DeviceEventData.partial({ deviceId: true }).extend({ codes: z.array(z.string()).min(1) }),
+    ['attestation'],
+    ['risk'],
   ),
   'device.revoked': device(
-    DeviceEventData.extend({ scope: z.enum(['device', 'key']) }), ['attestation'], ['risk', 'transaction'],
+    DeviceEventData.extend({ scope: z.enum(['device', 'key']) }),
+    ['attestation'],
+    ['risk', 'transaction'],
   ),
   'device.reverified': device(DeviceEventData, ['attestation'], ['risk', 'transaction']),
   'device.sim_changed': device(DeviceEventData, ['transaction'], ['risk']),
@@ -130,7 +137,9 @@ export type EventType = keyof typeof EVENTS;
 export type EventData<T extends EventType> = z.input<(typeof EVENTS)[T]['data']>;
 /** The device's own events (`device.*`); the device topic also carries the operator's `network.*` events. */
 export type DeviceEventType = Extract<EventType, `device.${string}`>;
-export type PaymentEventType = { [K in EventType]: (typeof EVENTS)[K]['topic'] extends typeof PAYMENT_TOPIC ? K : never }[EventType];
+export type PaymentEventType = {
+  [K in EventType]: (typeof EVENTS)[K]['topic'] extends typeof PAYMENT_TOPIC ? K : never;
+}[EventType];
 
 /** An event as a producer hands it to the bus or its outbox. */
 export interface CatalogEvent {
@@ -149,12 +158,17 @@ export function buildEvent<T extends EventType>(type: T, key: string, atMs: numb
 }
 
 /** Parses a delivered event's data with its type's schema. */
-export function parseEventData<T extends EventType>(type: T, data: unknown): z.ZodSafeParseResult<z.output<(typeof EVENTS)[T]['data']>> {
+export function parseEventData<T extends EventType>(
+  type: T,
+  data: unknown,
+): z.ZodSafeParseResult<z.output<(typeof EVENTS)[T]['data']>> {
   return EVENTS[type].data.safeParse(data) as z.ZodSafeParseResult<z.output<(typeof EVENTS)[T]['data']>>;
 }
 
 /** The event types one consumer reads; the catalog drift test reads these calls. */
-export function handles<const T extends EventType>(...types: T[]): { readonly types: readonly T[]; has(type: string): type is T } {
+export function handles<const T extends EventType>(
+  ...types: T[]
+): { readonly types: readonly T[]; has(type: string): type is T } {
   const set = new Set<string>(types);
   return { types, has: (type: string): type is T => set.has(type) };
 }

@@ -29,7 +29,13 @@ const transferFields = {
 };
 
 const absent = z.undefined().optional();
-const ABSENT = { code: absent, journalSeq: absent, payerBalance: absent, challenge: absent, challengeExpiresAtMs: absent };
+const ABSENT = {
+  code: absent,
+  journalSeq: absent,
+  payerBalance: absent,
+  challenge: absent,
+  challengeExpiresAtMs: absent,
+};
 /** The status-specific fields: a variant requires its own and carries none of the others. */
 const only = <F extends Partial<Record<keyof typeof ABSENT, z.ZodType>>>(fields: F) =>
   ({ ...ABSENT, ...fields }) as Omit<typeof ABSENT, keyof F> & F;
@@ -41,11 +47,13 @@ const only = <F extends Partial<Record<keyof typeof ABSENT, z.ZodType>>>(fields:
 export const PaymentResult = z.discriminatedUnion('status', [
   z.object({ ...transferFields, status: z.literal('PENDING'), ...only({}) }),
   z.object({
-    ...transferFields, status: z.literal('STEP_UP_REQUIRED'),
+    ...transferFields,
+    status: z.literal('STEP_UP_REQUIRED'),
     ...only({ challenge: Sha256B64url, challengeExpiresAtMs: z.number().int() }),
   }),
   z.object({
-    ...transferFields, status: z.literal('POSTED'),
+    ...transferFields,
+    status: z.literal('POSTED'),
     ...only({ journalSeq: z.number().int().nonnegative(), payerBalance: WireMoney }),
   }),
   z.object({ ...transferFields, status: z.literal('DECLINED'), ...only({ code: z.string() }) }),
@@ -92,21 +100,26 @@ export type RequestStateResult = z.infer<typeof RequestStateResult>;
 export const PaymentRequestList = z.object({
   typ: z.literal('payment-requests'),
   accountId: AccountId,
-  requests: z.array(z.object({
-    requestId: z.uuid(),
-    integratorId: z.string(),
-    payee: AccountId,
-    amount: WireMoney,
-    description: z.string(),
-    expiresAtMs: z.number().int(),
-  })),
+  requests: z.array(
+    z.object({
+      requestId: z.uuid(),
+      integratorId: z.string(),
+      payee: AccountId,
+      amount: WireMoney,
+      description: z.string(),
+      expiresAtMs: z.number().int(),
+    }),
+  ),
   iat: z.number().int().optional(),
 });
 export type PaymentRequestList = z.infer<typeof PaymentRequestList>;
 
 /** Everything the transaction service signs with its result key, told apart by the payload's `typ`. */
 export const SignedResult = z.discriminatedUnion('typ', [
-  PaymentResult, BalanceResult, RequestStateResult, PaymentRequestList,
+  PaymentResult,
+  BalanceResult,
+  RequestStateResult,
+  PaymentRequestList,
 ]);
 export type SignedResult = z.infer<typeof SignedResult>;
 

@@ -9,7 +9,9 @@ export interface SignedContract<S extends z.ZodType = z.ZodType> {
 
 /** Declares a signed payload kind. */
 export function signedContract<const T extends string, S extends z.ZodType>(
-  typ: T, version: number, schema: S,
+  typ: T,
+  version: number,
+  schema: S,
 ): SignedContract<S> & { readonly typ: T } {
   return { typ, version, schema };
 }

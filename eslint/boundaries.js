@@ -34,20 +34,24 @@ export function boundaryViolation(from, target, isPackage) {
   const dst = zoneOf(target);
   const to = (...zones) => zones.includes(dst.zone);
   if (src.zone === 'contracts' && !to('contracts')) return `contracts/ imports nothing but contracts/ (${target})`;
-  if (src.zone === 'kit' && to('service', 'device-sim', 'cli')) return `kit imports no service, device-sim or cli (${target})`;
+  if (src.zone === 'kit' && to('service', 'device-sim', 'cli'))
+    return `kit imports no service, device-sim or cli (${target})`;
   if (src.zone === 'service' && to('service') && dst.name !== src.name) {
     return `services/${src.name} imports no other service (${target}); share through contracts/ or kit/`;
   }
   if (src.zone === 'service' && src.name === 'fota' && target === OEM_BUILD_TOOLING) return null;
   if (src.zone === 'service' && to('device-sim', 'cli')) return `a service imports no device-sim or cli (${target})`;
-  if (src.zone === 'device-sim' && to('service', 'cli')) return `device-sim imports no service or cli (${target}); use contracts/`;
+  if (src.zone === 'device-sim' && to('service', 'cli'))
+    return `device-sim imports no service or cli (${target}); use contracts/`;
   if (inDomain && TRANSPORT_FILES.test(target)) return `domain/ imports no transport or storage edge (${target})`;
   return null;
 }
 
 const rule = {
   meta: {
-    type: 'problem', docs: { description: 'Module boundaries of the stack (docs/ARCHITECTURE.md)' }, schema: [],
+    type: 'problem',
+    docs: { description: 'Module boundaries of the stack (docs/ARCHITECTURE.md)' },
+    schema: [],
     messages: { boundary: '{{why}}' },
   },
   create(context) {
@@ -57,11 +61,20 @@ const rule = {
       if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
       const spec = source.value;
       const isPackage = !spec.startsWith('.') && !spec.startsWith('/');
-      const target = isPackage ? spec : relative(ROOT, resolve(dirname(context.filename), spec)).split('\\').join('/');
+      const target = isPackage
+        ? spec
+        : relative(ROOT, resolve(dirname(context.filename), spec))
+            .split('\\')
+            .join('/');
       const why = boundaryViolation(from, target, isPackage);
       if (why) context.report({ node: source, messageId: 'boundary', data: { why } });
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
   },
 };
 

@@ -14,7 +14,6 @@ import { pkiPaths } from '../../kit/src/pki.js';
 import { EC_P256, importPrivateKeyPem, subtle, x509 } from '../../kit/src/x509.js';
 import { BOOT_STAGES, signImage, type BootImage, type BootStage } from './boot.js';
 
-
 /** SHA-256, lower-case hex. */
 export const sha256hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 

@@ -7,7 +7,10 @@ import { ROOT, productionFiles } from '../../support/source.js';
 function contractNames(): Set<string> {
   const names = new Set<string>();
   for (const file of readdirSync(join(ROOT, 'contracts')).filter((f) => f.endsWith('.ts'))) {
-    for (const m of readFileSync(join(ROOT, 'contracts', file), 'utf8').matchAll(/^export (?:const|type|interface|function|class) (\w+)/gm)) names.add(m[1]!);
+    for (const m of readFileSync(join(ROOT, 'contracts', file), 'utf8').matchAll(
+      /^export (?:const|type|interface|function|class) (\w+)/gm,
+    ))
+      names.add(m[1]!);
   }
   return names;
 }
@@ -17,7 +20,10 @@ const FORMER_NAMES = ['TokenClaims', 'Proof', 'Confirmation', 'ResetClaims', 'De
 
 /** Declarations of `name` in `text` (re-exports and aliases `type X = Y;` of a contract are fine). */
 function declares(text: string, name: string): boolean {
-  return new RegExp(`^\\s*(?:export\\s+)?(?:interface\\s+${name}\\b|class\\s+${name}\\b|(?:const|let)\\s+${name}\\s*=|type\\s+${name}\\s*=\\s*(?:\\{|z\\.|'|\\())`, 'm').test(text);
+  return new RegExp(
+    `^\\s*(?:export\\s+)?(?:interface\\s+${name}\\b|class\\s+${name}\\b|(?:const|let)\\s+${name}\\s*=|type\\s+${name}\\s*=\\s*(?:\\{|z\\.|'|\\())`,
+    'm',
+  ).test(text);
 }
 
 /** zod object schemas with the fields of a signed payload (`iat`, `ath`, `cnf`, `typ`, `jkt`, `requestHash`). */

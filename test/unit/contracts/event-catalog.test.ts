@@ -22,13 +22,27 @@ describe('event catalog (contracts/events.ts) against the production source', ()
 
   it('without the allow-list, the types with no producer yet are findings', () => {
     const problems = eventDrift(catalog, use, []);
-    expect(problems.filter((p) => p.includes('produced nowhere')).map((p) => p.split(':')[0]).sort()).toEqual([...PENDING_PRODUCERS].sort());
+    expect(
+      problems
+        .filter((p) => p.includes('produced nowhere'))
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual([...PENDING_PRODUCERS].sort());
   });
 
-  it('names the producers and consumers of the risk signals: the operator, the phone\'s reports, the payment outcomes', () => {
+  it("names the producers and consumers of the risk signals: the operator, the phone's reports, the payment outcomes", () => {
     expect(use.produced.get('network.sim_swapped')).toEqual(new Set(['mno']));
-    for (const t of ['device.sim_changed', 'device.pin_failed', 'device.pin_locked']) expect(use.produced.get(t)).toEqual(new Set(['transaction']));
-    for (const t of ['network.sim_swapped', 'device.sim_changed', 'device.pin_failed', 'device.pin_locked', 'payment.declined', 'payment.failed', 'payment.reversed']) {
+    for (const t of ['device.sim_changed', 'device.pin_failed', 'device.pin_locked'])
+      expect(use.produced.get(t)).toEqual(new Set(['transaction']));
+    for (const t of [
+      'network.sim_swapped',
+      'device.sim_changed',
+      'device.pin_failed',
+      'device.pin_locked',
+      'payment.declined',
+      'payment.failed',
+      'payment.reversed',
+    ]) {
       expect(use.consumed.get(t)?.has('risk'), t).toBe(true);
     }
   });
@@ -49,17 +63,27 @@ describe('event catalog (contracts/events.ts) against the production source', ()
   it('finds a removed producer: the attestation service without its device events', () => {
     const without = files.filter((f) => f.path !== 'services/attestation/src/events/device-events.ts');
     const problems = eventDrift(catalog, scanEvents(without, Object.keys(EVENTS)), PENDING_PRODUCERS);
-    expect(problems).toContain('device.attested: consumed by risk, transaction but produced nowhere in production code');
+    expect(problems).toContain(
+      'device.attested: consumed by risk, transaction but produced nowhere in production code',
+    );
     expect(problems).toContain('device.revoked: consumed by risk, transaction but produced nowhere in production code');
-    expect(problems).toContain('device.reverified: consumed by risk, transaction but produced nowhere in production code');
+    expect(problems).toContain(
+      'device.reverified: consumed by risk, transaction but produced nowhere in production code',
+    );
   });
 
   it('finds a removed consumer, a producer the catalog does not name, and a pending entry that got its producer', () => {
     const fixture = [
       { path: 'services/attestation/src/events/x.ts', text: "publish(buildEvent('device.attested', id, now(), {}));" },
       { path: 'services/risk/src/domain/x.ts', text: "const T = handles('device.revoked');" },
-      { path: 'device-sim/src/daemon/x.ts', text: "bus.publish(DEVICE_TOPIC, [buildEvent('device.pin_failed', id, now(), { deviceId })]);" },
-      { path: 'services/transaction/src/domain/x.ts', text: "paymentEvent(ok ? 'payment.posted' : 'payment.failed', t, now);" },
+      {
+        path: 'device-sim/src/daemon/x.ts',
+        text: "bus.publish(DEVICE_TOPIC, [buildEvent('device.pin_failed', id, now(), { deviceId })]);",
+      },
+      {
+        path: 'services/transaction/src/domain/x.ts',
+        text: "paymentEvent(ok ? 'payment.posted' : 'payment.failed', t, now);",
+      },
     ];
     const mini = {
       'device.attested': { producers: ['attestation'], consumers: ['risk'] },

@@ -41,10 +41,14 @@ export function scanEvents(files: readonly { path: string; text: string }[], typ
     map.get(type)!.add(party);
   };
   for (const f of files) {
-    for (const [re, map] of [[/(?<!function |new |\.)\b\w*Event\(/g, use.produced], [/\bhandles\(/g, use.consumed]] as const) {
+    for (const [re, map] of [
+      [/(?<!function |new |\.)\b\w*Event\(/g, use.produced],
+      [/\bhandles\(/g, use.consumed],
+    ] as const) {
       for (const call of f.text.matchAll(re)) {
         const args = argumentsAt(f.text, call.index + call[0].length - 1);
-        for (const lit of args.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) if (known.has(lit[1]!)) add(map, lit[1]!, partyOf(f.path));
+        for (const lit of args.matchAll(/'([a-z_]+\.[a-z_]+)'/g))
+          if (known.has(lit[1]!)) add(map, lit[1]!, partyOf(f.path));
       }
     }
   }
@@ -56,7 +60,11 @@ export function scanEvents(files: readonly { path: string; text: string }[], typ
  * (unless pending), every produced type has a consumer, and the catalog names exactly the parties the
  * source shows. A pending entry whose producer exists is a finding too, so the list only shrinks.
  */
-export function eventDrift(catalog: Record<string, CatalogEntry>, use: EventUse, pendingProducers: readonly string[]): string[] {
+export function eventDrift(
+  catalog: Record<string, CatalogEntry>,
+  use: EventUse,
+  pendingProducers: readonly string[],
+): string[] {
   const problems: string[] = [];
   const sorted = (s?: Iterable<string>) => [...(s ?? [])].sort();
   for (const [type, entry] of Object.entries(catalog)) {
@@ -64,13 +72,23 @@ export function eventDrift(catalog: Record<string, CatalogEntry>, use: EventUse,
     const consumers = sorted(use.consumed.get(type));
     const external = entry.consumers.filter((c) => EXTERNAL_PARTIES.includes(c as EventParty));
     const pending = pendingProducers.includes(type);
-    if (producers.length === 0 && !pending) problems.push(`${type}: consumed by ${consumers.join(', ') || 'nobody'} but produced nowhere in production code`);
-    if (producers.length > 0 && pending) problems.push(`${type}: produced by ${producers.join(', ')}; remove it from PENDING_PRODUCERS`);
-    if (producers.length > 0 && consumers.length === 0 && external.length === 0) problems.push(`${type}: produced by ${producers.join(', ')} but consumed by nobody`);
-    if (JSON.stringify(producers) !== JSON.stringify(sorted(entry.producers))) problems.push(`${type}: the catalog says producers [${sorted(entry.producers).join(', ')}], the source shows [${producers.join(', ')}]`);
+    if (producers.length === 0 && !pending)
+      problems.push(`${type}: consumed by ${consumers.join(', ') || 'nobody'} but produced nowhere in production code`);
+    if (producers.length > 0 && pending)
+      problems.push(`${type}: produced by ${producers.join(', ')}; remove it from PENDING_PRODUCERS`);
+    if (producers.length > 0 && consumers.length === 0 && external.length === 0)
+      problems.push(`${type}: produced by ${producers.join(', ')} but consumed by nobody`);
+    if (JSON.stringify(producers) !== JSON.stringify(sorted(entry.producers)))
+      problems.push(
+        `${type}: the catalog says producers [${sorted(entry.producers).join(', ')}], the source shows [${producers.join(', ')}]`,
+      );
     const internal = sorted(entry.consumers.filter((c) => !external.includes(c)));
-    if (JSON.stringify(consumers) !== JSON.stringify(internal)) problems.push(`${type}: the catalog says consumers [${internal.join(', ')}], the source shows [${consumers.join(', ')}]`);
+    if (JSON.stringify(consumers) !== JSON.stringify(internal))
+      problems.push(
+        `${type}: the catalog says consumers [${internal.join(', ')}], the source shows [${consumers.join(', ')}]`,
+      );
   }
-  for (const type of pendingProducers) if (!(type in catalog)) problems.push(`${type}: in PENDING_PRODUCERS but not in the catalog`);
+  for (const type of pendingProducers)
+    if (!(type in catalog)) problems.push(`${type}: in PENDING_PRODUCERS but not in the catalog`);
   return problems;
 }

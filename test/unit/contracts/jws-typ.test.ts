@@ -37,7 +37,8 @@ const KINDS = Object.entries(CONTRACTS);
 
 /** Signs `payload` with `key`, under any header, as an attacker who holds a genuine key could. */
 const signAs = async (key: CryptoKey, header: object, payload: object) => {
-  const sign = async (data: Uint8Array) => new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, new Uint8Array(data)));
+  const sign = async (data: Uint8Array) =>
+    new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, new Uint8Array(data)));
   return compactJws({ alg: 'ES256', ...header }, payload, sign);
 };
 
@@ -47,15 +48,24 @@ describe('every JWS kind has its own typ and every verification checks it', () =
     expect(new Set(typs).size).toBe(typs.length);
   });
 
-  it.each(KINDS)('%s: its own typ verifies; every other typ, and none, is JWS_TYPE_MISMATCH', async (_name, contract) => {
-    const { key } = await generateSigningKey();
-    const payload = { any: 'payload' };
-    await expect(verifyJws(await signAs(key.privateKey, { typ: contract.typ }, payload), key.publicJwk, contract)).resolves.toMatchObject({ payload });
-    for (const [, other] of KINDS.filter(([, c]) => c !== contract)) {
-      expect(await codeOf(verifyJws(await signAs(key.privateKey, { typ: other.typ }, payload), key.publicJwk, contract))).toBe('JWS_TYPE_MISMATCH');
-    }
-    expect(await codeOf(verifyJws(await signAs(key.privateKey, {}, payload), key.publicJwk, contract))).toBe('JWS_TYPE_MISMATCH');
-  });
+  it.each(KINDS)(
+    '%s: its own typ verifies; every other typ, and none, is JWS_TYPE_MISMATCH',
+    async (_name, contract) => {
+      const { key } = await generateSigningKey();
+      const payload = { any: 'payload' };
+      await expect(
+        verifyJws(await signAs(key.privateKey, { typ: contract.typ }, payload), key.publicJwk, contract),
+      ).resolves.toMatchObject({ payload });
+      for (const [, other] of KINDS.filter(([, c]) => c !== contract)) {
+        expect(
+          await codeOf(verifyJws(await signAs(key.privateKey, { typ: other.typ }, payload), key.publicJwk, contract)),
+        ).toBe('JWS_TYPE_MISMATCH');
+      }
+      expect(await codeOf(verifyJws(await signAs(key.privateKey, {}, payload), key.publicJwk, contract))).toBe(
+        'JWS_TYPE_MISMATCH',
+      );
+    },
+  );
 
   it('signJws sets the contract typ and refuses a payload its schema refuses', async () => {
     const { key } = await generateSigningKey();
@@ -65,15 +75,23 @@ describe('every JWS kind has its own typ and every verification checks it', () =
   });
 
   it('in production code only kit/src/jws.ts signs or verifies a JWS, so no verification skips the typ', () => {
-    const raw = /\b(compactVerify|jwtVerify|flattenedVerify|generalVerify|CompactSign|SignJWT|FlattenedSign|GeneralSign)\b/;
-    const offenders = productionFiles().filter((f) => f.path !== 'kit/src/jws.ts' && raw.test(f.text)).map((f) => f.path);
+    const raw =
+      /\b(compactVerify|jwtVerify|flattenedVerify|generalVerify|CompactSign|SignJWT|FlattenedSign|GeneralSign)\b/;
+    const offenders = productionFiles()
+      .filter((f) => f.path !== 'kit/src/jws.ts' && raw.test(f.text))
+      .map((f) => f.path);
     expect(offenders).toEqual([]);
   });
 
   it('each kind is verified somewhere in production code, through its contract', () => {
-    const text = productionFiles().map((f) => f.text).join('\n');
+    const text = productionFiles()
+      .map((f) => f.text)
+      .join('\n');
     for (const [name] of KINDS) {
-      expect(new RegExp(`(verifyJws|verifyJwt|verifyDeviceJws)\\([^;]*\\b${name}\\b`).test(text), `${name} is never verified`).toBe(true);
+      expect(
+        new RegExp(`(verifyJws|verifyJwt|verifyDeviceJws)\\([^;]*\\b${name}\\b`).test(text),
+        `${name} is never verified`,
+      ).toBe(true);
     }
   });
 });
@@ -83,15 +101,38 @@ describe('the services refuse a genuine signature over another kind of payload (
     const h = await harness();
     const p = await h.phone(100_000);
     const m = await h.merchant();
-    expect(await codeOf(submitPayment(await p.signRaw(p.payment(m, 100), { typ: STEP_UP.typ }), p.token, p.peer, h.deps))).toBe('JWS_TYPE_MISMATCH');
-    expect(payloadOf(await submitPayment(await p.sign(p.payment(m, 100)), p.token, p.peer, h.deps)).status).toBe('POSTED');
+    expect(
+      await codeOf(submitPayment(await p.signRaw(p.payment(m, 100), { typ: STEP_UP.typ }), p.token, p.peer, h.deps)),
+    ).toBe('JWS_TYPE_MISMATCH');
+    expect(payloadOf(await submitPayment(await p.sign(p.payment(m, 100)), p.token, p.peer, h.deps)).status).toBe(
+      'POSTED',
+    );
 
     h.risk.answer = async () => ({ decision: 'STEP_UP', ruleIds: ['tier.stepUp'], reason: 'large' });
     const r = payloadOf(await submitPayment(await p.sign(p.payment(m, 50_000)), p.token, p.peer, h.deps));
     expect(r.status).toBe('STEP_UP_REQUIRED');
-    const confirmation = { transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now };
-    expect(await codeOf(confirmStepUp(r.transactionId, await p.signRaw(confirmation, { typ: PAYMENT.typ }), p.token, p.peer, h.deps))).toBe('JWS_TYPE_MISMATCH');
-    expect(payloadOf(await confirmStepUp(r.transactionId, await p.signRaw(confirmation, { typ: STEP_UP.typ }), p.token, p.peer, h.deps)).status).toBe('POSTED');
+    const confirmation = {
+      transactionId: r.transactionId,
+      challenge: r.challenge,
+      requestHash: r.requestHash,
+      iat: h.clock.now,
+    };
+    expect(
+      await codeOf(
+        confirmStepUp(r.transactionId, await p.signRaw(confirmation, { typ: PAYMENT.typ }), p.token, p.peer, h.deps),
+      ),
+    ).toBe('JWS_TYPE_MISMATCH');
+    expect(
+      payloadOf(
+        await confirmStepUp(
+          r.transactionId,
+          await p.signRaw(confirmation, { typ: STEP_UP.typ }),
+          p.token,
+          p.peer,
+          h.deps,
+        ),
+      ).status,
+    ).toBe('POSTED');
   });
 
   it('an attestation token signed by the token key under another typ', async () => {
@@ -101,8 +142,14 @@ describe('the services refuse a genuine signature over another kind of payload (
     const deps = { tokenKeys: createLocalJWKSet({ keys: [key.publicJwk] }), now: () => Date.now() };
     const claims = decodeJwt(p.token);
     const header = { kid: key.kid };
-    await expect(verifyToken(await signAs(key.privateKey, { ...header, typ: ATTESTATION_TOKEN.typ }, claims), deps)).resolves.toMatchObject({ sub: p.deviceId });
-    expect(await codeOf(verifyToken(await signAs(key.privateKey, { ...header, typ: RESULT.typ }, claims), deps))).toBe('JWS_TYPE_MISMATCH');
-    expect(await codeOf(verifyJwt(await signAs(key.privateKey, header, claims), key.publicJwk, ATTESTATION_TOKEN))).toBe('JWS_TYPE_MISMATCH');
+    await expect(
+      verifyToken(await signAs(key.privateKey, { ...header, typ: ATTESTATION_TOKEN.typ }, claims), deps),
+    ).resolves.toMatchObject({ sub: p.deviceId });
+    expect(await codeOf(verifyToken(await signAs(key.privateKey, { ...header, typ: RESULT.typ }, claims), deps))).toBe(
+      'JWS_TYPE_MISMATCH',
+    );
+    expect(
+      await codeOf(verifyJwt(await signAs(key.privateKey, header, claims), key.publicJwk, ATTESTATION_TOKEN)),
+    ).toBe('JWS_TYPE_MISMATCH');
   });
 });
