@@ -10,6 +10,9 @@ const TRANSPORT_FILES = new RegExp(
   '^(?:services/[^/]+/src/(?:grpc|http)/|services/[^/]+/src/store/mongo|kit/src/(?:grpc-client|grpc-server|kafka-bus|mongo|http)\\.)',
 );
 
+/** A service's own gRPC and HTTP edge folders: never imported by its events/ consumers or producers. */
+const EDGE_FOLDERS = /^services\/[^/]+\/src\/(?:grpc|http)\//;
+
 /** The simulated OEM's release tooling (build keys, signed manifests): the FOTA service, standing in for the OEM's update server, builds its releases with it. */
 const OEM_BUILD_TOOLING = 'device-sim/src/firmware.js';
 
@@ -25,11 +28,13 @@ function zoneOf(path) {
  * Why `from` (repository path) may not import `target` (a repository path, or a package name when
  * `isPackage`), or null when it may: contracts/ imports only contracts/ and packages; kit imports no
  * service, phone or cli; a service imports no other service, phone or cli; the phone imports no
- * service or cli; a service's domain/ imports no transport or storage (packages or edge folders).
+ * service or cli; a service's domain/ imports no transport or storage (packages or edge folders); a
+ * service's events/ imports no gRPC or HTTP edge (grpc/, http/).
  */
 export function boundaryViolation(from, target, isPackage) {
   const src = zoneOf(from);
   const inDomain = src.zone === 'service' && /\/src\/domain\//.test(from);
+  const inEvents = src.zone === 'service' && /\/src\/events\//.test(from);
   if (isPackage) return inDomain && TRANSPORT_PACKAGES.test(target) ? `domain/ imports no transport (${target})` : null;
   const dst = zoneOf(target);
   const to = (...zones) => zones.includes(dst.zone);
@@ -44,6 +49,8 @@ export function boundaryViolation(from, target, isPackage) {
   if (src.zone === 'device-sim' && to('service', 'cli'))
     return `device-sim imports no service or cli (${target}); use contracts/`;
   if (inDomain && TRANSPORT_FILES.test(target)) return `domain/ imports no transport or storage edge (${target})`;
+  if (inEvents && EDGE_FOLDERS.test(target))
+    return `events/ imports no gRPC or HTTP edge (${target}); use domain/ or kit/`;
   return null;
 }
 

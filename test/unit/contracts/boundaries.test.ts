@@ -52,6 +52,16 @@ describe('module boundaries (dfs/boundaries in eslint.config.js, run by npm run 
       'services/risk/src/domain/x.ts',
       "const k = await import('../../../../kit/src/kafka-bus.js');",
     ],
+    [
+      'an events module imports its HTTP edge',
+      'services/transaction/src/events/x.ts',
+      "import type { IntegratorRegistry } from '../http/integrators.js';",
+    ],
+    [
+      'an events module imports its gRPC edge',
+      'services/risk/src/events/x.ts',
+      "import { riskHandlers } from '../grpc/handlers.js';",
+    ],
     ['contracts/ imports kit', 'contracts/x.ts', "import { DfsError } from '../kit/src/errors.js';"],
     [
       'the operator imports risk',
@@ -115,6 +125,16 @@ describe('module boundaries (dfs/boundaries in eslint.config.js, run by npm run 
       await boundaryErrors(
         'services/mno/src/events/x.ts',
         "import { buildEvent } from '../../../../contracts/events.js';",
+      ),
+    ).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'services/transaction/src/events/x.ts',
+        [
+          "import type { IntegratorRegistry } from '../domain/integrators.js';",
+          "import type { EventBus } from '../../../../kit/src/events.js';",
+          "import type { LedgerStore } from '../store/ports.js';",
+        ].join('\n'),
       ),
     ).toEqual([]);
     expect(

@@ -10,3 +10,10 @@ export interface Integrator {
 export function mayUseAccount(integrator: Integrator, accountId: string): boolean {
   return integrator.accounts.some((a) => (a.endsWith('*') ? accountId.startsWith(a.slice(0, -1)) : a === accountId));
 }
+
+/** The integrators allowed on the REST API, with constant-time API key checks. */
+export interface IntegratorRegistry {
+  /** The integrator whose key this is, or null; every key is compared, in constant time. */
+  authenticate(apiKey: string | undefined): Integrator | null;
+  byId(id: string): Integrator | undefined;
+}

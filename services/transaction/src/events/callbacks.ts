@@ -2,8 +2,8 @@ import { IntegratorCallback } from '../../../../contracts/callbacks.js';
 import { handles, parseEventData, PAYMENT_TOPIC } from '../../../../contracts/events.js';
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
+import type { IntegratorRegistry } from '../domain/integrators.js';
 import { decodeResult } from '../domain/results.js';
-import type { IntegratorRegistry } from '../http/integrators.js';
 import type { LedgerStore } from '../store/ports.js';
 
 const FINAL = handles('payment.posted', 'payment.declined', 'payment.failed');
@@ -14,7 +14,10 @@ const ATTEMPTS = 3;
  * result to the integrator's registered URL (never a URL from a request), with `X-Event-Id` for
  * deduplication, retrying a few times. Consumes the payment events from the bus.
  */
-export async function startCallbacks(bus: EventBus, deps: { store: LedgerStore; integrators: IntegratorRegistry; log: Logger; timeoutMs: number }): Promise<void> {
+export async function startCallbacks(
+  bus: EventBus,
+  deps: { store: LedgerStore; integrators: IntegratorRegistry; log: Logger; timeoutMs: number },
+): Promise<void> {
   const deliver = async (eventId: string, requestId: string, transactionId: string) => {
     const r = await deps.store.getRequest(requestId);
     const url = r && deps.integrators.byId(r.integratorId)?.callbackUrl;
@@ -23,9 +26,17 @@ export async function startCallbacks(bus: EventBus, deps: { store: LedgerStore; 
     const body = JSON.stringify(IntegratorCallback.parse({ signed: t.result, ...decodeResult(t.result) }));
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Event-Id': eventId }, body, redirect: 'error', signal: AbortSignal.timeout(deps.timeoutMs) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Event-Id': eventId },
+          body,
+          redirect: 'error',
+          signal: AbortSignal.timeout(deps.timeoutMs),
+        });
         if (res.ok) return;
-      } catch { /* retried below */ }
+      } catch {
+        /* retried below */
+      }
       await new Promise((ok) => setTimeout(ok, 200 * 2 ** attempt));
     }
     deps.log.warn({ eventId, integratorId: r.integratorId }, 'callback not delivered');
@@ -33,6 +44,9 @@ export async function startCallbacks(bus: EventBus, deps: { store: LedgerStore; 
   await bus.subscribe(PAYMENT_TOPIC, 'transaction-callbacks', async (e) => {
     if (!FINAL.has(e.type)) return;
     const data = parseEventData(e.type, e.data);
-    if (data.success && data.data.requestId) void deliver(e.id, data.data.requestId, data.data.transactionId).catch((err: unknown) => deps.log.warn({ err }, 'callback failed'));
+    if (data.success && data.data.requestId)
+      void deliver(e.id, data.data.requestId, data.data.transactionId).catch((err: unknown) =>
+        deps.log.warn({ err }, 'callback failed'),
+      );
   });
 }

@@ -2,11 +2,10 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
-import { mayUseAccount, type Integrator } from '../domain/integrators.js';
+import { mayUseAccount, type Integrator, type IntegratorRegistry } from '../domain/integrators.js';
 import { wire } from '../domain/money.js';
 import { createPaymentRequest, requestStatePayload, signedBody, type RequestDeps } from '../domain/requests.js';
 import { decodeResult, signResult, transferPayload } from '../domain/results.js';
-import type { IntegratorRegistry } from './integrators.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
 export interface IntegratorApiDeps extends RequestDeps {
@@ -37,22 +36,40 @@ function sendSigned(res: Response, status: number, body: string): void {
 export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps): void {
   const authenticate = (req: Request, res: Response, next: NextFunction) => {
     const integrator = deps.integrators.authenticate(req.get('X-API-Key'));
-    if (!integrator) { next(new DfsError('INTEGRATOR_UNAUTHENTICATED')); return; }
+    if (!integrator) {
+      next(new DfsError('INTEGRATOR_UNAUTHENTICATED'));
+      return;
+    }
     res.locals.integrator = integrator;
     next();
   };
-  app.use(INTEGRATOR_PATHS, authenticate, rateLimit(tokenBuckets(deps.rate.perSec, deps.rate.burst, deps.now), (res) => integratorOf(res).id));
+  app.use(
+    INTEGRATOR_PATHS,
+    authenticate,
+    rateLimit(tokenBuckets(deps.rate.perSec, deps.rate.burst, deps.now), (res) => integratorOf(res).id),
+  );
 
   app.post('/v1/transactions/type/merchantpay', async (req, res) => {
-    sendSigned(res, 202, await createPaymentRequest(integratorOf(res), req.get('X-CorrelationID') ?? '', req.body, deps));
+    sendSigned(
+      res,
+      202,
+      await createPaymentRequest(integratorOf(res), req.get('X-CorrelationID') ?? '', req.body, deps),
+    );
   });
 
   app.get('/v1/transactions/:transactionId', async (req, res) => {
     const t = await deps.store.getTransfer(param(req, 'transactionId', z.uuid()));
     const r = t?.requestId ? await deps.store.getRequest(t.requestId) : null;
     const integrator = integratorOf(res);
-    if (!t || !(r?.integratorId === integrator.id || mayUseAccount(integrator, t.payee) || mayUseAccount(integrator, t.payer))) throw new DfsError('TRANSACTION_NOT_FOUND');
-    const jws = t.result ?? t.stepUp?.interim ?? (await signResult(transferPayload(t, 'PENDING', null), deps.resultKey(), deps.now()));
+    if (
+      !t ||
+      !(r?.integratorId === integrator.id || mayUseAccount(integrator, t.payee) || mayUseAccount(integrator, t.payer))
+    )
+      throw new DfsError('TRANSACTION_NOT_FOUND');
+    const jws =
+      t.result ??
+      t.stepUp?.interim ??
+      (await signResult(transferPayload(t, 'PENDING', null), deps.resultKey(), deps.now()));
     sendSigned(res, 200, signedBody(jws, decodeResult(jws)));
   });
 

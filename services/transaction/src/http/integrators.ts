@@ -3,23 +3,24 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, z } from '../../../../kit/src/config.js';
-import type { Integrator } from '../domain/integrators.js';
+import type { Integrator, IntegratorRegistry } from '../domain/integrators.js';
 
-const IntegratorsFile = z.object({
-  integrators: z.array(z.object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
-    apiKey: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/),
-    accounts: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}\*?$/)).max(1000),
-    callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
-  }).strict()).max(1000),
-}).strict();
-
-/** The integrators allowed on the REST API, with constant-time API key checks. */
-export interface IntegratorRegistry {
-  /** The integrator whose key this is, or null; every key is compared, in constant time. */
-  authenticate(apiKey: string | undefined): Integrator | null;
-  byId(id: string): Integrator | undefined;
-}
+const IntegratorsFile = z
+  .object({
+    integrators: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
+            apiKey: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/),
+            accounts: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}\*?$/)).max(1000),
+            callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+          })
+          .strict(),
+      )
+      .max(1000),
+  })
+  .strict();
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -33,14 +34,22 @@ export function loadIntegrators(file: string): IntegratorRegistry {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: cannot read ${file}`]);
-    text = JSON.stringify({ integrators: [{ id: 'dev', apiKey: randomBytes(24).toString('base64url'), accounts: ['merchant-*'] }] }, null, 2);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: cannot read ${file}`]);
+    text = JSON.stringify(
+      { integrators: [{ id: 'dev', apiKey: randomBytes(24).toString('base64url'), accounts: ['merchant-*'] }] },
+      null,
+      2,
+    );
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: ${file} does not exist and cannot be created (${code ?? 'error'}); mount it or make its directory writable`]);
+      if (code !== 'EEXIST')
+        throw new ConfigError([
+          `TRANSACTION_INTEGRATORS_FILE: ${file} does not exist and cannot be created (${code ?? 'error'}); mount it or make its directory writable`,
+        ]);
       text = readFileSync(file, 'utf8');
     }
   }
@@ -50,7 +59,10 @@ export function loadIntegrators(file: string): IntegratorRegistry {
   } catch (err) {
     throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: ${file} is invalid (${(err as Error).name})`]);
   }
-  const entries = parsed.integrators.map(({ apiKey, ...rest }) => ({ key: digest(apiKey), integrator: rest as Integrator }));
+  const entries = parsed.integrators.map(({ apiKey, ...rest }) => ({
+    key: digest(apiKey),
+    integrator: rest as Integrator,
+  }));
   return {
     authenticate(apiKey) {
       if (typeof apiKey !== 'string' || apiKey.length > 256) return null;
