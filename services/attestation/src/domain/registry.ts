@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import type { AttestationRecord } from '../../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { mask } from '../../../../kit/src/log.js';
-import type { DeviceRecord } from '../store/ports.js';
+import type { AttestationStore, DeviceRecord } from '../store/ports.js';
 import { oldestPatch, type Tier } from './posture.js';
+
+/** The form of every registry id (deviceIdOf). */
+export const DEVICE_ID = /^dev-[0-9a-f]{20}$/;
 
 /** The registry id of a device: derived from its IMEI so that one IMEI is one device. */
 export function deviceIdOf(imei: string): string {
@@ -14,10 +17,20 @@ export function deviceIdOf(imei: string): string {
  * The registry entry after a successful attestation. The same IMEI with another key replaces the
  * key and revokes the old one (policy `onKeyChange: revoke-old`); the rollback floor only rises.
  */
-export function attestedDevice(prior: DeviceRecord | null, a: {
-  record: AttestationRecord; keyThumbprint: string; accountId: string; tier: Tier; reasons: string[]; securityLevel: 'ese' | 'software';
-  attestationSerials: string[]; policyVersion: string; now: number;
-}): { device: DeviceRecord; replacedKey?: string } {
+export function attestedDevice(
+  prior: DeviceRecord | null,
+  a: {
+    record: AttestationRecord;
+    keyThumbprint: string;
+    accountId: string;
+    tier: Tier;
+    reasons: string[];
+    securityLevel: 'ese' | 'software';
+    attestationSerials: string[];
+    policyVersion: string;
+    now: number;
+  },
+): { device: DeviceRecord; replacedKey?: string } {
   const replacedKey = prior && prior.keyThumbprint !== a.keyThumbprint ? prior.keyThumbprint : undefined;
   const device: DeviceRecord = {
     deviceId: deviceIdOf(a.record.device.imei),
@@ -51,7 +64,12 @@ export function revokedDevice(prior: DeviceRecord | null, reason: string, now: n
 
 /** Batch revocation: the device must attest again under a valid chain; its tokens stop now. */
 export function reattestDevice(prior: DeviceRecord, reason: string, now: number): DeviceRecord {
-  return { ...prior, status: prior.status === 'REVOKED' ? 'REVOKED' : 'REATTEST', revocation: prior.revocation ?? { atMs: now, reason }, notBeforeMs: now };
+  return {
+    ...prior,
+    status: prior.status === 'REVOKED' ? 'REVOKED' : 'REATTEST',
+    revocation: prior.revocation ?? { atMs: now, reason },
+    notBeforeMs: now,
+  };
 }
 
 /**
@@ -61,15 +79,42 @@ export function reattestDevice(prior: DeviceRecord, reason: string, now: number)
 export function reinstatedDevice(prior: DeviceRecord | null, reason: string, now: number): DeviceRecord {
   if (!prior) throw new DfsError('ATTESTATION_DEVICE_NOT_FOUND');
   const { revocation: _revocation, ...rest } = prior;
-  return { ...rest, status: 'ACTIVE', reinstatement: { atMs: now, reason }, notBeforeMs: Math.max(prior.notBeforeMs ?? 0, now) };
+  return {
+    ...rest,
+    status: 'ACTIVE',
+    reinstatement: { atMs: now, reason },
+    notBeforeMs: Math.max(prior.notBeforeMs ?? 0, now),
+  };
 }
 
 /** A device as operators see it: posture and last attestation, identifiers masked. */
 export function operatorView(d: DeviceRecord) {
   return {
-    deviceId: d.deviceId, imei: mask(d.imei), model: d.model, serial: mask(d.serial), status: d.status, tier: d.tier, reasons: d.reasons,
-    securityLevel: d.securityLevel, patchLevel: d.patchLevel, highestRollbackIndex: d.highestRollbackIndex, keyThumbprint: d.keyThumbprint,
-    revokedKeys: d.revokedKeyThumbprints.length, policyVersion: d.policyVersion, firstEnrolledAtMs: d.firstEnrolledAtMs,
-    lastAttestedAtMs: d.lastAttestedAtMs, ...(d.revocation ? { revocation: d.revocation } : {}), ...(d.reinstatement ? { reinstatement: d.reinstatement } : {}),
+    deviceId: d.deviceId,
+    imei: mask(d.imei),
+    model: d.model,
+    serial: mask(d.serial),
+    status: d.status,
+    tier: d.tier,
+    reasons: d.reasons,
+    securityLevel: d.securityLevel,
+    patchLevel: d.patchLevel,
+    highestRollbackIndex: d.highestRollbackIndex,
+    keyThumbprint: d.keyThumbprint,
+    revokedKeys: d.revokedKeyThumbprints.length,
+    policyVersion: d.policyVersion,
+    firstEnrolledAtMs: d.firstEnrolledAtMs,
+    lastAttestedAtMs: d.lastAttestedAtMs,
+    ...(d.revocation ? { revocation: d.revocation } : {}),
+    ...(d.reinstatement ? { reinstatement: d.reinstatement } : {}),
   };
+}
+
+/** A device's standing as the transaction service asks for it: its status and not-before time (UNKNOWN when not registered). */
+export async function deviceStanding(
+  store: Pick<AttestationStore, 'getDevice'>,
+  deviceId: string,
+): Promise<{ status: DeviceRecord['status'] | 'UNKNOWN'; notBeforeMs: number }> {
+  const d = await store.getDevice(deviceId);
+  return { status: d?.status ?? 'UNKNOWN', notBeforeMs: d?.notBeforeMs ?? 0 };
 }
