@@ -3,43 +3,49 @@ import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { LedgerStore, PaymentRequest } from '../store/ports.js';
-import { ACCOUNT_ID, type AuthorizedPayment } from './authorize.js';
+import type { AuthorizedPayment } from './authorize.js';
 import { requestEvent } from './events.js';
 import { mayUseAccount, type Integrator } from './integrators.js';
-import { parseMoney, wire } from './money.js';
+import { wire, type Money } from './money.js';
 import { signResult } from './results.js';
 
 /** An integrator's correlation id (X-CorrelationID) or idempotency key. */
 export const CORRELATION_ID = z.string().regex(/^[A-Za-z0-9\-_:.]{8,64}$/);
 
-const Party = z.array(z.object({ key: z.literal('accountid'), value: ACCOUNT_ID }).strict()).length(1);
-
-/** POST /v1/transactions/type/merchantpay, after the GSMA Mobile Money API (amount in minor units). */
-const CreateRequestBody = z.object({
-  amount: z.unknown(),
-  currency: z.unknown(),
-  debitParty: Party,
-  creditParty: Party,
-  descriptionText: z.string().max(160).regex(/^[^\p{Cc}]*$/u).optional(),
-}).strict();
+/** A request to pay as the integrator asked for it, parsed at the edge. */
+export interface NewPaymentRequest {
+  /** The integrator's X-CorrelationID: its idempotency key. */
+  correlationId: string;
+  payer: string;
+  payee: string;
+  money: Money;
+  description: string;
+}
 
 export interface RequestDeps {
   store: LedgerStore;
   resultKey: () => SigningKey;
   now: () => number;
-  currencies: ReadonlySet<string>;
-  maxAmount: number;
   requestTtlMs: number;
 }
 
 /** The GSMA-style request state of a request to pay, as signed for integrators. */
-export function requestStatePayload(r: PaymentRequest, now: number, notificationMethod: 'callback' | 'polling'): Record<string, unknown> {
+export function requestStatePayload(
+  r: PaymentRequest,
+  now: number,
+  notificationMethod: 'callback' | 'polling',
+): Record<string, unknown> {
   const expired = r.state === 'PENDING' && !r.transactionId && now > r.expiresAtMs;
   return {
-    typ: 'request-state', serverCorrelationId: r.id, clientCorrelationId: r.correlationId,
-    status: expired ? 'expired' : r.state.toLowerCase(), notificationMethod, objectReference: r.transactionId,
+    typ: 'request-state',
+    serverCorrelationId: r.id,
+    clientCorrelationId: r.correlationId,
+    status: expired ? 'expired' : r.state.toLowerCase(),
+    notificationMethod,
+    objectReference: r.transactionId,
     amount: wire({ minorUnits: r.amount, currency: r.currency }),
-    debitParty: [{ key: 'accountid', value: r.payer }], creditParty: [{ key: 'accountid', value: r.payee }],
+    debitParty: [{ key: 'accountid', value: r.payer }],
+    creditParty: [{ key: 'accountid', value: r.payee }],
     expiresAt: new Date(r.expiresAtMs).toISOString(),
   };
 }
@@ -54,14 +60,12 @@ export function signedBody(jws: string, payload: Record<string, unknown>): strin
  * the native UI and pay it with the PIN. Idempotent per (integrator, X-CorrelationID): a retry gets
  * the first response byte for byte, another body is IDEMPOTENCY_KEY_REUSED. Returns the body text.
  */
-export async function createPaymentRequest(integrator: Integrator, correlationId: string, body: unknown, deps: RequestDeps): Promise<string> {
-  if (!CORRELATION_ID.safeParse(correlationId).success) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
-  const parsed = CreateRequestBody.safeParse(body);
-  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
-  const b = parsed.data;
-  const money = parseMoney({ minorUnits: b.amount, currency: b.currency }, deps.currencies, deps.maxAmount);
-  const payer = b.debitParty[0]!.value;
-  const payee = b.creditParty[0]!.value;
+export async function createPaymentRequest(
+  integrator: Integrator,
+  req: NewPaymentRequest,
+  deps: RequestDeps,
+): Promise<string> {
+  const { correlationId, payer, payee, money, description } = req;
   if (!mayUseAccount(integrator, payee)) throw new DfsError('CALLER_NOT_ALLOWED', 'creditParty');
   if (payer === payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
   const [a, m] = await Promise.all([deps.store.getAccount(payer), deps.store.getAccount(payee)]);
@@ -69,10 +73,24 @@ export async function createPaymentRequest(integrator: Integrator, correlationId
   if (a.currency !== money.currency || m.currency !== money.currency) throw new DfsError('LEDGER_CURRENCY_MISMATCH');
 
   const now = deps.now();
-  const bodyHash = createHash('sha256').update(JSON.stringify([money, payer, payee, b.descriptionText ?? ''])).digest('base64url');
+  const bodyHash = createHash('sha256')
+    .update(JSON.stringify([money, payer, payee, description]))
+    .digest('base64url');
   const r: PaymentRequest = {
-    id: randomUUID(), integratorId: integrator.id, correlationId, bodyHash, payer, payee, amount: money.minorUnits, currency: money.currency,
-    description: b.descriptionText ?? '', state: 'PENDING', transactionId: null, response: '', createdAtMs: now, expiresAtMs: now + deps.requestTtlMs,
+    id: randomUUID(),
+    integratorId: integrator.id,
+    correlationId,
+    bodyHash,
+    payer,
+    payee,
+    amount: money.minorUnits,
+    currency: money.currency,
+    description,
+    state: 'PENDING',
+    transactionId: null,
+    response: '',
+    createdAtMs: now,
+    expiresAtMs: now + deps.requestTtlMs,
   };
   const payload = requestStatePayload(r, now, integrator.callbackUrl ? 'callback' : 'polling');
   r.response = signedBody(await signResult(payload, deps.resultKey(), now), payload);
@@ -86,25 +104,50 @@ export async function createPaymentRequest(integrator: Integrator, correlationId
 }
 
 /** Checks, before anything is stored, that a payment answers its request exactly (payer, payee, amount). */
-export async function matchRequest(store: LedgerStore, requestId: string, p: Pick<AuthorizedPayment, 'payer' | 'payee' | 'money'>): Promise<void> {
+export async function matchRequest(
+  store: LedgerStore,
+  requestId: string,
+  p: Pick<AuthorizedPayment, 'payer' | 'payee' | 'money'>,
+): Promise<void> {
   const r = await store.getRequest(requestId);
   if (!r || r.payer !== p.payer) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
-  if (r.payee !== p.payee || r.amount !== p.money.minorUnits || r.currency !== p.money.currency) throw new DfsError('PAYMENT_REQUEST_MISMATCH');
+  if (r.payee !== p.payee || r.amount !== p.money.minorUnits || r.currency !== p.money.currency)
+    throw new DfsError('PAYMENT_REQUEST_MISMATCH');
 }
 
 /** Claims the request for a new transfer: null when claimed, else the code the transfer fails with. */
-export async function claimRequestFor(store: LedgerStore, requestId: string, transferId: string, now: number): Promise<string | null> {
+export async function claimRequestFor(
+  store: LedgerStore,
+  requestId: string,
+  transferId: string,
+  now: number,
+): Promise<string | null> {
   const r = await store.getRequest(requestId);
   if (r && r.state === 'PENDING' && !r.transactionId && now > r.expiresAtMs) return 'PAYMENT_REQUEST_EXPIRED';
   return (await store.claimRequest(requestId, transferId)) ? null : 'PAYMENT_REQUEST_NOT_PENDING';
 }
 
 /** The open, unexpired requests to pay from a wallet, signed for its daemon. */
-export async function openRequestsFor(accountId: string, deps: Pick<RequestDeps, 'store' | 'resultKey' | 'now'>): Promise<string> {
+export async function openRequestsFor(
+  accountId: string,
+  deps: Pick<RequestDeps, 'store' | 'resultKey' | 'now'>,
+): Promise<string> {
   const now = deps.now();
   const open = (await deps.store.listOpenRequests(accountId)).filter((r) => r.expiresAtMs >= now);
-  return signResult({
-    typ: 'payment-requests', accountId,
-    requests: open.map((r) => ({ requestId: r.id, integratorId: r.integratorId, payee: r.payee, amount: wire({ minorUnits: r.amount, currency: r.currency }), description: r.description, expiresAtMs: r.expiresAtMs })),
-  }, deps.resultKey(), now);
+  return signResult(
+    {
+      typ: 'payment-requests',
+      accountId,
+      requests: open.map((r) => ({
+        requestId: r.id,
+        integratorId: r.integratorId,
+        payee: r.payee,
+        amount: wire({ minorUnits: r.amount, currency: r.currency }),
+        description: r.description,
+        expiresAtMs: r.expiresAtMs,
+      })),
+    },
+    deps.resultKey(),
+    now,
+  );
 }

@@ -3,9 +3,9 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { createHttpApp, finishHttpApp, type HttpObservability, type ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
-import { requireOperator } from '../../../../kit/src/operator-auth.js';
 import type { JournalAudit } from '../domain/journal-audit.js';
 import { mountIntegratorApi, type IntegratorApiDeps } from './integrator-api.js';
+import { mountJournalApi } from './journal.js';
 
 /** The OpenAPI 3.1 document of this HTTP API (hand-written; served at /openapi.json). */
 export const OPENAPI_FILE = new URL('../../openapi.json', import.meta.url);
@@ -14,18 +14,26 @@ export const OPENAPI_FILE = new URL('../../openapi.json', import.meta.url);
  * HTTP edge: health, readiness (store and bus answer, not draining), the operator's journal check,
  * the OpenAPI document and the integrator API.
  */
-export function transactionHttp(deps: IntegratorApiDeps & { ready: ReadyCheck; log: Logger; audit: JournalAudit; operatorToken: string; obs?: HttpObservability }): Express {
+export function transactionHttp(
+  deps: IntegratorApiDeps & {
+    ready: ReadyCheck;
+    log: Logger;
+    audit: JournalAudit;
+    operatorToken: string;
+    obs?: HttpObservability;
+  },
+): Express {
   const app = createHttpApp(deps.ready, deps.obs);
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- a constant path inside the repository
   const openapi = readFileSync(OPENAPI_FILE, 'utf8');
-  app.get('/openapi.json', (_req, res) => { res.type('application/json').send(openapi); });
-  app.get('/v1/journal/verify', requireOperator(deps.operatorToken, 'LEDGER_OPERATOR_UNAUTHENTICATED'), async (req, res) => {
-    const s = await deps.audit.run({ full: req.query.full === 'true' });
-    if (s.badSeq !== null) throw new DfsError('LEDGER_JOURNAL_TAMPERED', `first bad entry ${s.badSeq}`);
-    res.json({ ok: true, entries: s.verified.seq, verifiedAtMs: s.verifiedAtMs });
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openapi);
   });
+  mountJournalApi(app, deps);
   mountIntegratorApi(app, deps);
-  app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => { next(err instanceof URIError ? new DfsError('INVALID_ARGUMENT', 'path encoding') : err); });
+  app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    next(err instanceof URIError ? new DfsError('INVALID_ARGUMENT', 'path encoding') : err);
+  });
   finishHttpApp(app, deps.log);
   return app;
 }

@@ -2,13 +2,15 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
-import { mayUseAccount, type Integrator, type IntegratorRegistry } from '../domain/integrators.js';
-import { wire } from '../domain/money.js';
-import { createPaymentRequest, requestStatePayload, signedBody, type RequestDeps } from '../domain/requests.js';
-import { decodeResult, signResult, transferPayload } from '../domain/results.js';
+import { integratorBalance, integratorRequestState, integratorTransfer } from '../domain/integrator-reads.js';
+import type { Integrator, IntegratorRegistry } from '../domain/integrators.js';
+import { parseMoney } from '../domain/money.js';
+import { CORRELATION_ID, createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
 export interface IntegratorApiDeps extends RequestDeps {
+  currencies: ReadonlySet<string>;
+  maxAmount: number;
   integrators: IntegratorRegistry;
   rate: { perSec: number; burst: number };
 }
@@ -22,6 +24,41 @@ function param(req: Request, name: string, schema: z.ZodType<string>): string {
   const value = req.params[name];
   if (!schema.safeParse(value).success) throw new DfsError('INVALID_ARGUMENT', name);
   return value as string;
+}
+
+const Party = z.array(z.object({ key: z.literal('accountid'), value: ACCOUNT_ID }).strict()).length(1);
+
+/** POST /v1/transactions/type/merchantpay, after the GSMA Mobile Money API (amount in minor units). */
+const CreateRequestBody = z
+  .object({
+    amount: z.unknown(),
+    currency: z.unknown(),
+    debitParty: Party,
+    creditParty: Party,
+    descriptionText: z
+      .string()
+      .max(160)
+      .regex(/^[^\p{Cc}]*$/u)
+      .optional(),
+  })
+  .strict();
+
+/** The request to pay a merchantpay POST asks for: its X-CorrelationID, then its body, then the amount. */
+function newPaymentRequest(req: Request, deps: IntegratorApiDeps): NewPaymentRequest {
+  const correlationId = req.get('X-CorrelationID') ?? '';
+  if (!CORRELATION_ID.safeParse(correlationId).success) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
+  const parsed = CreateRequestBody.safeParse(req.body);
+  if (!parsed.success) {
+    throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
+  }
+  const b = parsed.data;
+  return {
+    correlationId,
+    money: parseMoney({ minorUnits: b.amount, currency: b.currency }, deps.currencies, deps.maxAmount),
+    payer: b.debitParty[0]!.value,
+    payee: b.creditParty[0]!.value,
+    description: b.descriptionText ?? '',
+  };
 }
 
 function sendSigned(res: Response, status: number, body: string): void {
@@ -50,42 +87,19 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps): void 
   );
 
   app.post('/v1/transactions/type/merchantpay', async (req, res) => {
-    sendSigned(
-      res,
-      202,
-      await createPaymentRequest(integratorOf(res), req.get('X-CorrelationID') ?? '', req.body, deps),
-    );
+    sendSigned(res, 202, await createPaymentRequest(integratorOf(res), newPaymentRequest(req, deps), deps));
   });
 
   app.get('/v1/transactions/:transactionId', async (req, res) => {
-    const t = await deps.store.getTransfer(param(req, 'transactionId', z.uuid()));
-    const r = t?.requestId ? await deps.store.getRequest(t.requestId) : null;
-    const integrator = integratorOf(res);
-    if (
-      !t ||
-      !(r?.integratorId === integrator.id || mayUseAccount(integrator, t.payee) || mayUseAccount(integrator, t.payer))
-    )
-      throw new DfsError('TRANSACTION_NOT_FOUND');
-    const jws =
-      t.result ??
-      t.stepUp?.interim ??
-      (await signResult(transferPayload(t, 'PENDING', null), deps.resultKey(), deps.now()));
-    sendSigned(res, 200, signedBody(jws, decodeResult(jws)));
+    sendSigned(res, 200, await integratorTransfer(integratorOf(res), param(req, 'transactionId', z.uuid()), deps));
   });
 
   app.get('/v1/accounts/:accountId/balance', async (req, res) => {
-    const id = param(req, 'accountId', ACCOUNT_ID);
-    const a = mayUseAccount(integratorOf(res), id) ? await deps.store.getAccount(id) : null;
-    if (!a) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
-    const payload = { typ: 'balance', accountId: a.id, balance: wire({ minorUnits: a.balance, currency: a.currency }) };
-    sendSigned(res, 200, signedBody(await signResult(payload, deps.resultKey(), deps.now()), payload));
+    sendSigned(res, 200, await integratorBalance(integratorOf(res), param(req, 'accountId', ACCOUNT_ID), deps));
   });
 
   app.get('/v1/requeststates/:serverCorrelationId', async (req, res) => {
-    const r = await deps.store.getRequest(param(req, 'serverCorrelationId', z.uuid()));
-    const integrator = integratorOf(res);
-    if (!r || r.integratorId !== integrator.id) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
-    const payload = requestStatePayload(r, deps.now(), integrator.callbackUrl ? 'callback' : 'polling');
-    sendSigned(res, 200, signedBody(await signResult(payload, deps.resultKey(), deps.now()), payload));
+    const id = param(req, 'serverCorrelationId', z.uuid());
+    sendSigned(res, 200, await integratorRequestState(integratorOf(res), id, deps));
   });
 }
