@@ -110,7 +110,7 @@ export function operatorView(d: DeviceRecord) {
   };
 }
 
-/** A device's standing as the transaction service asks for it: its status and not-before time (UNKNOWN when not registered). */
+/** A device's standing for the transaction service: status and not-before time (UNKNOWN when not registered). */
 export async function deviceStanding(
   store: Pick<AttestationStore, 'getDevice'>,
   deviceId: string,

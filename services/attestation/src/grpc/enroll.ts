@@ -5,7 +5,7 @@ import { bindingOf } from '../domain/challenges.js';
 import { enroll } from '../domain/enroll.js';
 import type { AttestationRpcDeps } from './handlers.js';
 
-/** Enroll (bootstrap identities, devices): attests the evidence against the calling certificate; every outcome is counted. */
+/** Enroll (bootstrap identities, devices): attests the evidence for the calling certificate; counts every outcome. */
 export function enrollRpc(deps: AttestationRpcDeps): AttestationServiceHandlers['Enroll'] {
   return unary(deps.log, 'Enroll', [CALLERS.anyBootstrap, CALLERS.anyDevice], async (req, ctx) => {
     const out = await enroll({ ...req, caller: bindingOf(ctx.peer) }, deps).catch((error: unknown) => {

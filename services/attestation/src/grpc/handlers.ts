@@ -18,7 +18,7 @@ export type AttestationRpcDeps = EnrollDeps & {
   onEnroll?: (o: EnrollOutcome) => void;
 };
 
-/** gRPC edge of the attestation service: one thin handler per RPC (one file each), with the roles allowed to call it. */
+/** gRPC edge of the attestation service: one thin handler per RPC (one file each) with the roles allowed to call it. */
 export function attestationHandlers(deps: AttestationRpcDeps): AttestationServiceHandlers {
   return {
     CreateChallenge: createChallengeRpc(deps),

@@ -17,7 +17,7 @@ import { submitPaymentRpc } from './submit-payment.js';
 /** What the transaction service's RPC handlers need. */
 export type TransactionRpcDeps = PaymentDeps & { treasuryFloat: number; log: Logger; admission: Admission };
 
-/** gRPC edge of the transaction service: one thin handler per RPC (one file each), with the roles allowed to call it. */
+/** gRPC edge of the transaction service: one thin handler per RPC (one file each) with the roles allowed to call it. */
 export function transactionHandlers(deps: TransactionRpcDeps): TransactionServiceHandlers {
   return {
     SubmitPayment: submitPaymentRpc(deps),

@@ -4,7 +4,7 @@ import type { TransactionServiceHandlers } from '../../../../gen/proto/dfs/v1/Tr
 import { submitPayment } from '../domain/payments.js';
 import type { TransactionRpcDeps } from './handlers.js';
 
-/** SubmitPayment (devices): the signed payment and attestation token go to the domain as sent, under admission control. */
+/** SubmitPayment (devices): the signed payment and token go to the domain as sent, under admission control. */
 export function submitPaymentRpc(deps: TransactionRpcDeps): TransactionServiceHandlers['SubmitPayment'] {
   return unary(deps.log, 'SubmitPayment', [CALLERS.anyDevice], (req, ctx) =>
     deps.admission.run(async () => ({
