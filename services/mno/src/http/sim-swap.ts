@@ -1,0 +1,69 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { describeError, DfsError, type ErrorCode } from '../../../../kit/src/errors.js';
+import { swappedWithin, type LineRegistry } from '../domain/lines.js';
+
+/** The CAMARA error code each stack code answers with (CAMARA_common ErrorInfo: status, code, message). */
+const CAMARA_CODES: Partial<Record<ErrorCode, string>> = {
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  MNO_OUT_OF_RANGE: 'OUT_OF_RANGE',
+  MNO_UNAUTHENTICATED: 'UNAUTHENTICATED',
+  MNO_IDENTIFIER_NOT_FOUND: 'IDENTIFIER_NOT_FOUND',
+  MNO_MISSING_IDENTIFIER: 'MISSING_IDENTIFIER',
+};
+
+const PhoneNumber = z.string().regex(/^\+[1-9][0-9]{4,14}$/);
+const CheckBody = z.object({ phoneNumber: PhoneNumber.optional(), maxAge: z.number().int().optional() });
+const DateBody = z.object({ phoneNumber: PhoneNumber.optional() });
+const XCorrelator = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+function requireKey(apiKey: string): RequestHandler {
+  return (req, _res, next) => {
+    const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.get('authorization') ?? '');
+    next(m && timingSafeEqual(digest(m[1]!), digest(apiKey)) ? undefined : new DfsError('MNO_UNAUTHENTICATED'));
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success)
+    throw new DfsError('INVALID_ARGUMENT', r.error.issues.map((i) => i.path.join('.') || i.message).join(','));
+  return r.data;
+}
+
+const numberOf = (n: string | undefined): string => {
+  if (!n) throw new DfsError('MNO_MISSING_IDENTIFIER');
+  return n;
+};
+
+/**
+ * The CAMARA SIM Swap API under `/sim-swap/v1` (`POST /check`, `/retrieve-date`; two-legged: a bearer
+ * API key and `phoneNumber` in the body; errors as CAMARA ErrorInfo, an `x-correlator` echoed back).
+ */
+export function mountSimSwapApi(app: Express, deps: { lines: LineRegistry; apiKey: string; now: () => number }): void {
+  const camara = (req: Request, res: Response, next: NextFunction) => {
+    const xc = req.get('x-correlator');
+    if (xc !== undefined && XCorrelator.test(xc)) res.set('x-correlator', xc);
+    next();
+  };
+  app.use('/sim-swap/v1', camara, requireKey(deps.apiKey));
+  app.post('/sim-swap/v1/check', (req, res) => {
+    const body = parse(CheckBody, req.body);
+    const line = deps.lines.get(numberOf(body.phoneNumber));
+    res.json({ swapped: swappedWithin(line, body.maxAge ?? 240, deps.now()) });
+  });
+  app.post('/sim-swap/v1/retrieve-date', (req, res) => {
+    const body = parse(DateBody, req.body);
+    const line = deps.lines.get(numberOf(body.phoneNumber));
+    res.json({ latestSimChange: new Date(line.latestSimChangeMs).toISOString() });
+  });
+  app.use('/sim-swap/v1', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const { code, http, message } = describeError(err);
+    const camaraCode = CAMARA_CODES[code];
+    if (!camaraCode) return next(err);
+    res.status(http).json({ status: http, code: camaraCode, message });
+  });
+}

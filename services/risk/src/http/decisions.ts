@@ -1,0 +1,12 @@
+import type { Express } from 'express';
+import { DfsError } from '../../../../kit/src/errors.js';
+import type { FeatureStore } from '../store/ports.js';
+
+/** The decision trail of a transaction: `GET /v1/decisions/:transactionId`. */
+export function mountDecisionsApi(app: Express, deps: { store: FeatureStore }): void {
+  app.get('/v1/decisions/:transactionId', async (req, res) => {
+    const rec = await deps.store.getDecision(req.params.transactionId);
+    if (!rec) throw new DfsError('TRANSACTION_NOT_FOUND');
+    res.json(rec);
+  });
+}
