@@ -6,7 +6,7 @@ import type { Logger } from '../../../../kit/src/log.js';
 import type { DeviceEvents } from '../domain/events.js';
 import { reinstateDevice, revokeDevice } from '../domain/operator.js';
 import type { Policy } from '../domain/policy.js';
-import { operatorView } from '../domain/registry.js';
+import { DEVICE_ID, operatorView } from '../domain/registry.js';
 import type { TokenKeyRing } from '../domain/token-keys.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
 import { requireOperator } from '../../../../kit/src/operator-auth.js';
@@ -24,9 +24,16 @@ export interface OperatorDeps {
   catalog?: FotaCatalog;
 }
 
-const RevokeBody = z.object({ reason: z.string().min(1).max(200).regex(/^[\w .,:;()-]+$/) }).strict();
+const RevokeBody = z
+  .object({
+    reason: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\w .,:;()-]+$/),
+  })
+  .strict();
 const RotateBody = z.object({ retireNow: z.boolean().default(false) }).strict();
-const DEVICE_ID = /^dev-[0-9a-f]{20}$/;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
@@ -39,12 +46,17 @@ function deviceId(value: string): string {
   return value;
 }
 
-/** The operator API under /v1/operator: devices with posture and update state, revocation and reinstatement, the status list reload, the policy in force, token-key rotation. */
+/**
+ * The operator API under /v1/operator: devices with posture and update state, revocation and
+ * reinstatement, the status list reload, the policy in force, token-key rotation.
+ */
 export function operatorRouter(deps: OperatorDeps): Router {
   const r = Router();
   const view = (d: DeviceRecord) => ({
     ...operatorView(d),
-    ...(deps.catalog ? { update: updateState(deps.catalog, d.model, d.patchLevel, d.highestRollbackIndex, deps.now()) } : {}),
+    ...(deps.catalog
+      ? { update: updateState(deps.catalog, d.model, d.patchLevel, d.highestRollbackIndex, deps.now()) }
+      : {}),
   });
   r.use(requireOperator(deps.operatorToken, 'ATTESTATION_OPERATOR_UNAUTHENTICATED'));
   r.get('/devices', async (_req, res) => {
@@ -72,8 +84,12 @@ export function operatorRouter(deps: OperatorDeps): Router {
   r.post('/attestation-status/reload', async (_req, res) => {
     res.json(await deps.reloadStatus());
   });
-  r.get('/policy', (_req, res) => { res.json(deps.policy); });
-  r.get('/token-keys', (_req, res) => { res.json(deps.keyRing.state(deps.now())); });
+  r.get('/policy', (_req, res) => {
+    res.json(deps.policy);
+  });
+  r.get('/token-keys', (_req, res) => {
+    res.json(deps.keyRing.state(deps.now()));
+  });
   r.post('/token-keys/rotate', async (req, res) => {
     const { retireNow } = parse(RotateBody, req.body);
     const state = await deps.keyRing.rotate(deps.now(), { retireNow });
