@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainEntry, verifyJournal } from '../../services/transaction/src/domain/journal.js';
 import { memoryLedgerStore } from '../../services/transaction/src/store/memory.js';
 import { mongoLedgerStore } from '../../services/transaction/src/store/mongo.js';
-import type { Account, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from '../../services/transaction/src/store/ports.js';
+import type { Account, OutboxEvent, PaymentRequest, Transfer } from '../../services/transaction/src/domain/model.js';
+import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
 const account = (id: string, balance: number): Account => ({ id, currency: 'KES', balance, holderDeviceId: null, applied: [], createdAtMs: 1 });

@@ -6,7 +6,7 @@ import { call, createClient, errorCodeOf } from '../../kit/src/grpc-client.js';
 import { ERROR_CODE_KEY } from '../../kit/src/grpc-server.js';
 import { readTls } from '../../kit/src/tls.js';
 import type { Backend } from '../../device-sim/src/daemon/backend.js';
-import type { JournalEntry } from '../../services/transaction/src/store/ports.js';
+import type { JournalEntry } from '../../services/transaction/src/domain/model.js';
 import { editPayload } from '../../cli/threats/scenarios/setup.js';
 import { codeOf } from '../support/expect-code.js';
 import { eseSign, INTEGRATOR_KEY, paymentPayload, transactionStack, walletPhone, type Loose, type TransactionStack } from '../fixtures/transaction-stack.js';

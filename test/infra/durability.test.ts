@@ -16,7 +16,8 @@ import { completeTransfer } from '../../services/transaction/src/domain/payments
 import { startRelay } from '../../services/transaction/src/events/relay.js';
 import { startTransaction } from '../../services/transaction/src/main.js';
 import { mongoLedgerStore } from '../../services/transaction/src/store/mongo.js';
-import type { LedgerStore, OutboxEvent, Transfer } from '../../services/transaction/src/store/ports.js';
+import type { OutboxEvent, Transfer } from '../../services/transaction/src/domain/model.js';
+import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 import { describeWithServer, infraRequired, uniqueName } from '../contract/support/infra.js';
 import { fundedPhone, testStack } from '../support/stack.js';
 

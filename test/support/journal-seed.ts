@@ -1,5 +1,6 @@
 import { chainEntry } from '../../services/transaction/src/domain/journal.js';
-import type { LedgerStore, Transfer } from '../../services/transaction/src/store/ports.js';
+import type { Transfer } from '../../services/transaction/src/domain/model.js';
+import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 
 /** Appends `n` journal entries to `store`, each backed by a POSTED transfer of the same amount (so the journal verifies). */
 export async function seedJournal(store: LedgerStore, n: number, from = 0): Promise<void> {

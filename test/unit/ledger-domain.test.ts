@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DfsError } from '../../kit/src/errors.js';
 import { chainEntry, verifyJournal } from '../../services/transaction/src/domain/journal.js';
 import { parseMoney } from '../../services/transaction/src/domain/money.js';
-import type { JournalEntry } from '../../services/transaction/src/store/ports.js';
+import type { JournalEntry } from '../../services/transaction/src/domain/model.js';
 
 const codeOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as DfsError).code; } return 'NO_ERROR'; };
 const CUR = new Set(['KES', 'USD']);

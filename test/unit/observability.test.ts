@@ -13,7 +13,7 @@ import { JOURNAL_START } from '../../services/transaction/src/domain/journal.js'
 import type { JournalAudit } from '../../services/transaction/src/domain/journal-audit.js';
 import { transactionMetrics } from '../../services/transaction/src/metrics.js';
 import { memoryLedgerStore } from '../../services/transaction/src/store/memory.js';
-import type { Transfer } from '../../services/transaction/src/store/ports.js';
+import type { Transfer } from '../../services/transaction/src/domain/model.js';
 import { parseExposition, total } from '../support/prom.js';
 
 startTracing({ serviceName: 'unit', processors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });

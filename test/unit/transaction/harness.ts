@@ -8,7 +8,8 @@ import { DfsError } from '../../../kit/src/errors.js';
 import { recheckDeviceAndRisk, type PaymentDeps, type RiskAnswer } from '../../../services/transaction/src/domain/payments.js';
 import type { RequestDeps } from '../../../services/transaction/src/domain/requests.js';
 import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
-import type { LedgerStore, Transfer } from '../../../services/transaction/src/store/ports.js';
+import type { Transfer } from '../../../services/transaction/src/domain/model.js';
+import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- decoded JWS payloads are read and mutated freely in tests
 export type Loose = Record<string, any>;

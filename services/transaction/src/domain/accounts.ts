@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
-import type { LedgerStore, Transfer } from '../store/ports.js';
+import type { Transfer } from './model.js';
+import type { LedgerStore } from '../store/ports.js';
 import { chainEntry } from './journal.js';
 import type { Money } from './money.js';
 import { completeTransfer, type PaymentDeps } from './payments.js';

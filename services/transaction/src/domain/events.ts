@@ -1,5 +1,5 @@
 import { buildEvent, type PaymentEventType } from '../../../../contracts/events.js';
-import type { OutboxEvent, PaymentRequest, Transfer } from '../store/ports.js';
+import type { OutboxEvent, PaymentRequest, Transfer } from './model.js';
 
 /** A payment event (contracts/events.ts), keyed by payer, built through the catalog's schema. */
 export function paymentEvent(type: Exclude<PaymentEventType, 'payment_request.created'>, t: Transfer, atMs: number, data: Record<string, unknown> = {}): OutboxEvent {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JournalEntry, Transfer } from '../store/ports.js';
+import type { JournalEntry, Transfer } from './model.js';
 
 const GENESIS = '0'.repeat(64);
 

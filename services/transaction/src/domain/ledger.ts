@@ -1,5 +1,6 @@
 import { DfsError } from '../../../../kit/src/errors.js';
-import type { LedgerStore, Transfer } from '../store/ports.js';
+import type { Transfer } from './model.js';
+import type { LedgerStore } from '../store/ports.js';
 import { chainEntry } from './journal.js';
 
 /** What posting a transfer did. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { RESULT, type PaymentStatus, type SignedResult } from '../../../../contracts/results.js';
 import { signJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
-import type { Transfer } from '../store/ports.js';
+import type { Transfer } from './model.js';
 import { wire } from './money.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { sha256b64url } from '../../../../kit/src/jws.js';
-import type { Transfer } from '../store/ports.js';
+import type { Transfer } from './model.js';
 import type { Money } from './money.js';
 import { completeTransfer, storedResult, type PaymentDeps } from './payments.js';
 

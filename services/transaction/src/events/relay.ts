@@ -2,7 +2,8 @@ import { context, trace } from '@opentelemetry/api';
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import { contextFrom, SpanKind, traceHeaders } from '../../../../kit/src/tracing.js';
-import type { LedgerStore, OutboxEvent } from '../store/ports.js';
+import type { OutboxEvent } from '../domain/model.js';
+import type { LedgerStore } from '../store/ports.js';
 
 /** The store (every other method looked up on it at call time) with outbox events stamped with the trace context of the work that wrote them. */
 export function tracedOutbox(store: LedgerStore): LedgerStore {

@@ -2,7 +2,7 @@ import { contracts } from '../../../../kit/src/contracts.js';
 import { call, createClient } from '../../../../kit/src/grpc-client.js';
 import type { TlsMaterial } from '../../../../kit/src/tls.js';
 import type { RiskAnswer } from '../domain/payments.js';
-import type { Transfer } from '../store/ports.js';
+import type { Transfer } from '../domain/model.js';
 
 /** Asks the risk service over mTLS with a deadline; a late or failed answer rejects (the caller fails closed). */
 export function riskClient(address: string, tls: TlsMaterial, deadlineMs: number) {

@@ -1,4 +1,5 @@
-import type { Account, JournalEntry, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from './ports.js';
+import type { Account, JournalEntry, OutboxEvent, PaymentRequest, Transfer } from '../domain/model.js';
+import type { LedgerStore } from './ports.js';
 
 /** The embedded default ledger store: process memory with the same single-document semantics as MongoDB. */
 export function memoryLedgerStore(): LedgerStore {

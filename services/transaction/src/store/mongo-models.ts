@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import type { Account, JournalEntry, OutboxEvent, PaymentRequest, Transfer } from './ports.js';
+import type { Account, JournalEntry, OutboxEvent, PaymentRequest, Transfer } from '../domain/model.js';
 
 const opts = { versionKey: false, minimize: false } as const;
 const Mixed = Schema.Types.Mixed;

@@ -2,7 +2,8 @@ import { mongo, Types } from 'mongoose';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import { ledgerModels, toAccount, toEntry, toEvent, toRequest, toTransfer, type Doc } from './mongo-models.js';
-import type { Account, JournalEntry, LedgerStore, OutboxEvent, PaymentRequest, Transfer } from './ports.js';
+import type { Account, JournalEntry, OutboxEvent, PaymentRequest, Transfer } from '../domain/model.js';
+import type { LedgerStore } from './ports.js';
 
 type AccountDoc = Doc<Account, 'id'>;
 type TransferDoc = Doc<Transfer, 'id'>;

@@ -1,0 +1,105 @@
+/** The entities of the transaction service: accounts, transfers, payment requests, journal entries, outbox events. */
+
+/** A wallet or treasury account. `applied` lists in-flight transfer ids already applied (idempotent steps). */
+export interface Account {
+  id: string;
+  currency: string;
+  balance: number;
+  holderDeviceId: string | null;
+  applied: string[];
+  createdAtMs: number;
+}
+
+export type TransferState = 'PENDING' | 'POSTED' | 'FAILED' | 'DECLINED';
+
+/** A transfer: the unit of idempotency (unique per payer and key) and of the posting state machine. */
+export interface Transfer {
+  id: string;
+  payer: string;
+  payee: string;
+  amount: number;
+  currency: string;
+  idempotencyKey: string;
+  requestHash: string;
+  deviceId: string;
+  kind: 'payment' | 'funding' | 'reversal' | 'refund';
+  state: TransferState;
+  risk: { decision: string; ruleIds: string[]; reason: string; code?: string } | null;
+  code: string | null;
+  /** The signed result, returned byte for byte to retries. */
+  result: string | null;
+  createdAtMs: number;
+  /** Payments: the attestation tier the phone paid with. */
+  tier?: string;
+  /** Thumbprint of the eSE key that signed a payment; a step-up must come from the same key. */
+  jkt?: string;
+  /** Reversals and refunds: the transfer they return money from. */
+  originalId?: string | null;
+  /** A payment that answers an integrator's request to pay. */
+  requestId?: string | null;
+  /** Minor units already reserved by reversals and refunds of this transfer. */
+  returned?: number;
+  /** Set while the transfer waits for a PIN-verified step-up confirmation; `interim` is its signed answer. */
+  stepUp?: StepUp | null;
+  /** Until when a recovery (start-up or sweep, any replica) has taken this PENDING transfer up. */
+  recoveryUntilMs?: number | null;
+}
+
+/** A step-up the daemon must answer before the transfer posts. */
+export interface StepUp {
+  challenge: string;
+  expiresAtMs: number;
+  interim: string;
+}
+
+export type PaymentRequestState = 'PENDING' | 'COMPLETED' | 'DECLINED' | 'FAILED';
+
+/**
+ * An integrator's request to pay (seed 003, CSRF): it never moves money by itself; the payer's
+ * daemon pays it after the user confirms on the native UI with the PIN.
+ */
+export interface PaymentRequest {
+  id: string;
+  integratorId: string;
+  /** The integrator's X-CorrelationID: unique per integrator. */
+  correlationId: string;
+  /** Hash of the creating request body, to tell a retry from a reuse of the correlation id. */
+  bodyHash: string;
+  payer: string;
+  payee: string;
+  amount: number;
+  currency: string;
+  description: string;
+  state: PaymentRequestState;
+  /** The transfer that claimed the request (at most one). */
+  transactionId: string | null;
+  /** The creation response, returned byte for byte to retries. */
+  response: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+/** One journal line pair: a debit and a credit of the same amount, hash-chained to the previous entry. */
+export interface JournalEntry {
+  seq: number;
+  transferId: string;
+  debit: string;
+  credit: string;
+  amount: number;
+  currency: string;
+  atMs: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** An event waiting in the outbox for the relay to publish. */
+export interface OutboxEvent {
+  id: string;
+  topic: string;
+  type: string;
+  key: string;
+  atMs: number;
+  data: Record<string, unknown>;
+  /** The trace context of the work that wrote it, carried onto the bus by the relay. */
+  headers?: Record<string, string>;
+}
