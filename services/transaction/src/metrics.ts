@@ -4,7 +4,7 @@ import type { Metrics } from '../../../kit/src/metrics.js';
 import { activeTraceId } from '../../../kit/src/tracing.js';
 import type { JournalAudit } from './domain/journal-audit.js';
 import type { PaymentDeps } from './domain/payments.js';
-import type { LedgerStore } from './store/ports.js';
+import type { OutboxStore } from './store/ports.js';
 
 /**
  * The transaction service's own measures on its registry: transfers by kind, final status and code;
@@ -13,7 +13,7 @@ import type { LedgerStore } from './store/ports.js';
  */
 export function transactionMetrics(
   m: Metrics,
-  deps: { store: LedgerStore; audit: JournalAudit; log: Logger; now: () => number },
+  deps: { store: Pick<OutboxStore, 'outboxBacklog'>; audit: JournalAudit; log: Logger; now: () => number },
 ): NonNullable<PaymentDeps['onFinal']> {
   const finals = new Counter({
     name: 'dfs_payments_total',

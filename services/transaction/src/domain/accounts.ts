@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Transfer } from './model.js';
-import type { LedgerStore } from '../store/ports.js';
+import type { AccountStore, JournalStore } from '../store/ports.js';
 import { chainEntry } from './journal.js';
 import type { Money } from './money.js';
 import { completeTransfer, type PaymentDeps } from './payments.js';
@@ -9,7 +9,7 @@ import { completeTransfer, type PaymentDeps } from './payments.js';
 /** The treasury of a currency: the one account whose opening float is created (genesis), then only moved. */
 export const treasuryOf = (currency: string) => `treasury-${currency}`;
 
-async function ensureTreasury(store: LedgerStore, currency: string, float: number, now: number): Promise<void> {
+async function ensureTreasury(store: AccountStore & JournalStore, currency: string, float: number, now: number): Promise<void> {
   const id = treasuryOf(currency);
   if (await store.getAccount(id)) return;
   if (await store.createAccount({ id, currency, balance: float, holderDeviceId: null, applied: [], createdAtMs: now })) {

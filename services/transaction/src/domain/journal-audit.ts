@@ -3,7 +3,7 @@ import { JOURNAL_CHECKPOINT, JournalCheckpoint } from '../../../../contracts/jou
 import { signJws, verifyJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
-import type { LedgerStore } from '../store/ports.js';
+import type { JournalStore, TransferStore } from '../store/ports.js';
 import { JOURNAL_START, verifyLedger, type JournalPoint } from './journal.js';
 
 const BATCH = 250;
@@ -51,7 +51,7 @@ const yieldLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  * does not verify under the service's key is ignored (verification starts from the first entry).
  */
 export function journalAudit(deps: {
-  store: LedgerStore;
+  store: JournalStore & Pick<TransferStore, 'getTransfer'>;
   key: () => SigningKey;
   log: Logger;
   now: () => number;

@@ -1,6 +1,6 @@
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Transfer } from './model.js';
-import type { LedgerStore } from '../store/ports.js';
+import type { AccountStore, JournalStore } from '../store/ports.js';
 import { chainEntry } from './journal.js';
 
 /** What posting a transfer did. */
@@ -13,7 +13,7 @@ export type PostOutcome =
  * idempotent debit of the payer (balance >= amount), an idempotent credit of the payee, then one
  * hash-chained journal entry per transfer. Every step can be re-run after a crash (roll forward).
  */
-export async function postTransfer(store: LedgerStore, t: Transfer, now: number): Promise<PostOutcome> {
+export async function postTransfer(store: AccountStore & JournalStore, t: Transfer, now: number): Promise<PostOutcome> {
   const debit = await store.debit(t.payer, t.id, t.amount);
   if (debit === 'insufficient') return { status: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' };
   await store.credit(t.payee, t.id, t.amount);
@@ -25,7 +25,7 @@ export async function postTransfer(store: LedgerStore, t: Transfer, now: number)
 }
 
 /** Checks that both accounts exist, are distinct, hold the transfer's currency, and the payer is the device's wallet. */
-export async function checkAccounts(store: LedgerStore, payer: string, payee: string, currency: string, deviceId: string): Promise<void> {
+export async function checkAccounts(store: Pick<AccountStore, 'getAccount'>, payer: string, payee: string, currency: string, deviceId: string): Promise<void> {
   if (payer === payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
   const [a, b] = await Promise.all([store.getAccount(payer), store.getAccount(payee)]);
   if (!a || !b) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');

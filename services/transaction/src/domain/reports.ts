@@ -3,7 +3,7 @@ import { DEVICE_REPORT } from '../../../../contracts/device.js';
 import { buildEvent } from '../../../../contracts/events.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
-import type { LedgerStore } from '../store/ports.js';
+import type { OutboxStore } from '../store/ports.js';
 import { verifyDeviceJws, verifyToken, type AuthorizeDeps } from './authorize.js';
 
 /** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
@@ -23,7 +23,7 @@ export async function reportDevice(
   signedReport: string,
   token: string,
   peer: Peer,
-  deps: AuthorizeDeps & { store: LedgerStore },
+  deps: AuthorizeDeps & { store: OutboxStore },
 ): Promise<string> {
   if (signedReport.length > 4096 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT');
   const claims = await verifyToken(token, deps);

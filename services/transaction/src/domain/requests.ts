@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { PaymentRequest } from './model.js';
-import type { LedgerStore } from '../store/ports.js';
+import type { AccountStore, OutboxStore, RequestStore } from '../store/ports.js';
 import type { AuthorizedPayment } from './authorize.js';
 import { requestEvent } from './events.js';
 import { mayUseAccount, type Integrator } from './integrators.js';
@@ -24,7 +24,7 @@ export interface NewPaymentRequest {
 }
 
 export interface RequestDeps {
-  store: LedgerStore;
+  store: RequestStore & OutboxStore & Pick<AccountStore, 'getAccount'>;
   resultKey: () => SigningKey;
   now: () => number;
   requestTtlMs: number;
@@ -105,11 +105,7 @@ export async function createPaymentRequest(
 }
 
 /** Checks, before anything is stored, that a payment answers its request exactly (payer, payee, amount). */
-export async function matchRequest(
-  store: LedgerStore,
-  requestId: string,
-  p: Pick<AuthorizedPayment, 'payer' | 'payee' | 'money'>,
-): Promise<void> {
+export async function matchRequest(store: Pick<RequestStore, 'getRequest'>, requestId: string, p: Pick<AuthorizedPayment, 'payer' | 'payee' | 'money'>): Promise<void> {
   const r = await store.getRequest(requestId);
   if (!r || r.payer !== p.payer) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
   if (r.payee !== p.payee || r.amount !== p.money.minorUnits || r.currency !== p.money.currency)
@@ -117,12 +113,7 @@ export async function matchRequest(
 }
 
 /** Claims the request for a new transfer: null when claimed, else the code the transfer fails with. */
-export async function claimRequestFor(
-  store: LedgerStore,
-  requestId: string,
-  transferId: string,
-  now: number,
-): Promise<string | null> {
+export async function claimRequestFor(store: RequestStore, requestId: string, transferId: string, now: number): Promise<string | null> {
   const r = await store.getRequest(requestId);
   if (r && r.state === 'PENDING' && !r.transactionId && now > r.expiresAtMs) return 'PAYMENT_REQUEST_EXPIRED';
   return (await store.claimRequest(requestId, transferId)) ? null : 'PAYMENT_REQUEST_NOT_PENDING';

@@ -1,6 +1,7 @@
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
-import type { Account, LedgerStore } from '../store/ports.js';
+import type { Account } from './model.js';
+import type { LedgerStore } from '../store/ports.js';
 import { openAccount } from './accounts.js';
 import { wire, type Money } from './money.js';
 import { abandonPayment, type PaymentDeps } from './payments.js';

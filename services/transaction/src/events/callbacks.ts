@@ -2,9 +2,9 @@ import { IntegratorCallback } from '../../../../contracts/callbacks.js';
 import { handles, parseEventData, PAYMENT_TOPIC } from '../../../../contracts/events.js';
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
-import type { IntegratorRegistry } from '../domain/integrators.js';
 import { decodeResult } from '../domain/results.js';
-import type { LedgerStore } from '../store/ports.js';
+import type { IntegratorRegistry } from '../domain/integrators.js';
+import type { RequestStore, TransferStore } from '../store/ports.js';
 
 const FINAL = handles('payment.posted', 'payment.declined', 'payment.failed');
 const ATTEMPTS = 3;
@@ -14,10 +14,7 @@ const ATTEMPTS = 3;
  * result to the integrator's registered URL (never a URL from a request), with `X-Event-Id` for
  * deduplication, retrying a few times. Consumes the payment events from the bus.
  */
-export async function startCallbacks(
-  bus: EventBus,
-  deps: { store: LedgerStore; integrators: IntegratorRegistry; log: Logger; timeoutMs: number },
-): Promise<void> {
+export async function startCallbacks(bus: EventBus, deps: { store: Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>; integrators: IntegratorRegistry; log: Logger; timeoutMs: number }): Promise<void> {
   const deliver = async (eventId: string, requestId: string, transactionId: string) => {
     const r = await deps.store.getRequest(requestId);
     const url = r && deps.integrators.byId(r.integratorId)?.callbackUrl;

@@ -3,11 +3,11 @@ import type { EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import { contextFrom, SpanKind, traceHeaders } from '../../../../kit/src/tracing.js';
 import type { OutboxEvent } from '../domain/model.js';
-import type { LedgerStore } from '../store/ports.js';
+import type { OutboxStore } from '../store/ports.js';
 
 /** The store (every other method looked up on it at call time) with outbox events stamped with the trace context of the work that wrote them. */
-export function tracedOutbox(store: LedgerStore): LedgerStore {
-  const addOutbox: LedgerStore['addOutbox'] = (events) => store.addOutbox(events.map((e) => (e.headers ? e : { ...e, headers: traceHeaders() })));
+export function tracedOutbox<S extends OutboxStore>(store: S): S {
+  const addOutbox: OutboxStore['addOutbox'] = (events) => store.addOutbox(events.map((e) => (e.headers ? e : { ...e, headers: traceHeaders() })));
   return new Proxy(store, { get: (target, prop, receiver) => (prop === 'addOutbox' ? addOutbox : Reflect.get(target, prop, receiver)) });
 }
 
@@ -30,7 +30,7 @@ const BATCH = 100;
  * running is skipped (under load ticks would otherwise queue store reads), and a batch that was
  * not full ends the flush without reading the outbox again.
  */
-export function startRelay(store: LedgerStore, bus: EventBus, log: Logger, intervalMs = 50): { flush(): Promise<void>; stop(): Promise<void> } {
+export function startRelay(store: OutboxStore, bus: EventBus, log: Logger, intervalMs = 50): { flush(): Promise<void>; stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let busy = false;
   const flush = () => (running = running.then(async () => {

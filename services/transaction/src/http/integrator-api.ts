@@ -6,9 +6,11 @@ import { integratorBalance, integratorRequestState, integratorTransfer } from '.
 import type { Integrator, IntegratorRegistry } from '../domain/integrators.js';
 import { parseMoney } from '../domain/money.js';
 import { CORRELATION_ID, createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
+import type { TransferStore } from '../store/ports.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
 export interface IntegratorApiDeps extends RequestDeps {
+  store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer'>;
   currencies: ReadonlySet<string>;
   maxAmount: number;
   integrators: IntegratorRegistry;

@@ -1,10 +1,16 @@
-import type { Account, JournalEntry, OutboxEvent, PaymentRequest, PaymentRequestState, StepUp, Transfer, TransferState } from '../domain/model.js';
+import type {
+  Account,
+  JournalEntry,
+  OutboxEvent,
+  PaymentRequest,
+  PaymentRequestState,
+  StepUp,
+  Transfer,
+  TransferState,
+} from '../domain/model.js';
 
-/**
- * Storage of the transaction service. Every operation touches one document, so correctness never
- * depends on multi-document transactions (brief §5).
- */
-export interface LedgerStore {
+/** Accounts and their balances: conditional, idempotent debits and credits per transfer. */
+export interface AccountStore {
   /** Inserts an account; false when the id exists. */
   createAccount(a: Account): Promise<boolean>;
   getAccount(id: string): Promise<Account | null>;
@@ -15,6 +21,10 @@ export interface LedgerStore {
   credit(accountId: string, transferId: string, amount: number): Promise<'applied' | 'already'>;
   /** Forgets the applied markers of a finished transfer. */
   clearApplied(accountIds: string[], transferId: string): Promise<void>;
+}
+
+/** Transfers: idempotent admission, the posting state machine, recovery, step-ups and returns. */
+export interface TransferStore {
   /** Inserts a transfer unless (payer, idempotencyKey) exists; then returns the existing one. */
   insertTransfer(t: Transfer): Promise<{ created: boolean; transfer: Transfer }>;
   getTransfer(id: string): Promise<Transfer | null>;
@@ -23,9 +33,17 @@ export interface LedgerStore {
   /** Records the risk decision on a pending transfer. */
   setRisk(id: string, risk: NonNullable<Transfer['risk']>): Promise<void>;
   /** Moves a PENDING transfer to its final state with the signed result; false if it was not pending. */
-  finishTransfer(id: string, state: Exclude<TransferState, 'PENDING'>, code: string | null, result: string): Promise<boolean>;
+  finishTransfer(
+    id: string,
+    state: Exclude<TransferState, 'PENDING'>,
+    code: string | null,
+    result: string,
+  ): Promise<boolean>;
   listPending(): Promise<Transfer[]>;
-  /** Takes a PENDING transfer up for recovery until `untilMs`, unless another recovery holds it past `nowMs`; false otherwise. */
+  /**
+   * Takes a PENDING transfer up for recovery until `untilMs`, unless another recovery holds it past
+   * `nowMs`; false otherwise.
+   */
   claimRecovery(id: string, nowMs: number, untilMs: number): Promise<boolean>;
   /** Puts a PENDING transfer without a step-up on hold for one; false otherwise. */
   setStepUp(id: string, stepUp: StepUp): Promise<boolean>;
@@ -35,6 +53,10 @@ export interface LedgerStore {
   reserveReturn(id: string, amount: number): Promise<boolean>;
   /** Gives back a reservation whose return did not post. */
   releaseReturn(id: string, amount: number): Promise<void>;
+}
+
+/** Integrators' requests to pay: unique per (integrator, correlation id), claimed by at most one transfer. */
+export interface RequestStore {
   /** Inserts a payment request unless (integratorId, correlationId) exists; then returns the existing one. */
   insertRequest(r: PaymentRequest): Promise<{ created: boolean; request: PaymentRequest }>;
   getRequest(id: string): Promise<PaymentRequest | null>;
@@ -44,6 +66,10 @@ export interface LedgerStore {
   claimRequest(id: string, transactionId: string): Promise<boolean>;
   /** Moves a request claimed by `transactionId` from PENDING to its final state. */
   finishRequest(id: string, transactionId: string, state: Exclude<PaymentRequestState, 'PENDING'>): Promise<void>;
+}
+
+/** The hash-chained journal and its signed checkpoint. */
+export interface JournalStore {
   /** Appends the entry `make` builds on the current last one; idempotent per transfer id. */
   appendJournal(transferId: string, make: (prev: JournalEntry | null) => JournalEntry): Promise<JournalEntry>;
   /** Journal entries in seq order: all of them, or up to `limit` after `afterSeq`. */
@@ -54,11 +80,25 @@ export interface LedgerStore {
   getCheckpoint(): Promise<string | null>;
   /** Stores a signed checkpoint for `seq`, unless one for a later seq is already stored. */
   putCheckpoint(seq: number, jws: string): Promise<void>;
+}
+
+/** Events written with the work that caused them, waiting for the relay to publish them. */
+export interface OutboxStore {
   /** Events waiting in the outbox (its backlog). */
   outboxBacklog(): Promise<number>;
   addOutbox(events: OutboxEvent[]): Promise<void>;
   pendingOutbox(limit: number): Promise<OutboxEvent[]>;
   markSent(ids: string[]): Promise<void>;
+}
+
+/** The store's connection: readiness and shutdown. */
+export interface StoreLifecycle {
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * Storage of the transaction service: every role port on one store. Every operation touches one
+ * document, so correctness never depends on multi-document transactions (brief §5).
+ */
+export type LedgerStore = AccountStore & TransferStore & RequestStore & JournalStore & OutboxStore & StoreLifecycle;
