@@ -5,7 +5,7 @@ import { memoryBus } from '../kit/src/events.js';
 import { ensureDevPki } from '../kit/src/pki.js';
 import { loadConfig } from '../services/transaction/src/config.js';
 import { startTransaction } from '../services/transaction/src/main.js';
-import { memoryLedgerStore } from '../services/transaction/src/store/memory.js';
+import { memoryLedgerStore } from '../services/transaction/src/store/memory/index.js';
 import { seedJournal } from '../test/support/journal-seed.js';
 
 /**

@@ -12,7 +12,7 @@ import { AttestationRefused } from '../../services/attestation/src/domain/enroll
 import { JOURNAL_START } from '../../services/transaction/src/domain/journal.js';
 import type { JournalAudit } from '../../services/transaction/src/domain/journal-audit.js';
 import { transactionMetrics } from '../../services/transaction/src/metrics.js';
-import { memoryLedgerStore } from '../../services/transaction/src/store/memory.js';
+import { memoryLedgerStore } from '../../services/transaction/src/store/memory/index.js';
 import type { Transfer } from '../../services/transaction/src/domain/model.js';
 import { parseExposition, total } from '../support/prom.js';
 

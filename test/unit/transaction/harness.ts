@@ -7,7 +7,7 @@ import { openAccount } from '../../../services/transaction/src/domain/accounts.j
 import { DfsError } from '../../../kit/src/errors.js';
 import { recheckDeviceAndRisk, type PaymentDeps, type RiskAnswer } from '../../../services/transaction/src/domain/payments.js';
 import type { RequestDeps } from '../../../services/transaction/src/domain/requests.js';
-import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
+import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { Transfer } from '../../../services/transaction/src/domain/model.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 

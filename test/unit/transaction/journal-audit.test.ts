@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { journalAudit, signCheckpoint } from '../../../services/transaction/src/domain/journal-audit.js';
-import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
+import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 import { seedJournal } from '../../support/journal-seed.js';
 

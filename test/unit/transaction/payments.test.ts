@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DfsError } from '../../../kit/src/errors.js';
 import { verifyLedger } from '../../../services/transaction/src/domain/journal.js';
 import { finalEventId, recoverPending, submitPayment } from '../../../services/transaction/src/domain/payments.js';
-import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
+import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 import { codeOf } from '../../support/expect-code.js';
 import { harness, payloadOf } from './harness.js';

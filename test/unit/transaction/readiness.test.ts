@@ -7,7 +7,7 @@ import { ensureDevPki } from '../../../kit/src/pki.js';
 import type { ServiceHandle } from '../../../kit/src/service.js';
 import { loadConfig } from '../../../services/transaction/src/config.js';
 import { startTransaction } from '../../../services/transaction/src/main.js';
-import { memoryLedgerStore } from '../../../services/transaction/src/store/memory.js';
+import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 import { seedJournal } from '../../support/journal-seed.js';
 import { scrape, total } from '../../support/prom.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '../../../../kit/src/log.js';
 import { countedStore } from '../../../../kit/src/work.js';
-import { memoryLedgerStore } from './memory.js';
+import { memoryLedgerStore } from './memory/index.js';
 import type { LedgerStore } from './ports.js';
 
 /** The ledger store the configuration selects: MongoDB when MONGODB_URI is set, else process memory. */

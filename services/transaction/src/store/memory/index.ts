@@ -1,0 +1,21 @@
+import type { LedgerStore } from '../ports.js';
+import { memoryAccounts } from './accounts.js';
+import { memoryJournal } from './journal.js';
+import { memoryOutbox } from './outbox.js';
+import { memoryRequests } from './requests.js';
+import { memoryTransfers } from './transfers.js';
+
+/** The embedded default ledger store: process memory with the same single-document semantics as MongoDB. */
+export function memoryLedgerStore(): LedgerStore {
+  return {
+    ...memoryAccounts(),
+    ...memoryTransfers(),
+    ...memoryRequests(),
+    ...memoryJournal(),
+    ...memoryOutbox(),
+    async ready() {
+      return true;
+    },
+    async close() {},
+  };
+}

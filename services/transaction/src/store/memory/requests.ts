@@ -1,0 +1,39 @@
+import type { PaymentRequest } from '../../domain/model.js';
+import type { RequestStore } from '../ports.js';
+import { copy } from './copy.js';
+
+/** Payment requests in process memory, unique per (integratorId, correlationId). */
+export function memoryRequests(): RequestStore {
+  const requests = new Map<string, PaymentRequest>();
+  const requestByKey = new Map<string, string>();
+
+  return {
+    async insertRequest(r) {
+      const key = `${r.integratorId}\u0000${r.correlationId}`;
+      const existing = requestByKey.get(key);
+      if (existing) return { created: false, request: copy(requests.get(existing)!) };
+      requestByKey.set(key, r.id);
+      requests.set(r.id, copy(r));
+      return { created: true, request: copy(r) };
+    },
+    async getRequest(id) {
+      const r = requests.get(id);
+      return r ? copy(r) : null;
+    },
+    async listOpenRequests(payer) {
+      return [...requests.values()]
+        .filter((r) => r.payer === payer && r.state === 'PENDING' && !r.transactionId)
+        .map(copy);
+    },
+    async claimRequest(id, transactionId) {
+      const r = requests.get(id);
+      if (r?.state !== 'PENDING' || r.transactionId) return false;
+      r.transactionId = transactionId;
+      return true;
+    },
+    async finishRequest(id, transactionId, state) {
+      const r = requests.get(id);
+      if (r?.state === 'PENDING' && r.transactionId === transactionId) r.state = state;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Transfer } from '../../domain/model.js';
+import type { TransferStore } from '../ports.js';
+import { copy } from './copy.js';
+
+/** Transfers in process memory, unique per (payer, idempotencyKey). */
+export function memoryTransfers(): TransferStore {
+  const transfers = new Map<string, Transfer>();
+  const byKey = new Map<string, string>();
+
+  return {
+    async insertTransfer(t) {
+      const key = `${t.payer}\u0000${t.idempotencyKey}`;
+      const existing = byKey.get(key);
+      if (existing) return { created: false, transfer: copy(transfers.get(existing)!) };
+      byKey.set(key, t.id);
+      transfers.set(t.id, copy(t));
+      return { created: true, transfer: copy(t) };
+    },
+    async getTransfer(id) {
+      const t = transfers.get(id);
+      return t ? copy(t) : null;
+    },
+    async findTransfer(payer, idempotencyKey) {
+      const id = byKey.get(`${payer}\u0000${idempotencyKey}`);
+      return id ? copy(transfers.get(id)!) : null;
+    },
+    async setRisk(id, risk) {
+      const t = transfers.get(id);
+      if (t?.state === 'PENDING') t.risk = copy(risk);
+    },
+    async finishTransfer(id, state, code, result) {
+      const t = transfers.get(id);
+      if (!t || t.state !== 'PENDING') return false;
+      Object.assign(t, { state, code, result });
+      return true;
+    },
+    async listPending() {
+      return [...transfers.values()].filter((t) => t.state === 'PENDING').map(copy);
+    },
+    async claimRecovery(id, nowMs, untilMs) {
+      const t = transfers.get(id);
+      if (t?.state !== 'PENDING' || (t.recoveryUntilMs ?? 0) > nowMs) return false;
+      t.recoveryUntilMs = untilMs;
+      return true;
+    },
+    async setStepUp(id, stepUp) {
+      const t = transfers.get(id);
+      if (t?.state !== 'PENDING' || t.stepUp) return false;
+      t.stepUp = copy(stepUp);
+      return true;
+    },
+    async passStepUp(id, challenge, risk) {
+      const t = transfers.get(id);
+      if (t?.state !== 'PENDING' || t.stepUp?.challenge !== challenge) return false;
+      Object.assign(t, { stepUp: null, risk: copy(risk) });
+      return true;
+    },
+    async reserveReturn(id, amount) {
+      const t = transfers.get(id);
+      if (t?.state !== 'POSTED' || (t.returned ?? 0) + amount > t.amount) return false;
+      t.returned = (t.returned ?? 0) + amount;
+      return true;
+    },
+    async releaseReturn(id, amount) {
+      const t = transfers.get(id);
+      if (t) t.returned = Math.max(0, (t.returned ?? 0) - amount);
+    },
+  };
+}
