@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainEntry, verifyJournal } from '../../services/transaction/src/domain/journal.js';
 import { memoryLedgerStore } from '../../services/transaction/src/store/memory/index.js';
-import { mongoLedgerStore } from '../../services/transaction/src/store/mongo.js';
+import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
 import type { Account, OutboxEvent, PaymentRequest, Transfer } from '../../services/transaction/src/domain/model.js';
 import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';

@@ -15,7 +15,7 @@ import { treasuryOf } from '../../services/transaction/src/domain/accounts.js';
 import { completeTransfer } from '../../services/transaction/src/domain/payments.js';
 import { startRelay } from '../../services/transaction/src/events/relay.js';
 import { startTransaction } from '../../services/transaction/src/main.js';
-import { mongoLedgerStore } from '../../services/transaction/src/store/mongo.js';
+import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
 import type { OutboxEvent, Transfer } from '../../services/transaction/src/domain/model.js';
 import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 import { describeWithServer, infraRequired, uniqueName } from '../contract/support/infra.js';

@@ -8,7 +8,7 @@ import { readLedger } from '../../cli/load/ledger-view.js';
 import { loadConfig as transactionConfig } from '../../services/transaction/src/config.js';
 import { verifyJournal } from '../../services/transaction/src/domain/journal.js';
 import { startTransaction } from '../../services/transaction/src/main.js';
-import { mongoLedgerStore } from '../../services/transaction/src/store/mongo.js';
+import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
 import { describeWithServer, infraRequired } from '../contract/support/infra.js';
 import { testStack } from '../support/stack.js';
 

@@ -1,0 +1,48 @@
+import type { AccountStore } from '../ports.js';
+import { driverCollection, toAccount, type AccountDoc, type LedgerModels } from './models.js';
+import { defined, insertOnce } from './writes.js';
+
+/** Accounts on MongoDB: debits and credits are conditional updates of one document, once per transfer. */
+export function mongoAccounts(model: LedgerModels['accounts']): AccountStore {
+  const accounts = driverCollection<AccountDoc>(model);
+  const account = async (id: string) => {
+    const a = await accounts.findOne({ _id: id });
+    if (!a) throw new Error(`account ${id} vanished`);
+    return a;
+  };
+
+  return {
+    createAccount: ({ id, ...a }) => insertOnce(() => accounts.insertOne(defined({ _id: id, ...a }))),
+    async getAccount(id) {
+      const a = await accounts.findOne({ _id: id });
+      return a ? toAccount(a) : null;
+    },
+    async listAccounts() {
+      return (await model.find().sort({ _id: 1 }).lean<AccountDoc[]>()).map(toAccount);
+    },
+    async debit(id, transferId, amount) {
+      for (;;) {
+        const r = await accounts.updateOne(
+          { _id: id, balance: { $gte: amount }, applied: { $ne: transferId } },
+          { $inc: { balance: -amount }, $push: { applied: transferId } },
+        );
+        if (r.modifiedCount === 1) return 'applied';
+        const a = await account(id);
+        if (a.applied.includes(transferId)) return 'already';
+        if (a.balance < amount) return 'insufficient';
+      }
+    },
+    async credit(id, transferId, amount) {
+      const r = await accounts.updateOne(
+        { _id: id, applied: { $ne: transferId } },
+        { $inc: { balance: amount }, $push: { applied: transferId } },
+      );
+      if (r.modifiedCount === 1) return 'applied';
+      await account(id);
+      return 'already';
+    },
+    async clearApplied(ids, transferId) {
+      if (ids.length) await accounts.updateMany({ _id: { $in: ids } }, { $pull: { applied: transferId } });
+    },
+  };
+}

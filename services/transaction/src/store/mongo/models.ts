@@ -1,0 +1,146 @@
+import { Schema, type Connection, type mongo, type Types } from 'mongoose';
+import type { Account, JournalEntry, OutboxEvent, PaymentRequest, Transfer } from '../../domain/model.js';
+
+const opts = { versionKey: false, minimize: false } as const;
+const Mixed = Schema.Types.Mixed;
+
+const accountSchema = new Schema(
+  {
+    _id: String,
+    currency: String,
+    balance: Number,
+    holderDeviceId: { type: String, default: null },
+    applied: { type: [String], default: [] },
+    createdAtMs: Number,
+  },
+  opts,
+);
+
+const transferSchema = new Schema(
+  {
+    _id: String,
+    payer: String,
+    payee: String,
+    amount: Number,
+    currency: String,
+    idempotencyKey: String,
+    requestHash: String,
+    deviceId: String,
+    kind: String,
+    state: String,
+    risk: { type: Mixed, default: null },
+    code: { type: String, default: null },
+    result: { type: String, default: null },
+    createdAtMs: Number,
+    originalId: String,
+    requestId: String,
+    returned: Number,
+    stepUp: Mixed,
+    recoveryUntilMs: Number,
+  },
+  { ...opts, strict: false },
+);
+transferSchema.index({ payer: 1, idempotencyKey: 1 }, { unique: true });
+transferSchema.index({ state: 1, createdAtMs: 1 });
+
+const requestSchema = new Schema(
+  {
+    _id: String,
+    integratorId: String,
+    correlationId: String,
+    bodyHash: String,
+    payer: String,
+    payee: String,
+    amount: Number,
+    currency: String,
+    description: String,
+    state: String,
+    transactionId: { type: String, default: null },
+    response: String,
+    createdAtMs: Number,
+    expiresAtMs: Number,
+  },
+  { ...opts, strict: false },
+);
+requestSchema.index({ integratorId: 1, correlationId: 1 }, { unique: true });
+requestSchema.index({ payer: 1, state: 1 });
+
+const journalSchema = new Schema(
+  {
+    _id: Number,
+    transferId: String,
+    debit: String,
+    credit: String,
+    amount: Number,
+    currency: String,
+    atMs: Number,
+    prevHash: String,
+    hash: String,
+  },
+  opts,
+);
+journalSchema.index({ transferId: 1 }, { unique: true });
+
+const checkpointSchema = new Schema({ _id: String, seq: Number, jws: String }, opts);
+
+const outboxSchema = new Schema(
+  {
+    _id: String,
+    order: Schema.Types.ObjectId,
+    topic: String,
+    type: String,
+    key: String,
+    atMs: Number,
+    data: { type: Mixed, default: {} },
+    headers: Mixed,
+  },
+  opts,
+);
+outboxSchema.index({ order: 1 });
+
+/** A stored document: the domain object with its id field stored as `_id`. */
+export type Doc<T, K extends keyof T> = Omit<T, K> & { _id: T[K] };
+
+export const toAccount = ({ _id, ...a }: Doc<Account, 'id'>): Account => ({ id: _id, ...a });
+export const toTransfer = ({ _id, ...t }: Doc<Transfer, 'id'>): Transfer => ({ id: _id, ...t });
+export const toRequest = ({ _id, ...r }: Doc<PaymentRequest, 'id'>): PaymentRequest => ({ id: _id, ...r });
+export const toEntry = ({ _id, ...e }: Doc<JournalEntry, 'seq'>): JournalEntry => ({ seq: _id, ...e });
+export const toEvent = ({ _id, order: _o, ...e }: Doc<OutboxEvent, 'id'> & { order?: unknown }): OutboxEvent => ({
+  id: _id,
+  ...e,
+});
+
+/** Collection names of the ledger; one database may be shared with the other services. */
+export const LEDGER_COLLECTIONS = {
+  accounts: 'ledger_accounts',
+  transfers: 'ledger_transfers',
+  requests: 'ledger_payment_requests',
+  journal: 'ledger_journal',
+  outbox: 'ledger_outbox',
+  checkpoints: 'ledger_checkpoints',
+} as const;
+
+/** The ledger's mongoose models on one connection. */
+export function ledgerModels(conn: Connection) {
+  return {
+    accounts: conn.model('LedgerAccount', accountSchema, LEDGER_COLLECTIONS.accounts),
+    transfers: conn.model('LedgerTransfer', transferSchema, LEDGER_COLLECTIONS.transfers),
+    requests: conn.model('LedgerPaymentRequest', requestSchema, LEDGER_COLLECTIONS.requests),
+    journal: conn.model('LedgerJournal', journalSchema, LEDGER_COLLECTIONS.journal),
+    outbox: conn.model('LedgerOutbox', outboxSchema, LEDGER_COLLECTIONS.outbox),
+    checkpoints: conn.model('LedgerCheckpoint', checkpointSchema, LEDGER_COLLECTIONS.checkpoints),
+  };
+}
+
+/** The ledger's mongoose models, one per collection. */
+export type LedgerModels = ReturnType<typeof ledgerModels>;
+
+export type AccountDoc = Doc<Account, 'id'>;
+export type TransferDoc = Doc<Transfer, 'id'>;
+export type RequestDoc = Doc<PaymentRequest, 'id'>;
+export type EntryDoc = Doc<JournalEntry, 'seq'>;
+export type EventDoc = Doc<OutboxEvent, 'id'> & { order: Types.ObjectId };
+
+/** The driver's collection under a model: the hot path skips mongoose's casting and document building. */
+export const driverCollection = <D extends mongo.Document>(model: { collection: unknown }) =>
+  model.collection as mongo.Collection<D>;

@@ -1,0 +1,83 @@
+import type { mongo } from 'mongoose';
+import { DfsError } from '../../../../../kit/src/errors.js';
+import type { TransferStore } from '../ports.js';
+import { driverCollection, toTransfer, type LedgerModels, type TransferDoc } from './models.js';
+import { defined, insertOnce } from './writes.js';
+
+/** Transfers on MongoDB: unique per (payer, idempotencyKey); every state change is a conditional update. */
+export function mongoTransfers(model: LedgerModels['transfers']): TransferStore {
+  const transfers = driverCollection<TransferDoc>(model);
+  const findTransfer = async (payer: string, idempotencyKey: string) => {
+    const t = await transfers.findOne({ payer, idempotencyKey });
+    return t ? toTransfer(t) : null;
+  };
+
+  return {
+    async insertTransfer(t) {
+      const { id, ...rest } = t;
+      if (await insertOnce(() => transfers.insertOne(defined({ _id: id, ...rest }))))
+        return { created: true, transfer: structuredClone(t) };
+      const existing = await findTransfer(t.payer, t.idempotencyKey);
+      if (!existing) throw new DfsError('STORE_UNAVAILABLE', `transfer ${id} collided with another id`);
+      return { created: false, transfer: existing };
+    },
+    async getTransfer(id) {
+      const t = await transfers.findOne({ _id: id });
+      return t ? toTransfer(t) : null;
+    },
+    findTransfer,
+    async setRisk(id, risk) {
+      await transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { risk } });
+    },
+    async finishTransfer(id, state, code, result) {
+      return (
+        (await transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { state, code, result } })).modifiedCount ===
+        1
+      );
+    },
+    async listPending() {
+      return (await model.find({ state: 'PENDING' }).sort({ createdAtMs: 1, _id: 1 }).lean<TransferDoc[]>()).map(
+        toTransfer,
+      );
+    },
+    async claimRecovery(id, nowMs, untilMs) {
+      const free = { $or: [{ recoveryUntilMs: null }, { recoveryUntilMs: { $lte: nowMs } }] };
+      return (
+        (await transfers.updateOne({ _id: id, state: 'PENDING', ...free }, { $set: { recoveryUntilMs: untilMs } }))
+          .modifiedCount === 1
+      );
+    },
+    async setStepUp(id, stepUp) {
+      return (
+        (await transfers.updateOne({ _id: id, state: 'PENDING', stepUp: null }, { $set: { stepUp } })).modifiedCount ===
+        1
+      );
+    },
+    async passStepUp(id, challenge, risk) {
+      return (
+        (
+          await transfers.updateOne(
+            { _id: id, state: 'PENDING', 'stepUp.challenge': challenge },
+            { $set: { stepUp: null, risk } },
+          )
+        ).modifiedCount === 1
+      );
+    },
+    async reserveReturn(id, amount) {
+      const t = await transfers.findOne({ _id: id });
+      if (!t || amount > t.amount) return false;
+      const room = {
+        $or: [{ returned: null }, { returned: { $lte: t.amount - amount } }],
+      } as mongo.Filter<TransferDoc>;
+      return (
+        (await transfers.updateOne({ _id: id, state: 'POSTED', ...room }, { $inc: { returned: amount } }))
+          .modifiedCount === 1
+      );
+    },
+    async releaseReturn(id, amount) {
+      const r = await transfers.updateOne({ _id: id, returned: { $gte: amount } }, { $inc: { returned: -amount } });
+      if (r.modifiedCount === 0)
+        await transfers.updateOne({ _id: id, returned: { $lt: amount } }, { $set: { returned: 0 } });
+    },
+  };
+}
