@@ -6,236 +6,321 @@ import type { Account, OutboxEvent, PaymentRequest, Transfer } from '../../servi
 import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
-const account = (id: string, balance: number): Account => ({ id, currency: 'KES', balance, holderDeviceId: null, applied: [], createdAtMs: 1 });
+const account = (id: string, balance: number): Account => ({
+  id,
+  currency: 'KES',
+  balance,
+  holderDeviceId: null,
+  applied: [],
+  createdAtMs: 1,
+});
 
 const transfer = (id: string, over: Partial<Transfer> = {}): Transfer => ({
-  id, payer: 'a', payee: 'b', amount: 100, currency: 'KES', idempotencyKey: `key-${id}`, requestHash: `h-${id}`, deviceId: 'd1',
-  kind: 'payment', state: 'PENDING', risk: null, code: null, result: null, createdAtMs: 1, ...over,
+  id,
+  payer: 'a',
+  payee: 'b',
+  amount: 100,
+  currency: 'KES',
+  idempotencyKey: `key-${id}`,
+  requestHash: `h-${id}`,
+  deviceId: 'd1',
+  kind: 'payment',
+  state: 'PENDING',
+  risk: null,
+  code: null,
+  result: null,
+  createdAtMs: 1,
+  ...over,
 });
 
 const request = (id: string, over: Partial<PaymentRequest> = {}): PaymentRequest => ({
-  id, integratorId: 'shop', correlationId: `c-${id}`, bodyHash: 'b', payer: 'a', payee: 'b', amount: 100, currency: 'KES',
-  description: 'tea', state: 'PENDING', transactionId: null, response: '{"id":"x"}', createdAtMs: 1, expiresAtMs: 2, ...over,
+  id,
+  integratorId: 'shop',
+  correlationId: `c-${id}`,
+  bodyHash: 'b',
+  payer: 'a',
+  payee: 'b',
+  amount: 100,
+  currency: 'KES',
+  description: 'tea',
+  state: 'PENDING',
+  transactionId: null,
+  response: '{"id":"x"}',
+  createdAtMs: 1,
+  expiresAtMs: 2,
+  ...over,
 });
 
-const event = (id: string): OutboxEvent => ({ id, topic: 'dfs.payment.v1', type: 'payment.posted', key: 'a', atMs: 1, data: { n: id, nested: { empty: {} } } });
+const event = (id: string): OutboxEvent => ({
+  id,
+  topic: 'dfs.payment.v1',
+  type: 'payment.posted',
+  key: 'a',
+  atMs: 1,
+  data: { n: id, nested: { empty: {} } },
+});
 
 const body = (transferId: string) => ({ transferId, debit: 'a', credit: 'b', amount: 1, currency: 'KES', atMs: 1 });
 
-/** The LedgerStore contract: what the ledger domain relies on, for every adapter, racing writers included. */
+/**
+ * The LedgerStore contract, one block per role port: what the ledger domain relies on, for every
+ * adapter, racing writers included.
+ */
 export function describeLedgerStoreContract(name: string, open: () => Promise<LedgerStore>): void {
   describe(`LedgerStore contract: ${name}`, () => {
     let store: LedgerStore;
-    beforeEach(async () => { store = await open(); });
-    afterEach(async () => { await store.close(); });
-
-    it('answers ready', async () => {
-      expect(await store.ready()).toBe(true);
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
     });
 
-    it('creates an account once and reads it back as written', async () => {
-      expect(await store.createAccount(account('a', 500))).toBe(true);
-      expect(await store.createAccount(account('a', 9))).toBe(false);
-      expect(await store.getAccount('a')).toEqual(account('a', 500));
-      expect(await store.getAccount('nobody')).toBeNull();
-      await store.createAccount(account('b', 0));
-      expect((await store.listAccounts()).map((a) => a.id).sort()).toEqual(['a', 'b']);
+    describe('StoreLifecycle', () => {
+      it('answers ready', async () => {
+        expect(await store.ready()).toBe(true);
+      });
     });
 
-    it('debits once per transfer and only when the balance covers it', async () => {
-      await store.createAccount(account('a', 150));
-      expect(await store.debit('a', 't1', 100)).toBe('applied');
-      expect(await store.debit('a', 't1', 100)).toBe('already');
-      expect(await store.debit('a', 't2', 100)).toBe('insufficient');
-      expect(await store.getAccount('a')).toMatchObject({ balance: 50, applied: ['t1'] });
+    describe('AccountStore', () => {
+      it('creates an account once and reads it back as written', async () => {
+        expect(await store.createAccount(account('a', 500))).toBe(true);
+        expect(await store.createAccount(account('a', 9))).toBe(false);
+        expect(await store.getAccount('a')).toEqual(account('a', 500));
+        expect(await store.getAccount('nobody')).toBeNull();
+        await store.createAccount(account('b', 0));
+        expect((await store.listAccounts()).map((a) => a.id).sort()).toEqual(['a', 'b']);
+      });
+
+      it('debits once per transfer and only when the balance covers it', async () => {
+        await store.createAccount(account('a', 150));
+        expect(await store.debit('a', 't1', 100)).toBe('applied');
+        expect(await store.debit('a', 't1', 100)).toBe('already');
+        expect(await store.debit('a', 't2', 100)).toBe('insufficient');
+        expect(await store.getAccount('a')).toMatchObject({ balance: 50, applied: ['t1'] });
+      });
+
+      it('credits once per transfer and forgets applied markers on request', async () => {
+        await store.createAccount(account('a', 0));
+        await store.createAccount(account('b', 0));
+        expect(await store.credit('a', 't1', 70)).toBe('applied');
+        expect(await store.credit('a', 't1', 70)).toBe('already');
+        await store.credit('b', 't1', 5);
+        await store.clearApplied(['a', 'b'], 't1');
+        expect(await store.getAccount('a')).toMatchObject({ balance: 70, applied: [] });
+        expect(await store.getAccount('b')).toMatchObject({ balance: 5, applied: [] });
+      });
+
+      it('never overdraws under concurrent debits (atomic conditional update)', async () => {
+        await store.createAccount(account('a', 100));
+        const outcomes = await Promise.all(Array.from({ length: 25 }, (_, i) => store.debit('a', `t${i}`, 10)));
+        expect(outcomes.filter((o) => o === 'applied')).toHaveLength(10);
+        expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(15);
+        expect((await store.getAccount('a'))?.balance).toBe(0);
+        const twins = await Promise.all(Array.from({ length: 8 }, () => store.credit('a', 'same', 1)));
+        expect(twins.filter((o) => o === 'applied')).toHaveLength(1);
+        expect((await store.getAccount('a'))?.balance).toBe(1);
+      });
+
+      it('applies 200 concurrent debits of 10 on 1,000 exactly 100 times, leaving 0', async () => {
+        await store.createAccount(account('a', 1_000));
+        const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => store.debit('a', `race${i}`, 10)));
+        expect(outcomes.filter((o) => o === 'applied')).toHaveLength(100);
+        expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(100);
+        const after = await store.getAccount('a');
+        expect(after?.balance).toBe(0);
+        expect(after?.applied).toHaveLength(100);
+      });
     });
 
-    it('credits once per transfer and forgets applied markers on request', async () => {
-      await store.createAccount(account('a', 0));
-      await store.createAccount(account('b', 0));
-      expect(await store.credit('a', 't1', 70)).toBe('applied');
-      expect(await store.credit('a', 't1', 70)).toBe('already');
-      await store.credit('b', 't1', 5);
-      await store.clearApplied(['a', 'b'], 't1');
-      expect(await store.getAccount('a')).toMatchObject({ balance: 70, applied: [] });
-      expect(await store.getAccount('b')).toMatchObject({ balance: 5, applied: [] });
+    describe('TransferStore', () => {
+      it('admits one of 200 concurrent transfers on one idempotency key; all 200 callers see the winner', async () => {
+        const inserts = await Promise.all(
+          Array.from({ length: 200 }, (_, i) => store.insertTransfer(transfer(`u${i}`, { idempotencyKey: 'one-key' }))),
+        );
+        expect(inserts.filter((r) => r.created)).toHaveLength(1);
+        const winner = inserts.find((r) => r.created)!.transfer;
+        expect(inserts.every((r) => r.transfer.id === winner.id)).toBe(true);
+        expect(await store.findTransfer('a', 'one-key')).toEqual(winner);
+      });
+
+      it('keeps one transfer per (payer, idempotencyKey), also under concurrent inserts', async () => {
+        const first = transfer('t1');
+        expect(await store.insertTransfer(first)).toEqual({ created: true, transfer: first });
+        expect(await store.insertTransfer(transfer('t2', { idempotencyKey: 'key-t1' }))).toEqual({
+          created: false,
+          transfer: first,
+        });
+        expect((await store.insertTransfer(transfer('t3', { idempotencyKey: 'key-t1', payer: 'other' }))).created).toBe(
+          true,
+        );
+        const inserts = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.insertTransfer(transfer(`r${i}`, { idempotencyKey: 'race' }))),
+        );
+        expect(inserts.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(inserts.map((r) => r.transfer.id)).size).toBe(1);
+        expect(await store.getTransfer('t1')).toEqual(first);
+        expect(await store.getTransfer('none')).toBeNull();
+        expect(await store.findTransfer(first.payer, 'key-t1')).toEqual(first);
+        expect(await store.findTransfer('other', 'key-t1')).toMatchObject({ id: 't3' });
+        expect(await store.findTransfer(first.payer, 'unknown')).toBeNull();
+      });
+
+      it('lets one recovery at a time claim a pending transfer until its hold ends; never a finished one', async () => {
+        await store.insertTransfer(transfer('t1'));
+        const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimRecovery('t1', 1_000, 2_000)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await store.claimRecovery('t1', 1_999, 3_000)).toBe(false);
+        expect(await store.claimRecovery('t1', 2_000, 3_000)).toBe(true);
+        expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed')).toBe(true);
+        expect(await store.claimRecovery('t1', 9_000, 10_000)).toBe(false);
+        expect(await store.claimRecovery('none', 0, 1)).toBe(false);
+      });
+
+      it('moves a transfer PENDING -> final once, and lists only the pending ones', async () => {
+        await store.insertTransfer(transfer('t1'));
+        await store.insertTransfer(transfer('t2'));
+        const risk = { decision: 'APPROVE', ruleIds: ['r1'], reason: 'ok' };
+        await store.setRisk('t1', risk);
+        expect(await store.finishTransfer('t1', 'POSTED', null, 'signed-1')).toBe(true);
+        expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed-2')).toBe(false);
+        await store.setRisk('t1', { decision: 'DECLINE', ruleIds: [], reason: 'late' });
+        expect(await store.getTransfer('t1')).toMatchObject({ state: 'POSTED', code: null, result: 'signed-1', risk });
+        expect((await store.listPending()).map((t) => t.id)).toEqual(['t2']);
+      });
+
+      it('holds a pending transfer for one step-up and consumes it with the matching challenge', async () => {
+        await store.insertTransfer(transfer('t1'));
+        const stepUp = { challenge: 'ch-1', expiresAtMs: 5, interim: 'interim-jws' };
+        expect(await store.setStepUp('t1', stepUp)).toBe(true);
+        expect(await store.setStepUp('t1', { ...stepUp, challenge: 'ch-2' })).toBe(false);
+        expect((await store.getTransfer('t1'))?.stepUp).toEqual(stepUp);
+        const risk = { decision: 'APPROVE', ruleIds: [], reason: 'stepped up' };
+        expect(await store.passStepUp('t1', 'wrong', risk)).toBe(false);
+        expect(await store.passStepUp('t1', 'ch-1', risk)).toBe(true);
+        expect(await store.passStepUp('t1', 'ch-1', risk)).toBe(false);
+        expect(await store.getTransfer('t1')).toMatchObject({ stepUp: null, risk });
+      });
+
+      it('reserves returns of a posted transfer up to its amount', async () => {
+        await store.insertTransfer(transfer('t1', { amount: 100 }));
+        expect(await store.reserveReturn('t1', 10)).toBe(false);
+        await store.finishTransfer('t1', 'POSTED', null, 'r');
+        for (const _ of [1, 2, 3]) expect(await store.reserveReturn('t1', 30)).toBe(true);
+        expect(await store.reserveReturn('t1', 30)).toBe(false);
+        expect(await store.reserveReturn('t1', 11)).toBe(false);
+        await store.releaseReturn('t1', 30);
+        expect(await store.reserveReturn('t1', 30)).toBe(true);
+        expect((await store.getTransfer('t1'))?.returned).toBe(90);
+        expect(await store.reserveReturn('none', 1)).toBe(false);
+      });
     });
 
-    it('never overdraws under concurrent debits (atomic conditional update)', async () => {
-      await store.createAccount(account('a', 100));
-      const outcomes = await Promise.all(Array.from({ length: 25 }, (_, i) => store.debit('a', `t${i}`, 10)));
-      expect(outcomes.filter((o) => o === 'applied')).toHaveLength(10);
-      expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(15);
-      expect((await store.getAccount('a'))?.balance).toBe(0);
-      const twins = await Promise.all(Array.from({ length: 8 }, () => store.credit('a', 'same', 1)));
-      expect(twins.filter((o) => o === 'applied')).toHaveLength(1);
-      expect((await store.getAccount('a'))?.balance).toBe(1);
+    describe('RequestStore', () => {
+      it('keeps one payment request per (integrator, correlation id), claimed by one transfer', async () => {
+        const r = request('q1');
+        expect(await store.insertRequest(r)).toEqual({ created: true, request: r });
+        expect(await store.insertRequest(request('q2', { correlationId: 'c-q1' }))).toEqual({
+          created: false,
+          request: r,
+        });
+        await store.insertRequest(request('q3', { payer: 'z' }));
+        expect((await store.listOpenRequests('a')).map((x) => x.id)).toEqual(['q1']);
+        expect(await store.claimRequest('q1', 't1')).toBe(true);
+        expect(await store.claimRequest('q1', 't2')).toBe(false);
+        const winner = 't1';
+        expect(await store.listOpenRequests('a')).toEqual([]);
+        await store.finishRequest('q1', 'not-the-claimer', 'FAILED');
+        expect((await store.getRequest('q1'))?.state).toBe('PENDING');
+        await store.finishRequest('q1', winner, 'COMPLETED');
+        expect(await store.getRequest('q1')).toMatchObject({ state: 'COMPLETED', transactionId: winner });
+        expect(await store.getRequest('none')).toBeNull();
+      });
     });
 
-    it('applies 200 concurrent debits of 10 on 1,000 exactly 100 times, leaving 0', async () => {
-      await store.createAccount(account('a', 1_000));
-      const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => store.debit('a', `race${i}`, 10)));
-      expect(outcomes.filter((o) => o === 'applied')).toHaveLength(100);
-      expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(100);
-      const after = await store.getAccount('a');
-      expect(after?.balance).toBe(0);
-      expect(after?.applied).toHaveLength(100);
+    describe('TransferStore and RequestStore together', () => {
+      it('lets one of several concurrent claims win, for returns and payment requests', async () => {
+        await store.insertTransfer(transfer('t1', { amount: 100 }));
+        await store.finishTransfer('t1', 'POSTED', null, 'r');
+        const returns = await Promise.all(Array.from({ length: 6 }, () => store.reserveReturn('t1', 30)));
+        expect(returns.filter(Boolean)).toHaveLength(3);
+        await store.insertRequest(request('q1'));
+        const claims = await Promise.all(['t1', 't2', 't3', 't4'].map((t) => store.claimRequest('q1', t)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        await store.insertTransfer(transfer('t2'));
+        const finishes = await Promise.all(['x', 'y', 'z'].map((r) => store.finishTransfer('t2', 'POSTED', null, r)));
+        expect(finishes.filter(Boolean)).toHaveLength(1);
+      });
     });
 
-    it('admits one of 200 concurrent transfers with one idempotency key; all 200 callers see the winner', async () => {
-      const inserts = await Promise.all(Array.from({ length: 200 }, (_, i) => store.insertTransfer(transfer(`u${i}`, { idempotencyKey: 'one-key' }))));
-      expect(inserts.filter((r) => r.created)).toHaveLength(1);
-      const winner = inserts.find((r) => r.created)!.transfer;
-      expect(inserts.every((r) => r.transfer.id === winner.id)).toBe(true);
-      expect(await store.findTransfer('a', 'one-key')).toEqual(winner);
+    describe('JournalStore', () => {
+      it('appends one hash-chained journal entry per transfer, contiguous under concurrency', async () => {
+        const first = await store.appendJournal('t0', (prev) => chainEntry(prev, body('t0')));
+        expect(first.seq).toBe(1);
+        expect(await store.appendJournal('t0', (prev) => chainEntry(prev, body('t0')))).toEqual(first);
+        await Promise.all(
+          Array.from({ length: 15 }, (_, i) =>
+            store.appendJournal(`t${i + 1}`, (prev) => chainEntry(prev, body(`t${i + 1}`))),
+          ),
+        );
+        await Promise.all(
+          Array.from({ length: 5 }, () => store.appendJournal('t3', (prev) => chainEntry(prev, body('t3')))),
+        );
+        const journal = await store.readJournal();
+        expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+        expect(new Set(journal.map((e) => e.transferId)).size).toBe(16);
+        expect(verifyJournal(journal)).toBeNull();
+      });
+
+      it('reads the journal in pages after a seq and reports its length, as the background audit does', async () => {
+        expect([await store.journalLength(), await store.readJournal(0, 10)]).toEqual([0, []]);
+        for (let i = 1; i <= 7; i++) await store.appendJournal(`t${i}`, (prev) => chainEntry(prev, body(`t${i}`)));
+        expect(await store.journalLength()).toBe(7);
+        expect((await store.readJournal(2, 3)).map((e) => e.seq)).toEqual([3, 4, 5]);
+        expect((await store.readJournal(5, 250)).map((e) => e.seq)).toEqual([6, 7]);
+        expect(await store.readJournal(7, 250)).toEqual([]);
+        const all = await store.readJournal();
+        expect([(await store.readJournal(0, 4)).concat(await store.readJournal(4, 4)), verifyJournal(all)]).toEqual([
+          all,
+          null,
+        ]);
+      });
+
+      it('keeps the checkpoint of the highest seq, also when writers race', async () => {
+        expect(await store.getCheckpoint()).toBeNull();
+        await store.putCheckpoint(3, 'jws-3');
+        await store.putCheckpoint(2, 'jws-2');
+        await store.putCheckpoint(3, 'jws-3-again');
+        expect(await store.getCheckpoint()).toBe('jws-3');
+        await Promise.all(Array.from({ length: 20 }, (_, i) => store.putCheckpoint(40 - i, `jws-${40 - i}`)));
+        expect(await store.getCheckpoint()).toBe('jws-40');
+      });
     });
 
-    it('keeps one transfer per (payer, idempotencyKey), also under concurrent inserts', async () => {
-      const first = transfer('t1');
-      expect(await store.insertTransfer(first)).toEqual({ created: true, transfer: first });
-      expect(await store.insertTransfer(transfer('t2', { idempotencyKey: 'key-t1' }))).toEqual({ created: false, transfer: first });
-      expect((await store.insertTransfer(transfer('t3', { idempotencyKey: 'key-t1', payer: 'other' }))).created).toBe(true);
-      const inserts = await Promise.all(Array.from({ length: 10 }, (_, i) => store.insertTransfer(transfer(`r${i}`, { idempotencyKey: 'race' }))));
-      expect(inserts.filter((r) => r.created)).toHaveLength(1);
-      expect(new Set(inserts.map((r) => r.transfer.id)).size).toBe(1);
-      expect(await store.getTransfer('t1')).toEqual(first);
-      expect(await store.getTransfer('none')).toBeNull();
-      expect(await store.findTransfer(first.payer, 'key-t1')).toEqual(first);
-      expect(await store.findTransfer('other', 'key-t1')).toMatchObject({ id: 't3' });
-      expect(await store.findTransfer(first.payer, 'unknown')).toBeNull();
-    });
+    describe('OutboxStore', () => {
+      it("counts the outbox backlog and keeps each event's trace headers", async () => {
+        const traced = {
+          ...event('h1'),
+          headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+        };
+        expect(await store.outboxBacklog()).toBe(0);
+        await store.addOutbox([traced, event('h2'), event('h3')]);
+        expect(await store.outboxBacklog()).toBe(3);
+        expect(await store.pendingOutbox(10)).toEqual([traced, event('h2'), event('h3')]);
+        await store.markSent(['h1', 'h2']);
+        expect(await store.outboxBacklog()).toBe(1);
+      });
 
-    it('lets one recovery at a time take up a pending transfer, until its hold ends; never a finished one', async () => {
-      await store.insertTransfer(transfer('t1'));
-      const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimRecovery('t1', 1_000, 2_000)));
-      expect(claims.filter(Boolean)).toHaveLength(1);
-      expect(await store.claimRecovery('t1', 1_999, 3_000)).toBe(false);
-      expect(await store.claimRecovery('t1', 2_000, 3_000)).toBe(true);
-      expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed')).toBe(true);
-      expect(await store.claimRecovery('t1', 9_000, 10_000)).toBe(false);
-      expect(await store.claimRecovery('none', 0, 1)).toBe(false);
-    });
-
-    it('moves a transfer PENDING -> final once, and lists only the pending ones', async () => {
-      await store.insertTransfer(transfer('t1'));
-      await store.insertTransfer(transfer('t2'));
-      const risk = { decision: 'APPROVE', ruleIds: ['r1'], reason: 'ok' };
-      await store.setRisk('t1', risk);
-      expect(await store.finishTransfer('t1', 'POSTED', null, 'signed-1')).toBe(true);
-      expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed-2')).toBe(false);
-      await store.setRisk('t1', { decision: 'DECLINE', ruleIds: [], reason: 'late' });
-      expect(await store.getTransfer('t1')).toMatchObject({ state: 'POSTED', code: null, result: 'signed-1', risk });
-      expect((await store.listPending()).map((t) => t.id)).toEqual(['t2']);
-    });
-
-    it('holds a pending transfer for one step-up and consumes it with the matching challenge', async () => {
-      await store.insertTransfer(transfer('t1'));
-      const stepUp = { challenge: 'ch-1', expiresAtMs: 5, interim: 'interim-jws' };
-      expect(await store.setStepUp('t1', stepUp)).toBe(true);
-      expect(await store.setStepUp('t1', { ...stepUp, challenge: 'ch-2' })).toBe(false);
-      expect((await store.getTransfer('t1'))?.stepUp).toEqual(stepUp);
-      const risk = { decision: 'APPROVE', ruleIds: [], reason: 'stepped up' };
-      expect(await store.passStepUp('t1', 'wrong', risk)).toBe(false);
-      expect(await store.passStepUp('t1', 'ch-1', risk)).toBe(true);
-      expect(await store.passStepUp('t1', 'ch-1', risk)).toBe(false);
-      expect(await store.getTransfer('t1')).toMatchObject({ stepUp: null, risk });
-    });
-
-    it('reserves returns of a posted transfer up to its amount', async () => {
-      await store.insertTransfer(transfer('t1', { amount: 100 }));
-      expect(await store.reserveReturn('t1', 10)).toBe(false);
-      await store.finishTransfer('t1', 'POSTED', null, 'r');
-      for (const _ of [1, 2, 3]) expect(await store.reserveReturn('t1', 30)).toBe(true);
-      expect(await store.reserveReturn('t1', 30)).toBe(false);
-      expect(await store.reserveReturn('t1', 11)).toBe(false);
-      await store.releaseReturn('t1', 30);
-      expect(await store.reserveReturn('t1', 30)).toBe(true);
-      expect((await store.getTransfer('t1'))?.returned).toBe(90);
-      expect(await store.reserveReturn('none', 1)).toBe(false);
-    });
-
-    it('keeps one payment request per (integrator, correlation id), claimed by one transfer', async () => {
-      const r = request('q1');
-      expect(await store.insertRequest(r)).toEqual({ created: true, request: r });
-      expect(await store.insertRequest(request('q2', { correlationId: 'c-q1' }))).toEqual({ created: false, request: r });
-      await store.insertRequest(request('q3', { payer: 'z' }));
-      expect((await store.listOpenRequests('a')).map((x) => x.id)).toEqual(['q1']);
-      expect(await store.claimRequest('q1', 't1')).toBe(true);
-      expect(await store.claimRequest('q1', 't2')).toBe(false);
-      const winner = 't1';
-      expect(await store.listOpenRequests('a')).toEqual([]);
-      await store.finishRequest('q1', 'not-the-claimer', 'FAILED');
-      expect((await store.getRequest('q1'))?.state).toBe('PENDING');
-      await store.finishRequest('q1', winner, 'COMPLETED');
-      expect(await store.getRequest('q1')).toMatchObject({ state: 'COMPLETED', transactionId: winner });
-      expect(await store.getRequest('none')).toBeNull();
-    });
-
-    it('lets one of several concurrent claims win, for returns and payment requests', async () => {
-      await store.insertTransfer(transfer('t1', { amount: 100 }));
-      await store.finishTransfer('t1', 'POSTED', null, 'r');
-      const returns = await Promise.all(Array.from({ length: 6 }, () => store.reserveReturn('t1', 30)));
-      expect(returns.filter(Boolean)).toHaveLength(3);
-      await store.insertRequest(request('q1'));
-      const claims = await Promise.all(['t1', 't2', 't3', 't4'].map((t) => store.claimRequest('q1', t)));
-      expect(claims.filter(Boolean)).toHaveLength(1);
-      await store.insertTransfer(transfer('t2'));
-      const finishes = await Promise.all(['x', 'y', 'z'].map((r) => store.finishTransfer('t2', 'POSTED', null, r)));
-      expect(finishes.filter(Boolean)).toHaveLength(1);
-    });
-
-    it('appends one hash-chained journal entry per transfer, contiguous under concurrency', async () => {
-      const first = await store.appendJournal('t0', (prev) => chainEntry(prev, body('t0')));
-      expect(first.seq).toBe(1);
-      expect(await store.appendJournal('t0', (prev) => chainEntry(prev, body('t0')))).toEqual(first);
-      await Promise.all(Array.from({ length: 15 }, (_, i) => store.appendJournal(`t${i + 1}`, (prev) => chainEntry(prev, body(`t${i + 1}`)))));
-      await Promise.all(Array.from({ length: 5 }, () => store.appendJournal('t3', (prev) => chainEntry(prev, body('t3')))));
-      const journal = await store.readJournal();
-      expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
-      expect(new Set(journal.map((e) => e.transferId)).size).toBe(16);
-      expect(verifyJournal(journal)).toBeNull();
-    });
-
-    it('reads the journal in pages after a seq and reports its length (the background verification reads it so)', async () => {
-      expect([await store.journalLength(), await store.readJournal(0, 10)]).toEqual([0, []]);
-      for (let i = 1; i <= 7; i++) await store.appendJournal(`t${i}`, (prev) => chainEntry(prev, body(`t${i}`)));
-      expect(await store.journalLength()).toBe(7);
-      expect((await store.readJournal(2, 3)).map((e) => e.seq)).toEqual([3, 4, 5]);
-      expect((await store.readJournal(5, 250)).map((e) => e.seq)).toEqual([6, 7]);
-      expect(await store.readJournal(7, 250)).toEqual([]);
-      const all = await store.readJournal();
-      expect([(await store.readJournal(0, 4)).concat(await store.readJournal(4, 4)), verifyJournal(all)]).toEqual([all, null]);
-    });
-
-    it('keeps the checkpoint of the highest seq, also when writers race', async () => {
-      expect(await store.getCheckpoint()).toBeNull();
-      await store.putCheckpoint(3, 'jws-3');
-      await store.putCheckpoint(2, 'jws-2');
-      await store.putCheckpoint(3, 'jws-3-again');
-      expect(await store.getCheckpoint()).toBe('jws-3');
-      await Promise.all(Array.from({ length: 20 }, (_, i) => store.putCheckpoint(40 - i, `jws-${40 - i}`)));
-      expect(await store.getCheckpoint()).toBe('jws-40');
-    });
-
-    it('counts the outbox backlog and keeps each event\'s trace headers', async () => {
-      const traced = { ...event('h1'), headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } };
-      expect(await store.outboxBacklog()).toBe(0);
-      await store.addOutbox([traced, event('h2'), event('h3')]);
-      expect(await store.outboxBacklog()).toBe(3);
-      expect(await store.pendingOutbox(10)).toEqual([traced, event('h2'), event('h3')]);
-      await store.markSent(['h1', 'h2']);
-      expect(await store.outboxBacklog()).toBe(1);
-    });
-
-    it('keeps the outbox in insertion order until marked sent, ignoring a re-added id', async () => {
-      await store.addOutbox([event('e1'), event('e2')]);
-      await store.addOutbox([event('e3')]);
-      await store.addOutbox([event('e1')]);
-      await store.addOutbox([]);
-      expect(await store.pendingOutbox(2)).toEqual([event('e1'), event('e2')]);
-      await store.markSent(['e1', 'e2']);
-      await store.markSent([]);
-      expect(await store.pendingOutbox(10)).toEqual([event('e3')]);
+      it('keeps the outbox in insertion order until marked sent, ignoring a re-added id', async () => {
+        await store.addOutbox([event('e1'), event('e2')]);
+        await store.addOutbox([event('e3')]);
+        await store.addOutbox([event('e1')]);
+        await store.addOutbox([]);
+        expect(await store.pendingOutbox(2)).toEqual([event('e1'), event('e2')]);
+        await store.markSent(['e1', 'e2']);
+        await store.markSent([]);
+        expect(await store.pendingOutbox(10)).toEqual([event('e3')]);
+      });
     });
   });
 }
