@@ -5,7 +5,7 @@ import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../contracts/events.js';
 import { emptyDevice, emptyParty, payeeKey, payerKey } from '../services/risk/src/domain/features.js';
 import { ingest } from '../services/risk/src/events/consumer.js';
 import { loadRules } from '../services/risk/src/rules-file.js';
-import { memoryFeatureStore } from '../services/risk/src/store/memory.js';
+import { memoryFeatureStore } from '../services/risk/src/store/memory/index.js';
 
 /**
  * Benchmark (not a test): in-process risk assessments per second and per-assessment latency

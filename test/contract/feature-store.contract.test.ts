@@ -1,85 +1,135 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyDevice, emptyParty, payerKey } from '../../services/risk/src/domain/features.js';
-import { memoryFeatureStore } from '../../services/risk/src/store/memory.js';
-import { mongoFeatureStore } from '../../services/risk/src/store/mongo.js';
-import type { DecisionRecord, FeatureStore } from '../../services/risk/src/store/ports.js';
+import { memoryFeatureStore } from '../../services/risk/src/store/memory/index.js';
+import { mongoFeatureStore } from '../../services/risk/src/store/mongo/index.js';
+import type { DecisionRecord } from '../../services/risk/src/domain/model.js';
+import type { FeatureStore } from '../../services/risk/src/store/ports.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
 const decision = (transactionId: string): DecisionRecord => ({
-  transactionId, atMs: 5, deviceId: 'd1', payer: 'a', payee: 'b', amount: { minorUnits: 100, currency: 'KES' }, requestedTier: 'HIGH', stage: 'payment',
-  tier: 'HIGH', decision: 'APPROVE', score: 0, ruleIds: [], hits: [], reason: 'approved', rulesetId: 'r1',
+  transactionId,
+  atMs: 5,
+  deviceId: 'd1',
+  payer: 'a',
+  payee: 'b',
+  amount: { minorUnits: 100, currency: 'KES' },
+  requestedTier: 'HIGH',
+  stage: 'payment',
+  tier: 'HIGH',
+  decision: 'APPROVE',
+  score: 0,
+  ruleIds: [],
+  hits: [],
+  reason: 'approved',
+  rulesetId: 'r1',
 });
 
-/** The FeatureStore contract: whole documents by key, and the seen-id set consumers deduplicate with. */
+/**
+ * The FeatureStore contract, one block per role port: whole documents by key, and the seen-id set
+ * consumers deduplicate with.
+ */
 export function describeFeatureStoreContract(name: string, open: () => Promise<FeatureStore>): void {
   describe(`FeatureStore contract: ${name}`, () => {
     let store: FeatureStore;
-    beforeEach(async () => { store = await open(); });
-    afterEach(async () => { await store.close(); });
-
-    it('answers ready', async () => {
-      expect(await store.ready()).toBe(true);
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
     });
 
-    it('remembers seen event ids', async () => {
-      expect(await store.seen('e1')).toBe(false);
-      await store.markSeen('e1', Date.now());
-      await store.markSeen('e1', Date.now());
-      expect(await store.seen('e1')).toBe(true);
-      expect(await store.seen('e2')).toBe(false);
+    describe('StoreLifecycle', () => {
+      it('answers ready', async () => {
+        expect(await store.ready()).toBe(true);
+      });
     });
 
-    it('decision trails are append-only: a second trail for one transaction and stage keeps the first, even under a concurrent burst', async () => {
-      expect(await store.appendDecision(decision('t1'))).toEqual(decision('t1'));
-      const forged = { ...decision('t1'), payer: 'forged', decision: 'DECLINE' as const };
-      expect(await store.appendDecision(forged)).toEqual(decision('t1'));
-      expect(await store.getDecision('t1')).toEqual(decision('t1'));
-      const stepUp = { ...decision('t1'), stage: 'step-up' as const, atMs: 9 };
-      expect(await store.appendDecision(stepUp)).toEqual(stepUp);
-      expect(await store.getDecision('t1', 'step-up')).toEqual(stepUp);
-      expect(await store.getDecision('t1')).toEqual(decision('t1'));
-      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => store.appendDecision({ ...decision('t9'), payer: `p${i}` })));
-      const first = await store.getDecision('t9');
-      expect(new Set(burst.map((r) => r.payer))).toEqual(new Set([first!.payer]));
+    describe('SeenStore', () => {
+      it('remembers seen event ids', async () => {
+        expect(await store.seen('e1')).toBe(false);
+        await store.markSeen('e1', Date.now());
+        await store.markSeen('e1', Date.now());
+        expect(await store.seen('e1')).toBe(true);
+        expect(await store.seen('e2')).toBe(false);
+      });
     });
 
-    it('stores device, party and decision documents whole and replaces them by key', async () => {
-      const device = { ...emptyDevice('d1'), status: 'ATTESTED' as const, tier: 'HIGH', simChange: { atMs: 3, imei: true }, payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }] };
-      await store.putDevice(emptyDevice('d1'));
-      await store.putDevice(device);
-      expect(await store.getDevice('d1')).toEqual(device);
-      expect(await store.getDevice('d2')).toBeNull();
-      const party = { ...emptyParty(payerKey('a')), payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }] };
-      await store.putParty(party);
-      expect(await store.getParty(payerKey('a'))).toEqual(party);
-      expect(await store.getParty(payerKey('z'))).toBeNull();
-      await store.appendDecision(decision('t1'));
-      expect(await store.getDecision('t1')).toEqual(decision('t1'));
-      expect(await store.getDecision('t2')).toBeNull();
+    describe('DecisionStore', () => {
+      it('is append-only: the first trail per transaction and stage stays, even under a concurrent burst', async () => {
+        expect(await store.appendDecision(decision('t1'))).toEqual(decision('t1'));
+        const forged = { ...decision('t1'), payer: 'forged', decision: 'DECLINE' as const };
+        expect(await store.appendDecision(forged)).toEqual(decision('t1'));
+        expect(await store.getDecision('t1')).toEqual(decision('t1'));
+        const stepUp = { ...decision('t1'), stage: 'step-up' as const, atMs: 9 };
+        expect(await store.appendDecision(stepUp)).toEqual(stepUp);
+        expect(await store.getDecision('t1', 'step-up')).toEqual(stepUp);
+        expect(await store.getDecision('t1')).toEqual(decision('t1'));
+        const burst = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.appendDecision({ ...decision('t9'), payer: `p${i}` })),
+        );
+        const first = await store.getDecision('t9');
+        expect(new Set(burst.map((r) => r.payer))).toEqual(new Set([first!.payer]));
+      });
     });
 
-    it('takes concurrent reservations of one window bucket only up to its limits, each check-and-add in one step', async () => {
-      const key = `w-${Math.random()}`;
-      const taken = await Promise.all(Array.from({ length: 40 }, () => store.reserveWindow(key, 100, 1_000, 1_000, Date.now() + 60_000)));
-      expect(taken.filter((t) => t !== null)).toHaveLength(10);
-      expect(await store.getWindow(key)).toEqual({ amount: 1_000, count: 10 });
-      const counted = await Promise.all(Array.from({ length: 20 }, () => store.reserveWindow(`${key}-n`, 1, 1_000, 7, Date.now() + 60_000)));
-      expect(counted.filter((t) => t !== null)).toHaveLength(7);
-      expect(await store.getWindow(`${key}-n`)).toEqual({ amount: 7, count: 7 });
-      await store.releaseWindow(key, 100);
-      expect(await store.reserveWindow(key, 100, 1_000, 1_000, Date.now() + 60_000)).toEqual({ amount: 1_000, count: 10 });
-      expect(await store.reserveWindow(key, 1, 1_000, 1_000, Date.now() + 60_000)).toBeNull();
+    describe('DeviceStore, PartyStore and DecisionStore', () => {
+      it('stores device, party and decision documents whole and replaces them by key', async () => {
+        const device = {
+          ...emptyDevice('d1'),
+          status: 'ATTESTED' as const,
+          tier: 'HIGH',
+          simChange: { atMs: 3, imei: true },
+          payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }],
+        };
+        await store.putDevice(emptyDevice('d1'));
+        await store.putDevice(device);
+        expect(await store.getDevice('d1')).toEqual(device);
+        expect(await store.getDevice('d2')).toBeNull();
+        const party = { ...emptyParty(payerKey('a')), payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }] };
+        await store.putParty(party);
+        expect(await store.getParty(payerKey('a'))).toEqual(party);
+        expect(await store.getParty(payerKey('z'))).toBeNull();
+        await store.appendDecision(decision('t1'));
+        expect(await store.getDecision('t1')).toEqual(decision('t1'));
+        expect(await store.getDecision('t2')).toBeNull();
+      });
     });
 
-    it('inserts a reservation once and moves it by a conditional update, so only one release gives it back', async () => {
-      const r = { transactionId: `t-${Math.random()}`, amount: 5, keys: ['k1'], state: 'HELD' as const, atMs: 1 };
-      expect(await store.putReservation(r)).toBe(true);
-      expect(await store.putReservation(r)).toBe(false);
-      expect(await store.moveReservation(r.transactionId, ['HELD'], 'CONFIRMED')).toEqual(r);
-      const releases = await Promise.all([1, 2, 3].map(() => store.moveReservation(r.transactionId, ['HELD', 'CONFIRMED'], 'RELEASED')));
-      expect(releases.filter((x) => x !== null)).toEqual([{ ...r, state: 'CONFIRMED' }]);
-      expect(await store.getReservation(r.transactionId)).toMatchObject({ state: 'RELEASED' });
-      expect(await store.moveReservation('none', ['HELD'], 'RELEASED')).toBeNull();
+    describe('WindowStore', () => {
+      it('reserves a bucket concurrently only up to its limits, each check-and-add in one step', async () => {
+        const key = `w-${Math.random()}`;
+        const taken = await Promise.all(
+          Array.from({ length: 40 }, () => store.reserveWindow(key, 100, 1_000, 1_000, Date.now() + 60_000)),
+        );
+        expect(taken.filter((t) => t !== null)).toHaveLength(10);
+        expect(await store.getWindow(key)).toEqual({ amount: 1_000, count: 10 });
+        const counted = await Promise.all(
+          Array.from({ length: 20 }, () => store.reserveWindow(`${key}-n`, 1, 1_000, 7, Date.now() + 60_000)),
+        );
+        expect(counted.filter((t) => t !== null)).toHaveLength(7);
+        expect(await store.getWindow(`${key}-n`)).toEqual({ amount: 7, count: 7 });
+        await store.releaseWindow(key, 100);
+        expect(await store.reserveWindow(key, 100, 1_000, 1_000, Date.now() + 60_000)).toEqual({
+          amount: 1_000,
+          count: 10,
+        });
+        expect(await store.reserveWindow(key, 1, 1_000, 1_000, Date.now() + 60_000)).toBeNull();
+      });
+    });
+
+    describe('ReservationStore', () => {
+      it('inserts a reservation once and moves it conditionally, so only one release gives it back', async () => {
+        const r = { transactionId: `t-${Math.random()}`, amount: 5, keys: ['k1'], state: 'HELD' as const, atMs: 1 };
+        expect(await store.putReservation(r)).toBe(true);
+        expect(await store.putReservation(r)).toBe(false);
+        expect(await store.moveReservation(r.transactionId, ['HELD'], 'CONFIRMED')).toEqual(r);
+        const releases = await Promise.all(
+          [1, 2, 3].map(() => store.moveReservation(r.transactionId, ['HELD', 'CONFIRMED'], 'RELEASED')),
+        );
+        expect(releases.filter((x) => x !== null)).toEqual([{ ...r, state: 'CONFIRMED' }]);
+        expect(await store.getReservation(r.transactionId)).toMatchObject({ state: 'RELEASED' });
+        expect(await store.moveReservation('none', ['HELD'], 'RELEASED')).toBeNull();
+      });
     });
   });
 }

@@ -6,7 +6,7 @@ import { call, createClient } from '../../kit/src/grpc-client.js';
 import { loadIssuer } from '../../kit/src/pki.js';
 import { readTls, type TlsMaterial } from '../../kit/src/tls.js';
 import { issueDeviceCertificate } from '../../services/attestation/src/domain/credentials.js';
-import { memoryFeatureStore } from '../../services/risk/src/store/memory.js';
+import { memoryFeatureStore } from '../../services/risk/src/store/memory/index.js';
 import { codeOf } from '../support/expect-code.js';
 import { fundedPhone, testStack } from '../support/stack.js';
 import { anyServiceCaller, overwritingDecisions } from '../support/weakened.js';

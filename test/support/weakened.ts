@@ -1,7 +1,8 @@
 import type { AuthorizeCaller } from '../../kit/src/grpc-server.js';
 import type { DeriveLevel } from '../../services/attestation/src/domain/chain.js';
 import { EMPTY_STATUS_LIST, type StatusListSource } from '../../services/attestation/src/domain/status-list.js';
-import { trailKey, type DecisionRecord, type FeatureStore } from '../../services/risk/src/store/ports.js';
+import { trailKey, type DecisionRecord } from '../../services/risk/src/domain/model.js';
+import type { FeatureStore } from '../../services/risk/src/store/ports.js';
 import type { CheckDevice } from '../../services/transaction/src/domain/device-standing.js';
 import type { RecheckStepUp } from '../../services/transaction/src/domain/payments.js';
 

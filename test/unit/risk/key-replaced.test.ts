@@ -5,7 +5,7 @@ import { decide } from '../../../services/risk/src/domain/decide.js';
 import { DEVICE_TOPIC } from '../../../contracts/events.js';
 import { subscribeFeatures } from '../../../services/risk/src/events/consumer.js';
 import { loadRules } from '../../../services/risk/src/rules-file.js';
-import { memoryFeatureStore } from '../../../services/risk/src/store/memory.js';
+import { memoryFeatureStore } from '../../../services/risk/src/store/memory/index.js';
 import { DAY, NOW, payment } from './fixtures.js';
 
 const rules = loadRules('config/risk-rules.json', 0);

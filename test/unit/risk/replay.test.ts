@@ -5,7 +5,7 @@ import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../contracts/events.js';
 import { payeeKey, payerKey } from '../../../services/risk/src/domain/features.js';
 import { ingest } from '../../../services/risk/src/events/consumer.js';
 import { loadRules } from '../../../services/risk/src/rules-file.js';
-import { memoryFeatureStore } from '../../../services/risk/src/store/memory.js';
+import { memoryFeatureStore } from '../../../services/risk/src/store/memory/index.js';
 import type { FeatureStore } from '../../../services/risk/src/store/ports.js';
 import { DAY, NOW, payment } from './fixtures.js';
 

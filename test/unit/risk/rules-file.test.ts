@@ -9,7 +9,7 @@ import { createLogger } from '../../../kit/src/log.js';
 import { decide } from '../../../services/risk/src/domain/decide.js';
 import { riskHttp } from '../../../services/risk/src/http/app.js';
 import { loadRules, rulesSource } from '../../../services/risk/src/rules-file.js';
-import { memoryFeatureStore } from '../../../services/risk/src/store/memory.js';
+import { memoryFeatureStore } from '../../../services/risk/src/store/memory/index.js';
 import { NOW, payment } from './fixtures.js';
 
 const codeOf = (fn: () => unknown) => { try { fn(); } catch (err) { return err instanceof DfsError ? err.code : 'NOT_A_DFS_ERROR'; } return 'NO_ERROR'; };

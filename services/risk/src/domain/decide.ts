@@ -1,6 +1,7 @@
-import type { DecisionRecord, FeatureStore } from '../store/ports.js';
+import type { FeatureStore } from '../store/ports.js';
 import { assess, conclude, type Assessment, type PaymentFacts } from './assess.js';
 import { emptyDevice, emptyParty, payeeKey, payerKey } from './features.js';
+import type { DecisionRecord } from './model.js';
 import { askOperator, type SimSwapOperator } from './operator.js';
 import { atomicReservations, windowClaims, type ReservationOutcome, type Reservations } from './reserve.js';
 import type { Rules } from './rules.js';

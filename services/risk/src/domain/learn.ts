@@ -1,9 +1,9 @@
-import type { FeatureStore } from '../store/ports.js';
+import type { DeviceStore, FeatureStore, LineStore, PartyStore } from '../store/ports.js';
 import type { RiskEvent } from './events.js';
 import { atomicReservations, type Reservations } from './reserve.js';
 import { addEntry, applyDeviceEvent, emptyDevice, emptyParty, payeeKey, payerKey, postedEntry, type DeviceFeatures } from './features.js';
 
-async function addToParty(store: FeatureStore, key: string, entry: ReturnType<typeof postedEntry>): Promise<void> {
+async function addToParty(store: PartyStore, key: string, entry: ReturnType<typeof postedEntry>): Promise<void> {
   const doc = (await store.getParty(key)) ?? emptyParty(key);
   await store.putParty({ ...doc, payments: addEntry(doc.payments, entry) });
 }
@@ -12,7 +12,7 @@ async function addToParty(store: FeatureStore, key: string, entry: ReturnType<ty
  * Binds a phone number to the device that reported it; a number that was bound to another device
  * has moved, which marks both devices (the one that lost it and the one that has it now).
  */
-async function bindNumber(store: FeatureStore, device: DeviceFeatures, msisdn: string, atMs: number): Promise<DeviceFeatures> {
+async function bindNumber(store: LineStore & DeviceStore, device: DeviceFeatures, msisdn: string, atMs: number): Promise<DeviceFeatures> {
   const line = await store.getLine(msisdn);
   if (line?.deviceId === device.deviceId) return device;
   await store.putLine({ msisdn, deviceId: device.deviceId, atMs });

@@ -1,4 +1,4 @@
-import type { FeatureStore } from '../store/ports.js';
+import type { FeatureStore, ReservationStore, WindowStore } from '../store/ports.js';
 import type { PaymentFacts } from './checks.js';
 import type { Rules, Tier, WindowId } from './rules.js';
 
@@ -143,7 +143,7 @@ const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): Window
  * again (at the step-up stage, or a retried request) that already holds takes nothing more: it
  * reports the amounts held since its first decision.
  */
-export function atomicReservations(store: FeatureStore): Reservations {
+export function atomicReservations(store: WindowStore & ReservationStore): Reservations {
   const giveBack = (claims: WindowClaim[], amount: number) =>
     Promise.all(claims.map((c) => store.releaseWindow(c.key, amount)));
   const alreadyHeld = async (held: Reservation, claims: WindowClaim[]): Promise<ReservationOutcome> => ({

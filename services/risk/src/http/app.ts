@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { createHttpApp, finishHttpApp, type HttpObservability, type ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { RulesSource } from '../rules-file.js';
-import type { FeatureStore } from '../store/ports.js';
+import type { DecisionStore } from '../store/ports.js';
 import { mountDecisionsApi } from './decisions.js';
 import { mountRulesApi } from './rules.js';
 
@@ -10,7 +10,7 @@ import { mountRulesApi } from './rules.js';
 export function riskHttp(deps: {
   ready: ReadyCheck;
   rules: RulesSource;
-  store: FeatureStore;
+  store: Pick<DecisionStore, 'getDecision'>;
   log: Logger;
   obs?: HttpObservability;
 }): Express {

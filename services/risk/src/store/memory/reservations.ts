@@ -1,0 +1,23 @@
+import type { BoundedMap } from '../../../../../kit/src/bounded-map.js';
+import type { Reservation } from '../../domain/reserve.js';
+import type { ReservationStore } from '../ports.js';
+
+/** Reservation records in a bounded map, one per transaction. */
+export function memoryReservations(reservations: BoundedMap<string, Reservation>): ReservationStore {
+  return {
+    async putReservation(r) {
+      if (reservations.has(r.transactionId)) return false;
+      reservations.set(r.transactionId, { ...r });
+      return true;
+    },
+    async moveReservation(id, from, to) {
+      const r = reservations.get(id);
+      if (!r || !from.includes(r.state)) return null;
+      reservations.set(id, { ...r, state: to });
+      return r;
+    },
+    async getReservation(id) {
+      return reservations.get(id) ?? null;
+    },
+  };
+}
