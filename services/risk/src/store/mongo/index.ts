@@ -3,8 +3,10 @@ import { connectMongo, mongoReady, type MongoOptions } from '../../../../../kit/
 import { RETENTION_MS } from '../../domain/features.js';
 import type { FeatureStore } from '../ports.js';
 import { mongoDecisions } from './decisions.js';
-import { mongoDevices, mongoLines, mongoParties } from './documents.js';
+import { mongoDevices } from './devices.js';
+import { mongoLines } from './lines.js';
 import { riskModels } from './models.js';
+import { mongoParties } from './parties.js';
 import { mongoReservations } from './reservations.js';
 import { mongoSeen } from './seen.js';
 import { mongoWindows } from './windows.js';
