@@ -25,7 +25,10 @@ export function chainEntry(prev: JournalEntry | null, body: Body): JournalEntry 
   return { ...partial, hash: hashOf(partial) };
 }
 
-/** Verifies journal entries following `from` (the whole journal by default): sequence, links and hashes. Returns the first bad seq, or null. */
+/**
+ * Verifies journal entries following `from` (the whole journal by default): sequence, links and
+ * hashes. Returns the first bad seq, or null.
+ */
 export function verifyJournal(entries: JournalEntry[], from: JournalPoint = JOURNAL_START): number | null {
   let prevHash = from.hash;
   for (const [i, e] of entries.entries()) {
@@ -40,7 +43,11 @@ export function verifyJournal(entries: JournalEntry[], from: JournalPoint = JOUR
  * same accounts, amount and currency, so that a re-hashed forgery with no transfer behind it is found
  * too; genesis entries only fund a treasury. Returns the first bad seq, or null.
  */
-export async function verifyLedger(entries: JournalEntry[], transferOf: (id: string) => Promise<Transfer | null>, from: JournalPoint = JOURNAL_START): Promise<number | null> {
+export async function verifyLedger(
+  entries: JournalEntry[],
+  transferOf: (id: string) => Promise<Transfer | null>,
+  from: JournalPoint = JOURNAL_START,
+): Promise<number | null> {
   const bad = verifyJournal(entries, from);
   if (bad !== null) return bad;
   for (const e of entries) {
@@ -50,7 +57,15 @@ export async function verifyLedger(entries: JournalEntry[], transferOf: (id: str
     }
     const t = await transferOf(e.transferId);
     const backed = t?.state === 'POSTED' || (t?.state === 'PENDING' && t.risk?.decision === 'APPROVE');
-    if (!t || !backed || t.payer !== e.debit || t.payee !== e.credit || t.amount !== e.amount || t.currency !== e.currency) return e.seq;
+    if (
+      !t ||
+      !backed ||
+      t.payer !== e.debit ||
+      t.payee !== e.credit ||
+      t.amount !== e.amount ||
+      t.currency !== e.currency
+    )
+      return e.seq;
   }
   return null;
 }

@@ -17,15 +17,31 @@ export async function postTransfer(store: AccountStore & JournalStore, t: Transf
   const debit = await store.debit(t.payer, t.id, t.amount);
   if (debit === 'insufficient') return { status: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' };
   await store.credit(t.payee, t.id, t.amount);
-  const entry = await store.appendJournal(t.id, (prev) => chainEntry(prev, {
-    transferId: t.id, debit: t.payer, credit: t.payee, amount: t.amount, currency: t.currency, atMs: now,
-  }));
+  const entry = await store.appendJournal(t.id, (prev) =>
+    chainEntry(prev, {
+      transferId: t.id,
+      debit: t.payer,
+      credit: t.payee,
+      amount: t.amount,
+      currency: t.currency,
+      atMs: now,
+    }),
+  );
   const payer = await store.getAccount(t.payer);
   return { status: 'POSTED', journalSeq: entry.seq, payerBalance: payer?.balance ?? 0 };
 }
 
-/** Checks that both accounts exist, are distinct, hold the transfer's currency, and the payer is the device's wallet. */
-export async function checkAccounts(store: Pick<AccountStore, 'getAccount'>, payer: string, payee: string, currency: string, deviceId: string): Promise<void> {
+/**
+ * Checks that both accounts exist, are distinct, hold the transfer's currency, and the payer is the
+ * device's wallet.
+ */
+export async function checkAccounts(
+  store: Pick<AccountStore, 'getAccount'>,
+  payer: string,
+  payee: string,
+  currency: string,
+  deviceId: string,
+): Promise<void> {
   if (payer === payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
   const [a, b] = await Promise.all([store.getAccount(payer), store.getAccount(payee)]);
   if (!a || !b) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');

@@ -37,7 +37,10 @@ export interface PaymentDeps extends AuthorizeDeps {
 }
 
 /** Decides a confirmed step-up again: the device's standing, then risk; throws when it must not post now. */
-export type RecheckStepUp = (t: Transfer, claims: { sub: string; iat: number; iatMs?: number; tier: string }) => Promise<RiskAnswer>;
+export type RecheckStepUp = (
+  t: Transfer,
+  claims: { sub: string; iat: number; iatMs?: number; tier: string },
+) => Promise<RiskAnswer>;
 
 /**
  * The production step-up re-check: the device must still stand (a revocation since the payment was
@@ -97,9 +100,15 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
     state = t.risk ? 'DECLINED' : 'FAILED';
     code = refusalOf(t);
   } else {
-    const outcome = await inSpan('transaction', 'ledger.post', { attributes: { 'dfs.transfer.kind': t.kind } }, () => postTransfer(deps.store, t, now));
+    const outcome = await inSpan('transaction', 'ledger.post', { attributes: { 'dfs.transfer.kind': t.kind } }, () =>
+      postTransfer(deps.store, t, now),
+    );
     state = outcome.status;
-    if (outcome.status === 'POSTED') Object.assign(extra, { journalSeq: outcome.journalSeq, payerBalance: wire({ minorUnits: outcome.payerBalance, currency: t.currency }) });
+    if (outcome.status === 'POSTED')
+      Object.assign(extra, {
+        journalSeq: outcome.journalSeq,
+        payerBalance: wire({ minorUnits: outcome.payerBalance, currency: t.currency }),
+      });
     else code = outcome.code;
   }
   const result = await signResult(transferPayload(t, state, code, extra), deps.resultKey(), now);
@@ -107,10 +116,22 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
   // repeats them, and the final event keeps one id per transfer for consumers to deduplicate.
   if (t.requestId) await deps.store.finishRequest(t.requestId, t.id, state === 'POSTED' ? 'COMPLETED' : state);
   const isReturn = t.kind === 'reversal' || t.kind === 'refund';
-  const final = paymentEvent(state === 'POSTED' ? (isReturn ? 'payment.reversed' : 'payment.posted') : state === 'DECLINED' ? 'payment.declined' : 'payment.failed', t, now, { code, risk: t.risk });
+  const final = paymentEvent(
+    state === 'POSTED'
+      ? isReturn
+        ? 'payment.reversed'
+        : 'payment.posted'
+      : state === 'DECLINED'
+        ? 'payment.declined'
+        : 'payment.failed',
+    t,
+    now,
+    { code, risk: t.risk },
+  );
   await deps.store.addOutbox([{ ...final, id: finalEventId(t.id) }]);
   if (await deps.store.finishTransfer(t.id, state, code, result)) {
-    if (isReturn && state !== 'POSTED' && t.risk?.decision === 'APPROVE') await deps.store.releaseReturn(t.originalId!, t.amount);
+    if (isReturn && state !== 'POSTED' && t.risk?.decision === 'APPROVE')
+      await deps.store.releaseReturn(t.originalId!, t.amount);
     await deps.store.clearApplied([t.payer, t.payee], t.id);
     deps.onFinal?.(t, state, code);
     return result;
@@ -150,7 +171,13 @@ async function decideRisk(t: Transfer, tier: string, deps: PaymentDeps): Promise
   try {
     return await deps.assessRisk(t, tier);
   } catch {
-    return t.amount < deps.riskFailOpenMaxMinor ? { decision: 'APPROVE', ruleIds: ['risk.failOpen'], reason: 'risk did not answer; amount below RISK_FAILOPEN_MAX_MINOR' } : null;
+    return t.amount < deps.riskFailOpenMaxMinor
+      ? {
+          decision: 'APPROVE',
+          ruleIds: ['risk.failOpen'],
+          reason: 'risk did not answer; amount below RISK_FAILOPEN_MAX_MINOR',
+        }
+      : null;
   }
 }
 
@@ -159,7 +186,11 @@ async function holdForStepUp(t: Transfer, deps: PaymentDeps): Promise<string> {
   const now = deps.now();
   const challenge = randomBytes(32).toString('base64url');
   const expiresAtMs = now + deps.stepUpTtlMs;
-  const interim = await signResult(transferPayload(t, 'STEP_UP_REQUIRED', null, { challenge, challengeExpiresAtMs: expiresAtMs }), deps.resultKey(), now);
+  const interim = await signResult(
+    transferPayload(t, 'STEP_UP_REQUIRED', null, { challenge, challengeExpiresAtMs: expiresAtMs }),
+    deps.resultKey(),
+    now,
+  );
   if (!(await deps.store.setStepUp(t.id, { challenge, expiresAtMs, interim }))) return storedResult(t.id, deps.store);
   await deps.store.addOutbox([paymentEvent('payment.step_up_required', t, now, { risk: t.risk })]);
   return interim;
@@ -171,19 +202,39 @@ async function holdForStepUp(t: Transfer, deps: PaymentDeps): Promise<string> {
  * first result byte for byte; the same key with another payload is IDEMPOTENCY_KEY_REUSED. A
  * payment answering a request to pay must match it and claims it once.
  */
-export async function submitPayment(signedPayment: string, token: string, peer: Peer, deps: PaymentDeps): Promise<string> {
+export async function submitPayment(
+  signedPayment: string,
+  token: string,
+  peer: Peer,
+  deps: PaymentDeps,
+): Promise<string> {
   const p = await authorizePayment(signedPayment, token, peer, deps);
   await checkAccounts(deps.store, p.payer, p.payee, p.money.currency, p.deviceId);
   if (p.requestId) await matchRequest(deps.store, p.requestId, p);
   const now = deps.now();
   const draft: Transfer = {
-    id: randomUUID(), payer: p.payer, payee: p.payee, amount: p.money.minorUnits, currency: p.money.currency,
-    idempotencyKey: p.idempotencyKey, requestHash: p.requestHash, deviceId: p.deviceId, kind: 'payment',
-    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: now, requestId: p.requestId, jkt: p.jkt, tier: p.tier,
+    id: randomUUID(),
+    payer: p.payer,
+    payee: p.payee,
+    amount: p.money.minorUnits,
+    currency: p.money.currency,
+    idempotencyKey: p.idempotencyKey,
+    requestHash: p.requestHash,
+    deviceId: p.deviceId,
+    kind: 'payment',
+    state: 'PENDING',
+    risk: null,
+    code: null,
+    result: null,
+    createdAtMs: now,
+    requestId: p.requestId,
+    jkt: p.jkt,
+    tier: p.tier,
   };
   const { created, transfer } = await deps.store.insertTransfer(draft);
   if (!created) {
-    if (transfer.requestHash !== p.requestHash && transfer.code !== 'PAYMENT_ABANDONED') throw new DfsError('IDEMPOTENCY_KEY_REUSED');
+    if (transfer.requestHash !== p.requestHash && transfer.code !== 'PAYMENT_ABANDONED')
+      throw new DfsError('IDEMPOTENCY_KEY_REUSED');
     return storedResult(transfer.id, deps.store);
   }
   await deps.store.addOutbox([paymentEvent('payment.requested', transfer, now, { tier: p.tier })]);
@@ -196,7 +247,8 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
     await deps.store.setRisk(transfer.id, risk);
     transfer.risk = risk;
     if (risk.decision === 'STEP_UP') return holdForStepUp(transfer, deps);
-    if (risk.decision === 'APPROVE') await deps.store.addOutbox([paymentEvent('payment.approved', transfer, now, { risk })]);
+    if (risk.decision === 'APPROVE')
+      await deps.store.addOutbox([paymentEvent('payment.approved', transfer, now, { risk })]);
   }
   return completeTransfer(transfer, deps);
 }
@@ -208,7 +260,12 @@ export async function submitPayment(signedPayment: string, token: string, peer: 
  * in transit meets the unique (payer, key) index and gets this answer instead of posting. The claim
  * and the payment race on one unique insert: exactly one wins, on every store.
  */
-export async function abandonPayment(payer: string, idempotencyKey: string, deviceId: string, deps: Finisher): Promise<string> {
+export async function abandonPayment(
+  payer: string,
+  idempotencyKey: string,
+  deviceId: string,
+  deps: Finisher,
+): Promise<string> {
   const answer = (t: Transfer) => {
     const done = t.result ?? t.stepUp?.interim;
     if (!done) throw new DfsError('TRANSACTION_IN_PROGRESS');
@@ -217,8 +274,20 @@ export async function abandonPayment(payer: string, idempotencyKey: string, devi
   const known = await deps.store.findTransfer(payer, idempotencyKey);
   if (known) return answer(known);
   const claim: Transfer = {
-    id: randomUUID(), payer, payee: '', amount: 0, currency: '', idempotencyKey, requestHash: '', deviceId, kind: 'payment',
-    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: deps.now(),
+    id: randomUUID(),
+    payer,
+    payee: '',
+    amount: 0,
+    currency: '',
+    idempotencyKey,
+    requestHash: '',
+    deviceId,
+    kind: 'payment',
+    state: 'PENDING',
+    risk: null,
+    code: null,
+    result: null,
+    createdAtMs: deps.now(),
   };
   const { created, transfer } = await deps.store.insertTransfer(claim);
   return created ? completeTransfer(transfer, deps, 'PAYMENT_ABANDONED') : answer(transfer);

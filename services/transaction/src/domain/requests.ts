@@ -105,7 +105,11 @@ export async function createPaymentRequest(
 }
 
 /** Checks, before anything is stored, that a payment answers its request exactly (payer, payee, amount). */
-export async function matchRequest(store: Pick<RequestStore, 'getRequest'>, requestId: string, p: Pick<AuthorizedPayment, 'payer' | 'payee' | 'money'>): Promise<void> {
+export async function matchRequest(
+  store: Pick<RequestStore, 'getRequest'>,
+  requestId: string,
+  p: Pick<AuthorizedPayment, 'payer' | 'payee' | 'money'>,
+): Promise<void> {
   const r = await store.getRequest(requestId);
   if (!r || r.payer !== p.payer) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
   if (r.payee !== p.payee || r.amount !== p.money.minorUnits || r.currency !== p.money.currency)
@@ -113,7 +117,12 @@ export async function matchRequest(store: Pick<RequestStore, 'getRequest'>, requ
 }
 
 /** Claims the request for a new transfer: null when claimed, else the code the transfer fails with. */
-export async function claimRequestFor(store: RequestStore, requestId: string, transferId: string, now: number): Promise<string | null> {
+export async function claimRequestFor(
+  store: RequestStore,
+  requestId: string,
+  transferId: string,
+  now: number,
+): Promise<string | null> {
   const r = await store.getRequest(requestId);
   if (r && r.state === 'PENDING' && !r.transactionId && now > r.expiresAtMs) return 'PAYMENT_REQUEST_EXPIRED';
   return (await store.claimRequest(requestId, transferId)) ? null : 'PAYMENT_REQUEST_NOT_PENDING';

@@ -15,12 +15,27 @@ export async function signResult(payload: Record<string, unknown>, key: SigningK
 }
 
 /** The signed payload describing a transfer in a given status. */
-export function transferPayload(t: Transfer, status: PaymentStatus, code: string | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function transferPayload(
+  t: Transfer,
+  status: PaymentStatus,
+  code: string | null,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    typ: 'payment-result', transactionId: t.id, idempotencyKey: t.idempotencyKey, status, ...(code ? { code } : {}),
-    kind: t.kind, payer: t.payer, payee: t.payee, amount: wire({ minorUnits: t.amount, currency: t.currency }),
-    ...(t.originalId ? { originalId: t.originalId } : {}), ...(t.requestId ? { requestId: t.requestId } : {}),
-    risk: t.risk ?? { decision: 'NONE', ruleIds: [], reason: 'not assessed' }, requestHash: t.requestHash, ...extra,
+    typ: 'payment-result',
+    transactionId: t.id,
+    idempotencyKey: t.idempotencyKey,
+    status,
+    ...(code ? { code } : {}),
+    kind: t.kind,
+    payer: t.payer,
+    payee: t.payee,
+    amount: wire({ minorUnits: t.amount, currency: t.currency }),
+    ...(t.originalId ? { originalId: t.originalId } : {}),
+    ...(t.requestId ? { requestId: t.requestId } : {}),
+    risk: t.risk ?? { decision: 'NONE', ruleIds: [], reason: 'not assessed' },
+    requestHash: t.requestHash,
+    ...extra,
   };
 }
 

@@ -21,7 +21,10 @@ export interface ReturnRequest {
  * by `originalId`; history is never edited. Reversals and refunds of one payment add up to at most
  * its amount (a conditional reservation on the original, released if the return does not post).
  */
-export async function returnTransfer(req: ReturnRequest, deps: Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>): Promise<string> {
+export async function returnTransfer(
+  req: ReturnRequest,
+  deps: Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>,
+): Promise<string> {
   const orig = await deps.store.getTransfer(req.transactionId);
   if (!orig) throw new DfsError('TRANSACTION_NOT_FOUND');
   if (orig.kind !== 'payment' || orig.state !== 'POSTED') throw new DfsError('TRANSACTION_NOT_REVERSIBLE');
@@ -30,17 +33,29 @@ export async function returnTransfer(req: ReturnRequest, deps: Pick<PaymentDeps,
   if (!amount) throw new DfsError('AMOUNT_INVALID');
   const now = deps.now();
   const draft: Transfer = {
-    id: randomUUID(), payer: orig.payee, payee: orig.payer, amount, currency: orig.currency,
+    id: randomUUID(),
+    payer: orig.payee,
+    payee: orig.payer,
+    amount,
+    currency: orig.currency,
     idempotencyKey: req.kind === 'reversal' ? `#reversal:${orig.id}` : `#refund:${orig.id}:${req.idempotencyKey}`,
-    requestHash: sha256b64url(JSON.stringify([req.kind, orig.id, amount, req.reason])), deviceId: 'operator', kind: req.kind,
-    state: 'PENDING', risk: null, code: null, result: null, createdAtMs: now, originalId: orig.id,
+    requestHash: sha256b64url(JSON.stringify([req.kind, orig.id, amount, req.reason])),
+    deviceId: 'operator',
+    kind: req.kind,
+    state: 'PENDING',
+    risk: null,
+    code: null,
+    result: null,
+    createdAtMs: now,
+    originalId: orig.id,
   };
   const { created, transfer } = await deps.store.insertTransfer(draft);
   if (!created) {
     if (transfer.requestHash !== draft.requestHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
     return storedResult(transfer.id, deps.store);
   }
-  if (!(await deps.store.reserveReturn(orig.id, amount))) return completeTransfer(transfer, deps, 'TRANSACTION_NOT_REVERSIBLE');
+  if (!(await deps.store.reserveReturn(orig.id, amount)))
+    return completeTransfer(transfer, deps, 'TRANSACTION_NOT_REVERSIBLE');
   const risk = { decision: 'APPROVE' as const, ruleIds: ['operator.return'], reason: req.reason || req.kind };
   await deps.store.setRisk(transfer.id, risk);
   return completeTransfer({ ...transfer, risk }, deps);

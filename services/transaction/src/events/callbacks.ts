@@ -14,7 +14,15 @@ const ATTEMPTS = 3;
  * result to the integrator's registered URL (never a URL from a request), with `X-Event-Id` for
  * deduplication, retrying a few times. Consumes the payment events from the bus.
  */
-export async function startCallbacks(bus: EventBus, deps: { store: Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>; integrators: IntegratorRegistry; log: Logger; timeoutMs: number }): Promise<void> {
+export async function startCallbacks(
+  bus: EventBus,
+  deps: {
+    store: Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>;
+    integrators: IntegratorRegistry;
+    log: Logger;
+    timeoutMs: number;
+  },
+): Promise<void> {
   const deliver = async (eventId: string, requestId: string, transactionId: string) => {
     const r = await deps.store.getRequest(requestId);
     const url = r && deps.integrators.byId(r.integratorId)?.callbackUrl;
