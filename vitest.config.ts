@@ -14,9 +14,34 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'deploy', include: ['test/deploy/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 60_000 } },
       { test: { name: 'contract', include: ['test/contract/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], setupFiles: isolate, testTimeout: 30_000, hookTimeout: 60_000 } },
-      { test: { name: 'threats', include: ['test/threats/**/*.test.ts'], setupFiles: isolate, testTimeout: 30_000, hookTimeout: 60_000 } },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], setupFiles: isolate, testTimeout: 180_000, hookTimeout: 120_000, sequence: { groupOrder: 1 } } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          setupFiles: isolate,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'threats',
+          include: ['test/threats/**/*.test.ts'],
+          setupFiles: isolate,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          setupFiles: isolate,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

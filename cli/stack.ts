@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { loadConfig as attestationConfig } from '../services/attestation/src/config.js';
 import { loadConfig as fotaConfig } from '../services/fota/src/config.js';
 import { startFota } from '../services/fota/src/main.js';
-import { startAttestation, type AttestationControls, type AttestationOverrides } from '../services/attestation/src/main.js';
+import {
+  startAttestation,
+  type AttestationControls,
+  type AttestationOverrides,
+} from '../services/attestation/src/main.js';
 import { loadConfig as mnoConfig } from '../services/mno/src/config.js';
 import { startMno, type MnoControls } from '../services/mno/src/main.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
@@ -15,10 +19,21 @@ import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { ServeOverrides, ServiceHandle } from '../kit/src/service.js';
 
 /** The port variables of the services. */
-export const PORT_VARS = ['ATTESTATION_GRPC_PORT', 'ATTESTATION_HTTP_PORT', 'TRANSACTION_GRPC_PORT', 'TRANSACTION_HTTP_PORT', 'RISK_GRPC_PORT', 'RISK_HTTP_PORT', 'FOTA_HTTPS_PORT', 'MNO_HTTP_PORT'] as const;
+export const PORT_VARS = [
+  'ATTESTATION_GRPC_PORT',
+  'ATTESTATION_HTTP_PORT',
+  'TRANSACTION_GRPC_PORT',
+  'TRANSACTION_HTTP_PORT',
+  'RISK_GRPC_PORT',
+  'RISK_HTTP_PORT',
+  'FOTA_HTTPS_PORT',
+  'MNO_HTTP_PORT',
+] as const;
 
 /** Every service port set to 0: each binds a free port (tests, load runs). */
-export const FREE_PORTS: Record<(typeof PORT_VARS)[number], string> = Object.fromEntries(PORT_VARS.map((v) => [v, '0'])) as Record<(typeof PORT_VARS)[number], string>;
+export const FREE_PORTS: Record<(typeof PORT_VARS)[number], string> = Object.fromEntries(
+  PORT_VARS.map((v) => [v, '0']),
+) as Record<(typeof PORT_VARS)[number], string>;
 
 /** Controls a test stack replaces at wiring time (threat sabotage checks); `dfs start` passes none. */
 export interface StackControls {
@@ -54,15 +69,22 @@ export interface Stack {
  * `ephemeral` binds every port to 0 (tests); otherwise the env or the documented defaults apply.
  * `controls` replaces ports of the services at wiring time; `dfs start` and `dfs service` never pass any.
  */
-export async function startStack(opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; controls?: StackControls } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; controls?: StackControls } = {},
+): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
   const zero = opts.ephemeral ? FREE_PORTS : {};
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, ...zero, DFS_STATE_DIR: stateDir };
   const services: ServiceHandle[] = [];
-  const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const bus = await openBus(brokers, 'dfs-stack', undefined, env.KAFKA_NAMESPACE || undefined);
-  const stop = async () => { for (const s of services.reverse()) await s.stop(); await bus.close(); };
+  const stop = async () => {
+    for (const s of services.reverse()) await s.stop();
+    await bus.close();
+  };
   try {
     const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
     const mno = await startMno(mnoConfig(env), bus, opts.controls?.mno);
@@ -70,15 +92,34 @@ export async function startStack(opts: { stateDir?: string; ephemeral?: boolean;
     const mnoUrl = `http://${host}:${mno.httpPort}`;
     const risk = await startRisk(riskConfig({ RISK_MNO_URL: mnoUrl, ...env }), bus, { ...opts.controls?.risk });
     services.push(risk);
-    const attestation = await startAttestation(attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }), bus, { ...opts.controls?.attestation });
+    const attestation = await startAttestation(
+      attestationConfig({ ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'), ...env }),
+      bus,
+      { ...opts.controls?.attestation },
+    );
     services.push(attestation);
     const attestationAddr = `${host}:${attestation.grpcPort}`;
     const riskAddr = `${host}:${risk.grpcPort}`;
-    const transaction = await startTransaction(transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }), bus, { ...opts.controls?.transaction });
+    const transaction = await startTransaction(
+      transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }),
+      bus,
+      { ...opts.controls?.transaction },
+    );
     services.push(transaction);
     const fota = await startFota(fotaConfig(env));
     services.push(fota);
-    return { pki, stateDir, services, bus, attestationAddr, riskAddr, transactionAddr: `${host}:${transaction.grpcPort}`, fotaUrl: fota.httpsUrl, mnoUrl, stop };
+    return {
+      pki,
+      stateDir,
+      services,
+      bus,
+      attestationAddr,
+      riskAddr,
+      transactionAddr: `${host}:${transaction.grpcPort}`,
+      fotaUrl: fota.httpsUrl,
+      mnoUrl,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

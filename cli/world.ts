@@ -45,7 +45,9 @@ function mobileNetwork(url: string) {
     /** The number is ported: a new SIM, as a port-in. */
     port: async (msisdn: string) => (await post(`/v1/lines/${encodeURIComponent(msisdn)}/port`))!,
     /** The operator takes the SIM off the line. */
-    removeSim: async (msisdn: string) => { await post(`/v1/lines/${encodeURIComponent(msisdn)}/sim`, 'DELETE'); },
+    removeSim: async (msisdn: string) => {
+      await post(`/v1/lines/${encodeURIComponent(msisdn)}/sim`, 'DELETE');
+    },
   };
 }
 
@@ -80,15 +82,44 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
      * `wrapKeystore` replaces the daemon's keystore as firmware an attacker controls would; `wrapFota`
      * sits on its FOTA channel; `firmwareTrust` replaces its firmware controls, threat tests only).
      */
-    async phone(profile: string, opts: { pin?: string; user?: PhoneUser; onStep?: (s: Step) => void; wrap?: (b: Backend) => Backend; bridge?: Bridge; handshake?: HandshakeRelay; imei?: string; wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore; application?: AttestationRecord['application']; wrapFota?: (t: FotaTransport) => FotaTransport; firmwareTrust?: (key: CryptoKey) => FirmwareTrust; fotaLimits?: FotaLimits; sim?: Sim | null } = {}): Promise<Phone> {
+    async phone(
+      profile: string,
+      opts: {
+        pin?: string;
+        user?: PhoneUser;
+        onStep?: (s: Step) => void;
+        wrap?: (b: Backend) => Backend;
+        bridge?: Bridge;
+        handshake?: HandshakeRelay;
+        imei?: string;
+        wrapKeystore?: (k: DaemonKeystore) => DaemonKeystore;
+        application?: AttestationRecord['application'];
+        wrapFota?: (t: FotaTransport) => FotaTransport;
+        firmwareTrust?: (key: CryptoKey) => FirmwareTrust;
+        fotaLimits?: FotaLimits;
+        sim?: Sim | null;
+      } = {},
+    ): Promise<Phone> {
       const real = grpcBackend({ ...addrs, bootstrapTls });
       backends.push(real);
       const pin = opts.pin ?? '2580';
       const fota = addrs.fotaUrl && fotaCa ? httpsTransport(addrs.fotaUrl, fotaCa) : undefined;
       const phone = await buildPhone({
-        oem, profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.wrap ? opts.wrap(real) : real, onStep: opts.onStep, bridge: opts.bridge, imei: opts.imei, handshake: opts.handshake, ...phones,
-        wrapKeystore: opts.wrapKeystore, application: opts.application,
-        fotaTransport: fota && opts.wrapFota ? opts.wrapFota(fota) : fota, ...(opts.firmwareTrust ? { firmwareTrust: opts.firmwareTrust } : {}), fotaLimits: opts.fotaLimits,
+        oem,
+        profile,
+        pin,
+        user: opts.user ?? scriptedUser(pin),
+        backend: opts.wrap ? opts.wrap(real) : real,
+        onStep: opts.onStep,
+        bridge: opts.bridge,
+        imei: opts.imei,
+        handshake: opts.handshake,
+        ...phones,
+        wrapKeystore: opts.wrapKeystore,
+        application: opts.application,
+        fotaTransport: fota && opts.wrapFota ? opts.wrapFota(fota) : fota,
+        ...(opts.firmwareTrust ? { firmwareTrust: opts.firmwareTrust } : {}),
+        fotaLimits: opts.fotaLimits,
         sim: opts.sim === null ? undefined : (opts.sim ?? (await mno?.newLine())),
       });
       if (this.onFrame) phone.ui.onFrame(this.onFrame);
@@ -96,14 +127,26 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
     },
     /** Opens a wallet held by a device and funds it from the treasury. */
     async openWallet(accountId: string, holderDeviceId: string, minorUnits: number, currency: string): Promise<void> {
-      await call(operator, operator.OpenAccount, { accountId, holderDeviceId, openingBalance: { minorUnits: String(minorUnits), currency } });
+      await call(operator, operator.OpenAccount, {
+        accountId,
+        holderDeviceId,
+        openingBalance: { minorUnits: String(minorUnits), currency },
+      });
     },
     /** Opens a merchant account with no device and no funds. */
     async openMerchant(accountId: string, currency: string): Promise<void> {
-      await call(operator, operator.OpenAccount, { accountId, holderDeviceId: '', openingBalance: { minorUnits: '0', currency } });
+      await call(operator, operator.OpenAccount, {
+        accountId,
+        holderDeviceId: '',
+        openingBalance: { minorUnits: '0', currency },
+      });
     },
     /** A merchant tag as the operator issues it at onboarding: the payment request signed with the backend's result key. */
-    async merchantTag(request: { payee: string; amount: { minorUnits: string; currency: string }; reference?: string }): Promise<SimulatedCard> {
+    async merchantTag(request: {
+      payee: string;
+      amount: { minorUnits: string; currency: string };
+      reference?: string;
+    }): Promise<SimulatedCard> {
       const key = await loadOrCreateSigningKey(dirname(pki.dir), 'transaction-result');
       const jws = await signJws(MERCHANT_TAG, request, key);
       return merchantTag(jws);

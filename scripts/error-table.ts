@@ -5,7 +5,9 @@ import { ERROR_CODES } from '../kit/src/errors.js';
 
 const START = '<!-- error-codes:start -->';
 const END = '<!-- error-codes:end -->';
-const rows = Object.entries(ERROR_CODES).map(([code, s]) => `| \`${code}\` | ${status[s.grpc]} | ${s.http} | ${s.message} |`);
+const rows = Object.entries(ERROR_CODES).map(
+  ([code, s]) => `| \`${code}\` | ${status[s.grpc]} | ${s.http} | ${s.message} |`,
+);
 const table = ['| code | gRPC status | HTTP | client message |', '|---|---|---|---|', ...rows].join('\n');
 const file = 'docs/ARCHITECTURE.md';
 const doc = readFileSync(file, 'utf8');

@@ -11,25 +11,49 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const check = process.argv.includes('--check');
 const target = join(root, 'gen', 'proto');
 const out = check ? mkdtempSync(join(tmpdir(), 'dfs-gen-')) : target;
-const protos = readdirSync(join(root, 'proto', 'dfs', 'v1')).filter((f) => f.endsWith('.proto')).map((f) => `dfs/v1/${f}`);
+const protos = readdirSync(join(root, 'proto', 'dfs', 'v1'))
+  .filter((f) => f.endsWith('.proto'))
+  .map((f) => `dfs/v1/${f}`);
 
 if (!check) rmSync(target, { recursive: true, force: true });
 execFileSync(
   join(root, 'node_modules', '.bin', 'proto-loader-gen-types'),
-  ['--longs=String', '--enums=String', '--defaults', '--oneofs', '--grpcLib=@grpc/grpc-js',
-    '--importFileExtension=.js', '-I', 'proto', '-O', out, ...protos],
+  [
+    '--longs=String',
+    '--enums=String',
+    '--defaults',
+    '--oneofs',
+    '--grpcLib=@grpc/grpc-js',
+    '--importFileExtension=.js',
+    '-I',
+    'proto',
+    '-O',
+    out,
+    ...protos,
+  ],
   { stdio: 'inherit', cwd: root },
 );
 
 if (check) {
-  const list = (base, dir = base) => readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? list(base, p) : [relative(base, p)];
-  });
-  const read = (base, f) => { try { return readFileSync(join(base, f), 'utf8'); } catch { return null; } };
+  const list = (base, dir = base) =>
+    readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? list(base, p) : [relative(base, p)];
+    });
+  const read = (base, f) => {
+    try {
+      return readFileSync(join(base, f), 'utf8');
+    } catch {
+      return null;
+    }
+  };
   const fresh = list(out);
   let current = [];
-  try { current = list(target); } catch { /* gen/proto missing: everything is stale */ }
+  try {
+    current = list(target);
+  } catch {
+    /* gen/proto missing: everything is stale */
+  }
   const stale = [...new Set([...fresh, ...current])].filter((f) => read(out, f) !== read(target, f));
   rmSync(out, { recursive: true, force: true });
   if (stale.length) {

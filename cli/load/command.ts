@@ -22,7 +22,6 @@ export interface LoadFlags {
   stateDir: string;
 }
 
-
 /**
  * Starts the embedded stack in a child process (`dfs serve`) so that generator and stack each get a
  * core. It binds free ports unless told otherwise, and uses config/risk-rules.load.json unless
@@ -30,12 +29,20 @@ export interface LoadFlags {
  * lifted, since thousands of payments per phone are what those rules exist to stop. With Kafka, each
  * run gets its own topics (KAFKA_NAMESPACE) so that no earlier run's backlog is replayed into it.
  */
-async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; attestationAddr: string; transactionAddr: string }> {
+async function spawnStack(
+  stateDir: string,
+): Promise<{ child: ChildProcess; attestationAddr: string; transactionAddr: string }> {
   const env: NodeJS.ProcessEnv = {
-    ...FREE_PORTS, RISK_RULES_FILE: 'config/risk-rules.load.json', LOG_LEVEL: 'warn',
-    KAFKA_NAMESPACE: `load-${Date.now().toString(36)}`, ...process.env,
+    ...FREE_PORTS,
+    RISK_RULES_FILE: 'config/risk-rules.load.json',
+    LOG_LEVEL: 'warn',
+    KAFKA_NAMESPACE: `load-${Date.now().toString(36)}`,
+    ...process.env,
   };
-  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
+  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env,
+  });
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -43,24 +50,30 @@ async function spawnStack(stateDir: string): Promise<{ child: ChildProcess; atte
       const m = /^READY (.+)$/m.exec(buf);
       if (m) resolve({ child, ...(JSON.parse(m[1]!) as { attestationAddr: string; transactionAddr: string }) });
     });
-    child.once('exit', (code) => reject(new CliFailure(`the embedded stack (dfs serve) exited with ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new CliFailure(`the embedded stack (dfs serve) exited with ${code} before it was ready`)),
+    );
   });
 }
 
 /** The work counters of the embedded stack, asked over the IPC channel of `dfs serve`. */
 function stackWorkOf(child: ChildProcess): () => Promise<WorkCounts | null> {
-  return () => new Promise((resolve) => {
-    const timer = setTimeout(() => { child.off('message', onMessage); resolve(null); }, 2000);
-    const onMessage = (m: unknown) => {
-      const work = (m as { work?: WorkCounts }).work;
-      if (!work) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(work);
-    };
-    child.on('message', onMessage);
-    child.send('work');
-  });
+  return () =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.off('message', onMessage);
+        resolve(null);
+      }, 2000);
+      const onMessage = (m: unknown) => {
+        const work = (m as { work?: WorkCounts }).work;
+        if (!work) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(work);
+      };
+      child.on('message', onMessage);
+      child.send('work');
+    });
 }
 
 /** CPU time (user + system, all threads) a process has used, in ms (Linux /proc; 0 where unavailable). */
@@ -84,19 +97,48 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
   const progress = (line: string) => process.stderr.write(`[load] ${line}\n`);
   const remote = process.env.ATTESTATION_ADDR && process.env.TRANSACTION_ADDR;
   const stack = remote ? null : await spawnStack(f.stateDir);
-  const addrs = stack ?? { attestationAddr: process.env.ATTESTATION_ADDR!, transactionAddr: process.env.TRANSACTION_ADDR! };
+  const addrs = stack ?? {
+    attestationAddr: process.env.ATTESTATION_ADDR!,
+    transactionAddr: process.env.TRANSACTION_ADDR!,
+  };
   const pki = pkiPaths(f.stateDir);
   const world = await connectWorld(pki, addrs);
   try {
-    progress(`target ${remote ? 'running stack' : 'embedded stack (child process)'}: transaction ${addrs.transactionAddr}`);
-    const cpuMs = () => ({ generator: cpuMsOf(process.pid), ...(stack ? { embeddedStack: cpuMsOf(stack.child.pid!) } : {}) });
-    const echo = await measureEcho(addrs.transactionAddr, readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') }), f.echoSec, cpuMs);
+    progress(
+      `target ${remote ? 'running stack' : 'embedded stack (child process)'}: transaction ${addrs.transactionAddr}`,
+    );
+    const cpuMs = () => ({
+      generator: cpuMsOf(process.pid),
+      ...(stack ? { embeddedStack: cpuMsOf(stack.child.pid!) } : {}),
+    });
+    const echo = await measureEcho(
+      addrs.transactionAddr,
+      readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') }),
+      f.echoSec,
+      cpuMs,
+    );
     const { echoPerSec } = echo;
     progress(`echo ceiling: ${echoPerSec} mTLS round trips/s`);
-    const report = await runLoad(world, { devices: f.devices, merchants: f.merchants, rate: f.rate, concurrency: f.concurrency, durationSec: f.durationSec, fundMinor: 50_000_000, currency: 'KES', progress, cpuMs, stackWork: stack ? stackWorkOf(stack.child) : undefined });
+    const report = await runLoad(world, {
+      devices: f.devices,
+      merchants: f.merchants,
+      rate: f.rate,
+      concurrency: f.concurrency,
+      durationSec: f.durationSec,
+      fundMinor: 50_000_000,
+      currency: 'KES',
+      progress,
+      cpuMs,
+      stackWork: stack ? stackWorkOf(stack.child) : undefined,
+    });
     const memoryMb = { generator: rssMb(process.pid), ...(stack ? { embeddedStack: rssMb(stack.child.pid!) } : {}) };
     const { latencySamplesMs: _s, timeline: _t, ...summary } = report;
-    const out = { ...summary, ceiling: echo, ratioToCeiling: echoPerSec ? Math.round((report.throughputPerSec / echoPerSec) * 100) / 100 : null, memoryMb };
+    const out = {
+      ...summary,
+      ceiling: echo,
+      ratioToCeiling: echoPerSec ? Math.round((report.throughputPerSec / echoPerSec) * 100) / 100 : null,
+      memoryMb,
+    };
     if (f.json) writeFileSync(f.json, JSON.stringify(out, null, 2));
     if (f.html) writeFileSync(f.html, renderHtml({ ...report, ceiling: { echoPerSec } }));
     console.log(JSON.stringify(out));

@@ -5,10 +5,15 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 function bars(values: number[], width: number, height: number, label: (i: number) => string): string {
   const max = Math.max(1, ...values);
   const w = width / Math.max(1, values.length);
-  return values.map((v, i) => {
-    const h = (v / max) * (height - 20);
-    return `<rect x="${(i * w).toFixed(1)}" y="${(height - 20 - h).toFixed(1)}" width="${Math.max(1, w - 1).toFixed(1)}" height="${h.toFixed(1)}"><title>${esc(label(i))}: ${v}</title></rect>`;
-  }).join('') + `<text x="0" y="${height - 4}">0</text><text x="${width - 40}" y="${height - 4}">${values.length}</text><text x="0" y="12">max ${max}</text>`;
+  return (
+    values
+      .map((v, i) => {
+        const h = (v / max) * (height - 20);
+        return `<rect x="${(i * w).toFixed(1)}" y="${(height - 20 - h).toFixed(1)}" width="${Math.max(1, w - 1).toFixed(1)}" height="${h.toFixed(1)}"><title>${esc(label(i))}: ${v}</title></rect>`;
+      })
+      .join('') +
+    `<text x="0" y="${height - 4}">0</text><text x="${width - 40}" y="${height - 4}">${values.length}</text><text x="0" y="12">max ${max}</text>`
+  );
 }
 
 function histogram(samples: number[], bins = 40): { counts: number[]; edges: number[] } {
@@ -24,13 +29,23 @@ function histogram(samples: number[], bins = 40): { counts: number[]; edges: num
 export function renderHtml(report: LoadReport & { ceiling: { echoPerSec: number } }): string {
   const h = histogram(report.latencySamplesMs);
   const rows = Object.entries({
-    devices: report.devices, mode: report.mode, 'duration (s)': report.durationSec,
-    attempted: report.payments.attempted, posted: report.payments.posted, declined: report.payments.declined, failed: report.payments.failed,
-    'throughput (posted/s)': report.throughputPerSec, 'echo ceiling (/s)': report.ceiling.echoPerSec,
-    'ratio to ceiling': report.ceiling.echoPerSec ? (report.throughputPerSec / report.ceiling.echoPerSec).toFixed(2) : 'n/a',
+    devices: report.devices,
+    mode: report.mode,
+    'duration (s)': report.durationSec,
+    attempted: report.payments.attempted,
+    posted: report.payments.posted,
+    declined: report.payments.declined,
+    failed: report.payments.failed,
+    'throughput (posted/s)': report.throughputPerSec,
+    'echo ceiling (/s)': report.ceiling.echoPerSec,
+    'ratio to ceiling': report.ceiling.echoPerSec
+      ? (report.throughputPerSec / report.ceiling.echoPerSec).toFixed(2)
+      : 'n/a',
     'p50 / p95 / p99 / max (ms)': `${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99} / ${report.latencyMs.max}`,
     invariants: report.invariants.ok ? 'hold' : `VIOLATED ${JSON.stringify(report.invariants)}`,
-  }).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join('');
+  })
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>DFS load report</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:960px}th{text-align:left;padding-right:1em}svg{background:#fafafa;border:1px solid #ddd}rect{fill:#2b6cb0}text{font-size:11px;fill:#444}</style></head>
 <body><h1>DFS load report</h1><table>${rows}</table>

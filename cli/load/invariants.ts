@@ -57,12 +57,24 @@ export function checkInvariants(opening: Map<string, number>, seen: SeenPayment[
     expected.set(p.payee, (expected.get(p.payee) ?? 0) + p.minorUnits);
   }
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  const balancesConserved = sum(opening) === sum(ledger.balances) && [...expected].every(([a, v]) => ledger.balances.get(a) === v);
+  const balancesConserved =
+    sum(opening) === sum(ledger.balances) && [...expected].every(([a, v]) => ledger.balances.get(a) === v);
   const noNegativeBalance = [...ledger.balances.values()].every((b) => b >= 0);
   const unknown = seen.filter((p) => p.status === 'ERROR').length;
   const refusedButStored = ledger.refusedStored ?? 0;
   return {
-    balancesConserved, noNegativeBalance, lost, duplicated, unknown, refusedButStored,
-    ok: balancesConserved && noNegativeBalance && lost === 0 && duplicated === 0 && unknown === 0 && refusedButStored === 0,
+    balancesConserved,
+    noNegativeBalance,
+    lost,
+    duplicated,
+    unknown,
+    refusedButStored,
+    ok:
+      balancesConserved &&
+      noNegativeBalance &&
+      lost === 0 &&
+      duplicated === 0 &&
+      unknown === 0 &&
+      refusedButStored === 0,
   };
 }

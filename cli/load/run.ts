@@ -32,7 +32,15 @@ export interface LoadReport {
   mode: 'open' | 'closed';
   enrollment: { seconds: number; perSec: number; failed: number };
   /** `settledAfterRun`: payments whose outcome the phone learned only by asking after the run. */
-  payments: { attempted: number; posted: number; declined: number; failed: number; refused: number; settledAfterRun: number; errorCodes: Record<string, number> };
+  payments: {
+    attempted: number;
+    posted: number;
+    declined: number;
+    failed: number;
+    refused: number;
+    settledAfterRun: number;
+    errorCodes: Record<string, number>;
+  };
   /** Time to a refusal by admission control, as the phone saw it (after its own backoff and retries). */
   refusalLatencyMs: { p50: number; p99: number; max: number } | null;
   throughputPerSec: number;
@@ -46,31 +54,43 @@ export interface LoadReport {
   invariants: Invariants;
 }
 
-interface Wallet { phone: Phone; account: string; queue: Promise<void> }
+interface Wallet {
+  phone: Phone;
+  account: string;
+  queue: Promise<void>;
+}
 
-async function enroll(world: World, opts: LoadOptions): Promise<{ wallets: Wallet[]; merchants: string[]; opening: Map<string, number>; failed: number }> {
+async function enroll(
+  world: World,
+  opts: LoadOptions,
+): Promise<{ wallets: Wallet[]; merchants: string[]; opening: Map<string, number>; failed: number }> {
   const wallets: Wallet[] = [];
   const opening = new Map<string, number>();
   const merchants = Array.from({ length: opts.merchants }, () => world.newId('merchant'));
-  for (const m of merchants) { await world.openMerchant(m, opts.currency); opening.set(m, 0); }
+  for (const m of merchants) {
+    await world.openMerchant(m, opts.currency);
+    opening.set(m, 0);
+  }
   let failed = 0;
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < opts.devices) {
-      next += 1;
-      try {
-        const phone = await world.phone('secure');
-        const account = world.newId('wallet');
-        const e = await phone.daemon.enroll(account);
-        await world.openWallet(account, e.deviceId, opts.fundMinor, opts.currency);
-        wallets.push({ phone, account, queue: Promise.resolve() });
-        opening.set(account, opts.fundMinor);
-      } catch {
-        failed += 1;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < opts.devices) {
+        next += 1;
+        try {
+          const phone = await world.phone('secure');
+          const account = world.newId('wallet');
+          const e = await phone.daemon.enroll(account);
+          await world.openWallet(account, e.deviceId, opts.fundMinor, opts.currency);
+          wallets.push({ phone, account, queue: Promise.resolve() });
+          opening.set(account, opts.fundMinor);
+        } catch {
+          failed += 1;
+        }
+        if (wallets.length % 50 === 0) opts.progress(`enrolled ${wallets.length}/${opts.devices}`);
       }
-      if (wallets.length % 50 === 0) opts.progress(`enrolled ${wallets.length}/${opts.devices}`);
-    }
-  }));
+    }),
+  );
   return { wallets, merchants, opening, failed };
 }
 
@@ -97,7 +117,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   let attempted = 0;
   let completed = 0;
   const cpuAtStart = opts.cpuMs?.() ?? {};
-  const workAtStart = { generator: workCounts(), stack: await opts.stackWork?.() ?? null };
+  const workAtStart = { generator: workCounts(), stack: (await opts.stackWork?.()) ?? null };
 
   const pay = (w: Wallet, scheduledAt: number): Promise<void> => {
     attempted += 1;
@@ -107,15 +127,33 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     const idempotencyKey = randomUUID();
     const run = w.queue.then(async () => {
       try {
-        const r = await w.phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency: opts.currency }, idempotencyKey });
-        seen.push({ transactionId: r.transactionId, payer: w.account, payee, minorUnits, idempotencyKey, status: r.status });
+        const r = await w.phone.daemon.pay({
+          payee,
+          amount: { minorUnits: String(minorUnits), currency: opts.currency },
+          idempotencyKey,
+        });
+        seen.push({
+          transactionId: r.transactionId,
+          payer: w.account,
+          payee,
+          minorUnits,
+          idempotencyKey,
+          status: r.status,
+        });
         if (r.status === 'POSTED') posted.tick(Date.now());
         if (r.code) codes[r.code] = (codes[r.code] ?? 0) + 1;
       } catch (err) {
         const code = errorCodeOf(err);
         codes[code] = (codes[code] ?? 0) + 1;
         const refused = code === 'OVERLOADED';
-        seen.push({ transactionId: '', payer: w.account, payee, minorUnits, idempotencyKey, status: refused ? 'REFUSED' : 'ERROR' });
+        seen.push({
+          transactionId: '',
+          payer: w.account,
+          payee,
+          minorUnits,
+          idempotencyKey,
+          status: refused ? 'REFUSED' : 'ERROR',
+        });
         if (refused) {
           refusalLat.add(Date.now() - scheduledAt);
           completed += 1;
@@ -133,13 +171,17 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const ticker = setInterval(() => {
     const recent = lat.samples.length > 2000 ? lat.samples.length - 2000 : 0;
     const last = posted.buckets.at(-2) ?? posted.buckets.at(-1) ?? 0;
-    opts.progress(`${((Date.now() - start) / 1000).toFixed(0)}s sent ${attempted} done ${completed} ${last}/s p99 ${lat.quantile(0.99, recent).toFixed(1)} ms`);
+    opts.progress(
+      `${((Date.now() - start) / 1000).toFixed(0)}s sent ${attempted} done ${completed} ${last}/s p99 ${lat.quantile(0.99, recent).toFixed(1)} ms`,
+    );
   }, 1000);
   try {
     if (opts.concurrency) {
-      await Promise.all(Array.from({ length: opts.concurrency }, async (_, i) => {
-        for (let k = i; Date.now() < end; k += opts.concurrency!) await pay(wallets[k % wallets.length]!, Date.now());
-      }));
+      await Promise.all(
+        Array.from({ length: opts.concurrency }, async (_, i) => {
+          for (let k = i; Date.now() < end; k += opts.concurrency!) await pay(wallets[k % wallets.length]!, Date.now());
+        }),
+      );
     } else {
       const rate = opts.rate ?? 50;
       let i = 0;
@@ -156,32 +198,63 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   }
   const elapsed = (Date.now() - start) / 1000;
   const cpuAtEnd = opts.cpuMs?.() ?? {};
-  const workAtEnd = { generator: workCounts(), stack: await opts.stackWork?.() ?? null };
+  const workAtEnd = { generator: workCounts(), stack: (await opts.stackWork?.()) ?? null };
   const perPayment = (end: WorkCounts, start: WorkCounts) =>
-    Object.fromEntries(Object.entries(end).map(([k, v]) => [k, Math.round(((v - start[k as keyof WorkCounts]) / Math.max(completed, 1)) * 100) / 100])) as unknown as WorkCounts;
+    Object.fromEntries(
+      Object.entries(end).map(([k, v]) => [
+        k,
+        Math.round(((v - start[k as keyof WorkCounts]) / Math.max(completed, 1)) * 100) / 100,
+      ]),
+    ) as unknown as WorkCounts;
   const workPerPayment = {
     generator: perPayment(workAtEnd.generator, workAtStart.generator),
     embeddedStack: workAtEnd.stack && workAtStart.stack ? perPayment(workAtEnd.stack, workAtStart.stack) : null,
   };
-  const cpuUsPerPayment = Object.fromEntries(Object.entries(cpuAtEnd).map(([k, v]) => [k, Math.round(((v - (cpuAtStart[k] ?? 0)) * 1000) / Math.max(completed, 1))]));
+  const cpuUsPerPayment = Object.fromEntries(
+    Object.entries(cpuAtEnd).map(([k, v]) => [
+      k,
+      Math.round(((v - (cpuAtStart[k] ?? 0)) * 1000) / Math.max(completed, 1)),
+    ]),
+  );
 
   const unknown = seen.filter((p) => p.status === 'ERROR').length;
   let settledAfterRun = 0;
   if (unknown) {
     opts.progress(`asking the backend about ${unknown} payments whose outcome the phone never learned...`);
     const byAccount = new Map(wallets.map((w) => [w.account, w]));
-    ({ settled: settledAfterRun } = await settleUnknown(seen, (p) => byAccount.get(p.payer)!.phone.daemon.settle(p.idempotencyKey)));
+    ({ settled: settledAfterRun } = await settleUnknown(seen, (p) =>
+      byAccount.get(p.payer)!.phone.daemon.settle(p.idempotencyKey),
+    ));
   }
   opts.progress('checking the ledger...');
-  const ledger = await readLedger(world, [...opening.keys()], seen.filter((p) => p.status === 'POSTED').map((p) => p.transactionId), seen.filter((p) => p.status === 'REFUSED'));
+  const ledger = await readLedger(
+    world,
+    [...opening.keys()],
+    seen.filter((p) => p.status === 'POSTED').map((p) => p.transactionId),
+    seen.filter((p) => p.status === 'REFUSED'),
+  );
   const count = (s: SeenPayment['status']) => seen.filter((p) => p.status === s).length;
   return {
     devices: wallets.length,
     durationSec: opts.durationSec,
     mode: opts.concurrency ? 'closed' : 'open',
-    enrollment: { seconds: Math.round(enrollSec * 100) / 100, perSec: Math.round(wallets.length / enrollSec), failed: enrollFailed },
-    payments: { attempted, posted: count('POSTED'), declined: count('DECLINED'), failed: count('FAILED') + count('ERROR'), refused: count('REFUSED'), settledAfterRun, errorCodes: codes },
-    refusalLatencyMs: refusalLat.samples.length ? (({ p50, p99, max }) => ({ p50, p99, max }))(refusalLat.summary()) : null,
+    enrollment: {
+      seconds: Math.round(enrollSec * 100) / 100,
+      perSec: Math.round(wallets.length / enrollSec),
+      failed: enrollFailed,
+    },
+    payments: {
+      attempted,
+      posted: count('POSTED'),
+      declined: count('DECLINED'),
+      failed: count('FAILED') + count('ERROR'),
+      refused: count('REFUSED'),
+      settledAfterRun,
+      errorCodes: codes,
+    },
+    refusalLatencyMs: refusalLat.samples.length
+      ? (({ p50, p99, max }) => ({ p50, p99, max }))(refusalLat.summary())
+      : null,
     throughputPerSec: Math.round((count('POSTED') / elapsed) * 10) / 10,
     latencyMs: lat.summary(),
     cpuUsPerPayment,

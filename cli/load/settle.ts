@@ -16,7 +16,13 @@ const ASK_AGAIN = new Set(['TRANSACTION_IN_PROGRESS', 'GRPC_DEADLINE_EXCEEDED', 
  * asked again for up to `waitMs`; what stays unknown is counted, and fails the correctness check.
  * `concurrency` lookups run at once (a stack that fell behind answers each one slowly).
  */
-export async function settleUnknown(seen: SeenPayment[], settleOne: Settle, waitMs = 120_000, pauseMs = 500, concurrency = 16): Promise<{ settled: number; unknown: number }> {
+export async function settleUnknown(
+  seen: SeenPayment[],
+  settleOne: Settle,
+  waitMs = 120_000,
+  pauseMs = 500,
+  concurrency = 16,
+): Promise<{ settled: number; unknown: number }> {
   const open = seen.filter((p) => p.status === 'ERROR');
   const queue = [...open];
   const until = Date.now() + waitMs;
@@ -35,8 +41,10 @@ export async function settleUnknown(seen: SeenPayment[], settleOne: Settle, wait
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) await settle(p);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) await settle(p);
+    }),
+  );
   return { settled, unknown: open.length - settled };
 }

@@ -15,7 +15,12 @@ export class Latencies {
 
   summary(): { p50: number; p95: number; p99: number; max: number } {
     const r = (v: number) => Math.round(v * 100) / 100;
-    return { p50: r(this.quantile(0.5)), p95: r(this.quantile(0.95)), p99: r(this.quantile(0.99)), max: r(this.quantile(1)) };
+    return {
+      p50: r(this.quantile(0.5)),
+      p95: r(this.quantile(0.95)),
+      p99: r(this.quantile(0.99)),
+      max: r(this.quantile(1)),
+    };
   }
 }
 

@@ -3,9 +3,24 @@ import { deviceLog, type RefusalLog } from './log.js';
 
 /** The device APIs a process can call: the objects of the DAC/SELinux/seccomp stand-in (seed 000 §Memory isolation). */
 export type DeviceApi =
-  | 'keystore' | 'pin' | 'safeguard.read' | 'rollback.read' | 'fota.apply'
-  | 'nfc.lock' | 'nfc.pcsc' | 'nfc.web' | 'camera.control' | 'camera.use'
-  | 'native-ui' | 'display.app' | 'display.system' | 'screenshot' | 'store.install' | 'app.launch' | 'telephony' | 'lockscreen.settings';
+  | 'keystore'
+  | 'pin'
+  | 'safeguard.read'
+  | 'rollback.read'
+  | 'fota.apply'
+  | 'nfc.lock'
+  | 'nfc.pcsc'
+  | 'nfc.web'
+  | 'camera.control'
+  | 'camera.use'
+  | 'native-ui'
+  | 'display.app'
+  | 'display.system'
+  | 'screenshot'
+  | 'store.install'
+  | 'app.launch'
+  | 'telephony'
+  | 'lockscreen.settings';
 
 /** A process as the kernel knows it: its name (SELinux domain) and the UID it runs as. */
 export interface Caller {
@@ -19,11 +34,34 @@ interface ProcessRow {
   apis: readonly DeviceApi[];
 }
 
-const NATIVE_DFS: DeviceApi[] = ['keystore', 'pin', 'safeguard.read', 'rollback.read', 'nfc.lock', 'nfc.pcsc', 'camera.control', 'camera.use', 'native-ui'];
+const NATIVE_DFS: DeviceApi[] = [
+  'keystore',
+  'pin',
+  'safeguard.read',
+  'rollback.read',
+  'nfc.lock',
+  'nfc.pcsc',
+  'camera.control',
+  'camera.use',
+  'native-ui',
+];
 
 /** Which process may call which device API; anything not listed is refused. Web apps have no row: they reach devices only through the broker. */
 export const DEFAULT_TABLE: Readonly<Record<string, ProcessRow>> = {
-  system: { uid: 1000, native: true, apis: ['display.system', 'screenshot', 'fota.apply', 'rollback.read', 'store.install', 'app.launch', 'telephony', 'lockscreen.settings'] },
+  system: {
+    uid: 1000,
+    native: true,
+    apis: [
+      'display.system',
+      'screenshot',
+      'fota.apply',
+      'rollback.read',
+      'store.install',
+      'app.launch',
+      'telephony',
+      'lockscreen.settings',
+    ],
+  },
   broker: { uid: 1001, native: true, apis: ['nfc.web', 'camera.use', 'display.app'] },
   'payment-daemon': { uid: 1077, native: true, apis: NATIVE_DFS },
   'operator-daemon': { uid: 1078, native: true, apis: NATIVE_DFS },

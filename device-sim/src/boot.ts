@@ -18,7 +18,12 @@ export interface BootImage {
 
 function verityRoot(payload: Buffer): Buffer {
   const blocks: Buffer[] = [];
-  for (let off = 0; off < payload.length; off += BLOCK) blocks.push(createHash('sha256').update(payload.subarray(off, off + BLOCK)).digest());
+  for (let off = 0; off < payload.length; off += BLOCK)
+    blocks.push(
+      createHash('sha256')
+        .update(payload.subarray(off, off + BLOCK))
+        .digest(),
+    );
   return createHash('sha256').update(Buffer.concat(blocks)).digest();
 }
 
@@ -28,13 +33,25 @@ function signedBytes(stage: BootStage, version: number, payload: Buffer): Uint8A
 }
 
 /** OEM build server: signs one stage image with the OEM boot key. */
-export async function signImage(bootKey: CryptoKey, stage: BootStage, version: number, payload: Buffer): Promise<BootImage> {
-  return { stage, version, payload, signature: new Uint8Array(await subtle.sign(EC_P256, bootKey, signedBytes(stage, version, payload))) };
+export async function signImage(
+  bootKey: CryptoKey,
+  stage: BootStage,
+  version: number,
+  payload: Buffer,
+): Promise<BootImage> {
+  return {
+    stage,
+    version,
+    payload,
+    signature: new Uint8Array(await subtle.sign(EC_P256, bootKey, signedBytes(stage, version, payload))),
+  };
 }
 
 /** The eFuse value: SHA-256 of the OEM boot public key (SPKI), burnt at the factory. */
 export async function efuseHash(bootPublicKey: CryptoKey): Promise<string> {
-  return createHash('sha256').update(Buffer.from(await subtle.exportKey('spki', bootPublicKey))).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.from(await subtle.exportKey('spki', bootPublicKey)))
+    .digest('hex');
 }
 
 export interface BootResult {
@@ -49,12 +66,23 @@ export interface BootResult {
  * eFuse hash, and every stage's signature (system and vendor over their verity root) must verify.
  * A phone whose chain fails still powers on, in the `failed` state that attestation reports.
  */
-export async function verifyBootChain(images: BootImage[], efuse: string, bootPublicKey: CryptoKey): Promise<BootResult> {
+export async function verifyBootChain(
+  images: BootImage[],
+  efuse: string,
+  bootPublicKey: CryptoKey,
+): Promise<BootResult> {
   const version = Math.min(...images.map((i) => i.version));
   if ((await efuseHash(bootPublicKey)) !== efuse) return { state: 'failed', failedStage: 'bootloader', version };
   for (const stage of BOOT_STAGES) {
     const image = images.find((i) => i.stage === stage);
-    const ok = image && (await subtle.verify(EC_P256, bootPublicKey, new Uint8Array(image.signature), signedBytes(stage, image.version, image.payload)));
+    const ok =
+      image &&
+      (await subtle.verify(
+        EC_P256,
+        bootPublicKey,
+        new Uint8Array(image.signature),
+        signedBytes(stage, image.version, image.payload),
+      ));
     if (!ok) return { state: 'failed', failedStage: stage, version };
   }
   return { state: 'verified', version };

@@ -15,14 +15,16 @@ export class Camera {
   /** disable_camera(): no one can use the camera until the same caller enables it. */
   disable(caller: Caller): void {
     this.policy.check(caller, 'camera.control');
-    if (this.#disabledBy && !same(this.#disabledBy, caller)) this.policy.refuse(caller, 'camera.control', 'CAMERA_NOT_INITIATOR');
+    if (this.#disabledBy && !same(this.#disabledBy, caller))
+      this.policy.refuse(caller, 'camera.control', 'CAMERA_NOT_INITIATOR');
     this.#disabledBy = caller;
   }
 
   /** enable_camera(): refused to anyone but the initiator of the disable. */
   enable(caller: Caller): void {
     this.policy.check(caller, 'camera.control');
-    if (this.#disabledBy && !same(this.#disabledBy, caller)) this.policy.refuse(caller, 'camera.control', 'CAMERA_NOT_INITIATOR');
+    if (this.#disabledBy && !same(this.#disabledBy, caller))
+      this.policy.refuse(caller, 'camera.control', 'CAMERA_NOT_INITIATOR');
     this.#disabledBy = undefined;
   }
 

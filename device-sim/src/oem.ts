@@ -96,7 +96,18 @@ export class Oem {
       notAfter: new Date(Date.now() + 3650 * 86_400_000),
     });
     const resetKeys = await generateKeyPair('ES256');
-    return new Oem(root, stateDir, keys, loadCatalog(opts.catalogFile ?? 'config/fota-catalog.json'), await efuseHash(keys.bootPublic), { key: sw.privateKey, chain: [swCert, softwareCa.cert] }, resetKeys, eseCa, opts.batchSize ?? BATCH_SIZE, appSignerDigest);
+    return new Oem(
+      root,
+      stateDir,
+      keys,
+      loadCatalog(opts.catalogFile ?? 'config/fota-catalog.json'),
+      await efuseHash(keys.bootPublic),
+      { key: sw.privateKey, chain: [swCert, softwareCa.cert] },
+      resetKeys,
+      eseCa,
+      opts.batchSize ?? BATCH_SIZE,
+      appSignerDigest,
+    );
   }
 
   /**
@@ -113,7 +124,11 @@ export class Oem {
       ca: { pathLength: 0 },
       notAfter: new Date(Date.now() + 3650 * 86_400_000),
     });
-    this.#batch = { signer: { key: keys.privateKey, chain: [cert, this.eseCa.cert] }, serial: cert.serialNumber.toLowerCase(), left: this.batchSize };
+    this.#batch = {
+      signer: { key: keys.privateKey, chain: [cert, this.eseCa.cert] },
+      serial: cert.serialNumber.toLowerCase(),
+      left: this.batchSize,
+    };
     return this.#batch;
   }
 
@@ -143,7 +158,10 @@ export class Oem {
   async release(version: number): Promise<{ images: BootImage[]; manifest: string }> {
     const release = this.catalog.models[MODEL]?.releases.find((r) => r.version === version);
     if (!release) throw new Error(`no release ${version} of ${MODEL} in the catalog`);
-    return { images: await firmwareImages(this.stateDir, this.keys, MODEL, version), manifest: (await buildFull(this.stateDir, this.keys, MODEL, release)).manifest };
+    return {
+      images: await firmwareImages(this.stateDir, this.keys, MODEL, version),
+      manifest: (await buildFull(this.stateDir, this.keys, MODEL, release)).manifest,
+    };
   }
 
   /** The OEM build keys (boot and release), for tests that play the OEM's build server. */
@@ -166,14 +184,30 @@ export class Oem {
   }
 
   /** Manufactures one phone in the given configuration (with `imei`, a cloned identity). */
-  async manufacture(profile: PhoneProfile, pinMaxTries = 5, imei = randomImei(), applets: { pinRetry?: PinRetryPolicy; keyAccess?: KeyAccess; verifyReset?: ResetVerifier } = {}): Promise<FactoryOutput> {
+  async manufacture(
+    profile: PhoneProfile,
+    pinMaxTries = 5,
+    imei = randomImei(),
+    applets: { pinRetry?: PinRetryPolicy; keyAccess?: KeyAccess; verifyReset?: ResetVerifier } = {},
+  ): Promise<FactoryOutput> {
     const identity = { imei, model: MODEL, serial: randomBytes(6).toString('hex').toUpperCase() };
     const flashed = await this.release(profile.rolledBack ? FIRMWARE_VERSION - 1 : profile.firmwareVersion);
     let firmware = [...flashed.images];
     if (profile.tamperedStage) {
-      firmware = firmware.map((img) => (img.stage === profile.tamperedStage ? { ...img, payload: Buffer.concat([img.payload, Buffer.from('implant')]) } : img));
+      firmware = firmware.map((img) =>
+        img.stage === profile.tamperedStage
+          ? { ...img, payload: Buffer.concat([img.payload, Buffer.from('implant')]) }
+          : img,
+      );
     }
-    const out: FactoryOutput = { efuse: this.efuse, bootPublicKey: this.keys.bootPublic, firmware, manifest: flashed.manifest, releasePublicKey: this.keys.releasePublic, identity };
+    const out: FactoryOutput = {
+      efuse: this.efuse,
+      bootPublicKey: this.keys.bootPublic,
+      firmware,
+      manifest: flashed.manifest,
+      releasePublicKey: this.keys.releasePublic,
+      identity,
+    };
     if (!profile.ese) return { ...out, softwareAttestation: this.softwareAttestation };
 
     const ese = new SecureElement({ pinMaxTries, ...applets });

@@ -13,7 +13,19 @@ import { EseService } from './ese/ese-service.js';
 import type { SecureElement } from './ese/secure-element.js';
 import type { FotaManifest } from '../../contracts/firmware.js';
 import { attestedFirmware } from './firmware.js';
-import { bootSlot, DEFAULT_FOTA_LIMITS, Fota, oemFirmwareTrust, softwareFloor, type FirmwareTrust, type FotaLimits, type FotaTransport, type Slot, type SlotBoot, type UpdateOutcome } from './fota.js';
+import {
+  bootSlot,
+  DEFAULT_FOTA_LIMITS,
+  Fota,
+  oemFirmwareTrust,
+  softwareFloor,
+  type FirmwareTrust,
+  type FotaLimits,
+  type FotaTransport,
+  type Slot,
+  type SlotBoot,
+  type UpdateOutcome,
+} from './fota.js';
 import type { KeyAccess } from './ese/keystore.js';
 import type { PinRetryPolicy, ResetVerifier } from './ese/pin.js';
 import { NfcController, type NfcExclusivity } from './nfc/nfc-controller.js';
@@ -119,7 +131,11 @@ export interface BuildOptions extends PhoneParts {
 export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const profile = lookupProfile(opts.profile);
   const pinMaxTries = opts.pinMaxTries;
-  const made = await opts.oem.manufacture(profile, pinMaxTries, opts.imei, { pinRetry: opts.pinRetry, keyAccess: opts.keyAccess, verifyReset: opts.verifyReset });
+  const made = await opts.oem.manufacture(profile, pinMaxTries, opts.imei, {
+    pinRetry: opts.pinRetry,
+    keyAccess: opts.keyAccess,
+    verifyReset: opts.verifyReset,
+  });
   const ese = made.ese;
   const floor = ese ?? softwareFloor(FIRMWARE_VERSION);
   const trust = (opts.firmwareTrust ?? oemFirmwareTrust)(made.releasePublicKey);
@@ -127,9 +143,16 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   const safety = safetyCheck(environmentOf(profile));
   const factorySlot: Slot = { images: made.firmware, manifest: made.manifest };
   const first = await bootSlot(factorySlot, rom, trust, floor.rollbackIndex);
-  const factoryManifest = first.manifest ?? (await trust.verifyManifest(made.manifest).catch(() => undefined)) ?? unverifiedManifest(made.manifest);
+  const factoryManifest =
+    first.manifest ??
+    (await trust.verifyManifest(made.manifest).catch(() => undefined)) ??
+    unverifiedManifest(made.manifest);
   const powerOnOf = (b: SlotBoot, m: FotaManifest): PowerOnState => ({
-    rootOfTrust: { verifiedBootState: b.state, deviceLocked: profile.buildType === 'user', verifiedBootKeyHash: made.efuse },
+    rootOfTrust: {
+      verifiedBootState: b.state,
+      deviceLocked: profile.buildType === 'user',
+      verifiedBootKeyHash: made.efuse,
+    },
     patchLevel: { os: m.patchLevel, vendor: m.patchLevel, boot: m.patchLevel },
     safety: structuredClone(safety),
     rollbackIndex: b.version,
@@ -157,27 +180,70 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
     }
     return b;
   };
-  const fota = new Fota(policy, floor, trust, reboot, { slot: factorySlot, manifest: factoryManifest }, opts.fotaTransport, opts.fotaLimits ?? DEFAULT_FOTA_LIMITS);
+  const fota = new Fota(
+    policy,
+    floor,
+    trust,
+    reboot,
+    { slot: factorySlot, manifest: factoryManifest },
+    opts.fotaTransport,
+    opts.fotaLimits ?? DEFAULT_FOTA_LIMITS,
+  );
   const frozenSafety = structuredClone(powerOn.safety);
   const safeguard = new Safeguard(policy, () => ese?.powerOnState()?.safety ?? structuredClone(frozenSafety));
 
-  const genuine = ese || !made.softwareAttestation
-    ? eseKeystore(eseApi, PAYMENT_DAEMON)
-    : new SoftwareKeystore(PAYMENT_DAEMON_UID, made.softwareAttestation, made.identity, powerOn, opts.pin, pinMaxTries);
+  const genuine =
+    ese || !made.softwareAttestation
+      ? eseKeystore(eseApi, PAYMENT_DAEMON)
+      : new SoftwareKeystore(
+          PAYMENT_DAEMON_UID,
+          made.softwareAttestation,
+          made.identity,
+          powerOn,
+          opts.pin,
+          pinMaxTries,
+        );
   const keystore = opts.wrapKeystore ? opts.wrapKeystore(genuine) : genuine;
   const ui = new NativeUi(opts.user, display, PAYMENT_DAEMON);
   const sim = new SimSlot(opts.sim ?? null);
   const daemon = new PaymentDaemon({
-    keystore, ui, backend: opts.backend, application: opts.application ?? opts.oem.daemonApplication(), nfc, caller: PAYMENT_DAEMON, onStep: opts.onStep, bridge: opts.bridge,
+    keystore,
+    ui,
+    backend: opts.backend,
+    application: opts.application ?? opts.oem.daemonApplication(),
+    nfc,
+    caller: PAYMENT_DAEMON,
+    onStep: opts.onStep,
+    bridge: opts.bridge,
     ...(opts.openResult ? { openResult: opts.openResult } : {}),
     ...(opts.onCall ? { onCall: opts.onCall } : {}),
     ...(opts.checkTag ? { checkTag: opts.checkTag } : {}),
-    session: { ...(opts.handshake ? { handshake: opts.handshake } : {}), ...(opts.checkHello ? { checkHello: opts.checkHello } : {}) },
+    session: {
+      ...(opts.handshake ? { handshake: opts.handshake } : {}),
+      ...(opts.checkHello ? { checkHello: opts.checkHello } : {}),
+    },
     sim: () => sim.current,
   });
   const state = first.state;
   return {
-    profile, imei: made.identity.imei, sim, ese, policy, eseApi, safeguard, fota, display, ui, nfc, camera, lockScreen, usb: new UsbPort(lockScreen), broker, installer, kaiStore, daemon,
+    profile,
+    imei: made.identity.imei,
+    sim,
+    ese,
+    policy,
+    eseApi,
+    safeguard,
+    fota,
+    display,
+    ui,
+    nfc,
+    camera,
+    lockScreen,
+    usb: new UsbPort(lockScreen),
+    broker,
+    installer,
+    kaiStore,
+    daemon,
     boot: { state, ...(state === 'failed' && first.failedStage ? { failedStage: first.failedStage } : {}) },
     update: () => fota.update(SYSTEM),
   };

@@ -21,8 +21,15 @@ export interface PhoneProfile {
 export const CURRENT_PATCH = 202610;
 
 const secure: PhoneProfile = {
-  name: 'secure', ese: true, buildType: 'user', rooted: false, debug: false, emulator: false, developerMode: false,
-  firmwareVersion: 3, rolledBack: false,
+  name: 'secure',
+  ese: true,
+  buildType: 'user',
+  rooted: false,
+  debug: false,
+  emulator: false,
+  developerMode: false,
+  firmwareVersion: 3,
+  rolledBack: false,
 };
 
 /** The named configurations used by demos, tests and threat scenarios. */

@@ -39,4 +39,3 @@ export const DEVICE_MODEL = 'KaiPhone 4G';
 export const PAYMENT_DAEMON_PACKAGE = 'org.dfs.paymentdaemon';
 /** The Linux UID the payment daemon runs as on the phone (its keys are owned by it). */
 export const PAYMENT_DAEMON_UID = 1077;
-

@@ -12,7 +12,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment once against a schema whose keys are variable names; returns a frozen typed config. */
-export function loadEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.output<z.ZodObject<S>>> {
+export function loadEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<z.output<z.ZodObject<S>>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
@@ -25,7 +28,10 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 
 /** A host:port address variable. */
 export const address = (fallback: string) =>
-  z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'expected host:port').default(fallback);
+  z
+    .string()
+    .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'expected host:port')
+    .default(fallback);
 
 /** An optional variable that treats the empty string as unset. */
 export const optional = <T extends z.ZodType>(schema: T) =>
@@ -41,7 +47,9 @@ export function readConfigFile(path: string, variable: string): Buffer {
     // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path is a configuration variable set by the operator, read once at start-up
     return readFileSync(path);
   } catch (err) {
-    throw new ConfigError([`${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); run \`dfs certs\` or set ${variable}`]);
+    throw new ConfigError([
+      `${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); run \`dfs certs\` or set ${variable}`,
+    ]);
   }
 }
 
@@ -66,8 +74,14 @@ export function serviceBase(e: ServiceEnv, service: string) {
     stateDir: e.DFS_STATE_DIR,
     host: e.DFS_BIND_HOST,
     logLevel: e.LOG_LEVEL,
-    tls: { ca: e.TLS_CA_FILE ?? join(pki, 'ca.crt'), cert: e.TLS_CERT_FILE ?? join(pki, `${service}.crt`), key: e.TLS_KEY_FILE ?? join(pki, `${service}.key`) },
+    tls: {
+      ca: e.TLS_CA_FILE ?? join(pki, 'ca.crt'),
+      cert: e.TLS_CERT_FILE ?? join(pki, `${service}.crt`),
+      key: e.TLS_KEY_FILE ?? join(pki, `${service}.key`),
+    },
     mongodbUri: e.MONGODB_URI,
-    kafkaBrokers: e.KAFKA_BROKERS?.split(',').map((s) => s.trim()).filter(Boolean),
+    kafkaBrokers: e.KAFKA_BROKERS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }

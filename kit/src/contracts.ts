@@ -10,7 +10,11 @@ const PROTO_DIR = fileURLToPath(new URL('../../proto', import.meta.url));
 
 /** proto-loader options matching the generated types (scripts/gen-proto.mjs). */
 export const LOADER_OPTIONS: protoLoader.Options = {
-  longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR],
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR],
 };
 
 type Contracts = (AttestationProto & CommonProto & RiskProto & TransactionProto)['dfs']['v1'];
@@ -21,7 +25,10 @@ let loaded: Contracts | undefined;
 export function contracts(): Contracts {
   if (!loaded) {
     const files = ['common', 'attestation', 'transaction', 'risk'].map((f) => `dfs/v1/${f}.proto`);
-    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(files, LOADER_OPTIONS)) as unknown as AttestationProto & CommonProto & RiskProto & TransactionProto;
+    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(files, LOADER_OPTIONS)) as unknown as AttestationProto &
+      CommonProto &
+      RiskProto &
+      TransactionProto;
     loaded = pkg.dfs.v1;
   }
   return loaded;

@@ -10,7 +10,9 @@ export interface SeenStore {
 export function memorySeen(max = 100_000): SeenStore {
   const ids = new Map<string, number>();
   return {
-    async seen(id) { return ids.has(id); },
+    async seen(id) {
+      return ids.has(id);
+    },
     async markSeen(id, atMs) {
       ids.delete(id);
       ids.set(id, atMs);

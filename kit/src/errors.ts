@@ -8,7 +8,18 @@ interface CodeSpec {
 }
 
 const spec = (grpc: GrpcStatus, http: number, message: string): CodeSpec => ({ grpc, http, message });
-const { INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED, FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS, UNAVAILABLE, INTERNAL, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED } = GrpcStatus;
+const {
+  INVALID_ARGUMENT,
+  PERMISSION_DENIED,
+  UNAUTHENTICATED,
+  FAILED_PRECONDITION,
+  NOT_FOUND,
+  ALREADY_EXISTS,
+  UNAVAILABLE,
+  INTERNAL,
+  RESOURCE_EXHAUSTED,
+  DEADLINE_EXCEEDED,
+} = GrpcStatus;
 
 /**
  * The one error-code table of the stack. Every error a client can see has a stable code here;
@@ -19,7 +30,11 @@ export const ERROR_CODES = {
   INVALID_ARGUMENT: spec(INVALID_ARGUMENT, 400, 'The request is malformed.'),
   CALLER_NOT_ALLOWED: spec(PERMISSION_DENIED, 403, 'This caller may not call this method.'),
   RATE_LIMITED: spec(RESOURCE_EXHAUSTED, 429, 'Too many requests.'),
-  OVERLOADED: spec(RESOURCE_EXHAUSTED, 503, 'The service is at capacity and refused the request before doing anything; retry after the hinted delay.'),
+  OVERLOADED: spec(
+    RESOURCE_EXHAUSTED,
+    503,
+    'The service is at capacity and refused the request before doing anything; retry after the hinted delay.',
+  ),
   INTERNAL: spec(INTERNAL, 500, 'Internal error.'),
   UNAVAILABLE: spec(UNAVAILABLE, 503, 'The service is not available.'),
   CONFIG_INVALID: spec(INTERNAL, 500, 'The configuration is invalid.'),
@@ -27,18 +42,38 @@ export const ERROR_CODES = {
   ATTESTATION_CHALLENGE_UNKNOWN: spec(PERMISSION_DENIED, 403, 'Unknown attestation challenge.'),
   ATTESTATION_CHALLENGE_REUSED: spec(PERMISSION_DENIED, 403, 'The attestation challenge was already used.'),
   ATTESTATION_CHALLENGE_EXPIRED: spec(PERMISSION_DENIED, 403, 'The attestation challenge has expired.'),
-  ATTESTATION_CHALLENGE_NOT_BOUND: spec(PERMISSION_DENIED, 403, 'The attestation challenge was issued to another request.'),
+  ATTESTATION_CHALLENGE_NOT_BOUND: spec(
+    PERMISSION_DENIED,
+    403,
+    'The attestation challenge was issued to another request.',
+  ),
   ATTESTATION_CHALLENGE_MISMATCH: spec(PERMISSION_DENIED, 403, 'The evidence does not carry the issued challenge.'),
   ATTESTATION_CHAIN_INVALID: spec(PERMISSION_DENIED, 403, 'The attestation chain does not verify.'),
-  ATTESTATION_SIGNATURE_ALGORITHM: spec(PERMISSION_DENIED, 403, 'The attestation chain uses a signature algorithm that is not allowed.'),
-  ATTESTATION_CERT_VALIDITY: spec(PERMISSION_DENIED, 403, 'A certificate of the attestation chain is outside its validity period.'),
+  ATTESTATION_SIGNATURE_ALGORITHM: spec(
+    PERMISSION_DENIED,
+    403,
+    'The attestation chain uses a signature algorithm that is not allowed.',
+  ),
+  ATTESTATION_CERT_VALIDITY: spec(
+    PERMISSION_DENIED,
+    403,
+    'A certificate of the attestation chain is outside its validity period.',
+  ),
   ATTESTATION_SELF_SIGNED: spec(PERMISSION_DENIED, 403, 'The attestation chain contains a self-signed certificate.'),
   ATTESTATION_ROOT_UNKNOWN: spec(PERMISSION_DENIED, 403, 'The attestation chain does not end at a pinned root.'),
   ATTESTATION_BATCH_REVOKED: spec(PERMISSION_DENIED, 403, 'The attestation batch key of this device has been revoked.'),
-  ATTESTATION_STATUS_LIST_INVALID: spec(INVALID_ARGUMENT, 400, 'The attestation status list is not validly signed, or older than the one in force.'),
+  ATTESTATION_STATUS_LIST_INVALID: spec(
+    INVALID_ARGUMENT,
+    400,
+    'The attestation status list is not validly signed, or older than the one in force.',
+  ),
   ATTESTATION_CERT_REVOKED: spec(PERMISSION_DENIED, 403, 'A certificate of the attestation chain is revoked.'),
   ATTESTATION_ISSUER_NOT_CA: spec(PERMISSION_DENIED, 403, 'An issuer of the attestation chain is not a CA.'),
-  ATTESTATION_EXTENSION_COUNT: spec(PERMISSION_DENIED, 403, 'The attestation chain must carry exactly one attestation extension, in the leaf.'),
+  ATTESTATION_EXTENSION_COUNT: spec(
+    PERMISSION_DENIED,
+    403,
+    'The attestation chain must carry exactly one attestation extension, in the leaf.',
+  ),
   ATTESTATION_EXTENSION_INVALID: spec(PERMISSION_DENIED, 403, 'The attestation record is missing or malformed.'),
   ATTESTATION_PROOF_INVALID: spec(PERMISSION_DENIED, 403, 'The proof of possession does not verify.'),
   ATTESTATION_DEVICE_REVOKED: spec(PERMISSION_DENIED, 403, 'This device has been revoked.'),
@@ -56,11 +91,27 @@ export const ERROR_CODES = {
   ATTESTATION_BOOTLOADER_UNLOCKED: spec(PERMISSION_DENIED, 403, 'The device bootloader is unlocked.'),
   ATTESTATION_ROLLBACK: spec(PERMISSION_DENIED, 403, 'The device runs older firmware than it has run before.'),
   ATTESTATION_PATCH_TOO_OLD: spec(PERMISSION_DENIED, 403, 'The device security patch level is below the minimum.'),
-  ATTESTATION_APP_SIGNER_MISMATCH: spec(PERMISSION_DENIED, 403, 'The payment app package is not signed by its developer\'s certificate.'),
+  ATTESTATION_APP_SIGNER_MISMATCH: spec(
+    PERMISSION_DENIED,
+    403,
+    "The payment app package is not signed by its developer's certificate.",
+  ),
   ATTESTATION_BOOT_KEY_UNKNOWN: spec(PERMISSION_DENIED, 403, 'The verified boot key is not one this model ships with.'),
-  ATTESTATION_FIRMWARE_UNSIGNED: spec(PERMISSION_DENIED, 403, 'The firmware manifest is missing or not signed by the OEM.'),
-  ATTESTATION_PATCH_LEVEL_MISMATCH: spec(PERMISSION_DENIED, 403, 'The reported patch level disagrees with the signed firmware manifest.'),
-  ATTESTATION_SECURITY_LEVEL_MISMATCH: spec(PERMISSION_DENIED, 403, 'The record claims a security level its certificate chain does not prove.'),
+  ATTESTATION_FIRMWARE_UNSIGNED: spec(
+    PERMISSION_DENIED,
+    403,
+    'The firmware manifest is missing or not signed by the OEM.',
+  ),
+  ATTESTATION_PATCH_LEVEL_MISMATCH: spec(
+    PERMISSION_DENIED,
+    403,
+    'The reported patch level disagrees with the signed firmware manifest.',
+  ),
+  ATTESTATION_SECURITY_LEVEL_MISMATCH: spec(
+    PERMISSION_DENIED,
+    403,
+    'The record claims a security level its certificate chain does not prove.',
+  ),
   ATTESTATION_ESE_REQUIRED: spec(PERMISSION_DENIED, 403, 'The attested key is not held in a secure element.'),
   ATTESTATION_KEY_CONFLICT: spec(PERMISSION_DENIED, 403, 'This device is already enrolled with another key.'),
   ATTESTATION_DEVICE_NOT_FOUND: spec(NOT_FOUND, 404, 'Device not found.'),
@@ -69,9 +120,17 @@ export const ERROR_CODES = {
   // tokens and payment authentication
   JWS_TYPE_MISMATCH: spec(UNAUTHENTICATED, 401, 'The signed object is not of the kind this call takes (JWS typ).'),
   TOKEN_INVALID: spec(UNAUTHENTICATED, 401, 'The attestation token is not valid.'),
-  TOKEN_REVOKED: spec(UNAUTHENTICATED, 401, 'This attestation token was issued before the device was last revoked; enroll again.'),
+  TOKEN_REVOKED: spec(
+    UNAUTHENTICATED,
+    401,
+    'This attestation token was issued before the device was last revoked; enroll again.',
+  ),
   DEVICE_REVOKED: spec(PERMISSION_DENIED, 403, 'This device has been revoked.'),
-  DEVICE_REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'The attestation batch of this device was revoked; it must attest again.'),
+  DEVICE_REATTESTATION_REQUIRED: spec(
+    FAILED_PRECONDITION,
+    409,
+    'The attestation batch of this device was revoked; it must attest again.',
+  ),
   DEVICE_STATUS_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The device registry did not answer; try again.'),
   TOKEN_EXPIRED: spec(UNAUTHENTICATED, 401, 'The attestation token has expired.'),
   PAYMENT_SIGNATURE_INVALID: spec(UNAUTHENTICATED, 401, 'The payment signature does not verify.'),
@@ -92,7 +151,11 @@ export const ERROR_CODES = {
   LEDGER_OPERATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator credential is required.'),
   TRANSACTION_NOT_FOUND: spec(NOT_FOUND, 404, 'Transaction not found.'),
   TRANSACTION_IN_PROGRESS: spec(UNAVAILABLE, 503, 'The transaction has no final result yet; ask again shortly.'),
-  PAYMENT_ABANDONED: spec(FAILED_PRECONDITION, 409, 'The payer abandoned this payment before it arrived; it will not post.'),
+  PAYMENT_ABANDONED: spec(
+    FAILED_PRECONDITION,
+    409,
+    'The payer abandoned this payment before it arrived; it will not post.',
+  ),
   // risk
   RISK_DECLINED: spec(FAILED_PRECONDITION, 422, 'The payment was declined by risk rules.'),
   RISK_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The risk service did not answer in time.'),
@@ -108,7 +171,11 @@ export const ERROR_CODES = {
   PAYMENT_REQUEST_NOT_PENDING: spec(FAILED_PRECONDITION, 409, 'The payment request is no longer pending.'),
   PAYMENT_REQUEST_EXPIRED: spec(FAILED_PRECONDITION, 409, 'The payment request has expired.'),
   PAYMENT_REQUEST_MISMATCH: spec(PERMISSION_DENIED, 403, 'The payment does not match the payment request.'),
-  TRANSACTION_NOT_REVERSIBLE: spec(FAILED_PRECONDITION, 409, 'The transaction cannot be reversed or refunded by this amount.'),
+  TRANSACTION_NOT_REVERSIBLE: spec(
+    FAILED_PRECONDITION,
+    409,
+    'The transaction cannot be reversed or refunded by this amount.',
+  ),
   INTEGRATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid X-API-Key header is required.'),
   REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'This amount needs a fresh attestation of the device.'),
   // phone side (never crosses the backend edge, listed here so every code lives in one table)
@@ -128,20 +195,40 @@ export const ERROR_CODES = {
   ESE_KEY_PURPOSE: spec(PERMISSION_DENIED, 403, 'The key may not be used for this operation.'),
   ESE_KEY_NOT_EXPORTABLE: spec(PERMISSION_DENIED, 403, 'Secret key material never leaves the eSE.'),
   ESE_DECRYPT_FAILED: spec(INVALID_ARGUMENT, 400, 'The ciphertext does not decrypt under this key.'),
-  ESE_STORAGE_NOT_FOUND: spec(NOT_FOUND, 404, 'No such item in this owner\'s secure storage.'),
+  ESE_STORAGE_NOT_FOUND: spec(NOT_FOUND, 404, "No such item in this owner's secure storage."),
   PIN_NOT_SET: spec(FAILED_PRECONDITION, 409, 'No PIN is set.'),
   PIN_ALREADY_SET: spec(FAILED_PRECONDITION, 409, 'A PIN is already set; change it with the old PIN.'),
   PIN_RESET_INVALID: spec(PERMISSION_DENIED, 403, 'The PIN reset is not a valid backend-signed reset for this phone.'),
   FOTA_SIGNATURE_INVALID: spec(PERMISSION_DENIED, 403, 'The update or image is not signed by the OEM.'),
   FOTA_ROLLBACK_REFUSED: spec(FAILED_PRECONDITION, 409, 'The update or image is older than the anti-rollback floor.'),
-  FOTA_PACKAGE_TAMPERED: spec(PERMISSION_DENIED, 403, 'The update package or the image it builds does not match its signed hash.'),
-  FOTA_DIFF_BASE_MISMATCH: spec(FAILED_PRECONDITION, 409, 'The differential update is built from another base than the running firmware.'),
+  FOTA_PACKAGE_TAMPERED: spec(
+    PERMISSION_DENIED,
+    403,
+    'The update package or the image it builds does not match its signed hash.',
+  ),
+  FOTA_DIFF_BASE_MISMATCH: spec(
+    FAILED_PRECONDITION,
+    409,
+    'The differential update is built from another base than the running firmware.',
+  ),
   FOTA_MODEL_MISMATCH: spec(FAILED_PRECONDITION, 409, 'The update is for another phone model.'),
   FOTA_PACKAGE_TOO_LARGE: spec(FAILED_PRECONDITION, 413, 'The update package is larger than the phone accepts.'),
-  FOTA_BOOT_FAILED: spec(FAILED_PRECONDITION, 409, 'The installed update did not boot; the phone fell back to the previous firmware.'),
-  FOTA_DOWNLOAD_FAILED: spec(UNAVAILABLE, 503, 'The update could not be downloaded; the download resumes on the next attempt.'),
+  FOTA_BOOT_FAILED: spec(
+    FAILED_PRECONDITION,
+    409,
+    'The installed update did not boot; the phone fell back to the previous firmware.',
+  ),
+  FOTA_DOWNLOAD_FAILED: spec(
+    UNAVAILABLE,
+    503,
+    'The update could not be downloaded; the download resumes on the next attempt.',
+  ),
   FOTA_RELEASE_NOT_FOUND: spec(NOT_FOUND, 404, 'No such release or package.'),
-  BROKER_PERMISSION_DENIED: spec(PERMISSION_DENIED, 403, 'The app lacks the permission or the trust level for this API.'),
+  BROKER_PERMISSION_DENIED: spec(
+    PERMISSION_DENIED,
+    403,
+    'The app lacks the permission or the trust level for this API.',
+  ),
   BROKER_NATIVE_ONLY: spec(PERMISSION_DENIED, 403, 'This API is for native code only.'),
   BROKER_LAUNCH_DENIED: spec(PERMISSION_DENIED, 403, 'An app cannot launch another app directly.'),
   STORE_SIGNATURE_INVALID: spec(PERMISSION_DENIED, 403, 'The package is not signed by the store.'),
@@ -163,8 +250,12 @@ export const ERROR_CODES = {
   MNO_IDENTIFIER_NOT_FOUND: spec(NOT_FOUND, 404, 'The phone number is not a line of this operator.'),
   MNO_OUT_OF_RANGE: spec(INVALID_ARGUMENT, 400, 'maxAge must be between 1 and 2400 hours.'),
   MNO_MISSING_IDENTIFIER: spec(FAILED_PRECONDITION, 422, 'The phone number is required.'),
-  SIM_SWAP_CHECK_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The mobile operator could not confirm the SIM was not swapped; this amount is refused.'),
-  DEVICE_REPORT_INVALID: spec(UNAUTHENTICATED, 401, 'The device report is not signed by this device\'s attested key.'),
+  SIM_SWAP_CHECK_UNAVAILABLE: spec(
+    UNAVAILABLE,
+    503,
+    'The mobile operator could not confirm the SIM was not swapped; this amount is refused.',
+  ),
+  DEVICE_REPORT_INVALID: spec(UNAUTHENTICATED, 401, "The device report is not signed by this device's attested key."),
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

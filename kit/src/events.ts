@@ -39,8 +39,12 @@ export function memoryBus(): EventBus {
       if (!groups.has(topic)) groups.set(topic, new Map());
       groups.get(topic)!.set(group, handler);
     },
-    async ready() { return true; },
+    async ready() {
+      return true;
+    },
     async settled() {},
-    async close() { groups.clear(); },
+    async close() {
+      groups.clear();
+    },
   };
 }

@@ -37,20 +37,41 @@ export const byIdentity: AuthorizeCaller = (allowed, peer) => identityAllowed(al
  * against the identities the RPC lists (kit/src/identity.ts), a child logger per call (made when first used), and the mapping of errors to gRPC status plus a
  * stable code (clients see the whitelisted message; the log keeps the cause).
  */
-export function unary<Req, Res>(log: Logger, method: string, callers: readonly string[], handler: UnaryHandler<Req, Res>, authorize: AuthorizeCaller = byIdentity): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  log: Logger,
+  method: string,
+  callers: readonly string[],
+  handler: UnaryHandler<Req, Res>,
+  authorize: AuthorizeCaller = byIdentity,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     countWork('grpcServed');
     const peer = peerOf(call);
     let child: Logger | undefined;
     let traceId: string | undefined;
-    const ctx: CallContext = { peer, get log() { return (child ??= log.child({ rpc: method, reqId: randomUUID(), traceId, peer: `${peer.role}:${peer.name}` })); } };
+    const ctx: CallContext = {
+      peer,
+      get log() {
+        return (child ??= log.child({ rpc: method, reqId: randomUUID(), traceId, peer: `${peer.role}:${peer.name}` }));
+      },
+    };
     const run = async () => {
       traceId = activeTraceId();
-      if (!authorize(callers, peer)) throw new DfsError('CALLER_NOT_ALLOWED', `${peer.id || 'a caller without an identity'} may not call ${method}`);
+      if (!authorize(callers, peer))
+        throw new DfsError('CALLER_NOT_ALLOWED', `${peer.id || 'a caller without an identity'} may not call ${method}`);
       return handler(call.request, ctx);
     };
     const component = String(log.bindings().svc ?? 'dfs');
-    inSpan(component, `rpc ${method}`, { kind: SpanKind.SERVER, parent: contextFrom(call.metadata.getMap()), attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, run).then(
+    inSpan(
+      component,
+      `rpc ${method}`,
+      {
+        kind: SpanKind.SERVER,
+        parent: contextFrom(call.metadata.getMap()),
+        attributes: { 'rpc.system': 'grpc', 'rpc.method': method },
+      },
+      run,
+    ).then(
       (res) => callback(null, res),
       (err: unknown) => {
         const { code, grpc: status, message } = describeError(err);
@@ -58,7 +79,8 @@ export function unary<Req, Res>(log: Logger, method: string, callers: readonly s
         else ctx.log.info({ code, detail: err instanceof DfsError ? err.detail : undefined }, 'rpc refused');
         const metadata = new grpc.Metadata();
         metadata.set(ERROR_CODE_KEY, code);
-        if (err instanceof DfsError && err.retryAfterMs !== undefined) metadata.set(RETRY_AFTER_KEY, String(err.retryAfterMs));
+        if (err instanceof DfsError && err.retryAfterMs !== undefined)
+          metadata.set(RETRY_AFTER_KEY, String(err.retryAfterMs));
         callback({ code: status, details: `${code}: ${message}`, metadata });
       },
     );
@@ -88,23 +110,47 @@ export async function startGrpcServer(opts: {
   /** Server interceptors (metrics) applied to every call. */
   interceptors?: grpc.ServerInterceptor[];
 }): Promise<GrpcServerHandle> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024, ...NO_CHANNELZ, interceptors: opts.interceptors ?? [] });
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 256 * 1024,
+    ...NO_CHANNELZ,
+    interceptors: opts.interceptors ?? [],
+  });
   const names = opts.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING'])));
   health.addToServer(server);
   server.addService(contracts().DiagnosticsService.service, {
-    Echo: unary(opts.log, 'Echo', [CALLERS.attestation, CALLERS.transaction, CALLERS.risk, CALLERS.anyOperator, CALLERS.anyBootstrap, CALLERS.anyDevice], async (req: { payload: Buffer }) => ({ payload: req.payload })),
+    Echo: unary(
+      opts.log,
+      'Echo',
+      [
+        CALLERS.attestation,
+        CALLERS.transaction,
+        CALLERS.risk,
+        CALLERS.anyOperator,
+        CALLERS.anyBootstrap,
+        CALLERS.anyDevice,
+      ],
+      async (req: { payload: Buffer }) => ({ payload: req.payload }),
+    ),
   });
   for (const s of opts.services) server.addService(s.definition, s.impl);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${opts.host}:${opts.port}`, (opts.credentials ?? serverCredentials)(opts.tls), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(`${opts.host}:${opts.port}`, (opts.credentials ?? serverCredentials)(opts.tls), (err, p) =>
+      err ? reject(err) : resolve(p),
+    );
   });
   for (const n of ['', ...names]) health.setStatus(n, 'SERVING');
   const stop = async (graceMs = 5000) => {
     for (const n of ['', ...names]) health.setStatus(n, 'NOT_SERVING');
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, graceMs);
-      server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   };
   return { server, port, health, stop };

@@ -23,7 +23,8 @@ const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
 /** Paths polled by probes and scrapers: not access-logged. */
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 
-const routeOf = (req: Request) => (typeof req.route?.path === 'string' ? `${req.baseUrl}${req.route.path}` : 'unmatched');
+const routeOf = (req: Request) =>
+  typeof req.route?.path === 'string' ? `${req.baseUrl}${req.route.path}` : 'unmatched';
 
 /** Marks a service's HTTP edge as draining: /readyz answers 503 from now on. */
 export function markDraining(app: Express): void {
@@ -33,7 +34,13 @@ export function markDraining(app: Express): void {
 /** A SERVER span per request, continuing the caller's `traceparent`, named by route template when it ends. */
 function traceRequests(service: string) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const span = trace.getTracer(service).startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, contextFrom(req.headers));
+    const span = trace
+      .getTracer(service)
+      .startSpan(
+        `HTTP ${req.method}`,
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
+        contextFrom(req.headers),
+      );
     res.once('finish', () => {
       span.updateName(`HTTP ${req.method} ${routeOf(req)}`);
       span.setAttributes({ 'http.route': routeOf(req), 'http.response.status_code': res.statusCode });
@@ -69,23 +76,30 @@ export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Expre
   if (obs) {
     app.use(traceRequests(obs.service));
     app.use(httpMetrics(obs.metrics));
-    app.use(pinoHttp({
-      logger: obs.log,
-      autoLogging: { ignore: (req) => QUIET.has((req as Request).path) },
-      customProps: (_req, res) => ({ correlationId: res.getHeader('x-correlationid'), traceId: trace.getActiveSpan()?.spanContext().traceId }),
-      customSuccessObject: (req, _res, val: object) => ({ ...val, route: routeOf(req as Request) }),
-      customErrorObject: (req, _res, _err, val: object) => ({ ...val, route: routeOf(req as Request) }),
-      serializers: {
-        req: (r: { method: string }) => ({ method: r.method }),
-        res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
-      },
-    }));
+    app.use(
+      pinoHttp({
+        logger: obs.log,
+        autoLogging: { ignore: (req) => QUIET.has((req as Request).path) },
+        customProps: (_req, res) => ({
+          correlationId: res.getHeader('x-correlationid'),
+          traceId: trace.getActiveSpan()?.spanContext().traceId,
+        }),
+        customSuccessObject: (req, _res, val: object) => ({ ...val, route: routeOf(req as Request) }),
+        customErrorObject: (req, _res, _err, val: object) => ({ ...val, route: routeOf(req as Request) }),
+        serializers: {
+          req: (r: { method: string }) => ({ method: r.method }),
+          res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+        },
+      }),
+    );
     app.get('/metrics', async (_req, res) => {
       res.set('Content-Type', obs.metrics.registry.contentType).send(await obs.metrics.registry.metrics());
     });
   }
   app.use(express.json({ limit: '16kb' }));
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/readyz', async (req, res) => {
     const ok = !req.app.locals.draining && (await Promise.resolve(ready()).catch(() => false));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not-ready' });
@@ -95,10 +109,15 @@ export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Expre
 
 /** The last middleware: maps errors to HTTP status and `{code, message}`; unknown paths are 404. */
 export function finishHttpApp(app: Express, log: Logger): void {
-  app.use((_req, res) => { res.status(404).json({ code: 'NOT_FOUND', message: 'No such resource.' }); });
+  app.use((_req, res) => {
+    res.status(404).json({ code: 'NOT_FOUND', message: 'No such resource.' });
+  });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const bodyError = (err as { type?: string })?.type;
-    const mapped = bodyError?.startsWith('entity.') || err instanceof SyntaxError ? new DfsError('INVALID_ARGUMENT', bodyError) : err;
+    const mapped =
+      bodyError?.startsWith('entity.') || err instanceof SyntaxError
+        ? new DfsError('INVALID_ARGUMENT', bodyError)
+        : err;
     const { code, http, message } = describeError(mapped);
     if (http >= 500) log.error({ err, path: req.path }, 'http request failed');
     res.status(http).json({ code, message });

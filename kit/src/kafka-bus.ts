@@ -43,20 +43,28 @@ const COMMIT_EVERY_EVENTS = 100;
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 function pinoLogCreator(log: Logger | undefined) {
-  return () => ({ namespace, level, log: { message, ...extra } }: LogEntry) => {
-    if (!log) return;
-    if (level <= logLevel.WARN) log.warn({ kafka: namespace, ...extra }, message);
-    else log.debug({ kafka: namespace, ...extra }, message);
-  };
+  return () =>
+    ({ namespace, level, log: { message, ...extra } }: LogEntry) => {
+      if (!log) return;
+      if (level <= logLevel.WARN) log.warn({ kafka: namespace, ...extra }, message);
+      else log.debug({ kafka: namespace, ...extra }, message);
+    };
 }
 
-async function ensureTopics(admin: Admin, topics: readonly TopicSpec[], replicationFactor: number | undefined): Promise<void> {
+async function ensureTopics(
+  admin: Admin,
+  topics: readonly TopicSpec[],
+  replicationFactor: number | undefined,
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.name));
   if (missing.length === 0) return;
   const rf = replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: rf })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: rf })),
+    });
   } catch (err) {
     const errors = (err as { errors?: { type?: string }[] }).errors;
     if (!errors?.length || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw err;
@@ -70,7 +78,9 @@ function decode(value: Buffer | null, headers: Record<string, unknown> = {}): Bu
   try {
     const e = JSON.parse(value?.toString('utf8') ?? '') as BusEvent;
     if (typeof e?.id !== 'string' || typeof e.type !== 'string') return null;
-    const carried = Object.fromEntries(CARRIED.flatMap((k) => (headers[k] === undefined ? [] : [[k, String(headers[k])]])));
+    const carried = Object.fromEntries(
+      CARRIED.flatMap((k) => (headers[k] === undefined ? [] : [[k, String(headers[k])]])),
+    );
     return Object.keys(carried).length ? { ...e, headers: carried } : e;
   } catch {
     return null;
@@ -86,15 +96,30 @@ function decode(value: Buffer | null, headers: Record<string, unknown> = {}): Bu
 export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
   const where = `KAFKA_BROKERS=${opts.brokers.join(',')}`;
   const ns = (name: string) => (opts.namespace ? `${opts.namespace}.${name}` : name);
-  const client = opts.client ?? new KafkaClient({
-    clientId: opts.clientId, brokers: [...opts.brokers], logLevel: logLevel.WARN, logCreator: pinoLogCreator(opts.log),
-    connectionTimeout: 3000, retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
-  });
+  const client =
+    opts.client ??
+    new KafkaClient({
+      clientId: opts.clientId,
+      brokers: [...opts.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: pinoLogCreator(opts.log),
+      connectionTimeout: 3000,
+      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
+    });
   const admin = client.admin();
-  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = client.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   try {
     await admin.connect();
-    await ensureTopics(admin, (opts.topics ?? DFS_TOPICS).map((t) => ({ ...t, name: ns(t.name) })), opts.replicationFactor);
+    await ensureTopics(
+      admin,
+      (opts.topics ?? DFS_TOPICS).map((t) => ({ ...t, name: ns(t.name) })),
+      opts.replicationFactor,
+    );
     await producer.connect();
   } catch (err) {
     await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
@@ -103,8 +128,15 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
   const consumers: Consumer[] = [];
   const subscriptions: { groupId: string; topic: string }[] = [];
   const behind = async ({ groupId, topic }: { groupId: string; topic: string }) => {
-    const [high, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-    return high.some((p) => BigInt(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1') < BigInt(p.high) && BigInt(p.high) > 0n);
+    const [high, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    return high.some(
+      (p) =>
+        BigInt(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1') < BigInt(p.high) &&
+        BigInt(p.high) > 0n,
+    );
   };
   let crashed: string | null = null;
   let closed = false;
@@ -117,8 +149,13 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
       countWork('busEvents', events.length);
       try {
         await producer.send({
-          topic, acks: -1,
-          messages: events.map(({ headers, ...e }) => ({ key: e.key, value: JSON.stringify(e), headers: { ...headers, 'dfs-event-id': e.id, 'dfs-event-type': e.type } })),
+          topic,
+          acks: -1,
+          messages: events.map(({ headers, ...e }) => ({
+            key: e.key,
+            value: JSON.stringify(e),
+            headers: { ...headers, 'dfs-event-id': e.id, 'dfs-event-type': e.type },
+          })),
         });
       } catch (err) {
         throw new DfsError('BUS_UNAVAILABLE', `publish to ${topic} failed: ${messageOf(err)}`, { cause: err });
@@ -127,17 +164,26 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
     async subscribe(name, group, handler) {
       const topic = ns(name);
       const groupId = `${ns(group)}.${name}`;
-      const consumer = client.consumer({ groupId, allowAutoTopicCreation: false, retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 } });
+      const consumer = client.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
+      });
       subscriptions.push({ groupId, topic });
       consumers.push(consumer);
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) crashed = `${group}.${topic}: ${messageOf(payload.error)}`;
-        opts.log?.warn({ topic, group, err: messageOf(payload.error), restart: payload.restart }, 'Kafka consumer crashed');
+        opts.log?.warn(
+          { topic, group, err: messageOf(payload.error), restart: payload.restart },
+          'Kafka consumer crashed',
+        );
       });
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({
-        autoCommit: true, autoCommitInterval: COMMIT_EVERY_MS, autoCommitThreshold: COMMIT_EVERY_EVENTS,
+        autoCommit: true,
+        autoCommitInterval: COMMIT_EVERY_MS,
+        autoCommitThreshold: COMMIT_EVERY_EVENTS,
         eachMessage: async ({ partition, message }) => {
           const event = decode(message.value, message.headers);
           if (event) await handler(event);
@@ -148,16 +194,25 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
     async ready() {
       if (closed || crashed) return false;
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), 2000); });
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), 2000);
+      });
       try {
-        return await Promise.race([admin.describeCluster().then(() => true, () => false), timeout]);
+        return await Promise.race([
+          admin.describeCluster().then(
+            () => true,
+            () => false,
+          ),
+          timeout,
+        ]);
       } finally {
         clearTimeout(timer);
       }
     },
     async settled(timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
-      while (Date.now() < until && (await Promise.all(subscriptions.map(behind))).some(Boolean)) await new Promise((r) => setTimeout(r, 50));
+      while (Date.now() < until && (await Promise.all(subscriptions.map(behind))).some(Boolean))
+        await new Promise((r) => setTimeout(r, 50));
     },
     async close() {
       if (closed) return;
@@ -169,6 +224,11 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
 }
 
 /** The bus the configuration selects: Kafka when KAFKA_BROKERS lists brokers, else the in-process bus. */
-export async function openBus(brokers: readonly string[] | undefined, clientId: string, log?: Logger, namespace?: string): Promise<EventBus> {
+export async function openBus(
+  brokers: readonly string[] | undefined,
+  clientId: string,
+  log?: Logger,
+  namespace?: string,
+): Promise<EventBus> {
   return brokers?.length ? kafkaBus({ brokers, clientId, log, namespace }) : memoryBus();
 }

@@ -10,7 +10,9 @@ export function keyedSerializer(enabled: boolean): <T>(key: string, write: () =>
     const run = (tails.get(key) ?? Promise.resolve()).then(write, write);
     const tail = run.catch(() => undefined);
     tails.set(key, tail);
-    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
     return run;
   };
 }

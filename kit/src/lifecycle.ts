@@ -12,7 +12,10 @@ export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
     log.info({ signal }, 'shutting down');
     stop().then(
       () => process.exit(0),
-      (err: unknown) => { log.error({ err }, 'shutdown failed'); process.exit(1); },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   process.once('SIGTERM', handler);

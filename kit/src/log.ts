@@ -5,9 +5,28 @@ import { pino, type Logger } from 'pino';
  * (R5, R8). Applied to every logger of the stack.
  */
 const REDACT = [
-  'pin', '*.pin', 'privateKey', '*.privateKey', 'key', '*.key', 'token', '*.token', 'attestationToken', '*.attestationToken',
-  'signedPayment', '*.signedPayment', 'authorization', '*.authorization', 'req.headers.authorization',
-  'req.headers["x-api-key"]', 'accountNumber', '*.accountNumber', 'pan', '*.pan', 'imei', '*.imei',
+  'pin',
+  '*.pin',
+  'privateKey',
+  '*.privateKey',
+  'key',
+  '*.key',
+  'token',
+  '*.token',
+  'attestationToken',
+  '*.attestationToken',
+  'signedPayment',
+  '*.signedPayment',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'accountNumber',
+  '*.accountNumber',
+  'pan',
+  '*.pan',
+  'imei',
+  '*.imei',
 ];
 
 let destination = 1;
@@ -19,7 +38,10 @@ export function setLogDestination(fd: 1 | 2): void {
 
 /** The structured JSON logger of one component; child loggers per request add their bindings. */
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' }, base: { svc: name } }, pino.destination({ fd: destination, sync: false }));
+  return pino(
+    { name, level, redact: { paths: REDACT, censor: '[redacted]' }, base: { svc: name } },
+    pino.destination({ fd: destination, sync: false }),
+  );
 }
 
 /** Masks an account number or identifier for logs: keeps the last 4 characters. */

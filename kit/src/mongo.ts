@@ -40,7 +40,14 @@ export async function connectMongo(opts: MongoOptions): Promise<Connection> {
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
     let conn: Connection | undefined;
     try {
-      conn = mongoose.createConnection(opts.uri, { dbName, serverSelectionTimeoutMS: 3000, autoIndex: false, autoCreate: false, bufferCommands: false, monitorCommands: true });
+      conn = mongoose.createConnection(opts.uri, {
+        dbName,
+        serverSelectionTimeoutMS: 3000,
+        autoIndex: false,
+        autoCreate: false,
+        bufferCommands: false,
+        monitorCommands: true,
+      });
       conn.getClient().on('commandStarted', () => countWork('storeCommands'));
       await conn.asPromise();
       await conn.db!.admin().command({ ping: 1 });
@@ -51,7 +58,11 @@ export async function connectMongo(opts: MongoOptions): Promise<Connection> {
         throw new ConfigError([`MONGODB_URI: ${messageOf(err)}`]);
       }
       if (attempt >= attempts) {
-        throw new DfsError('STORE_UNAVAILABLE', `cannot reach MongoDB at MONGODB_URI=${redactUri(opts.uri)} after ${attempt} attempts: ${messageOf(err)}`, { cause: err });
+        throw new DfsError(
+          'STORE_UNAVAILABLE',
+          `cannot reach MongoDB at MONGODB_URI=${redactUri(opts.uri)} after ${attempt} attempts: ${messageOf(err)}`,
+          { cause: err },
+        );
       }
       opts.log?.warn({ attempt, retryInMs: delay, err: messageOf(err) }, 'MongoDB (MONGODB_URI) not reachable yet');
       await sleep(delay);
@@ -63,9 +74,20 @@ export async function connectMongo(opts: MongoOptions): Promise<Connection> {
 export async function mongoReady(conn: Connection): Promise<boolean> {
   if (conn.readyState !== mongoose.ConnectionStates.connected || !conn.db) return false;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), 1500); });
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), 1500);
+  });
   try {
-    return await Promise.race([conn.db.admin().command({ ping: 1 }).then(() => true, () => false), timeout]);
+    return await Promise.race([
+      conn.db
+        .admin()
+        .command({ ping: 1 })
+        .then(
+          () => true,
+          () => false,
+        ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -58,9 +58,22 @@ function writeSecret(path: string, pem: string): void {
   writeFileSync(path, pem, { mode: 0o600 });
 }
 
-async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer: { cert: x509.X509Certificate; key: CryptoKey }, chain: string, opts: { serverNames?: string[]; uris: string[]; usages: ('serverAuth' | 'clientAuth')[] }): Promise<void> {
+async function writeLeaf(
+  paths: PkiPaths,
+  name: string,
+  subject: string,
+  issuer: { cert: x509.X509Certificate; key: CryptoKey },
+  chain: string,
+  opts: { serverNames?: string[]; uris: string[]; usages: ('serverAuth' | 'clientAuth')[] },
+): Promise<void> {
   const keys = await generateEcKeyPair();
-  const cert = await issueCertificate({ subject, publicKey: keys.publicKey, issuer, ...opts, notAfter: new Date(Date.now() + 825 * 86_400_000) });
+  const cert = await issueCertificate({
+    subject,
+    publicKey: keys.publicKey,
+    issuer,
+    ...opts,
+    notAfter: new Date(Date.now() + 825 * 86_400_000),
+  });
   writeFileSync(paths.cert(name), cert.toString('pem') + '\n' + chain);
   writeSecret(paths.key(name), await privateKeyPem(keys.privateKey));
 }
@@ -73,34 +86,78 @@ async function writeLeaf(paths: PkiPaths, name: string, subject: string, issuer:
  */
 export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   const paths = pkiPaths(stateDir);
-  if (existsSync(paths.ca) && existsSync(paths.deviceTrust) && existsSync(paths.key('device-ca')) && SERVICE_NAMES.every((s) => existsSync(paths.key(s)))) return paths;
+  if (
+    existsSync(paths.ca) &&
+    existsSync(paths.deviceTrust) &&
+    existsSync(paths.key('device-ca')) &&
+    SERVICE_NAMES.every((s) => existsSync(paths.key(s)))
+  )
+    return paths;
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   mkdirSync(join(stateDir, 'oem'), { recursive: true, mode: 0o700 });
 
   const rootKeys = await generateEcKeyPair();
-  const root = await issueCertificate({ subject: 'CN=DFS Dev Root CA, O=DFS Reference Stack', publicKey: rootKeys.publicKey, selfKey: rootKeys.privateKey, ca: { pathLength: 1 }, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+  const root = await issueCertificate({
+    subject: 'CN=DFS Dev Root CA, O=DFS Reference Stack',
+    publicKey: rootKeys.publicKey,
+    selfKey: rootKeys.privateKey,
+    ca: { pathLength: 1 },
+    notAfter: new Date(Date.now() + 3650 * 86_400_000),
+  });
   const rootPem = root.toString('pem') + '\n';
   const rootIssuer = { cert: root, key: rootKeys.privateKey };
 
   const deviceCaKeys = await generateEcKeyPair();
-  const deviceCa = await issueCertificate({ subject: 'CN=DFS Dev Device CA, O=DFS Reference Stack', publicKey: deviceCaKeys.publicKey, issuer: rootIssuer, ca: { pathLength: 0 }, notAfter: new Date(Date.now() + 1825 * 86_400_000) });
+  const deviceCa = await issueCertificate({
+    subject: 'CN=DFS Dev Device CA, O=DFS Reference Stack',
+    publicKey: deviceCaKeys.publicKey,
+    issuer: rootIssuer,
+    ca: { pathLength: 0 },
+    notAfter: new Date(Date.now() + 1825 * 86_400_000),
+  });
   writeFileSync(paths.cert('device-ca'), deviceCa.toString('pem') + '\n');
   writeSecret(paths.key('device-ca'), await privateKeyPem(deviceCaKeys.privateKey));
 
   for (const svc of SERVICE_NAMES) {
-    await writeLeaf(paths, svc, `CN=${svc}, OU=service`, rootIssuer, '', { serverNames: [svc, 'localhost', '127.0.0.1', '::1'], uris: [spiffeId('service', svc)], usages: ['serverAuth', 'clientAuth'] });
+    await writeLeaf(paths, svc, `CN=${svc}, OU=service`, rootIssuer, '', {
+      serverNames: [svc, 'localhost', '127.0.0.1', '::1'],
+      uris: [spiffeId('service', svc)],
+      usages: ['serverAuth', 'clientAuth'],
+    });
   }
-  await writeLeaf(paths, 'operator', 'CN=operator, OU=operator', rootIssuer, '', { uris: [spiffeId('operator', 'operator')], usages: ['clientAuth'] });
-  await writeLeaf(paths, 'bootstrap', 'CN=factory-bootstrap, OU=bootstrap', rootIssuer, '', { uris: [spiffeId('bootstrap', 'factory-bootstrap')], usages: ['clientAuth'] });
+  await writeLeaf(paths, 'operator', 'CN=operator, OU=operator', rootIssuer, '', {
+    uris: [spiffeId('operator', 'operator')],
+    usages: ['clientAuth'],
+  });
+  await writeLeaf(paths, 'bootstrap', 'CN=factory-bootstrap, OU=bootstrap', rootIssuer, '', {
+    uris: [spiffeId('bootstrap', 'factory-bootstrap')],
+    usages: ['clientAuth'],
+  });
 
   const oemKeys = await generateEcKeyPair();
-  const oem = await issueCertificate({ subject: 'CN=Simulated OEM Attestation Root, O=Simulated OEM', publicKey: oemKeys.publicKey, selfKey: oemKeys.privateKey, ca: {}, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+  const oem = await issueCertificate({
+    subject: 'CN=Simulated OEM Attestation Root, O=Simulated OEM',
+    publicKey: oemKeys.publicKey,
+    selfKey: oemKeys.privateKey,
+    ca: {},
+    notAfter: new Date(Date.now() + 3650 * 86_400_000),
+  });
   writeFileSync(paths.oemRoot, oem.toString('pem') + '\n');
   writeSecret(paths.oemRootKey, await privateKeyPem(oemKeys.privateKey));
   const oemIssuer = { cert: oem, key: oemKeys.privateKey };
-  for (const [level, files, name] of [['ese', paths.oemEseCa, 'eSE Attestation CA'], ['software', paths.oemSoftwareCa, 'Software Attestation CA']] as const) {
+  for (const [level, files, name] of [
+    ['ese', paths.oemEseCa, 'eSE Attestation CA'],
+    ['software', paths.oemSoftwareCa, 'Software Attestation CA'],
+  ] as const) {
     const keys = await generateEcKeyPair();
-    const cert = await issueCertificate({ subject: `CN=Simulated OEM ${name}, O=Simulated OEM`, publicKey: keys.publicKey, issuer: oemIssuer, ca: { pathLength: 1 }, policies: [SECURITY_LEVEL_POLICY[level]], notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+    const cert = await issueCertificate({
+      subject: `CN=Simulated OEM ${name}, O=Simulated OEM`,
+      publicKey: keys.publicKey,
+      issuer: oemIssuer,
+      ca: { pathLength: 1 },
+      policies: [SECURITY_LEVEL_POLICY[level]],
+      notAfter: new Date(Date.now() + 3650 * 86_400_000),
+    });
     writeFileSync(files.cert, cert.toString('pem') + '\n');
     writeSecret(files.key, await privateKeyPem(keys.privateKey));
   }
@@ -110,19 +167,41 @@ export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   writeSecret(paths.oemBuild.key, await privateKeyPem(build.privateKey));
   writeFileSync(paths.oemBuild.pub, x509.PemConverter.encode(buildSpki, 'PUBLIC KEY'));
   const appKeys = await generateEcKeyPair();
-  const appCert = await issueCertificate({ subject: 'CN=DFS Pay developer, O=DFS Reference Stack', publicKey: appKeys.publicKey, selfKey: appKeys.privateKey, notAfter: new Date(Date.now() + 3650 * 86_400_000) });
+  const appCert = await issueCertificate({
+    subject: 'CN=DFS Pay developer, O=DFS Reference Stack',
+    publicKey: appKeys.publicKey,
+    selfKey: appKeys.privateKey,
+    notAfter: new Date(Date.now() + 3650 * 86_400_000),
+  });
   writeFileSync(paths.appSigning.cert, appCert.toString('pem') + '\n');
   writeSecret(paths.appSigning.key, await privateKeyPem(appKeys.privateKey));
-  writeFileSync(paths.deviceTrust, JSON.stringify({
-    models: { [DEVICE_MODEL]: { verifiedBootKeys: [buildSpki.toString('base64')] } },
-    applications: { [PAYMENT_DAEMON_PACKAGE]: { signingCertificateSha256: [createHash('sha256').update(Buffer.from(appCert.rawData)).digest('hex')] } },
-  }, null, 2) + '\n');
+  writeFileSync(
+    paths.deviceTrust,
+    JSON.stringify(
+      {
+        models: { [DEVICE_MODEL]: { verifiedBootKeys: [buildSpki.toString('base64')] } },
+        applications: {
+          [PAYMENT_DAEMON_PACKAGE]: {
+            signingCertificateSha256: [createHash('sha256').update(Buffer.from(appCert.rawData)).digest('hex')],
+          },
+        },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 
   writeFileSync(paths.ca, rootPem);
   return paths;
 }
 
 /** Reads a CA certificate and key pair from PEM files (the device CA, the OEM root). */
-export async function loadIssuer(certFile: string, keyFile: string): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
-  return { cert: new x509.X509Certificate(readFileSync(certFile, 'utf8')), key: await importPrivateKeyPem(readFileSync(keyFile, 'utf8')) };
+export async function loadIssuer(
+  certFile: string,
+  keyFile: string,
+): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+  return {
+    cert: new x509.X509Certificate(readFileSync(certFile, 'utf8')),
+    key: await importPrivateKeyPem(readFileSync(keyFile, 'utf8')),
+  };
 }

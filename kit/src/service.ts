@@ -23,20 +23,30 @@ export interface ServeOverrides {
 }
 
 /** Starts the gRPC (mTLS) and HTTP edges of a service and ties their shutdown to its resources. */
-export async function serve(opts: {
-  name: string;
-  host: string;
-  grpcPort: number;
-  httpPort: number;
-  tls: TlsMaterial;
-  log: Logger;
-  grpcServices: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
-  http: Express;
-  release: () => Promise<void>;
-  /** RPC metrics (the HTTP app observes its own routes). */
-  metrics?: Metrics;
-} & ServeOverrides): Promise<ServiceHandle> {
-  const grpcServer = await startGrpcServer({ host: opts.host, port: opts.grpcPort, tls: opts.tls, log: opts.log, services: opts.grpcServices, credentials: opts.serverCredentials, interceptors: opts.metrics ? [rpcMetricsInterceptor(opts.metrics)] : [] });
+export async function serve(
+  opts: {
+    name: string;
+    host: string;
+    grpcPort: number;
+    httpPort: number;
+    tls: TlsMaterial;
+    log: Logger;
+    grpcServices: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
+    http: Express;
+    release: () => Promise<void>;
+    /** RPC metrics (the HTTP app observes its own routes). */
+    metrics?: Metrics;
+  } & ServeOverrides,
+): Promise<ServiceHandle> {
+  const grpcServer = await startGrpcServer({
+    host: opts.host,
+    port: opts.grpcPort,
+    tls: opts.tls,
+    log: opts.log,
+    services: opts.grpcServices,
+    credentials: opts.serverCredentials,
+    interceptors: opts.metrics ? [rpcMetricsInterceptor(opts.metrics)] : [],
+  });
   let http: { server: Server; port: number };
   try {
     http = await listen(opts.http, opts.host, opts.httpPort);
@@ -50,11 +60,12 @@ export async function serve(opts: {
     name: opts.name,
     grpcPort: grpcServer.port,
     httpPort: http.port,
-    stop: () => (stopped ??= (async () => {
-      markDraining(opts.http);
-      await Promise.all([grpcServer.stop(), closeHttp(http.server)]);
-      await opts.release();
-      opts.log.info(`${opts.name} service stopped`);
-    })()),
+    stop: () =>
+      (stopped ??= (async () => {
+        markDraining(opts.http);
+        await Promise.all([grpcServer.stop(), closeHttp(http.server)]);
+        await opts.release();
+        opts.log.info(`${opts.name} service stopped`);
+      })()),
   };
 }

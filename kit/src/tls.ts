@@ -12,7 +12,11 @@ export interface TlsMaterial {
 
 /** Reads the CA, certificate chain and key files of a service; a missing file names its variable. */
 export function readTls(files: { ca: string; cert: string; key: string }): TlsMaterial {
-  return { ca: readConfigFile(files.ca, 'TLS_CA_FILE'), cert: readConfigFile(files.cert, 'TLS_CERT_FILE'), key: readConfigFile(files.key, 'TLS_KEY_FILE') };
+  return {
+    ca: readConfigFile(files.ca, 'TLS_CA_FILE'),
+    cert: readConfigFile(files.cert, 'TLS_CERT_FILE'),
+    key: readConfigFile(files.key, 'TLS_KEY_FILE'),
+  };
 }
 
 /** Server credentials that require a client certificate chained to the CA: no certificate, no call. */
@@ -35,7 +39,10 @@ export interface Peer {
 
 /** The caller a certificate's subjectAltName names: exactly one SPIFFE URI of this trust domain, or unknown. */
 export function peerFromAltNames(altNames: string | undefined): Peer {
-  const uris = (altNames ?? '').split(/,\s*/).filter((n) => n.startsWith('URI:')).map((n) => n.slice(4));
+  const uris = (altNames ?? '')
+    .split(/,\s*/)
+    .filter((n) => n.startsWith('URI:'))
+    .map((n) => n.slice(4));
   const parsed = uris.length === 1 ? parseSpiffeId(uris[0]!) : null;
   return parsed ? { role: parsed.kind, name: parsed.name, id: uris[0]! } : { role: 'unknown', name: '', id: '' };
 }
@@ -45,7 +52,8 @@ const peersBySocket = new WeakMap<object, Peer>();
 
 /** The TLS socket under a grpc-js server call (its intercepting calls end at one holding the HTTP/2 stream), if reachable. */
 function socketOf(call: object): object | undefined {
-  let c = (call as { call?: unknown }).call as { stream?: { session?: { socket?: object } }; nextCall?: unknown } | undefined;
+  let c = (call as { call?: unknown }).call as
+    { stream?: { session?: { socket?: object } }; nextCall?: unknown } | undefined;
   for (let depth = 0; c && depth < 8; depth++) {
     if (c.stream) return c.stream.session?.socket;
     c = c.nextCall as typeof c;

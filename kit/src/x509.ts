@@ -46,18 +46,25 @@ export async function issueCertificate(p: IssueParams): Promise<x509.X509Certifi
     await x509.SubjectKeyIdentifierExtension.create(p.publicKey),
   ];
   if (p.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(p.issuer.cert.publicKey));
-  if (p.usages?.length) extensions.push(new x509.ExtendedKeyUsageExtension(p.usages.map((u) => x509.ExtendedKeyUsage[u])));
+  if (p.usages?.length)
+    extensions.push(new x509.ExtendedKeyUsageExtension(p.usages.map((u) => x509.ExtendedKeyUsage[u])));
   if (p.serverNames?.length || p.uris?.length) {
-    extensions.push(new x509.SubjectAlternativeNameExtension([
-      ...(p.uris ?? []).map((u) => ({ type: 'url' as const, value: u })),
-      ...(p.serverNames ?? []).map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
-    ]));
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension([
+        ...(p.uris ?? []).map((u) => ({ type: 'url' as const, value: u })),
+        ...(p.serverNames ?? []).map((n) =>
+          /^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n },
+        ),
+      ]),
+    );
   }
   if (p.policies?.length) extensions.push(new x509.CertificatePolicyExtension(p.policies));
   extensions.push(...(p.extra ?? []));
   const notBefore = p.notBefore ?? new Date(Date.now() - 60_000);
   return x509.X509CertificateGenerator.create({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     subject: p.subject,
     issuer: p.issuer?.cert.subject ?? p.subject,
     notBefore,

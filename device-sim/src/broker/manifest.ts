@@ -7,25 +7,30 @@ export type AppType = (typeof APP_TYPES)[number];
 
 /** Default CSPs per app type (seed 003 §Content Security Policy); hosted web apps get none from the system. */
 export const DEFAULT_CSP: Readonly<Record<AppType, string | undefined>> = {
-  certified: "default-src * data: blob:; script-src 'self' app://; object-src 'none'; style-src 'self' 'unsafe-inline' app://",
+  certified:
+    "default-src * data: blob:; script-src 'self' app://; object-src 'none'; style-src 'self' 'unsafe-inline' app://",
   privileged: "default-src * data: blob:; script-src 'self'; object-src 'none'; style-src 'self' 'unsafe-inline'",
   web: undefined,
 };
 
-const Permission = z.object({
-  description: z.string().min(1).max(500),
-  access: z.enum(['read', 'readwrite', 'readcreate', 'createonly']).optional(),
-}).strict();
+const Permission = z
+  .object({
+    description: z.string().min(1).max(500),
+    access: z.enum(['read', 'readwrite', 'readcreate', 'createonly']).optional(),
+  })
+  .strict();
 
 /** The security settings of an app manifest (seed 001 §Security Settings in the App Manifest). */
-export const AppManifest = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/),
-  name: z.string().min(1).max(64),
-  type: z.enum(APP_TYPES),
-  version: z.number().int().nonnegative(),
-  permissions: z.record(z.string().min(1).max(64), Permission).default({}),
-  csp: z.string().max(1000).optional(),
-}).strict();
+export const AppManifest = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/),
+    name: z.string().min(1).max(64),
+    type: z.enum(APP_TYPES),
+    version: z.number().int().nonnegative(),
+    permissions: z.record(z.string().min(1).max(64), Permission).default({}),
+    csp: z.string().max(1000).optional(),
+  })
+  .strict();
 export type AppManifest = z.infer<typeof AppManifest>;
 export type PermissionRequest = z.infer<typeof Permission>;
 

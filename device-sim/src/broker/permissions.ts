@@ -20,7 +20,15 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = {
 };
 
 /** GeckoBridge APIs for native code only (seed 000): refused to every web app, certified ones included. */
-export const NATIVE_ONLY: ReadonlySet<string> = new Set(['nfc-lock', 'pcsc', 'camera-control', 'native-ui', 'keystore', 'safeguard', 'pin']);
+export const NATIVE_ONLY: ReadonlySet<string> = new Set([
+  'nfc-lock',
+  'pcsc',
+  'camera-control',
+  'native-ui',
+  'keystore',
+  'safeguard',
+  'pin',
+]);
 
 const WRITES: Record<string, readonly string[]> = {
   read: ['read'],

@@ -69,6 +69,8 @@ export function grpcBackend(cfg: BackendConfig): Backend {
         close: () => tx.close(),
       };
     },
-    close: () => { for (const ch of channels) ch.close(); },
+    close: () => {
+      for (const ch of channels) ch.close();
+    },
   };
 }

@@ -5,7 +5,13 @@ import type { WireMoney } from '../../../contracts/common.js';
 import { DEVICE_REPORT, type DeviceReport } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
 import { PAYMENT, STEP_UP } from '../../../contracts/payment.js';
-import { isFinalResult, PaymentRequestList, PaymentResult, RESULT, type FinalPaymentResult } from '../../../contracts/results.js';
+import {
+  isFinalResult,
+  PaymentRequestList,
+  PaymentResult,
+  RESULT,
+  type FinalPaymentResult,
+} from '../../../contracts/results.js';
 import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { errorCodeOf } from '../../../kit/src/grpc-client.js';
@@ -81,7 +87,10 @@ export interface DaemonDeps {
 export type CallPolicy = (hidden: Promise<void>) => Promise<never>;
 
 /** The production policy: the call cancels the payment with PAYMENT_CANCELLED before anything is signed. */
-export const CANCEL_ON_CALL: CallPolicy = (hidden) => hidden.then((): never => { throw new DfsError('PAYMENT_CANCELLED'); });
+export const CANCEL_ON_CALL: CallPolicy = (hidden) =>
+  hidden.then((): never => {
+    throw new DfsError('PAYMENT_CANCELLED');
+  });
 
 /** Opens a backend-signed result (typ already checked): its JSON payload when the signature verifies under `keys`, else it throws. */
 export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Promise<unknown>;
@@ -90,7 +99,9 @@ export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Pr
 export const verifyBackendSignature: ResultVerifier = async (jws, keys) => (await verifyJws(jws, keys, RESULT)).payload;
 
 /** A device report as the daemon composes it, before it gets its id and time. */
-type Report = { [K in DeviceReport['kind']]: Omit<Extract<DeviceReport, { kind: K }>, 'reportId' | 'iat'> }[DeviceReport['kind']];
+type Report = {
+  [K in DeviceReport['kind']]: Omit<Extract<DeviceReport, { kind: K }>, 'reportId' | 'iat'>;
+}[DeviceReport['kind']];
 
 /**
  * The payment daemon: a native process with its own UID. It enrolls its keystore payment key with
@@ -130,25 +141,52 @@ export class PaymentDaemon {
   async #enroll(accountId: string): Promise<Enrollment> {
     const challenge = await this.backend.createChallenge();
     const nonce = base64url.encode(challenge.nonce);
-    this.onStep({ step: 'challenge', detail: { challengeId: challenge.challengeId, expiresAtMs: Number(challenge.expiresAtMs) } });
+    this.onStep({
+      step: 'challenge',
+      detail: { challengeId: challenge.challengeId, expiresAtMs: Number(challenge.expiresAtMs) },
+    });
 
     if (!this.keystore.hasKey(PAYMENT_KEY)) await this.keystore.generateSigningKey(PAYMENT_KEY);
     const chain = await this.keystore.attest(PAYMENT_KEY, nonce, this.deps.application);
     const tlsKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const tlsSpki = tlsKeys.publicKey.export({ type: 'spki', format: 'der' });
-    await this.ui.collectPin({ title: 'DFS Pay: set up', lines: ['Enrol this phone', `wallet ${accountId}`, 'Enter PIN to confirm'] },
-      (pin) => this.#verifyPin(pin));
-    const proof = await contractJws(ENROLLMENT_PROOF, { challengeId: challenge.challengeId, tlsKeySha256: sha256b64url(tlsSpki), accountId },
-      (data) => this.keystore.sign(PAYMENT_KEY, data));
+    await this.ui.collectPin(
+      { title: 'DFS Pay: set up', lines: ['Enrol this phone', `wallet ${accountId}`, 'Enter PIN to confirm'] },
+      (pin) => this.#verifyPin(pin),
+    );
+    const proof = await contractJws(
+      ENROLLMENT_PROOF,
+      { challengeId: challenge.challengeId, tlsKeySha256: sha256b64url(tlsSpki), accountId },
+      (data) => this.keystore.sign(PAYMENT_KEY, data),
+    );
 
-    const res = await this.backend.enroll({ challengeId: challenge.challengeId, attestationChain: chain.map((c) => Buffer.from(c)), proof, tlsPublicKey: tlsSpki, accountId });
+    const res = await this.backend.enroll({
+      challengeId: challenge.challengeId,
+      attestationChain: chain.map((c) => Buffer.from(c)),
+      proof,
+      tlsPublicKey: tlsSpki,
+      accountId,
+    });
     this.onStep({ step: 'attestation', detail: { deviceId: res.deviceId, tier: res.tier, reasons: res.reasons } });
 
     const keyPem = tlsKeys.privateKey.export({ type: 'pkcs8', format: 'pem' });
-    const channel = this.backend.connect({ ca: this.backend.ca, cert: Buffer.from(res.clientCertificatePem), key: Buffer.from(keyPem) });
+    const channel = this.backend.connect({
+      ca: this.backend.ca,
+      cert: Buffer.from(res.clientCertificatePem),
+      key: Buffer.from(keyPem),
+    });
     const resultKeys = createLocalJWKSet(JSON.parse(await channel.resultKeys()) as JSONWebKeySet);
     this.enrollment?.channel.close();
-    this.enrollment = { deviceId: res.deviceId, accountId, tier: res.tier, reasons: [...res.reasons], token: res.attestationToken, tokenExpiresAtMs: Number(res.tokenExpiresAtMs), channel, resultKeys };
+    this.enrollment = {
+      deviceId: res.deviceId,
+      accountId,
+      tier: res.tier,
+      reasons: [...res.reasons],
+      token: res.attestationToken,
+      tokenExpiresAtMs: Number(res.tokenExpiresAtMs),
+      channel,
+      resultKeys,
+    };
     await this.#reportSim();
     return this.enrollment;
   }
@@ -159,7 +197,8 @@ export class PaymentDaemon {
       this.keystore.verifyPin(pin);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'PIN_WRONG' || code === 'PIN_LOCKED') await this.#report({ kind: code === 'PIN_WRONG' ? 'pin_failed' : 'pin_locked' });
+      if (code === 'PIN_WRONG' || code === 'PIN_LOCKED')
+        await this.#report({ kind: code === 'PIN_WRONG' ? 'pin_failed' : 'pin_locked' });
       throw err;
     }
   }
@@ -168,7 +207,8 @@ export class PaymentDaemon {
   async #reportSim(): Promise<void> {
     const sim = this.deps.sim?.();
     if (!sim || sim.imsi === this.#reportedImsi) return;
-    if (await this.#report({ kind: 'sim_changed', msisdn: sim.msisdn, imsiHash: sha256b64url(sim.imsi) })) this.#reportedImsi = sim.imsi;
+    if (await this.#report({ kind: 'sim_changed', msisdn: sim.msisdn, imsiHash: sha256b64url(sim.imsi) }))
+      this.#reportedImsi = sim.imsi;
   }
 
   /** Signs a report with the payment key (DEVICE_REPORT, no PIN needed) and sends it; false when it could not be delivered. */
@@ -177,7 +217,12 @@ export class PaymentDaemon {
     if (!e) return false;
     try {
       const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
-      const signed = await contractJws(DEVICE_REPORT, { reportId: randomUUID(), iat: Date.now(), ...report }, (data) => this.keystore.signReport(PAYMENT_KEY, data), { jwk });
+      const signed = await contractJws(
+        DEVICE_REPORT,
+        { reportId: randomUUID(), iat: Date.now(), ...report },
+        (data) => this.keystore.signReport(PAYMENT_KEY, data),
+        { jwk },
+      );
       await e.channel.reportDevice({ signedReport: signed, attestationToken: e.token });
       return true;
     } catch {
@@ -212,7 +257,13 @@ export class PaymentDaemon {
   async #freshEnrollment(minorUnits = 0): Promise<Enrollment> {
     const e = this.enrollment;
     if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
-    const claims = (() => { try { return ATTESTATION_TOKEN.schema.partial().parse(decodeJwt(e.token)); } catch { return {}; } })();
+    const claims = (() => {
+      try {
+        return ATTESTATION_TOKEN.schema.partial().parse(decodeJwt(e.token));
+      } catch {
+        return {};
+      }
+    })();
     const above = claims.reattestAboveMinor !== undefined && minorUnits > Number(claims.reattestAboveMinor);
     const ageLimitMs = Number(claims.reattestWithinSec ?? 0) * 1000 - TOKEN_MARGIN_MS;
     const tooOld = above && Date.now() - (claims.iat ?? 0) * 1000 > ageLimitMs;
@@ -224,7 +275,8 @@ export class PaymentDaemon {
   async #confirmAndPin(lines: string[]): Promise<void> {
     const interrupted = (this.deps.onCall ?? CANCEL_ON_CALL)(this.ui.nextHidden());
     const steps = (async () => {
-      if (!(await this.ui.confirm({ title: 'DFS Pay: confirm', lines: [...lines, '', 'OK to continue'] }))) throw new DfsError('PAYMENT_CANCELLED');
+      if (!(await this.ui.confirm({ title: 'DFS Pay: confirm', lines: [...lines, '', 'OK to continue'] })))
+        throw new DfsError('PAYMENT_CANCELLED');
       await this.ui.collectPin({ title: 'DFS Pay: PIN', lines }, (pin) => this.#verifyPin(pin));
     })();
     await Promise.race([steps, interrupted]);
@@ -257,16 +309,39 @@ export class PaymentDaemon {
     };
     const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
     const signed = await contractJws(PAYMENT, payload, (data) => this.keystore.sign(PAYMENT_KEY, data), { jwk });
-    this.onStep({ step: 'signed-payment', detail: { idempotencyKey: payload.idempotencyKey, alg: 'ES256', signedBy: this.keystore.securityLevel === 'ese' ? 'eSE' : 'software keystore' } });
+    this.onStep({
+      step: 'signed-payment',
+      detail: {
+        idempotencyKey: payload.idempotencyKey,
+        alg: 'ES256',
+        signedBy: this.keystore.securityLevel === 'ese' ? 'eSE' : 'software keystore',
+      },
+    });
 
     const res = await submitWithRetry(e.channel, { signedPayment: signed, attestationToken: e.token });
     let result = await this.verifyResult(res.signedResult, signed, payload.idempotencyKey);
     if (stepUpRequired(result)) result = await this.#stepUp(e, result, signed, lines);
     if (!isFinalResult(result)) throw new DfsError('RESPONSE_MISMATCH');
     this.onStep({ step: 'risk', detail: result.risk });
-    this.onStep({ step: 'ledger', detail: { status: result.status, transactionId: result.transactionId, journalSeq: result.journalSeq, code: result.code } });
+    this.onStep({
+      step: 'ledger',
+      detail: {
+        status: result.status,
+        transactionId: result.transactionId,
+        journalSeq: result.journalSeq,
+        code: result.code,
+      },
+    });
     this.onStep({ step: 'verified-response', detail: { signatureVerified: true } });
-    this.ui.show({ title: 'DFS Pay: result', lines: [result.status === 'POSTED' ? 'Payment sent' : `Not sent: ${result.code}`, amountText, `to ${result.payee}`, `ref ${result.transactionId.slice(0, 12)}`] });
+    this.ui.show({
+      title: 'DFS Pay: result',
+      lines: [
+        result.status === 'POSTED' ? 'Payment sent' : `Not sent: ${result.code}`,
+        amountText,
+        `to ${result.payee}`,
+        `ref ${result.transactionId.slice(0, 12)}`,
+      ],
+    });
     return result;
   }
 
@@ -274,12 +349,25 @@ export class PaymentDaemon {
   async #stepUp(e: Enrollment, interim: StepUpRequired, request: string, lines: string[]): Promise<PaymentResult> {
     await this.#confirmAndPin(['Extra check: confirm', ...lines]);
     const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
-    const confirmation = await contractJws(STEP_UP,
-      { transactionId: interim.transactionId, challenge: interim.challenge, requestHash: interim.requestHash, iat: Date.now() },
-      (data) => this.keystore.sign(PAYMENT_KEY, data), { jwk });
-    const res = await e.channel.confirmStepUp({ transactionId: interim.transactionId, signedConfirmation: confirmation, attestationToken: e.token });
+    const confirmation = await contractJws(
+      STEP_UP,
+      {
+        transactionId: interim.transactionId,
+        challenge: interim.challenge,
+        requestHash: interim.requestHash,
+        iat: Date.now(),
+      },
+      (data) => this.keystore.sign(PAYMENT_KEY, data),
+      { jwk },
+    );
+    const res = await e.channel.confirmStepUp({
+      transactionId: interim.transactionId,
+      signedConfirmation: confirmation,
+      attestationToken: e.token,
+    });
     const result = await this.verifyResult(res.signedResult, request, interim.idempotencyKey);
-    if (result.transactionId !== interim.transactionId || stepUpRequired(result)) throw new DfsError('RESPONSE_MISMATCH');
+    if (result.transactionId !== interim.transactionId || stepUpRequired(result))
+      throw new DfsError('RESPONSE_MISMATCH');
     return result;
   }
 
@@ -308,7 +396,8 @@ export class PaymentDaemon {
     const e = this.enrollment;
     if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
     const result = await this.#openResult((await e.channel.abandonPayment(e.accountId, idempotencyKey)).signedResult);
-    if (result.idempotencyKey !== idempotencyKey || result.payer !== e.accountId) throw new DfsError('RESPONSE_MISMATCH');
+    if (result.idempotencyKey !== idempotencyKey || result.payer !== e.accountId)
+      throw new DfsError('RESPONSE_MISMATCH');
     return result;
   }
 
@@ -330,7 +419,8 @@ export class PaymentDaemon {
   /** Verifies the backend signature and that the result answers this very request. */
   private async verifyResult(jws: string, request: string, idempotencyKey: string): Promise<PaymentResult> {
     const result = await this.#openResult(jws);
-    if (result.requestHash !== sha256b64url(request.split('.')[1] ?? '') || result.idempotencyKey !== idempotencyKey) throw new DfsError('RESPONSE_MISMATCH');
+    if (result.requestHash !== sha256b64url(request.split('.')[1] ?? '') || result.idempotencyKey !== idempotencyKey)
+      throw new DfsError('RESPONSE_MISMATCH');
     return result;
   }
 }

@@ -45,7 +45,14 @@ export class SoftwareKeystore implements DaemonKeystore {
     const record: AttestationRecord = {
       version: 1,
       challenge,
-      key: { algorithm: 'EC_P256', purposes: ['sign', 'verify'], exportable: false, ownerUid: this.uid, origin: 'generated', securityLevel: 'software' },
+      key: {
+        algorithm: 'EC_P256',
+        purposes: ['sign', 'verify'],
+        exportable: false,
+        ownerUid: this.uid,
+        origin: 'generated',
+        securityLevel: 'software',
+      },
       device: { ...this.identity },
       ...structuredClone(this.powerOn),
       application,

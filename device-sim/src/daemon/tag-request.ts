@@ -10,7 +10,8 @@ export type BackendKeys = KeyInput | CompactVerifyGetKey;
 export type TagVerifier = (record: string, keys: BackendKeys) => Promise<unknown>;
 
 /** The production check: verifyJws (kit/src/jws.ts) under MERCHANT_TAG, by one of the backend's published keys. */
-export const BACKEND_SIGNED_TAG: TagVerifier = async (record, keys) => (await verifyJws(record, keys, MERCHANT_TAG)).payload;
+export const BACKEND_SIGNED_TAG: TagVerifier = async (record, keys) =>
+  (await verifyJws(record, keys, MERCHANT_TAG)).payload;
 
 /** Parses a tag payload into a payment request; anything else is NFC_TAG_INVALID. */
 export function parseTagRequest(payload: unknown): TagPaymentRequest {
@@ -25,7 +26,11 @@ export function parseTagRequest(payload: unknown): TagPaymentRequest {
  * Reads a tag record: of the MERCHANT_TAG typ (else JWS_TYPE_MISMATCH, whatever `verify` is wired), a
  * request the backend signed (else NFC_TAG_UNTRUSTED), then parsed (else NFC_TAG_INVALID).
  */
-export async function readTagRequest(record: Uint8Array, keys: BackendKeys, verify: TagVerifier = BACKEND_SIGNED_TAG): Promise<TagPaymentRequest> {
+export async function readTagRequest(
+  record: Uint8Array,
+  keys: BackendKeys,
+  verify: TagVerifier = BACKEND_SIGNED_TAG,
+): Promise<TagPaymentRequest> {
   let payload: unknown;
   try {
     const jws = new TextDecoder('utf-8', { fatal: true }).decode(record).trim();

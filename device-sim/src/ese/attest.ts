@@ -23,7 +23,11 @@ export interface AttestationSigner {
  * Issues the leaf of an attestation chain: a certificate for the attested public key, signed by the
  * attestation key, carrying the record as its one extension; returns the DER chain, leaf first.
  */
-export async function attestationChain(publicKey: CryptoKey, record: AttestationRecord, signer: AttestationSigner): Promise<Uint8Array[]> {
+export async function attestationChain(
+  publicKey: CryptoKey,
+  record: AttestationRecord,
+  signer: AttestationSigner,
+): Promise<Uint8Array[]> {
   const issuerCert = signer.chain[0];
   if (!issuerCert) throw new DfsError('ESE_KEY_NOT_FOUND', 'no attestation chain');
   const leaf = await issueCertificate({

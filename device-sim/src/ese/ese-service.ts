@@ -79,7 +79,12 @@ export class EseService {
   }
 
   /** Attestation chain for one of the caller's EC signing keys. */
-  attestKey(caller: Caller, alias: string, challenge: string, application: AttestationRecord['application']): Promise<Uint8Array[]> {
+  attestKey(
+    caller: Caller,
+    alias: string,
+    challenge: string,
+    application: AttestationRecord['application'],
+  ): Promise<Uint8Array[]> {
     return this.#enter(caller, 'keystore').attestKey(caller.uid, alias, challenge, application);
   }
 

@@ -62,8 +62,14 @@ export class Keystore {
     if (existing && existing.owner !== uid) throw new DfsError('ESE_KEY_ACCESS_DENIED');
     const gen = GEN[`${spec.algorithm}/${spec.purpose}`];
     if (!gen) throw new DfsError('INVALID_ARGUMENT', `${spec.algorithm} cannot ${spec.purpose}`);
-    const made = (await subtle.generateKey(gen.alg as AlgorithmIdentifier, false, gen.usages)) as CryptoKey | CryptoKeyPair;
-    const key: StoredKey = { owner: uid, algorithm: spec.algorithm, purpose: spec.purpose, authBound: spec.authBound ?? false };
+    const made = (await subtle.generateKey(gen.alg as AlgorithmIdentifier, false, gen.usages)) as
+      CryptoKey | CryptoKeyPair;
+    const key: StoredKey = {
+      owner: uid,
+      algorithm: spec.algorithm,
+      purpose: spec.purpose,
+      authBound: spec.authBound ?? false,
+    };
     if ('privateKey' in made) key.pair = made;
     else key.secret = made;
     this.#keys.set(alias, key);
@@ -88,7 +94,10 @@ export class Keystore {
   }
 
   /** What the key is, for attestation: algorithm, purpose, owner (never its material). */
-  describe(uid: number, alias: string): { algorithm: KeyAlgorithm; purpose: KeyPurpose; owner: number; authBound: boolean } {
+  describe(
+    uid: number,
+    alias: string,
+  ): { algorithm: KeyAlgorithm; purpose: KeyPurpose; owner: number; authBound: boolean } {
     const { algorithm, purpose, owner, authBound } = this.#key(uid, alias);
     return { algorithm, purpose, owner, authBound };
   }
@@ -110,7 +119,9 @@ export class Keystore {
   async sign(uid: number, alias: string, data: Uint8Array): Promise<Uint8Array> {
     const key = this.#key(uid, alias, 'sign');
     this.#use(uid, key);
-    return new Uint8Array(await subtle.sign(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.privateKey, new Uint8Array(data)));
+    return new Uint8Array(
+      await subtle.sign(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.privateKey, new Uint8Array(data)),
+    );
   }
 
   /**
@@ -122,18 +133,28 @@ export class Keystore {
     const key = this.#key(uid, alias, 'sign');
     let typ: unknown;
     try {
-      typ = JSON.parse(Buffer.from(new TextDecoder().decode(data).split('.')[0] ?? '', 'base64url').toString('utf8')).typ;
+      typ = JSON.parse(
+        Buffer.from(new TextDecoder().decode(data).split('.')[0] ?? '', 'base64url').toString('utf8'),
+      ).typ;
     } catch {
       typ = undefined;
     }
-    if (typ !== DEVICE_REPORT.typ) throw new DfsError('ESE_AUTH_REQUIRED', 'only device reports are signed without a PIN');
-    return new Uint8Array(await subtle.sign(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.privateKey, new Uint8Array(data)));
+    if (typ !== DEVICE_REPORT.typ)
+      throw new DfsError('ESE_AUTH_REQUIRED', 'only device reports are signed without a PIN');
+    return new Uint8Array(
+      await subtle.sign(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.privateKey, new Uint8Array(data)),
+    );
   }
 
   /** Verifies a signature made by one of this UID's keys. */
   async verify(uid: number, alias: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
     const key = this.#key(uid, alias, 'sign');
-    return subtle.verify(SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier, key.pair!.publicKey, new Uint8Array(signature), new Uint8Array(data));
+    return subtle.verify(
+      SIGN_PARAMS[key.algorithm] as AlgorithmIdentifier,
+      key.pair!.publicKey,
+      new Uint8Array(signature),
+      new Uint8Array(data),
+    );
   }
 
   /** AES-256-GCM (output: 12-byte IV then ciphertext and tag) or RSA-OAEP/SHA-256 encryption. */
@@ -142,7 +163,11 @@ export class Keystore {
     this.#use(uid, key);
     if (key.secret) {
       const iv = webcrypto.getRandomValues(new Uint8Array(IV));
-      const ct = await subtle.encrypt({ name: 'AES-GCM', iv, ...(aad ? { additionalData: new Uint8Array(aad) } : {}) }, key.secret, new Uint8Array(plaintext));
+      const ct = await subtle.encrypt(
+        { name: 'AES-GCM', iv, ...(aad ? { additionalData: new Uint8Array(aad) } : {}) },
+        key.secret,
+        new Uint8Array(plaintext),
+      );
       return new Uint8Array(Buffer.concat([iv, new Uint8Array(ct)]));
     }
     return new Uint8Array(await subtle.encrypt({ name: 'RSA-OAEP' }, key.pair!.publicKey, new Uint8Array(plaintext)));
@@ -154,10 +179,16 @@ export class Keystore {
     this.#use(uid, key);
     try {
       if (key.secret) {
-        const params = { name: 'AES-GCM', iv: new Uint8Array(ciphertext.subarray(0, IV)), ...(aad ? { additionalData: new Uint8Array(aad) } : {}) };
+        const params = {
+          name: 'AES-GCM',
+          iv: new Uint8Array(ciphertext.subarray(0, IV)),
+          ...(aad ? { additionalData: new Uint8Array(aad) } : {}),
+        };
         return new Uint8Array(await subtle.decrypt(params, key.secret, new Uint8Array(ciphertext.subarray(IV))));
       }
-      return new Uint8Array(await subtle.decrypt({ name: 'RSA-OAEP' }, key.pair!.privateKey, new Uint8Array(ciphertext)));
+      return new Uint8Array(
+        await subtle.decrypt({ name: 'RSA-OAEP' }, key.pair!.privateKey, new Uint8Array(ciphertext)),
+      );
     } catch (err) {
       throw new DfsError('ESE_DECRYPT_FAILED', undefined, { cause: err });
     }
@@ -171,7 +202,8 @@ export class Keystore {
 
   /** Random bytes from the secure element's generator (1 to 1024). */
   random(length: number): Uint8Array {
-    if (!Number.isInteger(length) || length < 1 || length > MAX_RANDOM) throw new DfsError('INVALID_ARGUMENT', 'random length');
+    if (!Number.isInteger(length) || length < 1 || length > MAX_RANDOM)
+      throw new DfsError('INVALID_ARGUMENT', 'random length');
     return webcrypto.getRandomValues(new Uint8Array(length));
   }
 

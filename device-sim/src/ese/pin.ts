@@ -12,7 +12,8 @@ const PIN_FORMAT = /^\d{4,8}$/;
 export type PinRetryPolicy = (wrongTries: number, maxTries: number) => ErrorCode;
 
 /** The production retry counter: PIN_WRONG, then PIN_LOCKED once `maxTries` wrong tries are reached. */
-export const LOCK_AT_MAX_TRIES: PinRetryPolicy = (wrongTries, maxTries) => (wrongTries >= maxTries ? 'PIN_LOCKED' : 'PIN_WRONG');
+export const LOCK_AT_MAX_TRIES: PinRetryPolicy = (wrongTries, maxTries) =>
+  wrongTries >= maxTries ? 'PIN_LOCKED' : 'PIN_WRONG';
 
 /** The JSON payload of a PIN reset (typ already checked) when it verifies under the factory-installed `key`; throws otherwise. */
 export type ResetVerifier = (jws: string, key: CryptoKey) => Promise<unknown>;
@@ -34,7 +35,12 @@ export class PinApplet {
 
   constructor(
     readonly maxTries: number,
-    private readonly trust: { resetKey: () => CryptoKey | undefined; imei: () => string | undefined; now?: () => number; verifyReset?: ResetVerifier },
+    private readonly trust: {
+      resetKey: () => CryptoKey | undefined;
+      imei: () => string | undefined;
+      now?: () => number;
+      verifyReset?: ResetVerifier;
+    },
     private readonly retry: PinRetryPolicy = LOCK_AT_MAX_TRIES,
   ) {
     if (!Number.isInteger(maxTries) || maxTries < 1) throw new DfsError('INVALID_ARGUMENT', 'maxTries');

@@ -23,8 +23,25 @@ export class SecureElement {
   #powerOn?: PowerOnState;
   #rollbackIndex = 0;
 
-  constructor(opts: { pinMaxTries?: number; now?: () => number; pinRetry?: PinRetryPolicy; keyAccess?: KeyAccess; verifyReset?: ResetVerifier } = {}) {
-    this.pin = new PinApplet(opts.pinMaxTries ?? 5, { resetKey: () => this.#resetKey, imei: () => this.#identity?.imei, now: opts.now, verifyReset: opts.verifyReset }, opts.pinRetry);
+  constructor(
+    opts: {
+      pinMaxTries?: number;
+      now?: () => number;
+      pinRetry?: PinRetryPolicy;
+      keyAccess?: KeyAccess;
+      verifyReset?: ResetVerifier;
+    } = {},
+  ) {
+    this.pin = new PinApplet(
+      opts.pinMaxTries ?? 5,
+      {
+        resetKey: () => this.#resetKey,
+        imei: () => this.#identity?.imei,
+        now: opts.now,
+        verifyReset: opts.verifyReset,
+      },
+      opts.pinRetry,
+    );
     this.keystore = new Keystore((uid) => this.pin.authorize(uid), opts.keyAccess);
   }
 
@@ -118,14 +135,28 @@ export class SecureElement {
   }
 
   /** Attests an EC signing key of `uid`: the record (challenge, key properties, identity, boot, patch, safety) signed by the factory key. */
-  async attestKey(uid: number, alias: string, challenge: string, application: AttestationRecord['application']): Promise<Uint8Array[]> {
+  async attestKey(
+    uid: number,
+    alias: string,
+    challenge: string,
+    application: AttestationRecord['application'],
+  ): Promise<Uint8Array[]> {
     const info = this.keystore.describe(uid, alias);
-    if (info.algorithm !== 'EC_P256' || info.purpose !== 'sign') throw new DfsError('ESE_KEY_PURPOSE', 'only EC signing keys are attested');
-    if (!this.#factory || !this.#identity || !this.#powerOn) throw new DfsError('ESE_KEY_NOT_FOUND', 'eSE not provisioned or not booted');
+    if (info.algorithm !== 'EC_P256' || info.purpose !== 'sign')
+      throw new DfsError('ESE_KEY_PURPOSE', 'only EC signing keys are attested');
+    if (!this.#factory || !this.#identity || !this.#powerOn)
+      throw new DfsError('ESE_KEY_NOT_FOUND', 'eSE not provisioned or not booted');
     const record: AttestationRecord = {
       version: 1,
       challenge,
-      key: { algorithm: 'EC_P256', purposes: ['sign', 'verify'], exportable: false, ownerUid: info.owner, origin: 'generated', securityLevel: 'ese' },
+      key: {
+        algorithm: 'EC_P256',
+        purposes: ['sign', 'verify'],
+        exportable: false,
+        ownerUid: info.owner,
+        origin: 'generated',
+        securityLevel: 'ese',
+      },
       device: this.#identity,
       ...structuredClone(this.#powerOn),
       application,

@@ -69,5 +69,12 @@ export function selectAid(aidHex: string): Uint8Array {
 
 /** READ RECORD `record` of short file `sfi`. */
 export function readRecord(record: number, sfi: number): Uint8Array {
-  return encodeCommand({ cla: 0x00, ins: INS.READ_RECORD, p1: record, p2: (sfi << 3) | 0x04, data: new Uint8Array(), le: 0 });
+  return encodeCommand({
+    cla: 0x00,
+    ins: INS.READ_RECORD,
+    p1: record,
+    p2: (sfi << 3) | 0x04,
+    data: new Uint8Array(),
+    le: 0,
+  });
 }

@@ -18,7 +18,12 @@ export const PAYMENT_CARD_AID = 'A0000000031010';
 export const MERCHANT_TAG_AID = 'F0444653504159';
 
 /** An ISO 7816-4 application with one AID and records by (SFI, number); malformed commands get status words, never exceptions. */
-function application(kind: SimulatedCard['kind'], aid: string, records: Map<string, Uint8Array>, ndef: NdefRecord[]): SimulatedCard {
+function application(
+  kind: SimulatedCard['kind'],
+  aid: string,
+  records: Map<string, Uint8Array>,
+  ndef: NdefRecord[],
+): SimulatedCard {
   let selected = false;
   const answer = (c: Command): Uint8Array => {
     if (c.cla !== 0x00) return encodeResponse(new Uint8Array(), SW.CLA_NOT_SUPPORTED);
@@ -56,14 +61,23 @@ function tlv(tag: number, value: Uint8Array): Uint8Array {
 /** A contactless payment card: PAN (BCD), expiry YYMM and cardholder name in SFI 1 record 1. */
 export function paymentCard(pan: string, expiry: string, name: string): SimulatedCard {
   const bcd = Buffer.from(pan.length % 2 ? pan + 'F' : pan, 'hex');
-  const record = tlv(0x70, new Uint8Array([...tlv(0x5a, bcd), ...tlv(0x5f24, Buffer.from(expiry + '31', 'hex')), ...tlv(0x5f20, Buffer.from(name, 'ascii'))]));
+  const record = tlv(
+    0x70,
+    new Uint8Array([
+      ...tlv(0x5a, bcd),
+      ...tlv(0x5f24, Buffer.from(expiry + '31', 'hex')),
+      ...tlv(0x5f20, Buffer.from(name, 'ascii')),
+    ]),
+  );
   return application('payment-card', PAYMENT_CARD_AID, new Map([['1:1', record]]), []);
 }
 
 /** A merchant tag carrying a payment request in SFI 1 record 1 (a signed JWS as text, or anything else as JSON), and a plain NDEF label. */
 export function merchantTag(request: unknown, label = 'DFS Pay merchant'): SimulatedCard {
   const record = typeof request === 'string' ? request : JSON.stringify(request);
-  return application('merchant-tag', MERCHANT_TAG_AID, new Map([['1:1', new TextEncoder().encode(record)]]), [{ recordType: 'text', data: label }]);
+  return application('merchant-tag', MERCHANT_TAG_AID, new Map([['1:1', new TextEncoder().encode(record)]]), [
+    { recordType: 'text', data: label },
+  ]);
 }
 
 /** Reads the card record: PAN, expiry (YYMM) and name; malformed TLV is APDU_MALFORMED. */
@@ -81,5 +95,9 @@ export function parseCardRecord(record: Uint8Array): { pan: string; expiry: stri
   const pan = fields.get(0x5a);
   const exp = fields.get(0x5f24);
   if (!pan || !exp) throw new DfsError('APDU_MALFORMED', 'card record fields');
-  return { pan: Buffer.from(pan).toString('hex').toUpperCase().replace(/F$/, ''), expiry: Buffer.from(exp).toString('hex').slice(0, 4), name: Buffer.from(fields.get(0x5f20) ?? []).toString('ascii') };
+  return {
+    pan: Buffer.from(pan).toString('hex').toUpperCase().replace(/F$/, ''),
+    expiry: Buffer.from(exp).toString('hex').slice(0, 4),
+    name: Buffer.from(fields.get(0x5f20) ?? []).toString('ascii'),
+  };
 }

@@ -84,7 +84,12 @@ export class NfcController {
     const eph = await ephemeralKey();
     const end = await ChannelEnd.derive(eph.privateKey, callerPublicRaw, sessionId, 'nfcd');
     this.#sessions.set(Buffer.from(sessionId).toString('hex'), { caller, end });
-    const signature = new Uint8Array(sign('sha256', helloBytes(callerPublicRaw, eph.publicRaw, sessionId), { key: this.#identity.privateKey, dsaEncoding: 'ieee-p1363' }));
+    const signature = new Uint8Array(
+      sign('sha256', helloBytes(callerPublicRaw, eph.publicRaw, sessionId), {
+        key: this.#identity.privateKey,
+        dsaEncoding: 'ieee-p1363',
+      }),
+    );
     return { sessionId, nfcPublicRaw: eph.publicRaw, signature };
   }
 

@@ -8,7 +8,10 @@ import { ChannelEnd, ephemeralKey, SIGNED_BY_NFC_DAEMON, type HelloCheck, type S
 export type Bridge = (sealed: Uint8Array, forward: (sealed: Uint8Array) => Promise<Uint8Array>) => Promise<Uint8Array>;
 
 /** The GeckoBridge hop of the session request: our ephemeral point out, the NFC daemon's ServerHello back. */
-export type HandshakeRelay = (callerPublicRaw: Uint8Array, forward: (callerPublicRaw: Uint8Array) => Promise<ServerHello>) => Promise<ServerHello>;
+export type HandshakeRelay = (
+  callerPublicRaw: Uint8Array,
+  forward: (callerPublicRaw: Uint8Array) => Promise<ServerHello>,
+) => Promise<ServerHello>;
 
 /** How a caller opens sessions: the relays its traffic crosses and how it checks the key exchange. */
 export interface SessionOptions {
@@ -25,10 +28,16 @@ export class PcscClient {
   ) {}
 
   /** Opens an E2E session with the NFC daemon as `caller`. */
-  static async connect(nfc: NfcController, caller: Caller, bridge: Bridge = (s, f) => f(s), opts: SessionOptions = {}): Promise<PcscClient> {
+  static async connect(
+    nfc: NfcController,
+    caller: Caller,
+    bridge: Bridge = (s, f) => f(s),
+    opts: SessionOptions = {},
+  ): Promise<PcscClient> {
     const eph = await ephemeralKey();
     const hello = await (opts.handshake ?? ((p, f) => f(p)))(eph.publicRaw, (p) => nfc.openSession(caller, p));
-    if (!(opts.checkHello ?? SIGNED_BY_NFC_DAEMON)(hello, eph.publicRaw, nfc.identityKey)) throw new DfsError('NFC_CHANNEL_INVALID', 'key exchange not signed by the NFC daemon');
+    if (!(opts.checkHello ?? SIGNED_BY_NFC_DAEMON)(hello, eph.publicRaw, nfc.identityKey))
+      throw new DfsError('NFC_CHANNEL_INVALID', 'key exchange not signed by the NFC daemon');
     const { sessionId, nfcPublicRaw } = hello;
     const end = await ChannelEnd.derive(eph.privateKey, nfcPublicRaw, sessionId, 'app');
     return new PcscClient(end, (sealed) => nfc.transmit(caller, sessionId, sealed), bridge);

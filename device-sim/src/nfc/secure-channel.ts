@@ -22,7 +22,12 @@ export type HelloCheck = (hello: ServerHello, callerPublicRaw: Uint8Array, pinne
 
 /** The production check: ECDSA P-256 over helloBytes with the pinned identity key. */
 export const SIGNED_BY_NFC_DAEMON: HelloCheck = (hello, callerPublicRaw, pinned) =>
-  verify('sha256', helloBytes(callerPublicRaw, hello.nfcPublicRaw, hello.sessionId), { key: pinned, dsaEncoding: 'ieee-p1363' }, hello.signature);
+  verify(
+    'sha256',
+    helloBytes(callerPublicRaw, hello.nfcPublicRaw, hello.sessionId),
+    { key: pinned, dsaEncoding: 'ieee-p1363' },
+    hello.signature,
+  );
 
 /** A fresh ECDH P-256 key pair for one session; only the raw public point leaves. */
 export async function ephemeralKey(): Promise<{ privateKey: CryptoKey; publicRaw: Uint8Array }> {
@@ -47,7 +52,12 @@ export class ChannelEnd {
   ) {}
 
   /** Derives the session key from our ephemeral private key and the peer's public point. */
-  static async derive(privateKey: CryptoKey, peerPublicRaw: Uint8Array, sessionId: Uint8Array, role: 'nfcd' | 'app'): Promise<ChannelEnd> {
+  static async derive(
+    privateKey: CryptoKey,
+    peerPublicRaw: Uint8Array,
+    sessionId: Uint8Array,
+    role: 'nfcd' | 'app',
+  ): Promise<ChannelEnd> {
     let peer: CryptoKey;
     try {
       peer = await subtle.importKey('raw', new Uint8Array(peerPublicRaw), ECDH, false, []);
@@ -56,18 +66,39 @@ export class ChannelEnd {
     }
     const shared = await subtle.deriveBits({ name: 'ECDH', public: peer }, privateKey, 256);
     const ikm = await subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
-    const key = await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(sessionId), info: new TextEncoder().encode('dfs-nfc-e2e-v1') }, ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const key = await subtle.deriveKey(
+      {
+        name: 'HKDF',
+        hash: 'SHA-256',
+        salt: new Uint8Array(sessionId),
+        info: new TextEncoder().encode('dfs-nfc-e2e-v1'),
+      },
+      ikm,
+      { name: 'AES-GCM', length: 256 },
+      false,
+      ['encrypt', 'decrypt'],
+    );
     return new ChannelEnd(key, sessionId, role);
   }
 
   #aad(from: 'nfcd' | 'app', seq: number): Uint8Array<ArrayBuffer> {
-    return new Uint8Array(Buffer.concat([Buffer.from(this.sessionId), Buffer.from(from), Buffer.from([seq >>> 24, (seq >>> 16) & 0xff, (seq >>> 8) & 0xff, seq & 0xff])]));
+    return new Uint8Array(
+      Buffer.concat([
+        Buffer.from(this.sessionId),
+        Buffer.from(from),
+        Buffer.from([seq >>> 24, (seq >>> 16) & 0xff, (seq >>> 8) & 0xff, seq & 0xff]),
+      ]),
+    );
   }
 
   /** Encrypts one message to the peer. */
   async seal(plain: Uint8Array): Promise<Uint8Array> {
     const iv = webcrypto.getRandomValues(new Uint8Array(IV));
-    const ct = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: this.#aad(this.role, this.#sendSeq++) }, this.key, new Uint8Array(plain));
+    const ct = await subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: this.#aad(this.role, this.#sendSeq++) },
+      this.key,
+      new Uint8Array(plain),
+    );
     return new Uint8Array(Buffer.concat([iv, new Uint8Array(ct)]));
   }
 
@@ -75,7 +106,11 @@ export class ChannelEnd {
   async open(sealed: Uint8Array): Promise<Uint8Array> {
     const peer = this.role === 'nfcd' ? 'app' : 'nfcd';
     try {
-      const plain = await subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(sealed.subarray(0, IV)), additionalData: this.#aad(peer, this.#recvSeq) }, this.key, new Uint8Array(sealed.subarray(IV)));
+      const plain = await subtle.decrypt(
+        { name: 'AES-GCM', iv: new Uint8Array(sealed.subarray(0, IV)), additionalData: this.#aad(peer, this.#recvSeq) },
+        this.key,
+        new Uint8Array(sealed.subarray(IV)),
+      );
       this.#recvSeq++;
       return new Uint8Array(plain);
     } catch (err) {

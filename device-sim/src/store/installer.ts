@@ -42,7 +42,10 @@ export const STORE_ONLY: InstallPolicy = {
  * sideloading on user builds. Only the system process installs and launches.
  */
 export class Installer {
-  readonly #installed = new Map<string, { manifest: AppManifest; files: Map<string, Uint8Array>; signed: SignedContents }>();
+  readonly #installed = new Map<
+    string,
+    { manifest: AppManifest; files: Map<string, Uint8Array>; signed: SignedContents }
+  >();
 
   constructor(
     private readonly policy: AccessPolicy,
@@ -63,12 +66,17 @@ export class Installer {
     let signed: SignedContents;
     if (pkg.signature || source === 'store') {
       signed = await this.#verifySignature(pkg.signature);
-      if (JSON.stringify(signed) !== JSON.stringify(actual)) this.policy.refuse(caller, 'store.install', 'STORE_INTEGRITY_FAILED');
+      if (JSON.stringify(signed) !== JSON.stringify(actual))
+        this.policy.refuse(caller, 'store.install', 'STORE_INTEGRITY_FAILED');
     } else {
       manifest = { ...manifest, type: 'web' };
       signed = contentsOf(manifest, pkg.files);
     }
-    this.#installed.set(manifest.id, { manifest, files: new Map(Object.entries(pkg.files).map(([p, d]) => [p, new Uint8Array(d)])), signed });
+    this.#installed.set(manifest.id, {
+      manifest,
+      files: new Map(Object.entries(pkg.files).map(([p, d]) => [p, new Uint8Array(d)])),
+      signed,
+    });
     this.broker.register(manifest);
     return manifest;
   }
@@ -99,7 +107,12 @@ export class Installer {
     const now = contentsOf(app.manifest, Object.fromEntries(app.files)).files;
     const altered = this.rules.launch(now, app.signed.files);
     if (altered) this.policy.refuse(caller, 'app.launch', altered);
-    const running: RunningApp = { caller: this.broker.register(app.manifest), manifest: app.manifest, events: [], keys: [] };
+    const running: RunningApp = {
+      caller: this.broker.register(app.manifest),
+      manifest: app.manifest,
+      events: [],
+      keys: [],
+    };
     this.display.setForeground(BROKER, {
       appId,
       secureDisplay: this.broker.secureDisplay(appId),

@@ -25,7 +25,11 @@ export function contentsOf(manifest: AppManifest, files: Record<string, Uint8Arr
     id: manifest.id,
     version: manifest.version,
     manifestSha256: digest(JSON.stringify(manifest)),
-    files: Object.fromEntries(Object.entries(files).map(([path, data]) => [path, digest(data)]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
+    files: Object.fromEntries(
+      Object.entries(files)
+        .map(([path, data]) => [path, digest(data)])
+        .sort(([a], [b]) => (a! < b! ? -1 : 1)),
+    ),
   };
 }
 

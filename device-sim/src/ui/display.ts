@@ -3,7 +3,18 @@ import type { AccessPolicy, Caller } from '../access-policy.js';
 import { renderFrame, type Frame } from './frame.js';
 
 /** Keypad keys of a feature phone. */
-export type Key = 'Back' | 'End' | 'Call' | 'Enter' | 'SoftLeft' | 'SoftRight' | 'Up' | 'Down' | '*' | '#' | `${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
+export type Key =
+  | 'Back'
+  | 'End'
+  | 'Call'
+  | 'Enter'
+  | 'SoftLeft'
+  | 'SoftRight'
+  | 'Up'
+  | 'Down'
+  | '*'
+  | '#'
+  | `${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
 export type Visibility = 'visible' | 'hidden';
 
 /** Whoever receives input and visibility events: the native top-layer owner or the foreground web app. */
@@ -101,7 +112,10 @@ export class Display {
   /** What is visible now, top layer first. */
   composed(): string {
     if (this.#top?.frame) return [this.#top.frame, ...this.#overTop].map(renderFrame).join('\n');
-    return [this.#app?.frame, ...this.#overlays].filter((f): f is Frame => Boolean(f)).map(renderFrame).join('\n');
+    return [this.#app?.frame, ...this.#overlays]
+      .filter((f): f is Frame => Boolean(f))
+      .map(renderFrame)
+      .join('\n');
   }
 
   /** A key press from the keypad (EventHub). */

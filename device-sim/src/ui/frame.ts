@@ -11,5 +11,11 @@ export function renderFrame(frame: Frame): string {
   const row = (s: string) => `│ ${s.slice(0, WIDTH - 2).padEnd(WIDTH - 2)} │`;
   const body = [...frame.lines];
   while (body.length < 8) body.push('');
-  return [`┌${'─'.repeat(WIDTH)}┐`, row(frame.title), `├${'─'.repeat(WIDTH)}┤`, ...body.map(row), `└${'─'.repeat(WIDTH)}┘`].join('\n');
+  return [
+    `┌${'─'.repeat(WIDTH)}┐`,
+    row(frame.title),
+    `├${'─'.repeat(WIDTH)}┤`,
+    ...body.map(row),
+    `└${'─'.repeat(WIDTH)}┘`,
+  ].join('\n');
 }

@@ -46,24 +46,46 @@ export interface AttestationOverrides extends ServeOverrides {
 }
 
 /** Wires and starts the attestation service; device events go to `bus` (share one bus across embedded services). */
-export async function startAttestation(config: AttestationConfig = loadConfig(), shared?: EventBus, test: AttestationOverrides & AttestationControls = {}): Promise<ServiceHandle> {
+export async function startAttestation(
+  config: AttestationConfig = loadConfig(),
+  shared?: EventBus,
+  test: AttestationOverrides & AttestationControls = {},
+): Promise<ServiceHandle> {
   const log = createLogger('attestation', config.logLevel);
   const metrics = createMetrics('attestation');
   const bus = observedBus(shared ?? (await openBus(config.kafkaBrokers, 'attestation', log)), 'attestation', metrics);
   const policy = (test.policy ?? ((p: Policy) => p))(loadPolicy(config.policyFile));
   const catalog = loadCatalog(config.catalogFile);
-  const roots = config.oemRoots.map((f) => new x509.X509Certificate(readConfigFile(f, 'ATTESTATION_OEM_ROOTS').toString('utf8')));
+  const roots = config.oemRoots.map(
+    (f) => new x509.X509Certificate(readConfigFile(f, 'ATTESTATION_OEM_ROOTS').toString('utf8')),
+  );
   const tls = readTls(config.tls);
   const deviceCa = await loadIssuer(config.deviceCa.cert, config.deviceCa.key);
-  const keyRing = await tokenKeyRing(await loadOrCreateSigningKey(config.stateDir, 'attestation-token'), config.tokenKeyGraceSec * 1000);
+  const keyRing = await tokenKeyRing(
+    await loadOrCreateSigningKey(config.stateDir, 'attestation-token'),
+    config.tokenKeyGraceSec * 1000,
+  );
   const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
   const trust = await loadDeviceTrust(config.deviceTrustFile);
   const store = (test.wrapStore ?? ((s: AttestationStore) => s))(await openAttestationStore(config, log));
   const now = Date.now;
   const events = busDeviceEvents(bus, log, now);
   const deps = {
-    store, policy, catalog, trust, deviceCa, log, events, keyRing, now, deriveLevel: test.deriveLevel ?? levelFromChain, facts: test.signedFacts ?? SIGNED_FACTS,
-    anchors: (test.anchors ?? ((a: TrustAnchors) => a))({ roots, revokedSerials: new Set(policy.revokedCertificateSerials) }),
+    store,
+    policy,
+    catalog,
+    trust,
+    deviceCa,
+    log,
+    events,
+    keyRing,
+    now,
+    deriveLevel: test.deriveLevel ?? levelFromChain,
+    facts: test.signedFacts ?? SIGNED_FACTS,
+    anchors: (test.anchors ?? ((a: TrustAnchors) => a))({
+      roots,
+      revokedSerials: new Set(policy.revokedCertificateSerials),
+    }),
     tokenKey: () => keyRing.current(),
     tokenTtlSec: config.tokenTtlSec,
     challengeTtlSec: config.challengeTtlSec,
@@ -75,21 +97,48 @@ export async function startAttestation(config: AttestationConfig = loadConfig(),
   /** Loads the status list (refusing one older than the list in force), then drops devices under revoked batches to re-attestation. */
   const reloadStatus = async () => {
     const list = await statusSource();
-    if (inForce && list.issuedAtMs < inForce.issuedAtMs) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'older than the list in force');
+    if (inForce && list.issuedAtMs < inForce.issuedAtMs)
+      throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'older than the list in force');
     deps.anchors.revokedSerials = new Set([...policy.revokedCertificateSerials, ...revokedSerialsOf(list)]);
     inForce = list;
     const reattest = await dropToReattestation(list, deps);
-    log.info({ issuedAtMs: list.issuedAtMs, revoked: revokedSerialsOf(list).length, reattest: reattest.length }, 'attestation status list loaded');
+    log.info(
+      { issuedAtMs: list.issuedAtMs, revoked: revokedSerialsOf(list).length, reattest: reattest.length },
+      'attestation status list loaded',
+    );
     return { issuedAtMs: list.issuedAtMs, revokedSerials: revokedSerialsOf(list).length, devicesToReattest: reattest };
   };
   await reloadStatus();
-  log.info({ policyVersion: policy.version, roots: roots.length, catalogVersion: catalog.version }, 'attestation policy loaded');
+  log.info(
+    { policyVersion: policy.version, roots: roots.length, catalogVersion: catalog.version },
+    'attestation policy loaded',
+  );
   return serve({
-    name: 'attestation', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.AttestationService', definition: contracts().AttestationService.service, impl: attestationHandlers(deps) }],
-    http: attestationHttp({ ...deps, operatorToken, reloadStatus, obs: { service: 'attestation', metrics, log }, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    name: 'attestation',
+    host: config.host,
+    grpcPort: config.grpcPort,
+    httpPort: config.httpPort,
+    tls,
+    log,
+    grpcServices: [
+      {
+        name: 'dfs.v1.AttestationService',
+        definition: contracts().AttestationService.service,
+        impl: attestationHandlers(deps),
+      },
+    ],
+    http: attestationHttp({
+      ...deps,
+      operatorToken,
+      reloadStatus,
+      obs: { service: 'attestation', metrics, log },
+      ready: async () => (await store.ready()) && (await bus.ready()),
+    }),
     metrics,
     serverCredentials: test.serverCredentials,
-    release: async () => { await store.close(); if (!shared) await bus.close(); },
+    release: async () => {
+      await store.close();
+      if (!shared) await bus.close();
+    },
   });
 }

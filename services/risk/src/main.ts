@@ -35,7 +35,11 @@ export interface RiskControls {
 }
 
 /** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
-export async function startRisk(config: RiskConfig = loadConfig(), shared?: EventBus, test: ServeOverrides & RiskControls = {}): Promise<ServiceHandle> {
+export async function startRisk(
+  config: RiskConfig = loadConfig(),
+  shared?: EventBus,
+  test: ServeOverrides & RiskControls = {},
+): Promise<ServiceHandle> {
   const log = createLogger('risk', config.logLevel);
   const metrics = createMetrics('risk');
   const bus = observedBus(shared ?? (await openBus(config.kafkaBrokers, 'risk', log)), 'risk', metrics);
@@ -44,8 +48,10 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
   const store = test.store ?? (test.wrapStore ?? ((s: FeatureStore) => s))(await openFeatureStore(config, log));
   const reservations = (test.reservations ?? atomicReservations)(store);
   const mno = config.mno;
-  // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator API key file is a fixed name under the validated state directory
-  const operator = test.operator ?? (mno && camaraSimSwap({ ...mno, apiKey: () => mno.apiKey ?? readFileSync(mno.apiKeyFile, 'utf8').trim() }));
+  const operator =
+    test.operator ??
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator API key file is a fixed name under the validated state directory
+    (mno && camaraSimSwap({ ...mno, apiKey: () => mno.apiKey ?? readFileSync(mno.apiKeyFile, 'utf8').trim() }));
   await subscribeFeatures(bus, store, log, reservations);
   const onHup = () => {
     try {
@@ -55,12 +61,42 @@ export async function startRisk(config: RiskConfig = loadConfig(), shared?: Even
     }
   };
   const handle = await serve({
-    name: 'risk', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.RiskService', definition: contracts().RiskService.service, impl: riskHandlers({ rules, store, reservations, operator, log, now: Date.now, authorizeCaller: test.authorizeCaller, onDecision: riskMetrics(metrics) }) }],
-    http: riskHttp({ ready: async () => (await store.ready()) && (await bus.ready()), rules, store, log, obs: { service: 'risk', metrics, log } }),
+    name: 'risk',
+    host: config.host,
+    grpcPort: config.grpcPort,
+    httpPort: config.httpPort,
+    tls,
+    log,
+    grpcServices: [
+      {
+        name: 'dfs.v1.RiskService',
+        definition: contracts().RiskService.service,
+        impl: riskHandlers({
+          rules,
+          store,
+          reservations,
+          operator,
+          log,
+          now: Date.now,
+          authorizeCaller: test.authorizeCaller,
+          onDecision: riskMetrics(metrics),
+        }),
+      },
+    ],
+    http: riskHttp({
+      ready: async () => (await store.ready()) && (await bus.ready()),
+      rules,
+      store,
+      log,
+      obs: { service: 'risk', metrics, log },
+    }),
     metrics,
     serverCredentials: test.serverCredentials,
-    release: async () => { process.off('SIGHUP', onHup); await store.close(); if (!shared) await bus.close(); },
+    release: async () => {
+      process.off('SIGHUP', onHup);
+      await store.close();
+      if (!shared) await bus.close();
+    },
   });
   process.on('SIGHUP', onHup);
   return handle;

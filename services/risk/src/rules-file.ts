@@ -11,7 +11,11 @@ export function loadRules(file: string, now = Date.now()): RulesInForce {
     // eslint-disable-next-line security/detect-non-literal-fs-filename -- the rules file is a configuration variable, read at start-up and on reload
     const text = readFileSync(file, 'utf8');
     const rules = Rules.parse(JSON.parse(text));
-    return Object.freeze({ id: createHash('sha256').update(text).digest('hex').slice(0, 16), rules: deepFreeze(rules), loadedAtMs: now });
+    return Object.freeze({
+      id: createHash('sha256').update(text).digest('hex').slice(0, 16),
+      rules: deepFreeze(rules),
+      loadedAtMs: now,
+    });
   } catch (err) {
     throw new DfsError('CONFIG_INVALID', `risk rules ${file}: ${(err as Error).message}`, { cause: err });
   }

@@ -3,31 +3,47 @@ import { address, loadEnv, optional, port, SERVICE_ENV, serviceBase, z } from '.
 
 /** The transaction service's configuration, from the environment, validated once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const e = loadEnv({
-    ...SERVICE_ENV,
-    TRANSACTION_GRPC_PORT: port(50052),
-    TRANSACTION_HTTP_PORT: port(8082),
-    ATTESTATION_ADDR: address('localhost:50051'),
-    RISK_ADDR: address('localhost:50053'),
-    RISK_DEADLINE_MS: z.coerce.number().int().min(10).max(10_000).default(300),
-    TRANSACTION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(32),
-    PAYMENT_FRESHNESS_SEC: z.coerce.number().int().min(5).max(3600).default(120),
-    RISK_FAILOPEN_MAX_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    DEVICE_STATUS_MAX_AGE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
-    STEP_UP_TTL_SEC: z.coerce.number().int().min(10).max(3600).default(120),
-    PENDING_RECOVERY_SEC: z.coerce.number().int().min(1).max(3600).default(60),
-    PAYMENT_REQUEST_TTL_SEC: z.coerce.number().int().min(30).max(7 * 86_400).default(900),
-    TRANSACTION_INTEGRATORS_FILE: optional(z.string()),
-    TRANSACTION_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
-    JOURNAL_VERIFY_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
-    INTEGRATOR_RATE_PER_SEC: z.coerce.number().positive().max(10_000).default(10),
-    INTEGRATOR_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(20),
-    CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
-    // eslint-disable-next-line security/detect-unsafe-regex -- linear: every repetition starts with a literal comma, so no input can backtrack
-    LEDGER_CURRENCIES: z.string().regex(/^[A-Z]{3}(,[A-Z]{3})*$/, 'comma-separated ISO 4217 codes').default('KES,UGX,TZS,NGN,GHS,XOF,ZMW,RWF,INR,USD,EUR'),
-    LEDGER_MAX_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(10_000_000_000),
-    LEDGER_TREASURY_FLOAT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1_000_000_000_000_000),
-  }, env);
+  const e = loadEnv(
+    {
+      ...SERVICE_ENV,
+      TRANSACTION_GRPC_PORT: port(50052),
+      TRANSACTION_HTTP_PORT: port(8082),
+      ATTESTATION_ADDR: address('localhost:50051'),
+      RISK_ADDR: address('localhost:50053'),
+      RISK_DEADLINE_MS: z.coerce.number().int().min(10).max(10_000).default(300),
+      TRANSACTION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(32),
+      PAYMENT_FRESHNESS_SEC: z.coerce.number().int().min(5).max(3600).default(120),
+      RISK_FAILOPEN_MAX_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+      DEVICE_STATUS_MAX_AGE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
+      STEP_UP_TTL_SEC: z.coerce.number().int().min(10).max(3600).default(120),
+      PENDING_RECOVERY_SEC: z.coerce.number().int().min(1).max(3600).default(60),
+      PAYMENT_REQUEST_TTL_SEC: z.coerce
+        .number()
+        .int()
+        .min(30)
+        .max(7 * 86_400)
+        .default(900),
+      TRANSACTION_INTEGRATORS_FILE: optional(z.string()),
+      TRANSACTION_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
+      JOURNAL_VERIFY_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
+      INTEGRATOR_RATE_PER_SEC: z.coerce.number().positive().max(10_000).default(10),
+      INTEGRATOR_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(20),
+      CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
+      LEDGER_CURRENCIES: z
+        .string()
+        // eslint-disable-next-line security/detect-unsafe-regex -- linear: every repetition starts with a literal comma, so no input can backtrack
+        .regex(/^[A-Z]{3}(,[A-Z]{3})*$/, 'comma-separated ISO 4217 codes')
+        .default('KES,UGX,TZS,NGN,GHS,XOF,ZMW,RWF,INR,USD,EUR'),
+      LEDGER_MAX_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(10_000_000_000),
+      LEDGER_TREASURY_FLOAT: z.coerce
+        .number()
+        .int()
+        .positive()
+        .max(Number.MAX_SAFE_INTEGER)
+        .default(1_000_000_000_000_000),
+    },
+    env,
+  );
   return Object.freeze({
     ...serviceBase(e, 'transaction'),
     grpcPort: e.TRANSACTION_GRPC_PORT,

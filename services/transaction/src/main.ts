@@ -52,16 +52,29 @@ function sweepPending(deps: Parameters<typeof recoverPending>[0] & { log: Logger
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     running ??= recoverPending(deps, afterMs)
-      .then((n) => { if (n) deps.log.warn({ recovered: n }, 'rolled forward transfers left pending'); })
+      .then((n) => {
+        if (n) deps.log.warn({ recovered: n }, 'rolled forward transfers left pending');
+      })
       .catch((err: unknown) => deps.log.warn({ err }, 'pending sweep failed; next sweep retries'))
-      .finally(() => { running = undefined; });
+      .finally(() => {
+        running = undefined;
+      });
   }, afterMs / 2);
   timer.unref();
-  return { stop: async () => { clearInterval(timer); await running; } };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** Wires and starts the transaction service; recovers pending transfers before serving, then sweeps for stale ones. */
-export async function startTransaction(config: TransactionConfig = loadConfig(), shared?: EventBus, overrides: TransactionOverrides = {}): Promise<ServiceHandle> {
+export async function startTransaction(
+  config: TransactionConfig = loadConfig(),
+  shared?: EventBus,
+  overrides: TransactionOverrides = {},
+): Promise<ServiceHandle> {
   const log = createLogger('transaction', config.logLevel);
   const metrics = createMetrics('transaction');
   const bus = observedBus(shared ?? (await openBus(config.kafkaBrokers, 'transaction', log)), 'transaction', metrics);
@@ -69,7 +82,9 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   const resultKey = await loadOrCreateSigningKey(config.stateDir, 'transaction-result');
   const integrators = loadIntegrators(config.integratorsFile);
   const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
-  const store = tracedOutbox(overrides.store ?? (overrides.wrapStore ?? ((s: LedgerStore) => s))(await openLedgerStore(config, log)));
+  const store = tracedOutbox(
+    overrides.store ?? (overrides.wrapStore ?? ((s: LedgerStore) => s))(await openLedgerStore(config, log)),
+  );
   const audit = journalAudit({ store, key: () => resultKey, log, now: Date.now });
   const onFinal = transactionMetrics(metrics, { store, audit, log, now: Date.now });
   const risk = riskClient(config.riskAddr, tls, config.riskDeadlineMs);
@@ -79,10 +94,25 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   const checkDevice = overrides.checkDevice ?? standingGate(standing.standing);
   const assessRisk = overrides.assessRisk ?? risk.assess;
   const deps = {
-    store, log, tokenKeys: tokenKeys.resolve, checkDevice, recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice, assessRisk }), verifiedTokens: boundedMap<string, VerifiedToken>(100_000), currencies: config.currencies, maxAmount: config.maxAmount,
-    freshnessMs: config.freshnessMs, treasuryFloat: config.treasuryFloat, now: Date.now,
-    resultKey: () => resultKey, assessRisk,
-    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor, deviceJws: overrides.deviceJws, verifyTokenJws: overrides.verifyTokenJws, stepUpTtlMs: config.stepUpTtlMs, requestTtlMs: config.requestTtlMs, onFinal,
+    store,
+    log,
+    tokenKeys: tokenKeys.resolve,
+    checkDevice,
+    recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice, assessRisk }),
+    verifiedTokens: boundedMap<string, VerifiedToken>(100_000),
+    currencies: config.currencies,
+    maxAmount: config.maxAmount,
+    freshnessMs: config.freshnessMs,
+    treasuryFloat: config.treasuryFloat,
+    now: Date.now,
+    resultKey: () => resultKey,
+    assessRisk,
+    riskFailOpenMaxMinor: config.riskFailOpenMaxMinor,
+    deviceJws: overrides.deviceJws,
+    verifyTokenJws: overrides.verifyTokenJws,
+    stepUpTtlMs: config.stepUpTtlMs,
+    requestTtlMs: config.requestTtlMs,
+    onFinal,
   };
   const recovered = await recoverPending(deps);
   if (recovered) log.info({ recovered }, 'recovered pending transfers');
@@ -91,11 +121,38 @@ export async function startTransaction(config: TransactionConfig = loadConfig(),
   audit.start(config.journalVerifyIntervalMs);
   await startCallbacks(bus, { store, integrators, log, timeoutMs: config.callbackTimeoutMs });
   return serve({
-    name: 'transaction', host: config.host, grpcPort: config.grpcPort, httpPort: config.httpPort, tls, log,
-    grpcServices: [{ name: 'dfs.v1.TransactionService', definition: contracts().TransactionService.service, impl: transactionHandlers({ ...deps, admission: admission(config.maxInFlight) }) }],
-    http: transactionHttp({ ...deps, integrators, rate: config.rate, audit, operatorToken, obs: { service: 'transaction', metrics, log }, ready: async () => (await store.ready()) && (await bus.ready()) }),
+    name: 'transaction',
+    host: config.host,
+    grpcPort: config.grpcPort,
+    httpPort: config.httpPort,
+    tls,
+    log,
+    grpcServices: [
+      {
+        name: 'dfs.v1.TransactionService',
+        definition: contracts().TransactionService.service,
+        impl: transactionHandlers({ ...deps, admission: admission(config.maxInFlight) }),
+      },
+    ],
+    http: transactionHttp({
+      ...deps,
+      integrators,
+      rate: config.rate,
+      audit,
+      operatorToken,
+      obs: { service: 'transaction', metrics, log },
+      ready: async () => (await store.ready()) && (await bus.ready()),
+    }),
     metrics,
     serverCredentials: overrides.serverCredentials,
-    release: async () => { await sweeper.stop(); await audit.stop(); await relay.stop(); risk.close(); tokenKeys.close(); if (!overrides.store) await store.close(); if (!shared) await bus.close(); },
+    release: async () => {
+      await sweeper.stop();
+      await audit.stop();
+      await relay.stop();
+      risk.close();
+      tokenKeys.close();
+      if (!overrides.store) await store.close();
+      if (!shared) await bus.close();
+    },
   });
 }

@@ -1,4 +1,9 @@
-import { ATTESTATION_OID, decodeRecord, SECURITY_LEVEL_POLICY, type AttestationRecord } from '../../../../kit/src/attestation-record.js';
+import {
+  ATTESTATION_OID,
+  decodeRecord,
+  SECURITY_LEVEL_POLICY,
+  type AttestationRecord,
+} from '../../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { x509 } from '../../../../kit/src/x509.js';
 
@@ -29,10 +34,14 @@ function parse(der: Uint8Array): x509.X509Certificate {
 }
 
 async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
-  return cert.issuer === issuer.subject && (await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false));
+  return (
+    cert.issuer === issuer.subject &&
+    (await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false))
+  );
 }
 
-const sameCert = (a: x509.X509Certificate, b: x509.X509Certificate) => Buffer.from(a.rawData).equals(Buffer.from(b.rawData));
+const sameCert = (a: x509.X509Certificate, b: x509.X509Certificate) =>
+  Buffer.from(a.rawData).equals(Buffer.from(b.rawData));
 
 /** The attested key and the statement the eSE made about it. */
 export interface VerifiedEvidence {
@@ -50,7 +59,8 @@ export type SecurityLevel = 'ese' | 'software';
 /** Decides the attested key's security level from verified evidence (injected at wiring; levelFromChain by default). */
 export type DeriveLevel = (evidence: VerifiedEvidence) => SecurityLevel;
 
-const policiesOf = (cert: x509.X509Certificate): readonly string[] => cert.getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
+const policiesOf = (cert: x509.X509Certificate): readonly string[] =>
+  cert.getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
 
 /**
  * The security level from which OEM attestation CA signed (Android Key Attestation's
@@ -59,7 +69,9 @@ const policiesOf = (cert: x509.X509Certificate): readonly string[] => cert.getEx
  */
 export const levelFromChain: DeriveLevel = ({ issuers }) => {
   const policies = issuers.flatMap(policiesOf);
-  return policies.includes(SECURITY_LEVEL_POLICY.ese) && !policies.includes(SECURITY_LEVEL_POLICY.software) ? 'ese' : 'software';
+  return policies.includes(SECURITY_LEVEL_POLICY.ese) && !policies.includes(SECURITY_LEVEL_POLICY.software)
+    ? 'ese'
+    : 'software';
 };
 
 /**
@@ -70,7 +82,8 @@ export const levelFromChain: DeriveLevel = ({ issuers }) => {
  * its path length respected and its signature valid, and exactly one attestation extension, in the leaf.
  */
 export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors, now: Date): Promise<VerifiedEvidence> {
-  if (chainDer.length === 0 || chainDer.length > MAX_CHAIN) throw new DfsError('ATTESTATION_CHAIN_INVALID', 'chain length');
+  if (chainDer.length === 0 || chainDer.length > MAX_CHAIN)
+    throw new DfsError('ATTESTATION_CHAIN_INVALID', 'chain length');
   const chain = chainDer.map(parse);
   const last = chain[chain.length - 1]!;
   const roots = anchors.rootsFor?.(last) ?? anchors.roots;
@@ -80,13 +93,16 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
     if (cert.notBefore > now || cert.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', cert.serialNumber);
   }
   for (const cert of chain) {
-    if (cert.subject === cert.issuer && (await cert.isSelfSigned().catch(() => false))) throw new DfsError('ATTESTATION_SELF_SIGNED', cert.serialNumber);
+    if (cert.subject === cert.issuer && (await cert.isSelfSigned().catch(() => false)))
+      throw new DfsError('ATTESTATION_SELF_SIGNED', cert.serialNumber);
   }
   const root = await findRoot(chain[chain.length - 1]!, roots);
   if (!root) throw new DfsError('ATTESTATION_ROOT_UNKNOWN');
   if (root.notBefore > now || root.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', 'pinned root');
   const serials = chain.map((c) => c.serialNumber.toLowerCase());
-  const revokedIssuer = [...serials.slice(1), root.serialNumber.toLowerCase()].find((s) => anchors.revokedSerials.has(s));
+  const revokedIssuer = [...serials.slice(1), root.serialNumber.toLowerCase()].find((s) =>
+    anchors.revokedSerials.has(s),
+  );
   if (revokedIssuer) throw new DfsError('ATTESTATION_BATCH_REVOKED', revokedIssuer);
   if (anchors.revokedSerials.has(serials[0]!)) throw new DfsError('ATTESTATION_CERT_REVOKED', serials[0]);
 
@@ -95,22 +111,32 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
     const issuer = issuers[i]!;
     const bc = issuer.getExtension(x509.BasicConstraintsExtension);
     if (!bc?.ca) throw new DfsError('ATTESTATION_ISSUER_NOT_CA', `issuer ${i + 1}`);
-    if (bc.pathLength !== undefined && i > bc.pathLength) throw new DfsError('ATTESTATION_CHAIN_INVALID', `path length of issuer ${i + 1}`);
-    if (!(await signedBy(chain[i]!, issuer))) throw new DfsError('ATTESTATION_CHAIN_INVALID', `signature of certificate ${i}`);
+    if (bc.pathLength !== undefined && i > bc.pathLength)
+      throw new DfsError('ATTESTATION_CHAIN_INVALID', `path length of issuer ${i + 1}`);
+    if (!(await signedBy(chain[i]!, issuer)))
+      throw new DfsError('ATTESTATION_CHAIN_INVALID', `signature of certificate ${i}`);
   }
 
   const leaf = chain[0]!;
-  if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca) throw new DfsError('ATTESTATION_CHAIN_INVALID', 'leaf is a CA');
+  if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca)
+    throw new DfsError('ATTESTATION_CHAIN_INVALID', 'leaf is a CA');
   const all = chain.flatMap((c) => c.extensions.filter((e) => e.type === ATTESTATION_OID));
   const own = leaf.extensions.filter((e) => e.type === ATTESTATION_OID);
   if (all.length === 0) throw new DfsError('ATTESTATION_EXTENSION_INVALID', 'no attestation extension');
-  if (all.length !== 1 || own.length !== 1) throw new DfsError('ATTESTATION_EXTENSION_COUNT', `${all.length} attestation extensions, ${own.length} in the leaf`);
+  if (all.length !== 1 || own.length !== 1)
+    throw new DfsError(
+      'ATTESTATION_EXTENSION_COUNT',
+      `${all.length} attestation extensions, ${own.length} in the leaf`,
+    );
   const record = decodeRecord(own[0]!.value);
   if (!record) throw new DfsError('ATTESTATION_EXTENSION_INVALID', 'malformed record');
   return { record, leafPublicKey: leaf.publicKey, serials, issuers };
 }
 
-async function findRoot(top: x509.X509Certificate, roots: x509.X509Certificate[]): Promise<x509.X509Certificate | undefined> {
+async function findRoot(
+  top: x509.X509Certificate,
+  roots: x509.X509Certificate[],
+): Promise<x509.X509Certificate | undefined> {
   for (const root of roots) if (await signedBy(top, root)) return root;
   return undefined;
 }

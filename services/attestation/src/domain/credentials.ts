@@ -26,19 +26,51 @@ export async function keyThumbprint(key: x509.PublicKey): Promise<{ jwk: JWK; jk
 }
 
 /** Signs a short-lived attestation token (JWS ES256, `kid` of the ring's current key) bound by `cnf.jkt`. */
-export async function signToken(grant: TokenGrant, key: SigningKey, ttlSec: number, now: number): Promise<{ token: string; expiresAtMs: number }> {
+export async function signToken(
+  grant: TokenGrant,
+  key: SigningKey,
+  ttlSec: number,
+  now: number,
+): Promise<{ token: string; expiresAtMs: number }> {
   const iat = Math.floor(now / 1000);
-  const token = await signJws(ATTESTATION_TOKEN, {
-    iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, sub: grant.deviceId, iat, iatMs: now, exp: iat + ttlSec, jti: randomUUID(),
-    tier: grant.tier, reasons: grant.reasons, acct: grant.accountId, cnf: { jkt: grant.keyThumbprint },
-    reattestAboveMinor: String(grant.reattest.aboveMinorUnits), reattestWithinSec: grant.reattest.withinSec,
-  }, key);
+  const token = await signJws(
+    ATTESTATION_TOKEN,
+    {
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      sub: grant.deviceId,
+      iat,
+      iatMs: now,
+      exp: iat + ttlSec,
+      jti: randomUUID(),
+      tier: grant.tier,
+      reasons: grant.reasons,
+      acct: grant.accountId,
+      cnf: { jkt: grant.keyThumbprint },
+      reattestAboveMinor: String(grant.reattest.aboveMinorUnits),
+      reattestWithinSec: grant.reattest.withinSec,
+    },
+    key,
+  );
   return { token, expiresAtMs: (iat + ttlSec) * 1000 };
 }
 
 /** A short-lived mTLS client certificate for the daemon's TLS key (identity spiffe://dfs.local/device/<id>), chained to the device CA. */
-export async function issueDeviceCertificate(deviceId: string, tlsSpki: Uint8Array, deviceCa: { cert: x509.X509Certificate; key: CryptoKey }, ttlSec: number, now: number): Promise<string> {
+export async function issueDeviceCertificate(
+  deviceId: string,
+  tlsSpki: Uint8Array,
+  deviceCa: { cert: x509.X509Certificate; key: CryptoKey },
+  ttlSec: number,
+  now: number,
+): Promise<string> {
   const publicKey = await subtle.importKey('spki', new Uint8Array(tlsSpki), EC_P256, true, ['verify']);
-  const cert = await issueCertificate({ subject: `CN=${deviceId}, OU=device`, publicKey, issuer: deviceCa, uris: [spiffeId('device', deviceId)], usages: ['clientAuth'], notAfter: new Date(now + ttlSec * 1000) });
+  const cert = await issueCertificate({
+    subject: `CN=${deviceId}, OU=device`,
+    publicKey,
+    issuer: deviceCa,
+    uris: [spiffeId('device', deviceId)],
+    usages: ['clientAuth'],
+    notAfter: new Date(now + ttlSec * 1000),
+  });
   return `${cert.toString('pem')}\n${deviceCa.cert.toString('pem')}\n`;
 }

@@ -57,7 +57,10 @@ export interface EnrollOutput {
 
 /** A refused attestation: the first code in check order is the error code, all of them are kept. */
 export class AttestationRefused extends DfsError {
-  constructor(readonly codes: ErrorCode[], readonly deviceId?: string) {
+  constructor(
+    readonly codes: ErrorCode[],
+    readonly deviceId?: string,
+  ) {
     super(codes[0]!, codes.join(','));
   }
 }
@@ -73,7 +76,11 @@ async function verifyProof(input: EnrollInput, jwk: KeyInput): Promise<void> {
     throw new DfsError('ATTESTATION_PROOF_INVALID', undefined, { cause: err });
   }
   const tlsHash = createHash('sha256').update(input.tlsPublicKey).digest('base64url');
-  if (proof.challengeId !== input.challengeId || proof.tlsKeySha256 !== tlsHash || proof.accountId !== input.accountId) {
+  if (
+    proof.challengeId !== input.challengeId ||
+    proof.tlsKeySha256 !== tlsHash ||
+    proof.accountId !== input.accountId
+  ) {
     throw new DfsError('ATTESTATION_PROOF_INVALID', 'proof does not match the request');
   }
 }
@@ -88,9 +95,14 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
   let known: { deviceId: string; model: string } | undefined;
   try {
     if (!ACCOUNT_ID.test(input.accountId)) throw new DfsError('INVALID_ARGUMENT', 'accountId');
-    if (input.tlsPublicKey.length === 0 || input.tlsPublicKey.length > 512) throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey');
+    if (input.tlsPublicKey.length === 0 || input.tlsPublicKey.length > 512)
+      throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey');
     const now = deps.now();
-    const challenge = checkConsumed(await deps.store.consumeChallenge(input.challengeId), { purpose: 'enroll', binding: input.caller }, now);
+    const challenge = checkConsumed(
+      await deps.store.consumeChallenge(input.challengeId),
+      { purpose: 'enroll', binding: input.caller },
+      now,
+    );
     const evidence = await verifyChain(input.attestationChain, deps.anchors, new Date(now));
     const { record, leafPublicKey } = evidence;
     const securityLevel = deps.deriveLevel(evidence);
@@ -100,27 +112,81 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
 
     known = { deviceId: deviceIdOf(record.device.imei), model: record.device.model };
     const prior = await deps.store.getDevice(known.deviceId);
-    const update = deps.catalog ? updateState(deps.catalog, record.device.model, oldestPatch(record), record.rollbackIndex, now) : undefined;
-    const posture = assessPosture(record, deps.policy, { now, prior, keyThumbprint: jkt, securityLevel, trust: deps.trust, firmwareSigned: await firmwareSigned(record, deps.trust), facts: deps.facts, ...(update ? { update } : {}) });
+    const update = deps.catalog
+      ? updateState(deps.catalog, record.device.model, oldestPatch(record), record.rollbackIndex, now)
+      : undefined;
+    const posture = assessPosture(record, deps.policy, {
+      now,
+      prior,
+      keyThumbprint: jkt,
+      securityLevel,
+      trust: deps.trust,
+      firmwareSigned: await firmwareSigned(record, deps.trust),
+      facts: deps.facts,
+      ...(update ? { update } : {}),
+    });
     if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
 
-    const { device, replacedKey } = attestedDevice(prior, { record, keyThumbprint: jkt, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, securityLevel, attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()), policyVersion: deps.policy.version, now });
+    const { device, replacedKey } = attestedDevice(prior, {
+      record,
+      keyThumbprint: jkt,
+      accountId: input.accountId,
+      tier: posture.tier,
+      reasons: posture.reasons,
+      securityLevel,
+      attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()),
+      policyVersion: deps.policy.version,
+      now,
+    });
     let clientCertificatePem: string;
     try {
-      clientCertificatePem = await issueDeviceCertificate(device.deviceId, input.tlsPublicKey, deps.deviceCa, deps.tokenTtlSec * 4, now);
+      clientCertificatePem = await issueDeviceCertificate(
+        device.deviceId,
+        input.tlsPublicKey,
+        deps.deviceCa,
+        deps.tokenTtlSec * 4,
+        now,
+      );
     } catch (err) {
       throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey is not an EC P-256 SPKI', { cause: err });
     }
     await deps.store.putDevice(device);
-    const { token, expiresAtMs } = await signToken({
-      deviceId: device.deviceId, accountId: input.accountId, tier: posture.tier, reasons: posture.reasons, keyThumbprint: jkt, reattest: deps.policy.reattestation,
-    }, deps.tokenKey(), deps.tokenTtlSec, now);
-    if (replacedKey) await deps.events.revoked({ deviceId: device.deviceId, scope: 'key', keyThumbprints: [replacedKey], reason: 'KEY_REPLACED' });
+    const { token, expiresAtMs } = await signToken(
+      {
+        deviceId: device.deviceId,
+        accountId: input.accountId,
+        tier: posture.tier,
+        reasons: posture.reasons,
+        keyThumbprint: jkt,
+        reattest: deps.policy.reattestation,
+      },
+      deps.tokenKey(),
+      deps.tokenTtlSec,
+      now,
+    );
+    if (replacedKey)
+      await deps.events.revoked({
+        deviceId: device.deviceId,
+        scope: 'key',
+        keyThumbprints: [replacedKey],
+        reason: 'KEY_REPLACED',
+      });
     await deps.events.attested(device, replacedKey);
-    return { tier: posture.tier, reasons: posture.reasons, deviceId: device.deviceId, token, tokenExpiresAtMs: expiresAtMs, clientCertificatePem, device };
+    return {
+      tier: posture.tier,
+      reasons: posture.reasons,
+      deviceId: device.deviceId,
+      token,
+      tokenExpiresAtMs: expiresAtMs,
+      clientCertificatePem,
+      device,
+    };
   } catch (err) {
     if (err instanceof DfsError && (err.code.startsWith('ATTESTATION_') || err.code === 'JWS_TYPE_MISMATCH')) {
-      await deps.events.rejected({ ...(known ?? {}), codes: err instanceof AttestationRefused ? err.codes : [err.code] });
+      await deps.events.rejected({
+        ...(known ?? {}),
+        codes: err instanceof AttestationRefused ? err.codes : [err.code],
+      });
     }
     throw err;
   }

@@ -3,10 +3,19 @@ import type { DeviceEvents } from './events.js';
 import { operatorView, reinstatedDevice, revokedDevice } from './registry.js';
 
 /** Operator revocation of a device: stored as REVOKED and announced as `device.revoked`. */
-export async function revokeDevice(deviceId: string, reason: string, deps: { store: AttestationStore; events: DeviceEvents; now: () => number }) {
+export async function revokeDevice(
+  deviceId: string,
+  reason: string,
+  deps: { store: AttestationStore; events: DeviceEvents; now: () => number },
+) {
   const device = revokedDevice(await deps.store.getDevice(deviceId), reason, deps.now());
   await deps.store.putDevice(device);
-  await deps.events.revoked({ deviceId, scope: 'device', keyThumbprints: [device.keyThumbprint, ...device.revokedKeyThumbprints], reason });
+  await deps.events.revoked({
+    deviceId,
+    scope: 'device',
+    keyThumbprints: [device.keyThumbprint, ...device.revokedKeyThumbprints],
+    reason,
+  });
   return operatorView(device);
 }
 
@@ -14,7 +23,11 @@ export async function revokeDevice(deviceId: string, reason: string, deps: { sto
  * Operator reinstatement (re-verification) of a device: a revoked device may enroll again (its old
  * tokens stay refused), and `device.reverified` tells risk to lift a key-replaced hold.
  */
-export async function reinstateDevice(deviceId: string, reason: string, deps: { store: AttestationStore; events: DeviceEvents; now: () => number }) {
+export async function reinstateDevice(
+  deviceId: string,
+  reason: string,
+  deps: { store: AttestationStore; events: DeviceEvents; now: () => number },
+) {
   const device = reinstatedDevice(await deps.store.getDevice(deviceId), reason, deps.now());
   await deps.store.putDevice(device);
   await deps.events.reverified({ deviceId, reason });

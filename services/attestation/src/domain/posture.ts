@@ -43,8 +43,7 @@ const MAX_SKEW_MS = 60_000;
 
 /** The posture decision (brief §4): a tier, or REFUSED with every refusal in check order. */
 export type Posture =
-  | { tier: Tier; reasons: string[]; refusals: [] }
-  | { tier: 'REFUSED'; reasons: string[]; refusals: Refusal[] };
+  { tier: Tier; reasons: string[]; refusals: [] } | { tier: 'REFUSED'; reasons: string[]; refusals: Refusal[] };
 
 /** What the registry already knows about this device, and the key now presented. */
 export interface PostureContext {
@@ -75,8 +74,10 @@ export interface SignedFacts {
 
 /** The production binding of reported facts to signed ones. */
 export const SIGNED_FACTS: SignedFacts = {
-  bootKey: (r, trust) => Boolean(trust.models.get(r.device.model)?.bootKeyHashes.has(r.rootOfTrust.verifiedBootKeyHash)),
-  appSigner: (r, trust) => Boolean(trust.applications.get(r.application.packageName)?.has(r.application.signatureDigest)),
+  bootKey: (r, trust) =>
+    Boolean(trust.models.get(r.device.model)?.bootKeyHashes.has(r.rootOfTrust.verifiedBootKeyHash)),
+  appSigner: (r, trust) =>
+    Boolean(trust.applications.get(r.application.packageName)?.has(r.application.signatureDigest)),
   patchLevel: (r) => r.patchLevel.os === r.firmware?.patchLevel,
 };
 
@@ -88,7 +89,8 @@ export function oldestPatch(record: AttestationRecord): number {
 }
 
 /** The key counts as held in an eSE only when the chain proves it (and the record does not say otherwise). */
-const inEse = (record: AttestationRecord, ctx: PostureContext) => ctx.securityLevel === 'ese' && record.key.securityLevel === 'ese';
+const inEse = (record: AttestationRecord, ctx: PostureContext) =>
+  ctx.securityLevel === 'ese' && record.key.securityLevel === 'ese';
 
 function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext): Record<Refusal, boolean> {
   const { key, rootOfTrust, safety, application } = record;
@@ -97,12 +99,15 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
   return {
     ATTESTATION_DEVICE_REVOKED: prior?.status === 'REVOKED',
     ATTESTATION_KEY_REVOKED: Boolean(prior?.revokedKeyThumbprints.includes(ctx.keyThumbprint)),
-    ATTESTATION_EVIDENCE_EXPIRED: ctx.now - record.issuedAt > policy.maxEvidenceAgeSec * 1000 || record.issuedAt - ctx.now > MAX_SKEW_MS,
+    ATTESTATION_EVIDENCE_EXPIRED:
+      ctx.now - record.issuedAt > policy.maxEvidenceAgeSec * 1000 || record.issuedAt - ctx.now > MAX_SKEW_MS,
     ATTESTATION_KEY_EXPORTABLE: key.exportable,
     ATTESTATION_KEY_PROPERTIES: !key.purposes.includes('sign') || key.origin !== 'generated',
     ATTESTATION_KEY_OWNER: key.ownerUid !== policy.daemonUid,
     ATTESTATION_UNKNOWN_APPLICATION: !policy.allowedApplications.some((a) => a.packageName === application.packageName),
-    ATTESTATION_APP_SIGNER_MISMATCH: policy.allowedApplications.some((a) => a.packageName === application.packageName) && !facts.appSigner(record, ctx.trust),
+    ATTESTATION_APP_SIGNER_MISMATCH:
+      policy.allowedApplications.some((a) => a.packageName === application.packageName) &&
+      !facts.appSigner(record, ctx.trust),
     ATTESTATION_DEVICE_ROOTED: policy.refuse.rooted && safety.rooted,
     ATTESTATION_EMULATOR: policy.refuse.emulator && safety.emulator,
     ATTESTATION_DEBUG_ENABLED: policy.refuse.debug && safety.debug,
@@ -116,7 +121,8 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
     ATTESTATION_PATCH_TOO_OLD: oldestPatch(record) < patchBandOf(policy, record.device.model).minPatchLevel,
     ATTESTATION_SECURITY_LEVEL_MISMATCH: key.securityLevel === 'ese' && ctx.securityLevel !== 'ese',
     ATTESTATION_ESE_REQUIRED: policy.withoutEse === 'REFUSE' && !inEse(record, ctx),
-    ATTESTATION_KEY_CONFLICT: policy.onKeyChange === 'refuse-new' && prior !== null && prior.keyThumbprint !== ctx.keyThumbprint,
+    ATTESTATION_KEY_CONFLICT:
+      policy.onKeyChange === 'refuse-new' && prior !== null && prior.keyThumbprint !== ctx.keyThumbprint,
   };
 }
 
@@ -140,9 +146,18 @@ export function assessPosture(record: AttestationRecord, policy: Policy, ctx: Po
   if (oldestPatch(record) < patchBandOf(policy, record.device.model).highTierPatchLevel) lowering.push('PATCH_BEHIND');
   let tier: Tier = lowering.includes('NO_SECURE_ELEMENT') ? 'LOW' : lowering.length ? 'STANDARD' : 'HIGH';
   const u = ctx.update;
-  const limits = u?.known ? [...(u.patchLevelsBehind > policy.updates.maxPatchLevelsBehind ? ['UPDATE_REQUIRED'] : []), ...(u.pastEndOfLife ? ['MODEL_END_OF_LIFE'] : [])] : [];
+  const limits = u?.known
+    ? [
+        ...(u.patchLevelsBehind > policy.updates.maxPatchLevelsBehind ? ['UPDATE_REQUIRED'] : []),
+        ...(u.pastEndOfLife ? ['MODEL_END_OF_LIFE'] : []),
+      ]
+    : [];
   if (limits.length && RANK[policy.updates.limitTo] < RANK[tier]) tier = policy.updates.limitTo;
   lowering.push(...limits);
   const told = u?.updateAvailable && !limits.includes('UPDATE_REQUIRED') ? ['UPDATE_AVAILABLE'] : [];
-  return { tier, reasons: [...(lowering.length ? lowering : ['ESE_VERIFIED_BOOT_CURRENT_PATCH']), ...told, ...flags], refusals: [] };
+  return {
+    tier,
+    reasons: [...(lowering.length ? lowering : ['ESE_VERIFIED_BOOT_CURRENT_PATCH']), ...told, ...flags],
+    refusals: [],
+  };
 }

@@ -25,14 +25,24 @@ export interface TokenKeyRing {
  * A key ring in process memory: current + next + retired. A retired key stays published for
  * `graceMs` (at least the token lifetime, so tokens it signed live out their TTL), then disappears.
  */
-export async function tokenKeyRing(initial: SigningKey, graceMs: number, generate: () => Promise<SigningKey> = async () => (await generateSigningKey()).key): Promise<TokenKeyRing> {
+export async function tokenKeyRing(
+  initial: SigningKey,
+  graceMs: number,
+  generate: () => Promise<SigningKey> = async () => (await generateSigningKey()).key,
+): Promise<TokenKeyRing> {
   let current = initial;
   let next = await generate();
   let retired: { key: SigningKey; retiredAtMs: number; removeAtMs: number }[] = [];
-  const prune = (now: number) => { retired = retired.filter((r) => r.removeAtMs > now); };
+  const prune = (now: number) => {
+    retired = retired.filter((r) => r.removeAtMs > now);
+  };
   const state = (now: number): KeyRingState => {
     prune(now);
-    return { current: current.kid, next: next.kid, retired: retired.map((r) => ({ kid: r.key.kid, retiredAtMs: r.retiredAtMs, removeAtMs: r.removeAtMs })) };
+    return {
+      current: current.kid,
+      next: next.kid,
+      retired: retired.map((r) => ({ kid: r.key.kid, retiredAtMs: r.retiredAtMs, removeAtMs: r.removeAtMs })),
+    };
   };
   return {
     current: () => current,

@@ -17,10 +17,20 @@ export function busDeviceEvents(bus: EventBus, log: Logger, now: () => number = 
     }
   };
   return {
-    attested: (d, replacedKey) => publish(buildEvent('device.attested', d.deviceId, now(), {
-      deviceId: d.deviceId, model: d.model, tier: d.tier, reasons: d.reasons, securityLevel: d.securityLevel, patchLevel: d.patchLevel,
-      keyThumbprint: d.keyThumbprint, policyVersion: d.policyVersion, ...(replacedKey ? { replacedKeyThumbprint: replacedKey } : {}),
-    })),
+    attested: (d, replacedKey) =>
+      publish(
+        buildEvent('device.attested', d.deviceId, now(), {
+          deviceId: d.deviceId,
+          model: d.model,
+          tier: d.tier,
+          reasons: d.reasons,
+          securityLevel: d.securityLevel,
+          patchLevel: d.patchLevel,
+          keyThumbprint: d.keyThumbprint,
+          policyVersion: d.policyVersion,
+          ...(replacedKey ? { replacedKeyThumbprint: replacedKey } : {}),
+        }),
+      ),
     rejected: (r) => publish(buildEvent('device.rejected', r.deviceId ?? 'unknown', now(), { ...r })),
     revoked: (r) => publish(buildEvent('device.revoked', r.deviceId, now(), { ...r })),
     reverified: (r) => publish(buildEvent('device.reverified', r.deviceId, now(), { ...r })),

@@ -6,7 +6,9 @@ export function memoryAttestationStore(): AttestationStore {
   const challenges = new Map<string, StoredChallenge>();
   const devices = new Map<string, DeviceRecord>();
   return {
-    async putChallenge(c) { challenges.set(c.id, { ...c }); },
+    async putChallenge(c) {
+      challenges.set(c.id, { ...c });
+    },
     async consumeChallenge(id) {
       const c = challenges.get(id);
       if (!c) return null;
@@ -14,13 +16,24 @@ export function memoryAttestationStore(): AttestationStore {
       c.used = true;
       return prior;
     },
-    async getDevice(id) { const d = devices.get(id); return d ? structuredClone(d) : null; },
-    async putDevice(d) { devices.set(d.deviceId, structuredClone(d)); },
-    async listDevices() { return [...devices.values()].map((d) => structuredClone(d)); },
-    async devicesAttestedUnder(serials) {
-      return [...devices.values()].filter((d) => d.attestationSerials?.some((s) => serials.includes(s))).map((d) => structuredClone(d));
+    async getDevice(id) {
+      const d = devices.get(id);
+      return d ? structuredClone(d) : null;
     },
-    async ready() { return true; },
+    async putDevice(d) {
+      devices.set(d.deviceId, structuredClone(d));
+    },
+    async listDevices() {
+      return [...devices.values()].map((d) => structuredClone(d));
+    },
+    async devicesAttestedUnder(serials) {
+      return [...devices.values()]
+        .filter((d) => d.attestationSerials?.some((s) => serials.includes(s)))
+        .map((d) => structuredClone(d));
+    },
+    async ready() {
+      return true;
+    },
     async close() {},
   };
 }

@@ -44,7 +44,10 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
     await challenges.deleteMany({ expiresAtMs: { $lt: before } });
     await uses.deleteMany({ atMs: { $lt: before } });
   };
-  const timer = setInterval(() => void sweep().catch((err: unknown) => options.log?.warn({ err }, 'challenge sweep failed')), options.sweepEveryMs ?? 60_000);
+  const timer = setInterval(
+    () => void sweep().catch((err: unknown) => options.log?.warn({ err }, 'challenge sweep failed')),
+    options.sweepEveryMs ?? 60_000,
+  );
   timer.unref();
 
   return {
@@ -74,7 +77,12 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
       return (await devices.find().sort({ _id: 1 }).lean<DeviceDoc[]>()).map(toDevice);
     },
     async devicesAttestedUnder(serials) {
-      return (await devices.find({ attestationSerials: { $in: serials } }).sort({ _id: 1 }).lean<DeviceDoc[]>()).map(toDevice);
+      return (
+        await devices
+          .find({ attestationSerials: { $in: serials } })
+          .sort({ _id: 1 })
+          .lean<DeviceDoc[]>()
+      ).map(toDevice);
     },
     ready: () => mongoReady(conn),
     async close() {

@@ -32,7 +32,7 @@ export interface Features {
   operator?: OperatorAnswer;
 }
 
-const asTier = (t: string | null): Tier | null => (TIERS as readonly string[]).includes(t ?? '') ? (t as Tier) : null;
+const asTier = (t: string | null): Tier | null => ((TIERS as readonly string[]).includes(t ?? '') ? (t as Tier) : null);
 
 /**
  * The tier to apply: the token's tier, lowered to the device's last attested tier when that is
@@ -73,6 +73,18 @@ export function assess(facts: PaymentFacts, features: Features, rules: Rules, no
 /** The decision the hits add up to: a veto or the decline threshold declines, the step-up threshold steps up. */
 export function conclude(tier: Tier | null, hits: Hit[], rules: Rules): Assessment {
   const score = hits.reduce((s, h) => s + h.weight, 0);
-  const decision: Decision = hits.some((h) => h.veto) || score >= rules.thresholds.decline ? 'DECLINE' : score >= rules.thresholds.stepUp ? 'STEP_UP' : 'APPROVE';
-  return { decision, tier, score, ruleIds: hits.map((h) => h.ruleId), hits, reason: explain(decision, tier, score, hits, rules) };
+  const decision: Decision =
+    hits.some((h) => h.veto) || score >= rules.thresholds.decline
+      ? 'DECLINE'
+      : score >= rules.thresholds.stepUp
+        ? 'STEP_UP'
+        : 'APPROVE';
+  return {
+    decision,
+    tier,
+    score,
+    ruleIds: hits.map((h) => h.ruleId),
+    hits,
+    reason: explain(decision, tier, score, hits, rules),
+  };
 }

@@ -1,5 +1,11 @@
 import {
-  DEVICE_TOPIC, handles, parseEventData, PAYMENT_TOPIC, type DeviceEventData, type DeviceEventType, type PaymentEventData,
+  DEVICE_TOPIC,
+  handles,
+  parseEventData,
+  PAYMENT_TOPIC,
+  type DeviceEventData,
+  type DeviceEventType,
+  type PaymentEventData,
 } from '../../../../contracts/events.js';
 import type { BusEvent } from '../../../../kit/src/events.js';
 
@@ -8,7 +14,15 @@ export type DeviceData = DeviceEventData;
 export type PaymentData = PaymentEventData;
 
 /** The device events the risk service learns from (device lifecycle, SIM and PIN). */
-const DEVICE_TYPES = handles('device.attested', 'device.rejected', 'device.revoked', 'device.reverified', 'device.sim_changed', 'device.pin_failed', 'device.pin_locked');
+const DEVICE_TYPES = handles(
+  'device.attested',
+  'device.rejected',
+  'device.revoked',
+  'device.reverified',
+  'device.sim_changed',
+  'device.pin_failed',
+  'device.pin_locked',
+);
 /** The mobile operator's events it learns from (the number's SIM changed). */
 const NETWORK_TYPES = handles('network.sim_swapped');
 /** The payment events it learns from. */
@@ -56,8 +70,13 @@ export function parseEvent(topic: string, e: BusEvent): RiskEvent | null {
     const data = parseEventData(e.type, e.data);
     if (!data.success) throw new MalformedEvent(`${e.type} ${e.id}: ${data.error.message}`);
     const kind = data.data.kind ?? 'payment';
-    if (e.type === 'payment.reversed') return kind === 'reversal' && data.data.originalId ? { kind: 'release', id: e.id, type: e.type, atMs: e.atMs, transactionId: data.data.originalId } : null;
-    return kind === 'payment' ? { kind: 'release', id: e.id, type: e.type, atMs: e.atMs, transactionId: data.data.transactionId } : null;
+    if (e.type === 'payment.reversed')
+      return kind === 'reversal' && data.data.originalId
+        ? { kind: 'release', id: e.id, type: e.type, atMs: e.atMs, transactionId: data.data.originalId }
+        : null;
+    return kind === 'payment'
+      ? { kind: 'release', id: e.id, type: e.type, atMs: e.atMs, transactionId: data.data.transactionId }
+      : null;
   }
   if (topic === PAYMENT_TOPIC && PAYMENT_TYPES.has(e.type) && (e.data.kind ?? 'payment') === 'payment') {
     const data = parseEventData(e.type, e.data);

@@ -70,9 +70,26 @@ export const payeeKey = (id: string) => `payee:${id}`;
 /** A device nothing is known about yet. */
 export function emptyDevice(deviceId: string): DeviceFeatures {
   return {
-    deviceId, status: 'UNKNOWN', statusAtMs: 0, tier: null, reasons: [], rejectedCodes: [], patchLevel: null, firstAttestedMs: null, verifiedMs: 0,
-    imsiHash: null, imeiHash: null, simChange: null, keyReplacedMs: 0, reverifiedMs: 0, pinFailures: [], pinLockedMs: 0, payments: [],
-    msisdn: null, simSwappedMs: 0, numberMovedMs: 0,
+    deviceId,
+    status: 'UNKNOWN',
+    statusAtMs: 0,
+    tier: null,
+    reasons: [],
+    rejectedCodes: [],
+    patchLevel: null,
+    firstAttestedMs: null,
+    verifiedMs: 0,
+    imsiHash: null,
+    imeiHash: null,
+    simChange: null,
+    keyReplacedMs: 0,
+    reverifiedMs: 0,
+    pinFailures: [],
+    pinLockedMs: 0,
+    payments: [],
+    msisdn: null,
+    simSwappedMs: 0,
+    numberMovedMs: 0,
   };
 }
 
@@ -89,7 +106,9 @@ export function addEntry<T extends Occurrence>(list: readonly T[], entry: T): T[
   if (list.some((x) => x.id === entry.id)) return [...list];
   const last = list[list.length - 1];
   const inOrder = !last || last.atMs < entry.atMs || (last.atMs === entry.atMs && last.id < entry.id);
-  const next = inOrder ? [...list, entry] : [...list, entry].sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const next = inOrder
+    ? [...list, entry]
+    : [...list, entry].sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const newest = next[next.length - 1]!.atMs;
   const kept = next.filter((x) => x.atMs > newest - RETENTION_MS);
   return kept.slice(Math.max(0, kept.length - MAX_ENTRIES));
@@ -102,7 +121,12 @@ export function inWindow<T extends Occurrence>(list: readonly T[], now: number, 
 }
 
 /** Count and sum of posted payments of one currency in a window. */
-export function windowTotals(list: readonly Posted[], now: number, windowSec: number, currency: string): { count: number; amount: number } {
+export function windowTotals(
+  list: readonly Posted[],
+  now: number,
+  windowSec: number,
+  currency: string,
+): { count: number; amount: number } {
   let count = 0;
   let amount = 0;
   for (const p of inWindow(list, now, windowSec)) {
@@ -114,23 +138,52 @@ export function windowTotals(list: readonly Posted[], now: number, windowSec: nu
 }
 
 function simChanged(d: DeviceFeatures, data: DeviceData, atMs: number): DeviceFeatures {
-  if (d.imsiHash === null && !d.msisdn && data.imsiHash !== undefined && data.msisdn !== undefined) return { ...d, imsiHash: data.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? null };
+  if (d.imsiHash === null && !d.msisdn && data.imsiHash !== undefined && data.msisdn !== undefined)
+    return { ...d, imsiHash: data.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? null };
   const imsi = d.imsiHash === null || data.imsiHash === undefined || data.imsiHash !== d.imsiHash;
   const imei = d.imeiHash !== null && data.imeiHash !== undefined && data.imeiHash !== d.imeiHash;
-  const hashes = { imsiHash: data.imsiHash ?? d.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? d.msisdn ?? null };
+  const hashes = {
+    imsiHash: data.imsiHash ?? d.imsiHash,
+    imeiHash: data.imeiHash ?? d.imeiHash,
+    msisdn: data.msisdn ?? d.msisdn ?? null,
+  };
   if (!imsi && !imei) return { ...d, ...hashes };
   const pending = d.simChange && d.simChange.atMs > d.verifiedMs ? d.simChange : null;
-  return { ...d, ...hashes, simChange: { atMs: Math.max(atMs, pending?.atMs ?? 0), imei: imei || (pending?.imei ?? false) } };
+  return {
+    ...d,
+    ...hashes,
+    simChange: { atMs: Math.max(atMs, pending?.atMs ?? 0), imei: imei || (pending?.imei ?? false) },
+  };
 }
 
 function posture(d: DeviceFeatures, type: DeviceEventType, data: DeviceData, atMs: number): DeviceFeatures {
   if (atMs < d.statusAtMs || (type === 'device.revoked' && data.scope === 'key')) return d;
-  if (type !== 'device.attested') return { ...d, status: type === 'device.rejected' ? 'REJECTED' : 'REVOKED', statusAtMs: atMs, rejectedCodes: data.codes ?? [] };
-  return { ...d, status: 'ATTESTED', statusAtMs: atMs, tier: data.tier ?? null, reasons: data.reasons ?? [], rejectedCodes: [], patchLevel: data.patchLevel ?? d.patchLevel };
+  if (type !== 'device.attested')
+    return {
+      ...d,
+      status: type === 'device.rejected' ? 'REJECTED' : 'REVOKED',
+      statusAtMs: atMs,
+      rejectedCodes: data.codes ?? [],
+    };
+  return {
+    ...d,
+    status: 'ATTESTED',
+    statusAtMs: atMs,
+    tier: data.tier ?? null,
+    reasons: data.reasons ?? [],
+    rejectedCodes: [],
+    patchLevel: data.patchLevel ?? d.patchLevel,
+  };
 }
 
 /** Folds one device event into the device's document (pure; idempotent for a repeated event). */
-export function applyDeviceEvent(d: DeviceFeatures, id: string, type: DeviceEventType, data: DeviceData, atMs: number): DeviceFeatures {
+export function applyDeviceEvent(
+  d: DeviceFeatures,
+  id: string,
+  type: DeviceEventType,
+  data: DeviceData,
+  atMs: number,
+): DeviceFeatures {
   switch (type) {
     case 'device.attested': {
       const next = posture(d, type, data, atMs);
@@ -145,9 +198,17 @@ export function applyDeviceEvent(d: DeviceFeatures, id: string, type: DeviceEven
     case 'device.rejected':
       return posture(d, type, data, atMs);
     case 'device.revoked':
-      return data.scope === 'key' ? { ...d, keyReplacedMs: Math.max(d.keyReplacedMs ?? 0, atMs) } : posture(d, type, data, atMs);
+      return data.scope === 'key'
+        ? { ...d, keyReplacedMs: Math.max(d.keyReplacedMs ?? 0, atMs) }
+        : posture(d, type, data, atMs);
     case 'device.reverified':
-      return { ...d, verifiedMs: Math.max(d.verifiedMs, atMs), reverifiedMs: Math.max(d.reverifiedMs ?? 0, atMs), imsiHash: data.imsiHash ?? d.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash };
+      return {
+        ...d,
+        verifiedMs: Math.max(d.verifiedMs, atMs),
+        reverifiedMs: Math.max(d.reverifiedMs ?? 0, atMs),
+        imsiHash: data.imsiHash ?? d.imsiHash,
+        imeiHash: data.imeiHash ?? d.imeiHash,
+      };
     case 'device.sim_changed':
       return simChanged(d, data, atMs);
     case 'device.pin_failed':

@@ -1,7 +1,16 @@
 import type { DeviceStore, FeatureStore, LineStore, PartyStore } from '../store/ports.js';
 import type { RiskEvent } from './events.js';
 import { atomicReservations, type Reservations } from './reserve.js';
-import { addEntry, applyDeviceEvent, emptyDevice, emptyParty, payeeKey, payerKey, postedEntry, type DeviceFeatures } from './features.js';
+import {
+  addEntry,
+  applyDeviceEvent,
+  emptyDevice,
+  emptyParty,
+  payeeKey,
+  payerKey,
+  postedEntry,
+  type DeviceFeatures,
+} from './features.js';
 
 async function addToParty(store: PartyStore, key: string, entry: ReturnType<typeof postedEntry>): Promise<void> {
   const doc = (await store.getParty(key)) ?? emptyParty(key);
@@ -27,7 +36,11 @@ async function bindNumber(store: LineStore & DeviceStore, device: DeviceFeatures
  * reservation. Each update is idempotent by event or transaction id, so a crash between updates and
  * a redelivery cannot count twice.
  */
-export async function learn(store: FeatureStore, e: RiskEvent, reservations: Reservations = atomicReservations(store)): Promise<void> {
+export async function learn(
+  store: FeatureStore,
+  e: RiskEvent,
+  reservations: Reservations = atomicReservations(store),
+): Promise<void> {
   if (e.kind === 'release') {
     await reservations.release(e.transactionId);
     return;

@@ -13,7 +13,13 @@ export const RISK_GROUP = 'risk';
  * Applies one delivered event once: already-seen ids are skipped (at-least-once delivery);
  * malformed events are logged and marked seen so they cannot block the stream.
  */
-export async function ingest(store: FeatureStore, topic: string, e: BusEvent, log?: Logger, reservations: Reservations = atomicReservations(store)): Promise<boolean> {
+export async function ingest(
+  store: FeatureStore,
+  topic: string,
+  e: BusEvent,
+  log?: Logger,
+  reservations: Reservations = atomicReservations(store),
+): Promise<boolean> {
   if (await store.seen(e.id)) return false;
   try {
     const ev = parseEvent(topic, e);
@@ -30,7 +36,12 @@ export async function ingest(store: FeatureStore, topic: string, e: BusEvent, lo
  * Subscribes the risk service to device and payment events. Deliveries are applied one at a time
  * so two events for the same document never interleave their read and write.
  */
-export async function subscribeFeatures(bus: EventBus, store: FeatureStore, log: Logger, reservations: Reservations = atomicReservations(store)): Promise<{ idle(): Promise<void> }> {
+export async function subscribeFeatures(
+  bus: EventBus,
+  store: FeatureStore,
+  log: Logger,
+  reservations: Reservations = atomicReservations(store),
+): Promise<{ idle(): Promise<void> }> {
   let chain: Promise<unknown> = Promise.resolve();
   const handler = (topic: string) => (e: BusEvent) => {
     const run = chain.then(() => ingest(store, topic, e, log, reservations));
