@@ -13,26 +13,45 @@ import { randomImei } from '../../device-sim/src/imei.js';
 import { DEVICE_TOPIC } from '../../contracts/events.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
-import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, stackFacts, useFacts } from '../unit/attestation/support/evidence.js';
+import {
+  attestationExtension,
+  attestedLeaf,
+  enrollRequest,
+  goodRecord,
+  intermediate,
+  rootCa,
+  stackFacts,
+  useFacts,
+} from '../unit/attestation/support/evidence.js';
 
 type Env = Awaited<ReturnType<typeof testStack>>;
-const httpOf = (env: { stack: Env['stack'] }) => `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+const httpOf = (env: { stack: Env['stack'] }) =>
+  `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
 
 describe('posture tier per device-sim configuration, carried in the token', () => {
   let env: Env;
   const events: BusEvent[] = [];
   beforeAll(async () => {
     env = await testStack();
-    await env.stack.bus.subscribe(DEVICE_TOPIC, 'attestation-posture-test', async (e) => { events.push(e); });
+    await env.stack.bus.subscribe(DEVICE_TOPIC, 'attestation-posture-test', async (e) => {
+      events.push(e);
+    });
   });
-  afterAll(async () => { await env?.close(); });
+  afterAll(async () => {
+    await env?.close();
+  });
 
-  it.each([['secure', 'HIGH'], ['no-ese', 'LOW']])('%s enrolls at %s and the token says so', async (profile, tier) => {
+  it.each([
+    ['secure', 'HIGH'],
+    ['no-ese', 'LOW'],
+  ])('%s enrolls at %s and the token says so', async (profile, tier) => {
     const phone = await env.world.phone(profile);
     const enrollment = await phone.daemon.enroll(env.world.newId('wallet'));
     expect(enrollment.tier).toBe(tier);
     expect(decodeJwt(enrollment.token).tier).toBe(tier);
-    await expect.poll(() => events.find((e) => e.type === 'device.attested' && e.key === enrollment.deviceId)?.data.tier).toBe(tier);
+    await expect
+      .poll(() => events.find((e) => e.type === 'device.attested' && e.key === enrollment.deviceId)?.data.tier)
+      .toBe(tier);
   });
 
   it.each([
@@ -57,10 +76,16 @@ describe('the STANDARD band: patch level between minPatchLevel and highTierPatch
     dir = mkdtempSync(join(tmpdir(), 'dfs-policy-'));
     const policy = JSON.parse(readFileSync('config/attestation-policy.json', 'utf8'));
     const file = join(dir, 'policy.json');
-    writeFileSync(file, JSON.stringify({ ...policy, version: 'test-standard', highTierPatchLevel: 202612, models: {} }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...policy, version: 'test-standard', highTierPatchLevel: 202612, models: {} }),
+    );
     env = await testStack({ ATTESTATION_POLICY_FILE: file });
   });
-  afterAll(async () => { await env?.close(); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await env?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('a secure phone at patch 202610 under a 202612 high-tier level enrolls at STANDARD, in the token too', async () => {
     const phone = await env.world.phone('secure');
@@ -78,11 +103,18 @@ describe('operator API (bearer credential)', () => {
     useFacts(await stackFacts(env.stack.pki));
     token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
   });
-  afterAll(async () => { await env?.close(); });
-  const get = (path: string, bearer?: string) => fetch(`${httpOf(env)}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+  afterAll(async () => {
+    await env?.close();
+  });
+  const get = (path: string, bearer?: string) =>
+    fetch(`${httpOf(env)}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
 
   it('refuses calls without the credential or with a wrong one (ATTESTATION_OPERATOR_UNAUTHENTICATED)', async () => {
-    for (const res of [await get('/v1/operator/devices'), await get('/v1/operator/policy', `${token}x`), await get('/v1/operator/devices', 'a'.repeat(43))]) {
+    for (const res of [
+      await get('/v1/operator/devices'),
+      await get('/v1/operator/policy', `${token}x`),
+      await get('/v1/operator/devices', 'a'.repeat(43)),
+    ]) {
       expect(res.status).toBe(401);
       expect((await res.json()).code).toBe('ATTESTATION_OPERATOR_UNAUTHENTICATED');
     }
@@ -107,12 +139,33 @@ describe('operator API (bearer credential)', () => {
 
   it('the same IMEI with a different eSE key: the new key replaces the old, flagged KEY_REPLACED, old key revoked', async () => {
     const factory = await intermediate(await loadIssuer(env.stack.pki.oemRoot, env.stack.pki.oemRootKey));
-    const client = createClient(contracts().AttestationService, env.stack.attestationAddr, env.world.bootstrapTls, 'attestation');
+    const client = createClient(
+      contracts().AttestationService,
+      env.stack.attestationAddr,
+      env.world.bootstrapTls,
+      'attestation',
+    );
     const imei = randomImei();
     const enrollWithNewKey = async () => {
       const ch = await call(client, client.CreateChallenge, { purpose: 'enroll' });
-      const leaf = await attestedLeaf(factory, [attestationExtension(goodRecord(base64url.encode(ch.nonce), (r) => { r.device.imei = imei; }))]);
-      return call(client, client.Enroll, (await enrollRequest({ challengeId: ch.challengeId, chain: [leaf.cert, factory.cert], leafKey: leaf.keys.privateKey })).request);
+      const leaf = await attestedLeaf(factory, [
+        attestationExtension(
+          goodRecord(base64url.encode(ch.nonce), (r) => {
+            r.device.imei = imei;
+          }),
+        ),
+      ]);
+      return call(
+        client,
+        client.Enroll,
+        (
+          await enrollRequest({
+            challengeId: ch.challengeId,
+            chain: [leaf.cert, factory.cert],
+            leafKey: leaf.keys.privateKey,
+          })
+        ).request,
+      );
     };
     try {
       const first = await enrollWithNewKey();
@@ -140,21 +193,38 @@ describe('pinned OEM roots from config: several at once (rotation)', () => {
     const pki = await ensureDevPki(stateDir);
     const file = join(stateDir, 'oem', 'next-root.crt');
     writeFileSync(file, (await nextRoot).cert.toString('pem'));
-    stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', ATTESTATION_OEM_ROOTS: `${file},${pki.oemRoot}` } });
+    stack = await startStack({
+      stateDir,
+      ephemeral: true,
+      env: { LOG_LEVEL: 'silent', ATTESTATION_OEM_ROOTS: `${file},${pki.oemRoot}` },
+    });
     world = await connectWorld(stack.pki, stack);
     useFacts(await stackFacts(stack.pki));
   });
-  afterAll(async () => { world?.close(); await stack?.stop(); rmSync(stateDir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    world?.close();
+    await stack?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   it('accepts phones chained to the current root and to the next one', async () => {
     const phone = await world.phone('secure');
     expect((await phone.daemon.enroll(world.newId('wallet'))).tier).toBe('HIGH');
     const factory = await intermediate(await nextRoot);
-    const client = createClient(contracts().AttestationService, stack.attestationAddr, world.bootstrapTls, 'attestation');
+    const client = createClient(
+      contracts().AttestationService,
+      stack.attestationAddr,
+      world.bootstrapTls,
+      'attestation',
+    );
     try {
       const ch = await call(client, client.CreateChallenge, { purpose: 'enroll' });
       const leaf = await attestedLeaf(factory, [attestationExtension(goodRecord(base64url.encode(ch.nonce)))]);
-      const { request } = await enrollRequest({ challengeId: ch.challengeId, chain: [leaf.cert, factory.cert], leafKey: leaf.keys.privateKey });
+      const { request } = await enrollRequest({
+        challengeId: ch.challengeId,
+        chain: [leaf.cert, factory.cert],
+        leafKey: leaf.keys.privateKey,
+      });
       expect((await call(client, client.Enroll, request)).tier).toBe('HIGH');
     } finally {
       client.close();

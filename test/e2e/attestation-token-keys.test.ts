@@ -15,19 +15,31 @@ const small = { minorUnits: '150', currency: 'KES' };
 describe('attestation tokens at the transaction service', () => {
   let env: Env;
   const http = () => `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
-  const operator = (method: string, path: string, body?: unknown) => fetch(`${http()}${path}`, {
-    method, headers: { authorization: `Bearer ${OPERATOR}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const publishedKids = async () => ((await (await fetch(`${http()}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const operator = (method: string, path: string, body?: unknown) =>
+    fetch(`${http()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${OPERATOR}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  const publishedKids = async () =>
+    ((await (await fetch(`${http()}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map(
+      (k) => k.kid,
+    );
 
-  beforeAll(async () => { env = await testStack({ ATTESTATION_OPERATOR_TOKEN: OPERATOR, ATTESTATION_JWKS_MAX_AGE_SEC: '1' }); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack({ ATTESTATION_OPERATOR_TOKEN: OPERATOR, ATTESTATION_JWKS_MAX_AGE_SEC: '1' });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('refuses a token presented with a different key than the one it is bound to (PAYMENT_KEY_NOT_BOUND)', async () => {
     const victim = await fundedPhone(env.world);
     const thief = await fundedPhone(env.world);
     thief.phone.daemon.enrollment!.token = victim.enrollment.token;
-    expect(await codeOf(thief.phone.daemon.pay({ payee: thief.merchant, amount: small }))).toBe('PAYMENT_KEY_NOT_BOUND');
+    expect(await codeOf(thief.phone.daemon.pay({ payee: thief.merchant, amount: small }))).toBe(
+      'PAYMENT_KEY_NOT_BOUND',
+    );
   });
 
   it('refuses an expired token (TOKEN_EXPIRED)', async () => {
@@ -35,8 +47,11 @@ describe('attestation tokens at the transaction service', () => {
     const jwk = JSON.parse(readFileSync(join(env.stack.stateDir, 'keys', 'attestation-token.jwk.json'), 'utf8')) as JWK;
     const claims = decodeJwt(enrollment.token);
     const past = Math.floor(Date.now() / 1000) - 3600;
-    const expired = await new SignJWT({ ...claims }).setProtectedHeader(decodeProtectedHeader(enrollment.token) as { alg: string })
-      .setIssuedAt(past - 600).setExpirationTime(past).sign(await importJWK({ ...jwk, alg: 'ES256' }, 'ES256'));
+    const expired = await new SignJWT({ ...claims })
+      .setProtectedHeader(decodeProtectedHeader(enrollment.token) as { alg: string })
+      .setIssuedAt(past - 600)
+      .setExpirationTime(past)
+      .sign(await importJWK({ ...jwk, alg: 'ES256' }, 'ES256'));
     phone.daemon.enrollment!.token = expired;
     expect(await codeOf(phone.daemon.pay({ payee: merchant, amount: small }))).toBe('TOKEN_EXPIRED');
   });
@@ -47,7 +62,10 @@ describe('attestation tokens at the transaction service', () => {
     expect((await before.phone.daemon.pay({ payee: before.merchant, amount: small })).status).toBe('POSTED');
 
     expect((await operator('POST', '/v1/operator/token-keys/rotate', {})).status).toBe(200);
-    const state = await (await operator('POST', '/v1/operator/token-keys/rotate', {})).json() as { current: string; retired: { kid: string }[] };
+    const state = (await (await operator('POST', '/v1/operator/token-keys/rotate', {})).json()) as {
+      current: string;
+      retired: { kid: string }[];
+    };
     expect(state.retired.map((r) => r.kid)).toContain(oldKid);
 
     const after = await fundedPhone(env.world);
@@ -66,11 +84,18 @@ describe('attestation tokens at the transaction service', () => {
   });
 
   it('publishes the same key set over gRPC GetTokenKeys with its cache max age, and refuses an unknown key id to remove', async () => {
-    const svc = createClient(contracts().AttestationService, env.stack.attestationAddr, readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }), 'attestation');
+    const svc = createClient(
+      contracts().AttestationService,
+      env.stack.attestationAddr,
+      readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }),
+      'attestation',
+    );
     try {
       const set = await call(svc, svc.GetTokenKeys, {});
       expect(set.maxAgeSec).toBe(1);
-      expect((JSON.parse(set.jwksJson) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual(await publishedKids());
+      expect((JSON.parse(set.jwksJson) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual(
+        await publishedKids(),
+      );
     } finally {
       svc.close();
     }

@@ -23,7 +23,13 @@ describe('dfs demo --json (issue acceptance: the README run command without stay
   }, 60_000);
 
   it('exits non-zero with a message naming the variable when the configuration is bad', async () => {
-    const err = await run(process.execPath, ['bin/dfs.mjs', 'demo', '--json'], { env: { ...process.env, RISK_GRPC_PORT: 'not-a-port' }, timeout: 60_000 }).then(() => null, (e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, ['bin/dfs.mjs', 'demo', '--json'], {
+      env: { ...process.env, RISK_GRPC_PORT: 'not-a-port' },
+      timeout: 60_000,
+    }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(err?.code).toBe(1);
     expect(err?.stderr).toContain('RISK_GRPC_PORT');
   }, 60_000);

@@ -15,7 +15,26 @@ describe('dfs load on a tiny run', () => {
       const env = cliEnv(join(dir, 'state'));
       const out = join(dir, 'out.json');
       const html = join(dir, 'out.html');
-      await run(process.execPath, ['bin/dfs.mjs', 'load', '--devices', '5', '--rate', '20', '--duration', '2', '--echo-seconds', '1', '--json', out, '--html', html], { env, timeout: 90_000 });
+      await run(
+        process.execPath,
+        [
+          'bin/dfs.mjs',
+          'load',
+          '--devices',
+          '5',
+          '--rate',
+          '20',
+          '--duration',
+          '2',
+          '--echo-seconds',
+          '1',
+          '--json',
+          out,
+          '--html',
+          html,
+        ],
+        { env, timeout: 90_000 },
+      );
       const r = JSON.parse(readFileSync(out, 'utf8'));
       expect(r.devices).toBe(5);
       expect(r.durationSec).toBe(2);

@@ -17,8 +17,12 @@ const OUTCOMES: Record<string, { tier: string } | { code: string }> = {
 
 describe('named phone configurations against the embedded stack', () => {
   let env: Awaited<ReturnType<typeof testStack>>;
-  beforeAll(async () => { env = await testStack(); });
-  afterAll(async () => { await env?.close(); });
+  beforeAll(async () => {
+    env = await testStack();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it.each(Object.entries(OUTCOMES))('enrolls "%s" with the expected tier or refusal code', async (name, outcome) => {
     const phone = await env.world.phone(name);

@@ -42,9 +42,14 @@ describe('re-attestation before payments above the configured amount (PCI MPoC p
     const { phone, merchant } = await enrolledPhone(steps);
     const e = phone.daemon.enrollment!;
     await new Promise((r) => setTimeout(r, 3_100));
-    expect((await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '900', currency: 'KES' } })).status).toBe('POSTED');
+    expect((await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '900', currency: 'KES' } })).status).toBe(
+      'POSTED',
+    );
     expect(steps.filter((s) => s.step === 'attestation')).toHaveLength(1);
-    const direct = e.channel.submitPayment({ signedPayment: await signLarge(phone, merchant), attestationToken: e.token });
+    const direct = e.channel.submitPayment({
+      signedPayment: await signLarge(phone, merchant),
+      attestationToken: e.token,
+    });
     expect(await codeOf(direct)).toBe('REATTESTATION_REQUIRED');
   });
 
@@ -59,11 +64,23 @@ describe('re-attestation before payments above the configured amount (PCI MPoC p
 });
 
 /** A KES 50.00 payment signed by the phone's own key with its current (stale) token, bypassing the daemon's re-attestation. */
-async function signLarge(phone: Awaited<ReturnType<Awaited<ReturnType<typeof testStack>>['world']['phone']>>, payee: string): Promise<string> {
+async function signLarge(
+  phone: Awaited<ReturnType<Awaited<ReturnType<typeof testStack>>['world']['phone']>>,
+  payee: string,
+): Promise<string> {
   const { compactJws, sha256b64url } = await import('../../kit/src/jws.js');
   const e = phone.daemon.enrollment!;
   const jwk = await phone.ese!.publicJwk(1077, 'payment');
   phone.ese!.verifyPin(1077, '2580');
-  const payload = { idempotencyKey: `large-${Date.now()}`, payer: e.accountId, payee, amount: { minorUnits: '5000', currency: 'KES' }, iat: Date.now(), ath: sha256b64url(e.token) };
-  return compactJws({ alg: 'ES256', typ: 'dfs-payment+jws', jwk }, payload, (data) => phone.ese!.sign(1077, 'payment', data));
+  const payload = {
+    idempotencyKey: `large-${Date.now()}`,
+    payer: e.accountId,
+    payee,
+    amount: { minorUnits: '5000', currency: 'KES' },
+    iat: Date.now(),
+    ath: sha256b64url(e.token),
+  };
+  return compactJws({ alg: 'ES256', typ: 'dfs-payment+jws', jwk }, payload, (data) =>
+    phone.ese!.sign(1077, 'payment', data),
+  );
 }

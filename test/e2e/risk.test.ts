@@ -13,11 +13,20 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
     env = await testStack();
     riskHttp = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}`;
   });
-  afterAll(async () => { await env?.close(); });
+  afterAll(async () => {
+    await env?.close();
+  });
 
-  const simChanged = (deviceId: string, n: number, imeiHash: string) => env.stack.bus.publish(DEVICE_TOPIC, [
-    { id: `e2e-sim-${deviceId}-${n}`, type: 'device.sim_changed', key: deviceId, atMs: Date.now(), data: { deviceId, imsiHash: `imsi-${n}`, imeiHash } },
-  ]);
+  const simChanged = (deviceId: string, n: number, imeiHash: string) =>
+    env.stack.bus.publish(DEVICE_TOPIC, [
+      {
+        id: `e2e-sim-${deviceId}-${n}`,
+        type: 'device.sim_changed',
+        key: deviceId,
+        atMs: Date.now(),
+        data: { deviceId, imsiHash: `imsi-${n}`, imeiHash },
+      },
+    ]);
 
   it('approves a payment from a secure phone (tier HIGH) and explains it at GET /v1/decisions/{transactionId}', async () => {
     const { phone, merchant, enrollment } = await fundedPhone(env.world);
@@ -26,7 +35,13 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
     expect([result.status, result.risk.decision]).toEqual(['POSTED', 'APPROVE']);
     const trail = await (await fetch(`${riskHttp}/v1/decisions/${result.transactionId}`)).json();
     const rules = await (await fetch(`${riskHttp}/v1/rules`)).json();
-    expect(trail).toMatchObject({ transactionId: result.transactionId, deviceId: enrollment.deviceId, decision: 'APPROVE', tier: 'HIGH', rulesetId: rules.id });
+    expect(trail).toMatchObject({
+      transactionId: result.transactionId,
+      deviceId: enrollment.deviceId,
+      decision: 'APPROVE',
+      tier: 'HIGH',
+      rulesetId: rules.id,
+    });
     expect(trail.amount).toEqual({ minorUnits: 30_000, currency: 'KES' });
   });
 
@@ -37,15 +52,36 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
 
   it('steps up after an IMSI change published on the shared bus until re-verified; IMSI+IMEI declines', async () => {
     const { enrollment, wallet, merchant } = await fundedPhone(env.world);
-    const risk = createClient(contracts().RiskService, env.stack.riskAddr, readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }), 'risk');
+    const risk = createClient(
+      contracts().RiskService,
+      env.stack.riskAddr,
+      readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }),
+      'risk',
+    );
     let n = 0;
-    const assess = () => call(risk, risk.Assess, { transactionId: `e2e-${++n}`, deviceId: enrollment.deviceId, payer: wallet, payee: merchant, amount: { minorUnits: '1000', currency: 'KES' }, tier: enrollment.tier });
+    const assess = () =>
+      call(risk, risk.Assess, {
+        transactionId: `e2e-${++n}`,
+        deviceId: enrollment.deviceId,
+        payer: wallet,
+        payee: merchant,
+        amount: { minorUnits: '1000', currency: 'KES' },
+        tier: enrollment.tier,
+      });
     try {
       expect((await assess()).decision).toBe('APPROVE');
       await simChanged(enrollment.deviceId, 1, 'imei-1');
       await simChanged(enrollment.deviceId, 2, 'imei-1');
       await expect.poll(assess).toMatchObject({ decision: 'STEP_UP', ruleIds: ['sim.imsiChanged'] });
-      await env.stack.bus.publish(DEVICE_TOPIC, [{ id: `e2e-rev-${enrollment.deviceId}`, type: 'device.reverified', key: enrollment.deviceId, atMs: Date.now(), data: { deviceId: enrollment.deviceId } }]);
+      await env.stack.bus.publish(DEVICE_TOPIC, [
+        {
+          id: `e2e-rev-${enrollment.deviceId}`,
+          type: 'device.reverified',
+          key: enrollment.deviceId,
+          atMs: Date.now(),
+          data: { deviceId: enrollment.deviceId },
+        },
+      ]);
       await expect.poll(assess).toMatchObject({ decision: 'APPROVE', ruleIds: [] });
       await simChanged(enrollment.deviceId, 3, 'imei-2');
       await expect.poll(assess).toMatchObject({ decision: 'DECLINE', ruleIds: ['sim.imsiImeiChanged'] });
@@ -56,17 +92,38 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
     }
   });
 
-  it('learns from the transaction service\'s payment events: a payment far above this payer\'s usual amount is flagged', async () => {
+  it("learns from the transaction service's payment events: a payment far above this payer's usual amount is flagged", async () => {
     const { phone, merchant, wallet, enrollment } = await fundedPhone(env.world);
     for (let i = 0; i < 3; i++) {
-      expect((await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '1000', currency: 'KES' } })).status).toBe('POSTED');
+      expect(
+        (await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '1000', currency: 'KES' } })).status,
+      ).toBe('POSTED');
     }
-    const risk = createClient(contracts().RiskService, env.stack.riskAddr, readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }), 'risk');
+    const risk = createClient(
+      contracts().RiskService,
+      env.stack.riskAddr,
+      readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }),
+      'risk',
+    );
     let probe = 0;
-    const ask = async () => (await call(risk, risk.Assess, { transactionId: `probe-${wallet}-${++probe}`, deviceId: enrollment.deviceId, payer: wallet, payee: merchant, amount: { minorUnits: '9000', currency: 'KES' }, tier: enrollment.tier })).ruleIds;
+    const ask = async () =>
+      (
+        await call(risk, risk.Assess, {
+          transactionId: `probe-${wallet}-${++probe}`,
+          deviceId: enrollment.deviceId,
+          payer: wallet,
+          payee: merchant,
+          amount: { minorUnits: '9000', currency: 'KES' },
+          tier: enrollment.tier,
+        })
+      ).ruleIds;
     await expect.poll(ask, { timeout: 10_000 }).toEqual(['amount.unusual']);
     risk.close();
     const unusual = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '9000', currency: 'KES' } });
-    expect([unusual.status, unusual.risk.decision, unusual.risk.ruleIds]).toEqual(['POSTED', 'APPROVE', ['amount.unusual']]);
+    expect([unusual.status, unusual.risk.decision, unusual.risk.ruleIds]).toEqual([
+      'POSTED',
+      'APPROVE',
+      ['amount.unusual'],
+    ]);
   });
 });

@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { cliEnv } from '../support/stack.js';
 import { describe, expect, it } from 'vitest';
 
-
 describe('dfs start (the README run command)', () => {
   it('serves after the demo payment, answers /readyz, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-start-'));
     const env = cliEnv(stateDir);
     const child = spawn(process.execPath, ['bin/dfs.mjs', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     try {
       await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toContain('Serving.');
       expect(out).toMatch(/Result: POSTED/);

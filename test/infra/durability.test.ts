@@ -27,27 +27,35 @@ const dbOf = (uri: string) => /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(uri)?
 /** A ledger store that dies right after the payer's debit: the crash between two posting steps. */
 const crashAfterDebit = (store: LedgerStore): LedgerStore => ({
   ...store,
-  credit: async () => { throw new Error('simulated crash after the debit'); },
+  credit: async () => {
+    throw new Error('simulated crash after the debit');
+  },
 });
 
 /** Collects the payment events a consumer group sees on this run's namespace. */
 async function watchPayments(brokers: string[], namespace: string) {
   const bus = await kafkaBus({ brokers, clientId: 'durability-watch', namespace, log: silent });
   const events: BusEvent[] = [];
-  await bus.subscribe('dfs.payment.v1', uniqueName('watch'), async (e) => { events.push(e); });
+  await bus.subscribe('dfs.payment.v1', uniqueName('watch'), async (e) => {
+    events.push(e);
+  });
   return { events, close: () => bus.close() };
 }
 
 describeWithServer('MONGODB_URI', 'durability: the transaction service restarts over the real store', (uri) => {
   const brokers = process.env.KAFKA_BROKERS?.split(',');
-  if (!brokers && infraRequired) it('needs KAFKA_BROKERS too', () => { throw new Error('KAFKA_BROKERS is not set'); });
+  if (!brokers && infraRequired)
+    it('needs KAFKA_BROKERS too', () => {
+      throw new Error('KAFKA_BROKERS is not set');
+    });
 
   it('keeps every acknowledged payment posted exactly once and rolls a half-posted one forward', async () => {
     const env = { LOG_LEVEL: 'silent' };
     const { stack, world, close } = await testStack(env);
     const store = await mongoLedgerStore({ uri, dbName: dbOf(process.env.MONGODB_URI!) });
     let restarted: Awaited<ReturnType<typeof startTransaction>> | undefined;
-    const watch = brokers && process.env.KAFKA_NAMESPACE ? await watchPayments(brokers, process.env.KAFKA_NAMESPACE) : null;
+    const watch =
+      brokers && process.env.KAFKA_NAMESPACE ? await watchPayments(brokers, process.env.KAFKA_NAMESPACE) : null;
     try {
       const { phone, wallet, merchant } = await fundedPhone(world, 'secure', 100_000);
       const acknowledged: string[] = [];
@@ -59,23 +67,44 @@ describeWithServer('MONGODB_URI', 'durability: the transaction service restarts 
 
       const resultKey = await loadOrCreateSigningKey(stack.stateDir, 'transaction-result');
       const halfPosted: Transfer = {
-        id: randomUUID(), payer: wallet, payee: merchant, amount: 7_000, currency: 'KES', idempotencyKey: `crash-${randomUUID()}`,
-        requestHash: 'h', deviceId: 'crash-test', kind: 'payment', state: 'PENDING',
-        risk: { decision: 'APPROVE', ruleIds: [], reason: 'approved before the crash' }, code: null, result: null, createdAtMs: Date.now(),
+        id: randomUUID(),
+        payer: wallet,
+        payee: merchant,
+        amount: 7_000,
+        currency: 'KES',
+        idempotencyKey: `crash-${randomUUID()}`,
+        requestHash: 'h',
+        deviceId: 'crash-test',
+        kind: 'payment',
+        state: 'PENDING',
+        risk: { decision: 'APPROVE', ruleIds: [], reason: 'approved before the crash' },
+        code: null,
+        result: null,
+        createdAtMs: Date.now(),
       };
       expect((await store.insertTransfer(halfPosted)).created).toBe(true);
       const merchantBefore = (await store.getAccount(merchant))!.balance;
       const payerBefore = (await store.getAccount(wallet))!.balance;
-      await expect(completeTransfer(halfPosted, { store: crashAfterDebit(store), resultKey: () => resultKey, now: Date.now })).rejects.toThrow('simulated crash');
+      await expect(
+        completeTransfer(halfPosted, { store: crashAfterDebit(store), resultKey: () => resultKey, now: Date.now }),
+      ).rejects.toThrow('simulated crash');
       expect((await store.getTransfer(halfPosted.id))?.state).toBe('PENDING');
       expect((await store.getAccount(wallet))!.balance).toBe(payerBefore - 7_000);
       expect((await store.getAccount(merchant))!.balance).toBe(merchantBefore);
 
       await stack.services.find((s) => s.name === 'transaction')!.stop();
-      restarted = await startTransaction(transactionConfig({
-        ...process.env, ...env, DFS_STATE_DIR: stack.stateDir, TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0',
-        ATTESTATION_ADDR: stack.attestationAddr, RISK_ADDR: stack.riskAddr,
-      }), stack.bus);
+      restarted = await startTransaction(
+        transactionConfig({
+          ...process.env,
+          ...env,
+          DFS_STATE_DIR: stack.stateDir,
+          TRANSACTION_GRPC_PORT: '0',
+          TRANSACTION_HTTP_PORT: '0',
+          ATTESTATION_ADDR: stack.attestationAddr,
+          RISK_ADDR: stack.riskAddr,
+        }),
+        stack.bus,
+      );
 
       expect(await store.listPending()).toEqual([]);
       expect(await store.getTransfer(halfPosted.id)).toMatchObject({ state: 'POSTED', code: null });
@@ -93,11 +122,14 @@ describeWithServer('MONGODB_URI', 'durability: the transaction service restarts 
       expect(accounts.every((a) => a.applied.length === 0)).toBe(true);
       expect(accounts.some((a) => a.id === treasuryOf('KES'))).toBe(true);
       const operatorToken = readFileSync(join(stack.stateDir, 'keys', 'transaction-operator.token'), 'utf8').trim();
-      const verify = await fetch(`http://127.0.0.1:${restarted.httpPort}/v1/journal/verify`, { headers: { Authorization: `Bearer ${operatorToken}` } });
+      const verify = await fetch(`http://127.0.0.1:${restarted.httpPort}/v1/journal/verify`, {
+        headers: { Authorization: `Bearer ${operatorToken}` },
+      });
       expect(await verify.json()).toMatchObject({ ok: true });
 
       if (watch) {
-        const posted = (id: string) => watch.events.some((e) => e.type === 'payment.posted' && e.data.transactionId === id);
+        const posted = (id: string) =>
+          watch.events.some((e) => e.type === 'payment.posted' && e.data.transactionId === id);
         await expect.poll(() => [...acknowledged, halfPosted.id].every(posted), { timeout: 30_000 }).toBe(true);
         await expect.poll(() => store.pendingOutbox(10), { timeout: 10_000 }).toEqual([]);
       }
@@ -124,19 +156,33 @@ describeWithServer('KAFKA_BROKERS', 'durability: Kafka restarts mid-stream', (br
     const delivered = new Map<string, number>();
     const applied = new Map<string, number>();
     const count = (m: Map<string, number>, id: string) => m.set(id, (m.get(id) ?? 0) + 1);
-    const apply = dedupe(async (e) => { count(applied, e.id); }, memorySeen());
-    await consumer.subscribe('dfs.payment.v1', 'checker', async (e) => { count(delivered, e.id); await apply(e); });
-    const make = (i: number): OutboxEvent => ({ id: randomUUID(), topic: 'dfs.payment.v1', type: 'payment.posted', key: `payer-${i % 7}`, atMs: Date.now(), data: { i } });
+    const apply = dedupe(async (e) => {
+      count(applied, e.id);
+    }, memorySeen());
+    await consumer.subscribe('dfs.payment.v1', 'checker', async (e) => {
+      count(delivered, e.id);
+      await apply(e);
+    });
+    const make = (i: number): OutboxEvent => ({
+      id: randomUUID(),
+      topic: 'dfs.payment.v1',
+      type: 'payment.posted',
+      key: `payer-${i % 7}`,
+      atMs: Date.now(),
+      data: { i },
+    });
     const all: OutboxEvent[] = [];
     let restart: Promise<unknown> | undefined;
-    const brokerPid = () => readFileSync(join(process.env.DFS_INFRA_CACHE ?? '.cache/infra', 'run', 'kafka.pid'), 'utf8').trim();
+    const brokerPid = () =>
+      readFileSync(join(process.env.DFS_INFRA_CACHE ?? '.cache/infra', 'run', 'kafka.pid'), 'utf8').trim();
     const pidBefore = brokerPid();
     try {
       for (let batch = 0; batch < 30; batch++) {
         const events = Array.from({ length: 10 }, (_, j) => make(batch * 10 + j));
         all.push(...events);
         await store.addOutbox(events);
-        if (batch === 10) restart = promisify(execFile)('bash', ['scripts/infra.sh', 'restart-kafka'], { timeout: 150_000 });
+        if (batch === 10)
+          restart = promisify(execFile)('bash', ['scripts/infra.sh', 'restart-kafka'], { timeout: 150_000 });
         if (batch === 20) await store.addOutbox(all.slice(0, 10));
         await new Promise((r) => setTimeout(r, 200));
       }

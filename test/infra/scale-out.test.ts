@@ -26,27 +26,53 @@ const RISK_DEADLINE = '5000';
  */
 describeWithServer('MONGODB_URI', 'scale-out: two transaction replicas share one ledger and one bus', (uri) => {
   const brokers = process.env.KAFKA_BROKERS?.split(',');
-  if (!brokers && infraRequired) it('needs KAFKA_BROKERS too', () => { throw new Error('KAFKA_BROKERS is not set'); });
+  if (!brokers && infraRequired)
+    it('needs KAFKA_BROKERS too', () => {
+      throw new Error('KAFKA_BROKERS is not set');
+    });
 
   it('posts every payment once across both replicas; either replica answers for any payment; the journal stays one chain', async () => {
     const { stack, world, close } = await testStack({ LOG_LEVEL: 'silent', RISK_DEADLINE_MS: RISK_DEADLINE });
-    const busB = brokers ? await kafkaBus({ brokers, clientId: 'transaction-b', namespace: process.env.KAFKA_NAMESPACE, log: createLogger('replica-b', 'silent') }) : undefined;
-    const replicaB = await startTransaction(transactionConfig({
-      ...process.env, LOG_LEVEL: 'silent', RISK_DEADLINE_MS: RISK_DEADLINE, DFS_STATE_DIR: stack.stateDir, TRANSACTION_GRPC_PORT: '0', TRANSACTION_HTTP_PORT: '0',
-      ATTESTATION_ADDR: stack.attestationAddr, RISK_ADDR: stack.riskAddr,
-    }), busB ?? stack.bus);
-    const worldB = await connectWorld(stack.pki, { attestationAddr: stack.attestationAddr, transactionAddr: `127.0.0.1:${replicaB.grpcPort}` });
+    const busB = brokers
+      ? await kafkaBus({
+          brokers,
+          clientId: 'transaction-b',
+          namespace: process.env.KAFKA_NAMESPACE,
+          log: createLogger('replica-b', 'silent'),
+        })
+      : undefined;
+    const replicaB = await startTransaction(
+      transactionConfig({
+        ...process.env,
+        LOG_LEVEL: 'silent',
+        RISK_DEADLINE_MS: RISK_DEADLINE,
+        DFS_STATE_DIR: stack.stateDir,
+        TRANSACTION_GRPC_PORT: '0',
+        TRANSACTION_HTTP_PORT: '0',
+        ATTESTATION_ADDR: stack.attestationAddr,
+        RISK_ADDR: stack.riskAddr,
+      }),
+      busB ?? stack.bus,
+    );
+    const worldB = await connectWorld(stack.pki, {
+      attestationAddr: stack.attestationAddr,
+      transactionAddr: `127.0.0.1:${replicaB.grpcPort}`,
+    });
     const store = await mongoLedgerStore({ uri });
     try {
       const payers = [];
-      for (const w of [world, worldB]) for (let i = 0; i < PAYERS_PER_REPLICA; i++) payers.push(await payer(w, { balance: 100_000 }));
+      for (const w of [world, worldB])
+        for (let i = 0; i < PAYERS_PER_REPLICA; i++) payers.push(await payer(w, { balance: 100_000 }));
 
       const shared = payers[0]!.merchant;
-      const results = await Promise.all(payers.map(async (p) => {
-        const out = [];
-        for (let i = 1; i <= PAYMENTS_PER_PAYER; i++) out.push(await p.phone.daemon.pay({ payee: shared, amount: kes(100 * i) }));
-        return out;
-      }));
+      const results = await Promise.all(
+        payers.map(async (p) => {
+          const out = [];
+          for (let i = 1; i <= PAYMENTS_PER_PAYER; i++)
+            out.push(await p.phone.daemon.pay({ payee: shared, amount: kes(100 * i) }));
+          return out;
+        }),
+      );
       const posted = results.flat();
       expect(posted.map((r) => r.status)).toEqual(Array(payers.length * PAYMENTS_PER_PAYER).fill('POSTED'));
 

@@ -13,10 +13,19 @@ import { setLogDestination } from '../../kit/src/log.js';
 const TEST_RISK_DEADLINE_MS = '3000';
 
 /** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`phones`, `controls`: ports replaced at wiring time). */
-export async function testStack(env: NodeJS.ProcessEnv = {}, phones?: PhoneOverrides, controls?: StackControls): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
+export async function testStack(
+  env: NodeJS.ProcessEnv = {},
+  phones?: PhoneOverrides,
+  controls?: StackControls,
+): Promise<{ stack: Stack; world: World; close(): Promise<void> }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'dfs-test-'));
   setLogDestination(2);
-  const stack = await startStack({ stateDir, ephemeral: true, env: { LOG_LEVEL: 'silent', RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...env }, controls });
+  const stack = await startStack({
+    stateDir,
+    ephemeral: true,
+    env: { LOG_LEVEL: 'silent', RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...env },
+    controls,
+  });
   const world = await connectWorld(stack.pki, stack, phones);
   return {
     stack,
@@ -34,7 +43,12 @@ export const fundedPhone = (world: World, profile = 'secure', balance = 100_000)
 
 /** The environment for running `dfs` as a subprocess on its own state directory and free ports, never targeting a remote stack. */
 export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...process.env, DFS_STATE_DIR: stateDir, ...FREE_PORTS };
+  const env: NodeJS.ProcessEnv = {
+    RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS,
+    ...process.env,
+    DFS_STATE_DIR: stateDir,
+    ...FREE_PORTS,
+  };
   delete env.ATTESTATION_ADDR;
   delete env.TRANSACTION_ADDR;
   return env;

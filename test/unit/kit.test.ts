@@ -6,10 +6,18 @@ import { mask } from '../../kit/src/log.js';
 
 describe('error-code table', () => {
   it('maps a known code to its gRPC and HTTP status', () => {
-    expect(describeError(new DfsError('IDEMPOTENCY_KEY_REUSED'))).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', grpc: status.ALREADY_EXISTS, http: 409 });
+    expect(describeError(new DfsError('IDEMPOTENCY_KEY_REUSED'))).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      grpc: status.ALREADY_EXISTS,
+      http: 409,
+    });
   });
   it('turns any other error into INTERNAL so no cause reaches a client', () => {
-    expect(describeError(new Error('db password is hunter2'))).toMatchObject({ code: 'INTERNAL', grpc: status.INTERNAL, http: 500 });
+    expect(describeError(new Error('db password is hunter2'))).toMatchObject({
+      code: 'INTERNAL',
+      grpc: status.INTERNAL,
+      http: 500,
+    });
   });
   it('gives every code an HTTP status in range and a message', () => {
     for (const [code, s] of Object.entries(ERROR_CODES)) {

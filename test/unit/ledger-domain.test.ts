@@ -4,17 +4,30 @@ import { chainEntry, verifyJournal } from '../../services/transaction/src/domain
 import { parseMoney } from '../../services/transaction/src/domain/money.js';
 import type { JournalEntry } from '../../services/transaction/src/domain/model.js';
 
-const codeOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as DfsError).code; } return 'NO_ERROR'; };
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as DfsError).code;
+  }
+  return 'NO_ERROR';
+};
 const CUR = new Set(['KES', 'USD']);
 
 describe('money: integer minor units only (brief §5)', () => {
   it('accepts a positive integer string or number within the maximum', () => {
-    expect(parseMoney({ minorUnits: '1250', currency: 'KES' }, CUR, 10_000)).toEqual({ minorUnits: 1250, currency: 'KES' });
+    expect(parseMoney({ minorUnits: '1250', currency: 'KES' }, CUR, 10_000)).toEqual({
+      minorUnits: 1250,
+      currency: 'KES',
+    });
     expect(parseMoney({ minorUnits: 7, currency: 'USD' }, CUR, 10_000).minorUnits).toBe(7);
   });
-  it.each([['12.5'], ['-5'], ['0'], ['00012'], [12.5], ['1e3'], [''], [null], ['10001'], ['99999999999999999999']])('rejects %s as AMOUNT_INVALID', (v) => {
-    expect(codeOf(() => parseMoney({ minorUnits: v, currency: 'KES' }, CUR, 10_000))).toBe('AMOUNT_INVALID');
-  });
+  it.each([['12.5'], ['-5'], ['0'], ['00012'], [12.5], ['1e3'], [''], [null], ['10001'], ['99999999999999999999']])(
+    'rejects %s as AMOUNT_INVALID',
+    (v) => {
+      expect(codeOf(() => parseMoney({ minorUnits: v, currency: 'KES' }, CUR, 10_000))).toBe('AMOUNT_INVALID');
+    },
+  );
   it('rejects unknown currencies', () => {
     expect(codeOf(() => parseMoney({ minorUnits: '5', currency: 'XXX' }, CUR, 10_000))).toBe('CURRENCY_INVALID');
     expect(codeOf(() => parseMoney({ minorUnits: '5', currency: 'kes' }, CUR, 10_000))).toBe('CURRENCY_INVALID');
@@ -24,7 +37,17 @@ describe('money: integer minor units only (brief §5)', () => {
 describe('journal hash chain (brief §5: tampering with stored history is detected)', () => {
   const build = (n: number) => {
     const entries: JournalEntry[] = [];
-    for (let i = 0; i < n; i++) entries.push(chainEntry(entries.at(-1) ?? null, { transferId: `t${i}`, debit: 'a', credit: 'b', amount: 100 + i, currency: 'KES', atMs: 1_700_000_000_000 + i }));
+    for (let i = 0; i < n; i++)
+      entries.push(
+        chainEntry(entries.at(-1) ?? null, {
+          transferId: `t${i}`,
+          debit: 'a',
+          credit: 'b',
+          amount: 100 + i,
+          currency: 'KES',
+          atMs: 1_700_000_000_000 + i,
+        }),
+      );
     return entries;
   };
   it('verifies an intact chain', () => {

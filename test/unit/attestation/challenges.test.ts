@@ -4,7 +4,14 @@ import { checkConsumed, newChallenge } from '../../../services/attestation/src/d
 import { memoryAttestationStore } from '../../../services/attestation/src/store/memory.js';
 
 const who = { purpose: 'enroll', binding: 'bootstrap:factory-bootstrap' };
-const codeOf = (f: () => unknown) => { try { f(); return 'ACCEPTED'; } catch (err) { return err instanceof DfsError ? err.code : 'OTHER'; } };
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+    return 'ACCEPTED';
+  } catch (err) {
+    return err instanceof DfsError ? err.code : 'OTHER';
+  }
+};
 
 describe('challenges: random, single-use, short-lived, bound to their requester', () => {
   it('are 32 random bytes with a unique id and the requested TTL', () => {
@@ -29,12 +36,14 @@ describe('challenges: random, single-use, short-lived, bound to their requester'
     expect(codeOf(() => checkConsumed(again, who, 2))).toBe('ATTESTATION_CHALLENGE_REUSED');
   });
 
-  it('refuses unknown, expired and another requester\'s challenges, each with its own code', () => {
+  it("refuses unknown, expired and another requester's challenges, each with its own code", () => {
     const c = newChallenge(who, 120, 0);
     expect(codeOf(() => checkConsumed(null, who, 0))).toBe('ATTESTATION_CHALLENGE_UNKNOWN');
     expect(codeOf(() => checkConsumed(c, who, 120_001))).toBe('ATTESTATION_CHALLENGE_EXPIRED');
     expect(codeOf(() => checkConsumed(c, who, 120_000))).toBe('ACCEPTED');
-    expect(codeOf(() => checkConsumed(c, { ...who, binding: 'device:dev-1' }, 1))).toBe('ATTESTATION_CHALLENGE_NOT_BOUND');
+    expect(codeOf(() => checkConsumed(c, { ...who, binding: 'device:dev-1' }, 1))).toBe(
+      'ATTESTATION_CHALLENGE_NOT_BOUND',
+    );
     expect(codeOf(() => checkConsumed(c, { ...who, purpose: 'payment' }, 1))).toBe('ATTESTATION_CHALLENGE_NOT_BOUND');
   });
 });

@@ -10,7 +10,17 @@ import type { DeviceEvents } from '../../../services/attestation/src/domain/even
 import { revokeDevice } from '../../../services/attestation/src/domain/operator.js';
 import { loadPolicy, type Policy } from '../../../services/attestation/src/domain/policy.js';
 import { memoryAttestationStore } from '../../../services/attestation/src/store/memory.js';
-import { attestationExtension, attestedLeaf, enrollRequest, goodRecord, intermediate, rootCa, unitTrust, useFacts, type Issuer } from './support/evidence.js';
+import {
+  attestationExtension,
+  attestedLeaf,
+  enrollRequest,
+  goodRecord,
+  intermediate,
+  rootCa,
+  unitTrust,
+  useFacts,
+  type Issuer,
+} from './support/evidence.js';
 
 const CALLER = 'bootstrap:factory-bootstrap';
 const shipped = loadPolicy('config/attestation-policy.json');
@@ -20,14 +30,28 @@ describe('enroll (domain): registry, key changes, events', () => {
   let factory: Issuer;
   let seen: { type: string; data: Record<string, unknown> }[];
 
-  async function attempt(edit: (r: AttestationRecord) => void, opts: { policy?: Policy; caller?: string; nonce?: string } = {}) {
+  async function attempt(
+    edit: (r: AttestationRecord) => void,
+    opts: { policy?: Policy; caller?: string; nonce?: string } = {},
+  ) {
     const c = newChallenge({ purpose: 'enroll', binding: CALLER }, 120, Date.now());
     await deps.store.putChallenge(c);
     const leaf = await attestedLeaf(factory, [attestationExtension(goodRecord(opts.nonce ?? c.nonce, edit))]);
-    const { request } = await enrollRequest({ challengeId: c.id, chain: [leaf.cert, factory.cert], leafKey: leaf.keys.privateKey });
+    const { request } = await enrollRequest({
+      challengeId: c.id,
+      chain: [leaf.cert, factory.cert],
+      leafKey: leaf.keys.privateKey,
+    });
     return enroll({ ...request, caller: opts.caller ?? CALLER }, { ...deps, policy: opts.policy ?? deps.policy });
   }
-  const codeOf = async (p: Promise<unknown>) => { try { await p; return 'ACCEPTED'; } catch (err) { return err instanceof DfsError ? err.code : 'OTHER'; } };
+  const codeOf = async (p: Promise<unknown>) => {
+    try {
+      await p;
+      return 'ACCEPTED';
+    } catch (err) {
+      return err instanceof DfsError ? err.code : 'OTHER';
+    }
+  };
 
   beforeEach(async () => {
     const unit = await unitTrust();
@@ -36,11 +60,28 @@ describe('enroll (domain): registry, key changes, events', () => {
     factory = await intermediate(root);
     const signing = (await generateSigningKey()).key;
     seen = [];
-    const rec = (type: string) => async (data: object) => { seen.push({ type, data: { ...data } }); };
-    const events: DeviceEvents = { attested: async (d, replacedKey) => { seen.push({ type: 'device.attested', data: { ...d, replacedKey } }); }, rejected: rec('device.rejected'), revoked: rec('device.revoked'), reverified: rec('device.reverified') };
+    const rec = (type: string) => async (data: object) => {
+      seen.push({ type, data: { ...data } });
+    };
+    const events: DeviceEvents = {
+      attested: async (d, replacedKey) => {
+        seen.push({ type: 'device.attested', data: { ...d, replacedKey } });
+      },
+      rejected: rec('device.rejected'),
+      revoked: rec('device.revoked'),
+      reverified: rec('device.reverified'),
+    };
     deps = {
-      store: memoryAttestationStore(), anchors: { roots: [root.cert], revokedSerials: new Set() }, policy: shipped, tokenKey: () => signing,
-      deviceCa: await rootCa('CN=Device CA'), tokenTtlSec: 600, events, now: Date.now, deriveLevel: levelFromChain, trust: unit.trust,
+      store: memoryAttestationStore(),
+      anchors: { roots: [root.cert], revokedSerials: new Set() },
+      policy: shipped,
+      tokenKey: () => signing,
+      deviceCa: await rootCa('CN=Device CA'),
+      tokenTtlSec: 600,
+      events,
+      now: Date.now,
+      deriveLevel: levelFromChain,
+      trust: unit.trust,
     };
   });
 
@@ -48,7 +89,13 @@ describe('enroll (domain): registry, key changes, events', () => {
     const out = await attempt(() => {});
     expect(out.tier).toBe('HIGH');
     const claims = decodeJwt(out.token);
-    expect(claims).toMatchObject({ sub: out.deviceId, tier: 'HIGH', cnf: { jkt: out.device.keyThumbprint }, reattestAboveMinor: String(shipped.reattestation.aboveMinorUnits), reattestWithinSec: shipped.reattestation.withinSec });
+    expect(claims).toMatchObject({
+      sub: out.deviceId,
+      tier: 'HIGH',
+      cnf: { jkt: out.device.keyThumbprint },
+      reattestAboveMinor: String(shipped.reattestation.aboveMinorUnits),
+      reattestWithinSec: shipped.reattestation.withinSec,
+    });
     expect(decodeProtectedHeader(out.token).kid).toBe(deps.tokenKey().kid);
     expect((await deps.store.getDevice(out.deviceId))?.status).toBe('ACTIVE');
     expect(seen.map((e) => e.type)).toEqual(['device.attested']);
@@ -56,8 +103,12 @@ describe('enroll (domain): registry, key changes, events', () => {
 
   it('same IMEI, new key (revoke-old): the new key replaces the old one, which is revoked and announced', async () => {
     let imei = '';
-    const first = await attempt((r) => { imei = r.device.imei; });
-    const second = await attempt((r) => { r.device.imei = imei; });
+    const first = await attempt((r) => {
+      imei = r.device.imei;
+    });
+    const second = await attempt((r) => {
+      r.device.imei = imei;
+    });
     expect(second.deviceId).toBe(first.deviceId);
     expect(second.reasons).toContain('KEY_REPLACED');
     expect(second.device.revokedKeyThumbprints).toEqual([first.device.keyThumbprint]);
@@ -67,35 +118,87 @@ describe('enroll (domain): registry, key changes, events', () => {
 
   it('same IMEI, new key (refuse-new): ATTESTATION_KEY_CONFLICT and the old key stays', async () => {
     let imei = '';
-    const first = await attempt((r) => { imei = r.device.imei; });
-    expect(await codeOf(attempt((r) => { r.device.imei = imei; }, { policy: { ...shipped, onKeyChange: 'refuse-new' } }))).toBe('ATTESTATION_KEY_CONFLICT');
+    const first = await attempt((r) => {
+      imei = r.device.imei;
+    });
+    expect(
+      await codeOf(
+        attempt(
+          (r) => {
+            r.device.imei = imei;
+          },
+          { policy: { ...shipped, onKeyChange: 'refuse-new' } },
+        ),
+      ),
+    ).toBe('ATTESTATION_KEY_CONFLICT');
     expect((await deps.store.getDevice(first.deviceId))?.keyThumbprint).toBe(first.device.keyThumbprint);
   });
 
   it('never lets the rollback index go below the highest this device has shown (ATTESTATION_ROLLBACK)', async () => {
     let imei = '';
-    await attempt((r) => { imei = r.device.imei; r.rollbackIndex = 5; });
-    expect(await codeOf(attempt((r) => { r.device.imei = imei; r.rollbackIndex = 4; }))).toBe('ATTESTATION_ROLLBACK');
-    await expect(attempt((r) => { r.device.imei = imei; r.rollbackIndex = 5; })).resolves.toMatchObject({ tier: 'HIGH' });
+    await attempt((r) => {
+      imei = r.device.imei;
+      r.rollbackIndex = 5;
+    });
+    expect(
+      await codeOf(
+        attempt((r) => {
+          r.device.imei = imei;
+          r.rollbackIndex = 4;
+        }),
+      ),
+    ).toBe('ATTESTATION_ROLLBACK');
+    await expect(
+      attempt((r) => {
+        r.device.imei = imei;
+        r.rollbackIndex = 5;
+      }),
+    ).resolves.toMatchObject({ tier: 'HIGH' });
   });
 
   it('refuses a revoked device (ATTESTATION_DEVICE_REVOKED) after operator revocation', async () => {
     let imei = '';
-    const first = await attempt((r) => { imei = r.device.imei; });
+    const first = await attempt((r) => {
+      imei = r.device.imei;
+    });
     await revokeDevice(first.deviceId, 'lost phone', deps);
-    expect(await codeOf(attempt((r) => { r.device.imei = imei; }))).toBe('ATTESTATION_DEVICE_REVOKED');
+    expect(
+      await codeOf(
+        attempt((r) => {
+          r.device.imei = imei;
+        }),
+      ),
+    ).toBe('ATTESTATION_DEVICE_REVOKED');
     expect(seen.at(-2)).toMatchObject({ type: 'device.revoked', data: { scope: 'device', deviceId: first.deviceId } });
-    expect(seen.at(-1)).toMatchObject({ type: 'device.rejected', data: { deviceId: first.deviceId, codes: ['ATTESTATION_DEVICE_REVOKED'] } });
+    expect(seen.at(-1)).toMatchObject({
+      type: 'device.rejected',
+      data: { deviceId: first.deviceId, codes: ['ATTESTATION_DEVICE_REVOKED'] },
+    });
   });
 
   it('reports the first refusal as the code and every refusal in the event', async () => {
-    expect(await codeOf(attempt((r) => { r.safety.rooted = true; r.patchLevel.vendor = 202301; }))).toBe('ATTESTATION_DEVICE_ROOTED');
-    expect(seen.at(-1)).toMatchObject({ type: 'device.rejected', data: { codes: ['ATTESTATION_DEVICE_ROOTED', 'ATTESTATION_PATCH_TOO_OLD'] } });
+    expect(
+      await codeOf(
+        attempt((r) => {
+          r.safety.rooted = true;
+          r.patchLevel.vendor = 202301;
+        }),
+      ),
+    ).toBe('ATTESTATION_DEVICE_ROOTED');
+    expect(seen.at(-1)).toMatchObject({
+      type: 'device.rejected',
+      data: { codes: ['ATTESTATION_DEVICE_ROOTED', 'ATTESTATION_PATCH_TOO_OLD'] },
+    });
   });
 
   it('refuses a record that carries another nonce, and a challenge used by another caller', async () => {
     expect(await codeOf(attempt(() => {}, { nonce: 'z'.repeat(43) }))).toBe('ATTESTATION_CHALLENGE_MISMATCH');
-    expect(await codeOf(attempt(() => {}, { caller: 'device:dev-someone-else' }))).toBe('ATTESTATION_CHALLENGE_NOT_BOUND');
-    expect(seen.at(-1)).toMatchObject({ type: 'device.rejected', data: { codes: ['ATTESTATION_CHALLENGE_NOT_BOUND'] } });
+    expect(await codeOf(attempt(() => {}, { caller: 'device:dev-someone-else' }))).toBe(
+      'ATTESTATION_CHALLENGE_NOT_BOUND',
+    );
+    expect(seen.at(-1)).toMatchObject({
+      type: 'device.rejected',
+      data: { codes: ['ATTESTATION_CHALLENGE_NOT_BOUND'] },
+    });
   });
 });

@@ -35,7 +35,11 @@ describe('token key ring: current + next + retired', () => {
   it('refuses to remove a key that is not retired (ATTESTATION_TOKEN_KEY_NOT_FOUND)', async () => {
     const ring = await tokenKeyRing((await generateSigningKey()).key, 60_000);
     let code = 'ACCEPTED';
-    try { ring.remove(ring.current().kid, 0); } catch (err) { code = err instanceof DfsError ? err.code : 'OTHER'; }
+    try {
+      ring.remove(ring.current().kid, 0);
+    } catch (err) {
+      code = err instanceof DfsError ? err.code : 'OTHER';
+    }
     expect(code).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
   });
 });

@@ -65,7 +65,15 @@ describe('the current release per model limits phones that fell behind (002 R6; 
           NOW,
         ),
         { ...policy, updates: { maxPatchLevelsBehind: 6, limitTo: 'LOW' } },
-        { now: NOW, prior: null, keyThumbprint: JKT, securityLevel: 'ese', trust: unit.trust, firmwareSigned: true, update: updateState(catalog, 'KaiPhone 4G', 202604, 2, NOW) },
+        {
+          now: NOW,
+          prior: null,
+          keyThumbprint: JKT,
+          securityLevel: 'ese',
+          trust: unit.trust,
+          firmwareSigned: true,
+          update: updateState(catalog, 'KaiPhone 4G', 202604, 2, NOW),
+        },
       ).tier,
     ).toBe('STANDARD');
   });

@@ -18,12 +18,19 @@ describe('access policy: DAC/SELinux/seccomp stand-in (000 §Memory isolation an
       expect(await codeOf(() => policy.check(app, api))).toBe('DEVICE_ACCESS_DENIED');
     }
     expect(log.entries).toHaveLength(6);
-    expect(log.entries[0]).toMatchObject({ code: 'DEVICE_ACCESS_DENIED', process: 'app:evil.app', uid: 10_001, api: 'keystore' });
+    expect(log.entries[0]).toMatchObject({
+      code: 'DEVICE_ACCESS_DENIED',
+      process: 'app:evil.app',
+      uid: 10_001,
+      api: 'keystore',
+    });
   });
 
   it('refuses a process that claims a privileged name under the wrong UID', async () => {
     const policy = new AccessPolicy(undefined, recorder());
-    expect(await codeOf(() => policy.check({ process: 'payment-daemon', uid: 10_050 }, 'keystore'))).toBe('DEVICE_ACCESS_DENIED');
+    expect(await codeOf(() => policy.check({ process: 'payment-daemon', uid: 10_050 }, 'keystore'))).toBe(
+      'DEVICE_ACCESS_DENIED',
+    );
     expect(policy.isNative({ process: 'payment-daemon', uid: 10_050 })).toBe(false);
     expect(policy.isNative(PAYMENT_DAEMON)).toBe(true);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AccessPolicy, appCaller, BROKER, OPERATOR_DAEMON, PAYMENT_DAEMON } from '../../../device-sim/src/access-policy.js';
+import {
+  AccessPolicy,
+  appCaller,
+  BROKER,
+  OPERATOR_DAEMON,
+  PAYMENT_DAEMON,
+} from '../../../device-sim/src/access-policy.js';
 import { Camera } from '../../../device-sim/src/camera.js';
 import { codeOf, recorder, testPhone } from './support.js';
 
@@ -24,7 +30,13 @@ describe('camera control (000 §Disable camera)', () => {
 
   it('blocks a privileged app with the camera permission while disabled, through the broker', async () => {
     const phone = await testPhone();
-    phone.broker.register({ id: 'scanner', name: 'Scanner', type: 'privileged', version: 1, permissions: { camera: { description: 'scan' } } });
+    phone.broker.register({
+      id: 'scanner',
+      name: 'Scanner',
+      type: 'privileged',
+      version: 1,
+      permissions: { camera: { description: 'scan' } },
+    });
     phone.broker.openCamera('scanner');
     phone.camera.disable(PAYMENT_DAEMON);
     expect(await codeOf(() => phone.broker.openCamera('scanner'))).toBe('CAMERA_DISABLED');

@@ -36,26 +36,34 @@ describe('eSE keystore (000 §KeyStore)', () => {
       expect(await codeOf(() => api.decrypt(PAYMENT_DAEMON, alias, ct))).toBe('ESE_DECRYPT_FAILED');
     }
     const bound = await api.encrypt(PAYMENT_DAEMON, 'aes', data, new Uint8Array([1]));
-    expect(await codeOf(() => api.decrypt(PAYMENT_DAEMON, 'aes', bound, new Uint8Array([2])))).toBe('ESE_DECRYPT_FAILED');
+    expect(await codeOf(() => api.decrypt(PAYMENT_DAEMON, 'aes', bound, new Uint8Array([2])))).toBe(
+      'ESE_DECRYPT_FAILED',
+    );
   });
 
   it('refuses a key used for another purpose and algorithm/purpose pairs it does not support', async () => {
     await api.generateKey(PAYMENT_DAEMON, 'aes', { algorithm: 'AES_256', purpose: 'encrypt' });
     expect(await codeOf(() => api.sign(PAYMENT_DAEMON, 'aes', data))).toBe('ESE_KEY_PURPOSE');
-    expect(await codeOf(() => api.generateKey(PAYMENT_DAEMON, 'x', { algorithm: 'AES_256', purpose: 'sign' }))).toBe('INVALID_ARGUMENT');
+    expect(await codeOf(() => api.generateKey(PAYMENT_DAEMON, 'x', { algorithm: 'AES_256', purpose: 'sign' }))).toBe(
+      'INVALID_ARGUMENT',
+    );
   });
 
   it('keeps keys to their owner UID: another native process cannot use, overwrite or attest them', async () => {
     await api.generateKey(PAYMENT_DAEMON, 'payment', { algorithm: 'EC_P256', purpose: 'sign' });
     expect(await codeOf(() => api.sign(OPERATOR_DAEMON, 'payment', data))).toBe('ESE_KEY_ACCESS_DENIED');
     expect(await codeOf(() => api.publicJwk(OPERATOR_DAEMON, 'payment'))).toBe('ESE_KEY_ACCESS_DENIED');
-    expect(await codeOf(() => api.generateKey(OPERATOR_DAEMON, 'payment', { algorithm: 'EC_P256', purpose: 'sign' }))).toBe('ESE_KEY_ACCESS_DENIED');
+    expect(
+      await codeOf(() => api.generateKey(OPERATOR_DAEMON, 'payment', { algorithm: 'EC_P256', purpose: 'sign' })),
+    ).toBe('ESE_KEY_ACCESS_DENIED');
     expect(await codeOf(() => ese.keystore.sign(10_042, 'payment', data))).toBe('ESE_KEY_ACCESS_DENIED');
   });
 
   it('refuses every keystore call from a web app before it reaches the eSE', async () => {
     const app = appCaller('shop', 10_007);
-    expect(await codeOf(() => api.generateKey(app, 'k', { algorithm: 'EC_P256', purpose: 'sign' }))).toBe('DEVICE_ACCESS_DENIED');
+    expect(await codeOf(() => api.generateKey(app, 'k', { algorithm: 'EC_P256', purpose: 'sign' }))).toBe(
+      'DEVICE_ACCESS_DENIED',
+    );
     expect(await codeOf(() => api.random(app, 16))).toBe('DEVICE_ACCESS_DENIED');
   });
 

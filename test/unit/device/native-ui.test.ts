@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AccessPolicy, appCaller, BROKER, OPERATOR_DAEMON, PAYMENT_DAEMON, SYSTEM } from '../../../device-sim/src/access-policy.js';
+import {
+  AccessPolicy,
+  appCaller,
+  BROKER,
+  OPERATOR_DAEMON,
+  PAYMENT_DAEMON,
+  SYSTEM,
+} from '../../../device-sim/src/access-policy.js';
 import { Display, type Key } from '../../../device-sim/src/ui/display.js';
 import { NativeUi, scriptedUser } from '../../../device-sim/src/ui/native-ui.js';
 import { codeOf, recorder, testPhone } from './support.js';
@@ -11,15 +18,29 @@ const setup = () => {
   return { display, ui };
 };
 const foreground = (display: Display, secureDisplay: boolean, keys: Key[] = [], events: string[] = []) =>
-  display.setForeground(BROKER, { appId: 'shop', secureDisplay, frame: { title: 'Shop', lines: [] }, onKey: (k) => keys.push(k), onVisibility: (v) => events.push(v) });
+  display.setForeground(BROKER, {
+    appId: 'shop',
+    secureDisplay,
+    frame: { title: 'Shop', lines: [] },
+    onKey: (k) => keys.push(k),
+    onVisibility: (v) => events.push(v),
+  });
 
 describe('native UI top layer (000 §Native UI)', () => {
   it('refuses every overlay while the native layer is shown', async () => {
     const { display, ui } = setup();
     ui.show(frame);
-    expect(await codeOf(() => display.overlay(SYSTEM, { title: 'notification', lines: [] }))).toBe('UI_OVERLAY_REFUSED');
-    expect(await codeOf(() => display.overlay(BROKER, { title: 'phishing dialog', lines: [] }))).toBe('UI_OVERLAY_REFUSED');
-    expect(await codeOf(() => new NativeUi(scriptedUser('0'), display, OPERATOR_DAEMON).show({ title: 'fake PIN pad', lines: [] }))).toBe('UI_OVERLAY_REFUSED');
+    expect(await codeOf(() => display.overlay(SYSTEM, { title: 'notification', lines: [] }))).toBe(
+      'UI_OVERLAY_REFUSED',
+    );
+    expect(await codeOf(() => display.overlay(BROKER, { title: 'phishing dialog', lines: [] }))).toBe(
+      'UI_OVERLAY_REFUSED',
+    );
+    expect(
+      await codeOf(() =>
+        new NativeUi(scriptedUser('0'), display, OPERATOR_DAEMON).show({ title: 'fake PIN pad', lines: [] }),
+      ),
+    ).toBe('UI_OVERLAY_REFUSED');
     expect(display.composed()).toContain('Pay KES 12.50');
   });
 
@@ -36,8 +57,12 @@ describe('native UI top layer (000 §Native UI)', () => {
 
   it('is reachable by native callers only', async () => {
     const display = new Display(new AccessPolicy(undefined, recorder()));
-    expect(await codeOf(() => new NativeUi(scriptedUser('0'), display, appCaller('shop', 10_001)).show(frame))).toBe('DEVICE_ACCESS_DENIED');
-    expect(await codeOf(() => new NativeUi(scriptedUser('0'), display, BROKER).show(frame))).toBe('DEVICE_ACCESS_DENIED');
+    expect(await codeOf(() => new NativeUi(scriptedUser('0'), display, appCaller('shop', 10_001)).show(frame))).toBe(
+      'DEVICE_ACCESS_DENIED',
+    );
+    expect(await codeOf(() => new NativeUi(scriptedUser('0'), display, BROKER).show(frame))).toBe(
+      'DEVICE_ACCESS_DENIED',
+    );
   });
 
   it('sends keys to the calling daemon only, except Back and End which go to the system', () => {
@@ -74,7 +99,16 @@ describe('secure-display apps and incoming calls (000 §Disable screenshot and o
 
   it('takes secure-display from the manifest when the system launches the app', async () => {
     const phone = await testPhone();
-    const pkg = await phone.kaiStore.publish({ id: 'bank', name: 'Bank', type: 'web', version: 1, permissions: { 'secure-display': { description: 'no screenshots' } } }, { 'index.html': Buffer.from('x') });
+    const pkg = await phone.kaiStore.publish(
+      {
+        id: 'bank',
+        name: 'Bank',
+        type: 'web',
+        version: 1,
+        permissions: { 'secure-display': { description: 'no screenshots' } },
+      },
+      { 'index.html': Buffer.from('x') },
+    );
     await phone.installer.install(SYSTEM, pkg);
     phone.installer.launch(SYSTEM, 'bank');
     expect(phone.display.screenshot(SYSTEM)).toBeNull();

@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { AccessPolicy, appCaller, BROKER, OPERATOR_DAEMON, PAYMENT_DAEMON } from '../../../device-sim/src/access-policy.js';
-import { encodeCommand, parseCommand, parseResponse, readRecord, selectAid, SW } from '../../../device-sim/src/nfc/apdu.js';
-import { MERCHANT_TAG_AID, merchantTag, PAYMENT_CARD_AID, paymentCard, parseCardRecord } from '../../../device-sim/src/nfc/cards.js';
+import {
+  AccessPolicy,
+  appCaller,
+  BROKER,
+  OPERATOR_DAEMON,
+  PAYMENT_DAEMON,
+} from '../../../device-sim/src/access-policy.js';
+import {
+  encodeCommand,
+  parseCommand,
+  parseResponse,
+  readRecord,
+  selectAid,
+  SW,
+} from '../../../device-sim/src/nfc/apdu.js';
+import {
+  MERCHANT_TAG_AID,
+  merchantTag,
+  PAYMENT_CARD_AID,
+  paymentCard,
+  parseCardRecord,
+} from '../../../device-sim/src/nfc/cards.js';
 import { NfcController } from '../../../device-sim/src/nfc/nfc-controller.js';
 import { PcscClient } from '../../../device-sim/src/nfc/pcsc-client.js';
 import { ephemeralKey } from '../../../device-sim/src/nfc/secure-channel.js';
@@ -81,11 +100,16 @@ describe('NFC access lock (000 §NFC API and NFC access lock)', () => {
 describe('PC/SC path with E2E protection (000 §NFC; 004)', () => {
   it('refuses a key exchange whose answer the NFC daemon did not sign (a relay substituting its own point)', async () => {
     const nfc = nfcWithCard();
-    const substitute = async (callerPublic: Uint8Array, forward: (p: Uint8Array) => Promise<Awaited<ReturnType<NfcController['openSession']>>>) => {
+    const substitute = async (
+      callerPublic: Uint8Array,
+      forward: (p: Uint8Array) => Promise<Awaited<ReturnType<NfcController['openSession']>>>,
+    ) => {
       const hello = await forward(callerPublic);
       return { ...hello, nfcPublicRaw: (await ephemeralKey()).publicRaw };
     };
-    expect(await codeOf(() => PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: substitute }))).toBe('NFC_CHANNEL_INVALID');
+    expect(await codeOf(() => PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: substitute }))).toBe(
+      'NFC_CHANNEL_INVALID',
+    );
     const reader = await PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: (p, forward) => forward(p) });
     expect((await reader.transmit(selectAid(PAYMENT_CARD_AID))).sw).toBe(SW.OK);
   });
@@ -132,7 +156,9 @@ describe('PC/SC path with E2E protection (000 §NFC; 004)', () => {
 
   it('refuses a session opened by one native caller to be used by another', async () => {
     const nfc = nfcWithCard();
-    const mine = await PcscClient.connect(nfc, PAYMENT_DAEMON, async (sealed) => nfc.transmit(OPERATOR_DAEMON, new Uint8Array(16), sealed));
+    const mine = await PcscClient.connect(nfc, PAYMENT_DAEMON, async (sealed) =>
+      nfc.transmit(OPERATOR_DAEMON, new Uint8Array(16), sealed),
+    );
     expect(await codeOf(() => mine.transmit(selectAid(PAYMENT_CARD_AID)))).toBe('NFC_CHANNEL_INVALID');
   });
 });

@@ -7,7 +7,8 @@ import { x509 } from '../../../kit/src/x509.js';
 import { codeOf, fakeBackend, testPhone } from './support.js';
 
 const request = { payee: 'merchant-7', amount: { minorUnits: '1250', currency: 'KES' }, reference: 'INV-1' };
-const recordOf = (chain: Uint8Array[]) => decodeRecord(new x509.X509Certificate(new Uint8Array(chain[0]!)).getExtension(ATTESTATION_OID)!.value);
+const recordOf = (chain: Uint8Array[]) =>
+  decodeRecord(new x509.X509Certificate(new Uint8Array(chain[0]!)).getExtension(ATTESTATION_OID)!.value);
 
 describe('payment daemon (000 all sections together; brief §3.4)', () => {
   it('pays with the PIN on the native UI and the signature from the eSE, showing only the verified result', async () => {
@@ -16,7 +17,14 @@ describe('payment daemon (000 all sections together; brief §3.4)', () => {
     await phone.daemon.enroll('wallet-1');
     const result = await phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } });
     expect(result.status).toBe('POSTED');
-    expect(phone.ui.frames.map((f) => f.title)).toEqual(['DFS Pay: set up', 'DFS Pay: set up', 'DFS Pay: confirm', 'DFS Pay: PIN', 'DFS Pay: PIN', 'DFS Pay: result']);
+    expect(phone.ui.frames.map((f) => f.title)).toEqual([
+      'DFS Pay: set up',
+      'DFS Pay: set up',
+      'DFS Pay: confirm',
+      'DFS Pay: PIN',
+      'DFS Pay: PIN',
+      'DFS Pay: result',
+    ]);
     expect(recordOf(backend.enrolls[0]!.attestationChain as Uint8Array[])?.key.securityLevel).toBe('ese');
     expect(phone.display.topOwner).toBeUndefined();
   });
@@ -30,18 +38,28 @@ describe('payment daemon (000 all sections together; brief §3.4)', () => {
     expect(backend.enrolls).toHaveLength(2);
     expect(backend.payments[0]!.attestationToken).toBe('token-2');
     expect(phone.daemon.enrollment!.token).not.toBe(first.token);
-    const [a, b] = backend.enrolls.map((e) => new x509.X509Certificate(new Uint8Array(e.attestationChain![0] as Uint8Array)).publicKey.rawData);
+    const [a, b] = backend.enrolls.map(
+      (e) => new x509.X509Certificate(new Uint8Array(e.attestationChain![0] as Uint8Array)).publicKey.rawData,
+    );
     expect(Buffer.from(a!).equals(Buffer.from(b!))).toBe(true);
   });
 
   it('cancels an unconfirmed payment with PAYMENT_CANCELLED when a call comes in, and signs nothing', async () => {
     const backend = await fakeBackend();
     const bell: { ring?: () => void } = {};
-    const user: PhoneUser = { confirm: () => { bell.ring?.(); return new Promise(() => {}); }, enterPin: async () => '2580' };
+    const user: PhoneUser = {
+      confirm: () => {
+        bell.ring?.();
+        return new Promise(() => {});
+      },
+      enterPin: async () => '2580',
+    };
     const phone = await testPhone('secure', { backend, user });
     await phone.daemon.enroll('wallet-3');
     bell.ring = () => phone.display.incomingCall(SYSTEM);
-    expect(await codeOf(() => phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } }))).toBe('PAYMENT_CANCELLED');
+    expect(await codeOf(() => phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } }))).toBe(
+      'PAYMENT_CANCELLED',
+    );
     expect(backend.payments).toHaveLength(0);
     expect(phone.display.topOwner).toBeUndefined();
   });
@@ -49,11 +67,20 @@ describe('payment daemon (000 all sections together; brief §3.4)', () => {
   it('cancels when the call arrives while the PIN is being typed: the PIN never reaches the eSE', async () => {
     const backend = await fakeBackend();
     const bell: { ring?: () => void } = {};
-    const user: PhoneUser = { confirm: async () => true, enterPin: async () => { if (!bell.ring) return '2580'; bell.ring(); return '0000'; } };
+    const user: PhoneUser = {
+      confirm: async () => true,
+      enterPin: async () => {
+        if (!bell.ring) return '2580';
+        bell.ring();
+        return '0000';
+      },
+    };
     const phone = await testPhone('secure', { backend, user });
     await phone.daemon.enroll('wallet-4');
     bell.ring = () => phone.display.incomingCall(SYSTEM);
-    expect(await codeOf(() => phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } }))).toBe('PAYMENT_CANCELLED');
+    expect(await codeOf(() => phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } }))).toBe(
+      'PAYMENT_CANCELLED',
+    );
     await new Promise((r) => setTimeout(r, 10));
     expect(phone.ese!.pin.triesLeft).toBe(5);
     expect(backend.payments).toHaveLength(0);
@@ -103,6 +130,8 @@ describe('payment daemon (000 all sections together; brief §3.4)', () => {
     const chain = backend.enrolls[0]!.attestationChain as Uint8Array[];
     expect(recordOf(chain)?.key.securityLevel).toBe('software');
     expect(new x509.X509Certificate(new Uint8Array(chain[1]!)).subject).toContain('Software attestation key');
-    expect((await phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } })).status).toBe('POSTED');
+    expect((await phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } })).status).toBe(
+      'POSTED',
+    );
   });
 });

@@ -50,12 +50,21 @@ describe('PIN in the eSE (000 §KeyStore; R1, R5)', () => {
     const nonce = api.pinResetNonce(PAYMENT_DAEMON);
 
     const attacker = await generateKeyPair('ES256');
-    const forged = await new CompactSign(new TextEncoder().encode(JSON.stringify({ imei: phone.imei, nonce, exp: Math.floor(Date.now() / 1000) + 60 })))
-      .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET.typ }).sign(attacker.privateKey);
+    const forged = await new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ imei: phone.imei, nonce, exp: Math.floor(Date.now() / 1000) + 60 })),
+    )
+      .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET.typ })
+      .sign(attacker.privateKey);
     expect(await codeOf(() => api.resetPin(PAYMENT_DAEMON, forged))).toBe('PIN_RESET_INVALID');
-    expect(await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset('356938035643809', nonce)))).toBe('PIN_RESET_INVALID');
-    expect(await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, 'not-the-nonce')))).toBe('PIN_RESET_INVALID');
-    expect(await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, nonce, -10)))).toBe('PIN_RESET_INVALID');
+    expect(
+      await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset('356938035643809', nonce))),
+    ).toBe('PIN_RESET_INVALID');
+    expect(
+      await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, 'not-the-nonce'))),
+    ).toBe('PIN_RESET_INVALID');
+    expect(await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, nonce, -10)))).toBe(
+      'PIN_RESET_INVALID',
+    );
     expect(await codeOf(() => api.verifyPin(PAYMENT_DAEMON, '2580'))).toBe('PIN_LOCKED');
 
     const reset = await oem.signPinReset(phone.imei, nonce);
@@ -71,7 +80,9 @@ describe('PIN in the eSE (000 §KeyStore; R1, R5)', () => {
     const phone = await testPhone('secure', { pin: '739146', backend });
     await phone.daemon.enroll('wallet-pin');
     await phone.daemon.pay({ payee: 'merchant-1', amount: { minorUnits: '100', currency: 'KES' } });
-    const wire = JSON.stringify([backend.enrolls, backend.payments], (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v));
+    const wire = JSON.stringify([backend.enrolls, backend.payments], (_k, v: unknown) =>
+      Buffer.isBuffer(v) ? v.toString('base64') : v,
+    );
     expect(wire).not.toContain('739146');
     expect(JSON.stringify(phone.ui.frames)).not.toContain('739146');
     expect(phone.ui.frames.some((f) => f.lines.includes('PIN: ******'))).toBe(true);

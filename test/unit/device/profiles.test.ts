@@ -21,14 +21,17 @@ describe('named phone configurations', () => {
     expect(Object.keys(PROFILES).sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it.each(Object.keys(expected))('builds and powers on "%s" with the boot state and safety verdict it stands for', async (name) => {
-    const phone = await testPhone(name);
-    const want = expected[name]!;
-    expect(phone.boot.state).toBe(want.boot);
-    expect(phone.safeguard.check(PAYMENT_DAEMON).safe).toBe(want.safe);
-    expect(phone.eseApi.available).toBe(want.ese);
-    expect(phone.daemon.securityLevel).toBe(want.ese ? 'ese' : 'software');
-  });
+  it.each(Object.keys(expected))(
+    'builds and powers on "%s" with the boot state and safety verdict it stands for',
+    async (name) => {
+      const phone = await testPhone(name);
+      const want = expected[name]!;
+      expect(phone.boot.state).toBe(want.boot);
+      expect(phone.safeguard.check(PAYMENT_DAEMON).safe).toBe(want.safe);
+      expect(phone.eseApi.available).toBe(want.ese);
+      expect(phone.daemon.securityLevel).toBe(want.ese ? 'ese' : 'software');
+    },
+  );
 
   it('refuses an unknown profile name', () => {
     expect(() => profile('jailbroken')).toThrow();

@@ -13,8 +13,12 @@ describe('safeguard (000 §Safeguard)', () => {
     const phone = await testPhone();
     expect(phone.ese!.provisionLocked).toBe(true);
     expect(phone.ese!.identity()?.imei).toBe(phone.imei);
-    expect(await codeOf(() => phone.ese!.writeIdentity({ imei: phone.imei, model: 'Rogue', serial: 'X' }))).toBe('ESE_PROVISION_LOCKED');
-    expect(await codeOf(() => phone.ese!.injectAttestationKey({ key: {} as CryptoKey, chain: [] }))).toBe('ESE_PROVISION_LOCKED');
+    expect(await codeOf(() => phone.ese!.writeIdentity({ imei: phone.imei, model: 'Rogue', serial: 'X' }))).toBe(
+      'ESE_PROVISION_LOCKED',
+    );
+    expect(await codeOf(() => phone.ese!.injectAttestationKey({ key: {} as CryptoKey, chain: [] }))).toBe(
+      'ESE_PROVISION_LOCKED',
+    );
     expect(await codeOf(() => phone.ese!.installResetKey({} as CryptoKey))).toBe('ESE_PROVISION_LOCKED');
     expect(phone.ese!.identity()?.model).toBe('KaiPhone 4G');
   });
@@ -23,19 +27,29 @@ describe('safeguard (000 §Safeguard)', () => {
     const ese = new SecureElement();
     const body = '35693803564380';
     const wrong = (luhnDigit(body) + 1) % 10;
-    expect(await codeOf(() => ese.writeIdentity({ imei: body + wrong, model: 'm', serial: 's' }))).toBe('INVALID_ARGUMENT');
+    expect(await codeOf(() => ese.writeIdentity({ imei: body + wrong, model: 'm', serial: 's' }))).toBe(
+      'INVALID_ARGUMENT',
+    );
     ese.writeIdentity({ imei: body + luhnDigit(body), model: 'm', serial: 's' });
   });
 
   it('records the power-on verdict once: the app side cannot rewrite it', async () => {
     const phone = await testPhone('rooted');
     const state = phone.ese!.powerOnState()!;
-    expect(await codeOf(() => phone.ese!.recordPowerOn({ ...state, safety: { ...state.safety, rooted: false } }))).toBe('ESE_PROVISION_LOCKED');
+    expect(await codeOf(() => phone.ese!.recordPowerOn({ ...state, safety: { ...state.safety, rooted: false } }))).toBe(
+      'ESE_PROVISION_LOCKED',
+    );
     expect(phone.ese!.powerOnState()!.safety.rooted).toBe(true);
   });
 
   it('detects root, adb debug, emulator, developer mode and non-user builds from the environment', () => {
-    expect(safetyCheck(secureEnv)).toEqual({ rooted: false, debug: false, emulator: false, developerMode: false, buildType: 'user' });
+    expect(safetyCheck(secureEnv)).toEqual({
+      rooted: false,
+      debug: false,
+      emulator: false,
+      developerMode: false,
+      buildType: 'user',
+    });
     const props = (p: Record<string, string>) => ({ ...secureEnv, props: { ...secureEnv.props, ...p } });
     expect(safetyCheck({ ...secureEnv, files: ['/system/xbin/su'] }).rooted).toBe(true);
     expect(safetyCheck(props({ 'persist.sys.usb.config': 'mtp,adb' })).debug).toBe(true);
@@ -45,7 +59,12 @@ describe('safeguard (000 §Safeguard)', () => {
     expect(safetyCheck(props({ 'ro.build.type': 'something' })).buildType).toBe('eng');
   });
 
-  it.each([['rooted', 'rooted'], ['emulator', 'emulator'], ['debug', 'debug'], ['dev-mode', 'developerMode']] as const)('reports the %s profile as unsafe to native callers', async (profile, flag) => {
+  it.each([
+    ['rooted', 'rooted'],
+    ['emulator', 'emulator'],
+    ['debug', 'debug'],
+    ['dev-mode', 'developerMode'],
+  ] as const)('reports the %s profile as unsafe to native callers', async (profile, flag) => {
     const phone = await testPhone(profile);
     const verdict = phone.safeguard.check(PAYMENT_DAEMON);
     expect(verdict.safe).toBe(false);

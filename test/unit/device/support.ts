@@ -32,7 +32,12 @@ export async function codeOf(fn: () => unknown): Promise<string> {
 /** A refusal log that keeps what was written. */
 export function recorder(): RefusalLog & { entries: Record<string, unknown>[] } {
   const entries: Record<string, unknown>[] = [];
-  return { entries, warn: (obj) => { entries.push(obj as Record<string, unknown>); } };
+  return {
+    entries,
+    warn: (obj) => {
+      entries.push(obj as Record<string, unknown>);
+    },
+  };
 }
 
 let oem: Promise<Oem> | undefined;
@@ -60,13 +65,34 @@ export async function fakeBackend(ttlMs = 600_000): Promise<FakeBackend> {
   const jwk = { ...(await exportJWK(publicKey)), alg: 'ES256', kid: 'fake' };
   const enrolls: EnrollRequest[] = [];
   const payments: SubmitPaymentRequest[] = [];
-  const sign = (p: object) => new CompactSign(new TextEncoder().encode(JSON.stringify(p))).setProtectedHeader({ alg: 'ES256', kid: 'fake', typ: RESULT.typ }).sign(privateKey);
+  const sign = (p: object) =>
+    new CompactSign(new TextEncoder().encode(JSON.stringify(p)))
+      .setProtectedHeader({ alg: 'ES256', kid: 'fake', typ: RESULT.typ })
+      .sign(privateKey);
   const channel = {
     async submitPayment(req: SubmitPaymentRequest) {
       payments.push(req);
       const signed = String(req.signedPayment);
-      const p = JSON.parse(new TextDecoder().decode(base64url.decode(signed.split('.')[1]!))) as Record<string, unknown>;
-      return { signedResult: await sign({ typ: 'payment-result', transactionId: randomUUID(), idempotencyKey: p.idempotencyKey, status: 'POSTED', kind: 'payment', journalSeq: payments.length, payerBalance: { minorUnits: '0', currency: 'KES' }, payer: p.payer, payee: p.payee, amount: p.amount, risk: { decision: 'APPROVE', ruleIds: [], reason: 'ok' }, requestHash: sha256b64url(signed.split('.')[1]!) }) };
+      const p = JSON.parse(new TextDecoder().decode(base64url.decode(signed.split('.')[1]!))) as Record<
+        string,
+        unknown
+      >;
+      return {
+        signedResult: await sign({
+          typ: 'payment-result',
+          transactionId: randomUUID(),
+          idempotencyKey: p.idempotencyKey,
+          status: 'POSTED',
+          kind: 'payment',
+          journalSeq: payments.length,
+          payerBalance: { minorUnits: '0', currency: 'KES' },
+          payer: p.payer,
+          payee: p.payee,
+          amount: p.amount,
+          risk: { decision: 'APPROVE', ruleIds: [], reason: 'ok' },
+          requestHash: sha256b64url(signed.split('.')[1]!),
+        }),
+      };
     },
     resultKeys: async () => JSON.stringify({ keys: [jwk] }),
     close() {},
@@ -74,12 +100,28 @@ export async function fakeBackend(ttlMs = 600_000): Promise<FakeBackend> {
   return {
     enrolls,
     payments,
-    tag: async (request: unknown) => merchantTag(await new CompactSign(new TextEncoder().encode(JSON.stringify(request))).setProtectedHeader({ alg: 'ES256', kid: 'fake', typ: MERCHANT_TAG.typ }).sign(privateKey)),
+    tag: async (request: unknown) =>
+      merchantTag(
+        await new CompactSign(new TextEncoder().encode(JSON.stringify(request)))
+          .setProtectedHeader({ alg: 'ES256', kid: 'fake', typ: MERCHANT_TAG.typ })
+          .sign(privateKey),
+      ),
     ca: Buffer.alloc(0),
-    createChallenge: async () => ({ challengeId: randomUUID(), nonce: randomBytes(32), expiresAtMs: String(Date.now() + 60_000) }),
+    createChallenge: async () => ({
+      challengeId: randomUUID(),
+      nonce: randomBytes(32),
+      expiresAtMs: String(Date.now() + 60_000),
+    }),
     async enroll(req) {
       enrolls.push(req);
-      return { deviceId: 'device-1', attestationToken: `token-${enrolls.length}`, tokenExpiresAtMs: String(Date.now() + ttlMs), tier: 'HIGH', reasons: [], clientCertificatePem: '' };
+      return {
+        deviceId: 'device-1',
+        attestationToken: `token-${enrolls.length}`,
+        tokenExpiresAtMs: String(Date.now() + ttlMs),
+        tier: 'HIGH',
+        reasons: [],
+        clientCertificatePem: '',
+      };
     },
     connect: () => channel,
     close() {},
@@ -87,7 +129,18 @@ export async function fakeBackend(ttlMs = 600_000): Promise<FakeBackend> {
 }
 
 /** A phone of `profile` wired to a fake backend. */
-export async function testPhone(profile = 'secure', opts: { pin?: string; user?: PhoneUser; backend?: Backend; pinMaxTries?: number; log?: RefusalLog } = {}): Promise<Phone> {
+export async function testPhone(
+  profile = 'secure',
+  opts: { pin?: string; user?: PhoneUser; backend?: Backend; pinMaxTries?: number; log?: RefusalLog } = {},
+): Promise<Phone> {
   const pin = opts.pin ?? '2580';
-  return buildPhone({ oem: await testOem(), profile, pin, user: opts.user ?? scriptedUser(pin), backend: opts.backend ?? (await fakeBackend()), pinMaxTries: opts.pinMaxTries, log: opts.log ?? recorder() });
+  return buildPhone({
+    oem: await testOem(),
+    profile,
+    pin,
+    user: opts.user ?? scriptedUser(pin),
+    backend: opts.backend ?? (await fakeBackend()),
+    pinMaxTries: opts.pinMaxTries,
+    log: opts.log ?? recorder(),
+  });
 }

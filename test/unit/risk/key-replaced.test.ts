@@ -18,12 +18,17 @@ describe('key replacement (same IMEI, second eSE key): payments held until an op
     await subscribeFeatures(bus, store, log);
     let n = 0;
     const device = (type: string, atMs: number, data: Record<string, unknown> = {}) =>
-      bus.publish(DEVICE_TOPIC, [{ id: `k${++n}`, type, key: 'dev-1', atMs, data: { deviceId: 'dev-1', ...data } } satisfies BusEvent]);
+      bus.publish(DEVICE_TOPIC, [
+        { id: `k${++n}`, type, key: 'dev-1', atMs, data: { deviceId: 'dev-1', ...data } } satisfies BusEvent,
+      ]);
     const pay = (atMs: number) => decide(payment(1_000, 'HIGH', { transactionId: `tx-${atMs}` }), store, rules, atMs);
     await device('device.attested', NOW - 30 * DAY, { tier: 'HIGH', reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH'] });
     expect((await pay(NOW - 3 * DAY)).decision).toBe('APPROVE');
     await device('device.revoked', NOW - 2 * DAY, { scope: 'key', reason: 'KEY_REPLACED' });
-    await device('device.attested', NOW - 2 * DAY, { tier: 'HIGH', reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH', 'KEY_REPLACED'] });
+    await device('device.attested', NOW - 2 * DAY, {
+      tier: 'HIGH',
+      reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH', 'KEY_REPLACED'],
+    });
     await device('device.attested', NOW - DAY, { tier: 'HIGH', reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH'] });
     const held = await pay(NOW - DAY + 60_000);
     expect([held.decision, held.ruleIds]).toEqual(['DECLINE', ['device.keyReplaced']]);

@@ -14,21 +14,73 @@ type Delivery = { topic: string; e: BusEvent };
 /** A fixed pseudo-random event log: attestations, SIM changes, PIN failures and posted payments. */
 function eventLog(): Delivery[] {
   let seed = 42;
-  const rnd = (n: number) => { seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648; return seed % n; };
+  const rnd = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
   const devices = ['dev-1', 'dev-2', 'dev-3'];
-  const log: Delivery[] = devices.map((d, i) => ({ topic: DEVICE_TOPIC, e: { id: `att-${d}`, type: 'device.attested', key: d, atMs: NOW - 5 * DAY + i, data: { deviceId: d, tier: ['HIGH', 'STANDARD', 'LOW'][i], reasons: i === 1 ? ['PATCH_BEHIND'] : [], imsiHash: `imsi-${d}`, imeiHash: `imei-${d}` } } }));
+  const log: Delivery[] = devices.map((d, i) => ({
+    topic: DEVICE_TOPIC,
+    e: {
+      id: `att-${d}`,
+      type: 'device.attested',
+      key: d,
+      atMs: NOW - 5 * DAY + i,
+      data: {
+        deviceId: d,
+        tier: ['HIGH', 'STANDARD', 'LOW'][i],
+        reasons: i === 1 ? ['PATCH_BEHIND'] : [],
+        imsiHash: `imsi-${d}`,
+        imeiHash: `imei-${d}`,
+      },
+    },
+  }));
   let t = NOW - 4 * DAY;
   for (let i = 0; i < 400; i++) {
     t += 1 + rnd(20 * 60_000);
     const d = devices[rnd(3)]!;
     const k = rnd(20);
-    if (k === 0) log.push({ topic: DEVICE_TOPIC, e: { id: `sim-${i}`, type: 'device.sim_changed', key: d, atMs: t, data: { deviceId: d, imsiHash: `imsi-${i}`, imeiHash: rnd(2) ? `imei-${d}` : `imei-${i}` } } });
-    else if (k === 1) log.push({ topic: DEVICE_TOPIC, e: { id: `pin-${i}`, type: 'device.pin_failed', key: d, atMs: t, data: { deviceId: d } } });
-    else if (k === 2) log.push({ topic: DEVICE_TOPIC, e: { id: `rev-${i}`, type: 'device.reverified', key: d, atMs: t, data: { deviceId: d } } });
+    if (k === 0)
+      log.push({
+        topic: DEVICE_TOPIC,
+        e: {
+          id: `sim-${i}`,
+          type: 'device.sim_changed',
+          key: d,
+          atMs: t,
+          data: { deviceId: d, imsiHash: `imsi-${i}`, imeiHash: rnd(2) ? `imei-${d}` : `imei-${i}` },
+        },
+      });
+    else if (k === 1)
+      log.push({
+        topic: DEVICE_TOPIC,
+        e: { id: `pin-${i}`, type: 'device.pin_failed', key: d, atMs: t, data: { deviceId: d } },
+      });
+    else if (k === 2)
+      log.push({
+        topic: DEVICE_TOPIC,
+        e: { id: `rev-${i}`, type: 'device.reverified', key: d, atMs: t, data: { deviceId: d } },
+      });
     else {
       const payer = `wallet-${d}`;
       const type = k === 3 ? 'payment.declined' : 'payment.posted';
-      log.push({ topic: PAYMENT_TOPIC, e: { id: `pay-${i}`, type, key: payer, atMs: t, data: { transactionId: `tx-${i}`, deviceId: d, payer, payee: `merchant-${rnd(4)}`, amount: 100 + rnd(9_000), currency: 'KES' } } });
+      log.push({
+        topic: PAYMENT_TOPIC,
+        e: {
+          id: `pay-${i}`,
+          type,
+          key: payer,
+          atMs: t,
+          data: {
+            transactionId: `tx-${i}`,
+            deviceId: d,
+            payer,
+            payee: `merchant-${rnd(4)}`,
+            amount: 100 + rnd(9_000),
+            currency: 'KES',
+          },
+        },
+      });
     }
   }
   return log;
@@ -42,26 +94,56 @@ async function feed(store: FeatureStore, deliveries: Delivery[], clock: number):
 
 async function snapshot(store: FeatureStore, log: Delivery[]) {
   const ids = [...new Set(log.map((d) => d.e.data.deviceId as string))].sort();
-  const payers = [...new Set(log.flatMap((d) => (d.e.data.payer ? [payerKey(d.e.data.payer as string), payeeKey(d.e.data.payee as string)] : [])))].sort();
-  const features = { devices: await Promise.all(ids.map((id) => store.getDevice(id))), parties: await Promise.all(payers.map((k) => store.getParty(k))) };
+  const payers = [
+    ...new Set(
+      log.flatMap((d) =>
+        d.e.data.payer ? [payerKey(d.e.data.payer as string), payeeKey(d.e.data.payee as string)] : [],
+      ),
+    ),
+  ].sort();
+  const features = {
+    devices: await Promise.all(ids.map((id) => store.getDevice(id))),
+    parties: await Promise.all(payers.map((k) => store.getParty(k))),
+  };
   const rules = loadRules('config/risk-rules.json', 0);
   const end = Math.max(...log.map((d) => d.e.atMs));
   const decisions = [];
   for (const id of ids) {
-    for (const [at, amount] of [[end, 1_000], [end - DAY, 30_000], [end + 3_600_000, 4_000], [NOW - 3 * DAY, 20_000]] as const) {
-      decisions.push(await decide(payment(amount, 'HIGH', { deviceId: id, payer: `wallet-${id}`, payee: 'merchant-0', transactionId: `probe-${id}-${at}` }), store, rules, at));
+    for (const [at, amount] of [
+      [end, 1_000],
+      [end - DAY, 30_000],
+      [end + 3_600_000, 4_000],
+      [NOW - 3 * DAY, 20_000],
+    ] as const) {
+      decisions.push(
+        await decide(
+          payment(amount, 'HIGH', {
+            deviceId: id,
+            payer: `wallet-${id}`,
+            payee: 'merchant-0',
+            transactionId: `probe-${id}-${at}`,
+          }),
+          store,
+          rules,
+          at,
+        ),
+      );
     }
   }
   return { features, decisions };
 }
 
 describe('deterministic replay (features derive from event data and timestamps only)', () => {
-  afterEach(() => { vi.useRealTimers(); });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('rebuilding twice, with duplicates, and with the whole log redelivered gives identical features and decisions', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const log = eventLog();
-    const withDuplicates = log.flatMap((d, i) => (i % 3 === 0 ? [d, d] : [d])).concat(log.filter((_, i) => i % 7 === 0));
+    const withDuplicates = log
+      .flatMap((d, i) => (i % 3 === 0 ? [d, d] : [d]))
+      .concat(log.filter((_, i) => i % 7 === 0));
 
     const once = memoryFeatureStore();
     await feed(once, log, Date.UTC(2030, 0, 1));
@@ -82,7 +164,13 @@ describe('deterministic replay (features derive from event data and timestamps o
 
   it('counts a payment once even when its event is redelivered under a new event id (keyed by transaction id)', async () => {
     const store = memoryFeatureStore();
-    const e: BusEvent = { id: 'a', type: 'payment.posted', key: 'w', atMs: NOW, data: { transactionId: 'tx-1', deviceId: 'dev-1', payer: 'w', payee: 'm', amount: 500, currency: 'KES' } };
+    const e: BusEvent = {
+      id: 'a',
+      type: 'payment.posted',
+      key: 'w',
+      atMs: NOW,
+      data: { transactionId: 'tx-1', deviceId: 'dev-1', payer: 'w', payee: 'm', amount: 500, currency: 'KES' },
+    };
     expect(await ingest(store, PAYMENT_TOPIC, e)).toBe(true);
     expect(await ingest(store, PAYMENT_TOPIC, e)).toBe(false);
     await ingest(store, PAYMENT_TOPIC, { ...e, id: 'b' });
@@ -92,16 +180,64 @@ describe('deterministic replay (features derive from event data and timestamps o
 
   it('skips a malformed event without blocking the stream; ignores other types, funding and refusals before a device is known', async () => {
     const store = memoryFeatureStore();
-    expect(await ingest(store, DEVICE_TOPIC, { id: 'x', type: 'device.sim_changed', key: 'd', atMs: NOW, data: { deviceId: 'dev-8', imsiHash: 42 } })).toBe(true);
+    expect(
+      await ingest(store, DEVICE_TOPIC, {
+        id: 'x',
+        type: 'device.sim_changed',
+        key: 'd',
+        atMs: NOW,
+        data: { deviceId: 'dev-8', imsiHash: 42 },
+      }),
+    ).toBe(true);
     expect(await store.seen('x')).toBe(true);
     expect(await store.getDevice('dev-8')).toBeNull();
-    await ingest(store, DEVICE_TOPIC, { id: 'z', type: 'device.rejected', key: 'unknown', atMs: NOW, data: { codes: ['ATTESTATION_CHAIN_INVALID'] } });
+    await ingest(store, DEVICE_TOPIC, {
+      id: 'z',
+      type: 'device.rejected',
+      key: 'unknown',
+      atMs: NOW,
+      data: { codes: ['ATTESTATION_CHAIN_INVALID'] },
+    });
     expect(await store.seen('z')).toBe(true);
-    await ingest(store, PAYMENT_TOPIC, { id: 'y', type: 'payment.requested', key: 'w', atMs: NOW, data: { transactionId: 't', deviceId: 'dev-9', payer: 'w', payee: 'm', amount: 5, currency: 'KES' } });
+    await ingest(store, PAYMENT_TOPIC, {
+      id: 'y',
+      type: 'payment.requested',
+      key: 'w',
+      atMs: NOW,
+      data: { transactionId: 't', deviceId: 'dev-9', payer: 'w', payee: 'm', amount: 5, currency: 'KES' },
+    });
     expect(await store.getDevice('dev-9')).toBeNull();
-    await ingest(store, PAYMENT_TOPIC, { id: 'f', type: 'payment.posted', key: 'treasury', atMs: NOW, data: { transactionId: 'fund', kind: 'funding', deviceId: 'dev-9', payer: 'treasury', payee: 'w', amount: 5_000_000, currency: 'KES' } });
+    await ingest(store, PAYMENT_TOPIC, {
+      id: 'f',
+      type: 'payment.posted',
+      key: 'treasury',
+      atMs: NOW,
+      data: {
+        transactionId: 'fund',
+        kind: 'funding',
+        deviceId: 'dev-9',
+        payer: 'treasury',
+        payee: 'w',
+        amount: 5_000_000,
+        currency: 'KES',
+      },
+    });
     expect(await store.getDevice('dev-9')).toBeNull();
-    await ingest(store, PAYMENT_TOPIC, { id: 'g', type: 'payment.posted', key: 'w', atMs: NOW, data: { transactionId: 'pay', kind: 'payment', deviceId: 'dev-9', payer: 'w', payee: 'm', amount: 5, currency: 'KES' } });
+    await ingest(store, PAYMENT_TOPIC, {
+      id: 'g',
+      type: 'payment.posted',
+      key: 'w',
+      atMs: NOW,
+      data: {
+        transactionId: 'pay',
+        kind: 'payment',
+        deviceId: 'dev-9',
+        payer: 'w',
+        payee: 'm',
+        amount: 5,
+        currency: 'KES',
+      },
+    });
     expect((await store.getDevice('dev-9'))?.payments).toHaveLength(1);
   });
 });

@@ -12,14 +12,28 @@ import { loadRules, rulesSource } from '../../../services/risk/src/rules-file.js
 import { memoryFeatureStore } from '../../../services/risk/src/store/memory/index.js';
 import { NOW, payment } from './fixtures.js';
 
-const codeOf = (fn: () => unknown) => { try { fn(); } catch (err) { return err instanceof DfsError ? err.code : 'NOT_A_DFS_ERROR'; } return 'NO_ERROR'; };
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof DfsError ? err.code : 'NOT_A_DFS_ERROR';
+  }
+  return 'NO_ERROR';
+};
 
 describe('risk rule file: validated at start-up, reloadable, explained over HTTP', () => {
   const dir = mkdtempSync(join(tmpdir(), 'risk-rules-'));
   const file = join(dir, 'rules.json');
   const shipped = JSON.parse(readFileSync('config/risk-rules.json', 'utf8'));
-  const write = (edit: (r: typeof shipped) => void) => { const r = structuredClone(shipped); edit(r); writeFileSync(file, JSON.stringify(r)); };
-  const source = (() => { copyFileSync('config/risk-rules.json', file); return rulesSource(file); })();
+  const write = (edit: (r: typeof shipped) => void) => {
+    const r = structuredClone(shipped);
+    edit(r);
+    writeFileSync(file, JSON.stringify(r));
+  };
+  const source = (() => {
+    copyFileSync('config/risk-rules.json', file);
+    return rulesSource(file);
+  })();
   const store = memoryFeatureStore();
   let server: Server;
   let base: string;
@@ -30,11 +44,27 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
     server = l.server;
     base = `http://127.0.0.1:${l.port}`;
   });
-  afterAll(async () => { await closeHttp(server); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await closeHttp(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('refuses a bad rule file at start-up with CONFIG_INVALID', () => {
     const bad = join(dir, 'bad.json');
-    for (const edit of [(r: typeof shipped) => { delete r.rules['pin.locked']; }, (r: typeof shipped) => { r.thresholds.stepUp = 500; }, (r: typeof shipped) => { r.tiers.LOW.maxPerPayment = -1; }, (r: typeof shipped) => { r.rules['velocity.device'].windowSec = 30 * 86_400; }]) {
+    for (const edit of [
+      (r: typeof shipped) => {
+        delete r.rules['pin.locked'];
+      },
+      (r: typeof shipped) => {
+        r.thresholds.stepUp = 500;
+      },
+      (r: typeof shipped) => {
+        r.tiers.LOW.maxPerPayment = -1;
+      },
+      (r: typeof shipped) => {
+        r.rules['velocity.device'].windowSec = 30 * 86_400;
+      },
+    ]) {
       const r = structuredClone(shipped);
       edit(r);
       writeFileSync(bad, JSON.stringify(r));
@@ -55,14 +85,18 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
 
   it('reloads without restart; a bad reload answers CONFIG_INVALID and keeps the previous rules', async () => {
     const before = source.current();
-    write((r) => { r.tiers.LOW.maxPerPayment = 7_000; });
+    write((r) => {
+      r.tiers.LOW.maxPerPayment = 7_000;
+    });
     const ok = await fetch(`${base}/v1/rules/reload`, { method: 'POST' });
     expect(ok.status).toBe(200);
     expect(source.current().rules.tiers.LOW.maxPerPayment).toBe(7_000);
     expect((await ok.json()).id).not.toBe(before.id);
 
     const good = source.current();
-    write((r) => { r.tiers.LOW.maxPerPayment = 'a lot'; });
+    write((r) => {
+      r.tiers.LOW.maxPerPayment = 'a lot';
+    });
     const bad = await fetch(`${base}/v1/rules/reload`, { method: 'POST' });
     expect([bad.status, (await bad.json()).code]).toEqual([500, 'CONFIG_INVALID']);
     expect(source.current()).toBe(good);
@@ -77,7 +111,13 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
     const res = await fetch(`${base}/v1/decisions/tx-trail`);
     const trail = await res.json();
     expect(res.status).toBe(200);
-    expect(trail).toMatchObject({ transactionId: 'tx-trail', decision: 'DECLINE', tier: 'LOW', atMs: NOW, rulesetId: source.current().id });
+    expect(trail).toMatchObject({
+      transactionId: 'tx-trail',
+      decision: 'DECLINE',
+      tier: 'LOW',
+      atMs: NOW,
+      rulesetId: source.current().id,
+    });
     expect(trail.ruleIds).toContain('tier.perPayment');
     expect(trail.hits.find((h: { ruleId: string }) => h.ruleId === 'tier.perPayment')).toMatchObject({ veto: true });
   });

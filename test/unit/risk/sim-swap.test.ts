@@ -17,11 +17,33 @@ async function world() {
   await subscribeFeatures(bus, store, log);
   let n = 0;
   const device = (type: string, atMs: number, data: Record<string, unknown> = {}) =>
-    bus.publish(DEVICE_TOPIC, [{ id: `d${++n}`, type, key: 'dev-1', atMs, data: { deviceId: 'dev-1', ...data } } satisfies BusEvent]);
+    bus.publish(DEVICE_TOPIC, [
+      { id: `d${++n}`, type, key: 'dev-1', atMs, data: { deviceId: 'dev-1', ...data } } satisfies BusEvent,
+    ]);
   const pay = (atMs: number) => decide(payment(1_000, 'HIGH', { transactionId: `tx-${atMs}` }), store, rules, atMs);
-  await device('device.attested', NOW - 30 * DAY, { tier: 'HIGH', reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH'], imsiHash: 'imsi-A', imeiHash: 'imei-1' });
+  await device('device.attested', NOW - 30 * DAY, {
+    tier: 'HIGH',
+    reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH'],
+    imsiHash: 'imsi-A',
+    imeiHash: 'imei-1',
+  });
   for (let i = 0; i < 3; i++) {
-    await bus.publish(PAYMENT_TOPIC, [{ id: `p${i}`, type: 'payment.posted', key: 'wallet-1', atMs: NOW - (10 - i) * DAY, data: { transactionId: `old-${i}`, deviceId: 'dev-1', payer: 'wallet-1', payee: 'merchant-1', amount: 1_000, currency: 'KES' } }]);
+    await bus.publish(PAYMENT_TOPIC, [
+      {
+        id: `p${i}`,
+        type: 'payment.posted',
+        key: 'wallet-1',
+        atMs: NOW - (10 - i) * DAY,
+        data: {
+          transactionId: `old-${i}`,
+          deviceId: 'dev-1',
+          payer: 'wallet-1',
+          payee: 'merchant-1',
+          amount: 1_000,
+          currency: 'KES',
+        },
+      },
+    ]);
   }
   return { device, pay, store };
 }

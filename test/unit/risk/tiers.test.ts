@@ -16,7 +16,11 @@ describe('risk per posture tier (brief §4, seed 002 §6: weak phones move small
   });
 
   it('approves a small payment on every tier', () => {
-    for (const [tier, reasons] of [['HIGH', []], ['STANDARD', ['PATCH_BEHIND']], ['LOW', ['NO_SECURE_ELEMENT']]] as const) {
+    for (const [tier, reasons] of [
+      ['HIGH', []],
+      ['STANDARD', ['PATCH_BEHIND']],
+      ['LOW', ['NO_SECURE_ELEMENT']],
+    ] as const) {
       expect(decideAt(payment(1_500, tier), features(attestedDevice(tier, [...reasons]))).decision).toBe('APPROVE');
     }
   });
@@ -36,18 +40,26 @@ describe('risk per posture tier (brief §4, seed 002 §6: weak phones move small
         const a = decideAt(payment(t.maxPerPayment + 1, tier), f());
         expect([a.decision, a.ruleIds.includes('tier.perPayment')]).toEqual(['DECLINE', true]);
       });
-      it('tier.perDay counts the device\'s posted payments of the last 24 h', () => {
+      it("tier.perDay counts the device's posted payments of the last 24 h", () => {
         const amount = Math.min(t.stepUpAbove, t.maxPerPayment);
         const n = Math.ceil(t.maxPerDay / amount);
         const today = history(n, amount, 60_000, 60_000);
-        expect(decideAt(payment(amount, tier), features(attestedDevice(tier, []), today)).ruleIds).toContain('tier.perDay');
+        expect(decideAt(payment(amount, tier), features(attestedDevice(tier, []), today)).ruleIds).toContain(
+          'tier.perDay',
+        );
         const yesterday = history(n, amount, 60_000, DAY + 60_000);
-        expect(decideAt(payment(amount, tier), features(attestedDevice(tier, []), yesterday)).ruleIds).not.toContain('tier.perDay');
+        expect(decideAt(payment(amount, tier), features(attestedDevice(tier, []), yesterday)).ruleIds).not.toContain(
+          'tier.perDay',
+        );
       });
       it('tier.windowCount fires when the device reaches maxCountPerWindow payments in the window', () => {
         const within = history(t.maxCountPerWindow, 1, (t.windowSec * 1000) / (t.maxCountPerWindow + 1), 1000);
-        expect(decideAt(payment(1, tier), features(attestedDevice(tier, []), within.slice(1))).ruleIds).not.toContain('tier.windowCount');
-        expect(decideAt(payment(1, tier), features(attestedDevice(tier, []), within)).ruleIds).toContain('tier.windowCount');
+        expect(decideAt(payment(1, tier), features(attestedDevice(tier, []), within.slice(1))).ruleIds).not.toContain(
+          'tier.windowCount',
+        );
+        expect(decideAt(payment(1, tier), features(attestedDevice(tier, []), within)).ruleIds).toContain(
+          'tier.windowCount',
+        );
       });
     });
   }
@@ -57,7 +69,7 @@ describe('risk per posture tier (brief §4, seed 002 §6: weak phones move small
     expect([a.decision, a.ruleIds, a.tier]).toEqual(['DECLINE', ['tier.unknown'], null]);
   });
 
-  it('lowers the token\'s tier to a weaker tier attested since (re-attestation found an old patch)', () => {
+  it("lowers the token's tier to a weaker tier attested since (re-attestation found an old patch)", () => {
     const a = decideAt(payment(30_000, 'HIGH'), features(attestedDevice('STANDARD', ['PATCH_BEHIND'], NOW - DAY)));
     expect(a.tier).toBe('STANDARD');
     expect(a.decision).toBe('STEP_UP');

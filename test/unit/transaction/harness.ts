@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, CompactSign, createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  CompactSign,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type JWK,
+} from 'jose';
 import { sha256b64url } from '../../../kit/src/jws.js';
 import { generateSigningKey, jwks } from '../../../kit/src/keys.js';
 import type { Peer } from '../../../kit/src/tls.js';
 import { openAccount } from '../../../services/transaction/src/domain/accounts.js';
 import { DfsError } from '../../../kit/src/errors.js';
-import { recheckDeviceAndRisk, type PaymentDeps, type RiskAnswer } from '../../../services/transaction/src/domain/payments.js';
+import {
+  recheckDeviceAndRisk,
+  type PaymentDeps,
+  type RiskAnswer,
+} from '../../../services/transaction/src/domain/payments.js';
 import type { RequestDeps } from '../../../services/transaction/src/domain/requests.js';
 import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { Transfer } from '../../../services/transaction/src/domain/model.js';
@@ -17,11 +29,29 @@ export type Loose = Record<string, any>;
 export const APPROVE: RiskAnswer = { decision: 'APPROVE', ruleIds: [], reason: 'test' };
 
 /** Decodes a compact JWS payload (tests read what the service signed). */
-export const payloadOf = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Loose;
+export const payloadOf = (jws: string) =>
+  JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Loose;
 
 /** The write operations of the ledger store port: none may run on refused input. */
-export const WRITES = ['createAccount', 'debit', 'credit', 'clearApplied', 'insertTransfer', 'setRisk', 'finishTransfer', 'appendJournal', 'addOutbox', 'markSent',
-  'setStepUp', 'passStepUp', 'reserveReturn', 'releaseReturn', 'insertRequest', 'claimRequest', 'finishRequest'] as const;
+export const WRITES = [
+  'createAccount',
+  'debit',
+  'credit',
+  'clearApplied',
+  'insertTransfer',
+  'setRisk',
+  'finishTransfer',
+  'appendJournal',
+  'addOutbox',
+  'markSent',
+  'setStepUp',
+  'passStepUp',
+  'reserveReturn',
+  'releaseReturn',
+  'insertRequest',
+  'claimRequest',
+  'finishRequest',
+] as const;
 
 /** Wraps a store and records the write operations called on it. */
 export function recording(inner: LedgerStore): { store: LedgerStore; writes: string[] } {
@@ -30,7 +60,10 @@ export function recording(inner: LedgerStore): { store: LedgerStore; writes: str
     get(target, prop: string) {
       const v = (target as unknown as Record<string, unknown>)[prop];
       if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => { if ((WRITES as readonly string[]).includes(prop)) writes.push(prop); return (v as (...a: unknown[]) => unknown).apply(target, args); };
+      return (...args: unknown[]) => {
+        if ((WRITES as readonly string[]).includes(prop)) writes.push(prop);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
     },
   });
   return { store, writes };
@@ -46,14 +79,31 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
   const { key: resultKey } = await generateSigningKey();
   const { key: tokenKey } = await generateSigningKey();
   const clock = { now: Date.now() };
-  const risk: { answer: (t: Transfer, tier: string) => Promise<RiskAnswer>; again: (t: Transfer) => Promise<RiskAnswer> } = { answer: async () => APPROVE, again: async () => APPROVE };
+  const risk: {
+    answer: (t: Transfer, tier: string) => Promise<RiskAnswer>;
+    again: (t: Transfer) => Promise<RiskAnswer>;
+  } = { answer: async () => APPROVE, again: async () => APPROVE };
   const revoked = new Set<string>();
-  const checkDevice = async (deviceId: string) => { if (revoked.has(deviceId)) throw new DfsError('DEVICE_REVOKED'); };
-  const assessRisk = (t: Transfer, tier: string, stage?: 'payment' | 'step-up') => (stage === 'step-up' ? risk.again(t) : risk.answer(t, tier));
+  const checkDevice = async (deviceId: string) => {
+    if (revoked.has(deviceId)) throw new DfsError('DEVICE_REVOKED');
+  };
+  const assessRisk = (t: Transfer, tier: string, stage?: 'payment' | 'step-up') =>
+    stage === 'step-up' ? risk.again(t) : risk.answer(t, tier);
   const deps: PaymentDeps & RequestDeps & { treasuryFloat: number } = {
-    store, resultKey: () => resultKey, now: () => clock.now, tokenKeys: createLocalJWKSet(jwks([tokenKey])),
-    currencies: new Set(['KES', 'UGX']), maxAmount: 10_000_000, freshnessMs: 120_000, treasuryFloat: 1_000_000_000_000,
-    assessRisk, checkDevice, recheckStepUp: recheckDeviceAndRisk({ checkDevice, assessRisk }), riskFailOpenMaxMinor: opts.riskFailOpenMaxMinor ?? 0, stepUpTtlMs: 60_000, requestTtlMs: 900_000,
+    store,
+    resultKey: () => resultKey,
+    now: () => clock.now,
+    tokenKeys: createLocalJWKSet(jwks([tokenKey])),
+    currencies: new Set(['KES', 'UGX']),
+    maxAmount: 10_000_000,
+    freshnessMs: 120_000,
+    treasuryFloat: 1_000_000_000_000,
+    assessRisk,
+    checkDevice,
+    recheckStepUp: recheckDeviceAndRisk({ checkDevice, assessRisk }),
+    riskFailOpenMaxMinor: opts.riskFailOpenMaxMinor ?? 0,
+    stepUpTtlMs: 60_000,
+    requestTtlMs: 900_000,
   };
 
   async function phone(balance: number, currency = 'KES', tier: 'HIGH' | 'STANDARD' | 'LOW' = 'HIGH') {
@@ -62,16 +112,41 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = await exportJWK(publicKey);
     const token = await new SignJWT({ tier, acct: accountId, cnf: { jkt: await calculateJwkThumbprint(jwk) } })
-      .setProtectedHeader({ alg: 'ES256', kid: tokenKey.kid, typ: 'dfs-attestation+jwt' }).setIssuer('dfs-attestation').setAudience('dfs-transaction')
-      .setSubject(deviceId).setIssuedAt().setExpirationTime('1h').sign(tokenKey.privateKey);
-    await openAccount({ accountId, holderDeviceId: deviceId, opening: balance > 0 ? { minorUnits: balance, currency } : null, currency }, deps);
+      .setProtectedHeader({ alg: 'ES256', kid: tokenKey.kid, typ: 'dfs-attestation+jwt' })
+      .setIssuer('dfs-attestation')
+      .setAudience('dfs-transaction')
+      .setSubject(deviceId)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(tokenKey.privateKey);
+    await openAccount(
+      {
+        accountId,
+        holderDeviceId: deviceId,
+        opening: balance > 0 ? { minorUnits: balance, currency } : null,
+        currency,
+      },
+      deps,
+    );
     const peer: Peer = { role: 'device', name: deviceId, id: `spiffe://dfs.local/device/${deviceId}` };
     /** Signs any payload with this phone's key, like a (possibly malicious) daemon with a PIN-unlocked eSE. */
-    const signRaw = (payload: unknown, header: Record<string, unknown> = {}, key: CryptoKey = privateKey, pub: JWK = jwk) =>
+    const signRaw = (
+      payload: unknown,
+      header: Record<string, unknown> = {},
+      key: CryptoKey = privateKey,
+      pub: JWK = jwk,
+    ) =>
       new CompactSign(new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload)))
-        .setProtectedHeader({ alg: 'ES256', typ: 'dfs-payment+jws', jwk: pub, ...header }).sign(key);
+        .setProtectedHeader({ alg: 'ES256', typ: 'dfs-payment+jws', jwk: pub, ...header })
+        .sign(key);
     const payment = (payee: string, minor: number | string, extra: Record<string, unknown> = {}) => ({
-      idempotencyKey: randomUUID(), payer: accountId, payee, amount: { minorUnits: String(minor), currency }, iat: clock.now, ath: sha256b64url(token), ...extra,
+      idempotencyKey: randomUUID(),
+      payer: accountId,
+      payee,
+      amount: { minorUnits: String(minor), currency },
+      iat: clock.now,
+      ath: sha256b64url(token),
+      ...extra,
     });
     return { deviceId, accountId, token, peer, jwk, signRaw, payment, sign: (p: unknown) => signRaw(p) };
   }

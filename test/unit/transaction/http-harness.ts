@@ -18,23 +18,57 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
   const h = await harness();
   const dir = mkdtempSync(join(tmpdir(), 'dfs-int-'));
   const file = join(dir, 'integrators.json');
-  writeFileSync(file, JSON.stringify({ integrators: [
-    { id: 'shop-a', apiKey: KEY_A, accounts: ['shop-a-*'], ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}) },
-    { id: 'shop-b', apiKey: KEY_B, accounts: ['shop-b-till'] },
-  ] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      integrators: [
+        {
+          id: 'shop-a',
+          apiKey: KEY_A,
+          accounts: ['shop-a-*'],
+          ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
+        },
+        { id: 'shop-b', apiKey: KEY_B, accounts: ['shop-b-till'] },
+      ],
+    }),
+  );
   const integrators = loadIntegrators(file);
   const ready = { ok: true };
   const log = createLogger('test', 'silent');
   const audit = journalAudit({ store: h.store, key: h.deps.resultKey, log, now: h.deps.now });
-  const app = transactionHttp({ ...h.deps, integrators, rate: opts.rate ?? { perSec: 1000, burst: 1000 }, ready: () => ready.ok, log, audit, operatorToken: OPERATOR_TOKEN });
+  const app = transactionHttp({
+    ...h.deps,
+    integrators,
+    rate: opts.rate ?? { perSec: 1000, burst: 1000 },
+    ready: () => ready.ok,
+    log,
+    audit,
+    operatorToken: OPERATOR_TOKEN,
+  });
   const { server, port } = await listen(app, '127.0.0.1', 0);
   const base = `http://127.0.0.1:${port}`;
-  const call = (path: string, init: RequestInit & { key?: string | null; json?: unknown; correlationId?: string } = {}) => {
+  const call = (
+    path: string,
+    init: RequestInit & { key?: string | null; json?: unknown; correlationId?: string } = {},
+  ) => {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
     if (init.key !== null) headers['X-API-Key'] = init.key ?? KEY_A;
     if (init.correlationId) headers['X-CorrelationID'] = init.correlationId;
     if (init.json !== undefined) headers['Content-Type'] = 'application/json';
-    return fetch(`${base}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    return fetch(`${base}${path}`, {
+      ...init,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    });
   };
-  return { h, app, audit, base, call, integrators, file, close: () => new Promise<void>((r) => (server as Server).close(() => r())) };
+  return {
+    h,
+    app,
+    audit,
+    base,
+    call,
+    integrators,
+    file,
+    close: () => new Promise<void>((r) => (server as Server).close(() => r())),
+  };
 }

@@ -9,17 +9,32 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 /** The routes express actually serves, as "METHOD /path/{param}". */
 function routesOf(app: Express): string[] {
-  const stack = (app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack;
-  return stack.flatMap((layer) => (layer.route
-    ? Object.keys(layer.route.methods).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`)
-    : [])).sort();
+  const stack = (
+    app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }
+  ).router.stack;
+  return stack
+    .flatMap((layer) =>
+      layer.route
+        ? Object.keys(layer.route.methods)
+            .filter((m) => METHODS.includes(m))
+            .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`)
+        : [],
+    )
+    .sort();
 }
 
 describe('OpenAPI document', () => {
   let env: Awaited<ReturnType<typeof httpHarness>>;
-  const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as { openapi: string; paths: Record<string, Record<string, unknown>> };
-  beforeAll(async () => { env = await httpHarness(); });
-  afterAll(async () => { await env?.close(); });
+  const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+  };
+  beforeAll(async () => {
+    env = await httpHarness();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   it('validates against the OpenAPI 3.1 schema', async () => {
     const result = await new Validator().validate(doc);
@@ -28,7 +43,13 @@ describe('OpenAPI document', () => {
   });
 
   it('has exactly the paths and methods the express router serves', () => {
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => METHODS.includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
+      .sort();
     expect(routesOf(env.app)).toEqual(documented);
   });
 

@@ -12,21 +12,28 @@ const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 
 describe('payments: exact money under concurrency (domain level)', () => {
   it('1,000 concurrent payments from 50 wallets that cannot cover them all: no negative balance, sum unchanged, each posted once in the journal, every refusal coded', async () => {
     const h = await harness();
-    h.risk.answer = async (t) => (t.amount % 97 === 0 ? { decision: 'DECLINE', ruleIds: ['test.decline'], reason: 'test' } : { decision: 'APPROVE', ruleIds: [], reason: 'test' });
+    h.risk.answer = async (t) =>
+      t.amount % 97 === 0
+        ? { decision: 'DECLINE', ruleIds: ['test.decline'], reason: 'test' }
+        : { decision: 'APPROVE', ruleIds: [], reason: 'test' };
     const phones = await Promise.all(Array.from({ length: 50 }, () => h.phone(5_000)));
     const merchants = await Promise.all(Array.from({ length: 5 }, () => h.merchant()));
     const before = sum(await h.balances());
-    const jobs = phones.flatMap((p, i) => Array.from({ length: 20 }, (_, j) => {
-      const payee = j % 4 === 0 ? phones[(i + 1) % phones.length]!.accountId : merchants[j % merchants.length]!;
-      return { p, payload: p.payment(payee, 100 + ((i * 20 + j) * 37) % 900) };
-    }));
-    const outcomes = await Promise.all(jobs.map(async ({ p, payload }) => {
-      try {
-        return payloadOf(await submitPayment(await p.sign(payload), p.token, p.peer, h.deps));
-      } catch (err) {
-        return { status: 'REFUSED', code: (err as DfsError).code };
-      }
-    }));
+    const jobs = phones.flatMap((p, i) =>
+      Array.from({ length: 20 }, (_, j) => {
+        const payee = j % 4 === 0 ? phones[(i + 1) % phones.length]!.accountId : merchants[j % merchants.length]!;
+        return { p, payload: p.payment(payee, 100 + (((i * 20 + j) * 37) % 900)) };
+      }),
+    );
+    const outcomes = await Promise.all(
+      jobs.map(async ({ p, payload }) => {
+        try {
+          return payloadOf(await submitPayment(await p.sign(payload), p.token, p.peer, h.deps));
+        } catch (err) {
+          return { status: 'REFUSED', code: (err as DfsError).code };
+        }
+      }),
+    );
     const after = await h.balances();
     expect([...after.values()].every((b) => b >= 0)).toBe(true);
     expect(sum(after)).toBe(before);
@@ -37,7 +44,9 @@ describe('payments: exact money under concurrency (domain level)', () => {
     expect(refused.filter((o) => o.code === 'LEDGER_INSUFFICIENT_FUNDS').length).toBeGreaterThan(100);
     expect(refused.some((o) => o.code === 'RISK_DECLINED')).toBe(true);
     for (const o of posted) expect(journal.filter((e) => e.transferId === o.transactionId)).toHaveLength(1);
-    expect(journal.filter((e) => e.debit !== 'genesis' && !posted.some((o) => o.transactionId === e.transferId))).toHaveLength(50);
+    expect(
+      journal.filter((e) => e.debit !== 'genesis' && !posted.some((o) => o.transactionId === e.transferId)),
+    ).toHaveLength(50);
     for (const o of refused) expect(o.code).toMatch(/^[A-Z_]+$/);
     expect(await verifyLedger(journal, (id) => h.store.getTransfer(id))).toBeNull();
   }, 60_000);
@@ -53,7 +62,9 @@ describe('idempotency (domain level)', () => {
     expect(new Set(results).size).toBe(1);
     expect(payloadOf(results[0]!).status).toBe('POSTED');
     expect((await h.store.getAccount(p.accountId))?.balance).toBe(9_300);
-    expect((await h.store.readJournal()).filter((e) => e.transferId === payloadOf(results[0]!).transactionId)).toHaveLength(1);
+    expect(
+      (await h.store.readJournal()).filter((e) => e.transferId === payloadOf(results[0]!).transactionId),
+    ).toHaveLength(1);
   });
 
   it('refuses the same key with another amount (IDEMPOTENCY_KEY_REUSED) and keeps the first result', async () => {
@@ -95,7 +106,13 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
   it('rolls a transfer left pending between debit and credit forward exactly once, young ones and ones another recovery holds left alone', async () => {
     const inner = memoryLedgerStore();
     let crash = false;
-    const crashing: LedgerStore = { ...inner, credit: async (...a) => { if (crash) throw new Error('process died'); return inner.credit(...a); } };
+    const crashing: LedgerStore = {
+      ...inner,
+      credit: async (...a) => {
+        if (crash) throw new Error('process died');
+        return inner.credit(...a);
+      },
+    };
     const h = await harness({ store: crashing });
     const p = await h.phone(10_000);
     const m = await h.merchant();
@@ -131,10 +148,21 @@ describe('a payment still finishing while the recovery sweep takes it up', () =>
   it('posts once: completions of one transfer run one at a time and the later one answers with the stored result', async () => {
     const inner = memoryLedgerStore();
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let armed = false;
     let held = false;
-    const slow: LedgerStore = { ...inner, credit: async (...a) => { if (armed && !held) { held = true; await gate; } return inner.credit(...a); } };
+    const slow: LedgerStore = {
+      ...inner,
+      credit: async (...a) => {
+        if (armed && !held) {
+          held = true;
+          await gate;
+        }
+        return inner.credit(...a);
+      },
+    };
     const h = await harness({ store: slow });
     const p = await h.phone(10_000);
     const m = await h.merchant();
@@ -169,18 +197,25 @@ describe('events through the outbox', () => {
     let crash = false;
     const crashing: LedgerStore = {
       ...inner,
-      addOutbox: async (events) => { if (crash && events.some((e) => e.type === 'payment.posted')) throw new Error('process died'); return inner.addOutbox(events); },
+      addOutbox: async (events) => {
+        if (crash && events.some((e) => e.type === 'payment.posted')) throw new Error('process died');
+        return inner.addOutbox(events);
+      },
     };
     const h = await harness({ store: crashing });
     const p = await h.phone(10_000);
     const m = await h.merchant();
     crash = true;
-    await expect(submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps)).rejects.toThrow('process died');
+    await expect(submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps)).rejects.toThrow(
+      'process died',
+    );
     const [pending] = await inner.listPending();
     crash = false;
     expect(await recoverPending(h.deps)).toBe(1);
     expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
-    const finals = (await inner.pendingOutbox(1000)).filter((e) => e.data.transactionId === pending!.id && e.type === 'payment.posted');
+    const finals = (await inner.pendingOutbox(1000)).filter(
+      (e) => e.data.transactionId === pending!.id && e.type === 'payment.posted',
+    );
     expect(finals.map((e) => e.id)).toEqual([finalEventId(pending!.id)]);
   });
 
@@ -191,6 +226,8 @@ describe('events through the outbox', () => {
     const m = await h.merchant();
     const r = payloadOf(await submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps));
     expect([r.status, r.code]).toEqual(['DECLINED', 'RISK_DECLINED']);
-    expect((await h.store.pendingOutbox(1000)).filter((e) => e.data.transactionId === r.transactionId).map((e) => e.type)).toEqual(['payment.requested', 'payment.declined']);
+    expect(
+      (await h.store.pendingOutbox(1000)).filter((e) => e.data.transactionId === r.transactionId).map((e) => e.type),
+    ).toEqual(['payment.requested', 'payment.declined']);
   });
 });

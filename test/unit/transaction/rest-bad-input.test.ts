@@ -8,14 +8,22 @@ type Env = Awaited<ReturnType<typeof httpHarness>>;
 describe('bad input on every REST field: 4xx with a code, nothing written', () => {
   let env: Env;
   let payer: string;
-  const good = () => ({ amount: '2500', currency: 'KES', debitParty: [{ key: 'accountid', value: payer }], creditParty: [{ key: 'accountid', value: 'shop-a-till' }], descriptionText: 'order' });
+  const good = () => ({
+    amount: '2500',
+    currency: 'KES',
+    debitParty: [{ key: 'accountid', value: payer }],
+    creditParty: [{ key: 'accountid', value: 'shop-a-till' }],
+    descriptionText: 'order',
+  });
   beforeAll(async () => {
     env = await httpHarness();
     payer = (await env.h.phone(100_000)).accountId;
     await env.h.merchant('KES', 'shop-a-till');
     await env.h.merchant('UGX', 'shop-a-ugx');
   });
-  afterAll(async () => { await env?.close(); });
+  afterAll(async () => {
+    await env?.close();
+  });
 
   const bodies: [string, (b: Loose) => unknown, number, string][] = [
     ['amount a float', (b) => ({ ...b, amount: '12.50' }), 400, 'AMOUNT_INVALID'],
@@ -32,17 +40,57 @@ describe('bad input on every REST field: 4xx with a code, nothing written', () =
     ['currency of another account', (b) => ({ ...b, currency: 'UGX' }), 422, 'LEDGER_CURRENCY_MISMATCH'],
     ['debitParty missing', (b) => ({ ...b, debitParty: undefined }), 400, 'INVALID_ARGUMENT'],
     ['debitParty empty', (b) => ({ ...b, debitParty: [] }), 400, 'INVALID_ARGUMENT'],
-    ['debitParty two entries', (b) => ({ ...b, debitParty: [...b.debitParty, ...b.debitParty] }), 400, 'INVALID_ARGUMENT'],
-    ['debitParty another key type', (b) => ({ ...b, debitParty: [{ key: 'msisdn', value: '+254700000000' }] }), 400, 'INVALID_ARGUMENT'],
-    ['debitParty value too long', (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'w'.repeat(65) }] }), 400, 'INVALID_ARGUMENT'],
-    ['debitParty value with a newline', (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'wallet\n1' }] }), 400, 'INVALID_ARGUMENT'],
-    ['debitParty unknown', (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'wallet-nobody' }] }), 404, 'LEDGER_ACCOUNT_NOT_FOUND'],
-    ['debitParty a merchant (no phone to confirm)', (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'shop-a-ugx' }] }), 404, 'LEDGER_ACCOUNT_NOT_FOUND'],
+    [
+      'debitParty two entries',
+      (b) => ({ ...b, debitParty: [...b.debitParty, ...b.debitParty] }),
+      400,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'debitParty another key type',
+      (b) => ({ ...b, debitParty: [{ key: 'msisdn', value: '+254700000000' }] }),
+      400,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'debitParty value too long',
+      (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'w'.repeat(65) }] }),
+      400,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'debitParty value with a newline',
+      (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'wallet\n1' }] }),
+      400,
+      'INVALID_ARGUMENT',
+    ],
+    [
+      'debitParty unknown',
+      (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'wallet-nobody' }] }),
+      404,
+      'LEDGER_ACCOUNT_NOT_FOUND',
+    ],
+    [
+      'debitParty a merchant (no phone to confirm)',
+      (b) => ({ ...b, debitParty: [{ key: 'accountid', value: 'shop-a-ugx' }] }),
+      404,
+      'LEDGER_ACCOUNT_NOT_FOUND',
+    ],
     ['creditParty a string', (b) => ({ ...b, creditParty: 'shop-a-till' }), 400, 'INVALID_ARGUMENT'],
     ['creditParty equal to debitParty', (b) => ({ ...b, creditParty: b.debitParty }), 403, 'CALLER_NOT_ALLOWED'],
-    ['creditParty with an extra field', (b) => ({ ...b, creditParty: [{ key: 'accountid', value: 'shop-a-till', name: 'x' }] }), 400, 'INVALID_ARGUMENT'],
+    [
+      'creditParty with an extra field',
+      (b) => ({ ...b, creditParty: [{ key: 'accountid', value: 'shop-a-till', name: 'x' }] }),
+      400,
+      'INVALID_ARGUMENT',
+    ],
     ['descriptionText too long', (b) => ({ ...b, descriptionText: 'd'.repeat(161) }), 400, 'INVALID_ARGUMENT'],
-    ['descriptionText with control characters', (b) => ({ ...b, descriptionText: 'a\u0000b' }), 400, 'INVALID_ARGUMENT'],
+    [
+      'descriptionText with control characters',
+      (b) => ({ ...b, descriptionText: 'a\u0000b' }),
+      400,
+      'INVALID_ARGUMENT',
+    ],
     ['descriptionText a number', (b) => ({ ...b, descriptionText: 5 }), 400, 'INVALID_ARGUMENT'],
     ['an unknown field', (b) => ({ ...b, callbackUrl: 'http://evil.example/' }), 400, 'INVALID_ARGUMENT'],
     ['a JSON array', () => [], 400, 'INVALID_ARGUMENT'],
@@ -51,30 +99,67 @@ describe('bad input on every REST field: 4xx with a code, nothing written', () =
 
   it.each(bodies)('body: %s', async (_n, mutate, status, code) => {
     env.h.writes.length = 0;
-    const res = await env.call('/v1/transactions/type/merchantpay', { method: 'POST', json: mutate(good()), correlationId: randomUUID() });
+    const res = await env.call('/v1/transactions/type/merchantpay', {
+      method: 'POST',
+      json: mutate(good()),
+      correlationId: randomUUID(),
+    });
     expect([res.status, (await res.json()).code]).toEqual([status, code]);
     expect(env.h.writes).toEqual([]);
   });
 
   const raw: [string, RequestInit & { correlationId?: string }, number][] = [
     ['malformed JSON', { body: '{"amount":', headers: { 'Content-Type': 'application/json' } }, 400],
-    ['a body over 16 KiB', { body: JSON.stringify({ pad: 'x'.repeat(20_000) }), headers: { 'Content-Type': 'application/json' } }, 400],
-    ['invalid UTF-8', { body: Buffer.concat([Buffer.from('{"amount":"1","currency":"KE'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), headers: { 'Content-Type': 'application/json' } }, 400],
-    ['form encoding instead of JSON', { body: 'amount=1&currency=KES', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 400],
+    [
+      'a body over 16 KiB',
+      { body: JSON.stringify({ pad: 'x'.repeat(20_000) }), headers: { 'Content-Type': 'application/json' } },
+      400,
+    ],
+    [
+      'invalid UTF-8',
+      {
+        body: Buffer.concat([
+          Buffer.from('{"amount":"1","currency":"KE'),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('"}'),
+        ]),
+        headers: { 'Content-Type': 'application/json' },
+      },
+      400,
+    ],
+    [
+      'form encoding instead of JSON',
+      { body: 'amount=1&currency=KES', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+      400,
+    ],
     ['text/plain (a cross-site form post)', { body: '{"amount":"1"}', headers: { 'Content-Type': 'text/plain' } }, 400],
   ];
 
   it.each(raw)('raw body: %s -> 4xx with a code', async (_n, init, status) => {
     env.h.writes.length = 0;
-    const res = await env.call('/v1/transactions/type/merchantpay', { method: 'POST', ...init, correlationId: randomUUID() });
+    const res = await env.call('/v1/transactions/type/merchantpay', {
+      method: 'POST',
+      ...init,
+      correlationId: randomUUID(),
+    });
     expect(res.status).toBe(status);
     expect((await res.json()).code).toMatch(/^[A-Z_]+$/);
     expect(env.h.writes).toEqual([]);
   });
 
-  it.each([['missing', undefined], ['too short', 'abc'], ['too long', 'c'.repeat(65)], ['with spaces', 'has space here'], ['with a #', '#corr-0001']])('X-CorrelationID %s -> 400 INVALID_ARGUMENT', async (_n, cid) => {
+  it.each([
+    ['missing', undefined],
+    ['too short', 'abc'],
+    ['too long', 'c'.repeat(65)],
+    ['with spaces', 'has space here'],
+    ['with a #', '#corr-0001'],
+  ])('X-CorrelationID %s -> 400 INVALID_ARGUMENT', async (_n, cid) => {
     env.h.writes.length = 0;
-    const res = await env.call('/v1/transactions/type/merchantpay', { method: 'POST', json: good(), ...(cid ? { correlationId: cid } : {}) });
+    const res = await env.call('/v1/transactions/type/merchantpay', {
+      method: 'POST',
+      json: good(),
+      ...(cid ? { correlationId: cid } : {}),
+    });
     expect([res.status, (await res.json()).code]).toEqual([400, 'INVALID_ARGUMENT']);
     expect(env.h.writes).toEqual([]);
   });

@@ -17,10 +17,25 @@ describe('reversals and refunds: new transfers linked to the original, history u
   it('reverses the whole amount once; a repeat returns the same signed result', async () => {
     const { h, p, m, id } = await posted();
     const journalBefore = await h.store.readJournal();
-    const rev = await returnTransfer({ transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: 'chargeback' }, h.deps);
+    const rev = await returnTransfer(
+      { transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: 'chargeback' },
+      h.deps,
+    );
     const r = payloadOf(rev);
-    expect([r.status, r.kind, r.originalId, r.payer, r.payee, r.amount.minorUnits]).toEqual(['POSTED', 'reversal', id, m, p.accountId, '4000']);
-    expect(await returnTransfer({ transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: 'chargeback' }, h.deps)).toBe(rev);
+    expect([r.status, r.kind, r.originalId, r.payer, r.payee, r.amount.minorUnits]).toEqual([
+      'POSTED',
+      'reversal',
+      id,
+      m,
+      p.accountId,
+      '4000',
+    ]);
+    expect(
+      await returnTransfer(
+        { transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: 'chargeback' },
+        h.deps,
+      ),
+    ).toBe(rev);
     expect((await h.store.getAccount(p.accountId))?.balance).toBe(10_000);
     expect((await h.store.getTransfer(id))?.state).toBe('POSTED');
     expect((await h.store.readJournal()).slice(0, journalBefore.length)).toEqual(journalBefore);
@@ -30,12 +45,27 @@ describe('reversals and refunds: new transfers linked to the original, history u
 
   it('lets refunds add up to the amount, then fails the next one (TRANSACTION_NOT_REVERSIBLE) and a reversal', async () => {
     const { h, p, id } = await posted();
-    const refund = (key: string, minor: number) => returnTransfer({ transactionId: id, kind: 'refund', amount: { minorUnits: minor, currency: 'KES' }, idempotencyKey: key, reason: '' }, h.deps);
+    const refund = (key: string, minor: number) =>
+      returnTransfer(
+        {
+          transactionId: id,
+          kind: 'refund',
+          amount: { minorUnits: minor, currency: 'KES' },
+          idempotencyKey: key,
+          reason: '',
+        },
+        h.deps,
+      );
     expect(payloadOf(await refund('refund-0001', 1_500)).status).toBe('POSTED');
     expect(payloadOf(await refund('refund-0002', 2_500)).status).toBe('POSTED');
     const over = payloadOf(await refund('refund-0003', 1));
     expect([over.status, over.code]).toEqual(['FAILED', 'TRANSACTION_NOT_REVERSIBLE']);
-    const rev = payloadOf(await returnTransfer({ transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' }, h.deps));
+    const rev = payloadOf(
+      await returnTransfer(
+        { transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' },
+        h.deps,
+      ),
+    );
     expect(rev.code).toBe('TRANSACTION_NOT_REVERSIBLE');
     expect(await codeOf(refund('refund-0001', 1_000))).toBe('IDEMPOTENCY_KEY_REUSED');
     expect((await h.store.getAccount(p.accountId))?.balance).toBe(10_000);
@@ -48,18 +78,72 @@ describe('reversals and refunds: new transfers linked to the original, history u
     const drain = await h.phone(0);
     await h.store.debit(m, 'test-drain', 3_000);
     await h.store.credit(drain.accountId, 'test-drain', 3_000);
-    const failed = payloadOf(await returnTransfer({ transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' }, h.deps));
+    const failed = payloadOf(
+      await returnTransfer(
+        { transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' },
+        h.deps,
+      ),
+    );
     expect([failed.status, failed.code]).toEqual(['FAILED', 'LEDGER_INSUFFICIENT_FUNDS']);
-    const refund = payloadOf(await returnTransfer({ transactionId: id, kind: 'refund', amount: { minorUnits: 1_000, currency: 'KES' }, idempotencyKey: 'refund-0001', reason: '' }, h.deps));
+    const refund = payloadOf(
+      await returnTransfer(
+        {
+          transactionId: id,
+          kind: 'refund',
+          amount: { minorUnits: 1_000, currency: 'KES' },
+          idempotencyKey: 'refund-0001',
+          reason: '',
+        },
+        h.deps,
+      ),
+    );
     expect(refund.status).toBe('POSTED');
     expect((await h.store.getAccount(m))?.balance).toBe(0);
   });
 
   it('refuses returns of unknown, unposted or return transfers, and of another currency', async () => {
     const { h, id } = await posted();
-    const rev = payloadOf(await returnTransfer({ transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' }, h.deps));
-    expect(await codeOf(returnTransfer({ transactionId: '00000000-0000-4000-8000-000000000000', kind: 'reversal', amount: null, idempotencyKey: '', reason: '' }, h.deps))).toBe('TRANSACTION_NOT_FOUND');
-    expect(await codeOf(returnTransfer({ transactionId: rev.transactionId, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' }, h.deps))).toBe('TRANSACTION_NOT_REVERSIBLE');
-    expect(await codeOf(returnTransfer({ transactionId: id, kind: 'refund', amount: { minorUnits: 1, currency: 'UGX' }, idempotencyKey: 'refund-0009', reason: '' }, h.deps))).toBe('LEDGER_CURRENCY_MISMATCH');
+    const rev = payloadOf(
+      await returnTransfer(
+        { transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' },
+        h.deps,
+      ),
+    );
+    expect(
+      await codeOf(
+        returnTransfer(
+          {
+            transactionId: '00000000-0000-4000-8000-000000000000',
+            kind: 'reversal',
+            amount: null,
+            idempotencyKey: '',
+            reason: '',
+          },
+          h.deps,
+        ),
+      ),
+    ).toBe('TRANSACTION_NOT_FOUND');
+    expect(
+      await codeOf(
+        returnTransfer(
+          { transactionId: rev.transactionId, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' },
+          h.deps,
+        ),
+      ),
+    ).toBe('TRANSACTION_NOT_REVERSIBLE');
+    expect(
+      await codeOf(
+        returnTransfer(
+          {
+            transactionId: id,
+            kind: 'refund',
+            amount: { minorUnits: 1, currency: 'UGX' },
+            idempotencyKey: 'refund-0009',
+            reason: '',
+          },
+          h.deps,
+        ),
+      ),
+    ).toBe('LEDGER_CURRENCY_MISMATCH');
   });
 });

@@ -13,7 +13,10 @@ async function steppedUp(h: Harness) {
   const interim = await submitPayment(signed, p.token, p.peer, h.deps);
   const r = payloadOf(interim);
   const confirmation = (over: Record<string, unknown> = {}, header: Record<string, unknown> = {}) =>
-    p.signRaw({ transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now, ...over }, { typ: 'dfs-stepup+jws', ...header });
+    p.signRaw(
+      { transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now, ...over },
+      { typ: 'dfs-stepup+jws', ...header },
+    );
   return { p, m, signed, interim, r, confirmation };
 }
 
@@ -31,7 +34,9 @@ describe('step-up (R1): risk STEP_UP holds the payment for a fresh PIN-verified 
     const h = await harness();
     const { p, m, r, confirmation } = await steppedUp(h);
     const c = await confirmation();
-    const results = await Promise.all(Array.from({ length: 5 }, () => confirmStepUp(r.transactionId, c, p.token, p.peer, h.deps)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => confirmStepUp(r.transactionId, c, p.token, p.peer, h.deps)),
+    );
     expect(new Set(results).size).toBe(1);
     const final = payloadOf(results[0]!);
     expect([final.status, final.risk.ruleIds]).toEqual(['POSTED', ['tier.stepUp', 'stepUp.confirmed']]);
@@ -44,15 +49,56 @@ describe('step-up (R1): risk STEP_UP holds the payment for a fresh PIN-verified 
     const { p, m, r, confirmation } = await steppedUp(h);
     const other = await h.phone(1_000);
     const { privateKey, publicKey } = await generateKeyPair('ES256');
-    const foreign = await new CompactSign(new TextEncoder().encode(JSON.stringify({ transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now })))
-      .setProtectedHeader({ alg: 'ES256', jwk: await exportJWK(publicKey) }).sign(privateKey);
-    expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ challenge: 'A'.repeat(43) }), p.token, p.peer, h.deps))).toBe('STEP_UP_INVALID');
-    expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ requestHash: 'A'.repeat(43) }), p.token, p.peer, h.deps))).toBe('STEP_UP_INVALID');
-    expect(await codeOf(confirmStepUp(r.transactionId, foreign, p.token, p.peer, h.deps))).toBe('PAYMENT_KEY_NOT_BOUND');
-    expect(await codeOf(confirmStepUp(r.transactionId, await other.signRaw({ transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now }, { typ: 'dfs-stepup+jws' }), other.token, other.peer, h.deps))).toBe('TRANSACTION_NOT_FOUND');
-    expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ iat: h.clock.now - 200_000 }), p.token, p.peer, h.deps))).toBe('PAYMENT_STALE');
-    expect(await codeOf(confirmStepUp('not-a-uuid', await confirmation(), p.token, p.peer, h.deps))).toBe('INVALID_ARGUMENT');
-    expect(await codeOf(confirmStepUp(r.transactionId, await confirmation({ extra: 1 }), p.token, p.peer, h.deps))).toBe('INVALID_ARGUMENT');
+    const foreign = await new CompactSign(
+      new TextEncoder().encode(
+        JSON.stringify({
+          transactionId: r.transactionId,
+          challenge: r.challenge,
+          requestHash: r.requestHash,
+          iat: h.clock.now,
+        }),
+      ),
+    )
+      .setProtectedHeader({ alg: 'ES256', jwk: await exportJWK(publicKey) })
+      .sign(privateKey);
+    expect(
+      await codeOf(
+        confirmStepUp(r.transactionId, await confirmation({ challenge: 'A'.repeat(43) }), p.token, p.peer, h.deps),
+      ),
+    ).toBe('STEP_UP_INVALID');
+    expect(
+      await codeOf(
+        confirmStepUp(r.transactionId, await confirmation({ requestHash: 'A'.repeat(43) }), p.token, p.peer, h.deps),
+      ),
+    ).toBe('STEP_UP_INVALID');
+    expect(await codeOf(confirmStepUp(r.transactionId, foreign, p.token, p.peer, h.deps))).toBe(
+      'PAYMENT_KEY_NOT_BOUND',
+    );
+    expect(
+      await codeOf(
+        confirmStepUp(
+          r.transactionId,
+          await other.signRaw(
+            { transactionId: r.transactionId, challenge: r.challenge, requestHash: r.requestHash, iat: h.clock.now },
+            { typ: 'dfs-stepup+jws' },
+          ),
+          other.token,
+          other.peer,
+          h.deps,
+        ),
+      ),
+    ).toBe('TRANSACTION_NOT_FOUND');
+    expect(
+      await codeOf(
+        confirmStepUp(r.transactionId, await confirmation({ iat: h.clock.now - 200_000 }), p.token, p.peer, h.deps),
+      ),
+    ).toBe('PAYMENT_STALE');
+    expect(await codeOf(confirmStepUp('not-a-uuid', await confirmation(), p.token, p.peer, h.deps))).toBe(
+      'INVALID_ARGUMENT',
+    );
+    expect(
+      await codeOf(confirmStepUp(r.transactionId, await confirmation({ extra: 1 }), p.token, p.peer, h.deps)),
+    ).toBe('INVALID_ARGUMENT');
     expect((await h.store.getTransfer(r.transactionId))?.state).toBe('PENDING');
     expect((await h.store.getAccount(m))?.balance).toBe(0);
   });
@@ -67,7 +113,9 @@ describe('step-up (R1): risk STEP_UP holds the payment for a fresh PIN-verified 
     expect([late.status, late.code]).toEqual(['DECLINED', 'STEP_UP_EXPIRED']);
     expect(await recoverPending(h.deps)).toBe(1);
     expect((await h.store.getTransfer(b.r.transactionId))?.code).toBe('STEP_UP_EXPIRED');
-    expect(payloadOf(await confirmStepUp(b.r.transactionId, await b.confirmation(), b.p.token, b.p.peer, h.deps)).code).toBe('STEP_UP_EXPIRED');
+    expect(
+      payloadOf(await confirmStepUp(b.r.transactionId, await b.confirmation(), b.p.token, b.p.peer, h.deps)).code,
+    ).toBe('STEP_UP_EXPIRED');
     expect((await h.store.getAccount(b.p.accountId))?.balance).toBe(100_000);
   });
 
@@ -75,11 +123,20 @@ describe('step-up (R1): risk STEP_UP holds the payment for a fresh PIN-verified 
     const h = await harness();
     const a = await steppedUp(h);
     h.risk.again = async () => ({ decision: 'DECLINE', ruleIds: ['pin.locked'], reason: 'locked' });
-    const declined = payloadOf(await confirmStepUp(a.r.transactionId, await a.confirmation(), a.p.token, a.p.peer, h.deps));
+    const declined = payloadOf(
+      await confirmStepUp(a.r.transactionId, await a.confirmation(), a.p.token, a.p.peer, h.deps),
+    );
     expect([declined.status, declined.code]).toEqual(['DECLINED', 'RISK_DECLINED']);
     const b = await steppedUp(h);
-    h.risk.again = async () => ({ decision: 'DECLINE', ruleIds: ['sim.operatorUnavailable'], reason: 'operator', code: 'SIM_SWAP_CHECK_UNAVAILABLE' });
-    const closed = payloadOf(await confirmStepUp(b.r.transactionId, await b.confirmation(), b.p.token, b.p.peer, h.deps));
+    h.risk.again = async () => ({
+      decision: 'DECLINE',
+      ruleIds: ['sim.operatorUnavailable'],
+      reason: 'operator',
+      code: 'SIM_SWAP_CHECK_UNAVAILABLE',
+    });
+    const closed = payloadOf(
+      await confirmStepUp(b.r.transactionId, await b.confirmation(), b.p.token, b.p.peer, h.deps),
+    );
     expect([closed.status, closed.code]).toEqual(['DECLINED', 'SIM_SWAP_CHECK_UNAVAILABLE']);
     expect((await h.store.getAccount(a.p.accountId))?.balance).toBe(100_000);
     expect((await h.store.getAccount(b.p.accountId))?.balance).toBe(100_000);

@@ -15,19 +15,42 @@ function edit(jws: string, change: (p: Loose) => void): string {
 
 describe('tampering (domain level)', () => {
   it.each([
-    ['amount', (p: Loose) => { p.amount.minorUnits = '9000'; }],
-    ['payee', (p: Loose) => { p.payee = 'merchant-attacker'; }],
-    ['currency', (p: Loose) => { p.amount.currency = 'UGX'; }],
-    ['idempotency key', (p: Loose) => { p.idempotencyKey = 'another-key-0001'; }],
-  ])('refuses a payment whose %s changed after signing (PAYMENT_SIGNATURE_INVALID), writing nothing', async (_f, change) => {
-    const h = await harness();
-    const p = await h.phone(10_000);
-    const m = await h.merchant();
-    const signed = edit(await p.sign(p.payment(m, 100)), change);
-    h.writes.length = 0;
-    expect(await codeOf(submitPayment(signed, p.token, p.peer, h.deps))).toBe('PAYMENT_SIGNATURE_INVALID');
-    expect(h.writes).toEqual([]);
-  });
+    [
+      'amount',
+      (p: Loose) => {
+        p.amount.minorUnits = '9000';
+      },
+    ],
+    [
+      'payee',
+      (p: Loose) => {
+        p.payee = 'merchant-attacker';
+      },
+    ],
+    [
+      'currency',
+      (p: Loose) => {
+        p.amount.currency = 'UGX';
+      },
+    ],
+    [
+      'idempotency key',
+      (p: Loose) => {
+        p.idempotencyKey = 'another-key-0001';
+      },
+    ],
+  ])(
+    'refuses a payment whose %s changed after signing (PAYMENT_SIGNATURE_INVALID), writing nothing',
+    async (_f, change) => {
+      const h = await harness();
+      const p = await h.phone(10_000);
+      const m = await h.merchant();
+      const signed = edit(await p.sign(p.payment(m, 100)), change);
+      h.writes.length = 0;
+      expect(await codeOf(submitPayment(signed, p.token, p.peer, h.deps))).toBe('PAYMENT_SIGNATURE_INVALID');
+      expect(h.writes).toEqual([]);
+    },
+  );
 
   it("refuses a payment sent with another device's token (PAYMENT_KEY_NOT_BOUND) or over another device's TLS (PAYMENT_DEVICE_MISMATCH)", async () => {
     const h = await harness();
@@ -35,8 +58,12 @@ describe('tampering (domain level)', () => {
     const b = await h.phone(10_000);
     const m = await h.merchant();
     h.writes.length = 0;
-    expect(await codeOf(submitPayment(await a.sign(a.payment(m, 100)), b.token, a.peer, h.deps))).toBe('PAYMENT_KEY_NOT_BOUND');
-    expect(await codeOf(submitPayment(await a.sign(a.payment(m, 100)), a.token, b.peer, h.deps))).toBe('PAYMENT_DEVICE_MISMATCH');
+    expect(await codeOf(submitPayment(await a.sign(a.payment(m, 100)), b.token, a.peer, h.deps))).toBe(
+      'PAYMENT_KEY_NOT_BOUND',
+    );
+    expect(await codeOf(submitPayment(await a.sign(a.payment(m, 100)), a.token, b.peer, h.deps))).toBe(
+      'PAYMENT_DEVICE_MISMATCH',
+    );
     expect(h.writes).toEqual([]);
   });
 
@@ -45,8 +72,16 @@ describe('tampering (domain level)', () => {
     const p = await h.phone(10_000);
     const m = await h.merchant();
     h.writes.length = 0;
-    expect(await codeOf(submitPayment(await p.sign(p.payment(m, 100, { iat: h.clock.now - 121_000 })), p.token, p.peer, h.deps))).toBe('PAYMENT_STALE');
-    expect(await codeOf(submitPayment(await p.sign(p.payment(m, 100, { iat: h.clock.now + 121_000 })), p.token, p.peer, h.deps))).toBe('PAYMENT_STALE');
+    expect(
+      await codeOf(
+        submitPayment(await p.sign(p.payment(m, 100, { iat: h.clock.now - 121_000 })), p.token, p.peer, h.deps),
+      ),
+    ).toBe('PAYMENT_STALE');
+    expect(
+      await codeOf(
+        submitPayment(await p.sign(p.payment(m, 100, { iat: h.clock.now + 121_000 })), p.token, p.peer, h.deps),
+      ),
+    ).toBe('PAYMENT_STALE');
     expect(h.writes).toEqual([]);
   });
 
@@ -73,9 +108,23 @@ describe('tampering (domain level)', () => {
     expect(await verifyLedger(journal, transferOf)).toBeNull();
     const last = journal.at(-1)!;
     expect(await verifyLedger([...journal.slice(0, -1), { ...last, amount: 1 }], transferOf)).toBe(last.seq);
-    const forged = chainEntry(last, { transferId: 'forged-1', debit: m, credit: p.accountId, amount: 5_000, currency: 'KES', atMs: h.clock.now });
+    const forged = chainEntry(last, {
+      transferId: 'forged-1',
+      debit: m,
+      credit: p.accountId,
+      amount: 5_000,
+      currency: 'KES',
+      atMs: h.clock.now,
+    });
     expect(await verifyLedger([...journal, forged], transferOf)).toBe(forged.seq);
-    const rehashed = chainEntry(journal.at(-2)!, { transferId: last.transferId, debit: last.debit, credit: 'merchant-attacker', amount: last.amount, currency: last.currency, atMs: last.atMs });
+    const rehashed = chainEntry(journal.at(-2)!, {
+      transferId: last.transferId,
+      debit: last.debit,
+      credit: 'merchant-attacker',
+      amount: last.amount,
+      currency: last.currency,
+      atMs: last.atMs,
+    });
     expect(await verifyLedger([...journal.slice(0, -1), rehashed], transferOf)).toBe(rehashed.seq);
   });
 });
