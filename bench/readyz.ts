@@ -33,7 +33,8 @@ async function probe(url: string, n: number): Promise<number[]> {
 
 const line = (label: string, ms: number[]) =>
   console.log(
-    `${label.padEnd(44)} n=${ms.length}  p50 ${pct(ms, 50).toFixed(2)} ms  p99 ${pct(ms, 99).toFixed(2)} ms  max ${Math.max(...ms).toFixed(2)} ms`,
+    `${label.padEnd(44)} n=${ms.length}  p50 ${pct(ms, 50).toFixed(2)} ms  ` +
+      `p99 ${pct(ms, 99).toFixed(2)} ms  max ${Math.max(...ms).toFixed(2)} ms`,
   );
 
 const stateDir = mkdtempSync(join(tmpdir(), 'dfs-bench-readyz-'));
@@ -43,7 +44,8 @@ try {
   const t0 = performance.now();
   await seedJournal(store, ENTRIES);
   console.log(
-    `node ${process.version}, ${cpus().length} CPUs; seeded ${ENTRIES} journal entries (each with its POSTED transfer) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `node ${process.version}, ${cpus().length} CPUs; seeded ${ENTRIES} journal entries ` +
+      `(each with its POSTED transfer) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   const config = loadConfig({
     DFS_STATE_DIR: stateDir,
@@ -57,13 +59,15 @@ try {
   const verifiedAt = async () =>
     Number(/dfs_journal_verified_entries\{[^}]*\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
   console.log(
-    `first /readyz after start (cold: route compiled, connection opened): ${(await probe(`${base}/readyz`, 1))[0]!.toFixed(2)} ms`,
+    `first /readyz after start (cold: route compiled, connection ` +
+      `opened): ${(await probe(`${base}/readyz`, 1))[0]!.toFixed(2)} ms`,
   );
   line('/readyz during the first verification pass', await probe(`${base}/readyz`, PROBES));
   const tv = performance.now();
   while ((await verifiedAt()) < ENTRIES) await new Promise((r) => setTimeout(r, 200));
   console.log(
-    `background verification reached ${ENTRIES} entries ${((performance.now() - tv) / 1000).toFixed(1)} s after the probes above ended`,
+    `background verification reached ${ENTRIES} ` +
+      `entries ${((performance.now() - tv) / 1000).toFixed(1)} s after the probes above ended`,
   );
   line('/readyz after verification', await probe(`${base}/readyz`, PROBES));
   await tx.stop();

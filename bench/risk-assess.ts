@@ -69,12 +69,12 @@ function report(name: string, samples: Float64Array, cpu: Float64Array, totalMs:
   const wall = q(samples);
   const onCpu = q(cpu);
   const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+  const rate = Math.round((samples.length / totalMs) * 1000)
+    .toLocaleString('en')
+    .padStart(10);
   console.log(
-    `${name.padEnd(46)} ${Math.round((samples.length / totalMs) * 1000)
-      .toLocaleString('en')
-      .padStart(
-        10,
-      )} assessments/s   wall p50 ${us(wall(0.5))} p99 ${us(wall(0.99))} max ${us(wall(1))}   CPU p50 ${us(onCpu(0.5))} p99 ${us(onCpu(0.99))}`,
+    `${name.padEnd(46)} ${rate} assessments/s   wall p50 ${us(wall(0.5))} p99 ${us(wall(0.99))} max ${us(wall(1))}` +
+      `   CPU p50 ${us(onCpu(0.5))} p99 ${us(onCpu(0.99))}`,
   );
 }
 
@@ -105,7 +105,8 @@ const facts = (i: number): PaymentFacts => ({
   tier: 'HIGH',
 });
 console.log(
-  `risk assessment benchmark: ${N} assessments after ${WARMUP} warm-up; features: 200 posted payments per device/payer, 100 per payee, 5 PIN failures`,
+  `risk assessment benchmark: ${N} assessments after ${WARMUP} warm-up; ` +
+    `features: 200 posted payments per device/payer, 100 per payee, 5 PIN failures`,
 );
 console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
 await run('assess() (pure domain)', (i) => assess(facts(i), snapshot, rules.rules, now));

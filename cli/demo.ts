@@ -25,7 +25,10 @@ function describe(s: Step): string {
     case 'risk':
       return `${d.decision}: ${d.reason}`;
     case 'ledger':
-      return `${d.status}${d.journalSeq ? `, journal entry #${d.journalSeq}` : ''}${d.code ? ` (${d.code})` : ''}, transaction ${d.transactionId}`;
+      return (
+        `${d.status}${d.journalSeq ? `, journal entry #${d.journalSeq}` : ''}${d.code ? ` (${d.code})` : ''}, ` +
+        `transaction ${d.transactionId}`
+      );
     case 'verified-response':
       return 'backend signature on the result verified by the daemon before display';
   }
@@ -67,7 +70,8 @@ export async function runDemo(
     ),
   );
   say(
-    `\nPhone "${phone.profile.name}" (IMEI ${mask(phone.imei)}) powered on: boot chain ${phone.boot.state}, safeguard checked, PIN held by the eSE`,
+    `\nPhone "${phone.profile.name}" (IMEI ${mask(phone.imei)}) powered on: ` +
+      `boot chain ${phone.boot.state}, safeguard checked, PIN held by the eSE`,
   );
 
   const wallet = world.newId('wallet');
@@ -78,9 +82,10 @@ export async function runDemo(
   say(`      operator opened ${wallet} (funded ${currency} ${formatMinor('100000')}) and ${merchant}`);
 
   const result = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: amount, currency } });
-  say(
-    `\nResult: ${result.status} ${currency} ${formatMinor(amount)} to ${merchant}${result.payerBalance ? `, wallet balance now ${currency} ${formatMinor(result.payerBalance.minorUnits)}` : ''}`,
-  );
+  const balance = result.payerBalance
+    ? `, wallet balance now ${currency} ${formatMinor(result.payerBalance.minorUnits)}`
+    : '';
+  say(`\nResult: ${result.status} ${currency} ${formatMinor(amount)} to ${merchant}${balance}`);
   return {
     enrolled: true,
     status: result.status,

@@ -29,7 +29,9 @@ export interface Addresses {
   mnoUrl?: string;
 }
 
-/** The mobile network as the simulation drives it: new lines, and SIM swaps, ports and removals done at the operator. */
+/**
+ * The mobile network as the simulation drives it: new lines, and SIM swaps, ports and removals done at the operator.
+ */
 function mobileNetwork(url: string) {
   const post = async (path: string, method = 'POST') => {
     const res = await fetch(`${url}${path}`, { method });
@@ -141,7 +143,9 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
         openingBalance: { minorUnits: '0', currency },
       });
     },
-    /** A merchant tag as the operator issues it at onboarding: the payment request signed with the backend's result key. */
+    /**
+     * A merchant tag as the operator issues it at onboarding: the payment request signed with the backend's result key.
+     */
     async merchantTag(request: {
       payee: string;
       amount: { minorUnits: string; currency: string };

@@ -18,7 +18,9 @@ export const FirmwareManifest = z
   .strict();
 export type FirmwareManifest = z.infer<typeof FirmwareManifest>;
 
-/** The bytes the OEM build key signs for a firmware manifest (FOTA package): version, patch level, digest of its images. */
+/**
+ * The bytes the OEM build key signs for a firmware manifest (FOTA package): version, patch level, digest of its images.
+ */
 export function firmwareManifestBytes(
   version: number,
   patchLevel: number,

@@ -57,5 +57,8 @@ export const DeviceReport = z.discriminatedUnion('kind', [
 ]);
 export type DeviceReport = z.infer<typeof DeviceReport>;
 
-/** A device report, signed by the attested eSE payment key (`jwk` header); the eSE signs this typ, and only this one, without a PIN. */
+/**
+ * A device report, signed by the attested eSE payment key (`jwk`
+ * header); the eSE signs this typ, and only this one, without a PIN.
+ */
 export const DEVICE_REPORT = signedContract('dfs-device-report+jws', 1, DeviceReport);

@@ -151,7 +151,10 @@ export interface CatalogEvent {
   data: Record<string, unknown>;
 }
 
-/** Builds an event of a catalog type; its data is parsed (and trimmed) by the type's schema, so a malformed event is never published. */
+/**
+ * Builds an event of a catalog type; its data is parsed (and trimmed)
+ * by the type's schema, so a malformed event is never published.
+ */
 export function buildEvent<T extends EventType>(type: T, key: string, atMs: number, data: EventData<T>): CatalogEvent {
   const spec: EventSpec = EVENTS[type];
   return { id: randomUUID(), topic: spec.topic, type, key, atMs, data: spec.data.parse(data) };

@@ -92,7 +92,10 @@ function rssMb(pid: number): number | null {
   return m ? Math.round(Number(m[1]) / 1024) : null;
 }
 
-/** `dfs load`: echo ceiling, enrollment phase, payment phase, ledger check, reports; exit code 1 when an invariant fails. */
+/**
+ * `dfs load`: echo ceiling, enrollment phase, payment phase,
+ * ledger check, reports; exit code 1 when an invariant fails.
+ */
 export async function loadCommand(f: LoadFlags): Promise<number> {
   const progress = (line: string) => process.stderr.write(`[load] ${line}\n`);
   const remote = process.env.ATTESTATION_ADDR && process.env.TRANSACTION_ADDR;

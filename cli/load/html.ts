@@ -9,10 +9,15 @@ function bars(values: number[], width: number, height: number, label: (i: number
     values
       .map((v, i) => {
         const h = (v / max) * (height - 20);
-        return `<rect x="${(i * w).toFixed(1)}" y="${(height - 20 - h).toFixed(1)}" width="${Math.max(1, w - 1).toFixed(1)}" height="${h.toFixed(1)}"><title>${esc(label(i))}: ${v}</title></rect>`;
+        return (
+          `<rect x="${(i * w).toFixed(1)}" y="${(height - 20 - h).toFixed(1)}" ` +
+          `width="${Math.max(1, w - 1).toFixed(1)}" height="${h.toFixed(1)}">` +
+          `<title>${esc(label(i))}: ${v}</title></rect>`
+        );
       })
       .join('') +
-    `<text x="0" y="${height - 4}">0</text><text x="${width - 40}" y="${height - 4}">${values.length}</text><text x="0" y="12">max ${max}</text>`
+    (`<text x="0" y="${height - 4}">0</text><text x="${width - 40}" ` +
+      `y="${height - 4}">${values.length}</text><text x="0" y="12">max ${max}</text>`)
   );
 }
 
@@ -28,6 +33,7 @@ function histogram(samples: number[], bins = 40): { counts: number[]; edges: num
 /** A self-contained HTML report (inline SVG, no scripts, no network): throughput over time and latency distribution. */
 export function renderHtml(report: LoadReport & { ceiling: { echoPerSec: number } }): string {
   const h = histogram(report.latencySamplesMs);
+  const ms = report.latencyMs;
   const rows = Object.entries({
     devices: report.devices,
     mode: report.mode,
@@ -41,16 +47,21 @@ export function renderHtml(report: LoadReport & { ceiling: { echoPerSec: number 
     'ratio to ceiling': report.ceiling.echoPerSec
       ? (report.throughputPerSec / report.ceiling.echoPerSec).toFixed(2)
       : 'n/a',
-    'p50 / p95 / p99 / max (ms)': `${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99} / ${report.latencyMs.max}`,
+    'p50 / p95 / p99 / max (ms)': `${ms.p50} / ${ms.p95} / ${ms.p99} / ${ms.max}`,
     invariants: report.invariants.ok ? 'hold' : `VIOLATED ${JSON.stringify(report.invariants)}`,
   })
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>DFS load report</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:960px}th{text-align:left;padding-right:1em}svg{background:#fafafa;border:1px solid #ddd}rect{fill:#2b6cb0}text{font-size:11px;fill:#444}</style></head>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:960px}th{text-align:left;padding-right:1em}\
+svg{background:#fafafa;border:1px solid #ddd}rect{fill:#2b6cb0}text{font-size:11px;fill:#444}</style></head>
 <body><h1>DFS load report</h1><table>${rows}</table>
-<h2>Posted payments per second</h2><svg width="900" height="220" role="img" aria-label="throughput over time">${bars(report.timeline.postedPerSec, 900, 220, (i) => `second ${i}`)}</svg>
-<h2>Latency distribution (ms, to the 99.9th percentile)</h2><svg width="900" height="220" role="img" aria-label="latency histogram">${bars(h.counts, 900, 220, (i) => `${h.edges[i]!.toFixed(1)} ms`)}</svg>
-<p>p50 ${report.latencyMs.p50} ms, p95 ${report.latencyMs.p95} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms.</p>
+<h2>Posted payments per second</h2>\
+<svg width="900" height="220" role="img" aria-label="throughput over time">\
+${bars(report.timeline.postedPerSec, 900, 220, (i) => `second ${i}`)}</svg>
+<h2>Latency distribution (ms, to the 99.9th percentile)</h2>\
+<svg width="900" height="220" role="img" aria-label="latency histogram">\
+${bars(h.counts, 900, 220, (i) => `${h.edges[i]!.toFixed(1)} ms`)}</svg>
+<p>p50 ${ms.p50} ms, p95 ${ms.p95} ms, p99 ${ms.p99} ms, max ${ms.max} ms.</p>
 </body></html>`;
 }

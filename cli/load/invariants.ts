@@ -12,7 +12,10 @@ export interface SeenPayment {
   status: 'POSTED' | 'DECLINED' | 'FAILED' | 'ERROR' | 'REFUSED';
 }
 
-/** What the ledger says after the run: balances of the accounts the run touched, and the journal entry of each posted payment. */
+/**
+ * What the ledger says after the run: balances of the accounts
+ * the run touched, and the journal entry of each posted payment.
+ */
 export interface LedgerView {
   balances: Map<string, number>;
   /** transaction id -> journal sequence number, for transfers the ledger reports POSTED. */

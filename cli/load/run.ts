@@ -47,7 +47,10 @@ export interface LoadReport {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** CPU per completed payment (µs) during the payment phase, per process: comparable across busy machines. */
   cpuUsPerPayment: Record<string, number>;
-  /** Work per completed payment during the payment phase, as the adapters counted it: the generator (phones) and the stack. */
+  /**
+   * Work per completed payment during the payment phase, as the
+   * adapters counted it: the generator (phones) and the stack.
+   */
   workPerPayment: { generator: WorkCounts; embeddedStack: WorkCounts | null };
   timeline: { postedPerSec: number[]; startedPerSec: number[] };
   latencySamplesMs: number[];
@@ -172,7 +175,8 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     const recent = lat.samples.length > 2000 ? lat.samples.length - 2000 : 0;
     const last = posted.buckets.at(-2) ?? posted.buckets.at(-1) ?? 0;
     opts.progress(
-      `${((Date.now() - start) / 1000).toFixed(0)}s sent ${attempted} done ${completed} ${last}/s p99 ${lat.quantile(0.99, recent).toFixed(1)} ms`,
+      `${((Date.now() - start) / 1000).toFixed(0)}s sent ${attempted} ` +
+        `done ${completed} ${last}/s p99 ${lat.quantile(0.99, recent).toFixed(1)} ms`,
     );
   }, 1000);
   try {

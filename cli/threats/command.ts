@@ -11,7 +11,8 @@ import type { Played } from './types.js';
 
 /** What an embedded run plays against, as the report states it. */
 export const EMBEDDED_TARGET =
-  'embedded stack: the attestation, transaction and risk services started in this process, each on its own gRPC (mutual TLS) and HTTP ports on loopback; phones reach them over those sockets';
+  'embedded stack: the attestation, transaction and risk services started in this process, each ' +
+  'on its own gRPC (mutual TLS) and HTTP ports on loopback; phones reach them over those sockets';
 
 /**
  * `dfs threats`: plays every scenario (or `--only` one, narrated) against the embedded stack or a
@@ -53,7 +54,8 @@ export async function threatsCommand(opts: {
     for (const s of chosen) {
       if (narrate)
         console.log(
-          `\n${s.title} [${s.label}]\n  story:   ${s.story}\n  attack:  ${s.action}\n  control: ${s.control} (${s.recommendations.join(', ')})`,
+          `\n${s.title} [${s.label}]\n  story:   ${s.story}\n  attack:  ${s.action}\n  ` +
+            `control: ${s.control} (${s.recommendations.join(', ')})`,
         );
       const say = narrate ? (line: string) => console.log(`  - ${line}`) : () => {};
       const p = await play(
@@ -77,7 +79,8 @@ export async function threatsCommand(opts: {
   const report = jsonReport(played, meta);
   const s = report.summary;
   console.log(
-    `\n${s.total} scenarios: ${s.blocked} blocked, ${s.detected} detected, ${s.succeeded} succeeded, ${s.unexpected} unexpected, ${s.notBuilt} not built`,
+    `\n${s.total} scenarios: ${s.blocked} blocked, ${s.detected} detected, ${s.succeeded} ` +
+      `succeeded, ${s.unexpected} unexpected, ${s.notBuilt} not built`,
   );
   if (opts.json) writeFileSync(opts.json, JSON.stringify(report, null, 2));
   if (opts.html) writeFileSync(opts.html, htmlReport(played, meta));

@@ -51,7 +51,10 @@ export function stackContext(stack: Stack, world: World, say: (line: string) => 
   };
 }
 
-/** What scenarios get against a running stack: no bus (the subscriber feed is the mobile operator's), the integrator API when TRANSACTION_HTTP_URL is set. */
+/**
+ * What scenarios get against a running stack: no bus (the subscriber feed is
+ * the mobile operator's), the integrator API when TRANSACTION_HTTP_URL is set.
+ */
 export function remoteContext(
   addrs: { attestationAddr: string; transactionAddr: string },
   world: World,

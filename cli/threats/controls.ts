@@ -277,12 +277,16 @@ function rulesEdited(edit: (r: RulesFile) => void): string {
   return file;
 }
 
-/** One risk rule, or a few that make one control; its stub is a risk engine answering DECLINE under a rule id of its own. */
+/**
+ * One risk rule, or a few that make one control; its stub is
+ * a risk engine answering DECLINE under a rule id of its own.
+ */
 export const riskRule = (...rules: string[]): ControlPort =>
   port(
     rules.length === 1
       ? `the risk rule ${rules[0]} weighs nothing (every other rule stays in force)`
-      : `the risk rules ${rules.join(' and ')} weigh nothing and their windows are not reserved (every other rule stays in force)`,
+      : `the risk rules ${rules.join(' and ')} weigh nothing and their ` +
+          `windows are not reserved (every other rule stays in force)`,
     () => ({ env: { RISK_RULES_FILE: rulesEdited((r) => rules.forEach((rule) => ruleOff(r, rule))) } }),
     (code) => ({
       stack: { transaction: { assessRisk: async () => ({ decision: 'DECLINE', ruleIds: [code], reason: 'stub' }) } },
@@ -318,7 +322,9 @@ export const appTypePermissions = port(
   (code) => ({ phones: { permissions: new Proxy(PERMISSIONS, { get: () => fail(code) }) } }),
 );
 
-/** An access policy that also lets `process` (as `uid`) call `apis`; its stub refuses that process with another code. */
+/**
+ * An access policy that also lets `process` (as `uid`) call `apis`; its stub refuses that process with another code.
+ */
 class GrantingPolicy extends AccessPolicy {
   constructor(
     private readonly extra: { process: string; uid: number; apis: DeviceApi[] },
@@ -358,7 +364,8 @@ export const pinRetry = port(
 
 /** The backend signature on PIN resets. */
 export const resetSignature = port(
-  'the eSE PIN applet applies a PIN reset without verifying the backend signature, and risk does not weigh the lockout the phone reported (pin.locked)',
+  'the eSE PIN applet applies a PIN reset without verifying the backend ' +
+    'signature, and risk does not weigh the lockout the phone reported (pin.locked)',
   () => ({
     phones: { verifyReset: async (jws) => unverifiedJson(jws) },
     env: { RISK_RULES_FILE: rulesEdited((r) => ruleOff(r, 'pin.locked')) },
@@ -484,9 +491,13 @@ const riskDeclines = (code: string): Overrides => ({
   stack: { transaction: { assessRisk: async () => ({ decision: 'DECLINE', ruleIds: [code], reason: 'stub' }) } },
 });
 
-/** Device revocation as the payment path honours it: the transaction service's standing check, and risk's device.status rule. */
+/**
+ * Device revocation as the payment path honours it: the transaction
+ * service's standing check, and risk's device.status rule.
+ */
 export const deviceRevocation = port(
-  "a revoked device's token is honoured: the transaction service's standing check passes every device, and risk's device.status rule weighs nothing",
+  "a revoked device's token is honoured: the transaction service's standing " +
+    "check passes every device, and risk's device.status rule weighs nothing",
   () => ({
     stack: { transaction: { checkDevice: async () => {} } },
     env: { RISK_RULES_FILE: rulesEdited((r) => ruleOff(r, 'device.status')) },
@@ -507,7 +518,8 @@ export const batchStatusList = port(
 /** One binding of a reported fact (boot key, app signer, patch level) to what the OEM or the developer signed. */
 export const signedFact = (fact: keyof SignedFacts, what: string): ControlPort =>
   port(
-    `the attestation service takes the reported ${what} without checking it against signed data (every other check stays in force)`,
+    `the attestation service takes the reported ${what} without ` +
+      `checking it against signed data (every other check stays in force)`,
     () => ({ stack: { attestation: { signedFacts: { ...SIGNED_FACTS, [fact]: () => true } } } }),
     (code) => ({
       stack: {
@@ -586,7 +598,8 @@ export const windowReservations = port(
 
 /** The mobile operator's SIM-swap signals: the CAMARA SIM Swap answer and the network events. */
 export const simSwapSignals = port(
-  "the operator's SIM-swap signals are lost: risk's CAMARA SIM Swap client always answers not swapped, and the operator's network events go nowhere",
+  "the operator's SIM-swap signals are lost: risk's CAMARA SIM Swap client " +
+    "always answers not swapped, and the operator's network events go nowhere",
   () => ({
     stack: {
       risk: { operator: { check: async () => ({ swapped: false }) } },

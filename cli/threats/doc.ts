@@ -11,8 +11,10 @@ to the control expected to stop it, the ITU FIGI recommendation it serves (seed 
 MASVS v2 control and the seed section it comes from.
 
 \`\`\`sh
-npm run threats                                 # all scenarios, table; exit 1 unless every one was stopped by its control
-npm run threats -- --only pin-brute-force       # one scenario, narrated with the phone's native UI frames and its evidence
+npm run threats                                 # all scenarios, table; exit 1 unless every one was stopped by its \
+control
+npm run threats -- --only pin-brute-force       # one scenario, narrated with the phone's native UI frames and its \
+evidence
 npm run threats -- --json out.json --html threats.html
 \`\`\`
 
@@ -46,7 +48,8 @@ starts the embedded stack (the three services in one process, each on its own po
 with \`ATTESTATION_ADDR\` and \`TRANSACTION_ADDR\` set it targets a running stack instead (the scenarios
 that need the simulated mobile operator, the risk service's own address, a service identity or the
 OEM's status list file, such as \`sim-swap\`, \`assess-wrong-caller\`, \`decision-trail-overwrite\`
-and \`revoked-batch-ca\`, then report NOT_BUILT; \`tampered-request-list\` needs \`TRANSACTION_HTTP_URL\`). Phone attacks go through the phone's entry points: the keypad and the
+and \`revoked-batch-ca\`, then report NOT_BUILT; \`tampered-request-list\` needs \`TRANSACTION_HTTP_URL\`). Phone \
+attacks go through the phone's entry points: the keypad and the
 native UI, web apps and the web runtime through the broker and the device access policy, other native
 processes through the access policy, the NFC bridge, the installer, FOTA and the flash tool.
 
@@ -67,7 +70,8 @@ const code = (s: Scenario) => (s.expect.code ? `\`${s.expect.code}\`` : 'none (s
 function table(scenarios: Scenario[]): string {
   const rows = scenarios.map(
     (s) =>
-      `| \`${s.id}\` | ${s.title} | ${s.label} | ${s.expect.outcome} ${code(s)} | ${s.recommendations.join(', ')} | ${s.masvs} |`,
+      `| \`${s.id}\` | ${s.title} | ${s.label} | ${s.expect.outcome} ${code(s)} ` +
+      `| ${s.recommendations.join(', ')} | ${s.masvs} |`,
   );
   return ['| scenario | attack | attacker | expected | R | MASVS |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -80,7 +84,8 @@ ${s.story}
 - control: ${s.control}
 - expected: ${s.expect.outcome} with ${code(s)}${s.detectedBy ? `\n- detected by: ${s.detectedBy}` : ''}
 - sabotage: ${s.port.off}; the attack must then succeed: ${s.success}
-- recommendations: ${s.recommendations.map((r) => `${r} (${RECOMMENDATIONS[r]})`).join(', ')}; MASVS: ${s.masvs}; source: seed ${s.seed}
+- recommendations: ${s.recommendations.map((r) => `${r} (${RECOMMENDATIONS[r]})`).join(', ')}; MASVS: ${s.masvs}; \
+source: seed ${s.seed}
 - run alone: \`npm run threats -- --only ${s.id}\`
 `;
 

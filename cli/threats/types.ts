@@ -3,11 +3,17 @@ import type { TlsMaterial } from '../../kit/src/tls.js';
 import type { StackOverrides } from '../stack.js';
 import type { PhoneOverrides, World } from '../world.js';
 
-/** BLOCKED/DETECTED: stopped by the named control; SUCCEEDED: the attacker got what he was after; UNEXPECTED: stopped, but not by the named control. */
+/**
+ * BLOCKED/DETECTED: stopped by the named control; SUCCEEDED: the attacker
+ * got what he was after; UNEXPECTED: stopped, but not by the named control.
+ */
 export type Outcome = 'BLOCKED' | 'DETECTED' | 'SUCCEEDED' | 'UNEXPECTED' | 'NOT_BUILT';
 export type Recommendation = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R6' | 'R7' | 'R8' | 'R9';
 
-/** Where the attacker stands: on the network or the internet, holding or running code on the phone, or inside the operator. */
+/**
+ * Where the attacker stands: on the network or the internet,
+ * holding or running code on the phone, or inside the operator.
+ */
 export type Label = 'remote' | 'on-device' | 'insider';
 
 /** One observed fact: a balance, a status, a count, a device state. */
@@ -15,9 +21,14 @@ export type Fact = string | number | boolean | null;
 
 /** What playing a scenario observed; nothing in it is written by the scenario's author ahead of the run. */
 export interface Observation {
-  /** The stable code the control answered with, as received (from the wire or the device API); null when no error came back. */
+  /**
+   * The stable code the control answered with, as received (from
+   * the wire or the device API); null when no error came back.
+   */
   code: string | null;
-  /** Whether the attacker got what he was after, judged from the facts (money, ledger, device state), never from a code. */
+  /**
+   * Whether the attacker got what he was after, judged from the facts (money, ledger, device state), never from a code.
+   */
   achieved: boolean;
   /** Facts read during the run, before and after the attack. */
   evidence: Record<string, Fact>;
@@ -40,7 +51,10 @@ export interface Context {
   operator?: { url: string; token: string };
   /** The risk service: its gRPC address and its HTTP API (decision trails); embedded stack only. */
   risk?: { addr: string; url: string };
-  /** A service's mTLS identity (certificate and key) as an insider with access to its host holds it; embedded stack only. */
+  /**
+   * A service's mTLS identity (certificate and key) as an insider
+   * with access to its host holds it; embedded stack only.
+   */
   serviceTls?: (service: string) => TlsMaterial;
   /** Where the OEM publishes the attestation status list the attestation service reloads; embedded stack only. */
   statusListFile?: string;

@@ -46,7 +46,10 @@ const NATIVE_DFS: DeviceApi[] = [
   'native-ui',
 ];
 
-/** Which process may call which device API; anything not listed is refused. Web apps have no row: they reach devices only through the broker. */
+/**
+ * Which process may call which device API; anything not listed is refused.
+ * Web apps have no row: they reach devices only through the broker.
+ */
 export const DEFAULT_TABLE: Readonly<Record<string, ProcessRow>> = {
   system: {
     uid: 1000,

@@ -106,7 +106,10 @@ export interface OemBuildKeys {
 const publicOf = async (k: SigningKey): Promise<CryptoKey> =>
   (await importJWK({ ...(k.publicJwk as JWK) }, 'ES256', { extractable: true })) as CryptoKey;
 
-/** Loads the OEM boot key from the dev PKI (ensureDevPki) and the release key (created on first use) from the state directory. Dev keys only. */
+/**
+ * Loads the OEM boot key from the dev PKI (ensureDevPki) and the release
+ * key (created on first use) from the state directory. Dev keys only.
+ */
 export async function oemBuildKeys(stateDir: string): Promise<OemBuildKeys> {
   const build = pkiPaths(stateDir).oemBuild;
   /* eslint-disable security/detect-non-literal-fs-filename -- the dev PKI lives under the validated state directory */
@@ -123,12 +126,16 @@ export async function oemBuildKeys(stateDir: string): Promise<OemBuildKeys> {
   return { boot, bootPublic, release, releasePublic: await publicOf(release) };
 }
 
-/** The firmware manifest an attestation record carries for a booted slot: version, patch level, image digest, build-key signature. */
+/**
+ * The firmware manifest an attestation record carries for a booted
+ * slot: version, patch level, image digest, build-key signature.
+ */
 export function attestedFirmware(m: FotaManifest): NonNullable<AttestationRecord['firmware']> {
   return { version: m.version, patchLevel: m.patchLevel, imagesSha256: m.imageSha256, signature: m.firmwareSignature };
 }
 
-/* eslint-disable security/detect-non-literal-fs-filename -- build output lives under the state directory, named from catalog data */
+/* eslint-disable security/detect-non-literal-fs-filename --
+   build output lives under the state directory, named from catalog data */
 function readOrCreate(file: string, make: () => Promise<Buffer> | Buffer): Promise<Buffer> {
   try {
     return Promise.resolve(readFileSync(file));

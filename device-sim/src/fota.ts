@@ -46,7 +46,10 @@ export interface Slot {
 export interface FirmwareTrust {
   /** The manifest verifies under the OEM release key (FOTA_SIGNATURE_INVALID). Used at install and at boot. */
   verifyManifest(jws: string): Promise<FotaManifest>;
-  /** Bytes hash to what the manifest signed (FOTA_PACKAGE_TAMPERED). Used for the package, the rebuilt image, and at boot. */
+  /**
+   * Bytes hash to what the manifest signed (FOTA_PACKAGE_TAMPERED).
+   * Used for the package, the rebuilt image, and at boot.
+   */
   checkDigest(expectedSha256: string, bytes: Uint8Array): void;
   /** A differential applies only to the firmware it was built from (FOTA_DIFF_BASE_MISMATCH). */
   checkBase(manifest: FotaManifest, running: FotaManifest, runningImage: Uint8Array): void;
@@ -80,7 +83,10 @@ export interface SlotBoot extends BootResult {
   manifest?: FotaManifest;
 }
 
-/** A manifest of the FOTA_MANIFEST typ (checked here, whatever `trust` is wired: JWS_TYPE_MISMATCH), then verified by `trust`. */
+/**
+ * A manifest of the FOTA_MANIFEST typ (checked here, whatever
+ * `trust` is wired: JWS_TYPE_MISMATCH), then verified by `trust`.
+ */
 async function verifiedManifest(trust: FirmwareTrust, jws: string): Promise<FotaManifest> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
@@ -92,7 +98,10 @@ async function verifiedManifest(trust: FirmwareTrust, jws: string): Promise<Fota
   return trust.verifyManifest(jws);
 }
 
-/** Trusted boot of one slot (000 §Trusted boot): the image chain, then the signed manifest over exactly these images, then the rollback floor. */
+/**
+ * Trusted boot of one slot (000 §Trusted boot): the image chain, then
+ * the signed manifest over exactly these images, then the rollback floor.
+ */
 export async function bootSlot(
   slot: Slot,
   rom: { efuse: string; bootKey: CryptoKey },
@@ -270,7 +279,10 @@ export class Fota {
     return (await this.transport.check(this.#running.model, this.#running.version)).update;
   }
 
-  /** Check, download, verify, install to the inactive slot, reboot; throws with the refusing control's code, leaving the old slot running. */
+  /**
+   * Check, download, verify, install to the inactive slot, reboot; throws
+   * with the refusing control's code, leaving the old slot running.
+   */
   update(caller: Caller): Promise<UpdateOutcome> {
     return this.#exclusive(async () => {
       const offer = await this.check(caller);
@@ -280,7 +292,10 @@ export class Fota {
     });
   }
 
-  /** Verifies and installs one offered package (the manifest decides everything; the offer's other fields are not trusted). */
+  /**
+   * Verifies and installs one offered package (the manifest
+   * decides everything; the offer's other fields are not trusted).
+   */
   install(caller: Caller, pkg: { manifest: string; path: string }): Promise<UpdateOutcome> {
     return this.#exclusive(() => this.#install(caller, pkg));
   }
@@ -368,7 +383,10 @@ export class Fota {
     };
   }
 
-  /** Baseline version, API version, OS version and security patch level (from the running slot's signed manifest), public to every caller. */
+  /**
+   * Baseline version, API version, OS version and security patch level
+   * (from the running slot's signed manifest), public to every caller.
+   */
   platform(): {
     baseline: string;
     apiVersion: number;

@@ -21,7 +21,10 @@ import type { PhoneProfile } from './profiles.js';
 /** The firmware version the OEM ships now; also the rollback index it sets. */
 export const FIRMWARE_VERSION = 3;
 
-/** The one model the simulated OEM makes (config/fota-catalog.json lists its releases; the device trust file its boot key). */
+/**
+ * The one model the simulated OEM makes (config/fota-catalog.json
+ * lists its releases; the device trust file its boot key).
+ */
 export const MODEL = DEVICE_MODEL;
 
 /** What the factory burns and flashes into one phone. */
@@ -84,7 +87,8 @@ export class Oem {
     const softwareCa = await loadIssuer(pki.oemSoftwareCa.cert, pki.oemSoftwareCa.key);
     const stateDir = dirname(pki.dir);
     const keys = await oemBuildKeys(stateDir);
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the dev PKI lives under the validated state directory
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       the dev PKI lives under the validated state directory */
     const appCert = new x509.X509Certificate(readFileSync(pki.appSigning.cert, 'utf8'));
     const appSignerDigest = createHash('sha256').update(Buffer.from(appCert.rawData)).digest('hex');
     const sw = await generateEcKeyPair(false);
@@ -154,7 +158,10 @@ export class Oem {
     return { packageName: PAYMENT_DAEMON_PACKAGE, signatureDigest: this.appSignerDigest, version: 1 };
   }
 
-  /** The signed images and manifest of one catalog release (what the factory flashes, and the FOTA service's full package). */
+  /**
+   * The signed images and manifest of one catalog release (what
+   * the factory flashes, and the FOTA service's full package).
+   */
   async release(version: number): Promise<{ images: BootImage[]; manifest: string }> {
     const release = this.catalog.models[MODEL]?.releases.find((r) => r.version === version);
     if (!release) throw new Error(`no release ${version} of ${MODEL} in the catalog`);

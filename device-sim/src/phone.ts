@@ -67,7 +67,10 @@ export interface Phone {
   kaiStore: KaiStore;
   daemon: PaymentDaemon;
   boot: { state: 'verified' | 'failed'; failedStage?: string };
-  /** Checks for, downloads, verifies and installs an update as the system process, then reboots into it (throws the refusing control's code). */
+  /**
+   * Checks for, downloads, verifies and installs an update as the system
+   * process, then reboots into it (throws the refusing control's code).
+   */
   update(): Promise<UpdateOutcome>;
 }
 
@@ -83,7 +86,10 @@ export interface PhoneParts {
   permissions?: Readonly<Record<string, PermissionRule>>;
   nfcExclusive?: NfcExclusivity;
   install?: InstallPolicy;
-  /** The firmware controls (install and boot); production wiring uses `oemFirmwareTrust` with the provisioned release key. Threat tests inject weakened ones. */
+  /**
+   * The firmware controls (install and boot); production wiring uses `oemFirmwareTrust`
+   * with the provisioned release key. Threat tests inject weakened ones.
+   */
   firmwareTrust?: (releasePublicKey: CryptoKey) => FirmwareTrust;
   /** How the daemon opens backend results (default: verifyBackendSignature). */
   openResult?: ResultVerifier;
@@ -249,7 +255,10 @@ export async function buildPhone(opts: BuildOptions): Promise<Phone> {
   };
 }
 
-/** The claims of a manifest that did not verify: the phone still powers on (boot state `failed`), reporting what it was flashed with. */
+/**
+ * The claims of a manifest that did not verify: the phone still
+ * powers on (boot state `failed`), reporting what it was flashed with.
+ */
 function unverifiedManifest(jws: string): FotaManifest {
   return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as FotaManifest;
 }

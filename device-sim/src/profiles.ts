@@ -17,7 +17,10 @@ export interface PhoneProfile {
   rolledBack: boolean;
 }
 
-/** The current security patch level of the simulated platform (seed 000 §Secure patch level): release 3 in config/fota-catalog.json. */
+/**
+ * The current security patch level of the simulated platform (seed
+ * 000 §Secure patch level): release 3 in config/fota-catalog.json.
+ */
 export const CURRENT_PATCH = 202610;
 
 const secure: PhoneProfile = {

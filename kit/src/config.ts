@@ -44,11 +44,13 @@ export { z };
 /** Reads a file a variable points to; a missing or unreadable file is a ConfigError naming the variable. */
 export function readConfigFile(path: string, variable: string): Buffer {
   try {
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path is a configuration variable set by the operator, read once at start-up
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       the path is a configuration variable set by the operator, read once at start-up */
     return readFileSync(path);
   } catch (err) {
     throw new ConfigError([
-      `${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); run \`dfs certs\` or set ${variable}`,
+      `${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); ` +
+        `run \`dfs certs\` or set ${variable}`,
     ]);
   }
 }

@@ -59,7 +59,8 @@ export type FotaCatalog = z.infer<typeof FotaCatalog>;
 /** Reads and validates the catalog; a bad file stops the service with CONFIG_INVALID. */
 export function loadCatalog(file: string): FotaCatalog {
   try {
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the catalog path is a configuration variable, read once at start-up
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       the catalog path is a configuration variable, read once at start-up */
     return Object.freeze(FotaCatalog.parse(JSON.parse(readFileSync(file, 'utf8'))));
   } catch (err) {
     throw new DfsError('CONFIG_INVALID', `FOTA catalog ${file}: ${(err as Error).message}`, { cause: err });

@@ -7,7 +7,10 @@ import { countWork } from './work.js';
 
 type ClientCtor<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C;
 
-/** A client for one service over mutual TLS, carrying the trace context. `serverName` overrides the name checked in the server certificate. */
+/**
+ * A client for one service over mutual TLS, carrying the trace context.
+ * `serverName` overrides the name checked in the server certificate.
+ */
 export function createClient<C>(Ctor: ClientCtor<C>, address: string, tls: TlsMaterial, serverName?: string): C {
   const options: grpc.ClientOptions = {
     ...NO_CHANNELZ,

@@ -2,10 +2,14 @@ import * as grpc from '@grpc/grpc-js';
 import type { Metrics } from './metrics.js';
 import { traceHeaders } from './tracing.js';
 
-/** Metadata key of the stable error code (same as grpc-server.ts's ERROR_CODE_KEY; kept here to avoid an import cycle). */
+/**
+ * Metadata key of the stable error code (same as grpc-server.ts's ERROR_CODE_KEY; kept here to avoid an import cycle).
+ */
 const ERROR_CODE_KEY = 'dfs-error-code';
 
-/** Server interceptor: the duration of every call by method and outcome (OK, the stable error code, or the gRPC status). */
+/**
+ * Server interceptor: the duration of every call by method and outcome (OK, the stable error code, or the gRPC status).
+ */
 export function rpcMetricsInterceptor(m: Metrics): grpc.ServerInterceptor {
   return (method, call) => {
     const end = m.rpcDuration.startTimer({ method: method.path.slice(method.path.lastIndexOf('/') + 1) });

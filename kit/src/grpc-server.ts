@@ -34,8 +34,8 @@ export const byIdentity: AuthorizeCaller = (allowed, peer) => identityAllowed(al
 
 /**
  * Wraps a handler with what every RPC needs: authorization of the caller's certificate identity
- * against the identities the RPC lists (kit/src/identity.ts), a child logger per call (made when first used), and the mapping of errors to gRPC status plus a
- * stable code (clients see the whitelisted message; the log keeps the cause).
+ * against the identities the RPC lists (kit/src/identity.ts), a child logger per call (made when first used), and the
+ * mapping of errors to gRPC status plus a stable code (clients see the whitelisted message; the log keeps the cause).
  */
 export function unary<Req, Res>(
   log: Logger,

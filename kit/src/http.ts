@@ -7,7 +7,9 @@ import type { Logger } from './log.js';
 import { httpMetrics, type Metrics } from './metrics.js';
 import { contextFrom, SpanKind } from './tracing.js';
 
-/** Readiness: true only when the store and the bus answer; constant time (never reads the journal or any collection). */
+/**
+ * Readiness: true only when the store and the bus answer; constant time (never reads the journal or any collection).
+ */
 export type ReadyCheck = () => Promise<boolean> | boolean;
 
 /** What an HTTP edge observes with: its service's metrics (served at /metrics) and logger (access log). */

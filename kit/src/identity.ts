@@ -21,7 +21,8 @@ export const CALLERS = {
   anyDevice: spiffeId('device', '*'),
 } as const;
 
-// eslint-disable-next-line security/detect-non-literal-regexp -- built once from the constant trust domain; no input reaches it
+/* eslint-disable-next-line security/detect-non-literal-regexp --
+   built once from the constant trust domain; no input reaches it */
 const SPIFFE = new RegExp(
   `^spiffe://${TRUST_DOMAIN.replace('.', '\\.')}/(service|operator|bootstrap|device)/([A-Za-z0-9._-]{1,64})$`,
 );

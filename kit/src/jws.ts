@@ -30,7 +30,10 @@ export async function compactJws(
   return `${input}.${base64url.encode(await sign(new TextEncoder().encode(input)))}`;
 }
 
-/** A compact JWS of a contract signed elsewhere (the eSE): ES256, the contract's `typ`, the payload parsed by its schema. */
+/**
+ * A compact JWS of a contract signed elsewhere (the eSE):
+ * ES256, the contract's `typ`, the payload parsed by its schema.
+ */
 export function contractJws<C extends SignedContract>(
   contract: C,
   payload: z.input<C['schema']>,
@@ -40,7 +43,10 @@ export function contractJws<C extends SignedContract>(
   return compactJws({ alg: 'ES256', ...header, typ: contract.typ }, contract.schema.parse(payload) as object, sign);
 }
 
-/** Signs a contract's payload (parsed by its schema) with a key held here: ES256, the contract's `typ`, `kid` when given. */
+/**
+ * Signs a contract's payload (parsed by its schema) with a key
+ * held here: ES256, the contract's `typ`, `kid` when given.
+ */
 export function signJws<C extends SignedContract>(
   contract: C,
   payload: z.input<C['schema']>,
@@ -51,7 +57,10 @@ export function signJws<C extends SignedContract>(
     .sign(key.privateKey);
 }
 
-/** Refuses a JWS whose protected `typ` is not the contract's (JWS_TYPE_MISMATCH): a payment is never taken for a step-up, a proof or a result. */
+/**
+ * Refuses a JWS whose protected `typ` is not the contract's (JWS_TYPE_MISMATCH):
+ * a payment is never taken for a step-up, a proof or a result.
+ */
 export function expectTyp(header: { typ?: unknown }, contract: Pick<SignedContract, 'typ'>): void {
   if (header.typ !== contract.typ) throw new DfsError('JWS_TYPE_MISMATCH', `expected ${contract.typ}`);
 }

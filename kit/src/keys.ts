@@ -1,4 +1,5 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- key files live under the validated state directory; no path comes from a request */
+/* eslint-disable security/detect-non-literal-fs-filename --
+   key files live under the validated state directory; no path comes from a request */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';

@@ -1,4 +1,5 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- the token file is a fixed name under the validated state directory */
+/* eslint-disable security/detect-non-literal-fs-filename --
+   the token file is a fixed name under the validated state directory */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,4 +1,5 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- the dev PKI lives under the validated state directory; no path comes from a request */
+/* eslint-disable security/detect-non-literal-fs-filename --
+   the dev PKI lives under the validated state directory; no path comes from a request */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -26,7 +27,9 @@ export interface PkiPaths {
   oemRootKey: string;
   /** The OEM's eSE attestation CA (policy SECURITY_LEVEL_POLICY.ese): it certifies the factory batch keys. */
   oemEseCa: { cert: string; key: string };
-  /** The OEM's software-attestation CA (policy SECURITY_LEVEL_POLICY.software): it certifies firmware attestation keys. */
+  /**
+   * The OEM's software-attestation CA (policy SECURITY_LEVEL_POLICY.software): it certifies firmware attestation keys.
+   */
   oemSoftwareCa: { cert: string; key: string };
   /** The OEM firmware build key (signs boot images and FOTA manifests): private PKCS#8 and public SPKI PEM. */
   oemBuild: { key: string; pub: string };
@@ -82,7 +85,8 @@ async function writeLeaf(
  * Creates the development PKI once (idempotent): a root CA; a device CA (held by the attestation
  * service to issue device client certificates); server+client certificates for each service; an
  * operator and a factory bootstrap client certificate; and the simulated OEM root with its two
- * attestation CAs, one per security level (eSE factory batches, software attestation). Nothing here is ever committed: it lives in the state directory.
+ * attestation CAs, one per security level (eSE factory batches, software attestation). Nothing here is ever committed:
+ * it lives in the state directory.
  */
 export async function ensureDevPki(stateDir: string): Promise<PkiPaths> {
   const paths = pkiPaths(stateDir);

@@ -17,7 +17,10 @@ export interface ServiceHandle {
   stop(): Promise<void>;
 }
 
-/** What a service's wiring may replace at its edge: the gRPC server credentials (default: mTLS requiring a client certificate). */
+/**
+ * What a service's wiring may replace at its edge: the gRPC server
+ * credentials (default: mTLS requiring a client certificate).
+ */
 export interface ServeOverrides {
   serverCredentials?: (tls: TlsMaterial) => grpc.ServerCredentials;
 }

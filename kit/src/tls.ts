@@ -29,7 +29,9 @@ export function clientCredentials(tls: TlsMaterial): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(tls.ca, tls.key, tls.cert);
 }
 
-/** Who is calling, read from the verified client certificate's one SPIFFE URI SAN (kind = role, last segment = name). */
+/**
+ * Who is calling, read from the verified client certificate's one SPIFFE URI SAN (kind = role, last segment = name).
+ */
 export interface Peer {
   role: Role | 'unknown';
   name: string;
@@ -50,7 +52,10 @@ export function peerFromAltNames(altNames: string | undefined): Peer {
 /** Identities already read, per TLS socket: parsing the peer certificate on every call costs more than the call. */
 const peersBySocket = new WeakMap<object, Peer>();
 
-/** The TLS socket under a grpc-js server call (its intercepting calls end at one holding the HTTP/2 stream), if reachable. */
+/**
+ * The TLS socket under a grpc-js server call (its intercepting
+ * calls end at one holding the HTTP/2 stream), if reachable.
+ */
 function socketOf(call: object): object | undefined {
   let c = (call as { call?: unknown }).call as
     { stream?: { session?: { socket?: object } }; nextCall?: unknown } | undefined;

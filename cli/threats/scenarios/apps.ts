@@ -180,7 +180,8 @@ export const appScenarios: Scenario[] = [
     success: 'the unsigned package is installed and runs',
     port: sideloading,
     story:
-      'Fake airtime and wallet apps are how malware reaches feature phones. On a user build the installer refuses sideloading outright, so the malicious package never gets a process.',
+      'Fake airtime and wallet apps are how malware reaches feature phones. On a user build the ' +
+      'installer refuses sideloading outright, so the malicious package never gets a process.',
     run: sideload,
   },
   {
@@ -196,7 +197,9 @@ export const appScenarios: Scenario[] = [
     success: 'the package runs as a certified app and gets certified-only permissions',
     port: storeSignature,
     story:
-      'An app\'s type (web, privileged, certified) decides which device APIs it may ask for, and the store signature is what vouches for it. A package signed by anything but the Kai Store key is refused, so no one promotes his own app to "certified".',
+      "An app's type (web, privileged, certified) decides which device APIs it may ask " +
+      'for, and the store signature is what vouches for it. A package signed by anything ' +
+      'but the Kai Store key is refused, so no one promotes his own app to "certified".',
     run: rogueStore,
   },
   {
@@ -212,7 +215,9 @@ export const appScenarios: Scenario[] = [
     success: "the modified code runs under the genuine app's identity and permissions",
     port: launchIntegrity,
     story:
-      "Someone with the phone (or a USB cable) can swap an installed app's files, keeping its identity and permissions. The installer re-checks every file against the store-signed hashes at each launch and refuses one that changed.",
+      "Someone with the phone (or a USB cable) can swap an installed app's files, " +
+      'keeping its identity and permissions. The installer re-checks every file ' +
+      'against the store-signed hashes at each launch and refuses one that changed.',
     run: tamperedFiles,
   },
   {
@@ -228,7 +233,8 @@ export const appScenarios: Scenario[] = [
     success: 'the web app is granted telephony or SD-card write',
     port: appTypePermissions,
     story:
-      "A manifest is only a wish list. The broker grants an API only when the app's signed type qualifies for it, so a web app that declares telephony or SD-card access gets neither.",
+      "A manifest is only a wish list. The broker grants an API only when the app's signed type " +
+      'qualifies for it, so a web app that declares telephony or SD-card access gets neither.',
     run: escalation,
   },
   {
@@ -244,7 +250,9 @@ export const appScenarios: Scenario[] = [
     success: "the game holds nfc_lock and the payment daemon's tap payments fail",
     port: accessPolicy("the tap-game app's process", 'app:tap-game', FIRST_APP_UID, ['nfc.lock']),
     story:
-      "A game that could take nfc_lock would keep the payment daemon off the NFC controller, or grab it to talk to cards itself. nfc_lock is a native-only GeckoBridge API: the app's own process is refused by the device access policy.",
+      'A game that could take nfc_lock would keep the payment daemon off the NFC ' +
+      'controller, or grab it to talk to cards itself. nfc_lock is a native-only ' +
+      "GeckoBridge API: the app's own process is refused by the device access policy.",
     run: webNfcLock,
   },
   {
@@ -256,12 +264,15 @@ export const appScenarios: Scenario[] = [
     masvs: 'MASVS-PLATFORM-1',
     seed: '000 §NFC access lock; 004',
     action:
-      'while the daemon reads a merchant tag under nfc_lock, a privileged web app reads NFC through the broker and another native daemon opens PC/SC',
+      'while the daemon reads a merchant tag under nfc_lock, a privileged web ' +
+      'app reads NFC through the broker and another native daemon opens PC/SC',
     control: 'exclusive NFC lock: everyone but the holder gets NFC_BUSY',
     success: 'the second reader gets the tag while the daemon reads it',
     port: nfcExclusive,
     story:
-      'A second reader during a tap could skim the tag or the card in the field, or race the daemon with a forged tag. While the payment daemon holds nfc_lock, Web NFC and every other native caller get NFC_BUSY until it unlocks.',
+      'A second reader during a tap could skim the tag or the card in the field, or ' +
+      'race the daemon with a forged tag. While the payment daemon holds nfc_lock, ' +
+      'Web NFC and every other native caller get NFC_BUSY until it unlocks.',
     run: readWhileLocked,
   },
 ];

@@ -82,13 +82,17 @@ export const attestationScenarios: Scenario[] = [
     masvs: 'MASVS-RESILIENCE-1, MASVS-STORAGE-1',
     seed: '002 §4.3.1; 000 §KeyStore',
     action:
-      'on a phone without eSE, firmware rewrites the attestation record to claim an eSE key and re-signs it with the software attestation key shipped in every such phone',
+      'on a phone without eSE, firmware rewrites the attestation record to claim an eSE ' +
+      'key and re-signs it with the software attestation key shipped in every such phone',
     control:
-      'the security level is derived from which attestation CA signed the chain (eSE batch CA or software CA), never from the record',
+      'the security level is derived from which attestation CA signed ' +
+      'the chain (eSE batch CA or software CA), never from the record',
     success: 'the phone enrolls at tier HIGH and pays above the LOW limit',
     port: levelFromChain,
     story:
-      'The software attestation key ships in the firmware of every phone without an eSE, so anyone can extract it and sign whatever record he likes. The verifier takes the security level from the CA that signed (its policy OID), as Android Key Attestation does, and refuses a record that claims more.',
+      'The software attestation key ships in the firmware of every phone without an eSE, so anyone can ' +
+      'extract it and sign whatever record he likes. The verifier takes the security level from the CA that ' +
+      'signed (its policy OID), as Android Key Attestation does, and refuses a record that claims more.',
     run: softwareKeyTier,
   },
   {
@@ -104,7 +108,8 @@ export const attestationScenarios: Scenario[] = [
     success: 'a second attestation token and device certificate issued for the replayed evidence',
     port: challengeSingleUse,
     story:
-      "An attacker records a healthy phone's enrollment and replays it to get credentials for a device he controls. The challenge inside the signed evidence is single use, so the replay is refused.",
+      "An attacker records a healthy phone's enrollment and replays it to get credentials for a device " +
+      'he controls. The challenge inside the signed evidence is single use, so the replay is refused.',
     run: replayEnrollment,
   },
 ];

@@ -245,7 +245,8 @@ async function incomingCall(ctx: Context): Promise<Observation> {
     { sentToBackend: submitted, balanceBefore: before ?? null, balanceAfter: after ?? null },
     [
       "an accomplice starts a KES 40.00 payment on the victim's phone",
-      'a call rings while "OK to continue" shows; the victim presses the green key to answer and types the digits the caller asks for',
+      'a call rings while "OK to continue" shows; the victim presses ' +
+        'the green key to answer and types the digits the caller asks for',
       r.ok
         ? `the payment went on behind the call: ${r.value.status}`
         : `cancelled with ${r.code} before anything was signed`,
@@ -269,7 +270,9 @@ export const deviceScenarios: Scenario[] = [
     success: "the PIN is found and the thief's payment posts",
     port: pinRetry,
     story:
-      'FIGI notes that a 4-digit KaiOS PIN can be brute-forced in hours (002 §4.3.1). Here the PIN goes from the native PIN pad straight into the eSE, which counts wrong tries and locks after five; after that even the right PIN is refused until a reset signed by the backend.',
+      'FIGI notes that a 4-digit KaiOS PIN can be brute-forced in hours (002 §4.3.1). Here the ' +
+      'PIN goes from the native PIN pad straight into the eSE, which counts wrong tries and locks ' +
+      'after five; after that even the right PIN is refused until a reset signed by the backend.',
     run: bruteForce,
   },
   {
@@ -281,14 +284,20 @@ export const deviceScenarios: Scenario[] = [
     masvs: 'MASVS-AUTH-2, MASVS-PLATFORM-1',
     seed: '002 §4.4 (iii: the lock-screen PIN disabled over USB), §4.2',
     action:
-      'plug a stolen, locked phone into a computer and turn the lock screen off through the USB debug shell, then try to pay',
+      'plug a stolen, locked phone into a computer and turn the ' +
+      'lock screen off through the USB debug shell, then try to pay',
     control:
-      'default-deny device access policy: the lock-screen settings belong to the system process, not to the USB shell; the payment PIN is a separate one, held by the eSE',
+      'default-deny device access policy: the lock-screen settings belong to the system ' +
+      'process, not to the USB shell; the payment PIN is a separate one, held by the eSE',
     success:
-      "the lock screen is off and the phone opens without a PIN (the payment still needs the eSE PIN: the evidence shows the thief's try)",
+      'the lock screen is off and the phone opens without a PIN (the ' +
+      "payment still needs the eSE PIN: the evidence shows the thief's try)",
     port: accessPolicy('the USB debug shell (UID 2000)', USB_SHELL.process, USB_SHELL.uid, ['lockscreen.settings']),
     story:
-      "NCC Group disabled the lock-screen PIN of a KaiOS phone over a USB cable. Here the lock screen's settings are a device API only the system process holds, so the USB shell is refused; and even a phone whose lock screen is gone does not pay, because the payment PIN lives in the eSE applet, not in the lock screen.",
+      'NCC Group disabled the lock-screen PIN of a KaiOS phone over a USB cable. Here ' +
+      "the lock screen's settings are a device API only the system process holds, so " +
+      'the USB shell is refused; and even a phone whose lock screen is gone does not ' +
+      'pay, because the payment PIN lives in the eSE applet, not in the lock screen.',
     run: lockOverUsb,
   },
   {
@@ -301,11 +310,14 @@ export const deviceScenarios: Scenario[] = [
     seed: '000 §KeyStore; 002 R5',
     action: "after locking the PIN, answer the phone's reset request with a reset message signed by a key of his own",
     control:
-      'the eSE applies only PIN resets signed by the backend key installed at the factory, for this IMEI and the nonce it issued',
+      'the eSE applies only PIN resets signed by the backend key ' +
+      'installed at the factory, for this IMEI and the nonce it issued',
     success: 'the PIN is cleared, the thief sets his own and pays',
     port: resetSignature,
     story:
-      "A lockout is only as strong as the way out of it. The eSE clears a locked PIN only for a reset signed by the backend's reset key, installed at the factory, naming this phone's IMEI and a nonce the eSE issued; a reset from anyone else leaves the PIN locked.",
+      'A lockout is only as strong as the way out of it. The eSE clears a locked PIN only for ' +
+      "a reset signed by the backend's reset key, installed at the factory, naming this " +
+      "phone's IMEI and a nonce the eSE issued; a reset from anyone else leaves the PIN locked.",
     run: forgedReset,
   },
   {
@@ -321,7 +333,10 @@ export const deviceScenarios: Scenario[] = [
     success: 'the screenshot holds the confirmation screen with amount and payee',
     port: screenshotGuard,
     story:
-      'Screenshots leak amounts, payees and the moment a PIN is typed to whatever syncs the gallery. The seed asks that a screenshot of the native UI yields nothing and no error message, so this control answers with silence: BLOCKED with no code, because the capture is empty and no "screenshot saved" message appears.',
+      'Screenshots leak amounts, payees and the moment a PIN is typed to whatever syncs ' +
+      'the gallery. The seed asks that a screenshot of the native UI yields nothing and ' +
+      'no error message, so this control answers with silence: BLOCKED with no code, ' +
+      'because the capture is empty and no "screenshot saved" message appears.',
     run: screenshot,
   },
   {
@@ -337,7 +352,9 @@ export const deviceScenarios: Scenario[] = [
     success: 'the fake PIN pad is on screen above the genuine confirmation',
     port: overlayGuard,
     story:
-      "Overlay phishing draws a look-alike PIN pad over a genuine screen so the user types the PIN into the attacker's app. The compositor keeps the daemon's screen on top of everything and refuses any dialog, activity or notification over it.",
+      'Overlay phishing draws a look-alike PIN pad over a genuine screen so the user ' +
+      "types the PIN into the attacker's app. The compositor keeps the daemon's screen " +
+      'on top of everything and refuses any dialog, activity or notification over it.',
     run: overlay,
   },
   {
@@ -349,12 +366,16 @@ export const deviceScenarios: Scenario[] = [
     masvs: 'MASVS-PLATFORM-3',
     seed: '000 §Disable screenshot and overlay',
     action:
-      'a call arrives while "OK to continue" shows; the victim answers with the green key and types the digits the caller asks for',
+      'a call arrives while "OK to continue" shows; the victim answers ' +
+      'with the green key and types the digits the caller asks for',
     control: 'a visibility change cancels the unconfirmed payment (PAYMENT_CANCELLED) before anything is signed',
     success: 'the payment posts behind the call',
     port: cancelOnCall,
     story:
-      'A well-timed call (an accomplice, or "stay on the line" social engineering) takes the screen away while a payment waits for confirmation, hoping the victim\'s key presses and digits land in it. The daemon receives the visibility change and cancels: nothing is signed, nothing reaches the backend, no money moves.',
+      'A well-timed call (an accomplice, or "stay on the line" social engineering) takes ' +
+      "the screen away while a payment waits for confirmation, hoping the victim's key " +
+      'presses and digits land in it. The daemon receives the visibility change and ' +
+      'cancels: nothing is signed, nothing reaches the backend, no money moves.',
     run: incomingCall,
   },
 ];

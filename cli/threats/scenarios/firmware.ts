@@ -58,7 +58,8 @@ async function flashOld(ctx: Context): Promise<Observation> {
       installedAfter: after.installedVersion,
     },
     [
-      `install the OEM's own signed package of firmware ${older} (older than the rollback index ${before.rollbackIndex})`,
+      `install the OEM's own signed package of firmware ${older} ` +
+        `(older than the rollback index ${before.rollbackIndex})`,
       r.ok ? `firmware ${after.installedVersion} installed and booted` : `refused with ${r.code}`,
     ],
   );
@@ -75,13 +76,16 @@ export const firmwareScenarios: Scenario[] = [
     masvs: 'MASVS-CODE-1, MASVS-RESILIENCE-2',
     seed: '000 §Kai FOTA',
     action:
-      'rewrite an OEM update package on its way to the phone so that an unpatched phone reports a current security patch',
+      'rewrite an OEM update package on its way to the phone so ' +
+      'that an unpatched phone reports a current security patch',
     control:
       'FOTA: the manifest (patch level included) must verify under the OEM release key the phone was provisioned with',
     success: 'the phone installs the package and reports the forged patch level',
     port: fotaSignature,
     story:
-      'The patch level a phone reports decides its posture tier (R6). An attacker who can edit an update package in transit could make an unpatched phone look current. The OEM signs the whole package, patch level included, and FOTA refuses anything that does not verify.',
+      'The patch level a phone reports decides its posture tier (R6). An attacker who can edit ' +
+      'an update package in transit could make an unpatched phone look current. The OEM signs ' +
+      'the whole package, patch level included, and FOTA refuses anything that does not verify.',
     run: tamperedPackage,
   },
   {
@@ -95,11 +99,13 @@ export const firmwareScenarios: Scenario[] = [
     action:
       "install the OEM's genuine but older signed firmware package, as a flash tool or a rogue update server offers it",
     control:
-      'anti-rollback: nothing older than the running firmware or below the rollback index kept in the eSE installs or boots',
+      'anti-rollback: nothing older than the running firmware or ' +
+      'below the rollback index kept in the eSE installs or boots',
     success: 'the older, vulnerable firmware is installed',
     port: rollbackFloor,
     story:
-      'Old firmware is genuine and signed, and it still has the holes later versions fixed. The flash path compares the image version with the rollback index held in the eSE and refuses anything older.',
+      'Old firmware is genuine and signed, and it still has the holes later versions fixed. The flash ' +
+      'path compares the image version with the rollback index held in the eSE and refuses anything older.',
     run: flashOld,
   },
 ];

@@ -76,7 +76,8 @@ async function deviceAssesses(ctx: Context): Promise<Observation> {
       `a phone without eSE enrolls at tier ${e.tier}; malware on it takes the device's own mTLS certificate and key`,
       `it calls RiskService.Assess directly for a ${kesText(ASKED)} payment it made up, claiming tier HIGH`,
       r.ok
-        ? `risk answered ${r.value.decision} [${r.value.ruleIds.join(', ')}] and filed a decision trail (decided at tier ${trail?.tier})`
+        ? `risk answered ${r.value.decision} [${r.value.ruleIds.join(', ')}] ` +
+          `and filed a decision trail (decided at tier ${trail?.tier})`
         : `refused with ${r.code}`,
     ],
   );
@@ -112,7 +113,8 @@ async function overwriteTrail(ctx: Context): Promise<Observation> {
     },
     [
       `a ${kesText(DECLINED_AMOUNT)} payment is decided: trail ${before.decision} [${before.ruleIds?.join(', ')}]`,
-      "an insider with the transaction service's certificate assesses the same transaction id again as a KES 10.00 payment",
+      "an insider with the transaction service's certificate " +
+        'assesses the same transaction id again as a KES 10.00 payment',
       r.ok ? `risk answered ${r.value.decision}` : `refused with ${r.code}`,
       `the trail now reads ${after.decision} for ${after.amount?.minorUnits}`,
     ],
@@ -130,13 +132,18 @@ export const insiderScenarios: Scenario[] = [
     masvs: 'MASVS-AUTH-1, MASVS-NETWORK-1',
     seed: '003 R3; 002 §5 (R3)',
     action:
-      "with an enrolled phone's own mTLS certificate and key, call RiskService.Assess directly for a payment it made up, claiming tier HIGH",
+      "with an enrolled phone's own mTLS certificate and key, call " +
+      'RiskService.Assess directly for a payment it made up, claiming tier HIGH',
     control: "RiskService.Assess admits one certificate identity, the transaction service's SPIFFE ID",
     success:
       'the risk engine answers the phone with an APPROVE and files a decision trail for a payment that never existed',
     port: assessCallers,
     story:
-      "Every certificate of the stack's CA gets through TLS, devices included; what a caller may do is decided by who it is. A phone that could ask risk directly could probe the rules for amounts that pass, file trails for payments that never existed and fill limit windows. Risk answers the transaction service only; the phone is refused before any rule runs (and even then risk decides at the tier the attestation gave, not the one claimed).",
+      "Every certificate of the stack's CA gets through TLS, devices included; what a caller " +
+      'may do is decided by who it is. A phone that could ask risk directly could probe the ' +
+      'rules for amounts that pass, file trails for payments that never existed and fill limit ' +
+      'windows. Risk answers the transaction service only; the phone is refused before any rule ' +
+      'runs (and even then risk decides at the tier the attestation gave, not the one claimed).',
     run: deviceAssesses,
   },
   {
@@ -148,13 +155,18 @@ export const insiderScenarios: Scenario[] = [
     masvs: 'MASVS-CODE-4',
     seed: '003 R3; 002 §5 (R3)',
     action:
-      "with the transaction service's certificate, send a second Assess for a declined payment's transaction id as a small benign payment, to make its trail read APPROVE",
+      "with the transaction service's certificate, send a second Assess for a declined " +
+      "payment's transaction id as a small benign payment, to make its trail read APPROVE",
     control:
-      'append-only decision trails: the first trail of a transaction is kept and a second assessment gets the first decision back',
+      'append-only decision trails: the first trail of a transaction ' +
+      'is kept and a second assessment gets the first decision back',
     success: "the declined payment's trail reads APPROVE for KES 10.00",
     port: appendOnlyTrail,
     story:
-      'Decision trails are what auditors and dispute handlers read; an insider who can call risk with the right identity could rewrite them to hide a refused fraud attempt. Trails are append-only per transaction: the second assessment answers with the first decision (no error) and the trail does not change.',
+      'Decision trails are what auditors and dispute handlers read; an insider who ' +
+      'can call risk with the right identity could rewrite them to hide a refused ' +
+      'fraud attempt. Trails are append-only per transaction: the second assessment ' +
+      'answers with the first decision (no error) and the trail does not change.',
     run: overwriteTrail,
   },
 ];

@@ -92,13 +92,17 @@ export const nfcScenarios: Scenario[] = [
     masvs: 'MASVS-PLATFORM-1',
     seed: '000 §NFC API; 002 R9',
     action:
-      "stick a tag of his own over a merchant's tag, naming his mule account (signed with a key of his own), and wait for customers to tap",
+      "stick a tag of his own over a merchant's tag, naming his mule " +
+      'account (signed with a key of his own), and wait for customers to tap',
     control:
-      'merchant tags carry a payment request signed by the payment backend; the daemon verifies it with the backend keys it holds before showing it',
+      'merchant tags carry a payment request signed by the payment backend; ' +
+      'the daemon verifies it with the backend keys it holds before showing it',
     success: "a customer's tap pays the attacker's mule account",
     port: tagSignature,
     story:
-      'Swapped QR codes and tags are a cheap, common merchant fraud: the customer pays whoever printed the sticker. Tags issued at onboarding carry a request signed by the payment backend; the payment daemon checks that signature before the request reaches the screen, so a home-made tag is refused.',
+      'Swapped QR codes and tags are a cheap, common merchant fraud: the customer pays whoever printed ' +
+      'the sticker. Tags issued at onboarding carry a request signed by the payment backend; the payment ' +
+      'daemon checks that signature before the request reaches the screen, so a home-made tag is refused.',
     run: tagSwap,
   },
   {
@@ -110,12 +114,16 @@ export const nfcScenarios: Scenario[] = [
     masvs: 'MASVS-NETWORK-1, MASVS-PLATFORM-1',
     seed: '000 §NFC API and NFC access lock ("APDU result will do E2E protection")',
     action:
-      "malware on the GeckoBridge hop replaces the NFC daemon's ECDH point with its own, then relays the APDUs of a tap payment, reading them in clear",
+      "malware on the GeckoBridge hop replaces the NFC daemon's ECDH point with " +
+      'its own, then relays the APDUs of a tap payment, reading them in clear',
     control: 'the NFC daemon signs its key exchange with an identity key the payment daemon pins',
     success: "the relay reads the daemon's APDUs and the card's answers in clear",
     port: nfcHello,
     story:
-      'The APDU channel between the payment daemon and the NFC daemon is end-to-end encrypted, but an unauthenticated ECDH only protects against a passive relay: one that answers both sides with its own keys reads and edits everything. Here the NFC daemon signs each exchange (both points and the session id) with a key the payment daemon pins, and a substituted point is refused before any APDU is sent.',
+      'The APDU channel between the payment daemon and the NFC daemon is end-to-end encrypted, but an ' +
+      'unauthenticated ECDH only protects against a passive relay: one that answers both sides with its own ' +
+      'keys reads and edits everything. Here the NFC daemon signs each exchange (both points and the session ' +
+      'id) with a key the payment daemon pins, and a substituted point is refused before any APDU is sent.',
     run: bridgeMitm,
   },
 ];

@@ -29,7 +29,10 @@ export function onChannel(
   });
 }
 
-/** The code a payment ended with: the refusal received, or the code inside a signed non-POSTED result; null when it posted. */
+/**
+ * The code a payment ended with: the refusal received, or the
+ * code inside a signed non-POSTED result; null when it posted.
+ */
 export const paymentCode = (r: { ok: true; value: PaymentResult } | { ok: false; code: string }): string | null =>
   r.ok ? (r.value.status === 'POSTED' ? null : (r.value.code ?? r.value.status)) : r.code;
 
@@ -201,7 +204,8 @@ async function reboundToken(ctx: Context): Promise<Observation> {
     Number(after) < Number(before),
     { balanceBefore: before ?? null, balanceAfter: after ?? null },
     [
-      "with the victim's leaked token and device channel, rewrite the token's key binding (cnf.jkt) to a key of his own",
+      "with the victim's leaked token and device channel, rewrite " +
+        "the token's key binding (cnf.jkt) to a key of his own",
       'sign KES 50.00 with that key and present the rewritten token',
       r.ok ? 'the payment was answered' : `refused with ${r.code}`,
       `wallet ${before} -> ${after}`,
@@ -259,7 +263,8 @@ async function doubleSpend(ctx: Context): Promise<Observation> {
       merchantReceived: received ?? null,
     },
     [
-      `the wallet holder signs ${RACERS} payments of its whole balance (KES 50.00) and releases them at the same instant`,
+      `the wallet holder signs ${RACERS} payments of its whole ` +
+        `balance (KES 50.00) and releases them at the same instant`,
       `outcomes: ${codes.map((c) => c ?? 'POSTED').join(', ')}`,
       `wallet ${left}, merchant ${received}`,
     ],
@@ -281,7 +286,9 @@ export const paymentScenarios: Scenario[] = [
     success: 'the wallet is debited a second time',
     port: idempotency,
     story:
-      'An intercepted transfer replayed later is the oldest DFS fraud (FIGI audit guideline). The eSE-signed payment carries an idempotency key; the replay gets the original signed result back byte for byte (no error: the answer is the first one) and the balance does not move again.',
+      'An intercepted transfer replayed later is the oldest DFS fraud (FIGI audit guideline). The ' +
+      'eSE-signed payment carries an idempotency key; the replay gets the original signed result back ' +
+      'byte for byte (no error: the answer is the first one) and the balance does not move again.',
     run: replay,
   },
   {
@@ -297,7 +304,8 @@ export const paymentScenarios: Scenario[] = [
     success: 'the wallet is debited KES 990.00 for a KES 10.00 payment',
     port: paymentSignature,
     story:
-      "A man in the middle (or malware on the phone's app side) changes 10.00 into 990.00. The amount is inside what the eSE signed, so the signature no longer verifies.",
+      "A man in the middle (or malware on the phone's app side) changes 10.00 into 990.00. " +
+      'The amount is inside what the eSE signed, so the signature no longer verifies.',
     run: (ctx) => fieldInTransit(ctx, 'amount'),
   },
   {
@@ -313,7 +321,8 @@ export const paymentScenarios: Scenario[] = [
     success: "the attacker's mule account receives the money",
     port: paymentSignature,
     story:
-      'Redirecting a payment to a mule account is quieter than inflating it. The payee is inside what the eSE signed, so the edited payment does not verify and nothing moves.',
+      'Redirecting a payment to a mule account is quieter than inflating it. The payee is ' +
+      'inside what the eSE signed, so the edited payment does not verify and nothing moves.',
     run: (ctx) => fieldInTransit(ctx, 'payee'),
   },
   {
@@ -325,12 +334,15 @@ export const paymentScenarios: Scenario[] = [
     masvs: 'MASVS-NETWORK-1',
     seed: '002 R9',
     action:
-      "a customer pays more than his balance and has a proxy rewrite the backend's DECLINED answer into POSTED, to show the merchant a confirmation",
+      'a customer pays more than his balance and has a proxy rewrite the ' +
+      "backend's DECLINED answer into POSTED, to show the merchant a confirmation",
     control: 'results signed by the backend, verified by the daemon before display',
     success: 'the phone shows "Payment sent" while the merchant received nothing',
     port: resultSignature,
     story:
-      'FIGI auditors test whether a forged server response changes what the user sees; fake confirmation screens are a common merchant fraud. Every result is a JWS signed by the transaction service; the daemon verifies it and shows no confirmation when it does not verify.',
+      'FIGI auditors test whether a forged server response changes what the user sees; fake ' +
+      'confirmation screens are a common merchant fraud. Every result is a JWS signed by the ' +
+      'transaction service; the daemon verifies it and shows no confirmation when it does not verify.',
     run: fakeConfirmation,
   },
   {
@@ -346,7 +358,8 @@ export const paymentScenarios: Scenario[] = [
     success: "the victim's wallet is debited by a payment the attacker signed",
     port: keyBinding,
     story:
-      'Tokens leak (logs, backups, a compromised app side). A stolen token alone is useless: it is bound to the thumbprint of the eSE key, and payments signed by any other key are refused.',
+      'Tokens leak (logs, backups, a compromised app side). A stolen token alone is useless: it is ' +
+      'bound to the thumbprint of the eSE key, and payments signed by any other key are refused.',
     run: stolenToken,
   },
   {
@@ -358,13 +371,17 @@ export const paymentScenarios: Scenario[] = [
     masvs: 'MASVS-AUTH-1',
     seed: '000 §KeyStore; 002 R9',
     action:
-      "with a leaked token and the victim's device channel, rewrite the token's key binding (cnf.jkt) to a key of his own and sign payments with it",
+      "with a leaked token and the victim's device channel, rewrite the token's " +
+      'key binding (cnf.jkt) to a key of his own and sign payments with it',
     control:
-      'the attestation token is a JWS signed by the attestation service and verified by the transaction service on every payment',
+      'the attestation token is a JWS signed by the attestation ' +
+      'service and verified by the transaction service on every payment',
     success: "the victim's wallet is debited by a payment the attacker signed",
     port: tokenSignature,
     story:
-      'If the key binding were only a claim, a leaked token could be pointed at any key. The token is signed by the attestation service: an edited one no longer verifies, and the payment is refused before anything else is looked at.',
+      'If the key binding were only a claim, a leaked token could be pointed at any ' +
+      'key. The token is signed by the attestation service: an edited one no longer ' +
+      'verifies, and the payment is refused before anything else is looked at.',
     run: reboundToken,
   },
   {
@@ -375,12 +392,16 @@ export const paymentScenarios: Scenario[] = [
     recommendations: ['R3'],
     masvs: 'MASVS-CODE-4',
     seed: 'brief §5',
-    action: `the wallet holder signs ${RACERS} payments of his whole balance and releases them to the backend at the same instant`,
+    action:
+      `the wallet holder signs ${RACERS} payments of his whole ` +
+      `balance and releases them to the backend at the same instant`,
     control: 'conditional single-document debit (balance >= amount)',
     success: 'more than one payment posts and the wallet goes below zero',
     port: conditionalDebit,
     story:
-      'Spending the same money twice at the same moment is how a race breaks a ledger that checks the balance and then debits. Here the debit itself carries the condition: one payment posts, the others are declined for insufficient funds, and the balance never goes negative.',
+      'Spending the same money twice at the same moment is how a race breaks a ledger that checks ' +
+      'the balance and then debits. Here the debit itself carries the condition: one payment ' +
+      'posts, the others are declined for insufficient funds, and the balance never goes negative.',
     run: doubleSpend,
   },
 ];

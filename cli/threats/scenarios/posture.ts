@@ -60,7 +60,9 @@ export const postureScenarios: Scenario[] = [
     'rooted',
     'Rooted phone',
     'ATTESTATION_DEVICE_ROOTED',
-    'KaiOS phones can be rooted through debug features, and KaiOS has no root-detection API (002 §4.2). Here safeguard records the root state in the eSE at power-on, the eSE signs it into the attestation, and the backend refuses the phone: a payment app never runs on a rooted phone.',
+    'KaiOS phones can be rooted through debug features, and KaiOS has no root-detection API (002 ' +
+      '§4.2). Here safeguard records the root state in the eSE at power-on, the eSE signs it into the ' +
+      'attestation, and the backend refuses the phone: a payment app never runs on a rooted phone.',
     ['R2'],
     '000 §Safeguard; 002 §4.2',
   ),
@@ -96,7 +98,8 @@ export const postureScenarios: Scenario[] = [
     'outdated-patch',
     'Phone with an outdated security patch',
     'ATTESTATION_PATCH_TOO_OLD',
-    'Cheap phones rarely get patches (002 §4.4, R6). The attested patch level is below the policy minimum, so the phone is refused (phones slightly behind get a lower tier instead).',
+    'Cheap phones rarely get patches (002 §4.4, R6). The attested patch level is below the ' +
+      'policy minimum, so the phone is refused (phones slightly behind get a lower tier instead).',
     ['R6'],
     '000 §Secure patch level; 002 R6',
   ),
@@ -105,7 +108,8 @@ export const postureScenarios: Scenario[] = [
     'rolled-back',
     'Firmware rolled back to an older version',
     'ATTESTATION_BOOT_UNVERIFIED',
-    'Flashing an old, vulnerable firmware re-opens patched holes. The bootloader compares the image version with the rollback index in the eSE and the phone boots unverified; attestation refuses it.',
+    'Flashing an old, vulnerable firmware re-opens patched holes. The bootloader compares the image ' +
+      'version with the rollback index in the eSE and the phone boots unverified; attestation refuses it.',
     ['R6', 'R2'],
     '000 §Kai FOTA, §Trusted boot',
   ),
@@ -114,7 +118,8 @@ export const postureScenarios: Scenario[] = [
     'tampered-boot',
     'Tampered boot stage (kernel implant)',
     'ATTESTATION_BOOT_UNVERIFIED',
-    'An attacker patches the kernel image. Its signature no longer verifies against the OEM key in eFuse, the boot state is "failed", and attestation refuses the phone.',
+    'An attacker patches the kernel image. Its signature no longer verifies against the ' +
+      'OEM key in eFuse, the boot state is "failed", and attestation refuses the phone.',
     ['R2'],
     '000 §Trusted boot',
   ),

@@ -9,7 +9,10 @@ import { balance, kes, kesText, payer } from './setup.js';
 
 type StatusEntries = Record<string, { status: 'REVOKED' | 'SUSPENDED'; reason?: string }>;
 
-/** The entries of the status list the OEM last published at `file` (none when there is no list yet), so a new list keeps them. */
+/**
+ * The entries of the status list the OEM last published at `file`
+ * (none when there is no list yet), so a new list keeps them.
+ */
 function publishedEntries(file: string): StatusEntries {
   try {
     const payload = readFileSync(file, 'utf8').trim().split('.')[1] ?? '';
@@ -69,8 +72,10 @@ async function revokedStepUp(ctx: Context): Promise<Observation> {
       merchantReceived: received ?? null,
     },
     [
-      `a thief with the phone and its PIN pays ${kesText(STEP_UP_AMOUNT)}: ${held ? `held (${held.status})` : 'not held'}`,
-      `while the step-up screen shows, the owner reports the phone stolen and the operator revokes it (HTTP ${device.revoked})`,
+      `a thief with the phone and its PIN ` +
+        `pays ${kesText(STEP_UP_AMOUNT)}: ${held ? `held (${held.status})` : 'not held'}`,
+      `while the step-up screen shows, the owner reports the phone ` +
+        `stolen and the operator revokes it (HTTP ${device.revoked})`,
       `the thief confirms the step-up with the PIN: ${paymentCode(r) ?? 'POSTED'}`,
       `wallet ${before} -> ${after}; merchant received ${received}`,
     ],
@@ -135,7 +140,9 @@ async function revokedBatch(ctx: Context): Promise<Observation> {
   }
 }
 
-/** Revocation honoured where it matters: at the step-up of a held payment, and for a whole leaked batch (002 R1, R2). */
+/**
+ * Revocation honoured where it matters: at the step-up of a held payment, and for a whole leaked batch (002 R1, R2).
+ */
 export const revocationScenarios: Scenario[] = [
   {
     id: 'revoked-step-up',
@@ -145,13 +152,18 @@ export const revocationScenarios: Scenario[] = [
     recommendations: ['R1'],
     masvs: 'MASVS-AUTH-2, MASVS-AUTH-3',
     seed: '002 §5 (R1); 000 §Safeguard',
-    action: `a thief holding the phone and its PIN pays ${kesText(STEP_UP_AMOUNT)}, which is held for a step-up; the owner has the phone revoked meanwhile, and the thief confirms the step-up`,
+    action:
+      `a thief holding the phone and its PIN pays ${kesText(STEP_UP_AMOUNT)}, which is held for ` +
+      `a step-up; the owner has the phone revoked meanwhile, and the thief confirms the step-up`,
     control:
-      "the step-up confirmation re-checks the device's standing in the attestation registry (and risk again) before anything posts",
+      "the step-up confirmation re-checks the device's standing in " +
+      'the attestation registry (and risk again) before anything posts',
     success: 'the held payment posts after the revocation and the merchant is paid',
     port: deviceRevocation,
     story:
-      "A held payment waits for the user's fresh PIN; a thief who has the PIN can confirm it minutes later. If the owner has reported the phone stolen in between, the confirmation is checked against the registry again, so the revocation wins over the payment that was already on its way.",
+      "A held payment waits for the user's fresh PIN; a thief who has the PIN can confirm it minutes " +
+      'later. If the owner has reported the phone stolen in between, the confirmation is checked ' +
+      'against the registry again, so the revocation wins over the payment that was already on its way.',
     run: revokedStepUp,
   },
   {
@@ -163,12 +175,15 @@ export const revocationScenarios: Scenario[] = [
     masvs: 'MASVS-RESILIENCE-1, MASVS-AUTH-1',
     seed: '002 §4.3.1, §5 (R2); 000 §KeyStore',
     action:
-      'enroll a phone whose attestation chains through an eSE batch CA the OEM has revoked (its key leaked, so anyone could sign records under it)',
+      'enroll a phone whose attestation chains through an eSE batch CA the ' +
+      'OEM has revoked (its key leaked, so anyone could sign records under it)',
     control: 'the OEM-signed attestation status list: a chain through a revoked batch CA is refused',
     success: 'a phone of the revoked batch enrolls and pays',
     port: batchStatusList,
     story:
-      "A leaked batch key lets anyone sign perfect attestation records for every phone of that batch. The OEM revokes the batch CA in a signed status list; the attestation service reloads it, refuses new enrollments under the batch and sends the batch's enrolled devices back to re-attestation.",
+      'A leaked batch key lets anyone sign perfect attestation records for every phone of that batch. ' +
+      'The OEM revokes the batch CA in a signed status list; the attestation service reloads it, refuses ' +
+      "new enrollments under the batch and sends the batch's enrolled devices back to re-attestation.",
     run: revokedBatch,
   },
 ];

@@ -30,11 +30,16 @@ export function watcher(seen: Seen[]) {
   });
 }
 
-/** The rule that answered, as the signed risk answer lists it: `rule` when among them, else the first listed, else the result's code. */
+/**
+ * The rule that answered, as the signed risk answer lists it: `rule`
+ * when among them, else the first listed, else the result's code.
+ */
 export const ruleOf = (seen: Seen | undefined, rule: string): string | null =>
   seen?.risk?.ruleIds.includes(rule) ? rule : (seen?.risk?.ruleIds[0] ?? seen?.code ?? null);
 
-/** The person holding the phone confirms payments with the PIN but cannot pass the risk step-up (cancels "Extra check"). */
+/**
+ * The person holding the phone confirms payments with the PIN but cannot pass the risk step-up (cancels "Extra check").
+ */
 const noStepUp = (pin = '2580'): PhoneUser => ({
   confirm: async (f) => f.lines[0] !== 'Extra check: confirm',
   enterPin: async () => pin,
@@ -70,10 +75,15 @@ async function noEse(ctx: Context): Promise<Observation> {
   );
 }
 
-/** Above the amount risk asks the operator about (rule sim.swapped, checkAboveMinor), under the HIGH step-up threshold. */
+/**
+ * Above the amount risk asks the operator about (rule sim.swapped, checkAboveMinor), under the HIGH step-up threshold.
+ */
 const SWAP_AMOUNT = 120_000;
 
-/** Payments before the swap, 100 ms apart, until risk knows the victim's number (the phone reports it with its first payment); three stay within the velocity window. */
+/**
+ * Payments before the swap, 100 ms apart, until risk knows the victim's number (the
+ * phone reports it with its first payment); three stay within the velocity window.
+ */
 const BINDING_TRIES = 3;
 
 async function simSwap(ctx: Context): Promise<Observation> {
@@ -120,8 +130,11 @@ async function simSwap(ctx: Context): Promise<Observation> {
       balanceAfter: after ?? null,
     },
     [
-      `the victim pays ${kesText(SWAP_AMOUNT)} before the swap: ${first ? shown(first) : 'not tried'}; risk asked the operator about the number: ${asked ? (asked.swapped ? 'swapped' : 'not swapped') : 'no answer'}`,
-      "the fraudster talks the mobile operator into moving the victim's number to a SIM he holds (the operator's SIM swap)",
+      `the victim pays ${kesText(SWAP_AMOUNT)} before the ` +
+        `swap: ${first ? shown(first) : 'not tried'}; risk asked the operator about the ` +
+        `number: ${asked ? (asked.swapped ? 'swapped' : 'not swapped') : 'no answer'}`,
+      'the fraudster talks the mobile operator into moving the ' +
+        "victim's number to a SIM he holds (the operator's SIM swap)",
       `the same payment after the swap: ${held?.status} [${held?.risk?.ruleIds.join(', ') ?? ''}]`,
       `the payment ends: ${shown(r)} (nobody passes a PIN step-up)`,
       `balance ${before} -> ${after}`,
@@ -173,8 +186,10 @@ async function burstPastLimit(ctx: Context): Promise<Observation> {
       refusedBy: refused?.risk.ruleIds.join(', ') ?? null,
     },
     [
-      `a tier ${e.tier} phone signs ${BURST_PAYMENTS} payments of ${kesText(BURST_AMOUNT)} (${kesText(BURST_PAYMENTS * BURST_AMOUNT)} in all) and releases them at the same instant`,
-      `${posted.length} posted, ${kesText(moved)} left the wallet; the day limit is ${day ? kesText(day.maxAmount) : 'unknown'}`,
+      `a tier ${e.tier} phone signs ${BURST_PAYMENTS} payments of ${kesText(BURST_AMOUNT)} ` +
+        `(${kesText(BURST_PAYMENTS * BURST_AMOUNT)} in all) and releases them at the same instant`,
+      `${posted.length} posted, ${kesText(moved)} left the wallet; ` +
+        `the day limit is ${day ? kesText(day.maxAmount) : 'unknown'}`,
       refused
         ? `the others: ${refused.status} [${refused.risk.ruleIds.join(', ')}], window ${refusedWindow}`
         : 'none was refused',
@@ -254,7 +269,8 @@ async function imeiClone(ctx: Context): Promise<Observation> {
       balanceAfter: after ?? null,
     },
     [
-      `a clone with the victim's IMEI enrolls with its own eSE key for the victim's wallet: tier ${second.value.tier}, reasons ${reasons.join(', ')}`,
+      `a clone with the victim's IMEI enrolls with its own eSE key for the ` +
+        `victim's wallet: tier ${second.value.tier}, reasons ${reasons.join(', ')}`,
       `the first key attests again: ${reenroll.ok ? 'enrolled' : reenroll.code}`,
       `the clone pays KES 50.00: ${shown(byClone)}`,
       `balance ${before} -> ${after}`,
@@ -274,11 +290,14 @@ export const riskScenarios: Scenario[] = [
     seed: '002 §4.3.1, §6',
     action: 'enroll a phone whose payment key is in software, then pay KES 300.00',
     control:
-      'posture tier limits: no eSE is tier LOW, whose per-payment limit is KES 50.00 (risk rule tier.perPayment; the daily limit and step-up threshold of the tier apply too)',
+      'posture tier limits: no eSE is tier LOW, whose per-payment limit is KES 50.00 (risk ' +
+      'rule tier.perPayment; the daily limit and step-up threshold of the tier apply too)',
     success: 'KES 300.00 leaves the wallet of a phone whose key could have been copied',
     port: tierLimits('LOW'),
     story:
-      'Most KaiOS phones have no secure element, so their keys can be copied (002 §4.3.1). FIGI concludes such phones are safe enough for small amounts only (§6): the attestation gives them tier LOW, and risk declines anything above the LOW limit while a secure phone would pay it.',
+      'Most KaiOS phones have no secure element, so their keys can be copied (002 §4.3.1). FIGI ' +
+      'concludes such phones are safe enough for small amounts only (§6): the attestation gives them ' +
+      'tier LOW, and risk declines anything above the LOW limit while a secure phone would pay it.',
     run: noEse,
   },
   {
@@ -289,15 +308,23 @@ export const riskScenarios: Scenario[] = [
     recommendations: ['R1'],
     masvs: 'MASVS-AUTH-3',
     seed: '002 §4.3.1, §5 (R1)',
-    action: `have the mobile operator move the victim's number to a SIM he holds, then pay ${kesText(SWAP_AMOUNT)} at once; nobody passes the PIN step-up`,
+    action:
+      `have the mobile operator move the victim's number to a SIM he holds, ` +
+      `then pay ${kesText(SWAP_AMOUNT)} at once; nobody passes the PIN step-up`,
     control:
-      "risk asks the operator's CAMARA SIM Swap API about the payer's number (rule sim.swapped) and hears its network events: a recently swapped number holds the payment for a fresh PIN confirmation",
+      "risk asks the operator's CAMARA SIM Swap API about the payer's number (rule sim.swapped) and " +
+      'hears its network events: a recently swapped number holds the payment for a fresh PIN confirmation',
     detectedBy:
-      "the mobile operator tells risk that the number's SIM was swapped (its network event, and its CAMARA SIM Swap API, asked before larger payments); risk rule sim.swapped holds the payment for a PIN step-up on the native UI",
+      "the mobile operator tells risk that the number's SIM was swapped (its " +
+      'network event, and its CAMARA SIM Swap API, asked before larger payments); ' +
+      'risk rule sim.swapped holds the payment for a PIN step-up on the native UI',
     success: 'the payment after the swap posts without a step-up',
     port: simSwapSignals,
     story:
-      'SIM swap is the classic mobile-money takeover: the fraudster talks the operator into moving the number to a SIM he holds. Risk asks the operator (the CAMARA SIM Swap API, as mobile-money providers do) before larger payments and hears its network events, so the very next payment is held for a step-up on the native UI; without a fresh PIN in the eSE nothing moves.',
+      'SIM swap is the classic mobile-money takeover: the fraudster talks the operator into moving ' +
+      'the number to a SIM he holds. Risk asks the operator (the CAMARA SIM Swap API, as mobile-money ' +
+      'providers do) before larger payments and hears its network events, so the very next payment is ' +
+      'held for a step-up on the native UI; without a fresh PIN in the eSE nothing moves.',
     run: simSwap,
   },
   {
@@ -311,11 +338,14 @@ export const riskScenarios: Scenario[] = [
     action: `a burst of up to ${BURST} small payments from one phone and wallet`,
     control: 'velocity rules per device and payer: beyond the window limit payments are stepped up, then declined',
     detectedBy:
-      'risk counts posted payments per device and payer in a sliding window; past ten in ten minutes it holds the next one for a PIN step-up',
+      'risk counts posted payments per device and payer in a sliding window; ' +
+      'past ten in ten minutes it holds the next one for a PIN step-up',
     success: `all ${BURST} payments post without a hold`,
     port: riskRule('velocity.device', 'velocity.payer'),
     story:
-      'Mule accounts and coerced users drain wallets with many small payments that each stay under the limits. Risk counts posted payments per device, payer and payee in a sliding window; past ten in ten minutes the next one needs a fresh PIN confirmation and the burst stops.',
+      'Mule accounts and coerced users drain wallets with many small payments that each stay under ' +
+      'the limits. Risk counts posted payments per device, payer and payee in a sliding window; ' +
+      'past ten in ten minutes the next one needs a fresh PIN confirmation and the burst stops.',
     run: velocity,
   },
 
@@ -327,13 +357,18 @@ export const riskScenarios: Scenario[] = [
     recommendations: ['R1', 'R3'],
     masvs: 'MASVS-CODE-4, MASVS-AUTH-3',
     seed: '002 §6; brief §5',
-    action: `from one tier HIGH phone, sign ${BURST_PAYMENTS} payments of ${kesText(BURST_AMOUNT)} (twice the HIGH day limit in all) and release them to the backend at the same instant`,
+    action:
+      `from one tier HIGH phone, sign ${BURST_PAYMENTS} payments of ${kesText(BURST_AMOUNT)} ` +
+      `(twice the HIGH day limit in all) and release them to the backend at the same instant`,
     control:
-      'risk reserves every approved amount in its day and velocity windows in one conditional store update (rule limits.reserve): a payment the windows cannot take is declined, however many decide at once',
+      'risk reserves every approved amount in its day and velocity windows in one conditional store update ' +
+      '(rule limits.reserve): a payment the windows cannot take is declined, however many decide at once',
     success: 'more than the tier day limit leaves the wallet',
     port: windowReservations,
     story:
-      'Limits checked against what has already posted are blind to payments decided at the same moment: a burst fired at once sees empty windows. Risk holds each approved amount in the windows before answering, atomically in the store, so a burst stops where the limits are, whatever its concurrency.',
+      'Limits checked against what has already posted are blind to payments decided at the same moment: a ' +
+      'burst fired at once sees empty windows. Risk holds each approved amount in the windows before ' +
+      'answering, atomically in the store, so a burst stops where the limits are, whatever its concurrency.',
     run: burstPastLimit,
   },
   {
@@ -345,15 +380,20 @@ export const riskScenarios: Scenario[] = [
     masvs: 'MASVS-RESILIENCE-1, MASVS-AUTH-1',
     seed: '000 §Safeguard; 002 §4.2',
     action:
-      "provision a second phone with the victim's IMEI (a cloned identity), enroll it with its own eSE key claiming the victim's wallet, then pay",
+      "provision a second phone with the victim's IMEI (a cloned identity), " +
+      "enroll it with its own eSE key claiming the victim's wallet, then pay",
     control:
-      "device registry: one key per IMEI; a new key revokes the old one (KEY_REPLACED) and risk rule device.keyReplaced declines the device's payments until an operator re-verifies it",
+      'device registry: one key per IMEI; a new key revokes the old one (KEY_REPLACED) and risk ' +
+      "rule device.keyReplaced declines the device's payments until an operator re-verifies it",
     detectedBy:
-      "the attestation registry flags the second key (KEY_REPLACED) and revokes the first; risk rule device.keyReplaced declines the device's payments",
+      'the attestation registry flags the second key (KEY_REPLACED) and revokes ' +
+      "the first; risk rule device.keyReplaced declines the device's payments",
     success: "the clone pays from the victim's wallet",
     port: riskRule('device.keyReplaced'),
     story:
-      'Cloned IMEIs are how stolen or counterfeit phones pass for genuine ones. A second eSE key for the same IMEI is flagged KEY_REPLACED, the old key is revoked and can no longer attest, and risk declines every payment of that device until an operator re-verifies it.',
+      'Cloned IMEIs are how stolen or counterfeit phones pass for genuine ones. A second eSE ' +
+      'key for the same IMEI is flagged KEY_REPLACED, the old key is revoked and can no longer ' +
+      'attest, and risk declines every payment of that device until an operator re-verifies it.',
     run: imeiClone,
   },
 ];

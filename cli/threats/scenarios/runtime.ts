@@ -117,7 +117,9 @@ export const runtimeScenarios: Scenario[] = [
     success: "the runtime's guesses reach the eSE and lock the owner's PIN",
     port: accessPolicy('the web runtime (broker, UID 1001)', 'broker', BROKER.uid, ['pin']),
     story:
-      'KaiOS runs every web app in one Gecko runtime, so one browser bug gives an attacker all of them at once (002 §4.2). That process still cannot reach the PIN: only the payment daemon may talk to the PIN applet, so neither guessing nor locking the owner out is possible.',
+      'KaiOS runs every web app in one Gecko runtime, so one browser bug gives an attacker all of ' +
+      'them at once (002 §4.2). That process still cannot reach the PIN: only the payment daemon ' +
+      'may talk to the PIN applet, so neither guessing nor locking the owner out is possible.',
     run: runtimePin,
   },
   {
@@ -130,11 +132,14 @@ export const runtimeScenarios: Scenario[] = [
     seed: '002 §4.2 (single Gecko runtime); 000 §NFC API',
     action: 'code running in the shared web runtime opens a PC/SC session and reads the contactless card in the field',
     control:
-      'device access policy: APDU access (PC/SC) is for native payment processes only; web apps get NDEF through Web NFC',
+      'device access policy: APDU access (PC/SC) is for native ' +
+      'payment processes only; web apps get NDEF through Web NFC',
     success: 'the runtime reads the card number',
     port: accessPolicy('the web runtime (broker, UID 1001)', 'broker', BROKER.uid, ['nfc.pcsc']),
     story:
-      'Web NFC gives web apps tag text, never card data. A compromised runtime would like the APDU path the payment daemon uses; the access policy gives it to native payment processes only, so the card stays unread.',
+      'Web NFC gives web apps tag text, never card data. A compromised runtime ' +
+      'would like the APDU path the payment daemon uses; the access policy ' +
+      'gives it to native payment processes only, so the card stays unread.',
     run: runtimeNfc,
   },
   {
@@ -150,7 +155,9 @@ export const runtimeScenarios: Scenario[] = [
     success: "the runtime's PIN pad is shown as the trusted native screen",
     port: accessPolicy('the web runtime (broker, UID 1001)', 'broker', BROKER.uid, ['native-ui']),
     story:
-      'The native top layer is what users learn to trust with their PIN. If the web runtime could draw there, its PIN pad would be indistinguishable from the real one; the access policy keeps that layer for native payment processes.',
+      'The native top layer is what users learn to trust with their PIN. If the web ' +
+      'runtime could draw there, its PIN pad would be indistinguishable from the ' +
+      'real one; the access policy keeps that layer for native payment processes.',
     run: runtimeNativeUi,
   },
   {
@@ -166,7 +173,8 @@ export const runtimeScenarios: Scenario[] = [
     success: 'the web page gets a firmware package installed',
     port: accessPolicy("a web page's process", 'app:promo-page', FIRST_APP_UID, ['fota.apply']),
     story:
-      'NCC found KaiOS settings, OTA ones included, reachable from a web page (002 §4.2). Here the FOTA service answers the system process only: a page, whatever it asks, changes nothing in the firmware.',
+      'NCC found KaiOS settings, OTA ones included, reachable from a web page (002 §4.2). Here the FOTA ' +
+      'service answers the system process only: a page, whatever it asks, changes nothing in the firmware.',
     run: otaFromWebPage,
   },
 ];

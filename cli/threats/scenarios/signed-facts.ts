@@ -85,7 +85,10 @@ async function foreignSigner(ctx: Context): Promise<Observation> {
   );
 }
 
-/** Facts the phone reports, bound to what the OEM and the app's developer signed (seed 000 §Secure patch level; 002 R2, R6). */
+/**
+ * Facts the phone reports, bound to what the OEM and the app's
+ * developer signed (seed 000 §Secure patch level; 002 R2, R6).
+ */
 export const signedFactScenarios: Scenario[] = [
   {
     id: 'boot-key-mismatch',
@@ -96,12 +99,15 @@ export const signedFactScenarios: Scenario[] = [
     masvs: 'MASVS-RESILIENCE-1',
     seed: '002 §4.2; 000 §Safeguard',
     action:
-      'flash firmware signed with a boot key of his own and relock the bootloader, so the phone boots it as verified, then enroll',
+      'flash firmware signed with a boot key of his own and relock ' +
+      'the bootloader, so the phone boots it as verified, then enroll',
     control: "the attested verified-boot key hash must be one of the model's OEM boot keys (device trust file)",
     success: 'the phone running firmware the attacker controls enrolls and pays',
     port: signedFact('bootKey', 'verified boot key'),
     story:
-      "Verified boot only says the firmware matched the key it was checked with; an unlocked-then-relocked phone checks the attacker's own key. The eSE attests which key that was, and the verifier accepts only the boot keys the OEM published for the model.",
+      'Verified boot only says the firmware matched the key it was checked with; an ' +
+      "unlocked-then-relocked phone checks the attacker's own key. The eSE attests which key " +
+      'that was, and the verifier accepts only the boot keys the OEM published for the model.',
     run: customBootKey,
   },
   {
@@ -112,12 +118,16 @@ export const signedFactScenarios: Scenario[] = [
     recommendations: ['R6', 'R2'],
     masvs: 'MASVS-RESILIENCE-1, MASVS-CODE-1',
     seed: '000 §Secure patch level; 002 §4.4, §5 (R6)',
-    action: `on a phone too far behind on patches to enroll, modify the firmware to report patch ${CURRENT_PATCH}, then enroll`,
+    action:
+      `on a phone too far behind on patches to enroll, modify ` +
+      `the firmware to report patch ${CURRENT_PATCH}, then enroll`,
     control: 'the reported patch level must equal the patch level of the OEM-signed firmware manifest the eSE attests',
     success: 'the unpatched phone enrolls and pays',
     port: signedFact('patchLevel', 'patch level'),
     story:
-      'A patch level is only a number the operating system reports, and a phone that is behind has every reason to round it up. The eSE also attests the OEM-signed manifest of the firmware it measured at boot; the verifier takes the patch level from there and refuses a phone whose report disagrees.',
+      'A patch level is only a number the operating system reports, and a phone that is behind has every ' +
+      'reason to round it up. The eSE also attests the OEM-signed manifest of the firmware it measured ' +
+      'at boot; the verifier takes the patch level from there and refuses a phone whose report disagrees.',
     run: patchLie,
   },
   {
@@ -129,13 +139,16 @@ export const signedFactScenarios: Scenario[] = [
     masvs: 'MASVS-RESILIENCE-2',
     seed: '002 §4.2, §5 (R3); 000 §KeyStore',
     action:
-      "repackage the payment daemon with code of his own, sign it with his own certificate, and let it enroll the phone's eSE key",
+      'repackage the payment daemon with code of his own, sign it ' +
+      "with his own certificate, and let it enroll the phone's eSE key",
     control:
       'the attested signing-certificate digest of the package must be one its developer published (device trust file)',
     success: 'the repackaged daemon holds an enrolled payment key and pays',
     port: signedFact('appSigner', 'package signer'),
     story:
-      "A repackaged payment app keeps the package name but not the developer's signature. The eSE attests which certificate signed the app holding the key, as Android Key Attestation does, and the verifier accepts only the digests the developer published.",
+      "A repackaged payment app keeps the package name but not the developer's signature. " +
+      'The eSE attests which certificate signed the app holding the key, as Android Key ' +
+      'Attestation does, and the verifier accepts only the digests the developer published.',
     run: foreignSigner,
   },
 ];

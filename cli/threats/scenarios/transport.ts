@@ -4,7 +4,10 @@ import { mutualTls } from '../controls.js';
 import { observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 
-/** A TLS handshake with the transaction port, with or without a client certificate: 'open' when the server keeps the session, else the error code it ended with. */
+/**
+ * A TLS handshake with the transaction port, with or without a client certificate:
+ * 'open' when the server keeps the session, else the error code it ended with.
+ */
 function handshake(ctx: Context, withCert: boolean): Promise<string> {
   const [host, port] = [
     ctx.transactionAddr.slice(0, ctx.transactionAddr.lastIndexOf(':')),
@@ -33,7 +36,10 @@ function handshake(ctx: Context, withCert: boolean): Promise<string> {
   });
 }
 
-/** The gRPC health check without a client certificate: the serving status answered, or the gRPC status the call failed with. */
+/**
+ * The gRPC health check without a client certificate: the serving
+ * status answered, or the gRPC status the call failed with.
+ */
 function healthWithoutCertificate(ctx: Context): Promise<string> {
   const client = new grpc.Client(ctx.transactionAddr, grpc.credentials.createSsl(ctx.world.bootstrapTls.ca), {
     'grpc.ssl_target_name_override': 'transaction',
@@ -92,7 +98,10 @@ export const transportScenarios: Scenario[] = [
     success: 'an RPC (the health check) is served to a client without a certificate',
     port: mutualTls,
     story:
-      'An attacker on the network path (or a rogue app) talks to the backend directly. First the port is shown to be up (a certified client completes the handshake); then, without a client certificate, the server ends the TLS session with the "certificate required" alert before any RPC runs, which a server that is down could not send.',
+      'An attacker on the network path (or a rogue app) talks to the backend directly. ' +
+      'First the port is shown to be up (a certified client completes the handshake); then, ' +
+      'without a client certificate, the server ends the TLS session with the "certificate ' +
+      'required" alert before any RPC runs, which a server that is down could not send.',
     run: noClientCertificate,
   },
 ];

@@ -46,7 +46,10 @@ export class Broker {
     return this.#app(appId).manifest;
   }
 
-  /** Checks that `appId` may use `api` with `access`: native-only, unknown, undeclared or under-trusted requests are refused. */
+  /**
+   * Checks that `appId` may use `api` with `access`: native-only,
+   * unknown, undeclared or under-trusted requests are refused.
+   */
   authorize(appId: string, api: string, access?: PermissionRequest['access']): void {
     const app = this.#app(appId);
     const caller = appCaller(appId, app.uid);

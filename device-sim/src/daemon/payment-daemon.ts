@@ -92,7 +92,10 @@ export const CANCEL_ON_CALL: CallPolicy = (hidden) =>
     throw new DfsError('PAYMENT_CANCELLED');
   });
 
-/** Opens a backend-signed result (typ already checked): its JSON payload when the signature verifies under `keys`, else it throws. */
+/**
+ * Opens a backend-signed result (typ already checked): its JSON
+ * payload when the signature verifies under `keys`, else it throws.
+ */
 export type ResultVerifier = (jws: string, keys: Enrollment['resultKeys']) => Promise<unknown>;
 
 /** The production result check: verifyJws (kit/src/jws.ts) under RESULT, by a key of the backend's published set. */
@@ -129,7 +132,10 @@ export class PaymentDaemon {
     return this.keystore.securityLevel;
   }
 
-  /** Enrolls (or re-attests): challenge, key generation on first use, attestation, PIN-gated proof of possession, credentials. */
+  /**
+   * Enrolls (or re-attests): challenge, key generation on first
+   * use, attestation, PIN-gated proof of possession, credentials.
+   */
   async enroll(accountId: string): Promise<Enrollment> {
     try {
       return await this.#enroll(accountId);
@@ -191,7 +197,10 @@ export class PaymentDaemon {
     return this.enrollment;
   }
 
-  /** The PIN into the keystore; a wrong PIN or a lockout is reported to the backend (eSE-signed) before the error reaches the user. */
+  /**
+   * The PIN into the keystore; a wrong PIN or a lockout is reported
+   * to the backend (eSE-signed) before the error reaches the user.
+   */
   async #verifyPin(pin: string): Promise<void> {
     try {
       this.keystore.verifyPin(pin);
@@ -211,7 +220,10 @@ export class PaymentDaemon {
       this.#reportedImsi = sim.imsi;
   }
 
-  /** Signs a report with the payment key (DEVICE_REPORT, no PIN needed) and sends it; false when it could not be delivered. */
+  /**
+   * Signs a report with the payment key (DEVICE_REPORT, no PIN
+   * needed) and sends it; false when it could not be delivered.
+   */
   async #report(report: Report): Promise<boolean> {
     const e = this.enrollment;
     if (!e) return false;
@@ -230,7 +242,10 @@ export class PaymentDaemon {
     }
   }
 
-  /** Reads a merchant tag's payment request over PC/SC under nfc_lock (E2E with the NFC daemon), checks the backend signed it, then pays it. */
+  /**
+   * Reads a merchant tag's payment request over PC/SC under nfc_lock (E2E
+   * with the NFC daemon), checks the backend signed it, then pays it.
+   */
   async payFromTag(): Promise<FinalPaymentResult> {
     const { nfc, caller } = this.deps;
     nfc.lock(caller);
@@ -282,7 +297,10 @@ export class PaymentDaemon {
     await Promise.race([steps, interrupted]);
   }
 
-  /** Pays: fresh token, native-UI confirmation, PIN into the keystore, keystore signature, signed result verified before display. */
+  /**
+   * Pays: fresh token, native-UI confirmation, PIN into the keystore,
+   * keystore signature, signed result verified before display.
+   */
   async pay(req: PaymentRequest): Promise<FinalPaymentResult> {
     try {
       return await this.#pay(req);
@@ -345,7 +363,10 @@ export class PaymentDaemon {
     return result;
   }
 
-  /** Step-up (R1): confirmation and a fresh PIN on the native UI, the same key signs the challenge, then the final result is verified. */
+  /**
+   * Step-up (R1): confirmation and a fresh PIN on the native UI, the
+   * same key signs the challenge, then the final result is verified.
+   */
   async #stepUp(e: Enrollment, interim: StepUpRequired, request: string, lines: string[]): Promise<PaymentResult> {
     await this.#confirmAndPin(['Extra check: confirm', ...lines]);
     const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
@@ -371,7 +392,10 @@ export class PaymentDaemon {
     return result;
   }
 
-  /** Pays an integrator's request to pay (seed 003): fetched signed from the backend, then confirmed with the PIN like any payment. */
+  /**
+   * Pays an integrator's request to pay (seed 003): fetched signed
+   * from the backend, then confirmed with the PIN like any payment.
+   */
   async payRequest(requestId: string): Promise<FinalPaymentResult> {
     const e = await this.#freshEnrollment();
     const { signedResult } = await e.channel.paymentRequests(e.accountId);
@@ -401,7 +425,10 @@ export class PaymentDaemon {
     return result;
   }
 
-  /** The payload of a backend result: its typ checked here, whatever `openResult` is wired, then its signature by `openResult`. */
+  /**
+   * The payload of a backend result: its typ checked here, whatever
+   * `openResult` is wired, then its signature by `openResult`.
+   */
   async #openSigned(jws: string, keys: Enrollment['resultKeys']): Promise<unknown> {
     expectTyp(decodeProtectedHeader(jws), RESULT);
     return (this.deps.openResult ?? verifyBackendSignature)(jws, keys);
@@ -428,7 +455,10 @@ export class PaymentDaemon {
 /** True for the interim answer of a payment that risk holds for a step-up. */
 const stepUpRequired = (r: PaymentResult): r is StepUpRequired => r.status === 'STEP_UP_REQUIRED';
 
-/** Failures after which the outcome is unknown (transport, or the backend still finishing it): the same signed bytes are sent again. */
+/**
+ * Failures after which the outcome is unknown (transport, or the
+ * backend still finishing it): the same signed bytes are sent again.
+ */
 const RESEND_ON = new Set(['GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE', 'TRANSACTION_IN_PROGRESS']);
 const RESENDS = 2;
 /** Refusals by admission control (OVERLOADED) the daemon waits out before telling the user. */

@@ -6,7 +6,9 @@ import { expectTyp, verifyJws } from '../../../kit/src/jws.js';
 /** The keys the backend signs with, as the daemon fetched them at enrollment. */
 export type BackendKeys = KeyInput | CompactVerifyGetKey;
 
-/** The JSON payload of a tag record (typ already checked) when it is signed by the backend (`keys`); throws otherwise. */
+/**
+ * The JSON payload of a tag record (typ already checked) when it is signed by the backend (`keys`); throws otherwise.
+ */
 export type TagVerifier = (record: string, keys: BackendKeys) => Promise<unknown>;
 
 /** The production check: verifyJws (kit/src/jws.ts) under MERCHANT_TAG, by one of the backend's published keys. */

@@ -15,7 +15,10 @@ export type PinRetryPolicy = (wrongTries: number, maxTries: number) => ErrorCode
 export const LOCK_AT_MAX_TRIES: PinRetryPolicy = (wrongTries, maxTries) =>
   wrongTries >= maxTries ? 'PIN_LOCKED' : 'PIN_WRONG';
 
-/** The JSON payload of a PIN reset (typ already checked) when it verifies under the factory-installed `key`; throws otherwise. */
+/**
+ * The JSON payload of a PIN reset (typ already checked) when it
+ * verifies under the factory-installed `key`; throws otherwise.
+ */
 export type ResetVerifier = (jws: string, key: CryptoKey) => Promise<unknown>;
 
 /** The production check: ES256 by the backend's reset key, verifyJws (kit/src/jws.ts) under PIN_RESET. */
@@ -72,7 +75,9 @@ export class PinApplet {
     return Math.max(0, this.maxTries - this.#tries);
   }
 
-  /** Verifies the PIN; a wrong one counts, and the last allowed wrong one locks. Success opens the auth window of `uid`. */
+  /**
+   * Verifies the PIN; a wrong one counts, and the last allowed wrong one locks. Success opens the auth window of `uid`.
+   */
   verify(uid: number, pin: string): void {
     if (!this.#mac) throw new DfsError('PIN_NOT_SET');
     if (this.locked) throw new DfsError('PIN_LOCKED');

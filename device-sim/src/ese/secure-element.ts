@@ -134,7 +134,10 @@ export class SecureElement {
     this.pin.verify(uid, pin);
   }
 
-  /** Attests an EC signing key of `uid`: the record (challenge, key properties, identity, boot, patch, safety) signed by the factory key. */
+  /**
+   * Attests an EC signing key of `uid`: the record (challenge, key
+   * properties, identity, boot, patch, safety) signed by the factory key.
+   */
   async attestKey(
     uid: number,
     alias: string,

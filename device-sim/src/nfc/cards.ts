@@ -17,7 +17,10 @@ export interface SimulatedCard {
 export const PAYMENT_CARD_AID = 'A0000000031010';
 export const MERCHANT_TAG_AID = 'F0444653504159';
 
-/** An ISO 7816-4 application with one AID and records by (SFI, number); malformed commands get status words, never exceptions. */
+/**
+ * An ISO 7816-4 application with one AID and records by (SFI,
+ * number); malformed commands get status words, never exceptions.
+ */
 function application(
   kind: SimulatedCard['kind'],
   aid: string,
@@ -72,7 +75,10 @@ export function paymentCard(pan: string, expiry: string, name: string): Simulate
   return application('payment-card', PAYMENT_CARD_AID, new Map([['1:1', record]]), []);
 }
 
-/** A merchant tag carrying a payment request in SFI 1 record 1 (a signed JWS as text, or anything else as JSON), and a plain NDEF label. */
+/**
+ * A merchant tag carrying a payment request in SFI 1 record 1 (a signed
+ * JWS as text, or anything else as JSON), and a plain NDEF label.
+ */
 export function merchantTag(request: unknown, label = 'DFS Pay merchant'): SimulatedCard {
   const record = typeof request === 'string' ? request : JSON.stringify(request);
   return application('merchant-tag', MERCHANT_TAG_AID, new Map([['1:1', new TextEncoder().encode(record)]]), [

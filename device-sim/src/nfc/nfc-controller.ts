@@ -76,7 +76,10 @@ export class NfcController {
     return { kind: card.kind, records: card.ndef.map((r) => ({ ...r })) };
   }
 
-  /** PC/SC: opens an E2E session with a native caller from its ephemeral public point; the answer is signed with the identity key. */
+  /**
+   * PC/SC: opens an E2E session with a native caller from its
+   * ephemeral public point; the answer is signed with the identity key.
+   */
   async openSession(caller: Caller, callerPublicRaw: Uint8Array): Promise<ServerHello> {
     this.policy.check(caller, 'nfc.pcsc');
     this.#gate(caller, 'nfc.pcsc');

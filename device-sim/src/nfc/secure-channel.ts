@@ -5,7 +5,10 @@ import { subtle } from '../../../kit/src/x509.js';
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
 const IV = 12;
 
-/** The NFC daemon's answer to a session request: its ephemeral point, signed with its identity key over both points and the session id. */
+/**
+ * The NFC daemon's answer to a session request: its ephemeral point,
+ * signed with its identity key over both points and the session id.
+ */
 export interface ServerHello {
   sessionId: Uint8Array;
   nfcPublicRaw: Uint8Array;
@@ -17,7 +20,10 @@ export function helloBytes(callerPublicRaw: Uint8Array, nfcPublicRaw: Uint8Array
   return new Uint8Array(Buffer.concat([Buffer.from('dfs-nfc-hello-v1'), callerPublicRaw, nfcPublicRaw, sessionId]));
 }
 
-/** Whether a ServerHello answers our point and is signed by the pinned NFC daemon key (a man in the middle of the key exchange fails it). */
+/**
+ * Whether a ServerHello answers our point and is signed by the pinned
+ * NFC daemon key (a man in the middle of the key exchange fails it).
+ */
 export type HelloCheck = (hello: ServerHello, callerPublicRaw: Uint8Array, pinned: KeyObject) => boolean;
 
 /** The production check: ECDSA P-256 over helloBytes with the pinned identity key. */

@@ -20,13 +20,19 @@ export interface RunningApp {
 export interface InstallPolicy {
   /** The code refusing a sideload on this build type, or null to allow it. */
   sideload(buildType: 'user' | 'userdebug'): ErrorCode | null;
-  /** The signed contents of a package (typ already checked) when its store signature verifies under `storeKey`; throws otherwise. */
+  /**
+   * The signed contents of a package (typ already checked) when its
+   * store signature verifies under `storeKey`; throws otherwise.
+   */
   verify(jws: string | undefined, storeKey: CryptoKey): Promise<SignedContents>;
   /** The code refusing a launch whose files differ from what the store signed, or null to launch. */
   launch(files: SignedContents['files'], signed: SignedContents['files']): ErrorCode | null;
 }
 
-/** The production policy: no sideloading on user builds; packages signed by the Kai Store key (verifyJws under KAI_PACKAGE). */
+/**
+ * The production policy: no sideloading on user builds; packages
+ * signed by the Kai Store key (verifyJws under KAI_PACKAGE).
+ */
 export const STORE_ONLY: InstallPolicy = {
   sideload: (buildType) => (buildType === 'user' ? 'STORE_SIDELOAD_REFUSED' : null),
   async verify(jws, storeKey) {

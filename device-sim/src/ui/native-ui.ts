@@ -77,7 +77,10 @@ export class NativeUi {
     return this.user.confirm(frame);
   }
 
-  /** Shows the PIN pad; the digits go straight to `sink` (the eSE) and are drawn masked, never kept. A call meanwhile drops them. */
+  /**
+   * Shows the PIN pad; the digits go straight to `sink` (the eSE)
+   * and are drawn masked, never kept. A call meanwhile drops them.
+   */
   async collectPin<T>(frame: Frame, sink: (pin: string) => T): Promise<T> {
     const generation = this.#generation;
     this.show(frame);

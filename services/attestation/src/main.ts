@@ -38,7 +38,10 @@ export interface AttestationControls {
   signedFacts?: SignedFacts;
 }
 
-/** What a caller may inject at wiring time besides the controls above: how the pinned trust anchors are used, the policy, the store and the edge credentials. */
+/**
+ * What a caller may inject at wiring time besides the controls above: how the
+ * pinned trust anchors are used, the policy, the store and the edge credentials.
+ */
 export interface AttestationOverrides extends ServeOverrides {
   anchors?: (pinned: TrustAnchors) => TrustAnchors;
   policy?: (loaded: Policy) => Policy;
@@ -94,7 +97,10 @@ export async function startAttestation(
   };
   const statusSource = test.statusList ?? statusListFile(config.statusFile, roots);
   let inForce: StatusList | undefined;
-  /** Loads the status list (refusing one older than the list in force), then drops devices under revoked batches to re-attestation. */
+  /**
+   * Loads the status list (refusing one older than the list in force),
+   * then drops devices under revoked batches to re-attestation.
+   */
   const reloadStatus = async () => {
     const list = await statusSource();
     if (inForce && list.issuedAtMs < inForce.issuedAtMs)

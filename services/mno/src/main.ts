@@ -1,4 +1,5 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- the API key file is a fixed name under the validated state directory */
+/* eslint-disable security/detect-non-literal-fs-filename --
+   the API key file is a fixed name under the validated state directory */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -37,7 +38,10 @@ export interface MnoControls {
   events?: NetworkEvents;
 }
 
-/** Wires and starts the mobile network operator simulator: its line registry, the CAMARA SIM Swap API, and its network events. */
+/**
+ * Wires and starts the mobile network operator simulator: its
+ * line registry, the CAMARA SIM Swap API, and its network events.
+ */
 export async function startMno(
   config: MnoConfig = loadConfig(),
   shared?: EventBus,

@@ -20,7 +20,9 @@ import { riskMetrics } from './metrics.js';
 import { createMetrics } from '../../../kit/src/metrics.js';
 import { observedBus } from '../../../kit/src/observed-bus.js';
 
-/** The risk service's controls and ports that wiring may replace; production passes none and gets the secure defaults. */
+/**
+ * The risk service's controls and ports that wiring may replace; production passes none and gets the secure defaults.
+ */
 export interface RiskControls {
   /** Who may call Assess (default byIdentity: only the transaction service's SPIFFE ID). */
   authorizeCaller?: AuthorizeCaller;
@@ -28,7 +30,10 @@ export interface RiskControls {
   store?: FeatureStore;
   /** A wrapper around the store this service opens (closed on stop like the store itself). */
   wrapStore?: (store: FeatureStore) => FeatureStore;
-  /** How approved payments are held against their windows (default atomicReservations: one conditional update per bucket). */
+  /**
+   * How approved payments are held against their windows (default
+   * atomicReservations: one conditional update per bucket).
+   */
   reservations?: ReservationStrategy;
   /** The operator's SIM Swap answer in place of the CAMARA client. */
   operator?: SimSwapOperator;
@@ -50,7 +55,8 @@ export async function startRisk(
   const mno = config.mno;
   const operator =
     test.operator ??
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator API key file is a fixed name under the validated state directory
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       the operator API key file is a fixed name under the validated state directory */
     (mno && camaraSimSwap({ ...mno, apiKey: () => mno.apiKey ?? readFileSync(mno.apiKeyFile, 'utf8').trim() }));
   await subscribeFeatures(bus, store, log, reservations);
   const onHup = () => {

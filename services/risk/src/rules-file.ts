@@ -8,7 +8,8 @@ import { Rules } from './domain/rules.js';
 /** Reads and validates a rule file; a bad file is CONFIG_INVALID naming the file and the problem. */
 export function loadRules(file: string, now = Date.now()): RulesInForce {
   try {
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the rules file is a configuration variable, read at start-up and on reload
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       the rules file is a configuration variable, read at start-up and on reload */
     const text = readFileSync(file, 'utf8');
     const rules = Rules.parse(JSON.parse(text));
     return Object.freeze({

@@ -31,7 +31,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
       LEDGER_CURRENCIES: z
         .string()
-        // eslint-disable-next-line security/detect-unsafe-regex -- linear: every repetition starts with a literal comma, so no input can backtrack
+        /* eslint-disable-next-line security/detect-unsafe-regex --
+           linear: every repetition starts with a literal comma, so no input can backtrack */
         .regex(/^[A-Z]{3}(,[A-Z]{3})*$/, 'comma-separated ISO 4217 codes')
         .default('KES,UGX,TZS,NGN,GHS,XOF,ZMW,RWF,INR,USD,EUR'),
       LEDGER_MAX_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(10_000_000_000),

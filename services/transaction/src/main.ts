@@ -38,7 +38,9 @@ export interface TransactionOverrides extends ServeOverrides {
   deviceJws?: DeviceJwsChecks;
   /** How attestation tokens are verified (default VERIFY_TOKEN_JWS; the typ is checked before it). */
   verifyTokenJws?: AuthorizeDeps['verifyTokenJws'];
-  /** The revocation check at authorization (default: the registry's standing, cached at most DEVICE_STATUS_MAX_AGE_MS). */
+  /**
+   * The revocation check at authorization (default: the registry's standing, cached at most DEVICE_STATUS_MAX_AGE_MS).
+   */
   checkDevice?: CheckDevice;
   /** What a step-up confirmation must pass (default recheckDeviceAndRisk: the device's standing, then risk again). */
   recheckStepUp?: RecheckStepUp;

@@ -55,7 +55,10 @@ export async function signToken(
   return { token, expiresAtMs: (iat + ttlSec) * 1000 };
 }
 
-/** A short-lived mTLS client certificate for the daemon's TLS key (identity spiffe://dfs.local/device/<id>), chained to the device CA. */
+/**
+ * A short-lived mTLS client certificate for the daemon's TLS key
+ * (identity spiffe://dfs.local/device/<id>), chained to the device CA.
+ */
 export async function issueDeviceCertificate(
   deviceId: string,
   tlsSpki: Uint8Array,

@@ -33,7 +33,8 @@ export interface DeviceTrust {
 export async function loadDeviceTrust(file: string): Promise<DeviceTrust> {
   let parsed: z.infer<typeof DeviceTrustFile>;
   try {
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- ATTESTATION_DEVICE_TRUST_FILE, read once at start-up
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       ATTESTATION_DEVICE_TRUST_FILE, read once at start-up */
     parsed = DeviceTrustFile.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (err) {
     throw new DfsError('CONFIG_INVALID', `device trust ${file}: ${(err as Error).message}`, { cause: err });

@@ -51,7 +51,8 @@ export type Policy = z.infer<typeof Policy>;
 /** Reads and validates the policy file; a bad file stops the service with CONFIG_INVALID. */
 export function loadPolicy(file: string): Policy {
   try {
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- ATTESTATION_POLICY_FILE, read once at start-up
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       ATTESTATION_POLICY_FILE, read once at start-up */
     return Object.freeze(Policy.parse(JSON.parse(readFileSync(file, 'utf8'))));
   } catch (err) {
     throw new DfsError('CONFIG_INVALID', `attestation policy ${file}: ${(err as Error).message}`, { cause: err });

@@ -56,13 +56,18 @@ export interface PostureContext {
   trust: DeviceTrust;
   /** Whether the record's firmware manifest verified under one of its model's boot keys. */
   firmwareSigned: boolean;
-  /** Where the attested firmware stands against the model's current release (FOTA catalog); absent without a catalog. */
+  /**
+   * Where the attested firmware stands against the model's current release (FOTA catalog); absent without a catalog.
+   */
   update?: UpdateState;
   /** How reported facts are bound to signed ones (injected at wiring; SIGNED_FACTS when absent). */
   facts?: SignedFacts;
 }
 
-/** How facts the record reports are bound to what the OEM and the app's developer signed; each says whether the fact holds. */
+/**
+ * How facts the record reports are bound to what the OEM and
+ * the app's developer signed; each says whether the fact holds.
+ */
 export interface SignedFacts {
   /** The verified boot key hash is one the model ships with (device trust file). */
   bootKey(record: AttestationRecord, trust: DeviceTrust): boolean;
@@ -129,8 +134,8 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
 /**
  * Applies the policy to a verified record (seed 000 §Safeguard, §Secure patch level; seed 002 R1,
  * R2, R6). The security level is the one the chain proved (ctx), so a record claiming an eSE under
- * the software-attestation CA is refused. Refused when any check fails; otherwise HIGH for an eSE key on a verified phone at the
- * model's high-tier patch level, STANDARD when the patch level is between the minimum and that,
+ * the software-attestation CA is refused. Refused when any check fails; otherwise HIGH for an eSE key on a verified
+ * phone at the model's high-tier patch level, STANDARD when the patch level is between the minimum and that,
  * LOW whenever the key is not in an eSE (the eSE is required above the lowest tier). Against the FOTA
  * catalog (002 R6): too far behind the model's current release, or past its end of life, caps the tier
  * at `updates.limitTo` (UPDATE_REQUIRED, MODEL_END_OF_LIFE); a newer release otherwise adds UPDATE_AVAILABLE.

@@ -12,7 +12,10 @@ export interface KeyRingState {
 export interface TokenKeyRing {
   /** The key that signs new tokens. */
   current(): SigningKey;
-  /** What the JWKS publishes: current, next (so verifiers know it before it signs) and retired keys in their grace period. */
+  /**
+   * What the JWKS publishes: current, next (so verifiers know
+   * it before it signs) and retired keys in their grace period.
+   */
   published(now: number): SigningKey[];
   /** next becomes current, a fresh next is made, the old current is retired (removed now with `retireNow`). */
   rotate(now: number, opts?: { retireNow?: boolean }): Promise<KeyRingState>;

@@ -39,7 +39,10 @@ export class ReleaseIndex {
     }
   }
 
-  /** The update for a phone of `model` running `version`: the newest release when it is newer, with a differential from `version` when one is built. */
+  /**
+   * The update for a phone of `model` running `version`: the newest release
+   * when it is newer, with a differential from `version` when one is built.
+   */
   check(model: string, version: number): UpdateOffer {
     const entry = this.catalog.models[model];
     const newest = entry?.releases.at(-1);

@@ -9,7 +9,9 @@ export interface Sim {
   msisdn: string;
 }
 
-/** One mobile line: the number, the SIM it is paired with now (none when removed), and when that pairing last changed. */
+/**
+ * One mobile line: the number, the SIM it is paired with now (none when removed), and when that pairing last changed.
+ */
 export interface Line {
   msisdn: string;
   sim: Sim | null;
@@ -18,7 +20,9 @@ export interface Line {
   latestSimChangeMs: number;
 }
 
-/** What changed on a line: a swap (new SIM for the number), a port (the number moved to a SIM of ours), or a removal. */
+/**
+ * What changed on a line: a swap (new SIM for the number), a port (the number moved to a SIM of ours), or a removal.
+ */
 export type LineChange = SimChange;
 
 const E164 = /^\+[1-9]\d{4,14}$/;

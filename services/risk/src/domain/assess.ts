@@ -49,7 +49,10 @@ function explain(decision: Decision, tier: Tier | null, score: number, hits: Hit
   if (!hits.length) return `approved: within the ${tier} tier limits, no rule fired`;
   const why = hits.map((h) => `${h.ruleId}${h.veto ? ' (veto)' : ` (+${h.weight})`}: ${h.detail}`).join('; ');
   const head = decision === 'APPROVE' ? 'approved' : decision === 'STEP_UP' ? 'step-up required' : 'declined';
-  return `${head}: score ${score} (step-up at ${rules.thresholds.stepUp}, decline at ${rules.thresholds.decline}); ${why}`;
+  return (
+    `${head}: score ${score} (step-up at ${rules.thresholds.stepUp}, ` +
+    `decline at ${rules.thresholds.decline}); ${why}`
+  );
 }
 
 /**

@@ -90,7 +90,8 @@ export const CHECKS: Record<CheckedRuleId, Check> = {
     const t = c.rules.tiers[c.tier];
     const count = windowTotals(c.device.payments, c.now, t.windowSec, c.facts.currency).count + 1;
     return count > t.maxCountPerWindow
-      ? `${count} payments from this device within ${t.windowSec}s, above the ${c.tier} tier limit of ${t.maxCountPerWindow}`
+      ? `${count} payments from this device within ${t.windowSec}s, ` +
+          `above the ${c.tier} tier limit of ${t.maxCountPerWindow}`
       : null;
   },
   'device.status': (c) => {
@@ -104,7 +105,9 @@ export const CHECKS: Record<CheckedRuleId, Check> = {
     const r = c.rules.rules['device.coolingOff'];
     const first = c.device.firstAttestedMs ?? c.now;
     if (c.now - first >= r.coolingOffSec * 1000 || c.facts.minorUnits <= r.maxPerPayment) return null;
-    return `device attested less than ${r.coolingOffSec}s ago and amount ${c.facts.minorUnits} above ${r.maxPerPayment}`;
+    return (
+      `device attested less than ${r.coolingOffSec}s ago and ` + `amount ${c.facts.minorUnits} above ${r.maxPerPayment}`
+    );
   },
   'device.keyReplaced': (c) => {
     const at = c.device.keyReplacedMs ?? 0;
@@ -130,7 +133,10 @@ export const CHECKS: Record<CheckedRuleId, Check> = {
     const r = c.rules.rules['sim.swapped'];
     const at = c.device.simSwappedMs ?? 0;
     if (at > c.device.reverifiedMs && at <= c.now && c.now - at < r.holdSec * 1000)
-      return `the operator announced a SIM change of this device's number ${Math.round((c.now - at) / 1000)}s ago (hold ${r.holdSec}s)`;
+      return (
+        `the operator announced a SIM change of this device's ` +
+        `number ${Math.round((c.now - at) / 1000)}s ago (hold ${r.holdSec}s)`
+      );
     const o = c.operator;
     return o && 'swapped' in o && o.swapped
       ? `CAMARA SIM Swap check: ${o.number} swapped within ${o.maxAgeHours}h`
@@ -138,13 +144,15 @@ export const CHECKS: Record<CheckedRuleId, Check> = {
   },
   'sim.operatorUnavailable': (c) =>
     c.operator && 'unavailable' in c.operator
-      ? `CAMARA SIM Swap check for ${c.operator.number} failed (${c.operator.unavailable}); amount ${c.facts.minorUnits} above ${c.rules.rules['sim.swapped'].checkAboveMinor}`
+      ? `CAMARA SIM Swap check for ${c.operator.number} failed (${c.operator.unavailable}); ` +
+        `amount ${c.facts.minorUnits} above ${c.rules.rules['sim.swapped'].checkAboveMinor}`
       : null,
   'sim.numberMoved': (c) => {
     const r = c.rules.rules['sim.numberMoved'];
     const at = c.device.numberMovedMs ?? 0;
     return at > c.device.reverifiedMs && at <= c.now && c.now - at < r.holdSec * 1000
-      ? `a phone number moved between this device and another ${Math.round((c.now - at) / 1000)}s ago (hold ${r.holdSec}s)`
+      ? `a phone number moved between this device and ` +
+          `another ${Math.round((c.now - at) / 1000)}s ago (hold ${r.holdSec}s)`
       : null;
   },
   'pin.failures': (c) => {

@@ -34,7 +34,10 @@ async function reserve(
   );
   if (limits.reserved) return { a, limits };
   const w = limits.windows.find((x) => x.window === limits.refused)!;
-  const detail = `window ${w.window} holds ${w.amount} in ${w.count} payments; ${facts.minorUnits} more is above its limit of ${w.maxAmount === Number.MAX_SAFE_INTEGER ? 'no amount' : w.maxAmount} / ${w.maxCount === Number.MAX_SAFE_INTEGER ? 'no count' : `${w.maxCount} payments`}`;
+  const detail =
+    `window ${w.window} holds ${w.amount} in ${w.count} payments; ${facts.minorUnits} more is ` +
+    `above its limit of ${w.maxAmount === Number.MAX_SAFE_INTEGER ? 'no amount' : w.maxAmount} ` +
+    `/ ${w.maxCount === Number.MAX_SAFE_INTEGER ? 'no count' : `${w.maxCount} payments`}`;
   return {
     a: conclude(a.tier, [...a.hits, { ruleId: 'limits.reserve', weight: rule.weight, veto: rule.veto, detail }], rules),
     limits,

@@ -37,7 +37,10 @@ export interface DeviceFeatures {
   simChange: { atMs: number; imei: boolean } | null;
   /** Latest replacement of the device's eSE key by another (device.revoked, scope key); 0 when none. */
   keyReplacedMs: number;
-  /** Latest operator re-verification (device.reverified only: a fresh attestation by the new key does not clear a key replacement). */
+  /**
+   * Latest operator re-verification (device.reverified only: a fresh
+   * attestation by the new key does not clear a key replacement).
+   */
   reverifiedMs: number;
   pinFailures: Occurrence[];
   pinLockedMs: number;

@@ -22,7 +22,9 @@ export interface WindowTotals {
   count: number;
 }
 
-/** One window as the decision trail shows it: its limits and its totals after (or, when refused, before) this payment. */
+/**
+ * One window as the decision trail shows it: its limits and its totals after (or, when refused, before) this payment.
+ */
 export interface WindowReport extends WindowTotals {
   window: WindowId;
   key: string;
