@@ -87,12 +87,15 @@ describe('the STANDARD band: patch level between minPatchLevel and highTierPatch
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a secure phone at patch 202610 under a 202612 high-tier level enrolls at STANDARD, in the token too', async () => {
-    const phone = await env.world.phone('secure');
-    const enrollment = await phone.daemon.enroll(env.world.newId('wallet'));
-    expect(enrollment.tier).toBe('STANDARD');
-    expect(decodeJwt(enrollment.token)).toMatchObject({ tier: 'STANDARD', reasons: ['PATCH_BEHIND'] });
-  });
+  it(
+    'a secure phone at patch 202610 under a 202612 ' + 'high-tier level enrolls at STANDARD, in the token too',
+    async () => {
+      const phone = await env.world.phone('secure');
+      const enrollment = await phone.daemon.enroll(env.world.newId('wallet'));
+      expect(enrollment.tier).toBe('STANDARD');
+      expect(decodeJwt(enrollment.token)).toMatchObject({ tier: 'STANDARD', reasons: ['PATCH_BEHIND'] });
+    },
+  );
 });
 
 describe('operator API (bearer credential)', () => {
@@ -137,50 +140,53 @@ describe('operator API (bearer credential)', () => {
     expect([missing.status, (await missing.json()).code]).toEqual([404, 'ATTESTATION_DEVICE_NOT_FOUND']);
   });
 
-  it('the same IMEI with a different eSE key: the new key replaces the old, flagged KEY_REPLACED, old key revoked', async () => {
-    const factory = await intermediate(await loadIssuer(env.stack.pki.oemRoot, env.stack.pki.oemRootKey));
-    const client = createClient(
-      contracts().AttestationService,
-      env.stack.attestationAddr,
-      env.world.bootstrapTls,
-      'attestation',
-    );
-    const imei = randomImei();
-    const enrollWithNewKey = async () => {
-      const ch = await call(client, client.CreateChallenge, { purpose: 'enroll' });
-      const leaf = await attestedLeaf(factory, [
-        attestationExtension(
-          goodRecord(base64url.encode(ch.nonce), (r) => {
-            r.device.imei = imei;
-          }),
-        ),
-      ]);
-      return call(
-        client,
-        client.Enroll,
-        (
-          await enrollRequest({
-            challengeId: ch.challengeId,
-            chain: [leaf.cert, factory.cert],
-            leafKey: leaf.keys.privateKey,
-          })
-        ).request,
+  it(
+    'the same IMEI with a different eSE key: the new key ' + 'replaces the old, flagged KEY_REPLACED, old key revoked',
+    async () => {
+      const factory = await intermediate(await loadIssuer(env.stack.pki.oemRoot, env.stack.pki.oemRootKey));
+      const client = createClient(
+        contracts().AttestationService,
+        env.stack.attestationAddr,
+        env.world.bootstrapTls,
+        'attestation',
       );
-    };
-    try {
-      const first = await enrollWithNewKey();
-      const second = await enrollWithNewKey();
-      expect(second.deviceId).toBe(first.deviceId);
-      expect(second.reasons).toContain('KEY_REPLACED');
-      const claims = decodeJwt(second.attestationToken) as { reasons: string[]; cnf: { jkt: string } };
-      expect(claims.reasons).toContain('KEY_REPLACED');
-      expect(claims.cnf.jkt).not.toBe((decodeJwt(first.attestationToken) as { cnf: { jkt: string } }).cnf.jkt);
-      const view = await (await get(`/v1/operator/devices/${first.deviceId}`, token)).json();
-      expect([view.revokedKeys, view.tier]).toEqual([1, 'HIGH']);
-    } finally {
-      client.close();
-    }
-  });
+      const imei = randomImei();
+      const enrollWithNewKey = async () => {
+        const ch = await call(client, client.CreateChallenge, { purpose: 'enroll' });
+        const leaf = await attestedLeaf(factory, [
+          attestationExtension(
+            goodRecord(base64url.encode(ch.nonce), (r) => {
+              r.device.imei = imei;
+            }),
+          ),
+        ]);
+        return call(
+          client,
+          client.Enroll,
+          (
+            await enrollRequest({
+              challengeId: ch.challengeId,
+              chain: [leaf.cert, factory.cert],
+              leafKey: leaf.keys.privateKey,
+            })
+          ).request,
+        );
+      };
+      try {
+        const first = await enrollWithNewKey();
+        const second = await enrollWithNewKey();
+        expect(second.deviceId).toBe(first.deviceId);
+        expect(second.reasons).toContain('KEY_REPLACED');
+        const claims = decodeJwt(second.attestationToken) as { reasons: string[]; cnf: { jkt: string } };
+        expect(claims.reasons).toContain('KEY_REPLACED');
+        expect(claims.cnf.jkt).not.toBe((decodeJwt(first.attestationToken) as { cnf: { jkt: string } }).cnf.jkt);
+        const view = await (await get(`/v1/operator/devices/${first.deviceId}`, token)).json();
+        expect([view.revokedKeys, view.tier]).toEqual([1, 'HIGH']);
+      } finally {
+        client.close();
+      }
+    },
+  );
 });
 
 describe('pinned OEM roots from config: several at once (rotation)', () => {

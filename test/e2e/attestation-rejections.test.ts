@@ -326,24 +326,27 @@ describe('attestation refusals through the real Enroll RPC, one stable code each
       .toEqual(['device.attested', 'device.revoked', 'device.rejected']);
   });
 
-  it('several reasons: the first in check order is the code, all of them are in the device.rejected event', async () => {
-    let imei = '';
-    expect(
-      await codeOf(
-        evil.enroll((r) => {
-          imei = r.device.imei;
-          r.patchLevel.vendor = 202301;
-          r.safety.emulator = true;
-          r.safety.developerMode = true;
-        }),
-      ),
-    ).toBe('ATTESTATION_EMULATOR');
-    const codes = ['ATTESTATION_EMULATOR', 'ATTESTATION_DEVELOPER_MODE', 'ATTESTATION_PATCH_TOO_OLD'];
-    const mine = () =>
-      events.filter((e) => e.type === 'device.rejected' && JSON.stringify(e.data.codes) === JSON.stringify(codes));
-    await expect.poll(() => mine().length).toBe(1);
-    expect(JSON.stringify(mine()[0])).not.toContain(imei);
-  });
+  it(
+    'several reasons: the first in check order is the ' + 'code, all of them are in the device.rejected event',
+    async () => {
+      let imei = '';
+      expect(
+        await codeOf(
+          evil.enroll((r) => {
+            imei = r.device.imei;
+            r.patchLevel.vendor = 202301;
+            r.safety.emulator = true;
+            r.safety.developerMode = true;
+          }),
+        ),
+      ).toBe('ATTESTATION_EMULATOR');
+      const codes = ['ATTESTATION_EMULATOR', 'ATTESTATION_DEVELOPER_MODE', 'ATTESTATION_PATCH_TOO_OLD'];
+      const mine = () =>
+        events.filter((e) => e.type === 'device.rejected' && JSON.stringify(e.data.codes) === JSON.stringify(codes));
+      await expect.poll(() => mine().length).toBe(1);
+      expect(JSON.stringify(mine()[0])).not.toContain(imei);
+    },
+  );
 });
 
 describe('challenge expiry (ATTESTATION_CHALLENGE_EXPIRED)', () => {

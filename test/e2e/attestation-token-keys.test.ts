@@ -56,52 +56,64 @@ describe('attestation tokens at the transaction service', () => {
     expect(await codeOf(phone.daemon.pay({ payee: merchant, amount: small }))).toBe('TOKEN_EXPIRED');
   });
 
-  it('rotates the token keys without restarting the transaction service, then refuses a token of a removed retired key (TOKEN_INVALID)', async () => {
-    const before = await fundedPhone(env.world);
-    const oldKid = decodeProtectedHeader(before.enrollment.token).kid!;
-    expect((await before.phone.daemon.pay({ payee: before.merchant, amount: small })).status).toBe('POSTED');
+  it(
+    'rotates the token keys without restarting the transaction service, ' +
+      'then refuses a token of a removed retired key (TOKEN_INVALID)',
+    async () => {
+      const before = await fundedPhone(env.world);
+      const oldKid = decodeProtectedHeader(before.enrollment.token).kid!;
+      expect((await before.phone.daemon.pay({ payee: before.merchant, amount: small })).status).toBe('POSTED');
 
-    expect((await operator('POST', '/v1/operator/token-keys/rotate', {})).status).toBe(200);
-    const state = (await (await operator('POST', '/v1/operator/token-keys/rotate', {})).json()) as {
-      current: string;
-      retired: { kid: string }[];
-    };
-    expect(state.retired.map((r) => r.kid)).toContain(oldKid);
+      expect((await operator('POST', '/v1/operator/token-keys/rotate', {})).status).toBe(200);
+      const state = (await (await operator('POST', '/v1/operator/token-keys/rotate', {})).json()) as {
+        current: string;
+        retired: { kid: string }[];
+      };
+      expect(state.retired.map((r) => r.kid)).toContain(oldKid);
 
-    const after = await fundedPhone(env.world);
-    const newKid = decodeProtectedHeader(after.enrollment.token).kid!;
-    expect(newKid).toBe(state.current);
-    expect(newKid).not.toBe(oldKid);
-    expect((await after.phone.daemon.pay({ payee: after.merchant, amount: small })).status).toBe('POSTED');
-    expect((await before.phone.daemon.pay({ payee: before.merchant, amount: small })).status).toBe('POSTED');
-    expect(await publishedKids()).toEqual(expect.arrayContaining([oldKid, newKid]));
+      const after = await fundedPhone(env.world);
+      const newKid = decodeProtectedHeader(after.enrollment.token).kid!;
+      expect(newKid).toBe(state.current);
+      expect(newKid).not.toBe(oldKid);
+      expect((await after.phone.daemon.pay({ payee: after.merchant, amount: small })).status).toBe('POSTED');
+      expect((await before.phone.daemon.pay({ payee: before.merchant, amount: small })).status).toBe('POSTED');
+      expect(await publishedKids()).toEqual(expect.arrayContaining([oldKid, newKid]));
 
-    expect((await operator('DELETE', `/v1/operator/token-keys/${oldKid}`)).status).toBe(200);
-    expect(await publishedKids()).not.toContain(oldKid);
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(await codeOf(before.phone.daemon.pay({ payee: before.merchant, amount: small }))).toBe('TOKEN_INVALID');
-    expect((await after.phone.daemon.pay({ payee: after.merchant, amount: small })).status).toBe('POSTED');
-  });
+      expect((await operator('DELETE', `/v1/operator/token-keys/${oldKid}`)).status).toBe(200);
+      expect(await publishedKids()).not.toContain(oldKid);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await codeOf(before.phone.daemon.pay({ payee: before.merchant, amount: small }))).toBe('TOKEN_INVALID');
+      expect((await after.phone.daemon.pay({ payee: after.merchant, amount: small })).status).toBe('POSTED');
+    },
+  );
 
-  it('publishes the same key set over gRPC GetTokenKeys with its cache max age, and refuses an unknown key id to remove', async () => {
-    const svc = createClient(
-      contracts().AttestationService,
-      env.stack.attestationAddr,
-      readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }),
-      'attestation',
-    );
-    try {
-      const set = await call(svc, svc.GetTokenKeys, {});
-      expect(set.maxAgeSec).toBe(1);
-      expect((JSON.parse(set.jwksJson) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual(
-        await publishedKids(),
+  it(
+    'publishes the same key set over gRPC GetTokenKeys with ' +
+      'its cache max age, and refuses an unknown key id to remove',
+    async () => {
+      const svc = createClient(
+        contracts().AttestationService,
+        env.stack.attestationAddr,
+        readTls({
+          ca: env.stack.pki.ca,
+          cert: env.stack.pki.cert('transaction'),
+          key: env.stack.pki.key('transaction'),
+        }),
+        'attestation',
       );
-    } finally {
-      svc.close();
-    }
-    const res = await operator('DELETE', '/v1/operator/token-keys/not-a-kid');
-    expect([res.status, (await res.json()).code]).toEqual([404, 'ATTESTATION_TOKEN_KEY_NOT_FOUND']);
-    const anon = await fetch(`${http()}/v1/operator/token-keys/rotate`, { method: 'POST' });
-    expect(anon.status).toBe(401);
-  });
+      try {
+        const set = await call(svc, svc.GetTokenKeys, {});
+        expect(set.maxAgeSec).toBe(1);
+        expect((JSON.parse(set.jwksJson) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual(
+          await publishedKids(),
+        );
+      } finally {
+        svc.close();
+      }
+      const res = await operator('DELETE', '/v1/operator/token-keys/not-a-kid');
+      expect([res.status, (await res.json()).code]).toEqual([404, 'ATTESTATION_TOKEN_KEY_NOT_FOUND']);
+      const anon = await fetch(`${http()}/v1/operator/token-keys/rotate`, { method: 'POST' });
+      expect(anon.status).toBe(401);
+    },
+  );
 });

@@ -95,34 +95,46 @@ describe('callers by identity: RiskService.Assess admits the transaction service
     },
   );
 
-  it('a second Assess for the same transaction id, even from the transaction service, leaves the first trail unchanged', async () => {
-    const { result, wallet, forged } = await postedPayment(env);
-    const before = await trailOf(env, result.transactionId);
-    const again = await assessAs(env, tlsOf(env, 'transaction'), {
-      ...forged,
-      amount: { minorUnits: '9999999', currency: 'KES' },
-    });
-    expect(again.decision).toBe(before.decision);
-    expect(await trailOf(env, result.transactionId)).toEqual(before);
-    expect(before.payer).toBe(wallet);
-  });
+  it(
+    'a second Assess for the same transaction id, even from ' +
+      'the transaction service, leaves the first trail unchanged',
+    async () => {
+      const { result, wallet, forged } = await postedPayment(env);
+      const before = await trailOf(env, result.transactionId);
+      const again = await assessAs(env, tlsOf(env, 'transaction'), {
+        ...forged,
+        amount: { minorUnits: '9999999', currency: 'KES' },
+      });
+      expect(again.decision).toBe(before.decision);
+      expect(await trailOf(env, result.transactionId)).toEqual(before);
+      expect(before.payer).toBe(wallet);
+    },
+  );
 });
 
-describe('sabotage: any service certificate may assess (anyServiceCaller) over overwritable trails (overwritingDecisions)', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await testStack({}, undefined, {
-      risk: { authorizeCaller: anyServiceCaller, store: overwritingDecisions(memoryFeatureStore()) },
+describe(
+  'sabotage: any service certificate may assess (anyServiceCaller) ' +
+    'over overwritable trails (overwritingDecisions)',
+  () => {
+    let env: Env;
+    beforeAll(async () => {
+      env = await testStack({}, undefined, {
+        risk: { authorizeCaller: anyServiceCaller, store: overwritingDecisions(memoryFeatureStore()) },
+      });
     });
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
+    afterAll(async () => {
+      await env?.close();
+    });
 
-  it("the attestation service's certificate rewrites a posted payment's trail: GET /v1/decisions shows the forged payer", async () => {
-    const { result, forged } = await postedPayment(env);
-    const res = await assessAs(env, tlsOf(env, 'attestation'), forged);
-    expect(res.decision).toBeTruthy();
-    expect(await trailOf(env, result.transactionId)).toMatchObject({ payer: 'wallet-forged' });
-  });
-});
+    it(
+      "the attestation service's certificate rewrites a posted " +
+        "payment's trail: GET /v1/decisions shows the forged payer",
+      async () => {
+        const { result, forged } = await postedPayment(env);
+        const res = await assessAs(env, tlsOf(env, 'attestation'), forged);
+        expect(res.decision).toBeTruthy();
+        expect(await trailOf(env, result.transactionId)).toMatchObject({ payer: 'wallet-forged' });
+      },
+    );
+  },
+);

@@ -51,7 +51,9 @@ function mitm(opts: {
   });
 }
 
-/** What must not change when an update is refused: the running slot, its version and patch level, the rollback index. */
+/**
+ * What must not change when an update is refused: the running slot, its version and patch level, the rollback index.
+ */
 const snapshot = (p: Phone) => ({
   status: p.fota.status(SYSTEM),
   platform: p.fota.platform(),
@@ -68,14 +70,17 @@ describe('FOTA packages are verified before anything is written; each refusal ha
     await env?.close();
   });
 
-  it('the same man in the middle, passing bytes through unchanged, lets the genuine update install (control run)', async () => {
-    const ranges: number[] = [];
-    const phone = await env.world.phone('old-release', {
-      wrapFota: mitm({ offer: async (o) => o, bytes: (b) => b, ranges }),
-    });
-    expect(await phone.update()).toMatchObject({ status: 'UPDATED', version: 3 });
-    expect(ranges.length).toBeGreaterThan(0);
-  });
+  it(
+    'the same man in the middle, passing bytes through ' + 'unchanged, lets the genuine update install (control run)',
+    async () => {
+      const ranges: number[] = [];
+      const phone = await env.world.phone('old-release', {
+        wrapFota: mitm({ offer: async (o) => o, bytes: (b) => b, ranges }),
+      });
+      expect(await phone.update()).toMatchObject({ status: 'UPDATED', version: 3 });
+      expect(ranges.length).toBeGreaterThan(0);
+    },
+  );
 
   it('tampered package bytes: FOTA_PACKAGE_TAMPERED, old slot keeps running', async () => {
     const phone = await env.world.phone('old-release', {
@@ -156,55 +161,59 @@ describe('FOTA packages are verified before anything is written; each refusal ha
     expect(ranges[firstAttempt]).toBe(16384);
   });
 
-  it('an installed update that fails the boot chain: the phone falls back to the old slot and the rollback index is unchanged', async () => {
-    // An OEM-signed manifest over images the boot ROM rejects (signed with a key whose hash is not in eFuse).
-    const wrongBootKey = await generateEcKeyPair(false);
-    const images = await Promise.all(
-      BOOT_STAGES.map((stage) => signImage(wrongBootKey.privateKey, stage, 4, Buffer.alloc(1024, 4))),
-    );
-    const bytes = encodeImages(images);
-    const firmwareSignature = Buffer.from(
-      await subtle.sign(
-        EC_P256,
-        wrongBootKey.privateKey,
-        firmwareManifestBytes(4, 202611, Buffer.from(sha256hex(bytes), 'hex')),
-      ),
-    ).toString('base64url');
-    const m: FotaManifest = {
-      model: 'KaiPhone 4G',
-      version: 4,
-      osVersion: '2.6.3.0',
-      patchLevel: 202611,
-      rollbackIndex: 4,
-      imageSha256: sha256hex(bytes),
-      imageSize: bytes.length,
-      firmwareSignature,
-      kind: 'full',
-      packageSha256: sha256hex(bytes),
-      packageSize: bytes.length,
-    };
-    const manifest = await signManifest(env.world.oem.buildKeys.release, m);
-    const phone = await env.world.phone('old-release', {
-      wrapFota: mitm({
-        serve: bytes,
-        offer: async (o) => ({
-          ...o,
-          version: 4,
-          differential: undefined,
-          full: { manifest, size: bytes.length, path: `${MODEL_PATH}/4/full` },
+  it(
+    'an installed update that fails the boot chain: the phone ' +
+      'falls back to the old slot and the rollback index is unchanged',
+    async () => {
+      // An OEM-signed manifest over images the boot ROM rejects (signed with a key whose hash is not in eFuse).
+      const wrongBootKey = await generateEcKeyPair(false);
+      const images = await Promise.all(
+        BOOT_STAGES.map((stage) => signImage(wrongBootKey.privateKey, stage, 4, Buffer.alloc(1024, 4))),
+      );
+      const bytes = encodeImages(images);
+      const firmwareSignature = Buffer.from(
+        await subtle.sign(
+          EC_P256,
+          wrongBootKey.privateKey,
+          firmwareManifestBytes(4, 202611, Buffer.from(sha256hex(bytes), 'hex')),
+        ),
+      ).toString('base64url');
+      const m: FotaManifest = {
+        model: 'KaiPhone 4G',
+        version: 4,
+        osVersion: '2.6.3.0',
+        patchLevel: 202611,
+        rollbackIndex: 4,
+        imageSha256: sha256hex(bytes),
+        imageSize: bytes.length,
+        firmwareSignature,
+        kind: 'full',
+        packageSha256: sha256hex(bytes),
+        packageSize: bytes.length,
+      };
+      const manifest = await signManifest(env.world.oem.buildKeys.release, m);
+      const phone = await env.world.phone('old-release', {
+        wrapFota: mitm({
+          serve: bytes,
+          offer: async (o) => ({
+            ...o,
+            version: 4,
+            differential: undefined,
+            full: { manifest, size: bytes.length, path: `${MODEL_PATH}/4/full` },
+          }),
         }),
-      }),
-    });
-    const before = snapshot(phone);
-    expect(await codeOf(phone.update())).toBe('FOTA_BOOT_FAILED');
-    const after = snapshot(phone);
-    expect(after.status).toEqual(before.status);
-    expect([after.floor, after.platform.securityPatchLevel, after.powerOn?.rootOfTrust.verifiedBootState]).toEqual([
-      2,
-      202604,
-      'verified',
-    ]);
-  });
+      });
+      const before = snapshot(phone);
+      expect(await codeOf(phone.update())).toBe('FOTA_BOOT_FAILED');
+      const after = snapshot(phone);
+      expect(after.status).toEqual(before.status);
+      expect([after.floor, after.platform.securityPatchLevel, after.powerOn?.rootOfTrust.verifiedBootState]).toEqual([
+        2,
+        202604,
+        'verified',
+      ]);
+    },
+  );
 });
 
 describe('sabotage runs: with a firmware control switched off by injection, the attack succeeds', () => {
@@ -216,44 +225,53 @@ describe('sabotage runs: with a firmware control switched off by injection, the 
     await env?.close();
   });
 
-  it('downgrade: without the anti-rollback control a current phone installs and boots the older release (patch 202604) and attests at LOW', async () => {
-    const old = await env.world.oem.release(2);
-    const noRollback = (key: CryptoKey): FirmwareTrust => ({
-      ...oemFirmwareTrust(key),
-      checkNewer: () => {},
-      bootsAtFloor: () => true,
-    });
-    const phone = await env.world.phone('secure', { firmwareTrust: noRollback });
-    expect(await phone.fota.install(SYSTEM, { manifest: old.manifest, path: `${MODEL_PATH}/2/full` })).toMatchObject({
-      status: 'UPDATED',
-      version: 2,
-      patchLevel: 202604,
-    });
-    expect(phone.fota.platform().securityPatchLevel).toBe(202604);
-    expect((await phone.daemon.enroll(env.world.newId('wallet'))).tier).toBe('LOW');
-  });
+  it(
+    'downgrade: without the anti-rollback control a current phone installs ' +
+      'and boots the older release (patch 202604) and attests at LOW',
+    async () => {
+      const old = await env.world.oem.release(2);
+      const noRollback = (key: CryptoKey): FirmwareTrust => ({
+        ...oemFirmwareTrust(key),
+        checkNewer: () => {},
+        bootsAtFloor: () => true,
+      });
+      const phone = await env.world.phone('secure', { firmwareTrust: noRollback });
+      expect(await phone.fota.install(SYSTEM, { manifest: old.manifest, path: `${MODEL_PATH}/2/full` })).toMatchObject({
+        status: 'UPDATED',
+        version: 2,
+        patchLevel: 202604,
+      });
+      expect(phone.fota.platform().securityPatchLevel).toBe(202604);
+      expect((await phone.daemon.enroll(env.world.newId('wallet'))).tier).toBe('LOW');
+    },
+  );
 
-  it('signature: without the release-key check, an attacker-signed manifest relabels April firmware as patch 202612 and the phone runs and reports it; the firmware manifest it attests is not build-key signed, so attestation refuses it (ATTESTATION_FIRMWARE_UNSIGNED)', async () => {
-    const rogue = (await generateSigningKey()).key;
-    const genuine = claims((await env.world.oem.release(2)).manifest);
-    const forged = await signManifest(rogue, { ...genuine, patchLevel: 202612 });
-    const unchecked = (key: CryptoKey): FirmwareTrust => ({
-      ...oemFirmwareTrust(key),
-      verifyManifest: async (jws) => claims(jws),
-    });
-    const control = await env.world.phone('outdated-patch');
-    expect(await codeOf(control.fota.install(SYSTEM, { manifest: forged, path: `${MODEL_PATH}/2/full` }))).toBe(
-      'FOTA_SIGNATURE_INVALID',
-    );
-    expect(control.fota.platform().securityPatchLevel).toBe(202301);
-    const phone = await env.world.phone('outdated-patch', { firmwareTrust: unchecked });
-    expect(await phone.fota.install(SYSTEM, { manifest: forged, path: `${MODEL_PATH}/2/full` })).toMatchObject({
-      status: 'UPDATED',
-      version: 2,
-      patchLevel: 202612,
-    });
-    expect([phone.fota.activeSlot, phone.fota.platform().securityPatchLevel]).toEqual(['b', 202612]);
-    expect(phone.ese?.powerOnState()?.patchLevel.os).toBe(202612);
-    expect(await codeOf(phone.daemon.enroll(env.world.newId('wallet')))).toBe('ATTESTATION_FIRMWARE_UNSIGNED');
-  });
+  it(
+    'signature: without the release-key check, an attacker-signed manifest relabels April ' +
+      'firmware as patch 202612 and the phone runs and reports it; the firmware manifest it ' +
+      'attests is not build-key signed, so attestation refuses it (ATTESTATION_FIRMWARE_UNSIGNED)',
+    async () => {
+      const rogue = (await generateSigningKey()).key;
+      const genuine = claims((await env.world.oem.release(2)).manifest);
+      const forged = await signManifest(rogue, { ...genuine, patchLevel: 202612 });
+      const unchecked = (key: CryptoKey): FirmwareTrust => ({
+        ...oemFirmwareTrust(key),
+        verifyManifest: async (jws) => claims(jws),
+      });
+      const control = await env.world.phone('outdated-patch');
+      expect(await codeOf(control.fota.install(SYSTEM, { manifest: forged, path: `${MODEL_PATH}/2/full` }))).toBe(
+        'FOTA_SIGNATURE_INVALID',
+      );
+      expect(control.fota.platform().securityPatchLevel).toBe(202301);
+      const phone = await env.world.phone('outdated-patch', { firmwareTrust: unchecked });
+      expect(await phone.fota.install(SYSTEM, { manifest: forged, path: `${MODEL_PATH}/2/full` })).toMatchObject({
+        status: 'UPDATED',
+        version: 2,
+        patchLevel: 202612,
+      });
+      expect([phone.fota.activeSlot, phone.fota.platform().securityPatchLevel]).toEqual(['b', 202612]);
+      expect(phone.ese?.powerOnState()?.patchLevel.os).toBe(202612);
+      expect(await codeOf(phone.daemon.enroll(env.world.newId('wallet')))).toBe('ATTESTATION_FIRMWARE_UNSIGNED');
+    },
+  );
 });

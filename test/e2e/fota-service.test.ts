@@ -48,22 +48,25 @@ describe('FOTA service: HTTPS with the dev PKI, catalog-driven packages, two rep
     rmSync(other, { recursive: true, force: true });
   });
 
-  it('offers the newest release with a differential from the running version, and nothing to a current phone', async () => {
-    const t = httpsTransport(replicas[0]!.httpsUrl, ca);
-    const offer = (await t.check(MODEL, 2)).update!;
-    expect(offer).toMatchObject({
-      version: 3,
-      patchLevel: 202610,
-      rollbackIndex: 3,
-      endOfLife: '2030-12-31',
-      differential: { baseVersion: 2 },
-    });
-    expect(offer.differential!.size).toBeLessThan(offer.full.size);
-    expect((await t.check(MODEL, 1)).update).toMatchObject({ version: 3 });
-    expect((await t.check(MODEL, 1)).update!.differential).toBeUndefined();
-    expect((await t.check(MODEL, 3)).update).toBeNull();
-    expect((await t.check('Unknown Phone', 1)).update).toBeNull();
-  });
+  it(
+    'offers the newest release with a differential from ' + 'the running version, and nothing to a current phone',
+    async () => {
+      const t = httpsTransport(replicas[0]!.httpsUrl, ca);
+      const offer = (await t.check(MODEL, 2)).update!;
+      expect(offer).toMatchObject({
+        version: 3,
+        patchLevel: 202610,
+        rollbackIndex: 3,
+        endOfLife: '2030-12-31',
+        differential: { baseVersion: 2 },
+      });
+      expect(offer.differential!.size).toBeLessThan(offer.full.size);
+      expect((await t.check(MODEL, 1)).update).toMatchObject({ version: 3 });
+      expect((await t.check(MODEL, 1)).update!.differential).toBeUndefined();
+      expect((await t.check(MODEL, 3)).update).toBeNull();
+      expect((await t.check('Unknown Phone', 1)).update).toBeNull();
+    },
+  );
 
   it('two replicas started together on one state directory serve the same signed packages byte for byte', async () => {
     const [a, b] = replicas.map((r) => httpsTransport(r.httpsUrl, ca));
@@ -98,16 +101,19 @@ describe('FOTA service: HTTPS with the dev PKI, catalog-driven packages, two rep
     expect((await get(`${base}/readyz`, ca)).status).toBe(200);
   });
 
-  it('a phone pinned to another CA refuses the service (the phone trusts only the CA it was provisioned with)', async () => {
-    const wrongCa = readFileSync(join(other, 'pki', 'ca.crt'));
-    const err = await httpsTransport(replicas[0]!.httpsUrl, wrongCa)
-      .check(MODEL, 2)
-      .then(
-        () => undefined,
-        (e: NodeJS.ErrnoException) => e,
+  it(
+    'a phone pinned to another CA refuses the service (the ' + 'phone trusts only the CA it was provisioned with)',
+    async () => {
+      const wrongCa = readFileSync(join(other, 'pki', 'ca.crt'));
+      const err = await httpsTransport(replicas[0]!.httpsUrl, wrongCa)
+        .check(MODEL, 2)
+        .then(
+          () => undefined,
+          (e: NodeJS.ErrnoException) => e,
+        );
+      expect(err?.code).toMatch(
+        /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/,
       );
-    expect(err?.code).toMatch(
-      /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/,
-    );
-  });
+    },
+  );
 });

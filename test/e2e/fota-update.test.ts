@@ -24,52 +24,63 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
     await env?.close();
   });
 
-  it('an old-patch phone enrolls at LOW and is declined above its cap; it updates over FOTA, re-attests, and the same payment is approved', async () => {
-    const phone = await env.world.phone('old-release');
-    expect(phone.fota.platform()).toMatchObject({ securityPatchLevel: 202604, osVersion: '2.6.1.2' });
-    const wallet = env.world.newId('wallet');
-    const merchant = env.world.newId('merchant');
-    const before = await phone.daemon.enroll(wallet);
-    expect(before.tier).toBe('LOW');
-    expect(before.reasons).toContain('UPDATE_REQUIRED');
-    expect(decodeJwt(before.token)).toMatchObject({ tier: 'LOW' });
-    await env.world.openWallet(wallet, before.deviceId, 100_000, 'KES');
-    await env.world.openMerchant(merchant, 'KES');
-    expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({
-      tier: 'LOW',
-      update: { known: true, currentVersion: 3, patchLevelsBehind: 6, updateAvailable: true, pastEndOfLife: false },
-    });
+  it(
+    'an old-patch phone enrolls at LOW and is declined above its cap; ' +
+      'it updates over FOTA, re-attests, and the same payment is approved',
+    async () => {
+      const phone = await env.world.phone('old-release');
+      expect(phone.fota.platform()).toMatchObject({ securityPatchLevel: 202604, osVersion: '2.6.1.2' });
+      const wallet = env.world.newId('wallet');
+      const merchant = env.world.newId('merchant');
+      const before = await phone.daemon.enroll(wallet);
+      expect(before.tier).toBe('LOW');
+      expect(before.reasons).toContain('UPDATE_REQUIRED');
+      expect(decodeJwt(before.token)).toMatchObject({ tier: 'LOW' });
+      await env.world.openWallet(wallet, before.deviceId, 100_000, 'KES');
+      await env.world.openMerchant(merchant, 'KES');
+      expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({
+        tier: 'LOW',
+        update: { known: true, currentVersion: 3, patchLevelsBehind: 6, updateAvailable: true, pastEndOfLife: false },
+      });
 
-    const payment = { payee: merchant, amount: { minorUnits: '30000', currency: 'KES' } };
-    const declined = await phone.daemon.pay(payment);
-    expect([declined.status, declined.code]).toEqual(['DECLINED', 'RISK_DECLINED']);
-    expect(declined.risk.ruleIds).toContain('tier.perPayment');
+      const payment = { payee: merchant, amount: { minorUnits: '30000', currency: 'KES' } };
+      const declined = await phone.daemon.pay(payment);
+      expect([declined.status, declined.code]).toEqual(['DECLINED', 'RISK_DECLINED']);
+      expect(declined.risk.ruleIds).toContain('tier.perPayment');
 
-    const floorBefore = phone.ese!.rollbackIndex;
-    const outcome = await phone.update();
-    expect(outcome).toMatchObject({ status: 'UPDATED', version: 3, patchLevel: 202610, kind: 'diff', fromVersion: 2 });
-    expect(phone.fota.status(SYSTEM)).toMatchObject({ installedVersion: 3, rollbackIndex: 3, activeSlot: 'b' });
-    expect([floorBefore, phone.ese!.rollbackIndex]).toEqual([2, 3]);
-    expect(phone.ese!.powerOnState()).toMatchObject({
-      rootOfTrust: { verifiedBootState: 'verified' },
-      patchLevel: { os: 202610, vendor: 202610, boot: 202610 },
-      rollbackIndex: 3,
-      firmware: { version: 3, patchLevel: 202610 },
-    });
+      const floorBefore = phone.ese!.rollbackIndex;
+      const outcome = await phone.update();
+      expect(outcome).toMatchObject({
+        status: 'UPDATED',
+        version: 3,
+        patchLevel: 202610,
+        kind: 'diff',
+        fromVersion: 2,
+      });
+      expect(phone.fota.status(SYSTEM)).toMatchObject({ installedVersion: 3, rollbackIndex: 3, activeSlot: 'b' });
+      expect([floorBefore, phone.ese!.rollbackIndex]).toEqual([2, 3]);
+      expect(phone.ese!.powerOnState()).toMatchObject({
+        rootOfTrust: { verifiedBootState: 'verified' },
+        patchLevel: { os: 202610, vendor: 202610, boot: 202610 },
+        rollbackIndex: 3,
+        firmware: { version: 3, patchLevel: 202610 },
+      });
 
-    const after = await phone.daemon.enroll(wallet);
-    expect([after.deviceId, after.tier]).toEqual([before.deviceId, 'HIGH']);
-    expect(after.reasons).not.toContain('UPDATE_REQUIRED');
-    const paid = await phone.daemon.pay(payment);
-    expect(paid.status).toBe('POSTED');
-    expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({
-      tier: 'HIGH',
-      patchLevel: 202610,
-      highestRollbackIndex: 3,
-      update: { patchLevelsBehind: 0, updateAvailable: false },
-    });
-    expect(await phone.update()).toEqual({ status: 'UP_TO_DATE', version: 3, patchLevel: 202610 });
-  }, 60_000);
+      const after = await phone.daemon.enroll(wallet);
+      expect([after.deviceId, after.tier]).toEqual([before.deviceId, 'HIGH']);
+      expect(after.reasons).not.toContain('UPDATE_REQUIRED');
+      const paid = await phone.daemon.pay(payment);
+      expect(paid.status).toBe('POSTED');
+      expect(await operator(`/devices/${before.deviceId}`)).toMatchObject({
+        tier: 'HIGH',
+        patchLevel: 202610,
+        highestRollbackIndex: 3,
+        update: { patchLevelsBehind: 0, updateAvailable: false },
+      });
+      expect(await phone.update()).toEqual({ status: 'UP_TO_DATE', version: 3, patchLevel: 202610 });
+    },
+    60_000,
+  );
 
   it('a phone on the current release enrolls at HIGH and is told nothing', async () => {
     const phone = await env.world.phone('secure');

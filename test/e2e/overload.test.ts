@@ -71,68 +71,78 @@ const settledState = <T>(p: Promise<T>): Promise<{ value: T | null; err: unknown
   );
 
 describe('graceful overload: admission control on the payment path', () => {
-  it(`admits ${BUDGET} payments, refuses the others at once with a retryable OVERLOADED, stores none of them, and posts every admitted one`, async () => {
-    const r = await gatedReplica(BUDGET);
-    try {
-      const phones: Awaited<ReturnType<typeof payer>>[] = [];
-      for (let i = 0; i < BUDGET + EXTRA; i++) phones.push(await payer(r.gated, { balance: 10_000 }));
-      const pay = (p: (typeof phones)[number]) => {
-        const idempotencyKey = randomUUID();
-        return {
-          p,
-          idempotencyKey,
-          outcome: settledState(p.phone.daemon.pay({ payee: p.merchant, amount: kes(500), idempotencyKey })),
+  it(
+    `admits ${BUDGET} payments, refuses the others at once with a retryable ` +
+      `OVERLOADED, stores none of them, and posts every admitted one`,
+    async () => {
+      const r = await gatedReplica(BUDGET);
+      try {
+        const phones: Awaited<ReturnType<typeof payer>>[] = [];
+        for (let i = 0; i < BUDGET + EXTRA; i++) phones.push(await payer(r.gated, { balance: 10_000 }));
+        const pay = (p: (typeof phones)[number]) => {
+          const idempotencyKey = randomUUID();
+          return {
+            p,
+            idempotencyKey,
+            outcome: settledState(p.phone.daemon.pay({ payee: p.merchant, amount: kes(500), idempotencyKey })),
+          };
         };
-      };
-      const admitted = phones.slice(0, BUDGET).map(pay);
-      await r.assessedAtLeast(BUDGET);
-      const extra = phones.slice(BUDGET).map(pay);
-      const refusals = await Promise.all(extra.map((x) => x.outcome));
-      for (const { value, err } of refusals) {
-        expect(value).toBeNull();
-        expect(errorCodeOf(err)).toBe('OVERLOADED');
-        expect((err as DfsError & { cause: { code: number } }).cause.code).toBe(status.RESOURCE_EXHAUSTED);
-        expect((err as DfsError).retryAfterMs).toBeGreaterThan(0);
+        const admitted = phones.slice(0, BUDGET).map(pay);
+        await r.assessedAtLeast(BUDGET);
+        const extra = phones.slice(BUDGET).map(pay);
+        const refusals = await Promise.all(extra.map((x) => x.outcome));
+        for (const { value, err } of refusals) {
+          expect(value).toBeNull();
+          expect(errorCodeOf(err)).toBe('OVERLOADED');
+          expect((err as DfsError & { cause: { code: number } }).cause.code).toBe(status.RESOURCE_EXHAUSTED);
+          expect((err as DfsError).retryAfterMs).toBeGreaterThan(0);
+        }
+
+        r.open();
+        const results = await Promise.all(admitted.map((x) => x.outcome));
+        expect(results.map((x) => x.value?.status)).toEqual(Array(BUDGET).fill('POSTED'));
+
+        const accounts = phones.flatMap((p) => [p.wallet, p.merchant]);
+        const view = await readLedger(
+          r.gated,
+          accounts,
+          results.map((x) => x.value!.transactionId),
+          extra.map((x) => ({ payer: x.p.wallet, idempotencyKey: x.idempotencyKey })),
+        );
+        expect(view.posted.size).toBe(BUDGET);
+        expect(view.refusedStored).toBe(0);
+        for (const p of phones.slice(0, BUDGET))
+          expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([9_500, 500]);
+        for (const p of phones.slice(BUDGET))
+          expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([10_000, 0]);
+
+        const again = await phones[BUDGET]!.phone.daemon.pay({ payee: phones[BUDGET]!.merchant, amount: kes(500) });
+        expect(again.status).toBe('POSTED');
+      } finally {
+        await r.close();
       }
+    },
+    60_000,
+  );
 
-      r.open();
-      const results = await Promise.all(admitted.map((x) => x.outcome));
-      expect(results.map((x) => x.value?.status)).toEqual(Array(BUDGET).fill('POSTED'));
-
-      const accounts = phones.flatMap((p) => [p.wallet, p.merchant]);
-      const view = await readLedger(
-        r.gated,
-        accounts,
-        results.map((x) => x.value!.transactionId),
-        extra.map((x) => ({ payer: x.p.wallet, idempotencyKey: x.idempotencyKey })),
-      );
-      expect(view.posted.size).toBe(BUDGET);
-      expect(view.refusedStored).toBe(0);
-      for (const p of phones.slice(0, BUDGET))
-        expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([9_500, 500]);
-      for (const p of phones.slice(BUDGET))
-        expect([view.balances.get(p.wallet), view.balances.get(p.merchant)]).toEqual([10_000, 0]);
-
-      const again = await phones[BUDGET]!.phone.daemon.pay({ payee: phones[BUDGET]!.merchant, amount: kes(500) });
-      expect(again.status).toBe('POSTED');
-    } finally {
-      await r.close();
-    }
-  }, 60_000);
-
-  it('with a budget above the burst, the same burst is not refused: every payment waits in flight (the budget is what refuses)', async () => {
-    const r = await gatedReplica(100);
-    try {
-      const phones: Awaited<ReturnType<typeof payer>>[] = [];
-      for (let i = 0; i < BUDGET + EXTRA; i++) phones.push(await payer(r.gated, { balance: 10_000 }));
-      const outcomes = phones.map((p) => settledState(p.phone.daemon.pay({ payee: p.merchant, amount: kes(500) })));
-      await r.assessedAtLeast(BUDGET + EXTRA);
-      r.open();
-      expect((await Promise.all(outcomes)).map((x) => x.value?.status ?? errorCodeOf(x.err))).toEqual(
-        Array(BUDGET + EXTRA).fill('POSTED'),
-      );
-    } finally {
-      await r.close();
-    }
-  }, 60_000);
+  it(
+    'with a budget above the burst, the same burst is not refused: ' +
+      'every payment waits in flight (the budget is what refuses)',
+    async () => {
+      const r = await gatedReplica(100);
+      try {
+        const phones: Awaited<ReturnType<typeof payer>>[] = [];
+        for (let i = 0; i < BUDGET + EXTRA; i++) phones.push(await payer(r.gated, { balance: 10_000 }));
+        const outcomes = phones.map((p) => settledState(p.phone.daemon.pay({ payee: p.merchant, amount: kes(500) })));
+        await r.assessedAtLeast(BUDGET + EXTRA);
+        r.open();
+        expect((await Promise.all(outcomes)).map((x) => x.value?.status ?? errorCodeOf(x.err))).toEqual(
+          Array(BUDGET + EXTRA).fill('POSTED'),
+        );
+      } finally {
+        await r.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
 
-/** What the attestation service answers each named phone at enrollment under the shipped policy (its specific refusal codes). */
+/**
+ * What the attestation service answers each named phone at
+ * enrollment under the shipped policy (its specific refusal codes).
+ */
 const OUTCOMES: Record<string, { tier: string } | { code: string }> = {
   secure: { tier: 'HIGH' },
   'no-ese': { tier: 'LOW' },

@@ -37,21 +37,24 @@ describe('re-attestation before payments above the configured amount (PCI MPoC p
     return { phone, merchant };
   }
 
-  it('refuses a large payment on an attestation older than allowed (REATTESTATION_REQUIRED), small ones pass', async () => {
-    const steps: Step[] = [];
-    const { phone, merchant } = await enrolledPhone(steps);
-    const e = phone.daemon.enrollment!;
-    await new Promise((r) => setTimeout(r, 3_100));
-    expect((await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '900', currency: 'KES' } })).status).toBe(
-      'POSTED',
-    );
-    expect(steps.filter((s) => s.step === 'attestation')).toHaveLength(1);
-    const direct = e.channel.submitPayment({
-      signedPayment: await signLarge(phone, merchant),
-      attestationToken: e.token,
-    });
-    expect(await codeOf(direct)).toBe('REATTESTATION_REQUIRED');
-  });
+  it(
+    'refuses a large payment on an attestation older than ' + 'allowed (REATTESTATION_REQUIRED), small ones pass',
+    async () => {
+      const steps: Step[] = [];
+      const { phone, merchant } = await enrolledPhone(steps);
+      const e = phone.daemon.enrollment!;
+      await new Promise((r) => setTimeout(r, 3_100));
+      expect((await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '900', currency: 'KES' } })).status).toBe(
+        'POSTED',
+      );
+      expect(steps.filter((s) => s.step === 'attestation')).toHaveLength(1);
+      const direct = e.channel.submitPayment({
+        signedPayment: await signLarge(phone, merchant),
+        attestationToken: e.token,
+      });
+      expect(await codeOf(direct)).toBe('REATTESTATION_REQUIRED');
+    },
+  );
 
   it('the daemon attests again by itself before a large payment, which then posts', async () => {
     const steps: Step[] = [];
@@ -63,7 +66,10 @@ describe('re-attestation before payments above the configured amount (PCI MPoC p
   });
 });
 
-/** A KES 50.00 payment signed by the phone's own key with its current (stale) token, bypassing the daemon's re-attestation. */
+/**
+ * A KES 50.00 payment signed by the phone's own key with its
+ * current (stale) token, bypassing the daemon's re-attestation.
+ */
 async function signLarge(
   phone: Awaited<ReturnType<Awaited<ReturnType<typeof testStack>>['world']['phone']>>,
   payee: string,

@@ -30,7 +30,9 @@ function operatorApi(env: Env) {
   };
 }
 
-/** A user who confirms everything and, when the step-up screen appears, first lets `during` run (the operator revoking). */
+/**
+ * A user who confirms everything and, when the step-up screen appears, first lets `during` run (the operator revoking).
+ */
 function userRevokingAtStepUp(pin: string, during: () => Promise<void>): PhoneUser {
   return {
     confirm: async (f: Frame) => {
@@ -75,44 +77,54 @@ describe('revocation holds on every path (002 R1; docs/ATTESTATION.md "Revocatio
     expect(await balance(env.world, p.merchant)).toBe(250_000);
   });
 
-  it('revoked while the step-up is pending: the confirmation is refused DEVICE_REVOKED and no money moves', async () => {
-    let revoked = 0;
-    const p = await steppedUpPhone(env, async (id) => {
-      revoked = (await op.revoke(id)).status;
-    });
-    expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(250_000) }))).toBe('DEVICE_REVOKED');
-    expect(revoked).toBe(200);
-    expect([await balance(env.world, p.wallet), await balance(env.world, p.merchant)]).toEqual([300_000, 0]);
-  });
+  it(
+    'revoked while the step-up is pending: the confirmation ' + 'is refused DEVICE_REVOKED and no money moves',
+    async () => {
+      let revoked = 0;
+      const p = await steppedUpPhone(env, async (id) => {
+        revoked = (await op.revoke(id)).status;
+      });
+      expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(250_000) }))).toBe('DEVICE_REVOKED');
+      expect(revoked).toBe(200);
+      expect([await balance(env.world, p.wallet), await balance(env.world, p.merchant)]).toEqual([300_000, 0]);
+    },
+  );
 
-  it('revoke, then reinstate through the operator API: refused until reinstated, old token refused, enrolls and pays again', async () => {
-    const p = await steppedUpPhone(env, async () => {});
-    expect((await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status).toBe('POSTED');
-    expect((await op.revoke(p.deviceId)).status).toBe(200);
-    expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) }))).toBe('DEVICE_REVOKED');
-    expect(await codeOf(p.phone.daemon.enroll(p.wallet))).toBe('ATTESTATION_DEVICE_REVOKED');
+  it(
+    'revoke, then reinstate through the operator API: refused ' +
+      'until reinstated, old token refused, enrolls and pays again',
+    async () => {
+      const p = await steppedUpPhone(env, async () => {});
+      expect((await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status).toBe('POSTED');
+      expect((await op.revoke(p.deviceId)).status).toBe(200);
+      expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) }))).toBe('DEVICE_REVOKED');
+      expect(await codeOf(p.phone.daemon.enroll(p.wallet))).toBe('ATTESTATION_DEVICE_REVOKED');
 
-    const reinstated = await op.reinstate(p.deviceId);
-    expect([reinstated.status, reinstated.body.status]).toEqual([200, 'ACTIVE']);
-    await expect.poll(() => events.some((e) => e.type === 'device.reverified' && e.key === p.deviceId)).toBe(true);
-    expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) }))).toBe('TOKEN_REVOKED');
-    expect((await p.phone.daemon.enroll(p.wallet)).tier).toBe('HIGH');
-    await expect
-      .poll(async () => (await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status)
-      .toBe('POSTED');
-    expect(await balance(env.world, p.wallet)).toBeLessThanOrEqual(298_000);
-  });
+      const reinstated = await op.reinstate(p.deviceId);
+      expect([reinstated.status, reinstated.body.status]).toEqual([200, 'ACTIVE']);
+      await expect.poll(() => events.some((e) => e.type === 'device.reverified' && e.key === p.deviceId)).toBe(true);
+      expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) }))).toBe('TOKEN_REVOKED');
+      expect((await p.phone.daemon.enroll(p.wallet)).tier).toBe('HIGH');
+      await expect
+        .poll(async () => (await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status)
+        .toBe('POSTED');
+      expect(await balance(env.world, p.wallet)).toBeLessThanOrEqual(298_000);
+    },
+  );
 
-  it('reinstating an unknown device is ATTESTATION_DEVICE_NOT_FOUND; without the operator token it is refused', async () => {
-    expect((await op.reinstate('dev-00000000000000000000')).body.code).toBe('ATTESTATION_DEVICE_NOT_FOUND');
-    const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
-    const res = await fetch(`${http}/v1/operator/devices/dev-00000000000000000000/reinstate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"reason":"x"}',
-    });
-    expect((await res.json()).code).toBe('ATTESTATION_OPERATOR_UNAUTHENTICATED');
-  });
+  it(
+    'reinstating an unknown device is ATTESTATION_DEVICE_NOT_FOUND; ' + 'without the operator token it is refused',
+    async () => {
+      expect((await op.reinstate('dev-00000000000000000000')).body.code).toBe('ATTESTATION_DEVICE_NOT_FOUND');
+      const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+      const res = await fetch(`${http}/v1/operator/devices/dev-00000000000000000000/reinstate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"reason":"x"}',
+      });
+      expect((await res.json()).code).toBe('ATTESTATION_OPERATOR_UNAUTHENTICATED');
+    },
+  );
 });
 
 describe('sabotage: step-up confirmed without re-checking (recheckStepUp: approveStepUp)', () => {

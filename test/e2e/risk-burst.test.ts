@@ -21,7 +21,10 @@ const AMOUNT = (3 * LIMIT) / N;
 /** Generous: the test is about what posts, not how fast 50 decisions queue on one shared store. */
 const RISK_DEADLINE_MS = 60_000;
 
-/** The shipped rules with the HIGH day limit at LIMIT and every count and velocity limit out of the way, so the day limit is the one a burst meets. */
+/**
+ * The shipped rules with the HIGH day limit at LIMIT and every count and
+ * velocity limit out of the way, so the day limit is the one a burst meets.
+ */
 function burstRules(dir: string): string {
   const r = JSON.parse(readFileSync('config/risk-rules.json', 'utf8'));
   r.tiers.HIGH.maxPerDay = LIMIT;
@@ -103,7 +106,10 @@ async function burst(
   }
 }
 
-/** The checks of a burst with the reservation in force: the ledger never moves more than the day limit, and the refusals name the window. */
+/**
+ * The checks of a burst with the reservation in force: the ledger never
+ * moves more than the day limit, and the refusals name the window.
+ */
 async function expectHeld(run: BurstRun): Promise<void> {
   expect(run.moved).toBe(postedSum(run.outcomes));
   // Never past the limit; and the control is no blanket refusal: most of the limit is used (a payment
@@ -128,26 +134,29 @@ async function expectHeld(run: BurstRun): Promise<void> {
   expect(approved.limits.windows.map((w) => w.window)).toEqual(expect.arrayContaining(['device.day', 'payer.day']));
 }
 
-describe(`a burst of ${N} concurrent eSE-signed payments worth 3 x the day limit (embedded stack, memory store)`, () => {
-  const memory = { MONGODB_URI: undefined };
-  it(
-    'posts no more than the day limit: each approval reserved its amount in the day windows first',
-    { timeout: 120_000 },
-    async () => {
-      await expectHeld(await burst({ env: memory }));
-    },
-  );
+describe(
+  `a burst of ${N} concurrent eSE-signed payments worth ` + `3 x the day limit (embedded stack, memory store)`,
+  () => {
+    const memory = { MONGODB_URI: undefined };
+    it(
+      'posts no more than the day limit: each approval reserved its amount in the day windows first',
+      { timeout: 120_000 },
+      async () => {
+        await expectHeld(await burst({ env: memory }));
+      },
+    );
 
-  it(
-    'sabotage: with a reservation strategy that holds nothing injected, the same burst posts past the limit',
-    { timeout: 120_000 },
-    async () => {
-      const run = await burst({ env: memory, reservations: unboundedReservations });
-      expect(run.moved).toBe(postedSum(run.outcomes));
-      expect(run.moved).toBeGreaterThan(LIMIT);
-    },
-  );
-});
+    it(
+      'sabotage: with a reservation strategy that holds nothing injected, the same burst posts past the limit',
+      { timeout: 120_000 },
+      async () => {
+        const run = await burst({ env: memory, reservations: unboundedReservations });
+        expect(run.moved).toBe(postedSum(run.outcomes));
+        expect(run.moved).toBeGreaterThan(LIMIT);
+      },
+    );
+  },
+);
 
 describeWithServer('MONGODB_URI', `a burst of ${N} concurrent payments on the real MongoDB-compatible store`, (uri) => {
   const dbs: string[] = [];

@@ -44,129 +44,148 @@ const noStepUp: PhoneUser = {
   enterPin: async () => '2580',
 };
 
-describe('SIM swap at the mobile operator (CAMARA SIM Swap API) through the embedded stack (answers not cached)', () => {
-  let env: Awaited<ReturnType<typeof testStack>>;
-  let riskHttp: string;
-  const trail = async (id: string) =>
-    (await fetch(`${riskHttp}/v1/decisions/${id}`)).json() as Promise<{
-      decision: string;
-      ruleIds: string[];
-      code?: string;
-      operator?: { swapped?: boolean; unavailable?: string };
-    }>;
+describe(
+  'SIM swap at the mobile operator (CAMARA SIM Swap ' + 'API) through the embedded stack (answers not cached)',
+  () => {
+    let env: Awaited<ReturnType<typeof testStack>>;
+    let riskHttp: string;
+    const trail = async (id: string) =>
+      (await fetch(`${riskHttp}/v1/decisions/${id}`)).json() as Promise<{
+        decision: string;
+        ruleIds: string[];
+        code?: string;
+        operator?: { swapped?: boolean; unavailable?: string };
+      }>;
 
-  beforeAll(async () => {
-    env = await testStack({ RISK_MNO_CACHE_SEC: '0' });
-    riskHttp = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}`;
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
-
-  async function victim() {
-    const seen: Seen[] = [];
-    const phone = await env.world.phone('secure', { wrap: watcher(seen), user: noStepUp });
-    const wallet = env.world.newId('wallet');
-    const merchant = env.world.newId('merchant');
-    const enrollment = await phone.daemon.enroll(wallet);
-    await env.world.openWallet(wallet, enrollment.deviceId, 2_000_000, 'KES');
-    await env.world.openMerchant(merchant, 'KES');
-    return { phone, wallet, merchant, enrollment, seen };
-  }
-
-  it('a swap done at the operator holds the next payment above the checked amount for a step-up (sim.swapped); without a fresh PIN nothing moves', async () => {
-    const { phone, wallet, merchant, seen } = await victim();
-    const msisdn = phone.sim.current!.msisdn;
-    await expect
-      .poll(async () => {
-        const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
-        return [r.status, (await trail(r.transactionId)).operator?.swapped];
-      })
-      .toEqual(['POSTED', false]);
-
-    const attackerSim = await env.world.mno!.swap(msisdn);
-    expect(attackerSim.imsi).not.toBe(phone.sim.current!.imsi);
-    const before = await balance(env.world, wallet);
-    expect(await codeOf(phone.daemon.pay({ payee: merchant, amount: kes(150_000) }))).toBe('PAYMENT_CANCELLED');
-    const held = seen.at(-1)!;
-    expect(held.status).toBe('STEP_UP_REQUIRED');
-    expect(held.risk?.ruleIds).toContain('sim.swapped');
-    const t = await trail(held.transactionId);
-    expect(t.decision).toBe('STEP_UP');
-    expect(t.ruleIds).toContain('sim.swapped');
-    expect(await balance(env.world, wallet)).toBe(before);
-  });
-
-  it('a phone that puts another SIM in its slot reports the new IMSI, eSE-signed: its payments step up (sim.imsiChanged)', async () => {
-    const { phone, merchant, seen } = await victim();
-    await phone.daemon.pay({ payee: merchant, amount: kes(1_000) });
-    phone.sim.insert(await env.world.mno!.newLine());
-    await expect
-      .poll(async () => {
-        await phone.daemon.pay({ payee: merchant, amount: kes(1_000) }).catch(() => undefined);
-        return seen.at(-1)?.risk?.ruleIds;
-      })
-      .toContain('sim.imsiChanged');
-  });
-
-  it('with the operator API stopped, a payment above the checked amount fails closed with SIM_SWAP_CHECK_UNAVAILABLE; small payments still pass', async () => {
-    const { phone, merchant } = await victim();
-    await expect
-      .poll(
-        async () =>
-          (await trail((await phone.daemon.pay({ payee: merchant, amount: kes(150_000) })).transactionId)).operator
-            ?.swapped,
-      )
-      .toBe(false);
-    await env.stack.services.find((s) => s.name === 'mno')!.stop();
-    const big = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
-    expect([big.status, big.code]).toEqual(['DECLINED', 'SIM_SWAP_CHECK_UNAVAILABLE']);
-    const t = await trail(big.transactionId);
-    expect(t).toMatchObject({ decision: 'DECLINE', code: 'SIM_SWAP_CHECK_UNAVAILABLE' });
-    expect(t.ruleIds).toContain('sim.operatorUnavailable');
-    const small = await phone.daemon.pay({ payee: merchant, amount: kes(5_000) });
-    expect(small.status).toBe('POSTED');
-  });
-});
-
-describe("sabotage: the operator's SIM-swap signals switched off by injection (a blind CAMARA answer, silent network events)", () => {
-  it('the same swap goes unnoticed and the payment above the checked amount posts', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'dfs-simswap-'));
-    const stack = await startStack({
-      stateDir,
-      ephemeral: true,
-      env: { LOG_LEVEL: 'silent' },
-      controls: { risk: { operator: blindOperator }, mno: { events: silentNetwork } },
+    beforeAll(async () => {
+      env = await testStack({ RISK_MNO_CACHE_SEC: '0' });
+      riskHttp = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}`;
     });
-    const world = await connectWorld(stack.pki, stack);
-    try {
-      const phone = await world.phone('secure', { user: noStepUp });
-      const wallet = world.newId('wallet');
-      const merchant = world.newId('merchant');
+    afterAll(async () => {
+      await env?.close();
+    });
+
+    async function victim() {
+      const seen: Seen[] = [];
+      const phone = await env.world.phone('secure', { wrap: watcher(seen), user: noStepUp });
+      const wallet = env.world.newId('wallet');
+      const merchant = env.world.newId('merchant');
       const enrollment = await phone.daemon.enroll(wallet);
-      await world.openWallet(wallet, enrollment.deviceId, 2_000_000, 'KES');
-      await world.openMerchant(merchant, 'KES');
-      const riskAt = `http://127.0.0.1:${stack.services.find((x) => x.name === 'risk')!.httpPort}/v1/decisions/`;
-      await expect
-        .poll(async () => {
-          const first = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
-          return [
-            first.status,
-            ((await (await fetch(riskAt + first.transactionId)).json()) as { operator?: { swapped?: boolean } })
-              .operator?.swapped,
-          ];
-        })
-        .toEqual(['POSTED', false]);
-      await world.mno!.swap(phone.sim.current!.msisdn);
-      const before = await balance(world, wallet);
-      const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
-      expect(r.status).toBe('POSTED');
-      expect(r.risk.ruleIds).not.toContain('sim.swapped');
-      expect(Number(before) - Number(await balance(world, wallet))).toBe(150_000);
-    } finally {
-      world.close();
-      await stack.stop();
-      rmSync(stateDir, { recursive: true, force: true });
+      await env.world.openWallet(wallet, enrollment.deviceId, 2_000_000, 'KES');
+      await env.world.openMerchant(merchant, 'KES');
+      return { phone, wallet, merchant, enrollment, seen };
     }
-  });
-});
+
+    it(
+      'a swap done at the operator holds the next payment above the checked ' +
+        'amount for a step-up (sim.swapped); without a fresh PIN nothing moves',
+      async () => {
+        const { phone, wallet, merchant, seen } = await victim();
+        const msisdn = phone.sim.current!.msisdn;
+        await expect
+          .poll(async () => {
+            const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
+            return [r.status, (await trail(r.transactionId)).operator?.swapped];
+          })
+          .toEqual(['POSTED', false]);
+
+        const attackerSim = await env.world.mno!.swap(msisdn);
+        expect(attackerSim.imsi).not.toBe(phone.sim.current!.imsi);
+        const before = await balance(env.world, wallet);
+        expect(await codeOf(phone.daemon.pay({ payee: merchant, amount: kes(150_000) }))).toBe('PAYMENT_CANCELLED');
+        const held = seen.at(-1)!;
+        expect(held.status).toBe('STEP_UP_REQUIRED');
+        expect(held.risk?.ruleIds).toContain('sim.swapped');
+        const t = await trail(held.transactionId);
+        expect(t.decision).toBe('STEP_UP');
+        expect(t.ruleIds).toContain('sim.swapped');
+        expect(await balance(env.world, wallet)).toBe(before);
+      },
+    );
+
+    it(
+      'a phone that puts another SIM in its slot reports the new ' +
+        'IMSI, eSE-signed: its payments step up (sim.imsiChanged)',
+      async () => {
+        const { phone, merchant, seen } = await victim();
+        await phone.daemon.pay({ payee: merchant, amount: kes(1_000) });
+        phone.sim.insert(await env.world.mno!.newLine());
+        await expect
+          .poll(async () => {
+            await phone.daemon.pay({ payee: merchant, amount: kes(1_000) }).catch(() => undefined);
+            return seen.at(-1)?.risk?.ruleIds;
+          })
+          .toContain('sim.imsiChanged');
+      },
+    );
+
+    it(
+      'with the operator API stopped, a payment above the checked amount ' +
+        'fails closed with SIM_SWAP_CHECK_UNAVAILABLE; small payments still pass',
+      async () => {
+        const { phone, merchant } = await victim();
+        await expect
+          .poll(
+            async () =>
+              (await trail((await phone.daemon.pay({ payee: merchant, amount: kes(150_000) })).transactionId)).operator
+                ?.swapped,
+          )
+          .toBe(false);
+        await env.stack.services.find((s) => s.name === 'mno')!.stop();
+        const big = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
+        expect([big.status, big.code]).toEqual(['DECLINED', 'SIM_SWAP_CHECK_UNAVAILABLE']);
+        const t = await trail(big.transactionId);
+        expect(t).toMatchObject({ decision: 'DECLINE', code: 'SIM_SWAP_CHECK_UNAVAILABLE' });
+        expect(t.ruleIds).toContain('sim.operatorUnavailable');
+        const small = await phone.daemon.pay({ payee: merchant, amount: kes(5_000) });
+        expect(small.status).toBe('POSTED');
+      },
+    );
+  },
+);
+
+describe(
+  "sabotage: the operator's SIM-swap signals switched off by " +
+    'injection (a blind CAMARA answer, silent network events)',
+  () => {
+    it('the same swap goes unnoticed and the payment above the checked amount posts', async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), 'dfs-simswap-'));
+      const stack = await startStack({
+        stateDir,
+        ephemeral: true,
+        env: { LOG_LEVEL: 'silent' },
+        controls: { risk: { operator: blindOperator }, mno: { events: silentNetwork } },
+      });
+      const world = await connectWorld(stack.pki, stack);
+      try {
+        const phone = await world.phone('secure', { user: noStepUp });
+        const wallet = world.newId('wallet');
+        const merchant = world.newId('merchant');
+        const enrollment = await phone.daemon.enroll(wallet);
+        await world.openWallet(wallet, enrollment.deviceId, 2_000_000, 'KES');
+        await world.openMerchant(merchant, 'KES');
+        const riskAt = `http://127.0.0.1:${stack.services.find((x) => x.name === 'risk')!.httpPort}/v1/decisions/`;
+        await expect
+          .poll(async () => {
+            const first = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
+            return [
+              first.status,
+              ((await (await fetch(riskAt + first.transactionId)).json()) as { operator?: { swapped?: boolean } })
+                .operator?.swapped,
+            ];
+          })
+          .toEqual(['POSTED', false]);
+        await world.mno!.swap(phone.sim.current!.msisdn);
+        const before = await balance(world, wallet);
+        const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
+        expect(r.status).toBe('POSTED');
+        expect(r.risk.ruleIds).not.toContain('sim.swapped');
+        expect(Number(before) - Number(await balance(world, wallet))).toBe(150_000);
+      } finally {
+        world.close();
+        await stack.stop();
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -28,22 +28,25 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
       },
     ]);
 
-  it('approves a payment from a secure phone (tier HIGH) and explains it at GET /v1/decisions/{transactionId}', async () => {
-    const { phone, merchant, enrollment } = await fundedPhone(env.world);
-    expect(enrollment.tier).toBe('HIGH');
-    const result = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '30000', currency: 'KES' } });
-    expect([result.status, result.risk.decision]).toEqual(['POSTED', 'APPROVE']);
-    const trail = await (await fetch(`${riskHttp}/v1/decisions/${result.transactionId}`)).json();
-    const rules = await (await fetch(`${riskHttp}/v1/rules`)).json();
-    expect(trail).toMatchObject({
-      transactionId: result.transactionId,
-      deviceId: enrollment.deviceId,
-      decision: 'APPROVE',
-      tier: 'HIGH',
-      rulesetId: rules.id,
-    });
-    expect(trail.amount).toEqual({ minorUnits: 30_000, currency: 'KES' });
-  });
+  it(
+    'approves a payment from a secure phone (tier HIGH) ' + 'and explains it at GET /v1/decisions/{transactionId}',
+    async () => {
+      const { phone, merchant, enrollment } = await fundedPhone(env.world);
+      expect(enrollment.tier).toBe('HIGH');
+      const result = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '30000', currency: 'KES' } });
+      expect([result.status, result.risk.decision]).toEqual(['POSTED', 'APPROVE']);
+      const trail = await (await fetch(`${riskHttp}/v1/decisions/${result.transactionId}`)).json();
+      const rules = await (await fetch(`${riskHttp}/v1/rules`)).json();
+      expect(trail).toMatchObject({
+        transactionId: result.transactionId,
+        deviceId: enrollment.deviceId,
+        decision: 'APPROVE',
+        tier: 'HIGH',
+        rulesetId: rules.id,
+      });
+      expect(trail.amount).toEqual({ minorUnits: 30_000, currency: 'KES' });
+    },
+  );
 
   it('refuses a rooted phone at attestation, before any payment reaches risk', async () => {
     const phone = await env.world.phone('rooted');
@@ -92,38 +95,46 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
     }
   });
 
-  it("learns from the transaction service's payment events: a payment far above this payer's usual amount is flagged", async () => {
-    const { phone, merchant, wallet, enrollment } = await fundedPhone(env.world);
-    for (let i = 0; i < 3; i++) {
-      expect(
-        (await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '1000', currency: 'KES' } })).status,
-      ).toBe('POSTED');
-    }
-    const risk = createClient(
-      contracts().RiskService,
-      env.stack.riskAddr,
-      readTls({ ca: env.stack.pki.ca, cert: env.stack.pki.cert('transaction'), key: env.stack.pki.key('transaction') }),
-      'risk',
-    );
-    let probe = 0;
-    const ask = async () =>
-      (
-        await call(risk, risk.Assess, {
-          transactionId: `probe-${wallet}-${++probe}`,
-          deviceId: enrollment.deviceId,
-          payer: wallet,
-          payee: merchant,
-          amount: { minorUnits: '9000', currency: 'KES' },
-          tier: enrollment.tier,
-        })
-      ).ruleIds;
-    await expect.poll(ask, { timeout: 10_000 }).toEqual(['amount.unusual']);
-    risk.close();
-    const unusual = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '9000', currency: 'KES' } });
-    expect([unusual.status, unusual.risk.decision, unusual.risk.ruleIds]).toEqual([
-      'POSTED',
-      'APPROVE',
-      ['amount.unusual'],
-    ]);
-  });
+  it(
+    "learns from the transaction service's payment events: a " +
+      "payment far above this payer's usual amount is flagged",
+    async () => {
+      const { phone, merchant, wallet, enrollment } = await fundedPhone(env.world);
+      for (let i = 0; i < 3; i++) {
+        expect(
+          (await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '1000', currency: 'KES' } })).status,
+        ).toBe('POSTED');
+      }
+      const risk = createClient(
+        contracts().RiskService,
+        env.stack.riskAddr,
+        readTls({
+          ca: env.stack.pki.ca,
+          cert: env.stack.pki.cert('transaction'),
+          key: env.stack.pki.key('transaction'),
+        }),
+        'risk',
+      );
+      let probe = 0;
+      const ask = async () =>
+        (
+          await call(risk, risk.Assess, {
+            transactionId: `probe-${wallet}-${++probe}`,
+            deviceId: enrollment.deviceId,
+            payer: wallet,
+            payee: merchant,
+            amount: { minorUnits: '9000', currency: 'KES' },
+            tier: enrollment.tier,
+          })
+        ).ruleIds;
+      await expect.poll(ask, { timeout: 10_000 }).toEqual(['amount.unusual']);
+      risk.close();
+      const unusual = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '9000', currency: 'KES' } });
+      expect([unusual.status, unusual.risk.decision, unusual.risk.ruleIds]).toEqual([
+        'POSTED',
+        'APPROVE',
+        ['amount.unusual'],
+      ]);
+    },
+  );
 });

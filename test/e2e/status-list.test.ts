@@ -32,43 +32,51 @@ describe('attestation status list: a revoked batch CA (002 R2; docs/ATTESTATION.
     await env?.close();
   });
 
-  it('revoking the batch refuses enrollment under it (ATTESTATION_BATCH_REVOKED), drops enrolled devices to re-attestation, and a new batch enrolls', async () => {
-    env.world.oem.newBatch();
-    const { serial } = await env.world.oem.batchSigner();
-    const enrolled = await fundedPhone(env.world);
-    expect((await enrolled.phone.daemon.pay({ payee: enrolled.merchant, amount: kes(1_000) })).status).toBe('POSTED');
-    expect((await (await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet'))).tier).toBe('HIGH');
+  it(
+    'revoking the batch refuses enrollment under it (ATTESTATION_BATCH_REVOKED), ' +
+      'drops enrolled devices to re-attestation, and a new batch enrolls',
+    async () => {
+      env.world.oem.newBatch();
+      const { serial } = await env.world.oem.batchSigner();
+      const enrolled = await fundedPhone(env.world);
+      expect((await enrolled.phone.daemon.pay({ payee: enrolled.merchant, amount: kes(1_000) })).status).toBe('POSTED');
+      expect((await (await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet'))).tier).toBe('HIGH');
 
-    const loaded = await publish(
-      env,
-      await env.world.oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }),
-    );
-    expect(loaded.devicesToReattest).toContain(enrolled.enrollment.deviceId);
+      const loaded = await publish(
+        env,
+        await env.world.oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }),
+      );
+      expect(loaded.devicesToReattest).toContain(enrolled.enrollment.deviceId);
 
-    expect(await codeOf((await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet')))).toBe(
-      'ATTESTATION_BATCH_REVOKED',
-    );
-    expect(await codeOf(enrolled.phone.daemon.pay({ payee: enrolled.merchant, amount: kes(1_000) }))).toBe(
-      'DEVICE_REATTESTATION_REQUIRED',
-    );
-    expect(await codeOf(enrolled.phone.daemon.enroll(enrolled.wallet))).toBe('ATTESTATION_BATCH_REVOKED');
+      expect(await codeOf((await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet')))).toBe(
+        'ATTESTATION_BATCH_REVOKED',
+      );
+      expect(await codeOf(enrolled.phone.daemon.pay({ payee: enrolled.merchant, amount: kes(1_000) }))).toBe(
+        'DEVICE_REATTESTATION_REQUIRED',
+      );
+      expect(await codeOf(enrolled.phone.daemon.enroll(enrolled.wallet))).toBe('ATTESTATION_BATCH_REVOKED');
 
-    env.world.oem.newBatch();
-    expect((await (await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet'))).tier).toBe('HIGH');
-  });
+      env.world.oem.newBatch();
+      expect((await (await env.world.phone('secure')).daemon.enroll(env.world.newId('wallet'))).tier).toBe('HIGH');
+    },
+  );
 
-  it('a list not signed by the OEM root, or older than the one in force, is refused (ATTESTATION_STATUS_LIST_INVALID)', async () => {
-    const rogue = await generateEcKeyPair();
-    const forged = await new CompactSign(
-      new TextEncoder().encode(JSON.stringify({ issuedAtMs: Date.now(), entries: {} })),
-    )
-      .setProtectedHeader({ alg: 'ES256', typ: ATTESTATION_STATUS_LIST.typ })
-      .sign(rogue.privateKey);
-    expect((await publish(env, forged)).code).toBe('ATTESTATION_STATUS_LIST_INVALID');
-    expect((await publish(env, await env.world.oem.signStatusList({}, 1))).code).toBe(
-      'ATTESTATION_STATUS_LIST_INVALID',
-    );
-  });
+  it(
+    'a list not signed by the OEM root, or older than the one ' +
+      'in force, is refused (ATTESTATION_STATUS_LIST_INVALID)',
+    async () => {
+      const rogue = await generateEcKeyPair();
+      const forged = await new CompactSign(
+        new TextEncoder().encode(JSON.stringify({ issuedAtMs: Date.now(), entries: {} })),
+      )
+        .setProtectedHeader({ alg: 'ES256', typ: ATTESTATION_STATUS_LIST.typ })
+        .sign(rogue.privateKey);
+      expect((await publish(env, forged)).code).toBe('ATTESTATION_STATUS_LIST_INVALID');
+      expect((await publish(env, await env.world.oem.signStatusList({}, 1))).code).toBe(
+        'ATTESTATION_STATUS_LIST_INVALID',
+      );
+    },
+  );
 });
 
 describe('sabotage: a status list source that revokes nothing (statusList: noRevocations)', () => {

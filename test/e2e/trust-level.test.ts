@@ -40,20 +40,27 @@ describe('security level from the chain: a software key claiming an eSE (003 R2;
     await env?.close();
   });
 
-  it('control: the same forged record signed by a genuine eSE batch key enrolls HIGH (the forgery reaches the level control)', async () => {
-    const { signer } = await env.world.oem.batchSigner();
-    const f = await forgedPhone(env.world, signer);
-    expect((await f.enroll()).tier).toBe('HIGH');
-  });
+  it(
+    'control: the same forged record signed by a genuine eSE batch ' +
+      'key enrolls HIGH (the forgery reaches the level control)',
+    async () => {
+      const { signer } = await env.world.oem.batchSigner();
+      const f = await forgedPhone(env.world, signer);
+      expect((await f.enroll()).tier).toBe('HIGH');
+    },
+  );
 
   it('untampered: an eSE-less phone enrolls LOW', async () => {
     expect((await (await env.world.phone('no-ese')).daemon.enroll(env.world.newId('wallet'))).tier).toBe('LOW');
   });
 
-  it('attack: the record re-signed with the firmware software key is refused ATTESTATION_SECURITY_LEVEL_MISMATCH', async () => {
-    const f = await forgedPhone(env.world, await softwareKey(env.world));
-    expect(await codeOf(f.enroll())).toBe('ATTESTATION_SECURITY_LEVEL_MISMATCH');
-  });
+  it(
+    'attack: the record re-signed with the firmware software ' + 'key is refused ATTESTATION_SECURITY_LEVEL_MISMATCH',
+    async () => {
+      const f = await forgedPhone(env.world, await softwareKey(env.world));
+      expect(await codeOf(f.enroll())).toBe('ATTESTATION_SECURITY_LEVEL_MISMATCH');
+    },
+  );
 });
 
 describe('sabotage: level taken from the record (deriveLevel: levelFromRecord)', () => {
@@ -74,58 +81,69 @@ describe('sabotage: level taken from the record (deriveLevel: levelFromRecord)',
   });
 });
 
-describe('reported facts bound to signed facts: boot key, firmware manifest, daemon signer (docs/ATTESTATION.md)', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await testStack();
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
-  const enroll = (phone: Awaited<ReturnType<World['phone']>>) => phone.daemon.enroll(env.world.newId('wallet'));
+describe(
+  'reported facts bound to signed facts: boot key, ' + 'firmware manifest, daemon signer (docs/ATTESTATION.md)',
+  () => {
+    let env: Env;
+    beforeAll(async () => {
+      env = await testStack();
+    });
+    afterAll(async () => {
+      await env?.close();
+    });
+    const enroll = (phone: Awaited<ReturnType<World['phone']>>) => phone.daemon.enroll(env.world.newId('wallet'));
 
-  it('untampered: a genuine phone, and its record re-signed unchanged by its batch key, enroll HIGH', async () => {
-    expect((await enroll(await env.world.phone('secure'))).tier).toBe('HIGH');
-    const { signer } = await env.world.oem.batchSigner();
-    expect(
-      (await enroll(await env.world.phone('secure', { wrapKeystore: rewriteAttestation(signer, () => {}) }))).tier,
-    ).toBe('HIGH');
-  });
+    it('untampered: a genuine phone, and its record re-signed unchanged by its batch key, enroll HIGH', async () => {
+      expect((await enroll(await env.world.phone('secure'))).tier).toBe('HIGH');
+      const { signer } = await env.world.oem.batchSigner();
+      expect(
+        (await enroll(await env.world.phone('secure', { wrapKeystore: rewriteAttestation(signer, () => {}) }))).tier,
+      ).toBe('HIGH');
+    });
 
-  it('a daemon package signed by another certificate is ATTESTATION_APP_SIGNER_MISMATCH', async () => {
-    const repackaged = {
-      ...env.world.oem.daemonApplication(),
-      signatureDigest: createHash('sha256').update("a repackager's certificate").digest('hex'),
-    };
-    expect(await codeOf(enroll(await env.world.phone('secure', { application: repackaged })))).toBe(
-      'ATTESTATION_APP_SIGNER_MISMATCH',
+    it('a daemon package signed by another certificate is ATTESTATION_APP_SIGNER_MISMATCH', async () => {
+      const repackaged = {
+        ...env.world.oem.daemonApplication(),
+        signatureDigest: createHash('sha256').update("a repackager's certificate").digest('hex'),
+      };
+      expect(await codeOf(enroll(await env.world.phone('secure', { application: repackaged })))).toBe(
+        'ATTESTATION_APP_SIGNER_MISMATCH',
+      );
+    });
+
+    it(
+      'a boot key hash this model does not ship with is ' +
+        'ATTESTATION_BOOT_KEY_UNKNOWN (even under a genuine batch key)',
+      async () => {
+        const { signer } = await env.world.oem.batchSigner();
+        const phone = await env.world.phone('secure', {
+          wrapKeystore: rewriteAttestation(signer, (r) => {
+            r.rootOfTrust.verifiedBootKeyHash = 'b'.repeat(64);
+          }),
+        });
+        expect(await codeOf(enroll(phone))).toBe('ATTESTATION_BOOT_KEY_UNKNOWN');
+      },
     );
-  });
 
-  it('a boot key hash this model does not ship with is ATTESTATION_BOOT_KEY_UNKNOWN (even under a genuine batch key)', async () => {
-    const { signer } = await env.world.oem.batchSigner();
-    const phone = await env.world.phone('secure', {
-      wrapKeystore: rewriteAttestation(signer, (r) => {
-        r.rootOfTrust.verifiedBootKeyHash = 'b'.repeat(64);
-      }),
-    });
-    expect(await codeOf(enroll(phone))).toBe('ATTESTATION_BOOT_KEY_UNKNOWN');
-  });
-
-  it('a patch level newer than the OEM-signed firmware manifest is ATTESTATION_PATCH_LEVEL_MISMATCH; an edited manifest is ATTESTATION_FIRMWARE_UNSIGNED', async () => {
-    const { signer } = await env.world.oem.batchSigner();
-    const claims = await env.world.phone('outdated-patch', {
-      wrapKeystore: rewriteAttestation(signer, (r) => {
-        r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 };
-      }),
-    });
-    expect(await codeOf(enroll(claims))).toBe('ATTESTATION_PATCH_LEVEL_MISMATCH');
-    const edited = await env.world.phone('outdated-patch', {
-      wrapKeystore: rewriteAttestation(signer, (r) => {
-        r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 };
-        r.firmware!.patchLevel = 202610;
-      }),
-    });
-    expect(await codeOf(enroll(edited))).toBe('ATTESTATION_FIRMWARE_UNSIGNED');
-  });
-});
+    it(
+      'a patch level newer than the OEM-signed firmware manifest is ' +
+        'ATTESTATION_PATCH_LEVEL_MISMATCH; an edited manifest is ATTESTATION_FIRMWARE_UNSIGNED',
+      async () => {
+        const { signer } = await env.world.oem.batchSigner();
+        const claims = await env.world.phone('outdated-patch', {
+          wrapKeystore: rewriteAttestation(signer, (r) => {
+            r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 };
+          }),
+        });
+        expect(await codeOf(enroll(claims))).toBe('ATTESTATION_PATCH_LEVEL_MISMATCH');
+        const edited = await env.world.phone('outdated-patch', {
+          wrapKeystore: rewriteAttestation(signer, (r) => {
+            r.patchLevel = { os: 202610, vendor: 202610, boot: 202610 };
+            r.firmware!.patchLevel = 202610;
+          }),
+        });
+        expect(await codeOf(enroll(edited))).toBe('ATTESTATION_FIRMWARE_UNSIGNED');
+      },
+    );
+  },
+);

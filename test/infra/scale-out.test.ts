@@ -31,73 +31,77 @@ describeWithServer('MONGODB_URI', 'scale-out: two transaction replicas share one
       throw new Error('KAFKA_BROKERS is not set');
     });
 
-  it('posts every payment once across both replicas; either replica answers for any payment; the journal stays one chain', async () => {
-    const { stack, world, close } = await testStack({ LOG_LEVEL: 'silent', RISK_DEADLINE_MS: RISK_DEADLINE });
-    const busB = brokers
-      ? await kafkaBus({
-          brokers,
-          clientId: 'transaction-b',
-          namespace: process.env.KAFKA_NAMESPACE,
-          log: createLogger('replica-b', 'silent'),
-        })
-      : undefined;
-    const replicaB = await startTransaction(
-      transactionConfig({
-        ...process.env,
-        LOG_LEVEL: 'silent',
-        RISK_DEADLINE_MS: RISK_DEADLINE,
-        DFS_STATE_DIR: stack.stateDir,
-        TRANSACTION_GRPC_PORT: '0',
-        TRANSACTION_HTTP_PORT: '0',
-        ATTESTATION_ADDR: stack.attestationAddr,
-        RISK_ADDR: stack.riskAddr,
-      }),
-      busB ?? stack.bus,
-    );
-    const worldB = await connectWorld(stack.pki, {
-      attestationAddr: stack.attestationAddr,
-      transactionAddr: `127.0.0.1:${replicaB.grpcPort}`,
-    });
-    const store = await mongoLedgerStore({ uri });
-    try {
-      const payers = [];
-      for (const w of [world, worldB])
-        for (let i = 0; i < PAYERS_PER_REPLICA; i++) payers.push(await payer(w, { balance: 100_000 }));
-
-      const shared = payers[0]!.merchant;
-      const results = await Promise.all(
-        payers.map(async (p) => {
-          const out = [];
-          for (let i = 1; i <= PAYMENTS_PER_PAYER; i++)
-            out.push(await p.phone.daemon.pay({ payee: shared, amount: kes(100 * i) }));
-          return out;
+  it(
+    'posts every payment once across both replicas; either ' +
+      'replica answers for any payment; the journal stays one chain',
+    async () => {
+      const { stack, world, close } = await testStack({ LOG_LEVEL: 'silent', RISK_DEADLINE_MS: RISK_DEADLINE });
+      const busB = brokers
+        ? await kafkaBus({
+            brokers,
+            clientId: 'transaction-b',
+            namespace: process.env.KAFKA_NAMESPACE,
+            log: createLogger('replica-b', 'silent'),
+          })
+        : undefined;
+      const replicaB = await startTransaction(
+        transactionConfig({
+          ...process.env,
+          LOG_LEVEL: 'silent',
+          RISK_DEADLINE_MS: RISK_DEADLINE,
+          DFS_STATE_DIR: stack.stateDir,
+          TRANSACTION_GRPC_PORT: '0',
+          TRANSACTION_HTTP_PORT: '0',
+          ATTESTATION_ADDR: stack.attestationAddr,
+          RISK_ADDR: stack.riskAddr,
         }),
+        busB ?? stack.bus,
       );
-      const posted = results.flat();
-      expect(posted.map((r) => r.status)).toEqual(Array(payers.length * PAYMENTS_PER_PAYER).fill('POSTED'));
+      const worldB = await connectWorld(stack.pki, {
+        attestationAddr: stack.attestationAddr,
+        transactionAddr: `127.0.0.1:${replicaB.grpcPort}`,
+      });
+      const store = await mongoLedgerStore({ uri });
+      try {
+        const payers = [];
+        for (const w of [world, worldB])
+          for (let i = 0; i < PAYERS_PER_REPLICA; i++) payers.push(await payer(w, { balance: 100_000 }));
 
-      const ids = posted.map((r) => r.transactionId);
-      const accounts = payers.flatMap((p) => [p.wallet, p.merchant]);
-      for (const view of [await readLedger(world, accounts, ids), await readLedger(worldB, accounts, ids)]) {
-        expect(view.posted.size).toBe(ids.length);
-        expect(new Set(view.posted.values()).size).toBe(ids.length);
-        const spent = (PAYMENTS_PER_PAYER * (PAYMENTS_PER_PAYER + 1) * 100) / 2;
-        for (const p of payers) expect(view.balances.get(p.wallet)).toBe(100_000 - spent);
-        expect(view.balances.get(shared)).toBe(spent * payers.length);
+        const shared = payers[0]!.merchant;
+        const results = await Promise.all(
+          payers.map(async (p) => {
+            const out = [];
+            for (let i = 1; i <= PAYMENTS_PER_PAYER; i++)
+              out.push(await p.phone.daemon.pay({ payee: shared, amount: kes(100 * i) }));
+            return out;
+          }),
+        );
+        const posted = results.flat();
+        expect(posted.map((r) => r.status)).toEqual(Array(payers.length * PAYMENTS_PER_PAYER).fill('POSTED'));
+
+        const ids = posted.map((r) => r.transactionId);
+        const accounts = payers.flatMap((p) => [p.wallet, p.merchant]);
+        for (const view of [await readLedger(world, accounts, ids), await readLedger(worldB, accounts, ids)]) {
+          expect(view.posted.size).toBe(ids.length);
+          expect(new Set(view.posted.values()).size).toBe(ids.length);
+          const spent = (PAYMENTS_PER_PAYER * (PAYMENTS_PER_PAYER + 1) * 100) / 2;
+          for (const p of payers) expect(view.balances.get(p.wallet)).toBe(100_000 - spent);
+          expect(view.balances.get(shared)).toBe(spent * payers.length);
+        }
+        const op = worldB.operator;
+        expect((await call(op, op.GetTransaction, { transactionId: ids[0]! })).signedResult).toBeTruthy();
+
+        const journal = await store.readJournal();
+        expect(verifyJournal(journal)).toBeNull();
+        expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
+        for (const id of ids) expect(journal.filter((e) => e.transferId === id)).toHaveLength(1);
+      } finally {
+        worldB.close();
+        await replicaB.stop();
+        await busB?.close();
+        await store.close();
+        await close();
       }
-      const op = worldB.operator;
-      expect((await call(op, op.GetTransaction, { transactionId: ids[0]! })).signedResult).toBeTruthy();
-
-      const journal = await store.readJournal();
-      expect(verifyJournal(journal)).toBeNull();
-      expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
-      for (const id of ids) expect(journal.filter((e) => e.transferId === id)).toHaveLength(1);
-    } finally {
-      worldB.close();
-      await replicaB.stop();
-      await busB?.close();
-      await store.close();
-      await close();
-    }
-  });
+    },
+  );
 });

@@ -117,7 +117,9 @@ export class Volumes {
     return d;
   }
 
-  /** A volume with given files (a Secret): owned by root and group `gid` (fsGroup), files with `mode`; never copied up. */
+  /**
+   * A volume with given files (a Secret): owned by root and group `gid` (fsGroup), files with `mode`; never copied up.
+   */
   preset(name: string, files: Record<string, string | Buffer>, mode: number, gid: number): void {
     const d = this.dir(name);
     for (const [path, content] of Object.entries(files)) {
@@ -135,7 +137,10 @@ export class Volumes {
     this.filled.add(name);
   }
 
-  /** Docker's copy-up: a fresh named volume takes the content and ownership of the image directory it is first mounted on. */
+  /**
+   * Docker's copy-up: a fresh named volume takes the content
+   * and ownership of the image directory it is first mounted on.
+   */
   copyUp(name: string, from: string): void {
     if (this.filled.has(name)) return;
     this.filled.add(name);
@@ -208,7 +213,10 @@ export function layout(spec: ContainerSpec, image: ImageModel, volumes: Volumes)
   return root;
 }
 
-/** The container's environment as the process sees it: absolute paths (here and in arguments) read inside its root directory. */
+/**
+ * The container's environment as the process sees it: absolute
+ * paths (here and in arguments) read inside its root directory.
+ */
 function hostEnv(spec: ContainerSpec, image: ImageModel, root: string): Record<string, string> {
   const env: Record<string, string> = { ...image.env, ...spec.env };
   for (const [k, v] of Object.entries(env)) {
@@ -313,7 +321,10 @@ export async function runToCompletion(
   return { code, output };
 }
 
-/** The only substitutions: ports to 0, peers (addresses and `<peer>:<port>` URLs) at their bound ports, the embedded store and bus for MongoDB and Kafka. */
+/**
+ * The only substitutions: ports to 0, peers (addresses and `<peer>:<port>`
+ * URLs) at their bound ports, the embedded store and bus for MongoDB and Kafka.
+ */
 export function substitute(env: Record<string, string>, peers: Record<string, number>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {

@@ -11,7 +11,10 @@ import { REPO_ROOT, type ContainerSpec, type Volumes } from './deploy-emulation.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML
 type Doc = Record<string, any>;
 
-/** The compose file as `docker compose config` resolves it with no .env: `${VAR:-default}` to its default, merge keys applied. */
+/**
+ * The compose file as `docker compose config` resolves it with
+ * no .env: `${VAR:-default}` to its default, merge keys applied.
+ */
 export function composeFile(path = join(REPO_ROOT, 'deploy', 'docker-compose.yml')): Doc {
   const text = readFileSync(path, 'utf8').replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _v, d: string) => d);
   return parse(text, { merge: true, maxAliasCount: -1 }) as Doc;

@@ -2,7 +2,10 @@ import { chainEntry } from '../../services/transaction/src/domain/journal.js';
 import type { Transfer } from '../../services/transaction/src/domain/model.js';
 import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 
-/** Appends `n` journal entries to `store`, each backed by a POSTED transfer of the same amount (so the journal verifies). */
+/**
+ * Appends `n` journal entries to `store`, each backed by a
+ * POSTED transfer of the same amount (so the journal verifies).
+ */
 export async function seedJournal(store: LedgerStore, n: number, from = 0): Promise<void> {
   for (let i = from + 1; i <= from + n; i++) {
     const t: Transfer = {

@@ -8,7 +8,10 @@ export interface Sample {
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/g;
 
-/** Parses the text exposition format (version 0.0.4) into samples; comments and blank lines are skipped, anything else malformed throws. */
+/**
+ * Parses the text exposition format (version 0.0.4) into samples;
+ * comments and blank lines are skipped, anything else malformed throws.
+ */
 export function parseExposition(text: string): Sample[] {
   const out: Sample[] = [];
   for (const line of text.split('\n')) {

@@ -26,7 +26,10 @@ export const unboundedReservations: ReservationStrategy = () => ({
   async release() {},
 });
 
-/** Sabotage by injection: an operator that never reports a swap, in place of the CAMARA client (`controls.risk.operator`). */
+/**
+ * Sabotage by injection: an operator that never reports a swap,
+ * in place of the CAMARA client (`controls.risk.operator`).
+ */
 export const blindOperator: SimSwapOperator = { check: async () => ({ swapped: false }) };
 
 /** Sabotage by injection: the operator's network events go nowhere (`controls.mno.events`). */

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Production source: kit/, services/, device-sim/ and cli/ without the attacker's cli/threats/ (never tests or fixtures). */
+/**
+ * Production source: kit/, services/, device-sim/ and cli/
+ * without the attacker's cli/threats/ (never tests or fixtures).
+ */
 export function productionFiles(): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
   const walk = (dir: string) => {

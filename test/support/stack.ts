@@ -12,7 +12,10 @@ import { setLogDestination } from '../../kit/src/log.js';
  */
 const TEST_RISK_DEADLINE_MS = '3000';
 
-/** An embedded stack on ephemeral ports with its own state directory, plus the world around it (`phones`, `controls`: ports replaced at wiring time). */
+/**
+ * An embedded stack on ephemeral ports with its own state directory, plus
+ * the world around it (`phones`, `controls`: ports replaced at wiring time).
+ */
 export async function testStack(
   env: NodeJS.ProcessEnv = {},
   phones?: PhoneOverrides,
@@ -41,7 +44,10 @@ export async function testStack(
 /** An enrolled phone with a funded wallet and a merchant to pay. */
 export const fundedPhone = (world: World, profile = 'secure', balance = 100_000) => payer(world, { profile, balance });
 
-/** The environment for running `dfs` as a subprocess on its own state directory and free ports, never targeting a remote stack. */
+/**
+ * The environment for running `dfs` as a subprocess on its own
+ * state directory and free ports, never targeting a remote stack.
+ */
 export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS,

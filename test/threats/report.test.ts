@@ -88,7 +88,8 @@ describe('npm run threats -- --json out.json --html out.html', () => {
       `[threats] ${CHROMIUM} not found: the browser rendering check of the HTML report is skipped (CI installs it)`,
     );
   it.skipIf(noBrowser)(
-    'renders in Chromium: executive summary, R1-R9 in words, BLOCKED vs DETECTED, each scenario with steps and evidence, metadata',
+    'renders in Chromium: executive summary, R1-R9 in words, BLOCKED ' +
+      'vs DETECTED, each scenario with steps and evidence, metadata',
     async () => {
       const { chromium } = await import('playwright-core');
       const browser = await chromium.launch({

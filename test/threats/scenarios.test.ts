@@ -13,22 +13,26 @@ describe('every threat scenario against the embedded stack, judged from what it 
     await env?.close();
   });
 
-  it('has at least 40 scenarios with unique ids, each labelled and mapped to R1-R9, a MASVS v2 control, a seed and a control port', () => {
-    expect(SCENARIOS.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(SCENARIOS.map((s) => s.id)).size).toBe(SCENARIOS.length);
-    for (const s of SCENARIOS) {
-      expect(['remote', 'on-device', 'insider']).toContain(s.label);
-      expect(s.recommendations.length).toBeGreaterThan(0);
-      expect(
-        s.masvs
-          .split(', ')
-          .every((m) => /^MASVS-(STORAGE|CRYPTO|AUTH|NETWORK|PLATFORM|CODE|RESILIENCE|PRIVACY)-\d$/.test(m)),
-      ).toBe(true);
-      expect(s.seed.length).toBeGreaterThan(0);
-      expect(s.port.off.length).toBeGreaterThan(0);
-      if (s.expect.outcome === 'DETECTED') expect(s.detectedBy?.length).toBeGreaterThan(0);
-    }
-  });
+  it(
+    'has at least 40 scenarios with unique ids, each labelled and ' +
+      'mapped to R1-R9, a MASVS v2 control, a seed and a control port',
+    () => {
+      expect(SCENARIOS.length).toBeGreaterThanOrEqual(40);
+      expect(new Set(SCENARIOS.map((s) => s.id)).size).toBe(SCENARIOS.length);
+      for (const s of SCENARIOS) {
+        expect(['remote', 'on-device', 'insider']).toContain(s.label);
+        expect(s.recommendations.length).toBeGreaterThan(0);
+        expect(
+          s.masvs
+            .split(', ')
+            .every((m) => /^MASVS-(STORAGE|CRYPTO|AUTH|NETWORK|PLATFORM|CODE|RESILIENCE|PRIVACY)-\d$/.test(m)),
+        ).toBe(true);
+        expect(s.seed.length).toBeGreaterThan(0);
+        expect(s.port.off.length).toBeGreaterThan(0);
+        if (s.expect.outcome === 'DETECTED') expect(s.detectedBy?.length).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it.each(SCENARIOS.map((s) => [s.id, s] as const))(
     '%s is stopped by its control with the expected code and leaves evidence',

@@ -2,7 +2,8 @@
  * What test/deploy/start.test.ts (the services started as deploy/ configures them) and
  * test/deploy/validate.test.ts (the offline schema validators) cannot see: the calls the network
  * policies allow, what the Ingress exposes, where Prometheus scrapes, which container may read an
- * OEM private key and what the demo Job is given, the health checks, and that every variable deploy/ sets is documented.
+ * OEM private key and what the demo Job is given, the health checks, and that every variable deploy/ sets is
+ * documented.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,30 +101,38 @@ describe('deploy/k8s network policies', () => {
 });
 
 describe('deploy/k8s exposure and scraping', () => {
-  it('the Ingress routes the integrator API and the OpenAPI document to transaction, never /metrics or the operator journal check', () => {
-    const paths = base
-      .filter((d) => d.kind === 'Ingress')
-      .flatMap((i) => i.spec.rules.flatMap((r: Doc) => r.http.paths));
-    expect(paths.map((p: Doc) => p.path).sort()).toEqual([...INTEGRATOR_PATHS, '/openapi.json'].sort());
-    expect(new Set(paths.map((p: Doc) => `${p.backend.service.name}:${p.backend.service.port.name}`))).toEqual(
-      new Set(['transaction:http']),
-    );
-  });
+  it(
+    'the Ingress routes the integrator API and the OpenAPI document ' +
+      'to transaction, never /metrics or the operator journal check',
+    () => {
+      const paths = base
+        .filter((d) => d.kind === 'Ingress')
+        .flatMap((i) => i.spec.rules.flatMap((r: Doc) => r.http.paths));
+      expect(paths.map((p: Doc) => p.path).sort()).toEqual([...INTEGRATOR_PATHS, '/openapi.json'].sort());
+      expect(new Set(paths.map((p: Doc) => `${p.backend.service.name}:${p.backend.service.port.name}`))).toEqual(
+        new Set(['transaction:http']),
+      );
+    },
+  );
 
-  it('each service pod is annotated for scraping /metrics on its HTTP container port; the operator simulator, whose port also carries its keyless network controls, is not scraped', () => {
-    const mno = deployments.find((d) => podLabel(d) === 'mno')!;
-    expect(mno.spec.template.metadata.annotations).toBeUndefined();
-    expect(allowed('ingress', 'mno', (peer) => peer.namespaceSelector !== undefined)).toEqual([]);
-    for (const d of deployments.filter((x) => x !== mno)) {
-      const ann = d.spec.template.metadata.annotations;
-      const http = d.spec.template.spec.containers[0].ports.find((p: Doc) => p.name === 'http').containerPort;
-      expect([ann['prometheus.io/scrape'], ann['prometheus.io/path'], Number(ann['prometheus.io/port'])]).toEqual([
-        'true',
-        '/metrics',
-        http,
-      ]);
-    }
-  });
+  it(
+    'each service pod is annotated for scraping /metrics on its HTTP container port; the ' +
+      'operator simulator, whose port also carries its keyless network controls, is not scraped',
+    () => {
+      const mno = deployments.find((d) => podLabel(d) === 'mno')!;
+      expect(mno.spec.template.metadata.annotations).toBeUndefined();
+      expect(allowed('ingress', 'mno', (peer) => peer.namespaceSelector !== undefined)).toEqual([]);
+      for (const d of deployments.filter((x) => x !== mno)) {
+        const ann = d.spec.template.metadata.annotations;
+        const http = d.spec.template.spec.containers[0].ports.find((p: Doc) => p.name === 'http').containerPort;
+        expect([ann['prometheus.io/scrape'], ann['prometheus.io/path'], Number(ann['prometheus.io/port'])]).toEqual([
+          'true',
+          '/metrics',
+          http,
+        ]);
+      }
+    },
+  );
 
   it('probes /healthz and /readyz on the HTTP port', () => {
     for (const d of deployments) {

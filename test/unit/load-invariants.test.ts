@@ -77,51 +77,55 @@ describe('load tool correctness check', () => {
     expect(checkInvariants(opening, seen, l).noNegativeBalance).toBe(false);
   });
 
-  it('settles payments whose answer was lost by asking per idempotency key; a posted one then balances, an unanswerable one fails the check', async () => {
-    const lostAnswer = (): SeenPayment[] => [
-      ...seen.map((p) => ({ ...p })),
-      { transactionId: '', payer: 'w1', payee: 'm1', minorUnits: 50, idempotencyKey: 'k4', status: 'ERROR' },
-      { transactionId: '', payer: 'w2', payee: 'm1', minorUnits: 70, idempotencyKey: 'k5', status: 'ERROR' },
-    ];
-    const l = ledger();
-    l.posted.set('t4', 9);
-    l.balances.set('w1', 850);
-    l.balances.set('m1', 450);
-    const unsettled = lostAnswer();
-    expect(checkInvariants(opening, unsettled, l)).toMatchObject({ balancesConserved: false, unknown: 2, ok: false });
+  it(
+    'settles payments whose answer was lost by asking per idempotency ' +
+      'key; a posted one then balances, an unanswerable one fails the check',
+    async () => {
+      const lostAnswer = (): SeenPayment[] => [
+        ...seen.map((p) => ({ ...p })),
+        { transactionId: '', payer: 'w1', payee: 'm1', minorUnits: 50, idempotencyKey: 'k4', status: 'ERROR' },
+        { transactionId: '', payer: 'w2', payee: 'm1', minorUnits: 70, idempotencyKey: 'k5', status: 'ERROR' },
+      ];
+      const l = ledger();
+      l.posted.set('t4', 9);
+      l.balances.set('w1', 850);
+      l.balances.set('m1', 450);
+      const unsettled = lostAnswer();
+      expect(checkInvariants(opening, unsettled, l)).toMatchObject({ balancesConserved: false, unknown: 2, ok: false });
 
-    let asked = 0;
-    const backend = async (p: SeenPayment): Promise<PaymentResult> => {
-      if (p.idempotencyKey === 'k5')
-        return { transactionId: 't5', status: 'FAILED', code: 'PAYMENT_ABANDONED' } as PaymentResult;
-      if ((asked += 1) < 3) throw new DfsError('TRANSACTION_IN_PROGRESS');
-      return { transactionId: 't4', status: 'POSTED' } as PaymentResult;
-    };
-    const settledSeen = lostAnswer();
-    expect(await settleUnknown(settledSeen, backend, 5_000, 1)).toEqual({ settled: 2, unknown: 0 });
-    expect(asked).toBe(3);
-    expect(settledSeen.slice(3).map((p) => [p.transactionId, p.status])).toEqual([
-      ['t4', 'POSTED'],
-      ['t5', 'FAILED'],
-    ]);
-    expect(checkInvariants(opening, settledSeen, l)).toMatchObject({
-      balancesConserved: true,
-      lost: 0,
-      unknown: 0,
-      ok: true,
-    });
+      let asked = 0;
+      const backend = async (p: SeenPayment): Promise<PaymentResult> => {
+        if (p.idempotencyKey === 'k5')
+          return { transactionId: 't5', status: 'FAILED', code: 'PAYMENT_ABANDONED' } as PaymentResult;
+        if ((asked += 1) < 3) throw new DfsError('TRANSACTION_IN_PROGRESS');
+        return { transactionId: 't4', status: 'POSTED' } as PaymentResult;
+      };
+      const settledSeen = lostAnswer();
+      expect(await settleUnknown(settledSeen, backend, 5_000, 1)).toEqual({ settled: 2, unknown: 0 });
+      expect(asked).toBe(3);
+      expect(settledSeen.slice(3).map((p) => [p.transactionId, p.status])).toEqual([
+        ['t4', 'POSTED'],
+        ['t5', 'FAILED'],
+      ]);
+      expect(checkInvariants(opening, settledSeen, l)).toMatchObject({
+        balancesConserved: true,
+        lost: 0,
+        unknown: 0,
+        ok: true,
+      });
 
-    const down = lostAnswer();
-    expect(
-      await settleUnknown(
-        down,
-        async () => {
-          throw new DfsError('UNAVAILABLE');
-        },
-        20,
-        1,
-      ),
-    ).toEqual({ settled: 0, unknown: 2 });
-    expect(checkInvariants(opening, down, l)).toMatchObject({ unknown: 2, ok: false });
-  });
+      const down = lostAnswer();
+      expect(
+        await settleUnknown(
+          down,
+          async () => {
+            throw new DfsError('UNAVAILABLE');
+          },
+          20,
+          1,
+        ),
+      ).toEqual({ settled: 0, unknown: 2 });
+      expect(checkInvariants(opening, down, l)).toMatchObject({ unknown: 2, ok: false });
+    },
+  );
 });

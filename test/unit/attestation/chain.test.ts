@@ -70,16 +70,19 @@ describe('verifyChain (Android Key Attestation style chain checks)', () => {
     );
   });
 
-  it('refuses a self-signed leaf and a chain ending in a self-signed rogue root (ATTESTATION_SELF_SIGNED)', async () => {
-    const self = await attestedLeaf('self', [ext()]);
-    expect(await codeOf(verifyChain(der([self.cert]), anchors, now()))).toBe('ATTESTATION_SELF_SIGNED');
-    const rogue = await rootCa('CN=Pinned OEM Root');
-    const rogueFactory = await intermediate(rogue);
-    const leaf = await attestedLeaf(rogueFactory, [ext()]);
-    expect(await codeOf(verifyChain(der([leaf.cert, rogueFactory.cert, rogue.cert]), anchors, now()))).toBe(
-      'ATTESTATION_SELF_SIGNED',
-    );
-  });
+  it(
+    'refuses a self-signed leaf and a chain ending in ' + 'a self-signed rogue root (ATTESTATION_SELF_SIGNED)',
+    async () => {
+      const self = await attestedLeaf('self', [ext()]);
+      expect(await codeOf(verifyChain(der([self.cert]), anchors, now()))).toBe('ATTESTATION_SELF_SIGNED');
+      const rogue = await rootCa('CN=Pinned OEM Root');
+      const rogueFactory = await intermediate(rogue);
+      const leaf = await attestedLeaf(rogueFactory, [ext()]);
+      expect(await codeOf(verifyChain(der([leaf.cert, rogueFactory.cert, rogue.cert]), anchors, now()))).toBe(
+        'ATTESTATION_SELF_SIGNED',
+      );
+    },
+  );
 
   it('refuses a leaf issued by a certificate without CA:TRUE (ATTESTATION_ISSUER_NOT_CA)', async () => {
     const notCa = await intermediate(root, { ca: false });
@@ -95,17 +98,20 @@ describe('verifyChain (Android Key Attestation style chain checks)', () => {
     );
   });
 
-  it('refuses two attestation extensions in the leaf, and one in an intermediate (ATTESTATION_EXTENSION_COUNT)', async () => {
-    const two = await attestedLeaf(factory, [ext(), ext()]);
-    expect(await codeOf(verifyChain(der([two.cert, factory.cert]), anchors, now()))).toBe(
-      'ATTESTATION_EXTENSION_COUNT',
-    );
-    const carrying = await intermediate(root, { extra: [ext()] });
-    const leaf = await attestedLeaf(carrying, [ext()]);
-    expect(await codeOf(verifyChain(der([leaf.cert, carrying.cert]), anchors, now()))).toBe(
-      'ATTESTATION_EXTENSION_COUNT',
-    );
-  });
+  it(
+    'refuses two attestation extensions in the leaf, and ' + 'one in an intermediate (ATTESTATION_EXTENSION_COUNT)',
+    async () => {
+      const two = await attestedLeaf(factory, [ext(), ext()]);
+      expect(await codeOf(verifyChain(der([two.cert, factory.cert]), anchors, now()))).toBe(
+        'ATTESTATION_EXTENSION_COUNT',
+      );
+      const carrying = await intermediate(root, { extra: [ext()] });
+      const leaf = await attestedLeaf(carrying, [ext()]);
+      expect(await codeOf(verifyChain(der([leaf.cert, carrying.cert]), anchors, now()))).toBe(
+        'ATTESTATION_EXTENSION_COUNT',
+      );
+    },
+  );
 
   it('refuses a missing or malformed record (ATTESTATION_EXTENSION_INVALID)', async () => {
     const none = await attestedLeaf(factory, []);
@@ -156,13 +162,17 @@ describe('verifyChain (Android Key Attestation style chain checks)', () => {
     );
   });
 
-  it('refuses a chain through a revoked batch CA (ATTESTATION_BATCH_REVOKED) and a revoked leaf (ATTESTATION_CERT_REVOKED)', async () => {
-    const leaf = await attestedLeaf(factory, [ext()]);
-    const batch = { roots: [root.cert], revokedSerials: new Set([factory.cert.serialNumber.toLowerCase()]) };
-    expect(await codeOf(verifyChain(der([leaf.cert, factory.cert]), batch, now()))).toBe('ATTESTATION_BATCH_REVOKED');
-    const one = { roots: [root.cert], revokedSerials: new Set([leaf.cert.serialNumber.toLowerCase()]) };
-    expect(await codeOf(verifyChain(der([leaf.cert, factory.cert]), one, now()))).toBe('ATTESTATION_CERT_REVOKED');
-  });
+  it(
+    'refuses a chain through a revoked batch CA (ATTESTATION_BATCH_REVOKED) ' +
+      'and a revoked leaf (ATTESTATION_CERT_REVOKED)',
+    async () => {
+      const leaf = await attestedLeaf(factory, [ext()]);
+      const batch = { roots: [root.cert], revokedSerials: new Set([factory.cert.serialNumber.toLowerCase()]) };
+      expect(await codeOf(verifyChain(der([leaf.cert, factory.cert]), batch, now()))).toBe('ATTESTATION_BATCH_REVOKED');
+      const one = { roots: [root.cert], revokedSerials: new Set([leaf.cert.serialNumber.toLowerCase()]) };
+      expect(await codeOf(verifyChain(der([leaf.cert, factory.cert]), one, now()))).toBe('ATTESTATION_CERT_REVOKED');
+    },
+  );
 
   it('refuses a leaf whose signature was not made by its issuer, and garbage (ATTESTATION_CHAIN_INVALID)', async () => {
     const other = await intermediate(root);

@@ -270,17 +270,21 @@ describe('posture tiers (brief §4)', () => {
     ).toMatchObject({ tier: 'LOW', reasons: ['NO_SECURE_ELEMENT', 'PATCH_BEHIND'] });
   });
 
-  it('the level the chain proved decides, not the record: a record claiming an eSE under a software chain is refused, one claiming software under an eSE chain stays LOW', () => {
-    expect(assess(() => {}, { level: 'software' }).refusals).toEqual(['ATTESTATION_SECURITY_LEVEL_MISMATCH']);
-    expect(
-      assess(
-        (r) => {
-          r.key.securityLevel = 'software';
-        },
-        { level: 'ese' },
-      ).tier,
-    ).toBe('LOW');
-  });
+  it(
+    'the level the chain proved decides, not the record: a record claiming an eSE under ' +
+      'a software chain is refused, one claiming software under an eSE chain stays LOW',
+    () => {
+      expect(assess(() => {}, { level: 'software' }).refusals).toEqual(['ATTESTATION_SECURITY_LEVEL_MISMATCH']);
+      expect(
+        assess(
+          (r) => {
+            r.key.securityLevel = 'software';
+          },
+          { level: 'ese' },
+        ).tier,
+      ).toBe('LOW');
+    },
+  );
 
   it('uses the per-model patch band when the model is listed', () => {
     const strict: Policy = {
@@ -333,12 +337,16 @@ describe('policy file', () => {
     ).toEqual(['ATTESTATION_PATCH_TOO_OLD']);
   });
 
-  it('is validated at start-up: unknown keys, wrong types and an inverted patch band stop the service (CONFIG_INVALID)', () => {
-    expect(codeOfLoad(write({ ...raw(), surprise: true }))).toBe('CONFIG_INVALID');
-    expect(codeOfLoad(write({ ...raw(), maxEvidenceAgeSec: '300' }))).toBe('CONFIG_INVALID');
-    expect(codeOfLoad(write({ ...raw(), minPatchLevel: 202612, highTierPatchLevel: 202601 }))).toBe('CONFIG_INVALID');
-    expect(codeOfLoad(write({ ...raw(), withoutEse: 'HIGH' }))).toBe('CONFIG_INVALID');
-    expect(codeOfLoad(join(dir, 'missing.json'))).toBe('CONFIG_INVALID');
-    expect(codeOfLoad(write(raw()))).toBe('LOADED');
-  });
+  it(
+    'is validated at start-up: unknown keys, wrong types and ' +
+      'an inverted patch band stop the service (CONFIG_INVALID)',
+    () => {
+      expect(codeOfLoad(write({ ...raw(), surprise: true }))).toBe('CONFIG_INVALID');
+      expect(codeOfLoad(write({ ...raw(), maxEvidenceAgeSec: '300' }))).toBe('CONFIG_INVALID');
+      expect(codeOfLoad(write({ ...raw(), minPatchLevel: 202612, highTierPatchLevel: 202601 }))).toBe('CONFIG_INVALID');
+      expect(codeOfLoad(write({ ...raw(), withoutEse: 'HIGH' }))).toBe('CONFIG_INVALID');
+      expect(codeOfLoad(join(dir, 'missing.json'))).toBe('CONFIG_INVALID');
+      expect(codeOfLoad(write(raw()))).toBe('LOADED');
+    },
+  );
 });

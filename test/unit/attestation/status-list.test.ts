@@ -29,18 +29,22 @@ const signAs = (key: CryptoKey, header: object, payload: object) =>
 describe('status list verification (contracts/attestation-status.ts, through kit/src/jws.ts)', () => {
   const list = { issuedAtMs: 1_700_000_000_000, entries: { '1a2b': { status: 'REVOKED' as const } } };
 
-  it('a list the root signs under its own typ verifies; the same payload under another typ, or none, is ATTESTATION_STATUS_LIST_INVALID', async () => {
-    const root = await oemRoot();
-    await expect(
-      verifyStatusList(await signJws(ATTESTATION_STATUS_LIST, list, { privateKey: root.key }), [root.cert]),
-    ).resolves.toEqual(list);
-    expect(await codeOf(verifyStatusList(await signAs(root.key, { typ: RESULT.typ }, list), [root.cert]))).toBe(
-      'ATTESTATION_STATUS_LIST_INVALID',
-    );
-    expect(await codeOf(verifyStatusList(await signAs(root.key, {}, list), [root.cert]))).toBe(
-      'ATTESTATION_STATUS_LIST_INVALID',
-    );
-  });
+  it(
+    'a list the root signs under its own typ verifies; the same payload ' +
+      'under another typ, or none, is ATTESTATION_STATUS_LIST_INVALID',
+    async () => {
+      const root = await oemRoot();
+      await expect(
+        verifyStatusList(await signJws(ATTESTATION_STATUS_LIST, list, { privateKey: root.key }), [root.cert]),
+      ).resolves.toEqual(list);
+      expect(await codeOf(verifyStatusList(await signAs(root.key, { typ: RESULT.typ }, list), [root.cert]))).toBe(
+        'ATTESTATION_STATUS_LIST_INVALID',
+      );
+      expect(await codeOf(verifyStatusList(await signAs(root.key, {}, list), [root.cert]))).toBe(
+        'ATTESTATION_STATUS_LIST_INVALID',
+      );
+    },
+  );
 
   it('a body outside the contract, or a list signed by another key, is ATTESTATION_STATUS_LIST_INVALID', async () => {
     const root = await oemRoot();

@@ -21,7 +21,8 @@ const FORMER_NAMES = ['TokenClaims', 'Proof', 'Confirmation', 'ResetClaims', 'De
 /** Declarations of `name` in `text` (re-exports and aliases `type X = Y;` of a contract are fine). */
 function declares(text: string, name: string): boolean {
   return new RegExp(
-    `^\\s*(?:export\\s+)?(?:interface\\s+${name}\\b|class\\s+${name}\\b|(?:const|let)\\s+${name}\\s*=|type\\s+${name}\\s*=\\s*(?:\\{|z\\.|'|\\())`,
+    `^\\s*(?:export\\s+)?(?:interface\\s+${name}\\b|class\\s+${name}\\b|(?:const|let)\\s+${name}\\s*=|` +
+      `type\\s+${name}\\s*=\\s*(?:\\{|z\\.|'|\\())`,
     'm',
   ).test(text);
 }

@@ -80,7 +80,8 @@ export function eventDrift(
       problems.push(`${type}: produced by ${producers.join(', ')} but consumed by nobody`);
     if (JSON.stringify(producers) !== JSON.stringify(sorted(entry.producers)))
       problems.push(
-        `${type}: the catalog says producers [${sorted(entry.producers).join(', ')}], the source shows [${producers.join(', ')}]`,
+        `${type}: the catalog says producers [${sorted(entry.producers).join(', ')}], ` +
+          `the source shows [${producers.join(', ')}]`,
       );
     const internal = sorted(entry.consumers.filter((c) => !external.includes(c)));
     if (JSON.stringify(consumers) !== JSON.stringify(internal))

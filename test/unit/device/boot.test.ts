@@ -65,18 +65,21 @@ describe('trusted boot (000 §Trusted boot)', () => {
     ).toMatchObject({ state: 'failed', failedStage: 'uboot' });
   });
 
-  it('fails at the bootloader when the boot key does not match the eFuse hash (images re-signed by an attacker)', async () => {
-    const rogue = await generateEcKeyPair(false);
-    const resigned = await Promise.all(images.map((i) => signImage(rogue.privateKey, i.stage, i.version, i.payload)));
-    expect(await verifyBootChain(resigned, efuse, rogue.publicKey)).toMatchObject({
-      state: 'failed',
-      failedStage: 'bootloader',
-    });
-    expect(await verifyBootChain(images, await efuseHash(rogue.publicKey), oem.publicKey)).toMatchObject({
-      state: 'failed',
-      failedStage: 'bootloader',
-    });
-  });
+  it(
+    'fails at the bootloader when the boot key does not ' + 'match the eFuse hash (images re-signed by an attacker)',
+    async () => {
+      const rogue = await generateEcKeyPair(false);
+      const resigned = await Promise.all(images.map((i) => signImage(rogue.privateKey, i.stage, i.version, i.payload)));
+      expect(await verifyBootChain(resigned, efuse, rogue.publicKey)).toMatchObject({
+        state: 'failed',
+        failedStage: 'bootloader',
+      });
+      expect(await verifyBootChain(images, await efuseHash(rogue.publicKey), oem.publicKey)).toMatchObject({
+        state: 'failed',
+        failedStage: 'bootloader',
+      });
+    },
+  );
 
   it('powers a tampered-boot phone on in the failed state that attestation reports', async () => {
     const phone = await testPhone('tampered-boot');

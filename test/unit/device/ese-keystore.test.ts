@@ -26,20 +26,23 @@ describe('eSE keystore (000 §KeyStore)', () => {
     expect((await api.publicJwk(PAYMENT_DAEMON, 'rsa')).n).toBeTypeOf('string');
   });
 
-  it('encrypts with AES-256-GCM and RSA-OAEP and decrypts inside the eSE; tampering is ESE_DECRYPT_FAILED', async () => {
-    await api.generateKey(PAYMENT_DAEMON, 'aes', { algorithm: 'AES_256', purpose: 'encrypt' });
-    await api.generateKey(PAYMENT_DAEMON, 'oaep', { algorithm: 'RSA_2048', purpose: 'encrypt' });
-    for (const alias of ['aes', 'oaep']) {
-      const ct = await api.encrypt(PAYMENT_DAEMON, alias, data);
-      expect(new TextDecoder().decode(await api.decrypt(PAYMENT_DAEMON, alias, ct))).toBe('payload');
-      ct[ct.length - 1]! ^= 1;
-      expect(await codeOf(() => api.decrypt(PAYMENT_DAEMON, alias, ct))).toBe('ESE_DECRYPT_FAILED');
-    }
-    const bound = await api.encrypt(PAYMENT_DAEMON, 'aes', data, new Uint8Array([1]));
-    expect(await codeOf(() => api.decrypt(PAYMENT_DAEMON, 'aes', bound, new Uint8Array([2])))).toBe(
-      'ESE_DECRYPT_FAILED',
-    );
-  });
+  it(
+    'encrypts with AES-256-GCM and RSA-OAEP and decrypts ' + 'inside the eSE; tampering is ESE_DECRYPT_FAILED',
+    async () => {
+      await api.generateKey(PAYMENT_DAEMON, 'aes', { algorithm: 'AES_256', purpose: 'encrypt' });
+      await api.generateKey(PAYMENT_DAEMON, 'oaep', { algorithm: 'RSA_2048', purpose: 'encrypt' });
+      for (const alias of ['aes', 'oaep']) {
+        const ct = await api.encrypt(PAYMENT_DAEMON, alias, data);
+        expect(new TextDecoder().decode(await api.decrypt(PAYMENT_DAEMON, alias, ct))).toBe('payload');
+        ct[ct.length - 1]! ^= 1;
+        expect(await codeOf(() => api.decrypt(PAYMENT_DAEMON, alias, ct))).toBe('ESE_DECRYPT_FAILED');
+      }
+      const bound = await api.encrypt(PAYMENT_DAEMON, 'aes', data, new Uint8Array([1]));
+      expect(await codeOf(() => api.decrypt(PAYMENT_DAEMON, 'aes', bound, new Uint8Array([2])))).toBe(
+        'ESE_DECRYPT_FAILED',
+      );
+    },
+  );
 
   it('refuses a key used for another purpose and algorithm/purpose pairs it does not support', async () => {
     await api.generateKey(PAYMENT_DAEMON, 'aes', { algorithm: 'AES_256', purpose: 'encrypt' });
@@ -67,18 +70,21 @@ describe('eSE keystore (000 §KeyStore)', () => {
     expect(await codeOf(() => api.random(app, 16))).toBe('DEVICE_ACCESS_DENIED');
   });
 
-  it('never lets secret or private material out: export attempts get ESE_KEY_NOT_EXPORTABLE or public fields only', async () => {
-    await api.generateKey(PAYMENT_DAEMON, 'aes', { algorithm: 'AES_256', purpose: 'encrypt' });
-    await api.generateKey(PAYMENT_DAEMON, 'ec', { algorithm: 'EC_P256', purpose: 'sign' });
-    expect(await codeOf(() => api.publicJwk(PAYMENT_DAEMON, 'aes'))).toBe('ESE_KEY_NOT_EXPORTABLE');
-    const jwk = await api.publicJwk(PAYMENT_DAEMON, 'ec');
-    expect(Object.keys(jwk).sort()).toEqual(['crv', 'kty', 'x', 'y']);
-    expect(JSON.stringify(ese)).not.toMatch(/"d"|"k"|privateKey|secret|pair/);
-    expect(Object.keys(ese.keystore)).not.toContain('keys');
-    const pub = ese.keystore.publicKey(PAYMENT_DAEMON.uid, 'ec');
-    expect(pub.type).toBe('public');
-    await expect(subtle.exportKey('pkcs8', pub)).rejects.toThrow();
-  });
+  it(
+    'never lets secret or private material out: export ' + 'attempts get ESE_KEY_NOT_EXPORTABLE or public fields only',
+    async () => {
+      await api.generateKey(PAYMENT_DAEMON, 'aes', { algorithm: 'AES_256', purpose: 'encrypt' });
+      await api.generateKey(PAYMENT_DAEMON, 'ec', { algorithm: 'EC_P256', purpose: 'sign' });
+      expect(await codeOf(() => api.publicJwk(PAYMENT_DAEMON, 'aes'))).toBe('ESE_KEY_NOT_EXPORTABLE');
+      const jwk = await api.publicJwk(PAYMENT_DAEMON, 'ec');
+      expect(Object.keys(jwk).sort()).toEqual(['crv', 'kty', 'x', 'y']);
+      expect(JSON.stringify(ese)).not.toMatch(/"d"|"k"|privateKey|secret|pair/);
+      expect(Object.keys(ese.keystore)).not.toContain('keys');
+      const pub = ese.keystore.publicKey(PAYMENT_DAEMON.uid, 'ec');
+      expect(pub.type).toBe('public');
+      await expect(subtle.exportKey('pkcs8', pub)).rejects.toThrow();
+    },
+  );
 
   it('gives random bytes from the eSE and bounds the request', async () => {
     const a = api.random(PAYMENT_DAEMON, 32);

@@ -12,11 +12,14 @@ describe('lock screen and USB shell (002 §4.4 iii)', () => {
     expect([lock.enabled, lock.unlock('0000')]).toEqual([false, true]);
   });
 
-  it('the USB shell, the broker and the payment daemon may not turn it off (DEVICE_ACCESS_DENIED), and it stays on', async () => {
-    const lock = new LockScreen(new AccessPolicy(undefined, recorder()), '4711');
-    expect(await codeOf(() => new UsbPort(lock).disableLockScreen())).toBe('DEVICE_ACCESS_DENIED');
-    expect(await codeOf(() => lock.setEnabled(BROKER, false))).toBe('DEVICE_ACCESS_DENIED');
-    expect(await codeOf(() => lock.setEnabled(PAYMENT_DAEMON, false))).toBe('DEVICE_ACCESS_DENIED');
-    expect(lock.enabled).toBe(true);
-  });
+  it(
+    'the USB shell, the broker and the payment daemon may ' + 'not turn it off (DEVICE_ACCESS_DENIED), and it stays on',
+    async () => {
+      const lock = new LockScreen(new AccessPolicy(undefined, recorder()), '4711');
+      expect(await codeOf(() => new UsbPort(lock).disableLockScreen())).toBe('DEVICE_ACCESS_DENIED');
+      expect(await codeOf(() => lock.setEnabled(BROKER, false))).toBe('DEVICE_ACCESS_DENIED');
+      expect(await codeOf(() => lock.setEnabled(PAYMENT_DAEMON, false))).toBe('DEVICE_ACCESS_DENIED');
+      expect(lock.enabled).toBe(true);
+    },
+  );
 });

@@ -98,21 +98,26 @@ describe('NFC access lock (000 §NFC API and NFC access lock)', () => {
 });
 
 describe('PC/SC path with E2E protection (000 §NFC; 004)', () => {
-  it('refuses a key exchange whose answer the NFC daemon did not sign (a relay substituting its own point)', async () => {
-    const nfc = nfcWithCard();
-    const substitute = async (
-      callerPublic: Uint8Array,
-      forward: (p: Uint8Array) => Promise<Awaited<ReturnType<NfcController['openSession']>>>,
-    ) => {
-      const hello = await forward(callerPublic);
-      return { ...hello, nfcPublicRaw: (await ephemeralKey()).publicRaw };
-    };
-    expect(await codeOf(() => PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: substitute }))).toBe(
-      'NFC_CHANNEL_INVALID',
-    );
-    const reader = await PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: (p, forward) => forward(p) });
-    expect((await reader.transmit(selectAid(PAYMENT_CARD_AID))).sw).toBe(SW.OK);
-  });
+  it(
+    'refuses a key exchange whose answer the NFC daemon ' + 'did not sign (a relay substituting its own point)',
+    async () => {
+      const nfc = nfcWithCard();
+      const substitute = async (
+        callerPublic: Uint8Array,
+        forward: (p: Uint8Array) => Promise<Awaited<ReturnType<NfcController['openSession']>>>,
+      ) => {
+        const hello = await forward(callerPublic);
+        return { ...hello, nfcPublicRaw: (await ephemeralKey()).publicRaw };
+      };
+      expect(await codeOf(() => PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, { handshake: substitute }))).toBe(
+        'NFC_CHANNEL_INVALID',
+      );
+      const reader = await PcscClient.connect(nfc, PAYMENT_DAEMON, undefined, {
+        handshake: (p, forward) => forward(p),
+      });
+      expect((await reader.transmit(selectAid(PAYMENT_CARD_AID))).sw).toBe(SW.OK);
+    },
+  );
 
   it('reads the card for the native caller while the GeckoBridge hop only ever sees ciphertext', async () => {
     const nfc = nfcWithCard();

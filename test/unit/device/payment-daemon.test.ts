@@ -11,23 +11,26 @@ const recordOf = (chain: Uint8Array[]) =>
   decodeRecord(new x509.X509Certificate(new Uint8Array(chain[0]!)).getExtension(ATTESTATION_OID)!.value);
 
 describe('payment daemon (000 all sections together; brief §3.4)', () => {
-  it('pays with the PIN on the native UI and the signature from the eSE, showing only the verified result', async () => {
-    const backend = await fakeBackend();
-    const phone = await testPhone('secure', { backend });
-    await phone.daemon.enroll('wallet-1');
-    const result = await phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } });
-    expect(result.status).toBe('POSTED');
-    expect(phone.ui.frames.map((f) => f.title)).toEqual([
-      'DFS Pay: set up',
-      'DFS Pay: set up',
-      'DFS Pay: confirm',
-      'DFS Pay: PIN',
-      'DFS Pay: PIN',
-      'DFS Pay: result',
-    ]);
-    expect(recordOf(backend.enrolls[0]!.attestationChain as Uint8Array[])?.key.securityLevel).toBe('ese');
-    expect(phone.display.topOwner).toBeUndefined();
-  });
+  it(
+    'pays with the PIN on the native UI and the signature ' + 'from the eSE, showing only the verified result',
+    async () => {
+      const backend = await fakeBackend();
+      const phone = await testPhone('secure', { backend });
+      await phone.daemon.enroll('wallet-1');
+      const result = await phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } });
+      expect(result.status).toBe('POSTED');
+      expect(phone.ui.frames.map((f) => f.title)).toEqual([
+        'DFS Pay: set up',
+        'DFS Pay: set up',
+        'DFS Pay: confirm',
+        'DFS Pay: PIN',
+        'DFS Pay: PIN',
+        'DFS Pay: result',
+      ]);
+      expect(recordOf(backend.enrolls[0]!.attestationChain as Uint8Array[])?.key.securityLevel).toBe('ese');
+      expect(phone.display.topOwner).toBeUndefined();
+    },
+  );
 
   it('re-attests before paying when the token is stale (tokenExpiresAtMs)', async () => {
     const backend = await fakeBackend();
@@ -122,16 +125,19 @@ describe('payment daemon (000 all sections together; brief §3.4)', () => {
     expect(phone.nfc.holder).toBeUndefined();
   });
 
-  it('on a phone without an eSE enrolls with a software key attested by the firmware key (securityLevel software)', async () => {
-    const backend = await fakeBackend();
-    const phone = await testPhone('no-ese', { backend });
-    expect(phone.daemon.securityLevel).toBe('software');
-    await phone.daemon.enroll('wallet-8');
-    const chain = backend.enrolls[0]!.attestationChain as Uint8Array[];
-    expect(recordOf(chain)?.key.securityLevel).toBe('software');
-    expect(new x509.X509Certificate(new Uint8Array(chain[1]!)).subject).toContain('Software attestation key');
-    expect((await phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } })).status).toBe(
-      'POSTED',
-    );
-  });
+  it(
+    'on a phone without an eSE enrolls with a software key ' + 'attested by the firmware key (securityLevel software)',
+    async () => {
+      const backend = await fakeBackend();
+      const phone = await testPhone('no-ese', { backend });
+      expect(phone.daemon.securityLevel).toBe('software');
+      await phone.daemon.enroll('wallet-8');
+      const chain = backend.enrolls[0]!.attestationChain as Uint8Array[];
+      expect(recordOf(chain)?.key.securityLevel).toBe('software');
+      expect(new x509.X509Certificate(new Uint8Array(chain[1]!)).subject).toContain('Software attestation key');
+      expect((await phone.daemon.pay({ payee: 'm', amount: { minorUnits: '100', currency: 'KES' } })).status).toBe(
+        'POSTED',
+      );
+    },
+  );
 });

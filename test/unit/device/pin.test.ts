@@ -42,38 +42,41 @@ describe('PIN in the eSE (000 §KeyStore; R1, R5)', () => {
     expect(phone.ese!.pin.triesLeft).toBe(5);
   });
 
-  it('unlocks only with a backend-signed reset for this phone and this nonce, after which a new PIN is set', async () => {
-    const oem = await testOem();
-    const phone = await testPhone();
-    const api = phone.eseApi;
-    for (let i = 0; i < 5; i++) await codeOf(() => api.verifyPin(PAYMENT_DAEMON, '0000'));
-    const nonce = api.pinResetNonce(PAYMENT_DAEMON);
+  it(
+    'unlocks only with a backend-signed reset for this ' + 'phone and this nonce, after which a new PIN is set',
+    async () => {
+      const oem = await testOem();
+      const phone = await testPhone();
+      const api = phone.eseApi;
+      for (let i = 0; i < 5; i++) await codeOf(() => api.verifyPin(PAYMENT_DAEMON, '0000'));
+      const nonce = api.pinResetNonce(PAYMENT_DAEMON);
 
-    const attacker = await generateKeyPair('ES256');
-    const forged = await new CompactSign(
-      new TextEncoder().encode(JSON.stringify({ imei: phone.imei, nonce, exp: Math.floor(Date.now() / 1000) + 60 })),
-    )
-      .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET.typ })
-      .sign(attacker.privateKey);
-    expect(await codeOf(() => api.resetPin(PAYMENT_DAEMON, forged))).toBe('PIN_RESET_INVALID');
-    expect(
-      await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset('356938035643809', nonce))),
-    ).toBe('PIN_RESET_INVALID');
-    expect(
-      await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, 'not-the-nonce'))),
-    ).toBe('PIN_RESET_INVALID');
-    expect(await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, nonce, -10)))).toBe(
-      'PIN_RESET_INVALID',
-    );
-    expect(await codeOf(() => api.verifyPin(PAYMENT_DAEMON, '2580'))).toBe('PIN_LOCKED');
+      const attacker = await generateKeyPair('ES256');
+      const forged = await new CompactSign(
+        new TextEncoder().encode(JSON.stringify({ imei: phone.imei, nonce, exp: Math.floor(Date.now() / 1000) + 60 })),
+      )
+        .setProtectedHeader({ alg: 'ES256', typ: PIN_RESET.typ })
+        .sign(attacker.privateKey);
+      expect(await codeOf(() => api.resetPin(PAYMENT_DAEMON, forged))).toBe('PIN_RESET_INVALID');
+      expect(
+        await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset('356938035643809', nonce))),
+      ).toBe('PIN_RESET_INVALID');
+      expect(
+        await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, 'not-the-nonce'))),
+      ).toBe('PIN_RESET_INVALID');
+      expect(
+        await codeOf(async () => api.resetPin(PAYMENT_DAEMON, await oem.signPinReset(phone.imei, nonce, -10))),
+      ).toBe('PIN_RESET_INVALID');
+      expect(await codeOf(() => api.verifyPin(PAYMENT_DAEMON, '2580'))).toBe('PIN_LOCKED');
 
-    const reset = await oem.signPinReset(phone.imei, nonce);
-    await api.resetPin(PAYMENT_DAEMON, reset);
-    expect(await codeOf(() => api.resetPin(PAYMENT_DAEMON, reset))).toBe('PIN_RESET_INVALID');
-    expect(await codeOf(() => api.verifyPin(PAYMENT_DAEMON, '2580'))).toBe('PIN_NOT_SET');
-    api.setPin(PAYMENT_DAEMON, '8642');
-    api.verifyPin(PAYMENT_DAEMON, '8642');
-  });
+      const reset = await oem.signPinReset(phone.imei, nonce);
+      await api.resetPin(PAYMENT_DAEMON, reset);
+      expect(await codeOf(() => api.resetPin(PAYMENT_DAEMON, reset))).toBe('PIN_RESET_INVALID');
+      expect(await codeOf(() => api.verifyPin(PAYMENT_DAEMON, '2580'))).toBe('PIN_NOT_SET');
+      api.setPin(PAYMENT_DAEMON, '8642');
+      api.verifyPin(PAYMENT_DAEMON, '8642');
+    },
+  );
 
   it('never lets the PIN reach the network, the screen or the backend during a payment', async () => {
     const backend = await fakeBackend();

@@ -31,23 +31,26 @@ describe('Kai store and installer (000 §Kai store, §non pre-built applications
     );
   });
 
-  it('refuses a package whose files or manifest differ from what the store signed (STORE_INTEGRITY_FAILED)', async () => {
-    const phone = await testPhone();
-    const pkg = await phone.kaiStore.publish(manifest, files());
-    expect(
-      await codeOf(() =>
-        phone.installer.install(SYSTEM, { ...pkg, files: { ...pkg.files, 'app.js': Buffer.from('steal()') } }),
-      ),
-    ).toBe('STORE_INTEGRITY_FAILED');
-    expect(
-      await codeOf(() =>
-        phone.installer.install(SYSTEM, { ...pkg, files: { ...pkg.files, 'extra.js': Buffer.from('x') } }),
-      ),
-    ).toBe('STORE_INTEGRITY_FAILED');
-    expect(
-      await codeOf(() => phone.installer.install(SYSTEM, { ...pkg, manifest: { ...manifest, type: 'certified' } })),
-    ).toBe('STORE_INTEGRITY_FAILED');
-  });
+  it(
+    'refuses a package whose files or manifest differ ' + 'from what the store signed (STORE_INTEGRITY_FAILED)',
+    async () => {
+      const phone = await testPhone();
+      const pkg = await phone.kaiStore.publish(manifest, files());
+      expect(
+        await codeOf(() =>
+          phone.installer.install(SYSTEM, { ...pkg, files: { ...pkg.files, 'app.js': Buffer.from('steal()') } }),
+        ),
+      ).toBe('STORE_INTEGRITY_FAILED');
+      expect(
+        await codeOf(() =>
+          phone.installer.install(SYSTEM, { ...pkg, files: { ...pkg.files, 'extra.js': Buffer.from('x') } }),
+        ),
+      ).toBe('STORE_INTEGRITY_FAILED');
+      expect(
+        await codeOf(() => phone.installer.install(SYSTEM, { ...pkg, manifest: { ...manifest, type: 'certified' } })),
+      ).toBe('STORE_INTEGRITY_FAILED');
+    },
+  );
 
   it('re-checks integrity at every launch: a file modified after install stops the launch', async () => {
     const phone = await testPhone();

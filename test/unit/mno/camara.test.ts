@@ -8,111 +8,122 @@ import { codeOf } from '../../support/expect-code.js';
 
 const KEY = 'k'.repeat(40);
 
-describe("the operator's CAMARA SIM Swap API (request and response shapes, ErrorInfo errors) and risk's client of it", () => {
-  let now = Date.UTC(2026, 11, 1);
-  const lines = new LineRegistry('254', () => now);
-  const changes: [string, LineChange][] = [];
-  let server: Awaited<ReturnType<typeof listen>>;
-  let url: string;
-  const post = (path: string, body: unknown, key = KEY, headers: Record<string, string> = {}) =>
-    fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
-      body: JSON.stringify(body),
+describe(
+  "the operator's CAMARA SIM Swap API (request and response " + "shapes, ErrorInfo errors) and risk's client of it",
+  () => {
+    let now = Date.UTC(2026, 11, 1);
+    const lines = new LineRegistry('254', () => now);
+    const changes: [string, LineChange][] = [];
+    let server: Awaited<ReturnType<typeof listen>>;
+    let url: string;
+    const post = (path: string, body: unknown, key = KEY, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+        body: JSON.stringify(body),
+      });
+
+    beforeAll(async () => {
+      server = await listen(
+        mnoHttp({
+          lines,
+          apiKey: KEY,
+          now: () => now,
+          log: createLogger('mno', 'silent'),
+          changed: async (m, c) => {
+            changes.push([m, c]);
+          },
+          ready: () => true,
+        }),
+        '127.0.0.1',
+        0,
+      );
+      url = `http://127.0.0.1:${server.port}`;
+    });
+    afterAll(async () => {
+      await closeHttp(server.server);
     });
 
-  beforeAll(async () => {
-    server = await listen(
-      mnoHttp({
-        lines,
-        apiKey: KEY,
-        now: () => now,
-        log: createLogger('mno', 'silent'),
-        changed: async (m, c) => {
-          changes.push([m, c]);
-        },
-        ready: () => true,
-      }),
-      '127.0.0.1',
-      0,
+    it(
+      'check answers swapped false for a fresh line and true after ' +
+        'a swap within maxAge; retrieve-date gives the change time',
+      async () => {
+        const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as {
+          msisdn: string;
+          imsi: string;
+          iccid: string;
+        };
+        expect(sim.msisdn).toMatch(/^\+254\d{9}$/);
+        expect(await (await post('/sim-swap/v1/check', { phoneNumber: sim.msisdn, maxAge: 24 })).json()).toEqual({
+          swapped: false,
+        });
+        now += 3_600_000;
+        const swapped = (await (
+          await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' })
+        ).json()) as { imsi: string };
+        expect(swapped.imsi).not.toBe(sim.imsi);
+        expect(changes).toContainEqual([sim.msisdn, 'swapped']);
+        const res = await post('/sim-swap/v1/check', { phoneNumber: sim.msisdn, maxAge: 24 }, KEY, {
+          'x-correlator': 'abc-123',
+        });
+        expect([res.status, res.headers.get('x-correlator'), await res.json()]).toEqual([
+          200,
+          'abc-123',
+          { swapped: true },
+        ]);
+        now += 25 * 3_600_000;
+        expect(await (await post('/sim-swap/v1/check', { phoneNumber: sim.msisdn, maxAge: 24 })).json()).toEqual({
+          swapped: false,
+        });
+        expect(await (await post('/sim-swap/v1/retrieve-date', { phoneNumber: sim.msisdn })).json()).toEqual({
+          latestSimChange: new Date(Date.UTC(2026, 11, 1) + 3_600_000).toISOString(),
+        });
+      },
     );
-    url = `http://127.0.0.1:${server.port}`;
-  });
-  afterAll(async () => {
-    await closeHttp(server.server);
-  });
 
-  it('check answers swapped false for a fresh line and true after a swap within maxAge; retrieve-date gives the change time', async () => {
-    const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as {
-      msisdn: string;
-      imsi: string;
-      iccid: string;
-    };
-    expect(sim.msisdn).toMatch(/^\+254\d{9}$/);
-    expect(await (await post('/sim-swap/v1/check', { phoneNumber: sim.msisdn, maxAge: 24 })).json()).toEqual({
-      swapped: false,
+    it('errors follow CAMARA ErrorInfo with stable codes', async () => {
+      const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
+      const cases: [unknown, string | undefined, number, string][] = [
+        [{ phoneNumber: sim.msisdn }, 'wrong-key-wrong-key-wrong-key-wrong-key', 401, 'UNAUTHENTICATED'],
+        [{ phoneNumber: sim.msisdn, maxAge: 0 }, undefined, 400, 'OUT_OF_RANGE'],
+        [{ phoneNumber: sim.msisdn, maxAge: 2401 }, undefined, 400, 'OUT_OF_RANGE'],
+        [{ phoneNumber: '0712345678' }, undefined, 400, 'INVALID_ARGUMENT'],
+        [{ maxAge: 24 }, undefined, 422, 'MISSING_IDENTIFIER'],
+        [{ phoneNumber: '+254700000001' }, undefined, 404, 'IDENTIFIER_NOT_FOUND'],
+      ];
+      for (const [body, key, status, code] of cases) {
+        const res = await post('/sim-swap/v1/check', body, key);
+        expect({ status: res.status, body: await res.json() }).toMatchObject({ status, body: { status, code } });
+      }
     });
-    now += 3_600_000;
-    const swapped = (await (
-      await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' })
-    ).json()) as { imsi: string };
-    expect(swapped.imsi).not.toBe(sim.imsi);
-    expect(changes).toContainEqual([sim.msisdn, 'swapped']);
-    const res = await post('/sim-swap/v1/check', { phoneNumber: sim.msisdn, maxAge: 24 }, KEY, {
-      'x-correlator': 'abc-123',
-    });
-    expect([res.status, res.headers.get('x-correlator'), await res.json()]).toEqual([
-      200,
-      'abc-123',
-      { swapped: true },
-    ]);
-    now += 25 * 3_600_000;
-    expect(await (await post('/sim-swap/v1/check', { phoneNumber: sim.msisdn, maxAge: 24 })).json()).toEqual({
-      swapped: false,
-    });
-    expect(await (await post('/sim-swap/v1/retrieve-date', { phoneNumber: sim.msisdn })).json()).toEqual({
-      latestSimChange: new Date(Date.UTC(2026, 11, 1) + 3_600_000).toISOString(),
-    });
-  });
 
-  it('errors follow CAMARA ErrorInfo with stable codes', async () => {
-    const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
-    const cases: [unknown, string | undefined, number, string][] = [
-      [{ phoneNumber: sim.msisdn }, 'wrong-key-wrong-key-wrong-key-wrong-key', 401, 'UNAUTHENTICATED'],
-      [{ phoneNumber: sim.msisdn, maxAge: 0 }, undefined, 400, 'OUT_OF_RANGE'],
-      [{ phoneNumber: sim.msisdn, maxAge: 2401 }, undefined, 400, 'OUT_OF_RANGE'],
-      [{ phoneNumber: '0712345678' }, undefined, 400, 'INVALID_ARGUMENT'],
-      [{ maxAge: 24 }, undefined, 422, 'MISSING_IDENTIFIER'],
-      [{ phoneNumber: '+254700000001' }, undefined, 404, 'IDENTIFIER_NOT_FOUND'],
-    ];
-    for (const [body, key, status, code] of cases) {
-      const res = await post('/sim-swap/v1/check', body, key);
-      expect({ status: res.status, body: await res.json() }).toMatchObject({ status, body: { status, code } });
-    }
-  });
-
-  it("risk's client caches an answer per number and fails with SIM_SWAP_CHECK_UNAVAILABLE when the operator is wrong or down", async () => {
-    const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
-    const client = camaraSimSwap({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 60_000 });
-    expect(await client.check(sim.msisdn, 48)).toEqual({ swapped: false });
-    now += 1000;
-    await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' });
-    expect(await client.check(sim.msisdn, 48)).toEqual({ swapped: false });
-    expect(await camaraSimSwap({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 0 }).check(sim.msisdn, 48)).toEqual(
-      { swapped: true },
+    it(
+      "risk's client caches an answer per number and fails with " +
+        'SIM_SWAP_CHECK_UNAVAILABLE when the operator is wrong or down',
+      async () => {
+        const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
+        const client = camaraSimSwap({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 60_000 });
+        expect(await client.check(sim.msisdn, 48)).toEqual({ swapped: false });
+        now += 1000;
+        await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' });
+        expect(await client.check(sim.msisdn, 48)).toEqual({ swapped: false });
+        expect(
+          await camaraSimSwap({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 0 }).check(sim.msisdn, 48),
+        ).toEqual({ swapped: true });
+        expect(
+          await codeOf(
+            camaraSimSwap({ url, apiKey: () => 'x'.repeat(40), deadlineMs: 1000, cacheMs: 0 }).check(sim.msisdn, 48),
+          ),
+        ).toBe('SIM_SWAP_CHECK_UNAVAILABLE');
+        expect(
+          await codeOf(
+            camaraSimSwap({ url: 'http://127.0.0.1:9', apiKey: () => KEY, deadlineMs: 300, cacheMs: 0 }).check(
+              sim.msisdn,
+              48,
+            ),
+          ),
+        ).toBe('SIM_SWAP_CHECK_UNAVAILABLE');
+      },
     );
-    expect(
-      await codeOf(
-        camaraSimSwap({ url, apiKey: () => 'x'.repeat(40), deadlineMs: 1000, cacheMs: 0 }).check(sim.msisdn, 48),
-      ),
-    ).toBe('SIM_SWAP_CHECK_UNAVAILABLE');
-    expect(
-      await codeOf(
-        camaraSimSwap({ url: 'http://127.0.0.1:9', apiKey: () => KEY, deadlineMs: 300, cacheMs: 0 }).check(
-          sim.msisdn,
-          48,
-        ),
-      ),
-    ).toBe('SIM_SWAP_CHECK_UNAVAILABLE');
-  });
-});
+  },
+);

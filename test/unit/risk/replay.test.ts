@@ -138,106 +138,116 @@ describe('deterministic replay (features derive from event data and timestamps o
     vi.useRealTimers();
   });
 
-  it('rebuilding twice, with duplicates, and with the whole log redelivered gives identical features and decisions', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const log = eventLog();
-    const withDuplicates = log
-      .flatMap((d, i) => (i % 3 === 0 ? [d, d] : [d]))
-      .concat(log.filter((_, i) => i % 7 === 0));
+  it(
+    'rebuilding twice, with duplicates, and with the whole ' + 'log redelivered gives identical features and decisions',
+    async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const log = eventLog();
+      const withDuplicates = log
+        .flatMap((d, i) => (i % 3 === 0 ? [d, d] : [d]))
+        .concat(log.filter((_, i) => i % 7 === 0));
 
-    const once = memoryFeatureStore();
-    await feed(once, log, Date.UTC(2030, 0, 1));
-    const again = memoryFeatureStore();
-    await feed(again, log, Date.UTC(2024, 5, 1));
-    const dup = memoryFeatureStore();
-    await feed(dup, withDuplicates, Date.UTC(2027, 2, 3));
-    const twice = memoryFeatureStore();
-    await feed(twice, log, Date.UTC(2026, 0, 1));
-    await feed(twice, log, Date.UTC(2031, 0, 1));
+      const once = memoryFeatureStore();
+      await feed(once, log, Date.UTC(2030, 0, 1));
+      const again = memoryFeatureStore();
+      await feed(again, log, Date.UTC(2024, 5, 1));
+      const dup = memoryFeatureStore();
+      await feed(dup, withDuplicates, Date.UTC(2027, 2, 3));
+      const twice = memoryFeatureStore();
+      await feed(twice, log, Date.UTC(2026, 0, 1));
+      await feed(twice, log, Date.UTC(2031, 0, 1));
 
-    const reference = await snapshot(once, log);
-    expect(reference.decisions.map((d) => d.decision)).toContain('APPROVE');
-    expect(reference.decisions.some((d) => d.decision !== 'APPROVE')).toBe(true);
-    expect(reference.features.devices.every((d) => d && d.payments.length > 10)).toBe(true);
-    for (const store of [again, dup, twice]) expect(await snapshot(store, log)).toEqual(reference);
-  });
+      const reference = await snapshot(once, log);
+      expect(reference.decisions.map((d) => d.decision)).toContain('APPROVE');
+      expect(reference.decisions.some((d) => d.decision !== 'APPROVE')).toBe(true);
+      expect(reference.features.devices.every((d) => d && d.payments.length > 10)).toBe(true);
+      for (const store of [again, dup, twice]) expect(await snapshot(store, log)).toEqual(reference);
+    },
+  );
 
-  it('counts a payment once even when its event is redelivered under a new event id (keyed by transaction id)', async () => {
-    const store = memoryFeatureStore();
-    const e: BusEvent = {
-      id: 'a',
-      type: 'payment.posted',
-      key: 'w',
-      atMs: NOW,
-      data: { transactionId: 'tx-1', deviceId: 'dev-1', payer: 'w', payee: 'm', amount: 500, currency: 'KES' },
-    };
-    expect(await ingest(store, PAYMENT_TOPIC, e)).toBe(true);
-    expect(await ingest(store, PAYMENT_TOPIC, e)).toBe(false);
-    await ingest(store, PAYMENT_TOPIC, { ...e, id: 'b' });
-    expect((await store.getDevice('dev-1'))?.payments.map((p) => p.id)).toEqual(['tx-1']);
-    expect((await store.getParty(payeeKey('m')))?.payments).toHaveLength(1);
-  });
-
-  it('skips a malformed event without blocking the stream; ignores other types, funding and refusals before a device is known', async () => {
-    const store = memoryFeatureStore();
-    expect(
-      await ingest(store, DEVICE_TOPIC, {
-        id: 'x',
-        type: 'device.sim_changed',
-        key: 'd',
+  it(
+    'counts a payment once even when its event is redelivered ' + 'under a new event id (keyed by transaction id)',
+    async () => {
+      const store = memoryFeatureStore();
+      const e: BusEvent = {
+        id: 'a',
+        type: 'payment.posted',
+        key: 'w',
         atMs: NOW,
-        data: { deviceId: 'dev-8', imsiHash: 42 },
-      }),
-    ).toBe(true);
-    expect(await store.seen('x')).toBe(true);
-    expect(await store.getDevice('dev-8')).toBeNull();
-    await ingest(store, DEVICE_TOPIC, {
-      id: 'z',
-      type: 'device.rejected',
-      key: 'unknown',
-      atMs: NOW,
-      data: { codes: ['ATTESTATION_CHAIN_INVALID'] },
-    });
-    expect(await store.seen('z')).toBe(true);
-    await ingest(store, PAYMENT_TOPIC, {
-      id: 'y',
-      type: 'payment.requested',
-      key: 'w',
-      atMs: NOW,
-      data: { transactionId: 't', deviceId: 'dev-9', payer: 'w', payee: 'm', amount: 5, currency: 'KES' },
-    });
-    expect(await store.getDevice('dev-9')).toBeNull();
-    await ingest(store, PAYMENT_TOPIC, {
-      id: 'f',
-      type: 'payment.posted',
-      key: 'treasury',
-      atMs: NOW,
-      data: {
-        transactionId: 'fund',
-        kind: 'funding',
-        deviceId: 'dev-9',
-        payer: 'treasury',
-        payee: 'w',
-        amount: 5_000_000,
-        currency: 'KES',
-      },
-    });
-    expect(await store.getDevice('dev-9')).toBeNull();
-    await ingest(store, PAYMENT_TOPIC, {
-      id: 'g',
-      type: 'payment.posted',
-      key: 'w',
-      atMs: NOW,
-      data: {
-        transactionId: 'pay',
-        kind: 'payment',
-        deviceId: 'dev-9',
-        payer: 'w',
-        payee: 'm',
-        amount: 5,
-        currency: 'KES',
-      },
-    });
-    expect((await store.getDevice('dev-9'))?.payments).toHaveLength(1);
-  });
+        data: { transactionId: 'tx-1', deviceId: 'dev-1', payer: 'w', payee: 'm', amount: 500, currency: 'KES' },
+      };
+      expect(await ingest(store, PAYMENT_TOPIC, e)).toBe(true);
+      expect(await ingest(store, PAYMENT_TOPIC, e)).toBe(false);
+      await ingest(store, PAYMENT_TOPIC, { ...e, id: 'b' });
+      expect((await store.getDevice('dev-1'))?.payments.map((p) => p.id)).toEqual(['tx-1']);
+      expect((await store.getParty(payeeKey('m')))?.payments).toHaveLength(1);
+    },
+  );
+
+  it(
+    'skips a malformed event without blocking the stream; ignores ' +
+      'other types, funding and refusals before a device is known',
+    async () => {
+      const store = memoryFeatureStore();
+      expect(
+        await ingest(store, DEVICE_TOPIC, {
+          id: 'x',
+          type: 'device.sim_changed',
+          key: 'd',
+          atMs: NOW,
+          data: { deviceId: 'dev-8', imsiHash: 42 },
+        }),
+      ).toBe(true);
+      expect(await store.seen('x')).toBe(true);
+      expect(await store.getDevice('dev-8')).toBeNull();
+      await ingest(store, DEVICE_TOPIC, {
+        id: 'z',
+        type: 'device.rejected',
+        key: 'unknown',
+        atMs: NOW,
+        data: { codes: ['ATTESTATION_CHAIN_INVALID'] },
+      });
+      expect(await store.seen('z')).toBe(true);
+      await ingest(store, PAYMENT_TOPIC, {
+        id: 'y',
+        type: 'payment.requested',
+        key: 'w',
+        atMs: NOW,
+        data: { transactionId: 't', deviceId: 'dev-9', payer: 'w', payee: 'm', amount: 5, currency: 'KES' },
+      });
+      expect(await store.getDevice('dev-9')).toBeNull();
+      await ingest(store, PAYMENT_TOPIC, {
+        id: 'f',
+        type: 'payment.posted',
+        key: 'treasury',
+        atMs: NOW,
+        data: {
+          transactionId: 'fund',
+          kind: 'funding',
+          deviceId: 'dev-9',
+          payer: 'treasury',
+          payee: 'w',
+          amount: 5_000_000,
+          currency: 'KES',
+        },
+      });
+      expect(await store.getDevice('dev-9')).toBeNull();
+      await ingest(store, PAYMENT_TOPIC, {
+        id: 'g',
+        type: 'payment.posted',
+        key: 'w',
+        atMs: NOW,
+        data: {
+          transactionId: 'pay',
+          kind: 'payment',
+          deviceId: 'dev-9',
+          payer: 'w',
+          payee: 'm',
+          amount: 5,
+          currency: 'KES',
+        },
+      });
+      expect((await store.getDevice('dev-9'))?.payments).toHaveLength(1);
+    },
+  );
 });

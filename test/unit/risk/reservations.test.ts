@@ -37,95 +37,114 @@ const event = (type: string, transactionId: string, extra: Record<string, unknow
   },
 });
 
-describe('reservations: held at decision time, confirmed by posting, released once by a payment that did not post or was reversed', () => {
-  it('a payment that fits is reserved and the trail shows the window totals; the next one past the day limit is declined by limits.reserve', async () => {
-    const store = await attested();
-    const first = await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), store, rules, NOW);
-    expect(first.limits?.reserved).toBe(true);
-    expect(first.limits?.windows.find((w) => w.window === 'device.day')).toMatchObject({
-      amount: 400_000,
-      count: 1,
-      maxAmount: HIGH_DAY,
+describe(
+  'reservations: held at decision time, confirmed by posting, ' +
+    'released once by a payment that did not post or was reversed',
+  () => {
+    it(
+      'a payment that fits is reserved and the trail shows the window ' +
+        'totals; the next one past the day limit is declined by limits.reserve',
+      async () => {
+        const store = await attested();
+        const first = await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), store, rules, NOW);
+        expect(first.limits?.reserved).toBe(true);
+        expect(first.limits?.windows.find((w) => w.window === 'device.day')).toMatchObject({
+          amount: 400_000,
+          count: 1,
+          maxAmount: HIGH_DAY,
+        });
+        const second = await decide(payment(400_000, 'HIGH', { transactionId: 't2' }), store, rules, NOW + 1);
+        expect(second).toMatchObject({ decision: 'DECLINE' });
+        expect(second.ruleIds).toContain('limits.reserve');
+        expect(second.limits).toMatchObject({ reserved: false, refused: 'device.velocity' });
+      },
+    );
+
+    it(
+      'payment.declined releases the reservation exactly once, even redelivered ' +
+        'under a new event id; posted confirms and a reversal then releases',
+      async () => {
+        const store = await attested();
+        const key = (
+          await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), store, rules, NOW)
+        ).limits!.windows.find((w) => w.window === 'device.day')!.key;
+        await decide(payment(50_000, 'HIGH', { transactionId: 't2' }), store, rules, NOW);
+        expect(await store.getWindow(key)).toEqual({ amount: 450_000, count: 2 });
+        await ingest(store, PAYMENT_TOPIC, event('payment.declined', 't1'));
+        await ingest(store, PAYMENT_TOPIC, { ...event('payment.declined', 't1'), id: 'again' });
+        await ingest(store, PAYMENT_TOPIC, event('payment.failed', 't1'));
+        expect(await store.getWindow(key)).toEqual({ amount: 50_000, count: 1 });
+        await ingest(store, PAYMENT_TOPIC, event('payment.posted', 't2', { amount: 50_000 }));
+        expect(await store.getReservation('t2')).toMatchObject({ state: 'CONFIRMED' });
+        expect(await store.getWindow(key)).toEqual({ amount: 50_000, count: 1 });
+        await ingest(
+          store,
+          PAYMENT_TOPIC,
+          event('payment.reversed', 'r1', { kind: 'reversal', originalId: 't2', amount: 50_000 }),
+        );
+        expect(await store.getWindow(key)).toEqual({ amount: 0, count: 0 });
+      },
+    );
+
+    it('a declined decision reserves nothing', async () => {
+      const store = await attested();
+      const declined = await decide(
+        payment(rules.rules.tiers.HIGH.maxPerPayment + 1, 'HIGH', { transactionId: 'big' }),
+        store,
+        rules,
+        NOW,
+      );
+      expect(declined.decision).toBe('DECLINE');
+      expect(declined.limits).toBeUndefined();
+      expect(await store.getReservation('big')).toBeNull();
     });
-    const second = await decide(payment(400_000, 'HIGH', { transactionId: 't2' }), store, rules, NOW + 1);
-    expect(second).toMatchObject({ decision: 'DECLINE' });
-    expect(second.ruleIds).toContain('limits.reserve');
-    expect(second.limits).toMatchObject({ reserved: false, refused: 'device.velocity' });
-  });
-
-  it('payment.declined releases the reservation exactly once, even redelivered under a new event id; posted confirms and a reversal then releases', async () => {
-    const store = await attested();
-    const key = (
-      await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), store, rules, NOW)
-    ).limits!.windows.find((w) => w.window === 'device.day')!.key;
-    await decide(payment(50_000, 'HIGH', { transactionId: 't2' }), store, rules, NOW);
-    expect(await store.getWindow(key)).toEqual({ amount: 450_000, count: 2 });
-    await ingest(store, PAYMENT_TOPIC, event('payment.declined', 't1'));
-    await ingest(store, PAYMENT_TOPIC, { ...event('payment.declined', 't1'), id: 'again' });
-    await ingest(store, PAYMENT_TOPIC, event('payment.failed', 't1'));
-    expect(await store.getWindow(key)).toEqual({ amount: 50_000, count: 1 });
-    await ingest(store, PAYMENT_TOPIC, event('payment.posted', 't2', { amount: 50_000 }));
-    expect(await store.getReservation('t2')).toMatchObject({ state: 'CONFIRMED' });
-    expect(await store.getWindow(key)).toEqual({ amount: 50_000, count: 1 });
-    await ingest(
-      store,
-      PAYMENT_TOPIC,
-      event('payment.reversed', 'r1', { kind: 'reversal', originalId: 't2', amount: 50_000 }),
-    );
-    expect(await store.getWindow(key)).toEqual({ amount: 0, count: 0 });
-  });
-
-  it('a declined decision reserves nothing', async () => {
-    const store = await attested();
-    const declined = await decide(
-      payment(rules.rules.tiers.HIGH.maxPerPayment + 1, 'HIGH', { transactionId: 'big' }),
-      store,
-      rules,
-      NOW,
-    );
-    expect(declined.decision).toBe('DECLINE');
-    expect(declined.limits).toBeUndefined();
-    expect(await store.getReservation('big')).toBeNull();
-  });
-});
+  },
+);
 
 describe('reservations across the two decisions of a stepped-up payment', () => {
   const AMOUNT = 300_000;
   const VELOCITY = rules.rules.rules['velocity.device'].maxAmount;
 
-  it('the decision at the step-up stage finds the payment already held and takes nothing more, so a payment over half a window is approved once confirmed', async () => {
-    expect(AMOUNT).toBeGreaterThan(rules.rules.tiers.HIGH.stepUpAbove);
-    expect(2 * AMOUNT).toBeGreaterThan(VELOCITY);
-    const store = await attested();
-    const held = await decide(payment(AMOUNT, 'HIGH', { transactionId: 's1' }), store, rules, NOW);
-    expect(held).toMatchObject({ decision: 'STEP_UP', stage: 'payment', limits: { reserved: true } });
-    const key = held.limits!.windows.find((w) => w.window === 'device.velocity')!.key;
-    expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
+  it(
+    'the decision at the step-up stage finds the payment already held and takes ' +
+      'nothing more, so a payment over half a window is approved once confirmed',
+    async () => {
+      expect(AMOUNT).toBeGreaterThan(rules.rules.tiers.HIGH.stepUpAbove);
+      expect(2 * AMOUNT).toBeGreaterThan(VELOCITY);
+      const store = await attested();
+      const held = await decide(payment(AMOUNT, 'HIGH', { transactionId: 's1' }), store, rules, NOW);
+      expect(held).toMatchObject({ decision: 'STEP_UP', stage: 'payment', limits: { reserved: true } });
+      const key = held.limits!.windows.find((w) => w.window === 'device.velocity')!.key;
+      expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
 
-    const confirmed = await decide(
-      payment(AMOUNT, 'HIGH', { transactionId: 's1', stage: 'step-up' }),
-      store,
-      rules,
-      NOW + 1,
-    );
-    expect(confirmed).toMatchObject({
-      decision: 'APPROVE',
-      stage: 'step-up',
-      limits: { reserved: true, heldSinceMs: NOW },
-    });
-    expect(confirmed.ruleIds).not.toContain('limits.reserve');
-    expect(confirmed.limits!.windows.find((w) => w.window === 'device.velocity')).toMatchObject({
-      amount: AMOUNT,
-      count: 1,
-    });
-    expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
-    expect(await store.getDecision('s1')).toMatchObject({ decision: 'STEP_UP', limits: { reserved: true } });
-    expect(await store.getDecision('s1', 'step-up')).toMatchObject({ decision: 'APPROVE', limits: { reserved: true } });
+      const confirmed = await decide(
+        payment(AMOUNT, 'HIGH', { transactionId: 's1', stage: 'step-up' }),
+        store,
+        rules,
+        NOW + 1,
+      );
+      expect(confirmed).toMatchObject({
+        decision: 'APPROVE',
+        stage: 'step-up',
+        limits: { reserved: true, heldSinceMs: NOW },
+      });
+      expect(confirmed.ruleIds).not.toContain('limits.reserve');
+      expect(confirmed.limits!.windows.find((w) => w.window === 'device.velocity')).toMatchObject({
+        amount: AMOUNT,
+        count: 1,
+      });
+      expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
+      expect(await store.getDecision('s1')).toMatchObject({ decision: 'STEP_UP', limits: { reserved: true } });
+      expect(await store.getDecision('s1', 'step-up')).toMatchObject({
+        decision: 'APPROVE',
+        limits: { reserved: true },
+      });
 
-    await ingest(store, PAYMENT_TOPIC, event('payment.posted', 's1', { amount: AMOUNT }));
-    expect(await store.getReservation('s1')).toMatchObject({ state: 'CONFIRMED' });
-    expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
-  });
+      await ingest(store, PAYMENT_TOPIC, event('payment.posted', 's1', { amount: AMOUNT }));
+      expect(await store.getReservation('s1')).toMatchObject({ state: 'CONFIRMED' });
+      expect(await store.getWindow(key)).toEqual({ amount: AMOUNT, count: 1 });
+    },
+  );
 
   it('a step-up confirmed and then declined by a veto releases the one reservation once', async () => {
     const store = await attested();

@@ -19,10 +19,14 @@ describe('risk rules, one by one (each fires on its feature and only then)', () 
     expect(decideAt(payment(1_000), baseline())).toMatchObject({ decision: 'APPROVE', ruleIds: [], score: 0 });
   });
 
-  it('every rule of the schema has a check (limits.reserve: the reservation) and a default in config/risk-rules.json', () => {
-    expect([...Object.keys(CHECKS), 'limits.reserve'].sort()).toEqual(Object.keys(RuleSet.shape).sort());
-    expect(Object.keys(defaults().rules).sort()).toEqual(Object.keys(RuleSet.shape).sort());
-  });
+  it(
+    'every rule of the schema has a check (limits.reserve: ' +
+      'the reservation) and a default in config/risk-rules.json',
+    () => {
+      expect([...Object.keys(CHECKS), 'limits.reserve'].sort()).toEqual(Object.keys(RuleSet.shape).sort());
+      expect(Object.keys(defaults().rules).sort()).toEqual(Object.keys(RuleSet.shape).sort());
+    },
+  );
 
   let inForce = defaults();
   const run = (...args: Parameters<typeof decideAt>) => decideAt(args[0], args[1], inForce);
@@ -140,25 +144,29 @@ describe('risk rules, one by one (each fires on its feature and only then)', () 
     ).toBe('STEP_UP');
   });
 
-  it('device.status: a posture refusal or a device revocation vetoes; a replayed challenge does not, a replaced key holds payments via device.keyReplaced instead', () => {
-    const rejected = (codes: string[]) => ev(attestedDevice(), 'device.rejected', NOW - DAY, { codes });
-    expect(decideAt(payment(1_000), features(rejected(['ATTESTATION_DEVICE_ROOTED']))).ruleIds).toEqual([
-      'device.status',
-    ]);
-    expect(decideAt(payment(1_000), features(rejected(['ATTESTATION_CHALLENGE_REUSED']))).ruleIds).toEqual([]);
-    const keyOnly = ev(attestedDevice(), 'device.revoked', NOW - DAY, { scope: 'key', keyThumbprints: ['k'] });
-    expect(decideAt(payment(1_000), features(keyOnly)).ruleIds).toEqual(['device.keyReplaced']);
-    const reattested = ev(rejected(['ATTESTATION_DEVICE_ROOTED']), 'device.attested', NOW - 60_000, {
-      tier: 'HIGH',
-      reasons: [],
-    });
-    expect(decideAt(payment(1_000), features(reattested)).ruleIds).toEqual([]);
-    const stale = ev(rejected(['ATTESTATION_DEVICE_ROOTED']), 'device.attested', NOW - 2 * DAY, {
-      tier: 'HIGH',
-      reasons: [],
-    });
-    expect(decideAt(payment(1_000), features(stale)).decision).toBe('DECLINE');
-  });
+  it(
+    'device.status: a posture refusal or a device revocation vetoes; a replayed ' +
+      'challenge does not, a replaced key holds payments via device.keyReplaced instead',
+    () => {
+      const rejected = (codes: string[]) => ev(attestedDevice(), 'device.rejected', NOW - DAY, { codes });
+      expect(decideAt(payment(1_000), features(rejected(['ATTESTATION_DEVICE_ROOTED']))).ruleIds).toEqual([
+        'device.status',
+      ]);
+      expect(decideAt(payment(1_000), features(rejected(['ATTESTATION_CHALLENGE_REUSED']))).ruleIds).toEqual([]);
+      const keyOnly = ev(attestedDevice(), 'device.revoked', NOW - DAY, { scope: 'key', keyThumbprints: ['k'] });
+      expect(decideAt(payment(1_000), features(keyOnly)).ruleIds).toEqual(['device.keyReplaced']);
+      const reattested = ev(rejected(['ATTESTATION_DEVICE_ROOTED']), 'device.attested', NOW - 60_000, {
+        tier: 'HIGH',
+        reasons: [],
+      });
+      expect(decideAt(payment(1_000), features(reattested)).ruleIds).toEqual([]);
+      const stale = ev(rejected(['ATTESTATION_DEVICE_ROOTED']), 'device.attested', NOW - 2 * DAY, {
+        tier: 'HIGH',
+        reasons: [],
+      });
+      expect(decideAt(payment(1_000), features(stale)).decision).toBe('DECLINE');
+    },
+  );
 
   it("patch.behind also fires on the attested patch level's age when no reason says so", () => {
     const old = ev(attestedDevice('HIGH', []), 'device.attested', NOW - DAY, {

@@ -64,22 +64,26 @@ describe('the phone number bound to a device: first report binds, a move or an o
     expect(later.ruleIds).toEqual([]);
   });
 
-  it("the operator's swap event holds the bound device (sim.swapped); the CAMARA answer does too above the checked amount", async () => {
-    const store = await twoDevices();
-    await ingest(store, DEVICE_TOPIC, ev('network.sim_swapped', NOW - 60_000, { msisdn: M, change: 'swapped' }));
-    expect(await ask(store, 'dev-1')).toMatchObject({ decision: 'STEP_UP', ruleIds: ['sim.swapped'] });
-    const fresh = await twoDevices();
-    const swapped = { check: async () => ({ swapped: true }) };
-    expect((await ask(fresh, 'dev-1', 150_000, swapped)).ruleIds).toContain('sim.swapped');
-    expect((await ask(fresh, 'dev-1', 50_000, swapped)).ruleIds).not.toContain('sim.swapped');
-    const down = {
-      check: async () => {
-        throw Object.assign(new Error('down'), { code: 'SIM_SWAP_CHECK_UNAVAILABLE' });
-      },
-    };
-    expect(await ask(fresh, 'dev-1', 150_000, down)).toMatchObject({
-      decision: 'DECLINE',
-      code: 'SIM_SWAP_CHECK_UNAVAILABLE',
-    });
-  });
+  it(
+    "the operator's swap event holds the bound device (sim.swapped); " +
+      'the CAMARA answer does too above the checked amount',
+    async () => {
+      const store = await twoDevices();
+      await ingest(store, DEVICE_TOPIC, ev('network.sim_swapped', NOW - 60_000, { msisdn: M, change: 'swapped' }));
+      expect(await ask(store, 'dev-1')).toMatchObject({ decision: 'STEP_UP', ruleIds: ['sim.swapped'] });
+      const fresh = await twoDevices();
+      const swapped = { check: async () => ({ swapped: true }) };
+      expect((await ask(fresh, 'dev-1', 150_000, swapped)).ruleIds).toContain('sim.swapped');
+      expect((await ask(fresh, 'dev-1', 50_000, swapped)).ruleIds).not.toContain('sim.swapped');
+      const down = {
+        check: async () => {
+          throw Object.assign(new Error('down'), { code: 'SIM_SWAP_CHECK_UNAVAILABLE' });
+        },
+      };
+      expect(await ask(fresh, 'dev-1', 150_000, down)).toMatchObject({
+        decision: 'DECLINE',
+        code: 'SIM_SWAP_CHECK_UNAVAILABLE',
+      });
+    },
+  );
 });

@@ -83,22 +83,28 @@ describe('SIM swap (DFS security assurance framework: an IMSI change holds the a
     expect((await w.pay(NOW + 60_000)).decision).toBe('APPROVE');
   });
 
-  it('holds an unverified SIM change for the holdSec of its rule (rules file data), then lets payments through', async () => {
-    const hold = (id: 'sim.imsiChanged' | 'sim.imsiImeiChanged') => rules.rules.rules[id].holdSec * 1000;
-    const imsiOnly = await world();
-    await imsiOnly.device('device.sim_changed', NOW, { imsiHash: 'imsi-B', imeiHash: 'imei-1' });
-    expect((await imsiOnly.pay(NOW + hold('sim.imsiChanged') - 1)).ruleIds).toEqual(['sim.imsiChanged']);
-    expect((await imsiOnly.pay(NOW + hold('sim.imsiChanged'))).ruleIds).toEqual([]);
-    const both = await world();
-    await both.device('device.sim_changed', NOW, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
-    expect((await both.pay(NOW + hold('sim.imsiImeiChanged') - 1)).decision).toBe('DECLINE');
-    expect((await both.pay(NOW + hold('sim.imsiImeiChanged'))).ruleIds).toEqual([]);
-  });
+  it(
+    'holds an unverified SIM change for the holdSec of its ' + 'rule (rules file data), then lets payments through',
+    async () => {
+      const hold = (id: 'sim.imsiChanged' | 'sim.imsiImeiChanged') => rules.rules.rules[id].holdSec * 1000;
+      const imsiOnly = await world();
+      await imsiOnly.device('device.sim_changed', NOW, { imsiHash: 'imsi-B', imeiHash: 'imei-1' });
+      expect((await imsiOnly.pay(NOW + hold('sim.imsiChanged') - 1)).ruleIds).toEqual(['sim.imsiChanged']);
+      expect((await imsiOnly.pay(NOW + hold('sim.imsiChanged'))).ruleIds).toEqual([]);
+      const both = await world();
+      await both.device('device.sim_changed', NOW, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
+      expect((await both.pay(NOW + hold('sim.imsiImeiChanged') - 1)).decision).toBe('DECLINE');
+      expect((await both.pay(NOW + hold('sim.imsiImeiChanged'))).ruleIds).toEqual([]);
+    },
+  );
 
-  it('a payment decided before the swap event time is not affected by it (decisions depend on `now`, not arrival)', async () => {
-    const w = await world();
-    await w.device('device.sim_changed', NOW, { imsiHash: 'imsi-B' });
-    expect((await w.pay(NOW - 1)).decision).toBe('APPROVE');
-    expect((await w.pay(NOW)).decision).toBe('STEP_UP');
-  });
+  it(
+    'a payment decided before the swap event time is not ' + 'affected by it (decisions depend on `now`, not arrival)',
+    async () => {
+      const w = await world();
+      await w.device('device.sim_changed', NOW, { imsiHash: 'imsi-B' });
+      expect((await w.pay(NOW - 1)).decision).toBe('APPROVE');
+      expect((await w.pay(NOW)).decision).toBe('STEP_UP');
+    },
+  );
 });

@@ -36,12 +36,14 @@ describe(
       ['catastrophic backtracking', 'export const bad = /^(a+)+$/;\n', 'security/detect-unsafe-regex'],
       [
         'file path from input',
-        "import { readFileSync } from 'node:fs';\nexport const read = (p: string): string => readFileSync(p, 'utf8');\n",
+        "import { readFileSync } from 'node:fs';\nexport const " +
+          "read = (p: string): string => readFileSync(p, 'utf8');\n",
         'security/detect-non-literal-fs-filename',
       ],
       [
         'timing-unsafe secret comparison',
-        'export const ok = (token: string, expected: string): boolean => { if (token === expected) return true; return false; };\n',
+        'export const ok = (token: string, expected: string): boolean ' +
+          '=> { if (token === expected) return true; return false; };\n',
         'security/detect-possible-timing-attacks',
       ],
       [
@@ -55,7 +57,10 @@ describe(
 
     it('an inline justification silences exactly the justified line', async () => {
       const code =
-        "import { readFileSync } from 'node:fs';\n// eslint-disable-next-line security/detect-non-literal-fs-filename -- fixed path under the state directory\nexport const a = (p: string): string => readFileSync(p, 'utf8');\nexport const b = (p: string): string => readFileSync(p, 'utf8');\n";
+        "import { readFileSync } from 'node:fs';\n// eslint-disable-next-line " +
+        'security/detect-non-literal-fs-filename -- fixed path under the state ' +
+        'directory\nexport const a = (p: string): string => readFileSync(p, ' +
+        "'utf8');\nexport const b = (p: string): string => readFileSync(p, 'utf8');\n";
       expect(await ruleIds(code)).toEqual(['security/detect-non-literal-fs-filename']);
     });
   },

@@ -67,27 +67,29 @@ describe('bad input in the signed payment: a code and no partial state', () => {
     expect(h.writes).toEqual([]);
   });
 
-  it('refuses bad encodings of the JWS and token: invalid UTF-8 payload, oversize, garbage, alg none, private key in header', async () => {
-    const h = await harness();
-    const p = await h.phone(10_000);
-    const m = await h.merchant();
-    h.writes.length = 0;
-    const [head] = (await p.sign(p.payment(m, 1))).split('.') as [string];
-    const cases: [string, string, string][] = [
-      [`${head}.${Buffer.from([0xff, 0xfe, 0x7b]).toString('base64url')}.AAAA`, p.token, 'PAYMENT_SIGNATURE_INVALID'],
-      ['a'.repeat(9000), p.token, 'INVALID_ARGUMENT'],
-      ['not-a-jws', p.token, 'PAYMENT_SIGNATURE_INVALID'],
-      ['', p.token, 'PAYMENT_SIGNATURE_INVALID'],
-      [await p.sign(p.payment(m, 1)), '', 'TOKEN_INVALID'],
-      [await p.sign(p.payment(m, 1)), 'x'.repeat(9000), 'INVALID_ARGUMENT'],
-      [
-        `${Buffer.from(JSON.stringify({ alg: 'none', jwk: p.jwk })).toString('base64url')}.${Buffer.from(JSON.stringify(p.payment(m, 1))).toString('base64url')}.`,
-        p.token,
-        'PAYMENT_SIGNATURE_INVALID',
-      ],
-      [await p.signRaw(p.payment(m, 1), { jwk: { ...p.jwk, d: 'AAAA' } }), p.token, 'PAYMENT_SIGNATURE_INVALID'],
-    ];
-    for (const [jws, token, code] of cases) expect(await codeOf(submitPayment(jws, token, p.peer, h.deps))).toBe(code);
-    expect(h.writes).toEqual([]);
-  });
+  it(
+    'refuses bad encodings of the JWS and token: invalid UTF-8 ' +
+      'payload, oversize, garbage, alg none, private key in header',
+    async () => {
+      const h = await harness();
+      const p = await h.phone(10_000);
+      const m = await h.merchant();
+      h.writes.length = 0;
+      const [head] = (await p.sign(p.payment(m, 1))).split('.') as [string];
+      const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+      const cases: [string, string, string][] = [
+        [`${head}.${Buffer.from([0xff, 0xfe, 0x7b]).toString('base64url')}.AAAA`, p.token, 'PAYMENT_SIGNATURE_INVALID'],
+        ['a'.repeat(9000), p.token, 'INVALID_ARGUMENT'],
+        ['not-a-jws', p.token, 'PAYMENT_SIGNATURE_INVALID'],
+        ['', p.token, 'PAYMENT_SIGNATURE_INVALID'],
+        [await p.sign(p.payment(m, 1)), '', 'TOKEN_INVALID'],
+        [await p.sign(p.payment(m, 1)), 'x'.repeat(9000), 'INVALID_ARGUMENT'],
+        [`${b64url({ alg: 'none', jwk: p.jwk })}.${b64url(p.payment(m, 1))}.`, p.token, 'PAYMENT_SIGNATURE_INVALID'],
+        [await p.signRaw(p.payment(m, 1), { jwk: { ...p.jwk, d: 'AAAA' } }), p.token, 'PAYMENT_SIGNATURE_INVALID'],
+      ];
+      for (const [jws, token, code] of cases)
+        expect(await codeOf(submitPayment(jws, token, p.peer, h.deps))).toBe(code);
+      expect(h.writes).toEqual([]);
+    },
+  );
 });

@@ -61,17 +61,21 @@ describe('device standing at authorization: the staleness bound (DEVICE_STATUS_M
     expect(r.state.asked).toBe(3);
   });
 
-  it('REATTEST, a token older than the last revocation, an unknown device, and an unreachable registry each have their code', async () => {
-    const r = registry(0);
-    r.state.standing = { status: 'REATTEST', notBeforeMs: 0 };
-    expect(await codeOf(r.check('dev-1', IAT))).toBe('DEVICE_REATTESTATION_REQUIRED');
-    r.state.standing = { status: 'ACTIVE', notBeforeMs: IAT + 400 };
-    expect(await codeOf(r.check('dev-1', IAT))).toBe('TOKEN_REVOKED');
-    expect(await codeOf(r.check('dev-1', IAT + 399))).toBe('TOKEN_REVOKED');
-    expect(await codeOf(r.check('dev-1', IAT + 400))).toBe('ACCEPTED');
-    r.state.standing = { status: 'UNKNOWN', notBeforeMs: 0 };
-    expect(await codeOf(r.check('dev-1', IAT))).toBe('TOKEN_REVOKED');
-    r.state.down = true;
-    expect(await codeOf(r.check('dev-1', IAT))).toBe('DEVICE_STATUS_UNAVAILABLE');
-  });
+  it(
+    'REATTEST, a token older than the last revocation, an unknown ' +
+      'device, and an unreachable registry each have their code',
+    async () => {
+      const r = registry(0);
+      r.state.standing = { status: 'REATTEST', notBeforeMs: 0 };
+      expect(await codeOf(r.check('dev-1', IAT))).toBe('DEVICE_REATTESTATION_REQUIRED');
+      r.state.standing = { status: 'ACTIVE', notBeforeMs: IAT + 400 };
+      expect(await codeOf(r.check('dev-1', IAT))).toBe('TOKEN_REVOKED');
+      expect(await codeOf(r.check('dev-1', IAT + 399))).toBe('TOKEN_REVOKED');
+      expect(await codeOf(r.check('dev-1', IAT + 400))).toBe('ACCEPTED');
+      r.state.standing = { status: 'UNKNOWN', notBeforeMs: 0 };
+      expect(await codeOf(r.check('dev-1', IAT))).toBe('TOKEN_REVOKED');
+      r.state.down = true;
+      expect(await codeOf(r.check('dev-1', IAT))).toBe('DEVICE_STATUS_UNAVAILABLE');
+    },
+  );
 });

@@ -23,7 +23,8 @@ import { memoryLedgerStore } from '../../../services/transaction/src/store/memor
 import type { Transfer } from '../../../services/transaction/src/domain/model.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- decoded JWS payloads are read and mutated freely in tests
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any --
+   decoded JWS payloads are read and mutated freely in tests */
 export type Loose = Record<string, any>;
 
 export const APPROVE: RiskAnswer = { decision: 'APPROVE', ruleIds: [], reason: 'test' };

@@ -52,68 +52,76 @@ describe('integrator REST API (seed 003)', () => {
     expect(await env.h.balances()).toEqual(before);
   });
 
-  it('answers a retry with the same X-CorrelationID byte for byte, and another body under it with IDEMPOTENCY_KEY_REUSED', async () => {
-    const cid = randomUUID();
-    const texts = await Promise.all(
-      Array.from({ length: 5 }, async () =>
-        (
-          await env.call('/v1/transactions/type/merchantpay', {
-            method: 'POST',
-            json: merchantPay(payer.accountId, shop),
-            correlationId: cid,
-          })
-        ).text(),
-      ),
-    );
-    expect(new Set(texts).size).toBe(1);
-    const reused = await env.call('/v1/transactions/type/merchantpay', {
-      method: 'POST',
-      json: merchantPay(payer.accountId, shop, '2501'),
-      correlationId: cid,
-    });
-    expect([reused.status, (await reused.json()).code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
-  });
-
-  it('is paid only by the payer phone (a signed payment naming the request); then state, transaction and balance read back signed', async () => {
-    const created = await (
-      await env.call('/v1/transactions/type/merchantpay', {
+  it(
+    'answers a retry with the same X-CorrelationID byte for ' +
+      'byte, and another body under it with IDEMPOTENCY_KEY_REUSED',
+    async () => {
+      const cid = randomUUID();
+      const texts = await Promise.all(
+        Array.from({ length: 5 }, async () =>
+          (
+            await env.call('/v1/transactions/type/merchantpay', {
+              method: 'POST',
+              json: merchantPay(payer.accountId, shop),
+              correlationId: cid,
+            })
+          ).text(),
+        ),
+      );
+      expect(new Set(texts).size).toBe(1);
+      const reused = await env.call('/v1/transactions/type/merchantpay', {
         method: 'POST',
-        json: merchantPay(payer.accountId, shop, '1200'),
-        correlationId: randomUUID(),
-      })
-    ).json();
-    const requestId = created.serverCorrelationId as string;
-    const wrong = payer.payment(shop, 1300, { requestId });
-    expect(await codeOf(submitPayment(await payer.sign(wrong), payer.token, payer.peer, env.h.deps))).toBe(
-      'PAYMENT_REQUEST_MISMATCH',
-    );
-    const paid = payloadOf(
-      await submitPayment(
-        await payer.sign(payer.payment(shop, 1200, { requestId })),
-        payer.token,
-        payer.peer,
-        env.h.deps,
-      ),
-    );
-    expect([paid.status, paid.requestId]).toEqual(['POSTED', requestId]);
-    const again = payloadOf(
-      await submitPayment(
-        await payer.sign(payer.payment(shop, 1200, { requestId })),
-        payer.token,
-        payer.peer,
-        env.h.deps,
-      ),
-    );
-    expect([again.status, again.code]).toEqual(['FAILED', 'PAYMENT_REQUEST_NOT_PENDING']);
+        json: merchantPay(payer.accountId, shop, '2501'),
+        correlationId: cid,
+      });
+      expect([reused.status, (await reused.json()).code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    },
+  );
 
-    const state = await (await env.call(`/v1/requeststates/${requestId}`)).json();
-    expect([state.status, state.objectReference]).toEqual(['completed', paid.transactionId]);
-    const tx = await (await env.call(`/v1/transactions/${paid.transactionId}`)).json();
-    expect([tx.status, tx.signed.split('.').length]).toEqual(['POSTED', 3]);
-    const bal = await (await env.call('/v1/accounts/shop-a-till/balance')).json();
-    expect(payloadOf(bal.signed).balance).toEqual(bal.balance);
-    expect(Number(bal.balance.minorUnits)).toBeGreaterThanOrEqual(1200);
-  });
+  it(
+    'is paid only by the payer phone (a signed payment naming the ' +
+      'request); then state, transaction and balance read back signed',
+    async () => {
+      const created = await (
+        await env.call('/v1/transactions/type/merchantpay', {
+          method: 'POST',
+          json: merchantPay(payer.accountId, shop, '1200'),
+          correlationId: randomUUID(),
+        })
+      ).json();
+      const requestId = created.serverCorrelationId as string;
+      const wrong = payer.payment(shop, 1300, { requestId });
+      expect(await codeOf(submitPayment(await payer.sign(wrong), payer.token, payer.peer, env.h.deps))).toBe(
+        'PAYMENT_REQUEST_MISMATCH',
+      );
+      const paid = payloadOf(
+        await submitPayment(
+          await payer.sign(payer.payment(shop, 1200, { requestId })),
+          payer.token,
+          payer.peer,
+          env.h.deps,
+        ),
+      );
+      expect([paid.status, paid.requestId]).toEqual(['POSTED', requestId]);
+      const again = payloadOf(
+        await submitPayment(
+          await payer.sign(payer.payment(shop, 1200, { requestId })),
+          payer.token,
+          payer.peer,
+          env.h.deps,
+        ),
+      );
+      expect([again.status, again.code]).toEqual(['FAILED', 'PAYMENT_REQUEST_NOT_PENDING']);
+
+      const state = await (await env.call(`/v1/requeststates/${requestId}`)).json();
+      expect([state.status, state.objectReference]).toEqual(['completed', paid.transactionId]);
+      const tx = await (await env.call(`/v1/transactions/${paid.transactionId}`)).json();
+      expect([tx.status, tx.signed.split('.').length]).toEqual(['POSTED', 3]);
+      const bal = await (await env.call('/v1/accounts/shop-a-till/balance')).json();
+      expect(payloadOf(bal.signed).balance).toEqual(bal.balance);
+      expect(Number(bal.balance.minorUnits)).toBeGreaterThanOrEqual(1200);
+    },
+  );
 
   it("hides other integrators' requests, transactions and accounts, and refuses collecting into them", async () => {
     const created = await (
@@ -175,19 +183,22 @@ describe('integrator REST API (seed 003)', () => {
 });
 
 describe('integrator rate limits', () => {
-  it('answers 429 RATE_LIMITED once an integrator exhausts its bucket, without slowing another integrator', async () => {
-    const env = await httpHarness({ rate: { perSec: 0.001, burst: 3 } });
-    try {
-      await env.h.merchant('KES', 'shop-a-till');
-      await env.h.merchant('KES', 'shop-b-till');
-      const codes = [];
-      for (let i = 0; i < 5; i++) codes.push((await env.call('/v1/accounts/shop-a-till/balance')).status);
-      expect(codes).toEqual([200, 200, 200, 429, 429]);
-      const limited = await env.call('/v1/accounts/shop-a-till/balance');
-      expect([(await limited.json()).code, limited.headers.get('retry-after')]).toEqual(['RATE_LIMITED', '1']);
-      expect((await env.call('/v1/accounts/shop-b-till/balance', { key: KEY_B })).status).toBe(200);
-    } finally {
-      await env.close();
-    }
-  });
+  it(
+    'answers 429 RATE_LIMITED once an integrator exhausts ' + 'its bucket, without slowing another integrator',
+    async () => {
+      const env = await httpHarness({ rate: { perSec: 0.001, burst: 3 } });
+      try {
+        await env.h.merchant('KES', 'shop-a-till');
+        await env.h.merchant('KES', 'shop-b-till');
+        const codes = [];
+        for (let i = 0; i < 5; i++) codes.push((await env.call('/v1/accounts/shop-a-till/balance')).status);
+        expect(codes).toEqual([200, 200, 200, 429, 429]);
+        const limited = await env.call('/v1/accounts/shop-a-till/balance');
+        expect([(await limited.json()).code, limited.headers.get('retry-after')]).toEqual(['RATE_LIMITED', '1']);
+        expect((await env.call('/v1/accounts/shop-b-till/balance', { key: KEY_B })).status).toBe(200);
+      } finally {
+        await env.close();
+      }
+    },
+  );
 });

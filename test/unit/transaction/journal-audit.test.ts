@@ -24,58 +24,66 @@ function counting(inner: LedgerStore) {
 }
 
 describe('background journal verification from signed checkpoints', () => {
-  it('verifies only what was appended since the last run, and a restart resumes from the stored checkpoint', async () => {
-    const inner = memoryLedgerStore();
-    const { key } = await generateSigningKey();
-    await seedJournal(inner, 3_500);
-    const first = counting(inner);
-    const audit = journalAudit({ store: first.store, key: () => key, log, now: Date.now });
-    expect((await audit.run()).verified.seq).toBe(3_500);
-    expect(first.reads[0]).toBe(0);
+  it(
+    'verifies only what was appended since the last run, ' + 'and a restart resumes from the stored checkpoint',
+    async () => {
+      const inner = memoryLedgerStore();
+      const { key } = await generateSigningKey();
+      await seedJournal(inner, 3_500);
+      const first = counting(inner);
+      const audit = journalAudit({ store: first.store, key: () => key, log, now: Date.now });
+      expect((await audit.run()).verified.seq).toBe(3_500);
+      expect(first.reads[0]).toBe(0);
 
-    await seedJournal(inner, 10, 3_500);
-    first.reads.length = 0;
-    expect((await audit.run()).verified.seq).toBe(3_510);
-    expect(first.reads).toEqual([3_500, 3_510]);
+      await seedJournal(inner, 10, 3_500);
+      first.reads.length = 0;
+      expect((await audit.run()).verified.seq).toBe(3_510);
+      expect(first.reads).toEqual([3_500, 3_510]);
 
-    const restarted = counting(inner);
-    const again = journalAudit({ store: restarted.store, key: () => key, log, now: Date.now });
-    expect(await again.run()).toMatchObject({ verified: { seq: 3_510 }, badSeq: null });
-    expect(restarted.reads).toEqual([3_510]);
-  }, 30_000);
+      const restarted = counting(inner);
+      const again = journalAudit({ store: restarted.store, key: () => key, log, now: Date.now });
+      expect(await again.run()).toMatchObject({ verified: { seq: 3_510 }, badSeq: null });
+      expect(restarted.reads).toEqual([3_510]);
+    },
+    30_000,
+  );
 
-  it('a checkpoint not signed by the service key is ignored: verification starts from the first entry and finds the forgery behind it', async () => {
-    const inner = memoryLedgerStore();
-    const { key } = await generateSigningKey();
-    const { key: other } = await generateSigningKey();
-    await seedJournal(inner, 100);
-    const entries = await inner.readJournal();
-    const tampered: LedgerStore = new Proxy(inner, {
-      get: (t, p, r) =>
-        p === 'readJournal'
-          ? async (a?: number, l?: number) =>
-              (await inner.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e))
-          : Reflect.get(t, p, r),
-    });
-    await inner.putCheckpoint(100, await signCheckpoint({ seq: 100, hash: entries[99]!.hash }, Date.now(), key));
-    expect((await journalAudit({ store: tampered, key: () => key, log, now: Date.now }).run()).badSeq).toBeNull();
+  it(
+    'a checkpoint not signed by the service key is ignored: verification ' +
+      'starts from the first entry and finds the forgery behind it',
+    async () => {
+      const inner = memoryLedgerStore();
+      const { key } = await generateSigningKey();
+      const { key: other } = await generateSigningKey();
+      await seedJournal(inner, 100);
+      const entries = await inner.readJournal();
+      const tampered: LedgerStore = new Proxy(inner, {
+        get: (t, p, r) =>
+          p === 'readJournal'
+            ? async (a?: number, l?: number) =>
+                (await inner.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e))
+            : Reflect.get(t, p, r),
+      });
+      await inner.putCheckpoint(100, await signCheckpoint({ seq: 100, hash: entries[99]!.hash }, Date.now(), key));
+      expect((await journalAudit({ store: tampered, key: () => key, log, now: Date.now }).run()).badSeq).toBeNull();
 
-    const forged = memoryLedgerStore();
-    await seedJournal(forged, 100);
-    const forgedEntries = await forged.readJournal();
-    await forged.putCheckpoint(
-      100,
-      await signCheckpoint({ seq: 100, hash: forgedEntries[99]!.hash }, Date.now(), other),
-    );
-    const view: LedgerStore = new Proxy(forged, {
-      get: (t, p, r) =>
-        p === 'readJournal'
-          ? async (a?: number, l?: number) =>
-              (await forged.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e))
-          : Reflect.get(t, p, r),
-    });
-    expect((await journalAudit({ store: view, key: () => key, log, now: Date.now }).run()).badSeq).toBe(40);
-  });
+      const forged = memoryLedgerStore();
+      await seedJournal(forged, 100);
+      const forgedEntries = await forged.readJournal();
+      await forged.putCheckpoint(
+        100,
+        await signCheckpoint({ seq: 100, hash: forgedEntries[99]!.hash }, Date.now(), other),
+      );
+      const view: LedgerStore = new Proxy(forged, {
+        get: (t, p, r) =>
+          p === 'readJournal'
+            ? async (a?: number, l?: number) =>
+                (await forged.readJournal(a, l)).map((e) => (e.seq === 40 ? { ...e, amount: e.amount + 1 } : e))
+            : Reflect.get(t, p, r),
+      });
+      expect((await journalAudit({ store: view, key: () => key, log, now: Date.now }).run()).badSeq).toBe(40);
+    },
+  );
 
   it('an entry forged after the checkpoint is found by the next run, and the metric state says so', async () => {
     const inner = memoryLedgerStore();

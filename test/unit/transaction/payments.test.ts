@@ -10,46 +10,51 @@ import { harness, payloadOf } from './harness.js';
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 describe('payments: exact money under concurrency (domain level)', () => {
-  it('1,000 concurrent payments from 50 wallets that cannot cover them all: no negative balance, sum unchanged, each posted once in the journal, every refusal coded', async () => {
-    const h = await harness();
-    h.risk.answer = async (t) =>
-      t.amount % 97 === 0
-        ? { decision: 'DECLINE', ruleIds: ['test.decline'], reason: 'test' }
-        : { decision: 'APPROVE', ruleIds: [], reason: 'test' };
-    const phones = await Promise.all(Array.from({ length: 50 }, () => h.phone(5_000)));
-    const merchants = await Promise.all(Array.from({ length: 5 }, () => h.merchant()));
-    const before = sum(await h.balances());
-    const jobs = phones.flatMap((p, i) =>
-      Array.from({ length: 20 }, (_, j) => {
-        const payee = j % 4 === 0 ? phones[(i + 1) % phones.length]!.accountId : merchants[j % merchants.length]!;
-        return { p, payload: p.payment(payee, 100 + (((i * 20 + j) * 37) % 900)) };
-      }),
-    );
-    const outcomes = await Promise.all(
-      jobs.map(async ({ p, payload }) => {
-        try {
-          return payloadOf(await submitPayment(await p.sign(payload), p.token, p.peer, h.deps));
-        } catch (err) {
-          return { status: 'REFUSED', code: (err as DfsError).code };
-        }
-      }),
-    );
-    const after = await h.balances();
-    expect([...after.values()].every((b) => b >= 0)).toBe(true);
-    expect(sum(after)).toBe(before);
-    const journal = await h.store.readJournal();
-    const posted = outcomes.filter((o) => o.status === 'POSTED');
-    const refused = outcomes.filter((o) => o.status !== 'POSTED');
-    expect(posted.length).toBeGreaterThan(100);
-    expect(refused.filter((o) => o.code === 'LEDGER_INSUFFICIENT_FUNDS').length).toBeGreaterThan(100);
-    expect(refused.some((o) => o.code === 'RISK_DECLINED')).toBe(true);
-    for (const o of posted) expect(journal.filter((e) => e.transferId === o.transactionId)).toHaveLength(1);
-    expect(
-      journal.filter((e) => e.debit !== 'genesis' && !posted.some((o) => o.transactionId === e.transferId)),
-    ).toHaveLength(50);
-    for (const o of refused) expect(o.code).toMatch(/^[A-Z_]+$/);
-    expect(await verifyLedger(journal, (id) => h.store.getTransfer(id))).toBeNull();
-  }, 60_000);
+  it(
+    '1,000 concurrent payments from 50 wallets that cannot cover them all: no negative ' +
+      'balance, sum unchanged, each posted once in the journal, every refusal coded',
+    async () => {
+      const h = await harness();
+      h.risk.answer = async (t) =>
+        t.amount % 97 === 0
+          ? { decision: 'DECLINE', ruleIds: ['test.decline'], reason: 'test' }
+          : { decision: 'APPROVE', ruleIds: [], reason: 'test' };
+      const phones = await Promise.all(Array.from({ length: 50 }, () => h.phone(5_000)));
+      const merchants = await Promise.all(Array.from({ length: 5 }, () => h.merchant()));
+      const before = sum(await h.balances());
+      const jobs = phones.flatMap((p, i) =>
+        Array.from({ length: 20 }, (_, j) => {
+          const payee = j % 4 === 0 ? phones[(i + 1) % phones.length]!.accountId : merchants[j % merchants.length]!;
+          return { p, payload: p.payment(payee, 100 + (((i * 20 + j) * 37) % 900)) };
+        }),
+      );
+      const outcomes = await Promise.all(
+        jobs.map(async ({ p, payload }) => {
+          try {
+            return payloadOf(await submitPayment(await p.sign(payload), p.token, p.peer, h.deps));
+          } catch (err) {
+            return { status: 'REFUSED', code: (err as DfsError).code };
+          }
+        }),
+      );
+      const after = await h.balances();
+      expect([...after.values()].every((b) => b >= 0)).toBe(true);
+      expect(sum(after)).toBe(before);
+      const journal = await h.store.readJournal();
+      const posted = outcomes.filter((o) => o.status === 'POSTED');
+      const refused = outcomes.filter((o) => o.status !== 'POSTED');
+      expect(posted.length).toBeGreaterThan(100);
+      expect(refused.filter((o) => o.code === 'LEDGER_INSUFFICIENT_FUNDS').length).toBeGreaterThan(100);
+      expect(refused.some((o) => o.code === 'RISK_DECLINED')).toBe(true);
+      for (const o of posted) expect(journal.filter((e) => e.transferId === o.transactionId)).toHaveLength(1);
+      expect(
+        journal.filter((e) => e.debit !== 'genesis' && !posted.some((o) => o.transactionId === e.transferId)),
+      ).toHaveLength(50);
+      for (const o of refused) expect(o.code).toMatch(/^[A-Z_]+$/);
+      expect(await verifyLedger(journal, (id) => h.store.getTransfer(id))).toBeNull();
+    },
+    60_000,
+  );
 });
 
 describe('idempotency (domain level)', () => {
@@ -103,82 +108,91 @@ describe('risk fails closed', () => {
 });
 
 describe('pending -> posted recovery at start-up and by the periodic sweep (brief §5)', () => {
-  it('rolls a transfer left pending between debit and credit forward exactly once, young ones and ones another recovery holds left alone', async () => {
-    const inner = memoryLedgerStore();
-    let crash = false;
-    const crashing: LedgerStore = {
-      ...inner,
-      credit: async (...a) => {
-        if (crash) throw new Error('process died');
-        return inner.credit(...a);
-      },
-    };
-    const h = await harness({ store: crashing });
-    const p = await h.phone(10_000);
-    const m = await h.merchant();
-    const before = sum(await h.balances());
-    crash = true;
-    const signed = await p.sign(p.payment(m, 2_500));
-    await expect(submitPayment(signed, p.token, p.peer, h.deps)).rejects.toThrow();
-    const [pending] = await inner.listPending();
-    expect(pending?.state).toBe('PENDING');
-    expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
-    expect(sum(await h.balances())).toBe(before - 2_500);
+  it(
+    'rolls a transfer left pending between debit and credit forward ' +
+      'exactly once, young ones and ones another recovery holds left alone',
+    async () => {
+      const inner = memoryLedgerStore();
+      let crash = false;
+      const crashing: LedgerStore = {
+        ...inner,
+        credit: async (...a) => {
+          if (crash) throw new Error('process died');
+          return inner.credit(...a);
+        },
+      };
+      const h = await harness({ store: crashing });
+      const p = await h.phone(10_000);
+      const m = await h.merchant();
+      const before = sum(await h.balances());
+      crash = true;
+      const signed = await p.sign(p.payment(m, 2_500));
+      await expect(submitPayment(signed, p.token, p.peer, h.deps)).rejects.toThrow();
+      const [pending] = await inner.listPending();
+      expect(pending?.state).toBe('PENDING');
+      expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
+      expect(sum(await h.balances())).toBe(before - 2_500);
 
-    crash = false;
-    const later = (ms: number) => () => h.deps.now() + ms;
-    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(0) }, 60_000)).toBe(0);
-    expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');
-    expect(await inner.claimRecovery(pending!.id, h.deps.now(), h.deps.now() + 120_000)).toBe(true);
-    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(60_001) }, 60_000)).toBe(0);
-    expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');
-    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(120_001) }, 60_000)).toBe(1);
-    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(0);
-    expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
-    expect((await inner.getAccount(m))?.balance).toBe(2_500);
-    expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
-    expect(sum(await h.balances())).toBe(before);
-    expect((await inner.readJournal()).filter((e) => e.transferId === pending!.id)).toHaveLength(1);
-    const retry = payloadOf(await submitPayment(signed, p.token, p.peer, { ...h.deps, store: inner }));
-    expect([retry.transactionId, retry.status]).toEqual([pending!.id, 'POSTED']);
-  });
+      crash = false;
+      const later = (ms: number) => () => h.deps.now() + ms;
+      expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(0) }, 60_000)).toBe(0);
+      expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');
+      expect(await inner.claimRecovery(pending!.id, h.deps.now(), h.deps.now() + 120_000)).toBe(true);
+      expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(60_001) }, 60_000)).toBe(0);
+      expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');
+      expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(120_001) }, 60_000)).toBe(1);
+      expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(0);
+      expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
+      expect((await inner.getAccount(m))?.balance).toBe(2_500);
+      expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
+      expect(sum(await h.balances())).toBe(before);
+      expect((await inner.readJournal()).filter((e) => e.transferId === pending!.id)).toHaveLength(1);
+      const retry = payloadOf(await submitPayment(signed, p.token, p.peer, { ...h.deps, store: inner }));
+      expect([retry.transactionId, retry.status]).toEqual([pending!.id, 'POSTED']);
+    },
+  );
 });
 
 describe('a payment still finishing while the recovery sweep takes it up', () => {
-  it('posts once: completions of one transfer run one at a time and the later one answers with the stored result', async () => {
-    const inner = memoryLedgerStore();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let armed = false;
-    let held = false;
-    const slow: LedgerStore = {
-      ...inner,
-      credit: async (...a) => {
-        if (armed && !held) {
-          held = true;
-          await gate;
-        }
-        return inner.credit(...a);
-      },
-    };
-    const h = await harness({ store: slow });
-    const p = await h.phone(10_000);
-    const m = await h.merchant();
-    armed = true;
-    const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps);
-    await expect.poll(() => held).toBe(true);
-    const sweep = recoverPending(h.deps);
-    await Promise.race([sweep, new Promise((r) => setTimeout(r, 200))]);
-    release();
-    const [answer, recovered] = await Promise.all([live, sweep]);
-    expect(payloadOf(answer).status).toBe('POSTED');
-    expect(recovered).toBe(1);
-    expect((await inner.getAccount(m))?.balance).toBe(2_500);
-    expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
-    expect((await inner.readJournal()).filter((e) => e.transferId === payloadOf(answer).transactionId)).toHaveLength(1);
-  });
+  it(
+    'posts once: completions of one transfer run one at a ' + 'time and the later one answers with the stored result',
+    async () => {
+      const inner = memoryLedgerStore();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let armed = false;
+      let held = false;
+      const slow: LedgerStore = {
+        ...inner,
+        credit: async (...a) => {
+          if (armed && !held) {
+            held = true;
+            await gate;
+          }
+          return inner.credit(...a);
+        },
+      };
+      const h = await harness({ store: slow });
+      const p = await h.phone(10_000);
+      const m = await h.merchant();
+      armed = true;
+      const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps);
+      await expect.poll(() => held).toBe(true);
+      const sweep = recoverPending(h.deps);
+      await Promise.race([sweep, new Promise((r) => setTimeout(r, 200))]);
+      release();
+      const [answer, recovered] = await Promise.all([live, sweep]);
+      expect(payloadOf(answer).status).toBe('POSTED');
+      expect(recovered).toBe(1);
+      expect((await inner.getAccount(m))?.balance).toBe(2_500);
+      expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
+      expect((await inner.readJournal()).filter((e) => e.transferId === payloadOf(answer).transactionId)).toHaveLength(
+        1,
+      );
+    },
+  );
 });
 
 describe('events through the outbox', () => {
@@ -192,32 +206,36 @@ describe('events through the outbox', () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(3);
   });
 
-  it('a crash while queueing the final event loses no event: the transfer stays pending and recovery queues it, under one id', async () => {
-    const inner = memoryLedgerStore();
-    let crash = false;
-    const crashing: LedgerStore = {
-      ...inner,
-      addOutbox: async (events) => {
-        if (crash && events.some((e) => e.type === 'payment.posted')) throw new Error('process died');
-        return inner.addOutbox(events);
-      },
-    };
-    const h = await harness({ store: crashing });
-    const p = await h.phone(10_000);
-    const m = await h.merchant();
-    crash = true;
-    await expect(submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps)).rejects.toThrow(
-      'process died',
-    );
-    const [pending] = await inner.listPending();
-    crash = false;
-    expect(await recoverPending(h.deps)).toBe(1);
-    expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
-    const finals = (await inner.pendingOutbox(1000)).filter(
-      (e) => e.data.transactionId === pending!.id && e.type === 'payment.posted',
-    );
-    expect(finals.map((e) => e.id)).toEqual([finalEventId(pending!.id)]);
-  });
+  it(
+    'a crash while queueing the final event loses no event: the ' +
+      'transfer stays pending and recovery queues it, under one id',
+    async () => {
+      const inner = memoryLedgerStore();
+      let crash = false;
+      const crashing: LedgerStore = {
+        ...inner,
+        addOutbox: async (events) => {
+          if (crash && events.some((e) => e.type === 'payment.posted')) throw new Error('process died');
+          return inner.addOutbox(events);
+        },
+      };
+      const h = await harness({ store: crashing });
+      const p = await h.phone(10_000);
+      const m = await h.merchant();
+      crash = true;
+      await expect(submitPayment(await p.sign(p.payment(m, 10)), p.token, p.peer, h.deps)).rejects.toThrow(
+        'process died',
+      );
+      const [pending] = await inner.listPending();
+      crash = false;
+      expect(await recoverPending(h.deps)).toBe(1);
+      expect((await inner.getTransfer(pending!.id))?.state).toBe('POSTED');
+      const finals = (await inner.pendingOutbox(1000)).filter(
+        (e) => e.data.transactionId === pending!.id && e.type === 'payment.posted',
+      );
+      expect(finals.map((e) => e.id)).toEqual([finalEventId(pending!.id)]);
+    },
+  );
 
   it('queues payment.declined when risk declines', async () => {
     const h = await harness();

@@ -45,18 +45,22 @@ describe('transaction /readyz: store ping, bus, not draining; never the journal'
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('answers 200 a hundred times without one journal read (the background verification read it once, at start)', async () => {
-    await expect
-      .poll(
-        async () => total(await scrape(`http://127.0.0.1:${tx.httpPort}/metrics`), 'dfs_journal_verified_entries'),
-        { timeout: 20_000 },
-      )
-      .toBe(2_000);
-    const before = reads.journal;
-    expect(before).toBeGreaterThan(0);
-    for (let i = 0; i < 100; i++) expect(await ready()).toBe(200);
-    expect(reads.journal).toBe(before);
-  }, 30_000);
+  it(
+    'answers 200 a hundred times without one journal read ' + '(the background verification read it once, at start)',
+    async () => {
+      await expect
+        .poll(
+          async () => total(await scrape(`http://127.0.0.1:${tx.httpPort}/metrics`), 'dfs_journal_verified_entries'),
+          { timeout: 20_000 },
+        )
+        .toBe(2_000);
+      const before = reads.journal;
+      expect(before).toBeGreaterThan(0);
+      for (let i = 0; i < 100; i++) expect(await ready()).toBe(200);
+      expect(reads.journal).toBe(before);
+    },
+    30_000,
+  );
 
   it('answers 503 when the store does not answer, and while draining', async () => {
     const ping = inner.ready;

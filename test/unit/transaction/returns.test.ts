@@ -43,33 +43,36 @@ describe('reversals and refunds: new transfers linked to the original, history u
     expect(await verifyLedger(await h.store.readJournal(), (x) => h.store.getTransfer(x))).toBeNull();
   });
 
-  it('lets refunds add up to the amount, then fails the next one (TRANSACTION_NOT_REVERSIBLE) and a reversal', async () => {
-    const { h, p, id } = await posted();
-    const refund = (key: string, minor: number) =>
-      returnTransfer(
-        {
-          transactionId: id,
-          kind: 'refund',
-          amount: { minorUnits: minor, currency: 'KES' },
-          idempotencyKey: key,
-          reason: '',
-        },
-        h.deps,
+  it(
+    'lets refunds add up to the amount, then fails the ' + 'next one (TRANSACTION_NOT_REVERSIBLE) and a reversal',
+    async () => {
+      const { h, p, id } = await posted();
+      const refund = (key: string, minor: number) =>
+        returnTransfer(
+          {
+            transactionId: id,
+            kind: 'refund',
+            amount: { minorUnits: minor, currency: 'KES' },
+            idempotencyKey: key,
+            reason: '',
+          },
+          h.deps,
+        );
+      expect(payloadOf(await refund('refund-0001', 1_500)).status).toBe('POSTED');
+      expect(payloadOf(await refund('refund-0002', 2_500)).status).toBe('POSTED');
+      const over = payloadOf(await refund('refund-0003', 1));
+      expect([over.status, over.code]).toEqual(['FAILED', 'TRANSACTION_NOT_REVERSIBLE']);
+      const rev = payloadOf(
+        await returnTransfer(
+          { transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' },
+          h.deps,
+        ),
       );
-    expect(payloadOf(await refund('refund-0001', 1_500)).status).toBe('POSTED');
-    expect(payloadOf(await refund('refund-0002', 2_500)).status).toBe('POSTED');
-    const over = payloadOf(await refund('refund-0003', 1));
-    expect([over.status, over.code]).toEqual(['FAILED', 'TRANSACTION_NOT_REVERSIBLE']);
-    const rev = payloadOf(
-      await returnTransfer(
-        { transactionId: id, kind: 'reversal', amount: null, idempotencyKey: '', reason: '' },
-        h.deps,
-      ),
-    );
-    expect(rev.code).toBe('TRANSACTION_NOT_REVERSIBLE');
-    expect(await codeOf(refund('refund-0001', 1_000))).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect((await h.store.getAccount(p.accountId))?.balance).toBe(10_000);
-  });
+      expect(rev.code).toBe('TRANSACTION_NOT_REVERSIBLE');
+      expect(await codeOf(refund('refund-0001', 1_000))).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect((await h.store.getAccount(p.accountId))?.balance).toBe(10_000);
+    },
+  );
 
   it('releases the reservation when the payee cannot cover the return, so a later one can post', async () => {
     const { h, p, m, id } = await posted();

@@ -173,7 +173,10 @@ export function attestationExtension(record: AttestationRecord | Uint8Array): x5
   );
 }
 
-/** The attested leaf: a key the caller holds (the attacker's, extractable) certified by `issuer` with the given extensions. */
+/**
+ * The attested leaf: a key the caller holds (the attacker's,
+ * extractable) certified by `issuer` with the given extensions.
+ */
 export async function attestedLeaf(
   issuer: Issuer | 'self',
   extensions: x509.Extension[],
