@@ -6,14 +6,19 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Packages that are transport or storage: never imported by a service's domain/. */
 const TRANSPORT_PACKAGES = /^(?:@grpc\/|express$|mongoose$|kafkajs$|(?:node:)?(?:http|https|http2|net)$)/;
 /** Repository files that are transport or storage edges. */
-const TRANSPORT_FILES = new RegExp(
-  '^(?:services/[^/]+/src/(?:grpc|http)/|services/[^/]+/src/store/mongo|kit/src/(?:grpc-client|grpc-server|kafka-bus|mongo|http)\\.)',
-);
+const TRANSPORT_FILES = [
+  /^services\/[^/]+\/src\/(?:grpc|http)\//,
+  /^services\/[^/]+\/src\/store\/mongo/,
+  /^kit\/src\/(?:grpc-client|grpc-server|kafka-bus|mongo|http)\./,
+];
 
 /** A service's own gRPC and HTTP edge folders: never imported by its events/ consumers or producers. */
 const EDGE_FOLDERS = /^services\/[^/]+\/src\/(?:grpc|http)\//;
 
-/** The simulated OEM's release tooling (build keys, signed manifests): the FOTA service, standing in for the OEM's update server, builds its releases with it. */
+/**
+ * The simulated OEM's release tooling (build keys, signed manifests): the FOTA
+ * service, standing in for the OEM's update server, builds its releases with it.
+ */
 const OEM_BUILD_TOOLING = 'device-sim/src/firmware.js';
 
 /** Where a repository path sits: contracts, kit, a service (by name), device-sim, cli, or elsewhere. */
@@ -48,7 +53,8 @@ export function boundaryViolation(from, target, isPackage) {
   if (src.zone === 'service' && to('device-sim', 'cli')) return `a service imports no device-sim or cli (${target})`;
   if (src.zone === 'device-sim' && to('service', 'cli'))
     return `device-sim imports no service or cli (${target}); use contracts/`;
-  if (inDomain && TRANSPORT_FILES.test(target)) return `domain/ imports no transport or storage edge (${target})`;
+  if (inDomain && TRANSPORT_FILES.some((r) => r.test(target)))
+    return `domain/ imports no transport or storage edge (${target})`;
   if (inEvents && EDGE_FOLDERS.test(target))
     return `events/ imports no gRPC or HTTP edge (${target}); use domain/ or kit/`;
   return null;

@@ -6,21 +6,44 @@ import type { AttestationStore, DeviceRecord } from '../../services/attestation/
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
 const challenge = (id: string, expiresAtMs = Date.now() + 60_000): StoredChallenge => ({
-  id, nonce: `nonce-${id}`, purpose: 'enroll', binding: 'bootstrap:phone-1', expiresAtMs, used: false,
+  id,
+  nonce: `nonce-${id}`,
+  purpose: 'enroll',
+  binding: 'bootstrap:phone-1',
+  expiresAtMs,
+  used: false,
 });
 
 const device = (deviceId: string, over: Partial<DeviceRecord> = {}): DeviceRecord => ({
-  deviceId, imei: '356938035643809', model: 'KaiOS-1', serial: 'S1', keyThumbprint: 'jkt-1', revokedKeyThumbprints: [],
-  accountId: 'wallet-1', tier: 'HIGH', reasons: [], securityLevel: 'ese', patchLevel: 202501, highestRollbackIndex: 3,
-  status: 'ACTIVE', policyVersion: 'p1', firstEnrolledAtMs: 1, lastAttestedAtMs: 2, ...over,
+  deviceId,
+  imei: '356938035643809',
+  model: 'KaiOS-1',
+  serial: 'S1',
+  keyThumbprint: 'jkt-1',
+  revokedKeyThumbprints: [],
+  accountId: 'wallet-1',
+  tier: 'HIGH',
+  reasons: [],
+  securityLevel: 'ese',
+  patchLevel: 202501,
+  highestRollbackIndex: 3,
+  status: 'ACTIVE',
+  policyVersion: 'p1',
+  firstEnrolledAtMs: 1,
+  lastAttestedAtMs: 2,
+  ...over,
 });
 
 /** The AttestationStore contract: single-use challenges and the device registry, for every adapter. */
 export function describeAttestationStoreContract(name: string, open: () => Promise<AttestationStore>): void {
   describe(`AttestationStore contract: ${name}`, () => {
     let store: AttestationStore;
-    beforeEach(async () => { store = await open(); });
-    afterEach(async () => { await store.close(); });
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
 
     it('answers ready', async () => {
       expect(await store.ready()).toBe(true);

@@ -6,12 +6,23 @@ import { memoryBus, type BusEvent, type EventBus } from '../../kit/src/events.js
 import { kafkaBus } from '../../kit/src/kafka-bus.js';
 import { describeWithServer, uniqueName } from './support/infra.js';
 
-const ev = (key: string, n: number): BusEvent => ({ id: randomUUID(), type: 'test.happened', key, atMs: 1_700_000_000_000 + n, data: { n, nested: { ok: true } } });
+const ev = (key: string, n: number): BusEvent => ({
+  id: randomUUID(),
+  type: 'test.happened',
+  key,
+  atMs: 1_700_000_000_000 + n,
+  data: { n, nested: { ok: true } },
+});
 
 /** Collects what a handler received, for `expect.poll`. */
 function collector() {
   const got: BusEvent[] = [];
-  return { got, handler: async (e: BusEvent) => { got.push(e); } };
+  return {
+    got,
+    handler: async (e: BusEvent) => {
+      got.push(e);
+    },
+  };
 }
 
 /** The EventBus contract: subscribed groups each receive every published event intact, per-key order kept. */
@@ -23,7 +34,9 @@ export function describeEventBusContract(name: string, open: (topics: string[]) 
       topic = uniqueName('contract.bus');
       bus = await open([topic]);
     });
-    afterEach(async () => { await bus.close(); });
+    afterEach(async () => {
+      await bus.close();
+    });
 
     it('answers ready', async () => {
       expect(await bus.ready()).toBe(true);
@@ -61,7 +74,12 @@ export function describeEventBusContract(name: string, open: (topics: string[]) 
 describeEventBusContract('memory', async () => memoryBus());
 
 describeWithServer('KAFKA_BROKERS', 'kafka (kafkajs)', (brokers) => {
-  const open = (topics: string[]) => kafkaBus({ brokers: brokers.split(','), clientId: 'contract', topics: topics.map((name) => ({ name, partitions: 3 })) });
+  const open = (topics: string[]) =>
+    kafkaBus({
+      brokers: brokers.split(','),
+      clientId: 'contract',
+      topics: topics.map((name) => ({ name, partitions: 3 })),
+    });
   describeEventBusContract('kafka', open);
 
   it('redelivers an event whose handler failed, so nothing is lost (commit after success)', async () => {
@@ -83,9 +101,15 @@ describeWithServer('KAFKA_BROKERS', 'kafka (kafkajs)', (brokers) => {
   });
 
   it('fails start-up with BUS_UNAVAILABLE naming KAFKA_BROKERS when no broker answers', async () => {
-    const client = new kafkajs.Kafka({ brokers: ['127.0.0.1:1'], logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 1 } });
-    const err = await kafkaBus({ brokers: ['127.0.0.1:1'], clientId: 'contract', client, topics: [] })
-      .then(() => null, (e: { code?: string; message: string }) => e);
+    const client = new kafkajs.Kafka({
+      brokers: ['127.0.0.1:1'],
+      logLevel: kafkajs.logLevel.NOTHING,
+      retry: { retries: 1 },
+    });
+    const err = await kafkaBus({ brokers: ['127.0.0.1:1'], clientId: 'contract', client, topics: [] }).then(
+      () => null,
+      (e: { code?: string; message: string }) => e,
+    );
     expect(err?.code).toBe('BUS_UNAVAILABLE');
     expect(err?.message).toContain('KAFKA_BROKERS=127.0.0.1:1');
   }, 60_000);

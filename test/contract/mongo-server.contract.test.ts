@@ -57,57 +57,67 @@ describeWithServer('MONGODB_URI', `MongoDB-compatible server contract: ${caps.se
     await dropDatabases(uri, [dbName]);
   });
 
-  it('applies 200 concurrent conditional debits atomically: exactly 100 succeed and the balance ends at 0', async () => {
-    const wallets = conn.db!.collection<Wallet>('race_debit');
-    await wallets.insertOne({ _id: 'a', balance: 1_000 });
-    const results = await Promise.all(
-      Array.from({ length: 200 }, () =>
-        wallets.updateOne({ _id: 'a', balance: { $gte: 10 } }, { $inc: { balance: -10 } }),
-      ),
-    );
-    expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(100);
-    expect((await wallets.findOne({ _id: 'a' }))?.balance).toBe(0);
-  });
-
-  it('admits exactly one of 200 concurrent inserts of one unique key; the others fail with a duplicate-key error', async () => {
-    const keys = conn.db!.collection<{ _id: string; payer: string; key: string }>('race_unique');
-    await keys.createIndex({ payer: 1, key: 1 }, { unique: true });
-    const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        keys.insertOne({ _id: `t${i}`, payer: 'p', key: 'k' }).then(
-          () => 'inserted',
-          (err: unknown) => (isDuplicateKey(err) ? 'duplicate' : String(err)),
-        ),
-      ),
-    );
-    expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(1);
-    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(199);
-    expect(await keys.countDocuments({ payer: 'p', key: 'k' })).toBe(1);
-  });
-
-  it('counts every applied conditional upsert in its result (n), also when racing upserts of one bucket become updates', async () => {
-    const buckets = conn.db!.collection<{ _id: string; count: number }>('race_upsert');
-    for (let round = 0; round < 5; round++) {
-      const _id = `b${round}`;
+  it(
+    'applies 200 concurrent conditional debits atomically: ' + 'exactly 100 succeed and the balance ends at 0',
+    async () => {
+      const wallets = conn.db!.collection<Wallet>('race_debit');
+      await wallets.insertOne({ _id: 'a', balance: 1_000 });
       const results = await Promise.all(
-        Array.from({ length: 20 }, () =>
-          buckets
-            .findOneAndUpdate(
-              { _id, count: { $lte: 6 } },
-              { $inc: { count: 1 } },
-              { upsert: true, returnDocument: 'after', includeResultMetadata: true },
-            )
-            .then(
-              (r) => (r.lastErrorObject?.n === 1 ? 'applied' : 'not applied'),
-              (err: unknown) => (isDuplicateKey(err) ? 'duplicate' : String(err)),
-            ),
+        Array.from({ length: 200 }, () =>
+          wallets.updateOne({ _id: 'a', balance: { $gte: 10 } }, { $inc: { balance: -10 } }),
         ),
       );
-      expect(results.filter((r) => r === 'applied')).toHaveLength((await buckets.findOne({ _id }))!.count);
-      expect(results.filter((r) => r !== 'applied' && r !== 'duplicate')).toEqual([]);
-      expect((await buckets.findOne({ _id }))?.count).toBe(7);
-    }
-  });
+      expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(100);
+      expect((await wallets.findOne({ _id: 'a' }))?.balance).toBe(0);
+    },
+  );
+
+  it(
+    'admits exactly one of 200 concurrent inserts of one ' + 'unique key; the others fail with a duplicate-key error',
+    async () => {
+      const keys = conn.db!.collection<{ _id: string; payer: string; key: string }>('race_unique');
+      await keys.createIndex({ payer: 1, key: 1 }, { unique: true });
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          keys.insertOne({ _id: `t${i}`, payer: 'p', key: 'k' }).then(
+            () => 'inserted',
+            (err: unknown) => (isDuplicateKey(err) ? 'duplicate' : String(err)),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(199);
+      expect(await keys.countDocuments({ payer: 'p', key: 'k' })).toBe(1);
+    },
+  );
+
+  it(
+    'counts every applied conditional upsert in its result ' +
+      '(n), also when racing upserts of one bucket become updates',
+    async () => {
+      const buckets = conn.db!.collection<{ _id: string; count: number }>('race_upsert');
+      for (let round = 0; round < 5; round++) {
+        const _id = `b${round}`;
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            buckets
+              .findOneAndUpdate(
+                { _id, count: { $lte: 6 } },
+                { $inc: { count: 1 } },
+                { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+              )
+              .then(
+                (r) => (r.lastErrorObject?.n === 1 ? 'applied' : 'not applied'),
+                (err: unknown) => (isDuplicateKey(err) ? 'duplicate' : String(err)),
+              ),
+          ),
+        );
+        expect(results.filter((r) => r === 'applied')).toHaveLength((await buckets.findOne({ _id }))!.count);
+        expect(results.filter((r) => r !== 'applied' && r !== 'duplicate')).toEqual([]);
+        expect((await buckets.findOne({ _id }))?.count).toBe(7);
+      }
+    },
+  );
 
   /**
    * A benchmark more than a test: it prints findOne-by-_id and conditional-debit rates at 1k and 100k

@@ -9,7 +9,11 @@ export const infraRequired = Boolean(process.env.CI || process.env.DFS_REQUIRE_I
  * Declares `name` against the real server that `variable` points at. Unset: a visible skip, or a
  * failing test when infrastructure is required.
  */
-export function describeWithServer(variable: 'MONGODB_URI' | 'KAFKA_BROKERS', name: string, body: (value: string) => void): void {
+export function describeWithServer(
+  variable: 'MONGODB_URI' | 'KAFKA_BROKERS',
+  name: string,
+  body: (value: string) => void,
+): void {
   const value = process.env[variable];
   if (value) {
     describe(name, () => body(value));
@@ -20,7 +24,10 @@ export function describeWithServer(variable: 'MONGODB_URI' | 'KAFKA_BROKERS', na
       });
     });
   } else {
-    console.warn(`[contract] SKIPPED "${name}": ${variable} is not set (bash scripts/infra.sh start && source .cache/infra/run/env)`);
+    console.warn(
+      `[contract] SKIPPED "${name}": ${variable} is not set (bash ` +
+        `scripts/infra.sh start && source .cache/infra/run/env)`,
+    );
     describe.skip(`${name} [skipped: ${variable} not set]`, () => body(''));
   }
 }

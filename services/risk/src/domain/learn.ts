@@ -21,7 +21,12 @@ async function addToParty(store: PartyStore, key: string, entry: ReturnType<type
  * Binds a phone number to the device that reported it; a number that was bound to another device
  * has moved, which marks both devices (the one that lost it and the one that has it now).
  */
-async function bindNumber(store: LineStore & DeviceStore, device: DeviceFeatures, msisdn: string, atMs: number): Promise<DeviceFeatures> {
+async function bindNumber(
+  store: LineStore & DeviceStore,
+  device: DeviceFeatures,
+  msisdn: string,
+  atMs: number,
+): Promise<DeviceFeatures> {
   const line = await store.getLine(msisdn);
   if (line?.deviceId === device.deviceId) return device;
   await store.putLine({ msisdn, deviceId: device.deviceId, atMs });

@@ -1,5 +1,20 @@
-import { calculateJwkThumbprint, decodeProtectedHeader, errors, importJWK, type CompactJWSHeaderParameters, type JWK, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import { ATTESTATION_TOKEN, TOKEN_AUDIENCE, TOKEN_ISSUER, type AttestationTokenClaims } from '../../../../contracts/attestation-token.js';
+import {
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  errors,
+  importJWK,
+  type CompactJWSHeaderParameters,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import {
+  ATTESTATION_TOKEN,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type AttestationTokenClaims,
+} from '../../../../contracts/attestation-token.js';
 import { AccountId } from '../../../../contracts/common.js';
 import { PAYMENT } from '../../../../contracts/payment.js';
 import type { SignedContract } from '../../../../contracts/signed.js';
@@ -41,7 +56,9 @@ export interface AuthorizeDeps {
   maxAmount: number;
   freshnessMs: number;
   now: () => number;
-  /** How an attestation token's signature and claims are verified (its typ is checked before); absent, VERIFY_TOKEN_JWS. */
+  /**
+   * How an attestation token's signature and claims are verified (its typ is checked before); absent, VERIFY_TOKEN_JWS.
+   */
   verifyTokenJws?: VerifyTokenJws;
   /** How device signatures and key binding are checked; absent, DEVICE_JWS_CHECKS. */
   deviceJws?: DeviceJwsChecks;
@@ -60,15 +77,23 @@ export interface VerifiedToken {
 }
 
 /** Verifies an attestation token's signature and claims, returning its payload and header. */
-export type VerifyTokenJws = (token: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions) => Promise<{ payload: JWTPayload; protectedHeader: CompactJWSHeaderParameters }>;
+export type VerifyTokenJws = (
+  token: string,
+  keys: JWTVerifyGetKey,
+  options: JWTVerifyOptions,
+) => Promise<{ payload: JWTPayload; protectedHeader: CompactJWSHeaderParameters }>;
 
 /** The production token check: verifyJwt (kit/src/jws.ts) under the ATTESTATION_TOKEN contract. */
-export const VERIFY_TOKEN_JWS: VerifyTokenJws = (token, keys, options) => verifyJwt(token, keys, ATTESTATION_TOKEN, options);
+export const VERIFY_TOKEN_JWS: VerifyTokenJws = (token, keys, options) =>
+  verifyJwt(token, keys, ATTESTATION_TOKEN, options);
 
 /** True while the key that signed a remembered token is still published (a removed key ends the memory). */
 async function stillPublished(v: VerifiedToken, token: string, keys: JWTVerifyGetKey): Promise<boolean> {
   const [protectedHeader = '', payload = '', signature = ''] = token.split('.');
-  return Promise.resolve(keys(v.header, { protected: protectedHeader, payload, signature })).then(() => true, () => false);
+  return Promise.resolve(keys(v.header, { protected: protectedHeader, payload, signature })).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -76,15 +101,26 @@ async function stillPublished(v: VerifiedToken, token: string, keys: JWTVerifyGe
  * presents the same token with every payment, so a verified token is remembered until its expiry or
  * TOKEN_CACHE_MS, whichever comes first, and only while its signing key is still published.
  */
-export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now' | 'verifiedTokens' | 'verifyTokenJws'>): Promise<AttestationTokenClaims> {
+export async function verifyToken(
+  token: string,
+  deps: Pick<AuthorizeDeps, 'tokenKeys' | 'now' | 'verifiedTokens' | 'verifyTokenJws'>,
+): Promise<AttestationTokenClaims> {
   const now = deps.now();
   const known = deps.verifiedTokens?.get(token);
   if (known && known.untilMs > now && (await stillPublished(known, token, deps.tokenKeys))) return known.claims;
   try {
     expectTyp(decodeProtectedHeader(token), ATTESTATION_TOKEN);
-    const { payload, protectedHeader } = await (deps.verifyTokenJws ?? VERIFY_TOKEN_JWS)(token, deps.tokenKeys, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, currentDate: new Date(now) });
+    const { payload, protectedHeader } = await (deps.verifyTokenJws ?? VERIFY_TOKEN_JWS)(token, deps.tokenKeys, {
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      currentDate: new Date(now),
+    });
     const claims = ATTESTATION_TOKEN.schema.parse(payload);
-    deps.verifiedTokens?.set(token, { claims, untilMs: Math.min((payload.exp ?? 0) * 1000, now + TOKEN_CACHE_MS), header: protectedHeader });
+    deps.verifiedTokens?.set(token, {
+      claims,
+      untilMs: Math.min((payload.exp ?? 0) * 1000, now + TOKEN_CACHE_MS),
+      header: protectedHeader,
+    });
     return claims;
   } catch (err) {
     if (err instanceof DfsError) throw err;
@@ -94,12 +130,17 @@ export async function verifyToken(token: string, deps: Pick<AuthorizeDeps, 'toke
 
 const deviceKeys = boundedMap<string, { jkt: string; key: CryptoKey | null }>(50_000);
 
-/** The thumbprint and imported public key (null when not a valid P-256 point) of a device JWK, computed once per key. */
+/**
+ * The thumbprint and imported public key (null when not a valid P-256 point) of a device JWK, computed once per key.
+ */
 async function deviceKey(jwk: JWK): Promise<{ jkt: string; key: CryptoKey | null }> {
   const id = `${jwk.x}.${jwk.y}`;
   const known = deviceKeys.get(id);
   if (known) return known;
-  const key = await importJWK({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, 'ES256').then((k) => k as CryptoKey, () => null);
+  const key = await importJWK({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, 'ES256').then(
+    (k) => k as CryptoKey,
+    () => null,
+  );
   const entry = { jkt: await calculateJwkThumbprint(jwk), key };
   deviceKeys.set(id, entry);
   return entry;
@@ -109,7 +150,10 @@ async function deviceKey(jwk: JWK): Promise<{ jkt: string; key: CryptoKey | null
 export interface DeviceJwsChecks {
   /** True when the signing key (thumbprint `jkt`) is the one the token is bound to. */
   bound(jkt: string, claims: AttestationTokenClaims): boolean;
-  /** The verified JSON payload of `jws` under `key` (its typ already checked against `contract`); throws when the signature does not verify. */
+  /**
+   * The verified JSON payload of `jws` under `key` (its typ already
+   * checked against `contract`); throws when the signature does not verify.
+   */
   verify(jws: string, key: CryptoKey | null, contract: SignedContract): Promise<unknown>;
 }
 
@@ -126,7 +170,12 @@ export const DEVICE_JWS_CHECKS: DeviceJwsChecks = {
  * Verifies a JWS made by the device's eSE key: ES256 with a public `jwk` header whose thumbprint is
  * the token's `cnf.jkt`, of the contract's `typ`; returns the JSON payload (UTF-8 only) and that thumbprint.
  */
-export async function verifyDeviceJws(jws: string, claims: AttestationTokenClaims, contract: SignedContract, checks: DeviceJwsChecks = DEVICE_JWS_CHECKS): Promise<{ payload: unknown; jkt: string }> {
+export async function verifyDeviceJws(
+  jws: string,
+  claims: AttestationTokenClaims,
+  contract: SignedContract,
+  checks: DeviceJwsChecks = DEVICE_JWS_CHECKS,
+): Promise<{ payload: unknown; jkt: string }> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jws);
@@ -134,7 +183,8 @@ export async function verifyDeviceJws(jws: string, claims: AttestationTokenClaim
     throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'malformed JWS', { cause: err });
   }
   const jwk = header.jwk as JWK | undefined;
-  if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
+  if (header.alg !== 'ES256' || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk)
+    throw new DfsError('PAYMENT_SIGNATURE_INVALID', 'header');
   const { jkt, key } = await deviceKey(jwk);
   if (!checks.bound(jkt, claims)) throw new DfsError('PAYMENT_KEY_NOT_BOUND');
   expectTyp(header, contract);
@@ -161,12 +211,18 @@ export function needsReattestation(claims: AttestationTokenClaims, minorUnits: n
  * that the payment names this token (`ath`), that the TLS client is the same device, freshness,
  * that the payer is the device's own wallet, and that the device is not revoked (checkDevice).
  */
-export async function authorizePayment(signedPayment: string, token: string, peer: Peer, deps: AuthorizeDeps): Promise<AuthorizedPayment> {
+export async function authorizePayment(
+  signedPayment: string,
+  token: string,
+  peer: Peer,
+  deps: AuthorizeDeps,
+): Promise<AuthorizedPayment> {
   if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
   const claims = await verifyToken(token, deps);
   const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims, PAYMENT, deps.deviceJws);
   const parsed = PAYMENT.schema.safeParse(raw);
-  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
+  if (!parsed.success)
+    throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
   const p = parsed.data;
   const money = parseMoney(p.amount, deps.currencies, deps.maxAmount);
 
@@ -178,7 +234,14 @@ export async function authorizePayment(signedPayment: string, token: string, pee
   await deps.checkDevice(claims.sub, issuedAtMs(claims));
 
   return {
-    deviceId: claims.sub, tier: claims.tier, idempotencyKey: p.idempotencyKey, payer: p.payer, payee: p.payee, money, jkt,
-    requestId: p.requestId ?? null, requestHash: sha256b64url(signedPayment.split('.')[1]!),
+    deviceId: claims.sub,
+    tier: claims.tier,
+    idempotencyKey: p.idempotencyKey,
+    payer: p.payer,
+    payee: p.payee,
+    money,
+    jkt,
+    requestId: p.requestId ?? null,
+    requestHash: sha256b64url(signedPayment.split('.')[1]!),
   };
 }

@@ -5,7 +5,9 @@ import { requestStatePayload, signedBody, type RequestDeps } from './requests.js
 import { decodeResult, signResult, transferPayload } from './results.js';
 import type { TransferStore } from '../store/ports.js';
 
-type Reads = Pick<RequestDeps, 'resultKey' | 'now'> & { store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer'> };
+type Reads = Pick<RequestDeps, 'resultKey' | 'now'> & {
+  store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer'>;
+};
 
 /**
  * A transfer as an integrator may read it (one its request started, or one into or out of its

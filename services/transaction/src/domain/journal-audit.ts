@@ -19,7 +19,10 @@ export interface AuditState {
 
 /** Journal verification that resumes from the last signed checkpoint instead of re-reading the whole journal. */
 export interface JournalAudit {
-  /** Verifies what was appended since the last verified point (`full`: from the first entry) and stores a signed checkpoint. */
+  /**
+   * Verifies what was appended since the last verified point
+   * (`full`: from the first entry) and stores a signed checkpoint.
+   */
   run(opts?: { full?: boolean }): Promise<AuditState>;
   state(): AuditState;
   /** Runs every `intervalMs` in the background until `stop`. */

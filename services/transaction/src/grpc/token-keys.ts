@@ -18,16 +18,17 @@ export function attestationTokenKeys(address: string, tls: TlsMaterial) {
   let fetchedAt = 0;
   let maxAgeMs = DEFAULT_MAX_AGE_SEC * 1000;
   let inflight: Promise<void> | undefined;
-  const refresh = () => (inflight ??= (async () => {
-    try {
-      const { jwksJson, maxAgeSec } = await call(client, client.GetTokenKeys, {});
-      set = createLocalJWKSet(JSON.parse(jwksJson) as JSONWebKeySet);
-      maxAgeMs = (maxAgeSec > 0 ? maxAgeSec : DEFAULT_MAX_AGE_SEC) * 1000;
-      fetchedAt = Date.now();
-    } finally {
-      inflight = undefined;
-    }
-  })());
+  const refresh = () =>
+    (inflight ??= (async () => {
+      try {
+        const { jwksJson, maxAgeSec } = await call(client, client.GetTokenKeys, {});
+        set = createLocalJWKSet(JSON.parse(jwksJson) as JSONWebKeySet);
+        maxAgeMs = (maxAgeSec > 0 ? maxAgeSec : DEFAULT_MAX_AGE_SEC) * 1000;
+        fetchedAt = Date.now();
+      } finally {
+        inflight = undefined;
+      }
+    })());
   const resolve: JWTVerifyGetKey = async (header, token) => {
     if (!set || Date.now() - fetchedAt >= maxAgeMs) await refresh();
     try {

@@ -1,4 +1,5 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- the key file is a fixed name under the validated state directory */
+/* eslint-disable security/detect-non-literal-fs-filename --
+   the key file is a fixed name under the validated state directory */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -48,7 +49,8 @@ export function loadIntegrators(file: string): IntegratorRegistry {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST')
         throw new ConfigError([
-          `TRANSACTION_INTEGRATORS_FILE: ${file} does not exist and cannot be created (${code ?? 'error'}); mount it or make its directory writable`,
+          `TRANSACTION_INTEGRATORS_FILE: ${file} does not exist and cannot be ` +
+            `created (${code ?? 'error'}); mount it or make its directory writable`,
         ]);
       text = readFileSync(file, 'utf8');
     }
