@@ -7,10 +7,11 @@ import type { RequestHandler } from 'express';
 import { DfsError, type ErrorCode } from './errors.js';
 
 /**
- * The operator credential: ATTESTATION_OPERATOR_TOKEN when set, otherwise a random token generated
- * once into the state directory (mode 0600) and read from there afterwards.
+ * A bearer secret (an operator token, the operator simulator's API key): the configured value when
+ * set, otherwise a random one generated once into `file` under the state directory (mode 0600) and
+ * read from there afterwards.
  */
-export function loadOrCreateOperatorToken(fromEnv: string | undefined, file: string): string {
+export function loadOrCreateSecret(fromEnv: string | undefined, file: string): string {
   if (fromEnv) return fromEnv;
   try {
     return readFileSync(file, 'utf8').trim();
@@ -35,8 +36,8 @@ export function sameSecret(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
-/** Middleware: requires `Authorization: Bearer <operator token>` (`code`, a 401, otherwise). */
-export function requireOperator(token: string, code: ErrorCode): RequestHandler {
+/** Middleware: requires `Authorization: Bearer <secret>` (the operator token, an API key; `code`, a 401, otherwise). */
+export function requireBearer(token: string, code: ErrorCode): RequestHandler {
   return (req, _res, next) => {
     const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.get('authorization') ?? '');
     next(m && sameSecret(m[1]!, token) ? undefined : new DfsError(code));

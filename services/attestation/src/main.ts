@@ -21,7 +21,7 @@ import { tokenKeyRing } from './domain/token-keys.js';
 import { busDeviceEvents } from './events/device-events.js';
 import { attestationHandlers } from './grpc/handlers.js';
 import { attestationHttp } from './http/app.js';
-import { loadOrCreateOperatorToken } from '../../../kit/src/operator-auth.js';
+import { loadOrCreateSecret } from '../../../kit/src/operator-auth.js';
 import { openAttestationStore } from './store/index.js';
 import type { AttestationStore } from './store/ports.js';
 import { enrollmentOutcomes } from './metrics.js';
@@ -68,7 +68,7 @@ export async function startAttestation(
     await loadOrCreateSigningKey(config.stateDir, 'attestation-token'),
     config.tokenKeyGraceSec * 1000,
   );
-  const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
+  const operatorToken = loadOrCreateSecret(config.operatorToken, config.operatorTokenFile);
   const trust = await loadDeviceTrust(config.deviceTrustFile);
   const store = (test.wrapStore ?? ((s: AttestationStore) => s))(await openAttestationStore(config, log));
   const now = Date.now;

@@ -1,37 +1,14 @@
-/* eslint-disable security/detect-non-literal-fs-filename --
-   the API key file is a fixed name under the validated state directory */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { EventBus } from '../../../kit/src/events.js';
 import { closeHttp, listen } from '../../../kit/src/http.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { createMetrics } from '../../../kit/src/metrics.js';
+import { loadOrCreateSecret } from '../../../kit/src/operator-auth.js';
 import type { ServiceHandle } from '../../../kit/src/service.js';
 import { loadConfig, type MnoConfig } from './config.js';
 import { LineRegistry } from './domain/lines.js';
 import { networkEvents, type NetworkEvents } from './events/network-events.js';
 import { mnoHttp } from './http/app.js';
-
-/** The operator API key: MNO_API_KEY when set, else one generated once into the state directory (mode 0600). */
-export function loadOrCreateMnoKey(fromEnv: string | undefined, file: string): string {
-  if (fromEnv) return fromEnv;
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const key = randomBytes(32).toString('base64url');
-  try {
-    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
-    throw err;
-  }
-  return key;
-}
 
 /** What a caller may inject at wiring time (tests): the network-event port. */
 export interface MnoControls {
@@ -53,7 +30,7 @@ export async function startMno(
   const events = overrides.events ?? networkEvents(bus);
   const app = mnoHttp({
     lines,
-    apiKey: loadOrCreateMnoKey(config.apiKey, config.apiKeyFile),
+    apiKey: loadOrCreateSecret(config.apiKey, config.apiKeyFile),
     now: Date.now,
     log,
     changed: events.simChanged,

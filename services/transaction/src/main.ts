@@ -26,7 +26,7 @@ import { tracedOutbox } from './events/relay.js';
 import { transactionMetrics } from './metrics.js';
 import { createMetrics } from '../../../kit/src/metrics.js';
 import { observedBus } from '../../../kit/src/observed-bus.js';
-import { loadOrCreateOperatorToken } from '../../../kit/src/operator-auth.js';
+import { loadOrCreateSecret } from '../../../kit/src/operator-auth.js';
 
 /** What a caller may inject: a store it owns (kept open on stop, e.g. to restart over it) and a risk stand-in. */
 export interface TransactionOverrides extends ServeOverrides {
@@ -83,7 +83,7 @@ export async function startTransaction(
   const tls = readTls(config.tls);
   const resultKey = await loadOrCreateSigningKey(config.stateDir, 'transaction-result');
   const integrators = loadIntegrators(config.integratorsFile);
-  const operatorToken = loadOrCreateOperatorToken(config.operatorToken, config.operatorTokenFile);
+  const operatorToken = loadOrCreateSecret(config.operatorToken, config.operatorTokenFile);
   const store = tracedOutbox(
     overrides.store ?? (overrides.wrapStore ?? ((s: LedgerStore) => s))(await openLedgerStore(config, log)),
   );

@@ -9,7 +9,7 @@ import type { Policy } from '../domain/policy.js';
 import { DEVICE_ID, operatorView } from '../domain/registry.js';
 import type { TokenKeyRing } from '../domain/token-keys.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
-import { requireOperator } from '../../../../kit/src/operator-auth.js';
+import { requireBearer } from '../../../../kit/src/operator-auth.js';
 
 export interface OperatorDeps {
   store: AttestationStore;
@@ -58,7 +58,7 @@ export function operatorRouter(deps: OperatorDeps): Router {
       ? { update: updateState(deps.catalog, d.model, d.patchLevel, d.highestRollbackIndex, deps.now()) }
       : {}),
   });
-  r.use(requireOperator(deps.operatorToken, 'ATTESTATION_OPERATOR_UNAUTHENTICATED'));
+  r.use(requireBearer(deps.operatorToken, 'ATTESTATION_OPERATOR_UNAUTHENTICATED'));
   r.get('/devices', async (_req, res) => {
     res.json({ devices: (await deps.store.listDevices()).map(view) });
   });

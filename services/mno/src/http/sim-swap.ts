@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { describeError, DfsError, type ErrorCode } from '../../../../kit/src/errors.js';
+import { requireBearer } from '../../../../kit/src/operator-auth.js';
 import { swappedWithin, type LineRegistry } from '../domain/lines.js';
 
 /** The CAMARA error code each stack code answers with (CAMARA_common ErrorInfo: status, code, message). */
@@ -17,15 +17,6 @@ const PhoneNumber = z.string().regex(/^\+[1-9][0-9]{4,14}$/);
 const CheckBody = z.object({ phoneNumber: PhoneNumber.optional(), maxAge: z.number().int().optional() });
 const DateBody = z.object({ phoneNumber: PhoneNumber.optional() });
 const XCorrelator = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-function requireKey(apiKey: string): RequestHandler {
-  return (req, _res, next) => {
-    const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.get('authorization') ?? '');
-    next(m && timingSafeEqual(digest(m[1]!), digest(apiKey)) ? undefined : new DfsError('MNO_UNAUTHENTICATED'));
-  };
-}
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
@@ -49,7 +40,7 @@ export function mountSimSwapApi(app: Express, deps: { lines: LineRegistry; apiKe
     if (xc !== undefined && XCorrelator.test(xc)) res.set('x-correlator', xc);
     next();
   };
-  app.use('/sim-swap/v1', camara, requireKey(deps.apiKey));
+  app.use('/sim-swap/v1', camara, requireBearer(deps.apiKey, 'MNO_UNAUTHENTICATED'));
   app.post('/sim-swap/v1/check', (req, res) => {
     const body = parse(CheckBody, req.body);
     const line = deps.lines.get(numberOf(body.phoneNumber));
