@@ -4,6 +4,7 @@ import { batchStatusList, deviceRevocation } from '../controls.js';
 import { attempt, notBuilt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 import { paymentCode } from './payment.js';
+import { enrollAndPay } from './signed-facts.js';
 import { watcher, type Seen } from './risk.js';
 import { balance, kes, kesText, payer } from './setup.js';
 
@@ -106,17 +107,7 @@ async function revokedBatch(ctx: Context): Promise<Observation> {
         'the OEM publishes a status list revoking the batch CA whose key leaked',
         `the attestation service reloads it: ${loaded}`,
       ]);
-    const phone = await ctx.world.phone('secure');
-    const wallet = ctx.world.newId('wallet');
-    const merchant = ctx.world.newId('merchant');
-    const e = await attempt(() => phone.daemon.enroll(wallet));
-    let paid: string | null = null;
-    if (e.ok) {
-      await ctx.world.openWallet(wallet, e.value.deviceId, 100_000, 'KES');
-      await ctx.world.openMerchant(merchant, 'KES');
-      paid = paymentCode(await attempt(() => phone.daemon.pay({ payee: merchant, amount: kes(1_000) }))) ?? 'POSTED';
-    }
-    const received = e.ok ? await balance(ctx.world, merchant) : null;
+    const { e, paid, received } = await enrollAndPay(ctx, await ctx.world.phone('secure'));
     return observed(
       e.code,
       e.ok && Number(received) > 0,

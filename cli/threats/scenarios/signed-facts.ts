@@ -9,7 +9,7 @@ import { paymentCode } from './payment.js';
 import { balance, kes } from './setup.js';
 
 /** Enrolls `phone`; when it gets in, funds it and pays KES 10.00 (what any tier allows). */
-async function enrollAndPay(ctx: Context, phone: Phone) {
+export async function enrollAndPay(ctx: Context, phone: Phone) {
   const wallet = ctx.world.newId('wallet');
   const merchant = ctx.world.newId('merchant');
   const e = await attempt(() => phone.daemon.enroll(wallet));
