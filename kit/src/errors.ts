@@ -16,6 +16,7 @@ const {
   NOT_FOUND,
   ALREADY_EXISTS,
   UNAVAILABLE,
+  ABORTED,
   INTERNAL,
   RESOURCE_EXHAUSTED,
   DEADLINE_EXCEEDED,
@@ -163,6 +164,7 @@ export const ERROR_CODES = {
   // infrastructure
   STORE_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The data store is not available.'),
   BUS_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The event bus is not available.'),
+  DEVICE_UPDATE_CONFLICT: spec(ABORTED, 409, 'The device record kept changing during this request; try again.'),
   // transaction
   STEP_UP_INVALID: spec(UNAUTHENTICATED, 401, 'The step-up confirmation does not verify.'),
   STEP_UP_NOT_PENDING: spec(FAILED_PRECONDITION, 409, 'No step-up is waiting for this transaction.'),

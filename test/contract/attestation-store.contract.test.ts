@@ -69,24 +69,45 @@ export function describeAttestationStoreContract(name: string, open: () => Promi
       expect(await store.consumeChallenge('c3')).toEqual(c);
     });
 
-    it('stores devices whole and replaces them by id', async () => {
+    it('stores devices whole and replaces one only as the version it was read at (compare-and-set)', async () => {
+      expect(await store.putDevice(device('d1'), null)).toBe(true);
+      expect(await store.putDevice(device('d1'), null)).toBe(false);
+      const first = (await store.getDevice('d1'))!;
+      expect(first).toEqual({ ...device('d1'), version: 1 });
       const d = device('d1', { revocation: { atMs: 5, reason: 'lost' }, status: 'REVOKED' });
-      await store.putDevice(device('d1'));
-      await store.putDevice(d);
-      await store.putDevice(device('d2'));
-      expect(await store.getDevice('d1')).toEqual(d);
+      expect(await store.putDevice(d, first)).toBe(true);
+      expect(await store.putDevice(device('d1'), first)).toBe(false);
+      expect(await store.putDevice(device('d2'), null)).toBe(true);
+      expect(await store.getDevice('d1')).toEqual({ ...d, version: 2 });
       expect(await store.getDevice('nope')).toBeNull();
       expect((await store.listDevices()).map((x) => x.deviceId).sort()).toEqual(['d1', 'd2']);
     });
 
+    it(
+      'lets exactly one of many concurrent writers of ' + 'one read version through, and one of many creators',
+      async () => {
+        expect(await store.putDevice(device('r1'), null)).toBe(true);
+        const read = (await store.getDevice('r1'))!;
+        const writes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.putDevice(device('r1', { tier: `T${i}` }), read)),
+        );
+        expect(writes.filter(Boolean)).toHaveLength(1);
+        const winner = writes.indexOf(true);
+        expect(await store.getDevice('r1')).toEqual({ ...device('r1', { tier: `T${winner}` }), version: 2 });
+        const creates = await Promise.all(Array.from({ length: 20 }, () => store.putDevice(device('r2'), null)));
+        expect(creates.filter(Boolean)).toHaveLength(1);
+      },
+    );
+
     it('finds the devices last attested under given issuer serials (batch revocation), and only those', async () => {
-      await store.putDevice(device('b1', { attestationSerials: ['aa01', 'ca01'] }));
-      await store.putDevice(device('b2', { attestationSerials: ['aa02', 'ca01'] }));
-      await store.putDevice(device('b3'));
+      await store.putDevice(device('b1', { attestationSerials: ['aa01', 'ca01'] }), null);
+      await store.putDevice(device('b2', { attestationSerials: ['aa02', 'ca01'] }), null);
+      await store.putDevice(device('b3'), null);
       expect((await store.devicesAttestedUnder(['aa01'])).map((x) => x.deviceId)).toEqual(['b1']);
       expect((await store.devicesAttestedUnder(['ca01', 'ffff'])).map((x) => x.deviceId).sort()).toEqual(['b1', 'b2']);
       expect(await store.devicesAttestedUnder(['ffff'])).toEqual([]);
-      await store.putDevice(device('b1', { attestationSerials: ['aa09', 'ca02'] }));
+      const b1 = await store.getDevice('b1');
+      await store.putDevice(device('b1', { attestationSerials: ['aa09', 'ca02'] }), b1);
       expect((await store.devicesAttestedUnder(['aa01'])).map((x) => x.deviceId)).toEqual([]);
     });
   });

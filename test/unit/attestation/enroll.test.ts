@@ -10,6 +10,7 @@ import type { DeviceEvents } from '../../../services/attestation/src/domain/even
 import { revokeDevice } from '../../../services/attestation/src/domain/operator.js';
 import { loadPolicy, type Policy } from '../../../services/attestation/src/domain/policy.js';
 import { memoryAttestationStore } from '../../../services/attestation/src/store/memory.js';
+import type { AttestationStore } from '../../../services/attestation/src/store/ports.js';
 import {
   attestationExtension,
   attestedLeaf,
@@ -175,6 +176,48 @@ describe('enroll (domain): registry, key changes, events', () => {
       data: { deviceId: first.deviceId, codes: ['ATTESTATION_DEVICE_REVOKED'] },
     });
   });
+
+  it(
+    'a revocation that lands while a re-enrollment is judged is ' +
+      'not overwritten: the enrollment is judged again and refused',
+    async () => {
+      const real = deps.store;
+      /** Enrolls a device, then re-enrolls it with the operator revoking it right after the enrollment read it. */
+      const race = async (put: AttestationStore['putDevice']) => {
+        let imei = '';
+        const first = await attempt((r) => {
+          imei = r.device.imei;
+        });
+        let raced = false;
+        deps = {
+          ...deps,
+          store: {
+            ...real,
+            putDevice: put,
+            async getDevice(id) {
+              const prior = await real.getDevice(id);
+              if (!raced && id === first.deviceId) {
+                raced = true;
+                await revokeDevice(id, 'lost phone', { ...deps, store: real });
+              }
+              return prior;
+            },
+          },
+        };
+        const code = await codeOf(
+          attempt((r) => {
+            r.device.imei = imei;
+          }),
+        );
+        deps = { ...deps, store: real };
+        return { code, status: (await real.getDevice(first.deviceId))?.status };
+      };
+      expect(await race(real.putDevice)).toEqual({ code: 'ATTESTATION_DEVICE_REVOKED', status: 'REVOKED' });
+      const lastWriterWins: AttestationStore['putDevice'] = async (d) =>
+        real.putDevice(d, await real.getDevice(d.deviceId));
+      expect(await race(lastWriterWins)).toEqual({ code: 'ACCEPTED', status: 'ACTIVE' });
+    },
+  );
 
   it('reports the first refusal as the code and every refusal in the event', async () => {
     expect(

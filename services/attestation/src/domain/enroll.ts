@@ -14,7 +14,7 @@ import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.
 import type { DeviceEvents } from './events.js';
 import type { Policy } from './policy.js';
 import { assessPosture, oldestPatch, type SignedFacts, type Tier } from './posture.js';
-import { attestedDevice, deviceIdOf } from './registry.js';
+import { attestedDevice, deviceIdOf, updateDevice } from './registry.js';
 
 export interface EnrollInput {
   challengeId: string;
@@ -86,6 +86,17 @@ async function verifyProof(input: EnrollInput, jwk: KeyInput): Promise<void> {
 }
 
 /**
+ * The device's mTLS client certificate for the TLS key the proof bound; INVALID_ARGUMENT for a key that is not P-256.
+ */
+async function deviceCertificate(deviceId: string, tlsKey: Uint8Array, deps: EnrollDeps, now: number): Promise<string> {
+  try {
+    return await issueDeviceCertificate(deviceId, tlsKey, deps.deviceCa, deps.tokenTtlSec * 4, now);
+  } catch (err) {
+    throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey is not an EC P-256 SPKI', { cause: err });
+  }
+}
+
+/**
  * Enrollment (brief §3.3), checks in the order of docs/ATTESTATION.md: the challenge (known, unused,
  * fresh, issued to this caller), the chain to a pinned root, the record carries the challenge, proof
  * of possession by the attested key (binding the TLS key and wallet), then the policy against the
@@ -111,46 +122,42 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
     await verifyProof(input, jwk);
 
     known = { deviceId: deviceIdOf(record.device.imei), model: record.device.model };
-    const prior = await deps.store.getDevice(known.deviceId);
+    const deviceId = known.deviceId;
     const update = deps.catalog
       ? updateState(deps.catalog, record.device.model, oldestPatch(record), record.rollbackIndex, now)
       : undefined;
-    const posture = assessPosture(record, deps.policy, {
-      now,
-      prior,
-      keyThumbprint: jkt,
-      securityLevel,
-      trust: deps.trust,
-      firmwareSigned: await firmwareSigned(record, deps.trust),
-      facts: deps.facts,
-      ...(update ? { update } : {}),
-    });
-    if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, known.deviceId);
-
-    const { device, replacedKey } = attestedDevice(prior, {
-      record,
-      keyThumbprint: jkt,
-      accountId: input.accountId,
-      tier: posture.tier,
-      reasons: posture.reasons,
-      securityLevel,
-      attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()),
-      policyVersion: deps.policy.version,
-      now,
-    });
-    let clientCertificatePem: string;
-    try {
-      clientCertificatePem = await issueDeviceCertificate(
-        device.deviceId,
-        input.tlsPublicKey,
-        deps.deviceCa,
-        deps.tokenTtlSec * 4,
+    const signedFirmware = await firmwareSigned(record, deps.trust);
+    let clientCertificatePem: string | undefined;
+    // Posture is judged against the registry as it is when the device is written: a revocation
+    // that lands meanwhile makes the write fail, and the enrollment is judged again.
+    const { device, replacedKey, posture } = (await updateDevice(deps.store, deviceId, async (prior) => {
+      const posture = assessPosture(record, deps.policy, {
         now,
-      );
-    } catch (err) {
-      throw new DfsError('INVALID_ARGUMENT', 'tlsPublicKey is not an EC P-256 SPKI', { cause: err });
-    }
-    await deps.store.putDevice(device);
+        prior,
+        keyThumbprint: jkt,
+        securityLevel,
+        trust: deps.trust,
+        firmwareSigned: signedFirmware,
+        facts: deps.facts,
+        ...(update ? { update } : {}),
+      });
+      if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, deviceId);
+      clientCertificatePem ??= await deviceCertificate(deviceId, input.tlsPublicKey, deps, now);
+      return {
+        posture: { tier: posture.tier, reasons: posture.reasons },
+        ...attestedDevice(prior, {
+          record,
+          keyThumbprint: jkt,
+          accountId: input.accountId,
+          tier: posture.tier,
+          reasons: posture.reasons,
+          securityLevel,
+          attestationSerials: evidence.issuers.map((c) => c.serialNumber.toLowerCase()),
+          policyVersion: deps.policy.version,
+          now,
+        }),
+      };
+    }))!;
     const { token, expiresAtMs } = await signToken(
       {
         deviceId: device.deviceId,
@@ -178,7 +185,7 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
       deviceId: device.deviceId,
       token,
       tokenExpiresAtMs: expiresAtMs,
-      clientCertificatePem,
+      clientCertificatePem: clientCertificatePem!,
       device,
     };
   } catch (err) {

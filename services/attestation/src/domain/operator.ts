@@ -1,6 +1,6 @@
 import type { AttestationStore } from '../store/ports.js';
 import type { DeviceEvents } from './events.js';
-import { operatorView, reinstatedDevice, revokedDevice } from './registry.js';
+import { operatorView, reinstatedDevice, revokedDevice, updateDevice } from './registry.js';
 
 /** Operator revocation of a device: stored as REVOKED and announced as `device.revoked`. */
 export async function revokeDevice(
@@ -8,8 +8,9 @@ export async function revokeDevice(
   reason: string,
   deps: { store: AttestationStore; events: DeviceEvents; now: () => number },
 ) {
-  const device = revokedDevice(await deps.store.getDevice(deviceId), reason, deps.now());
-  await deps.store.putDevice(device);
+  const { device } = (await updateDevice(deps.store, deviceId, (prior) => ({
+    device: revokedDevice(prior, reason, deps.now()),
+  })))!;
   await deps.events.revoked({
     deviceId,
     scope: 'device',
@@ -28,8 +29,9 @@ export async function reinstateDevice(
   reason: string,
   deps: { store: AttestationStore; events: DeviceEvents; now: () => number },
 ) {
-  const device = reinstatedDevice(await deps.store.getDevice(deviceId), reason, deps.now());
-  await deps.store.putDevice(device);
+  const { device } = (await updateDevice(deps.store, deviceId, (prior) => ({
+    device: reinstatedDevice(prior, reason, deps.now()),
+  })))!;
   await deps.events.reverified({ deviceId, reason });
   return operatorView(device);
 }

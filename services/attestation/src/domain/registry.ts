@@ -118,3 +118,21 @@ export async function deviceStanding(
   const d = await store.getDevice(deviceId);
   return { status: d?.status ?? 'UNKNOWN', notBeforeMs: d?.notBeforeMs ?? 0 };
 }
+
+/**
+ * Reads one device, lets `change` decide what it becomes, and writes that back only if no other
+ * write came between (the store's compare-and-set), reading again otherwise: an operator revocation
+ * racing an enrollment is never overwritten by it. `change` may return null to write nothing.
+ */
+export async function updateDevice<T extends { device: DeviceRecord }>(
+  store: Pick<AttestationStore, 'getDevice' | 'putDevice'>,
+  deviceId: string,
+  change: (prior: DeviceRecord | null) => T | null | Promise<T | null>,
+): Promise<T | null> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const prior = await store.getDevice(deviceId);
+    const next = await change(prior);
+    if (!next || (await store.putDevice(next.device, prior))) return next;
+  }
+  throw new DfsError('DEVICE_UPDATE_CONFLICT', deviceId);
+}

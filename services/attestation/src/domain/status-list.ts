@@ -4,7 +4,7 @@ import { verifyJws } from '../../../../kit/src/jws.js';
 import { EC_P256, type x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore } from '../store/ports.js';
 import type { DeviceEvents } from './events.js';
-import { reattestDevice } from './registry.js';
+import { reattestDevice, updateDevice } from './registry.js';
 
 /** The status list in force (contracts/attestation-status.ts). */
 export type StatusList = AttestationStatusList;
@@ -51,10 +51,14 @@ export async function dropToReattestation(
   const serials = revokedSerialsOf(list);
   if (!serials.length) return [];
   const dropped: string[] = [];
-  for (const device of await deps.store.devicesAttestedUnder(serials)) {
-    if (device.status !== 'ACTIVE') continue;
-    const next = reattestDevice(device, 'ATTESTATION_BATCH_REVOKED', deps.now());
-    await deps.store.putDevice(next);
+  for (const listed of await deps.store.devicesAttestedUnder(serials)) {
+    const changed = await updateDevice(deps.store, listed.deviceId, (d) =>
+      d?.status === 'ACTIVE' && d.attestationSerials?.some((s) => serials.includes(s))
+        ? { device: reattestDevice(d, 'ATTESTATION_BATCH_REVOKED', deps.now()) }
+        : null,
+    );
+    if (!changed) continue;
+    const { device } = changed;
     await deps.events.revoked({
       deviceId: device.deviceId,
       scope: 'device',

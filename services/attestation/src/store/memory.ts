@@ -20,8 +20,11 @@ export function memoryAttestationStore(): AttestationStore {
       const d = devices.get(id);
       return d ? structuredClone(d) : null;
     },
-    async putDevice(d) {
-      devices.set(d.deviceId, structuredClone(d));
+    async putDevice(d, prior) {
+      const current = devices.get(d.deviceId);
+      if (prior ? current?.version !== prior.version : current) return false;
+      devices.set(d.deviceId, { ...structuredClone(d), version: (prior?.version ?? 0) + 1 });
+      return true;
     },
     async listDevices() {
       return [...devices.values()].map((d) => structuredClone(d));

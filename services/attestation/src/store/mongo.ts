@@ -70,8 +70,17 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
       const d = await devices.findById(id).lean<DeviceDoc>();
       return d ? toDevice(d) : null;
     },
-    async putDevice(d) {
-      await devices.replaceOne({ _id: d.deviceId }, d, { upsert: true });
+    async putDevice(d, prior) {
+      const next = { ...d, version: (prior?.version ?? 0) + 1 };
+      if (prior)
+        return (await devices.replaceOne({ _id: d.deviceId, version: prior.version }, next)).matchedCount === 1;
+      try {
+        await devices.create({ _id: d.deviceId, ...next });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
     async listDevices() {
       return (await devices.find().sort({ _id: 1 }).lean<DeviceDoc[]>()).map(toDevice);

@@ -28,6 +28,8 @@ export interface DeviceRecord {
   policyVersion: string;
   firstEnrolledAtMs: number;
   lastAttestedAtMs: number;
+  /** Set by the store on every write (1, 2, ...): a write names the version it read. */
+  version?: number;
 }
 
 /** Storage the attestation service needs; in-memory by default, MongoDB when configured. */
@@ -36,7 +38,11 @@ export interface AttestationStore {
   /** Atomically marks a challenge used and returns it as it was before (null when unknown). */
   consumeChallenge(id: string): Promise<StoredChallenge | null>;
   getDevice(deviceId: string): Promise<DeviceRecord | null>;
-  putDevice(d: DeviceRecord): Promise<void>;
+  /**
+   * Writes `d` only if the stored device is still the one read as `prior` (same version; none when
+   * `prior` is null), in one conditional step; false when another write came first.
+   */
+  putDevice(d: DeviceRecord, prior: DeviceRecord | null): Promise<boolean>;
   listDevices(): Promise<DeviceRecord[]>;
   /** Devices whose last attestation chain ran through any of these issuer serials (batch revocation). */
   devicesAttestedUnder(serials: string[]): Promise<DeviceRecord[]>;
