@@ -121,4 +121,24 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
     expect(trail.ruleIds).toContain('tier.perPayment');
     expect(trail.hits.find((h: { ruleId: string }) => h.ruleId === 'tier.perPayment')).toMatchObject({ veto: true });
   });
+
+  it(
+    'GET /v1/decisions/{transactionId}?stage=step-up returns ' +
+      'the step-up stage trail; a bad stage is INVALID_ARGUMENT',
+    async () => {
+      const held = payment(300_000, 'HIGH', { transactionId: 'tx-stepped' });
+      await decide(held, store, source.current(), NOW);
+      await decide({ ...held, stage: 'step-up' }, store, source.current(), NOW + 1);
+      const get = async (query: string) => {
+        const r = await fetch(`${base}/v1/decisions/tx-stepped${query}`);
+        const body = await r.json();
+        return [r.status, body.stage ?? body.code];
+      };
+      expect(await get('')).toEqual([200, 'payment']);
+      expect(await get('?stage=payment')).toEqual([200, 'payment']);
+      expect(await get('?stage=step-up')).toEqual([200, 'step-up']);
+      expect(await get('?stage=refund')).toEqual([400, 'INVALID_ARGUMENT']);
+      expect((await fetch(`${base}/v1/decisions/tx-trail?stage=step-up`)).status).toBe(404);
+    },
+  );
 });
