@@ -17,10 +17,7 @@ import { SIGNED_FACTS, type SignedFacts } from '../../services/attestation/src/d
 import { EMPTY_STATUS_LIST } from '../../services/attestation/src/domain/status-list.js';
 import type { ReservationStrategy } from '../../services/risk/src/domain/reserve.js';
 import { trailKey, type DecisionRecord } from '../../services/risk/src/domain/model.js';
-import type { FeatureStore } from '../../services/risk/src/store/ports.js';
-import type { AttestationStore } from '../../services/attestation/src/store/ports.js';
 import { DEVICE_JWS_CHECKS } from '../../services/transaction/src/domain/authorize.js';
-import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 import type { ControlPort, Overrides } from './types.js';
 
 /**
@@ -110,9 +107,11 @@ export const challengeSingleUse = port(
     stack: {
       attestation: {
         wrapStore: (s) =>
-          wrapAttestation(s, async (id) => {
-            const c = await s.consumeChallenge(id);
-            return c && { ...c, used: false };
+          withMethods(s, {
+            consumeChallenge: async (id) => {
+              const c = await s.consumeChallenge(id);
+              return c && { ...c, used: false };
+            },
           }),
       },
     },
@@ -121,27 +120,21 @@ export const challengeSingleUse = port(
     stack: {
       attestation: {
         wrapStore: (s) =>
-          wrapAttestation(s, async (id) => {
-            const c = await s.consumeChallenge(id);
-            return c?.used ? fail(code) : c;
+          withMethods(s, {
+            consumeChallenge: async (id) => {
+              const c = await s.consumeChallenge(id);
+              return c?.used ? fail(code) : c;
+            },
           }),
       },
     },
   }),
 );
 
-function wrapAttestation(
-  s: AttestationStore,
-  consumeChallenge: AttestationStore['consumeChallenge'],
-): AttestationStore {
+/** A store with some of its methods replaced (the rest are the store's own). */
+function withMethods<T extends object>(s: T, replace: Partial<T>): T {
   return new Proxy(s, {
-    get: (t, k) => (k === 'consumeChallenge' ? consumeChallenge : Reflect.get(t, k, t)) as unknown,
-  });
-}
-
-function wrapLedger(s: LedgerStore, replace: Partial<LedgerStore>): LedgerStore {
-  return new Proxy(s, {
-    get: (t, k) => (Object.hasOwn(replace, k) ? replace[k as keyof LedgerStore] : (Reflect.get(t, k, t) as unknown)),
+    get: (t, k) => (Object.hasOwn(replace, k) ? replace[k as keyof T] : (Reflect.get(t, k, t) as unknown)),
   });
 }
 
@@ -152,7 +145,7 @@ export const idempotency = port(
     stack: {
       transaction: {
         wrapStore: (s) =>
-          wrapLedger(s, {
+          withMethods(s, {
             insertTransfer: async (t) => {
               const r = await s.insertTransfer(t);
               return r.created
@@ -170,7 +163,7 @@ export const idempotency = port(
     stack: {
       transaction: {
         wrapStore: (s) =>
-          wrapLedger(s, {
+          withMethods(s, {
             insertTransfer: async (t) => {
               const r = await s.insertTransfer(t);
               return r.created ? r : fail(code);
@@ -188,7 +181,7 @@ export const conditionalDebit = port(
     stack: {
       transaction: {
         wrapStore: (s) =>
-          wrapLedger(s, {
+          withMethods(s, {
             debit: async (account, transferId, amount) => {
               const before = await s.getAccount(account);
               if (!before || before.balance < amount) return 'insufficient';
@@ -203,7 +196,7 @@ export const conditionalDebit = port(
     stack: {
       transaction: {
         wrapStore: (s) =>
-          wrapLedger(s, {
+          withMethods(s, {
             debit: async (a, t, amount) => {
               const r = await s.debit(a, t, amount);
               return r === 'insufficient' ? fail(code) : r;
@@ -541,12 +534,6 @@ export const assessCallers = port(
   (code) => ({ stack: { risk: { authorizeCaller: (allowed, peer) => byIdentity(allowed, peer) || fail(code) } } }),
 );
 
-function wrapFeatures(s: FeatureStore, replace: Partial<FeatureStore>): FeatureStore {
-  return new Proxy(s, {
-    get: (t, k) => (Object.hasOwn(replace, k) ? replace[k as keyof FeatureStore] : (Reflect.get(t, k, t) as unknown)),
-  });
-}
-
 /** Append-only decision trails: the first trail of a transaction and stage is never replaced. */
 export const appendOnlyTrail = port(
   "the risk store replaces a transaction's decision trail with every new assessment",
@@ -555,7 +542,7 @@ export const appendOnlyTrail = port(
       risk: {
         wrapStore: (s) => {
           const rewritten = new Map<string, DecisionRecord>();
-          return wrapFeatures(s, {
+          return withMethods(s, {
             appendDecision: async (rec) => {
               rewritten.set(trailKey(rec.transactionId, rec.stage), rec);
               return rec;
@@ -570,7 +557,7 @@ export const appendOnlyTrail = port(
     stack: {
       risk: {
         wrapStore: (s) =>
-          wrapFeatures(s, {
+          withMethods(s, {
             appendDecision: async (rec) =>
               (await s.getDecision(rec.transactionId, rec.stage)) ? fail(code) : s.appendDecision(rec),
           }),
