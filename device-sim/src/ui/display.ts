@@ -12,6 +12,8 @@ export type Key =
   | 'SoftRight'
   | 'Up'
   | 'Down'
+  | 'Left'
+  | 'Right'
   | '*'
   | '#'
   | `${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
