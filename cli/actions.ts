@@ -7,6 +7,7 @@ import { startTracing } from '../kit/src/tracing.js';
 import { ensureDevPki, pkiPaths } from '../kit/src/pki.js';
 import type { ServiceHandle } from '../kit/src/service.js';
 import { answerWorkQueries } from '../kit/src/work.js';
+import { openConsole } from './console/open.js';
 import { runDemo } from './demo.js';
 import { UsageError } from './failure.js';
 import { loadCommand, type LoadFlags } from './load/command.js';
@@ -62,6 +63,7 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
     }
     say(`  dev PKI and keys in ${target.pki.dir}`);
   }
+  const web = stay && 'services' in target ? await openConsole(target, say) : undefined;
   const world = await connectWorld(target.pki, target);
   try {
     const result = await runDemo(world, { quiet: json });
@@ -81,6 +83,7 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
     process.once('SIGTERM', onSignal);
   });
   say('Stopping: health NOT_SERVING, draining calls...');
+  await web?.stop();
   await target.stop();
   say('Stopped cleanly.');
 }
@@ -91,10 +94,13 @@ export async function serve(stateDir: string): Promise<void> {
   dropGrpcBindLog();
   const flushTraces = startTracing({ serviceName: 'dfs' });
   const stack = await startStack({ stateDir });
+  const web = await openConsole(stack, (line) => console.error(line.trim()));
   const { attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl } = stack;
-  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl })}`);
+  const consoleUrl = web.url;
+  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl, consoleUrl })}`);
   answerWorkQueries();
   stopOnSignals(async () => {
+    await web.stop();
     await stack.stop();
     await flushTraces();
   }, createLogger('dfs'));

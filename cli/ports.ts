@@ -3,6 +3,7 @@ import { loadConfig as fotaConfig } from '../services/fota/src/config.js';
 import { loadConfig as mnoConfig } from '../services/mno/src/config.js';
 import { loadConfig as riskConfig } from '../services/risk/src/config.js';
 import { loadConfig as transactionConfig } from '../services/transaction/src/config.js';
+import { loadConsoleConfig } from './console/config.js';
 import type { PortVariableOf } from './failure.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -17,6 +18,7 @@ const PORTS: readonly (readonly [string, (env: Env) => number])[] = [
   ['TRANSACTION_GRPC_PORT', (e) => transactionConfig(e).grpcPort],
   ['TRANSACTION_HTTP_PORT', (e) => transactionConfig(e).httpPort],
   ['FOTA_HTTPS_PORT', (e) => fotaConfig(e).httpsPort],
+  ['CONSOLE_PORT', (e) => loadConsoleConfig(e).port],
 ];
 
 /** Names the variable that set a port; a service whose config does not load names none. */

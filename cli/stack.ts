@@ -18,7 +18,7 @@ import { openBus } from '../kit/src/kafka-bus.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { ServeOverrides, ServiceHandle } from '../kit/src/service.js';
 
-/** The port variables of the services. */
+/** The port variables of the services and the console. */
 export const PORT_VARS = [
   'ATTESTATION_GRPC_PORT',
   'ATTESTATION_HTTP_PORT',
@@ -28,6 +28,7 @@ export const PORT_VARS = [
   'RISK_HTTP_PORT',
   'FOTA_HTTPS_PORT',
   'MNO_HTTP_PORT',
+  'CONSOLE_PORT',
 ] as const;
 
 /** Every service port set to 0: each binds a free port (tests, load runs). */

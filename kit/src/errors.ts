@@ -247,6 +247,10 @@ export const ERROR_CODES = {
   CAMERA_DISABLED: spec(FAILED_PRECONDITION, 409, 'The camera is disabled.'),
   CAMERA_NOT_INITIATOR: spec(PERMISSION_DENIED, 403, 'Only the caller that disabled the camera may enable it.'),
   UI_OVERLAY_REFUSED: spec(PERMISSION_DENIED, 403, 'Nothing may draw over a secure screen.'),
+  // the operator console (cli/console)
+  CONSOLE_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator credential is required.'),
+  CONSOLE_PHONE_NOT_FOUND: spec(NOT_FOUND, 404, 'No such phone in this console.'),
+  CONSOLE_PHONE_BUSY: spec(FAILED_PRECONDITION, 409, 'The phone is busy or not in a state for this action.'),
   // mobile network operator (CAMARA SIM Swap) and SIM-aware risk
   MNO_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator API credential is required.'),
   MNO_IDENTIFIER_NOT_FOUND: spec(NOT_FOUND, 404, 'The phone number is not a line of this operator.'),

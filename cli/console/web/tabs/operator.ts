@@ -1,0 +1,275 @@
+import { ApiError, get, post, subscribe } from '../api.js';
+import { clock, h, money } from '../dom.js';
+
+interface Device {
+  deviceId: string;
+  status: string;
+  tier: string;
+  reasons: string[];
+  securityLevel: string;
+  patchLevel: number;
+  highestRollbackIndex: number;
+  model: string;
+  imei: string;
+  sim: string | null;
+  lastAttestedAtMs: number;
+}
+interface Payment {
+  transactionId: string;
+  kind?: string;
+  status: string;
+  payer: string;
+  payee: string;
+  amount: number;
+  currency: string;
+  deviceId: string;
+  code?: string;
+  atMs: number;
+}
+interface Trail {
+  decision: string;
+  score?: number;
+  reason?: string;
+  rulesetId?: string;
+  requestedTier?: string;
+  tier?: string | null;
+  ruleIds?: string[];
+  hits?: { ruleId: string; weight?: number; veto?: boolean; detail?: string }[];
+}
+interface BusRow {
+  id: string;
+  topic: string;
+  type: string;
+  key: string;
+  atMs: number;
+}
+
+const codeOf = (err: unknown) => (err instanceof ApiError ? err.code : 'UNAVAILABLE');
+const table = (head: string[], rows: HTMLElement[], label: string) =>
+  h(
+    'table',
+    { 'aria-label': label },
+    h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...rows),
+  );
+
+/**
+ * The operator tab: devices (tier and the evidence behind it) with revoke and reinstate, live payments and
+ * the risk decision trail of each, accounts and verified balances, the journal check, the event stream.
+ */
+class OperatorTab extends HTMLElement {
+  readonly #devices = h('div', { class: 'devices' });
+  readonly #payments = h('div', { class: 'payments' });
+  readonly #trail = h('div', { class: 'trail', 'aria-live': 'polite' });
+  readonly #accounts = h('div', { class: 'accounts' });
+  readonly #journal = h('output', { class: 'journal', 'data-state': 'unknown' }, 'not checked');
+  readonly #events = h('ol', { class: 'events', 'aria-live': 'off' });
+  readonly #notice = h('p', { class: 'notice', role: 'status', 'data-code': '' });
+  readonly #rows = new Map<string, Payment>();
+
+  connectedCallback(): void {
+    if (this.childElementCount) return;
+    const button = (id: string, label: string, fn: () => void) =>
+      h('button', { type: 'button', id, onclick: fn }, label);
+    this.append(
+      this.#notice,
+      h(
+        'section',
+        { class: 'card wide' },
+        h('h2', {}, 'Devices'),
+        button('refresh-devices', 'Refresh', () => void this.#loadDevices()),
+        this.#devices,
+      ),
+      h('section', { class: 'card wide' }, h('h2', {}, 'Payments'), this.#payments, this.#trail),
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', {}, 'Accounts'),
+        button('refresh-accounts', 'Refresh balances', () => void this.#loadAccounts()),
+        this.#accounts,
+        h('h2', {}, 'Journal'),
+        button('verify-journal', 'Verify journal', () => void this.#verifyJournal()),
+        this.#journal,
+      ),
+      h('section', { class: 'card' }, h('h2', {}, 'Event stream'), this.#events),
+    );
+    subscribe('operator.payments', (p) => this.#payment(p as Payment));
+    subscribe('operator.devices', () => void this.#loadDevices());
+    subscribe('operator.events', (e) => this.#event(e as BusRow));
+    void this.#loadDevices();
+    void this.#verifyJournal();
+  }
+
+  #say(text: string, code = ''): void {
+    this.#notice.textContent = text;
+    this.#notice.dataset.code = code;
+  }
+
+  async #loadDevices(): Promise<void> {
+    try {
+      const { devices } = await get<{ devices: Device[] }>('operator/devices');
+      this.#devices.replaceChildren(
+        table(
+          ['Device', 'Status', 'Tier', 'Evidence', 'Patch', 'SIM', 'Last attested', ''],
+          devices.map((d) => this.#deviceRow(d)),
+          'Devices',
+        ),
+      );
+    } catch (err) {
+      this.#say('Devices could not be read', codeOf(err));
+    }
+  }
+
+  #deviceRow(d: Device): HTMLElement {
+    const act = async (what: 'revoke' | 'reinstate') => {
+      const reason = what === 'revoke' ? 'revoked in the operator console' : 'reinstated in the operator console';
+      try {
+        await post(`operator/devices/${encodeURIComponent(d.deviceId)}/${what}`, { reason });
+        this.#say(`${d.deviceId} ${what === 'revoke' ? 'revoked' : 'reinstated'}`);
+      } catch (err) {
+        this.#say(`${what} refused`, codeOf(err));
+      }
+      await this.#loadDevices();
+    };
+    const revoked = d.status === 'REVOKED';
+    return h(
+      'tr',
+      { 'data-device-id': d.deviceId, 'data-status': d.status, 'data-tier': d.tier },
+      h('td', {}, h('code', {}, d.deviceId)),
+      h('td', { class: `status ${d.status}` }, d.status),
+      h('td', {}, d.tier),
+      h('td', {}, `chain: ${d.securityLevel === 'ese' ? 'eSE CA' : 'software CA'}; ${d.reasons.join(', ')}`),
+      h('td', {}, `${d.patchLevel} (rollback ${d.highestRollbackIndex})`),
+      h('td', {}, d.sim ?? '—'),
+      h('td', {}, clock(d.lastAttestedAtMs)),
+      h(
+        'td',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: revoked ? 'reinstate' : 'revoke',
+            onclick: () => void act(revoked ? 'reinstate' : 'revoke'),
+          },
+          revoked ? 'Reinstate' : 'Revoke',
+        ),
+      ),
+    );
+  }
+
+  #payment(p: Payment): void {
+    this.#rows.delete(p.transactionId);
+    this.#rows.set(p.transactionId, p);
+    const rows = [...this.#rows.values()].reverse().slice(0, 50);
+    this.#payments.replaceChildren(
+      table(
+        ['Time', 'Transaction', 'Kind', 'Status', 'Payer', 'Payee', 'Amount', 'Code', ''],
+        rows.map((r) =>
+          h(
+            'tr',
+            { 'data-transaction-id': r.transactionId, 'data-status': r.status, 'data-payer': r.payer },
+            h('td', {}, clock(r.atMs)),
+            h('td', {}, h('code', {}, r.transactionId.slice(0, 13))),
+            h('td', {}, r.kind ?? 'payment'),
+            h('td', { class: `status ${r.status}` }, r.status),
+            h('td', {}, r.payer),
+            h('td', {}, r.payee),
+            h('td', {}, money(r.amount, r.currency)),
+            h('td', {}, r.code ?? ''),
+            h(
+              'td',
+              {},
+              h(
+                'button',
+                { type: 'button', class: 'show-trail', onclick: () => void this.#showTrail(r) },
+                'Decision trail',
+              ),
+            ),
+          ),
+        ),
+        'Payments',
+      ),
+    );
+  }
+
+  async #showTrail(p: Payment): Promise<void> {
+    this.#trail.dataset.transactionId = p.transactionId;
+    try {
+      const t = await get<Trail>(`operator/decisions/${encodeURIComponent(p.transactionId)}`);
+      this.#trail.dataset.decision = t.decision;
+      this.#trail.dataset.code = '';
+      this.#trail.replaceChildren(
+        h('h3', {}, `Decision trail of ${p.transactionId}`),
+        h(
+          'p',
+          {},
+          `${t.decision}; score ${t.score ?? '—'}; tier ${t.requestedTier ?? '—'} → ${t.tier ?? '—'}; `,
+          `rules ${t.rulesetId ?? '—'}; ${t.reason ?? ''}`,
+        ),
+        h(
+          'ul',
+          {},
+          ...(t.hits ?? []).map((x) =>
+            h(
+              'li',
+              { 'data-rule': x.ruleId },
+              `${x.ruleId}${x.veto ? ' (veto)' : ''}${x.weight !== undefined ? ` weight ${x.weight}` : ''}`,
+              x.detail ? `: ${x.detail}` : '',
+            ),
+          ),
+        ),
+      );
+    } catch (err) {
+      this.#trail.dataset.decision = '';
+      this.#trail.dataset.code = codeOf(err);
+      this.#trail.replaceChildren(h('p', {}, `No trail: ${codeOf(err)}`));
+    }
+  }
+
+  async #loadAccounts(): Promise<void> {
+    try {
+      const { accounts } = await get<{ accounts: { accountId: string; balance: number | null }[] }>(
+        'operator/accounts',
+      );
+      this.#accounts.replaceChildren(
+        table(
+          ['Account', 'Balance (KES)'],
+          accounts.map((a) =>
+            h(
+              'tr',
+              { 'data-account': a.accountId },
+              h('td', {}, a.accountId),
+              h('td', { class: 'num' }, a.balance === null ? '—' : money(a.balance)),
+            ),
+          ),
+          'Accounts',
+        ),
+      );
+    } catch (err) {
+      this.#say('Balances could not be read', codeOf(err));
+    }
+  }
+
+  async #verifyJournal(): Promise<void> {
+    try {
+      const j = await get<{ ok: boolean; entries: number; verifiedAtMs: number }>('operator/journal');
+      this.#journal.dataset.state = j.ok ? 'verified' : 'failed';
+      this.#journal.dataset.code = '';
+      this.#journal.textContent = `verified: ${j.entries} entries, ${clock(j.verifiedAtMs)}`;
+    } catch (err) {
+      this.#journal.dataset.state = 'failed';
+      this.#journal.dataset.code = codeOf(err);
+      this.#journal.textContent = `refused: ${codeOf(err)}`;
+    }
+  }
+
+  #event(e: BusRow): void {
+    this.#events.prepend(
+      h('li', { 'data-type': e.type }, h('time', {}, clock(e.atMs)), ` ${e.type} `, h('code', {}, e.key)),
+    );
+    while (this.#events.childElementCount > 100) this.#events.lastElementChild!.remove();
+  }
+}
+
+customElements.define('dfs-operator', OperatorTab);
