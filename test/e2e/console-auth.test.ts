@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleStack } from '../support/console.js';
+
+type Env = Awaited<ReturnType<typeof consoleStack>>;
+
+/** Every data, event and action endpoint of the console, with a body where it takes one. */
+const ENDPOINTS: [string, string, unknown?][] = [
+  ['GET', 'session'],
+  ['GET', 'events'],
+  ['GET', 'phones'],
+  ['POST', 'phones', { profile: 'secure' }],
+  ['POST', 'phones/phone-1/keys', { key: '1' }],
+  ['POST', 'phones/phone-1/power'],
+  ['POST', 'phones/phone-1/call'],
+  ['GET', 'operator/devices'],
+  ['POST', 'operator/devices/dev-00000000000000000000/revoke', { reason: 'stolen' }],
+  ['POST', 'operator/devices/dev-00000000000000000000/reinstate', { reason: 'found' }],
+  ['GET', 'operator/payments'],
+  ['GET', 'operator/decisions/tx-1'],
+  ['GET', 'operator/accounts'],
+  ['GET', 'operator/journal'],
+];
+
+describe('the console needs the operator credential (plain HTTP, no browser)', () => {
+  let c: Env;
+  beforeAll(async () => {
+    c = await consoleStack();
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  const send = (method: string, path: string, body: unknown, authorization?: string) =>
+    fetch(`${c.web.url}api/${path}`, {
+      method,
+      headers: {
+        ...(authorization ? { authorization } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  it('with the operator token: the session answers, the event stream opens, a phone is added', async () => {
+    const auth = `Bearer ${c.token}`;
+    const session = await send('GET', 'session', undefined, auth);
+    expect([session.status, ((await session.json()) as { tabs: { id: string }[] }).tabs.map((t) => t.id)]).toEqual([
+      200,
+      expect.arrayContaining(['phones', 'operator']),
+    ]);
+    const ac = new AbortController();
+    const events = await fetch(`${c.web.url}api/events`, { headers: { authorization: auth }, signal: ac.signal });
+    expect([events.status, events.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
+    ac.abort();
+    const added = await send('POST', 'phones', { profile: 'secure' }, auth);
+    expect([added.status, ((await added.json()) as { power: string }).power]).toEqual([201, 'off']);
+    const devices = await send('GET', 'operator/devices', undefined, auth);
+    expect(devices.status).toBe(200);
+  });
+
+  it.each([
+    ['no credential', undefined],
+    ['a wrong token', 'Bearer not-the-operator-token-0000000000000000'],
+    ['another scheme', 'Basic b3BlcmF0b3I6cGFzc3dvcmQ='],
+  ])('with %s every data, event and action endpoint is 401 CONSOLE_UNAUTHENTICATED', async (_name, authorization) => {
+    const answers = await Promise.all(
+      ENDPOINTS.map(async ([method, path, body]) => {
+        const res = await send(method, path, body, authorization);
+        return [method, path, res.status, ((await res.json()) as { code?: string }).code];
+      }),
+    );
+    expect(answers).toEqual(ENDPOINTS.map(([m, p]) => [m, p, 401, 'CONSOLE_UNAUTHENTICATED']));
+    const phones = await send('GET', 'phones', undefined, `Bearer ${c.token}`);
+    expect(((await phones.json()) as { phones: unknown[] }).phones).toHaveLength(1);
+  });
+
+  it('the page itself is public and holds no data; it may load only its own script and style', async () => {
+    const page = await fetch(c.web.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).not.toContain(c.token);
+    expect((await fetch(`${c.web.url}app.js`)).status).toBe(200);
+  });
+});

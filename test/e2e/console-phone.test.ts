@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, consoleStack, openBrowser, phoneDriver } from '../support/console.js';
+
+const noBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+if (noBrowser) console.warn(`[console] ${CHROMIUM} not found: the console browser tests are skipped (CI installs it)`);
+
+describe.skipIf(noBrowser)('the console in Chromium: phones and the operator view', () => {
+  let c: Awaited<ReturnType<typeof consoleStack>>;
+  let b: Awaited<ReturnType<typeof openBrowser>>;
+  let phone: ReturnType<typeof phoneDriver>;
+  beforeAll(async () => {
+    c = await consoleStack();
+    b = await openBrowser(c.web.url, c.token);
+    phone = phoneDriver(b.page);
+  }, 60_000);
+  afterAll(async () => {
+    await b?.browser.close();
+    await c?.close();
+  });
+
+  it('a secure phone enrolls HIGH and pays 12.00 by its keypad; the operator sees the payment and trail', async () => {
+    const id = await phone.add('secure');
+    await phone.powerOn(id);
+    const card = phone.card(id);
+    expect(await card.locator('[data-boot]').getAttribute('data-boot')).toBe('verified');
+    expect(await card.locator('[data-safe]').getAttribute('data-safe')).toBe('true');
+    await b.shot('a1-secure-powered-on');
+
+    await phone.keys(id, 'Enter', 'Enter');
+    await phone.waitNative(id, 'pin');
+    await phone.keys(id, '2', '5', '8', '0');
+    await card.locator('.screen[data-pin-digits="4"]').waitFor();
+    await b.shot('a2-enrollment-pin-pad');
+    await phone.keys(id, 'Enter');
+    expect(await phone.outcome(id)).toMatchObject({ status: 'ENROLLED' });
+    expect(await card.locator('dd[data-tier]').getAttribute('data-tier')).toBe('HIGH');
+
+    await phone.keys(id, 'Enter', '1', '2', 'Enter');
+    await phone.waitNative(id, 'confirm');
+    await b.shot('a3-payment-confirmation');
+    await phone.keys(id, 'Enter');
+    await phone.waitNative(id, 'pin');
+    await phone.keys(id, '2', '5', '8', '0', 'Enter');
+    const paid = await phone.outcome(id);
+    expect(paid).toMatchObject({ status: 'POSTED', code: '' });
+    await b.shot('a4-payment-posted');
+
+    await b.page.click('#tab-operator');
+    const row = b.page.locator(`tr[data-transaction-id="${paid.transactionId}"][data-status=POSTED]`);
+    await row.waitFor();
+    await row.locator('button.show-trail').click();
+    const trail = b.page.locator(
+      `.trail[data-transaction-id="${paid.transactionId}"][data-decision]:not([data-decision=""])`,
+    );
+    await trail.waitFor();
+    expect(await trail.getAttribute('data-decision')).toBe('APPROVE');
+    expect(await trail.locator('li[data-rule]').count()).toBeGreaterThanOrEqual(0);
+    await b.shot('a5-operator-payment-and-trail');
+  }, 60_000);
+
+  it('a rooted phone shows its safeguard verdict at power-on and its enrollment is refused on screen', async () => {
+    const id = await phone.add('rooted');
+    await phone.powerOn(id);
+    expect(await phone.card(id).locator('[data-safe]').getAttribute('data-safe')).toBe('false');
+    await phone.keys(id, 'Enter', 'Enter');
+    await phone.waitNative(id, 'pin');
+    await phone.keys(id, '2', '5', '8', '0', 'Enter');
+    expect(await phone.outcome(id)).toMatchObject({ status: 'REFUSED', code: 'ATTESTATION_DEVICE_ROOTED' });
+    await b.shot('b1-rooted-enrollment-refused');
+  }, 60_000);
+});
