@@ -1,5 +1,6 @@
-import { Schema } from 'mongoose';
+import { Schema, type mongo } from 'mongoose';
 import { DfsError } from '../../../../kit/src/errors.js';
+import { groupedFindById } from '../../../../kit/src/mongo-batch.js';
 import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import type { StoredChallenge } from '../domain/challenges.js';
 import type { AttestationStore, DeviceRecord } from './ports.js';
@@ -38,6 +39,7 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
     await conn.close();
     throw new DfsError('STORE_UNAVAILABLE', 'cannot create the attestation indexes', { cause: err });
   }
+  const deviceById = groupedFindById(devices.collection as unknown as mongo.Collection<DeviceDoc>);
   const retain = options.retainExpiredMs ?? 3_600_000;
   const sweep = async () => {
     const before = Date.now() - retain;
@@ -67,7 +69,7 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
       }
     },
     async getDevice(id) {
-      const d = await devices.findById(id).lean<DeviceDoc>();
+      const d = await deviceById(id);
       return d ? toDevice(d) : null;
     },
     async putDevice(d, prior) {

@@ -1,4 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, type Connection, type mongo } from 'mongoose';
+import { groupedFindById } from '../../../../../kit/src/mongo-batch.js';
 
 const opts = { versionKey: false, minimize: false, strict: false } as const;
 const seenSchema = new Schema({ _id: String, atMs: Number }, opts);
@@ -36,3 +37,9 @@ export type RiskModels = ReturnType<typeof riskModels>;
 /** Replaces (or inserts) the whole document with this key. */
 export const put = (model: RiskModels['devices'], id: string, doc: object) =>
   model.replaceOne({ _id: id }, doc, { upsert: true }).then(() => undefined);
+
+/** Reads documents by key without their `_id`, grouped: one `find` for the keys of concurrent calls. */
+export function readByKey<T>(collection: unknown): (key: string) => Promise<T | null> {
+  const byId = groupedFindById(collection as mongo.Collection<{ _id: string }>);
+  return async (key) => strip((await byId(key)) as Stored<T> | null);
+}

@@ -1,13 +1,11 @@
 import type { PartyFeatures } from '../../domain/features.js';
 import type { PartyStore } from '../ports.js';
-import { put, strip, type RiskModels, type Stored } from './models.js';
+import { put, readByKey, type RiskModels } from './models.js';
 
 /** Party feature documents on MongoDB, replaced whole by party key. */
 export function mongoParties(parties: RiskModels['parties']): PartyStore {
   return {
-    async getParty(key) {
-      return strip(await parties.findById(key).lean<Stored<PartyFeatures>>());
-    },
+    getParty: readByKey<PartyFeatures>(parties.collection),
     putParty: (doc) => put(parties, doc.key, doc),
   };
 }

@@ -1,20 +1,14 @@
-import { isDuplicateKey } from '../../../../../kit/src/mongo.js';
+import type { mongo } from 'mongoose';
+import { groupedInsert } from '../../../../../kit/src/mongo-batch.js';
 import type { Reservation } from '../../domain/reserve.js';
 import type { ReservationStore } from '../ports.js';
-import { strip, type RiskModels, type Stored } from './models.js';
+import { readByKey, strip, type RiskModels, type Stored } from './models.js';
 
 /** Reservation records on MongoDB, inserted once per transaction and moved by conditional updates. */
 export function mongoReservations(reservations: RiskModels['reservations']): ReservationStore {
+  const insert = groupedInsert(reservations as unknown as mongo.Collection<Stored<Reservation>>);
   return {
-    async putReservation(r) {
-      try {
-        await reservations.insertOne({ _id: r.transactionId as never, ...r });
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-    },
+    putReservation: (r) => insert({ _id: r.transactionId, ...r }),
     async moveReservation(id, from, to) {
       const was = await reservations.findOneAndUpdate(
         { _id: id as never, state: { $in: from } },
@@ -23,8 +17,6 @@ export function mongoReservations(reservations: RiskModels['reservations']): Res
       );
       return strip(was as Stored<Reservation> | null);
     },
-    async getReservation(id) {
-      return strip((await reservations.findOne({ _id: id as never })) as Stored<Reservation> | null);
-    },
+    getReservation: readByKey<Reservation>(reservations),
   };
 }

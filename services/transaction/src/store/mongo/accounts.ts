@@ -1,3 +1,4 @@
+import { groupedFindById, groupedUpdate } from '../../../../../kit/src/mongo-batch.js';
 import type { AccountStore } from '../ports.js';
 import { driverCollection, toAccount, type AccountDoc, type LedgerModels } from './models.js';
 import { defined, insertOnce } from './writes.js';
@@ -5,8 +6,10 @@ import { defined, insertOnce } from './writes.js';
 /** Accounts on MongoDB: debits and credits are conditional updates of one document, once per transfer. */
 export function mongoAccounts(model: LedgerModels['accounts']): AccountStore {
   const accounts = driverCollection<AccountDoc>(model);
+  const byId = groupedFindById(accounts);
+  const update = groupedUpdate(accounts);
   const account = async (id: string) => {
-    const a = await accounts.findOne({ _id: id });
+    const a = await byId(id);
     if (!a) throw new Error(`account ${id} vanished`);
     return a;
   };
@@ -14,7 +17,7 @@ export function mongoAccounts(model: LedgerModels['accounts']): AccountStore {
   return {
     createAccount: ({ id, ...a }) => insertOnce(() => accounts.insertOne(defined({ _id: id, ...a }))),
     async getAccount(id) {
-      const a = await accounts.findOne({ _id: id });
+      const a = await byId(id);
       return a ? toAccount(a) : null;
     },
     async listAccounts() {
@@ -42,7 +45,7 @@ export function mongoAccounts(model: LedgerModels['accounts']): AccountStore {
       return 'already';
     },
     async clearApplied(ids, transferId) {
-      if (ids.length) await accounts.updateMany({ _id: { $in: ids } }, { $pull: { applied: transferId } });
+      await Promise.all(ids.map((id) => update({ filter: { _id: id }, update: { $pull: { applied: transferId } } })));
     },
   };
 }

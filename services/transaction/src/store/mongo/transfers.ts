@@ -1,12 +1,16 @@
 import type { mongo } from 'mongoose';
 import { DfsError } from '../../../../../kit/src/errors.js';
+import { groupedFindById, groupedInsert, groupedUpdate } from '../../../../../kit/src/mongo-batch.js';
 import type { TransferStore } from '../ports.js';
 import { driverCollection, toTransfer, type LedgerModels, type TransferDoc } from './models.js';
-import { defined, insertOnce } from './writes.js';
+import { defined } from './writes.js';
 
 /** Transfers on MongoDB: unique per (payer, idempotencyKey); every state change is a conditional update. */
 export function mongoTransfers(model: LedgerModels['transfers']): TransferStore {
   const transfers = driverCollection<TransferDoc>(model);
+  const byId = groupedFindById(transfers);
+  const insert = groupedInsert(transfers);
+  const update = groupedUpdate(transfers);
   const findTransfer = async (payer: string, idempotencyKey: string) => {
     const t = await transfers.findOne({ payer, idempotencyKey });
     return t ? toTransfer(t) : null;
@@ -15,19 +19,18 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
   return {
     async insertTransfer(t) {
       const { id, ...rest } = t;
-      if (await insertOnce(() => transfers.insertOne(defined({ _id: id, ...rest }))))
-        return { created: true, transfer: structuredClone(t) };
+      if (await insert(defined({ _id: id, ...rest }))) return { created: true, transfer: structuredClone(t) };
       const existing = await findTransfer(t.payer, t.idempotencyKey);
       if (!existing) throw new DfsError('STORE_UNAVAILABLE', `transfer ${id} collided with another id`);
       return { created: false, transfer: existing };
     },
     async getTransfer(id) {
-      const t = await transfers.findOne({ _id: id });
+      const t = await byId(id);
       return t ? toTransfer(t) : null;
     },
     findTransfer,
     async setRisk(id, risk) {
-      await transfers.updateOne({ _id: id, state: 'PENDING' }, { $set: { risk } });
+      await update({ filter: { _id: id, state: 'PENDING' }, update: { $set: { risk } } });
     },
     async finishTransfer(id, state, code, result) {
       return (

@@ -1,0 +1,79 @@
+import type { mongo } from 'mongoose';
+import { groupCommit } from './group-commit.js';
+
+type Doc = mongo.Document & { _id: unknown };
+
+const idKey = (id: unknown) => JSON.stringify(id);
+
+/** Reads by `_id`, grouped: the ids of concurrent calls are read with one `find({_id: {$in}})`. */
+export function groupedFindById<D extends Doc>(col: mongo.Collection<D>): (id: D['_id']) => Promise<D | null> {
+  return groupCommit<D['_id'], D | null>(async (ids) => {
+    const unique = [...new Map(ids.map((id) => [idKey(id), id])).values()];
+    const docs = (await col.find({ _id: { $in: unique } } as mongo.Filter<D>).toArray()) as D[];
+    const byId = new Map(docs.map((d) => [idKey(d._id), d]));
+    return ids.map((id) => byId.get(idKey(id)) ?? null);
+  });
+}
+
+interface WriteErrorLike {
+  index: number;
+  code?: number;
+  errmsg?: string;
+}
+
+function writeErrorsOf(err: unknown): WriteErrorLike[] | null {
+  const e = err as { writeErrors?: WriteErrorLike[] | WriteErrorLike };
+  if (!e?.writeErrors) return null;
+  return Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+}
+
+/**
+ * Runs a grouped bulk command (`ordered: false`); a per-item write error becomes that item's
+ * result: `dup` for a duplicate key, an Error otherwise. Any other failure fails the batch.
+ */
+async function perItem<T>(n: number, run: () => Promise<unknown>, ok: T, dup: T | Error): Promise<(T | Error)[]> {
+  const out: (T | Error)[] = new Array<T | Error>(n).fill(ok);
+  try {
+    await run();
+  } catch (err) {
+    const failed = writeErrorsOf(err);
+    if (!failed?.length) throw err;
+    for (const w of failed)
+      out[w.index] = w.code === 11000 ? dup : new Error(w.errmsg ?? `write error ${w.code ?? ''}`.trim());
+  }
+  return out;
+}
+
+/** Inserts, grouped into one unordered `insertMany`: true when inserted, false when a unique index refused it. */
+export function groupedInsert<D extends Doc>(col: mongo.Collection<D>): (doc: D) => Promise<boolean> {
+  return groupCommit<D, boolean>((docs) =>
+    perItem(
+      docs.length,
+      () => col.insertMany(docs as mongo.OptionalUnlessRequiredId<D>[], { ordered: false }),
+      true,
+      false,
+    ),
+  );
+}
+
+/** One update of one document whose outcome the caller does not need. */
+export interface BlindUpdate<D extends Doc> {
+  filter: mongo.Filter<D>;
+  update: mongo.UpdateFilter<D>;
+}
+
+/** Updates whose match count nobody reads, grouped into one unordered `bulkWrite`. */
+export function groupedUpdate<D extends Doc>(col: mongo.Collection<D>): (u: BlindUpdate<D>) => Promise<void> {
+  return groupCommit<BlindUpdate<D>, void>((ops) =>
+    perItem<void>(
+      ops.length,
+      () =>
+        col.bulkWrite(
+          ops.map((u) => ({ updateOne: { filter: u.filter, update: u.update } })),
+          { ordered: false },
+        ),
+      undefined,
+      new Error('duplicate key'),
+    ),
+  );
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Connection, mongo } from 'mongoose';
+import { connectMongo } from '../../kit/src/mongo.js';
+import { groupedFindById, groupedInsert, groupedUpdate } from '../../kit/src/mongo-batch.js';
+import { workCounts } from '../../kit/src/work.js';
+import { describeWithServer, dropDatabases, uniqueName } from './support/infra.js';
+
+interface Wallet {
+  _id: string;
+  balance: number;
+}
+
+describeWithServer('MONGODB_URI', 'grouped store commands (group commit) on the server', (uri) => {
+  let conn: Connection;
+  let wallets: mongo.Collection<Wallet>;
+  const dbName = uniqueName('batch');
+  beforeAll(async () => {
+    conn = await connectMongo({ uri, dbName });
+    wallets = conn.db!.collection<Wallet>('wallets');
+  });
+  afterAll(async () => {
+    await conn.close();
+    await dropDatabases(uri, [dbName]);
+  });
+
+  it('inserts concurrent documents with one command, telling each caller whether its own insert was refused', async () => {
+    await wallets.insertOne({ _id: 'taken', balance: 1 });
+    const insert = groupedInsert(wallets);
+    const before = workCounts().storeCommands;
+    const ids = ['a', 'taken', 'b', 'a', 'c'];
+    const inserted = await Promise.all(ids.map((id) => insert({ _id: id, balance: 5 })));
+    expect(workCounts().storeCommands - before).toBe(1);
+    expect(inserted).toEqual([true, false, true, false, true]);
+    expect(await wallets.countDocuments()).toBe(4);
+    expect((await wallets.findOne({ _id: 'taken' }))?.balance).toBe(1);
+  });
+
+  it('reads concurrent ids with one command, each caller getting its own document or null', async () => {
+    const read = groupedFindById(wallets);
+    const before = workCounts().storeCommands;
+    const docs = await Promise.all(['b', 'missing', 'taken', 'b'].map((id) => read(id)));
+    expect(workCounts().storeCommands - before).toBe(1);
+    expect(docs.map((d) => d?._id ?? null)).toEqual(['b', null, 'taken', 'b']);
+  });
+
+  it('applies concurrent updates with one command; a failed update fails its caller alone', async () => {
+    const update = groupedUpdate(wallets);
+    const before = workCounts().storeCommands;
+    const outcomes = await Promise.allSettled([
+      update({ filter: { _id: 'a' }, update: { $inc: { balance: 10 } } }),
+      update({ filter: { _id: 'b' }, update: { $inc: { balance: 'x' as unknown as number } } }),
+      update({ filter: { _id: 'c' }, update: { $inc: { balance: -5 } } }),
+    ]);
+    expect(workCounts().storeCommands - before).toBe(1);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const after = await wallets.find({ _id: { $in: ['a', 'b', 'c'] } }, { sort: { _id: 1 } }).toArray();
+    expect(after.map((w) => w.balance)).toEqual([15, 5, 0]);
+  });
+});
