@@ -15,6 +15,7 @@ import { checkRemote, remoteTarget } from './reach.js';
 import { startStack } from './stack.js';
 import { SCENARIOS } from './threats/catalog.js';
 import { threatsCommand } from './threats/command.js';
+import { isWorker, superviseWorkers, workerIndex } from './workers.js';
 import { connectWorld } from './world.js';
 
 /** The services `dfs service <name>` runs. */
@@ -88,19 +89,31 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
   say('Stopped cleanly.');
 }
 
-/** `dfs serve`: the embedded stack without a demo; one `READY {addresses}` line on stdout. */
-export async function serve(stateDir: string): Promise<void> {
+/**
+ * `dfs serve`: the embedded stack without a demo; one `READY {addresses}` line on stdout. With
+ * `workers` above 1 this process supervises that many workers, each running the stack (see cli/workers.ts).
+ */
+export async function serve(stateDir: string, workers = 1): Promise<void> {
+  if (workers > 1 && !isWorker()) return superviseWorkers(stateDir, workers);
   quietLogs('warn');
   dropGrpcBindLog();
   const flushTraces = startTracing({ serviceName: 'dfs' });
-  const stack = await startStack({ stateDir });
-  const web = await openConsole(stack, (line) => console.error(line.trim()));
+  const stack = await startStack({ stateDir, simulators: workerIndex() === 0 });
+  const web = workerIndex() === 0 ? await openConsole(stack, (line) => console.error(line.trim())) : undefined;
   const { attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl } = stack;
-  const consoleUrl = web.url;
-  console.log(`READY ${JSON.stringify({ attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl, consoleUrl })}`);
+  const ready = {
+    attestationAddr,
+    transactionAddr,
+    riskAddr,
+    fotaUrl,
+    mnoUrl,
+    ...(web ? { consoleUrl: web.url } : {}),
+  };
+  if (isWorker()) process.send!({ ready });
+  else console.log(`READY ${JSON.stringify(ready)}`);
   answerWorkQueries();
   stopOnSignals(async () => {
-    await web.stop();
+    await web?.stop();
     await stack.stop();
     await flushTraces();
   }, createLogger('dfs'));

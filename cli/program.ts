@@ -17,6 +17,17 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** `--workers <n>`: 1 to 16 processes; more than one needs MONGODB_URI and KAFKA_BROKERS (shared store and bus). */
+function workersOption(what: string): Option {
+  return new Option('--workers <n>', `${what}; more than 1 needs MONGODB_URI and KAFKA_BROKERS`)
+    .argParser((v) => {
+      const n = positiveInt(v);
+      if (n > 16) throw new InvalidArgumentError('expected at most 16.');
+      return n;
+    })
+    .default(1);
+}
+
 /** The state directory: --state-dir, else DFS_STATE_DIR, else .dfs-state (exported to the services). */
 function stateDirOf(opts: { stateDir?: string }): string {
   const dir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
@@ -81,7 +92,8 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
       'run the whole stack (embedded default) without a demo; prints READY {addresses}; SIGINT/SIGTERM stops',
     )
     .addOption(stateDirOption())
-    .action(async (o: { stateDir?: string }) => (await actions()).serve(stateDirOf(o)));
+    .addOption(workersOption('processes running the stack on shared ports'))
+    .action(async (o: { stateDir?: string; workers: number }) => (await actions()).serve(stateDirOf(o), o.workers));
 
   program
     .command('service')
@@ -116,6 +128,7 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the report as HTML')
     .addOption(stateDirOption())
+    .addOption(workersOption('processes the embedded stack runs as (dfs serve --workers)'))
     .action(
       async (o: {
         devices: number;
@@ -127,6 +140,7 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
         json?: string;
         html?: string;
         stateDir?: string;
+        workers: number;
       }) => {
         const { duration, echoSeconds, stateDir: _s, ...rest } = o;
         await (await actions()).load({ ...rest, durationSec: duration, echoSec: echoSeconds, stateDir: stateDirOf(o) });

@@ -71,7 +71,14 @@ export interface Stack {
  * `controls` replaces ports of the services at wiring time; `dfs start` and `dfs service` never pass any.
  */
 export async function startStack(
-  opts: { stateDir?: string; ephemeral?: boolean; env?: NodeJS.ProcessEnv; controls?: StackControls } = {},
+  opts: {
+    stateDir?: string;
+    ephemeral?: boolean;
+    env?: NodeJS.ProcessEnv;
+    controls?: StackControls;
+    /** False in the workers of `dfs serve --workers N` but the first: one MNO and one FOTA simulator for all. */
+    simulators?: boolean;
+  } = {},
 ): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
@@ -88,9 +95,10 @@ export async function startStack(
   };
   try {
     const host = env.DFS_BIND_HOST && env.DFS_BIND_HOST !== '0.0.0.0' ? env.DFS_BIND_HOST : '127.0.0.1';
-    const mno = await startMno(mnoConfig(env), bus, opts.controls?.mno);
-    services.push(mno);
-    const mnoUrl = `http://${host}:${mno.httpPort}`;
+    const simulators = opts.simulators ?? true;
+    const mno = simulators ? await startMno(mnoConfig(env), bus, opts.controls?.mno) : null;
+    if (mno) services.push(mno);
+    const mnoUrl = `http://${host}:${mno?.httpPort ?? mnoConfig(env).httpPort}`;
     const risk = await startRisk(riskConfig({ RISK_MNO_URL: mnoUrl, ...env }), bus, { ...opts.controls?.risk });
     services.push(risk);
     const attestation = await startAttestation(
@@ -107,8 +115,8 @@ export async function startStack(
       { ...opts.controls?.transaction },
     );
     services.push(transaction);
-    const fota = await startFota(fotaConfig(env));
-    services.push(fota);
+    const fota = simulators ? await startFota(fotaConfig(env)) : null;
+    if (fota) services.push(fota);
     return {
       pki,
       stateDir,
@@ -117,7 +125,7 @@ export async function startStack(
       attestationAddr,
       riskAddr,
       transactionAddr: `${host}:${transaction.grpcPort}`,
-      fotaUrl: fota.httpsUrl,
+      fotaUrl: fota?.httpsUrl ?? `https://${host}:${fotaConfig(env).httpsPort}`,
       mnoUrl,
       stop,
     };

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pkiPaths } from '../../kit/src/pki.js';
 import { readTls } from '../../kit/src/tls.js';
 import type { WorkCounts } from '../../kit/src/work.js';
+import { checkWorkersEnv } from '../workers.js';
 import { CliFailure } from '../failure.js';
 import { FREE_PORTS } from '../stack.js';
 import { connectWorld } from '../world.js';
@@ -20,6 +21,8 @@ export interface LoadFlags {
   json?: string;
   html?: string;
   stateDir: string;
+  /** Processes the embedded stack runs as (`dfs serve --workers N`; more than 1 needs the real store and bus). */
+  workers: number;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface LoadFlags {
  */
 async function spawnStack(
   stateDir: string,
+  workers: number,
 ): Promise<{ child: ChildProcess; attestationAddr: string; transactionAddr: string }> {
   const env: NodeJS.ProcessEnv = {
     ...FREE_PORTS,
@@ -39,10 +43,14 @@ async function spawnStack(
     KAFKA_NAMESPACE: `load-${Date.now().toString(36)}`,
     ...process.env,
   };
-  const child = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--state-dir', stateDir], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env,
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/dfs.mjs', 'serve', '--state-dir', stateDir, '--workers', String(workers)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      env,
+    },
+  );
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -76,20 +84,39 @@ function stackWorkOf(child: ChildProcess): () => Promise<WorkCounts | null> {
     });
 }
 
-/** CPU time (user + system, all threads) a process has used, in ms (Linux /proc; 0 where unavailable). */
-function cpuMsOf(pid: number): number {
+/** A process and its descendants (the workers of `dfs serve --workers N`), from Linux /proc. */
+function treeOf(pid: number): number[] {
+  let children: number[] = [];
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
   } catch {
-    return 0;
+    children = [];
   }
+  return [pid, ...children.flatMap(treeOf)];
 }
 
-/** Resident memory of a process in MB (Linux /proc), or null where unavailable. */
-function rssMb(pid: number): number | null {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : null;
+/** CPU time (user + system, all threads) a process and its descendants have used, in ms (0 where unavailable). */
+function cpuMsOf(pid: number, tree = false): number {
+  let ms = 0;
+  for (const p of tree ? treeOf(pid) : [pid]) {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // a process that ended between the listing and the read
+    }
+  }
+  return ms;
+}
+
+/** Resident memory of a process and its descendants in MB (Linux /proc), or null where unavailable. */
+function rssMb(pid: number, tree = false): number | null {
+  let kb = 0;
+  for (const p of tree ? treeOf(pid) : [pid]) {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+    kb += m ? Number(m[1]) : 0;
+  }
+  return kb ? Math.round(kb / 1024) : null;
 }
 
 /**
@@ -99,7 +126,8 @@ function rssMb(pid: number): number | null {
 export async function loadCommand(f: LoadFlags): Promise<number> {
   const progress = (line: string) => process.stderr.write(`[load] ${line}\n`);
   const remote = process.env.ATTESTATION_ADDR && process.env.TRANSACTION_ADDR;
-  const stack = remote ? null : await spawnStack(f.stateDir);
+  if (!remote) checkWorkersEnv(f.workers);
+  const stack = remote ? null : await spawnStack(f.stateDir, f.workers);
   const addrs = stack ?? {
     attestationAddr: process.env.ATTESTATION_ADDR!,
     transactionAddr: process.env.TRANSACTION_ADDR!,
@@ -112,7 +140,7 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
     );
     const cpuMs = () => ({
       generator: cpuMsOf(process.pid),
-      ...(stack ? { embeddedStack: cpuMsOf(stack.child.pid!) } : {}),
+      ...(stack ? { embeddedStack: cpuMsOf(stack.child.pid!, true) } : {}),
     });
     const echo = await measureEcho(
       addrs.transactionAddr,
@@ -134,7 +162,10 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
       cpuMs,
       stackWork: stack ? stackWorkOf(stack.child) : undefined,
     });
-    const memoryMb = { generator: rssMb(process.pid), ...(stack ? { embeddedStack: rssMb(stack.child.pid!) } : {}) };
+    const memoryMb = {
+      generator: rssMb(process.pid),
+      ...(stack ? { embeddedStack: rssMb(stack.child.pid!, true) } : {}),
+    };
     const { latencySamplesMs: _s, timeline: _t, ...summary } = report;
     const out = {
       ...summary,

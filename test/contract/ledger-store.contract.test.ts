@@ -321,6 +321,18 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         await store.markSent([]);
         expect(await store.pendingOutbox(10)).toEqual([event('e3')]);
       });
+
+      it('lets one relay hold the lease at a time: the holder renews it, another takes it once expired', async () => {
+        expect(await store.leaseRelay('relay-a', 1_000, 3_000)).toBe(true);
+        expect(await store.leaseRelay('relay-b', 2_000, 4_000)).toBe(false);
+        expect(await store.leaseRelay('relay-a', 2_500, 4_500)).toBe(true);
+        expect(await store.leaseRelay('relay-b', 4_000, 6_000)).toBe(false);
+        const racers = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.leaseRelay(`relay-${i + 10}`, 5_000, 7_000)),
+        );
+        expect(racers.filter(Boolean)).toHaveLength(1);
+        expect(await store.leaseRelay('relay-a', 5_000, 7_000)).toBe(false);
+      });
     });
   });
 }

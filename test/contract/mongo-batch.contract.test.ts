@@ -23,7 +23,7 @@ describeWithServer('MONGODB_URI', 'grouped store commands (group commit) on the 
     await dropDatabases(uri, [dbName]);
   });
 
-  it('inserts concurrent documents with one command, telling each caller whether its own insert was refused', async () => {
+  it('inserts concurrent documents with one command, telling each caller if its own insert was refused', async () => {
     await wallets.insertOne({ _id: 'taken', balance: 1 });
     const insert = groupedInsert(wallets);
     const before = workCounts().storeCommands;

@@ -147,7 +147,24 @@ describe('usage errors: one line naming what is wrong, exit 2, no stack trace, n
     [['service'], "missing required argument 'name'"],
     [['service', 'bank'], "'bank'"],
     [['--state-dir', 'x', 'demo'], "'--state-dir'"],
+    [['serve', '--workers', '17'], "'--workers <n>' argument '17'"],
+    [['load', '--workers', '0'], "'--workers <n>' argument '0'"],
   ];
+  it('dfs serve --workers 2 without MONGODB_URI and KAFKA_BROKERS: the workers could share no state', async () => {
+    const { cwd, stateDir, env, cleanup } = scratch();
+    delete env.MONGODB_URI;
+    delete env.KAFKA_BROKERS;
+    try {
+      const r = await dfs(['serve', '--workers', '2'], { cwd, env });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('MONGODB_URI and KAFKA_BROKERS');
+      expect(existsSync(stateDir)).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
   it.concurrent.each(cases.map(([args, names]) => [args.join(' '), args, names]))(
     'dfs %s',
     async (_label, args, names) => {

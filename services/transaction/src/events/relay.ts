@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { context, trace } from '@opentelemetry/api';
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
@@ -44,12 +45,16 @@ async function publishTraced(bus: EventBus, topic: string, events: OutboxEvent[]
 }
 
 const BATCH = 100;
+/** How long the relay lease runs; its holder renews it when less than half is left. */
+const LEASE_MS = 2000;
 
 /**
  * The outbox relay: publishes what the service wrote to its outbox and only then marks it sent,
  * so every event is published at least once, even across crashes. A tick while a flush is still
  * running is skipped (under load ticks would otherwise queue store reads), and a batch that was
- * not full ends the flush without reading the outbox again.
+ * not full ends the flush without reading the outbox again. Of several replicas on one store only
+ * the holder of the relay lease polls (the others would publish the same events again); another
+ * replica takes over within LEASE_MS of the holder's end. `flush` itself needs no lease.
  */
 export function startRelay(
   store: OutboxStore,
@@ -76,12 +81,26 @@ export function startRelay(
         }
       })
       .catch((err: unknown) => log.warn({ err }, 'outbox relay will retry')));
+  const holder = randomUUID();
+  let heldUntil = 0;
+  let nextTry = 0;
+  const leased = async () => {
+    const now = Date.now();
+    if (now < heldUntil - LEASE_MS / 2) return true;
+    if (now < nextTry) return false;
+    if (await store.leaseRelay(holder, now, now + LEASE_MS)) heldUntil = now + LEASE_MS;
+    else nextTry = now + LEASE_MS / 4;
+    return heldUntil > now;
+  };
   const tick = () => {
     if (busy) return;
     busy = true;
-    void flush().finally(() => {
-      busy = false;
-    });
+    void leased()
+      .then((mine) => (mine ? flush() : undefined))
+      .catch((err: unknown) => log.warn({ err }, 'outbox relay lease will be tried again'))
+      .finally(() => {
+        busy = false;
+      });
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();

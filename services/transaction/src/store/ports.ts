@@ -89,6 +89,11 @@ export interface OutboxStore {
   addOutbox(events: OutboxEvent[]): Promise<void>;
   pendingOutbox(limit: number): Promise<OutboxEvent[]>;
   markSent(ids: string[]): Promise<void>;
+  /**
+   * Takes or renews the relay lease: true when `holder` now holds it until `untilMs` (it was free,
+   * had expired at `nowMs`, or was already `holder`'s); false while another holder's lease runs.
+   */
+  leaseRelay(holder: string, nowMs: number, untilMs: number): Promise<boolean>;
 }
 
 /** The store's connection: readiness and shutdown. */

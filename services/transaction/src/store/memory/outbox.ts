@@ -5,6 +5,7 @@ import { copy } from './copy.js';
 /** The outbox in process memory, in insertion order; a re-added id keeps its place. */
 export function memoryOutbox(): OutboxStore {
   const outbox = new Map<string, OutboxEvent>();
+  let lease = { holder: '', untilMs: 0 };
 
   return {
     async outboxBacklog() {
@@ -23,6 +24,11 @@ export function memoryOutbox(): OutboxStore {
     },
     async markSent(ids) {
       for (const id of ids) outbox.delete(id);
+    },
+    async leaseRelay(holder, nowMs, untilMs) {
+      if (lease.holder !== holder && lease.untilMs > nowMs) return false;
+      lease = { holder, untilMs };
+      return true;
     },
   };
 }

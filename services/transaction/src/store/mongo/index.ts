@@ -27,7 +27,7 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     ...mongoTransfers(m.transfers),
     ...mongoRequests(m.requests),
     ...mongoJournal(m.journal, m.checkpoints),
-    ...mongoOutbox(m.outbox),
+    ...mongoOutbox(m.outbox, m.leases),
     ready: () => mongoReady(conn),
     async close() {
       await conn.close();

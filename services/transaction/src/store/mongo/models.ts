@@ -82,6 +82,7 @@ const journalSchema = new Schema(
 journalSchema.index({ transferId: 1 }, { unique: true });
 
 const checkpointSchema = new Schema({ _id: String, seq: Number, jws: String }, opts);
+const leaseSchema = new Schema({ _id: String, holder: String, untilMs: Number }, { versionKey: false });
 
 const outboxSchema = new Schema(
   {
@@ -118,6 +119,7 @@ export const LEDGER_COLLECTIONS = {
   journal: 'ledger_journal',
   outbox: 'ledger_outbox',
   checkpoints: 'ledger_checkpoints',
+  leases: 'ledger_leases',
 } as const;
 
 /** The ledger's mongoose models on one connection. */
@@ -129,6 +131,7 @@ export function ledgerModels(conn: Connection) {
     journal: conn.model('LedgerJournal', journalSchema, LEDGER_COLLECTIONS.journal),
     outbox: conn.model('LedgerOutbox', outboxSchema, LEDGER_COLLECTIONS.outbox),
     checkpoints: conn.model('LedgerCheckpoint', checkpointSchema, LEDGER_COLLECTIONS.checkpoints),
+    leases: conn.model('LedgerLease', leaseSchema, LEDGER_COLLECTIONS.leases),
   };
 }
 
