@@ -7,6 +7,8 @@ export interface OperatorUrls {
   risk: string;
   /** The transaction service's operator token (journal verification); read from the state directory. */
   ledgerToken: string;
+  /** The risk service's operator token (decision trails); read from the state directory. */
+  riskToken: string;
 }
 
 /** The stack's operator REST APIs as the console calls them: the same endpoints and credentials as any operator. */
@@ -46,8 +48,8 @@ export function operatorApis(urls: OperatorUrls): OperatorApis {
     device: (token, deviceId) => call(`${op}/devices/${id(deviceId)}`, token),
     revoke: (token, deviceId, reason) => call(`${op}/devices/${id(deviceId)}/revoke`, token, 'POST', { reason }),
     reinstate: (token, deviceId, reason) => call(`${op}/devices/${id(deviceId)}/reinstate`, token, 'POST', { reason }),
-    decision: async (transactionId, stage = 'payment') =>
-      answer(await fetch(`${urls.risk}/v1/decisions/${encodeURIComponent(transactionId)}?stage=${stage}`)),
+    decision: (transactionId, stage = 'payment') =>
+      call(`${urls.risk}/v1/decisions/${encodeURIComponent(transactionId)}?stage=${stage}`, urls.riskToken),
     journal: () => call(`${urls.transaction}/v1/journal/verify`, urls.ledgerToken),
   };
 }

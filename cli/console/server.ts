@@ -1,6 +1,7 @@
 import { Router, type Express } from 'express';
 import { loadConfig as attestationConfig } from '../../services/attestation/src/config.js';
 import { loadConfig as transactionConfig } from '../../services/transaction/src/config.js';
+import { loadConfig as riskConfig } from '../../services/risk/src/config.js';
 import { closeHttp, createHttpApp, finishHttpApp, listen } from '../../kit/src/http.js';
 import { createLogger, type Logger } from '../../kit/src/log.js';
 import { loadOrCreateSecret, requireBearer } from '../../kit/src/operator-auth.js';
@@ -60,6 +61,7 @@ export async function startConsole(opts: {
   const attestation = attestationConfig(env);
   const token = loadOrCreateSecret(attestation.operatorToken, attestation.operatorTokenFile);
   const ledger = transactionConfig(env);
+  const risk = riskConfig(env);
   const log = opts.log ?? createLogger('console');
   const hub = new EventHub();
   const closers: (() => void | Promise<void>)[] = [];
@@ -71,6 +73,7 @@ export async function startConsole(opts: {
       transaction: httpBase(opts.stack, 'transaction'),
       risk: httpBase(opts.stack, 'risk'),
       ledgerToken: loadOrCreateSecret(ledger.operatorToken, ledger.operatorTokenFile),
+      riskToken: loadOrCreateSecret(risk.operatorToken, risk.operatorTokenFile),
     }),
     publish: (channel, data) => hub.publish(channel, data),
     onClose: (fn) => closers.push(fn),

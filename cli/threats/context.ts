@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOrCreateSecret } from '../../kit/src/operator-auth.js';
 import { readTls } from '../../kit/src/tls.js';
+import { riskOperatorTokenFile } from '../../services/risk/src/config.js';
 import type { Stack } from '../stack.js';
 import type { World } from '../world.js';
 import type { Context } from './types.js';
@@ -15,6 +17,11 @@ export function integratorKey(stateDir: string, file = process.env.TRANSACTION_I
   } catch {
     return undefined;
   }
+}
+
+/** The risk service's operator token of a state directory (RISK_OPERATOR_TOKEN when set). */
+export function riskOperatorToken(stateDir: string): string {
+  return loadOrCreateSecret(process.env.RISK_OPERATOR_TOKEN, riskOperatorTokenFile(stateDir));
 }
 
 /** The attestation operator token of a state directory, or undefined when it cannot be read. */
@@ -43,7 +50,9 @@ export function stackContext(stack: Stack, world: World, say: (line: string) => 
     bus: stack.bus,
     serviceTls: (service) => readTls({ ca: stack.pki.ca, cert: stack.pki.cert(service), key: stack.pki.key(service) }),
     statusListFile: process.env.ATTESTATION_STATUS_FILE ?? join(stack.stateDir, 'oem', 'attestation-status.jws'),
-    ...(riskHttp ? { risk: { addr: stack.riskAddr, url: `http://${host}:${riskHttp}` } } : {}),
+    ...(riskHttp
+      ? { risk: { addr: stack.riskAddr, url: `http://${host}:${riskHttp}`, token: riskOperatorToken(stack.stateDir) } }
+      : {}),
     attestationAddr: stack.attestationAddr,
     transactionAddr: stack.transactionAddr,
     ...(http && apiKey ? { integrator: { url: `http://${host}:${http}`, apiKey } } : {}),

@@ -50,7 +50,8 @@ export interface Context {
   /** The attestation operator API (device revocation) and its bearer token. */
   operator?: { url: string; token: string };
   /** The risk service: its gRPC address and its HTTP API (decision trails); embedded stack only. */
-  risk?: { addr: string; url: string };
+  /** The risk service: its gRPC address, its HTTP base URL and its operator token (rules, decision trails). */
+  risk?: { addr: string; url: string; token: string };
   /**
    * A service's mTLS identity (certificate and key) as an insider
    * with access to its host holds it; embedded stack only.

@@ -180,6 +180,7 @@ describe('deploy/k8s starts', () => {
         expect.arrayContaining([
           { name: 'RISK_MNO_URL', value: 'http://mno:8085' },
           { name: 'RISK_MNO_API_KEY', valueFrom: keyRef },
+          { name: 'RISK_OPERATOR_TOKEN', valueFrom: { secretKeyRef: { name: 'dfs-operator', key: 'token' } } },
         ]),
       );
       expect(envOf('mno')).toEqual(expect.arrayContaining([{ name: 'MNO_API_KEY', valueFrom: keyRef }]));

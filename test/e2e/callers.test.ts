@@ -8,7 +8,7 @@ import { readTls, type TlsMaterial } from '../../kit/src/tls.js';
 import { issueDeviceCertificate } from '../../services/attestation/src/domain/credentials.js';
 import { memoryFeatureStore } from '../../services/risk/src/store/memory/index.js';
 import { codeOf } from '../support/expect-code.js';
-import { fundedPhone, testStack } from '../support/stack.js';
+import { fundedPhone, riskGet, testStack } from '../support/stack.js';
 import { anyServiceCaller, overwritingDecisions } from '../support/weakened.js';
 
 type Env = Awaited<ReturnType<typeof testStack>>;
@@ -59,10 +59,7 @@ async function assessAs(env: Env, tls: TlsMaterial, req: Parameters<typeof call>
   }
 }
 
-const trailOf = async (env: Env, id: string) =>
-  (
-    await fetch(`http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}/v1/decisions/${id}`)
-  ).json();
+const trailOf = async (env: Env, id: string) => (await riskGet(env.stack, `/v1/decisions/${id}`)).json();
 
 describe('callers by identity: RiskService.Assess admits the transaction service only (003 R3)', () => {
   let env: Env;

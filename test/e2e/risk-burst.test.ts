@@ -14,6 +14,7 @@ import { startRisk } from '../../services/risk/src/main.js';
 import { riskClient } from '../../services/transaction/src/grpc/risk-client.js';
 import { describeWithServer, uniqueName } from '../contract/support/infra.js';
 import { unboundedReservations } from '../support/risk-sabotage.js';
+import { riskGet } from '../support/stack.js';
 
 const LIMIT = 600_000;
 const N = 50;
@@ -87,13 +88,12 @@ async function burst(
     const before = await balance(world, wallet);
     const outcomes = await fire(N, merchant, AMOUNT);
     const after = await balance(world, wallet);
-    const riskHttp = `http://127.0.0.1:${stack.services.find((s) => s.name === 'risk')!.httpPort}`;
     const trails = new Map<string, Record<string, unknown>>();
     for (const o of outcomes) {
       if ('result' in o)
         trails.set(
           o.result.transactionId,
-          (await (await fetch(`${riskHttp}/v1/decisions/${o.result.transactionId}`)).json()) as Record<string, unknown>,
+          (await (await riskGet(stack, `/v1/decisions/${o.result.transactionId}`)).json()) as Record<string, unknown>,
         );
     }
     return { outcomes, moved: Number(before) - Number(after), trail: async (id) => trails.get(id)! };

@@ -9,7 +9,7 @@ import { compactJws } from '../../kit/src/jws.js';
 import { DEVICE_REPORT } from '../../contracts/device.js';
 import { PAYMENT_DAEMON } from '../../device-sim/src/access-policy.js';
 import { codeOf } from '../support/expect-code.js';
-import { testStack } from '../support/stack.js';
+import { riskGet, testStack } from '../support/stack.js';
 
 /** Types the right PIN, or a wrong one while `wrong` is above zero (each wrong PIN counts down). */
 function fumbling(pin: string) {
@@ -26,9 +26,8 @@ describe(
     'device reports over gRPC); risk weighs and vetoes them',
   () => {
     let env: Awaited<ReturnType<typeof testStack>>;
-    let riskHttp: string;
     const trail = async (id: string) =>
-      (await fetch(`${riskHttp}/v1/decisions/${id}`)).json() as Promise<{
+      (await riskGet(env.stack, `/v1/decisions/${id}`)).json() as Promise<{
         decision: string;
         ruleIds: string[];
         hits: { ruleId: string; weight: number; veto: boolean }[];
@@ -36,7 +35,6 @@ describe(
 
     beforeAll(async () => {
       env = await testStack();
-      riskHttp = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}`;
     });
     afterAll(async () => {
       await env?.close();

@@ -10,7 +10,7 @@ import { startStack } from '../../cli/stack.js';
 import { connectWorld } from '../../cli/world.js';
 import { codeOf } from '../support/expect-code.js';
 import { blindOperator, silentNetwork } from '../support/risk-sabotage.js';
-import { testStack } from '../support/stack.js';
+import { riskGet, testStack } from '../support/stack.js';
 
 interface Seen {
   status: string;
@@ -48,9 +48,8 @@ describe(
   'SIM swap at the mobile operator (CAMARA SIM Swap ' + 'API) through the embedded stack (answers not cached)',
   () => {
     let env: Awaited<ReturnType<typeof testStack>>;
-    let riskHttp: string;
     const trail = async (id: string) =>
-      (await fetch(`${riskHttp}/v1/decisions/${id}`)).json() as Promise<{
+      (await riskGet(env.stack, `/v1/decisions/${id}`)).json() as Promise<{
         decision: string;
         ruleIds: string[];
         code?: string;
@@ -59,7 +58,6 @@ describe(
 
     beforeAll(async () => {
       env = await testStack({ RISK_MNO_CACHE_SEC: '0' });
-      riskHttp = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}`;
     });
     afterAll(async () => {
       await env?.close();
@@ -164,14 +162,16 @@ describe(
         const enrollment = await phone.daemon.enroll(wallet);
         await world.openWallet(wallet, enrollment.deviceId, 2_000_000, 'KES');
         await world.openMerchant(merchant, 'KES');
-        const riskAt = `http://127.0.0.1:${stack.services.find((x) => x.name === 'risk')!.httpPort}/v1/decisions/`;
         await expect
           .poll(async () => {
             const first = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) });
             return [
               first.status,
-              ((await (await fetch(riskAt + first.transactionId)).json()) as { operator?: { swapped?: boolean } })
-                .operator?.swapped,
+              (
+                (await (await riskGet(stack, `/v1/decisions/${first.transactionId}`)).json()) as {
+                  operator?: { swapped?: boolean };
+                }
+              ).operator?.swapped,
             ];
           })
           .toEqual(['POSTED', false]);

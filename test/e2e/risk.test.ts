@@ -4,14 +4,12 @@ import { call, createClient } from '../../kit/src/grpc-client.js';
 import { readTls } from '../../kit/src/tls.js';
 import { DEVICE_TOPIC } from '../../contracts/events.js';
 import { codeOf } from '../support/expect-code.js';
-import { fundedPhone, testStack } from '../support/stack.js';
+import { fundedPhone, riskGet, testStack } from '../support/stack.js';
 
 describe('risk through the embedded stack: posture tiers, events on the shared bus, decision trail', () => {
   let env: Awaited<ReturnType<typeof testStack>>;
-  let riskHttp: string;
   beforeAll(async () => {
     env = await testStack();
-    riskHttp = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'risk')!.httpPort}`;
   });
   afterAll(async () => {
     await env?.close();
@@ -35,8 +33,8 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
       expect(enrollment.tier).toBe('HIGH');
       const result = await phone.daemon.pay({ payee: merchant, amount: { minorUnits: '30000', currency: 'KES' } });
       expect([result.status, result.risk.decision]).toEqual(['POSTED', 'APPROVE']);
-      const trail = await (await fetch(`${riskHttp}/v1/decisions/${result.transactionId}`)).json();
-      const rules = await (await fetch(`${riskHttp}/v1/rules`)).json();
+      const trail = await (await riskGet(env.stack, `/v1/decisions/${result.transactionId}`)).json();
+      const rules = await (await riskGet(env.stack, '/v1/rules')).json();
       expect(trail).toMatchObject({
         transactionId: result.transactionId,
         deviceId: enrollment.deviceId,
@@ -88,7 +86,7 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
       await expect.poll(assess).toMatchObject({ decision: 'APPROVE', ruleIds: [] });
       await simChanged(enrollment.deviceId, 3, 'imei-2');
       await expect.poll(assess).toMatchObject({ decision: 'DECLINE', ruleIds: ['sim.imsiImeiChanged'] });
-      const trail = await (await fetch(`${riskHttp}/v1/decisions/e2e-${n}`)).json();
+      const trail = await (await riskGet(env.stack, `/v1/decisions/e2e-${n}`)).json();
       expect(trail).toMatchObject({ decision: 'DECLINE', deviceId: enrollment.deviceId });
     } finally {
       risk.close();

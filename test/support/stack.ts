@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FREE_PORTS, startStack, type Stack, type StackControls } from '../../cli/stack.js';
+import { riskOperatorToken } from '../../cli/threats/context.js';
 import { payer } from '../../cli/threats/scenarios/setup.js';
 import { connectWorld, type PhoneOverrides, type World } from '../../cli/world.js';
 import { setLogDestination } from '../../kit/src/log.js';
@@ -58,4 +59,12 @@ export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
   delete env.ATTESTATION_ADDR;
   delete env.TRANSACTION_ADDR;
   return env;
+}
+
+/** A GET on the risk service's operator HTTP API (rules, decision trails) of a stack, with its operator token. */
+export function riskGet(stack: Stack, path: string): Promise<Response> {
+  const port = stack.services.find((s) => s.name === 'risk')!.httpPort;
+  return fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: { authorization: `Bearer ${riskOperatorToken(stack.stateDir)}` },
+  });
 }

@@ -32,7 +32,11 @@ interface Trail {
 
 /** A decision trail as the risk service's HTTP API shows it. */
 const trailOf = async (ctx: Context, transactionId: string) =>
-  (await (await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(transactionId)}`)).json()) as Trail;
+  (await (
+    await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(transactionId)}`, {
+      headers: { authorization: `Bearer ${ctx.risk!.token}` },
+    })
+  ).json()) as Trail;
 
 /** Within what a tier LOW phone may pay at once: an amount risk approves when the transaction service asks. */
 const ASKED = 2_000;

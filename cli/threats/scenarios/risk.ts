@@ -90,7 +90,11 @@ async function simSwap(ctx: Context): Promise<Observation> {
   const mno = ctx.world.mno;
   if (!mno || !ctx.risk) return notBuilt('the simulated mobile operator runs with the embedded stack only');
   const trailOf = async (id: string) =>
-    (await (await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(id)}`)).json()) as {
+    (await (
+      await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${ctx.risk!.token}` },
+      })
+    ).json()) as {
       operator?: { swapped?: boolean };
     };
   const seen: Seen[] = [];
@@ -152,7 +156,11 @@ interface LimitsTrail {
 async function burstPastLimit(ctx: Context): Promise<Observation> {
   if (!ctx.risk) return notBuilt("the risk service's decision trails are reachable on the embedded stack only");
   const trail = async (id: string) =>
-    (await (await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(id)}`)).json()) as LimitsTrail;
+    (await (
+      await fetch(`${ctx.risk!.url}/v1/decisions/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${ctx.risk!.token}` },
+      })
+    ).json()) as LimitsTrail;
   const { phone, fire } = await burstPhone(ctx.world);
   const wallet = ctx.world.newId('wallet');
   const merchant = ctx.world.newId('merchant');

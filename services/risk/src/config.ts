@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { loadEnv, optional, port, SERVICE_ENV, serviceBase, z } from '../../../kit/src/config.js';
 
+/** Where the risk service keeps its generated operator token when RISK_OPERATOR_TOKEN is not set. */
+export const riskOperatorTokenFile = (stateDir: string) => join(stateDir, 'keys', 'risk-operator.token');
+
 /** The risk service's configuration, from the environment, validated once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = loadEnv(
@@ -14,6 +17,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       RISK_MNO_API_KEY_FILE: optional(z.string().min(1)),
       RISK_MNO_DEADLINE_MS: z.coerce.number().int().min(10).max(10_000).default(800),
       RISK_MNO_CACHE_SEC: z.coerce.number().int().min(0).max(3600).default(30),
+      RISK_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
     },
     env,
   );
@@ -22,6 +26,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     grpcPort: e.RISK_GRPC_PORT,
     httpPort: e.RISK_HTTP_PORT,
     rulesFile: e.RISK_RULES_FILE,
+    operatorToken: e.RISK_OPERATOR_TOKEN,
+    operatorTokenFile: riskOperatorTokenFile(e.DFS_STATE_DIR),
     mno: e.RISK_MNO_URL
       ? {
           url: e.RISK_MNO_URL,

@@ -2,6 +2,7 @@ import { contracts } from '../../../kit/src/contracts.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
+import { loadOrCreateSecret } from '../../../kit/src/operator-auth.js';
 import type { AuthorizeCaller } from '../../../kit/src/grpc-server.js';
 import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
@@ -94,6 +95,7 @@ export async function startRisk(
       rules,
       store,
       log,
+      operatorToken: loadOrCreateSecret(config.operatorToken, config.operatorTokenFile),
       obs: { service: 'risk', metrics, log },
     }),
     metrics,

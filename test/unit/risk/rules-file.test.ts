@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -35,11 +36,19 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
     return rulesSource(file);
   })();
   const store = memoryFeatureStore();
+  const TOKEN = randomBytes(32).toString('base64url');
+  const AUTH = { headers: { authorization: `Bearer ${TOKEN}` } };
   let server: Server;
   let base: string;
 
   beforeAll(async () => {
-    const app = riskHttp({ ready: () => true, rules: source, store, log: createLogger('risk-test', 'silent') });
+    const app = riskHttp({
+      ready: () => true,
+      rules: source,
+      store,
+      log: createLogger('risk-test', 'silent'),
+      operatorToken: TOKEN,
+    });
     const l = await listen(app, '127.0.0.1', 0);
     server = l.server;
     base = `http://127.0.0.1:${l.port}`;
@@ -75,8 +84,33 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
     expect(codeOf(() => loadRules(join(dir, 'missing.json')))).toBe('CONFIG_INVALID');
   });
 
+  it('answers operators only: rules, reload, trails refuse a missing or wrong token; health is public', async () => {
+    const routes: [string, string][] = [
+      ['GET', '/v1/rules'],
+      ['POST', '/v1/rules/reload'],
+      ['GET', '/v1/decisions/tx-none'],
+    ];
+    const before = source.current();
+    for (const [method, path] of routes)
+      for (const headers of [{}, { authorization: `Bearer ${'x'.repeat(40)}` }, { authorization: TOKEN }] as Record<
+        string,
+        string
+      >[]) {
+        const res = await fetch(`${base}${path}`, { method, headers });
+        expect([method, path, res.status, (await res.json()).code]).toEqual([
+          method,
+          path,
+          401,
+          'RISK_OPERATOR_UNAUTHENTICATED',
+        ]);
+      }
+    expect(source.current()).toBe(before);
+    expect((await fetch(`${base}/v1/rules`, AUTH)).status).toBe(200);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('GET /v1/rules shows the rules in force and their id', async () => {
-    const res = await fetch(`${base}/v1/rules`);
+    const res = await fetch(`${base}/v1/rules`, AUTH);
     const body = await res.json();
     expect(res.status).toBe(200);
     expect(body.id).toBe(source.current().id);
@@ -88,7 +122,7 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
     write((r) => {
       r.tiers.LOW.maxPerPayment = 7_000;
     });
-    const ok = await fetch(`${base}/v1/rules/reload`, { method: 'POST' });
+    const ok = await fetch(`${base}/v1/rules/reload`, { ...AUTH, method: 'POST' });
     expect(ok.status).toBe(200);
     expect(source.current().rules.tiers.LOW.maxPerPayment).toBe(7_000);
     expect((await ok.json()).id).not.toBe(before.id);
@@ -97,18 +131,18 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
     write((r) => {
       r.tiers.LOW.maxPerPayment = 'a lot';
     });
-    const bad = await fetch(`${base}/v1/rules/reload`, { method: 'POST' });
+    const bad = await fetch(`${base}/v1/rules/reload`, { ...AUTH, method: 'POST' });
     expect([bad.status, (await bad.json()).code]).toEqual([500, 'CONFIG_INVALID']);
     expect(source.current()).toBe(good);
-    expect((await (await fetch(`${base}/v1/rules`)).json()).id).toBe(good.id);
+    expect((await (await fetch(`${base}/v1/rules`, AUTH)).json()).id).toBe(good.id);
     expect(codeOf(() => source.reload())).toBe('CONFIG_INVALID');
   });
 
   it('GET /v1/decisions/{transactionId} returns the decision trail, TRANSACTION_NOT_FOUND otherwise', async () => {
-    const missing = await fetch(`${base}/v1/decisions/tx-none`);
+    const missing = await fetch(`${base}/v1/decisions/tx-none`, AUTH);
     expect([missing.status, (await missing.json()).code]).toEqual([404, 'TRANSACTION_NOT_FOUND']);
     await decide(payment(3_000_000, 'LOW', { transactionId: 'tx-trail' }), store, source.current(), NOW);
-    const res = await fetch(`${base}/v1/decisions/tx-trail`);
+    const res = await fetch(`${base}/v1/decisions/tx-trail`, AUTH);
     const trail = await res.json();
     expect(res.status).toBe(200);
     expect(trail).toMatchObject({
@@ -130,7 +164,7 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
       await decide(held, store, source.current(), NOW);
       await decide({ ...held, stage: 'step-up' }, store, source.current(), NOW + 1);
       const get = async (query: string) => {
-        const r = await fetch(`${base}/v1/decisions/tx-stepped${query}`);
+        const r = await fetch(`${base}/v1/decisions/tx-stepped${query}`, AUTH);
         const body = await r.json();
         return [r.status, body.stage ?? body.code];
       };
@@ -138,7 +172,7 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
       expect(await get('?stage=payment')).toEqual([200, 'payment']);
       expect(await get('?stage=step-up')).toEqual([200, 'step-up']);
       expect(await get('?stage=refund')).toEqual([400, 'INVALID_ARGUMENT']);
-      expect((await fetch(`${base}/v1/decisions/tx-trail?stage=step-up`)).status).toBe(404);
+      expect((await fetch(`${base}/v1/decisions/tx-trail?stage=step-up`, AUTH)).status).toBe(404);
     },
   );
 });
