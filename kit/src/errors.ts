@@ -29,6 +29,12 @@ const {
 export const ERROR_CODES = {
   // generic edge errors
   INVALID_ARGUMENT: spec(INVALID_ARGUMENT, 400, 'The request is malformed.'),
+  REQUEST_ENCODING_UNSUPPORTED: spec(
+    INVALID_ARGUMENT,
+    415,
+    'The request body uses a content encoding or charset this API does not accept.',
+  ),
+  REQUEST_TOO_LARGE: spec(INVALID_ARGUMENT, 413, 'The request body is larger than this API accepts.'),
   CALLER_NOT_ALLOWED: spec(PERMISSION_DENIED, 403, 'This caller may not call this method.'),
   RATE_LIMITED: spec(RESOURCE_EXHAUSTED, 429, 'Too many requests.'),
   OVERLOADED: spec(

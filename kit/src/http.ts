@@ -109,18 +109,29 @@ export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Expre
   return app;
 }
 
+/**
+ * A request body the parser refused, as a stable code: an encoding or charset it cannot decode
+ * (REQUEST_ENCODING_UNSUPPORTED, 415), a body over the limit (REQUEST_TOO_LARGE, 413), or a body that
+ * does not parse or decompress (INVALID_ARGUMENT); null for any other error.
+ */
+function bodyError(err: unknown): DfsError | null {
+  const e = err as { type?: string; code?: unknown } | null;
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new DfsError('REQUEST_ENCODING_UNSUPPORTED', e.type);
+  if (e?.type === 'entity.too.large') return new DfsError('REQUEST_TOO_LARGE', e.type);
+  const zlib = typeof e?.code === 'string' && e.code.startsWith('Z_');
+  if (e?.type?.startsWith('entity.') || e?.type?.startsWith('request.') || zlib || err instanceof SyntaxError)
+    return new DfsError('INVALID_ARGUMENT', e?.type ?? (zlib ? 'body does not decompress' : 'body does not parse'));
+  return null;
+}
+
 /** The last middleware: maps errors to HTTP status and `{code, message}`; unknown paths are 404. */
 export function finishHttpApp(app: Express, log: Logger): void {
   app.use((_req, res) => {
     res.status(404).json({ code: 'NOT_FOUND', message: 'No such resource.' });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const bodyError = (err as { type?: string })?.type;
-    const mapped =
-      bodyError?.startsWith('entity.') || err instanceof SyntaxError
-        ? new DfsError('INVALID_ARGUMENT', bodyError)
-        : err;
-    const { code, http, message } = describeError(mapped);
+    const { code, http, message } = describeError(bodyError(err) ?? err);
     if (http >= 500) log.error({ err, path: req.path }, 'http request failed');
     res.status(http).json({ code, message });
   });

@@ -113,6 +113,16 @@ describe('bad input on every REST field: 4xx with a code, nothing written', () =
     [
       'a body over 16 KiB',
       { body: JSON.stringify({ pad: 'x'.repeat(20_000) }), headers: { 'Content-Type': 'application/json' } },
+      413,
+    ],
+    [
+      'an unknown Content-Encoding',
+      { body: '{"amount":"1"}', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'x-unknown' } },
+      415,
+    ],
+    [
+      'a gzip Content-Encoding on a plain body',
+      { body: '{"amount":"1"}', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } },
       400,
     ],
     [
