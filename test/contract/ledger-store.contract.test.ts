@@ -2,7 +2,13 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainEntry, verifyJournal } from '../../services/transaction/src/domain/journal.js';
 import { memoryLedgerStore } from '../../services/transaction/src/store/memory/index.js';
 import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
-import type { Account, OutboxEvent, PaymentRequest, Transfer } from '../../services/transaction/src/domain/model.js';
+import type {
+  Account,
+  CallbackDelivery,
+  OutboxEvent,
+  PaymentRequest,
+  Transfer,
+} from '../../services/transaction/src/domain/model.js';
 import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
@@ -294,6 +300,44 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.getCheckpoint()).toBe('jws-3');
         await Promise.all(Array.from({ length: 20 }, (_, i) => store.putCheckpoint(40 - i, `jws-${40 - i}`)));
         expect(await store.getCheckpoint()).toBe('jws-40');
+      });
+    });
+
+    describe('CallbackStore', () => {
+      const delivery = (id: string, nextAtMs: number): CallbackDelivery => ({
+        id,
+        integratorId: 'dev',
+        requestId: `req-${id}`,
+        transactionId: `tx-${id}`,
+        state: 'PENDING',
+        attempts: 0,
+        nextAtMs,
+        giveUpAtMs: 10_000,
+      });
+
+      it('stores a delivery once per event id and lists the due ones, earliest first', async () => {
+        expect(await store.addCallback(delivery('cb-2', 200))).toBe(true);
+        expect(await store.addCallback(delivery('cb-1', 100))).toBe(true);
+        expect(await store.addCallback(delivery('cb-3', 900))).toBe(true);
+        expect(await store.addCallback({ ...delivery('cb-1', 50), attempts: 7 })).toBe(false);
+        expect((await store.dueCallbacks(500, 10)).map((c) => c.id)).toEqual(['cb-1', 'cb-2']);
+        expect(await store.dueCallbacks(500, 1)).toEqual([delivery('cb-1', 100)]);
+        expect(await store.getCallback('cb-1')).toEqual(delivery('cb-1', 100));
+        expect(await store.getCallback('cb-none')).toBeNull();
+      });
+
+      it('lets exactly one of 20 concurrent claims take an attempt; settling moves it on', async () => {
+        await store.addCallback(delivery('cb-race', 100));
+        const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimCallback('cb-race', 100, 700)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await store.dueCallbacks(500, 10)).toEqual([]);
+        expect((await store.dueCallbacks(700, 10)).map((c) => c.id)).toEqual(['cb-race']);
+        await store.settleCallback('cb-race', { state: 'PENDING', attempts: 1, nextAtMs: 800 });
+        expect(await store.claimCallback('cb-race', 700, 900)).toBe(false);
+        await store.settleCallback('cb-race', { state: 'DELIVERED', attempts: 2, nextAtMs: 800 });
+        expect(await store.dueCallbacks(5_000, 10)).toEqual([]);
+        expect(await store.claimCallback('cb-race', 800, 900)).toBe(false);
+        expect(await store.getCallback('cb-race')).toMatchObject({ state: 'DELIVERED', attempts: 2 });
       });
     });
 

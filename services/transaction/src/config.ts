@@ -29,6 +29,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       INTEGRATOR_RATE_PER_SEC: z.coerce.number().positive().max(10_000).default(10),
       INTEGRATOR_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(20),
       CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
+      CALLBACK_RETRY_SEC: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 86_400)
+        .default(86_400),
+      CALLBACK_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
       LEDGER_CURRENCIES: z
         .string()
         /* eslint-disable-next-line security/detect-unsafe-regex --
@@ -62,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     integratorsFile: e.TRANSACTION_INTEGRATORS_FILE ?? join(e.DFS_STATE_DIR, 'integrators.json'),
     rate: { perSec: e.INTEGRATOR_RATE_PER_SEC, burst: e.INTEGRATOR_RATE_BURST },
     callbackTimeoutMs: e.CALLBACK_TIMEOUT_MS,
+    callbackRetryMs: e.CALLBACK_RETRY_SEC * 1000,
+    callbackBackoffMs: e.CALLBACK_BACKOFF_MS,
     operatorToken: e.TRANSACTION_OPERATOR_TOKEN,
     operatorTokenFile: join(e.DFS_STATE_DIR, 'keys', 'transaction-operator.token'),
     journalVerifyIntervalMs: e.JOURNAL_VERIFY_INTERVAL_SEC * 1000,

@@ -121,7 +121,14 @@ export async function startTransaction(
   const sweeper = sweepPending(deps, config.pendingRecoveryMs);
   const relay = startRelay(store, bus, log);
   audit.start(config.journalVerifyIntervalMs);
-  await startCallbacks(bus, { store, integrators, log, timeoutMs: config.callbackTimeoutMs });
+  const callbacks = await startCallbacks(bus, {
+    store,
+    integrators,
+    log,
+    timeoutMs: config.callbackTimeoutMs,
+    retryMs: config.callbackRetryMs,
+    backoffMs: config.callbackBackoffMs,
+  });
   return serve({
     name: 'transaction',
     host: config.host,
@@ -151,6 +158,7 @@ export async function startTransaction(
       await sweeper.stop();
       await audit.stop();
       await relay.stop();
+      await callbacks.stop();
       risk.close();
       tokenKeys.close();
       if (!overrides.store) await store.close();

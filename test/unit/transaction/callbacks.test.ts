@@ -1,77 +1,187 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { memoryBus } from '../../../kit/src/events.js';
 import { jwks } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
-import { startCallbacks } from '../../../services/transaction/src/events/callbacks.js';
+import { startCallbacks, type CallbackDeps } from '../../../services/transaction/src/events/callbacks.js';
 import { startRelay } from '../../../services/transaction/src/events/relay.js';
 import { httpHarness } from './http-harness.js';
 
-describe('integrator callbacks: signed result POSTed to the registered URL', () => {
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+  status: number;
+}
+
+/** An integrator's callback listener: POST n gets the next status of `answers` (then 204) after `delayMs(n)`. */
+async function sink(
+  answers: number[],
+  delayMs: (n: number) => number = () => 0,
+): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      const status = answers.shift() ?? 204;
+      received.push({ headers: req.headers, body, status });
+      setTimeout(() => res.writeHead(status).end(), delayMs(received.length));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/dfs/callback`, received, server };
+}
+
+/** A request to pay from the integrator API, then payments from the phone: the request's own, and `extra` more. */
+async function payRequest(env: Awaited<ReturnType<typeof httpHarness>>, extra = 0) {
+  const payer = await env.h.phone(50_000);
+  const shop = await env.h.merchant('KES', 'shop-a-till');
+  const created = await (
+    await env.call('/v1/transactions/type/merchantpay', {
+      method: 'POST',
+      correlationId: randomUUID(),
+      json: {
+        amount: '700',
+        currency: 'KES',
+        debitParty: [{ key: 'accountid', value: payer.accountId }],
+        creditParty: [{ key: 'accountid', value: shop }],
+      },
+    })
+  ).json();
+  expect(created.notificationMethod).toBe('callback');
+  for (let i = 0; i <= extra; i++)
+    await submitPayment(
+      await payer.sign(payer.payment(shop, 700, { requestId: created.serverCorrelationId })),
+      payer.token,
+      payer.peer,
+      env.h.deps,
+    );
+  await submitPayment(await payer.sign(payer.payment(shop, 5)), payer.token, payer.peer, env.h.deps);
+  return created.serverCorrelationId as string;
+}
+
+const log = createLogger('test', 'silent');
+
+/** The store as a crashed process sees it: after `crash()` no call of it ever completes (nothing more is written). */
+function crashable<S extends object>(store: S): { store: S; crash(): void } {
+  let crashed = false;
+  const proxy = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        crashed
+          ? new Promise(() => {})
+          : (value as (...a: unknown[]) => Promise<unknown>)
+              .apply(target, args)
+              .then((v) => (crashed ? new Promise(() => {}) : v));
+    },
+  });
+  return { store: proxy, crash: () => (crashed = true) };
+}
+const fast = { log, timeoutMs: 300, retryMs: 60_000, backoffMs: 40, pollMs: 10 } satisfies Partial<CallbackDeps>;
+
+describe('integrator callbacks: stored, then delivered at least once to the registered URL', () => {
+  it('delivers one signed callback with an event id for the request alone, none for other payments', async () => {
+    const s = await sink([]);
+    const env = await httpHarness({ callbackUrl: s.url });
+    const bus = memoryBus();
+    const relay = startRelay(env.h.store, bus, log, 10);
+    const callbacks = await startCallbacks(bus, { ...fast, store: env.h.store, integrators: env.integrators });
+    try {
+      const requestId = await payRequest(env, 4);
+      await relay.flush();
+      await expect.poll(() => s.received.length, { timeout: 5000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(s.received).toHaveLength(1);
+      const body = JSON.parse(s.received[0]!.body);
+      const { payload } = await compactVerify(body.signed, createLocalJWKSet(jwks([env.h.resultKey])));
+      expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ status: 'POSTED', requestId });
+      expect(s.received[0]!.headers['x-event-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(s.received[0]!.headers['content-type']).toBe('application/json');
+    } finally {
+      await callbacks.stop();
+      await relay.stop();
+      await env.close();
+      s.server.close();
+    }
+  });
+
   it(
-    'delivers one signed callback with an event id when a ' + 'requested payment posts, and none for other payments',
+    'keeps retrying with backoff, and a restart after a crash mid-attempt sends the same event again; ' +
+      'the integrator deduplicates it to one final callback',
     async () => {
-      const received: { headers: IncomingMessage['headers']; body: string }[] = [];
-      const sink = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c) => {
-          body += c;
-        });
-        req.on('end', () => {
-          received.push({ headers: req.headers, body });
-          res.writeHead(204).end();
-        });
-      });
-      await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-      const port = (sink.address() as { port: number }).port;
-      const env = await httpHarness({ callbackUrl: `http://127.0.0.1:${port}/dfs/callback` });
+      // Two attempts refused (503); the third is accepted after 200 ms, while the service crashes.
+      const s = await sink([503, 503, 204], (n) => (n === 3 ? 200 : 0));
+      const env = await httpHarness({ callbackUrl: s.url });
       const bus = memoryBus();
-      const log = createLogger('test', 'silent');
       const relay = startRelay(env.h.store, bus, log, 10);
+      const crashed = crashable(env.h.store);
+      const before = await startCallbacks(bus, { ...fast, store: crashed.store, integrators: env.integrators });
       try {
-        await startCallbacks(bus, { store: env.h.store, integrators: env.integrators, log, timeoutMs: 1000 });
-        const payer = await env.h.phone(50_000);
-        const shop = await env.h.merchant('KES', 'shop-a-till');
-        const created = await (
-          await env.call('/v1/transactions/type/merchantpay', {
-            method: 'POST',
-            correlationId: randomUUID(),
-            json: {
-              amount: '700',
-              currency: 'KES',
-              debitParty: [{ key: 'accountid', value: payer.accountId }],
-              creditParty: [{ key: 'accountid', value: shop }],
-            },
-          })
-        ).json();
-        expect(created.notificationMethod).toBe('callback');
-        await submitPayment(
-          await payer.sign(payer.payment(shop, 700, { requestId: created.serverCorrelationId })),
-          payer.token,
-          payer.peer,
-          env.h.deps,
-        );
-        await submitPayment(await payer.sign(payer.payment(shop, 5)), payer.token, payer.peer, env.h.deps);
+        await payRequest(env);
         await relay.flush();
-        await expect.poll(() => received.length, { timeout: 5000 }).toBe(1);
-        await new Promise((r) => setTimeout(r, 100));
-        expect(received).toHaveLength(1);
-        const body = JSON.parse(received[0]!.body);
-        const { payload } = await compactVerify(body.signed, createLocalJWKSet(jwks([env.h.resultKey])));
-        expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
-          status: 'POSTED',
-          requestId: created.serverCorrelationId,
-        });
-        expect(received[0]!.headers['x-event-id']).toMatch(/^[0-9a-f-]{36}$/);
-        expect(received[0]!.headers['content-type']).toBe('application/json');
+        await expect.poll(() => s.received.length, { timeout: 5000 }).toBe(3);
+        crashed.crash();
+        void before.stop();
+        const id = String(s.received[0]!.headers['x-event-id']);
+        const after = await startCallbacks(bus, { ...fast, store: env.h.store, integrators: env.integrators });
+        try {
+          await expect
+            .poll(async () => (await env.h.store.getCallback(id))?.state, { timeout: 5000 })
+            .toBe('DELIVERED');
+        } finally {
+          await after.stop();
+        }
+        expect(s.received.map((r) => r.headers['x-event-id'])).toEqual(s.received.map(() => id));
+        expect(s.received.map((r) => r.status)).toEqual([503, 503, 204, 204]);
+        expect(new Set(s.received.map((r) => r.body)).size).toBe(1);
+        const accepted = new Set(s.received.filter((r) => r.status < 300).map((r) => r.headers['x-event-id']));
+        expect(accepted.size).toBe(1);
+        const { payload } = await compactVerify(
+          JSON.parse(s.received[3]!.body).signed,
+          createLocalJWKSet(jwks([env.h.resultKey])),
+        );
+        expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ status: 'POSTED' });
       } finally {
         await relay.stop();
         await env.close();
-        sink.close();
+        s.server.close();
       }
     },
   );
+
+  it('gives a delivery up once its retry period is over, and keeps it as EXPIRED', async () => {
+    const s = await sink(Array.from({ length: 100 }, () => 500));
+    const env = await httpHarness({ callbackUrl: s.url });
+    const bus = memoryBus();
+    const relay = startRelay(env.h.store, bus, log, 10);
+    const callbacks = await startCallbacks(bus, {
+      ...fast,
+      retryMs: 300,
+      store: env.h.store,
+      integrators: env.integrators,
+    });
+    try {
+      await payRequest(env);
+      await relay.flush();
+      await expect.poll(() => s.received.length, { timeout: 5000 }).toBeGreaterThan(0);
+      const id = String(s.received[0]!.headers['x-event-id']);
+      await expect.poll(async () => (await env.h.store.getCallback(id))?.state, { timeout: 5000 }).toBe('EXPIRED');
+      const sent = s.received.length;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(s.received.length).toBe(sent);
+      expect(sent).toBeGreaterThan(1);
+    } finally {
+      await callbacks.stop();
+      await relay.stop();
+      await env.close();
+      s.server.close();
+    }
+  });
 });

@@ -103,3 +103,21 @@ export interface OutboxEvent {
   /** The trace context of the work that wrote it, carried onto the bus by the relay. */
   headers?: Record<string, string>;
 }
+
+/** Where an integrator callback stands: waiting for an attempt, delivered, or given up after its retry period. */
+export type CallbackState = 'PENDING' | 'DELIVERED' | 'EXPIRED';
+
+/** One integrator callback, stored before any attempt and kept until delivered or given up (at least once). */
+export interface CallbackDelivery {
+  /** The payment event it reports, sent as X-Event-Id: the same on every attempt, for the integrator to deduplicate. */
+  id: string;
+  integratorId: string;
+  requestId: string;
+  transactionId: string;
+  state: CallbackState;
+  attempts: number;
+  /** When the next attempt is due; a claimed attempt moves it past the attempt's timeout. */
+  nextAtMs: number;
+  /** No attempt starts after this. */
+  giveUpAtMs: number;
+}

@@ -2,56 +2,111 @@ import { IntegratorCallback } from '../../../../contracts/callbacks.js';
 import { handles, parseEventData, PAYMENT_TOPIC } from '../../../../contracts/events.js';
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
+import type { CallbackDelivery } from '../domain/model.js';
 import { decodeResult } from '../domain/results.js';
 import type { IntegratorRegistry } from '../domain/integrators.js';
-import type { RequestStore, TransferStore } from '../store/ports.js';
+import type { CallbackStore, RequestStore, TransferStore } from '../store/ports.js';
 
 const FINAL = handles('payment.posted', 'payment.declined', 'payment.failed');
-const ATTEMPTS = 3;
+/** Deliveries attempted at once per poll. */
+const BATCH = 20;
+/** The longest wait between two attempts. */
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export interface CallbackDeps {
+  store: CallbackStore & Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>;
+  integrators: IntegratorRegistry;
+  log: Logger;
+  /** One attempt's deadline. */
+  timeoutMs: number;
+  /** How long after the event attempts go on (then the delivery is EXPIRED, and logged). */
+  retryMs: number;
+  /** The first retry's wait; each next one doubles, up to five minutes. */
+  backoffMs: number;
+  /** How often due deliveries are looked for. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+/** The wait before attempt `attempts + 1`, after `attempts` failed ones. */
+export const backoff = (attempts: number, baseMs: number) => Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (attempts - 1));
 
 /**
- * Delivers integrator callbacks: when a payment answering a request to pay ends, POSTs its signed
- * result to the integrator's registered URL (never a URL from a request), with `X-Event-Id` for
- * deduplication, retrying a few times. Consumes the payment events from the bus.
+ * Integrator callbacks, at least once: when the payment that a request to pay was claimed by ends,
+ * the delivery is stored (one per event id) before the bus offset is committed; a poller then POSTs
+ * the signed result to the integrator's registered URL (never a URL from a request), with
+ * `X-Event-Id`, retrying with exponential backoff until it is accepted (2xx) or the retry period ends.
+ * Each attempt is claimed in the store first, so several replicas, or a restarted one, never send
+ * one attempt twice at once; a delivery whose attempt was cut off by a crash is due again after the
+ * attempt's timeout. Only the request's own payment is reported: other payments that tried to
+ * answer the same request get no callback.
  */
-export async function startCallbacks(
-  bus: EventBus,
-  deps: {
-    store: Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>;
-    integrators: IntegratorRegistry;
-    log: Logger;
-    timeoutMs: number;
-  },
-): Promise<void> {
-  const deliver = async (eventId: string, requestId: string, transactionId: string) => {
-    const r = await deps.store.getRequest(requestId);
-    const url = r && deps.integrators.byId(r.integratorId)?.callbackUrl;
-    const t = r && (await deps.store.getTransfer(transactionId));
-    if (!url || !t?.result) return;
-    const body = JSON.stringify(IntegratorCallback.parse({ signed: t.result, ...decodeResult(t.result) }));
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Event-Id': eventId },
-          body,
-          redirect: 'error',
-          signal: AbortSignal.timeout(deps.timeoutMs),
-        });
-        if (res.ok) return;
-      } catch {
-        /* retried below */
-      }
-      await new Promise((ok) => setTimeout(ok, 200 * 2 ** attempt));
-    }
-    deps.log.warn({ eventId, integratorId: r.integratorId }, 'callback not delivered');
-  };
+export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise<{ stop(): Promise<void> }> {
+  const now = deps.now ?? Date.now;
   await bus.subscribe(PAYMENT_TOPIC, 'transaction-callbacks', async (e) => {
     if (!FINAL.has(e.type)) return;
     const data = parseEventData(e.type, e.data);
-    if (data.success && data.data.requestId)
-      void deliver(e.id, data.data.requestId, data.data.transactionId).catch((err: unknown) =>
-        deps.log.warn({ err }, 'callback failed'),
-      );
+    if (!data.success || !data.data.requestId) return;
+    const r = await deps.store.getRequest(data.data.requestId);
+    if (r?.transactionId !== data.data.transactionId || !deps.integrators.byId(r.integratorId)?.callbackUrl) return;
+    await deps.store.addCallback({
+      id: e.id,
+      integratorId: r.integratorId,
+      requestId: r.id,
+      transactionId: r.transactionId,
+      state: 'PENDING',
+      attempts: 0,
+      nextAtMs: now(),
+      giveUpAtMs: now() + deps.retryMs,
+    });
   });
+
+  const attempt = async (c: CallbackDelivery): Promise<boolean> => {
+    const url = deps.integrators.byId(c.integratorId)?.callbackUrl;
+    const t = await deps.store.getTransfer(c.transactionId);
+    if (!url || !t?.result) return false;
+    const body = JSON.stringify(IntegratorCallback.parse({ signed: t.result, ...decodeResult(t.result) }));
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Event-Id': c.id },
+        body,
+        redirect: 'error',
+        signal: AbortSignal.timeout(deps.timeoutMs),
+      });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  };
+  const deliver = async (c: CallbackDelivery) => {
+    const started = now();
+    if (!(await deps.store.claimCallback(c.id, c.nextAtMs, started + 2 * deps.timeoutMs))) return;
+    const attempts = c.attempts + 1;
+    if (await attempt(c)) return deps.store.settleCallback(c.id, { state: 'DELIVERED', attempts, nextAtMs: started });
+    const nextAtMs = now() + backoff(attempts, deps.backoffMs);
+    if (nextAtMs <= c.giveUpAtMs) return deps.store.settleCallback(c.id, { state: 'PENDING', attempts, nextAtMs });
+    deps.log.warn({ eventId: c.id, integratorId: c.integratorId, attempts }, 'callback given up: retry period over');
+    return deps.store.settleCallback(c.id, { state: 'EXPIRED', attempts, nextAtMs });
+  };
+
+  let busy: Promise<unknown> | null = null;
+  const poll = () => {
+    if (busy) return;
+    busy = deps.store
+      .dueCallbacks(now(), BATCH)
+      .then((due) => Promise.all(due.map(deliver)))
+      .catch((err: unknown) => deps.log.warn({ err }, 'callback poll failed; will retry'))
+      .finally(() => {
+        busy = null;
+      });
+  };
+  const timer = setInterval(poll, deps.pollMs ?? 250);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await busy;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type {
   Account,
+  CallbackDelivery,
   JournalEntry,
   OutboxEvent,
   PaymentRequest,
@@ -96,6 +97,19 @@ export interface OutboxStore {
   leaseRelay(holder: string, nowMs: number, untilMs: number): Promise<boolean>;
 }
 
+/** Integrator callbacks: stored once per event, claimed per attempt, kept until delivered or given up. */
+export interface CallbackStore {
+  /** Stores a delivery unless one with its id exists (false then). */
+  addCallback(c: CallbackDelivery): Promise<boolean>;
+  /** PENDING deliveries due at `nowMs`, the earliest first. */
+  dueCallbacks(nowMs: number, limit: number): Promise<CallbackDelivery[]>;
+  /** Claims a PENDING delivery for one attempt by moving its due time from `dueAtMs` to `untilMs`; false if taken. */
+  claimCallback(id: string, dueAtMs: number, untilMs: number): Promise<boolean>;
+  /** Records how an attempt ended: DELIVERED, EXPIRED, or PENDING again from `nextAtMs`. */
+  settleCallback(id: string, next: Pick<CallbackDelivery, 'state' | 'attempts' | 'nextAtMs'>): Promise<void>;
+  getCallback(id: string): Promise<CallbackDelivery | null>;
+}
+
 /** The store's connection: readiness and shutdown. */
 export interface StoreLifecycle {
   ready(): Promise<boolean>;
@@ -106,4 +120,10 @@ export interface StoreLifecycle {
  * Storage of the transaction service: every role port on one store. Every operation touches one
  * document, so correctness never depends on multi-document transactions (brief §5).
  */
-export type LedgerStore = AccountStore & TransferStore & RequestStore & JournalStore & OutboxStore & StoreLifecycle;
+export type LedgerStore = AccountStore &
+  TransferStore &
+  RequestStore &
+  JournalStore &
+  OutboxStore &
+  CallbackStore &
+  StoreLifecycle;

@@ -1,5 +1,6 @@
 import type { LedgerStore } from '../ports.js';
 import { memoryAccounts } from './accounts.js';
+import { memoryCallbacks } from './callbacks.js';
 import { memoryJournal } from './journal.js';
 import { memoryOutbox } from './outbox.js';
 import { memoryRequests } from './requests.js';
@@ -13,6 +14,7 @@ export function memoryLedgerStore(): LedgerStore {
     ...memoryRequests(),
     ...memoryJournal(),
     ...memoryOutbox(),
+    ...memoryCallbacks(),
     async ready() {
       return true;
     },

@@ -1,5 +1,12 @@
 import { Schema, type Connection, type mongo, type Types } from 'mongoose';
-import type { Account, JournalEntry, OutboxEvent, PaymentRequest, Transfer } from '../../domain/model.js';
+import type {
+  Account,
+  CallbackDelivery,
+  JournalEntry,
+  OutboxEvent,
+  PaymentRequest,
+  Transfer,
+} from '../../domain/model.js';
 
 const opts = { versionKey: false, minimize: false } as const;
 const Mixed = Schema.Types.Mixed;
@@ -82,6 +89,20 @@ const journalSchema = new Schema(
 journalSchema.index({ transferId: 1 }, { unique: true });
 
 const checkpointSchema = new Schema({ _id: String, seq: Number, jws: String }, opts);
+const callbackSchema = new Schema(
+  {
+    _id: String,
+    integratorId: String,
+    requestId: String,
+    transactionId: String,
+    state: String,
+    attempts: Number,
+    nextAtMs: Number,
+    giveUpAtMs: Number,
+  },
+  opts,
+);
+callbackSchema.index({ state: 1, nextAtMs: 1 });
 const leaseSchema = new Schema({ _id: String, holder: String, untilMs: Number }, { versionKey: false });
 
 const outboxSchema = new Schema(
@@ -106,6 +127,7 @@ export const toAccount = ({ _id, ...a }: Doc<Account, 'id'>): Account => ({ id: 
 export const toTransfer = ({ _id, ...t }: Doc<Transfer, 'id'>): Transfer => ({ id: _id, ...t });
 export const toRequest = ({ _id, ...r }: Doc<PaymentRequest, 'id'>): PaymentRequest => ({ id: _id, ...r });
 export const toEntry = ({ _id, ...e }: Doc<JournalEntry, 'seq'>): JournalEntry => ({ seq: _id, ...e });
+export const toCallback = ({ _id, ...c }: Doc<CallbackDelivery, 'id'>): CallbackDelivery => ({ id: _id, ...c });
 export const toEvent = ({ _id, order: _o, ...e }: Doc<OutboxEvent, 'id'> & { order?: unknown }): OutboxEvent => ({
   id: _id,
   ...e,
@@ -120,6 +142,7 @@ export const LEDGER_COLLECTIONS = {
   outbox: 'ledger_outbox',
   checkpoints: 'ledger_checkpoints',
   leases: 'ledger_leases',
+  callbacks: 'ledger_callbacks',
 } as const;
 
 /** The ledger's mongoose models on one connection. */
@@ -132,6 +155,7 @@ export function ledgerModels(conn: Connection) {
     outbox: conn.model('LedgerOutbox', outboxSchema, LEDGER_COLLECTIONS.outbox),
     checkpoints: conn.model('LedgerCheckpoint', checkpointSchema, LEDGER_COLLECTIONS.checkpoints),
     leases: conn.model('LedgerLease', leaseSchema, LEDGER_COLLECTIONS.leases),
+    callbacks: conn.model('LedgerCallback', callbackSchema, LEDGER_COLLECTIONS.callbacks),
   };
 }
 
@@ -142,6 +166,7 @@ export type AccountDoc = Doc<Account, 'id'>;
 export type TransferDoc = Doc<Transfer, 'id'>;
 export type RequestDoc = Doc<PaymentRequest, 'id'>;
 export type EntryDoc = Doc<JournalEntry, 'seq'>;
+export type CallbackDoc = Doc<CallbackDelivery, 'id'>;
 export type EventDoc = Doc<OutboxEvent, 'id'> & { order: Types.ObjectId };
 
 /** The driver's collection under a model: the hot path skips mongoose's casting and document building. */
