@@ -69,6 +69,29 @@ export function isFinalResult(r: PaymentResult): r is FinalPaymentResult {
 /** Every status a payment result can carry. */
 export type PaymentStatus = PaymentResult['status'];
 
+/**
+ * A transaction as an integrator reads it and receives it in a callback: what a merchant needs to
+ * settle an order, and nothing of the payer's side (no balance, no risk rule ids or reason, no
+ * idempotency key or request hash of the phone's signed payment, no step-up challenge). A payment
+ * held for a step-up is PENDING here.
+ */
+export const IntegratorTransaction = z.strictObject({
+  typ: z.literal('integrator-transaction'),
+  transactionId: z.string().min(1),
+  status: z.enum(['PENDING', 'POSTED', 'DECLINED', 'FAILED']),
+  /** Why it did not post (a code of the error table). */
+  code: z.string().optional(),
+  kind: TransferKind,
+  payer: z.string(),
+  payee: z.string(),
+  amount: WireMoney,
+  originalId: z.string().optional(),
+  requestId: z.string().optional(),
+  journalSeq: z.number().int().nonnegative().optional(),
+  iat: z.number().int().optional(),
+});
+export type IntegratorTransaction = z.infer<typeof IntegratorTransaction>;
+
 /** A wallet's balance (`balance`) or the account just opened (`account`). */
 export const BalanceResult = z.object({
   typ: z.enum(['balance', 'account']),
@@ -117,6 +140,7 @@ export type PaymentRequestList = z.infer<typeof PaymentRequestList>;
 /** Everything the transaction service signs with its result key, told apart by the payload's `typ`. */
 export const SignedResult = z.discriminatedUnion('typ', [
   PaymentResult,
+  IntegratorTransaction,
   BalanceResult,
   RequestStateResult,
   PaymentRequestList,

@@ -309,6 +309,7 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         integratorId: 'dev',
         requestId: `req-${id}`,
         transactionId: `tx-${id}`,
+        body: `{"signed":"${id}"}`,
         state: 'PENDING',
         attempts: 0,
         nextAtMs,

@@ -124,6 +124,7 @@ export async function startTransaction(
   const callbacks = await startCallbacks(bus, {
     store,
     integrators,
+    resultKey: () => resultKey,
     log,
     timeoutMs: config.callbackTimeoutMs,
     retryMs: config.callbackRetryMs,

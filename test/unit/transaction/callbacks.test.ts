@@ -8,7 +8,7 @@ import { createLogger } from '../../../kit/src/log.js';
 import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
 import { startCallbacks, type CallbackDeps } from '../../../services/transaction/src/events/callbacks.js';
 import { startRelay } from '../../../services/transaction/src/events/relay.js';
-import { httpHarness } from './http-harness.js';
+import { expectNoPayerSide, httpHarness } from './http-harness.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -92,7 +92,12 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
     const env = await httpHarness({ callbackUrl: s.url });
     const bus = memoryBus();
     const relay = startRelay(env.h.store, bus, log, 10);
-    const callbacks = await startCallbacks(bus, { ...fast, store: env.h.store, integrators: env.integrators });
+    const callbacks = await startCallbacks(bus, {
+      ...fast,
+      store: env.h.store,
+      integrators: env.integrators,
+      resultKey: () => env.h.resultKey,
+    });
     try {
       const requestId = await payRequest(env, 4);
       await relay.flush();
@@ -101,7 +106,12 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
       expect(s.received).toHaveLength(1);
       const body = JSON.parse(s.received[0]!.body);
       const { payload } = await compactVerify(body.signed, createLocalJWKSet(jwks([env.h.resultKey])));
-      expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ status: 'POSTED', requestId });
+      expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
+        typ: 'integrator-transaction',
+        status: 'POSTED',
+        requestId,
+      });
+      expectNoPayerSide(s.received[0]!.body);
       expect(s.received[0]!.headers['x-event-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(s.received[0]!.headers['content-type']).toBe('application/json');
     } finally {
@@ -122,7 +132,12 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
       const bus = memoryBus();
       const relay = startRelay(env.h.store, bus, log, 10);
       const crashed = crashable(env.h.store);
-      const before = await startCallbacks(bus, { ...fast, store: crashed.store, integrators: env.integrators });
+      const before = await startCallbacks(bus, {
+        ...fast,
+        store: crashed.store,
+        integrators: env.integrators,
+        resultKey: () => env.h.resultKey,
+      });
       try {
         await payRequest(env);
         await relay.flush();
@@ -130,7 +145,12 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
         crashed.crash();
         void before.stop();
         const id = String(s.received[0]!.headers['x-event-id']);
-        const after = await startCallbacks(bus, { ...fast, store: env.h.store, integrators: env.integrators });
+        const after = await startCallbacks(bus, {
+          ...fast,
+          store: env.h.store,
+          integrators: env.integrators,
+          resultKey: () => env.h.resultKey,
+        });
         try {
           await expect
             .poll(async () => (await env.h.store.getCallback(id))?.state, { timeout: 5000 })
@@ -166,6 +186,7 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
       retryMs: 300,
       store: env.h.store,
       integrators: env.integrators,
+      resultKey: () => env.h.resultKey,
     });
     try {
       await payRequest(env);

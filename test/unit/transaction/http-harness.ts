@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,9 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
       ...init,
       headers,
       body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    }).then(async (res) => {
+      expectNoPayerSide(await res.clone().text());
+      return res;
     });
   };
   return {
@@ -71,4 +75,25 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
     file,
     close: () => new Promise<void>((r) => (server as Server).close(() => r())),
   };
+}
+
+/** What an integrator must never see of the payer's side: balance, risk internals, the phone's payment keys. */
+const PAYER_SIDE = ['payerBalance', 'risk', 'ruleIds', 'idempotencyKey', 'requestHash', 'challenge'];
+
+/**
+ * Fails when a body an integrator receives (a REST response or a callback) carries any of the payer's
+ * side, in its fields or in the payload of the JWS it carries.
+ */
+export function expectNoPayerSide(body: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return;
+  }
+  const signed = (parsed as { signed?: unknown } | null)?.signed;
+  const payload =
+    typeof signed === 'string' ? JSON.parse(Buffer.from(signed.split('.')[1] ?? '', 'base64url').toString()) : {};
+  for (const doc of [parsed, payload])
+    for (const key of PAYER_SIDE) expect(JSON.stringify(doc)).not.toContain(`"${key}"`);
 }

@@ -2,7 +2,8 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import { mayUseAccount, type Integrator } from './integrators.js';
 import { wire } from './money.js';
 import { requestStatePayload, signedBody, type RequestDeps } from './requests.js';
-import { decodeResult, signResult, transferPayload } from './results.js';
+import type { Transfer } from './model.js';
+import { integratorPayload, signResult } from './results.js';
 import type { TransferStore } from '../store/ports.js';
 
 type Reads = Pick<RequestDeps, 'resultKey' | 'now'> & {
@@ -11,7 +12,7 @@ type Reads = Pick<RequestDeps, 'resultKey' | 'now'> & {
 
 /**
  * A transfer as an integrator may read it (one its request started, or one into or out of its
- * accounts): the signed body of its result, its interim step-up answer, or PENDING signed now.
+ * accounts): its integrator view, signed now (a payment held for a step-up reads PENDING).
  */
 export async function integratorTransfer(integrator: Integrator, transactionId: string, deps: Reads): Promise<string> {
   const t = await deps.store.getTransfer(transactionId);
@@ -20,11 +21,7 @@ export async function integratorTransfer(integrator: Integrator, transactionId: 
     r?.integratorId === integrator.id ||
     (t && (mayUseAccount(integrator, t.payee) || mayUseAccount(integrator, t.payer)));
   if (!t || !mayRead) throw new DfsError('TRANSACTION_NOT_FOUND');
-  const jws =
-    t.result ??
-    t.stepUp?.interim ??
-    (await signResult(transferPayload(t, 'PENDING', null), deps.resultKey(), deps.now()));
-  return signedBody(jws, decodeResult(jws));
+  return signedIntegratorView(t, deps);
 }
 
 /** The signed balance body of an account the integrator may use. */
@@ -40,5 +37,11 @@ export async function integratorRequestState(integrator: Integrator, requestId: 
   const r = await deps.store.getRequest(requestId);
   if (!r || r.integratorId !== integrator.id) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
   const payload = requestStatePayload(r, deps.now(), integrator.callbackUrl ? 'callback' : 'polling');
+  return signedBody(await signResult(payload, deps.resultKey(), deps.now()), payload);
+}
+
+/** The signed body of a transfer's integrator view (REST reads and callbacks). */
+export async function signedIntegratorView(t: Transfer, deps: Pick<Reads, 'resultKey' | 'now'>): Promise<string> {
+  const payload = integratorPayload(t);
   return signedBody(await signResult(payload, deps.resultKey(), deps.now()), payload);
 }

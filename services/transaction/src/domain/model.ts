@@ -114,6 +114,8 @@ export interface CallbackDelivery {
   integratorId: string;
   requestId: string;
   transactionId: string;
+  /** The body every attempt sends: the transaction's integrator view, signed once when the delivery is stored. */
+  body: string;
   state: CallbackState;
   attempts: number;
   /** When the next attempt is due; a claimed attempt moves it past the attempt's timeout. */

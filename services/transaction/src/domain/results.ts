@@ -43,3 +43,25 @@ export function transferPayload(
 export function decodeResult(jws: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+/**
+ * The integrator's view of a transfer (contracts: IntegratorTransaction), from its stored result:
+ * status, code and journal position, never the payer's balance, the risk trail or the phone's keys.
+ */
+export function integratorPayload(t: Transfer): Record<string, unknown> {
+  const done = t.result ? decodeResult(t.result) : null;
+  const status = done && done.status !== 'STEP_UP_REQUIRED' ? done.status : 'PENDING';
+  return {
+    typ: 'integrator-transaction',
+    transactionId: t.id,
+    status,
+    ...(typeof done?.code === 'string' ? { code: done.code } : {}),
+    kind: t.kind,
+    payer: t.payer,
+    payee: t.payee,
+    amount: wire({ minorUnits: t.amount, currency: t.currency }),
+    ...(t.originalId ? { originalId: t.originalId } : {}),
+    ...(t.requestId ? { requestId: t.requestId } : {}),
+    ...(typeof done?.journalSeq === 'number' ? { journalSeq: done.journalSeq } : {}),
+  };
+}

@@ -1,9 +1,10 @@
 import { IntegratorCallback } from '../../../../contracts/callbacks.js';
 import { handles, parseEventData, PAYMENT_TOPIC } from '../../../../contracts/events.js';
 import type { EventBus } from '../../../../kit/src/events.js';
+import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { CallbackDelivery } from '../domain/model.js';
-import { decodeResult } from '../domain/results.js';
+import { signedIntegratorView } from '../domain/integrator-reads.js';
 import type { IntegratorRegistry } from '../domain/integrators.js';
 import type { CallbackStore, RequestStore, TransferStore } from '../store/ports.js';
 
@@ -16,6 +17,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export interface CallbackDeps {
   store: CallbackStore & Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>;
   integrators: IntegratorRegistry;
+  /** Signs each callback's body (the integrator view) once, when it is stored. */
+  resultKey: () => SigningKey;
   log: Logger;
   /** One attempt's deadline. */
   timeoutMs: number;
@@ -49,11 +52,15 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
     if (!data.success || !data.data.requestId) return;
     const r = await deps.store.getRequest(data.data.requestId);
     if (r?.transactionId !== data.data.transactionId || !deps.integrators.byId(r.integratorId)?.callbackUrl) return;
+    const t = await deps.store.getTransfer(r.transactionId);
+    if (!t?.result) return;
+    const view = JSON.parse(await signedIntegratorView(t, { resultKey: deps.resultKey, now })) as unknown;
     await deps.store.addCallback({
       id: e.id,
       integratorId: r.integratorId,
       requestId: r.id,
       transactionId: r.transactionId,
+      body: JSON.stringify(IntegratorCallback.parse(view)),
       state: 'PENDING',
       attempts: 0,
       nextAtMs: now(),
@@ -63,14 +70,12 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
 
   const attempt = async (c: CallbackDelivery): Promise<boolean> => {
     const url = deps.integrators.byId(c.integratorId)?.callbackUrl;
-    const t = await deps.store.getTransfer(c.transactionId);
-    if (!url || !t?.result) return false;
-    const body = JSON.stringify(IntegratorCallback.parse({ signed: t.result, ...decodeResult(t.result) }));
+    if (!url) return false;
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Event-Id': c.id },
-        body,
+        body: c.body,
         redirect: 'error',
         signal: AbortSignal.timeout(deps.timeoutMs),
       });

@@ -95,6 +95,7 @@ const callbackSchema = new Schema(
     integratorId: String,
     requestId: String,
     transactionId: String,
+    body: String,
     state: String,
     attempts: Number,
     nextAtMs: Number,
