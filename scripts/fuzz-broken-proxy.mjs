@@ -1,0 +1,24 @@
+// The integrator API with one route broken on purpose: forwards every request to the transaction
+// service's HTTP edge, except GET /v1/accounts/{id}/balance, which answers 500. scripts/fuzz-api.sh
+// runs Schemathesis against it first to show that the fuzzing run fails on a server error.
+//   node scripts/fuzz-broken-proxy.mjs <listen-port> <target-base-url>
+import { createServer, request } from 'node:http';
+
+const [port, target] = [Number(process.argv[2]), new URL(process.argv[3])];
+createServer((req, res) => {
+  if (req.method === 'GET' && /^\/v1\/accounts\/[^/]+\/balance/.test(req.url ?? '')) {
+    res
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end('{"code":"INTERNAL","message":"Broken on purpose."}');
+    return;
+  }
+  const upstream = request(
+    { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => res.writeHead(502).end());
+  req.pipe(upstream);
+}).listen(port, '127.0.0.1');
