@@ -59,14 +59,52 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await b.shot('a5-operator-payment-and-trail');
   }, 60_000);
 
+  it('a device revoked in the operator view is refused DEVICE_REVOKED on its screen, then reinstated', async () => {
+    const id = await phone.add('secure');
+    await phone.powerOn(id);
+    expect(await phone.enroll(id)).toMatchObject({ status: 'ENROLLED' });
+    expect(await phone.pay(id, '5')).toMatchObject({ status: 'POSTED' });
+    const deviceId = (await phone.card(id).locator('dd[data-device-id]').getAttribute('data-device-id'))!;
+
+    await b.page.click('#tab-operator');
+    const row = b.page.locator(`tr[data-device-id="${deviceId}"]`);
+    await row.locator('button.revoke').click();
+    await b.page.locator(`tr[data-device-id="${deviceId}"][data-status=REVOKED]`).waitFor();
+    await b.shot('c1-operator-revoked');
+
+    await b.page.click('#tab-phones');
+    expect(await phone.pay(id, '5')).toMatchObject({ status: 'REFUSED', code: 'DEVICE_REVOKED' });
+    await b.shot('c2-payment-refused-after-revocation');
+
+    await b.page.click('#tab-operator');
+    await row.locator('button.reinstate').click();
+    await b.page.locator(`tr[data-device-id="${deviceId}"][data-status=ACTIVE]`).waitFor();
+  }, 60_000);
+
+  it('a call during the confirmation cancels the payment (PAYMENT_CANCELLED); a tapped tag pays', async () => {
+    const id = await phone.add('secure');
+    await phone.powerOn(id);
+    expect(await phone.enroll(id)).toMatchObject({ status: 'ENROLLED' });
+    await phone.keys(id, 'Enter', '7', 'Enter');
+    await phone.waitNative(id, 'confirm');
+    await phone.card(id).locator('button.ring').click();
+    expect(await phone.outcome(id)).toMatchObject({ status: 'CANCELLED', code: 'PAYMENT_CANCELLED' });
+    await b.shot('e1-call-cancelled-payment');
+
+    await phone.card(id).locator('button.tap').click();
+    await phone.waitNative(id, 'confirm');
+    await phone.keys(id, 'Enter');
+    await phone.waitNative(id, 'pin');
+    await phone.keys(id, '2', '5', '8', '0', 'Enter');
+    expect(await phone.outcome(id)).toMatchObject({ status: 'POSTED' });
+    await b.shot('e2-tag-payment-posted');
+  }, 60_000);
+
   it('a rooted phone shows its safeguard verdict at power-on and its enrollment is refused on screen', async () => {
     const id = await phone.add('rooted');
     await phone.powerOn(id);
     expect(await phone.card(id).locator('[data-safe]').getAttribute('data-safe')).toBe('false');
-    await phone.keys(id, 'Enter', 'Enter');
-    await phone.waitNative(id, 'pin');
-    await phone.keys(id, '2', '5', '8', '0', 'Enter');
-    expect(await phone.outcome(id)).toMatchObject({ status: 'REFUSED', code: 'ATTESTATION_DEVICE_ROOTED' });
+    expect(await phone.enroll(id)).toMatchObject({ status: 'REFUSED', code: 'ATTESTATION_DEVICE_ROOTED' });
     await b.shot('b1-rooted-enrollment-refused');
   }, 60_000);
 });

@@ -76,6 +76,22 @@ export function phoneDriver(page: Page) {
     async waitNative(id: string, what: 'confirm' | 'pin'): Promise<void> {
       await card(id).locator(`.screen[data-layer=native][data-waiting=${what}]`).waitFor();
     },
+    /** Powers on (boot screen), enrolls with the demo PIN typed on the keypad; returns the outcome. */
+    async enroll(id: string) {
+      await this.keys(id, 'Enter', 'Enter');
+      await this.waitNative(id, 'pin');
+      await this.keys(id, '2', '5', '8', '0', 'Enter');
+      return this.outcome(id);
+    },
+    /** From the home screen: types a whole amount, confirms and enters the demo PIN; returns the outcome. */
+    async pay(id: string, amount: string) {
+      await this.keys(id, 'Enter', ...amount.split(''), 'Enter');
+      await this.waitNative(id, 'confirm');
+      await this.keys(id, 'Enter');
+      await this.waitNative(id, 'pin');
+      await this.keys(id, '2', '5', '8', '0', 'Enter');
+      return this.outcome(id);
+    },
     /** Waits for the outcome of the phone's action, then returns its status, code and transaction. */
     async outcome(id: string) {
       const o = card(id).locator('output.outcome:not([data-status=""])');

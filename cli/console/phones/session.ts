@@ -166,7 +166,7 @@ export class PhoneSession {
             : { action, status: r.status, transactionId: r.transactionId, ...(r.code ? { code: r.code } : {}) },
         (err: unknown): Outcome => {
           const code = errorCodeOf(err);
-          const status = action === 'enroll' ? 'REFUSED' : code === 'PAYMENT_CANCELLED' ? 'CANCELLED' : 'FAILED';
+          const status = code === 'PAYMENT_CANCELLED' ? 'CANCELLED' : 'REFUSED';
           return { action, status, code };
         },
       )

@@ -13,7 +13,10 @@ export interface ScreenView {
 /** The outcome of the last enrollment or payment, as the phone showed it. */
 export interface Outcome {
   action: 'enroll' | 'pay' | 'tap';
-  /** ENROLLED, REFUSED, or the verified payment result's status (POSTED, DECLINED, FAILED), or CANCELLED. */
+  /**
+   * ENROLLED; the verified payment result's status (POSTED, DECLINED, FAILED); REFUSED with the refusing
+   * control's code (the backend or the phone refused before any result); CANCELLED (PAYMENT_CANCELLED).
+   */
   status: string;
   code?: string;
   transactionId?: string;

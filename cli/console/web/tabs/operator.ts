@@ -93,7 +93,12 @@ class OperatorTab extends HTMLElement {
       ),
       h('section', { class: 'card' }, h('h2', {}, 'Event stream'), this.#events),
     );
-    subscribe('operator.payments', (p) => this.#payment(p as Payment));
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    subscribe('operator.payments', (p) => {
+      this.#payment(p as Payment);
+      clearTimeout(settle);
+      settle = setTimeout(() => void Promise.all([this.#loadAccounts(), this.#verifyJournal()]), 400);
+    });
     subscribe('operator.devices', () => void this.#loadDevices());
     subscribe('operator.events', (e) => this.#event(e as BusRow));
     void this.#loadDevices();

@@ -46,6 +46,27 @@ function keypad(): HTMLElement {
   );
 }
 
+/** One protocol step of the daemon in a few words (what it reported, as the terminal demo narrates it). */
+function stepText(s: { step: string; detail: Record<string, unknown> }): string {
+  const d = s.detail;
+  switch (s.step) {
+    case 'challenge':
+      return 'single-use challenge from attestation';
+    case 'attestation':
+      return `attested: tier ${String(d.tier)}`;
+    case 'signed-payment':
+      return `signed in the ${String(d.signedBy ?? 'eSE')} (${String(d.alg ?? 'ES256')})`;
+    case 'risk':
+      return `risk: ${String(d.decision)}`;
+    case 'ledger':
+      return `ledger: ${String(d.status)}${d.journalSeq ? ` #${String(d.journalSeq)}` : ''}`;
+    case 'verified-response':
+      return 'backend signature verified';
+    default:
+      return s.step;
+  }
+}
+
 /**
  * One phone on the page: its 240x320 screen, its keypad (mouse or keyboard when focused), the power,
  * call and NFC tag controls, and what it proved at power-on. Updated from the `phones` channel.
@@ -166,7 +187,10 @@ export class PhoneCard {
       ? `${v.outcome.action}: ${v.outcome.status}${v.outcome.code ? ` (${v.outcome.code})` : ''}`
       : '';
     this.#renderEvidence(v);
-    this.#steps.replaceChildren(...v.steps.map((st) => h('li', { 'data-step': st.step }, st.step)));
+    this.#steps.replaceChildren(...v.steps.map((st) => h('li', { 'data-step': st.step }, stepText(st))));
+    const power = this.el.querySelector<HTMLButtonElement>('button.power')!;
+    power.disabled = v.power !== 'off';
+    power.textContent = v.power === 'off' ? 'Power on' : v.power === 'booting' ? 'Booting…' : 'Powered on';
   }
 
   #renderEvidence(v: PhoneView): void {
