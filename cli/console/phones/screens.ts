@@ -70,7 +70,7 @@ export function appScreen(v: PhoneView, page: AppPage, merchants: readonly Merch
   }
   const top = v.outcome ? outcomeLines(v.outcome) : [];
   if (!v.enrollment)
-    return { layer: 'app', title: 'DFS Pay', lines: [...top, 'Not enrolled'], soft: ['', 'Enroll', ''] };
+    return { layer: 'app', title: 'DFS Pay', lines: top.length ? top : ['Not enrolled'], soft: ['', 'Enroll', ''] };
   return {
     layer: 'app',
     title: 'DFS Pay',
