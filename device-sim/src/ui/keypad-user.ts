@@ -1,5 +1,5 @@
 import type { Key } from './display.js';
-import type { PhoneUser } from './native-ui.js';
+import type { Frame, PhoneUser } from './native-ui.js';
 
 const DIGIT = /^[0-9]$/;
 const MAX_PIN = 12;
@@ -30,11 +30,11 @@ export class KeypadUser implements PhoneUser {
     return { ...(this.#prompt ? { waiting: this.#prompt.kind } : {}), digits: this.#digits.length };
   }
 
-  confirm(): Promise<boolean> {
+  confirm(_frame: Frame): Promise<boolean> {
     return new Promise((answer) => this.#ask({ kind: 'confirm', answer }));
   }
 
-  enterPin(): Promise<string> {
+  enterPin(_frame: Frame): Promise<string> {
     return new Promise((answer) => this.#ask({ kind: 'pin', answer }));
   }
 
