@@ -89,16 +89,22 @@ export const operatorTab: ConsoleTab = {
     };
     await ctx.stack.bus.subscribe(PAYMENT_TOPIC, 'dfs-console-payments', onPayment);
     const sims = new Map<string, string>();
+    const rejected: { atMs: number; deviceId: string | null; model: string | null; codes: string[] }[] = [];
     await ctx.stack.bus.subscribe(DEVICE_TOPIC, 'dfs-console-devices', async (e) => {
       ctx.publish('operator.events', eventRow(DEVICE_TOPIC, e));
       const msisdn = (e.data as { msisdn?: unknown }).msisdn;
       if (e.type === 'device.sim_changed' && typeof msisdn === 'string') sims.set(e.key, mask(msisdn));
+      if (e.type === 'device.rejected') {
+        const d = e.data as { deviceId?: string; model?: string; codes?: string[] };
+        rejected.unshift({ atMs: e.atMs, deviceId: d.deviceId ?? null, model: d.model ?? null, codes: d.codes ?? [] });
+        rejected.splice(KEEP);
+      }
       ctx.publish('operator.devices', { type: e.type, deviceId: e.key, atMs: e.atMs });
     });
 
     router.get('/devices', async (req, res) => {
       const { devices } = (await ctx.operator.devices(bearerOf(req))) as { devices: { deviceId: string }[] };
-      res.json({ devices: devices.map((d) => ({ ...d, sim: sims.get(d.deviceId) ?? null })) });
+      res.json({ devices: devices.map((d) => ({ ...d, sim: sims.get(d.deviceId) ?? null })), rejected });
     });
     router.post('/devices/:id/revoke', async (req, res) => {
       const { reason } = parseBody(Reason, req.body);

@@ -14,6 +14,12 @@ interface Device {
   sim: string | null;
   lastAttestedAtMs: number;
 }
+interface Rejection {
+  atMs: number;
+  deviceId: string | null;
+  model: string | null;
+  codes: string[];
+}
 interface Payment {
   transactionId: string;
   kind?: string;
@@ -112,13 +118,32 @@ class OperatorTab extends HTMLElement {
 
   async #loadDevices(): Promise<void> {
     try {
-      const { devices } = await get<{ devices: Device[] }>('operator/devices');
+      const { devices, rejected } = await get<{ devices: Device[]; rejected: Rejection[] }>('operator/devices');
       this.#devices.replaceChildren(
         table(
           ['Device', 'Status', 'Tier', 'Evidence', 'Patch', 'SIM', 'Last attested', ''],
           devices.map((d) => this.#deviceRow(d)),
           'Devices',
         ),
+        ...(rejected.length
+          ? [
+              h('h3', {}, 'Refused enrollments'),
+              table(
+                ['Time', 'Device', 'Model', 'Refused by'],
+                rejected.map((r) =>
+                  h(
+                    'tr',
+                    { 'data-rejected': r.codes.join(' ') },
+                    h('td', {}, clock(r.atMs)),
+                    h('td', {}, r.deviceId ?? '(new)'),
+                    h('td', {}, r.model ?? ''),
+                    h('td', { class: 'status DECLINED' }, r.codes.join(', ')),
+                  ),
+                ),
+                'Refused enrollments',
+              ),
+            ]
+          : []),
       );
     } catch (err) {
       this.#say('Devices could not be read', codeOf(err));
@@ -203,6 +228,7 @@ class OperatorTab extends HTMLElement {
     try {
       const t = await get<Trail>(`operator/decisions/${encodeURIComponent(p.transactionId)}`);
       this.#trail.dataset.decision = t.decision;
+      this.#trail.dataset.tier = t.tier ?? '';
       this.#trail.dataset.code = '';
       this.#trail.replaceChildren(
         h('h3', {}, `Decision trail of ${p.transactionId}`),
@@ -227,6 +253,7 @@ class OperatorTab extends HTMLElement {
       );
     } catch (err) {
       this.#trail.dataset.decision = '';
+      this.#trail.dataset.tier = '';
       this.#trail.dataset.code = codeOf(err);
       this.#trail.replaceChildren(h('p', {}, `No trail: ${codeOf(err)}`));
     }
