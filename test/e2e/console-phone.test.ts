@@ -44,6 +44,7 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await phone.keys(id, '2', '5', '8', '0', 'Enter');
     const paid = await phone.outcome(id);
     expect(paid).toMatchObject({ status: 'POSTED', code: '' });
+    expect(await card.locator('dd[data-balance]').getAttribute('data-balance')).toBe(String(100_000 - 1_200));
     await b.shot('a4-payment-posted');
 
     await b.page.click('#tab-operator');

@@ -74,7 +74,7 @@ export function appScreen(v: PhoneView, page: AppPage, merchants: readonly Merch
   return {
     layer: 'app',
     title: 'DFS Pay',
-    lines: [...top, `wallet ${v.enrollment.wallet}`, `tier ${v.enrollment.tier}`],
+    lines: [...top, `${CURRENCY} ${formatMinor(v.enrollment.balance)}`, `tier ${v.enrollment.tier}`],
     soft: ['', 'Pay', ''],
   };
 }

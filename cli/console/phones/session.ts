@@ -145,7 +145,8 @@ export class PhoneSession {
       const wallet = this.world.newId('wallet');
       const e = await this.#on().daemon.enroll(wallet);
       await this.world.openWallet(wallet, e.deviceId, OPENING_BALANCE, CURRENCY);
-      this.view.enrollment = { deviceId: e.deviceId, tier: e.tier, wallet, reasons: [...e.reasons] };
+      const balance = String(OPENING_BALANCE);
+      this.view.enrollment = { deviceId: e.deviceId, tier: e.tier, wallet, reasons: [...e.reasons], balance };
       return { action: 'enroll', status: 'ENROLLED', tier: e.tier };
     });
   }
@@ -163,7 +164,13 @@ export class PhoneSession {
         (r): Outcome =>
           'action' in r
             ? r
-            : { action, status: r.status, transactionId: r.transactionId, ...(r.code ? { code: r.code } : {}) },
+            : {
+                action,
+                status: r.status,
+                transactionId: r.transactionId,
+                ...(r.code ? { code: r.code } : {}),
+                ...('payerBalance' in r && r.payerBalance ? { balance: r.payerBalance.minorUnits } : {}),
+              },
         (err: unknown): Outcome => {
           const code = errorCodeOf(err);
           const status = code === 'PAYMENT_CANCELLED' ? 'CANCELLED' : 'REFUSED';
@@ -172,6 +179,7 @@ export class PhoneSession {
       )
       .then((outcome) => {
         this.#keypad.drop();
+        if (this.view.enrollment && outcome.balance) this.view.enrollment.balance = outcome.balance;
         this.view.outcome = outcome;
         this.view.busy = false;
         this.#frame = undefined;

@@ -21,6 +21,8 @@ export interface Outcome {
   code?: string;
   transactionId?: string;
   tier?: string;
+  /** The payer's balance the backend-signed result reported (minor units). */
+  balance?: string;
 }
 
 /** Everything the browser shows about one phone, published on channel `phones` at each change. */
@@ -39,7 +41,8 @@ export interface PhoneView {
     imei: string;
     sim?: string;
   };
-  enrollment?: { deviceId: string; tier: string; wallet: string; reasons: string[] };
+  /** The enrolled device and its wallet; `balance` (minor units) as the last verified result reported it. */
+  enrollment?: { deviceId: string; tier: string; wallet: string; reasons: string[]; balance: string };
   outcome?: Outcome;
   /** The protocol steps of the last action, as the daemon reported them. */
   steps: { step: string; detail: Record<string, unknown> }[];

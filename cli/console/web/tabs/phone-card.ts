@@ -1,5 +1,5 @@
 import { ApiError, post } from '../api.js';
-import { h } from '../dom.js';
+import { h, money } from '../dom.js';
 import type { PhoneView } from '../../phones/view.js';
 
 /** Keyboard keys of the computer mapped to the phone's keys (digits, * and # are themselves). */
@@ -214,6 +214,7 @@ export class PhoneCard {
             ...row('Device', v.enrollment.deviceId, { 'data-device-id': v.enrollment.deviceId }),
             ...row('Tier', v.enrollment.tier, { 'data-tier': v.enrollment.tier }),
             ...row('Wallet', v.enrollment.wallet),
+            ...row('Balance', money(v.enrollment.balance, 'KES'), { 'data-balance': v.enrollment.balance }),
           ]
         : []),
     );
