@@ -101,6 +101,36 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await b.shot('e2-tag-payment-posted');
   }, 60_000);
 
+  it('a no-eSE phone enrolls LOW: 60.00 is DECLINED by risk; 30.00 posts after a step-up with a fresh PIN', async () => {
+    const id = await phone.add('no-ese');
+    await phone.powerOn(id);
+    expect(await phone.enroll(id)).toMatchObject({ status: 'ENROLLED' });
+    expect(await phone.card(id).locator('dd[data-tier]').getAttribute('data-tier')).toBe('LOW');
+    const declined = await phone.pay(id, '60');
+    expect([declined.status, declined.code]).toEqual(['DECLINED', 'RISK_DECLINED']);
+    await b.shot('d1-low-tier-declined');
+
+    await phone.keys(id, 'Enter', '3', '0', 'Enter');
+    for (let round = 0; round < 2; round++) {
+      await phone.waitNative(id, 'confirm');
+      await phone.keys(id, 'Enter');
+      await phone.waitNative(id, 'pin');
+      await phone.keys(id, '2', '5', '8', '0', 'Enter');
+    }
+    const stepped = await phone.outcome(id);
+    expect(stepped.status).toBe('POSTED');
+
+    await b.page.click('#tab-operator');
+    const trail = b.page.locator('.trail');
+    await b.page.locator(`tr[data-transaction-id="${declined.transactionId}"] button.show-trail`).click();
+    await b.page.locator(`.trail[data-transaction-id="${declined.transactionId}"][data-decision=DECLINE]`).waitFor();
+    expect(await trail.locator('li[data-rule="tier.perPayment"]').count()).toBe(1);
+    await b.page.locator(`tr[data-transaction-id="${stepped.transactionId}"] button.show-step-up`).click();
+    await b.page.locator(`.trail[data-transaction-id="${stepped.transactionId}"][data-stage=step-up]`).waitFor();
+    expect(await trail.getAttribute('data-decision')).toBe('APPROVE');
+    await b.shot('d2-operator-step-up-trail');
+  }, 60_000);
+
   it('a rooted phone, driven from the keyboard, shows its safeguard verdict and is refused on screen', async () => {
     const id = await phone.add('rooted');
     await phone.powerOn(id);

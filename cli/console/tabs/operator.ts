@@ -33,6 +33,8 @@ interface PaymentRow {
   deviceId: string;
   code?: string;
   atMs: number;
+  /** Risk held it for a step-up: a second decision trail exists (`?stage=step-up`). */
+  stepUp?: boolean;
 }
 
 const STATUS: Record<string, string> = {
@@ -81,6 +83,7 @@ export const operatorTab: ConsoleTab = {
         atMs: e.atMs,
         ...(d.kind ? { kind: d.kind } : {}),
         ...(d.code ? { code: d.code } : {}),
+        ...(status === 'STEP_UP_REQUIRED' || payments.get(d.transactionId)?.stepUp ? { stepUp: true } : {}),
       };
       payments.delete(row.transactionId);
       payments.set(row.transactionId, row);

@@ -31,6 +31,7 @@ interface Payment {
   deviceId: string;
   code?: string;
   atMs: number;
+  stepUp?: boolean;
 }
 interface Trail {
   decision: string;
@@ -215,6 +216,13 @@ class OperatorTab extends HTMLElement {
                 { type: 'button', class: 'show-trail', onclick: () => void this.#showTrail(r) },
                 'Decision trail',
               ),
+              r.stepUp
+                ? h(
+                    'button',
+                    { type: 'button', class: 'show-step-up', onclick: () => void this.#showTrail(r, 'step-up') },
+                    'Step-up trail',
+                  )
+                : null,
             ),
           ),
         ),
@@ -223,15 +231,16 @@ class OperatorTab extends HTMLElement {
     );
   }
 
-  async #showTrail(p: Payment): Promise<void> {
+  async #showTrail(p: Payment, stage: 'payment' | 'step-up' = 'payment'): Promise<void> {
     this.#trail.dataset.transactionId = p.transactionId;
+    this.#trail.dataset.stage = stage;
     try {
-      const t = await get<Trail>(`operator/decisions/${encodeURIComponent(p.transactionId)}`);
+      const t = await get<Trail>(`operator/decisions/${encodeURIComponent(p.transactionId)}?stage=${stage}`);
       this.#trail.dataset.decision = t.decision;
       this.#trail.dataset.tier = t.tier ?? '';
       this.#trail.dataset.code = '';
       this.#trail.replaceChildren(
-        h('h3', {}, `Decision trail of ${p.transactionId}`),
+        h('h3', {}, `${stage === 'step-up' ? 'Step-up decision' : 'Decision'} trail of ${p.transactionId}`),
         h(
           'p',
           {},
