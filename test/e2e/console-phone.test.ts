@@ -101,7 +101,7 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await b.shot('e2-tag-payment-posted');
   }, 60_000);
 
-  it('a no-eSE phone enrolls LOW: 60.00 is DECLINED by risk; 30.00 posts after a step-up with a fresh PIN', async () => {
+  it('a no-eSE phone enrolls LOW: 60.00 is DECLINED by risk, 30.00 posts after a step-up (fresh PIN)', async () => {
     const id = await phone.add('no-ese');
     await phone.powerOn(id);
     expect(await phone.enroll(id)).toMatchObject({ status: 'ENROLLED' });
