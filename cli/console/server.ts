@@ -1,4 +1,4 @@
-import { Router, type Express } from 'express';
+import { Router, type Express, type RequestHandler } from 'express';
 import { loadConfig as attestationConfig } from '../../services/attestation/src/config.js';
 import { loadConfig as transactionConfig } from '../../services/transaction/src/config.js';
 import { loadConfig as riskConfig } from '../../services/risk/src/config.js';
@@ -35,6 +35,9 @@ function servePage(app: Express, page: ConsoleBundle): void {
   app.get('/app.css', send('css', page.css));
 }
 
+/** The production credential check: the operator bearer token, else 401 CONSOLE_UNAUTHENTICATED. */
+const operatorBearer = (token: string) => requireBearer(token, 'CONSOLE_UNAUTHENTICATED');
+
 /** The services' HTTP base URLs in an embedded stack. */
 function httpBase(stack: Stack, name: string): string {
   const host = stack.transactionAddr.slice(0, stack.transactionAddr.lastIndexOf(':'));
@@ -56,6 +59,8 @@ export async function startConsole(opts: {
   env?: NodeJS.ProcessEnv;
   tabs?: readonly ConsoleTab[];
   log?: Logger;
+  /** The console's credential check, given the token it accepts (default: requireBearer; tests inject others). */
+  access?: (token: string) => RequestHandler;
 }): Promise<ConsoleHandle> {
   const env = { ...(opts.env ?? process.env), DFS_STATE_DIR: opts.stack.stateDir };
   const attestation = attestationConfig(env);
@@ -83,7 +88,7 @@ export async function startConsole(opts: {
   const app = createHttpApp(() => true);
   servePage(app, await bundleConsole());
   const api = Router();
-  api.use(requireBearer(token, 'CONSOLE_UNAUTHENTICATED'));
+  api.use((opts.access ?? operatorBearer)(token));
   api.get('/session', (_req, res) => {
     res.json({ tabs: tabs.map(({ id, title }) => ({ id, title })) });
   });

@@ -82,3 +82,39 @@ describe('the console needs the operator credential (plain HTTP, no browser)', (
     expect((await fetch(`${c.web.url}app.js`)).status).toBe(200);
   });
 });
+
+describe('sabotage: the console credential check replaced by one that lets everyone in (access injected)', () => {
+  let c: Env;
+  beforeAll(async () => {
+    c = await consoleStack(() => (_req, _res, next) => next());
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('the console data is exposed, but an operator action still needs the token at the attestation service', async () => {
+    const phone = await c.env.world.phone('secure');
+    const { deviceId } = await phone.daemon.enroll(c.env.world.newId('wallet'));
+    const phones = await fetch(`${c.web.url}api/phones`);
+    expect(phones.status).toBe(200);
+    const devices = await fetch(`${c.web.url}api/operator/devices`);
+    expect([devices.status, ((await devices.json()) as { code?: string }).code]).toEqual([
+      401,
+      'ATTESTATION_OPERATOR_UNAUTHENTICATED',
+    ]);
+    const revoke = await fetch(`${c.web.url}api/operator/devices/${deviceId}/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'no credential' }),
+    });
+    expect([revoke.status, ((await revoke.json()) as { code?: string }).code]).toEqual([
+      401,
+      'ATTESTATION_OPERATOR_UNAUTHENTICATED',
+    ]);
+    const withToken = await fetch(`${c.web.url}api/operator/devices`, {
+      headers: { authorization: `Bearer ${c.token}` },
+    });
+    const listed = (await withToken.json()) as { devices: { deviceId: string; status: string }[] };
+    expect(listed.devices.find((d) => d.deviceId === deviceId)?.status).toBe('ACTIVE');
+  });
+});

@@ -1,17 +1,21 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RequestHandler } from 'express';
 import { startConsole, type ConsoleHandle } from '../../cli/console/server.js';
 import { testStack } from './stack.js';
 
-/** A test stack with the browser console on a free port, and the operator token the console accepts. */
-export async function consoleStack(): Promise<{
+/**
+ * A test stack with the browser console on a free port, and the operator token the console accepts
+ * (`access` replaces the console's credential check at wiring time).
+ */
+export async function consoleStack(access?: (token: string) => RequestHandler): Promise<{
   env: Awaited<ReturnType<typeof testStack>>;
   web: ConsoleHandle;
   token: string;
   close(): Promise<void>;
 }> {
   const env = await testStack();
-  const web = await startConsole({ stack: env.stack, world: env.world, port: 0 });
+  const web = await startConsole({ stack: env.stack, world: env.world, port: 0, ...(access ? { access } : {}) });
   const token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
   return {
     env,
