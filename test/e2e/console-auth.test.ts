@@ -92,7 +92,7 @@ describe('sabotage: the console credential check replaced by one that lets every
     await c?.close();
   });
 
-  it('the console data is exposed, but an operator action still needs the token at the attestation service', async () => {
+  it('console data is exposed, but device actions still need the token at the attestation service', async () => {
     const phone = await c.env.world.phone('secure');
     const { deviceId } = await phone.daemon.enroll(c.env.world.newId('wallet'));
     const phones = await fetch(`${c.web.url}api/phones`);
