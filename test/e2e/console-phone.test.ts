@@ -89,6 +89,7 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await phone.keys(id, 'Enter', '7', 'Enter');
     await phone.waitNative(id, 'confirm');
     await phone.card(id).locator('button.ring').click();
+    await phone.card(id).locator('.screen[data-layer=call]').waitFor();
     expect(await phone.outcome(id)).toMatchObject({ status: 'CANCELLED', code: 'PAYMENT_CANCELLED' });
     await b.shot('e1-call-cancelled-payment');
 

@@ -14,6 +14,8 @@ import type { Outcome, PhoneView } from './view.js';
 
 /** The PIN the console's phones are provisioned with (the eSE holds it; shown on the page as the demo PIN). */
 export const DEMO_PIN = '2580';
+/** How long the call screen shows after the modem rings. */
+const RING_MS = 2_000;
 /** What the operator funds a console phone's wallet with after it enrolls (minor units). */
 const OPENING_BALANCE = 100_000;
 
@@ -25,6 +27,7 @@ export class PhoneSession {
   #phone?: Phone;
   #page: AppPage = { page: 'home' };
   #frame?: Frame;
+  #ringing = false;
   readonly #keypad: KeypadUser;
   readonly view: PhoneView;
 
@@ -101,6 +104,12 @@ export class PhoneSession {
   /** The modem rings: the daemon loses the screen (an unconfirmed payment is cancelled, as on the phone). */
   incomingCall(): void {
     this.#on().display.incomingCall(SYSTEM);
+    this.#ringing = true;
+    this.#publish();
+    setTimeout(() => {
+      this.#ringing = false;
+      this.#publish();
+    }, RING_MS).unref();
   }
 
   /** A merchant's NFC tag (signed by the backend at onboarding) is held to the phone, which then pays its request. */
@@ -195,7 +204,9 @@ export class PhoneSession {
   #publish(): void {
     const v = this.view;
     const k = this.#keypad.state;
-    if (v.power !== 'on')
+    if (this.#ringing)
+      v.screen = { layer: 'call', title: 'Incoming call', lines: ['Unknown number'], soft: ['', '', ''] };
+    else if (v.power !== 'on')
       v.screen = { layer: 'off', title: v.power === 'booting' ? 'Booting' : '', lines: [], soft: ['', '', ''] };
     else if (this.#frame && this.#phone?.display.topOwner) v.screen = nativeScreen(this.#frame, k.waiting, k.digits);
     else v.screen = appScreen(v, this.#page, this.merchants());

@@ -1,6 +1,6 @@
 /** A screen as the console draws it: which layer drew it, its title and lines, the three soft-key labels. */
 export interface ScreenView {
-  layer: 'off' | 'app' | 'native';
+  layer: 'off' | 'app' | 'native' | 'call';
   title: string;
   lines: string[];
   soft: [string, string, string];
