@@ -18,8 +18,8 @@ const KEYBOARD: Record<string, string> = {
   Escape: 'End',
 };
 
-const key = (k: string, label: string, cls = '') =>
-  h('button', { type: 'button', class: `key ${cls}`.trim(), 'data-key': k, 'aria-label': label }, label);
+const key = (k: string, text: string, cls = '', name = text) =>
+  h('button', { type: 'button', class: `key ${cls}`.trim(), 'data-key': k, 'aria-label': name }, text);
 
 /** The keypad of a KaiOS phone: soft keys, D-pad with OK, call and end, twelve number keys. */
 function keypad(): HTMLElement {
@@ -29,17 +29,17 @@ function keypad(): HTMLElement {
     h(
       'div',
       { class: 'nav-row' },
-      key('SoftLeft', '—', 'soft'),
+      key('SoftLeft', 'Left soft key', 'soft'),
       h(
         'div',
         { class: 'dpad' },
-        key('Up', '▲', 'up'),
-        key('Left', '◀', 'left'),
-        key('Enter', 'OK', 'ok'),
-        key('Right', '▶', 'right'),
-        key('Down', '▼', 'down'),
+        key('Up', '▲', 'up', 'Up'),
+        key('Left', '◀', 'left', 'Left'),
+        key('Enter', 'OK', 'ok', 'OK (Enter)'),
+        key('Right', '▶', 'right', 'Right'),
+        key('Down', '▼', 'down', 'Down'),
       ),
-      key('SoftRight', '—', 'soft'),
+      key('SoftRight', 'Right soft key', 'soft'),
     ),
     h('div', { class: 'call-row' }, key('Call', 'Call', 'call'), key('End', 'End', 'end')),
     h('div', { class: 'digits' }, ...'123456789*0#'.split('').map((d) => key(d, d, 'digit'))),
@@ -179,6 +179,13 @@ export class PhoneCard {
       h('div', { class: 'lines' }, ...s.lines.map((l) => h('div', { class: 'line' }, l))),
       h('div', { class: 'softkeys' }, ...s.soft.map((l) => h('span', {}, l))),
     );
+    const label = (k: string, name: string, text: string) => {
+      const b = this.el.querySelector<HTMLButtonElement>(`.keypad [data-key=${k}]`)!;
+      b.textContent = text || '—';
+      b.setAttribute('aria-label', text ? `${name}: ${text}` : name);
+    };
+    label('SoftLeft', 'Left soft key', s.soft[0]);
+    label('SoftRight', 'Right soft key', s.soft[2]);
     this.#outcome.dataset.status = v.outcome?.status ?? '';
     this.#outcome.dataset.code = v.outcome?.code ?? '';
     this.#outcome.dataset.action = v.outcome?.action ?? '';
