@@ -110,6 +110,10 @@ class OperatorTab extends HTMLElement {
     subscribe('operator.events', (e) => this.#event(e as BusRow));
     void this.#loadDevices();
     void this.#verifyJournal();
+    void get<{ payments: Payment[] }>('operator/payments').then(
+      ({ payments }) => payments.filter((p) => !this.#rows.has(p.transactionId)).forEach((p) => this.#payment(p)),
+      (err: unknown) => this.#say('Payments could not be read', codeOf(err)),
+    );
   }
 
   #say(text: string, code = ''): void {
@@ -192,7 +196,7 @@ class OperatorTab extends HTMLElement {
   #payment(p: Payment): void {
     this.#rows.delete(p.transactionId);
     this.#rows.set(p.transactionId, p);
-    const rows = [...this.#rows.values()].reverse().slice(0, 50);
+    const rows = [...this.#rows.values()].sort((x, y) => y.atMs - x.atMs).slice(0, 50);
     this.#payments.replaceChildren(
       table(
         ['Time', 'Transaction', 'Kind', 'Status', 'Payer', 'Payee', 'Amount', 'Code', ''],
