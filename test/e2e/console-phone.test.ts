@@ -60,7 +60,7 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await b.shot('a5-operator-payment-and-trail');
   }, 60_000);
 
-  it('a device revoked in the operator view is refused DEVICE_REVOKED on its screen, then reinstated', async () => {
+  it('revoked in the operator view: DEVICE_REVOKED on the phone; reinstated and enrolled again, it pays', async () => {
     const id = await phone.add('secure');
     await phone.powerOn(id);
     expect(await phone.enroll(id)).toMatchObject({ status: 'ENROLLED' });
@@ -80,6 +80,15 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await b.page.click('#tab-operator');
     await row.locator('button.reinstate').click();
     await b.page.locator(`tr[data-device-id="${deviceId}"][data-status=ACTIVE]`).waitFor();
+
+    await b.page.click('#tab-phones');
+    expect(await phone.pay(id, '5')).toMatchObject({ status: 'REFUSED', code: 'TOKEN_REVOKED' });
+    await phone.keys(id, 'SoftLeft');
+    await phone.waitNative(id, 'pin');
+    await phone.keys(id, '2', '5', '8', '0', 'Enter');
+    expect(await phone.outcome(id)).toMatchObject({ status: 'ENROLLED' });
+    await expect.poll(async () => (await phone.pay(id, '5')).status, { timeout: 30_000 }).toBe('POSTED');
+    await b.shot('c3-reinstated-reenrolled-paid');
   }, 60_000);
 
   it('a call during the confirmation cancels the payment (PAYMENT_CANCELLED); a tapped tag pays', async () => {

@@ -75,6 +75,6 @@ export function appScreen(v: PhoneView, page: AppPage, merchants: readonly Merch
     layer: 'app',
     title: 'DFS Pay',
     lines: [...top, `${CURRENCY} ${formatMinor(v.enrollment.balance)}`, `tier ${v.enrollment.tier}`],
-    soft: ['', 'Pay', ''],
+    soft: ['Enroll', 'Pay', ''],
   };
 }

@@ -70,7 +70,7 @@ export class PhoneSession {
       });
       this.#phone = phone;
       const { safe, safety } = phone.safeguard.check(PAYMENT_DAEMON);
-      const patch = phone.ese?.powerOnState()?.patchLevel.os;
+      const patch = phone.fota.platform().securityPatchLevel;
       this.view.evidence = {
         boot: { ...phone.boot, stages: BOOT_STAGES },
         safeguard: { safe, flags: Object.entries(safety).flatMap(([k, v]) => (v === true ? [k] : [])) },
@@ -117,6 +117,7 @@ export class PhoneSession {
     const phone = this.#on();
     if (!this.view.enrollment || this.view.busy) throw new DfsError('CONSOLE_PHONE_BUSY');
     const card = await this.world.merchantTag({ payee: merchant, amount: { minorUnits, currency: CURRENCY } });
+    if (this.view.busy) throw new DfsError('CONSOLE_PHONE_BUSY');
     phone.nfc.tap(card);
     this.#run('tap', () => phone.daemon.payFromTag());
   }
@@ -129,7 +130,8 @@ export class PhoneSession {
     else if (page.page === 'home' && ok) {
       if (this.view.enrollment) this.#page = { page: 'amount', digits: '', merchant: 0 };
       else this.#enroll();
-    } else if (page.page === 'amount') this.#amountKey(page, key, ok);
+    } else if (page.page === 'home' && key === 'SoftLeft' && this.view.enrollment) this.#enroll();
+    else if (page.page === 'amount') this.#amountKey(page, key, ok);
     this.#publish();
   }
 
@@ -149,12 +151,17 @@ export class PhoneSession {
     }
   }
 
+  /**
+   * Enrolls: the first time a new wallet, opened and funded by the operator once the device is attested;
+   * again (left soft key, e.g. after a reinstatement) with the same wallet, to get fresh credentials.
+   */
   #enroll(): void {
+    const prior = this.view.enrollment;
     this.#run('enroll', async () => {
-      const wallet = this.world.newId('wallet');
+      const wallet = prior?.wallet ?? this.world.newId('wallet');
       const e = await this.#on().daemon.enroll(wallet);
-      await this.world.openWallet(wallet, e.deviceId, OPENING_BALANCE, CURRENCY);
-      const balance = String(OPENING_BALANCE);
+      if (!prior) await this.world.openWallet(wallet, e.deviceId, OPENING_BALANCE, CURRENCY);
+      const balance = prior?.balance ?? String(OPENING_BALANCE);
       this.view.enrollment = { deviceId: e.deviceId, tier: e.tier, wallet, reasons: [...e.reasons], balance };
       return { action: 'enroll', status: 'ENROLLED', tier: e.tier };
     });
