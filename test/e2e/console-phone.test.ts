@@ -141,6 +141,23 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await b.shot('d2-operator-step-up-trail');
   }, 60_000);
 
+  it('an outdated-patch phone is refused ATTESTATION_PATCH_TOO_OLD; updated over the air, it is HIGH', async () => {
+    const id = await phone.add('outdated-patch');
+    await phone.powerOn(id);
+    expect(await phone.enroll(id)).toMatchObject({ status: 'REFUSED', code: 'ATTESTATION_PATCH_TOO_OLD' });
+    const patch = phone.card(id).locator('[data-patch]');
+    const before = Number(await patch.getAttribute('data-patch'));
+    await phone.card(id).locator('button.update').click();
+    expect(await phone.outcome(id)).toMatchObject({ status: 'UPDATED', code: '' });
+    expect(Number(await patch.getAttribute('data-patch'))).toBeGreaterThan(before);
+    await b.shot('f1-updated-over-the-air');
+    await phone.keys(id, 'Enter');
+    await phone.waitNative(id, 'pin');
+    await phone.keys(id, '2', '5', '8', '0', 'Enter');
+    expect(await phone.outcome(id)).toMatchObject({ status: 'ENROLLED' });
+    expect(await phone.card(id).locator('dd[data-tier]').getAttribute('data-tier')).toBe('HIGH');
+  }, 60_000);
+
   it('a rooted phone, driven from the keyboard, shows its safeguard verdict and is refused on screen', async () => {
     const id = await phone.add('rooted');
     await phone.powerOn(id);

@@ -37,11 +37,13 @@ export function nativeScreen(frame: Frame, waiting: 'confirm' | 'pin' | undefine
 }
 
 const outcomeLines = (o: Outcome) =>
-  o.action === 'enroll'
-    ? o.status === 'ENROLLED'
-      ? ['Enrolled', `tier ${o.tier}`]
-      : ['Not enrolled', o.code ?? '']
-    : [o.status === 'POSTED' ? 'Payment sent' : `Not sent`, o.code ?? o.status];
+  o.action === 'update'
+    ? [o.code ? 'Update refused' : o.status === 'UPDATED' ? 'Updated' : 'Up to date', o.code ?? `release ${o.version}`]
+    : o.action === 'enroll'
+      ? o.status === 'ENROLLED'
+        ? ['Enrolled', `tier ${o.tier}`]
+        : ['Not enrolled', o.code ?? '']
+      : [o.status === 'POSTED' ? 'Payment sent' : `Not sent`, o.code ?? o.status];
 
 /** The wallet app's screen for the page it is on. */
 export function appScreen(v: PhoneView, page: AppPage, merchants: readonly Merchant[]): ScreenView {

@@ -69,16 +69,7 @@ export class PhoneSession {
         this.#publish();
       });
       this.#phone = phone;
-      const { safe, safety } = phone.safeguard.check(PAYMENT_DAEMON);
-      const patch = phone.fota.platform().securityPatchLevel;
-      this.view.evidence = {
-        boot: { ...phone.boot, stages: BOOT_STAGES },
-        safeguard: { safe, flags: Object.entries(safety).flatMap(([k, v]) => (v === true ? [k] : [])) },
-        ese: Boolean(phone.ese),
-        ...(patch ? { patchLevel: String(patch) } : {}),
-        imei: mask(phone.imei),
-        ...(phone.sim.current ? { sim: mask(phone.sim.current.msisdn) } : {}),
-      };
+      this.#readEvidence(phone);
       this.view.power = 'on';
       this.#page = { page: 'boot' };
     } catch (err) {
@@ -110,6 +101,31 @@ export class PhoneSession {
       this.#ringing = false;
       this.#publish();
     }, RING_MS).unref();
+  }
+
+  /** The system process updates the firmware over the air (signed manifest, A/B slot, trusted boot) and reboots. */
+  update(): void {
+    const phone = this.#on();
+    if (this.view.busy) throw new DfsError('CONSOLE_PHONE_BUSY');
+    this.#run('update', async () => {
+      const r = await phone.update();
+      this.#readEvidence(phone);
+      return { action: 'update', status: r.status, version: r.version };
+    });
+  }
+
+  /** What the phone proved at power-on (or after an update): boot chain, safeguard, eSE, patch level, SIM. */
+  #readEvidence(phone: Phone): void {
+    const { safe, safety } = phone.safeguard.check(PAYMENT_DAEMON);
+    const patch = phone.fota.platform().securityPatchLevel;
+    this.view.evidence = {
+      boot: { ...phone.boot, stages: BOOT_STAGES },
+      safeguard: { safe, flags: Object.entries(safety).flatMap(([k, v]) => (v === true ? [k] : [])) },
+      ese: Boolean(phone.ese),
+      ...(patch ? { patchLevel: String(patch) } : {}),
+      imei: mask(phone.imei),
+      ...(phone.sim.current ? { sim: mask(phone.sim.current.msisdn) } : {}),
+    };
   }
 
   /** A merchant's NFC tag (signed by the backend at onboarding) is held to the phone, which then pays its request. */

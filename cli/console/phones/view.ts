@@ -12,15 +12,18 @@ export interface ScreenView {
 
 /** The outcome of the last enrollment or payment, as the phone showed it. */
 export interface Outcome {
-  action: 'enroll' | 'pay' | 'tap';
+  action: 'enroll' | 'pay' | 'tap' | 'update';
   /**
    * ENROLLED; the verified payment result's status (POSTED, DECLINED, FAILED); REFUSED with the refusing
-   * control's code (the backend or the phone refused before any result); CANCELLED (PAYMENT_CANCELLED).
+   * control's code (the backend or the phone refused before any result); CANCELLED (PAYMENT_CANCELLED);
+   * UPDATED or UP_TO_DATE after a firmware update.
    */
   status: string;
   code?: string;
   transactionId?: string;
   tier?: string;
+  /** The firmware version running after an update. */
+  version?: number;
   /** The payer's balance the backend-signed result reported (minor units). */
   balance?: string;
 }

@@ -83,6 +83,11 @@ export const phonesTab: ConsoleTab = {
       await s.tap(merchant, minorUnits);
       res.json(s.view);
     });
+    router.post('/:id/update', (req, res) => {
+      const s = sessionOf(req.params.id);
+      s.update();
+      res.json(s.view);
+    });
     router.post('/:id/call', (req, res) => {
       const s = sessionOf(req.params.id);
       s.incomingCall();

@@ -132,6 +132,7 @@ export class PhoneCard {
           { class: 'side' },
           h('button', { type: 'button', class: 'power', onclick: action('power') }, 'Power on'),
           h('button', { type: 'button', class: 'ring', onclick: action('call') }, 'Incoming call'),
+          h('button', { type: 'button', class: 'update', onclick: action('update') }, 'Update firmware'),
           h(
             'fieldset',
             { class: 'tag' },
@@ -213,7 +214,7 @@ export class PhoneCard {
         'data-safe': String(e.safeguard.safe),
       }),
       ...row('eSE', e.ese ? 'present' : 'absent'),
-      ...row('Patch level', e.patchLevel ?? 'unknown'),
+      ...row('Patch level', e.patchLevel ?? 'unknown', { 'data-patch': e.patchLevel ?? '' }),
       ...row('IMEI', e.imei),
       ...row('SIM', e.sim ?? 'none'),
       ...(v.enrollment
