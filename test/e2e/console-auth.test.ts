@@ -12,6 +12,7 @@ const ENDPOINTS: [string, string, unknown?][] = [
   ['POST', 'phones/phone-1/keys', { key: '1' }],
   ['POST', 'phones/phone-1/power'],
   ['POST', 'phones/phone-1/call'],
+  ['POST', 'phones/phone-1/update'],
   ['POST', 'phones/phone-1/tap', { merchant: 'merchant-coffee', minorUnits: '100' }],
   ['GET', 'operator/devices'],
   ['POST', 'operator/devices/dev-00000000000000000000/revoke', { reason: 'stolen' }],
