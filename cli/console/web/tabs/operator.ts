@@ -1,65 +1,20 @@
 import { ApiError, get, post, subscribe } from '../api.js';
-import { clock, h, money } from '../dom.js';
-
-interface Device {
-  deviceId: string;
-  status: string;
-  tier: string;
-  reasons: string[];
-  securityLevel: string;
-  patchLevel: number;
-  highestRollbackIndex: number;
-  model: string;
-  imei: string;
-  sim: string | null;
-  lastAttestedAtMs: number;
-}
-interface Rejection {
-  atMs: number;
-  deviceId: string | null;
-  model: string | null;
-  codes: string[];
-}
-interface Payment {
-  transactionId: string;
-  kind?: string;
-  status: string;
-  payer: string;
-  payee: string;
-  amount: number;
-  currency: string;
-  deviceId: string;
-  code?: string;
-  atMs: number;
-  stepUp?: boolean;
-}
-interface Trail {
-  decision: string;
-  score?: number;
-  reason?: string;
-  rulesetId?: string;
-  requestedTier?: string;
-  tier?: string | null;
-  ruleIds?: string[];
-  hits?: { ruleId: string; weight?: number; veto?: boolean; detail?: string }[];
-}
-interface BusRow {
-  id: string;
-  topic: string;
-  type: string;
-  key: string;
-  atMs: number;
-}
+import { clock, h } from '../dom.js';
+import {
+  accountsTable,
+  deviceRow,
+  paymentRow,
+  rejectionsView,
+  table,
+  trailView,
+  type BusRow,
+  type Device,
+  type Payment,
+  type Rejection,
+  type Trail,
+} from './operator-views.js';
 
 const codeOf = (err: unknown) => (err instanceof ApiError ? err.code : 'UNAVAILABLE');
-const table = (head: string[], rows: HTMLElement[], label: string) =>
-  h(
-    'table',
-    { 'aria-label': label },
-    h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, ...rows),
-  );
-
 /**
  * The operator tab: devices (tier and the evidence behind it) with revoke and reinstate, live payments and
  * the risk decision trail of each, accounts and verified balances, the journal check, the event stream.
@@ -127,70 +82,25 @@ class OperatorTab extends HTMLElement {
       this.#devices.replaceChildren(
         table(
           ['Device', 'Status', 'Tier', 'Evidence', 'Patch', 'SIM', 'Last attested', ''],
-          devices.map((d) => this.#deviceRow(d)),
+          devices.map((d) => deviceRow(d, (what) => void this.#act(d.deviceId, what))),
           'Devices',
         ),
-        ...(rejected.length
-          ? [
-              h('h3', {}, 'Refused enrollments'),
-              table(
-                ['Time', 'Device', 'Model', 'Refused by'],
-                rejected.map((r) =>
-                  h(
-                    'tr',
-                    { 'data-rejected': r.codes.join(' ') },
-                    h('td', {}, clock(r.atMs)),
-                    h('td', {}, r.deviceId ?? '(new)'),
-                    h('td', {}, r.model ?? ''),
-                    h('td', { class: 'status DECLINED' }, r.codes.join(', ')),
-                  ),
-                ),
-                'Refused enrollments',
-              ),
-            ]
-          : []),
+        ...rejectionsView(rejected),
       );
     } catch (err) {
       this.#say('Devices could not be read', codeOf(err));
     }
   }
 
-  #deviceRow(d: Device): HTMLElement {
-    const act = async (what: 'revoke' | 'reinstate') => {
-      const reason = what === 'revoke' ? 'revoked in the operator console' : 'reinstated in the operator console';
-      try {
-        await post(`operator/devices/${encodeURIComponent(d.deviceId)}/${what}`, { reason });
-        this.#say(`${d.deviceId} ${what === 'revoke' ? 'revoked' : 'reinstated'}`);
-      } catch (err) {
-        this.#say(`${what} refused`, codeOf(err));
-      }
-      await this.#loadDevices();
-    };
-    const revoked = d.status === 'REVOKED';
-    return h(
-      'tr',
-      { 'data-device-id': d.deviceId, 'data-status': d.status, 'data-tier': d.tier },
-      h('td', {}, h('code', {}, d.deviceId)),
-      h('td', { class: `status ${d.status}` }, d.status),
-      h('td', {}, d.tier),
-      h('td', {}, `chain: ${d.securityLevel === 'ese' ? 'eSE CA' : 'software CA'}; ${d.reasons.join(', ')}`),
-      h('td', {}, `${d.patchLevel} (rollback ${d.highestRollbackIndex})`),
-      h('td', {}, d.sim ?? '—'),
-      h('td', {}, clock(d.lastAttestedAtMs)),
-      h(
-        'td',
-        {},
-        h(
-          'button',
-          {
-            type: 'button',
-            class: revoked ? 'reinstate' : 'revoke',
-            onclick: () => void act(revoked ? 'reinstate' : 'revoke'),
-          },
-          revoked ? 'Reinstate' : 'Revoke',
-        ),
-      ),
-    );
+  async #act(deviceId: string, what: 'revoke' | 'reinstate'): Promise<void> {
+    const reason = what === 'revoke' ? 'revoked in the operator console' : 'reinstated in the operator console';
+    try {
+      await post(`operator/devices/${encodeURIComponent(deviceId)}/${what}`, { reason });
+      this.#say(`${deviceId} ${what === 'revoke' ? 'revoked' : 'reinstated'}`);
+    } catch (err) {
+      this.#say(`${what} refused`, codeOf(err));
+    }
+    await this.#loadDevices();
   }
 
   #payment(p: Payment): void {
@@ -200,36 +110,7 @@ class OperatorTab extends HTMLElement {
     this.#payments.replaceChildren(
       table(
         ['Time', 'Transaction', 'Kind', 'Status', 'Payer', 'Payee', 'Amount', 'Code', ''],
-        rows.map((r) =>
-          h(
-            'tr',
-            { 'data-transaction-id': r.transactionId, 'data-status': r.status, 'data-payer': r.payer },
-            h('td', {}, clock(r.atMs)),
-            h('td', {}, h('code', {}, r.transactionId.slice(0, 13))),
-            h('td', {}, r.kind ?? 'payment'),
-            h('td', { class: `status ${r.status}` }, r.status),
-            h('td', {}, r.payer),
-            h('td', {}, r.payee),
-            h('td', {}, money(r.amount, r.currency)),
-            h('td', {}, r.code ?? ''),
-            h(
-              'td',
-              {},
-              h(
-                'button',
-                { type: 'button', class: 'show-trail', onclick: () => void this.#showTrail(r) },
-                'Decision trail',
-              ),
-              r.stepUp
-                ? h(
-                    'button',
-                    { type: 'button', class: 'show-step-up', onclick: () => void this.#showTrail(r, 'step-up') },
-                    'Step-up trail',
-                  )
-                : null,
-            ),
-          ),
-        ),
+        rows.map((r) => paymentRow(r, (stage) => void this.#showTrail(r, stage))),
         'Payments',
       ),
     );
@@ -243,27 +124,7 @@ class OperatorTab extends HTMLElement {
       this.#trail.dataset.decision = t.decision;
       this.#trail.dataset.tier = t.tier ?? '';
       this.#trail.dataset.code = '';
-      this.#trail.replaceChildren(
-        h('h3', {}, `${stage === 'step-up' ? 'Step-up decision' : 'Decision'} trail of ${p.transactionId}`),
-        h(
-          'p',
-          {},
-          `${t.decision}; score ${t.score ?? '—'}; tier ${t.requestedTier ?? '—'} → ${t.tier ?? '—'}; `,
-          `rules ${t.rulesetId ?? '—'}; ${t.reason ?? ''}`,
-        ),
-        h(
-          'ul',
-          {},
-          ...(t.hits ?? []).map((x) =>
-            h(
-              'li',
-              { 'data-rule': x.ruleId },
-              `${x.ruleId}${x.veto ? ' (veto)' : ''}${x.weight !== undefined ? ` weight ${x.weight}` : ''}`,
-              x.detail ? `: ${x.detail}` : '',
-            ),
-          ),
-        ),
-      );
+      this.#trail.replaceChildren(...trailView(t, p.transactionId, stage));
     } catch (err) {
       this.#trail.dataset.decision = '';
       this.#trail.dataset.tier = '';
@@ -277,20 +138,7 @@ class OperatorTab extends HTMLElement {
       const { accounts } = await get<{ accounts: { accountId: string; balance: number | null }[] }>(
         'operator/accounts',
       );
-      this.#accounts.replaceChildren(
-        table(
-          ['Account', 'Balance (KES)'],
-          accounts.map((a) =>
-            h(
-              'tr',
-              { 'data-account': a.accountId },
-              h('td', {}, a.accountId),
-              h('td', { class: 'num' }, a.balance === null ? '—' : money(a.balance)),
-            ),
-          ),
-          'Accounts',
-        ),
-      );
+      this.#accounts.replaceChildren(accountsTable(accounts));
     } catch (err) {
       this.#say('Balances could not be read', codeOf(err));
     }
