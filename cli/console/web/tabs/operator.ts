@@ -64,6 +64,7 @@ class OperatorTab extends HTMLElement {
     subscribe('operator.devices', () => void this.#loadDevices());
     subscribe('operator.events', (e) => this.#event(e as BusRow));
     void this.#loadDevices();
+    void this.#loadAccounts();
     void this.#verifyJournal();
     void get<{ payments: Payment[] }>('operator/payments').then(
       ({ payments }) => payments.filter((p) => !this.#rows.has(p.transactionId)).forEach((p) => this.#payment(p)),
