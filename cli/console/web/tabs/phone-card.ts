@@ -1,5 +1,6 @@
 import { ApiError, post } from '../api.js';
 import { h, money } from '../dom.js';
+import { drawScreen } from '../screen.js';
 import type { PhoneView } from '../../phones/view.js';
 
 /** Keyboard keys of the computer mapped to the phone's keys (digits, * and # are themselves). */
@@ -170,16 +171,7 @@ export class PhoneCard {
     this.el.dataset.profile = v.profile;
     this.el.querySelector('h3')!.textContent = `${v.id} · ${v.profile}`;
     const s = v.screen;
-    this.#screen.dataset.layer = s.layer;
-    this.#screen.dataset.waiting = s.waiting ?? '';
-    this.#screen.dataset.pinDigits = String(s.pinDigits ?? 0);
-    this.#screen.setAttribute('aria-label', [s.title, ...s.lines].join('. ') || 'screen off');
-    this.#screen.replaceChildren(
-      h('div', { class: 'status-bar' }, h('span', {}, v.evidence?.sim ? 'DFS Mobile' : 'No SIM'), h('span', {}, '▮▮▮')),
-      h('div', { class: 'title' }, s.title),
-      h('div', { class: 'lines' }, ...s.lines.map((l) => h('div', { class: 'line' }, l))),
-      h('div', { class: 'softkeys' }, ...s.soft.map((l) => h('span', {}, l))),
-    );
+    drawScreen(this.#screen, s, v.evidence?.sim ? 'DFS Mobile' : 'No SIM');
     const label = (k: string, name: string, text: string) => {
       const b = this.el.querySelector<HTMLButtonElement>(`.keypad [data-key=${k}]`)!;
       b.textContent = text || '—';
