@@ -5,6 +5,7 @@ Environment (README.md lists every variable):
   DFS_STATE_DIR                      state directory (default .dfs-state), also --state-dir
   ATTESTATION_ADDR, TRANSACTION_ADDR both set: demo, load and threats target that running stack
   *_GRPC_PORT, *_HTTP_PORT           ports of the embedded services (0 picks a free one)
+  CONSOLE_PORT                       the browser console of start and serve (default 8090)
   MONGODB_URI, KAFKA_BROKERS         real store and event bus instead of the in-memory ones
   LOG_LEVEL                          fatal | error | warn | info | debug | trace | silent`;
 
@@ -70,7 +71,10 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
 
   program
     .command('start')
-    .description('run the whole stack (embedded default) plus one narrated demo payment, then serve until Ctrl-C')
+    .description(
+      'run the whole stack (embedded default) and the browser console, plus one narrated demo payment, ' +
+        'then serve until Ctrl-C',
+    )
     .addOption(stateDirOption())
     .action(async (o: { stateDir?: string }) => (await actions()).demoOrStart(true, false, stateDirOf(o)));
 
@@ -89,7 +93,8 @@ export function buildProgram(version: string, writeErr: (line: string) => void):
   program
     .command('serve')
     .description(
-      'run the whole stack (embedded default) without a demo; prints READY {addresses}; SIGINT/SIGTERM stops',
+      'run the whole stack (embedded default) and the browser console without a demo; prints READY {addresses}; ' +
+        'SIGINT/SIGTERM stops',
     )
     .addOption(stateDirOption())
     .addOption(workersOption('processes running the stack on shared ports'))
