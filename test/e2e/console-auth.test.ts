@@ -59,6 +59,34 @@ describe('the console needs the operator credential (plain HTTP, no browser)', (
     expect(devices.status).toBe(200);
   });
 
+  it('bad input gets a stable code and the console keeps serving', async () => {
+    const auth = `Bearer ${c.token}`;
+    const answer = async (method: string, path: string, body: unknown) => {
+      const res = await send(method, path, body, auth);
+      return [res.status, ((await res.json()) as { code?: string }).code];
+    };
+    expect(await answer('POST', 'phones', { profile: 'no-such-profile' })).toEqual([400, 'INVALID_ARGUMENT']);
+    expect(await answer('POST', 'phones', { profile: 'secure', extra: 1 })).toEqual([400, 'INVALID_ARGUMENT']);
+    expect(await answer('POST', 'phones/phone-1/keys', { key: 'Escape' })).toEqual([400, 'INVALID_ARGUMENT']);
+    expect(await answer('POST', 'phones/phone-99/keys', { key: '1' })).toEqual([404, 'CONSOLE_PHONE_NOT_FOUND']);
+    const tap = { merchant: 'merchant-nowhere', minorUnits: '100' };
+    expect(await answer('POST', 'phones/phone-1/tap', tap)).toEqual([404, 'LEDGER_ACCOUNT_NOT_FOUND']);
+    expect(await answer('POST', 'phones/phone-1/call', undefined)).toEqual([409, 'CONSOLE_PHONE_BUSY']);
+    const badReason = { reason: 'x'.repeat(201) };
+    expect(await answer('POST', 'operator/devices/dev-00000000000000000000/revoke', badReason)).toEqual([
+      400,
+      'INVALID_ARGUMENT',
+    ]);
+    expect(await answer('GET', 'operator/decisions/tx-1?stage=other', undefined)).toEqual([400, 'INVALID_ARGUMENT']);
+    const broken = await fetch(`${c.web.url}api/phones`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: '{"profile":',
+    });
+    expect([broken.status, ((await broken.json()) as { code?: string }).code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect((await send('GET', 'session', undefined, auth)).status).toBe(200);
+  });
+
   it.each([
     ['no credential', undefined],
     ['a wrong token', 'Bearer not-the-operator-token-0000000000000000'],
