@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, consoleStack, openBrowser, phoneDriver } from '../support/console.js';
+import { CHROMIUM, consoleStack, openBrowser, phoneDriver, SHOTS } from '../support/console.js';
 
 const noBrowser = !existsSync(CHROMIUM) && !process.env.CI;
 if (noBrowser) console.warn(`[console] ${CHROMIUM} not found: the console browser tests are skipped (CI installs it)`);
@@ -17,6 +17,20 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
   afterAll(async () => {
     await b?.browser.close();
     await c?.close();
+  });
+
+  it('the page asks for the operator token and refuses a wrong one with CONSOLE_UNAUTHENTICATED', async () => {
+    const page = await b.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(c.web.url);
+      await page.fill('#token', 'not-the-operator-token');
+      await page.press('#token', 'Enter');
+      await page.locator('#login-error[data-code=CONSOLE_UNAUTHENTICATED]').waitFor();
+      expect(await page.locator('#tabs button').count()).toBe(0);
+      await page.screenshot({ path: `${SHOTS}/0-login-refused.png` });
+    } finally {
+      await page.close();
+    }
   });
 
   it('a secure phone enrolls HIGH and pays 12.00 by its keypad; the operator sees the payment and trail', async () => {

@@ -63,13 +63,18 @@ function dispatch(block: string): void {
 
 /**
  * Opens the event stream (fetch with the bearer header: EventSource cannot send one, and a token in the
- * URL would be logged) and reconnects after a drop.
+ * URL would be logged) and reconnects after a drop; a refused token goes back to the login form.
  */
 export async function connect(state: (s: 'open' | 'closed') => void): Promise<void> {
   onState = state;
   for (;;) {
     try {
       const res = await fetch('/api/events', { headers: { authorization: `Bearer ${token.get()}` } });
+      if (res.status === 401) {
+        token.clear();
+        location.reload();
+        return;
+      }
       if (!res.ok || !res.body) throw new ApiError(res.status, 'STREAM');
       onState('open');
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
