@@ -11,7 +11,7 @@ export interface ConsoleBundle {
 }
 
 /**
- * Bundles the front end in memory with esbuild at start-up (about a tenth of a second), so a fresh
+ * Bundles the front end in memory with esbuild at start-up (about 50 ms for a 15 kB script), so a fresh
  * clone needs no build step and nothing built is committed.
  */
 export async function bundleConsole(): Promise<ConsoleBundle> {
