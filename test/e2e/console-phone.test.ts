@@ -183,6 +183,10 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await phone.waitNative(id, 'pin');
     for (const k of ['2', '5', '8', '0', 'Enter']) await device.press(k);
     expect(await phone.outcome(id)).toMatchObject({ status: 'REFUSED', code: 'ATTESTATION_DEVICE_ROOTED' });
+    const [first, second] = await Promise.all([0, 1].map((n) => b.page.locator('.phone').nth(n).boundingBox()));
+    expect(second!.y).toBe(first!.y);
+    expect(second!.x).toBeGreaterThanOrEqual(first!.x + first!.width);
+    expect(second!.x + second!.width).toBeLessThanOrEqual(1280);
     await b.shot('b1-rooted-enrollment-refused');
     await b.page.click('#tab-operator');
     await b.page.locator('tr[data-rejected~=ATTESTATION_DEVICE_ROOTED]').first().waitFor();
