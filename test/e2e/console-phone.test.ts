@@ -150,7 +150,9 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     await b.page.locator(`.trail[data-transaction-id="${declined.transactionId}"][data-decision=DECLINE]`).waitFor();
     expect(await trail.locator('li[data-rule="tier.perPayment"]').count()).toBe(1);
     await b.page.locator(`tr[data-transaction-id="${stepped.transactionId}"] button.show-step-up`).click();
-    await b.page.locator(`.trail[data-transaction-id="${stepped.transactionId}"][data-stage=step-up]`).waitFor();
+    await b.page
+      .locator(`.trail[data-transaction-id="${stepped.transactionId}"][data-stage=step-up]:not([data-decision=""])`)
+      .waitFor();
     expect(await trail.getAttribute('data-decision')).toBe('APPROVE');
     await b.shot('d2-operator-step-up-trail');
   }, 60_000);
@@ -162,7 +164,7 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
     const patch = phone.card(id).locator('[data-patch]');
     const before = Number(await patch.getAttribute('data-patch'));
     await phone.card(id).locator('button.update').click();
-    expect(await phone.outcome(id)).toMatchObject({ status: 'UPDATED', code: '' });
+    expect(await phone.outcome(id, 'update')).toMatchObject({ status: 'UPDATED', code: '' });
     expect(Number(await patch.getAttribute('data-patch'))).toBeGreaterThan(before);
     await b.shot('f1-updated-over-the-air');
     await phone.keys(id, 'Enter');

@@ -96,9 +96,9 @@ export function phoneDriver(page: Page) {
       await this.keys(id, '2', '5', '8', '0', 'Enter');
       return this.outcome(id);
     },
-    /** Waits for the outcome of the phone's action, then returns its status, code and transaction. */
-    async outcome(id: string) {
-      const o = card(id).locator('output.outcome:not([data-status=""])');
+    /** Waits for the outcome of the phone's action (of `action` when named); its status, code and transaction. */
+    async outcome(id: string, action?: 'enroll' | 'pay' | 'tap' | 'update') {
+      const o = card(id).locator(`output.outcome${action ? `[data-action=${action}]` : ''}:not([data-status=""])`);
       await o.waitFor({ timeout: 20_000 });
       return {
         status: await o.getAttribute('data-status'),

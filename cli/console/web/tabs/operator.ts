@@ -118,8 +118,8 @@ class OperatorTab extends HTMLElement {
   }
 
   async #showTrail(p: Payment, stage: 'payment' | 'step-up' = 'payment'): Promise<void> {
-    this.#trail.dataset.transactionId = p.transactionId;
-    this.#trail.dataset.stage = stage;
+    Object.assign(this.#trail.dataset, { transactionId: p.transactionId, stage, decision: '', tier: '', code: '' });
+    this.#trail.replaceChildren(h('p', {}, 'Reading the decision trail…'));
     try {
       const t = await get<Trail>(`operator/decisions/${encodeURIComponent(p.transactionId)}?stage=${stage}`);
       this.#trail.dataset.decision = t.decision;
