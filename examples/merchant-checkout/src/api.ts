@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { components } from '../gen/api-types.js';
+
+/** A request to pay as the integrator API answers it (generated from the OpenAPI). */
+export type RequestState = components['schemas']['RequestState'];
+/** A transaction as the integrator API and its callbacks carry it (generated from the OpenAPI). */
+export type Transaction = components['schemas']['Transaction'];
+type MerchantPayRequest = components['schemas']['MerchantPayRequest'];
+type ApiError = components['schemas']['Error'];
+
+/** A refusal of the integrator API: its HTTP status and stable code. */
+export class ApiRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`DFS API ${status} ${code}`);
+  }
+}
+
+/** Where the integrator API is and the key that authenticates this merchant. */
+export interface ApiLink {
+  url: string;
+  apiKey: string;
+}
+
+async function send<T>(link: ApiLink, path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`${link.url}${path}`, {
+    ...init,
+    headers: { 'X-API-Key': link.apiKey, ...init.headers },
+  });
+  const body = (await res.json()) as T | ApiError;
+  if (!res.ok) throw new ApiRefused(res.status, (body as ApiError).code);
+  return body as T;
+}
+
+/** The DFS integrator REST API as this merchant uses it: create a request to pay, read its state and transaction. */
+export function dfsApi(link: ApiLink) {
+  return {
+    /** `POST /v1/transactions/type/merchantpay`: a request the payer's phone shows and pays with the PIN. */
+    requestToPay: (body: MerchantPayRequest) =>
+      send<RequestState>(link, '/v1/transactions/type/merchantpay', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CorrelationID': randomUUID() },
+        body: JSON.stringify(body),
+      }),
+    /** `GET /v1/requeststates/{serverCorrelationId}`. */
+    requestState: (id: string) => send<RequestState>(link, `/v1/requeststates/${encodeURIComponent(id)}`),
+    /** `GET /v1/transactions/{transactionId}`. */
+    transaction: (id: string) => send<Transaction>(link, `/v1/transactions/${encodeURIComponent(id)}`),
+  };
+}
+
+/** The integrator API client. */
+export type DfsApi = ReturnType<typeof dfsApi>;

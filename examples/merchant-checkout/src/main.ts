@@ -1,0 +1,53 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- the state directory and file its operator names */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { JSONWebKeySet } from 'jose';
+import { dfsApi } from './api.js';
+import { fetchResultKeys, openMerchantAccount } from './dfs-grpc.js';
+import { orderBook } from './orders.js';
+import { CALLBACK_PATH, merchantHandler } from './server.js';
+import { resultVerifier } from './verify.js';
+
+const env = process.env;
+const stateDir = resolve(env.DFS_STATE_DIR ?? '.dfs-state');
+const integratorsFile = env.TRANSACTION_INTEGRATORS_FILE ?? join(stateDir, 'integrators.json');
+const apiUrl = env.TRANSACTION_HTTP_URL ?? 'http://127.0.0.1:8082';
+const grpcAddr = env.TRANSACTION_ADDR ?? '127.0.0.1:50052';
+const port = Number(env.MERCHANT_PORT ?? 8400);
+const account = env.MERCHANT_ACCOUNT ?? 'merchant-checkout';
+const callbackUrl = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+
+interface IntegratorsFile {
+  integrators: { id: string; apiKey: string; callbackUrl?: string }[];
+}
+const file = JSON.parse(readFileSync(integratorsFile, 'utf8')) as IntegratorsFile;
+const me = file.integrators[0];
+if (!me) throw new Error(`${integratorsFile} lists no integrator`);
+
+if (process.argv.includes('--register')) {
+  me.callbackUrl = callbackUrl;
+  writeFileSync(integratorsFile, JSON.stringify(file, null, 2), { mode: 0o600 });
+  console.log(`integrator ${me.id}: callbackUrl ${callbackUrl} written to ${integratorsFile}; restart npm start`);
+  process.exit(0);
+}
+
+const grpcLink = { addr: grpcAddr, pkiDir: join(stateDir, 'pki') };
+let keys: Promise<JSONWebKeySet> | undefined;
+const resultKeys = () => (keys ??= fetchResultKeys(grpcLink));
+
+await openMerchantAccount(grpcLink, account, 'KES');
+const handler = merchantHandler({
+  api: dfsApi({ url: apiUrl, apiKey: me.apiKey }),
+  verify: resultVerifier(resultKeys),
+  orders: orderBook(account),
+});
+createServer(handler).listen(port, '127.0.0.1', () => {
+  console.log(`merchant-checkout: shop http://127.0.0.1:${port}/ (merchant account ${account}, integrator ${me.id})`);
+  console.log(
+    me.callbackUrl === callbackUrl
+      ? `  callbacks: ${callbackUrl}`
+      : `  callbacks go to ${me.callbackUrl ?? 'nowhere'}: orders settle by the verified poll ("Check with DFS now");` +
+          ' npm run example:merchant -- --register, then restart npm start',
+  );
+});
