@@ -104,6 +104,7 @@ export function merchantHandler(deps: MerchantDeps) {
     const path = new URL(req.url ?? '/', 'http://merchant').pathname;
     const m = /^\/orders\/([0-9a-f-]{36})(\.json|\/check)?$/.exec(path);
     if (req.method === 'GET' && path === '/') return html(res, homePage(deps.orders.list()));
+    if (req.method === 'GET' && path === '/orders.json') return json(res, 200, deps.orders.list());
     if (req.method === 'POST' && path === '/orders') return createOrder(req, res);
     if ((req.method === 'POST' || req.method === 'PUT') && path === CALLBACK_PATH) return callback(req, res);
     if (m && req.method === 'POST' && m[2] === '/check') return check(m[1]!, req, res);
