@@ -6,13 +6,14 @@ import type { Logger } from '../../../../kit/src/log.js';
 import type { JournalAudit } from '../domain/journal-audit.js';
 import { mountIntegratorApi, type IntegratorApiDeps } from './integrator-api.js';
 import { mountJournalApi } from './journal.js';
+import { mountResultKeys } from './result-keys.js';
 
 /** The OpenAPI 3.1 document of this HTTP API (hand-written; served at /openapi.json). */
 export const OPENAPI_FILE = new URL('../../openapi.json', import.meta.url);
 
 /**
  * HTTP edge: health, readiness (store and bus answer, not draining), the operator's journal check,
- * the OpenAPI document and the integrator API.
+ * the OpenAPI document, the public result keys and the integrator API.
  */
 export function transactionHttp(
   deps: IntegratorApiDeps & {
@@ -29,6 +30,7 @@ export function transactionHttp(
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(openapi);
   });
+  mountResultKeys(app, deps.resultKey);
   mountJournalApi(app, deps);
   mountIntegratorApi(app, deps);
   app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
