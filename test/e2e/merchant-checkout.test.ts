@@ -54,9 +54,10 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
     writeFileSync(file, JSON.stringify({ integrators }));
     env = await testStack({ TRANSACTION_INTEGRATORS_FILE: file, CALLBACK_BACKOFF_MS: '100' });
     const link = { addr: env.stack.transactionAddr, pkiDir: env.stack.pki.dir };
-    const real = resultVerifier(() => fetchResultKeys(link));
     const http = env.stack.services.find((s) => s.name === 'transaction')!.httpPort;
     api = dfsApi({ url: `http://127.0.0.1:${http}`, apiKey: keys.shop });
+    expect(await api.resultKeys()).toEqual(await fetchResultKeys(link));
+    const real = resultVerifier(api.resultKeys);
     const account = env.world.newId('merchant');
     await openMerchantAccount(link, account, 'KES');
     deps = {

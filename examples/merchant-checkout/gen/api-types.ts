@@ -68,6 +68,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/result-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public keys (JWKS) that verify every signed body and callback; public by design, like the gRPC GetResultKeys */
+    get: operations['getResultKeys'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/journal/verify': {
     parameters: {
       query?: never;
@@ -204,7 +221,7 @@ export interface components {
       descriptionText?: string;
     };
     Signed: {
-      /** @description Compact JWS (ES256) over the other fields; verify it with the keys from GetResultKeys */
+      /** @description Compact JWS (ES256) over the other fields; verify it with the keys from GET /v1/result-keys */
       signed: string;
     };
     RequestState: components['schemas']['Signed'] & {
@@ -255,6 +272,21 @@ export interface components {
       accountId: components['schemas']['AccountId'];
       balance: components['schemas']['Money'];
       iat?: number;
+    };
+    Jwks: {
+      keys: {
+        /** @constant */
+        kty: 'EC';
+        /** @constant */
+        crv: 'P-256';
+        x: string;
+        y: string;
+        kid: string;
+        /** @constant */
+        alg?: 'ES256';
+        /** @constant */
+        use?: 'sig';
+      }[];
     };
     Status: {
       status: string;
@@ -402,6 +434,26 @@ export interface operations {
       401: components['responses']['Error'];
       404: components['responses']['Error'];
       429: components['responses']['Error'];
+    };
+  };
+  getResultKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description JWK set (EC P-256 public keys; never a private part) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/jwk-set+json': components['schemas']['Jwks'];
+        };
+      };
     };
   };
   verifyJournal: {

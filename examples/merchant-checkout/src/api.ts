@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { JSONWebKeySet } from 'jose';
 import type { components } from '../gen/api-types.js';
 
 /** A request to pay as the integrator API answers it (generated from the OpenAPI). */
@@ -34,7 +35,7 @@ async function send<T>(link: ApiLink, path: string, init: RequestInit = {}): Pro
   return body as T;
 }
 
-/** The DFS integrator REST API as this merchant uses it: create a request to pay, read its state and transaction. */
+/** The DFS integrator REST API as this merchant uses it: requests to pay, their state and transaction, the keys. */
 export function dfsApi(link: ApiLink) {
   return {
     /** `POST /v1/transactions/type/merchantpay`: a request the payer's phone shows and pays with the PIN. */
@@ -48,6 +49,8 @@ export function dfsApi(link: ApiLink) {
     requestState: (id: string) => send<RequestState>(link, `/v1/requeststates/${encodeURIComponent(id)}`),
     /** `GET /v1/transactions/{transactionId}`. */
     transaction: (id: string) => send<Transaction>(link, `/v1/transactions/${encodeURIComponent(id)}`),
+    /** `GET /v1/result-keys` (public): the JWKS that verifies every `signed` body and callback. */
+    resultKeys: () => send<JSONWebKeySet>(link, '/v1/result-keys'),
   };
 }
 

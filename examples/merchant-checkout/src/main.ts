@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import { dfsApi } from './api.js';
-import { fetchResultKeys, openMerchantAccount } from './dfs-grpc.js';
+import { openMerchantAccount } from './dfs-grpc.js';
 import { orderBook } from './orders.js';
 import { CALLBACK_PATH, merchantHandler } from './server.js';
 import { resultVerifier } from './verify.js';
@@ -34,11 +34,16 @@ if (process.argv.includes('--register')) {
 
 const grpcLink = { addr: grpcAddr, pkiDir: join(stateDir, 'pki') };
 let keys: Promise<JSONWebKeySet> | undefined;
-const resultKeys = () => (keys ??= fetchResultKeys(grpcLink));
+const api = dfsApi({ url: apiUrl, apiKey: me.apiKey });
+const resultKeys = () =>
+  (keys ??= api.resultKeys().catch((err: unknown) => {
+    keys = undefined;
+    throw err;
+  }));
 
 await openMerchantAccount(grpcLink, account, 'KES');
 const handler = merchantHandler({
-  api: dfsApi({ url: apiUrl, apiKey: me.apiKey }),
+  api,
   verify: resultVerifier(resultKeys),
   orders: orderBook(account),
 });
