@@ -35,6 +35,7 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
   let api: DfsApi;
   const verified: VerifiedTransaction[] = [];
   const eventIds: string[] = [];
+  let verifying: RequestListener;
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${shop.url}${path}`, {
@@ -70,10 +71,11 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
       },
     };
     const handler = merchantHandler(deps);
-    shop.set((q, s) => {
+    verifying = (q, s) => {
       if (q.url === CALLBACK_PATH) eventIds.push(String(q.headers['x-event-id']));
       handler(q, s);
-    });
+    };
+    shop.set(verifying);
   }, 120_000);
   afterAll(async () => {
     await env?.close();
@@ -126,7 +128,9 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
       const unverified: Verifier = async (jws) => decodeJwt(jws) as unknown as VerifiedTransaction;
       const sabotaged = merchantHandler({ ...deps, verify: unverified });
       shop.set(sabotaged);
-      const res = await post(CALLBACK_PATH, { signed: tampered }, { 'X-Event-Id': randomUUID() });
+      const res = await post(CALLBACK_PATH, { signed: tampered }, { 'X-Event-Id': randomUUID() }).finally(() =>
+        shop.set(verifying),
+      );
       expect(res.status).toBe(200);
       expect(await order(b.id)).toMatchObject({ state: 'PAID', via: 'callback', transactionId: paid.transactionId });
     },
@@ -165,5 +169,19 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
     } finally {
       till.server.close();
     }
+  }, 60_000);
+
+  it('a payment that fails (insufficient funds) ends the order FAILED by its callback, never PAID', async () => {
+    const { phone, wallet } = await fundedPhone(env.world, 'secure', 300);
+    const created = (await (await post('/orders', { payer: wallet, amount: '900' })).json()) as Order;
+    const result = await phone.daemon.payRequest(created.requestId);
+    expect(result.status).not.toBe('POSTED');
+    await expect.poll(async () => (await order(created.id)).state, { timeout: 15_000 }).toBe('FAILED');
+    expect(await order(created.id)).toMatchObject({
+      via: 'callback',
+      transactionId: result.transactionId,
+      code: result.code,
+    });
+    expect(verified.map((v) => [v.requestId, v.status])).toContainEqual([created.requestId, result.status]);
   }, 60_000);
 });
