@@ -7,8 +7,9 @@ import { checkWorkersEnv } from '../workers.js';
 import { CliFailure } from '../failure.js';
 import { FREE_PORTS } from '../stack.js';
 import { connectWorld } from '../world.js';
+import { gitCommit, machine } from '../run-meta.js';
 import { measureEcho } from './echo.js';
-import { renderHtml } from './html.js';
+import { renderHtml, type LoadMeta } from './html.js';
 import { runLoad } from './run.js';
 
 export interface LoadFlags {
@@ -134,10 +135,25 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
   };
   const pki = pkiPaths(f.stateDir);
   const world = await connectWorld(pki, addrs);
+  const target = remote
+    ? `running stack: attestation ${addrs.attestationAddr}, transaction ${addrs.transactionAddr}`
+    : `embedded stack (dfs serve --workers ${f.workers} in child processes): transaction ${addrs.transactionAddr}`;
+  const meta: LoadMeta = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    target,
+    options: {
+      devices: f.devices,
+      merchants: f.merchants,
+      ...(f.concurrency ? { concurrency: f.concurrency } : { rate: f.rate ?? 50 }),
+      durationSec: f.durationSec,
+      echoSec: f.echoSec,
+      ...(remote ? {} : { workers: f.workers }),
+    },
+    machine: machine(),
+  };
   try {
-    progress(
-      `target ${remote ? 'running stack' : 'embedded stack (child process)'}: transaction ${addrs.transactionAddr}`,
-    );
+    progress(`target ${target}`);
     const cpuMs = () => ({
       generator: cpuMsOf(process.pid),
       ...(stack ? { embeddedStack: cpuMsOf(stack.child.pid!, true) } : {}),
@@ -166,16 +182,18 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
       generator: rssMb(process.pid),
       ...(stack ? { embeddedStack: rssMb(stack.child.pid!, true) } : {}),
     };
-    const { latencySamplesMs: _s, timeline: _t, ...summary } = report;
+    const { latencySamplesMs: _s, timeline, ...summary } = report;
     const out = {
+      meta,
       ...summary,
       ceiling: echo,
       ratioToCeiling: echoPerSec ? Math.round((report.throughputPerSec / echoPerSec) * 100) / 100 : null,
       memoryMb,
+      timeline,
     };
     if (f.json) writeFileSync(f.json, JSON.stringify(out, null, 2));
-    if (f.html) writeFileSync(f.html, renderHtml({ ...report, ceiling: { echoPerSec } }));
-    console.log(JSON.stringify(out));
+    if (f.html) writeFileSync(f.html, renderHtml({ ...report, ceiling: { echoPerSec }, meta }));
+    console.log(JSON.stringify({ ...out, timeline: undefined }));
     if (!report.invariants.ok) progress(`INVARIANT VIOLATED: ${JSON.stringify(report.invariants)}`);
     return report.invariants.ok ? 0 : 1;
   } finally {

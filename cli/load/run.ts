@@ -7,7 +7,7 @@ import { workCounts, type WorkCounts } from '../../kit/src/work.js';
 import { checkInvariants, type Invariants, type SeenPayment } from './invariants.js';
 import { readLedger } from './ledger-view.js';
 import { settleUnknown } from './settle.js';
-import { Latencies, PerSecond } from './stats.js';
+import { Latencies, Timeline, type SecondSample } from './stats.js';
 
 export interface LoadOptions {
   devices: number;
@@ -24,7 +24,15 @@ export interface LoadOptions {
   cpuMs?: () => Record<string, number>;
   /** The stack's work counters, when the run can read them (the embedded stack it started). */
   stackWork?: () => Promise<WorkCounts | null>;
+  /** Receives the run as it happens: each phase, each second once it is over, and the end with the invariants. */
+  onEvent?: (e: LoadEvent) => void;
 }
+
+/** What a run reports while it runs: a phase change, one finished second, or the end with the ledger check. */
+export type LoadEvent =
+  | { kind: 'phase'; phase: 'enrolling' | 'paying' | 'settling' | 'checking'; devices: number }
+  | { kind: 'second'; sample: SecondSample }
+  | { kind: 'end'; payments: LoadReport['payments']; latencyMs: LoadReport['latencyMs']; invariants: Invariants };
 
 export interface LoadReport {
   devices: number;
@@ -52,7 +60,8 @@ export interface LoadReport {
    * adapters counted it: the generator (phones) and the stack.
    */
   workPerPayment: { generator: WorkCounts; embeddedStack: WorkCounts | null };
-  timeline: { postedPerSec: number[]; startedPerSec: number[] };
+  /** Each second of the payment phase, as it was reported while the run ran. */
+  timeline: SecondSample[];
   latencySamplesMs: number[];
   invariants: Invariants;
 }
@@ -103,19 +112,22 @@ async function enroll(
  * not hide latency), then checks the ledger from the outside.
  */
 export async function runLoad(world: World, opts: LoadOptions): Promise<LoadReport> {
+  const emit = opts.onEvent ?? (() => {});
   const t0 = Date.now();
+  emit({ kind: 'phase', phase: 'enrolling', devices: opts.devices });
   const { wallets, merchants, opening, failed: enrollFailed } = await enroll(world, opts);
   const enrollSec = (Date.now() - t0) / 1000;
   opts.progress(`enrolled ${wallets.length} phones in ${enrollSec.toFixed(1)} s (${enrollFailed} failed)`);
   if (wallets.length === 0) throw new Error('no phone enrolled');
+  emit({ kind: 'phase', phase: 'paying', devices: wallets.length });
 
   const seen: SeenPayment[] = [];
   const codes: Record<string, number> = {};
   const lat = new Latencies();
   const refusalLat = new Latencies();
   const start = Date.now();
-  const started = new PerSecond(start);
-  const posted = new PerSecond(start);
+  const timeline = new Timeline(start);
+  const seconds: SecondSample[] = [];
   const end = start + opts.durationSec * 1000;
   let attempted = 0;
   let completed = 0;
@@ -124,7 +136,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
 
   const pay = (w: Wallet, scheduledAt: number): Promise<void> => {
     attempted += 1;
-    started.tick(scheduledAt);
+    timeline.offered.tick(Date.now());
     const payee = merchants[randomInt(merchants.length)]!;
     const minorUnits = 100 + randomInt(4900);
     const idempotencyKey = randomUUID();
@@ -143,11 +155,15 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
           idempotencyKey,
           status: r.status,
         });
-        if (r.status === 'POSTED') posted.tick(Date.now());
-        if (r.code) codes[r.code] = (codes[r.code] ?? 0) + 1;
+        if (r.status === 'POSTED') timeline.achieved.tick(Date.now());
+        if (r.code) {
+          codes[r.code] = (codes[r.code] ?? 0) + 1;
+          timeline.error(Date.now(), r.code);
+        }
       } catch (err) {
         const code = errorCodeOf(err);
         codes[code] = (codes[code] ?? 0) + 1;
+        timeline.error(Date.now(), code);
         const refused = code === 'OVERLOADED';
         seen.push({
           transactionId: '',
@@ -165,15 +181,23 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
         }
       }
       lat.add(Date.now() - scheduledAt);
+      timeline.latency(Date.now(), Date.now() - scheduledAt);
       completed += 1;
     });
     w.queue = run;
     return run;
   };
 
+  const report = (upTo: number) => {
+    for (let i = seconds.length; i < upTo; i++) {
+      seconds.push(timeline.sample(i, attempted - completed));
+      emit({ kind: 'second', sample: seconds[i]! });
+    }
+  };
   const ticker = setInterval(() => {
+    report(timeline.secondOf(Date.now()));
     const recent = lat.samples.length > 2000 ? lat.samples.length - 2000 : 0;
-    const last = posted.buckets.at(-2) ?? posted.buckets.at(-1) ?? 0;
+    const last = timeline.achieved.buckets.at(-2) ?? timeline.achieved.buckets.at(-1) ?? 0;
     opts.progress(
       `${((Date.now() - start) / 1000).toFixed(0)}s sent ${attempted} ` +
         `done ${completed} ${last}/s p99 ${lat.quantile(0.99, recent).toFixed(1)} ms`,
@@ -200,6 +224,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   } finally {
     clearInterval(ticker);
   }
+  report(timeline.activeSeconds());
   const elapsed = (Date.now() - start) / 1000;
   const cpuAtEnd = opts.cpuMs?.() ?? {};
   const workAtEnd = { generator: workCounts(), stack: (await opts.stackWork?.()) ?? null };
@@ -225,12 +250,14 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   let settledAfterRun = 0;
   if (unknown) {
     opts.progress(`asking the backend about ${unknown} payments whose outcome the phone never learned...`);
+    emit({ kind: 'phase', phase: 'settling', devices: wallets.length });
     const byAccount = new Map(wallets.map((w) => [w.account, w]));
     ({ settled: settledAfterRun } = await settleUnknown(seen, (p) =>
       byAccount.get(p.payer)!.phone.daemon.settle(p.idempotencyKey),
     ));
   }
   opts.progress('checking the ledger...');
+  emit({ kind: 'phase', phase: 'checking', devices: wallets.length });
   const ledger = await readLedger(
     world,
     [...opening.keys()],
@@ -238,6 +265,17 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     seen.filter((p) => p.status === 'REFUSED'),
   );
   const count = (s: SeenPayment['status']) => seen.filter((p) => p.status === s).length;
+  const payments = {
+    attempted,
+    posted: count('POSTED'),
+    declined: count('DECLINED'),
+    failed: count('FAILED') + count('ERROR'),
+    refused: count('REFUSED'),
+    settledAfterRun,
+    errorCodes: codes,
+  };
+  const invariants = checkInvariants(opening, seen, ledger);
+  emit({ kind: 'end', payments, latencyMs: lat.summary(), invariants });
   return {
     devices: wallets.length,
     durationSec: opts.durationSec,
@@ -247,15 +285,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
       perSec: Math.round(wallets.length / enrollSec),
       failed: enrollFailed,
     },
-    payments: {
-      attempted,
-      posted: count('POSTED'),
-      declined: count('DECLINED'),
-      failed: count('FAILED') + count('ERROR'),
-      refused: count('REFUSED'),
-      settledAfterRun,
-      errorCodes: codes,
-    },
+    payments,
     refusalLatencyMs: refusalLat.samples.length
       ? (({ p50, p99, max }) => ({ p50, p99, max }))(refusalLat.summary())
       : null,
@@ -263,8 +293,8 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     latencyMs: lat.summary(),
     cpuUsPerPayment,
     workPerPayment,
-    timeline: { postedPerSec: posted.buckets, startedPerSec: started.buckets },
+    timeline: seconds,
     latencySamplesMs: lat.samples,
-    invariants: checkInvariants(opening, seen, ledger),
+    invariants,
   };
 }

@@ -6,7 +6,8 @@ import { connectWorld } from '../world.js';
 import { SCENARIOS } from './catalog.js';
 import { remoteContext, stackContext } from './context.js';
 import { play } from './play.js';
-import { htmlReport, jsonReport, runMeta, textTable } from './report.js';
+import { runMeta } from '../run-meta.js';
+import { htmlReport, jsonReport, textTable } from './report.js';
 import type { Played } from './types.js';
 
 /** What an embedded run plays against, as the report states it. */

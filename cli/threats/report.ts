@@ -1,45 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { RunMeta } from '../run-meta.js';
 import type { Label, Played, Recommendation } from './types.js';
 
 export type { Played } from './types.js';
-
-/** When, on what and against what a run was played. */
-export interface RunMeta {
-  date: string;
-  commit: string;
-  attestationPolicyVersion: string;
-  riskRulesVersion: string;
-  target: string;
-}
-
-const read = (file: string, field: string) => {
-  try {
-    return String((JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)[field] ?? 'unknown');
-  } catch {
-    return 'unreadable';
-  }
-};
-
-/** The metadata of a run: now, the checked-out commit, the policy and rule files in force, the target. */
-export function runMeta(target: string, env: NodeJS.ProcessEnv = process.env): RunMeta {
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    /* not a git checkout */
-  }
-  return {
-    date: new Date().toISOString(),
-    commit,
-    target,
-    attestationPolicyVersion: read(env.ATTESTATION_POLICY_FILE ?? 'config/attestation-policy.json', 'version'),
-    riskRulesVersion: read(env.RISK_RULES_FILE ?? 'config/risk-rules.json', 'version'),
-  };
-}
 
 const count = (played: Played[], o: string) => played.filter((p) => p.outcome === o).length;
 
