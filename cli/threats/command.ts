@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { renderFrame } from '../../device-sim/src/ui/native-ui.js';
 import { pkiPaths } from '../../kit/src/pki.js';
 import { startStack } from '../stack.js';
 import { connectWorld } from '../world.js';
 import { SCENARIOS } from './catalog.js';
 import { remoteContext, stackContext } from './context.js';
-import { play } from './play.js';
+import { narration, playLive } from './live.js';
 import { runMeta } from '../run-meta.js';
 import { htmlReport, jsonReport, textTable } from './report.js';
 import type { Played } from './types.js';
@@ -42,35 +41,17 @@ export async function threatsCommand(opts: {
       : `running stack: attestation ${addrs.attestationAddr}, transaction ${addrs.transactionAddr}`,
   );
   const narrate = Boolean(opts.only);
-  if (narrate)
-    world.onFrame = (f) =>
-      console.log(
-        renderFrame(f)
-          .split('\n')
-          .map((l) => `      ${l}`)
-          .join('\n'),
-      );
   const played: Played[] = [];
   try {
     for (const s of chosen) {
-      if (narrate)
-        console.log(
-          `\n${s.title} [${s.label}]\n  story:   ${s.story}\n  attack:  ${s.action}\n  ` +
-            `control: ${s.control} (${s.recommendations.join(', ')})`,
-        );
-      const say = narrate ? (line: string) => console.log(`  - ${line}`) : () => {};
-      const p = await play(
+      const p = await playLive(
         s,
-        stack ? stackContext(stack, world, say) : remoteContext(addrs, world, opts.stateDir, say),
+        world,
+        (say) => (stack ? stackContext(stack, world, say) : remoteContext(addrs, world, opts.stateDir, say)),
+        narrate ? (step) => console.log(narration(step)) : () => {},
       );
       played.push(p);
-      if (narrate) {
-        for (const step of p.observed.steps) console.log(`  > ${step}`);
-        console.log(`  evidence: ${JSON.stringify(p.observed.evidence)}`);
-        console.log(
-          `  outcome: ${p.outcome} (observed ${p.observed.code ?? 'no code'}; expected ${s.expect.code ?? 'no code'})`,
-        );
-      } else process.stderr.write(`[threats] ${s.id}: ${p.outcome}\n`);
+      if (!narrate) process.stderr.write(`[threats] ${s.id}: ${p.outcome}\n`);
     }
   } finally {
     world.close();
