@@ -4,6 +4,8 @@
  * charts from the same per-second samples.
  */
 
+import type { SecondSample } from './stats.js';
+
 /** One line of a chart: its name (legend), colour and one value per x (null: no value that second). */
 export interface Series {
   name: string;
@@ -150,4 +152,36 @@ export function histogramChart(spec: ChartSpec & { binWidth: number }): string {
     })
     .join('');
   return svg(spec, f, `<g class="series" data-series="${esc(spec.series[0]?.name ?? '')}">${bars}</g>`);
+}
+
+/** The two time-series charts of a run, from its per-second samples: latency percentiles, offered vs achieved. */
+export function timeCharts(seconds: SecondSample[], width = 900): { latency: string; rate: string } {
+  const x = seconds.map((s) => s.second);
+  const timeLabel = 'time since the payment phase started (s)';
+  const latency = lineChart({
+    id: 'latency',
+    title: 'Latency percentiles per second',
+    xLabel: timeLabel,
+    yLabel: 'latency (ms)',
+    x,
+    width,
+    series: (['p50', 'p95', 'p99'] as const).map((p, i) => ({
+      name: p,
+      color: ['#2b6cb0', '#d69e2e', '#c53030'][i]!,
+      values: seconds.map((s) => s.latencyMs?.[p] ?? null),
+    })),
+  });
+  const rate = lineChart({
+    id: 'rate',
+    title: 'Offered vs achieved rate',
+    xLabel: timeLabel,
+    yLabel: 'rate (payments/s)',
+    x,
+    width,
+    series: [
+      { name: 'offered', color: '#718096', values: seconds.map((s) => s.offeredPerSec) },
+      { name: 'achieved (posted)', color: '#2f855a', values: seconds.map((s) => s.achievedPerSec) },
+    ],
+  });
+  return { latency, rate };
 }

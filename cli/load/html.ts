@@ -1,7 +1,6 @@
 import type { Machine } from '../run-meta.js';
-import { histogramChart, lineChart } from './chart.js';
+import { histogramChart, timeCharts } from './chart.js';
 import type { LoadReport } from './run.js';
-import type { SecondSample } from './stats.js';
 
 /** When, where and how a load run was made: the report's header. */
 export interface LoadMeta {
@@ -27,38 +26,6 @@ export function histogram(samples: number[], bins = 40): { counts: number[]; bin
   const counts = new Array<number>(bins).fill(0);
   for (const v of s) counts[Math.min(bins - 1, Math.floor(v / width))]! += 1;
   return { counts, binWidthMs: width };
-}
-
-/** The two time-series charts of a run, from its per-second samples: latency percentiles, offered vs achieved. */
-export function timeCharts(seconds: SecondSample[], width = 900): { latency: string; rate: string } {
-  const x = seconds.map((s) => s.second);
-  const timeLabel = 'time since the payment phase started (s)';
-  const latency = lineChart({
-    id: 'latency',
-    title: 'Latency percentiles per second',
-    xLabel: timeLabel,
-    yLabel: 'latency (ms)',
-    x,
-    width,
-    series: (['p50', 'p95', 'p99'] as const).map((p, i) => ({
-      name: p,
-      color: ['#2b6cb0', '#d69e2e', '#c53030'][i]!,
-      values: seconds.map((s) => s.latencyMs?.[p] ?? null),
-    })),
-  });
-  const rate = lineChart({
-    id: 'rate',
-    title: 'Offered vs achieved rate',
-    xLabel: timeLabel,
-    yLabel: 'rate (payments/s)',
-    x,
-    width,
-    series: [
-      { name: 'offered', color: '#718096', values: seconds.map((s) => s.offeredPerSec) },
-      { name: 'achieved (posted)', color: '#2f855a', values: seconds.map((s) => s.achievedPerSec) },
-    ],
-  });
-  return { latency, rate };
 }
 
 /**

@@ -258,6 +258,8 @@ export const ERROR_CODES = {
   CONSOLE_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator credential is required.'),
   CONSOLE_PHONE_NOT_FOUND: spec(NOT_FOUND, 404, 'No such phone in this console.'),
   CONSOLE_PHONE_BUSY: spec(FAILED_PRECONDITION, 409, 'The phone is busy or not in a state for this action.'),
+  CONSOLE_RUN_IN_PROGRESS: spec(FAILED_PRECONDITION, 409, 'A run of this kind is in progress; wait until it ends.'),
+  CONSOLE_SCENARIO_NOT_FOUND: spec(NOT_FOUND, 404, 'No threat scenario has this id.'),
   // mobile network operator (CAMARA SIM Swap) and SIM-aware risk
   MNO_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator API credential is required.'),
   MNO_IDENTIFIER_NOT_FOUND: spec(NOT_FOUND, 404, 'The phone number is not a line of this operator.'),
