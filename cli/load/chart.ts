@@ -26,7 +26,7 @@ export interface ChartSpec {
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-const MARGIN = { left: 64, right: 16, top: 28, bottom: 44 };
+const MARGIN = { left: 64, right: 16, top: 46, bottom: 44 };
 
 /** About `count` round tick values (1, 2 or 5 times a power of ten, at least `minStep` apart) from 0 to `max`. */
 export function ticks(max: number, count = 5, minStep = 0): number[] {
@@ -96,10 +96,10 @@ const svg = (spec: ChartSpec, f: Frame, inner: string) =>
 function legend(spec: ChartSpec, f: Frame): string {
   return spec.series
     .map((s, i) => {
-      const x = f.w - MARGIN.right - (spec.series.length - i) * 110;
+      const x = MARGIN.left + i * 130;
       return (
-        `<g class="legend" data-series="${esc(s.name)}"><rect x="${x}" y="8" width="12" height="12" ` +
-        `fill="${esc(s.color)}"/><text x="${x + 16}" y="18">${esc(s.name)}</text></g>`
+        `<g class="legend" data-series="${esc(s.name)}"><rect x="${x}" y="26" width="12" height="12" ` +
+        `fill="${esc(s.color)}"/><text x="${x + 16}" y="36">${esc(s.name)}</text></g>`
       );
     })
     .join('');
