@@ -93,7 +93,7 @@ const svg = (spec: ChartSpec, f: Frame, inner: string) =>
   `<svg class="chart" data-chart="${esc(spec.id)}" width="${f.w}" height="${f.h}" viewBox="0 0 ${f.w} ${f.h}" ` +
   `role="img" aria-label="${esc(`${spec.title}: ${spec.yLabel} against ${spec.xLabel}`)}">${f.body}${inner}</svg>`;
 
-function legend(spec: ChartSpec, f: Frame): string {
+function legend(spec: ChartSpec): string {
   return spec.series
     .map((s, i) => {
       const x = MARGIN.left + i * 130;
@@ -131,7 +131,7 @@ export function lineChart(spec: ChartSpec): string {
       );
     })
     .join('');
-  return svg(spec, f, lines + legend(spec, f));
+  return svg(spec, f, lines + legend(spec));
 }
 
 /** A histogram: bins of width `binWidth` from 0 (x in the unit of xLabel), bar heights from the first series. */

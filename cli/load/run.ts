@@ -106,6 +106,9 @@ async function enroll(
   return { wallets, merchants, opening, failed };
 }
 
+/** Open loop: how many payments are due `elapsedMs` into the run, payment i being scheduled at i / rate seconds. */
+export const dueBy = (elapsedMs: number, rate: number): number => Math.floor((elapsedMs / 1000) * rate) + 1;
+
 /**
  * Drives payments from enrolled phones through the real protocol (eSE signatures, mTLS, risk,
  * ledger), measures latency from each payment's scheduled start (open loop, so back-pressure does
@@ -215,7 +218,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
       let i = 0;
       const inflight: Promise<void>[] = [];
       while (Date.now() < end) {
-        const due = Math.floor(((Date.now() - start) / 1000) * rate);
+        const due = dueBy(Date.now() - start, rate);
         for (; i < due; i++) inflight.push(pay(wallets[i % wallets.length]!, start + (i * 1000) / rate));
         await new Promise((r) => setTimeout(r, 2));
       }

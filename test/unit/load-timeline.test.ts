@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { histogramChart, lineChart, ticks } from '../../cli/load/chart.js';
 import { histogram } from '../../cli/load/html.js';
+import { dueBy } from '../../cli/load/run.js';
 import { Timeline } from '../../cli/load/stats.js';
 
 describe('load timeline', () => {
@@ -26,6 +27,13 @@ describe('load timeline', () => {
     expect(t.sample(2, 0).errors).toEqual({ RISK_DECLINED: 2 });
     expect(t.activeSeconds()).toBe(3);
     expect(t.secondOf(9_000)).toBe(0);
+  });
+});
+
+describe('open-loop schedule', () => {
+  it('sends payment i at i / rate seconds, not one interval later (latency is measured from that time)', () => {
+    expect([0, 499, 500, 999, 1000].map((ms) => dueBy(ms, 2))).toEqual([1, 1, 2, 2, 3]);
+    expect(dueBy(9_999, 20)).toBe(200);
   });
 });
 
