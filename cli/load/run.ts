@@ -26,6 +26,8 @@ export interface LoadOptions {
   stackWork?: () => Promise<WorkCounts | null>;
   /** Receives the run as it happens: each phase, each second once it is over, and the end with the invariants. */
   onEvent?: (e: LoadEvent) => void;
+  /** Ends the payment phase early (the ledger is still checked). */
+  signal?: AbortSignal;
 }
 
 /** What a run reports while it runs: a phase change, one finished second, or the end with the ledger check. */
@@ -132,6 +134,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const timeline = new Timeline(start);
   const seconds: SecondSample[] = [];
   const end = start + opts.durationSec * 1000;
+  const paying = () => Date.now() < end && !opts.signal?.aborted;
   let attempted = 0;
   let completed = 0;
   const cpuAtStart = opts.cpuMs?.() ?? {};
@@ -210,14 +213,14 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     if (opts.concurrency) {
       await Promise.all(
         Array.from({ length: opts.concurrency }, async (_, i) => {
-          for (let k = i; Date.now() < end; k += opts.concurrency!) await pay(wallets[k % wallets.length]!, Date.now());
+          for (let k = i; paying(); k += opts.concurrency!) await pay(wallets[k % wallets.length]!, Date.now());
         }),
       );
     } else {
       const rate = opts.rate ?? 50;
       let i = 0;
       const inflight: Promise<void>[] = [];
-      while (Date.now() < end) {
+      while (paying()) {
         const due = dueBy(Date.now() - start, rate);
         for (; i < due; i++) inflight.push(pay(wallets[i % wallets.length]!, start + (i * 1000) / rate));
         await new Promise((r) => setTimeout(r, 2));

@@ -42,6 +42,7 @@ export class LoadRuns {
   #current: LoadRunView | null = null;
   #running: Promise<void> | null = null;
   #next = 0;
+  readonly #stop = new AbortController();
 
   constructor(
     private readonly newWorld: () => Promise<World>,
@@ -75,8 +76,9 @@ export class LoadRuns {
     return view;
   }
 
-  /** Waits for the running run, if any, to end (console shutdown). */
+  /** Ends the running run's payment phase now and waits for its ledger check (console shutdown). */
   async drain(): Promise<void> {
+    this.#stop.abort();
     await this.#running;
   }
 
@@ -98,6 +100,7 @@ export class LoadRuns {
         currency: 'KES',
         progress: () => {},
         onEvent,
+        signal: this.#stop.signal,
       });
       view.state = 'done';
     } catch (err) {
