@@ -1,5 +1,5 @@
 import type { Machine } from '../run-meta.js';
-import { histogramChart, timeCharts } from './chart.js';
+import { histogramChart, svgText, timeCharts } from './chart.js';
 import type { LoadReport } from './run.js';
 
 /** When, where and how a load run was made: the report's header. */
@@ -68,15 +68,17 @@ export function renderHtml(report: LoadReport & { ceiling: { echoPerSec: number 
     ? table('errors', Object.fromEntries(codes.sort((a, b) => b[1] - a[1])))
     : '<p class="errors">No payment ended with an error code.</p>';
   const charts = timeCharts(report.timeline);
-  const hist = histogramChart({
-    id: 'histogram',
-    title: 'Latency distribution, to the 99.9th percentile',
-    xLabel: 'latency (ms)',
-    yLabel: 'payments (count per bin)',
-    x: [],
-    binWidth: h.binWidthMs,
-    series: [{ name: 'payments', color: '#2b6cb0', values: h.counts }],
-  });
+  const hist = svgText(
+    histogramChart({
+      id: 'histogram',
+      title: 'Latency distribution, to the 99.9th percentile',
+      xLabel: 'latency (ms)',
+      yLabel: 'payments (count per bin)',
+      x: [],
+      binWidth: h.binWidthMs,
+      series: [{ name: 'payments', color: '#2b6cb0', values: h.counts }],
+    }),
+  );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>DFS load report</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:960px}th{text-align:left;padding-right:1em}\
 svg{background:#fafafa;border:1px solid #ddd}text{font-size:11px;fill:#444}.title{font-size:13px;font-weight:600}\
@@ -84,8 +86,8 @@ svg{background:#fafafa;border:1px solid #ddd}text{font-size:11px;fill:#444}.titl
 <body><h1>DFS load report</h1>
 <h2>Run</h2>${meta}
 <h2>Summary</h2>${summary}
-<h2>Latency over time</h2>${charts.latency}
-<h2>Offered vs achieved rate</h2>${charts.rate}
+<h2>Latency over time</h2>${svgText(charts.latency)}
+<h2>Offered vs achieved rate</h2>${svgText(charts.rate)}
 <h2>Errors by code</h2>${errors}
 <h2>Latency distribution</h2>${hist}
 <p>p50 ${ms.p50} ms, p95 ${ms.p95} ms, p99 ${ms.p99} ms, max ${ms.max} ms; bins of ${h.binWidthMs.toFixed(2)} ms.</p>

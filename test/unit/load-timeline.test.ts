@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramChart, lineChart, ticks } from '../../cli/load/chart.js';
+import { histogramChart, lineChart, svgText, ticks } from '../../cli/load/chart.js';
 import { histogram } from '../../cli/load/html.js';
 import { dueBy } from '../../cli/load/run.js';
 import { Timeline } from '../../cli/load/stats.js';
@@ -45,32 +45,39 @@ describe('load charts', () => {
   });
 
   it('draws one polyline per series with its points, axis labels with units, and skips empty seconds', () => {
-    const svg = lineChart({
-      id: 'latency',
-      title: 'Latency',
-      xLabel: 'time (s)',
-      yLabel: 'latency (ms)',
-      x: [0, 1, 2],
-      series: [{ name: 'p99', color: '#c00', values: [5, null, 9] }],
-    });
+    const svg = svgText(
+      lineChart({
+        id: 'latency',
+        title: 'Latency',
+        xLabel: 'time (s)',
+        yLabel: 'latency (ms)',
+        x: [0, 1, 2],
+        series: [{ name: 'p99', color: '#c00', values: [5, null, 9] }],
+      }),
+    );
     expect(svg).toContain('data-chart="latency"');
     expect(svg).toMatch(/class="axis-label x"[^>]*>time \(s\)</);
     expect(svg).toMatch(/class="axis-label y"[^>]*>latency \(ms\)</);
     expect(svg).toContain('data-series="p99" data-points="2"');
+    expect(svgText({ tag: 'text', attrs: { x: '"><script>' }, text: '<b>' })).toBe(
+      '<text x="&quot;&gt;&lt;script&gt;">&lt;b&gt;</text>',
+    );
   });
 
   it('labels histogram ticks in the unit of the x axis, not in bins', () => {
     const h = histogram([1, 2, 3, 4, 50, 100], 10);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(6);
-    const svg = histogramChart({
-      id: 'histogram',
-      title: 'Latency',
-      xLabel: 'latency (ms)',
-      yLabel: 'payments (count per bin)',
-      x: [],
-      binWidth: h.binWidthMs,
-      series: [{ name: 'payments', color: '#00c', values: h.counts }],
-    });
+    const svg = svgText(
+      histogramChart({
+        id: 'histogram',
+        title: 'Latency',
+        xLabel: 'latency (ms)',
+        yLabel: 'payments (count per bin)',
+        x: [],
+        binWidth: h.binWidthMs,
+        series: [{ name: 'payments', color: '#00c', values: h.counts }],
+      }),
+    );
     const xTicks = [...svg.matchAll(/class="tick x"[^>]*>([^<]+)</g)].map((m) => Number(m[1]));
     expect(Math.max(...xTicks)).toBe(100);
     expect(xTicks).not.toContain(10);
