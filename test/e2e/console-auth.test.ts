@@ -21,6 +21,10 @@ const ENDPOINTS: [string, string, unknown?][] = [
   ['GET', 'operator/decisions/tx-1'],
   ['GET', 'operator/accounts'],
   ['GET', 'operator/journal'],
+  ['GET', 'threats'],
+  ['POST', 'threats/plays', { scenario: 'amount-in-transit' }],
+  ['GET', 'load'],
+  ['POST', 'load/runs', { devices: 2, durationSec: 2, rate: 1 }],
 ];
 
 describe('the console needs the operator credential (plain HTTP, no browser)', () => {

@@ -1,5 +1,7 @@
 import './tabs/phones.js';
 import './tabs/operator.js';
+import './tabs/threats.js';
+import './tabs/load.js';
 
 /**
  * The page of each tab: the id the server's tab has (cli/console/tabs/index.ts) and the custom element
@@ -8,4 +10,6 @@ import './tabs/operator.js';
 export const TAB_ELEMENTS: Readonly<Record<string, string>> = {
   phones: 'dfs-phones',
   operator: 'dfs-operator',
+  threats: 'dfs-threats',
+  load: 'dfs-load',
 };
