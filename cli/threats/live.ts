@@ -30,6 +30,8 @@ export type ThreatStep =
       expectedCode: string | null;
       achieved: boolean;
       control: string;
+      /** DETECTED scenarios: what detects the attack. */
+      detectedBy: string | null;
       recommendations: { id: Recommendation; text: string }[];
       evidence: Record<string, Fact>;
     };
@@ -63,6 +65,7 @@ export async function playLive(
       expectedCode: s.expect.code,
       achieved: p.observed.achieved,
       control: s.control,
+      detectedBy: s.detectedBy ?? null,
       recommendations: recs(s),
       evidence: p.observed.evidence,
     });

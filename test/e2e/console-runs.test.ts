@@ -80,12 +80,13 @@ describe('the console Threats and Load tabs', () => {
       b = await openBrowser(c.web.url, c.token);
     }, 60_000);
 
-    it('plays amount-in-transit step by step and shows the code observed and the R1-R9 it serves', async () => {
+    it('plays amount-in-transit from the keyboard, step by step, showing the observed code and its R1-R9', async () => {
       const page = b!.page;
       await page.click('#tab-threats');
       await page.selectOption('#scenario', 'amount-in-transit');
       await b!.shot('t1-threats-picker');
-      await page.click('#play-threat');
+      await page.focus('#play-threat');
+      await page.keyboard.press('Enter');
       const outcome = page.locator('#threat-steps li.threat-outcome[data-code]');
       await outcome.waitFor({ timeout: 30_000 });
       await page.locator('#threat-status[data-state=done]').waitFor();
@@ -110,7 +111,7 @@ describe('the console Threats and Load tabs', () => {
       await page.fill('#load-devices', '5');
       await page.fill('#load-rate', '2');
       await page.fill('#load-duration', '10');
-      await page.click('#start-load');
+      await page.press('#load-duration', 'Enter');
       const offered = page.locator('#load-charts svg[data-chart="rate"] g.series[data-series="offered"]');
       const points = async () => Number(await offered.getAttribute('data-points'));
       await page.locator('#load-status[data-phase=paying]').waitFor({ timeout: 30_000 });

@@ -5,6 +5,15 @@ import './runs.css';
 
 type Step = PlayMessage['step'];
 
+/** How the control relates to the outcome: it stopped the attack, detected it, or was expected to. */
+const CONTROL_LABEL: Record<Extract<Step, { kind: 'outcome' }>['outcome'], string> = {
+  BLOCKED: 'Stopped by',
+  DETECTED: 'Detected by',
+  SUCCEEDED: 'Not stopped by',
+  UNEXPECTED: 'Stopped by another layer, not by',
+  NOT_BUILT: 'Not playable here; control',
+};
+
 /** One step as a list item: the attack, a narration line, a phone frame, an observed step, the outcome, the end. */
 function stepItem(step: Step): HTMLLIElement {
   const li = h('li', { class: `threat-step threat-${step.kind}`, 'data-kind': step.kind });
@@ -39,8 +48,8 @@ function stepItem(step: Step): HTMLLIElement {
         h(
           'dl',
           {},
-          h('dt', {}, 'Stopped by'),
-          h('dd', {}, step.control),
+          h('dt', {}, CONTROL_LABEL[step.outcome]),
+          h('dd', {}, step.outcome === 'DETECTED' && step.detectedBy ? step.detectedBy : step.control),
           h('dt', {}, 'Observed code'),
           h('dd', {}, h('code', { class: 'observed-code' }, step.code ?? 'no code (silence)')),
           h('dt', {}, 'Expected'),
@@ -143,7 +152,7 @@ class ThreatsTab extends HTMLElement {
         'div',
         { class: 'threat-layout' },
         form,
-        h('section', { class: 'threat-play', 'aria-label': 'Steps of the play' }, this.#status, this.#log),
+        h('section', { class: 'threat-play', 'aria-label': 'Steps of the play', tabindex: 0 }, this.#status, this.#log),
       ),
     );
   }
