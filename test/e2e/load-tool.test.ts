@@ -111,6 +111,7 @@ describe('dfs load on a tiny run', () => {
       expect(r.invariants).toMatchObject({ balancesConserved: true, lost: 0, duplicated: 0, unknown: 0 });
       expect(r.payments.settledAfterRun).toBe(0);
       expect(readFileSync(html, 'utf8')).toContain('<svg');
+      expect(readFileSync(html, 'utf8')).not.toMatch(/<script|https?:\/\//);
 
       const timeline = r.timeline as Second[];
       expect(timeline.length).toBeGreaterThanOrEqual(3);

@@ -83,14 +83,15 @@ export class LoadRuns {
   }
 
   async #run(view: LoadRunView): Promise<void> {
-    const world = await this.newWorld();
     const onEvent = (e: LoadEvent) => {
       if (e.kind === 'phase') Object.assign(view, { phase: e.phase, devices: e.devices });
       else if (e.kind === 'second') view.seconds.push(e.sample);
       else view.end = { payments: e.payments, latencyMs: e.latencyMs, invariants: e.invariants };
       if (e.kind !== 'end') this.publish(view);
     };
+    let world: World | undefined;
     try {
+      world = await this.newWorld();
       await runLoad(world, {
         devices: view.params.devices,
         merchants: 3,
@@ -107,7 +108,7 @@ export class LoadRuns {
       view.state = 'failed';
       view.code = errorCodeOf(err);
     } finally {
-      world.close();
+      world?.close();
     }
   }
 }
