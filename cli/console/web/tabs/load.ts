@@ -73,7 +73,7 @@ class LoadTab extends HTMLElement {
         'p',
         { class: 'hint' },
         'Phones enroll, then pay merchants at the offered rate through the real protocol; ',
-        "the stack's own risk rules apply (velocity limits decline beyond 10 payments per phone in 10 minutes).",
+        "the stack's own risk rules apply, so its velocity limits decline a phone's payments past their count.",
       ),
       this.#charts,
       h('div', { class: 'load-bottom' }, h('section', {}, h('h3', {}, 'Errors by code'), this.#errors), this.#end),
