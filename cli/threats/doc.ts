@@ -18,6 +18,11 @@ evidence
 npm run threats -- --json out.json --html threats.html
 \`\`\`
 
+A scenario reports its steps as it plays (\`cli/threats/live.ts\`): the attack and the recommendations it
+serves, the scenario's narration, the native UI frames its phones draw, the steps it observed, then the
+outcome with the code received. \`--only\` prints them; the console started by \`npm start\` shows them in
+its Threats tab, one scenario at a time against its own stack.
+
 ## How a scenario is judged
 
 A scenario returns only what it observed: the code the control answered with (as it came back over
