@@ -7,21 +7,14 @@ import { promisify } from 'node:util';
 import { cliEnv } from '../support/stack.js';
 import { describe, expect, it } from 'vitest';
 
+import type { SecondSample } from '../../cli/load/stats.js';
+
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-results/load';
 
-interface Second {
-  second: number;
-  offeredPerSec: number;
-  achievedPerSec: number;
-  latencyMs: { p50: number; p95: number; p99: number } | null;
-  errors: Record<string, number>;
-  inFlight: number;
-}
-
 /** Renders the `--html` report in the system Chromium and checks charts, axis units and metadata. */
-async function checkInChromium(html: string, r: { meta: { commit: string; date: string }; timeline: Second[] }) {
+async function checkInChromium(html: string, r: { meta: { commit: string; date: string }; timeline: SecondSample[] }) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -113,10 +106,10 @@ describe('dfs load on a tiny run', () => {
       expect(readFileSync(html, 'utf8')).toContain('<svg');
       expect(readFileSync(html, 'utf8')).not.toMatch(/<script|https?:\/\//);
 
-      const timeline = r.timeline as Second[];
+      const timeline = r.timeline as SecondSample[];
       expect(timeline.length).toBeGreaterThanOrEqual(3);
       expect(timeline.map((s) => s.second)).toEqual(timeline.map((_, i) => i));
-      const sum = (f: (s: Second) => number) => timeline.reduce((n, s) => n + f(s), 0);
+      const sum = (f: (s: SecondSample) => number) => timeline.reduce((n, s) => n + f(s), 0);
       expect(sum((s) => s.offeredPerSec)).toBe(r.payments.attempted);
       expect(sum((s) => s.achievedPerSec)).toBe(r.payments.posted);
       const codes: Record<string, number> = {};

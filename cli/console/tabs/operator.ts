@@ -7,6 +7,7 @@ import { mask } from '../../../kit/src/log.js';
 import { readLedger } from '../../load/ledger-view.js';
 import { parseBody } from '../body.js';
 import { bearerOf, type ConsoleContext, type ConsoleTab } from '../context.js';
+import type { Payment } from '../web/tabs/operator-views.js';
 
 const Reason = z
   .object({
@@ -21,21 +22,8 @@ const Stage = z.enum(['payment', 'step-up']).default('payment');
 /** Payments kept for the page (most recent last). */
 const KEEP = 200;
 
-/** A payment as the operator view lists it: the latest state seen on the bus. */
-interface PaymentRow {
-  transactionId: string;
-  kind?: string;
-  status: string;
-  payer: string;
-  payee: string;
-  amount: number;
-  currency: string;
-  deviceId: string;
-  code?: string;
-  atMs: number;
-  /** Risk held it for a step-up: a second decision trail exists (`?stage=step-up`). */
-  stepUp?: boolean;
-}
+/** A payment as the operator view lists it (the page's own type): the latest state seen on the bus. */
+type PaymentRow = Payment;
 
 const STATUS: Record<string, string> = {
   'payment.requested': 'REQUESTED',

@@ -33,6 +33,7 @@ export interface Payment {
   deviceId: string;
   code?: string;
   atMs: number;
+  /** Risk held it for a step-up: a second decision trail exists (`?stage=step-up`). */
   stepUp?: boolean;
 }
 /** The risk service's decision trail of one payment stage. */

@@ -14,6 +14,17 @@ export async function signResult(payload: Record<string, unknown>, key: SigningK
   return signJws(RESULT, { ...payload, iat: Math.floor(now / 1000) } as z.input<typeof SignedResult>, key);
 }
 
+/** What both the phone's result and the integrator's view say of a transfer: who paid whom how much, and why. */
+const transferFields = (t: Transfer) => ({
+  transactionId: t.id,
+  kind: t.kind,
+  payer: t.payer,
+  payee: t.payee,
+  amount: wire({ minorUnits: t.amount, currency: t.currency }),
+  ...(t.originalId ? { originalId: t.originalId } : {}),
+  ...(t.requestId ? { requestId: t.requestId } : {}),
+});
+
 /** The signed payload describing a transfer in a given status. */
 export function transferPayload(
   t: Transfer,
@@ -23,16 +34,10 @@ export function transferPayload(
 ): Record<string, unknown> {
   return {
     typ: 'payment-result',
-    transactionId: t.id,
+    ...transferFields(t),
     idempotencyKey: t.idempotencyKey,
     status,
     ...(code ? { code } : {}),
-    kind: t.kind,
-    payer: t.payer,
-    payee: t.payee,
-    amount: wire({ minorUnits: t.amount, currency: t.currency }),
-    ...(t.originalId ? { originalId: t.originalId } : {}),
-    ...(t.requestId ? { requestId: t.requestId } : {}),
     risk: t.risk ?? { decision: 'NONE', ruleIds: [], reason: 'not assessed' },
     requestHash: t.requestHash,
     ...extra,
@@ -53,15 +58,9 @@ export function integratorPayload(t: Transfer): Record<string, unknown> {
   const status = done && done.status !== 'STEP_UP_REQUIRED' ? done.status : 'PENDING';
   return {
     typ: 'integrator-transaction',
-    transactionId: t.id,
+    ...transferFields(t),
     status,
     ...(typeof done?.code === 'string' ? { code: done.code } : {}),
-    kind: t.kind,
-    payer: t.payer,
-    payee: t.payee,
-    amount: wire({ minorUnits: t.amount, currency: t.currency }),
-    ...(t.originalId ? { originalId: t.originalId } : {}),
-    ...(t.requestId ? { requestId: t.requestId } : {}),
     ...(typeof done?.journalSeq === 'number' ? { journalSeq: done.journalSeq } : {}),
   };
 }
