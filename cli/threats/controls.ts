@@ -184,9 +184,10 @@ export const conditionalDebit = port(
           withMethods(s, {
             debit: async (account, transferId, amount) => {
               const before = await s.getAccount(account);
-              if (!before || before.balance < amount) return 'insufficient';
+              if (!before || before.balance < amount) return { outcome: 'insufficient', balance: before?.balance ?? 0 };
               await sleep(20);
-              return s.credit(account, transferId, -amount);
+              const outcome = await s.credit(account, transferId, -amount);
+              return { outcome, balance: before.balance - amount };
             },
           }),
       },
@@ -199,7 +200,7 @@ export const conditionalDebit = port(
           withMethods(s, {
             debit: async (a, t, amount) => {
               const r = await s.debit(a, t, amount);
-              return r === 'insufficient' ? fail(code) : r;
+              return r.outcome === 'insufficient' ? fail(code) : r;
             },
           }),
       },

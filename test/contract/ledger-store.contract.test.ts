@@ -100,9 +100,9 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
 
       it('debits once per transfer and only when the balance covers it', async () => {
         await store.createAccount(account('a', 150));
-        expect(await store.debit('a', 't1', 100)).toBe('applied');
-        expect(await store.debit('a', 't1', 100)).toBe('already');
-        expect(await store.debit('a', 't2', 100)).toBe('insufficient');
+        expect(await store.debit('a', 't1', 100)).toEqual({ outcome: 'applied', balance: 50 });
+        expect(await store.debit('a', 't1', 100)).toEqual({ outcome: 'already', balance: 50 });
+        expect(await store.debit('a', 't2', 100)).toEqual({ outcome: 'insufficient', balance: 50 });
         expect(await store.getAccount('a')).toMatchObject({ balance: 50, applied: ['t1'] });
       });
 
@@ -119,7 +119,9 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
 
       it('never overdraws under concurrent debits (atomic conditional update)', async () => {
         await store.createAccount(account('a', 100));
-        const outcomes = await Promise.all(Array.from({ length: 25 }, (_, i) => store.debit('a', `t${i}`, 10)));
+        const outcomes = (await Promise.all(Array.from({ length: 25 }, (_, i) => store.debit('a', `t${i}`, 10)))).map(
+          (d) => d.outcome,
+        );
         expect(outcomes.filter((o) => o === 'applied')).toHaveLength(10);
         expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(15);
         expect((await store.getAccount('a'))?.balance).toBe(0);
@@ -130,9 +132,13 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
 
       it('applies 200 concurrent debits of 10 on 1,000 exactly 100 times, leaving 0', async () => {
         await store.createAccount(account('a', 1_000));
-        const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => store.debit('a', `race${i}`, 10)));
-        expect(outcomes.filter((o) => o === 'applied')).toHaveLength(100);
-        expect(outcomes.filter((o) => o === 'insufficient')).toHaveLength(100);
+        const debits = await Promise.all(Array.from({ length: 200 }, (_, i) => store.debit('a', `race${i}`, 10)));
+        const applied = debits.filter((d) => d.outcome === 'applied');
+        expect(applied).toHaveLength(100);
+        expect(debits.filter((d) => d.outcome === 'insufficient')).toHaveLength(100);
+        // Each applied debit saw its own balance after it: 990, 980, ... 0, once each.
+        const seen = applied.map((d) => d.balance).sort((x, y) => y - x);
+        expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => 990 - 10 * i));
         const after = await store.getAccount('a');
         expect(after?.balance).toBe(0);
         expect(after?.applied).toHaveLength(100);

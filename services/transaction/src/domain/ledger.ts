@@ -15,7 +15,7 @@ export type PostOutcome =
  */
 export async function postTransfer(store: AccountStore & JournalStore, t: Transfer, now: number): Promise<PostOutcome> {
   const debit = await store.debit(t.payer, t.id, t.amount);
-  if (debit === 'insufficient') return { status: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' };
+  if (debit.outcome === 'insufficient') return { status: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' };
   await store.credit(t.payee, t.id, t.amount);
   const entry = await store.appendJournal(t.id, (prev) =>
     chainEntry(prev, {
@@ -27,8 +27,7 @@ export async function postTransfer(store: AccountStore & JournalStore, t: Transf
       atMs: now,
     }),
   );
-  const payer = await store.getAccount(t.payer);
-  return { status: 'POSTED', journalSeq: entry.seq, payerBalance: payer?.balance ?? 0 };
+  return { status: 'POSTED', journalSeq: entry.seq, payerBalance: debit.balance };
 }
 
 /**

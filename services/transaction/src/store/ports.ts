@@ -10,14 +10,23 @@ import type {
   TransferState,
 } from '../domain/model.js';
 
+/** What a debit did, and the account's balance after it. */
+export interface Debit {
+  outcome: 'applied' | 'already' | 'insufficient';
+  balance: number;
+}
+
 /** Accounts and their balances: conditional, idempotent debits and credits per transfer. */
 export interface AccountStore {
   /** Inserts an account; false when the id exists. */
   createAccount(a: Account): Promise<boolean>;
   getAccount(id: string): Promise<Account | null>;
   listAccounts(): Promise<Account[]>;
-  /** Conditional debit: applies once per transfer and only if balance >= amount. */
-  debit(accountId: string, transferId: string, amount: number): Promise<'applied' | 'already' | 'insufficient'>;
+  /**
+   * Conditional debit: applies once per transfer and only if balance >= amount; answers with the
+   * balance right after this debit (when applied) or as found (otherwise), read in the same step.
+   */
+  debit(accountId: string, transferId: string, amount: number): Promise<Debit>;
   /** Credit applied once per transfer. */
   credit(accountId: string, transferId: string, amount: number): Promise<'applied' | 'already'>;
   /** Forgets the applied markers of a finished transfer. */

@@ -26,11 +26,11 @@ export function memoryAccounts(): AccountStore {
     },
     async debit(id, transferId, amount) {
       const a = account(id);
-      if (a.applied.includes(transferId)) return 'already';
-      if (a.balance < amount) return 'insufficient';
+      if (a.applied.includes(transferId)) return { outcome: 'already', balance: a.balance };
+      if (a.balance < amount) return { outcome: 'insufficient', balance: a.balance };
       a.balance -= amount;
       a.applied.push(transferId);
-      return 'applied';
+      return { outcome: 'applied', balance: a.balance };
     },
     async credit(id, transferId, amount) {
       const a = account(id);

@@ -25,14 +25,15 @@ export function mongoAccounts(model: LedgerModels['accounts']): AccountStore {
     },
     async debit(id, transferId, amount) {
       for (;;) {
-        const r = await accounts.updateOne(
+        const after = await accounts.findOneAndUpdate(
           { _id: id, balance: { $gte: amount }, applied: { $ne: transferId } },
           { $inc: { balance: -amount }, $push: { applied: transferId } },
+          { returnDocument: 'after', projection: { balance: 1 } },
         );
-        if (r.modifiedCount === 1) return 'applied';
+        if (after) return { outcome: 'applied', balance: after.balance };
         const a = await account(id);
-        if (a.applied.includes(transferId)) return 'already';
-        if (a.balance < amount) return 'insufficient';
+        if (a.applied.includes(transferId)) return { outcome: 'already', balance: a.balance };
+        if (a.balance < amount) return { outcome: 'insufficient', balance: a.balance };
       }
     },
     async credit(id, transferId, amount) {
