@@ -1,7 +1,7 @@
 import type { BusEvent, EventBus } from '../../../../kit/src/events.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../../contracts/events.js';
-import { MalformedEvent, parseEvent } from '../domain/events.js';
+import { MalformedEvent, parseEvent, type RiskEvent } from '../domain/events.js';
 import { learn } from '../domain/learn.js';
 import { atomicReservations, type Reservations } from '../domain/reserve.js';
 import type { FeatureStore } from '../store/ports.js';
@@ -11,7 +11,8 @@ export const RISK_GROUP = 'risk';
 
 /**
  * Applies one delivered event once: already-seen ids are skipped (at-least-once delivery);
- * malformed events are logged and marked seen so they cannot block the stream.
+ * malformed events are logged and marked seen so they cannot block the stream. Events the risk
+ * service does not use (most payment events) cost no store access: ignoring one twice is harmless.
  */
 export async function ingest(
   store: FeatureStore,
@@ -20,14 +21,18 @@ export async function ingest(
   log?: Logger,
   reservations: Reservations = atomicReservations(store),
 ): Promise<boolean> {
-  if (await store.seen(e.id)) return false;
+  let ev: RiskEvent | null = null;
+  let malformed: MalformedEvent | null = null;
   try {
-    const ev = parseEvent(topic, e);
-    if (ev) await learn(store, ev, reservations);
+    ev = parseEvent(topic, e);
   } catch (err) {
     if (!(err instanceof MalformedEvent)) throw err;
-    log?.warn({ eventId: e.id, type: e.type, err: err.message }, 'malformed event skipped');
+    malformed = err;
   }
+  if (!ev && !malformed) return false;
+  if (await store.seen(e.id)) return false;
+  if (ev) await learn(store, ev, reservations);
+  else log?.warn({ eventId: e.id, type: e.type, err: malformed!.message }, 'malformed event skipped');
   await store.markSeen(e.id, e.atMs);
   return true;
 }
