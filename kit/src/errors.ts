@@ -186,6 +186,9 @@ export const ERROR_CODES = {
     'The transaction cannot be reversed or refunded by this amount.',
   ),
   INTEGRATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid X-API-Key header is required.'),
+  INTEGRATOR_TOKEN_INVALID: spec(UNAUTHENTICATED, 401, 'The bearer access token is invalid or has expired.'),
+  OAUTH_CLIENT_INVALID: spec(UNAUTHENTICATED, 401, 'Client authentication failed.'),
+  OAUTH_GRANT_UNSUPPORTED: spec(INVALID_ARGUMENT, 400, 'Only the client_credentials grant is supported.'),
   REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'This amount needs a fresh attestation of the device.'),
   // phone side (never crosses the backend edge, listed here so every code lives in one table)
   RESPONSE_SIGNATURE_INVALID: spec(UNAUTHENTICATED, 502, 'The backend response signature does not verify.'),

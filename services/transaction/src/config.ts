@@ -27,6 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       TRANSACTION_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
       JOURNAL_VERIFY_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
       INTEGRATOR_RATE_PER_SEC: z.coerce.number().positive().max(10_000).default(10),
+      INTEGRATOR_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(3600).default(300),
       INTEGRATOR_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(20),
       CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
       CALLBACK_RETRY_SEC: z.coerce
@@ -68,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     requestTtlMs: e.PAYMENT_REQUEST_TTL_SEC * 1000,
     integratorsFile: e.TRANSACTION_INTEGRATORS_FILE ?? join(e.DFS_STATE_DIR, 'integrators.json'),
     rate: { perSec: e.INTEGRATOR_RATE_PER_SEC, burst: e.INTEGRATOR_RATE_BURST },
+    tokenTtlSec: e.INTEGRATOR_TOKEN_TTL_SEC,
     callbackTimeoutMs: e.CALLBACK_TIMEOUT_MS,
     callbackRetryMs: e.CALLBACK_RETRY_SEC * 1000,
     callbackBackoffMs: e.CALLBACK_BACKOFF_MS,

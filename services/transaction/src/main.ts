@@ -16,6 +16,7 @@ import { transactionHandlers } from './grpc/handlers.js';
 import { riskClient } from './grpc/risk-client.js';
 import { attestationTokenKeys } from './grpc/token-keys.js';
 import { transactionHttp } from './http/app.js';
+import { accessTokens } from './domain/access-tokens.js';
 import { loadIntegrators } from './http/integrators.js';
 import { openLedgerStore } from './store/index.js';
 import type { LedgerStore } from './store/ports.js';
@@ -83,6 +84,7 @@ export async function startTransaction(
   const tls = readTls(config.tls);
   const resultKey = await loadOrCreateSigningKey(config.stateDir, 'transaction-result');
   const integrators = loadIntegrators(config.integratorsFile);
+  const tokenKey = await loadOrCreateSigningKey(config.stateDir, 'transaction-access-token');
   const operatorToken = loadOrCreateSecret(config.operatorToken, config.operatorTokenFile);
   const store = tracedOutbox(
     overrides.store ?? (overrides.wrapStore ?? ((s: LedgerStore) => s))(await openLedgerStore(config, log)),
@@ -147,6 +149,7 @@ export async function startTransaction(
     http: transactionHttp({
       ...deps,
       integrators,
+      accessTokens: accessTokens(() => tokenKey, integrators, config.tokenTtlSec),
       rate: config.rate,
       audit,
       operatorToken,

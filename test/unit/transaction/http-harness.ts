@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { listen } from '../../../kit/src/http.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { journalAudit } from '../../../services/transaction/src/domain/journal-audit.js';
+import { generateSigningKey } from '../../../kit/src/keys.js';
+import { accessTokens } from '../../../services/transaction/src/domain/access-tokens.js';
 import { transactionHttp } from '../../../services/transaction/src/http/app.js';
 import { loadIntegrators } from '../../../services/transaction/src/http/integrators.js';
 import { harness } from './harness.js';
@@ -15,7 +17,14 @@ export const KEY_B = 'key-b-0123456789abcdefghijklmnopqrstuv';
 export const OPERATOR_TOKEN = 'operator-token-0123456789abcdefghijklmnop';
 
 /** The transaction HTTP edge over the domain harness, listening on loopback, with two integrators. */
-export async function httpHarness(opts: { rate?: { perSec: number; burst: number }; callbackUrl?: string } = {}) {
+export async function httpHarness(
+  opts: {
+    rate?: { perSec: number; burst: number };
+    callbackUrl?: string;
+    /** Replaces the access-token strategy (a sabotage run injects a weaker one). */
+    accessTokens?: typeof accessTokens;
+  } = {},
+) {
   const h = await harness();
   const dir = mkdtempSync(join(tmpdir(), 'dfs-int-'));
   const file = join(dir, 'integrators.json');
@@ -37,9 +46,11 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
   const ready = { ok: true };
   const log = createLogger('test', 'silent');
   const audit = journalAudit({ store: h.store, key: h.deps.resultKey, log, now: h.deps.now });
+  const tokenKey = (await generateSigningKey()).key;
   const app = transactionHttp({
     ...h.deps,
     integrators,
+    accessTokens: (opts.accessTokens ?? accessTokens)(() => tokenKey, integrators, 300, h.deps.now),
     rate: opts.rate ?? { perSec: 1000, burst: 1000 },
     ready: () => ready.ok,
     log,
@@ -50,10 +61,11 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
   const base = `http://127.0.0.1:${port}`;
   const call = (
     path: string,
-    init: RequestInit & { key?: string | null; json?: unknown; correlationId?: string } = {},
+    init: RequestInit & { key?: string | null; bearer?: string; json?: unknown; correlationId?: string } = {},
   ) => {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
-    if (init.key !== null) headers['X-API-Key'] = init.key ?? KEY_A;
+    if (init.bearer !== undefined) headers.Authorization = `Bearer ${init.bearer}`;
+    else if (init.key !== null) headers['X-API-Key'] = init.key ?? KEY_A;
     if (init.correlationId) headers['X-CorrelationID'] = init.correlationId;
     if (init.json !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(`${base}${path}`, {
@@ -72,6 +84,7 @@ export async function httpHarness(opts: { rate?: { perSec: number; burst: number
     base,
     call,
     integrators,
+    tokenKey,
     file,
     close: () => new Promise<void>((r) => (server as Server).close(() => r())),
   };

@@ -6,6 +6,7 @@ import type { Logger } from '../../../../kit/src/log.js';
 import type { JournalAudit } from '../domain/journal-audit.js';
 import { mountIntegratorApi, type IntegratorApiDeps } from './integrator-api.js';
 import { mountJournalApi } from './journal.js';
+import { mountTokenEndpoint } from './oauth.js';
 import { mountResultKeys } from './result-keys.js';
 
 /** The OpenAPI 3.1 document of this HTTP API (hand-written; served at /openapi.json). */
@@ -13,7 +14,7 @@ export const OPENAPI_FILE = new URL('../../openapi.json', import.meta.url);
 
 /**
  * HTTP edge: health, readiness (store and bus answer, not draining), the operator's journal check,
- * the OpenAPI document, the public result keys and the integrator API.
+ * the OpenAPI document, the public result keys, the integrators' token endpoint and the integrator API.
  */
 export function transactionHttp(
   deps: IntegratorApiDeps & {
@@ -32,6 +33,7 @@ export function transactionHttp(
   });
   mountResultKeys(app, deps.resultKey);
   mountJournalApi(app, deps);
+  mountTokenEndpoint(app, deps);
   mountIntegratorApi(app, deps);
   app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
     next(err instanceof URIError ? new DfsError('INVALID_ARGUMENT', 'path encoding') : err);

@@ -3,17 +3,17 @@ import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
 import { integratorBalance, integratorRequestState, integratorTransfer } from '../domain/integrator-reads.js';
-import type { Integrator, IntegratorRegistry } from '../domain/integrators.js';
+import type { Integrator } from '../domain/integrators.js';
 import { parseMoney } from '../domain/money.js';
 import { CORRELATION_ID, createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
 import type { TransferStore } from '../store/ports.js';
+import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
-export interface IntegratorApiDeps extends RequestDeps {
+export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps {
   store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer'>;
   currencies: ReadonlySet<string>;
   maxAmount: number;
-  integrators: IntegratorRegistry;
   rate: { perSec: number; burst: number };
 }
 
@@ -73,13 +73,8 @@ function sendSigned(res: Response, status: number, body: string): void {
  * state. Every body is signed (`signed`: a JWS by the transaction service). One handler per route.
  */
 export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps): void {
-  const authenticate = (req: Request, res: Response, next: NextFunction) => {
-    const integrator = deps.integrators.authenticate(req.get('X-API-Key'));
-    if (!integrator) {
-      next(new DfsError('INTEGRATOR_UNAUTHENTICATED'));
-      return;
-    }
-    res.locals.integrator = integrator;
+  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.integrator = await authenticateIntegrator(req, deps);
     next();
   };
   app.use(
