@@ -6,8 +6,11 @@ import { signedContract } from './signed.js';
 export const RiskVerdict = z.object({ decision: z.string(), ruleIds: z.array(z.string()), reason: z.string() });
 export type RiskVerdict = z.infer<typeof RiskVerdict>;
 
-/** What a transfer is: a device payment, a funding, or the return of an earlier payment. */
-export const TransferKind = z.enum(['payment', 'funding', 'reversal', 'refund']);
+/**
+ * What a transfer is: a device payment, a funding, the return of an earlier payment, or an
+ * integrator's credit to a customer (disbursement, deposit).
+ */
+export const TransferKind = z.enum(['payment', 'funding', 'reversal', 'refund', 'disbursement', 'deposit']);
 export type TransferKind = z.infer<typeof TransferKind>;
 
 const transferFields = {

@@ -22,7 +22,7 @@ export interface Transfer {
   idempotencyKey: string;
   requestHash: string;
   deviceId: string;
-  kind: 'payment' | 'funding' | 'reversal' | 'refund';
+  kind: 'payment' | 'funding' | 'reversal' | 'refund' | 'disbursement' | 'deposit';
   state: TransferState;
   risk: { decision: string; ruleIds: string[]; reason: string; code?: string } | null;
   code: string | null;

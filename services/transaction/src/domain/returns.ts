@@ -16,6 +16,9 @@ export interface ReturnRequest {
   reason: string;
 }
 
+/** The idempotency key of a payment's reversal: one per payment. */
+export const reversalKey = (transactionId: string) => `#reversal:${transactionId}`;
+
 /**
  * Returns money from a posted payment as a new transfer from its payee back to its payer, linked
  * by `originalId`; history is never edited. Reversals and refunds of one payment add up to at most
@@ -38,7 +41,7 @@ export async function returnTransfer(
     payee: orig.payer,
     amount,
     currency: orig.currency,
-    idempotencyKey: req.kind === 'reversal' ? `#reversal:${orig.id}` : `#refund:${orig.id}:${req.idempotencyKey}`,
+    idempotencyKey: req.kind === 'reversal' ? reversalKey(orig.id) : `#refund:${orig.id}:${req.idempotencyKey}`,
     requestHash: sha256b64url(JSON.stringify([req.kind, orig.id, amount, req.reason])),
     deviceId: 'operator',
     kind: req.kind,
