@@ -77,3 +77,37 @@ export function groupedUpdate<D extends Doc>(col: mongo.Collection<D>): (u: Blin
     ),
   );
 }
+
+/** What a conditional upsert did: updated a matching document, inserted a missing one, or neither. */
+export type UpsertOutcome = 'matched' | 'upserted' | 'refused';
+
+/**
+ * Conditional upserts (`updateOne` with `upsert`), grouped into one unordered `bulkWrite`. With
+ * upsert on, an operation that does not match either inserts (`upserted`) or meets the unique `_id`
+ * of a document that exists but fails the condition, or that a concurrent call just created
+ * (`refused`: the caller decides again on its own); every other operation matched and applied.
+ */
+export function groupedConditionalUpsert<D extends Doc>(
+  col: mongo.Collection<D>,
+): (u: BlindUpdate<D>) => Promise<UpsertOutcome> {
+  return groupCommit<BlindUpdate<D>, UpsertOutcome>(async (ops) => {
+    const out: (UpsertOutcome | Error)[] = new Array<UpsertOutcome | Error>(ops.length).fill('matched');
+    let upserted: Record<number, unknown> = {};
+    try {
+      upserted = (
+        await col.bulkWrite(
+          ops.map((u) => ({ updateOne: { filter: u.filter, update: u.update, upsert: true } })),
+          { ordered: false },
+        )
+      ).upsertedIds;
+    } catch (err) {
+      const failed = writeErrorsOf(err);
+      if (!failed?.length) throw err;
+      upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
+      for (const w of failed)
+        out[w.index] = w.code === 11000 ? 'refused' : new Error(w.errmsg ?? `write error ${w.code ?? ''}`.trim());
+    }
+    for (const i of Object.keys(upserted)) out[Number(i)] = 'upserted';
+    return out;
+  });
+}

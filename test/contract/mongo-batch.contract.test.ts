@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Connection, mongo } from 'mongoose';
 import { connectMongo } from '../../kit/src/mongo.js';
-import { groupedFindById, groupedInsert, groupedUpdate } from '../../kit/src/mongo-batch.js';
+import { groupedConditionalUpsert, groupedFindById, groupedInsert, groupedUpdate } from '../../kit/src/mongo-batch.js';
 import { workCounts } from '../../kit/src/work.js';
 import { describeWithServer, dropDatabases, uniqueName } from './support/infra.js';
 
@@ -55,5 +55,39 @@ describeWithServer('MONGODB_URI', 'grouped store commands (group commit) on the 
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const after = await wallets.find({ _id: { $in: ['a', 'b', 'c'] } }, { sort: { _id: 1 } }).toArray();
     expect(after.map((w) => w.balance)).toEqual([15, 5, 0]);
+  });
+  it('applies concurrent conditional upserts with one command; each caller learns matched, upserted or refused', async () => {
+    await wallets.insertMany([
+      { _id: 'room', balance: 10 },
+      { _id: 'full', balance: 95 },
+    ]);
+    const upsertIf = groupedConditionalUpsert(wallets);
+    const under = (id: string, add: number) => ({
+      filter: { _id: id, balance: { $lte: 100 - add } },
+      update: { $inc: { balance: add } },
+    });
+    const before = workCounts().storeCommands;
+    const outcomes = await Promise.allSettled([
+      upsertIf(under('room', 10)),
+      upsertIf(under('full', 10)),
+      upsertIf(under('new', 10)),
+      upsertIf(under('new', 10)),
+      upsertIf({ filter: { _id: 'room' }, update: { $inc: { balance: 'x' as unknown as number } } }),
+    ]);
+    expect(workCounts().storeCommands - before).toBe(1);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'error'))).toEqual([
+      'matched',
+      'refused',
+      'upserted',
+      expect.stringMatching(/^(matched|refused)$/),
+      'error',
+    ]);
+    const after = await wallets.find({ _id: { $in: ['room', 'full', 'new'] } }, { sort: { _id: 1 } }).toArray();
+    const second = outcomes[3]!.status === 'fulfilled' && outcomes[3]!.value === 'matched' ? 10 : 0;
+    expect(after.map((w) => [w._id, w.balance])).toEqual([
+      ['full', 95],
+      ['new', 10 + second],
+      ['room', 20],
+    ]);
   });
 });
