@@ -56,7 +56,7 @@ describeWithServer('MONGODB_URI', 'grouped store commands (group commit) on the 
     const after = await wallets.find({ _id: { $in: ['a', 'b', 'c'] } }, { sort: { _id: 1 } }).toArray();
     expect(after.map((w) => w.balance)).toEqual([15, 5, 0]);
   });
-  it('applies concurrent conditional upserts with one command; each caller learns matched, upserted or refused', async () => {
+  it('applies concurrent conditional upserts with one command; each learns matched, upserted or refused', async () => {
     await wallets.insertMany([
       { _id: 'room', balance: 10 },
       { _id: 'full', balance: 95 },
