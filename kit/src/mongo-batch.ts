@@ -78,6 +78,28 @@ export function groupedUpdate<D extends Doc>(col: mongo.Collection<D>): (u: Blin
   );
 }
 
+/** Whole-document replaces by `_id` (inserting when missing), grouped into one unordered `bulkWrite`. */
+export function groupedReplace<D extends Doc>(col: mongo.Collection<D>): (doc: D) => Promise<void> {
+  return groupCommit<D, void>((docs) =>
+    perItem<void>(
+      docs.length,
+      () =>
+        col.bulkWrite(
+          docs.map(({ _id, ...rest }) => ({
+            replaceOne: {
+              filter: { _id } as mongo.Filter<D>,
+              replacement: rest as mongo.WithoutId<D>,
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        ),
+      undefined,
+      new Error('duplicate key'),
+    ),
+  );
+}
+
 /** What a conditional upsert did: updated a matching document, inserted a missing one, or neither. */
 export type UpsertOutcome = 'matched' | 'upserted' | 'refused';
 

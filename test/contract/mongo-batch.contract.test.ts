@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Connection, mongo } from 'mongoose';
 import { connectMongo } from '../../kit/src/mongo.js';
-import { groupedConditionalUpsert, groupedFindById, groupedInsert, groupedUpdate } from '../../kit/src/mongo-batch.js';
+import {
+  groupedConditionalUpsert,
+  groupedFindById,
+  groupedInsert,
+  groupedReplace,
+  groupedUpdate,
+} from '../../kit/src/mongo-batch.js';
 import { workCounts } from '../../kit/src/work.js';
 import { describeWithServer, dropDatabases, uniqueName } from './support/infra.js';
 
@@ -88,6 +94,17 @@ describeWithServer('MONGODB_URI', 'grouped store commands (group commit) on the 
       ['full', 95],
       ['new', 10 + second],
       ['room', 20],
+    ]);
+  });
+  it('replaces concurrent whole documents with one command, inserting the missing ones', async () => {
+    const replace = groupedReplace(wallets);
+    const before = workCounts().storeCommands;
+    await Promise.all([replace({ _id: 'a', balance: 1 }), replace({ _id: 'fresh', balance: 2 })]);
+    expect(workCounts().storeCommands - before).toBe(1);
+    const after = await wallets.find({ _id: { $in: ['a', 'fresh'] } }, { sort: { _id: 1 } }).toArray();
+    expect(after).toEqual([
+      { _id: 'a', balance: 1 },
+      { _id: 'fresh', balance: 2 },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { DeviceStore, FeatureStore, LineStore, PartyStore } from '../store/ports.js';
-import type { RiskEvent } from './events.js';
+import type { PaymentData, RiskEvent } from './events.js';
 import { atomicReservations, type Reservations } from './reserve.js';
 import {
   addEntry,
@@ -12,9 +12,22 @@ import {
   type DeviceFeatures,
 } from './features.js';
 
-async function addToParty(store: PartyStore, key: string, entry: ReturnType<typeof postedEntry>): Promise<void> {
-  const doc = (await store.getParty(key)) ?? emptyParty(key);
-  await store.putParty({ ...doc, payments: addEntry(doc.payments, entry) });
+/** Adds a posted payment to its device, payer and payee documents: three reads, then three writes, at once. */
+async function addPosted(store: PartyStore & DeviceStore, data: PaymentData, atMs: number): Promise<void> {
+  const entry = postedEntry(data, atMs);
+  const keys = [payerKey(data.payer), payeeKey(data.payee)];
+  const [device, ...parties] = await Promise.all([
+    store.getDevice(data.deviceId),
+    ...keys.map((k) => store.getParty(k)),
+  ]);
+  const d = device ?? emptyDevice(data.deviceId);
+  await Promise.all([
+    store.putDevice({ ...d, payments: addEntry(d.payments, entry) }),
+    ...parties.map((p, i) => {
+      const doc = p ?? emptyParty(keys[i]!);
+      return store.putParty({ ...doc, payments: addEntry(doc.payments, entry) });
+    }),
+  ]);
 }
 
 /**
@@ -56,15 +69,12 @@ export async function learn(
     if (device) await store.putDevice({ ...device, simSwappedMs: Math.max(device.simSwappedMs ?? 0, e.atMs) });
     return;
   }
-  const device = (await store.getDevice(e.data.deviceId)) ?? emptyDevice(e.data.deviceId);
   if (e.kind === 'device') {
+    const device = (await store.getDevice(e.data.deviceId)) ?? emptyDevice(e.data.deviceId);
     const next = applyDeviceEvent(device, e.id, e.type, e.data, e.atMs);
     await store.putDevice(e.data.msisdn ? await bindNumber(store, next, e.data.msisdn, e.atMs) : next);
     return;
   }
-  const entry = postedEntry(e.data, e.atMs);
-  await store.putDevice({ ...device, payments: addEntry(device.payments, entry) });
-  await addToParty(store, payerKey(e.data.payer), entry);
-  await addToParty(store, payeeKey(e.data.payee), entry);
+  await addPosted(store, e.data, e.atMs);
   await reservations.confirm(e.data.transactionId);
 }

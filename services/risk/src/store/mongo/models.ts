@@ -1,5 +1,5 @@
 import { Schema, type Connection, type mongo } from 'mongoose';
-import { groupedFindById } from '../../../../../kit/src/mongo-batch.js';
+import { groupedFindById, groupedReplace } from '../../../../../kit/src/mongo-batch.js';
 
 const opts = { versionKey: false, minimize: false, strict: false } as const;
 const seenSchema = new Schema({ _id: String, atMs: Number }, opts);
@@ -34,9 +34,11 @@ export function riskModels(conn: Connection) {
 /** The risk service's models, one per collection. */
 export type RiskModels = ReturnType<typeof riskModels>;
 
-/** Replaces (or inserts) the whole document with this key. */
-export const put = (model: RiskModels['devices'], id: string, doc: object) =>
-  model.replaceOne({ _id: id }, doc, { upsert: true }).then(() => undefined);
+/** Replaces (or inserts) whole documents by key, grouped: one `bulkWrite` for the writes of concurrent calls. */
+export function putByKey<T extends object>(collection: unknown, keyOf: (doc: T) => string): (doc: T) => Promise<void> {
+  const replace = groupedReplace(collection as mongo.Collection<{ _id: string }>);
+  return (doc) => replace({ _id: keyOf(doc), ...doc });
+}
 
 /** Reads documents by key without their `_id`, grouped: one `find` for the keys of concurrent calls. */
 export function readByKey<T>(collection: unknown): (key: string) => Promise<T | null> {
