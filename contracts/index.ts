@@ -1,3 +1,4 @@
+export * from './access-token.js';
 export * from './attestation-record.js';
 export * from './attestation-status.js';
 export * from './attestation-token.js';

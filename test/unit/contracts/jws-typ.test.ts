@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { ACCESS_TOKEN } from '../../../contracts/access-token.js';
 import { ATTESTATION_STATUS_LIST } from '../../../contracts/attestation-status.js';
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
 import { DEVICE_REPORT, KAI_PACKAGE, MERCHANT_TAG, PIN_RESET } from '../../../contracts/device.js';
@@ -32,6 +33,7 @@ const CONTRACTS: Record<string, SignedContract> = {
   ATTESTATION_STATUS_LIST,
   JOURNAL_CHECKPOINT,
   DEVICE_REPORT,
+  ACCESS_TOKEN,
 };
 const KINDS = Object.entries(CONTRACTS);
 

@@ -1,7 +1,7 @@
 import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, type SigningKey } from '../../../kit/src/keys.js';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../services/transaction/src/domain/access-tokens.js';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../../contracts/access-token.js';
 import { httpHarness, KEY_A, KEY_B } from './http-harness.js';
 
 type Env = Awaited<ReturnType<typeof httpHarness>>;
@@ -31,7 +31,15 @@ function tokenRequest(env: Env, authorization?: string, body = 'grant_type=clien
 /** A token with the given claims, header and key (the real one, or an attacker's). */
 function forge(key: SigningKey, claims: JWTPayload, typ = 'at+jwt', kid = key.kid) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now, exp: now + 60, jti: 'j', ...claims })
+  return new SignJWT({
+    iss: ACCESS_TOKEN_ISSUER,
+    aud: ACCESS_TOKEN_AUDIENCE,
+    iat: now,
+    exp: now + 60,
+    jti: 'j',
+    client_id: claims.sub,
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'ES256', kid, typ })
     .sign(key.privateKey);
 }
@@ -53,7 +61,11 @@ describe('OAuth 2.0 client credentials for integrators (RFC 6749 §4.4; access t
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json();
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 300 });
-    expect(decodeJwt(body.access_token)).toMatchObject({ sub: 'shop-a', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE });
+    expect(decodeJwt(body.access_token)).toMatchObject({
+      sub: 'shop-a',
+      iss: ACCESS_TOKEN_ISSUER,
+      aud: ACCESS_TOKEN_AUDIENCE,
+    });
     const read = await env.call(BALANCE_A, { bearer: body.access_token });
     expect(read.status).toBe(200);
     expect((await read.json()).accountId).toBe('shop-a-till');

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import {
+  ACCESS_TOKEN,
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  AccessTokenClaims,
+} from '../../../../contracts/access-token.js';
+import { signJws, verifyJwt } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Integrator, IntegratorRegistry } from './integrators.js';
-
-/** Who issues integrator access tokens, and the API they are good for (RFC 9068 `iss` and `aud`). */
-export const TOKEN_ISSUER = 'dfs-transaction';
-export const TOKEN_AUDIENCE = 'dfs-integrator-api';
-/** The JWS `typ` of an access token (RFC 9068 §2.1): a signed result or any other JWS is not one. */
-const TOKEN_TYP = 'at+jwt';
 
 /** The OAuth 2.0 token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -37,32 +37,29 @@ export function accessTokens(
 ): AccessTokens {
   return {
     async issue(integrator) {
-      const k = key();
       const iat = Math.floor(now() / 1000);
-      const accessToken = await new SignJWT({ client_id: integrator.id })
-        .setProtectedHeader({ alg: 'ES256', kid: k.kid, typ: TOKEN_TYP })
-        .setIssuer(TOKEN_ISSUER)
-        .setAudience(TOKEN_AUDIENCE)
-        .setSubject(integrator.id)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + ttlSec)
-        .setJti(randomUUID())
-        .sign(k.privateKey);
-      return { access_token: accessToken, token_type: 'Bearer', expires_in: ttlSec };
+      const claims: AccessTokenClaims = {
+        iss: ACCESS_TOKEN_ISSUER,
+        aud: ACCESS_TOKEN_AUDIENCE,
+        sub: integrator.id,
+        client_id: integrator.id,
+        iat,
+        exp: iat + ttlSec,
+        jti: randomUUID(),
+      };
+      return { access_token: await signJws(ACCESS_TOKEN, claims, key()), token_type: 'Bearer', expires_in: ttlSec };
     },
     async verify(token) {
       const k = key();
       try {
-        const { payload, protectedHeader } = await jwtVerify(token, k.publicJwk, {
-          algorithms: ['ES256'],
-          typ: TOKEN_TYP,
-          issuer: TOKEN_ISSUER,
-          audience: TOKEN_AUDIENCE,
-          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        const { payload, protectedHeader } = await verifyJwt(token, k.publicJwk, ACCESS_TOKEN, {
+          issuer: ACCESS_TOKEN_ISSUER,
+          audience: ACCESS_TOKEN_AUDIENCE,
           currentDate: new Date(now()),
         });
-        if (protectedHeader.kid !== k.kid || typeof payload.sub !== 'string') return null;
-        return integrators.byId(payload.sub) ?? null;
+        const claims = AccessTokenClaims.safeParse(payload);
+        if (protectedHeader.kid !== k.kid || !claims.success) return null;
+        return integrators.byId(claims.data.sub) ?? null;
       } catch {
         return null;
       }
