@@ -55,7 +55,7 @@ try {
     JOURNAL_VERIFY_INTERVAL_SEC: '86400',
   });
   const tx = await startTransaction(config, memoryBus(), { store });
-  const base = `http://127.0.0.1:${tx.httpPort}`;
+  const base = `https://127.0.0.1:${tx.httpPort}`;
   const verifiedAt = async () =>
     Number(/dfs_journal_verified_entries\{[^}]*\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
   console.log(

@@ -55,14 +55,14 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
   if (target.embedded && 'services' in target) {
     say('DFS reference stack: embedded default (in-memory stores, in-process event bus), gRPC over mutual TLS');
     for (const s of target.services) {
-      const web = s.name === 'fota' ? 'HTTPS https' : 'HTTP http';
+      const scheme = s.name === 'fota' ? 'https' : target.httpScheme;
+      const web = `${scheme.toUpperCase()} ${scheme}://127.0.0.1:${s.httpPort}/readyz`;
       say(
-        s.grpcPort
-          ? `  ${s.name.padEnd(12)} gRPC 127.0.0.1:${s.grpcPort}   HTTP http://127.0.0.1:${s.httpPort}/readyz`
-          : `  ${s.name.padEnd(12)} ${web}://127.0.0.1:${s.httpPort}/readyz`,
+        s.grpcPort ? `  ${s.name.padEnd(12)} gRPC 127.0.0.1:${s.grpcPort}   ${web}` : `  ${s.name.padEnd(12)} ${web}`,
       );
     }
-    say(`  dev PKI and keys in ${target.pki.dir}`);
+    say(`  dev PKI and keys in ${target.pki.dir} (HTTPS clients trust ${target.pki.ca})`);
+    if (target.httpScheme === 'http') say('  WARNING: DFS_DEV_PLAIN_HTTP=1: the HTTP ports serve plain HTTP');
   }
   const web = stay && 'services' in target ? await openConsole(target, say) : undefined;
   const world = await connectWorld(target.pki, target);

@@ -17,6 +17,8 @@ import type { EventBus } from '../kit/src/events.js';
 import { openBus } from '../kit/src/kafka-bus.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { ServeOverrides, ServiceHandle } from '../kit/src/service.js';
+import { trustCaForFetch, type ServerTlsPolicy } from '../kit/src/tls-policy.js';
+import { readFileSync } from 'node:fs';
 
 /** The port variables of the services and the console. */
 export const PORT_VARS = [
@@ -42,6 +44,7 @@ export interface StackControls {
   transaction?: Omit<TransactionOverrides, 'store'>;
   risk?: RiskControls & ServeOverrides;
   mno?: MnoControls;
+  fota?: { httpsPolicy?: ServerTlsPolicy };
 }
 
 /** The same, under the name the threat demonstrations use. */
@@ -57,16 +60,19 @@ export interface Stack {
   riskAddr: string;
   /** The FOTA service's HTTPS base URL (dev PKI server certificate; phones pin the dev CA). */
   fotaUrl: string;
-  /** The mobile network operator's HTTP API (CAMARA SIM Swap, and the network controls the simulation drives). */
+  /** The mobile network operator's HTTPS API (CAMARA SIM Swap, and the network controls the simulation drives). */
   mnoUrl: string;
+  /** `https`, or `http` when the dev switch DFS_DEV_PLAIN_HTTP=1 is on: the scheme of every HTTP port but FOTA's. */
+  httpScheme: 'https' | 'http';
   /** The one event bus every service publishes to and consumes from: in process, or Kafka when KAFKA_BROKERS is set. */
   bus: EventBus;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the embedded default: dev PKI in the state directory, then risk, attestation and
- * transaction, each with its own gRPC (mTLS) and HTTP ports, sharing one event bus (Kafka with KAFKA_BROKERS).
+ * Starts the embedded default: dev PKI in the state directory (this process's `fetch` then trusts its
+ * CA), then risk, attestation and transaction, each with its own gRPC (mTLS) and HTTPS ports, sharing
+ * one event bus (Kafka with KAFKA_BROKERS).
  * `ephemeral` binds every port to 0 (tests); otherwise the env or the documented defaults apply.
  * `controls` replaces ports of the services at wiring time; `dfs start` and `dfs service` never pass any.
  */
@@ -82,6 +88,8 @@ export async function startStack(
 ): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
+  /* eslint-disable-next-line security/detect-non-literal-fs-filename -- the dev CA under the state directory */
+  trustCaForFetch(readFileSync(pki.ca));
   const zero = opts.ephemeral ? FREE_PORTS : {};
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, ...zero, DFS_STATE_DIR: stateDir };
   const services: ServiceHandle[] = [];
@@ -98,7 +106,8 @@ export async function startStack(
     const simulators = opts.simulators ?? true;
     const mno = simulators ? await startMno(mnoConfig(env), bus, opts.controls?.mno) : null;
     if (mno) services.push(mno);
-    const mnoUrl = `http://${host}:${mno?.httpPort ?? mnoConfig(env).httpPort}`;
+    const httpScheme = mnoConfig(env).plainHttp ? 'http' : 'https';
+    const mnoUrl = `${httpScheme}://${host}:${mno?.httpPort ?? mnoConfig(env).httpPort}`;
     const risk = await startRisk(riskConfig({ RISK_MNO_URL: mnoUrl, ...env }), bus, { ...opts.controls?.risk });
     services.push(risk);
     const attestation = await startAttestation(
@@ -115,7 +124,7 @@ export async function startStack(
       { ...opts.controls?.transaction },
     );
     services.push(transaction);
-    const fota = simulators ? await startFota(fotaConfig(env)) : null;
+    const fota = simulators ? await startFota(fotaConfig(env), opts.controls?.fota?.httpsPolicy) : null;
     if (fota) services.push(fota);
     return {
       pki,
@@ -127,6 +136,7 @@ export async function startStack(
       transactionAddr: `${host}:${transaction.grpcPort}`,
       fotaUrl: fota?.httpsUrl ?? `https://${host}:${fotaConfig(env).httpsPort}`,
       mnoUrl,
+      httpScheme,
       stop,
     };
   } catch (err) {

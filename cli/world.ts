@@ -10,6 +10,7 @@ import { contracts } from '../kit/src/contracts.js';
 import { call, createClient } from '../kit/src/grpc-client.js';
 import type { PkiPaths } from '../kit/src/pki.js';
 import { readTls } from '../kit/src/tls.js';
+import { trustCaForFetch } from '../kit/src/tls-policy.js';
 import { grpcBackend, type Backend } from '../device-sim/src/daemon/backend.js';
 import type { Step } from '../device-sim/src/daemon/payment-daemon.js';
 import type { DaemonKeystore } from '../device-sim/src/daemon/keystore-port.js';
@@ -25,7 +26,7 @@ export interface Addresses {
   transactionAddr: string;
   /** The FOTA service's HTTPS URL; phones pin the dev CA for it. */
   fotaUrl?: string;
-  /** The mobile operator's HTTP API; without it phones have no SIM. */
+  /** The mobile operator's HTTPS API; without it phones have no SIM. */
   mnoUrl?: string;
 }
 
@@ -65,6 +66,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
   const oem = await Oem.load(pki);
   const operatorTls = readTls({ ca: pki.ca, cert: pki.cert('operator'), key: pki.key('operator') });
   const bootstrapTls = readTls({ ca: pki.ca, cert: pki.cert('bootstrap'), key: pki.key('bootstrap') });
+  trustCaForFetch(operatorTls.ca);
   const fotaCa = addrs.fotaUrl ? readFileSync(pki.ca) : undefined;
   const operator = createClient(contracts().TransactionService, addrs.transactionAddr, operatorTls, 'transaction');
   const backends: Backend[] = [];

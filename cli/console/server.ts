@@ -2,7 +2,10 @@ import { Router, type Express, type RequestHandler } from 'express';
 import { loadConfig as attestationConfig } from '../../services/attestation/src/config.js';
 import { loadConfig as transactionConfig } from '../../services/transaction/src/config.js';
 import { loadConfig as riskConfig } from '../../services/risk/src/config.js';
-import { closeHttp, createHttpApp, finishHttpApp, listen } from '../../kit/src/http.js';
+import { closeHttp, createHttpApp, finishHttpApp, listenEdge } from '../../kit/src/http.js';
+import { readTls } from '../../kit/src/tls.js';
+import type { ServerTlsPolicy } from '../../kit/src/tls-policy.js';
+import { loadConsoleConfig } from './config.js';
 import { createLogger, type Logger } from '../../kit/src/log.js';
 import { loadOrCreateSecret, requireBearer } from '../../kit/src/operator-auth.js';
 import type { Stack } from '../stack.js';
@@ -38,12 +41,12 @@ function servePage(app: Express, page: ConsoleBundle): void {
 /** The production credential check: the operator bearer token, else 401 CONSOLE_UNAUTHENTICATED. */
 const operatorBearer = (token: string) => requireBearer(token, 'CONSOLE_UNAUTHENTICATED');
 
-/** The services' HTTP base URLs in an embedded stack. */
+/** The services' HTTP(S) base URLs in an embedded stack. */
 function httpBase(stack: Stack, name: string): string {
   const host = stack.transactionAddr.slice(0, stack.transactionAddr.lastIndexOf(':'));
   const port = stack.services.find((s) => s.name === name)?.httpPort;
   if (!port) throw new Error(`the stack runs no ${name} service`);
-  return `http://${host}:${port}`;
+  return `${stack.httpScheme}://${host}:${port}`;
 }
 
 /**
@@ -61,6 +64,8 @@ export async function startConsole(opts: {
   log?: Logger;
   /** The console's credential check, given the token it accepts (default: requireBearer; tests inject others). */
   access?: (token: string) => RequestHandler;
+  /** The console's HTTPS policy (default: the stack's; tests inject a weaker one). */
+  httpsPolicy?: ServerTlsPolicy;
 }): Promise<ConsoleHandle> {
   const env = { ...(opts.env ?? process.env), DFS_STATE_DIR: opts.stack.stateDir };
   const attestation = attestationConfig(env);
@@ -101,9 +106,17 @@ export async function startConsole(opts: {
   app.use('/api', api);
   finishHttpApp(app, log);
   const host = opts.host ?? '127.0.0.1';
-  const { server, port } = await listen(app, host, opts.port);
+  const { pki } = opts.stack;
+  const { server, port, scheme } = await listenEdge(
+    app,
+    host,
+    opts.port,
+    loadConsoleConfig(env).plainHttp
+      ? { plain: true, log, service: 'console' }
+      : { tls: readTls({ ca: pki.ca, cert: pki.cert('console'), key: pki.key('console') }), policy: opts.httpsPolicy },
+  );
   return {
-    url: `http://${host}:${port}/`,
+    url: `${scheme}://${host}:${port}/`,
     port,
     async stop() {
       hub.close();

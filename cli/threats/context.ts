@@ -51,12 +51,20 @@ export function stackContext(stack: Stack, world: World, say: (line: string) => 
     serviceTls: (service) => readTls({ ca: stack.pki.ca, cert: stack.pki.cert(service), key: stack.pki.key(service) }),
     statusListFile: process.env.ATTESTATION_STATUS_FILE ?? join(stack.stateDir, 'oem', 'attestation-status.jws'),
     ...(riskHttp
-      ? { risk: { addr: stack.riskAddr, url: `http://${host}:${riskHttp}`, token: riskOperatorToken(stack.stateDir) } }
+      ? {
+          risk: {
+            addr: stack.riskAddr,
+            url: `${stack.httpScheme}://${host}:${riskHttp}`,
+            token: riskOperatorToken(stack.stateDir),
+          },
+        }
       : {}),
     attestationAddr: stack.attestationAddr,
     transactionAddr: stack.transactionAddr,
-    ...(http && apiKey ? { integrator: { url: `http://${host}:${http}`, apiKey } } : {}),
-    ...(attestationHttp && token ? { operator: { url: `http://${host}:${attestationHttp}`, token } } : {}),
+    ...(http && apiKey ? { integrator: { url: `${stack.httpScheme}://${host}:${http}`, apiKey } } : {}),
+    ...(attestationHttp && token
+      ? { operator: { url: `${stack.httpScheme}://${host}:${attestationHttp}`, token } }
+      : {}),
   };
 }
 

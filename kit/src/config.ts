@@ -55,7 +55,7 @@ export function readConfigFile(path: string, variable: string): Buffer {
   }
 }
 
-/** Variables every service reads: state directory, bind address, log level, mTLS files, MongoDB, Kafka. */
+/** Variables every service reads: state directory, bind address, log level, TLS files, MongoDB, Kafka, the plain-HTTP dev switch. */
 export const SERVICE_ENV = {
   DFS_STATE_DIR: z.string().min(1).default('.dfs-state'),
   DFS_BIND_HOST: z.string().min(1).default('127.0.0.1'),
@@ -65,6 +65,9 @@ export const SERVICE_ENV = {
   TLS_KEY_FILE: optional(z.string()),
   MONGODB_URI: optional(z.string().url()),
   KAFKA_BROKERS: optional(z.string()),
+  DFS_DEV_PLAIN_HTTP: z
+    .enum(['0', '1'], { message: "expected '1' (plain HTTP, development only) or '0'" })
+    .default('0'),
 };
 
 type ServiceEnv = z.output<z.ZodObject<typeof SERVICE_ENV>>;
@@ -81,6 +84,8 @@ export function serviceBase(e: ServiceEnv, service: string) {
       cert: e.TLS_CERT_FILE ?? join(pki, `${service}.crt`),
       key: e.TLS_KEY_FILE ?? join(pki, `${service}.key`),
     },
+    /** The dev switch: HTTP ports serve plain HTTP instead of HTTPS (never in production). */
+    plainHttp: e.DFS_DEV_PLAIN_HTTP === '1',
     mongodbUri: e.MONGODB_URI,
     kafkaBrokers: e.KAFKA_BROKERS?.split(',')
       .map((s) => s.trim())

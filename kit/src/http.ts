@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -6,6 +7,7 @@ import { DfsError, describeError } from './errors.js';
 import type { Logger } from './log.js';
 import { httpMetrics, type Metrics } from './metrics.js';
 import { contextFrom, SpanKind } from './tracing.js';
+import { httpsServerOptions, type ServerTlsPolicy } from './tls-policy.js';
 
 /**
  * Readiness: true only when the store and the bus answer; constant time (never reads the journal or any collection).
@@ -138,8 +140,9 @@ export function finishHttpApp(app: Express, log: Logger): void {
 }
 
 /**
- * Listens on host:port and resolves with the bound port; rejects when the port cannot be bound
- * (Express 5 passes a listen error to the callback, so the callback checks it).
+ * Listens on host:port with plain HTTP and resolves with the bound port; rejects when the port cannot be
+ * bound (Express 5 passes a listen error to the callback, so the callback checks it). Services serve
+ * through `listenEdge`; this is for in-process harnesses and the dev switch.
  */
 export function listen(app: Express, host: string, port: number): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
@@ -151,8 +154,42 @@ export function listen(app: Express, host: string, port: number): Promise<{ serv
   });
 }
 
-/** Closes an HTTP server, ending idle keep-alive connections. */
-export function closeHttp(server: Server): Promise<void> {
+/**
+ * How an HTTP edge serves: HTTPS with a certificate under the TLS policy (kit/src/tls-policy.ts), or
+ * plain HTTP when the operator set the dev switch DFS_DEV_PLAIN_HTTP=1 (logged as a warning at start).
+ */
+export type HttpEdge =
+  { tls: { cert: Buffer; key: Buffer }; policy?: ServerTlsPolicy } | { plain: true; log: Logger; service: string };
+
+/** A listening HTTP edge: its server, bound port and scheme. */
+export interface ListeningEdge {
+  server: Server | HttpsServer;
+  port: number;
+  scheme: 'https' | 'http';
+}
+
+/** Listens on host:port as the edge says (HTTPS by default); rejects when the port cannot be bound. */
+export async function listenEdge(app: Express, host: string, port: number, edge: HttpEdge): Promise<ListeningEdge> {
+  if ('plain' in edge) {
+    edge.log.warn(
+      { service: edge.service, port },
+      'DFS_DEV_PLAIN_HTTP=1: this HTTP port serves plain HTTP without TLS (development only)',
+    );
+    return { ...(await listen(app, host, port)), scheme: 'http' };
+  }
+  const server = createHttpsServer(httpsServerOptions(edge.tls, edge.policy), app);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port, scheme: 'https' });
+    });
+  });
+}
+
+/** Closes an HTTP(S) server, ending idle keep-alive connections. */
+export function closeHttp(server: Server | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

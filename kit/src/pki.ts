@@ -8,7 +8,7 @@ import { spiffeId, type IdentityKind } from './identity.js';
 import { generateEcKeyPair, importPrivateKeyPem, issueCertificate, privateKeyPem, subtle, x509 } from './x509.js';
 
 /** The names the dev PKI issues server certificates for: loopback plus the service names used by compose and k8s. */
-const SERVICE_NAMES = ['attestation', 'transaction', 'risk', 'fota'] as const;
+const SERVICE_NAMES = ['attestation', 'transaction', 'risk', 'fota', 'mno', 'console'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**

@@ -1,12 +1,12 @@
-import type { Server } from 'node:http';
 import type * as grpc from '@grpc/grpc-js';
 import type { Express } from 'express';
 import { startGrpcServer } from './grpc-server.js';
 import { rpcMetricsInterceptor } from './grpc-observe.js';
-import { closeHttp, listen, markDraining } from './http.js';
+import { closeHttp, listenEdge, markDraining, type ListeningEdge } from './http.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { TlsMaterial } from './tls.js';
+import type { ServerTlsPolicy } from './tls-policy.js';
 
 /** A running service: its bound ports and a graceful stop. */
 export interface ServiceHandle {
@@ -18,14 +18,15 @@ export interface ServiceHandle {
 }
 
 /**
- * What a service's wiring may replace at its edge: the gRPC server
- * credentials (default: mTLS requiring a client certificate).
+ * What a service's wiring may replace at its edge: the gRPC server credentials (default: mTLS
+ * requiring a client certificate, under the TLS policy) and the HTTPS port's TLS policy.
  */
 export interface ServeOverrides {
   serverCredentials?: (tls: TlsMaterial) => grpc.ServerCredentials;
+  httpsPolicy?: ServerTlsPolicy;
 }
 
-/** Starts the gRPC (mTLS) and HTTP edges of a service and ties their shutdown to its resources. */
+/** Starts the gRPC (mTLS) and HTTPS edges of a service and ties their shutdown to its resources. */
 export async function serve(
   opts: {
     name: string;
@@ -33,6 +34,8 @@ export async function serve(
     grpcPort: number;
     httpPort: number;
     tls: TlsMaterial;
+    /** The dev switch DFS_DEV_PLAIN_HTTP=1: the HTTP port serves plain HTTP (warned at start). */
+    plainHttp: boolean;
     log: Logger;
     grpcServices: { name: string; definition: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation }[];
     http: Express;
@@ -50,9 +53,14 @@ export async function serve(
     credentials: opts.serverCredentials,
     interceptors: opts.metrics ? [rpcMetricsInterceptor(opts.metrics)] : [],
   });
-  let http: { server: Server; port: number };
+  let http: ListeningEdge;
   try {
-    http = await listen(opts.http, opts.host, opts.httpPort);
+    http = await listenEdge(
+      opts.http,
+      opts.host,
+      opts.httpPort,
+      opts.plainHttp ? { plain: true, log: opts.log, service: opts.name } : { tls: opts.tls, policy: opts.httpsPolicy },
+    );
   } catch (err) {
     await grpcServer.stop(0);
     throw err;

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { readConfigFile } from './config.js';
 import { parseSpiffeId } from './identity.js';
 import type { Role } from './pki.js';
+import { grpcServerCredentials } from './tls-policy.js';
 
 /** PEM material for one side of an mTLS connection. */
 export interface TlsMaterial {
@@ -19,9 +20,12 @@ export function readTls(files: { ca: string; cert: string; key: string }): TlsMa
   };
 }
 
-/** Server credentials that require a client certificate chained to the CA: no certificate, no call. */
+/**
+ * Server credentials that require a client certificate chained to the CA (no certificate, no call),
+ * under the stack's TLS policy (kit/src/tls-policy.ts).
+ */
 export function serverCredentials(tls: TlsMaterial): grpc.ServerCredentials {
-  return grpc.ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], true);
+  return grpcServerCredentials(tls);
 }
 
 /** Client credentials presenting our certificate and trusting only the CA. */

@@ -26,7 +26,7 @@ import {
 
 type Env = Awaited<ReturnType<typeof testStack>>;
 const httpOf = (env: { stack: Env['stack'] }) =>
-  `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+  `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
 
 describe('posture tier per device-sim configuration, carried in the token', () => {
   let env: Env;

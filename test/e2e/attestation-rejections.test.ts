@@ -65,7 +65,7 @@ describe('attestation refusals through the real Enroll RPC, one stable code each
   let oemRoot: Issuer;
   let evil: ReturnType<typeof attacker>;
   const events: BusEvent[] = [];
-  const httpUrl = () => `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+  const httpUrl = () => `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
 
   beforeAll(async () => {
     env = await testStack({ ATTESTATION_OPERATOR_TOKEN: OPERATOR_TOKEN });

@@ -14,7 +14,7 @@ const small = { minorUnits: '150', currency: 'KES' };
 
 describe('attestation tokens at the transaction service', () => {
   let env: Env;
-  const http = () => `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+  const http = () => `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
   const operator = (method: string, path: string, body?: unknown) =>
     fetch(`${http()}${path}`, {
       method,

@@ -13,7 +13,7 @@ describe('security updates reach the phone and close the R6 loop (002 R6; 000 §
   let operator: (path: string) => Promise<Record<string, unknown>>;
   beforeAll(async () => {
     env = await testStack();
-    const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+    const http = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
     const token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
     operator = async (path) =>
       (await fetch(`${http}/v1/operator${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<

@@ -56,7 +56,7 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
     env = await testStack({ TRANSACTION_INTEGRATORS_FILE: file, CALLBACK_BACKOFF_MS: '100' });
     const link = { addr: env.stack.transactionAddr, pkiDir: env.stack.pki.dir };
     const http = env.stack.services.find((s) => s.name === 'transaction')!.httpPort;
-    api = dfsApi({ url: `http://127.0.0.1:${http}`, apiKey: keys.shop });
+    api = dfsApi({ url: `https://127.0.0.1:${http}`, apiKey: keys.shop });
     expect(await api.resultKeys()).toEqual(await fetchResultKeys(link));
     const real = resultVerifier(api.resultKeys);
     const account = env.world.newId('merchant');
@@ -146,7 +146,7 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
       await openMerchantAccount(link, account, 'KES');
       till.set(
         merchantHandler({
-          api: dfsApi({ url: `http://127.0.0.1:${http}`, apiKey: keys.poller }),
+          api: dfsApi({ url: `https://127.0.0.1:${http}`, apiKey: keys.poller }),
           orders: orderBook(account),
           verify: resultVerifier(() => fetchResultKeys(link)),
         }),

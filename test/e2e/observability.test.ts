@@ -29,8 +29,8 @@ describe('one payment, watched', () => {
       await env.world.openMerchant(merchant, 'KES');
       const { phone } = await walletPhone(env, 50_000);
       const riskHttp = env.stack.services.find((s) => s.name === 'risk')!.httpPort;
-      const txMetrics = `http://127.0.0.1:${env.tx.httpPort}/metrics`;
-      const riskMetrics = `http://127.0.0.1:${riskHttp}/metrics`;
+      const txMetrics = `https://127.0.0.1:${env.tx.httpPort}/metrics`;
+      const riskMetrics = `https://127.0.0.1:${riskHttp}/metrics`;
       const [txBefore, riskBefore] = [await scrape(txMetrics), await scrape(riskMetrics)];
       exporter.reset();
 

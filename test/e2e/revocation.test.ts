@@ -15,7 +15,7 @@ const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency:
 /** The operator API of the attestation service (bearer credential from the state directory). */
 function operatorApi(env: Env) {
   const token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
-  const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+  const http = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${http}/v1/operator${path}`, {
       method: 'POST',
@@ -116,7 +116,7 @@ describe('revocation holds on every path (002 R1; docs/ATTESTATION.md "Revocatio
     'reinstating an unknown device is ATTESTATION_DEVICE_NOT_FOUND; ' + 'without the operator token it is refused',
     async () => {
       expect((await op.reinstate('dev-00000000000000000000')).body.code).toBe('ATTESTATION_DEVICE_NOT_FOUND');
-      const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+      const http = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
       const res = await fetch(`${http}/v1/operator/devices/dev-00000000000000000000/reinstate`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

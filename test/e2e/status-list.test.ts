@@ -15,7 +15,7 @@ const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency:
 async function publish(env: Env, jws: string) {
   writeFileSync(join(env.stack.stateDir, 'oem', 'attestation-status.jws'), jws);
   const token = readFileSync(join(env.stack.stateDir, 'keys', 'attestation-operator.token'), 'utf8').trim();
-  const http = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
+  const http = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'attestation')!.httpPort}`;
   const res = await fetch(`${http}/v1/operator/attestation-status/reload`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },

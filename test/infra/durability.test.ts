@@ -122,7 +122,7 @@ describeWithServer('MONGODB_URI', 'durability: the transaction service restarts 
       expect(accounts.every((a) => a.applied.length === 0)).toBe(true);
       expect(accounts.some((a) => a.id === treasuryOf('KES'))).toBe(true);
       const operatorToken = readFileSync(join(stack.stateDir, 'keys', 'transaction-operator.token'), 'utf8').trim();
-      const verify = await fetch(`http://127.0.0.1:${restarted.httpPort}/v1/journal/verify`, {
+      const verify = await fetch(`https://127.0.0.1:${restarted.httpPort}/v1/journal/verify`, {
         headers: { Authorization: `Bearer ${operatorToken}` },
       });
       expect(await verify.json()).toMatchObject({ ok: true });

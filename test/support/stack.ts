@@ -64,7 +64,7 @@ export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
 /** A GET on the risk service's operator HTTP API (rules, decision trails) of a stack, with its operator token. */
 export function riskGet(stack: Stack, path: string): Promise<Response> {
   const port = stack.services.find((s) => s.name === 'risk')!.httpPort;
-  return fetch(`http://127.0.0.1:${port}${path}`, {
+  return fetch(`https://127.0.0.1:${port}${path}`, {
     headers: { authorization: `Bearer ${riskOperatorToken(stack.stateDir)}` },
   });
 }

@@ -2,7 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import type { JSONWebKeySet } from 'jose';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { dfsApi } from './api.js';
 import { openMerchantAccount } from './dfs-grpc.js';
 import { orderBook } from './orders.js';
@@ -12,7 +14,8 @@ import { resultVerifier } from './verify.js';
 const env = process.env;
 const stateDir = resolve(env.DFS_STATE_DIR ?? '.dfs-state');
 const integratorsFile = env.TRANSACTION_INTEGRATORS_FILE ?? join(stateDir, 'integrators.json');
-const apiUrl = env.TRANSACTION_HTTP_URL ?? 'http://127.0.0.1:8082';
+const apiUrl = env.TRANSACTION_HTTP_URL ?? 'https://127.0.0.1:8082';
+const caFile = env.DFS_CA_FILE ?? join(stateDir, 'pki', 'ca.crt');
 const grpcAddr = env.TRANSACTION_ADDR ?? '127.0.0.1:50052';
 const port = Number(env.MERCHANT_PORT ?? 8400);
 const account = env.MERCHANT_ACCOUNT ?? 'merchant-checkout';
@@ -32,6 +35,7 @@ if (process.argv.includes('--register')) {
   process.exit(0);
 }
 
+setGlobalDispatcher(new Agent({ connect: { ca: [...rootCertificates, readFileSync(caFile, 'utf8')] } }));
 const grpcLink = { addr: grpcAddr, pkiDir: join(stateDir, 'pki') };
 let keys: Promise<JSONWebKeySet> | undefined;
 const api = dfsApi({ url: apiUrl, apiKey: me.apiKey });

@@ -125,6 +125,7 @@ export async function startAttestation(
     grpcPort: config.grpcPort,
     httpPort: config.httpPort,
     tls,
+    plainHttp: config.plainHttp,
     log,
     grpcServices: [
       {
@@ -142,6 +143,7 @@ export async function startAttestation(
     }),
     metrics,
     serverCredentials: test.serverCredentials,
+    httpsPolicy: test.httpsPolicy,
     release: async () => {
       await store.close();
       if (!shared) await bus.close();

@@ -4,6 +4,7 @@ import { loadCatalog } from '../../../kit/src/fota-catalog.js';
 import { createLogger } from '../../../kit/src/log.js';
 import type { ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
+import { httpsServerOptions, type ServerTlsPolicy } from '../../../kit/src/tls-policy.js';
 import { loadConfig, type FotaConfig } from './config.js';
 import { ReleaseIndex } from './domain/releases.js';
 import { fotaHttp } from './http/app.js';
@@ -11,9 +12,12 @@ import { fotaHttp } from './http/app.js';
 /**
  * Wires and starts the FOTA service: loads the release catalog, builds and signs its packages with
  * the simulated OEM's build and release keys (state directory), and serves them over HTTPS with the
- * dev PKI (TLS 1.2+, 000 §Kai FOTA). It has no gRPC edge: `grpcPort` is 0.
+ * dev PKI under the stack's TLS policy (kit/src/tls-policy.ts; 000 §Kai FOTA). It has no gRPC edge: `grpcPort` is 0.
  */
-export async function startFota(config: FotaConfig = loadConfig()): Promise<ServiceHandle & { httpsUrl: string }> {
+export async function startFota(
+  config: FotaConfig = loadConfig(),
+  policy?: ServerTlsPolicy,
+): Promise<ServiceHandle & { httpsUrl: string }> {
   const log = createLogger('fota', config.logLevel);
   const catalog = loadCatalog(config.catalogFile);
   const tls = readTls(config.tls);
@@ -21,7 +25,7 @@ export async function startFota(config: FotaConfig = loadConfig()): Promise<Serv
   const releases = new ReleaseIndex(catalog, await buildReleases(config.stateDir, keys, catalog));
   let draining = false;
   const app = fotaHttp({ releases, log, ready: () => !draining });
-  const server: Server = createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, app);
+  const server: Server = createServer(httpsServerOptions(tls, policy), app);
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.httpsPort, config.host, () => {

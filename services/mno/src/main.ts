@@ -1,17 +1,18 @@
 import type { EventBus } from '../../../kit/src/events.js';
-import { closeHttp, listen } from '../../../kit/src/http.js';
+import { closeHttp, listenEdge } from '../../../kit/src/http.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { createMetrics } from '../../../kit/src/metrics.js';
 import { loadOrCreateSecret } from '../../../kit/src/operator-auth.js';
-import type { ServiceHandle } from '../../../kit/src/service.js';
+import type { ServeOverrides, ServiceHandle } from '../../../kit/src/service.js';
+import { readTls } from '../../../kit/src/tls.js';
 import { loadConfig, type MnoConfig } from './config.js';
 import { LineRegistry } from './domain/lines.js';
 import { networkEvents, type NetworkEvents } from './events/network-events.js';
 import { mnoHttp } from './http/app.js';
 
-/** What a caller may inject at wiring time (tests): the network-event port. */
-export interface MnoControls {
+/** What a caller may inject at wiring time (tests): the network-event port, the HTTPS policy. */
+export interface MnoControls extends Pick<ServeOverrides, 'httpsPolicy'> {
   events?: NetworkEvents;
 }
 
@@ -37,8 +38,15 @@ export async function startMno(
     ready: () => bus.ready(),
     obs: { service: 'mno', metrics: createMetrics('mno'), log },
   });
-  const http = await listen(app, config.host, config.httpPort);
-  log.info({ httpPort: http.port }, 'mno service listening');
+  const http = await listenEdge(
+    app,
+    config.host,
+    config.httpPort,
+    config.plainHttp
+      ? { plain: true, log, service: 'mno' }
+      : { tls: readTls(config.tls), policy: overrides.httpsPolicy },
+  );
+  log.info({ httpPort: http.port, scheme: http.scheme }, 'mno service listening');
   let stopped: Promise<void> | undefined;
   return {
     name: 'mno',

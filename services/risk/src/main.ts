@@ -6,6 +6,7 @@ import { loadOrCreateSecret } from '../../../kit/src/operator-auth.js';
 import type { AuthorizeCaller } from '../../../kit/src/grpc-server.js';
 import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
+import { trustCaForFetch } from '../../../kit/src/tls-policy.js';
 import { readFileSync } from 'node:fs';
 import { loadConfig, type RiskConfig } from './config.js';
 import type { SimSwapOperator } from './domain/operator.js';
@@ -54,6 +55,7 @@ export async function startRisk(
   const store = test.store ?? (test.wrapStore ?? ((s: FeatureStore) => s))(await openFeatureStore(config, log));
   const reservations = (test.reservations ?? atomicReservations)(store);
   const mno = config.mno;
+  if (mno) trustCaForFetch(tls.ca);
   const operator =
     test.operator ??
     /* eslint-disable-next-line security/detect-non-literal-fs-filename --
@@ -73,6 +75,7 @@ export async function startRisk(
     grpcPort: config.grpcPort,
     httpPort: config.httpPort,
     tls,
+    plainHttp: config.plainHttp,
     log,
     grpcServices: [
       {
@@ -100,6 +103,7 @@ export async function startRisk(
     }),
     metrics,
     serverCredentials: test.serverCredentials,
+    httpsPolicy: test.httpsPolicy,
     release: async () => {
       process.off('SIGHUP', onHup);
       await store.close();

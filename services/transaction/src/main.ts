@@ -138,6 +138,7 @@ export async function startTransaction(
     grpcPort: config.grpcPort,
     httpPort: config.httpPort,
     tls,
+    plainHttp: config.plainHttp,
     log,
     grpcServices: [
       {
@@ -158,6 +159,7 @@ export async function startTransaction(
     }),
     metrics,
     serverCredentials: overrides.serverCredentials,
+    httpsPolicy: overrides.httpsPolicy,
     release: async () => {
       await sweeper.stop();
       await audit.stop();
