@@ -88,7 +88,6 @@ export async function startStack(
 ): Promise<Stack> {
   const stateDir = opts.stateDir ?? process.env.DFS_STATE_DIR ?? '.dfs-state';
   const pki = await ensureDevPki(stateDir);
-  /* eslint-disable-next-line security/detect-non-literal-fs-filename -- the dev CA under the state directory */
   trustCaForFetch(readFileSync(pki.ca));
   const zero = opts.ephemeral ? FREE_PORTS : {};
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, ...zero, DFS_STATE_DIR: stateDir };

@@ -20,7 +20,7 @@ describe.skipIf(noBrowser)('the console in Chromium: phones and the operator vie
   });
 
   it('the page asks for the operator token and refuses a wrong one with CONSOLE_UNAUTHENTICATED', async () => {
-    const page = await b.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await b.browser.newPage({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
     try {
       await page.goto(c.web.url);
       await page.fill('#token', 'not-the-operator-token');

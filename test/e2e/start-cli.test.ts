@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trustCaForFetch } from '../../kit/src/tls-policy.js';
 import { cliEnv } from '../support/stack.js';
 import { describe, expect, it } from 'vitest';
 
@@ -18,7 +19,8 @@ describe('dfs start (the README run command)', () => {
       await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toContain('Serving.');
       expect(out).toMatch(/Result: POSTED/);
       expect(out).toMatch(/PIN: \*{4}/);
-      const ready = /transaction\s+gRPC \S+\s+HTTP (http:\/\/\S+\/readyz)/.exec(out)?.[1];
+      const ready = /transaction\s+gRPC \S+\s+HTTPS (https:\/\/\S+\/readyz)/.exec(out)?.[1];
+      trustCaForFetch(readFileSync(join(stateDir, 'pki', 'ca.crt')));
       expect((await fetch(ready!)).status).toBe(200);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
