@@ -61,7 +61,7 @@ async function startServices(specOf: (name: string) => ContainerSpec, volumes: V
 
 /** The operator's CAMARA SIM Swap check for a number it never issued, with `key`: [status, code]. */
 async function simSwapCheck(mno: Running, key: string): Promise<[number, string]> {
-  const r = await fetch(`http://127.0.0.1:${(await mno.ports).httpPort}/sim-swap/v1/check`, {
+  const r = await fetch(`https://127.0.0.1:${(await mno.ports).httpPort}/sim-swap/v1/check`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ phoneNumber: '+254700000001', maxAge: 24 }),
@@ -94,7 +94,7 @@ describe('deploy/docker-compose.yml starts', () => {
       for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
       expect(existsSync(join(volumes.dir('transaction-state'), 'integrators.json'))).toBe(true);
       const riskEnv = composeContainer(compose, 'risk').env;
-      expect(riskEnv.RISK_MNO_URL).toBe(`http://mno:${compose.services.mno.environment.MNO_HTTP_PORT}`);
+      expect(riskEnv.RISK_MNO_URL).toBe(`https://mno:${compose.services.mno.environment.MNO_HTTP_PORT}`);
       const riskKey = readFileSync(join(s.risk.c.root, riskEnv.RISK_MNO_API_KEY_FILE!), 'utf8').trim();
       expect(await simSwapCheck(s.mno.c, riskKey)).toEqual([404, 'IDENTIFIER_NOT_FOUND']);
       expect(await simSwapCheck(s.mno.c, randomBytes(32).toString('base64url'))).toEqual([401, 'UNAUTHENTICATED']);
@@ -168,7 +168,7 @@ describe('deploy/k8s starts', () => {
       for (const [name, r] of Object.entries(s)) expect(r.ready, `${name}:\n${r.output.slice(-2000)}`).toBe(true);
 
       const reload = await fetch(
-        `http://127.0.0.1:${(await s.attestation.c.ports).httpPort}/v1/operator/attestation-status/reload`,
+        `https://127.0.0.1:${(await s.attestation.c.ports).httpPort}/v1/operator/attestation-status/reload`,
         { method: 'POST', headers: { Authorization: `Bearer ${operatorToken}` } },
       );
       expect(await reload.json()).toEqual({ issuedAtMs, revokedSerials: 1, devicesToReattest: [] });
@@ -178,14 +178,14 @@ describe('deploy/k8s starts', () => {
       const keyRef = { secretKeyRef: { name: 'dfs-mno', key: 'api-key' } };
       expect(envOf('risk')).toEqual(
         expect.arrayContaining([
-          { name: 'RISK_MNO_URL', value: 'http://mno:8085' },
+          { name: 'RISK_MNO_URL', value: 'https://mno:8085' },
           { name: 'RISK_MNO_API_KEY', valueFrom: keyRef },
           { name: 'RISK_OPERATOR_TOKEN', valueFrom: { secretKeyRef: { name: 'dfs-operator', key: 'token' } } },
         ]),
       );
       expect(envOf('mno')).toEqual(expect.arrayContaining([{ name: 'MNO_API_KEY', valueFrom: keyRef }]));
 
-      const http = `http://127.0.0.1:${(await s.transaction.c.ports).httpPort}`;
+      const http = `https://127.0.0.1:${(await s.transaction.c.ports).httpPort}`;
       const balance = (key: string) =>
         fetch(`${http}/v1/accounts/merchant-1/balance`, { headers: { 'X-API-Key': key } }).then(async (r) => [
           r.status,

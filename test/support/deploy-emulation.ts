@@ -32,6 +32,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trustCaForFetch } from '../../kit/src/tls-policy.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -159,6 +160,8 @@ export interface Running {
   spec: ContainerSpec;
   child: ChildProcess;
   root: string;
+  /** The CA the container's HTTPS certificate chains to, on the host (its TLS_CA_FILE or <state>/pki/ca.crt). */
+  caFile: string;
   output: () => string;
   ports: Promise<{ grpcPort: number; httpPort: number }>;
   exited: Promise<number | null>;
@@ -279,6 +282,7 @@ export function start(spec: ContainerSpec, image: ImageModel, volumes: Volumes):
     spec,
     child,
     root,
+    caFile: env.TLS_CA_FILE || join(env.DFS_STATE_DIR ?? root, 'pki', 'ca.crt'),
     ports,
     exited,
     output: () => out,
@@ -293,12 +297,16 @@ export function start(spec: ContainerSpec, image: ImageModel, volumes: Volumes):
   };
 }
 
-/** Polls /readyz until it answers 200 (true), or the process exits or `timeoutMs` passes (false). */
+/**
+ * Polls /readyz over HTTPS (this process's fetch then trusts the container's CA) until it answers 200
+ * (true), or the process exits or `timeoutMs` passes (false).
+ */
 export async function waitReady(c: Running, timeoutMs = 90_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   const { httpPort } = await c.ports;
+  trustCaForFetch(readFileSync(c.caFile));
   while (Date.now() < until && c.child.exitCode === null) {
-    const ok = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then(
+    const ok = await fetch(`https://127.0.0.1:${httpPort}/readyz`).then(
       (r) => r.ok,
       () => false,
     );

@@ -63,6 +63,8 @@ export function readmeSecrets(stateDir: string, extra: SecretStore): SecretStore
     'transaction.key',
     'risk.crt',
     'risk.key',
+    'mno.crt',
+    'mno.key',
     'device-ca.crt',
     'device-ca.key',
     'device-trust.json',

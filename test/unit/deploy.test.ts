@@ -134,7 +134,7 @@ describe('deploy/k8s exposure and scraping', () => {
     },
   );
 
-  it('probes /healthz and /readyz on the HTTP port', () => {
+  it('probes /healthz and /readyz over HTTPS on the HTTP port', () => {
     for (const d of deployments) {
       const c = d.spec.template.spec.containers[0];
       expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path, c.readinessProbe.httpGet.port]).toEqual([
@@ -142,6 +142,8 @@ describe('deploy/k8s exposure and scraping', () => {
         '/readyz',
         'http',
       ]);
+      for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe])
+        expect(probe.httpGet.scheme).toBe('HTTPS');
     }
   });
 
@@ -197,13 +199,17 @@ describe('deploy/docker-compose.yml', () => {
   it('health-checks each service on its /readyz and publishes its HTTP port on loopback only', () => {
     for (const [svc, ports] of Object.entries({ ...SERVICES, mno: { http: 8085 } })) {
       const s = services[svc]!;
-      expect(s.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${ports.http}/readyz`);
+      expect(s.healthcheck.test.join(' ')).toContain(`https://127.0.0.1:${ports.http}/readyz`);
       expect(s.ports).toEqual([`127.0.0.1:${ports.http}:${ports.http}`]);
     }
   });
 
-  it('points Prometheus at every service HTTP port', () => {
+  it('points Prometheus at every service HTTP port, over HTTPS verified with the dev CA', () => {
     const prom = parse(readFileSync(join(REPO_ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as Doc;
+    for (const job of prom.scrape_configs as Doc[]) {
+      expect([job.scheme, job.tls_config.ca_file]).toEqual(['https', '/etc/dfs-pki/ca.crt']);
+      expect(mountsOf(services.prometheus!)).toContain('dfs-pki');
+    }
     const targets = prom.scrape_configs.flatMap((j: Doc) => j.static_configs.flatMap((s: Doc) => s.targets));
     expect(targets.sort()).toEqual(
       Object.entries(SERVICES)

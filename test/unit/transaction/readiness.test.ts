@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryBus } from '../../../kit/src/events.js';
 import { ensureDevPki } from '../../../kit/src/pki.js';
+import { trustCaForFetch } from '../../../kit/src/tls-policy.js';
 import type { ServiceHandle } from '../../../kit/src/service.js';
 import { loadConfig } from '../../../services/transaction/src/config.js';
 import { startTransaction } from '../../../services/transaction/src/main.js';
@@ -28,7 +29,7 @@ describe('transaction /readyz: store ping, bus, not draining; never the journal'
   let tx: ServiceHandle;
   let ready: () => Promise<number>;
   beforeAll(async () => {
-    await ensureDevPki(stateDir);
+    trustCaForFetch(readFileSync((await ensureDevPki(stateDir)).ca));
     await seedJournal(inner, 2_000);
     const config = loadConfig({
       DFS_STATE_DIR: stateDir,
@@ -38,7 +39,7 @@ describe('transaction /readyz: store ping, bus, not draining; never the journal'
       JOURNAL_VERIFY_INTERVAL_SEC: '3600',
     });
     tx = await startTransaction(config, memoryBus(), { store });
-    ready = () => fetch(`http://127.0.0.1:${tx.httpPort}/readyz`).then((r) => r.status);
+    ready = () => fetch(`https://127.0.0.1:${tx.httpPort}/readyz`).then((r) => r.status);
   }, 60_000);
   afterAll(async () => {
     await tx?.stop();
@@ -50,7 +51,7 @@ describe('transaction /readyz: store ping, bus, not draining; never the journal'
     async () => {
       await expect
         .poll(
-          async () => total(await scrape(`http://127.0.0.1:${tx.httpPort}/metrics`), 'dfs_journal_verified_entries'),
+          async () => total(await scrape(`https://127.0.0.1:${tx.httpPort}/metrics`), 'dfs_journal_verified_entries'),
           { timeout: 20_000 },
         )
         .toBe(2_000);
