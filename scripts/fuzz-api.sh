@@ -43,13 +43,14 @@ env -u MONGODB_URI -u KAFKA_BROKERS node bin/dfs.mjs serve --state-dir "$work/st
 pids+=($!)
 for _ in $(seq 1 120); do grep -q '^READY' "$work/serve.log" && break; sleep 1; done
 grep -q '^READY' "$work/serve.log" || { cat "$work/serve.log" >&2; echo "the stack did not start" >&2; exit 1; }
-api="http://127.0.0.1:$TRANSACTION_HTTP_PORT"
+api="https://127.0.0.1:$TRANSACTION_HTTP_PORT"
+ca="$work/state/pki/ca.crt"
 key=$(node -e 'console.log(require(process.argv[1]).integrators[0].apiKey)' "$work/state/integrators.json")
 token=$(cat "$work/state/keys/transaction-operator.token")
 
 fuzz() { # base-url report-file
   "$venv/bin/schemathesis" run "$1/openapi.json" --url "$1" \
-    -H "X-API-Key: $key" -H "Authorization: Bearer $token" \
+    -H "X-API-Key: $key" -H "Authorization: Bearer $token" --tls-verify "$ca" \
     -n "$examples" --seed 20261203 --max-failures 1 --no-color \
     -c not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --report-json-path "$2" >"$2.log" 2>&1
@@ -59,10 +60,10 @@ report() { node -e '
   console.log(`${r.test_cases.generated} requests over ${r.operations.tested} operations, ${r.failures.length} failures (exit ${r.exit_code})`);
   for (const f of r.failures) console.log(`  ${f.operation ?? ""} ${JSON.stringify(f).slice(0, 300)}`);' "$1"; }
 
-node scripts/fuzz-broken-proxy.mjs "$broken_port" "$api" &
+node scripts/fuzz-broken-proxy.mjs "$broken_port" "$api" "$work/state/pki" &
 pids+=($!)
 sleep 0.5
-if fuzz "http://127.0.0.1:$broken_port" "$work/broken.json"; then
+if fuzz "https://127.0.0.1:$broken_port" "$work/broken.json"; then
   echo "fuzz-api: the run against a route broken on purpose passed: Schemathesis is not checking" >&2
   exit 1
 fi

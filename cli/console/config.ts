@@ -1,6 +1,6 @@
 import { loadEnv, port, SERVICE_ENV, z } from '../../kit/src/config.js';
 
-/** The console's configuration from the environment, validated once: its port, bind address and the plain-HTTP dev switch. */
+/** The console's configuration from the environment, validated once: port, bind address, the plain-HTTP dev switch. */
 export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = loadEnv(
     {

@@ -55,7 +55,10 @@ export function readConfigFile(path: string, variable: string): Buffer {
   }
 }
 
-/** Variables every service reads: state directory, bind address, log level, TLS files, MongoDB, Kafka, the plain-HTTP dev switch. */
+/**
+ * Variables every service reads: state directory, bind address, log level, TLS files, MongoDB, Kafka
+ * and the plain-HTTP dev switch.
+ */
 export const SERVICE_ENV = {
   DFS_STATE_DIR: z.string().min(1).default('.dfs-state'),
   DFS_BIND_HOST: z.string().min(1).default('127.0.0.1'),

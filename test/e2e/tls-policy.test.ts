@@ -151,7 +151,7 @@ describe('one TLS policy on every port (FIGI R7)', () => {
 });
 
 describe('the dev switch DFS_DEV_PLAIN_HTTP=1', () => {
-  it('serves plain HTTP on the service and console HTTP ports; FOTA stays HTTPS and gRPC stays mTLS under the policy', async () => {
+  it('serves plain HTTP on the service and console HTTP ports; FOTA stays HTTPS, gRPC mTLS', async () => {
     const s = await stackWithConsole({ DFS_DEV_PLAIN_HTTP: '1' });
     try {
       const edges = edgesOf(s.stack, s.web);
