@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { base64url, decodeJwt, decodeProtectedHeader } from 'jose';
 import { DfsError, type ErrorCode } from '../../kit/src/errors.js';
 import type { TlsMaterial } from '../../kit/src/tls.js';
+import { grpcServerCredentials, type ServerTlsPolicy } from '../../kit/src/tls-policy.js';
 import { AccessPolicy, DEFAULT_TABLE, type Caller, type DeviceApi } from '../../device-sim/src/access-policy.js';
 import type { SignedContents } from '../../device-sim/src/store/kai-store.js';
 import { FotaManifest } from '../../contracts/firmware.js';
@@ -216,6 +217,23 @@ export const mutualTls = port(
       transaction: {
         serverCredentials: (tls: TlsMaterial) =>
           grpc.ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], false),
+      },
+    },
+  }),
+  () => ({ stack: { transaction: { serverCredentials: () => grpc.ServerCredentials.createInsecure() } } }),
+);
+
+/** What a TLS server accepted before the policy: TLS 1.0 and up, OpenSSL's default suites including CBC. */
+const WEAK_TLS: ServerTlsPolicy = () => ({ minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' });
+
+/** The one TLS policy (TLS 1.2+, AEAD suites only) on the transaction service's gRPC and HTTPS ports. */
+export const tlsPolicy = port(
+  "the transaction service's ports accept TLS 1.0 and CBC suites (OpenSSL defaults)",
+  () => ({
+    stack: {
+      transaction: {
+        serverCredentials: (tls: TlsMaterial) => grpcServerCredentials(tls, WEAK_TLS),
+        httpsPolicy: WEAK_TLS,
       },
     },
   }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../cli/threats/catalog.js';
-import { mutualTls } from '../../cli/threats/controls.js';
+import { mutualTls, tlsPolicy } from '../../cli/threats/controls.js';
 import { stackContext } from '../../cli/threats/context.js';
 import { play } from '../../cli/threats/play.js';
 import { testStack } from '../support/stack.js';
@@ -22,7 +22,8 @@ describe(
         try {
           const p = await play(scenario, stackContext(env.stack, env.world));
           expect(p.outcome).toBe('UNEXPECTED');
-          if (scenario.port === mutualTls) expect(p.observed.code).not.toBe(scenario.expect.code);
+          if (scenario.port === mutualTls || scenario.port === tlsPolicy)
+            expect(p.observed.code).not.toBe(scenario.expect.code);
           else expect(p.observed.code).toBe(stubCode);
         } finally {
           await env.close();
