@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryBus } from '../kit/src/events.js';
 import { ensureDevPki } from '../kit/src/pki.js';
+import { trustCaForFetch } from '../kit/src/tls-policy.js';
 import { loadConfig } from '../services/transaction/src/config.js';
 import { startTransaction } from '../services/transaction/src/main.js';
 import { memoryLedgerStore } from '../services/transaction/src/store/memory/index.js';
@@ -39,7 +40,7 @@ const line = (label: string, ms: number[]) =>
 
 const stateDir = mkdtempSync(join(tmpdir(), 'dfs-bench-readyz-'));
 try {
-  await ensureDevPki(stateDir);
+  trustCaForFetch(readFileSync((await ensureDevPki(stateDir)).ca));
   const store = memoryLedgerStore();
   const t0 = performance.now();
   await seedJournal(store, ENTRIES);
