@@ -35,7 +35,7 @@ describe('dfs start (the README run command)', () => {
 
   it('with DFS_DEV_PLAIN_HTTP=1 serves plain HTTP and warns, on stdout and in the log of every HTTP edge', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'dfs-start-plain-'));
-    const env = { ...cliEnv(stateDir), DFS_DEV_PLAIN_HTTP: '1' };
+    const env: NodeJS.ProcessEnv = { ...cliEnv(stateDir), DFS_DEV_PLAIN_HTTP: '1' };
     delete env.LOG_LEVEL;
     const child = spawn(process.execPath, ['bin/dfs.mjs', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
