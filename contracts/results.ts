@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AccountId, Sha256B64url, WireMoney } from './common.js';
+import { IntegratorBalance, IntegratorTransaction, RequestStateResult } from './integrator.js';
 import { signedContract } from './signed.js';
+
+export { IntegratorBalance, IntegratorTransaction, RequestStateResult };
 
 /** The risk answer a result carries. */
 export const RiskVerdict = z.object({ decision: z.string(), ruleIds: z.array(z.string()), reason: z.string() });
@@ -72,29 +75,6 @@ export function isFinalResult(r: PaymentResult): r is FinalPaymentResult {
 /** Every status a payment result can carry. */
 export type PaymentStatus = PaymentResult['status'];
 
-/**
- * A transaction as an integrator reads it and receives it in a callback: what a merchant needs to
- * settle an order, and nothing of the payer's side (no balance, no risk rule ids or reason, no
- * idempotency key or request hash of the phone's signed payment, no step-up challenge). A payment
- * held for a step-up is PENDING here.
- */
-export const IntegratorTransaction = z.strictObject({
-  typ: z.literal('integrator-transaction'),
-  transactionId: z.string().min(1),
-  status: z.enum(['PENDING', 'POSTED', 'DECLINED', 'FAILED']),
-  /** Why it did not post (a code of the error table). */
-  code: z.string().optional(),
-  kind: TransferKind,
-  payer: z.string(),
-  payee: z.string(),
-  amount: WireMoney,
-  originalId: z.string().optional(),
-  requestId: z.string().optional(),
-  journalSeq: z.number().int().nonnegative().optional(),
-  iat: z.number().int().optional(),
-});
-export type IntegratorTransaction = z.infer<typeof IntegratorTransaction>;
-
 /** A wallet's balance (`balance`) or the account just opened (`account`). */
 export const BalanceResult = z.object({
   typ: z.enum(['balance', 'account']),
@@ -103,24 +83,6 @@ export const BalanceResult = z.object({
   iat: z.number().int().optional(),
 });
 export type BalanceResult = z.infer<typeof BalanceResult>;
-
-const Party = z.array(z.object({ key: z.literal('accountid'), value: AccountId })).length(1);
-
-/** The GSMA-style state of an integrator's request to pay (seed 003). */
-export const RequestStateResult = z.object({
-  typ: z.literal('request-state'),
-  serverCorrelationId: z.uuid(),
-  clientCorrelationId: z.string(),
-  status: z.enum(['pending', 'completed', 'declined', 'failed', 'expired']),
-  notificationMethod: z.enum(['callback', 'polling']),
-  objectReference: z.string().nullable(),
-  amount: WireMoney,
-  debitParty: Party,
-  creditParty: Party,
-  expiresAt: z.iso.datetime(),
-  iat: z.number().int().optional(),
-});
-export type RequestStateResult = z.infer<typeof RequestStateResult>;
 
 /** The open requests to pay from a wallet, as its daemon fetches them. */
 export const PaymentRequestList = z.object({
@@ -145,6 +107,7 @@ export const SignedResult = z.discriminatedUnion('typ', [
   PaymentResult,
   IntegratorTransaction,
   BalanceResult,
+  IntegratorBalance,
   RequestStateResult,
   PaymentRequestList,
 ]);

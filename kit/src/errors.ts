@@ -189,6 +189,16 @@ export const ERROR_CODES = {
   INTEGRATOR_TOKEN_INVALID: spec(UNAUTHENTICATED, 401, 'The bearer access token is invalid or has expired.'),
   OAUTH_CLIENT_INVALID: spec(UNAUTHENTICATED, 401, 'Client authentication failed.'),
   OAUTH_GRANT_UNSUPPORTED: spec(INVALID_ARGUMENT, 400, 'Only the client_credentials grant is supported.'),
+  INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED: spec(
+    INVALID_ARGUMENT,
+    400,
+    'This account identifier type is not supported; use accountid or walletid.',
+  ),
+  INTEGRATOR_DATE_INVALID: spec(
+    INVALID_ARGUMENT,
+    400,
+    'The X-Date header is not an RFC 7231 HTTP date or an RFC 3339 date-time.',
+  ),
   REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'This amount needs a fresh attestation of the device.'),
   // phone side (never crosses the backend edge, listed here so every code lives in one table)
   RESPONSE_SIGNATURE_INVALID: spec(UNAUTHENTICATED, 502, 'The backend response signature does not verify.'),

@@ -116,7 +116,7 @@ export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Expre
  * (REQUEST_ENCODING_UNSUPPORTED, 415), a body over the limit (REQUEST_TOO_LARGE, 413), or a body that
  * does not parse or decompress (INVALID_ARGUMENT); null for any other error.
  */
-function bodyError(err: unknown): DfsError | null {
+export function bodyError(err: unknown): DfsError | null {
   const e = err as { type?: string; code?: unknown } | null;
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new DfsError('REQUEST_ENCODING_UNSUPPORTED', e.type);

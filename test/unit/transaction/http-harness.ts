@@ -10,6 +10,7 @@ import { generateSigningKey } from '../../../kit/src/keys.js';
 import { accessTokens } from '../../../services/transaction/src/domain/access-tokens.js';
 import { transactionHttp } from '../../../services/transaction/src/http/app.js';
 import { loadIntegrators } from '../../../services/transaction/src/http/integrators.js';
+import { expectConforms } from '../../support/openapi-conformance.js';
 import { harness } from './harness.js';
 
 export const KEY_A = 'key-a-0123456789abcdefghijklmnopqrstuv';
@@ -73,13 +74,16 @@ export async function httpHarness(
       headers,
       body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
     }).then(async (res) => {
-      expectNoPayerSide(await res.clone().text());
+      const text = await res.clone().text();
+      expectNoPayerSide(text);
+      expectConforms(init.method ?? 'GET', path, res.status, text);
       return res;
     });
   };
   return {
     h,
     app,
+    ready,
     audit,
     base,
     call,

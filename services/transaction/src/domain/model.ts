@@ -77,6 +77,16 @@ export interface PaymentRequest {
   response: string;
   createdAtMs: number;
   expiresAtMs: number;
+  /** The GSMA optional fields the integrator sent, echoed on the transaction that answers the request. */
+  extras?: RequestExtras;
+}
+
+/** The standard optional GSMA fields of a request to pay, kept as sent. */
+export interface RequestExtras {
+  subType?: string;
+  requestingOrganisationTransactionReference?: string;
+  requestDate?: string;
+  metadata?: { key: string; value: string }[];
 }
 
 /** One journal line pair: a debit and a credit of the same amount, hash-chained to the previous entry. */

@@ -2,15 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
-import type { PaymentRequest } from './model.js';
+import type { PaymentRequest, RequestExtras } from './model.js';
 import type { AccountStore, OutboxStore, RequestStore } from '../store/ports.js';
 import type { AuthorizedPayment } from './authorize.js';
 import { requestEvent } from './events.js';
 import { mayUseAccount, type Integrator } from './integrators.js';
 import { wire, type Money } from './money.js';
 import { signResult } from './results.js';
+import { gsmaError } from './gsma-errors.js';
 
-/** An integrator's correlation id (X-CorrelationID) or idempotency key. */
+/** An idempotency key of the operator's gRPC methods. */
 export const CORRELATION_ID = z.string().regex(/^[A-Za-z0-9\-_:.]{8,64}$/);
 
 /** A request to pay as the integrator asked for it, parsed at the edge. */
@@ -21,6 +22,7 @@ export interface NewPaymentRequest {
   payee: string;
   money: Money;
   description: string;
+  extras: RequestExtras;
 }
 
 export interface RequestDeps {
@@ -30,24 +32,25 @@ export interface RequestDeps {
   requestTtlMs: number;
 }
 
-/** The GSMA-style request state of a request to pay, as signed for integrators. */
+/** The GSMA request state of a request to pay, as signed for integrators (`code`: why a final one failed). */
 export function requestStatePayload(
   r: PaymentRequest,
   now: number,
   notificationMethod: 'callback' | 'polling',
+  code?: string,
 ): Record<string, unknown> {
   const expired = r.state === 'PENDING' && !r.transactionId && now > r.expiresAtMs;
+  const failed = expired || r.state === 'DECLINED' || r.state === 'FAILED';
+  const why = expired ? 'PAYMENT_REQUEST_EXPIRED' : (code ?? 'INTERNAL');
   return {
     typ: 'request-state',
     serverCorrelationId: r.id,
     clientCorrelationId: r.correlationId,
-    status: expired ? 'expired' : r.state.toLowerCase(),
+    status: failed ? 'failed' : r.state === 'COMPLETED' ? 'completed' : 'pending',
     notificationMethod,
-    objectReference: r.transactionId,
-    amount: wire({ minorUnits: r.amount, currency: r.currency }),
-    debitParty: [{ key: 'accountid', value: r.payer }],
-    creditParty: [{ key: 'accountid', value: r.payee }],
-    expiresAt: new Date(r.expiresAtMs).toISOString(),
+    ...(r.transactionId ? { objectReference: r.transactionId } : {}),
+    expiryTime: new Date(r.expiresAtMs).toISOString(),
+    ...(failed ? { error: gsmaError(why, undefined, now) } : {}),
   };
 }
 
@@ -66,7 +69,7 @@ export async function createPaymentRequest(
   req: NewPaymentRequest,
   deps: RequestDeps,
 ): Promise<string> {
-  const { correlationId, payer, payee, money, description } = req;
+  const { correlationId, payer, payee, money, description, extras } = req;
   if (!mayUseAccount(integrator, payee)) throw new DfsError('CALLER_NOT_ALLOWED', 'creditParty');
   if (payer === payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
   const [a, m] = await Promise.all([deps.store.getAccount(payer), deps.store.getAccount(payee)]);
@@ -75,7 +78,7 @@ export async function createPaymentRequest(
 
   const now = deps.now();
   const bodyHash = createHash('sha256')
-    .update(JSON.stringify([money, payer, payee, description]))
+    .update(JSON.stringify([money, payer, payee, description, extras]))
     .digest('base64url');
   const r: PaymentRequest = {
     id: randomUUID(),
@@ -92,6 +95,7 @@ export async function createPaymentRequest(
     response: '',
     createdAtMs: now,
     expiresAtMs: now + deps.requestTtlMs,
+    extras,
   };
   const payload = requestStatePayload(r, now, integrator.callbackUrl ? 'callback' : 'polling');
   r.response = signedBody(await signResult(payload, deps.resultKey(), now), payload);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { RESULT, type PaymentStatus, type SignedResult } from '../../../../contracts/results.js';
 import { signJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
-import type { Transfer } from './model.js';
+import type { PaymentRequest, Transfer } from './model.js';
 import { wire } from './money.js';
 
 /**
@@ -49,18 +49,41 @@ export function decodeResult(jws: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
+const GSMA_TYPE = { payment: 'merchantpay', funding: 'deposit', reversal: 'reversal', refund: 'adjustment' } as const;
+const GSMA_STATUS: Record<string, string> = {
+  POSTED: 'completed',
+  DECLINED: 'declined',
+  FAILED: 'failed',
+  PENDING: 'pending',
+};
+
 /**
- * The integrator's view of a transfer (contracts: IntegratorTransaction), from its stored result:
- * status, code and journal position, never the payer's balance, the risk trail or the phone's keys.
+ * The integrator's view of a transfer (contracts: IntegratorTransaction, the GSMA transaction object),
+ * from its stored result and the request to pay it answers (whose optional GSMA fields it echoes):
+ * status, code and receipt, never the payer's balance, the risk trail or the phone's keys.
  */
-export function integratorPayload(t: Transfer): Record<string, unknown> {
+export function integratorPayload(t: Transfer, r?: PaymentRequest | null): Record<string, unknown> {
   const done = t.result ? decodeResult(t.result) : null;
-  const status = done && done.status !== 'STEP_UP_REQUIRED' ? done.status : 'PENDING';
+  const status = done && done.status !== 'STEP_UP_REQUIRED' ? String(done.status) : 'PENDING';
+  const party = (value: string) => [{ key: 'accountid', value }];
   return {
     typ: 'integrator-transaction',
-    ...transferFields(t),
-    status,
+    transactionReference: t.id,
+    transactionStatus: GSMA_STATUS[status] ?? 'pending',
     ...(typeof done?.code === 'string' ? { code: done.code } : {}),
-    ...(typeof done?.journalSeq === 'number' ? { journalSeq: done.journalSeq } : {}),
+    type: GSMA_TYPE[t.kind],
+    amount: String(t.amount),
+    currency: t.currency,
+    debitParty: party(t.payer),
+    creditParty: party(t.payee),
+    creationDate: new Date(t.createdAtMs).toISOString(),
+    ...(status !== 'PENDING' && typeof done?.iat === 'number'
+      ? { modificationDate: new Date(done.iat * 1000).toISOString() }
+      : {}),
+    ...(typeof done?.journalSeq === 'number' ? { transactionReceipt: String(done.journalSeq) } : {}),
+    ...(t.originalId ? { originalTransactionReference: t.originalId } : {}),
+    ...(t.requestId ? { serverCorrelationId: t.requestId } : {}),
+    ...(r?.description ? { descriptionText: r.description } : {}),
+    ...(r?.extras ?? {}),
   };
 }

@@ -54,7 +54,7 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
     if (r?.transactionId !== data.data.transactionId || !deps.integrators.byId(r.integratorId)?.callbackUrl) return;
     const t = await deps.store.getTransfer(r.transactionId);
     if (!t?.result) return;
-    const view = JSON.parse(await signedIntegratorView(t, { resultKey: deps.resultKey, now })) as unknown;
+    const view = JSON.parse(await signedIntegratorView(t, { resultKey: deps.resultKey, now }, r)) as unknown;
     await deps.store.addCallback({
       id: e.id,
       integratorId: r.integratorId,

@@ -1,24 +1,37 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import { Metadata } from '../../../../contracts/integrator.js';
 import { DfsError } from '../../../../kit/src/errors.js';
+import type { ReadyCheck } from '../../../../kit/src/http.js';
+import type { Logger } from '../../../../kit/src/log.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
-import { integratorBalance, integratorRequestState, integratorTransfer } from '../domain/integrator-reads.js';
+import {
+  integratorAccountTransfers,
+  integratorBalance,
+  integratorRequestState,
+  integratorResponse,
+  integratorTransfer,
+} from '../domain/integrator-reads.js';
 import type { Integrator } from '../domain/integrators.js';
 import { parseMoney } from '../domain/money.js';
-import { CORRELATION_ID, createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
+import { createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
 import type { TransferStore } from '../store/ports.js';
+import { GSMA_BASE, gsmaErrors, gsmaHeaders, gsmaNotFound } from './gsma.js';
 import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
 export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps {
-  store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer'>;
+  store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer' | 'listAccountTransfers'>;
   currencies: ReadonlySet<string>;
   maxAmount: number;
   rate: { perSec: number; burst: number };
 }
 
-/** The path prefixes that need an integrator's X-API-Key. */
-export const INTEGRATOR_PATHS = ['/v1/transactions', '/v1/accounts', '/v1/requeststates'];
+/** The path prefixes of the integrator API (routed by the ingress). */
+export const INTEGRATOR_PATHS = [GSMA_BASE];
+
+/** The account identifier types this stack resolves (GSMA `walletid` is an alias of `accountid`). */
+const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
 
 const integratorOf = (res: Response): Integrator => res.locals.integrator as Integrator;
 
@@ -28,75 +41,135 @@ function param(req: Request, name: string, schema: z.ZodType<string>): string {
   return value as string;
 }
 
-const Party = z.array(z.object({ key: z.literal('accountid'), value: ACCOUNT_ID }).strict()).length(1);
-
-/** POST /v1/transactions/type/merchantpay, after the GSMA Mobile Money API (amount in minor units). */
-const CreateRequestBody = z
-  .object({
-    amount: z.unknown(),
-    currency: z.unknown(),
-    debitParty: Party,
-    creditParty: Party,
-    descriptionText: z
-      .string()
-      .max(160)
-      .regex(/^[^\p{Cc}]*$/u)
-      .optional(),
-  })
-  .strict();
-
-/** The request to pay a merchantpay POST asks for: its X-CorrelationID, then its body, then the amount. */
-function newPaymentRequest(req: Request, deps: IntegratorApiDeps): NewPaymentRequest {
-  const correlationId = req.get('X-CorrelationID') ?? '';
-  if (!CORRELATION_ID.safeParse(correlationId).success) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
-  const parsed = CreateRequestBody.safeParse(req.body);
-  if (!parsed.success) {
-    throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
-  }
-  const b = parsed.data;
-  return {
-    correlationId,
-    money: parseMoney({ minorUnits: b.amount, currency: b.currency }, deps.currencies, deps.maxAmount),
-    payer: b.debitParty[0]!.value,
-    payee: b.creditParty[0]!.value,
-    description: b.descriptionText ?? '',
-  };
+/** The account id a GSMA `{identifierType}/{identifier}` path names. */
+function accountParam(req: Request): string {
+  if (!IDENTIFIER_TYPES.has(req.params.identifierType as string))
+    throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', 'identifierType');
+  return param(req, 'identifier', ACCOUNT_ID);
 }
 
-function sendSigned(res: Response, status: number, body: string): void {
+/** A `limit` (1 to 50, default 50) or `offset` (0 to 10000, default 0) query parameter. */
+function pageParam(req: Request, name: 'limit' | 'offset', min: number, max: number, fallback: number): number {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  const n = typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) throw new DfsError('INVALID_ARGUMENT', name);
+  return n;
+}
+
+const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u);
+const Party = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
+
+/** POST .../transactions/type/merchantpay: GSMA requestTransactionType (amount in minor units). */
+const CreateRequestBody = z.strictObject({
+  amount: z.string(),
+  currency: z.string(),
+  debitParty: Party,
+  creditParty: Party,
+  descriptionText: Text(160).optional(),
+  subType: Text(256).optional(),
+  requestingOrganisationTransactionReference: Text(256).optional(),
+  requestDate: z.iso.datetime({ offset: true }).optional(),
+  metadata: Metadata.optional(),
+});
+
+/** The fields a body refusal names: each issue's path, or the keys it did not expect. */
+const fieldsOf = (error: z.ZodError) =>
+  [
+    ...new Set(error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [i.path.join('.') || 'body']))),
+  ].join(',');
+
+/** The account a party names: a supported identifier type and a valid account id. */
+function partyAccount(party: { key: string; value: string }[], name: string): string {
+  const p = party[0]!;
+  if (!IDENTIFIER_TYPES.has(p.key)) throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', `${name}.0.key`);
+  if (!ACCOUNT_ID.safeParse(p.value).success) throw new DfsError('INVALID_ARGUMENT', `${name}.0.value`);
+  return p.value;
+}
+
+/** The request to pay a merchantpay POST asks for: its X-CorrelationID (a UUID), its body, then the amount. */
+function newPaymentRequest(req: Request, deps: IntegratorApiDeps): NewPaymentRequest {
+  const correlationId = req.get('X-CorrelationID');
+  if (correlationId === undefined) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
+  const parsed = CreateRequestBody.safeParse(req.body);
+  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', fieldsOf(parsed.error));
+  const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = parsed.data;
+  const payer = partyAccount(debitParty, 'debitParty');
+  const payee = partyAccount(creditParty, 'creditParty');
+  let money;
+  try {
+    money = parseMoney({ minorUnits: amount, currency }, deps.currencies, deps.maxAmount);
+  } catch (err) {
+    if (err instanceof DfsError) throw new DfsError(err.code, err.code === 'CURRENCY_INVALID' ? 'currency' : 'amount');
+    throw err;
+  }
+  return { correlationId, money, payer, payee, description: descriptionText ?? '', extras };
+}
+
+function sendJson(res: Response, status: number, body: string): void {
   res.status(status).type('application/json').send(body);
 }
 
 /**
- * The integrator REST API, after the GSMA Mobile Money API: create a request to pay (never moves
- * money; the payer confirms on the phone with the PIN), read a transaction, a balance and a request
- * state. Every body is signed (`signed`: a JWS by the transaction service). One handler per route.
+ * The integrator REST API at GSMA Mobile Money API v1.2 shapes (base `/v1.2/mm`): create a request
+ * to pay (never moves money; the payer confirms on the phone with the PIN), read a transaction,
+ * a request state, the response to an earlier request, an own account's balance and transactions,
+ * and the public heartbeat. Every payment or balance body is signed (`signed`: a JWS by the
+ * transaction service); errors are GSMA error objects carrying the stable code. One handler per route.
  */
-export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps): void {
+export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { ready: ReadyCheck; log: Logger }): void {
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     res.locals.integrator = await authenticateIntegrator(req, deps);
     next();
   };
+  app.use(GSMA_BASE, gsmaHeaders);
+
+  app.get(`${GSMA_BASE}/heartbeat`, async (req, res) => {
+    const ok = !req.app.locals.draining && (await Promise.resolve(deps.ready()).catch(() => false));
+    res.json({ serviceStatus: ok ? 'available' : 'unavailable' });
+  });
+
   app.use(
-    INTEGRATOR_PATHS,
+    GSMA_BASE,
     authenticate,
     rateLimit(tokenBuckets(deps.rate.perSec, deps.rate.burst, deps.now), (res) => integratorOf(res).id),
   );
 
-  app.post('/v1/transactions/type/merchantpay', async (req, res) => {
-    sendSigned(res, 202, await createPaymentRequest(integratorOf(res), newPaymentRequest(req, deps), deps));
+  app.post(`${GSMA_BASE}/transactions/type/merchantpay`, async (req, res) => {
+    sendJson(res, 202, await createPaymentRequest(integratorOf(res), newPaymentRequest(req, deps), deps));
   });
 
-  app.get('/v1/transactions/:transactionId', async (req, res) => {
-    sendSigned(res, 200, await integratorTransfer(integratorOf(res), param(req, 'transactionId', z.uuid()), deps));
+  app.get(`${GSMA_BASE}/transactions/:transactionReference`, async (req, res) => {
+    const id = param(req, 'transactionReference', z.uuid());
+    sendJson(res, 200, await integratorTransfer(integratorOf(res), id, deps));
   });
 
-  app.get('/v1/accounts/:accountId/balance', async (req, res) => {
-    sendSigned(res, 200, await integratorBalance(integratorOf(res), param(req, 'accountId', ACCOUNT_ID), deps));
-  });
-
-  app.get('/v1/requeststates/:serverCorrelationId', async (req, res) => {
+  app.get(`${GSMA_BASE}/requeststates/:serverCorrelationId`, async (req, res) => {
     const id = param(req, 'serverCorrelationId', z.uuid());
-    sendSigned(res, 200, await integratorRequestState(integratorOf(res), id, deps));
+    sendJson(res, 200, await integratorRequestState(integratorOf(res), id, deps));
   });
+
+  app.get(`${GSMA_BASE}/responses/:clientCorrelationId`, async (req, res) => {
+    const id = param(req, 'clientCorrelationId', z.uuid());
+    res.json(await integratorResponse(integratorOf(res), id, GSMA_BASE, deps));
+  });
+
+  app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/balance`, async (req, res) => {
+    sendJson(res, 200, await integratorBalance(integratorOf(res), accountParam(req), deps));
+  });
+
+  app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/transactions`, async (req, res) => {
+    const account = accountParam(req);
+    const page = { limit: pageParam(req, 'limit', 1, 50, 50), offset: pageParam(req, 'offset', 0, 10_000, 0) };
+    const { body, count } = await integratorAccountTransfers(integratorOf(res), account, page, deps);
+    res.set('X-Records-Returned-Count', String(count));
+    sendJson(res, 200, body);
+  });
+
+  app.use(GSMA_BASE, gsmaNotFound(deps.now));
+  app.use(GSMA_BASE, gsmaErrors(deps.log, deps.now));
 }

@@ -40,6 +40,8 @@ export interface TransferStore {
   getTransfer(id: string): Promise<Transfer | null>;
   /** The transfer a payer made with this idempotency key, if any (settles a payment whose answer was lost). */
   findTransfer(payer: string, idempotencyKey: string): Promise<Transfer | null>;
+  /** Transfers into or out of an account, newest first (by creation time, then id), `limit` after `offset`. */
+  listAccountTransfers(accountId: string, limit: number, offset: number): Promise<Transfer[]>;
   /** Records the risk decision on a pending transfer. */
   setRisk(id: string, risk: NonNullable<Transfer['risk']>): Promise<void>;
   /** Moves a PENDING transfer to its final state with the signed result; false if it was not pending. */
@@ -70,6 +72,8 @@ export interface RequestStore {
   /** Inserts a payment request unless (integratorId, correlationId) exists; then returns the existing one. */
   insertRequest(r: PaymentRequest): Promise<{ created: boolean; request: PaymentRequest }>;
   getRequest(id: string): Promise<PaymentRequest | null>;
+  /** The request an integrator created with this correlation id, if any. */
+  findRequest(integratorId: string, correlationId: string): Promise<PaymentRequest | null>;
   /** PENDING requests whose payer is `payer`, unclaimed. */
   listOpenRequests(payer: string): Promise<PaymentRequest[]>;
   /** Claims a PENDING, unclaimed request for one transfer; false if it was taken. */

@@ -20,6 +20,10 @@ export function memoryRequests(): RequestStore {
       const r = requests.get(id);
       return r ? copy(r) : null;
     },
+    async findRequest(integratorId, correlationId) {
+      const id = requestByKey.get(`${integratorId}\u0000${correlationId}`);
+      return id ? copy(requests.get(id)!) : null;
+    },
     async listOpenRequests(payer) {
       return [...requests.values()]
         .filter((r) => r.payer === payer && r.state === 'PENDING' && !r.transactionId)

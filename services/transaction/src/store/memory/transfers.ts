@@ -24,6 +24,13 @@ export function memoryTransfers(): TransferStore {
       const id = byKey.get(`${payer}\u0000${idempotencyKey}`);
       return id ? copy(transfers.get(id)!) : null;
     },
+    async listAccountTransfers(accountId, limit, offset) {
+      return [...transfers.values()]
+        .filter((t) => t.payer === accountId || t.payee === accountId)
+        .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .slice(offset, offset + limit)
+        .map(copy);
+    },
     async setRisk(id, risk) {
       const t = transfers.get(id);
       if (t?.state === 'PENDING') t.risk = copy(risk);

@@ -49,6 +49,8 @@ const transferSchema = new Schema(
 );
 transferSchema.index({ payer: 1, idempotencyKey: 1 }, { unique: true });
 transferSchema.index({ state: 1, createdAtMs: 1 });
+transferSchema.index({ payer: 1, createdAtMs: -1, _id: -1 });
+transferSchema.index({ payee: 1, createdAtMs: -1, _id: -1 });
 
 const requestSchema = new Schema(
   {

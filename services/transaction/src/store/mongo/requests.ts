@@ -22,6 +22,10 @@ export function mongoRequests(model: LedgerModels['requests']): RequestStore {
       const r = await requests.findOne({ _id: id });
       return r ? toRequest(r) : null;
     },
+    async findRequest(integratorId, correlationId) {
+      const r = await requests.findOne({ integratorId, correlationId });
+      return r ? toRequest(r) : null;
+    },
     async listOpenRequests(payer) {
       return (
         await model

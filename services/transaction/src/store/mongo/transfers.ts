@@ -29,6 +29,16 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
       return t ? toTransfer(t) : null;
     },
     findTransfer,
+    async listAccountTransfers(accountId, limit, offset) {
+      return (
+        await transfers
+          .find({ $or: [{ payer: accountId }, { payee: accountId }] })
+          .sort({ createdAtMs: -1, _id: -1 })
+          .skip(offset)
+          .limit(limit)
+          .toArray()
+      ).map(toTransfer);
+    },
     async setRisk(id, risk) {
       await update({ filter: { _id: id, state: 'PENDING' }, update: { $set: { risk } } });
     },
