@@ -42,7 +42,7 @@ async function payRequest(env: Awaited<ReturnType<typeof httpHarness>>, extra = 
   const payer = await env.h.phone(50_000);
   const shop = await env.h.merchant('KES', 'shop-a-till');
   const created = await (
-    await env.call('/v1/transactions/type/merchantpay', {
+    await env.call('/v1.2/mm/transactions/type/merchantpay', {
       method: 'POST',
       correlationId: randomUUID(),
       json: {
@@ -108,8 +108,8 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
       const { payload } = await compactVerify(body.signed, createLocalJWKSet(jwks([env.h.resultKey])));
       expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
         typ: 'integrator-transaction',
-        status: 'POSTED',
-        requestId,
+        transactionStatus: 'completed',
+        serverCorrelationId: requestId,
       });
       expectNoPayerSide(s.received[0]!.body);
       expect(s.received[0]!.headers['x-event-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -167,7 +167,7 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
           JSON.parse(s.received[3]!.body).signed,
           createLocalJWKSet(jwks([env.h.resultKey])),
         );
-        expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ status: 'POSTED' });
+        expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ transactionStatus: 'completed' });
       } finally {
         await relay.stop();
         await env.close();
