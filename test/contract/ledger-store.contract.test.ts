@@ -146,6 +146,23 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
     });
 
     describe('TransferStore', () => {
+      it("lists an account's transfers in and out, newest first (creation time, then id), by limit and offset", async () => {
+        const rows: [string, Partial<Transfer>][] = [
+          ['l1', { payer: 'acc', payee: 'x', createdAtMs: 10 }],
+          ['l2', { payer: 'y', payee: 'acc', createdAtMs: 30 }],
+          ['l3', { payer: 'acc', payee: 'z', createdAtMs: 20 }],
+          ['l4', { payer: 'y', payee: 'acc', createdAtMs: 30 }],
+          ['l5', { payer: 'y', payee: 'other', createdAtMs: 40 }],
+        ];
+        await Promise.all(rows.map(([id, over]) => store.insertTransfer(transfer(id, over))));
+        const ids = async (limit: number, offset: number) =>
+          (await store.listAccountTransfers('acc', limit, offset)).map((t) => t.id);
+        expect(await ids(50, 0)).toEqual(['l4', 'l2', 'l3', 'l1']);
+        expect(await ids(2, 1)).toEqual(['l2', 'l3']);
+        expect(await ids(50, 4)).toEqual([]);
+        expect(await store.listAccountTransfers('nobody', 50, 0)).toEqual([]);
+      });
+
       it('admits one of 200 concurrent transfers on one idempotency key; all 200 callers see the winner', async () => {
         const inserts = await Promise.all(
           Array.from({ length: 200 }, (_, i) => store.insertTransfer(transfer(`u${i}`, { idempotencyKey: 'one-key' }))),
@@ -247,6 +264,18 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         await store.finishRequest('q1', winner, 'COMPLETED');
         expect(await store.getRequest('q1')).toMatchObject({ state: 'COMPLETED', transactionId: winner });
         expect(await store.getRequest('none')).toBeNull();
+      });
+
+      it('finds a request by (integrator, correlation id) and no other', async () => {
+        await store.insertRequest(
+          request('f1', { extras: { subType: 'online', metadata: [{ key: 'k', value: 'v' }] } }),
+        );
+        expect(await store.findRequest('shop', 'c-f1')).toMatchObject({
+          id: 'f1',
+          extras: { subType: 'online', metadata: [{ key: 'k', value: 'v' }] },
+        });
+        expect(await store.findRequest('other-shop', 'c-f1')).toBeNull();
+        expect(await store.findRequest('shop', 'c-none')).toBeNull();
       });
     });
 
