@@ -24,6 +24,7 @@ import {
   type Running,
 } from '../support/deploy-emulation.js';
 import { composeContainer, composeFile, k8sContainer, readmeSecrets, renderedBase } from '../support/deploy-specs.js';
+import { gsmaCode } from '../support/openapi-conformance.js';
 
 const image = imageModel();
 let cleanup: (() => Promise<void>)[] = [];
@@ -187,10 +188,9 @@ describe('deploy/k8s starts', () => {
 
       const http = `https://127.0.0.1:${(await s.transaction.c.ports).httpPort}`;
       const balance = (key: string) =>
-        fetch(`${http}/v1/accounts/merchant-1/balance`, { headers: { 'X-API-Key': key } }).then(async (r) => [
-          r.status,
-          ((await r.json()) as { code?: string }).code,
-        ]);
+        fetch(`${http}/v1.2/mm/accounts/accountid/merchant-1/balance`, { headers: { 'X-API-Key': key } }).then(
+          async (r) => [r.status, gsmaCode(await r.json())],
+        );
       expect(await balance(apiKey)).toEqual([404, 'LEDGER_ACCOUNT_NOT_FOUND']);
       expect(await balance(randomBytes(32).toString('base64url'))).toEqual([401, 'INTEGRATOR_UNAUTHENTICATED']);
       const verify = (token: string) =>

@@ -100,7 +100,10 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
       expect([paid.status, paid.requestId]).toEqual(['POSTED', a.requestId]);
       await expect.poll(async () => (await order(a.id)).state, { timeout: 15_000 }).toBe('PAID');
       expect(await order(a.id)).toMatchObject({ via: 'callback', transactionId: paid.transactionId });
-      expect(verified.map((v) => [v.requestId, v.status])).toContainEqual([a.requestId, 'POSTED']);
+      expect(verified.map((v) => [v.serverCorrelationId, v.transactionStatus])).toContainEqual([
+        a.requestId,
+        'completed',
+      ]);
       expect(await (await fetch(`${shop.url}/orders/${a.id}`)).text()).toContain('data-state="PAID"');
 
       const eventId = eventIds[0]!;
@@ -109,8 +112,8 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
       expect([replay.status, ((await replay.json()) as { duplicate?: boolean }).duplicate]).toEqual([200, true]);
 
       const tampered = editPayload(genuine, (p) => {
-        p.requestId = b.requestId;
-        p.amount = b.amount;
+        p.serverCorrelationId = b.requestId;
+        p.amount = b.amount.minorUnits;
       });
       const foreignKey = await generateKeyPair('ES256');
       const foreign = await new SignJWT({ ...decodeJwt(tampered) })
@@ -182,6 +185,9 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
       transactionId: result.transactionId,
       code: result.code,
     });
-    expect(verified.map((v) => [v.requestId, v.status])).toContainEqual([created.requestId, result.status]);
+    expect(verified.map((v) => [v.serverCorrelationId, v.transactionStatus])).toContainEqual([
+      created.requestId,
+      result.status.toLowerCase(),
+    ]);
   }, 60_000);
 });

@@ -34,22 +34,22 @@ export function orderBook(merchantAccount: string) {
     get: (id: string) => byId.get(id),
     list: () => [...byId.values()],
     /**
-     * Applies a verified transaction: the order of its request becomes PAID only when it is POSTED to this
-     * merchant for the order's amount; DECLINED or FAILED end it. Answers why it did not apply, or the order.
+     * Applies a verified transaction: the order of its request becomes PAID only when it is completed to
+     * this merchant for the order's amount; declined or failed end it. Answers why it did not apply, or the order.
      */
     settle(t: VerifiedTransaction, via: Order['via']): Order | Mismatch {
-      const order = t.requestId ? byRequest.get(t.requestId) : undefined;
+      const order = t.serverCorrelationId ? byRequest.get(t.serverCorrelationId) : undefined;
       if (!order) return 'UNKNOWN_REQUEST';
       if (
-        t.payee !== merchantAccount ||
-        t.amount.minorUnits !== order.amount.minorUnits ||
-        t.amount.currency !== order.amount.currency
+        t.creditParty[0]?.value !== merchantAccount ||
+        t.amount !== order.amount.minorUnits ||
+        t.currency !== order.amount.currency
       )
         return 'ORDER_MISMATCH';
-      if (t.status === 'PENDING') return 'NOT_FINAL';
+      if (t.transactionStatus === 'pending') return 'NOT_FINAL';
       if (order.state !== 'PENDING') return order;
-      order.state = t.status === 'POSTED' ? 'PAID' : 'FAILED';
-      order.transactionId = t.transactionId;
+      order.state = t.transactionStatus === 'completed' ? 'PAID' : 'FAILED';
+      order.transactionId = t.transactionReference;
       if (t.code) order.code = t.code;
       order.via = via;
       return order;

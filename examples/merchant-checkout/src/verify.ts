@@ -3,11 +3,14 @@ import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 /** What a verified signed transaction says (the JWS payload; the rest of the body is not trusted). */
 export interface VerifiedTransaction {
   typ: 'integrator-transaction';
-  transactionId: string;
-  status: 'PENDING' | 'POSTED' | 'DECLINED' | 'FAILED';
-  payee: string;
-  amount: { minorUnits: string; currency: string };
-  requestId?: string;
+  transactionReference: string;
+  transactionStatus: 'pending' | 'completed' | 'declined' | 'failed';
+  creditParty: { key: string; value: string }[];
+  /** Minor units as a decimal string. */
+  amount: string;
+  currency: string;
+  /** The request to pay it answers. */
+  serverCorrelationId?: string;
   code?: string;
 }
 
@@ -34,7 +37,7 @@ export function resultVerifier(keys: () => Promise<JSONWebKeySet>): Verifier {
       throw new SignatureRefused('signature', { cause: err });
     }
     const body = JSON.parse(new TextDecoder().decode(payload)) as Partial<VerifiedTransaction>;
-    if (body.typ !== 'integrator-transaction' || typeof body.transactionId !== 'string')
+    if (body.typ !== 'integrator-transaction' || typeof body.transactionReference !== 'string')
       throw new SignatureRefused('payload typ');
     return body as VerifiedTransaction;
   };
