@@ -349,7 +349,7 @@ describe('transaction service over gRPC/mTLS and REST with real phones', () => {
         debitParty: [{ key: 'accountid', value: wallet }],
         creditParty: [{ key: 'accountid', value: merchant }],
       };
-      const res = await env.http('/v1/transactions/type/merchantpay', {
+      const res = await env.http('/v1.2/mm/transactions/type/merchantpay', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-API-Key': INTEGRATOR_KEY, 'X-CorrelationID': randomUUID() },
         body: JSON.stringify(body),
@@ -360,7 +360,9 @@ describe('transaction service over gRPC/mTLS and REST with real phones', () => {
       const result = await phone.daemon.payRequest(created.serverCorrelationId);
       expect([result.status, result.requestId]).toEqual(['POSTED', created.serverCorrelationId]);
       const state = await (
-        await env.http(`/v1/requeststates/${created.serverCorrelationId}`, { headers: { 'X-API-Key': INTEGRATOR_KEY } })
+        await env.http(`/v1.2/mm/requeststates/${created.serverCorrelationId}`, {
+          headers: { 'X-API-Key': INTEGRATOR_KEY },
+        })
       ).json();
       expect([state.status, state.objectReference]).toEqual(['completed', result.transactionId]);
       expect((await env.store.getAccount(wallet))?.balance).toBe(15_800);
