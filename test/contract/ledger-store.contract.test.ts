@@ -146,7 +146,7 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
     });
 
     describe('TransferStore', () => {
-      it("lists an account's transfers in and out, newest first (creation time, then id), by limit and offset", async () => {
+      it("lists an account's transfers in and out, newest first (time, then id), by limit and offset", async () => {
         const rows: [string, Partial<Transfer>][] = [
           ['l1', { payer: 'acc', payee: 'x', createdAtMs: 10 }],
           ['l2', { payer: 'y', payee: 'acc', createdAtMs: 30 }],

@@ -213,7 +213,7 @@ describe('integrator REST API at GSMA MM API v1.2 shapes (seed 003)', () => {
     }
   });
 
-  it('heartbeat is public and reflects readiness: available, then unavailable when the store stops answering', async () => {
+  it('heartbeat is public and reflects readiness: available, then unavailable when not ready', async () => {
     const up = await env.call(`${MM}/heartbeat`, { key: null });
     expect([up.status, await up.json()]).toEqual([200, { serviceStatus: 'available' }]);
     env.ready.ok = false;
@@ -238,7 +238,7 @@ describe('integrator REST API at GSMA MM API v1.2 shapes (seed 003)', () => {
     expect(generated).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it('accepts a valid X-Date (HTTP date or RFC 3339) and refuses a malformed one with INTEGRATOR_DATE_INVALID', async () => {
+  it('accepts an HTTP date or RFC 3339 X-Date, refuses a malformed one: INTEGRATOR_DATE_INVALID', async () => {
     for (const date of [new Date().toUTCString(), new Date().toISOString()]) {
       const res = await env.call(`${MM}/accounts/accountid/shop-a-till/balance`, { headers: { 'X-Date': date } });
       expect(res.status).toBe(200);

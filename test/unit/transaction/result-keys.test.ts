@@ -25,7 +25,9 @@ describe('GET /v1/result-keys: the public JWKS that verifies signed bodies', () 
     const set = (await res.json()) as JSONWebKeySet;
     expect(set.keys.map((k) => [k.kty, k.crv, 'd' in k])).toEqual([['EC', 'P-256', false]]);
 
-    const body = (await (await env.call('/v1.2/mm/accounts/accountid/shop-a-till/balance')).json()) as { signed: string };
+    const body = (await (await env.call('/v1.2/mm/accounts/accountid/shop-a-till/balance')).json()) as {
+      signed: string;
+    };
     const { protectedHeader } = await compactVerify(body.signed, createLocalJWKSet(set), { algorithms: ['ES256'] });
     expect([protectedHeader.kid, protectedHeader.typ]).toEqual([set.keys[0]!.kid, 'dfs-result+jws']);
 
