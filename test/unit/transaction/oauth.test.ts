@@ -2,16 +2,18 @@ import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, type SigningKey } from '../../../kit/src/keys.js';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../../contracts/access-token.js';
+import { gsmaCode } from '../../support/openapi-conformance.js';
 import { httpHarness, KEY_A, KEY_B } from './http-harness.js';
 
 type Env = Awaited<ReturnType<typeof httpHarness>>;
-const BALANCE_A = '/v1/accounts/shop-a-till/balance';
-const BALANCE_B = '/v1/accounts/shop-b-till/balance';
+const BALANCE_A = '/v1.2/mm/accounts/accountid/shop-a-till/balance';
+const BALANCE_B = '/v1.2/mm/accounts/accountid/shop-b-till/balance';
 
-/** The stable code of a refused HTTP call (the body's `code`; the status must be an error). */
-async function codeOf(res: Response): Promise<string> {
+/** The stable code of a refused HTTP call (the token endpoint's `code`, or the GSMA error's); the status must be an error. */
+async function codeOf(res: Response): Promise<string | undefined> {
   expect(res.status).toBeGreaterThanOrEqual(400);
-  return ((await res.json()) as { code: string }).code;
+  const body = (await res.json()) as { code?: string };
+  return body.code ?? gsmaCode(body);
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
@@ -68,7 +70,7 @@ describe('OAuth 2.0 client credentials for integrators (RFC 6749 §4.4; access t
     });
     const read = await env.call(BALANCE_A, { bearer: body.access_token });
     expect(read.status).toBe(200);
-    expect((await read.json()).accountId).toBe('shop-a-till');
+    expect((await read.json()).currentBalance).toBe(String((await env.h.store.getAccount('shop-a-till'))!.balance));
     // Who the caller is comes from the verified `sub`: shop-a's token does not open shop-b's account.
     expect(await codeOf(await env.call(BALANCE_B, { bearer: body.access_token }))).toBe('LEDGER_ACCOUNT_NOT_FOUND');
   });
@@ -129,7 +131,8 @@ describe('OAuth 2.0 client credentials for integrators (RFC 6749 §4.4; access t
       const forged = await forge((await generateSigningKey()).key, { sub: 'shop-b' });
       const res = await weak.call(BALANCE_B, { bearer: forged });
       expect(res.status).toBe(200);
-      expect((await res.json()).accountId).toBe('shop-b-till');
+      const balance = String((await weak.h.store.getAccount('shop-b-till'))!.balance);
+      expect((await res.json()).currentBalance).toBe(balance);
     } finally {
       await weak.close();
     }

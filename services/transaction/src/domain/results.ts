@@ -49,7 +49,14 @@ export function decodeResult(jws: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-const GSMA_TYPE = { payment: 'merchantpay', funding: 'deposit', reversal: 'reversal', refund: 'adjustment' } as const;
+const GSMA_TYPE = {
+  payment: 'merchantpay',
+  funding: 'deposit',
+  reversal: 'reversal',
+  refund: 'adjustment',
+  disbursement: 'disbursement',
+  deposit: 'deposit',
+} as const;
 const GSMA_STATUS: Record<string, string> = {
   POSTED: 'completed',
   DECLINED: 'declined',
