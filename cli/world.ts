@@ -130,11 +130,18 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
       return phone;
     },
     /** Opens a wallet held by a device and funds it from the treasury. */
-    async openWallet(accountId: string, holderDeviceId: string, minorUnits: number, currency: string): Promise<void> {
+    async openWallet(
+      accountId: string,
+      holderDeviceId: string,
+      minorUnits: number,
+      currency: string,
+      displayName = '',
+    ): Promise<void> {
       await call(operator, operator.OpenAccount, {
         accountId,
         holderDeviceId,
         openingBalance: { minorUnits: String(minorUnits), currency },
+        displayName,
       });
     },
     /** Opens a merchant account with no device and no funds. */

@@ -114,7 +114,7 @@ export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Expre
 /**
  * A request body the parser refused, as a stable code: an encoding or charset it cannot decode
  * (REQUEST_ENCODING_UNSUPPORTED, 415), a body over the limit (REQUEST_TOO_LARGE, 413), or a body that
- * does not parse or decompress (INVALID_ARGUMENT); null for any other error.
+ * does not parse or decompress, or has too many form parameters (INVALID_ARGUMENT); null for any other error.
  */
 export function bodyError(err: unknown): DfsError | null {
   const e = err as { type?: string; code?: unknown } | null;
@@ -122,7 +122,8 @@ export function bodyError(err: unknown): DfsError | null {
     return new DfsError('REQUEST_ENCODING_UNSUPPORTED', e.type);
   if (e?.type === 'entity.too.large') return new DfsError('REQUEST_TOO_LARGE', e.type);
   const zlib = typeof e?.code === 'string' && e.code.startsWith('Z_');
-  if (e?.type?.startsWith('entity.') || e?.type?.startsWith('request.') || zlib || err instanceof SyntaxError)
+  const parser = ['entity.', 'request.', 'parameters.'].some((p) => e?.type?.startsWith(p));
+  if (parser || zlib || err instanceof SyntaxError)
     return new DfsError('INVALID_ARGUMENT', e?.type ?? (zlib ? 'body does not decompress' : 'body does not parse'));
   return null;
 }

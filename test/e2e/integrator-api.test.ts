@@ -103,6 +103,18 @@ describe('integrator REST API (GSMA MM API v1.2) on the embedded stack', () => {
     90_000,
   );
 
+  it("looks up the display name a payer's wallet was opened with, and only that", async () => {
+    const phone = await env.world.phone('secure');
+    const wallet = env.world.newId('wallet');
+    const e = await phone.daemon.enroll(wallet);
+    await env.world.openWallet(wallet, e.deviceId, 5_000, 'KES', 'Amina Wanjiru');
+    const res = await api(`${MM}/accounts/walletid/${wallet}/accountname`);
+    expect([res.status, res.body]).toEqual([200, { name: { fullName: 'Amina Wanjiru' } }]);
+    const { wallet: unnamed } = await fundedPhone(env.world, 'secure', 1_000);
+    const none = await api(`${MM}/accounts/accountid/${unnamed}/accountname`);
+    expect([none.status, gsmaCode(none.body)]).toEqual([404, 'LEDGER_ACCOUNT_NOT_FOUND']);
+  }, 60_000);
+
   it('refuses bad input with GSMA errors carrying stable codes and fields, and writes nothing', async () => {
     const { wallet, merchant } = await fundedPhone(env.world, 'secure', 1_000);
     const good = {

@@ -478,6 +478,15 @@ describe('transaction service over gRPC/mTLS and REST with real phones', () => {
           'CURRENCY_INVALID',
         ],
         [() => call(op, op.OpenAccount, { accountId: 'ok-acct-5' }), 'CURRENCY_INVALID'],
+        ...['a\u0000b', 'n'.repeat(65)].map((displayName): [() => Promise<unknown>, string] => [
+          () =>
+            call(op, op.OpenAccount, {
+              accountId: 'ok-acct-6',
+              openingBalance: { minorUnits: '0', currency: 'KES' },
+              displayName,
+            }),
+          'INVALID_ARGUMENT',
+        ]),
         [() => call(op, op.ReverseTransaction, { transactionId: 'nope', kind: 'REVERSAL' }), 'INVALID_ARGUMENT'],
         [
           () => call(op, op.ReverseTransaction, { transactionId: randomUUID(), kind: 'RETURN_KIND_UNSPECIFIED' }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwks } from '../../../kit/src/keys.js';
+import { openAccount } from '../../../services/transaction/src/domain/accounts.js';
 import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
 import { codeOf } from '../../support/expect-code.js';
 import { gsmaCode } from '../../support/openapi-conformance.js';
@@ -167,6 +168,39 @@ describe('integrator REST API at GSMA MM API v1.2 shapes (seed 003)', () => {
     expect([wallet.status, gsmaCode(await wallet.json())]).toEqual([404, 'LEDGER_ACCOUNT_NOT_FOUND']);
   });
 
+  it(
+    "tells a payer wallet's or an own account's display name and nothing else; not another " +
+      "integrator's account, nor one opened without a name",
+    async () => {
+      const open = (accountId: string, holderDeviceId: string | null, name?: string) =>
+        openAccount(
+          { accountId, holderDeviceId, opening: null, currency: 'KES', ...(name ? { name } : {}) },
+          env.h.deps,
+        );
+      await open('wallet-named', 'dev-named', 'Amina Wanjiru');
+      await open('shop-a-named', null, 'Kahawa Corner');
+      await open('shop-b-named', null, 'Other Shop');
+      const name = (id: string, key?: string) => env.call(`${MM}/accounts/accountid/${id}/accountname`, { key });
+      for (const [id, fullName] of [
+        ['wallet-named', 'Amina Wanjiru'],
+        ['shop-a-named', 'Kahawa Corner'],
+      ]) {
+        const res = await name(id!);
+        expect([res.status, await res.json()]).toEqual([200, { name: { fullName } }]);
+      }
+      expect((await (await name('wallet-named', KEY_B)).json()).name.fullName).toBe('Amina Wanjiru');
+      for (const [id, key] of [
+        ['shop-b-named', undefined],
+        ['shop-a-named', KEY_B],
+        [payer.accountId, undefined],
+        ['wallet-nobody', undefined],
+      ] as const) {
+        const res = await name(id, key);
+        expect([res.status, gsmaCode(await res.json())]).toEqual([404, 'LEDGER_ACCOUNT_NOT_FOUND']);
+      }
+    },
+  );
+
   it("hides other integrators' requests, transactions and accounts, and refuses collecting into them", async () => {
     const cid = randomUUID();
     const created = await (await create(merchantPay(payer.accountId, shop), cid)).json();
@@ -195,6 +229,7 @@ describe('integrator REST API at GSMA MM API v1.2 shapes (seed 003)', () => {
         [`${MM}/transactions/${randomUUID()}`, 'GET'],
         [`${MM}/accounts/accountid/shop-a-till/balance`, 'GET'],
         [`${MM}/accounts/accountid/shop-a-till/transactions`, 'GET'],
+        [`${MM}/accounts/accountid/shop-a-till/accountname`, 'GET'],
         [`${MM}/requeststates/${randomUUID()}`, 'GET'],
         [`${MM}/responses/${randomUUID()}`, 'GET'],
       ] as const) {

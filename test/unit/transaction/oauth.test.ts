@@ -94,6 +94,9 @@ describe('OAuth 2.0 client credentials for integrators (RFC 6749 §4.4; access t
     );
     expect([json.status, (await json.clone().json()).error]).toEqual([400, 'invalid_request']);
     expect(await codeOf(json)).toBe('INVALID_ARGUMENT');
+    const many = await tokenRequest(env, basic('shop-a', KEY_A), 'a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9');
+    expect([many.status, (await many.clone().json()).error]).toEqual([400, 'invalid_request']);
+    expect(await codeOf(many)).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses forged, expired, re-aimed and non-token JWS as bearer tokens; no fallback to the API key', async () => {

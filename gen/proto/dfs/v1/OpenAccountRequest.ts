@@ -6,10 +6,12 @@ export interface OpenAccountRequest {
   'accountId'?: (string);
   'holderDeviceId'?: (string);
   'openingBalance'?: (_dfs_v1_Money | null);
+  'displayName'?: (string);
 }
 
 export interface OpenAccountRequest__Output {
   'accountId': (string);
   'holderDeviceId': (string);
   'openingBalance': (_dfs_v1_Money__Output | null);
+  'displayName': (string);
 }

@@ -38,7 +38,7 @@ async function ensureTreasury(
  * double-entry transfer, so the sum of all balances never changes after genesis.
  */
 export async function openAccount(
-  req: { accountId: string; holderDeviceId: string | null; opening: Money | null; currency: string },
+  req: { accountId: string; holderDeviceId: string | null; opening: Money | null; currency: string; name?: string },
   deps: Pick<PaymentDeps, 'store' | 'resultKey' | 'now'> & { treasuryFloat: number },
 ): Promise<{ accountId: string; balance: number; currency: string }> {
   const now = deps.now();
@@ -50,6 +50,7 @@ export async function openAccount(
     holderDeviceId: req.holderDeviceId,
     applied: [],
     createdAtMs: now,
+    ...(req.name ? { name: req.name } : {}),
   });
   if (!created) throw new DfsError('LEDGER_ACCOUNT_EXISTS');
   if (req.opening) {

@@ -47,6 +47,22 @@ export async function integratorBalance(integrator: Integrator, accountId: strin
 }
 
 /**
+ * GSMA account name: the display name given at opening of a wallet held by a phone (a payer the
+ * integrator may ask to pay) or of one of its own accounts; nothing else of the account (no balance,
+ * no device). Another integrator's account, an unknown one or one opened without a name: not found.
+ */
+export async function integratorAccountName(
+  integrator: Integrator,
+  accountId: string,
+  deps: Reads,
+): Promise<{ name: { fullName: string } }> {
+  const a = await deps.store.getAccount(accountId);
+  const visible = a?.name && (a.holderDeviceId !== null || mayUseAccount(integrator, a.id));
+  if (!visible) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
+  return { name: { fullName: a.name! } };
+}
+
+/**
  * The transfers into and out of an account the integrator owns, newest first: a JSON array of
  * signed integrator views (requests to pay of other integrators are not echoed).
  */

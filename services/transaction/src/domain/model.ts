@@ -8,6 +8,8 @@ export interface Account {
   holderDeviceId: string | null;
   applied: string[];
   createdAtMs: number;
+  /** The holder's display name, given at opening: all an integrator's name lookup tells. */
+  name?: string;
 }
 
 export type TransferState = 'PENDING' | 'POSTED' | 'FAILED' | 'DECLINED';

@@ -52,7 +52,7 @@ export async function abandonReadablePayment(
 
 /** Opens a wallet (openAccount) and signs the opened account with its balance. */
 export async function openSignedAccount(
-  req: { accountId: string; holderDeviceId: string | null; opening: Money | null; currency: string },
+  req: { accountId: string; holderDeviceId: string | null; opening: Money | null; currency: string; name?: string },
   deps: Signing & { treasuryFloat: number },
 ): Promise<string> {
   const out = await openAccount(req, deps);

@@ -9,6 +9,9 @@ import { openSignedAccount } from '../domain/wallet.js';
 import type { TransactionRpcDeps } from './handlers.js';
 import { accountId } from './parse.js';
 
+/** An account holder's display name: 1 to 64 characters, none of them a control character. */
+const DISPLAY_NAME = /^[^\p{Cc}]{1,64}$/u;
+
 /** Validates an OpenAccount request: a known currency, an opening balance in it (or none), well-formed ids. */
 function openRequest(req: OpenAccountRequest__Output, deps: Pick<TransactionRpcDeps, 'currencies' | 'maxAmount'>) {
   const currency = req.openingBalance?.currency ?? '';
@@ -20,7 +23,14 @@ function openRequest(req: OpenAccountRequest__Output, deps: Pick<TransactionRpcD
   if (req.holderDeviceId && !ACCOUNT_ID.safeParse(req.holderDeviceId).success) {
     throw new DfsError('INVALID_ARGUMENT', 'holder device id');
   }
-  return { accountId: accountId(req.accountId), holderDeviceId: req.holderDeviceId || null, opening, currency };
+  if (req.displayName && !DISPLAY_NAME.test(req.displayName)) throw new DfsError('INVALID_ARGUMENT', 'display name');
+  return {
+    accountId: accountId(req.accountId),
+    holderDeviceId: req.holderDeviceId || null,
+    opening,
+    currency,
+    ...(req.displayName ? { name: req.displayName } : {}),
+  };
 }
 
 /** OpenAccount (operators): opens a wallet, funded from the treasury, and answers it signed. */

@@ -6,6 +6,7 @@ import type { ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
 import {
+  integratorAccountName,
   integratorAccountTransfers,
   integratorBalance,
   integratorRequestState,
@@ -118,7 +119,7 @@ function sendJson(res: Response, status: number, body: string): void {
  * The integrator REST API at GSMA Mobile Money API v1.2 shapes (base `/v1.2/mm`): create a request
  * to pay (never moves money; the payer confirms on the phone with the PIN), read a transaction,
  * a request state, the response to an earlier request, an own account's balance and transactions,
- * and the public heartbeat. Every payment or balance body is signed (`signed`: a JWS by the
+ * an account holder's name, and the public heartbeat. Every payment or balance body is signed (`signed`: a JWS by the
  * transaction service); errors are GSMA error objects carrying the stable code. One handler per route.
  */
 export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { ready: ReadyCheck; log: Logger }): void {
@@ -160,6 +161,10 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
 
   app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/balance`, async (req, res) => {
     sendJson(res, 200, await integratorBalance(integratorOf(res), accountParam(req), deps));
+  });
+
+  app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/accountname`, async (req, res) => {
+    res.json(await integratorAccountName(integratorOf(res), accountParam(req), deps));
   });
 
   app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/transactions`, async (req, res) => {

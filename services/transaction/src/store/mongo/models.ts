@@ -19,6 +19,7 @@ const accountSchema = new Schema(
     holderDeviceId: { type: String, default: null },
     applied: { type: [String], default: [] },
     createdAtMs: Number,
+    name: String,
   },
   opts,
 );
