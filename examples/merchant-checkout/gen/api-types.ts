@@ -71,6 +71,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1.2/mm/accounts/{identifierType}/{identifier}/accountname': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** View the display name of a payer's wallet (held by a phone) or of one of your accounts, given when it was opened; GSMA GET /accounts/{identifierType}/{identifier}/accountname */
+    get: operations['getAccountName'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1.2/mm/requeststates/{serverCorrelationId}': {
     parameters: {
       query?: never;
@@ -116,6 +133,23 @@ export interface paths {
     get: operations['getHeartbeat'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/oauth/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** OAuth 2.0 client credentials (RFC 6749 section 4.4): your integrator id and API key, as HTTP Basic, for a short-lived access token to send as Authorization: Bearer */
+    post: operations['issueAccessToken'];
     delete?: never;
     options?: never;
     head?: never;
@@ -318,10 +352,10 @@ export interface components {
       /** @description Why it did not complete (a code of the error table) */
       code?: string;
       /**
-       * @description payment: merchantpay, funding: deposit, reversal: reversal, refund: adjustment
+       * @description payment: merchantpay, funding and an integrator deposit: deposit, disbursement: disbursement, reversal: reversal, refund: adjustment
        * @enum {unknown}
        */
-      type: 'merchantpay' | 'deposit' | 'reversal' | 'adjustment';
+      type: 'merchantpay' | 'deposit' | 'disbursement' | 'reversal' | 'adjustment';
       subType?: string;
       amount: components['schemas']['MinorUnits'];
       currency: components['schemas']['Currency'];
@@ -357,6 +391,11 @@ export interface components {
       /** @constant */
       accountStatus: 'available';
       iat?: number;
+    };
+    AccountName: {
+      name: {
+        fullName: string;
+      };
     };
     Link: {
       link: string;
@@ -430,6 +469,20 @@ export interface components {
       };
       content: {
         'application/json': components['schemas']['Error'];
+      };
+    };
+    /** @description Refused (RFC 6749 section 5.2), with the stable code beside the OAuth error */
+    OAuthError: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': {
+          /** @enum {unknown} */
+          error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type';
+          error_description: string;
+          code: string;
+        };
       };
     };
   };
@@ -607,6 +660,41 @@ export interface operations {
       503: components['responses']['GsmaError'];
     };
   };
+  getAccountName: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A UUID identifying this request, echoed on the response (one is generated when absent) */
+        'X-CorrelationID'?: components['parameters']['CorrelationId'];
+        /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
+        'X-Date'?: components['parameters']['XDate'];
+      };
+      path: {
+        /** @description accountid, or its alias walletid; the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+        identifierType: components['parameters']['IdentifierType'];
+        identifier: components['parameters']['Identifier'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account holder's name */
+      200: {
+        headers: {
+          'X-CorrelationID': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountName'];
+        };
+      };
+      400: components['responses']['GsmaError'];
+      401: components['responses']['GsmaError'];
+      404: components['responses']['GsmaError'];
+      429: components['responses']['GsmaError'];
+      503: components['responses']['GsmaError'];
+    };
+  };
   getRequestState: {
     parameters: {
       query?: never;
@@ -698,6 +786,43 @@ export interface operations {
         };
       };
       400: components['responses']['GsmaError'];
+    };
+  };
+  issueAccessToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          /** @constant */
+          grant_type: 'client_credentials';
+        };
+      };
+    };
+    responses: {
+      /** @description An access token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            access_token: string;
+            /** @constant */
+            token_type: 'Bearer';
+            expires_in: number;
+          };
+        };
+      };
+      400: components['responses']['OAuthError'];
+      401: components['responses']['OAuthError'];
+      413: components['responses']['Error'];
+      415: components['responses']['Error'];
+      429: components['responses']['Error'];
     };
   };
   getResultKeys: {

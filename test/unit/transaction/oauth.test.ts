@@ -9,7 +9,7 @@ type Env = Awaited<ReturnType<typeof httpHarness>>;
 const BALANCE_A = '/v1.2/mm/accounts/accountid/shop-a-till/balance';
 const BALANCE_B = '/v1.2/mm/accounts/accountid/shop-b-till/balance';
 
-/** The stable code of a refused HTTP call (the token endpoint's `code`, or the GSMA error's); the status must be an error. */
+/** The stable code of a refused call: the token endpoint's `code`, or the GSMA error's; the status must be an error. */
 async function codeOf(res: Response): Promise<string | undefined> {
   expect(res.status).toBeGreaterThanOrEqual(400);
   const body = (await res.json()) as { code?: string };
