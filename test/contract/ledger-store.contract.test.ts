@@ -96,6 +96,8 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.getAccount('nobody')).toBeNull();
         await store.createAccount(account('b', 0));
         expect((await store.listAccounts()).map((a) => a.id).sort()).toEqual(['a', 'b']);
+        await store.createAccount({ ...account('named', 0), name: 'Amina Wanjiru' });
+        expect(await store.getAccount('named')).toEqual({ ...account('named', 0), name: 'Amina Wanjiru' });
       });
 
       it('debits once per transfer and only when the balance covers it', async () => {
