@@ -63,14 +63,14 @@ const Text = (max: number) =>
     .string()
     .max(max)
     .regex(/^[^\p{Cc}]*$/u);
-const Party = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
+const PartyInput = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
 
 /** POST .../transactions/type/merchantpay: GSMA requestTransactionType (amount in minor units). */
 const CreateRequestBody = z.strictObject({
   amount: z.string(),
   currency: z.string(),
-  debitParty: Party,
-  creditParty: Party,
+  debitParty: PartyInput,
+  creditParty: PartyInput,
   descriptionText: Text(160).optional(),
   subType: Text(256).optional(),
   requestingOrganisationTransactionReference: Text(256).optional(),
