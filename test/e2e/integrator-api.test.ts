@@ -32,7 +32,7 @@ describe('integrator REST API (GSMA MM API v1.2) on the embedded stack', () => {
     });
   beforeAll(async () => {
     env = await testStack();
-    base = `http://127.0.0.1:${env.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
+    base = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
     key = integratorKey(env.stack.stateDir)!;
   }, 120_000);
   afterAll(async () => {
