@@ -86,7 +86,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const out = args.indexOf('--out');
   const yaml = renderKustomization(args[0] ?? 'deploy/k8s')
-    .map((m) => stringify(m))
+    .map((m) => stringify(m, { version: '1.1' }))
     .join('---\n');
   if (out >= 0) writeFileSync(args[out + 1]!, yaml);
   else process.stdout.write(yaml);
