@@ -199,6 +199,11 @@ export const ERROR_CODES = {
     400,
     'The X-Date header is not an RFC 7231 HTTP date or an RFC 3339 date-time.',
   ),
+  CALLBACK_URL_NOT_ALLOWED: spec(
+    INVALID_ARGUMENT,
+    400,
+    'The X-Callback-URL is not an https URL (no credentials, no fragment) under one of the integrator registered callback origins.',
+  ),
   REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'This amount needs a fresh attestation of the device.'),
   // phone side (never crosses the backend edge, listed here so every code lives in one table)
   RESPONSE_SIGNATURE_INVALID: spec(UNAUTHENTICATED, 502, 'The backend response signature does not verify.'),

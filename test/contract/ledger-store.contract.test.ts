@@ -279,6 +279,15 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.findRequest('other-shop', 'c-f1')).toBeNull();
         expect(await store.findRequest('shop', 'c-none')).toBeNull();
       });
+
+      it("keeps a request's callback URL, and none for a request without one", async () => {
+        const url = 'https://shop.example/dfs/orders/42?x=1';
+        await store.insertRequest(request('u1', { callbackUrl: url }));
+        await store.insertRequest(request('u2'));
+        expect((await store.getRequest('u1'))?.callbackUrl).toBe(url);
+        expect((await store.findRequest('shop', 'c-u1'))?.callbackUrl).toBe(url);
+        expect((await store.getRequest('u2'))?.callbackUrl).toBeUndefined();
+      });
     });
 
     describe('TransferStore and RequestStore together', () => {
@@ -346,6 +355,8 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         integratorId: 'dev',
         requestId: `req-${id}`,
         transactionId: `tx-${id}`,
+        url: `https://shop.example/dfs/${id}`,
+        correlationId: `corr-${id}`,
         body: `{"signed":"${id}"}`,
         state: 'PENDING',
         attempts: 0,

@@ -10,6 +10,7 @@ import { loadConfig, type TransactionConfig } from './config.js';
 import { cachedStanding, standingGate, type CheckDevice } from './domain/device-standing.js';
 import { recheckDeviceAndRisk, recoverPending, type PaymentDeps, type RecheckStepUp } from './domain/payments.js';
 import { forgetStandingOnDeviceEvents } from './events/device-standing.js';
+import type { CallbackTargetCheck } from './domain/callback-target.js';
 import { startCallbacks } from './events/callbacks.js';
 import { startRelay } from './events/relay.js';
 import { transactionHandlers } from './grpc/handlers.js';
@@ -45,6 +46,8 @@ export interface TransactionOverrides extends ServeOverrides {
   checkDevice?: CheckDevice;
   /** What a step-up confirmation must pass (default recheckDeviceAndRisk: the device's standing, then risk again). */
   recheckStepUp?: RecheckStepUp;
+  /** How callback targets are checked against an integrator's callback origins (default CALLBACK_TARGET_CHECK). */
+  callbackTarget?: CallbackTargetCheck;
 }
 
 /**
@@ -126,6 +129,7 @@ export async function startTransaction(
   const callbacks = await startCallbacks(bus, {
     store,
     integrators,
+    callbackTarget: overrides.callbackTarget,
     resultKey: () => resultKey,
     log,
     timeoutMs: config.callbackTimeoutMs,
@@ -150,6 +154,7 @@ export async function startTransaction(
     http: transactionHttp({
       ...deps,
       integrators,
+      callbackTarget: overrides.callbackTarget,
       accessTokens: accessTokens(() => tokenKey, integrators, config.tokenTtlSec),
       rate: config.rate,
       audit,

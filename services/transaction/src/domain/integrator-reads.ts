@@ -1,6 +1,6 @@
 import { DfsError } from '../../../../kit/src/errors.js';
 import { mayUseAccount, type Integrator } from './integrators.js';
-import { requestStatePayload, signedBody, type RequestDeps } from './requests.js';
+import { notificationMethod, requestStatePayload, signedBody, type RequestDeps } from './requests.js';
 import type { PaymentRequest, Transfer } from './model.js';
 import { integratorPayload, signResult } from './results.js';
 import type { TransferStore } from '../store/ports.js';
@@ -89,12 +89,7 @@ export async function integratorRequestState(integrator: Integrator, requestId: 
   if (!r || r.integratorId !== integrator.id) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
   const failed = r.state === 'DECLINED' || r.state === 'FAILED';
   const t = failed && r.transactionId ? await deps.store.getTransfer(r.transactionId) : null;
-  const payload = requestStatePayload(
-    r,
-    deps.now(),
-    integrator.callbackUrl ? 'callback' : 'polling',
-    t?.code ?? undefined,
-  );
+  const payload = requestStatePayload(r, deps.now(), notificationMethod(integrator, r), t?.code ?? undefined);
   return signedBody(await signResult(payload, deps.resultKey(), deps.now()), payload);
 }
 

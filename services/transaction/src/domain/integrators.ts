@@ -3,7 +3,10 @@ export interface Integrator {
   id: string;
   /** Account ids it may collect into and read; a trailing `*` matches a prefix. */
   accounts: string[];
+  /** The default callback target, used when a request names none; its origin counts as registered. */
   callbackUrl?: string;
+  /** The origins (`https://host[:port]`) a request's X-Callback-URL may point under. */
+  callbackOrigins?: string[];
 }
 
 /** True when the integrator may use this account (create requests into it, read its balance). */

@@ -81,6 +81,8 @@ export interface PaymentRequest {
   expiresAtMs: number;
   /** The GSMA optional fields the integrator sent, echoed on the transaction that answers the request. */
   extras?: RequestExtras;
+  /** The request's X-Callback-URL, checked against the integrator's callback origins when it was created. */
+  callbackUrl?: string;
 }
 
 /** The standard optional GSMA fields of a request to pay, kept as sent. */
@@ -126,6 +128,10 @@ export interface CallbackDelivery {
   integratorId: string;
   requestId: string;
   transactionId: string;
+  /** Where every attempt goes: the request's X-Callback-URL, else the integrator's callbackUrl, when stored. */
+  url: string;
+  /** The request's X-CorrelationID, sent on every attempt. */
+  correlationId: string;
   /** The body every attempt sends: the transaction's integrator view, signed once when the delivery is stored. */
   body: string;
   state: CallbackState;

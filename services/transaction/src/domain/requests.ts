@@ -23,6 +23,8 @@ export interface NewPaymentRequest {
   money: Money;
   description: string;
   extras: RequestExtras;
+  /** The checked X-Callback-URL, when the request named one. */
+  callbackUrl?: string;
 }
 
 export interface RequestDeps {
@@ -54,6 +56,10 @@ export function requestStatePayload(
   };
 }
 
+/** How the integrator hears of a request's end: a callback when it has a target (its own URL or the default), else polling. */
+export const notificationMethod = (integrator: Integrator, r: Pick<PaymentRequest, 'callbackUrl'>) =>
+  r.callbackUrl || integrator.callbackUrl ? 'callback' : 'polling';
+
 /** A signed REST body: the JWS and, for convenience, the fields it signs. */
 export function signedBody(jws: string, payload: Record<string, unknown>): string {
   return JSON.stringify({ signed: jws, ...payload });
@@ -69,7 +75,7 @@ export async function createPaymentRequest(
   req: NewPaymentRequest,
   deps: RequestDeps,
 ): Promise<string> {
-  const { correlationId, payer, payee, money, description, extras } = req;
+  const { correlationId, payer, payee, money, description, extras, callbackUrl } = req;
   if (!mayUseAccount(integrator, payee)) throw new DfsError('CALLER_NOT_ALLOWED', 'creditParty');
   if (payer === payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
   const [a, m] = await Promise.all([deps.store.getAccount(payer), deps.store.getAccount(payee)]);
@@ -78,7 +84,7 @@ export async function createPaymentRequest(
 
   const now = deps.now();
   const bodyHash = createHash('sha256')
-    .update(JSON.stringify([money, payer, payee, description, extras]))
+    .update(JSON.stringify([money, payer, payee, description, extras, ...(callbackUrl ? [callbackUrl] : [])]))
     .digest('base64url');
   const r: PaymentRequest = {
     id: randomUUID(),
@@ -96,8 +102,9 @@ export async function createPaymentRequest(
     createdAtMs: now,
     expiresAtMs: now + deps.requestTtlMs,
     extras,
+    ...(callbackUrl ? { callbackUrl } : {}),
   };
-  const payload = requestStatePayload(r, now, integrator.callbackUrl ? 'callback' : 'polling');
+  const payload = requestStatePayload(r, now, notificationMethod(integrator, r));
   r.response = signedBody(await signResult(payload, deps.resultKey(), now), payload);
   const { created, request } = await deps.store.insertRequest(r);
   if (!created) {

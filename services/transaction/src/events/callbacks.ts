@@ -5,6 +5,7 @@ import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { CallbackDelivery } from '../domain/model.js';
 import { signedIntegratorView } from '../domain/integrator-reads.js';
+import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
 import type { IntegratorRegistry } from '../domain/integrators.js';
 import type { CallbackStore, RequestStore, TransferStore } from '../store/ports.js';
 
@@ -17,6 +18,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export interface CallbackDeps {
   store: CallbackStore & Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>;
   integrators: IntegratorRegistry;
+  /** How each attempt's target is re-checked against the integrator's origins as registered now (default CALLBACK_TARGET_CHECK). */
+  callbackTarget?: CallbackTargetCheck;
   /** Signs each callback's body (the integrator view) once, when it is stored. */
   resultKey: () => SigningKey;
   log: Logger;
@@ -36,9 +39,10 @@ export const backoff = (attempts: number, baseMs: number) => Math.min(MAX_BACKOF
 
 /**
  * Integrator callbacks, at least once: when the payment that a request to pay was claimed by ends,
- * the delivery is stored (one per event id) before the bus offset is committed; a poller then POSTs
- * the signed result to the integrator's registered URL (never a URL from a request), with
- * `X-Event-Id`, retrying with exponential backoff until it is accepted (2xx) or the retry period ends.
+ * the delivery is stored (one per event id, with its target: the request's X-Callback-URL, else the
+ * integrator's callbackUrl) before the bus offset is committed; a poller then PUTs the signed result
+ * there, with `X-Event-Id` and the request's `X-CorrelationID`, once the target is re-checked
+ * against the integrator's callback origins as registered now (a removed one: EXPIRED, unsent), retrying with exponential backoff until it is accepted (2xx) or the retry period ends.
  * Each attempt is claimed in the store first, so several replicas, or a restarted one, never send
  * one attempt twice at once; a delivery whose attempt was cut off by a crash is due again after the
  * attempt's timeout. Only the request's own payment is reported: other payments that tried to
@@ -51,7 +55,9 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
     const data = parseEventData(e.type, e.data);
     if (!data.success || !data.data.requestId) return;
     const r = await deps.store.getRequest(data.data.requestId);
-    if (r?.transactionId !== data.data.transactionId || !deps.integrators.byId(r.integratorId)?.callbackUrl) return;
+    if (r?.transactionId !== data.data.transactionId) return;
+    const url = r.callbackUrl ?? deps.integrators.byId(r.integratorId)?.callbackUrl;
+    if (!url) return;
     const t = await deps.store.getTransfer(r.transactionId);
     if (!t?.result) return;
     const view = JSON.parse(await signedIntegratorView(t, { resultKey: deps.resultKey, now }, r)) as unknown;
@@ -60,6 +66,8 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
       integratorId: r.integratorId,
       requestId: r.id,
       transactionId: r.transactionId,
+      url,
+      correlationId: r.correlationId,
       body: JSON.stringify(IntegratorCallback.parse(view)),
       state: 'PENDING',
       attempts: 0,
@@ -68,13 +76,26 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
     });
   });
 
-  const attempt = async (c: CallbackDelivery): Promise<boolean> => {
-    const url = deps.integrators.byId(c.integratorId)?.callbackUrl;
-    if (!url) return false;
+  const check = deps.callbackTarget ?? CALLBACK_TARGET_CHECK;
+  /** The delivery's target if its integrator still registers its origin, else null. */
+  const target = (c: CallbackDelivery): string | null => {
+    const integrator = deps.integrators.byId(c.integratorId);
+    const url = c.url || integrator?.callbackUrl;
+    try {
+      return integrator && url ? check(url, integrator) : null;
+    } catch {
+      return null;
+    }
+  };
+  const attempt = async (c: CallbackDelivery, url: string): Promise<boolean> => {
     try {
       const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Event-Id': c.id },
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Event-Id': c.id,
+          ...(c.correlationId ? { 'X-CorrelationID': c.correlationId } : {}),
+        },
         body: c.body,
         redirect: 'error',
         signal: AbortSignal.timeout(deps.timeoutMs),
@@ -87,8 +108,17 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
   const deliver = async (c: CallbackDelivery) => {
     const started = now();
     if (!(await deps.store.claimCallback(c.id, c.nextAtMs, started + 2 * deps.timeoutMs))) return;
+    const url = target(c);
+    if (!url) {
+      deps.log.warn(
+        { eventId: c.id, integratorId: c.integratorId },
+        'callback not sent: target not under a registered origin',
+      );
+      return deps.store.settleCallback(c.id, { state: 'EXPIRED', attempts: c.attempts, nextAtMs: started });
+    }
     const attempts = c.attempts + 1;
-    if (await attempt(c)) return deps.store.settleCallback(c.id, { state: 'DELIVERED', attempts, nextAtMs: started });
+    if (await attempt(c, url))
+      return deps.store.settleCallback(c.id, { state: 'DELIVERED', attempts, nextAtMs: started });
     const nextAtMs = now() + backoff(attempts, deps.backoffMs);
     if (nextAtMs <= c.giveUpAtMs) return deps.store.settleCallback(c.id, { state: 'PENDING', attempts, nextAtMs });
     deps.log.warn({ eventId: c.id, integratorId: c.integratorId, attempts }, 'callback given up: retry period over');

@@ -13,6 +13,7 @@ import {
   integratorResponse,
   integratorTransfer,
 } from '../domain/integrator-reads.js';
+import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
 import type { Integrator } from '../domain/integrators.js';
 import { parseMoney } from '../domain/money.js';
 import { createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
@@ -22,6 +23,8 @@ import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
 export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps {
+  /** How a request's X-Callback-URL is checked (default CALLBACK_TARGET_CHECK). */
+  callbackTarget?: CallbackTargetCheck;
   store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer' | 'listAccountTransfers'>;
   currencies: ReadonlySet<string>;
   maxAmount: number;
@@ -92,6 +95,12 @@ function partyAccount(party: { key: string; value: string }[], name: string): st
   return p.value;
 }
 
+/** A request-creating POST's X-Callback-URL, checked against the integrator's callback origins (undefined: none sent). */
+function callbackUrlOf(req: Request, res: Response, deps: IntegratorApiDeps): string | undefined {
+  const raw = req.get('X-Callback-URL');
+  return raw === undefined ? undefined : (deps.callbackTarget ?? CALLBACK_TARGET_CHECK)(raw, integratorOf(res));
+}
+
 /** The request to pay a merchantpay POST asks for: its X-CorrelationID (a UUID), its body, then the amount. */
 function newPaymentRequest(req: Request, deps: IntegratorApiDeps): NewPaymentRequest {
   const correlationId = req.get('X-CorrelationID');
@@ -141,7 +150,9 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
   );
 
   app.post(`${GSMA_BASE}/transactions/type/merchantpay`, async (req, res) => {
-    sendJson(res, 202, await createPaymentRequest(integratorOf(res), newPaymentRequest(req, deps), deps));
+    const callbackUrl = callbackUrlOf(req, res, deps);
+    const asked = { ...newPaymentRequest(req, deps), ...(callbackUrl ? { callbackUrl } : {}) };
+    sendJson(res, 202, await createPaymentRequest(integratorOf(res), asked, deps));
   });
 
   app.get(`${GSMA_BASE}/transactions/:transactionReference`, async (req, res) => {

@@ -4,7 +4,17 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, z } from '../../../../kit/src/config.js';
+import { callbackTarget, registeredOrigin } from '../domain/callback-target.js';
 import type { Integrator, IntegratorRegistry } from '../domain/integrators.js';
+
+/** True when a default callbackUrl passes the check a request's X-Callback-URL passes, under its own origin. */
+function ownTarget(url: string): boolean {
+  try {
+    return callbackTarget(url, [new URL(url).origin]).length > 0;
+  } catch {
+    return false;
+  }
+}
 
 const IntegratorsFile = z
   .object({
@@ -15,7 +25,20 @@ const IntegratorsFile = z
             id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
             apiKey: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/),
             accounts: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:_\-.]{0,63}\*?$/)).max(1000),
-            callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+            callbackUrl: z
+              .string()
+              .refine(ownTarget, {
+                message: 'callbackUrl must be https without credentials or fragment (http only to a loopback host)',
+              })
+              .optional(),
+            callbackOrigins: z
+              .array(
+                z.string().refine((o) => registeredOrigin(o) !== null, {
+                  message: 'each callback origin must be https://host[:port] (http only for a loopback host)',
+                }),
+              )
+              .max(100)
+              .optional(),
           })
           .strict(),
       )
@@ -59,7 +82,10 @@ export function loadIntegrators(file: string): IntegratorRegistry {
   try {
     parsed = IntegratorsFile.parse(JSON.parse(text));
   } catch (err) {
-    throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: ${file} is invalid (${(err as Error).name})`]);
+    const issues = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) : [];
+    throw new ConfigError([
+      `TRANSACTION_INTEGRATORS_FILE: ${file} is invalid (${(err as Error).name}${issues.length ? `: ${issues.join('; ')}` : ''})`,
+    ]);
   }
   const entries = parsed.integrators.map(({ apiKey, ...rest }) => ({
     key: digest(apiKey),

@@ -69,6 +69,7 @@ const requestSchema = new Schema(
     response: String,
     createdAtMs: Number,
     expiresAtMs: Number,
+    callbackUrl: String,
   },
   { ...opts, strict: false },
 );
@@ -98,6 +99,8 @@ const callbackSchema = new Schema(
     integratorId: String,
     requestId: String,
     transactionId: String,
+    url: String,
+    correlationId: String,
     body: String,
     state: String,
     attempts: Number,
