@@ -202,7 +202,7 @@ export const ERROR_CODES = {
   CALLBACK_URL_NOT_ALLOWED: spec(
     INVALID_ARGUMENT,
     400,
-    'The X-Callback-URL is not an https URL (no credentials, no fragment) under one of the integrator registered callback origins.',
+    "The X-Callback-URL is not an https URL without credentials or fragment under the integrator's callback origins.",
   ),
   REATTESTATION_REQUIRED: spec(FAILED_PRECONDITION, 409, 'This amount needs a fresh attestation of the device.'),
   // phone side (never crosses the backend edge, listed here so every code lives in one table)

@@ -35,6 +35,7 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
   let api: DfsApi;
   const verified: VerifiedTransaction[] = [];
   const eventIds: string[] = [];
+  const methods: string[] = [];
   let verifying: RequestListener;
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -49,7 +50,7 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
     shop = await merchantServer();
     const file = join(dir, 'integrators.json');
     const integrators = [
-      { id: 'shop', apiKey: keys.shop, accounts: ['merchant-*'], callbackUrl: `${shop.url}${CALLBACK_PATH}` },
+      { id: 'shop', apiKey: keys.shop, accounts: ['merchant-*'], callbackOrigins: [shop.url] },
       { id: 'poller', apiKey: keys.poller, accounts: ['poll-*'] },
     ];
     writeFileSync(file, JSON.stringify({ integrators }));
@@ -64,6 +65,7 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
     deps = {
       api,
       orders: orderBook(account),
+      callbackUrl: `${shop.url}${CALLBACK_PATH}`,
       verify: async (jws) => {
         const v = await real(jws);
         verified.push(v);
@@ -72,7 +74,10 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
     };
     const handler = merchantHandler(deps);
     verifying = (q, s) => {
-      if (q.url === CALLBACK_PATH) eventIds.push(String(q.headers['x-event-id']));
+      if (q.url === CALLBACK_PATH) {
+        eventIds.push(String(q.headers['x-event-id']));
+        methods.push(String(q.method));
+      }
       handler(q, s);
     };
     shop.set(verifying);
@@ -107,6 +112,7 @@ describe('examples/merchant-checkout: an integrator settles orders only on verif
       expect(await (await fetch(`${shop.url}/orders/${a.id}`)).text()).toContain('data-state="PAID"');
 
       const eventId = eventIds[0]!;
+      expect(methods[0]).toBe('PUT');
       const genuine = (await api.transaction(paid.transactionId)).signed;
       const replay = await post(CALLBACK_PATH, { signed: genuine }, { 'X-Event-Id': eventId });
       expect([replay.status, ((await replay.json()) as { duplicate?: boolean }).duplicate]).toEqual([200, true]);

@@ -251,14 +251,18 @@ export interface webhooks {
       cookie?: never;
     };
     get?: never;
-    put?: never;
-    /** Callback to the URL registered for your integrator when a payment answering one of your requests ends: the signed GSMA transaction */
-    post: {
+    /**
+     * Callback when a payment answering one of your requests ends: the signed GSMA transaction, PUT once per final state to the request's X-Callback-URL, else to your integrator's registered callbackUrl
+     * @description The target is re-checked against your registered callback origins before every attempt (an origin removed since: not sent). Retried with exponential backoff until a 2xx or the retry period ends; redirects are not followed.
+     */
+    put: {
       parameters: {
         query?: never;
         header: {
           /** @description Unique per event; deduplicate on it (delivery is at least once) */
           'X-Event-Id': string;
+          /** @description The X-CorrelationID of the request to pay this result answers */
+          'X-CorrelationID': string;
         };
         path?: never;
         cookie?: never;
@@ -278,6 +282,7 @@ export interface webhooks {
         };
       };
     };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -491,6 +496,8 @@ export interface components {
     CorrelationIdRequired: string;
     /** @description A UUID identifying this request, echoed on the response (one is generated when absent) */
     CorrelationId: string;
+    /** @description Where the final callback of this request goes: an absolute https URL (http only to 127.0.0.1, localhost or [::1]) without credentials or fragment, at most 2048 characters, whose origin is exactly one of your integrator's callbackOrigins or its callbackUrl's origin (else CALLBACK_URL_NOT_ALLOWED, and nothing is created). Without it, callbacks go to your registered callbackUrl, if any */
+    CallbackUrl: string;
     /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
     XDate: string;
     /** @description accountid, or its alias walletid; the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
@@ -516,6 +523,8 @@ export interface operations {
       header: {
         /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
         'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description Where the final callback of this request goes: an absolute https URL (http only to 127.0.0.1, localhost or [::1]) without credentials or fragment, at most 2048 characters, whose origin is exactly one of your integrator's callbackOrigins or its callbackUrl's origin (else CALLBACK_URL_NOT_ALLOWED, and nothing is created). Without it, callbacks go to your registered callbackUrl, if any */
+        'X-Callback-URL'?: components['parameters']['CallbackUrl'];
         /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
         'X-Date'?: components['parameters']['XDate'];
       };

@@ -44,11 +44,18 @@ async function send<T>(link: ApiLink, path: string, init: RequestInit = {}): Pro
 /** The DFS integrator REST API as this merchant uses it: requests to pay, their state and transaction, the keys. */
 export function dfsApi(link: ApiLink) {
   return {
-    /** `POST /v1.2/mm/transactions/type/merchantpay`: a request the payer's phone shows and pays with the PIN. */
-    requestToPay: (body: MerchantPayRequest) =>
+    /**
+     * `POST /v1.2/mm/transactions/type/merchantpay`: a request the payer's phone shows and pays with the PIN;
+     * its final callback is PUT to `callbackUrl` (under one of this integrator's registered callback origins).
+     */
+    requestToPay: (body: MerchantPayRequest, callbackUrl?: string) =>
       send<RequestState>(link, `${MM}/transactions/type/merchantpay`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-CorrelationID': randomUUID() },
+        headers: {
+          'Content-Type': 'application/json',
+          'X-CorrelationID': randomUUID(),
+          ...(callbackUrl ? { 'X-Callback-URL': callbackUrl } : {}),
+        },
         body: JSON.stringify(body),
       }),
     /** `GET /v1.2/mm/requeststates/{serverCorrelationId}`. */

@@ -19,19 +19,20 @@ const caFile = env.DFS_CA_FILE ?? join(stateDir, 'pki', 'ca.crt');
 const grpcAddr = env.TRANSACTION_ADDR ?? '127.0.0.1:50052';
 const port = Number(env.MERCHANT_PORT ?? 8400);
 const account = env.MERCHANT_ACCOUNT ?? 'merchant-checkout';
-const callbackUrl = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+const origin = `http://127.0.0.1:${port}`;
+const callbackUrl = `${origin}${CALLBACK_PATH}`;
 
 interface IntegratorsFile {
-  integrators: { id: string; apiKey: string; callbackUrl?: string }[];
+  integrators: { id: string; apiKey: string; callbackUrl?: string; callbackOrigins?: string[] }[];
 }
 const file = JSON.parse(readFileSync(integratorsFile, 'utf8')) as IntegratorsFile;
 const me = file.integrators[0];
 if (!me) throw new Error(`${integratorsFile} lists no integrator`);
 
 if (process.argv.includes('--register')) {
-  me.callbackUrl = callbackUrl;
+  me.callbackOrigins = [...new Set([...(me.callbackOrigins ?? []), origin])];
   writeFileSync(integratorsFile, JSON.stringify(file, null, 2), { mode: 0o600 });
-  console.log(`integrator ${me.id}: callbackUrl ${callbackUrl} written to ${integratorsFile}; restart npm start`);
+  console.log(`integrator ${me.id}: callback origin ${origin} written to ${integratorsFile}; restart npm start`);
   process.exit(0);
 }
 
@@ -46,16 +47,18 @@ const resultKeys = () =>
   }));
 
 await openMerchantAccount(grpcLink, account, 'KES');
+const registered = me.callbackOrigins?.includes(origin) ?? false;
 const handler = merchantHandler({
   api,
+  ...(registered ? { callbackUrl } : {}),
   verify: resultVerifier(resultKeys),
   orders: orderBook(account),
 });
 createServer(handler).listen(port, '127.0.0.1', () => {
   console.log(`merchant-checkout: shop http://127.0.0.1:${port}/ (merchant account ${account}, integrator ${me.id})`);
   console.log(
-    me.callbackUrl === callbackUrl
-      ? `  callbacks: ${callbackUrl}`
+    registered
+      ? `  callbacks: ${callbackUrl} (sent as each request's X-Callback-URL)`
       : `  callbacks go to ${me.callbackUrl ?? 'nowhere'}: orders settle by the verified poll ("Check with DFS now");` +
           ' npm run example:merchant -- --register, then restart npm start',
   );

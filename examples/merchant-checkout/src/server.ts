@@ -9,9 +9,11 @@ export interface MerchantDeps {
   api: DfsApi;
   verify: Verifier;
   orders: OrderBook;
+  /** This server's callback URL, sent as each request's X-Callback-URL (its origin registered for the integrator). */
+  callbackUrl?: string;
 }
 
-/** The path DFS posts callbacks to (register `<merchant url>/dfs/callback` as the integrator's callbackUrl). */
+/** The path DFS PUTs callbacks to (register the merchant's origin in the integrator's callbackOrigins). */
 export const CALLBACK_PATH = '/dfs/callback';
 const MAX_BODY = 16 * 1024;
 const EVENT_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -63,13 +65,16 @@ export function merchantHandler(deps: MerchantDeps) {
     const payer = String(form.payer ?? '');
     const amount = { minorUnits: String(form.amount ?? ''), currency: String(form.currency ?? 'KES') };
     const item = String(form.item ?? 'Coffee');
-    const created = await deps.api.requestToPay({
-      amount: amount.minorUnits,
-      currency: amount.currency,
-      debitParty: [{ key: 'accountid', value: payer }],
-      creditParty: [{ key: 'accountid', value: deps.orders.merchantAccount }],
-      descriptionText: item.slice(0, 160),
-    });
+    const created = await deps.api.requestToPay(
+      {
+        amount: amount.minorUnits,
+        currency: amount.currency,
+        debitParty: [{ key: 'accountid', value: payer }],
+        creditParty: [{ key: 'accountid', value: deps.orders.merchantAccount }],
+        descriptionText: item.slice(0, 160),
+      },
+      deps.callbackUrl,
+    );
     const order = deps.orders.add({ item, amount, payer, requestId: created.serverCorrelationId });
     if (wantsJson(req)) json(res, 201, order);
     else res.writeHead(303, { Location: `/orders/${order.id}` }).end();

@@ -1,69 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { memoryBus } from '../../../kit/src/events.js';
 import { jwks } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
-import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
 import { startCallbacks, type CallbackDeps } from '../../../services/transaction/src/events/callbacks.js';
 import { startRelay } from '../../../services/transaction/src/events/relay.js';
+import { payRequest, sink } from './callback-sink.js';
 import { expectNoPayerSide, httpHarness } from './http-harness.js';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-  status: number;
-}
-
-/** An integrator's callback listener: POST n gets the next status of `answers` (then 204) after `delayMs(n)`. */
-async function sink(
-  answers: number[],
-  delayMs: (n: number) => number = () => 0,
-): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      const status = answers.shift() ?? 204;
-      received.push({ headers: req.headers, body, status });
-      setTimeout(() => res.writeHead(status).end(), delayMs(received.length));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/dfs/callback`, received, server };
-}
-
-/** A request to pay from the integrator API, then payments from the phone: the request's own, and `extra` more. */
-async function payRequest(env: Awaited<ReturnType<typeof httpHarness>>, extra = 0) {
-  const payer = await env.h.phone(50_000);
-  const shop = await env.h.merchant('KES', 'shop-a-till');
-  const created = await (
-    await env.call('/v1.2/mm/transactions/type/merchantpay', {
-      method: 'POST',
-      correlationId: randomUUID(),
-      json: {
-        amount: '700',
-        currency: 'KES',
-        debitParty: [{ key: 'accountid', value: payer.accountId }],
-        creditParty: [{ key: 'accountid', value: shop }],
-      },
-    })
-  ).json();
-  expect(created.notificationMethod).toBe('callback');
-  for (let i = 0; i <= extra; i++)
-    await submitPayment(
-      await payer.sign(payer.payment(shop, 700, { requestId: created.serverCorrelationId })),
-      payer.token,
-      payer.peer,
-      env.h.deps,
-    );
-  await submitPayment(await payer.sign(payer.payment(shop, 5)), payer.token, payer.peer, env.h.deps);
-  return created.serverCorrelationId as string;
-}
 
 const log = createLogger('test', 'silent');
 
@@ -113,6 +56,7 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
       });
       expectNoPayerSide(s.received[0]!.body);
       expect(s.received[0]!.headers['x-event-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect([s.received[0]!.method, s.received[0]!.path]).toEqual(['PUT', '/dfs/callback']);
       expect(s.received[0]!.headers['content-type']).toBe('application/json');
     } finally {
       await callbacks.stop();

@@ -22,6 +22,7 @@ export async function httpHarness(
   opts: {
     rate?: { perSec: number; burst: number };
     callbackUrl?: string;
+    callbackOrigins?: string[];
     /** Replaces the access-token strategy (a sabotage run injects a weaker one). */
     accessTokens?: typeof accessTokens;
   } = {},
@@ -38,6 +39,7 @@ export async function httpHarness(
           apiKey: KEY_A,
           accounts: ['shop-a-*'],
           ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
+          ...(opts.callbackOrigins ? { callbackOrigins: opts.callbackOrigins } : {}),
         },
         { id: 'shop-b', apiKey: KEY_B, accounts: ['shop-b-till'] },
       ],

@@ -56,7 +56,7 @@ export function requestStatePayload(
   };
 }
 
-/** How the integrator hears of a request's end: a callback when it has a target (its own URL or the default), else polling. */
+/** How the integrator hears of a request's end: a callback when it has a target, else polling. */
 export const notificationMethod = (integrator: Integrator, r: Pick<PaymentRequest, 'callbackUrl'>) =>
   r.callbackUrl || integrator.callbackUrl ? 'callback' : 'polling';
 

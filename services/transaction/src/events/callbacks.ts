@@ -18,7 +18,7 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export interface CallbackDeps {
   store: CallbackStore & Pick<RequestStore, 'getRequest'> & Pick<TransferStore, 'getTransfer'>;
   integrators: IntegratorRegistry;
-  /** How each attempt's target is re-checked against the integrator's origins as registered now (default CALLBACK_TARGET_CHECK). */
+  /** How each attempt's target is re-checked against the integrator's origins as registered now. */
   callbackTarget?: CallbackTargetCheck;
   /** Signs each callback's body (the integrator view) once, when it is stored. */
   resultKey: () => SigningKey;
@@ -42,7 +42,8 @@ export const backoff = (attempts: number, baseMs: number) => Math.min(MAX_BACKOF
  * the delivery is stored (one per event id, with its target: the request's X-Callback-URL, else the
  * integrator's callbackUrl) before the bus offset is committed; a poller then PUTs the signed result
  * there, with `X-Event-Id` and the request's `X-CorrelationID`, once the target is re-checked
- * against the integrator's callback origins as registered now (a removed one: EXPIRED, unsent), retrying with exponential backoff until it is accepted (2xx) or the retry period ends.
+ * against the integrator's callback origins as registered now (a removed one: EXPIRED, unsent), retrying
+ * with exponential backoff until it is accepted (2xx) or the retry period ends.
  * Each attempt is claimed in the store first, so several replicas, or a restarted one, never send
  * one attempt twice at once; a delivery whose attempt was cut off by a crash is due again after the
  * attempt's timeout. Only the request's own payment is reported: other payments that tried to

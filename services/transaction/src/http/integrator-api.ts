@@ -95,7 +95,7 @@ function partyAccount(party: { key: string; value: string }[], name: string): st
   return p.value;
 }
 
-/** A request-creating POST's X-Callback-URL, checked against the integrator's callback origins (undefined: none sent). */
+/** A request-creating POST's X-Callback-URL, checked against the integrator's callback origins (undefined: none). */
 function callbackUrlOf(req: Request, res: Response, deps: IntegratorApiDeps): string | undefined {
   const raw = req.get('X-Callback-URL');
   return raw === undefined ? undefined : (deps.callbackTarget ?? CALLBACK_TARGET_CHECK)(raw, integratorOf(res));

@@ -82,9 +82,9 @@ export function loadIntegrators(file: string): IntegratorRegistry {
   try {
     parsed = IntegratorsFile.parse(JSON.parse(text));
   } catch (err) {
-    const issues = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) : [];
+    const issues = err instanceof z.ZodError ? err.issues.map((i) => `: ${i.path.join('.')}: ${i.message}`) : [];
     throw new ConfigError([
-      `TRANSACTION_INTEGRATORS_FILE: ${file} is invalid (${(err as Error).name}${issues.length ? `: ${issues.join('; ')}` : ''})`,
+      `TRANSACTION_INTEGRATORS_FILE: ${file} is invalid (${(err as Error).name}${issues.join(';')})`,
     ]);
   }
   const entries = parsed.integrators.map(({ apiKey, ...rest }) => ({
