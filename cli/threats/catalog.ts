@@ -6,6 +6,7 @@ import { nfcScenarios } from './scenarios/nfc.js';
 import { paymentScenarios } from './scenarios/payment.js';
 import { postureScenarios } from './scenarios/posture.js';
 import { insiderScenarios } from './scenarios/insider.js';
+import { integratorScenarios } from './scenarios/integrator.js';
 import { revocationScenarios } from './scenarios/revocation.js';
 import { riskScenarios } from './scenarios/risk.js';
 import { runtimeScenarios } from './scenarios/runtime.js';
@@ -23,6 +24,7 @@ export const SCENARIOS: Scenario[] = [
   ...paymentScenarios,
   ...riskScenarios,
   ...insiderScenarios,
+  ...integratorScenarios,
   ...deviceScenarios,
   ...appScenarios,
   ...runtimeScenarios,

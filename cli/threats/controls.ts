@@ -614,3 +614,10 @@ export const simSwapSignals = port(
   }),
   riskDeclines,
 );
+
+/** The callback-origin check: a request's X-Callback-URL must fall under the integrator's registered origins. */
+export const callbackOrigins = port(
+  "the transaction service calls back whatever X-Callback-URL a request names, the stack's own addresses included",
+  () => ({ stack: { transaction: { callbackTarget: (raw) => new URL(raw).href } } }),
+  (code) => ({ stack: { transaction: { callbackTarget: () => fail(code) } } }),
+);
