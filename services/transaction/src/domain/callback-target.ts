@@ -51,7 +51,7 @@ export function callbackTarget(raw: string, origins: readonly string[]): string 
   return u.href;
 }
 
-/** How a callback target is checked against an integrator's registration (replaced at wiring time only by tests). */
+/** How a callback target is checked against an integrator's registration: a port, strict by default. */
 export type CallbackTargetCheck = (raw: string, integrator: Integrator) => string;
 
 /** The strict default: the URL must fall under the integrator's registered callback origins. */
