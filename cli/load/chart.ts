@@ -60,6 +60,18 @@ export function ticks(max: number, count = 5, minStep = 0): number[] {
   return out;
 }
 
+/**
+ * Ticks up to `end` that always label `end` itself (the last second of a run): a tick past it is
+ * dropped, and one closer to it than half a step gives way so the two labels do not overlap.
+ */
+export function lastTicked(values: number[], end: number): number[] {
+  const within = values.filter((t) => t <= end);
+  const step = within.length > 1 ? within[1]! - within[0]! : 1;
+  if (within[within.length - 1] === end) return within;
+  if (within.length > 1 && end - within[within.length - 1]! < step / 2) within.pop();
+  return [...within, end];
+}
+
 const fmt = (v: number) => (Math.abs(v) >= 100 ? String(Math.round(v)) : String(Number(v.toFixed(2))));
 
 interface Frame {
@@ -149,7 +161,10 @@ export function lineChart(spec: ChartSpec): SvgNode {
     x0,
     x1,
     yMax,
-    ticks(x1 - x0, 8, 1).map((t) => t + x0),
+    lastTicked(
+      ticks(x1 - x0, 8, 1).map((t) => t + x0),
+      x1,
+    ),
   );
   const lines = spec.series.map((s) => {
     const pts = spec.x

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramChart, lineChart, svgText, ticks } from '../../cli/load/chart.js';
+import { histogramChart, lastTicked, lineChart, svgText, ticks } from '../../cli/load/chart.js';
 import { histogram } from '../../cli/load/html.js';
 import { dueBy } from '../../cli/load/run.js';
 import { Timeline } from '../../cli/load/stats.js';
@@ -42,6 +42,13 @@ describe('load charts', () => {
     expect(ticks(10)).toEqual([0, 2, 4, 6, 8, 10]);
     expect(ticks(3, 8, 1)).toEqual([0, 1, 2, 3]);
     expect(ticks(0.7)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+  });
+
+  it('labels the last second of a run on the time axis, without crowding the tick before it', () => {
+    expect(lastTicked(ticks(9, 8, 1), 9)).toEqual([0, 2, 4, 6, 8, 9]);
+    expect(lastTicked(ticks(10, 8, 1), 10)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(lastTicked([0, 5, 10], 12)).toEqual([0, 5, 12]);
+    expect(lastTicked([0, 5, 10], 13)).toEqual([0, 5, 10, 13]);
   });
 
   it('draws one polyline per series with its points, axis labels with units, and skips empty seconds', () => {
