@@ -28,6 +28,19 @@ async function settled(id: string, deps: Deps): Promise<Transfer> {
 }
 
 /**
+ * Refuses, before anything is stored, a credit the integrator may not send: from an account it does
+ * not hold, to anything but a wallet held by a phone, or in another currency than both accounts'.
+ */
+export async function checkCredit(integrator: Integrator, req: NewCredit, deps: Pick<Deps, 'store'>): Promise<void> {
+  if (!mayUseAccount(integrator, req.payer)) throw new DfsError('CALLER_NOT_ALLOWED', 'debitParty');
+  if (req.payer === req.payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
+  const [from, to] = await Promise.all([deps.store.getAccount(req.payer), deps.store.getAccount(req.payee)]);
+  if (!from || !to?.holderDeviceId) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
+  if (from.currency !== req.money.currency || to.currency !== req.money.currency)
+    throw new DfsError('LEDGER_CURRENCY_MISMATCH');
+}
+
+/**
  * Moves money from an integrator's own account into a customer's wallet through the ledger: the
  * same conditional debit (the integrator's balance must cover it), credit and hash-chained journal
  * entry as a payment. No customer's money moves, so no phone confirms it and the risk service is
@@ -36,12 +49,7 @@ async function settled(id: string, deps: Deps): Promise<Transfer> {
  * transfer, another body under the same id is IDEMPOTENCY_KEY_REUSED.
  */
 export async function creditCustomer(integrator: Integrator, req: NewCredit, deps: Deps): Promise<Transfer> {
-  if (!mayUseAccount(integrator, req.payer)) throw new DfsError('CALLER_NOT_ALLOWED', 'debitParty');
-  if (req.payer === req.payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
-  const [from, to] = await Promise.all([deps.store.getAccount(req.payer), deps.store.getAccount(req.payee)]);
-  if (!from || !to?.holderDeviceId) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
-  if (from.currency !== req.money.currency || to.currency !== req.money.currency)
-    throw new DfsError('LEDGER_CURRENCY_MISMATCH');
+  await checkCredit(integrator, req, deps);
   const risk = { decision: 'APPROVE' as const, ruleIds: ['integrator.credit'], reason: req.kind };
   const draft: Transfer = {
     id: randomUUID(),

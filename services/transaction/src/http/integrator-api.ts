@@ -17,15 +17,16 @@ import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callb
 import type { Integrator } from '../domain/integrators.js';
 import { parseMoney } from '../domain/money.js';
 import { createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
-import type { TransferStore } from '../store/ports.js';
+import type { LedgerStore } from '../store/ports.js';
 import { GSMA_BASE, gsmaErrors, gsmaHeaders, gsmaNotFound } from './gsma.js';
+import { mountIntegratorMoves, type IntegratorMovesDeps } from './integrator-moves.js';
 import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
-export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps {
+export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps, IntegratorMovesDeps {
   /** How a request's X-Callback-URL is checked (default CALLBACK_TARGET_CHECK). */
   callbackTarget?: CallbackTargetCheck;
-  store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer' | 'listAccountTransfers'>;
+  store: LedgerStore;
   currencies: ReadonlySet<string>;
   maxAmount: number;
   rate: { perSec: number; burst: number };
@@ -185,6 +186,8 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
     res.set('X-Records-Returned-Count', String(count));
     sendJson(res, 200, body);
   });
+
+  mountIntegratorMoves(app, deps);
 
   app.use(GSMA_BASE, gsmaNotFound(deps.now));
   app.use(GSMA_BASE, gsmaErrors(deps.log, deps.now));

@@ -1,0 +1,110 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DfsError } from '../../../../kit/src/errors.js';
+import type { SigningKey } from '../../../../kit/src/keys.js';
+import type { LedgerStore } from '../store/ports.js';
+import { checkCredit, creditCustomer, integratorReversal, type NewCredit } from './credits.js';
+import { mayUseAccount, type Integrator } from './integrators.js';
+import type { PaymentRequest, Transfer } from './model.js';
+import type { Money } from './money.js';
+import { requestStatePayload, signedBody } from './requests.js';
+import { signResult } from './results.js';
+
+export interface MoveDeps {
+  store: LedgerStore;
+  resultKey: () => SigningKey;
+  now: () => number;
+  requestTtlMs: number;
+}
+
+type Claim = Pick<PaymentRequest, 'payer' | 'payee' | 'amount' | 'currency' | 'description'> & { body: unknown[] };
+
+const method = (integrator: Integrator) => (integrator.callbackUrl ? 'callback' : 'polling');
+
+/**
+ * Records the integrator's X-CorrelationID for a money movement it sends (the same record a request
+ * to pay keeps, so `/requeststates` and `/responses` find it): one body per correlation id across
+ * every POST, else IDEMPOTENCY_KEY_REUSED. Its payer is never a phone-held wallet here, so no
+ * phone lists it.
+ */
+async function correlate(integrator: Integrator, correlationId: string, c: Claim, deps: MoveDeps) {
+  const now = deps.now();
+  const bodyHash = createHash('sha256').update(JSON.stringify(c.body)).digest('base64url');
+  const r: PaymentRequest = {
+    id: randomUUID(),
+    integratorId: integrator.id,
+    correlationId,
+    bodyHash,
+    payer: c.payer,
+    payee: c.payee,
+    amount: c.amount,
+    currency: c.currency,
+    description: c.description,
+    state: 'PENDING',
+    transactionId: null,
+    response: '',
+    createdAtMs: now,
+    expiresAtMs: now + deps.requestTtlMs,
+  };
+  const payload = requestStatePayload(r, now, method(integrator));
+  r.response = signedBody(await signResult(payload, deps.resultKey(), now), payload);
+  const { created, request } = await deps.store.insertRequest(r);
+  if (!created && request.bodyHash !== bodyHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
+  return request;
+}
+
+/** Ties the correlation record to the transfer that answered it and answers its signed final state. */
+async function answer(integrator: Integrator, r: PaymentRequest, t: Transfer, deps: MoveDeps): Promise<string> {
+  if (t.state !== 'PENDING') {
+    if (!r.transactionId) await deps.store.claimRequest(r.id, t.id);
+    await deps.store.finishRequest(r.id, t.id, t.state === 'POSTED' ? 'COMPLETED' : t.state);
+  }
+  const now = deps.now();
+  const settled = (await deps.store.getRequest(r.id))!;
+  const payload = requestStatePayload(settled, now, method(integrator), t.code ?? undefined);
+  return signedBody(await signResult(payload, deps.resultKey(), now), payload);
+}
+
+/**
+ * GSMA disbursement or deposit over REST: creditCustomer (the integrator's own account pays a
+ * customer's wallet; no customer money moves, so no phone confirms) under the integrator's
+ * X-CorrelationID. Answers the GSMA request state, completed or failed (with the code, e.g.
+ * LEDGER_INSUFFICIENT_FUNDS), whose objectReference is the transaction.
+ */
+export async function integratorCredit(integrator: Integrator, req: NewCredit, deps: MoveDeps): Promise<string> {
+  await checkCredit(integrator, req, deps);
+  const { kind, payer, payee, money, description } = req;
+  const r = await correlate(
+    integrator,
+    req.correlationId,
+    { payer, payee, amount: money.minorUnits, currency: money.currency, description, body: [kind, req] },
+    deps,
+  );
+  return answer(integrator, r, await creditCustomer(integrator, req, deps), deps);
+}
+
+/**
+ * GSMA reversal over REST: integratorReversal of a payment into the integrator's account (the whole
+ * amount, once; a repeat, under any correlation id, answers with the same reversal). An amount, when
+ * sent, must be the whole amount: partial refunds stay with the operator.
+ */
+export async function integratorReverse(
+  integrator: Integrator,
+  req: { correlationId: string; transactionId: string; money: Money | null; description: string },
+  deps: MoveDeps,
+): Promise<string> {
+  const orig = await deps.store.getTransfer(req.transactionId);
+  if (!orig || !mayUseAccount(integrator, orig.payee)) throw new DfsError('TRANSACTION_NOT_FOUND');
+  if (orig.kind !== 'payment' || orig.state !== 'POSTED') throw new DfsError('TRANSACTION_NOT_REVERSIBLE');
+  if (req.money && (req.money.minorUnits !== orig.amount || req.money.currency !== orig.currency))
+    throw new DfsError('TRANSACTION_NOT_REVERSIBLE', 'amount');
+  const claim = {
+    payer: orig.payee,
+    payee: orig.payer,
+    amount: orig.amount,
+    currency: orig.currency,
+    description: req.description,
+    body: ['reversal', req],
+  };
+  const r = await correlate(integrator, req.correlationId, claim, deps);
+  return answer(integrator, r, await integratorReversal(integrator, req.transactionId, deps), deps);
+}

@@ -1,0 +1,120 @@
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import { DfsError } from '../../../../kit/src/errors.js';
+import { ACCOUNT_ID } from '../domain/authorize.js';
+import { integratorCredit, integratorReverse, type MoveDeps } from '../domain/integrator-moves.js';
+import type { Integrator } from '../domain/integrators.js';
+import { parseMoney, type Money } from '../domain/money.js';
+import { GSMA_BASE } from './gsma.js';
+
+export interface IntegratorMovesDeps extends MoveDeps {
+  currencies: ReadonlySet<string>;
+  maxAmount: number;
+}
+
+const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
+const Description = z
+  .string()
+  .max(160)
+  .regex(/^[^\p{Cc}]*$/u);
+const PartyInput = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
+
+/** POST .../transactions/type/{disbursement|deposit}: GSMA requestTransactionType (amount in minor units). */
+const CreditBody = z.strictObject({
+  amount: z.string(),
+  currency: z.string(),
+  debitParty: PartyInput,
+  creditParty: PartyInput,
+  descriptionText: Description.optional(),
+});
+
+/** POST .../transactions/{transactionReference}/reversals: GSMA requestReversal (whole amount only). */
+const ReversalBody = z.strictObject({
+  type: z.literal('reversal'),
+  amount: z.string().optional(),
+  currency: z.string().optional(),
+  descriptionText: Description.optional(),
+});
+
+const fieldsOf = (error: z.ZodError) =>
+  [
+    ...new Set(error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [i.path.join('.') || 'body']))),
+  ].join(',');
+
+function body<T>(req: Request, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', fieldsOf(parsed.error));
+  return parsed.data;
+}
+
+function partyAccount(party: { key: string; value: string }[], name: string): string {
+  const p = party[0]!;
+  if (!IDENTIFIER_TYPES.has(p.key)) throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', `${name}.0.key`);
+  if (!ACCOUNT_ID.safeParse(p.value).success) throw new DfsError('INVALID_ARGUMENT', `${name}.0.value`);
+  return p.value;
+}
+
+function money(amount: string, currency: string | undefined, deps: IntegratorMovesDeps): Money {
+  try {
+    return parseMoney({ minorUnits: amount, currency }, deps.currencies, deps.maxAmount);
+  } catch (err) {
+    if (err instanceof DfsError) throw new DfsError(err.code, err.code === 'CURRENCY_INVALID' ? 'currency' : 'amount');
+    throw err;
+  }
+}
+
+/** The X-CorrelationID a money movement must carry (gsmaHeaders has checked it is a UUID). */
+function correlationId(req: Request): string {
+  const id = req.get('X-CorrelationID');
+  if (id === undefined) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
+  return id;
+}
+
+const integratorOf = (res: Response): Integrator => res.locals.integrator as Integrator;
+const UUID = z.uuid();
+
+function sendJson(res: Response, status: number, text: string): void {
+  res.status(status).type('application/json').send(text);
+}
+
+/**
+ * The integrator's own money movements (GSMA disbursement, deposit, reversal), mounted behind the
+ * integrator API's authentication: each answers 202 with the GSMA request state, already final
+ * (completed, or failed with its code), whose objectReference is the transaction; idempotent per
+ * X-CorrelationID like a request to pay, and found by `/responses/{clientCorrelationId}`.
+ */
+export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): void {
+  for (const kind of ['disbursement', 'deposit'] as const) {
+    app.post(`${GSMA_BASE}/transactions/type/${kind}`, async (req, res) => {
+      const cid = correlationId(req);
+      const b = body(req, CreditBody);
+      const payer = partyAccount(b.debitParty, 'debitParty');
+      const payee = partyAccount(b.creditParty, 'creditParty');
+      const credit = {
+        kind,
+        correlationId: cid,
+        payer,
+        payee,
+        money: money(b.amount, b.currency, deps),
+        description: b.descriptionText ?? '',
+      };
+      sendJson(res, 202, await integratorCredit(integratorOf(res), credit, deps));
+    });
+  }
+
+  app.post(`${GSMA_BASE}/transactions/:transactionReference/reversals`, async (req, res) => {
+    const cid = correlationId(req);
+    const transactionId = req.params.transactionReference;
+    if (!UUID.safeParse(transactionId).success) throw new DfsError('INVALID_ARGUMENT', 'transactionReference');
+    const b = body(req, ReversalBody);
+    if ((b.amount === undefined) !== (b.currency === undefined))
+      throw new DfsError('INVALID_ARGUMENT', b.amount === undefined ? 'amount' : 'currency');
+    const reversal = {
+      correlationId: cid,
+      transactionId: transactionId!,
+      money: b.amount === undefined ? null : money(b.amount, b.currency, deps),
+      description: b.descriptionText ?? '',
+    };
+    sendJson(res, 202, await integratorReverse(integratorOf(res), reversal, deps));
+  });
+}
