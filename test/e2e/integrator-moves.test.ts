@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balance } from '../../cli/threats/scenarios/setup.js';
+import type { Frame } from '../../device-sim/src/ui/native-ui.js';
+import { codeOf } from '../support/expect-code.js';
 import { expectConforms, gsmaCode } from '../support/openapi-conformance.js';
 import { fundedPhone, testStack } from '../support/stack.js';
 import { expectNoPayerSide } from '../unit/transaction/http-harness.js';
@@ -18,8 +20,9 @@ const party = (value: string) => [{ key: 'accountid', value }];
 /**
  * The integrator's own money movements over the GSMA MM API v1.2 routes on the embedded stack (the
  * real store and bus when MONGODB_URI / KAFKA_BROKERS are set): disbursement and deposit into a
- * phone's wallet, reversal of a payment the phone made on its native UI. Two integrators: `dev`
- * (merchant-* accounts) and `other` (other-* accounts). Every response is checked against the OpenAPI.
+ * phone's wallet, reversal of a payment the phone made on its native UI, and a P2P transfer the
+ * payer's phone confirms on its native UI. Two integrators: `dev` (merchant-* accounts, may ask for
+ * transfers) and `other` (other-* accounts, merchantpay only). Every response is checked against the OpenAPI.
  */
 describe('integrator money movements (GSMA disbursement, deposit, reversal) on the embedded stack', () => {
   let env: Awaited<ReturnType<typeof testStack>>;
@@ -64,7 +67,7 @@ describe('integrator money movements (GSMA disbursement, deposit, reversal) on t
   beforeAll(async () => {
     const file = join(dir, 'integrators.json');
     const integrators = [
-      { id: 'dev', apiKey: keys.dev, accounts: ['merchant-*'] },
+      { id: 'dev', apiKey: keys.dev, accounts: ['merchant-*'], types: ['transfer'] },
       { id: 'other', apiKey: keys.other, accounts: ['other-*'] },
     ];
     writeFileSync(file, JSON.stringify({ integrators }), { mode: 0o600 });
@@ -200,5 +203,76 @@ describe('integrator money movements (GSMA disbursement, deposit, reversal) on t
     const late = await post(reversals, { type: 'reversal' });
     expect([late.status, late.body.objectReference]).toEqual([202, [...ids][0]]);
     expect(await balance(env.world, wallet)).toBe(5000);
+  }, 90_000);
+  /** A phone whose holder confirms (or cancels) on the native UI, every frame it was shown kept. */
+  const customer = async (minorUnits: number, confirms = true) => {
+    const frames: Frame[] = [];
+    const user = {
+      confirm: async (frame: Frame) => (frames.push(frame), confirms),
+      enterPin: async () => '2580',
+    };
+    const phone = await env.world.phone('secure', { user });
+    const wallet = env.world.newId('wallet');
+    const e = await phone.daemon.enroll(wallet);
+    await env.world.openWallet(wallet, e.deviceId, minorUnits, 'KES');
+    return { phone, wallet, frames };
+  };
+  const transfer = (from: string, to: string, amount: number, cid?: string, key?: string) =>
+    post(
+      `${MM}/transactions/type/transfer`,
+      { amount: String(amount), currency: 'KES', debitParty: party(from), creditParty: party(to), subType: 'family' },
+      cid,
+      key,
+    );
+
+  it("a P2P transfer moves nothing until the payer's phone confirms it on its native UI with the PIN", async () => {
+    const payer = await customer(5_000);
+    const payee = await customer(100);
+    const cid = randomUUID();
+    const asked = await transfer(payer.wallet, payee.wallet, 1_500, cid);
+    expect([asked.status, asked.body.status]).toEqual([202, 'pending']);
+    const requestId = asked.body.serverCorrelationId as string;
+    expect((await transfer(payer.wallet, payee.wallet, 1_500, cid)).body.serverCorrelationId).toBe(requestId);
+    expect([await balance(env.world, payer.wallet), await balance(env.world, payee.wallet)]).toEqual([5_000, 100]);
+
+    const paid = await payer.phone.daemon.payRequest(requestId);
+    expect(paid.status).toBe('POSTED');
+    const shown = payer.frames.at(-1)!.lines;
+    expect(shown).toEqual(expect.arrayContaining([`to ${payee.wallet}`, `from ${payer.wallet}`]));
+    expect([await balance(env.world, payer.wallet), await balance(env.world, payee.wallet)]).toEqual([3_500, 1_600]);
+    const tx = await api(`${MM}/transactions/${paid.transactionId}`);
+    expect(tx.body).toMatchObject({
+      type: 'transfer',
+      subType: 'family',
+      transactionStatus: 'completed',
+      amount: '1500',
+      debitParty: party(payer.wallet),
+      creditParty: party(payee.wallet),
+      serverCorrelationId: requestId,
+    });
+    expect((await api(`${MM}/responses/${cid}`)).body).toEqual({ link: `${MM}/transactions/${paid.transactionId}` });
+  }, 90_000);
+
+  it('a P2P transfer the payer cancels on the phone moves nothing; refusals carry stable codes', async () => {
+    const payer = await customer(5_000, false);
+    const payee = await customer(0);
+    const asked = await transfer(payer.wallet, payee.wallet, 700);
+    const requestId = asked.body.serverCorrelationId as string;
+    expect(await codeOf(payer.phone.daemon.payRequest(requestId))).toBe('PAYMENT_CANCELLED');
+    expect(payer.frames.at(-1)!.lines).toContain(`to ${payee.wallet}`);
+    expect((await api(`${MM}/requeststates/${requestId}`)).body.status).toBe('pending');
+    expect([await balance(env.world, payer.wallet), await balance(env.world, payee.wallet)]).toEqual([5_000, 0]);
+
+    const { merchant } = await fundedPhone(env.world, 'secure', 0);
+    const cases: [Promise<{ status: number; body: Json }>, number, string][] = [
+      [transfer(payer.wallet, payee.wallet, 700, randomUUID(), keys.other), 403, 'CALLER_NOT_ALLOWED'],
+      [transfer(payer.wallet, merchant, 700), 404, 'LEDGER_ACCOUNT_NOT_FOUND'],
+      [transfer(payer.wallet, payer.wallet, 700), 400, 'INVALID_ARGUMENT'],
+    ];
+    for (const [call, status, code] of cases) {
+      const res = await call;
+      expect([res.status, gsmaCode(res.body)]).toEqual([status, code]);
+    }
+    expect([await balance(env.world, payer.wallet), await balance(env.world, payee.wallet)]).toEqual([5_000, 0]);
   }, 90_000);
 });

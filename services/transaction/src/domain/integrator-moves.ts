@@ -6,7 +6,8 @@ import { checkCredit, creditCustomer, integratorReversal, type NewCredit } from 
 import { mayUseAccount, type Integrator } from './integrators.js';
 import type { PaymentRequest, Transfer } from './model.js';
 import type { Money } from './money.js';
-import { requestStatePayload, signedBody } from './requests.js';
+import { requestEvent } from './events.js';
+import { requestStatePayload, signedBody, type NewPaymentRequest } from './requests.js';
 import { signResult } from './results.js';
 
 export interface MoveDeps {
@@ -16,15 +17,17 @@ export interface MoveDeps {
   requestTtlMs: number;
 }
 
-type Claim = Pick<PaymentRequest, 'payer' | 'payee' | 'amount' | 'currency' | 'description'> & { body: unknown[] };
+type Claim = Pick<PaymentRequest, 'payer' | 'payee' | 'amount' | 'currency' | 'description' | 'type' | 'extras'> & {
+  body: unknown[];
+};
 
 const method = (integrator: Integrator) => (integrator.callbackUrl ? 'callback' : 'polling');
 
 /**
  * Records the integrator's X-CorrelationID for a money movement it sends (the same record a request
  * to pay keeps, so `/requeststates` and `/responses` find it): one body per correlation id across
- * every POST, else IDEMPOTENCY_KEY_REUSED. Its payer is never a phone-held wallet here, so no
- * phone lists it.
+ * every POST, else IDEMPOTENCY_KEY_REUSED. A credit's or reversal's payer is not a phone-held
+ * wallet, so no phone lists it; a transfer request's is, and its phone shows it to pay.
  */
 async function correlate(integrator: Integrator, correlationId: string, c: Claim, deps: MoveDeps) {
   const now = deps.now();
@@ -39,17 +42,19 @@ async function correlate(integrator: Integrator, correlationId: string, c: Claim
     amount: c.amount,
     currency: c.currency,
     description: c.description,
+    ...(c.type ? { type: c.type } : {}),
     state: 'PENDING',
     transactionId: null,
     response: '',
     createdAtMs: now,
     expiresAtMs: now + deps.requestTtlMs,
+    ...(c.extras ? { extras: c.extras } : {}),
   };
   const payload = requestStatePayload(r, now, method(integrator));
   r.response = signedBody(await signResult(payload, deps.resultKey(), now), payload);
   const { created, request } = await deps.store.insertRequest(r);
   if (!created && request.bodyHash !== bodyHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
-  return request;
+  return { created, request };
 }
 
 /** Ties the correlation record to the transfer that answered it and answers its signed final state. */
@@ -73,7 +78,7 @@ async function answer(integrator: Integrator, r: PaymentRequest, t: Transfer, de
 export async function integratorCredit(integrator: Integrator, req: NewCredit, deps: MoveDeps): Promise<string> {
   await checkCredit(integrator, req, deps);
   const { kind, payer, payee, money, description } = req;
-  const r = await correlate(
+  const { request: r } = await correlate(
     integrator,
     req.correlationId,
     { payer, payee, amount: money.minorUnits, currency: money.currency, description, body: [kind, req] },
@@ -105,6 +110,39 @@ export async function integratorReverse(
     description: req.description,
     body: ['reversal', req],
   };
-  const r = await correlate(integrator, req.correlationId, claim, deps);
+  const { request: r } = await correlate(integrator, req.correlationId, claim, deps);
   return answer(integrator, r, await integratorReversal(integrator, req.transactionId, deps), deps);
+}
+
+/**
+ * GSMA P2P transfer over REST: a request to pay whose payee is another customer's wallet held by a
+ * phone, in the payer's currency. Like merchantpay it moves no money: the payer's phone shows it on
+ * its native UI and pays it with the PIN (risk asked as for any payment). Only an integrator whose
+ * registry entry lists `transfer` may ask (CALLER_NOT_ALLOWED otherwise). Idempotent per
+ * (integrator, X-CorrelationID); a retry gets the first response byte for byte.
+ */
+export async function createTransferRequest(
+  integrator: Integrator,
+  req: NewPaymentRequest,
+  deps: MoveDeps,
+): Promise<string> {
+  const { payer, payee, money } = req;
+  if (!integrator.types?.includes('transfer')) throw new DfsError('CALLER_NOT_ALLOWED', 'type');
+  if (payer === payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
+  const [a, b] = await Promise.all([deps.store.getAccount(payer), deps.store.getAccount(payee)]);
+  if (!a?.holderDeviceId || !b?.holderDeviceId) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
+  if (a.currency !== money.currency || b.currency !== money.currency) throw new DfsError('LEDGER_CURRENCY_MISMATCH');
+  const claim = {
+    payer,
+    payee,
+    amount: money.minorUnits,
+    currency: money.currency,
+    description: req.description,
+    type: 'transfer' as const,
+    extras: req.extras,
+    body: ['transfer', money, payer, payee, req.description, req.extras],
+  };
+  const { created, request } = await correlate(integrator, req.correlationId, claim, deps);
+  if (created) await deps.store.addOutbox([requestEvent('payment_request.created', request, request.createdAtMs)]);
+  return request.response;
 }

@@ -7,6 +7,11 @@ export interface Integrator {
   callbackUrl?: string;
   /** The origins (`https://host[:port]`) a request's X-Callback-URL may point under. */
   callbackOrigins?: string[];
+  /**
+   * The requests to pay it may create beyond `merchantpay` into its own accounts: `transfer` lets it
+   * ask a customer to pay another customer's wallet (P2P). Absent: merchantpay only.
+   */
+  types?: 'transfer'[];
 }
 
 /** True when the integrator may use this account (create requests into it, read its balance). */

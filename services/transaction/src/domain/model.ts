@@ -72,6 +72,8 @@ export interface PaymentRequest {
   amount: number;
   currency: string;
   description: string;
+  /** A P2P transfer request (the payee is another customer's wallet); absent: merchantpay. */
+  type?: 'transfer';
   state: PaymentRequestState;
   /** The transfer that claimed the request (at most one). */
   transactionId: string | null;

@@ -78,7 +78,7 @@ export function integratorPayload(t: Transfer, r?: PaymentRequest | null): Recor
     transactionReference: t.id,
     transactionStatus: GSMA_STATUS[status] ?? 'pending',
     ...(typeof done?.code === 'string' ? { code: done.code } : {}),
-    type: GSMA_TYPE[t.kind],
+    type: r?.type === 'transfer' && t.kind === 'payment' ? 'transfer' : GSMA_TYPE[t.kind],
     amount: String(t.amount),
     currency: t.currency,
     debitParty: party(t.payer),

@@ -1,8 +1,14 @@
 import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
+import { Metadata } from '../../../../contracts/integrator.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
-import { integratorCredit, integratorReverse, type MoveDeps } from '../domain/integrator-moves.js';
+import {
+  createTransferRequest,
+  integratorCredit,
+  integratorReverse,
+  type MoveDeps,
+} from '../domain/integrator-moves.js';
 import type { Integrator } from '../domain/integrators.js';
 import { parseMoney, type Money } from '../domain/money.js';
 import { GSMA_BASE } from './gsma.js';
@@ -13,10 +19,12 @@ export interface IntegratorMovesDeps extends MoveDeps {
 }
 
 const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
-const Description = z
-  .string()
-  .max(160)
-  .regex(/^[^\p{Cc}]*$/u);
+const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u);
+const Description = Text(160);
 const PartyInput = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
 
 /** POST .../transactions/type/{disbursement|deposit}: GSMA requestTransactionType (amount in minor units). */
@@ -26,6 +34,14 @@ const CreditBody = z.strictObject({
   debitParty: PartyInput,
   creditParty: PartyInput,
   descriptionText: Description.optional(),
+});
+
+/** POST .../transactions/type/transfer: GSMA requestTransactionType for P2P, with the optional GSMA fields. */
+const TransferBody = CreditBody.extend({
+  subType: Text(256).optional(),
+  requestingOrganisationTransactionReference: Text(256).optional(),
+  requestDate: z.iso.datetime({ offset: true }).optional(),
+  metadata: Metadata.optional(),
 });
 
 /** POST .../transactions/{transactionReference}/reversals: GSMA requestReversal (whole amount only). */
@@ -78,10 +94,11 @@ function sendJson(res: Response, status: number, text: string): void {
 }
 
 /**
- * The integrator's own money movements (GSMA disbursement, deposit, reversal), mounted behind the
- * integrator API's authentication: each answers 202 with the GSMA request state, already final
- * (completed, or failed with its code), whose objectReference is the transaction; idempotent per
- * X-CorrelationID like a request to pay, and found by `/responses/{clientCorrelationId}`.
+ * Money movements over the integrator API, mounted behind its authentication. The integrator's own
+ * (GSMA disbursement, deposit, reversal) answer 202 with the GSMA request state, already final
+ * (completed, or failed with its code), whose objectReference is the transaction. A P2P transfer is
+ * a request to pay the payer confirms on the phone (202, pending). All are idempotent per
+ * X-CorrelationID like merchantpay and found by `/responses/{clientCorrelationId}`.
  */
 export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): void {
   for (const kind of ['disbursement', 'deposit'] as const) {
@@ -101,6 +118,20 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
       sendJson(res, 202, await integratorCredit(integratorOf(res), credit, deps));
     });
   }
+
+  app.post(`${GSMA_BASE}/transactions/type/transfer`, async (req, res) => {
+    const correlation = correlationId(req);
+    const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = body(req, TransferBody);
+    const request = {
+      correlationId: correlation,
+      payer: partyAccount(debitParty, 'debitParty'),
+      payee: partyAccount(creditParty, 'creditParty'),
+      money: money(amount, currency, deps),
+      description: descriptionText ?? '',
+      extras,
+    };
+    sendJson(res, 202, await createTransferRequest(integratorOf(res), request, deps));
+  });
 
   app.post(`${GSMA_BASE}/transactions/:transactionReference/reversals`, async (req, res) => {
     const cid = correlationId(req);

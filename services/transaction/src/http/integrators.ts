@@ -39,6 +39,7 @@ const IntegratorsFile = z
               )
               .max(100)
               .optional(),
+            types: z.array(z.literal('transfer')).max(1).optional(),
           })
           .strict(),
       )
@@ -51,7 +52,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /**
  * Reads the integrators file (`TRANSACTION_INTEGRATORS_FILE`). On first start in a dev state
  * directory it writes one integrator, `dev`, with a random key collecting into `merchant-*`
- * accounts (mode 0600; dev keys only, never committed).
+ * accounts and allowed P2P transfer requests (mode 0600; dev keys only, never committed).
  */
 export function loadIntegrators(file: string): IntegratorRegistry {
   let text: string;
@@ -61,7 +62,11 @@ export function loadIntegrators(file: string): IntegratorRegistry {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
       throw new ConfigError([`TRANSACTION_INTEGRATORS_FILE: cannot read ${file}`]);
     text = JSON.stringify(
-      { integrators: [{ id: 'dev', apiKey: randomBytes(24).toString('base64url'), accounts: ['merchant-*'] }] },
+      {
+        integrators: [
+          { id: 'dev', apiKey: randomBytes(24).toString('base64url'), accounts: ['merchant-*'], types: ['transfer'] },
+        ],
+      },
       null,
       2,
     );
