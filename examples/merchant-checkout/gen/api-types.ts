@@ -20,6 +20,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1.2/mm/transactions/type/transfer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask a customer to pay another customer's wallet (P2P; the payer confirms on the phone with the PIN); GSMA POST /transactions/type/transfer
+     * @description Asks a customer (debitParty, a wallet held by a phone) to pay another customer's wallet held by a phone (creditParty), in the same currency. Asynchronous, as in GSMA and like merchantpay: 202 with a pending request state. It moves no money: the payer's phone shows amount and payee on its native UI and pays it with the PIN, through the same risk and ledger path as any payment; the transaction that answers it reads type transfer. Only an integrator whose entry in the integrators file lists types ["transfer"] may ask (CALLER_NOT_ALLOWED otherwise). Idempotent per (integrator, X-CorrelationID).
+     */
+    post: operations['createTransferRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1.2/mm/transactions/type/disbursement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Pay a customer's wallet from your own account; GSMA POST /transactions/type/disbursement
+     * @description Moves money at once from your own account (debitParty) into a customer's wallet held by a phone (creditParty) through the ledger: the same conditional debit, credit and hash-chained journal entry as a payment. No customer money moves, so no phone confirms it and the risk service is not asked; the approval is recorded as rule integrator.credit. Answers 202 with the request state, already final: completed, or failed with its code (LEDGER_INSUFFICIENT_FUNDS when your account cannot cover it), objectReference naming the transaction. Idempotent per (integrator, X-CorrelationID) across every POST; GET /responses/{clientCorrelationId} finds it.
+     */
+    post: operations['createDisbursement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1.2/mm/transactions/type/deposit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cash in: credit a customer's wallet from your own (agent) account; GSMA POST /transactions/type/deposit
+     * @description Moves money at once from your own account (debitParty) into a customer's wallet held by a phone (creditParty) through the ledger: the same conditional debit, credit and hash-chained journal entry as a payment. No customer money moves, so no phone confirms it and the risk service is not asked; the approval is recorded as rule integrator.credit. Answers 202 with the request state, already final: completed, or failed with its code (LEDGER_INSUFFICIENT_FUNDS when your account cannot cover it), objectReference naming the transaction. Idempotent per (integrator, X-CorrelationID) across every POST; GET /responses/{clientCorrelationId} finds it.
+     */
+    post: operations['createDeposit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1.2/mm/transactions/{transactionReference}/reversals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reverse a payment into one of your accounts; GSMA POST /transactions/{transactionReference}/reversals
+     * @description Returns the whole amount of a completed payment into your account back to its payer, once: a new reversal transaction linked by originalTransactionReference (history is never edited). Asking again, under any X-CorrelationID, answers with the same reversal. A payment you may not read is TRANSACTION_NOT_FOUND. Answers 202 with the request state, already final, objectReference naming the reversal.
+     */
+    post: operations['createReversal'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1.2/mm/transactions/{transactionReference}': {
     parameters: {
       query?: never;
@@ -321,6 +401,39 @@ export interface components {
       requestDate?: string;
       metadata?: components['schemas']['Metadata'];
     };
+    TransferRequest: {
+      /** @description Integer minor units as a decimal string (a JSON number is INVALID_ARGUMENT) */
+      amount: string;
+      currency: components['schemas']['Currency'];
+      /** @description The payer's wallet (held by a phone) */
+      debitParty: components['schemas']['Party'];
+      /** @description The payee's wallet (held by a phone) */
+      creditParty: components['schemas']['Party'];
+      descriptionText?: string;
+      subType?: string;
+      requestingOrganisationTransactionReference?: string;
+      /** Format: date-time */
+      requestDate?: string;
+      metadata?: components['schemas']['Metadata'];
+    };
+    CreditRequest: {
+      /** @description Integer minor units as a decimal string (a JSON number is INVALID_ARGUMENT) */
+      amount: string;
+      currency: components['schemas']['Currency'];
+      /** @description Your own account, which pays */
+      debitParty: components['schemas']['Party'];
+      /** @description The customer's wallet (held by a phone), in the same currency */
+      creditParty: components['schemas']['Party'];
+      descriptionText?: string;
+    };
+    ReversalRequest: {
+      /** @constant */
+      type: 'reversal';
+      /** @description When sent (with currency): the payment's whole amount in minor units */
+      amount?: string;
+      currency?: components['schemas']['Currency'];
+      descriptionText?: string;
+    };
     Signed: {
       /** @description Compact JWS (ES256) over the other fields; verify it with the keys from GET /v1/result-keys */
       signed: string;
@@ -357,10 +470,10 @@ export interface components {
       /** @description Why it did not complete (a code of the error table) */
       code?: string;
       /**
-       * @description payment: merchantpay, funding and an integrator deposit: deposit, disbursement: disbursement, reversal: reversal, refund: adjustment
+       * @description payment: merchantpay (transfer when it answers a P2P transfer request), funding and an integrator deposit: deposit, disbursement: disbursement, reversal: reversal, refund: adjustment
        * @enum {unknown}
        */
-      type: 'merchantpay' | 'deposit' | 'disbursement' | 'reversal' | 'adjustment';
+      type: 'merchantpay' | 'transfer' | 'deposit' | 'disbursement' | 'reversal' | 'adjustment';
       subType?: string;
       amount: components['schemas']['MinorUnits'];
       currency: components['schemas']['Currency'];
@@ -538,6 +651,168 @@ export interface operations {
     };
     responses: {
       /** @description Request created (or the first response, byte for byte, for a retry with the same X-CorrelationID) */
+      202: {
+        headers: {
+          'X-CorrelationID': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestState'];
+        };
+      };
+      400: components['responses']['GsmaError'];
+      401: components['responses']['GsmaError'];
+      403: components['responses']['GsmaError'];
+      404: components['responses']['GsmaError'];
+      409: components['responses']['GsmaError'];
+      413: components['responses']['GsmaError'];
+      415: components['responses']['GsmaError'];
+      422: components['responses']['GsmaError'];
+      429: components['responses']['GsmaError'];
+      503: components['responses']['GsmaError'];
+    };
+  };
+  createTransferRequest: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
+        'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
+        'X-Date'?: components['parameters']['XDate'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TransferRequest'];
+      };
+    };
+    responses: {
+      /** @description Request created (or the first response, byte for byte, for a retry with the same X-CorrelationID) */
+      202: {
+        headers: {
+          'X-CorrelationID': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestState'];
+        };
+      };
+      400: components['responses']['GsmaError'];
+      401: components['responses']['GsmaError'];
+      403: components['responses']['GsmaError'];
+      404: components['responses']['GsmaError'];
+      409: components['responses']['GsmaError'];
+      413: components['responses']['GsmaError'];
+      415: components['responses']['GsmaError'];
+      422: components['responses']['GsmaError'];
+      429: components['responses']['GsmaError'];
+      503: components['responses']['GsmaError'];
+    };
+  };
+  createDisbursement: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
+        'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
+        'X-Date'?: components['parameters']['XDate'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreditRequest'];
+      };
+    };
+    responses: {
+      /** @description The request state, already final: completed, or failed with its code (the first answer again for a retry with the same X-CorrelationID and body) */
+      202: {
+        headers: {
+          'X-CorrelationID': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestState'];
+        };
+      };
+      400: components['responses']['GsmaError'];
+      401: components['responses']['GsmaError'];
+      403: components['responses']['GsmaError'];
+      404: components['responses']['GsmaError'];
+      409: components['responses']['GsmaError'];
+      413: components['responses']['GsmaError'];
+      415: components['responses']['GsmaError'];
+      422: components['responses']['GsmaError'];
+      429: components['responses']['GsmaError'];
+      503: components['responses']['GsmaError'];
+    };
+  };
+  createDeposit: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
+        'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
+        'X-Date'?: components['parameters']['XDate'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreditRequest'];
+      };
+    };
+    responses: {
+      /** @description The request state, already final: completed, or failed with its code (the first answer again for a retry with the same X-CorrelationID and body) */
+      202: {
+        headers: {
+          'X-CorrelationID': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestState'];
+        };
+      };
+      400: components['responses']['GsmaError'];
+      401: components['responses']['GsmaError'];
+      403: components['responses']['GsmaError'];
+      404: components['responses']['GsmaError'];
+      409: components['responses']['GsmaError'];
+      413: components['responses']['GsmaError'];
+      415: components['responses']['GsmaError'];
+      422: components['responses']['GsmaError'];
+      429: components['responses']['GsmaError'];
+      503: components['responses']['GsmaError'];
+    };
+  };
+  createReversal: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
+        'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
+        'X-Date'?: components['parameters']['XDate'];
+      };
+      path: {
+        transactionReference: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReversalRequest'];
+      };
+    };
+    responses: {
+      /** @description The request state, already final: completed, or failed with its code (the first answer again for a retry with the same X-CorrelationID and body) */
       202: {
         headers: {
           'X-CorrelationID': components['headers']['CorrelationId'];
