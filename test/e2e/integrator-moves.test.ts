@@ -119,7 +119,7 @@ describe('integrator money movements (GSMA disbursement, deposit, reversal) on t
     expect((await api(`${MM}/accounts/accountid/${till}/balance`)).body.currentBalance).toBe('7000');
   }, 60_000);
 
-  it('insufficient integrator funds: the transaction fails with LEDGER_INSUFFICIENT_FUNDS and nothing moves', async () => {
+  it('insufficient integrator funds: the transaction fails (LEDGER_INSUFFICIENT_FUNDS), nothing moves', async () => {
     const { wallet, till } = await setup(1_000, 300);
     const res = await credit('disbursement', till, wallet, 301);
     expect([res.status, res.body.status, gsmaCode(res.body.error)]).toEqual([
@@ -163,7 +163,7 @@ describe('integrator money movements (GSMA disbursement, deposit, reversal) on t
     expect([await balance(env.world, wallet), await balance(env.world, till)]).toEqual([1000, 1000]);
   }, 60_000);
 
-  it('reverses a payment the phone made on its native UI once, under concurrent asks, and only for its payee', async () => {
+  it('reverses a payment paid on the native UI once, under concurrent asks, and only for its payee', async () => {
     const { phone, wallet, merchant } = await fundedPhone(env.world, 'secure', 5_000);
     const request = await post(`${MM}/transactions/type/merchantpay`, {
       amount: '1200',
