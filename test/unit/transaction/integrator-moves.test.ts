@@ -9,8 +9,8 @@ import { httpHarness, KEY_B } from './http-harness.js';
 type Env = Awaited<ReturnType<typeof httpHarness>>;
 const MM = '/v1.2/mm';
 const party = (value: string) => [{ key: 'accountid', value }];
-const field = (body: { errorParameters?: { key: string; value: string }[] }) =>
-  body.errorParameters?.find((p) => p.key === 'field')?.value;
+type Json = Record<string, unknown> & { errorParameters?: { key: string; value: string }[] };
+const field = (body: Json) => body.errorParameters?.find((p) => p.key === 'field')?.value;
 
 describe('integrator money movements at the HTTP edge: refusals store and move nothing', () => {
   let env: Env;
@@ -27,7 +27,7 @@ describe('integrator money movements at the HTTP edge: refusals store and move n
   });
   const post = async (path: string, json: unknown, correlationId = randomUUID(), key?: string) => {
     const res = await env.call(path, { method: 'POST', json, correlationId, key });
-    return { status: res.status, body: await res.json(), correlationId };
+    return { status: res.status, body: (await res.json()) as Json, correlationId };
   };
   const credit = (extra: Record<string, unknown> = {}) => ({
     amount: '100',
@@ -40,7 +40,7 @@ describe('integrator money movements at the HTTP edge: refusals store and move n
   it('refuses malformed credit and reversal bodies naming the field, and records no correlation id', async () => {
     const before = await env.h.balances();
     const someId = randomUUID();
-    const cases: [Promise<{ status: number; body: never; correlationId: string }>, number, string, string][] = [
+    const cases: [Promise<{ status: number; body: Json; correlationId: string }>, number, string, string][] = [
       [post(`${MM}/transactions/type/disbursement`, credit({ amount: 100 })), 400, 'INVALID_ARGUMENT', 'amount'],
       [post(`${MM}/transactions/type/deposit`, credit({ amount: '1.00' })), 400, 'AMOUNT_INVALID', 'amount'],
       [post(`${MM}/transactions/type/deposit`, credit({ currency: 'XXX' })), 400, 'CURRENCY_INVALID', 'currency'],
