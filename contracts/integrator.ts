@@ -84,3 +84,35 @@ export const RequestStateResult = z.strictObject({
   iat: z.number().int().optional(),
 });
 export type RequestStateResult = z.infer<typeof RequestStateResult>;
+
+/**
+ * A GSMA quotation (responseQuotation) for a movement between two accounts the integrator may name:
+ * one quote, zero fees, no FX (same currency), valid until quoteExpiryTime. Amounts are minor units.
+ */
+export const IntegratorQuotation = z.strictObject({
+  typ: z.literal('quotation'),
+  quotationReference: z.uuid(),
+  quotationStatus: z.literal('completed'),
+  type: z.enum(['merchantpay', 'transfer', 'disbursement', 'deposit']).optional(),
+  subType: z.string().max(256).optional(),
+  requestAmount: z.string(),
+  requestCurrency: z.string(),
+  debitParty: Party,
+  creditParty: Party,
+  quotes: z
+    .array(
+      z.strictObject({
+        quoteId: z.uuid(),
+        sendingAmount: z.string(),
+        sendingCurrency: z.string(),
+        receivingAmount: z.string(),
+        receivingCurrency: z.string(),
+        fees: z.array(z.strictObject({ feeType: z.string(), feeAmount: z.string(), feeCurrency: z.string() })).max(0),
+        quoteExpiryTime: z.iso.datetime(),
+      }),
+    )
+    .length(1),
+  creationDate: z.iso.datetime(),
+  iat: z.number().int().optional(),
+});
+export type IntegratorQuotation = z.infer<typeof IntegratorQuotation>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccountId, Sha256B64url, WireMoney } from './common.js';
-import { IntegratorBalance, IntegratorTransaction, RequestStateResult } from './integrator.js';
+import { IntegratorBalance, IntegratorQuotation, IntegratorTransaction, RequestStateResult } from './integrator.js';
 import { signedContract } from './signed.js';
 
 export { IntegratorBalance, IntegratorTransaction, RequestStateResult };
@@ -110,6 +110,7 @@ export const SignedResult = z.discriminatedUnion('typ', [
   IntegratorBalance,
   RequestStateResult,
   PaymentRequestList,
+  IntegratorQuotation,
 ]);
 export type SignedResult = z.infer<typeof SignedResult>;
 

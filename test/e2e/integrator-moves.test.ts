@@ -275,4 +275,25 @@ describe('integrator money movements (GSMA disbursement, deposit, reversal) on t
     }
     expect([await balance(env.world, payer.wallet), await balance(env.world, payee.wallet)]).toEqual([5_000, 0]);
   }, 90_000);
+  it('quotes a P2P transfer: one signed quote, zero fees, an expiry, nothing moved', async () => {
+    const payer = await customer(2_000);
+    const payee = await customer(0);
+    const res = await post(`${MM}/quotations`, {
+      requestAmount: '900',
+      requestCurrency: 'KES',
+      debitParty: party(payer.wallet),
+      creditParty: party(payee.wallet),
+      type: 'transfer',
+    });
+    expect([res.status, res.body.quotationStatus, res.body.requestAmount]).toEqual([201, 'completed', '900']);
+    const [q] = res.body.quotes as {
+      sendingAmount: string;
+      receivingAmount: string;
+      fees: unknown[];
+      quoteExpiryTime: string;
+    }[];
+    expect([q!.sendingAmount, q!.receivingAmount, q!.fees]).toEqual(['900', '900', []]);
+    expect(Date.parse(q!.quoteExpiryTime)).toBeGreaterThan(Date.now());
+    expect([await balance(env.world, payer.wallet), await balance(env.world, payee.wallet)]).toEqual([2_000, 0]);
+  }, 60_000);
 });

@@ -100,6 +100,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1.2/mm/quotations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Quote a movement between two accounts you may name (zero fees, no FX); GSMA POST /quotations
+     * @description Synchronous: 201 with a signed quotation holding one quote, whose amounts equal the requested amount (this stack charges no fees and converts no currency), valid until quoteExpiryTime (the request-to-pay lifetime). Each party is one of your accounts or a wallet held by a phone, both in the requested currency. Nothing is stored or reserved.
+     */
+    post: operations['createQuotation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1.2/mm/transactions/{transactionReference}': {
     parameters: {
       query?: never;
@@ -433,6 +453,50 @@ export interface components {
       amount?: string;
       currency?: components['schemas']['Currency'];
       descriptionText?: string;
+    };
+    QuotationRequest: {
+      /** @description Integer minor units as a decimal string */
+      requestAmount: string;
+      requestCurrency: components['schemas']['Currency'];
+      /** @description One of your accounts or a wallet held by a phone */
+      debitParty: components['schemas']['Party'];
+      /** @description One of your accounts or a wallet held by a phone */
+      creditParty: components['schemas']['Party'];
+      /** @enum {unknown} */
+      type?: 'merchantpay' | 'transfer' | 'disbursement' | 'deposit';
+      subType?: string;
+    };
+    /** @description A GSMA quotation (responseQuotation) with one quote: zero fees, no FX. */
+    Quotation: components['schemas']['Signed'] & {
+      signed?: string;
+      /** @constant */
+      typ: 'quotation';
+      /** Format: uuid */
+      quotationReference: string;
+      /** @constant */
+      quotationStatus: 'completed';
+      /** @enum {unknown} */
+      type?: 'merchantpay' | 'transfer' | 'disbursement' | 'deposit';
+      subType?: string;
+      requestAmount: components['schemas']['MinorUnits'];
+      requestCurrency: components['schemas']['Currency'];
+      debitParty: components['schemas']['Party'];
+      creditParty: components['schemas']['Party'];
+      quotes: {
+        /** Format: uuid */
+        quoteId: string;
+        sendingAmount: components['schemas']['MinorUnits'];
+        sendingCurrency: components['schemas']['Currency'];
+        receivingAmount: components['schemas']['MinorUnits'];
+        receivingCurrency: components['schemas']['Currency'];
+        /** @description Always empty: this stack charges no fees */
+        fees: Record<string, never>[];
+        /** Format: date-time */
+        quoteExpiryTime: string;
+      }[];
+      /** Format: date-time */
+      creationDate: string;
+      iat?: number;
     };
     Signed: {
       /** @description Compact JWS (ES256) over the other fields; verify it with the keys from GET /v1/result-keys */
@@ -827,6 +891,45 @@ export interface operations {
       403: components['responses']['GsmaError'];
       404: components['responses']['GsmaError'];
       409: components['responses']['GsmaError'];
+      413: components['responses']['GsmaError'];
+      415: components['responses']['GsmaError'];
+      422: components['responses']['GsmaError'];
+      429: components['responses']['GsmaError'];
+      503: components['responses']['GsmaError'];
+    };
+  };
+  createQuotation: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
+        'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
+        'X-Date'?: components['parameters']['XDate'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['QuotationRequest'];
+      };
+    };
+    responses: {
+      /** @description The signed quotation */
+      201: {
+        headers: {
+          'X-CorrelationID': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Quotation'];
+        };
+      };
+      400: components['responses']['GsmaError'];
+      401: components['responses']['GsmaError'];
+      403: components['responses']['GsmaError'];
+      404: components['responses']['GsmaError'];
       413: components['responses']['GsmaError'];
       415: components['responses']['GsmaError'];
       422: components['responses']['GsmaError'];

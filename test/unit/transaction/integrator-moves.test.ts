@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jwks } from '../../../kit/src/keys.js';
 import { openAccount } from '../../../services/transaction/src/domain/accounts.js';
 import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
 import { gsmaCode } from '../../support/openapi-conformance.js';
@@ -116,5 +118,48 @@ describe('integrator money movements at the HTTP edge: refusals store and move n
     const body = { amount: '100', currency: 'KES', debitParty: party(wallet), creditParty: party(payee) };
     const res = await post(`${MM}/transactions/type/transfer`, body);
     expect([res.status, gsmaCode(res.body), field(res.body)]).toEqual([403, 'CALLER_NOT_ALLOWED', 'type']);
+  });
+
+  it('quotes with zero fees and an expiry, signed, only between accounts the integrator may name', async () => {
+    const held = async () => {
+      const b = await env.h.balances();
+      return [b.get(payroll), b.get(wallet)];
+    };
+    const before = await held();
+    const ask = {
+      requestAmount: '250',
+      requestCurrency: 'KES',
+      debitParty: party(payroll),
+      creditParty: party(wallet),
+    };
+    const res = await post(`${MM}/quotations`, { ...ask, type: 'disbursement' });
+    expect(res.status).toBe(201);
+    const { payload } = await compactVerify(res.body.signed as string, createLocalJWKSet(jwks([env.h.resultKey])));
+    const signed = JSON.parse(new TextDecoder().decode(payload));
+    expect(signed).toMatchObject({
+      typ: 'quotation',
+      quotationStatus: 'completed',
+      requestAmount: '250',
+      type: 'disbursement',
+    });
+    expect(signed.quotes).toEqual([
+      expect.objectContaining({ sendingAmount: '250', receivingAmount: '250', receivingCurrency: 'KES', fees: [] }),
+    ]);
+    expect(Date.parse(signed.quotes[0].quoteExpiryTime)).toBeGreaterThan(env.h.deps.now());
+    expect(res.body.quotationReference).toBe(signed.quotationReference);
+
+    const till = await env.h.merchant('KES', 'shop-b-till');
+    const ugx = (await env.h.phone(0, 'UGX')).accountId;
+    const cases: [Promise<{ status: number; body: Json }>, number, string, string | undefined][] = [
+      [post(`${MM}/quotations`, { ...ask, creditParty: party(till) }), 404, 'LEDGER_ACCOUNT_NOT_FOUND', undefined],
+      [post(`${MM}/quotations`, { ...ask, creditParty: party(ugx) }), 422, 'LEDGER_CURRENCY_MISMATCH', undefined],
+      [post(`${MM}/quotations`, { ...ask, requestAmount: '0' }), 400, 'AMOUNT_INVALID', 'requestAmount'],
+      [post(`${MM}/quotations`, { ...ask, fees: [] }), 400, 'INVALID_ARGUMENT', 'fees'],
+    ];
+    for (const [call, status, code, name] of cases) {
+      const r = await call;
+      expect([r.status, gsmaCode(r.body), field(r.body)]).toEqual([status, code, name]);
+    }
+    expect(await held()).toEqual(before);
   });
 });

@@ -10,6 +10,7 @@ import {
   type MoveDeps,
 } from '../domain/integrator-moves.js';
 import type { Integrator } from '../domain/integrators.js';
+import { quote } from '../domain/quotations.js';
 import { parseMoney, type Money } from '../domain/money.js';
 import { GSMA_BASE } from './gsma.js';
 
@@ -44,6 +45,16 @@ const TransferBody = CreditBody.extend({
   metadata: Metadata.optional(),
 });
 
+/** POST .../quotations: GSMA requestQuotation (amount in minor units; no KYC, FX or delivery fields). */
+const QuotationBody = z.strictObject({
+  requestAmount: z.string(),
+  requestCurrency: z.string(),
+  debitParty: PartyInput,
+  creditParty: PartyInput,
+  type: z.enum(['merchantpay', 'transfer', 'disbursement', 'deposit']).optional(),
+  subType: Text(256).optional(),
+});
+
 /** POST .../transactions/{transactionReference}/reversals: GSMA requestReversal (whole amount only). */
 const ReversalBody = z.strictObject({
   type: z.literal('reversal'),
@@ -70,11 +81,16 @@ function partyAccount(party: { key: string; value: string }[], name: string): st
   return p.value;
 }
 
-function money(amount: string, currency: string | undefined, deps: IntegratorMovesDeps): Money {
+function money(
+  amount: string,
+  currency: string | undefined,
+  deps: IntegratorMovesDeps,
+  names = ['amount', 'currency'],
+): Money {
   try {
     return parseMoney({ minorUnits: amount, currency }, deps.currencies, deps.maxAmount);
   } catch (err) {
-    if (err instanceof DfsError) throw new DfsError(err.code, err.code === 'CURRENCY_INVALID' ? 'currency' : 'amount');
+    if (err instanceof DfsError) throw new DfsError(err.code, err.code === 'CURRENCY_INVALID' ? names[1] : names[0]);
     throw err;
   }
 }
@@ -98,7 +114,8 @@ function sendJson(res: Response, status: number, text: string): void {
  * (GSMA disbursement, deposit, reversal) answer 202 with the GSMA request state, already final
  * (completed, or failed with its code), whose objectReference is the transaction. A P2P transfer is
  * a request to pay the payer confirms on the phone (202, pending). All are idempotent per
- * X-CorrelationID like merchantpay and found by `/responses/{clientCorrelationId}`.
+ * X-CorrelationID like merchantpay and found by `/responses/{clientCorrelationId}`. A quotation
+ * (201) is signed and stored nowhere: zero fees, no FX.
  */
 export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): void {
   for (const kind of ['disbursement', 'deposit'] as const) {
@@ -131,6 +148,19 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
       extras,
     };
     sendJson(res, 202, await createTransferRequest(integratorOf(res), request, deps));
+  });
+
+  app.post(`${GSMA_BASE}/quotations`, async (req, res) => {
+    correlationId(req);
+    const b = body(req, QuotationBody);
+    const ask = {
+      payer: partyAccount(b.debitParty, 'debitParty'),
+      payee: partyAccount(b.creditParty, 'creditParty'),
+      money: money(b.requestAmount, b.requestCurrency, deps, ['requestAmount', 'requestCurrency']),
+      ...(b.type ? { type: b.type } : {}),
+      ...(b.subType ? { subType: b.subType } : {}),
+    };
+    sendJson(res, 201, await quote(integratorOf(res), ask, deps));
   });
 
   app.post(`${GSMA_BASE}/transactions/:transactionReference/reversals`, async (req, res) => {
