@@ -10,6 +10,7 @@ import { requestEvent } from './events.js';
 import { requestStatePayload, signedBody, type NewPaymentRequest } from './requests.js';
 import { signResult } from './results.js';
 
+/** What the integrator's money movements need: the whole store, the result key, a clock, the request lifetime. */
 export interface MoveDeps {
   store: LedgerStore;
   resultKey: () => SigningKey;

@@ -14,6 +14,7 @@ import { quote } from '../domain/quotations.js';
 import { parseMoney, type Money } from '../domain/money.js';
 import { GSMA_BASE } from './gsma.js';
 
+/** The money-movement routes' dependencies: the domain's, and the amounts and currencies the edge accepts. */
 export interface IntegratorMovesDeps extends MoveDeps {
   currencies: ReadonlySet<string>;
   maxAmount: number;
