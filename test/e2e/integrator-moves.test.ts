@@ -71,7 +71,12 @@ describe('integrator money movements (GSMA disbursement, deposit, reversal) on t
       { id: 'other', apiKey: keys.other, accounts: ['other-*'] },
     ];
     writeFileSync(file, JSON.stringify({ integrators }), { mode: 0o600 });
-    env = await testStack({ TRANSACTION_INTEGRATORS_FILE: file });
+    // the suite's bursts (six concurrent reversals, then reads) come from one integrator: lift its rate limit
+    env = await testStack({
+      TRANSACTION_INTEGRATORS_FILE: file,
+      INTEGRATOR_RATE_PER_SEC: '1000',
+      INTEGRATOR_RATE_BURST: '1000',
+    });
     base = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
   }, 120_000);
   afterAll(async () => {
