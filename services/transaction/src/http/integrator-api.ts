@@ -1,6 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { Metadata } from '../../../../contracts/integrator.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
@@ -14,11 +13,19 @@ import {
   integratorTransfer,
 } from '../domain/integrator-reads.js';
 import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
-import type { Integrator } from '../domain/integrators.js';
-import { parseMoney } from '../domain/money.js';
 import { createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
 import type { LedgerStore } from '../store/ports.js';
 import { GSMA_BASE, gsmaErrors, gsmaHeaders, gsmaNotFound } from './gsma.js';
+import {
+  correlationIdOf,
+  IDENTIFIER_TYPES,
+  integratorOf,
+  moneyOf,
+  parseBody,
+  partyAccount,
+  RequestBody,
+  sendJson,
+} from './gsma-input.js';
 import { mountIntegratorMoves, type IntegratorMovesDeps } from './integrator-moves.js';
 import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
@@ -34,11 +41,6 @@ export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps, Inte
 
 /** The path prefixes of the integrator API (routed by the ingress). */
 export const INTEGRATOR_PATHS = [GSMA_BASE];
-
-/** The account identifier types this stack resolves (GSMA `walletid` is an alias of `accountid`). */
-const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
-
-const integratorOf = (res: Response): Integrator => res.locals.integrator as Integrator;
 
 function param(req: Request, name: string, schema: z.ZodType<string>): string {
   const value = req.params[name];
@@ -62,40 +64,6 @@ function pageParam(req: Request, name: 'limit' | 'offset', min: number, max: num
   return n;
 }
 
-const Text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u);
-const PartyInput = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
-
-/** POST .../transactions/type/merchantpay: GSMA requestTransactionType (amount in minor units). */
-const CreateRequestBody = z.strictObject({
-  amount: z.string(),
-  currency: z.string(),
-  debitParty: PartyInput,
-  creditParty: PartyInput,
-  descriptionText: Text(160).optional(),
-  subType: Text(256).optional(),
-  requestingOrganisationTransactionReference: Text(256).optional(),
-  requestDate: z.iso.datetime({ offset: true }).optional(),
-  metadata: Metadata.optional(),
-});
-
-/** The fields a body refusal names: each issue's path, or the keys it did not expect. */
-const fieldsOf = (error: z.ZodError) =>
-  [
-    ...new Set(error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [i.path.join('.') || 'body']))),
-  ].join(',');
-
-/** The account a party names: a supported identifier type and a valid account id. */
-function partyAccount(party: { key: string; value: string }[], name: string): string {
-  const p = party[0]!;
-  if (!IDENTIFIER_TYPES.has(p.key)) throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', `${name}.0.key`);
-  if (!ACCOUNT_ID.safeParse(p.value).success) throw new DfsError('INVALID_ARGUMENT', `${name}.0.value`);
-  return p.value;
-}
-
 /** A request-creating POST's X-Callback-URL, checked against the integrator's callback origins (undefined: none). */
 function callbackUrlOf(req: Request, res: Response, deps: IntegratorApiDeps): string | undefined {
   const raw = req.get('X-Callback-URL');
@@ -104,25 +72,12 @@ function callbackUrlOf(req: Request, res: Response, deps: IntegratorApiDeps): st
 
 /** The request to pay a merchantpay POST asks for: its X-CorrelationID (a UUID), its body, then the amount. */
 function newPaymentRequest(req: Request, deps: IntegratorApiDeps): NewPaymentRequest {
-  const correlationId = req.get('X-CorrelationID');
-  if (correlationId === undefined) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
-  const parsed = CreateRequestBody.safeParse(req.body);
-  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', fieldsOf(parsed.error));
-  const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = parsed.data;
+  const correlationId = correlationIdOf(req);
+  const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = parseBody(req, RequestBody);
   const payer = partyAccount(debitParty, 'debitParty');
   const payee = partyAccount(creditParty, 'creditParty');
-  let money;
-  try {
-    money = parseMoney({ minorUnits: amount, currency }, deps.currencies, deps.maxAmount);
-  } catch (err) {
-    if (err instanceof DfsError) throw new DfsError(err.code, err.code === 'CURRENCY_INVALID' ? 'currency' : 'amount');
-    throw err;
-  }
+  const money = moneyOf(amount, currency, deps);
   return { correlationId, money, payer, payee, description: descriptionText ?? '', extras };
-}
-
-function sendJson(res: Response, status: number, body: string): void {
-  res.status(status).type('application/json').send(body);
 }
 
 /**

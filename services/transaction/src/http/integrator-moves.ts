@@ -1,18 +1,25 @@
-import type { Express, Request, Response } from 'express';
+import type { Express } from 'express';
 import { z } from 'zod';
-import { Metadata } from '../../../../contracts/integrator.js';
 import { DfsError } from '../../../../kit/src/errors.js';
-import { ACCOUNT_ID } from '../domain/authorize.js';
 import {
   createTransferRequest,
   integratorCredit,
   integratorReverse,
   type MoveDeps,
 } from '../domain/integrator-moves.js';
-import type { Integrator } from '../domain/integrators.js';
 import { quote } from '../domain/quotations.js';
-import { parseMoney, type Money } from '../domain/money.js';
 import { GSMA_BASE } from './gsma.js';
+import {
+  correlationIdOf,
+  integratorOf,
+  moneyOf,
+  parseBody,
+  partyAccount,
+  PartyInput,
+  RequestBody,
+  sendJson,
+  Text,
+} from './gsma-input.js';
 
 /** The money-movement routes' dependencies: the domain's, and the amounts and currencies the edge accepts. */
 export interface IntegratorMovesDeps extends MoveDeps {
@@ -20,14 +27,8 @@ export interface IntegratorMovesDeps extends MoveDeps {
   maxAmount: number;
 }
 
-const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
-const Text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u);
 const Description = Text(160);
-const PartyInput = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
+const UUID = z.uuid();
 
 /** POST .../transactions/type/{disbursement|deposit}: GSMA requestTransactionType (amount in minor units). */
 const CreditBody = z.strictObject({
@@ -36,14 +37,6 @@ const CreditBody = z.strictObject({
   debitParty: PartyInput,
   creditParty: PartyInput,
   descriptionText: Description.optional(),
-});
-
-/** POST .../transactions/type/transfer: GSMA requestTransactionType for P2P, with the optional GSMA fields. */
-const TransferBody = CreditBody.extend({
-  subType: Text(256).optional(),
-  requestingOrganisationTransactionReference: Text(256).optional(),
-  requestDate: z.iso.datetime({ offset: true }).optional(),
-  metadata: Metadata.optional(),
 });
 
 /** POST .../quotations: GSMA requestQuotation (amount in minor units; no KYC, FX or delivery fields). */
@@ -64,52 +57,6 @@ const ReversalBody = z.strictObject({
   descriptionText: Description.optional(),
 });
 
-const fieldsOf = (error: z.ZodError) =>
-  [
-    ...new Set(error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [i.path.join('.') || 'body']))),
-  ].join(',');
-
-function body<T>(req: Request, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(req.body);
-  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', fieldsOf(parsed.error));
-  return parsed.data;
-}
-
-function partyAccount(party: { key: string; value: string }[], name: string): string {
-  const p = party[0]!;
-  if (!IDENTIFIER_TYPES.has(p.key)) throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', `${name}.0.key`);
-  if (!ACCOUNT_ID.safeParse(p.value).success) throw new DfsError('INVALID_ARGUMENT', `${name}.0.value`);
-  return p.value;
-}
-
-function money(
-  amount: string,
-  currency: string | undefined,
-  deps: IntegratorMovesDeps,
-  names = ['amount', 'currency'],
-): Money {
-  try {
-    return parseMoney({ minorUnits: amount, currency }, deps.currencies, deps.maxAmount);
-  } catch (err) {
-    if (err instanceof DfsError) throw new DfsError(err.code, err.code === 'CURRENCY_INVALID' ? names[1] : names[0]);
-    throw err;
-  }
-}
-
-/** The X-CorrelationID a money movement must carry (gsmaHeaders has checked it is a UUID). */
-function correlationId(req: Request): string {
-  const id = req.get('X-CorrelationID');
-  if (id === undefined) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
-  return id;
-}
-
-const integratorOf = (res: Response): Integrator => res.locals.integrator as Integrator;
-const UUID = z.uuid();
-
-function sendJson(res: Response, status: number, text: string): void {
-  res.status(status).type('application/json').send(text);
-}
-
 /**
  * Money movements over the integrator API, mounted behind its authentication. The integrator's own
  * (GSMA disbursement, deposit, reversal) answer 202 with the GSMA request state, already final
@@ -121,8 +68,8 @@ function sendJson(res: Response, status: number, text: string): void {
 export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): void {
   for (const kind of ['disbursement', 'deposit'] as const) {
     app.post(`${GSMA_BASE}/transactions/type/${kind}`, async (req, res) => {
-      const cid = correlationId(req);
-      const b = body(req, CreditBody);
+      const cid = correlationIdOf(req);
+      const b = parseBody(req, CreditBody);
       const payer = partyAccount(b.debitParty, 'debitParty');
       const payee = partyAccount(b.creditParty, 'creditParty');
       const credit = {
@@ -130,7 +77,7 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
         correlationId: cid,
         payer,
         payee,
-        money: money(b.amount, b.currency, deps),
+        money: moneyOf(b.amount, b.currency, deps),
         description: b.descriptionText ?? '',
       };
       sendJson(res, 202, await integratorCredit(integratorOf(res), credit, deps));
@@ -138,13 +85,13 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
   }
 
   app.post(`${GSMA_BASE}/transactions/type/transfer`, async (req, res) => {
-    const correlation = correlationId(req);
-    const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = body(req, TransferBody);
+    const correlation = correlationIdOf(req);
+    const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = parseBody(req, RequestBody);
     const request = {
       correlationId: correlation,
       payer: partyAccount(debitParty, 'debitParty'),
       payee: partyAccount(creditParty, 'creditParty'),
-      money: money(amount, currency, deps),
+      money: moneyOf(amount, currency, deps),
       description: descriptionText ?? '',
       extras,
     };
@@ -152,12 +99,12 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
   });
 
   app.post(`${GSMA_BASE}/quotations`, async (req, res) => {
-    correlationId(req);
-    const b = body(req, QuotationBody);
+    correlationIdOf(req);
+    const b = parseBody(req, QuotationBody);
     const ask = {
       payer: partyAccount(b.debitParty, 'debitParty'),
       payee: partyAccount(b.creditParty, 'creditParty'),
-      money: money(b.requestAmount, b.requestCurrency, deps, ['requestAmount', 'requestCurrency']),
+      money: moneyOf(b.requestAmount, b.requestCurrency, deps, ['requestAmount', 'requestCurrency']),
       ...(b.type ? { type: b.type } : {}),
       ...(b.subType ? { subType: b.subType } : {}),
     };
@@ -165,16 +112,16 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
   });
 
   app.post(`${GSMA_BASE}/transactions/:transactionReference/reversals`, async (req, res) => {
-    const cid = correlationId(req);
+    const cid = correlationIdOf(req);
     const transactionId = req.params.transactionReference;
     if (!UUID.safeParse(transactionId).success) throw new DfsError('INVALID_ARGUMENT', 'transactionReference');
-    const b = body(req, ReversalBody);
+    const b = parseBody(req, ReversalBody);
     if ((b.amount === undefined) !== (b.currency === undefined))
       throw new DfsError('INVALID_ARGUMENT', b.amount === undefined ? 'amount' : 'currency');
     const reversal = {
       correlationId: cid,
       transactionId: transactionId!,
-      money: b.amount === undefined ? null : money(b.amount, b.currency, deps),
+      money: b.amount === undefined ? null : moneyOf(b.amount, b.currency, deps),
       description: b.descriptionText ?? '',
     };
     sendJson(res, 202, await integratorReverse(integratorOf(res), reversal, deps));

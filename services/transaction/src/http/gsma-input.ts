@@ -1,0 +1,87 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { Metadata } from '../../../../contracts/integrator.js';
+import { DfsError } from '../../../../kit/src/errors.js';
+import { ACCOUNT_ID } from '../domain/authorize.js';
+import type { Integrator } from '../domain/integrators.js';
+import { parseMoney, type Money } from '../domain/money.js';
+
+/** The account identifier types this stack resolves (GSMA `walletid` is an alias of `accountid`). */
+export const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
+
+/** Text of at most `max` characters without control characters. */
+export const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u);
+
+/** A GSMA party list: exactly one `{key, value}` (the key and value are checked by `partyAccount`). */
+export const PartyInput = z.array(z.strictObject({ key: z.string(), value: z.string() })).length(1);
+
+/**
+ * POST .../transactions/type/{merchantpay|transfer}: GSMA requestTransactionType (amount in minor
+ * units) with its optional fields.
+ */
+export const RequestBody = z.strictObject({
+  amount: z.string(),
+  currency: z.string(),
+  debitParty: PartyInput,
+  creditParty: PartyInput,
+  descriptionText: Text(160).optional(),
+  subType: Text(256).optional(),
+  requestingOrganisationTransactionReference: Text(256).optional(),
+  requestDate: z.iso.datetime({ offset: true }).optional(),
+  metadata: Metadata.optional(),
+});
+
+/** The integrator the request authenticated as. */
+export const integratorOf = (res: Response): Integrator => res.locals.integrator as Integrator;
+
+/** The fields a body refusal names: each issue's path, or the keys it did not expect. */
+const fieldsOf = (error: z.ZodError) =>
+  [
+    ...new Set(error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [i.path.join('.') || 'body']))),
+  ].join(',');
+
+/** The request body parsed by `schema`; INVALID_ARGUMENT naming the fields otherwise. */
+export function parseBody<T>(req: Request, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) throw new DfsError('INVALID_ARGUMENT', fieldsOf(parsed.error));
+  return parsed.data;
+}
+
+/** The account a party names: a supported identifier type and a valid account id. */
+export function partyAccount(party: { key: string; value: string }[], name: string): string {
+  const p = party[0]!;
+  if (!IDENTIFIER_TYPES.has(p.key)) throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', `${name}.0.key`);
+  if (!ACCOUNT_ID.safeParse(p.value).success) throw new DfsError('INVALID_ARGUMENT', `${name}.0.value`);
+  return p.value;
+}
+
+/** An amount in minor units and its currency, refused by the field at fault. */
+export function moneyOf(
+  amount: string,
+  currency: string | undefined,
+  limits: { currencies: ReadonlySet<string>; maxAmount: number },
+  names = ['amount', 'currency'],
+): Money {
+  try {
+    return parseMoney({ minorUnits: amount, currency }, limits.currencies, limits.maxAmount);
+  } catch (err) {
+    if (err instanceof DfsError) throw new DfsError(err.code, err.code === 'CURRENCY_INVALID' ? names[1] : names[0]);
+    throw err;
+  }
+}
+
+/** The X-CorrelationID a POST must carry (gsmaHeaders has checked it is a UUID). */
+export function correlationIdOf(req: Request): string {
+  const id = req.get('X-CorrelationID');
+  if (id === undefined) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
+  return id;
+}
+
+/** Sends a JSON text (a signed body, sent as signed) with a status. */
+export function sendJson(res: Response, status: number, text: string): void {
+  res.status(status).type('application/json').send(text);
+}
