@@ -742,6 +742,8 @@ export interface operations {
       header: {
         /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
         'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description Where the final callback of this request goes: an absolute https URL (http only to 127.0.0.1, localhost or [::1]) without credentials or fragment, at most 2048 characters, whose origin is exactly one of your integrator's callbackOrigins or its callbackUrl's origin (else CALLBACK_URL_NOT_ALLOWED, and nothing is created). Without it, callbacks go to your registered callbackUrl, if any */
+        'X-Callback-URL'?: components['parameters']['CallbackUrl'];
         /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
         'X-Date'?: components['parameters']['XDate'];
       };

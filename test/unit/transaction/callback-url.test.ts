@@ -8,6 +8,7 @@ import type { IntegratorRegistry } from '../../../services/transaction/src/domai
 import { startCallbacks, type CallbackDeps } from '../../../services/transaction/src/events/callbacks.js';
 import { startRelay } from '../../../services/transaction/src/events/relay.js';
 import type { CallbackStore } from '../../../services/transaction/src/store/ports.js';
+import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
 import { payRequest, sink } from './callback-sink.js';
 import { httpHarness } from './http-harness.js';
 
@@ -147,6 +148,41 @@ describe("integrator callbacks to the request's X-Callback-URL, under registered
       }
     },
   );
+
+  it('a P2P transfer calls back to its own X-Callback-URL (PUT); an unregistered one creates nothing', async () => {
+    const named = await sink([]);
+    const s = await wired({ callbackOrigins: [named.origin], types: ['transfer'] });
+    try {
+      const payer = await s.env.h.phone(50_000);
+      const friend = await s.env.h.phone(0);
+      const ask = (callbackUrl: string) =>
+        s.env.call('/v1.2/mm/transactions/type/transfer', {
+          method: 'POST',
+          correlationId: randomUUID(),
+          headers: { 'X-Callback-URL': callbackUrl },
+          json: {
+            amount: '900',
+            currency: 'KES',
+            debitParty: [{ key: 'accountid', value: payer.accountId }],
+            creditParty: [{ key: 'accountid', value: friend.accountId }],
+          },
+        });
+      const refused = await ask('http://127.0.0.1:1/internal');
+      expect([refused.status, codeOf(await refused.json()).code]).toEqual([400, 'CALLBACK_URL_NOT_ALLOWED']);
+      expect(await s.env.h.store.listOpenRequests(payer.accountId)).toEqual([]);
+      const created = await (await ask(`${named.origin}/p2p/7`)).json();
+      expect(created.notificationMethod).toBe('callback');
+      const payment = payer.payment(friend.accountId, 900, { requestId: created.serverCorrelationId });
+      await submitPayment(await payer.sign(payment), payer.token, payer.peer, s.env.h.deps);
+      await s.relay.flush();
+      await expect.poll(() => named.received.length, { timeout: 5000 }).toBe(1);
+      expect([named.received[0]!.method, named.received[0]!.path]).toEqual(['PUT', '/p2p/7']);
+      expect(JSON.parse(named.received[0]!.body)).toMatchObject({ type: 'transfer', transactionStatus: 'completed' });
+    } finally {
+      await s.close();
+      named.server.close();
+    }
+  });
 
   it('keeps the URL in the idempotency hash and tells callback from polling in the request state', async () => {
     const a = await sink([]);

@@ -23,6 +23,8 @@ export async function httpHarness(
     rate?: { perSec: number; burst: number };
     callbackUrl?: string;
     callbackOrigins?: string[];
+    /** The request types shop-a may create beside merchantpay (e.g. transfer). */
+    types?: string[];
     /** Replaces the access-token strategy (a sabotage run injects a weaker one). */
     accessTokens?: typeof accessTokens;
   } = {},
@@ -40,6 +42,7 @@ export async function httpHarness(
           accounts: ['shop-a-*'],
           ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
           ...(opts.callbackOrigins ? { callbackOrigins: opts.callbackOrigins } : {}),
+          ...(opts.types ? { types: opts.types } : {}),
         },
         { id: 'shop-b', apiKey: KEY_B, accounts: ['shop-b-till'] },
       ],

@@ -7,7 +7,7 @@ import { mayUseAccount, type Integrator } from './integrators.js';
 import type { PaymentRequest, Transfer } from './model.js';
 import type { Money } from './money.js';
 import { requestEvent } from './events.js';
-import { requestStatePayload, signedBody, type NewPaymentRequest } from './requests.js';
+import { notificationMethod, requestStatePayload, signedBody, type NewPaymentRequest } from './requests.js';
 import { signResult } from './results.js';
 
 /** What the integrator's money movements need: the whole store, the result key, a clock, the request lifetime. */
@@ -18,11 +18,12 @@ export interface MoveDeps {
   requestTtlMs: number;
 }
 
-type Claim = Pick<PaymentRequest, 'payer' | 'payee' | 'amount' | 'currency' | 'description' | 'type' | 'extras'> & {
+type Claim = Pick<
+  PaymentRequest,
+  'payer' | 'payee' | 'amount' | 'currency' | 'description' | 'type' | 'extras' | 'callbackUrl'
+> & {
   body: unknown[];
 };
-
-const method = (integrator: Integrator) => (integrator.callbackUrl ? 'callback' : 'polling');
 
 /**
  * Records the integrator's X-CorrelationID for a money movement it sends (the same record a request
@@ -50,8 +51,9 @@ async function correlate(integrator: Integrator, correlationId: string, c: Claim
     createdAtMs: now,
     expiresAtMs: now + deps.requestTtlMs,
     ...(c.extras ? { extras: c.extras } : {}),
+    ...(c.callbackUrl ? { callbackUrl: c.callbackUrl } : {}),
   };
-  const payload = requestStatePayload(r, now, method(integrator));
+  const payload = requestStatePayload(r, now, notificationMethod(integrator, r));
   r.response = signedBody(await signResult(payload, deps.resultKey(), now), payload);
   const { created, request } = await deps.store.insertRequest(r);
   if (!created && request.bodyHash !== bodyHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
@@ -66,7 +68,7 @@ async function answer(integrator: Integrator, r: PaymentRequest, t: Transfer, de
   }
   const now = deps.now();
   const settled = (await deps.store.getRequest(r.id))!;
-  const payload = requestStatePayload(settled, now, method(integrator), t.code ?? undefined);
+  const payload = requestStatePayload(settled, now, notificationMethod(integrator, settled), t.code ?? undefined);
   return signedBody(await signResult(payload, deps.resultKey(), now), payload);
 }
 
@@ -141,7 +143,8 @@ export async function createTransferRequest(
     description: req.description,
     type: 'transfer' as const,
     extras: req.extras,
-    body: ['transfer', money, payer, payee, req.description, req.extras],
+    ...(req.callbackUrl ? { callbackUrl: req.callbackUrl } : {}),
+    body: ['transfer', money, payer, payee, req.description, req.extras, ...(req.callbackUrl ? [req.callbackUrl] : [])],
   };
   const { created, request } = await correlate(integrator, req.correlationId, claim, deps);
   if (created) await deps.store.addOutbox([requestEvent('payment_request.created', request, request.createdAtMs)]);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Metadata } from '../../../../contracts/integrator.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
+import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
 import type { Integrator } from '../domain/integrators.js';
 import { parseMoney, type Money } from '../domain/money.js';
 
@@ -79,6 +80,16 @@ export function correlationIdOf(req: Request): string {
   const id = req.get('X-CorrelationID');
   if (id === undefined) throw new DfsError('INVALID_ARGUMENT', 'X-CorrelationID');
   return id;
+}
+
+/** A request-creating POST's X-Callback-URL, checked against the integrator's callback origins (undefined: none). */
+export function callbackUrlOf(
+  req: Request,
+  res: Response,
+  check: CallbackTargetCheck = CALLBACK_TARGET_CHECK,
+): string | undefined {
+  const raw = req.get('X-Callback-URL');
+  return raw === undefined ? undefined : check(raw, integratorOf(res));
 }
 
 /** Sends a JSON text (a signed body, sent as signed) with a status. */

@@ -12,11 +12,11 @@ import {
   integratorResponse,
   integratorTransfer,
 } from '../domain/integrator-reads.js';
-import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
 import { createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
 import type { LedgerStore } from '../store/ports.js';
 import { GSMA_BASE, gsmaErrors, gsmaHeaders, gsmaNotFound } from './gsma.js';
 import {
+  callbackUrlOf,
   correlationIdOf,
   IDENTIFIER_TYPES,
   integratorOf,
@@ -31,8 +31,6 @@ import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
 import { rateLimit, tokenBuckets } from './rate-limit.js';
 
 export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps, IntegratorMovesDeps {
-  /** How a request's X-Callback-URL is checked (default CALLBACK_TARGET_CHECK). */
-  callbackTarget?: CallbackTargetCheck;
   store: LedgerStore;
   currencies: ReadonlySet<string>;
   maxAmount: number;
@@ -62,12 +60,6 @@ function pageParam(req: Request, name: 'limit' | 'offset', min: number, max: num
   const n = typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) throw new DfsError('INVALID_ARGUMENT', name);
   return n;
-}
-
-/** A request-creating POST's X-Callback-URL, checked against the integrator's callback origins (undefined: none). */
-function callbackUrlOf(req: Request, res: Response, deps: IntegratorApiDeps): string | undefined {
-  const raw = req.get('X-Callback-URL');
-  return raw === undefined ? undefined : (deps.callbackTarget ?? CALLBACK_TARGET_CHECK)(raw, integratorOf(res));
 }
 
 /** The request to pay a merchantpay POST asks for: its X-CorrelationID (a UUID), its body, then the amount. */
@@ -106,7 +98,7 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
   );
 
   app.post(`${GSMA_BASE}/transactions/type/merchantpay`, async (req, res) => {
-    const callbackUrl = callbackUrlOf(req, res, deps);
+    const callbackUrl = callbackUrlOf(req, res, deps.callbackTarget);
     const asked = { ...newPaymentRequest(req, deps), ...(callbackUrl ? { callbackUrl } : {}) };
     sendJson(res, 202, await createPaymentRequest(integratorOf(res), asked, deps));
   });

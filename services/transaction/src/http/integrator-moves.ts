@@ -8,8 +8,10 @@ import {
   type MoveDeps,
 } from '../domain/integrator-moves.js';
 import { quote } from '../domain/quotations.js';
+import type { CallbackTargetCheck } from '../domain/callback-target.js';
 import { GSMA_BASE } from './gsma.js';
 import {
+  callbackUrlOf,
   correlationIdOf,
   integratorOf,
   moneyOf,
@@ -23,6 +25,8 @@ import {
 
 /** The money-movement routes' dependencies: the domain's, and the amounts and currencies the edge accepts. */
 export interface IntegratorMovesDeps extends MoveDeps {
+  /** How a request's X-Callback-URL is checked (default CALLBACK_TARGET_CHECK). */
+  callbackTarget?: CallbackTargetCheck;
   currencies: ReadonlySet<string>;
   maxAmount: number;
 }
@@ -86,6 +90,7 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
 
   app.post(`${GSMA_BASE}/transactions/type/transfer`, async (req, res) => {
     const correlation = correlationIdOf(req);
+    const callbackUrl = callbackUrlOf(req, res, deps.callbackTarget);
     const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = parseBody(req, RequestBody);
     const request = {
       correlationId: correlation,
@@ -94,6 +99,7 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
       money: moneyOf(amount, currency, deps),
       description: descriptionText ?? '',
       extras,
+      ...(callbackUrl ? { callbackUrl } : {}),
     };
     sendJson(res, 202, await createTransferRequest(integratorOf(res), request, deps));
   });
