@@ -35,6 +35,27 @@ export async function sink(
   return { origin, url: `${origin}/dfs/callback`, received, server };
 }
 
+/** POSTs a merchantpay of 7.00 KES from `payer` to `shop` (with `callbackUrl` as its X-Callback-URL when given). */
+export function postMerchantpay(
+  env: Awaited<ReturnType<typeof httpHarness>>,
+  payer: string,
+  shop: string,
+  correlationId: string = randomUUID(),
+  callbackUrl?: string,
+) {
+  return env.call('/v1.2/mm/transactions/type/merchantpay', {
+    method: 'POST',
+    correlationId,
+    ...(callbackUrl ? { headers: { 'X-Callback-URL': callbackUrl } } : {}),
+    json: {
+      amount: '700',
+      currency: 'KES',
+      debitParty: [{ key: 'accountid', value: payer }],
+      creditParty: [{ key: 'accountid', value: shop }],
+    },
+  });
+}
+
 /**
  * A request to pay into a new merchant account `till` from the integrator API (with `callbackUrl` as its
  * X-Callback-URL when given), then payments from the phone: the request's own, and `extra` more.
@@ -47,19 +68,7 @@ export async function payRequest(
 ) {
   const payer = await env.h.phone(50_000);
   const shop = await env.h.merchant('KES', till);
-  const created = await (
-    await env.call('/v1.2/mm/transactions/type/merchantpay', {
-      method: 'POST',
-      correlationId: randomUUID(),
-      ...(callbackUrl ? { headers: { 'X-Callback-URL': callbackUrl } } : {}),
-      json: {
-        amount: '700',
-        currency: 'KES',
-        debitParty: [{ key: 'accountid', value: payer.accountId }],
-        creditParty: [{ key: 'accountid', value: shop }],
-      },
-    })
-  ).json();
+  const created = await (await postMerchantpay(env, payer.accountId, shop, randomUUID(), callbackUrl)).json();
   expect(created.notificationMethod).toBe('callback');
   for (let i = 0; i <= extra; i++)
     await submitPayment(

@@ -9,7 +9,7 @@ import { startCallbacks, type CallbackDeps } from '../../../services/transaction
 import { startRelay } from '../../../services/transaction/src/events/relay.js';
 import type { CallbackStore } from '../../../services/transaction/src/store/ports.js';
 import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
-import { payRequest, sink } from './callback-sink.js';
+import { payRequest, postMerchantpay, sink } from './callback-sink.js';
 import { httpHarness } from './http-harness.js';
 
 const log = createLogger('test', 'silent');
@@ -191,17 +191,7 @@ describe("integrator callbacks to the request's X-Callback-URL, under registered
       const payer = await s.env.h.phone(50_000);
       const shop = await s.env.h.merchant('KES', 'shop-a-till');
       const create = (correlationId: string, callbackUrl?: string) =>
-        s.env.call(MERCHANTPAY, {
-          method: 'POST',
-          correlationId,
-          ...(callbackUrl ? { headers: { 'X-Callback-URL': callbackUrl } } : {}),
-          json: {
-            amount: '700',
-            currency: 'KES',
-            debitParty: [{ key: 'accountid', value: payer.accountId }],
-            creditParty: [{ key: 'accountid', value: shop }],
-          },
-        });
+        postMerchantpay(s.env, payer.accountId, shop, correlationId, callbackUrl);
       const id = randomUUID();
       const first = await create(id, `${a.origin}/one`);
       const firstText = await first.text();
