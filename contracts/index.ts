@@ -1,5 +1,6 @@
 export * from './access-token.js';
 export * from './attestation-record.js';
+export * from './authorisation-code.js';
 export * from './attestation-status.js';
 export * from './attestation-token.js';
 export * from './callbacks.js';

@@ -41,7 +41,7 @@ export const IntegratorTransaction = z.strictObject({
   transactionStatus: TransactionStatus,
   /** Why it did not complete (a code of the error table). */
   code: z.string().optional(),
-  type: z.enum(['merchantpay', 'transfer', 'deposit', 'disbursement', 'reversal', 'adjustment']),
+  type: z.enum(['merchantpay', 'transfer', 'deposit', 'disbursement', 'withdrawal', 'reversal', 'adjustment']),
   subType: z.string().max(256).optional(),
   amount: z.string(),
   currency: z.string(),

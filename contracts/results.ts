@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthorisationCodeResult } from './authorisation-code.js';
 import { AccountId, Sha256B64url, WireMoney } from './common.js';
 import { IntegratorBalance, IntegratorQuotation, IntegratorTransaction, RequestStateResult } from './integrator.js';
 import { signedContract } from './signed.js';
@@ -10,10 +11,19 @@ export const RiskVerdict = z.object({ decision: z.string(), ruleIds: z.array(z.s
 export type RiskVerdict = z.infer<typeof RiskVerdict>;
 
 /**
- * What a transfer is: a device payment, a funding, the return of an earlier payment, or an
- * integrator's credit to a customer (disbursement, deposit).
+ * What a transfer is: a device payment, a funding, the return of an earlier payment, an
+ * integrator's credit to a customer (disbursement, deposit), or a customer's cash-out at an agent
+ * against an authorisation code made on the phone (withdrawal).
  */
-export const TransferKind = z.enum(['payment', 'funding', 'reversal', 'refund', 'disbursement', 'deposit']);
+export const TransferKind = z.enum([
+  'payment',
+  'funding',
+  'reversal',
+  'refund',
+  'disbursement',
+  'deposit',
+  'withdrawal',
+]);
 export type TransferKind = z.infer<typeof TransferKind>;
 
 const transferFields = {
@@ -111,6 +121,7 @@ export const SignedResult = z.discriminatedUnion('typ', [
   RequestStateResult,
   PaymentRequestList,
   IntegratorQuotation,
+  AuthorisationCodeResult,
 ]);
 export type SignedResult = z.infer<typeof SignedResult>;
 

@@ -5,6 +5,7 @@ import type { AbandonPaymentRequest as _dfs_v1_AbandonPaymentRequest, AbandonPay
 import type { AttestationServiceClient as _dfs_v1_AttestationServiceClient, AttestationServiceDefinition as _dfs_v1_AttestationServiceDefinition } from './dfs/v1/AttestationService.js';
 import type { Challenge as _dfs_v1_Challenge, Challenge__Output as _dfs_v1_Challenge__Output } from './dfs/v1/Challenge.js';
 import type { ConfirmStepUpRequest as _dfs_v1_ConfirmStepUpRequest, ConfirmStepUpRequest__Output as _dfs_v1_ConfirmStepUpRequest__Output } from './dfs/v1/ConfirmStepUpRequest.js';
+import type { CreateAuthorisationCodeRequest as _dfs_v1_CreateAuthorisationCodeRequest, CreateAuthorisationCodeRequest__Output as _dfs_v1_CreateAuthorisationCodeRequest__Output } from './dfs/v1/CreateAuthorisationCodeRequest.js';
 import type { CreateChallengeRequest as _dfs_v1_CreateChallengeRequest, CreateChallengeRequest__Output as _dfs_v1_CreateChallengeRequest__Output } from './dfs/v1/CreateChallengeRequest.js';
 import type { DeviceStatus as _dfs_v1_DeviceStatus, DeviceStatus__Output as _dfs_v1_DeviceStatus__Output } from './dfs/v1/DeviceStatus.js';
 import type { DiagnosticsServiceClient as _dfs_v1_DiagnosticsServiceClient, DiagnosticsServiceDefinition as _dfs_v1_DiagnosticsServiceDefinition } from './dfs/v1/DiagnosticsService.js';
@@ -39,6 +40,7 @@ export interface ProtoGrpcType {
       AttestationService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_AttestationServiceClient> & { service: _dfs_v1_AttestationServiceDefinition }
       Challenge: MessageTypeDefinition<_dfs_v1_Challenge, _dfs_v1_Challenge__Output>
       ConfirmStepUpRequest: MessageTypeDefinition<_dfs_v1_ConfirmStepUpRequest, _dfs_v1_ConfirmStepUpRequest__Output>
+      CreateAuthorisationCodeRequest: MessageTypeDefinition<_dfs_v1_CreateAuthorisationCodeRequest, _dfs_v1_CreateAuthorisationCodeRequest__Output>
       CreateChallengeRequest: MessageTypeDefinition<_dfs_v1_CreateChallengeRequest, _dfs_v1_CreateChallengeRequest__Output>
       DeviceStatus: MessageTypeDefinition<_dfs_v1_DeviceStatus, _dfs_v1_DeviceStatus__Output>
       DiagnosticsService: SubtypeConstructor<typeof grpc.Client, _dfs_v1_DiagnosticsServiceClient> & { service: _dfs_v1_DiagnosticsServiceDefinition }

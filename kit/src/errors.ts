@@ -180,6 +180,11 @@ export const ERROR_CODES = {
   PAYMENT_REQUEST_NOT_PENDING: spec(FAILED_PRECONDITION, 409, 'The payment request is no longer pending.'),
   PAYMENT_REQUEST_EXPIRED: spec(FAILED_PRECONDITION, 409, 'The payment request has expired.'),
   PAYMENT_REQUEST_MISMATCH: spec(PERMISSION_DENIED, 403, 'The payment does not match the payment request.'),
+  AUTHORISATION_CODE_INVALID: spec(
+    PERMISSION_DENIED,
+    403,
+    'The authorisation code is not valid for this withdrawal (unknown, used, expired, or another amount).',
+  ),
   TRANSACTION_NOT_REVERSIBLE: spec(
     FAILED_PRECONDITION,
     409,

@@ -4,6 +4,7 @@ import { memoryLedgerStore } from '../../services/transaction/src/store/memory/i
 import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
 import type {
   Account,
+  AuthorisationCode,
   CallbackDelivery,
   OutboxEvent,
   PaymentRequest,
@@ -54,6 +55,24 @@ const request = (id: string, over: Partial<PaymentRequest> = {}): PaymentRequest
   response: '{"id":"x"}',
   createdAtMs: 1,
   expiresAtMs: 2,
+  ...over,
+});
+
+const authCode = (id: string, over: Partial<AuthorisationCode> = {}): AuthorisationCode => ({
+  id,
+  payer: 'a',
+  orderId: `order-${id}`,
+  requestHash: `h-${id}`,
+  deviceId: 'd1',
+  tier: 'HIGH',
+  amount: 500,
+  currency: 'KES',
+  state: 'ACTIVE',
+  failures: 0,
+  createdAtMs: 1,
+  expiresAtMs: 1_000,
+  result: `signed-${id}`,
+  redeemedBy: null,
   ...over,
 });
 
@@ -387,6 +406,57 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.dueCallbacks(5_000, 10)).toEqual([]);
         expect(await store.claimCallback('cb-race', 800, 900)).toBe(false);
         expect(await store.getCallback('cb-race')).toMatchObject({ state: 'DELIVERED', attempts: 2 });
+      });
+    });
+
+    describe('AuthCodeStore', () => {
+      const match = { payer: 'a', amount: 500, currency: 'KES' };
+
+      it('one code per (payer, orderId) and per id: a resent order gets the first, a taken id is null', async () => {
+        expect((await store.insertAuthCode(authCode('k1'))).created).toBe(true);
+        const resent = await store.insertAuthCode(authCode('k2', { orderId: 'order-k1' }));
+        expect([resent.created, resent.code?.id, resent.code?.result]).toEqual([false, 'k1', 'signed-k1']);
+        expect(await store.insertAuthCode(authCode('k1', { orderId: 'order-other' }))).toEqual({
+          created: false,
+          code: null,
+        });
+        expect((await store.insertAuthCode(authCode('k3', { payer: 'b', orderId: 'order-k1' }))).created).toBe(true);
+      });
+
+      it('redeems only a matching, active, unexpired code; the same redeemer gets it again', async () => {
+        await store.insertAuthCode(authCode('k1'));
+        for (const wrong of [
+          { ...match, payer: 'b' },
+          { ...match, amount: 499 },
+          { ...match, currency: 'UGX' },
+        ])
+          expect(await store.redeemAuthCode('k1', wrong, 'shop:1', 10, 5)).toBeNull();
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 1_000, 5)).toBeNull();
+        expect(await store.redeemAuthCode('nope', match, 'shop:1', 10, 5)).toBeNull();
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 10, 5)).toMatchObject({
+          state: 'REDEEMED',
+          redeemedBy: 'shop:1',
+          deviceId: 'd1',
+        });
+        expect((await store.redeemAuthCode('k1', match, 'shop:1', 20, 5))?.id).toBe('k1');
+        expect(await store.redeemAuthCode('k1', match, 'shop:2', 20, 5)).toBeNull();
+      });
+
+      it('wrong guesses count against the active codes of that payer only, and lock them', async () => {
+        await store.insertAuthCode(authCode('k1'));
+        await store.insertAuthCode(authCode('k2', { payer: 'b' }));
+        for (let i = 0; i < 5; i++) await store.countAuthCodeFailure('a');
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 10, 5)).toBeNull();
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 10, 6)).not.toBeNull();
+        expect(await store.redeemAuthCode('k2', { ...match, payer: 'b' }, 'shop:1', 10, 5)).not.toBeNull();
+      });
+
+      it('50 concurrent redeemers of one code: exactly one wins', async () => {
+        await store.insertAuthCode(authCode('k1'));
+        const won = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.redeemAuthCode('k1', match, `shop:${i}`, 10, 5)),
+        );
+        expect(won.filter(Boolean)).toHaveLength(1);
       });
     });
 

@@ -3,6 +3,7 @@ import { contracts } from '../../../kit/src/contracts.js';
 import { call, createClient } from '../../../kit/src/grpc-client.js';
 import type { TlsMaterial } from '../../../kit/src/tls.js';
 import type { Challenge__Output } from '../../../gen/proto/dfs/v1/Challenge.js';
+import type { CreateAuthorisationCodeRequest } from '../../../gen/proto/dfs/v1/CreateAuthorisationCodeRequest.js';
 import type { ConfirmStepUpRequest } from '../../../gen/proto/dfs/v1/ConfirmStepUpRequest.js';
 import type { EnrollRequest } from '../../../gen/proto/dfs/v1/EnrollRequest.js';
 import type { EnrollResponse__Output } from '../../../gen/proto/dfs/v1/EnrollResponse.js';
@@ -33,6 +34,8 @@ export interface DeviceChannel {
   abandonPayment(payer: string, idempotencyKey: string): Promise<SignedResult__Output>;
   /** Sends an eSE-signed device report (PIN failure, lockout, SIM); answers the event type it became. */
   reportDevice(req: ReportDeviceRequest): Promise<ReportDeviceResponse__Output>;
+  /** Sends a PIN-confirmed, eSE-signed cash-out order; answers the signed one-time code. */
+  createAuthorisationCode(req: CreateAuthorisationCodeRequest): Promise<SignedResult__Output>;
   close(): void;
 }
 
@@ -66,6 +69,7 @@ export function grpcBackend(cfg: BackendConfig): Backend {
         paymentByKey: (payer, idempotencyKey) => call(tx, tx.GetTransaction, { payer, idempotencyKey }),
         abandonPayment: (payer, idempotencyKey) => call(tx, tx.AbandonPayment, { payer, idempotencyKey }),
         reportDevice: (req) => call(tx, tx.ReportDevice, req),
+        createAuthorisationCode: (req) => call(tx, tx.CreateAuthorisationCode, req, 10_000),
         close: () => tx.close(),
       };
     },

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { base64url, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
+import { AUTH_CODE_ORDER, AuthorisationCodeResult } from '../../../contracts/authorisation-code.js';
 import type { WireMoney } from '../../../contracts/common.js';
 import { DEVICE_REPORT, type DeviceReport } from '../../../contracts/device.js';
 import { ENROLLMENT_PROOF } from '../../../contracts/enrollment.js';
@@ -409,6 +410,49 @@ export class PaymentDaemon {
     const found = list.accountId === e.accountId ? list.requests.find((r) => r.requestId === requestId) : undefined;
     if (!found) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
     return this.pay({ payee: found.payee, amount: found.amount, requestId });
+  }
+
+  /**
+   * A cash-out code (GSMA authorisation code): the amount confirmed on the native UI, the PIN into
+   * the keystore, the order signed by the payment key; the backend's signed code is checked (it
+   * answers this very order) and shown on the native UI for the customer to read to the agent. No
+   * money moves here: the agent's withdrawal with the code does, once, for exactly this amount.
+   */
+  async createCashOutCode(amount: WireMoney): Promise<AuthorisationCodeResult> {
+    try {
+      const e = await this.#freshEnrollment(Number(amount.minorUnits));
+      const amountText = `${amount.currency} ${formatMinor(amount.minorUnits)}`;
+      await this.#confirmAndPin([`Cash-out code for ${amountText}`, `from ${e.accountId}`]);
+      const order = {
+        orderId: randomUUID(),
+        payer: e.accountId,
+        amount,
+        iat: Date.now(),
+        ath: sha256b64url(e.token),
+      };
+      const jwk = await this.keystore.publicJwk(PAYMENT_KEY);
+      const signed = await contractJws(AUTH_CODE_ORDER, order, (data) => this.keystore.sign(PAYMENT_KEY, data), {
+        jwk,
+      });
+      const res = await e.channel.createAuthorisationCode({ signedOrder: signed, attestationToken: e.token });
+      let code: AuthorisationCodeResult;
+      try {
+        code = AuthorisationCodeResult.parse(await this.#openSigned(res.signedResult, e.resultKeys));
+      } catch (err) {
+        if (err instanceof DfsError) throw err;
+        throw new DfsError('RESPONSE_SIGNATURE_INVALID', undefined, { cause: err });
+      }
+      if (code.orderId !== order.orderId || code.requestHash !== sha256b64url(signed.split('.')[1] ?? ''))
+        throw new DfsError('RESPONSE_MISMATCH');
+      const until = new Date(code.expiresAtMs).toISOString().slice(11, 16);
+      this.ui.show({
+        title: 'DFS Pay: cash-out code',
+        lines: [code.authorisationCode, amountText, `valid until ${until} UTC`, 'Tell it only to the agent'],
+      });
+      return code;
+    } finally {
+      this.ui.release();
+    }
   }
 
   /**

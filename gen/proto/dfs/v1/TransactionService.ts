@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AbandonPaymentRequest as _dfs_v1_AbandonPaymentRequest, AbandonPaymentRequest__Output as _dfs_v1_AbandonPaymentRequest__Output } from '../../dfs/v1/AbandonPaymentRequest.js';
 import type { ConfirmStepUpRequest as _dfs_v1_ConfirmStepUpRequest, ConfirmStepUpRequest__Output as _dfs_v1_ConfirmStepUpRequest__Output } from '../../dfs/v1/ConfirmStepUpRequest.js';
+import type { CreateAuthorisationCodeRequest as _dfs_v1_CreateAuthorisationCodeRequest, CreateAuthorisationCodeRequest__Output as _dfs_v1_CreateAuthorisationCodeRequest__Output } from '../../dfs/v1/CreateAuthorisationCodeRequest.js';
 import type { GetBalanceRequest as _dfs_v1_GetBalanceRequest, GetBalanceRequest__Output as _dfs_v1_GetBalanceRequest__Output } from '../../dfs/v1/GetBalanceRequest.js';
 import type { GetResultKeysRequest as _dfs_v1_GetResultKeysRequest, GetResultKeysRequest__Output as _dfs_v1_GetResultKeysRequest__Output } from '../../dfs/v1/GetResultKeysRequest.js';
 import type { GetTransactionRequest as _dfs_v1_GetTransactionRequest, GetTransactionRequest__Output as _dfs_v1_GetTransactionRequest__Output } from '../../dfs/v1/GetTransactionRequest.js';
@@ -34,6 +35,15 @@ export interface TransactionServiceClient extends grpc.Client {
   confirmStepUp(argument: _dfs_v1_ConfirmStepUpRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   confirmStepUp(argument: _dfs_v1_ConfirmStepUpRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   confirmStepUp(argument: _dfs_v1_ConfirmStepUpRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  
+  CreateAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  CreateAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  CreateAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  CreateAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  createAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  createAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  createAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
+  createAuthorisationCode(argument: _dfs_v1_CreateAuthorisationCodeRequest, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   
   GetBalance(argument: _dfs_v1_GetBalanceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
   GetBalance(argument: _dfs_v1_GetBalanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_v1_SignedResult__Output>): grpc.ClientUnaryCall;
@@ -114,6 +124,8 @@ export interface TransactionServiceHandlers extends grpc.UntypedServiceImplement
   
   ConfirmStepUp: grpc.handleUnaryCall<_dfs_v1_ConfirmStepUpRequest__Output, _dfs_v1_SignedResult>;
   
+  CreateAuthorisationCode: grpc.handleUnaryCall<_dfs_v1_CreateAuthorisationCodeRequest__Output, _dfs_v1_SignedResult>;
+  
   GetBalance: grpc.handleUnaryCall<_dfs_v1_GetBalanceRequest__Output, _dfs_v1_SignedResult>;
   
   GetResultKeys: grpc.handleUnaryCall<_dfs_v1_GetResultKeysRequest__Output, _dfs_v1_KeySet>;
@@ -135,6 +147,7 @@ export interface TransactionServiceHandlers extends grpc.UntypedServiceImplement
 export interface TransactionServiceDefinition extends grpc.ServiceDefinition {
   AbandonPayment: MethodDefinition<_dfs_v1_AbandonPaymentRequest, _dfs_v1_SignedResult, _dfs_v1_AbandonPaymentRequest__Output, _dfs_v1_SignedResult__Output>
   ConfirmStepUp: MethodDefinition<_dfs_v1_ConfirmStepUpRequest, _dfs_v1_SignedResult, _dfs_v1_ConfirmStepUpRequest__Output, _dfs_v1_SignedResult__Output>
+  CreateAuthorisationCode: MethodDefinition<_dfs_v1_CreateAuthorisationCodeRequest, _dfs_v1_SignedResult, _dfs_v1_CreateAuthorisationCodeRequest__Output, _dfs_v1_SignedResult__Output>
   GetBalance: MethodDefinition<_dfs_v1_GetBalanceRequest, _dfs_v1_SignedResult, _dfs_v1_GetBalanceRequest__Output, _dfs_v1_SignedResult__Output>
   GetResultKeys: MethodDefinition<_dfs_v1_GetResultKeysRequest, _dfs_v1_KeySet, _dfs_v1_GetResultKeysRequest__Output, _dfs_v1_KeySet__Output>
   GetTransaction: MethodDefinition<_dfs_v1_GetTransactionRequest, _dfs_v1_SignedResult, _dfs_v1_GetTransactionRequest__Output, _dfs_v1_SignedResult__Output>

@@ -15,6 +15,7 @@ import {
   TOKEN_ISSUER,
   type AttestationTokenClaims,
 } from '../../../../contracts/attestation-token.js';
+import type { z } from 'zod';
 import { AccountId } from '../../../../contracts/common.js';
 import { PAYMENT } from '../../../../contracts/payment.js';
 import type { SignedContract } from '../../../../contracts/signed.js';
@@ -205,34 +206,64 @@ export function needsReattestation(claims: AttestationTokenClaims, minorUnits: n
   return minorUnits > Number(claims.reattestAboveMinor) && now - claims.iat * 1000 > claims.reattestWithinSec * 1000;
 }
 
+/** The fields every device-signed money order carries: whose wallet, how much, when, and which token. */
+interface MoneyOrder {
+  payer: string;
+  amount: { minorUnits: string; currency: string };
+  iat: number;
+  ath: string;
+}
+
+/** A device-signed money order whose token, key, signature, binding, caller, freshness and payer all verified. */
+export interface AuthorizedOrder<T> {
+  claims: AttestationTokenClaims;
+  order: T;
+  money: Money;
+  jkt: string;
+  requestHash: string;
+}
+
 /**
- * Verifies a payment (brief §3.4; R1, R3, R9): the attestation token (signature, issuer, audience,
- * expiry), that the payment's key is the one the token is bound to (`cnf.jkt`), the eSE signature,
- * that the payment names this token (`ath`), that the TLS client is the same device, freshness,
- * that the payer is the device's own wallet, and that the device is not revoked (checkDevice).
+ * Verifies an order the phone's eSE signed after the PIN (a payment, an authorisation-code order;
+ * brief §3.4; R1, R3, R9): the attestation token (signature, issuer, audience, expiry), that the
+ * order's key is the one the token is bound to (`cnf.jkt`), the eSE signature and typ, that the
+ * order names this token (`ath`), the re-attestation age for its amount, that the TLS client is the
+ * same device, freshness, that the payer is the device's own wallet, and that the device is not
+ * revoked (checkDevice).
  */
+export async function authorizeOrder<T extends MoneyOrder>(
+  signed: string,
+  token: string,
+  peer: Peer,
+  deps: AuthorizeDeps,
+  contract: SignedContract<z.ZodType<T>>,
+): Promise<AuthorizedOrder<T>> {
+  if (signed.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
+  const claims = await verifyToken(token, deps);
+  const { payload: raw, jkt } = await verifyDeviceJws(signed, claims, contract, deps.deviceJws);
+  const parsed = contract.schema.safeParse(raw);
+  if (!parsed.success)
+    throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
+  const order = parsed.data;
+  const money = parseMoney(order.amount, deps.currencies, deps.maxAmount);
+
+  if (order.ath !== sha256b64url(token)) throw new DfsError('PAYMENT_TOKEN_MISMATCH');
+  if (needsReattestation(claims, money.minorUnits, deps.now())) throw new DfsError('REATTESTATION_REQUIRED');
+  if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
+  if (Math.abs(deps.now() - order.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
+  if (order.payer !== claims.acct) throw new DfsError('PAYMENT_PAYER_NOT_OWNED');
+  await deps.checkDevice(claims.sub, issuedAtMs(claims));
+  return { claims, order, money, jkt, requestHash: sha256b64url(signed.split('.')[1]!) };
+}
+
+/** Verifies a payment (authorizeOrder under PAYMENT) and returns what the payment path needs. */
 export async function authorizePayment(
   signedPayment: string,
   token: string,
   peer: Peer,
   deps: AuthorizeDeps,
 ): Promise<AuthorizedPayment> {
-  if (signedPayment.length > 8192 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT', 'too large');
-  const claims = await verifyToken(token, deps);
-  const { payload: raw, jkt } = await verifyDeviceJws(signedPayment, claims, PAYMENT, deps.deviceJws);
-  const parsed = PAYMENT.schema.safeParse(raw);
-  if (!parsed.success)
-    throw new DfsError('INVALID_ARGUMENT', parsed.error.issues.map((i) => i.path.join('.')).join(','));
-  const p = parsed.data;
-  const money = parseMoney(p.amount, deps.currencies, deps.maxAmount);
-
-  if (p.ath !== sha256b64url(token)) throw new DfsError('PAYMENT_TOKEN_MISMATCH');
-  if (needsReattestation(claims, money.minorUnits, deps.now())) throw new DfsError('REATTESTATION_REQUIRED');
-  if (peer.role !== 'device' || peer.name !== claims.sub) throw new DfsError('PAYMENT_DEVICE_MISMATCH');
-  if (Math.abs(deps.now() - p.iat) > deps.freshnessMs) throw new DfsError('PAYMENT_STALE');
-  if (p.payer !== claims.acct) throw new DfsError('PAYMENT_PAYER_NOT_OWNED');
-  await deps.checkDevice(claims.sub, issuedAtMs(claims));
-
+  const { claims, order: p, money, jkt, requestHash } = await authorizeOrder(signedPayment, token, peer, deps, PAYMENT);
   return {
     deviceId: claims.sub,
     tier: claims.tier,
@@ -242,6 +273,6 @@ export async function authorizePayment(
     money,
     jkt,
     requestId: p.requestId ?? null,
-    requestHash: sha256b64url(signedPayment.split('.')[1]!),
+    requestHash,
   };
 }

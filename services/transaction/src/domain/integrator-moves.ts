@@ -18,7 +18,8 @@ export interface MoveDeps {
   requestTtlMs: number;
 }
 
-type Claim = Pick<
+/** What a correlation record keeps of a money movement; `body` is what its idempotency hash covers. */
+export type Claim = Pick<
   PaymentRequest,
   'payer' | 'payee' | 'amount' | 'currency' | 'description' | 'type' | 'extras' | 'callbackUrl'
 > & {
@@ -31,7 +32,7 @@ type Claim = Pick<
  * every POST, else IDEMPOTENCY_KEY_REUSED. A credit's or reversal's payer is not a phone-held
  * wallet, so no phone lists it; a transfer request's is, and its phone shows it to pay.
  */
-async function correlate(integrator: Integrator, correlationId: string, c: Claim, deps: MoveDeps) {
+export async function correlate(integrator: Integrator, correlationId: string, c: Claim, deps: MoveDeps) {
   const now = deps.now();
   const bodyHash = createHash('sha256').update(JSON.stringify(c.body)).digest('base64url');
   const r: PaymentRequest = {
@@ -61,7 +62,7 @@ async function correlate(integrator: Integrator, correlationId: string, c: Claim
 }
 
 /** Ties the correlation record to the transfer that answered it and answers its signed final state. */
-async function answer(integrator: Integrator, r: PaymentRequest, t: Transfer, deps: MoveDeps): Promise<string> {
+export async function answer(integrator: Integrator, r: PaymentRequest, t: Transfer, deps: MoveDeps): Promise<string> {
   if (t.state !== 'PENDING') {
     if (!r.transactionId) await deps.store.claimRequest(r.id, t.id);
     await deps.store.finishRequest(r.id, t.id, t.state === 'POSTED' ? 'COMPLETED' : t.state);

@@ -9,9 +9,11 @@ export interface Integrator {
   callbackOrigins?: string[];
   /**
    * The requests to pay it may create beyond `merchantpay` into its own accounts: `transfer` lets it
-   * ask a customer to pay another customer's wallet (P2P). Absent: merchantpay only.
+   * ask a customer to pay another customer's wallet (P2P); `withdrawal` lets it act as a cash-out
+   * agent, recording withdrawals into its own accounts against the customer's one-time code. Absent:
+   * merchantpay only.
    */
-  types?: 'transfer'[];
+  types?: ('transfer' | 'withdrawal')[];
 }
 
 /** True when the integrator may use this account (create requests into it, read its balance). */

@@ -1,3 +1,5 @@
+import type { TransferKind } from '../../../../contracts/results.js';
+
 /** The entities of the transaction service: accounts, transfers, payment requests, journal entries, outbox events. */
 
 /** A wallet or treasury account. `applied` lists in-flight transfer ids already applied (idempotent steps). */
@@ -24,7 +26,7 @@ export interface Transfer {
   idempotencyKey: string;
   requestHash: string;
   deviceId: string;
-  kind: 'payment' | 'funding' | 'reversal' | 'refund' | 'disbursement' | 'deposit';
+  kind: TransferKind;
   state: TransferState;
   risk: { decision: string; ruleIds: string[]; reason: string; code?: string } | null;
   code: string | null;
@@ -93,6 +95,35 @@ export interface RequestExtras {
   requestingOrganisationTransactionReference?: string;
   requestDate?: string;
   metadata?: { key: string; value: string }[];
+}
+
+/**
+ * A one-time cash-out code (GSMA authorisation code) a customer made on the phone: it lets an agent
+ * withdraw exactly this amount from the payer's wallet, once, before it expires. It is found by a
+ * hash of payer and code, never by the code; wrong guesses against the payer's codes are counted.
+ */
+export interface AuthorisationCode {
+  /** base64url SHA-256 of `payer:code` (authCodeKey). */
+  id: string;
+  payer: string;
+  /** The phone's order id: one code per (payer, orderId). */
+  orderId: string;
+  /** Hash of the signed order's payload, to tell a resent order from a reuse of its id. */
+  requestHash: string;
+  /** The device that ordered it, and its attestation tier: what risk is told when it is redeemed. */
+  deviceId: string;
+  tier: string;
+  amount: number;
+  currency: string;
+  state: 'ACTIVE' | 'REDEEMED';
+  /** Wrong codes tried against this payer's active codes since it was made. */
+  failures: number;
+  createdAtMs: number;
+  expiresAtMs: number;
+  /** The signed answer to the order (it holds the code), returned byte for byte to a resent order. */
+  result: string;
+  /** Who redeemed it: `integratorId:correlationId` (a retry of that request redeems it again). */
+  redeemedBy: string | null;
 }
 
 /** One journal line pair: a debit and a credit of the same amount, hash-chained to the previous entry. */

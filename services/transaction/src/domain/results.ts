@@ -56,6 +56,7 @@ const GSMA_TYPE = {
   refund: 'adjustment',
   disbursement: 'disbursement',
   deposit: 'deposit',
+  withdrawal: 'withdrawal',
 } as const;
 const GSMA_STATUS: Record<string, string> = {
   POSTED: 'completed',

@@ -5,6 +5,7 @@ import type { TransactionServiceHandlers } from '../../../../gen/proto/dfs/v1/Tr
 import type { PaymentDeps } from '../domain/payments.js';
 import { abandonPaymentRpc } from './abandon-payment.js';
 import { confirmStepUpRpc } from './confirm-step-up.js';
+import { createAuthorisationCodeRpc } from './create-authorisation-code.js';
 import { getBalanceRpc } from './get-balance.js';
 import { getResultKeysRpc } from './get-result-keys.js';
 import { getTransactionRpc } from './get-transaction.js';
@@ -15,7 +16,13 @@ import { reverseTransactionRpc } from './reverse-transaction.js';
 import { submitPaymentRpc } from './submit-payment.js';
 
 /** What the transaction service's RPC handlers need. */
-export type TransactionRpcDeps = PaymentDeps & { treasuryFloat: number; log: Logger; admission: Admission };
+export type TransactionRpcDeps = PaymentDeps & {
+  treasuryFloat: number;
+  log: Logger;
+  admission: Admission;
+  /** How long a cash-out authorisation code stays redeemable. */
+  authCodeTtlMs: number;
+};
 
 /** gRPC edge of the transaction service: one thin handler per RPC (one file each) with the roles allowed to call it. */
 export function transactionHandlers(deps: TransactionRpcDeps): TransactionServiceHandlers {
@@ -27,6 +34,7 @@ export function transactionHandlers(deps: TransactionRpcDeps): TransactionServic
     GetBalance: getBalanceRpc(deps),
     ConfirmStepUp: confirmStepUpRpc(deps),
     ReportDevice: reportDeviceRpc(deps),
+    CreateAuthorisationCode: createAuthorisationCodeRpc(deps),
     ListPaymentRequests: listPaymentRequestsRpc(deps),
     ReverseTransaction: reverseTransactionRpc(deps),
     GetResultKeys: getResultKeysRpc(deps),

@@ -1,13 +1,9 @@
 import type { Express } from 'express';
 import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
-import {
-  createTransferRequest,
-  integratorCredit,
-  integratorReverse,
-  type MoveDeps,
-} from '../domain/integrator-moves.js';
+import { createTransferRequest, integratorCredit, integratorReverse } from '../domain/integrator-moves.js';
 import { quote } from '../domain/quotations.js';
+import { integratorWithdrawal, type WithdrawalDeps } from '../domain/withdrawals.js';
 import type { CallbackTargetCheck } from '../domain/callback-target.js';
 import { GSMA_BASE } from './gsma.js';
 import {
@@ -24,7 +20,7 @@ import {
 } from './gsma-input.js';
 
 /** The money-movement routes' dependencies: the domain's, and the amounts and currencies the edge accepts. */
-export interface IntegratorMovesDeps extends MoveDeps {
+export interface IntegratorMovesDeps extends WithdrawalDeps {
   /** How a request's X-Callback-URL is checked (default CALLBACK_TARGET_CHECK). */
   callbackTarget?: CallbackTargetCheck;
   currencies: ReadonlySet<string>;
@@ -42,6 +38,9 @@ const CreditBody = z.strictObject({
   creditParty: PartyInput,
   descriptionText: Description.optional(),
 });
+
+/** POST .../transactions/type/withdrawal: GSMA requestTransactionType with the customer's `oneTimeCode`. */
+const WithdrawalBody = CreditBody.extend({ oneTimeCode: z.string().regex(/^\d{8}$/) });
 
 /** POST .../quotations: GSMA requestQuotation (amount in minor units; no KYC, FX or delivery fields). */
 const QuotationBody = z.strictObject({
@@ -63,8 +62,9 @@ const ReversalBody = z.strictObject({
 
 /**
  * Money movements over the integrator API, mounted behind its authentication. The integrator's own
- * (GSMA disbursement, deposit, reversal) answer 202 with the GSMA request state, already final
- * (completed, or failed with its code), whose objectReference is the transaction. A P2P transfer is
+ * (GSMA disbursement, deposit, reversal) and an agent's withdrawal against the customer's one-time
+ * code answer 202 with the GSMA request state, already final (completed, or failed with its code),
+ * whose objectReference is the transaction. A P2P transfer is
  * a request to pay the payer confirms on the phone (202, pending). All are idempotent per
  * X-CorrelationID like merchantpay and found by `/responses/{clientCorrelationId}`. A quotation
  * (201) is signed and stored nowhere: zero fees, no FX.
@@ -87,6 +87,20 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
       sendJson(res, 202, await integratorCredit(integratorOf(res), credit, deps));
     });
   }
+
+  app.post(`${GSMA_BASE}/transactions/type/withdrawal`, async (req, res) => {
+    const correlationId = correlationIdOf(req);
+    const b = parseBody(req, WithdrawalBody);
+    const withdrawal = {
+      correlationId,
+      payer: partyAccount(b.debitParty, 'debitParty'),
+      payee: partyAccount(b.creditParty, 'creditParty'),
+      money: moneyOf(b.amount, b.currency, deps),
+      code: b.oneTimeCode,
+      description: b.descriptionText ?? '',
+    };
+    sendJson(res, 202, await integratorWithdrawal(integratorOf(res), withdrawal, deps));
+  });
 
   app.post(`${GSMA_BASE}/transactions/type/transfer`, async (req, res) => {
     const correlation = correlationIdOf(req);

@@ -39,7 +39,10 @@ const IntegratorsFile = z
               )
               .max(100)
               .optional(),
-            types: z.array(z.literal('transfer')).max(1).optional(),
+            types: z
+              .array(z.enum(['transfer', 'withdrawal']))
+              .max(2)
+              .optional(),
           })
           .strict(),
       )
@@ -52,7 +55,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /**
  * Reads the integrators file (`TRANSACTION_INTEGRATORS_FILE`). On first start in a dev state
  * directory it writes one integrator, `dev`, with a random key collecting into `merchant-*`
- * accounts and allowed P2P transfer requests (mode 0600; dev keys only, never committed).
+ * accounts and allowed P2P transfer requests and agent withdrawals (mode 0600; dev keys only, never committed).
  */
 export function loadIntegrators(file: string): IntegratorRegistry {
   let text: string;
@@ -64,7 +67,12 @@ export function loadIntegrators(file: string): IntegratorRegistry {
     text = JSON.stringify(
       {
         integrators: [
-          { id: 'dev', apiKey: randomBytes(24).toString('base64url'), accounts: ['merchant-*'], types: ['transfer'] },
+          {
+            id: 'dev',
+            apiKey: randomBytes(24).toString('base64url'),
+            accounts: ['merchant-*'],
+            types: ['transfer', 'withdrawal'],
+          },
         ],
       },
       null,

@@ -1,5 +1,6 @@
 import type {
   Account,
+  AuthorisationCode,
   CallbackDelivery,
   JournalEntry,
   OutboxEvent,
@@ -123,6 +124,36 @@ export interface CallbackStore {
   getCallback(id: string): Promise<CallbackDelivery | null>;
 }
 
+/** What a redemption must match besides the code: the wallet it debits and the exact amount. */
+export interface AuthCodeMatch {
+  payer: string;
+  amount: number;
+  currency: string;
+}
+
+/** One-time cash-out codes: unique per code and per (payer, orderId), redeemed at most once. */
+export interface AuthCodeStore {
+  /**
+   * Inserts a code unless its (payer, orderId) exists (then answers that one, created false) or its
+   * id is taken by another code (then code null: draw another).
+   */
+  insertAuthCode(c: AuthorisationCode): Promise<{ created: boolean; code: AuthorisationCode | null }>;
+  /**
+   * In one conditional write: redeems the code `id` for `by` when it matches, is ACTIVE, unexpired at
+   * `nowMs` and had fewer than `maxFailures` wrong guesses against it; a code `by` already redeemed
+   * is answered again. Null otherwise.
+   */
+  redeemAuthCode(
+    id: string,
+    match: AuthCodeMatch,
+    by: string,
+    nowMs: number,
+    maxFailures: number,
+  ): Promise<AuthorisationCode | null>;
+  /** Counts one wrong guess against every active code of the payer. */
+  countAuthCodeFailure(payer: string): Promise<void>;
+}
+
 /** The store's connection: readiness and shutdown. */
 export interface StoreLifecycle {
   ready(): Promise<boolean>;
@@ -139,4 +170,5 @@ export type LedgerStore = AccountStore &
   JournalStore &
   OutboxStore &
   CallbackStore &
+  AuthCodeStore &
   StoreLifecycle;

@@ -1,5 +1,6 @@
 import type { LedgerStore } from '../ports.js';
 import { memoryAccounts } from './accounts.js';
+import { memoryAuthCodes } from './auth-codes.js';
 import { memoryCallbacks } from './callbacks.js';
 import { memoryJournal } from './journal.js';
 import { memoryOutbox } from './outbox.js';
@@ -15,6 +16,7 @@ export function memoryLedgerStore(): LedgerStore {
     ...memoryJournal(),
     ...memoryOutbox(),
     ...memoryCallbacks(),
+    ...memoryAuthCodes(),
     async ready() {
       return true;
     },

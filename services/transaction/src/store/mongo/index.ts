@@ -2,6 +2,7 @@ import { DfsError } from '../../../../../kit/src/errors.js';
 import { connectMongo, mongoReady, type MongoOptions } from '../../../../../kit/src/mongo.js';
 import type { LedgerStore } from '../ports.js';
 import { mongoAccounts } from './accounts.js';
+import { mongoAuthCodes } from './auth-codes.js';
 import { mongoCallbacks } from './callbacks.js';
 import { mongoJournal } from './journal.js';
 import { ledgerModels } from './models.js';
@@ -30,6 +31,7 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     ...mongoJournal(m.journal, m.checkpoints),
     ...mongoOutbox(m.outbox, m.leases),
     ...mongoCallbacks(m.callbacks),
+    ...mongoAuthCodes(m.authCodes),
     ready: () => mongoReady(conn),
     async close() {
       await conn.close();

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type mongo, type Types } from 'mongoose';
 import type {
   Account,
+  AuthorisationCode,
   CallbackDelivery,
   JournalEntry,
   OutboxEvent,
@@ -127,12 +128,35 @@ const outboxSchema = new Schema(
 );
 outboxSchema.index({ order: 1 });
 
+const authCodeSchema = new Schema(
+  {
+    _id: String,
+    payer: String,
+    orderId: String,
+    requestHash: String,
+    deviceId: String,
+    tier: String,
+    amount: Number,
+    currency: String,
+    state: String,
+    failures: Number,
+    createdAtMs: Number,
+    expiresAtMs: Number,
+    result: String,
+    redeemedBy: { type: String, default: null },
+  },
+  opts,
+);
+authCodeSchema.index({ payer: 1, orderId: 1 }, { unique: true });
+authCodeSchema.index({ payer: 1, state: 1 });
+
 /** A stored document: the domain object with its id field stored as `_id`. */
 export type Doc<T, K extends keyof T> = Omit<T, K> & { _id: T[K] };
 
 export const toAccount = ({ _id, ...a }: Doc<Account, 'id'>): Account => ({ id: _id, ...a });
 export const toTransfer = ({ _id, ...t }: Doc<Transfer, 'id'>): Transfer => ({ id: _id, ...t });
 export const toRequest = ({ _id, ...r }: Doc<PaymentRequest, 'id'>): PaymentRequest => ({ id: _id, ...r });
+export const toAuthCode = ({ _id, ...c }: Doc<AuthorisationCode, 'id'>): AuthorisationCode => ({ id: _id, ...c });
 export const toEntry = ({ _id, ...e }: Doc<JournalEntry, 'seq'>): JournalEntry => ({ seq: _id, ...e });
 export const toCallback = ({ _id, ...c }: Doc<CallbackDelivery, 'id'>): CallbackDelivery => ({ id: _id, ...c });
 export const toEvent = ({ _id, order: _o, ...e }: Doc<OutboxEvent, 'id'> & { order?: unknown }): OutboxEvent => ({
@@ -150,6 +174,7 @@ export const LEDGER_COLLECTIONS = {
   checkpoints: 'ledger_checkpoints',
   leases: 'ledger_leases',
   callbacks: 'ledger_callbacks',
+  authCodes: 'ledger_authorisation_codes',
 } as const;
 
 /** The ledger's mongoose models on one connection. */
@@ -163,6 +188,7 @@ export function ledgerModels(conn: Connection) {
     checkpoints: conn.model('LedgerCheckpoint', checkpointSchema, LEDGER_COLLECTIONS.checkpoints),
     leases: conn.model('LedgerLease', leaseSchema, LEDGER_COLLECTIONS.leases),
     callbacks: conn.model('LedgerCallback', callbackSchema, LEDGER_COLLECTIONS.callbacks),
+    authCodes: conn.model('LedgerAuthorisationCode', authCodeSchema, LEDGER_COLLECTIONS.authCodes),
   };
 }
 
@@ -174,6 +200,7 @@ export type TransferDoc = Doc<Transfer, 'id'>;
 export type RequestDoc = Doc<PaymentRequest, 'id'>;
 export type EntryDoc = Doc<JournalEntry, 'seq'>;
 export type CallbackDoc = Doc<CallbackDelivery, 'id'>;
+export type AuthCodeDoc = Doc<AuthorisationCode, 'id'>;
 export type EventDoc = Doc<OutboxEvent, 'id'> & { order: Types.ObjectId };
 
 /** The driver's collection under a model: the hot path skips mongoose's casting and document building. */

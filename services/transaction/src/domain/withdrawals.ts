@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { DfsError } from '../../../../kit/src/errors.js';
+import { sha256b64url } from '../../../../kit/src/jws.js';
+import { AUTH_CODE_MAX_FAILURES, authCodeKey } from './authorisation-codes.js';
+import { answer, correlate, type MoveDeps } from './integrator-moves.js';
+import { mayUseAccount, type Integrator } from './integrators.js';
+import type { AuthorisationCode, Transfer } from './model.js';
+import type { Money } from './money.js';
+import { completeTransfer, storedResult, type PaymentDeps } from './payments.js';
+
+/** A cash-out an agent (an integrator) records after handing the customer the cash. */
+export interface NewWithdrawal {
+  /** The agent's X-CorrelationID: one withdrawal per id. */
+  correlationId: string;
+  /** The customer's wallet (debited). */
+  payer: string;
+  /** The agent's own account (credited). */
+  payee: string;
+  money: Money;
+  /** The one-time code the customer's phone showed. */
+  code: string;
+  description: string;
+}
+
+export type WithdrawalDeps = MoveDeps & Pick<PaymentDeps, 'assessRisk'>;
+
+/** Refuses, before anything is stored, a withdrawal the agent may not record. */
+async function checkWithdrawal(integrator: Integrator, req: NewWithdrawal, deps: WithdrawalDeps): Promise<void> {
+  if (!integrator.types?.includes('withdrawal')) throw new DfsError('CALLER_NOT_ALLOWED', 'type');
+  if (!mayUseAccount(integrator, req.payee)) throw new DfsError('CALLER_NOT_ALLOWED', 'creditParty');
+  if (req.payer === req.payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
+  const [from, to] = await Promise.all([deps.store.getAccount(req.payer), deps.store.getAccount(req.payee)]);
+  if (!from?.holderDeviceId || !to) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
+  if (from.currency !== req.money.currency || to.currency !== req.money.currency)
+    throw new DfsError('LEDGER_CURRENCY_MISMATCH');
+}
+
+/**
+ * Redeems the code for this request in one conditional write, or counts a wrong guess against the
+ * payer's codes and refuses with AUTHORISATION_CODE_INVALID (the same code whether the code is
+ * unknown, used, expired, for another amount, or locked by wrong guesses: no oracle).
+ */
+async function redeem(by: string, req: NewWithdrawal, deps: WithdrawalDeps): Promise<AuthorisationCode> {
+  const match = { payer: req.payer, amount: req.money.minorUnits, currency: req.money.currency };
+  const key = authCodeKey(req.payer, req.code);
+  const code = await deps.store.redeemAuthCode(key, match, by, deps.now(), AUTH_CODE_MAX_FAILURES);
+  if (code) return code;
+  await deps.store.countAuthCodeFailure(req.payer);
+  throw new DfsError('AUTHORISATION_CODE_INVALID');
+}
+
+/**
+ * GSMA withdrawal (cash-out) at an agent: the customer made a one-time code on the phone (native UI,
+ * PIN, eSE signature; createAuthorisationCode), read it to the agent, and the agent records the
+ * withdrawal with it. The code is redeemed once, atomically, for exactly its wallet and amount; then
+ * the transfer from the wallet to the agent's account goes the way of every payment: risk decides
+ * for the ordering device and tier (the code's PIN confirmation counts as a confirmed step-up, so
+ * only a veto or the decline threshold refuses, and the amount is reserved against the device's
+ * limits), and the ledger posts it with the conditional debit. A code is spent even when the
+ * withdrawal is declined or fails. Idempotent per (agent, X-CorrelationID).
+ */
+export async function integratorWithdrawal(
+  integrator: Integrator,
+  req: NewWithdrawal,
+  deps: WithdrawalDeps,
+): Promise<string> {
+  await checkWithdrawal(integrator, req, deps);
+  const { correlationId, payer, payee, money, description } = req;
+  const body = ['withdrawal', payer, payee, money, description, authCodeKey(payer, req.code)];
+  const claim = { payer, payee, amount: money.minorUnits, currency: money.currency, description, body };
+  const known = await deps.store.findRequest(integrator.id, correlationId);
+  const done = known?.transactionId ? await deps.store.getTransfer(known.transactionId) : null;
+  if (known && done)
+    return answer(integrator, (await correlate(integrator, correlationId, claim, deps)).request, done, deps);
+
+  const code = await redeem(`${integrator.id}:${correlationId}`, req, deps);
+  const { request } = await correlate(integrator, correlationId, claim, deps);
+  const draft: Transfer = {
+    id: randomUUID(),
+    payer,
+    payee,
+    amount: money.minorUnits,
+    currency: money.currency,
+    idempotencyKey: `#withdrawal:${code.id}`,
+    requestHash: sha256b64url(JSON.stringify(body)),
+    deviceId: code.deviceId,
+    kind: 'withdrawal',
+    state: 'PENDING',
+    risk: null,
+    code: null,
+    result: null,
+    createdAtMs: deps.now(),
+    tier: code.tier,
+  };
+  const { created, transfer } = await deps.store.insertTransfer(draft);
+  if (created) {
+    const risk = await deps.assessRisk(transfer, code.tier, 'step-up').catch(() => null);
+    if (risk) {
+      await deps.store.setRisk(transfer.id, risk);
+      transfer.risk = risk;
+    }
+    await completeTransfer(transfer, deps);
+  } else await storedResult(transfer.id, deps.store);
+  return answer(integrator, request, (await deps.store.getTransfer(transfer.id))!, deps);
+}
