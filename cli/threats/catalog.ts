@@ -7,6 +7,7 @@ import { paymentScenarios } from './scenarios/payment.js';
 import { postureScenarios } from './scenarios/posture.js';
 import { insiderScenarios } from './scenarios/insider.js';
 import { integratorScenarios } from './scenarios/integrator.js';
+import { cashOutScenarios } from './scenarios/cash-out.js';
 import { revocationScenarios } from './scenarios/revocation.js';
 import { riskScenarios } from './scenarios/risk.js';
 import { runtimeScenarios } from './scenarios/runtime.js';
@@ -25,6 +26,7 @@ export const SCENARIOS: Scenario[] = [
   ...riskScenarios,
   ...insiderScenarios,
   ...integratorScenarios,
+  ...cashOutScenarios,
   ...deviceScenarios,
   ...appScenarios,
   ...runtimeScenarios,

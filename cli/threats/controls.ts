@@ -621,3 +621,32 @@ export const callbackOrigins = port(
   () => ({ stack: { transaction: { callbackTarget: (raw) => new URL(raw).href } } }),
   (code) => ({ stack: { transaction: { callbackTarget: () => fail(code) } } }),
 );
+
+/**
+ * A cash-out code moves money once: the conditional redeem (state ACTIVE, or redeemed by this very
+ * request) and the one withdrawal transfer per code (`#withdrawal:<code>` idempotency key).
+ */
+export const codeSingleUse = port(
+  'the ledger store hands a redeemed cash-out code out again, and files each withdrawal with it as a new transfer',
+  () => ({
+    stack: {
+      transaction: {
+        wrapStore: (s) => {
+          const redeemed = new Map<string, Awaited<ReturnType<typeof s.redeemAuthCode>>>();
+          return withMethods(s, {
+            redeemAuthCode: async (id, match, by, now, max) => {
+              const c = (await s.redeemAuthCode(id, match, by, now, max)) ?? redeemed.get(id) ?? null;
+              if (c) redeemed.set(id, c);
+              return c;
+            },
+            insertTransfer: async (t) =>
+              s.insertTransfer(t.kind === 'withdrawal' ? { ...t, idempotencyKey: `${t.idempotencyKey}.${t.id}` } : t),
+          });
+        },
+      },
+    },
+  }),
+  (code) => ({
+    stack: { transaction: { wrapStore: (s) => withMethods(s, { redeemAuthCode: async () => fail(code) }) } },
+  }),
+);
