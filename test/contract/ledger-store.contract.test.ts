@@ -10,7 +10,7 @@ import type {
   PaymentRequest,
   Transfer,
 } from '../../services/transaction/src/domain/model.js';
-import type { LedgerStore } from '../../services/transaction/src/store/ports.js';
+import type { LedgerStore, TransferFilter } from '../../services/transaction/src/store/ports.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
 const account = (id: string, balance: number): Account => ({
@@ -177,11 +177,41 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         ];
         await Promise.all(rows.map(([id, over]) => store.insertTransfer(transfer(id, over))));
         const ids = async (limit: number, offset: number) =>
-          (await store.listAccountTransfers('acc', limit, offset)).map((t) => t.id);
+          (await store.listAccountTransfers('acc', {}, limit, offset)).map((t) => t.id);
         expect(await ids(50, 0)).toEqual(['l4', 'l2', 'l3', 'l1']);
         expect(await ids(2, 1)).toEqual(['l2', 'l3']);
         expect(await ids(50, 4)).toEqual([]);
-        expect(await store.listAccountTransfers('nobody', 50, 0)).toEqual([]);
+        expect(await store.listAccountTransfers('nobody', {}, 50, 0)).toEqual([]);
+        expect([await store.countAccountTransfers('acc', {}), await store.countAccountTransfers('nobody', {})]).toEqual(
+          [4, 0],
+        );
+      });
+
+      it("filters an account's transfers by creation time (bounds inclusive) and state, and counts them", async () => {
+        const rows: [string, Partial<Transfer>][] = [
+          ['f1', { payer: 'acc', payee: 'x', createdAtMs: 10, state: 'POSTED' }],
+          ['f2', { payer: 'y', payee: 'acc', createdAtMs: 20, state: 'FAILED' }],
+          ['f3', { payer: 'acc', payee: 'z', createdAtMs: 30, state: 'POSTED' }],
+          ['f4', { payer: 'y', payee: 'acc', createdAtMs: 40, state: 'PENDING' }],
+          ['f5', { payer: 'y', payee: 'acc', createdAtMs: 50, state: 'POSTED' }],
+          ['f6', { payer: 'y', payee: 'other', createdAtMs: 30, state: 'POSTED' }],
+        ];
+        await Promise.all(rows.map(([id, over]) => store.insertTransfer(transfer(id, over))));
+        const page = async (filter: TransferFilter, limit = 50, offset = 0) => [
+          (await store.listAccountTransfers('acc', filter, limit, offset)).map((t) => t.id),
+          await store.countAccountTransfers('acc', filter),
+        ];
+        expect(await page({ fromMs: 20, toMs: 40 })).toEqual([['f4', 'f3', 'f2'], 3]);
+        expect(await page({ fromMs: 30 })).toEqual([['f5', 'f4', 'f3'], 3]);
+        expect(await page({ toMs: 20 })).toEqual([['f2', 'f1'], 2]);
+        expect(await page({ fromMs: 30, toMs: 30 })).toEqual([['f3'], 1]);
+        expect(await page({ state: 'POSTED' })).toEqual([['f5', 'f3', 'f1'], 3]);
+        expect(await page({ state: 'POSTED', toMs: 49 })).toEqual([['f3', 'f1'], 2]);
+        expect(await page({ state: 'DECLINED' })).toEqual([[], 0]);
+        // The count is the filter's, whatever the page.
+        expect(await page({ state: 'POSTED' }, 1, 1)).toEqual([['f3'], 3]);
+        expect(await page({ fromMs: 20 }, 2, 3)).toEqual([['f2'], 4]);
+        expect(await page({ fromMs: 51 })).toEqual([[], 0]);
       });
 
       it('admits one of 200 concurrent transfers on one idempotency key; all 200 callers see the winner', async () => {

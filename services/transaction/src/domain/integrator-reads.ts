@@ -73,7 +73,7 @@ export async function integratorAccountTransfers(
   deps: Reads,
 ): Promise<{ body: string; count: number }> {
   await ownAccount(integrator, accountId, deps);
-  const transfers = await deps.store.listAccountTransfers(accountId, page.limit, page.offset);
+  const transfers = await deps.store.listAccountTransfers(accountId, {}, page.limit, page.offset);
   const views = await Promise.all(
     transfers.map(async (t) => {
       const r = await requestOf(t, deps);

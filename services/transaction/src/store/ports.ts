@@ -17,6 +17,16 @@ export interface Debit {
   balance: number;
 }
 
+/**
+ * Which of an account's transfers a listing asks for (GSMA fromDateTime, toDateTime, transactionStatus):
+ * created within [fromMs, toMs] (both inclusive, either open) and in `state`, when given.
+ */
+export interface TransferFilter {
+  fromMs?: number;
+  toMs?: number;
+  state?: TransferState;
+}
+
 /** Accounts and their balances: conditional, idempotent debits and credits per transfer. */
 export interface AccountStore {
   /** Inserts an account; false when the id exists. */
@@ -41,8 +51,13 @@ export interface TransferStore {
   getTransfer(id: string): Promise<Transfer | null>;
   /** The transfer a payer made with this idempotency key, if any (settles a payment whose answer was lost). */
   findTransfer(payer: string, idempotencyKey: string): Promise<Transfer | null>;
-  /** Transfers into or out of an account, newest first (by creation time, then id), `limit` after `offset`. */
-  listAccountTransfers(accountId: string, limit: number, offset: number): Promise<Transfer[]>;
+  /**
+   * Transfers into or out of an account that match `filter`, newest first (by creation time, then id),
+   * `limit` after `offset`.
+   */
+  listAccountTransfers(accountId: string, filter: TransferFilter, limit: number, offset: number): Promise<Transfer[]>;
+  /** How many transfers into or out of an account match `filter` (whatever the page). */
+  countAccountTransfers(accountId: string, filter: TransferFilter): Promise<number>;
   /** Records the risk decision on a pending transfer. */
   setRisk(id: string, risk: NonNullable<Transfer['risk']>): Promise<void>;
   /** Moves a PENDING transfer to its final state with the signed result; false if it was not pending. */

@@ -1,6 +1,13 @@
 import type { Transfer } from '../../domain/model.js';
-import type { TransferStore } from '../ports.js';
+import type { TransferFilter, TransferStore } from '../ports.js';
 import { copy } from './copy.js';
+
+/** Whether a transfer is into or out of `accountId` and matches `f` (the mongo find filter's semantics). */
+const matches = (t: Transfer, accountId: string, f: TransferFilter) =>
+  (t.payer === accountId || t.payee === accountId) &&
+  (f.fromMs === undefined || t.createdAtMs >= f.fromMs) &&
+  (f.toMs === undefined || t.createdAtMs <= f.toMs) &&
+  (f.state === undefined || t.state === f.state);
 
 /** Transfers in process memory, unique per (payer, idempotencyKey). */
 export function memoryTransfers(): TransferStore {
@@ -24,12 +31,15 @@ export function memoryTransfers(): TransferStore {
       const id = byKey.get(`${payer}\u0000${idempotencyKey}`);
       return id ? copy(transfers.get(id)!) : null;
     },
-    async listAccountTransfers(accountId, limit, offset) {
+    async listAccountTransfers(accountId, filter, limit, offset) {
       return [...transfers.values()]
-        .filter((t) => t.payer === accountId || t.payee === accountId)
+        .filter((t) => matches(t, accountId, filter))
         .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
         .slice(offset, offset + limit)
         .map(copy);
+    },
+    async countAccountTransfers(accountId, filter) {
+      return [...transfers.values()].filter((t) => matches(t, accountId, filter)).length;
     },
     async setRisk(id, risk) {
       const t = transfers.get(id);

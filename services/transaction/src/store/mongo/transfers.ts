@@ -1,9 +1,31 @@
 import type { mongo } from 'mongoose';
 import { DfsError } from '../../../../../kit/src/errors.js';
 import { groupedFindById, groupedInsert, groupedUpdate } from '../../../../../kit/src/mongo-batch.js';
-import type { TransferStore } from '../ports.js';
+import type { TransferFilter, TransferStore } from '../ports.js';
 import { driverCollection, toTransfer, type LedgerModels, type TransferDoc } from './models.js';
 import { defined } from './writes.js';
+
+/**
+ * The find filter of an account's transfers matching `f`: the time range and the state sit in each
+ * `$or` branch next to its equality on payer or payee, so each branch is bounded by an index on its
+ * own: {payer|payee, createdAtMs, _id} for the range, or {state, createdAtMs} when a state is asked.
+ */
+function accountFilter(accountId: string, f: TransferFilter): mongo.Filter<TransferDoc> {
+  const createdAtMs = {
+    ...(f.fromMs !== undefined ? { $gte: f.fromMs } : {}),
+    ...(f.toMs !== undefined ? { $lte: f.toMs } : {}),
+  };
+  const rest = {
+    ...(Object.keys(createdAtMs).length > 0 ? { createdAtMs } : {}),
+    ...(f.state !== undefined ? { state: f.state } : {}),
+  };
+  return {
+    $or: [
+      { payer: accountId, ...rest },
+      { payee: accountId, ...rest },
+    ],
+  };
+}
 
 /** Transfers on MongoDB: unique per (payer, idempotencyKey); every state change is a conditional update. */
 export function mongoTransfers(model: LedgerModels['transfers']): TransferStore {
@@ -29,15 +51,18 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
       return t ? toTransfer(t) : null;
     },
     findTransfer,
-    async listAccountTransfers(accountId, limit, offset) {
+    async listAccountTransfers(accountId, filter, limit, offset) {
       return (
         await transfers
-          .find({ $or: [{ payer: accountId }, { payee: accountId }] })
+          .find(accountFilter(accountId, filter))
           .sort({ createdAtMs: -1, _id: -1 })
           .skip(offset)
           .limit(limit)
           .toArray()
       ).map(toTransfer);
+    },
+    async countAccountTransfers(accountId, filter) {
+      return transfers.countDocuments(accountFilter(accountId, filter));
     },
     async setRisk(id, risk) {
       await update({ filter: { _id: id, state: 'PENDING' }, update: { $set: { risk } } });
