@@ -31,7 +31,8 @@ describe('integrator REST API (GSMA MM API v1.2) on the embedded stack', () => {
       body: JSON.stringify(body),
     });
   beforeAll(async () => {
-    env = await testStack();
+    // the suite reads many pages in a burst from one integrator: lift its rate limit
+    env = await testStack({ INTEGRATOR_RATE_PER_SEC: '1000', INTEGRATOR_RATE_BURST: '1000' });
     base = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
     key = integratorKey(env.stack.stateDir)!;
   }, 120_000);
@@ -99,6 +100,79 @@ describe('integrator REST API (GSMA MM API v1.2) on the embedded stack', () => {
       const list = await api(`${MM}/accounts/accountid/${merchant}/transactions?limit=10`);
       expect(list.headers.get('x-records-returned-count')).toBe('1');
       expect(list.body).toEqual([expect.objectContaining({ transactionReference: paid.transactionId, ...extras })]);
+    },
+    90_000,
+  );
+
+  it(
+    'account transactions filter on creation time (both bounds inclusive) and status, and tell how many ' +
+      'match in all (X-Records-Available-Count) whatever the page',
+    async () => {
+      const { phone, wallet, merchant } = await fundedPhone(env.world, 'secure', 1_000);
+      const disburse = async (amount: string) => {
+        const res = await api(`${MM}/transactions/type/disbursement`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CorrelationID': randomUUID() },
+          body: JSON.stringify({
+            amount,
+            currency: 'KES',
+            debitParty: [{ key: 'accountid', value: merchant }],
+            creditParty: [{ key: 'accountid', value: wallet }],
+          }),
+        });
+        return res.body.objectReference as string;
+      };
+      const failed = await disburse('100'); // the merchant's account is empty
+      const asked = await requestToPay({
+        amount: '400',
+        currency: 'KES',
+        debitParty: [{ key: 'accountid', value: wallet }],
+        creditParty: [{ key: 'accountid', value: merchant }],
+      });
+      const paid = (await phone.daemon.payRequest(asked.body.serverCorrelationId as string)).transactionId;
+      const paidOut = await disburse('100');
+      const created = (await api(`${MM}/transactions/${paid}`)).body.creationDate as string;
+
+      const list = async (query: Record<string, string>) => {
+        const res = await api(`${MM}/accounts/accountid/${merchant}/transactions?${new URLSearchParams(query)}`);
+        expect(res.status).toBe(200);
+        return [
+          (res.body as unknown as Json[]).map((t) => [t.transactionReference, t.transactionStatus]),
+          res.headers.get('x-records-returned-count'),
+          res.headers.get('x-records-available-count'),
+        ];
+      };
+      const [F, P, D] = [
+        [failed, 'failed'],
+        [paid, 'completed'],
+        [paidOut, 'completed'],
+      ];
+      expect(await list({})).toEqual([[D, P, F], '3', '3']);
+      expect(await list({ limit: '2' })).toEqual([[D, P], '2', '3']);
+      expect(await list({ transactionStatus: 'failed' })).toEqual([[F], '1', '1']);
+      expect(await list({ transactionStatus: 'completed', limit: '1', offset: '1' })).toEqual([[P], '1', '2']);
+      expect(await list({ transactionStatus: 'pending' })).toEqual([[], '0', '0']);
+      expect(await list({ fromDateTime: created })).toEqual([[D, P], '2', '2']);
+      expect(await list({ toDateTime: created })).toEqual([[P, F], '2', '2']);
+      // the same instant at +03:00, and a one-instant window
+      const east = new Date(Date.parse(created) + 3 * 3600_000).toISOString().replace('Z', '+03:00');
+      expect(await list({ fromDateTime: east, toDateTime: created })).toEqual([[P], '1', '1']);
+      expect(await list({ fromDateTime: east, transactionStatus: 'failed' })).toEqual([[], '0', '0']);
+
+      const refused = async (query: Record<string, string>) => {
+        const res = await api(`${MM}/accounts/accountid/${merchant}/transactions?${new URLSearchParams(query)}`);
+        return [res.status, gsmaCode(res.body), res.body.errorParameters?.find((p) => p.key === 'field')?.value];
+      };
+      expect(await refused({ fromDateTime: 'yesterday' })).toEqual([400, 'INVALID_ARGUMENT', 'fromDateTime']);
+      expect(await refused({ fromDateTime: '2026-12-03T09:30:00' })).toEqual([400, 'INVALID_ARGUMENT', 'fromDateTime']);
+      expect(await refused({ toDateTime: '2026-13-03T09:30:00Z' })).toEqual([400, 'INVALID_ARGUMENT', 'toDateTime']);
+      expect(await refused({ fromDateTime: created, toDateTime: '2020-01-01T00:00:00Z' })).toEqual([
+        400,
+        'INVALID_ARGUMENT',
+        'toDateTime',
+      ]);
+      expect(await refused({ transactionStatus: 'done' })).toEqual([400, 'INVALID_ARGUMENT', 'transactionStatus']);
+      expect(await refused({ transactionStatus: 'COMPLETED' })).toEqual([400, 'INVALID_ARGUMENT', 'transactionStatus']);
     },
     90_000,
   );

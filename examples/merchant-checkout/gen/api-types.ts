@@ -181,7 +181,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** View the transactions into and out of one of your accounts, newest first; GSMA GET /accounts/{identifierType}/{identifier}/transactions */
+    /**
+     * View the transactions into and out of one of your accounts, newest first; GSMA GET /accounts/{identifierType}/{identifier}/transactions
+     * @description fromDateTime and toDateTime bound the creation time (both inclusive; toDateTime before fromDateTime is INVALID_ARGUMENT naming toDateTime), transactionStatus keeps one status; X-Records-Available-Count tells how many transactions match these filters in all, whatever limit and offset.
+     */
     get: operations['getAccountTransactions'];
     put?: never;
     post?: never;
@@ -716,6 +719,12 @@ export interface components {
     Limit: number;
     /** @description Skip this many records (0 to 10000, default 0) */
     Offset: number;
+    /** @description Only records created at or after this date-time (RFC 3339, with Z or an offset) */
+    FromDateTime: string;
+    /** @description Only records created at or before this date-time (RFC 3339, with Z or an offset); not before fromDateTime */
+    ToDateTime: string;
+    /** @description Only transactions in this status */
+    TransactionStatus: 'pending' | 'completed' | 'failed' | 'declined';
   };
   requestBodies: never;
   headers: {
@@ -1086,6 +1095,12 @@ export interface operations {
         limit?: components['parameters']['Limit'];
         /** @description Skip this many records (0 to 10000, default 0) */
         offset?: components['parameters']['Offset'];
+        /** @description Only records created at or after this date-time (RFC 3339, with Z or an offset) */
+        fromDateTime?: components['parameters']['FromDateTime'];
+        /** @description Only records created at or before this date-time (RFC 3339, with Z or an offset); not before fromDateTime */
+        toDateTime?: components['parameters']['ToDateTime'];
+        /** @description Only transactions in this status */
+        transactionStatus?: components['parameters']['TransactionStatus'];
       };
       header?: {
         /** @description A UUID identifying this request, echoed on the response (one is generated when absent) */
@@ -1108,6 +1123,8 @@ export interface operations {
           'X-CorrelationID': components['headers']['CorrelationId'];
           /** @description How many transactions this page holds */
           'X-Records-Returned-Count'?: string;
+          /** @description How many transactions match the filters in all, whatever limit and offset */
+          'X-Records-Available-Count'?: string;
           [name: string]: unknown;
         };
         content: {

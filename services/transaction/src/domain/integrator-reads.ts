@@ -3,10 +3,10 @@ import { mayUseAccount, type Integrator } from './integrators.js';
 import { notificationMethod, requestStatePayload, signedBody, type RequestDeps } from './requests.js';
 import type { PaymentRequest, Transfer } from './model.js';
 import { integratorPayload, signResult } from './results.js';
-import type { TransferStore } from '../store/ports.js';
+import type { TransferFilter, TransferStore } from '../store/ports.js';
 
 type Reads = Pick<RequestDeps, 'resultKey' | 'now'> & {
-  store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer' | 'listAccountTransfers'>;
+  store: RequestDeps['store'] & Pick<TransferStore, 'getTransfer' | 'listAccountTransfers' | 'countAccountTransfers'>;
 };
 
 const requestOf = (t: Transfer, deps: Reads) => (t.requestId ? deps.store.getRequest(t.requestId) : null);
@@ -63,24 +63,28 @@ export async function integratorAccountName(
 }
 
 /**
- * The transfers into and out of an account the integrator owns, newest first: a JSON array of
- * signed integrator views (requests to pay of other integrators are not echoed).
+ * The transfers into and out of an account the integrator owns that match `query.filter`, newest
+ * first: a JSON array of signed integrator views of one page (requests to pay of other integrators
+ * are not echoed), how many it holds and how many match in all (GSMA X-Records-Available-Count).
  */
 export async function integratorAccountTransfers(
   integrator: Integrator,
   accountId: string,
-  page: { limit: number; offset: number },
+  query: { filter: TransferFilter; limit: number; offset: number },
   deps: Reads,
-): Promise<{ body: string; count: number }> {
+): Promise<{ body: string; count: number; available: number }> {
   await ownAccount(integrator, accountId, deps);
-  const transfers = await deps.store.listAccountTransfers(accountId, {}, page.limit, page.offset);
+  const [transfers, available] = await Promise.all([
+    deps.store.listAccountTransfers(accountId, query.filter, query.limit, query.offset),
+    deps.store.countAccountTransfers(accountId, query.filter),
+  ]);
   const views = await Promise.all(
     transfers.map(async (t) => {
       const r = await requestOf(t, deps);
       return signedIntegratorView(t, deps, r?.integratorId === integrator.id ? r : null);
     }),
   );
-  return { body: `[${views.join(',')}]`, count: views.length };
+  return { body: `[${views.join(',')}]`, count: views.length, available };
 }
 
 /** The signed state body of one of the integrator's own requests to pay. */

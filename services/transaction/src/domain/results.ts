@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { RESULT, type PaymentStatus, type SignedResult } from '../../../../contracts/results.js';
 import { signJws } from '../../../../kit/src/jws.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
-import type { PaymentRequest, Transfer } from './model.js';
+import type { PaymentRequest, Transfer, TransferState } from './model.js';
 import { wire } from './money.js';
 
 /**
@@ -58,12 +58,20 @@ const GSMA_TYPE = {
   deposit: 'deposit',
   withdrawal: 'withdrawal',
 } as const;
-const GSMA_STATUS: Record<string, string> = {
+const GSMA_STATUS: Record<TransferState, string> = {
   POSTED: 'completed',
   DECLINED: 'declined',
   FAILED: 'failed',
   PENDING: 'pending',
 };
+
+/**
+ * The stored transfer state whose integrator view reads GSMA `transactionStatus` `status` (the
+ * inverse of the table integratorPayload uses), or undefined for a status no transfer reads.
+ */
+export function transferStateOf(status: string): TransferState | undefined {
+  return (Object.keys(GSMA_STATUS) as TransferState[]).find((s) => GSMA_STATUS[s] === status);
+}
 
 /**
  * The integrator's view of a transfer (contracts: IntegratorTransaction, the GSMA transaction object),
@@ -77,7 +85,7 @@ export function integratorPayload(t: Transfer, r?: PaymentRequest | null): Recor
   return {
     typ: 'integrator-transaction',
     transactionReference: t.id,
-    transactionStatus: GSMA_STATUS[status] ?? 'pending',
+    transactionStatus: GSMA_STATUS[status as TransferState] ?? 'pending',
     ...(typeof done?.code === 'string' ? { code: done.code } : {}),
     type: r?.type === 'transfer' && t.kind === 'payment' ? 'transfer' : GSMA_TYPE[t.kind],
     amount: String(t.amount),

@@ -6,6 +6,8 @@ import { ACCOUNT_ID } from '../domain/authorize.js';
 import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
 import type { Integrator } from '../domain/integrators.js';
 import { parseMoney, type Money } from '../domain/money.js';
+import { transferStateOf } from '../domain/results.js';
+import type { TransferFilter } from '../store/ports.js';
 
 /** The account identifier types this stack resolves (GSMA `walletid` is an alias of `accountid`). */
 export const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
@@ -90,6 +92,33 @@ export function callbackUrlOf(
 ): string | undefined {
   const raw = req.get('X-Callback-URL');
   return raw === undefined ? undefined : check(raw, integratorOf(res));
+}
+
+/** An ISO 8601 date-time query parameter as epoch milliseconds (undefined when absent); INVALID_ARGUMENT otherwise. */
+function dateTimeParam(req: Request, name: string): number | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  if (!z.iso.datetime({ offset: true }).safeParse(raw).success) throw new DfsError('INVALID_ARGUMENT', name);
+  return Date.parse(raw as string);
+}
+
+/**
+ * GET .../accounts/{identifierType}/{identifier}/transactions: the GSMA filters fromDateTime and
+ * toDateTime (creation time, both inclusive; toDateTime before fromDateTime is refused, naming
+ * toDateTime) and transactionStatus (pending, completed, failed, declined), each refused by name.
+ */
+export function transferFilterOf(req: Request): TransferFilter {
+  const fromMs = dateTimeParam(req, 'fromDateTime');
+  const toMs = dateTimeParam(req, 'toDateTime');
+  if (fromMs !== undefined && toMs !== undefined && toMs < fromMs) throw new DfsError('INVALID_ARGUMENT', 'toDateTime');
+  const status = req.query.transactionStatus;
+  const state = typeof status === 'string' ? transferStateOf(status) : undefined;
+  if (status !== undefined && !state) throw new DfsError('INVALID_ARGUMENT', 'transactionStatus');
+  return {
+    ...(fromMs !== undefined ? { fromMs } : {}),
+    ...(toMs !== undefined ? { toMs } : {}),
+    ...(state ? { state } : {}),
+  };
 }
 
 /** Sends a JSON text (a signed body, sent as signed) with a status. */

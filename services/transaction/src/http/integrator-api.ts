@@ -25,6 +25,7 @@ import {
   partyAccount,
   RequestBody,
   sendJson,
+  transferFilterOf,
 } from './gsma-input.js';
 import { mountIntegratorMoves, type IntegratorMovesDeps } from './integrator-moves.js';
 import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
@@ -128,9 +129,13 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
 
   app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/transactions`, async (req, res) => {
     const account = accountParam(req);
-    const page = { limit: pageParam(req, 'limit', 1, 50, 50), offset: pageParam(req, 'offset', 0, 10_000, 0) };
-    const { body, count } = await integratorAccountTransfers(integratorOf(res), account, page, deps);
-    res.set('X-Records-Returned-Count', String(count));
+    const query = {
+      filter: transferFilterOf(req),
+      limit: pageParam(req, 'limit', 1, 50, 50),
+      offset: pageParam(req, 'offset', 0, 10_000, 0),
+    };
+    const { body, count, available } = await integratorAccountTransfers(integratorOf(res), account, query, deps);
+    res.set({ 'X-Records-Returned-Count': String(count), 'X-Records-Available-Count': String(available) });
     sendJson(res, 200, body);
   });
 
