@@ -49,3 +49,27 @@ describe('outbox relay lease: several replicas on one store', () => {
     await b.stop();
   });
 });
+
+describe('outbox relay health', () => {
+  it('reads unhealthy from a failed publish until a flush succeeds again', async () => {
+    const store = memoryLedgerStore();
+    const inner = memoryBus();
+    let broken = true;
+    const bus = {
+      ...inner,
+      publish: async (topic: string, events: BusEvent[]) => {
+        if (broken) throw new Error('broker refused the batch');
+        await inner.publish(topic, events);
+      },
+    };
+    const relay = startRelay(store, bus, createLogger('test', 'silent'), 60_000);
+    expect(relay.healthy()).toBe(true);
+    await store.addOutbox([event('x')]);
+    await relay.flush();
+    expect([relay.healthy(), await store.outboxBacklog()]).toEqual([false, 1]);
+    broken = false;
+    await relay.flush();
+    expect([relay.healthy(), await store.outboxBacklog()]).toEqual([true, 0]);
+    await relay.stop();
+  });
+});

@@ -55,21 +55,23 @@ const LEASE_MS = 2000;
  * not full ends the flush without reading the outbox again. Of several replicas on one store only
  * the holder of the relay lease polls (the others would publish the same events again); another
  * replica takes over within LEASE_MS of the holder's end. `flush` itself needs no lease.
+ * `healthy` is false from a flush that failed until one succeeds (events and callbacks wait meanwhile).
  */
 export function startRelay(
   store: OutboxStore,
   bus: EventBus,
   log: Logger,
   intervalMs = 50,
-): { flush(): Promise<void>; stop(): Promise<void> } {
+): { flush(): Promise<void>; stop(): Promise<void>; healthy(): boolean } {
   let running: Promise<void> = Promise.resolve();
   let busy = false;
+  let failing = false;
   const flush = () =>
     (running = running
       .then(async () => {
         for (;;) {
           const batch = await store.pendingOutbox(BATCH);
-          if (batch.length === 0) return;
+          if (batch.length === 0) break;
           for (const topic of new Set(batch.map((e) => e.topic)))
             await publishTraced(
               bus,
@@ -77,10 +79,14 @@ export function startRelay(
               batch.filter((e) => e.topic === topic),
             );
           await store.markSent(batch.map((e) => e.id));
-          if (batch.length < BATCH) return;
+          if (batch.length < BATCH) break;
         }
+        failing = false;
       })
-      .catch((err: unknown) => log.warn({ err }, 'outbox relay will retry')));
+      .catch((err: unknown) => {
+        failing = true;
+        log.warn({ err }, 'outbox relay will retry');
+      }));
   const holder = randomUUID();
   let heldUntil = 0;
   let nextTry = 0;
@@ -106,6 +112,7 @@ export function startRelay(
   timer.unref();
   return {
     flush,
+    healthy: () => !failing,
     stop: async () => {
       clearInterval(timer);
       await flush();
