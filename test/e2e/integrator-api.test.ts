@@ -244,4 +244,11 @@ describe('integrator REST API (GSMA MM API v1.2) on the embedded stack', () => {
       cid,
     ]);
   });
+
+  // last: it stops the risk service of this suite's stack
+  it('heartbeat reads degraded once the risk service stops: still ready, but payments would fail closed', async () => {
+    await env.stack.services.find((s) => s.name === 'risk')!.stop();
+    const res = await api(`${MM}/heartbeat`, { headers: { 'X-API-Key': '' } });
+    expect([res.status, res.body]).toEqual([200, { serviceStatus: 'degraded' }]);
+  });
 });

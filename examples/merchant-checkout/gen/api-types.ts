@@ -252,7 +252,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Whether the service can take requests now (its readiness: store and bus answer, not draining); public; GSMA GET /heartbeat */
+    /**
+     * Whether the service can take requests now (its readiness: store and bus answer, not draining), and whether what payments and callbacks need is healthy; public; GSMA GET /heartbeat
+     * @description unavailable: the service is not ready (its store or bus does not answer, or it is draining). degraded: it is ready, but the risk service does not answer its gRPC health check as serving within the risk deadline (payments would fail closed), or the outbox relay's last publish failed (events and callbacks wait until it succeeds). available otherwise.
+     */
     get: operations['getHeartbeat'];
     put?: never;
     post?: never;

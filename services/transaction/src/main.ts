@@ -162,6 +162,8 @@ export async function startTransaction(
       operatorToken,
       obs: { service: 'transaction', metrics, log },
       ready: async () => (await store.ready()) && (await bus.ready()),
+      // a risk stand-in replaces the risk service on the payment path, and then its health is not asked
+      dependencies: [...(overrides.assessRisk ? [] : [risk.serving]), relay.healthy],
     }),
     metrics,
     serverCredentials: overrides.serverCredentials,

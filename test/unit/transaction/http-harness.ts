@@ -50,6 +50,8 @@ export async function httpHarness(
   );
   const integrators = loadIntegrators(file);
   const ready = { ok: true };
+  /** The health of a dependency of payments and callbacks (the risk service, the relay) the heartbeat reads. */
+  const dependency = { ok: true as boolean | Error };
   const log = createLogger('test', 'silent');
   const audit = journalAudit({ store: h.store, key: h.deps.resultKey, log, now: h.deps.now });
   const tokenKey = (await generateSigningKey()).key;
@@ -59,6 +61,12 @@ export async function httpHarness(
     accessTokens: (opts.accessTokens ?? accessTokens)(() => tokenKey, integrators, 300, h.deps.now),
     rate: opts.rate ?? { perSec: 1000, burst: 1000 },
     ready: () => ready.ok,
+    dependencies: [
+      () => {
+        if (dependency.ok instanceof Error) throw dependency.ok;
+        return dependency.ok;
+      },
+    ],
     log,
     audit,
     operatorToken: OPERATOR_TOKEN,
@@ -89,6 +97,7 @@ export async function httpHarness(
     h,
     app,
     ready,
+    dependency,
     audit,
     base,
     call,

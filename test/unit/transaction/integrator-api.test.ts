@@ -260,6 +260,26 @@ describe('integrator REST API at GSMA MM API v1.2 shapes (seed 003)', () => {
     }
   });
 
+  it('heartbeat reads degraded while ready but a dependency of payments is unhealthy or fails to answer', async () => {
+    const status = async () => {
+      const res = await env.call(`${MM}/heartbeat`, { key: null });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { serviceStatus: string }).serviceStatus;
+    };
+    try {
+      env.dependency.ok = false;
+      expect(await status()).toBe('degraded');
+      env.dependency.ok = new Error('risk health check timed out');
+      expect(await status()).toBe('degraded');
+      env.ready.ok = false; // not ready outranks a dependency
+      expect(await status()).toBe('unavailable');
+    } finally {
+      env.ready.ok = true;
+      env.dependency.ok = true;
+    }
+    expect(await status()).toBe('available');
+  });
+
   it('echoes X-CorrelationID on every integrator response, generates one for a GET without it', async () => {
     const cid = randomUUID();
     for (const res of [

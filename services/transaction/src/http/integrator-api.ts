@@ -12,6 +12,7 @@ import {
   integratorResponse,
   integratorTransfer,
 } from '../domain/integrator-reads.js';
+import { serviceStatus, type HealthSignal } from '../domain/heartbeat.js';
 import { createPaymentRequest, type NewPaymentRequest, type RequestDeps } from '../domain/requests.js';
 import type { LedgerStore } from '../store/ports.js';
 import { GSMA_BASE, gsmaErrors, gsmaHeaders, gsmaNotFound } from './gsma.js';
@@ -36,6 +37,8 @@ export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps, Inte
   currencies: ReadonlySet<string>;
   maxAmount: number;
   rate: { perSec: number; burst: number };
+  /** What payments and callbacks need beyond the store and bus: the heartbeat reads degraded while one is unhealthy. */
+  dependencies?: readonly HealthSignal[];
 }
 
 /** The path prefixes of the integrator API (routed by the ingress). */
@@ -88,8 +91,8 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
   app.use(GSMA_BASE, gsmaHeaders);
 
   app.get(`${GSMA_BASE}/heartbeat`, async (req, res) => {
-    const ok = !req.app.locals.draining && (await Promise.resolve(deps.ready()).catch(() => false));
-    res.json({ serviceStatus: ok ? 'available' : 'unavailable' });
+    const ready = () => !req.app.locals.draining && deps.ready();
+    res.json({ serviceStatus: await serviceStatus(ready, deps.dependencies ?? []) });
   });
 
   app.use(
