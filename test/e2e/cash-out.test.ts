@@ -1,13 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balance } from '../../cli/threats/scenarios/setup.js';
 import type { Frame } from '../../device-sim/src/ui/native-ui.js';
 import { codeOf } from '../support/expect-code.js';
 import { expectConforms, gsmaCode } from '../support/openapi-conformance.js';
-import { riskGet, testStack } from '../support/stack.js';
+import { integratorStack, riskGet } from '../support/stack.js';
 import { expectNoPayerSide } from '../unit/transaction/http-harness.js';
 
 const MM = '/v1.2/mm';
@@ -24,9 +21,8 @@ const KES = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency:
  * against the OpenAPI and for anything of the payer's side.
  */
 describe('cash-out with a one-time code made on the phone (GSMA withdrawal, authorisation codes)', () => {
-  let env: Awaited<ReturnType<typeof testStack>>;
+  let env: Awaited<ReturnType<typeof integratorStack>>;
   let base: string;
-  const dir = mkdtempSync(join(tmpdir(), 'dfs-cash-out-'));
   const keys = { agent: randomBytes(24).toString('base64url'), shop: randomBytes(24).toString('base64url') };
 
   const withdraw = async (
@@ -80,23 +76,13 @@ describe('cash-out with a one-time code made on the phone (GSMA withdrawal, auth
   const other = (code: string, i = 1) => String((Number(code) + i) % 100_000_000).padStart(8, '0');
 
   beforeAll(async () => {
-    const file = join(dir, 'integrators.json');
-    const integrators = [
+    env = await integratorStack([
       { id: 'agent', apiKey: keys.agent, accounts: ['agent-*'], types: ['withdrawal'] },
       { id: 'shop', apiKey: keys.shop, accounts: ['shop-*'] },
-    ];
-    writeFileSync(file, JSON.stringify({ integrators }), { mode: 0o600 });
-    env = await testStack({
-      TRANSACTION_INTEGRATORS_FILE: file,
-      INTEGRATOR_RATE_PER_SEC: '1000',
-      INTEGRATOR_RATE_BURST: '1000',
-    });
-    base = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
+    ]);
+    base = env.base;
   }, 120_000);
-  afterAll(async () => {
-    await env?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => env?.close());
 
   it('the phone shows a code made with the PIN; the agent cashes it out once, asked of risk', async () => {
     const c = await customer(5_000);

@@ -1,13 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balance } from '../../cli/threats/scenarios/setup.js';
 import type { Frame } from '../../device-sim/src/ui/native-ui.js';
 import { codeOf } from '../support/expect-code.js';
 import { expectConforms, gsmaCode } from '../support/openapi-conformance.js';
-import { fundedPhone, testStack } from '../support/stack.js';
+import { fundedPhone, integratorStack } from '../support/stack.js';
 import { expectNoPayerSide } from '../unit/transaction/http-harness.js';
 
 const MM = '/v1.2/mm';
@@ -25,9 +22,8 @@ const party = (value: string) => [{ key: 'accountid', value }];
  * transfers) and `other` (other-* accounts, merchantpay only). Every response is checked against the OpenAPI.
  */
 describe('integrator money movements (GSMA disbursement, deposit, reversal) on the embedded stack', () => {
-  let env: Awaited<ReturnType<typeof testStack>>;
+  let env: Awaited<ReturnType<typeof integratorStack>>;
   let base: string;
-  const dir = mkdtempSync(join(tmpdir(), 'dfs-integrators-'));
   const keys = { dev: randomBytes(24).toString('base64url'), other: randomBytes(24).toString('base64url') };
   const api = async (
     path: string,
@@ -64,25 +60,15 @@ describe('integrator money movements (GSMA disbursement, deposit, reversal) on t
     return { ...p, till };
   };
 
+  // the suite's bursts (six concurrent reversals, then reads) come from one integrator: integratorStack lifts its limit
   beforeAll(async () => {
-    const file = join(dir, 'integrators.json');
-    const integrators = [
+    env = await integratorStack([
       { id: 'dev', apiKey: keys.dev, accounts: ['merchant-*'], types: ['transfer'] },
       { id: 'other', apiKey: keys.other, accounts: ['other-*'] },
-    ];
-    writeFileSync(file, JSON.stringify({ integrators }), { mode: 0o600 });
-    // the suite's bursts (six concurrent reversals, then reads) come from one integrator: lift its rate limit
-    env = await testStack({
-      TRANSACTION_INTEGRATORS_FILE: file,
-      INTEGRATOR_RATE_PER_SEC: '1000',
-      INTEGRATOR_RATE_BURST: '1000',
-    });
-    base = `https://127.0.0.1:${env.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
+    ]);
+    base = env.base;
   }, 120_000);
-  afterAll(async () => {
-    await env?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => env?.close());
 
   it('a disbursement and a deposit credit the wallet at once, idempotently per X-CorrelationID', async () => {
     const { wallet, till } = await setup(1_000, 10_000);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FREE_PORTS, startStack, type Stack, type StackControls } from '../../cli/stack.js';
@@ -38,6 +38,32 @@ export async function testStack(
       world.close();
       await stack.stop();
       rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A test stack whose REST integrators are `integrators` (written to its own integrators file, mode 0600),
+ * with the integrator rate limit lifted for suites that burst from one integrator; `base` is the
+ * transaction service's HTTPS origin.
+ */
+export async function integratorStack(integrators: object[], env: NodeJS.ProcessEnv = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'dfs-integrators-'));
+  const file = join(dir, 'integrators.json');
+  writeFileSync(file, JSON.stringify({ integrators }), { mode: 0o600 });
+  const t = await testStack({
+    TRANSACTION_INTEGRATORS_FILE: file,
+    INTEGRATOR_RATE_PER_SEC: '1000',
+    INTEGRATOR_RATE_BURST: '1000',
+    ...env,
+  });
+  const base = `https://127.0.0.1:${t.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
+  return {
+    ...t,
+    base,
+    async close() {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
