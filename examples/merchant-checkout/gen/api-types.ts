@@ -715,7 +715,7 @@ export interface components {
     CallbackUrl: string;
     /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
     XDate: string;
-    /** @description accountid, or its alias walletid; the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+    /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
     IdentifierType: string;
     Identifier: components['schemas']['AccountId'];
     /** @description At most this many records (1 to 50, default 50) */
@@ -1066,7 +1066,7 @@ export interface operations {
         'X-Date'?: components['parameters']['XDate'];
       };
       path: {
-        /** @description accountid, or its alias walletid; the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+        /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
         identifierType: components['parameters']['IdentifierType'];
         identifier: components['parameters']['Identifier'];
       };
@@ -1112,7 +1112,7 @@ export interface operations {
         'X-Date'?: components['parameters']['XDate'];
       };
       path: {
-        /** @description accountid, or its alias walletid; the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+        /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
         identifierType: components['parameters']['IdentifierType'];
         identifier: components['parameters']['Identifier'];
       };
@@ -1151,7 +1151,7 @@ export interface operations {
         'X-Date'?: components['parameters']['XDate'];
       };
       path: {
-        /** @description accountid, or its alias walletid; the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+        /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
         identifierType: components['parameters']['IdentifierType'];
         identifier: components['parameters']['Identifier'];
       };
