@@ -118,7 +118,12 @@ export async function startStack(
     const attestationAddr = `${host}:${attestation.grpcPort}`;
     const riskAddr = `${host}:${risk.grpcPort}`;
     const transaction = await startTransaction(
-      transactionConfig({ ...env, ATTESTATION_ADDR: attestationAddr, RISK_ADDR: riskAddr }),
+      transactionConfig({
+        TRANSACTION_MNO_URL: mnoUrl,
+        ...env,
+        ATTESTATION_ADDR: attestationAddr,
+        RISK_ADDR: riskAddr,
+      }),
       bus,
       { ...opts.controls?.transaction },
     );

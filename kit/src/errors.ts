@@ -288,6 +288,11 @@ export const ERROR_CODES = {
   MNO_IDENTIFIER_NOT_FOUND: spec(NOT_FOUND, 404, 'The phone number is not a line of this operator.'),
   MNO_OUT_OF_RANGE: spec(INVALID_ARGUMENT, 400, 'maxAge must be between 1 and 2400 hours.'),
   MNO_MISSING_IDENTIFIER: spec(FAILED_PRECONDITION, 422, 'The phone number is required.'),
+  NUMBER_VERIFICATION_UNAVAILABLE: spec(
+    UNAVAILABLE,
+    503,
+    'The mobile operator did not confirm the phone number in time; try again.',
+  ),
   SIM_SWAP_CHECK_UNAVAILABLE: spec(
     UNAVAILABLE,
     503,

@@ -490,6 +490,18 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
       });
     });
 
+    describe('NumberStore', () => {
+      it('one binding per number: a later one replaces it; an unknown number is null', async () => {
+        const b = { msisdn: '+254712345678', accountId: 'w1', deviceId: 'd1', imsiHash: 'h'.repeat(43), atMs: 1 };
+        expect(await store.getNumber(b.msisdn)).toBeNull();
+        await store.bindNumber(b);
+        expect(await store.getNumber(b.msisdn)).toEqual(b);
+        await store.bindNumber({ ...b, accountId: 'w2', deviceId: 'd2', atMs: 2 });
+        expect(await store.getNumber(b.msisdn)).toEqual({ ...b, accountId: 'w2', deviceId: 'd2', atMs: 2 });
+        expect(await store.getNumber('+254700000000')).toBeNull();
+      });
+    });
+
     describe('OutboxStore', () => {
       it("counts the outbox backlog and keeps each event's trace headers", async () => {
         const traced = {

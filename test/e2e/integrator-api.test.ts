@@ -202,7 +202,7 @@ describe('integrator REST API (GSMA MM API v1.2) on the embedded stack', () => {
       [requestToPay({ ...good, amount: '1.00' }), 400, 'AMOUNT_INVALID', 'amount'],
       [requestToPay({ ...good, metadata: [{ key: 'k' }] }), 400, 'INVALID_ARGUMENT', 'metadata.0.value'],
       [
-        requestToPay({ ...good, debitParty: [{ key: 'msisdn', value: '+254700000001' }] }),
+        requestToPay({ ...good, debitParty: [{ key: 'iban', value: 'GB82WEST12345698765432' }] }),
         400,
         'INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED',
         'debitParty.0.key',
@@ -210,7 +210,7 @@ describe('integrator REST API (GSMA MM API v1.2) on the embedded stack', () => {
       [requestToPay(good, 'not-a-uuid-0001'), 400, 'INVALID_ARGUMENT', 'X-CorrelationID'],
       [requestToPay(good, randomUUID(), { 'X-Date': 'soon' }), 400, 'INTEGRATOR_DATE_INVALID', 'X-Date'],
       [
-        api(`${MM}/accounts/msisdn/+254700000001/balance`),
+        api(`${MM}/accounts/iban/GB82WEST12345698765432/balance`),
         400,
         'INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED',
         'identifierType',

@@ -422,12 +422,14 @@ export interface components {
     /** @description Integer minor units as a decimal string */
     MinorUnits: string;
     Currency: string;
-    /** @description One account identifier (GSMA allows up to 10) */
+    /** @description One account identifier (GSMA allows up to 10): an account id (accountid, or its alias walletid), or the E.164 phone number of a phone holding a wallet (msisdn) */
     Party: {
       /** @enum {unknown} */
-      key: 'accountid' | 'walletid';
-      value: components['schemas']['AccountId'];
+      key: 'accountid' | 'walletid' | 'msisdn';
+      value: components['schemas']['AccountId'] | components['schemas']['Msisdn'];
     }[];
+    /** @description E.164 */
+    Msisdn: string;
     Metadata: {
       key: string;
       value: string;
@@ -715,7 +717,7 @@ export interface components {
     CallbackUrl: string;
     /** @description When the request was sent: an RFC 7231 HTTP date or an RFC 3339 date-time (anything else is INTEGRATOR_DATE_INVALID) */
     XDate: string;
-    /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+    /** @description accountid, or its alias walletid, or msisdn (the identifier is then an E.164 number, URL-encoded: see Party); the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
     IdentifierType: string;
     Identifier: components['schemas']['AccountId'];
     /** @description At most this many records (1 to 50, default 50) */
@@ -1066,7 +1068,7 @@ export interface operations {
         'X-Date'?: components['parameters']['XDate'];
       };
       path: {
-        /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+        /** @description accountid, or its alias walletid, or msisdn (the identifier is then an E.164 number, URL-encoded: see Party); the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
         identifierType: components['parameters']['IdentifierType'];
         identifier: components['parameters']['Identifier'];
       };
@@ -1112,7 +1114,7 @@ export interface operations {
         'X-Date'?: components['parameters']['XDate'];
       };
       path: {
-        /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+        /** @description accountid, or its alias walletid, or msisdn (the identifier is then an E.164 number, URL-encoded: see Party); the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
         identifierType: components['parameters']['IdentifierType'];
         identifier: components['parameters']['Identifier'];
       };
@@ -1151,7 +1153,7 @@ export interface operations {
         'X-Date'?: components['parameters']['XDate'];
       };
       path: {
-        /** @description accountid, or its alias walletid; the other GSMA identifier types (msisdn included: see Party) are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
+        /** @description accountid, or its alias walletid, or msisdn (the identifier is then an E.164 number, URL-encoded: see Party); the other GSMA identifier types are INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED */
         identifierType: components['parameters']['IdentifierType'];
         identifier: components['parameters']['Identifier'];
       };

@@ -6,6 +6,8 @@ import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger, type Logger } from '../../../kit/src/log.js';
 import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
+import { trustCaForFetch } from '../../../kit/src/tls-policy.js';
+import { readFileSync } from 'node:fs';
 import { loadConfig, type TransactionConfig } from './config.js';
 import { cachedStanding, standingGate, type CheckDevice } from './domain/device-standing.js';
 import { recheckDeviceAndRisk, recoverPending, type PaymentDeps, type RecheckStepUp } from './domain/payments.js';
@@ -19,6 +21,8 @@ import { attestationTokenKeys } from './grpc/token-keys.js';
 import { transactionHttp } from './http/app.js';
 import { accessTokens } from './domain/access-tokens.js';
 import { loadIntegrators } from './http/integrators.js';
+import { camaraNumberVerification } from './http/number-verification.js';
+import { resolveNumber } from './domain/numbers.js';
 import { openLedgerStore } from './store/index.js';
 import type { LedgerStore } from './store/ports.js';
 import { boundedMap } from '../../../kit/src/bounded-map.js';
@@ -100,6 +104,14 @@ export async function startTransaction(
   await forgetStandingOnDeviceEvents(bus, standing.forget);
   const checkDevice = overrides.checkDevice ?? standingGate(standing.standing);
   const assessRisk = overrides.assessRisk ?? risk.assess;
+  const mno = config.mno;
+  if (mno) trustCaForFetch(tls.ca);
+  /** The operator API key: MNO_API_KEY's value, or the file the embedded operator writes. */
+  const mnoKey = (m: NonNullable<typeof mno>) =>
+    /* eslint-disable-next-line security/detect-non-literal-fs-filename --
+       the operator API key file is a fixed name under the validated state directory */
+    m.apiKey ?? readFileSync(m.apiKeyFile, 'utf8').trim();
+  const numbers = mno && camaraNumberVerification({ ...mno, apiKey: () => mnoKey(mno) });
   const deps = {
     store,
     log,
@@ -120,6 +132,7 @@ export async function startTransaction(
     stepUpTtlMs: config.stepUpTtlMs,
     requestTtlMs: config.requestTtlMs,
     authCodeTtlMs: config.authCodeTtlMs,
+    numbers: numbers || undefined,
     onFinal,
   };
   const recovered = await recoverPending(deps);
@@ -157,6 +170,7 @@ export async function startTransaction(
       integrators,
       callbackTarget: overrides.callbackTarget,
       accessTokens: accessTokens(() => tokenKey, integrators, config.tokenTtlSec),
+      resolveNumber: numbers ? (msisdn: string) => resolveNumber(msisdn, { store, numbers, now: Date.now }) : undefined,
       rate: config.rate,
       audit,
       operatorToken,

@@ -4,6 +4,8 @@ import { createLogger } from '../../../kit/src/log.js';
 import { LineRegistry, type LineChange } from '../../../services/mno/src/domain/lines.js';
 import { mnoHttp } from '../../../services/mno/src/http/app.js';
 import { camaraSimSwap } from '../../../services/risk/src/http/camara-client.js';
+import { sha256b64url } from '../../../kit/src/jws.js';
+import { camaraNumberVerification } from '../../../services/transaction/src/http/number-verification.js';
 import { codeOf } from '../../support/expect-code.js';
 
 const KEY = 'k'.repeat(40);
@@ -123,6 +125,46 @@ describe(
             ),
           ),
         ).toBe('SIM_SWAP_CHECK_UNAVAILABLE');
+      },
+    );
+    it(
+      'number verification confirms a number only with the IMSI hash of its working SIM; ' +
+        "the transaction service's client reads it and fails with NUMBER_VERIFICATION_UNAVAILABLE",
+      async () => {
+        const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as {
+          msisdn: string;
+          imsi: string;
+        };
+        const verify = (phoneNumber: string, imsiHash: string, key = KEY) =>
+          post('/number-verification/v0/verify', { phoneNumber, imsiHash }, key);
+        const own = sha256b64url(sim.imsi);
+        expect(await (await verify(sim.msisdn, own)).json()).toEqual({ devicePhoneNumberVerified: true });
+        expect(await (await verify(sim.msisdn, sha256b64url('639000000000000'))).json()).toEqual({
+          devicePhoneNumberVerified: false,
+        });
+        const refused = await verify(sim.msisdn, own, 'wrong-key-wrong-key-wrong-key-wrong-key');
+        expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([401, 'UNAUTHENTICATED']);
+        const unknown = await verify('+254700000001', own);
+        expect([unknown.status, ((await unknown.json()) as { code: string }).code]).toEqual([
+          404,
+          'IDENTIFIER_NOT_FOUND',
+        ]);
+
+        const client = camaraNumberVerification({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 0 });
+        expect(await client.verify(sim.msisdn, own)).toBe(true);
+        expect(await client.verify('+254700000001', own)).toBe(false);
+        await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' });
+        expect(await client.verify(sim.msisdn, own)).toBe(false);
+        expect(
+          await codeOf(
+            camaraNumberVerification({
+              url: 'http://127.0.0.1:9',
+              apiKey: () => KEY,
+              deadlineMs: 300,
+              cacheMs: 0,
+            }).verify(sim.msisdn, own),
+          ),
+        ).toBe('NUMBER_VERIFICATION_UNAVAILABLE');
       },
     );
   },

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { SimChange } from '../../../../contracts/events.js';
 import { DfsError } from '../../../../kit/src/errors.js';
+import { sha256b64url } from '../../../../kit/src/jws.js';
 
 /** A SIM as the operator issued it: card id, subscriber identity, and the number it serves. */
 export interface Sim {
@@ -78,9 +79,14 @@ export class LineRegistry {
     this.#lines.set(msisdn, { ...line, sim: null });
   }
 
-  /** True when the IMSI is the one the line is paired with now (a phone reporting a SIM that still works). */
-  serves(msisdn: string, imsi: string): boolean {
-    return this.#lines.get(msisdn)?.sim?.imsi === imsi;
+  /**
+   * True when the line of `msisdn` is paired now with the SIM whose IMSI hashes (SHA-256, base64url) to
+   * `imsiHash`: the phone that reported this hash holds the number's working SIM. False for a number
+   * that is not ours, has no SIM, or whose SIM was swapped since.
+   */
+  servesImsiHash(msisdn: string, imsiHash: string): boolean {
+    const imsi = this.#lines.get(msisdn)?.sim?.imsi;
+    return imsi !== undefined && sha256b64url(imsi) === imsiHash;
   }
 }
 

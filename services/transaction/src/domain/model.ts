@@ -126,6 +126,22 @@ export interface AuthorisationCode {
   redeemedBy: string | null;
 }
 
+/**
+ * A phone number bound to a wallet: the phone holding the wallet reported (eSE-signed) the SIM it
+ * holds, and the operator confirmed that the number's working SIM has that IMSI. One per number: the
+ * latest confirmed report wins. An integrator's `msisdn` names the wallet only while the operator
+ * still confirms the pairing (a swapped SIM unbinds it in effect).
+ */
+export interface NumberBinding {
+  /** E.164. */
+  msisdn: string;
+  accountId: string;
+  deviceId: string;
+  /** SHA-256 (base64url) of the IMSI the phone reported. */
+  imsiHash: string;
+  atMs: number;
+}
+
 /** One journal line pair: a debit and a credit of the same amount, hash-chained to the previous entry. */
 export interface JournalEntry {
   seq: number;

@@ -3,8 +3,9 @@ import { DEVICE_REPORT } from '../../../../contracts/device.js';
 import { buildEvent } from '../../../../contracts/events.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
-import type { OutboxStore } from '../store/ports.js';
+import type { NumberStore, OutboxStore } from '../store/ports.js';
 import { verifyDeviceJws, verifyToken, type AuthorizeDeps } from './authorize.js';
+import { bindReportedNumber, type NumberDeps } from './numbers.js';
 
 /** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
 function reportEventId(deviceId: string, reportId: string): string {
@@ -18,12 +19,13 @@ function reportEventId(deviceId: string, reportId: string): string {
  * know): verified against the key the attestation token binds (the enrolled eSE key), of its typ,
  * sent by that very device, fresh; then queued in the outbox as `device.<kind>` on the device topic
  * (built through the event catalog, contracts/events.ts), keyed and attributed by the token's device.
+ * A SIM report the operator confirms also binds its number to the device's wallet (bindReportedNumber).
  */
 export async function reportDevice(
   signedReport: string,
   token: string,
   peer: Peer,
-  deps: AuthorizeDeps & { store: OutboxStore },
+  deps: AuthorizeDeps & { store: OutboxStore & NumberStore & NumberDeps['store']; numbers?: NumberDeps['numbers'] },
 ): Promise<string> {
   if (signedReport.length > 4096 || token.length > 8192) throw new DfsError('INVALID_ARGUMENT');
   const claims = await verifyToken(token, deps);
@@ -46,5 +48,7 @@ export async function reportDevice(
       ? buildEvent('device.sim_changed', deviceId, now, { deviceId, msisdn: r.msisdn, imsiHash: r.imsiHash })
       : buildEvent(r.kind === 'pin_failed' ? 'device.pin_failed' : 'device.pin_locked', deviceId, now, { deviceId });
   await deps.store.addOutbox([{ ...event, id: reportEventId(deviceId, r.reportId) }]);
+  if (r.kind === 'sim_changed' && deps.numbers)
+    await bindReportedNumber(r, { accountId: claims.acct, deviceId }, { ...deps, numbers: deps.numbers });
   return event.type;
 }

@@ -9,7 +9,7 @@ import { parseMoney, type Money } from '../domain/money.js';
 import { transferStateOf } from '../domain/results.js';
 import type { TransferFilter } from '../store/ports.js';
 
-/** The account identifier types this stack resolves (GSMA `walletid` is an alias of `accountid`). */
+/** Identifier types named by account id (GSMA `walletid` is an alias of `accountid`); see identifiedAccount. */
 export const IDENTIFIER_TYPES = new Set(['accountid', 'walletid']);
 
 /** Text of at most `max` characters without control characters. */
@@ -54,12 +54,43 @@ export function parseBody<T>(req: Request, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
-/** The account a party names: a supported identifier type and a valid account id. */
-export function partyAccount(party: { key: string; value: string }[], name: string): string {
+/** Resolves a GSMA `msisdn` to the wallet bound to it (domain/numbers.ts resolveNumber). */
+export type NumberResolver = (msisdn: string) => Promise<string>;
+
+const E164 = /^\+[1-9][0-9]{4,14}$/;
+
+/**
+ * The account an identifier names: `accountid` / `walletid` as given (a valid account id), `msisdn`
+ * through `resolveNumber` when the operator is configured; anything else
+ * INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED. `fields` name the type and value in refusals.
+ */
+export async function identifiedAccount(
+  type: string,
+  value: string,
+  fields: { type: string; value: string },
+  resolveNumber?: NumberResolver,
+): Promise<string> {
+  if (type === 'msisdn' && resolveNumber) {
+    if (!E164.test(value)) throw new DfsError('INVALID_ARGUMENT', fields.value);
+    return resolveNumber(value).catch((err: unknown) => {
+      throw err instanceof DfsError && err.code === 'LEDGER_ACCOUNT_NOT_FOUND'
+        ? new DfsError('LEDGER_ACCOUNT_NOT_FOUND', fields.value)
+        : err;
+    });
+  }
+  if (!IDENTIFIER_TYPES.has(type)) throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', fields.type);
+  if (!ACCOUNT_ID.safeParse(value).success) throw new DfsError('INVALID_ARGUMENT', fields.value);
+  return value;
+}
+
+/** The account a party names (identifiedAccount of its one identifier). */
+export function partyAccount(
+  party: { key: string; value: string }[],
+  name: string,
+  resolveNumber?: NumberResolver,
+): Promise<string> {
   const p = party[0]!;
-  if (!IDENTIFIER_TYPES.has(p.key)) throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', `${name}.0.key`);
-  if (!ACCOUNT_ID.safeParse(p.value).success) throw new DfsError('INVALID_ARGUMENT', `${name}.0.value`);
-  return p.value;
+  return identifiedAccount(p.key, p.value, { type: `${name}.0.key`, value: `${name}.0.value` }, resolveNumber);
 }
 
 /** An amount in minor units and its currency, refused by the field at fault. */

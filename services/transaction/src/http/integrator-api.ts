@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { DfsError } from '../../../../kit/src/errors.js';
 import type { ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
-import { ACCOUNT_ID } from '../domain/authorize.js';
 import {
   integratorAccountName,
   integratorAccountTransfers,
@@ -19,7 +18,8 @@ import { GSMA_BASE, gsmaErrors, gsmaHeaders, gsmaNotFound } from './gsma.js';
 import {
   callbackUrlOf,
   correlationIdOf,
-  IDENTIFIER_TYPES,
+  identifiedAccount,
+  type NumberResolver,
   integratorOf,
   moneyOf,
   parseBody,
@@ -51,10 +51,9 @@ function param(req: Request, name: string, schema: z.ZodType<string>): string {
 }
 
 /** The account id a GSMA `{identifierType}/{identifier}` path names. */
-function accountParam(req: Request): string {
-  if (!IDENTIFIER_TYPES.has(req.params.identifierType as string))
-    throw new DfsError('INTEGRATOR_IDENTIFIER_TYPE_UNSUPPORTED', 'identifierType');
-  return param(req, 'identifier', ACCOUNT_ID);
+function accountParam(req: Request, resolveNumber?: NumberResolver): Promise<string> {
+  const fields = { type: 'identifierType', value: 'identifier' };
+  return identifiedAccount(String(req.params.identifierType), String(req.params.identifier), fields, resolveNumber);
 }
 
 /** A `limit` (1 to 50, default 50) or `offset` (0 to 10000, default 0) query parameter. */
@@ -67,12 +66,12 @@ function pageParam(req: Request, name: 'limit' | 'offset', min: number, max: num
 }
 
 /** The request to pay a merchantpay POST asks for: its X-CorrelationID (a UUID), its body, then the amount. */
-function newPaymentRequest(req: Request, deps: IntegratorApiDeps): NewPaymentRequest {
+async function newPaymentRequest(req: Request, deps: IntegratorApiDeps): Promise<NewPaymentRequest> {
   const correlationId = correlationIdOf(req);
   const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = parseBody(req, RequestBody);
-  const payer = partyAccount(debitParty, 'debitParty');
-  const payee = partyAccount(creditParty, 'creditParty');
   const money = moneyOf(amount, currency, deps);
+  const payer = await partyAccount(debitParty, 'debitParty', deps.resolveNumber);
+  const payee = await partyAccount(creditParty, 'creditParty', deps.resolveNumber);
   return { correlationId, money, payer, payee, description: descriptionText ?? '', extras };
 }
 
@@ -103,7 +102,7 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
 
   app.post(`${GSMA_BASE}/transactions/type/merchantpay`, async (req, res) => {
     const callbackUrl = callbackUrlOf(req, res, deps.callbackTarget);
-    const asked = { ...newPaymentRequest(req, deps), ...(callbackUrl ? { callbackUrl } : {}) };
+    const asked = { ...(await newPaymentRequest(req, deps)), ...(callbackUrl ? { callbackUrl } : {}) };
     sendJson(res, 202, await createPaymentRequest(integratorOf(res), asked, deps));
   });
 
@@ -123,15 +122,15 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
   });
 
   app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/balance`, async (req, res) => {
-    sendJson(res, 200, await integratorBalance(integratorOf(res), accountParam(req), deps));
+    sendJson(res, 200, await integratorBalance(integratorOf(res), await accountParam(req, deps.resolveNumber), deps));
   });
 
   app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/accountname`, async (req, res) => {
-    res.json(await integratorAccountName(integratorOf(res), accountParam(req), deps));
+    res.json(await integratorAccountName(integratorOf(res), await accountParam(req, deps.resolveNumber), deps));
   });
 
   app.get(`${GSMA_BASE}/accounts/:identifierType/:identifier/transactions`, async (req, res) => {
-    const account = accountParam(req);
+    const account = await accountParam(req, deps.resolveNumber);
     const query = {
       filter: transferFilterOf(req),
       limit: pageParam(req, 'limit', 1, 50, 50),

@@ -11,6 +11,7 @@ import {
   correlationIdOf,
   integratorOf,
   moneyOf,
+  type NumberResolver,
   parseBody,
   partyAccount,
   PartyInput,
@@ -21,6 +22,8 @@ import {
 
 /** The money-movement routes' dependencies: the domain's, and the amounts and currencies the edge accepts. */
 export interface IntegratorMovesDeps extends WithdrawalDeps {
+  /** How a GSMA `msisdn` party is resolved; absent, that identifier type is not offered. */
+  resolveNumber?: NumberResolver;
   /** How a request's X-Callback-URL is checked (default CALLBACK_TARGET_CHECK). */
   callbackTarget?: CallbackTargetCheck;
   currencies: ReadonlySet<string>;
@@ -74,8 +77,8 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
     app.post(`${GSMA_BASE}/transactions/type/${kind}`, async (req, res) => {
       const cid = correlationIdOf(req);
       const b = parseBody(req, CreditBody);
-      const payer = partyAccount(b.debitParty, 'debitParty');
-      const payee = partyAccount(b.creditParty, 'creditParty');
+      const payer = await partyAccount(b.debitParty, 'debitParty', deps.resolveNumber);
+      const payee = await partyAccount(b.creditParty, 'creditParty', deps.resolveNumber);
       const credit = {
         kind,
         correlationId: cid,
@@ -93,8 +96,8 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
     const b = parseBody(req, WithdrawalBody);
     const withdrawal = {
       correlationId,
-      payer: partyAccount(b.debitParty, 'debitParty'),
-      payee: partyAccount(b.creditParty, 'creditParty'),
+      payer: await partyAccount(b.debitParty, 'debitParty', deps.resolveNumber),
+      payee: await partyAccount(b.creditParty, 'creditParty', deps.resolveNumber),
       money: moneyOf(b.amount, b.currency, deps),
       code: b.oneTimeCode,
       description: b.descriptionText ?? '',
@@ -108,8 +111,8 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
     const { amount, currency, debitParty, creditParty, descriptionText, ...extras } = parseBody(req, RequestBody);
     const request = {
       correlationId: correlation,
-      payer: partyAccount(debitParty, 'debitParty'),
-      payee: partyAccount(creditParty, 'creditParty'),
+      payer: await partyAccount(debitParty, 'debitParty', deps.resolveNumber),
+      payee: await partyAccount(creditParty, 'creditParty', deps.resolveNumber),
       money: moneyOf(amount, currency, deps),
       description: descriptionText ?? '',
       extras,
@@ -122,8 +125,8 @@ export function mountIntegratorMoves(app: Express, deps: IntegratorMovesDeps): v
     correlationIdOf(req);
     const b = parseBody(req, QuotationBody);
     const ask = {
-      payer: partyAccount(b.debitParty, 'debitParty'),
-      payee: partyAccount(b.creditParty, 'creditParty'),
+      payer: await partyAccount(b.debitParty, 'debitParty', deps.resolveNumber),
+      payee: await partyAccount(b.creditParty, 'creditParty', deps.resolveNumber),
       money: moneyOf(b.requestAmount, b.requestCurrency, deps, ['requestAmount', 'requestCurrency']),
       ...(b.type ? { type: b.type } : {}),
       ...(b.subType ? { subType: b.subType } : {}),

@@ -1,6 +1,7 @@
 import type {
   Account,
   AuthorisationCode,
+  NumberBinding,
   CallbackDelivery,
   JournalEntry,
   OutboxEvent,
@@ -169,6 +170,13 @@ export interface AuthCodeStore {
   countAuthCodeFailure(payer: string): Promise<void>;
 }
 
+/** Phone numbers bound to wallets, one binding per number. */
+export interface NumberStore {
+  /** Binds the number, replacing any earlier binding of it. */
+  bindNumber(b: NumberBinding): Promise<void>;
+  getNumber(msisdn: string): Promise<NumberBinding | null>;
+}
+
 /** The store's connection: readiness and shutdown. */
 export interface StoreLifecycle {
   ready(): Promise<boolean>;
@@ -186,4 +194,5 @@ export type LedgerStore = AccountStore &
   OutboxStore &
   CallbackStore &
   AuthCodeStore &
+  NumberStore &
   StoreLifecycle;

@@ -1,6 +1,7 @@
 import type { LedgerStore } from '../ports.js';
 import { memoryAccounts } from './accounts.js';
 import { memoryAuthCodes } from './auth-codes.js';
+import { memoryNumbers } from './numbers.js';
 import { memoryCallbacks } from './callbacks.js';
 import { memoryJournal } from './journal.js';
 import { memoryOutbox } from './outbox.js';
@@ -17,6 +18,7 @@ export function memoryLedgerStore(): LedgerStore {
     ...memoryOutbox(),
     ...memoryCallbacks(),
     ...memoryAuthCodes(),
+    ...memoryNumbers(),
     async ready() {
       return true;
     },

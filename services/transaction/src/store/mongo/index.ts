@@ -3,6 +3,7 @@ import { connectMongo, mongoReady, type MongoOptions } from '../../../../../kit/
 import type { LedgerStore } from '../ports.js';
 import { mongoAccounts } from './accounts.js';
 import { mongoAuthCodes } from './auth-codes.js';
+import { mongoNumbers } from './numbers.js';
 import { mongoCallbacks } from './callbacks.js';
 import { mongoJournal } from './journal.js';
 import { ledgerModels } from './models.js';
@@ -32,6 +33,7 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     ...mongoOutbox(m.outbox, m.leases),
     ...mongoCallbacks(m.callbacks),
     ...mongoAuthCodes(m.authCodes),
+    ...mongoNumbers(m.numbers),
     ready: () => mongoReady(conn),
     async close() {
       await conn.close();

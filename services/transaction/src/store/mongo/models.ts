@@ -2,6 +2,7 @@ import { Schema, type Connection, type mongo, type Types } from 'mongoose';
 import type {
   Account,
   AuthorisationCode,
+  NumberBinding,
   CallbackDelivery,
   JournalEntry,
   OutboxEvent,
@@ -150,6 +151,11 @@ const authCodeSchema = new Schema(
 authCodeSchema.index({ payer: 1, orderId: 1 }, { unique: true });
 authCodeSchema.index({ payer: 1, state: 1 });
 
+const numberSchema = new Schema(
+  { _id: String, accountId: String, deviceId: String, imsiHash: String, atMs: Number },
+  opts,
+);
+
 /** A stored document: the domain object with its id field stored as `_id`. */
 export type Doc<T, K extends keyof T> = Omit<T, K> & { _id: T[K] };
 
@@ -157,6 +163,7 @@ export const toAccount = ({ _id, ...a }: Doc<Account, 'id'>): Account => ({ id: 
 export const toTransfer = ({ _id, ...t }: Doc<Transfer, 'id'>): Transfer => ({ id: _id, ...t });
 export const toRequest = ({ _id, ...r }: Doc<PaymentRequest, 'id'>): PaymentRequest => ({ id: _id, ...r });
 export const toAuthCode = ({ _id, ...c }: Doc<AuthorisationCode, 'id'>): AuthorisationCode => ({ id: _id, ...c });
+export const toNumber = ({ _id, ...b }: Doc<NumberBinding, 'msisdn'>): NumberBinding => ({ msisdn: _id, ...b });
 export const toEntry = ({ _id, ...e }: Doc<JournalEntry, 'seq'>): JournalEntry => ({ seq: _id, ...e });
 export const toCallback = ({ _id, ...c }: Doc<CallbackDelivery, 'id'>): CallbackDelivery => ({ id: _id, ...c });
 export const toEvent = ({ _id, order: _o, ...e }: Doc<OutboxEvent, 'id'> & { order?: unknown }): OutboxEvent => ({
@@ -175,6 +182,7 @@ export const LEDGER_COLLECTIONS = {
   leases: 'ledger_leases',
   callbacks: 'ledger_callbacks',
   authCodes: 'ledger_authorisation_codes',
+  numbers: 'ledger_numbers',
 } as const;
 
 /** The ledger's mongoose models on one connection. */
@@ -189,6 +197,7 @@ export function ledgerModels(conn: Connection) {
     leases: conn.model('LedgerLease', leaseSchema, LEDGER_COLLECTIONS.leases),
     callbacks: conn.model('LedgerCallback', callbackSchema, LEDGER_COLLECTIONS.callbacks),
     authCodes: conn.model('LedgerAuthorisationCode', authCodeSchema, LEDGER_COLLECTIONS.authCodes),
+    numbers: conn.model('LedgerNumber', numberSchema, LEDGER_COLLECTIONS.numbers),
   };
 }
 
@@ -201,6 +210,7 @@ export type RequestDoc = Doc<PaymentRequest, 'id'>;
 export type EntryDoc = Doc<JournalEntry, 'seq'>;
 export type CallbackDoc = Doc<CallbackDelivery, 'id'>;
 export type AuthCodeDoc = Doc<AuthorisationCode, 'id'>;
+export type NumberDoc = Doc<NumberBinding, 'msisdn'>;
 export type EventDoc = Doc<OutboxEvent, 'id'> & { order: Types.ObjectId };
 
 /** The driver's collection under a model: the hot path skips mongoose's casting and document building. */

@@ -1,0 +1,17 @@
+import type { NumberBinding } from '../../domain/model.js';
+import type { NumberStore } from '../ports.js';
+import { copy } from './copy.js';
+
+/** Phone-number bindings in process memory, one per number. */
+export function memoryNumbers(): NumberStore {
+  const numbers = new Map<string, NumberBinding>();
+  return {
+    async bindNumber(b) {
+      numbers.set(b.msisdn, copy(b));
+    },
+    async getNumber(msisdn) {
+      const b = numbers.get(msisdn);
+      return b ? copy(b) : null;
+    },
+  };
+}
