@@ -8,6 +8,7 @@ import { postureScenarios } from './scenarios/posture.js';
 import { insiderScenarios } from './scenarios/insider.js';
 import { integratorScenarios } from './scenarios/integrator.js';
 import { cashOutScenarios } from './scenarios/cash-out.js';
+import { numberScenarios } from './scenarios/numbers.js';
 import { revocationScenarios } from './scenarios/revocation.js';
 import { riskScenarios } from './scenarios/risk.js';
 import { runtimeScenarios } from './scenarios/runtime.js';
@@ -27,6 +28,7 @@ export const SCENARIOS: Scenario[] = [
   ...insiderScenarios,
   ...integratorScenarios,
   ...cashOutScenarios,
+  ...numberScenarios,
   ...deviceScenarios,
   ...appScenarios,
   ...runtimeScenarios,

@@ -650,3 +650,14 @@ export const codeSingleUse = port(
     stack: { transaction: { wrapStore: (s) => withMethods(s, { redeemAuthCode: async () => fail(code) }) } },
   }),
 );
+
+/** The operator's confirmation of a phone's SIM report before its number names a wallet. */
+export const numberVerification = port(
+  'the transaction service binds a number to whichever phone reports it, without asking the operator',
+  () => ({ stack: { transaction: { numbers: { verify: async () => true } } } }),
+  // the stub confirms the binding (the phone held the SIM then) and refuses at the resolution this attack meets
+  (code) => {
+    let asked = 0;
+    return { stack: { transaction: { numbers: { verify: async () => asked++ === 0 || fail(code) } } } };
+  },
+);

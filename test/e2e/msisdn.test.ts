@@ -12,8 +12,7 @@ type Json = Record<string, unknown>;
  * GSMA `msisdn` identifiers on the embedded stack (the real store and bus when MONGODB_URI /
  * KAFKA_BROKERS are set): a phone's SIM report (eSE-signed, sent at enrollment) binds its number to
  * its wallet only when the operator confirms the number's working SIM is the reported one, and the
- * number names the wallet only while the operator still does. Operator answers are not cached here
- * (TRANSACTION_MNO_CACHE_SEC=0), so a swap shows at once.
+ * number names the wallet only while the operator still does (it is asked at every resolution).
  */
 describe("msisdn identifiers: a number names the wallet of the phone holding its SIM, on the operator's word", () => {
   let env: Awaited<ReturnType<typeof integratorStack>>;
@@ -56,9 +55,7 @@ describe("msisdn identifiers: a number names the wallet of the phone holding its
   };
 
   beforeAll(async () => {
-    env = await integratorStack([{ id: 'dev', apiKey: key, accounts: ['merchant-*'] }], {
-      TRANSACTION_MNO_CACHE_SEC: '0',
-    });
+    env = await integratorStack([{ id: 'dev', apiKey: key, accounts: ['merchant-*'] }]);
   }, 120_000);
   afterAll(() => env?.close());
 

@@ -27,7 +27,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       TRANSACTION_INTEGRATORS_FILE: optional(z.string()),
       TRANSACTION_MNO_URL: optional(z.string().url()),
       TRANSACTION_MNO_API_KEY: optional(z.string().min(32, 'at least 32 characters').max(256)),
-      TRANSACTION_MNO_CACHE_SEC: z.coerce.number().int().min(0).max(3600).default(30),
       TRANSACTION_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
       JOURNAL_VERIFY_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
       INTEGRATOR_RATE_PER_SEC: z.coerce.number().positive().max(10_000).default(10),
@@ -78,7 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           apiKey: e.TRANSACTION_MNO_API_KEY,
           apiKeyFile: join(e.DFS_STATE_DIR, 'keys', 'mno-api.key'),
           deadlineMs: 800,
-          cacheMs: e.TRANSACTION_MNO_CACHE_SEC * 1000,
         }
       : undefined,
     integratorsFile: e.TRANSACTION_INTEGRATORS_FILE ?? join(e.DFS_STATE_DIR, 'integrators.json'),

@@ -22,7 +22,7 @@ import { transactionHttp } from './http/app.js';
 import { accessTokens } from './domain/access-tokens.js';
 import { loadIntegrators } from './http/integrators.js';
 import { camaraNumberVerification } from './http/number-verification.js';
-import { resolveNumber } from './domain/numbers.js';
+import { resolveNumber, type NumberVerifier } from './domain/numbers.js';
 import { openLedgerStore } from './store/index.js';
 import type { LedgerStore } from './store/ports.js';
 import { boundedMap } from '../../../kit/src/bounded-map.js';
@@ -52,6 +52,8 @@ export interface TransactionOverrides extends ServeOverrides {
   recheckStepUp?: RecheckStepUp;
   /** How callback targets are checked against an integrator's callback origins (default CALLBACK_TARGET_CHECK). */
   callbackTarget?: CallbackTargetCheck;
+  /** How the operator confirms a number's SIM (default: its number verification API at TRANSACTION_MNO_URL). */
+  numbers?: NumberVerifier;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function startTransaction(
     /* eslint-disable-next-line security/detect-non-literal-fs-filename --
        the operator API key file is a fixed name under the validated state directory */
     m.apiKey ?? readFileSync(m.apiKeyFile, 'utf8').trim();
-  const numbers = mno && camaraNumberVerification({ ...mno, apiKey: () => mnoKey(mno) });
+  const numbers = overrides.numbers ?? (mno && camaraNumberVerification({ ...mno, apiKey: () => mnoKey(mno) }));
   const deps = {
     store,
     log,

@@ -150,7 +150,7 @@ describe(
           'IDENTIFIER_NOT_FOUND',
         ]);
 
-        const client = camaraNumberVerification({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 0 });
+        const client = camaraNumberVerification({ url, apiKey: () => KEY, deadlineMs: 1000 });
         expect(await client.verify(sim.msisdn, own)).toBe(true);
         expect(await client.verify('+254700000001', own)).toBe(false);
         await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' });
@@ -161,7 +161,6 @@ describe(
               url: 'http://127.0.0.1:9',
               apiKey: () => KEY,
               deadlineMs: 300,
-              cacheMs: 0,
             }).verify(sim.msisdn, own),
           ),
         ).toBe('NUMBER_VERIFICATION_UNAVAILABLE');

@@ -3,23 +3,17 @@ import type { NumberVerifier } from '../domain/numbers.js';
 
 /**
  * The operator's number verification (`POST {url}/number-verification/v0/verify`, a bearer API key,
- * CAMARA shapes): each answer is reused for `cacheMs` per (number, IMSI hash); a call slower than
- * `deadlineMs`, a transport error or a non-200 answer rejects with NUMBER_VERIFICATION_UNAVAILABLE.
+ * CAMARA shapes), asked every time: an answer reused even briefly would keep naming the old phone's
+ * wallet after the number moved. A number that is not the operator's is false; a call slower than
+ * `deadlineMs`, a transport error or another non-200 answer rejects with NUMBER_VERIFICATION_UNAVAILABLE.
  */
 export function camaraNumberVerification(opts: {
   url: string;
   apiKey: () => string;
   deadlineMs: number;
-  cacheMs: number;
-  now?: () => number;
 }): NumberVerifier {
-  const now = opts.now ?? Date.now;
-  const cache = new Map<string, { verified: boolean; untilMs: number }>();
   return {
     async verify(msisdn, imsiHash) {
-      const key = `${msisdn}|${imsiHash}`;
-      const hit = cache.get(key);
-      if (hit && hit.untilMs > now()) return hit.verified;
       let body: unknown;
       try {
         const res = await fetch(`${opts.url.replace(/\/$/, '')}/number-verification/v0/verify`, {
@@ -40,8 +34,6 @@ export function camaraNumberVerification(opts: {
           'NUMBER_VERIFICATION_UNAVAILABLE',
           'operator answer has no boolean devicePhoneNumberVerified',
         );
-      if (cache.size > 100_000) cache.clear();
-      cache.set(key, { verified, untilMs: now() + opts.cacheMs });
       return verified;
     },
   };
