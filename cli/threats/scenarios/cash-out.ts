@@ -1,30 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { codeSingleUse } from '../controls.js';
 import { attempt, notBuilt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
-import { balance, kes, kesText, payer } from './setup.js';
+import { balance, kes, kesText, payer, postAsIntegrator } from './setup.js';
 
-/** POST a withdrawal as the integrator (the agent): the HTTP status, the request state, the stable code. */
-async function withdraw(ctx: Context, wallet: string, agent: string, minorUnits: number, oneTimeCode: string) {
-  const res = await fetch(`${ctx.integrator!.url}/v1.2/mm/transactions/type/withdrawal`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-API-Key': ctx.integrator!.apiKey,
-      'X-CorrelationID': randomUUID(),
-    },
-    body: JSON.stringify({
-      amount: String(minorUnits),
-      currency: 'KES',
-      debitParty: [{ key: 'walletid', value: wallet }],
-      creditParty: [{ key: 'accountid', value: agent }],
-      oneTimeCode,
-    }),
+/** POST a withdrawal as the integrator (the agent). */
+const withdraw = (ctx: Context, wallet: string, agent: string, minorUnits: number, oneTimeCode: string) =>
+  postAsIntegrator(ctx, '/v1.2/mm/transactions/type/withdrawal', {
+    amount: String(minorUnits),
+    currency: 'KES',
+    debitParty: [{ key: 'walletid', value: wallet }],
+    creditParty: [{ key: 'accountid', value: agent }],
+    oneTimeCode,
   });
-  const body = (await res.json()) as { status?: string; errorParameters?: { key: string; value: string }[] };
-  const code = body.errorParameters?.find((p) => p.key === 'code')?.value ?? null;
-  return { status: res.status, state: body.status ?? null, code };
-}
 
 const AMOUNT = 2_000;
 

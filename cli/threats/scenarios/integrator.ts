@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { callbackOrigins } from '../controls.js';
 import { attempt, notBuilt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 import { paymentCode } from './payment.js';
-import { payer } from './setup.js';
+import { payer, postAsIntegrator } from './setup.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long a callback may take to arrive once the request is paid. */
@@ -26,30 +25,19 @@ async function internalService() {
   return { origin, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** POST merchantpay as the integrator, with `headers` added: the HTTP status and the GSMA body. */
-async function merchantpay(ctx: Context, payerWallet: string, merchant: string, headers: Record<string, string>) {
-  const res = await fetch(`${ctx.integrator!.url}/v1.2/mm/transactions/type/merchantpay`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-API-Key': ctx.integrator!.apiKey,
-      'X-CorrelationID': randomUUID(),
-      ...headers,
-    },
-    body: JSON.stringify({
+/** POST merchantpay as the integrator, with `headers` added. */
+const merchantpay = (ctx: Context, payerWallet: string, merchant: string, headers: Record<string, string>) =>
+  postAsIntegrator(
+    ctx,
+    '/v1.2/mm/transactions/type/merchantpay',
+    {
       amount: '1500',
       currency: 'KES',
       debitParty: [{ key: 'accountid', value: payerWallet }],
       creditParty: [{ key: 'accountid', value: merchant }],
-    }),
-  });
-  const body = (await res.json()) as {
-    serverCorrelationId?: string;
-    errorParameters?: { key: string; value: string }[];
-  };
-  const code = body.errorParameters?.find((p) => p.key === 'code')?.value ?? null;
-  return { status: res.status, code, requestId: res.ok ? (body.serverCorrelationId ?? null) : null };
-}
+    },
+    headers,
+  );
 
 async function callbackToInternal(ctx: Context): Promise<Observation> {
   if (!ctx.integrator) return notBuilt('the integrator API needs TRANSACTION_HTTP_URL and a registered key');

@@ -1,34 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { numberVerification } from '../controls.js';
 import { notBuilt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
-import { balance, kesText } from './setup.js';
+import { balance, kesText, postAsIntegrator } from './setup.js';
 
 const AMOUNT = 2_500;
 
-/** POST a disbursement from `from` to the wallet a phone number names: HTTP status, request state, code. */
-async function disburseTo(ctx: Context, from: string, msisdn: string) {
-  const res = await fetch(`${ctx.integrator!.url}/v1.2/mm/transactions/type/disbursement`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-API-Key': ctx.integrator!.apiKey,
-      'X-CorrelationID': randomUUID(),
-    },
-    body: JSON.stringify({
-      amount: String(AMOUNT),
-      currency: 'KES',
-      debitParty: [{ key: 'accountid', value: from }],
-      creditParty: [{ key: 'msisdn', value: msisdn }],
-    }),
+/** POST a disbursement from `from` to the wallet a phone number names, as the integrator. */
+const disburseTo = (ctx: Context, from: string, msisdn: string) =>
+  postAsIntegrator(ctx, '/v1.2/mm/transactions/type/disbursement', {
+    amount: String(AMOUNT),
+    currency: 'KES',
+    debitParty: [{ key: 'accountid', value: from }],
+    creditParty: [{ key: 'msisdn', value: msisdn }],
   });
-  const body = (await res.json()) as { status?: string; errorParameters?: { key: string; value: string }[] };
-  return {
-    status: res.status,
-    state: body.status ?? null,
-    code: body.errorParameters?.find((p) => p.key === 'code')?.value ?? null,
-  };
-}
 
 async function keepNumber(ctx: Context): Promise<Observation> {
   const mno = ctx.world.mno;

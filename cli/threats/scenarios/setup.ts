@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { base64url } from 'jose';
 import type { Backend } from '../../../device-sim/src/daemon/backend.js';
 import type { PhoneUser } from '../../../device-sim/src/ui/native-ui.js';
 import { readLedger } from '../../load/ledger-view.js';
 import type { World } from '../../world.js';
+import type { Context } from '../types.js';
 
 /** A phone enrolled with a funded wallet and a merchant, optionally behind a network attacker or with its own user. */
 export async function payer(
@@ -28,6 +30,40 @@ export const balance = async (world: World, account: string) =>
 /** An amount in KES minor units as people read it: "KES 2,500.00". */
 export const kesText = (minorUnits: number) =>
   `KES ${(minorUnits / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/**
+ * POSTs `body` to the integrator API as the registered integrator, under a fresh X-CorrelationID
+ * (plus `headers`): the HTTP status, the request state's `status` and `serverCorrelationId`, and the
+ * stable code of a refusal.
+ */
+export async function postAsIntegrator(
+  ctx: Context,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; state: string | null; requestId: string | null; code: string | null }> {
+  const res = await fetch(`${ctx.integrator!.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-API-Key': ctx.integrator!.apiKey,
+      'X-CorrelationID': randomUUID(),
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+  const b = (await res.json()) as {
+    status?: string;
+    serverCorrelationId?: string;
+    errorParameters?: { key: string; value: string }[];
+  };
+  return {
+    status: res.status,
+    state: b.status ?? null,
+    requestId: res.ok ? (b.serverCorrelationId ?? null) : null,
+    code: b.errorParameters?.find((p) => p.key === 'code')?.value ?? null,
+  };
+}
 
 /** KES minor units. */
 export const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency: 'KES' });
