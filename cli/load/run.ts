@@ -186,8 +186,9 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
           return;
         }
       }
-      lat.add(Date.now() - scheduledAt);
-      timeline.latency(Date.now(), Date.now() - scheduledAt);
+      const endedAt = Date.now();
+      lat.add(endedAt - scheduledAt);
+      timeline.latency(endedAt, endedAt - scheduledAt);
       completed += 1;
     });
     w.queue = run;
