@@ -22,23 +22,33 @@ export interface NewCredit {
 type Deps = Pick<PaymentDeps, 'store' | 'resultKey' | 'now'>;
 
 /** The transfer once it has its final state (a concurrent twin's, when this call lost the race). */
-async function settled(id: string, deps: Deps): Promise<Transfer> {
+export async function settled(id: string, deps: Pick<Deps, 'store'>): Promise<Transfer> {
   await storedResult(id, deps.store);
   return (await deps.store.getTransfer(id))!;
 }
 
 /**
- * Refuses, before anything is stored, a credit the integrator may not send: from an account it does
- * not hold, to anything but a wallet held by a phone, or in another currency than both accounts'.
+ * Refuses, before anything is stored, a movement between one of the integrator's own accounts and a
+ * customer's wallet that it may not make: an own account it does not hold (CALLER_NOT_ALLOWED naming
+ * `ownField`), one account on both sides, a customer side that is not a wallet held by a phone, or
+ * another currency than both accounts'.
  */
-export async function checkCredit(integrator: Integrator, req: NewCredit, deps: Pick<Deps, 'store'>): Promise<void> {
-  if (!mayUseAccount(integrator, req.payer)) throw new DfsError('CALLER_NOT_ALLOWED', 'debitParty');
-  if (req.payer === req.payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
-  const [from, to] = await Promise.all([deps.store.getAccount(req.payer), deps.store.getAccount(req.payee)]);
-  if (!from || !to?.holderDeviceId) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
-  if (from.currency !== req.money.currency || to.currency !== req.money.currency)
+export async function checkOwnAndWallet(
+  integrator: Integrator,
+  move: { own: string; ownField: string; wallet: string; money: Money },
+  deps: Pick<Deps, 'store'>,
+): Promise<void> {
+  if (!mayUseAccount(integrator, move.own)) throw new DfsError('CALLER_NOT_ALLOWED', move.ownField);
+  if (move.own === move.wallet) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
+  const [own, wallet] = await Promise.all([deps.store.getAccount(move.own), deps.store.getAccount(move.wallet)]);
+  if (!own || !wallet?.holderDeviceId) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
+  if (own.currency !== move.money.currency || wallet.currency !== move.money.currency)
     throw new DfsError('LEDGER_CURRENCY_MISMATCH');
 }
+
+/** A credit the integrator may send: from one of its own accounts into a wallet held by a phone (checkOwnAndWallet). */
+export const checkCredit = (integrator: Integrator, req: NewCredit, deps: Pick<Deps, 'store'>): Promise<void> =>
+  checkOwnAndWallet(integrator, { own: req.payer, ownField: 'debitParty', wallet: req.payee, money: req.money }, deps);
 
 /**
  * Moves money from an integrator's own account into a customer's wallet through the ledger: the

@@ -3,10 +3,11 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import { sha256b64url } from '../../../../kit/src/jws.js';
 import { AUTH_CODE_MAX_FAILURES, authCodeKey } from './authorisation-codes.js';
 import { answer, correlate, type MoveDeps } from './integrator-moves.js';
-import { mayUseAccount, type Integrator } from './integrators.js';
+import type { Integrator } from './integrators.js';
+import { checkOwnAndWallet, settled } from './credits.js';
 import type { AuthorisationCode, Transfer } from './model.js';
 import type { Money } from './money.js';
-import { completeTransfer, storedResult, type PaymentDeps } from './payments.js';
+import { completeTransfer, type PaymentDeps } from './payments.js';
 
 /** A cash-out an agent (an integrator) records after handing the customer the cash. */
 export interface NewWithdrawal {
@@ -24,15 +25,11 @@ export interface NewWithdrawal {
 
 export type WithdrawalDeps = MoveDeps & Pick<PaymentDeps, 'assessRisk'>;
 
-/** Refuses, before anything is stored, a withdrawal the agent may not record. */
+/** Refuses, before anything is stored, a withdrawal the agent may not record (into its own account, from a wallet). */
 async function checkWithdrawal(integrator: Integrator, req: NewWithdrawal, deps: WithdrawalDeps): Promise<void> {
   if (!integrator.types?.includes('withdrawal')) throw new DfsError('CALLER_NOT_ALLOWED', 'type');
-  if (!mayUseAccount(integrator, req.payee)) throw new DfsError('CALLER_NOT_ALLOWED', 'creditParty');
-  if (req.payer === req.payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
-  const [from, to] = await Promise.all([deps.store.getAccount(req.payer), deps.store.getAccount(req.payee)]);
-  if (!from?.holderDeviceId || !to) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
-  if (from.currency !== req.money.currency || to.currency !== req.money.currency)
-    throw new DfsError('LEDGER_CURRENCY_MISMATCH');
+  const move = { own: req.payee, ownField: 'creditParty', wallet: req.payer, money: req.money };
+  await checkOwnAndWallet(integrator, move, deps);
 }
 
 /**
@@ -100,6 +97,6 @@ export async function integratorWithdrawal(
       transfer.risk = risk;
     }
     await completeTransfer(transfer, deps);
-  } else await storedResult(transfer.id, deps.store);
-  return answer(integrator, request, (await deps.store.getTransfer(transfer.id))!, deps);
+  }
+  return answer(integrator, request, await settled(transfer.id, deps), deps);
 }

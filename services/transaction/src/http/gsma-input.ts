@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { Msisdn } from '../../../../contracts/common.js';
 import { Metadata } from '../../../../contracts/integrator.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { ACCOUNT_ID } from '../domain/authorize.js';
@@ -57,8 +58,6 @@ export function parseBody<T>(req: Request, schema: z.ZodType<T>): T {
 /** Resolves a GSMA `msisdn` to the wallet bound to it (domain/numbers.ts resolveNumber). */
 export type NumberResolver = (msisdn: string) => Promise<string>;
 
-const E164 = /^\+[1-9][0-9]{4,14}$/;
-
 /**
  * The account an identifier names: `accountid` / `walletid` as given (a valid account id), `msisdn`
  * through `resolveNumber` when the operator is configured; anything else
@@ -71,7 +70,7 @@ export async function identifiedAccount(
   resolveNumber?: NumberResolver,
 ): Promise<string> {
   if (type === 'msisdn' && resolveNumber) {
-    if (!E164.test(value)) throw new DfsError('INVALID_ARGUMENT', fields.value);
+    if (!Msisdn.safeParse(value).success) throw new DfsError('INVALID_ARGUMENT', fields.value);
     return resolveNumber(value).catch((err: unknown) => {
       throw err instanceof DfsError && err.code === 'LEDGER_ACCOUNT_NOT_FOUND'
         ? new DfsError('LEDGER_ACCOUNT_NOT_FOUND', fields.value)
