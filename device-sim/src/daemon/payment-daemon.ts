@@ -29,6 +29,8 @@ import type { DaemonKeystore } from './keystore-port.js';
 import { readTagRequest, type TagVerifier } from './tag-request.js';
 
 const PAYMENT_KEY = 'payment';
+/** The token claims the daemon reads (built once: a zod schema compiles on its first parse). */
+const TOKEN_CLAIMS = ATTESTATION_TOKEN.schema.partial();
 /** Re-attest when the token has less than this left. */
 const TOKEN_MARGIN_MS = 5_000;
 
@@ -275,7 +277,7 @@ export class PaymentDaemon {
     if (!e) throw new DfsError('DEVICE_NOT_ENROLLED');
     const claims = (() => {
       try {
-        return ATTESTATION_TOKEN.schema.partial().parse(decodeJwt(e.token));
+        return TOKEN_CLAIMS.parse(decodeJwt(e.token));
       } catch {
         return {};
       }

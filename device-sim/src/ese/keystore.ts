@@ -18,6 +18,8 @@ interface StoredKey extends Required<KeySpec> {
   owner: number;
   secret?: CryptoKey;
   pair?: CryptoKeyPair;
+  /** The public JWK, exported once per key (a payment's header carries it every time). */
+  jwk?: Promise<webcrypto.JsonWebKey>;
 }
 
 const RSA = { modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
@@ -111,8 +113,14 @@ export class Keystore {
 
   /** The public half as a JWK: only public parameters ever leave. */
   async publicJwk(uid: number, alias: string): Promise<webcrypto.JsonWebKey> {
-    const { kty, crv, x, y, n, e } = await subtle.exportKey('jwk', this.publicKey(uid, alias));
-    return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, v]) => v !== undefined));
+    const publicKey = this.publicKey(uid, alias);
+    const key = this.#keys.get(alias)!;
+    key.jwk ??= subtle
+      .exportKey('jwk', publicKey)
+      .then(({ kty, crv, x, y, n, e }) =>
+        Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, v]) => v !== undefined)),
+      );
+    return { ...(await key.jwk) };
   }
 
   /** Signs with an EC (ES256, IEEE P1363) or RSA-PSS key; auth-bound keys need a fresh PIN. */

@@ -86,6 +86,19 @@ describe('eSE keystore (000 §KeyStore)', () => {
     },
   );
 
+  it('answers the public JWK of the key under the alias now, also after the key was made again', async () => {
+    await api.generateKey(PAYMENT_DAEMON, 'ec', { algorithm: 'EC_P256', purpose: 'sign' });
+    const first = await api.publicJwk(PAYMENT_DAEMON, 'ec');
+    first.x = 'changed by the caller';
+    const again = await api.publicJwk(PAYMENT_DAEMON, 'ec');
+    expect(again.x).not.toBe('changed by the caller');
+    await api.generateKey(PAYMENT_DAEMON, 'ec', { algorithm: 'EC_P256', purpose: 'sign' });
+    const renewed = await api.publicJwk(PAYMENT_DAEMON, 'ec');
+    expect(renewed.x).not.toBe(again.x);
+    const spki = await subtle.exportKey('jwk', ese.keystore.publicKey(PAYMENT_DAEMON.uid, 'ec'));
+    expect(renewed.x).toBe(spki.x);
+  });
+
   it('gives random bytes from the eSE and bounds the request', async () => {
     const a = api.random(PAYMENT_DAEMON, 32);
     expect(a).toHaveLength(32);
