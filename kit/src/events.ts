@@ -1,3 +1,4 @@
+import { copy } from './copy.js';
 import { countWork } from './work.js';
 
 /** An event as it travels on the bus; consumers deduplicate by `id` (at-least-once delivery). */
@@ -32,7 +33,7 @@ export function memoryBus(): EventBus {
       countWork('busSends');
       countWork('busEvents', events.length);
       for (const handler of groups.get(topic)?.values() ?? []) {
-        for (const e of events) await handler(structuredClone(e));
+        for (const e of events) await handler(copy(e));
       }
     },
     async subscribe(topic, group, handler) {

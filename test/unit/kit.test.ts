@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnv, port, z } from '../../kit/src/config.js';
+import { copy } from '../../kit/src/copy.js';
 import { DfsError, describeError, ERROR_CODES } from '../../kit/src/errors.js';
 import { mask } from '../../kit/src/log.js';
 
@@ -49,5 +50,32 @@ describe('log masking', () => {
   it('keeps only the last four characters', () => {
     expect(mask('254712345678')).toBe('********5678');
     expect(mask('123')).toBe('****');
+  });
+});
+
+describe('copy (what the in-memory stores and bus hand out)', () => {
+  it('copies deeply: changing the copy never changes the original, and the copy equals structuredClone', () => {
+    const original = {
+      id: 't-1',
+      amount: { currency: 'KES', minorUnits: 150, big: 10n },
+      reasons: ['a', { nested: [1, 2] }],
+      at: new Date(5),
+      bytes: new Uint8Array([1, 2]),
+      tags: new Set(['x']),
+      none: null,
+      unset: undefined,
+    };
+    const c = copy(original);
+    expect(c).toStrictEqual(structuredClone(original));
+    c.amount.minorUnits = 1;
+    (c.reasons[1] as { nested: number[] }).nested.push(3);
+    c.at.setTime(9);
+    c.bytes[0] = 7;
+    c.tags.add('y');
+    expect(original.amount.minorUnits).toBe(150);
+    expect(original.reasons[1]).toEqual({ nested: [1, 2] });
+    expect(original.at.getTime()).toBe(5);
+    expect(original.bytes[0]).toBe(1);
+    expect([...original.tags]).toEqual(['x']);
   });
 });

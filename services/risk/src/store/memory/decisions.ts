@@ -1,3 +1,4 @@
+import { copy } from '../../../../../kit/src/copy.js';
 import type { BoundedMap } from '../../../../../kit/src/bounded-map.js';
 import { trailKey, type DecisionRecord } from '../../domain/model.js';
 import type { DecisionStore } from '../ports.js';
@@ -9,7 +10,7 @@ export function memoryDecisions(decisions: BoundedMap<string, DecisionRecord>): 
       const key = trailKey(rec.transactionId, rec.stage);
       const first = decisions.get(key);
       if (first) return first;
-      decisions.set(key, structuredClone(rec));
+      decisions.set(key, copy(rec));
       return rec;
     },
     async getDecision(id, stage) {

@@ -1,6 +1,6 @@
 import type { Account } from '../../domain/model.js';
 import type { AccountStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** Accounts in process memory. */
 export function memoryAccounts(): AccountStore {

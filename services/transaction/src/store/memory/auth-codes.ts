@@ -1,6 +1,6 @@
 import type { AuthorisationCode } from '../../domain/model.js';
 import type { AuthCodeStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** Cash-out codes in process memory, unique per id and per (payer, orderId); redeemed at most once. */
 export function memoryAuthCodes(): AuthCodeStore {

@@ -1,6 +1,6 @@
 import type { CallbackDelivery } from '../../domain/model.js';
 import type { CallbackStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** Integrator callbacks in process memory. */
 export function memoryCallbacks(): CallbackStore {

@@ -1,6 +1,6 @@
 import type { JournalEntry } from '../../domain/model.js';
 import type { JournalStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** The journal and its checkpoint in process memory; one entry per transfer id. */
 export function memoryJournal(): JournalStore {

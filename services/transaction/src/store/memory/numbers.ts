@@ -1,6 +1,6 @@
 import type { NumberBinding } from '../../domain/model.js';
 import type { NumberStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** Phone-number bindings in process memory, one per number. */
 export function memoryNumbers(): NumberStore {

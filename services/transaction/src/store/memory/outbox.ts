@@ -1,6 +1,6 @@
 import type { OutboxEvent } from '../../domain/model.js';
 import type { OutboxStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** The outbox in process memory, in insertion order; a re-added id keeps its place. */
 export function memoryOutbox(): OutboxStore {

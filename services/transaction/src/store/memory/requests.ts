@@ -1,6 +1,6 @@
 import type { PaymentRequest } from '../../domain/model.js';
 import type { RequestStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** Payment requests in process memory, unique per (integratorId, correlationId). */
 export function memoryRequests(): RequestStore {

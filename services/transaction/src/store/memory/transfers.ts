@@ -1,6 +1,6 @@
 import type { Transfer } from '../../domain/model.js';
 import type { TransferFilter, TransferStore } from '../ports.js';
-import { copy } from './copy.js';
+import { copy } from '../../../../../kit/src/copy.js';
 
 /** Whether a transfer is into or out of `accountId` and matches `f` (the mongo find filter's semantics). */
 const matches = (t: Transfer, accountId: string, f: TransferFilter) =>
