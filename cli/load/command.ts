@@ -194,6 +194,8 @@ export async function loadCommand(f: LoadFlags): Promise<number> {
     if (f.json) writeFileSync(f.json, JSON.stringify(out, null, 2));
     if (f.html) writeFileSync(f.html, renderHtml({ ...report, ceiling: { echoPerSec }, meta }));
     console.log(JSON.stringify({ ...out, timeline: undefined }));
+    if (report.waitedForPhone)
+      progress(`${report.waitedForPhone} payments waited for a free phone (included in their latency): add --devices`);
     if (!report.invariants.ok) progress(`INVARIANT VIOLATED: ${JSON.stringify(report.invariants)}`);
     return report.invariants.ok ? 0 : 1;
   } finally {

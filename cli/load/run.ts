@@ -51,8 +51,16 @@ export interface LoadReport {
     settledAfterRun: number;
     errorCodes: Record<string, number>;
   };
-  /** Time to a refusal by admission control, as the phone saw it (after its own backoff and retries). */
+  /**
+   * Time from a payment's start to its refusal by admission control. The phones do not wait refusals
+   * out here (the tool backs off instead: a refused phone rests for the server's retry hint).
+   */
   refusalLatencyMs: { p50: number; p99: number; max: number } | null;
+  /**
+   * Open loop: payments that found every phone busy or resting and waited for one; their latency
+   * includes that wait (more `--devices` removes it).
+   */
+  waitedForPhone: number;
   throughputPerSec: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** CPU per completed payment (µs) during the payment phase, per process: comparable across busy machines. */
@@ -72,6 +80,10 @@ interface Wallet {
   phone: Phone;
   account: string;
   queue: Promise<void>;
+  /** Payments given to this phone and not yet finished. */
+  pending: number;
+  /** A phone refused by admission control is not given another payment before this time. */
+  restUntilMs: number;
 }
 
 async function enroll(
@@ -96,7 +108,7 @@ async function enroll(
           const account = world.newId('wallet');
           const e = await phone.daemon.enroll(account);
           await world.openWallet(account, e.deviceId, opts.fundMinor, opts.currency);
-          wallets.push({ phone, account, queue: Promise.resolve() });
+          wallets.push({ phone, account, queue: Promise.resolve(), pending: 0, restUntilMs: 0 });
           opening.set(account, opts.fundMinor);
         } catch {
           failed += 1;
@@ -110,6 +122,26 @@ async function enroll(
 
 /** Open loop: how many payments are due `elapsedMs` into the run, payment i being scheduled at i / rate seconds. */
 export const dueBy = (elapsedMs: number, rate: number): number => Math.floor((elapsedMs / 1000) * rate) + 1;
+
+/**
+ * Open loop: picks the next phone that has no payment in progress and is not resting after a
+ * refusal, going round the phones so that each is used in turn; null when every phone is taken.
+ */
+export function freePhones<W extends { pending: number; restUntilMs: number }>(
+  wallets: W[],
+): (nowMs: number) => W | null {
+  let cursor = 0;
+  return (nowMs) => {
+    for (let n = 0; n < wallets.length; n++) {
+      const w = wallets[(cursor + n) % wallets.length]!;
+      if (w.pending === 0 && w.restUntilMs <= nowMs) {
+        cursor = (cursor + n + 1) % wallets.length;
+        return w;
+      }
+    }
+    return null;
+  };
+}
 
 /**
  * Drives payments from enrolled phones through the real protocol (eSE signatures, mTLS, risk,
@@ -137,11 +169,13 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const paying = () => Date.now() < end && !opts.signal?.aborted;
   let attempted = 0;
   let completed = 0;
+  let waitedForPhone = 0;
   const cpuAtStart = opts.cpuMs?.() ?? {};
   const workAtStart = { generator: workCounts(), stack: (await opts.stackWork?.()) ?? null };
 
   const pay = (w: Wallet, scheduledAt: number): Promise<void> => {
     attempted += 1;
+    w.pending += 1;
     timeline.offered.tick(Date.now());
     const payee = merchants[randomInt(merchants.length)]!;
     const minorUnits = 100 + randomInt(4900);
@@ -152,6 +186,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
           payee,
           amount: { minorUnits: String(minorUnits), currency: opts.currency },
           idempotencyKey,
+          overloadRetries: 0,
         });
         seen.push({
           transactionId: r.transactionId,
@@ -182,7 +217,11 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
         if (refused) {
           refusalLat.add(Date.now() - scheduledAt);
           completed += 1;
-          if (opts.concurrency) await new Promise((r) => setTimeout(r, (err as DfsError).retryAfterMs ?? 50));
+          w.pending -= 1;
+          // Backs off by the server's hint with full jitter, as the daemon would.
+          const restMs = ((err as DfsError).retryAfterMs ?? 50) * (1 + Math.random());
+          w.restUntilMs = Date.now() + restMs;
+          if (opts.concurrency) await new Promise((r) => setTimeout(r, restMs));
           return;
         }
       }
@@ -190,6 +229,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
       lat.add(endedAt - scheduledAt);
       timeline.latency(endedAt, endedAt - scheduledAt);
       completed += 1;
+      w.pending -= 1;
     });
     w.queue = run;
     return run;
@@ -221,9 +261,14 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
       const rate = opts.rate ?? 50;
       let i = 0;
       const inflight: Promise<void>[] = [];
+      const free = freePhones(wallets);
       while (paying()) {
         const due = dueBy(Date.now() - start, rate);
-        for (; i < due; i++) inflight.push(pay(wallets[i % wallets.length]!, start + (i * 1000) / rate));
+        for (; i < due; i++) {
+          const w = free(Date.now());
+          if (!w) waitedForPhone += 1;
+          inflight.push(pay(w ?? wallets[i % wallets.length]!, start + (i * 1000) / rate));
+        }
         await new Promise((r) => setTimeout(r, 2));
       }
       await Promise.all(inflight);
@@ -296,6 +341,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     refusalLatencyMs: refusalLat.samples.length
       ? (({ p50, p99, max }) => ({ p50, p99, max }))(refusalLat.summary())
       : null,
+    waitedForPhone,
     throughputPerSec: Math.round((count('POSTED') / elapsed) * 10) / 10,
     latencyMs: lat.summary(),
     cpuUsPerPayment,

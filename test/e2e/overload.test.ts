@@ -6,6 +6,7 @@ import { kes, payer } from '../../cli/threats/scenarios/setup.js';
 import { readLedger } from '../../cli/load/ledger-view.js';
 import { DfsError } from '../../kit/src/errors.js';
 import { errorCodeOf } from '../../kit/src/grpc-client.js';
+import { workCounts } from '../../kit/src/work.js';
 import { loadConfig as transactionConfig } from '../../services/transaction/src/config.js';
 import type { RiskAnswer } from '../../services/transaction/src/domain/payments.js';
 import { startTransaction } from '../../services/transaction/src/main.js';
@@ -97,6 +98,17 @@ describe('graceful overload: admission control on the payment path', () => {
           expect((err as DfsError & { cause: { code: number } }).cause.code).toBe(status.RESOURCE_EXHAUSTED);
           expect((err as DfsError).retryAfterMs).toBeGreaterThan(0);
         }
+
+        // The daemon waits out 3 refusals by default; a load generator asks for none (it backs off itself).
+        const sends = async (overloadRetries?: number) => {
+          const before = workCounts().grpcMade;
+          const x = phones[BUDGET]!;
+          const once = await settledState(x.phone.daemon.pay({ payee: x.merchant, amount: kes(500), overloadRetries }));
+          expect(errorCodeOf(once.err)).toBe('OVERLOADED');
+          return workCounts().grpcMade - before;
+        };
+        const [waited, atOnce] = [await sends(), await sends(0)];
+        expect(waited - atOnce).toBe(3);
 
         r.open();
         const results = await Promise.all(admitted.map((x) => x.outcome));

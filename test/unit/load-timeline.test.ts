@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { histogramChart, lastTicked, lineChart, svgText, ticks } from '../../cli/load/chart.js';
 import { histogram } from '../../cli/load/html.js';
-import { dueBy } from '../../cli/load/run.js';
+import { dueBy, freePhones } from '../../cli/load/run.js';
 import { Timeline } from '../../cli/load/stats.js';
 
 describe('load timeline', () => {
@@ -34,6 +34,21 @@ describe('open-loop schedule', () => {
   it('sends payment i at i / rate seconds, not one interval later (latency is measured from that time)', () => {
     expect([0, 499, 500, 999, 1000].map((ms) => dueBy(ms, 2))).toEqual([1, 1, 2, 2, 3]);
     expect(dueBy(9_999, 20)).toBe(200);
+  });
+});
+
+describe('open-loop phone choice', () => {
+  it('gives a payment to a phone with nothing in progress and not resting after a refusal, each in turn', () => {
+    const phones = [0, 1, 2].map((id) => ({ id, pending: 0, restUntilMs: 0 }));
+    const next = freePhones(phones);
+    expect(next(1000)?.id).toBe(0);
+    expect(next(1000)?.id).toBe(1);
+    phones[2]!.pending = 1;
+    phones[0]!.restUntilMs = 1500;
+    expect(next(1000)?.id).toBe(1);
+    phones[1]!.pending = 1;
+    expect(next(1000)).toBeNull();
+    expect(next(1500)?.id).toBe(0);
   });
 });
 

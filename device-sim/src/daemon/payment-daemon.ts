@@ -61,6 +61,11 @@ export interface PaymentRequest {
   /** An integrator's request to pay that this payment answers (seed 003: only the daemon, with the PIN, pays it). */
   requestId?: string;
   idempotencyKey?: string;
+  /**
+   * Refusals by admission control (OVERLOADED) waited out before the payment is refused (default 3); a
+   * load generator passes 0 to see each refusal as the backend gave it, and backs off itself.
+   */
+  overloadRetries?: number;
 }
 
 /** What the daemon is wired to on the phone. */
@@ -339,7 +344,11 @@ export class PaymentDaemon {
       },
     });
 
-    const res = await submitWithRetry(e.channel, { signedPayment: signed, attestationToken: e.token });
+    const res = await submitWithRetry(
+      e.channel,
+      { signedPayment: signed, attestationToken: e.token },
+      req.overloadRetries ?? OVERLOAD_RETRIES,
+    );
     let result = await this.verifyResult(res.signedResult, signed, payload.idempotencyKey);
     if (stepUpRequired(result)) result = await this.#stepUp(e, result, signed, lines);
     if (!isFinalResult(result)) throw new DfsError('RESPONSE_MISMATCH');
@@ -507,7 +516,7 @@ const stepUpRequired = (r: PaymentResult): r is StepUpRequired => r.status === '
  */
 const RESEND_ON = new Set(['GRPC_DEADLINE_EXCEEDED', 'GRPC_UNAVAILABLE', 'TRANSACTION_IN_PROGRESS']);
 const RESENDS = 2;
-/** Refusals by admission control (OVERLOADED) the daemon waits out before telling the user. */
+/** Refusals by admission control (OVERLOADED) the daemon waits out before telling the user, by default. */
 const OVERLOAD_RETRIES = 3;
 
 /** The server's retry hint with full jitter added, so refused phones do not come back together. */
@@ -523,7 +532,11 @@ const backoffMs = (err: unknown) => {
  * the backend keeps refusing, the refusal is final, unless an earlier send's outcome is unknown: then
  * that unknown outcome is what the caller learns (and settles).
  */
-function submitWithRetry(channel: DeviceChannel, req: { signedPayment: string; attestationToken: string }) {
+function submitWithRetry(
+  channel: DeviceChannel,
+  req: { signedPayment: string; attestationToken: string },
+  overloadRetries: number,
+) {
   return inSpan('device-sim', 'phone.submit', { kind: SpanKind.CLIENT }, async () => {
     let unknown: unknown;
     for (let resends = 0, refusals = 0; ;) {
@@ -531,7 +544,7 @@ function submitWithRetry(channel: DeviceChannel, req: { signedPayment: string; a
         return await channel.submitPayment(req);
       } catch (err) {
         const code = errorCodeOf(err);
-        if (code === 'OVERLOADED' && refusals < OVERLOAD_RETRIES) {
+        if (code === 'OVERLOADED' && refusals < overloadRetries) {
           refusals += 1;
           await new Promise((r) => setTimeout(r, backoffMs(err)));
         } else if (RESEND_ON.has(code) && resends < RESENDS) {

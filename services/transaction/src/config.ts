@@ -11,7 +11,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ATTESTATION_ADDR: address('localhost:50051'),
       RISK_ADDR: address('localhost:50053'),
       RISK_DEADLINE_MS: z.coerce.number().int().min(10).max(10_000).default(300),
-      TRANSACTION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(32),
+      TRANSACTION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
       PAYMENT_FRESHNESS_SEC: z.coerce.number().int().min(5).max(3600).default(120),
       RISK_FAILOPEN_MAX_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
       DEVICE_STATUS_MAX_AGE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
