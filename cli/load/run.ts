@@ -63,10 +63,13 @@ export interface LoadReport {
   waitedForPhone: number;
   throughputPerSec: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
-  /** CPU per completed payment (µs) during the payment phase, per process: comparable across busy machines. */
+  /**
+   * CPU per admitted payment (µs: refusals by admission control not counted as payments, their cost
+   * included) during the payment phase, per process: comparable across busy machines.
+   */
   cpuUsPerPayment: Record<string, number>;
   /**
-   * Work per completed payment during the payment phase, as the
+   * Work per admitted payment (as for the CPU) during the payment phase, as the
    * adapters counted it: the generator (phones) and the stack.
    */
   workPerPayment: { generator: WorkCounts; embeddedStack: WorkCounts | null };
@@ -169,6 +172,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const paying = () => Date.now() < end && !opts.signal?.aborted;
   let attempted = 0;
   let completed = 0;
+  let refusedByAdmission = 0;
   let waitedForPhone = 0;
   const cpuAtStart = opts.cpuMs?.() ?? {};
   const workAtStart = { generator: workCounts(), stack: (await opts.stackWork?.()) ?? null };
@@ -217,6 +221,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
         if (refused) {
           refusalLat.add(Date.now() - scheduledAt);
           completed += 1;
+          refusedByAdmission += 1;
           w.pending -= 1;
           // Backs off by the server's hint with full jitter, as the daemon would.
           const restMs = ((err as DfsError).retryAfterMs ?? 50) * (1 + Math.random());
@@ -280,22 +285,17 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const elapsed = (Date.now() - start) / 1000;
   const cpuAtEnd = opts.cpuMs?.() ?? {};
   const workAtEnd = { generator: workCounts(), stack: (await opts.stackWork?.()) ?? null };
+  const admitted = Math.max(completed - refusedByAdmission, 1);
   const perPayment = (end: WorkCounts, start: WorkCounts) =>
     Object.fromEntries(
-      Object.entries(end).map(([k, v]) => [
-        k,
-        Math.round(((v - start[k as keyof WorkCounts]) / Math.max(completed, 1)) * 100) / 100,
-      ]),
+      Object.entries(end).map(([k, v]) => [k, Math.round(((v - start[k as keyof WorkCounts]) / admitted) * 100) / 100]),
     ) as unknown as WorkCounts;
   const workPerPayment = {
     generator: perPayment(workAtEnd.generator, workAtStart.generator),
     embeddedStack: workAtEnd.stack && workAtStart.stack ? perPayment(workAtEnd.stack, workAtStart.stack) : null,
   };
   const cpuUsPerPayment = Object.fromEntries(
-    Object.entries(cpuAtEnd).map(([k, v]) => [
-      k,
-      Math.round(((v - (cpuAtStart[k] ?? 0)) * 1000) / Math.max(completed, 1)),
-    ]),
+    Object.entries(cpuAtEnd).map(([k, v]) => [k, Math.round(((v - (cpuAtStart[k] ?? 0)) * 1000) / admitted)]),
   );
 
   const unknown = seen.filter((p) => p.status === 'ERROR').length;
