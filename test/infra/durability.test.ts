@@ -12,7 +12,7 @@ import { createLogger } from '../../kit/src/log.js';
 import { loadConfig as transactionConfig } from '../../services/transaction/src/config.js';
 import { verifyJournal } from '../../services/transaction/src/domain/journal.js';
 import { treasuryOf } from '../../services/transaction/src/domain/accounts.js';
-import { completeTransfer } from '../../services/transaction/src/domain/payments.js';
+import { completeTransfer, LIVE_COMPLETION_MS } from '../../services/transaction/src/domain/payments.js';
 import { startRelay } from '../../services/transaction/src/events/relay.js';
 import { startTransaction } from '../../services/transaction/src/main.js';
 import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
@@ -80,13 +80,19 @@ describeWithServer('MONGODB_URI', 'durability: the transaction service restarts 
         risk: { decision: 'APPROVE', ruleIds: [], reason: 'approved before the crash' },
         code: null,
         result: null,
-        createdAtMs: Date.now(),
+        // Crashed longer ago than the live bound: a younger one may be another replica's payment in flight,
+        // which start-up recovery leaves to its creator (the sweep takes it later).
+        createdAtMs: Date.now() - LIVE_COMPLETION_MS - 1,
       };
       expect((await store.insertTransfer(halfPosted)).created).toBe(true);
       const merchantBefore = (await store.getAccount(merchant))!.balance;
       const payerBefore = (await store.getAccount(wallet))!.balance;
       await expect(
-        completeTransfer(halfPosted, { store: crashAfterDebit(store), resultKey: () => resultKey, now: Date.now }),
+        completeTransfer(halfPosted, {
+          store: crashAfterDebit(store),
+          resultKey: () => resultKey,
+          now: () => halfPosted.createdAtMs,
+        }),
       ).rejects.toThrow('simulated crash');
       expect((await store.getTransfer(halfPosted.id))?.state).toBe('PENDING');
       expect((await store.getAccount(wallet))!.balance).toBe(payerBefore - 7_000);

@@ -10,7 +10,13 @@ import { trustCaForFetch } from '../../../kit/src/tls-policy.js';
 import { readFileSync } from 'node:fs';
 import { loadConfig, type TransactionConfig } from './config.js';
 import { cachedStanding, standingGate, type CheckDevice } from './domain/device-standing.js';
-import { recheckDeviceAndRisk, recoverPending, type PaymentDeps, type RecheckStepUp } from './domain/payments.js';
+import {
+  LIVE_COMPLETION_MS,
+  recheckDeviceAndRisk,
+  recoverPending,
+  type PaymentDeps,
+  type RecheckStepUp,
+} from './domain/payments.js';
 import { forgetStandingOnDeviceEvents } from './events/device-standing.js';
 import type { CallbackTargetCheck } from './domain/callback-target.js';
 import { startCallbacks } from './events/callbacks.js';
@@ -136,8 +142,10 @@ export async function startTransaction(
     authCodeTtlMs: config.authCodeTtlMs,
     numbers: numbers || undefined,
     onFinal,
+    liveCompletionMs: Math.min(LIVE_COMPLETION_MS, config.pendingRecoveryMs),
   };
-  const recovered = await recoverPending(deps);
+  // Transfers younger than the live bound may be another replica's payments in flight: the sweep takes them later.
+  const recovered = await recoverPending(deps, deps.liveCompletionMs);
   if (recovered) log.info({ recovered }, 'recovered pending transfers');
   const sweeper = sweepPending(deps, config.pendingRecoveryMs);
   const relay = startRelay(store, bus, log);

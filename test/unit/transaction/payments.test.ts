@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DfsError } from '../../../kit/src/errors.js';
 import { verifyLedger } from '../../../services/transaction/src/domain/journal.js';
-import { finalEventId, recoverPending, submitPayment } from '../../../services/transaction/src/domain/payments.js';
+import {
+  finalEventId,
+  LIVE_COMPLETION_MS,
+  recoverPending,
+  submitPayment,
+} from '../../../services/transaction/src/domain/payments.js';
 import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 import { codeOf } from '../../support/expect-code.js';
-import { harness, payloadOf } from './harness.js';
+import { APPROVE, harness, payloadOf } from './harness.js';
 
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
@@ -191,6 +196,88 @@ describe('a payment still finishing while the recovery sweep takes it up', () =>
       expect((await inner.readJournal()).filter((e) => e.transferId === payloadOf(answer).transactionId)).toHaveLength(
         1,
       );
+    },
+  );
+});
+
+describe('two replicas on one store: recovery never completes a payment in flight alongside its creator', () => {
+  const gated = () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    return { gate, open };
+  };
+
+  it('a replica starting while a payment waits for risk leaves it alone (the old start-up failed it)', async () => {
+    for (const startUpAge of [LIVE_COMPLETION_MS, 0]) {
+      const inner = memoryLedgerStore();
+      const h = await harness({ store: inner });
+      const p = await h.phone(10_000);
+      const m = await h.merchant();
+      const risk = gated();
+      let asked = false;
+      h.risk.answer = async () => {
+        asked = true;
+        await risk.gate;
+        return APPROVE;
+      };
+      const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps);
+      await expect.poll(() => asked).toBe(true);
+      // Another process: its own store object (so its own serializer), the same stored data.
+      const starting = { store: { ...inner }, resultKey: h.deps.resultKey, now: h.deps.now };
+      const recovered = await recoverPending(starting, startUpAge);
+      risk.open();
+      const answer = payloadOf(await live);
+      if (startUpAge === LIVE_COMPLETION_MS) {
+        expect([recovered, answer.status]).toEqual([0, 'POSTED']);
+        expect((await inner.getAccount(m))?.balance).toBe(2_500);
+      } else {
+        expect([recovered, answer.status, answer.code]).toEqual([1, 'FAILED', 'RISK_UNAVAILABLE']);
+        expect((await inner.getAccount(m))?.balance).toBe(0);
+      }
+    }
+  });
+
+  it(
+    'a creator completing a payment older than the live bound claims it first, so a recovery ' +
+      'cannot post it a second time (without the claim the money moves twice)',
+    async () => {
+      for (const claims of [true, false]) {
+        const inner = memoryLedgerStore();
+        let armed = false;
+        let held = false;
+        const debit = gated();
+        const creatorStore: LedgerStore = {
+          ...inner,
+          debit: async (...a) => {
+            if (armed) {
+              armed = false;
+              held = true;
+              await debit.gate;
+            }
+            return inner.debit(...a);
+          },
+        };
+        const h = await harness({ store: creatorStore });
+        const p = await h.phone(10_000);
+        const m = await h.merchant();
+        h.risk.answer = async () => {
+          h.clock.now += LIVE_COMPLETION_MS + 1; // a slow answer: the payment is no longer young when it posts
+          return APPROVE;
+        };
+        armed = true;
+        const creator = { ...h.deps, liveCompletionMs: claims ? LIVE_COMPLETION_MS : Number.POSITIVE_INFINITY };
+        const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, creator);
+        await expect.poll(() => held).toBe(true);
+        const sweep = { store: { ...inner }, resultKey: h.deps.resultKey, now: h.deps.now };
+        const recovered = await recoverPending(sweep, LIVE_COMPLETION_MS);
+        debit.open();
+        expect(payloadOf(await live).status).toBe('POSTED');
+        const moved = [(await inner.getAccount(p.accountId))?.balance, (await inner.getAccount(m))?.balance];
+        if (claims) expect([recovered, ...moved]).toEqual([0, 7_500, 2_500]);
+        else expect([recovered, ...moved]).toEqual([1, 5_000, 5_000]);
+      }
     },
   );
 });

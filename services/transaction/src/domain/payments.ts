@@ -34,6 +34,8 @@ export interface PaymentDeps extends AuthorizeDeps {
   stepUpTtlMs: number;
   /** Told once per transfer when it reaches its final state (metrics, the outcome log line). */
   onFinal?: (t: Transfer, state: Exclude<Transfer['state'], 'PENDING'>, code: string | null) => void;
+  /** How long a transfer is left to the process that created it (default LIVE_COMPLETION_MS). */
+  liveCompletionMs?: number;
 }
 
 /** Decides a confirmed step-up again: the device's standing, then risk; throws when it must not post now. */
@@ -58,7 +60,15 @@ export function recheckDeviceAndRisk(deps: Pick<PaymentDeps, 'checkDevice' | 'as
   };
 }
 
-type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now' | 'onFinal'>;
+type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now' | 'onFinal' | 'liveCompletionMs'>;
+
+/**
+ * How long a transfer is left to the process that created it. Recovery (at start-up and the sweep,
+ * on any replica) takes up only older transfers, and the creating process claims an older one like a
+ * recovery before completing it (a step-up confirmed late, a store that stalled): so a replica that
+ * starts while another serves never completes the other's payments in flight alongside it.
+ */
+export const LIVE_COMPLETION_MS = 10_000;
 
 function refusalOf(t: Transfer): string {
   if (!t.risk) return 'RISK_UNAVAILABLE';
@@ -78,9 +88,20 @@ const completing = new WeakMap<LedgerStore, ReturnType<typeof keyedSerializer>>(
  * must not both post: the first clears the idempotency markers of the debit and credit when it
  * ends, so a second one that started from a stale PENDING copy would move the money again. So
  * completions of one transfer run one at a time in this process, and each first re-reads the
- * transfer: one that is no longer PENDING answers with the stored result.
+ * transfer: one that is no longer PENDING answers with the stored result. Across processes, recovery
+ * leaves a transfer younger than the live bound to its creator, and a creator finishing an older one
+ * first claims it like a recovery: if a recovery holds it, the stored result is the answer.
  */
-export function completeTransfer(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
+export async function completeTransfer(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
+  const now = deps.now();
+  const live = now - t.createdAtMs < (deps.liveCompletionMs ?? LIVE_COMPLETION_MS);
+  if (!live && !(await deps.store.claimRecovery(t.id, now, now + RECOVERY_HOLD_MS)))
+    return storedResult(t.id, deps.store);
+  return completeClaimed(t, deps, refusal);
+}
+
+/** Completes a transfer this process holds: a live one it created, or one it claimed for recovery. */
+function completeClaimed(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
   let one = completing.get(deps.store);
   if (!one) completing.set(deps.store, (one = keyedSerializer(true)));
   return one(t.id, async () => {
@@ -309,7 +330,7 @@ export async function recoverPending(deps: Finisher, olderThanMs = 0): Promise<n
   let recovered = 0;
   for (const t of (await deps.store.listPending()).filter(stale)) {
     if (!(await deps.store.claimRecovery(t.id, now, now + RECOVERY_HOLD_MS))) continue;
-    await completeTransfer(t, deps);
+    await completeClaimed(t, deps);
     recovered += 1;
   }
   return recovered;
