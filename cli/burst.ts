@@ -55,7 +55,11 @@ export async function burstPhone(world: World, pin = '2580') {
   const phone: Phone = await world.phone('secure', { pin, user, wrap });
   return {
     phone,
-    /** Pays `count` payments of `minorUnits` to `payee`, all reaching the backend at once. */
+    /**
+     * Pays `count` payments of `minorUnits` to `payee`, all reaching the backend at once. The
+     * attacker keeps resending what admission control refuses (OVERLOADED), so what holds the day
+     * limit is shown to be the risk reservation, not overload protection.
+     */
     async fire(count: number, payee: string, minorUnits: number, currency = 'KES'): Promise<BurstOutcome[]> {
       armed = true;
       expected = count;
@@ -66,7 +70,7 @@ export async function burstPhone(world: World, pin = '2580') {
       try {
         return await Promise.all(
           Array.from({ length: count }, () =>
-            phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency } }).then(
+            phone.daemon.pay({ payee, amount: { minorUnits: String(minorUnits), currency }, overloadRetries: 50 }).then(
               (result): BurstOutcome => ({ result }),
               (err: unknown): BurstOutcome => ({ code: errorCodeOf(err) }),
             ),

@@ -53,7 +53,13 @@ async function burst(
 ): Promise<BurstRun> {
   const stateDir = mkdtempSync(join(tmpdir(), 'dfs-burst-'));
   setLogDestination(2);
-  const env = { LOG_LEVEL: 'silent', RISK_RULES_FILE: burstRules(stateDir), ...opts.env };
+  // Admission control admits the whole burst at once: what is under test is the reservation race.
+  const env = {
+    LOG_LEVEL: 'silent',
+    RISK_RULES_FILE: burstRules(stateDir),
+    TRANSACTION_MAX_IN_FLIGHT: String(N * 2),
+    ...opts.env,
+  };
   const clients: ReturnType<typeof riskClient>[] = [];
   let next = 0;
   const assessRisk = (...args: Parameters<ReturnType<typeof riskClient>['assess']>) =>
