@@ -13,6 +13,7 @@ export function copy<T>(v: T): T {
     return out as T;
   }
   if (v instanceof Date) return new Date(v.getTime()) as T;
-  if (v instanceof Uint8Array) return v.slice() as T;
+  // A new Uint8Array, as structuredClone gives (Buffer#slice would share the bytes).
+  if (v instanceof Uint8Array) return new Uint8Array(v) as T;
   return structuredClone(v);
 }

@@ -61,6 +61,7 @@ describe('copy (what the in-memory stores and bus hand out)', () => {
       reasons: ['a', { nested: [1, 2] }],
       at: new Date(5),
       bytes: new Uint8Array([1, 2]),
+      buffer: Buffer.from([3, 4]),
       tags: new Set(['x']),
       none: null,
       unset: undefined,
@@ -71,11 +72,13 @@ describe('copy (what the in-memory stores and bus hand out)', () => {
     (c.reasons[1] as { nested: number[] }).nested.push(3);
     c.at.setTime(9);
     c.bytes[0] = 7;
+    c.buffer[0] = 7;
     c.tags.add('y');
     expect(original.amount.minorUnits).toBe(150);
     expect(original.reasons[1]).toEqual({ nested: [1, 2] });
     expect(original.at.getTime()).toBe(5);
     expect(original.bytes[0]).toBe(1);
+    expect(original.buffer[0]).toBe(3);
     expect([...original.tags]).toEqual(['x']);
   });
 });

@@ -1,3 +1,4 @@
+import { copy } from '../../../../kit/src/copy.js';
 import type { StoredChallenge } from '../domain/challenges.js';
 import type { AttestationStore, DeviceRecord } from './ports.js';
 
@@ -18,21 +19,21 @@ export function memoryAttestationStore(): AttestationStore {
     },
     async getDevice(id) {
       const d = devices.get(id);
-      return d ? structuredClone(d) : null;
+      return d ? copy(d) : null;
     },
     async putDevice(d, prior) {
       const current = devices.get(d.deviceId);
       if (prior ? current?.version !== prior.version : current) return false;
-      devices.set(d.deviceId, { ...structuredClone(d), version: (prior?.version ?? 0) + 1 });
+      devices.set(d.deviceId, { ...copy(d), version: (prior?.version ?? 0) + 1 });
       return true;
     },
     async listDevices() {
-      return [...devices.values()].map((d) => structuredClone(d));
+      return [...devices.values()].map((d) => copy(d));
     },
     async devicesAttestedUnder(serials) {
       return [...devices.values()]
         .filter((d) => d.attestationSerials?.some((s) => serials.includes(s)))
-        .map((d) => structuredClone(d));
+        .map((d) => copy(d));
     },
     async ready() {
       return true;

@@ -1,3 +1,4 @@
+import { copy } from '../../../../../kit/src/copy.js';
 import type { mongo } from 'mongoose';
 import { DfsError } from '../../../../../kit/src/errors.js';
 import { groupedInsert } from '../../../../../kit/src/mongo-batch.js';
@@ -11,7 +12,7 @@ export function mongoDecisions(decisions: RiskModels['decisions']): DecisionStor
   return {
     async appendDecision(rec) {
       const key = trailKey(rec.transactionId, rec.stage);
-      if (await insert({ _id: key, ...structuredClone(rec) })) return rec;
+      if (await insert({ _id: key, ...copy(rec) })) return rec;
       const first = strip(await decisions.findById(key).lean<Stored<DecisionRecord>>());
       if (!first) throw new DfsError('STORE_UNAVAILABLE', `decision trail ${key} refused and not found`);
       return first;

@@ -1,3 +1,4 @@
+import { copy } from '../../../../../kit/src/copy.js';
 import type { AuthCodeStore } from '../ports.js';
 import { driverCollection, toAuthCode, type AuthCodeDoc, type LedgerModels } from './models.js';
 import { defined, insertOnce } from './writes.js';
@@ -10,7 +11,7 @@ export function mongoAuthCodes(model: LedgerModels['authCodes']): AuthCodeStore 
     async insertAuthCode(c) {
       const { id, ...rest } = c;
       if (await insertOnce(() => codes.insertOne(defined({ _id: id, ...rest }))))
-        return { created: true, code: structuredClone(c) };
+        return { created: true, code: copy(c) };
       const existing = await codes.findOne({ payer: c.payer, orderId: c.orderId });
       return { created: false, code: existing ? toAuthCode(existing) : null };
     },

@@ -1,3 +1,4 @@
+import { copy } from '../../../../../kit/src/copy.js';
 import { DfsError } from '../../../../../kit/src/errors.js';
 import type { RequestStore } from '../ports.js';
 import { driverCollection, toRequest, type LedgerModels, type RequestDoc } from './models.js';
@@ -11,7 +12,7 @@ export function mongoRequests(model: LedgerModels['requests']): RequestStore {
     async insertRequest(r) {
       const { id, ...rest } = r;
       if (await insertOnce(() => requests.insertOne(defined({ _id: id, ...rest }))))
-        return { created: true, request: structuredClone(r) };
+        return { created: true, request: copy(r) };
       const existing = await model
         .findOne({ integratorId: r.integratorId, correlationId: r.correlationId })
         .lean<RequestDoc>();

@@ -1,3 +1,4 @@
+import { copy } from '../../../../../kit/src/copy.js';
 import type { mongo } from 'mongoose';
 import { DfsError } from '../../../../../kit/src/errors.js';
 import { groupedFindById, groupedInsert, groupedUpdate } from '../../../../../kit/src/mongo-batch.js';
@@ -41,7 +42,7 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
   return {
     async insertTransfer(t) {
       const { id, ...rest } = t;
-      if (await insert(defined({ _id: id, ...rest }))) return { created: true, transfer: structuredClone(t) };
+      if (await insert(defined({ _id: id, ...rest }))) return { created: true, transfer: copy(t) };
       const existing = await findTransfer(t.payer, t.idempotencyKey);
       if (!existing) throw new DfsError('STORE_UNAVAILABLE', `transfer ${id} collided with another id`);
       return { created: false, transfer: existing };
