@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { DfsError } from '../../kit/src/errors.js';
 import { errorCodeOf } from '../../kit/src/grpc-client.js';
+import { backoffMs } from '../../device-sim/src/daemon/payment-daemon.js';
 import type { Phone } from '../../device-sim/src/phone.js';
 import type { World } from '../world.js';
 import { workCounts, type WorkCounts } from '../../kit/src/work.js';
@@ -223,8 +223,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
           completed += 1;
           refusedByAdmission += 1;
           w.pending -= 1;
-          // Backs off by the server's hint with full jitter, as the daemon would.
-          const restMs = ((err as DfsError).retryAfterMs ?? 50) * (1 + Math.random());
+          const restMs = backoffMs(err);
           w.restUntilMs = Date.now() + restMs;
           if (opts.concurrency) await new Promise((r) => setTimeout(r, restMs));
           return;

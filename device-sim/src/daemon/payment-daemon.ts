@@ -520,7 +520,7 @@ const RESENDS = 2;
 const OVERLOAD_RETRIES = 3;
 
 /** The server's retry hint with full jitter added, so refused phones do not come back together. */
-const backoffMs = (err: unknown) => {
+export const backoffMs = (err: unknown) => {
   const hint = err instanceof DfsError && err.retryAfterMs !== undefined ? err.retryAfterMs : 50;
   return hint * (1 + Math.random());
 };
