@@ -3,7 +3,7 @@ import { contracts } from '../../../kit/src/contracts.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
-import { createLogger, type Logger } from '../../../kit/src/log.js';
+import { createLogger } from '../../../kit/src/log.js';
 import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
 import { readTls } from '../../../kit/src/tls.js';
 import { trustCaForFetch } from '../../../kit/src/tls-policy.js';
@@ -20,6 +20,7 @@ import {
 import { forgetStandingOnDeviceEvents } from './events/device-standing.js';
 import type { CallbackTargetCheck } from './domain/callback-target.js';
 import { startCallbacks } from './events/callbacks.js';
+import { sweepPending } from './events/pending-sweep.js';
 import { startRelay } from './events/relay.js';
 import { transactionHandlers } from './grpc/handlers.js';
 import { riskClient } from './grpc/risk-client.js';
@@ -60,31 +61,6 @@ export interface TransactionOverrides extends ServeOverrides {
   callbackTarget?: CallbackTargetCheck;
   /** How the operator confirms a number's SIM (default: its number verification API at TRANSACTION_MNO_URL). */
   numbers?: NumberVerifier;
-}
-
-/**
- * Every `afterMs / 2`, rolls forward transfers PENDING for longer than `afterMs`: a store write that
- * failed mid-posting (the phone got INTERNAL) leaves one, and nothing else would finish it before a restart.
- */
-function sweepPending(deps: Parameters<typeof recoverPending>[0] & { log: Logger }, afterMs: number) {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    running ??= recoverPending(deps, afterMs)
-      .then((n) => {
-        if (n) deps.log.warn({ recovered: n }, 'rolled forward transfers left pending');
-      })
-      .catch((err: unknown) => deps.log.warn({ err }, 'pending sweep failed; next sweep retries'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, afterMs / 2);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }
 
 /** Wires and starts the transaction service; recovers pending transfers before serving, then sweeps for stale ones. */
@@ -144,10 +120,11 @@ export async function startTransaction(
     onFinal,
     liveCompletionMs: Math.min(LIVE_COMPLETION_MS, config.pendingRecoveryMs),
   };
-  // Transfers younger than the live bound may be another replica's payments in flight: the sweep takes them later.
+  // Transfers younger than the live bound may be another replica's payments in flight: the sweep's
+  // catch-up pass takes them once the bound has passed.
   const recovered = await recoverPending(deps, deps.liveCompletionMs);
   if (recovered) log.info({ recovered }, 'recovered pending transfers');
-  const sweeper = sweepPending(deps, config.pendingRecoveryMs);
+  const sweeper = sweepPending(deps, config.pendingRecoveryMs, deps.liveCompletionMs);
   const relay = startRelay(store, bus, log);
   audit.start(config.journalVerifyIntervalMs);
   const callbacks = await startCallbacks(bus, {
