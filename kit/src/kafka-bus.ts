@@ -90,8 +90,8 @@ function decode(value: Buffer | null, headers: Record<string, unknown> = {}): Bu
 /**
  * The EventBus on Kafka: topics created at start-up, an idempotent producer (acks all, one
  * request in flight), one consumer group per (service group, topic) that commits an offset only
- * after its handler succeeded, in batches (at-least-once: handlers deduplicate by event id, see
- * dedupe.ts).
+ * after its handler succeeded, in batches (at-least-once: handlers deduplicate by event id, e.g. risk's
+ * seen ids, the callbacks' one delivery per event id).
  */
 export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
   const where = `KAFKA_BROKERS=${opts.brokers.join(',')}`;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dedupe, memorySeen } from '../../kit/src/dedupe.js';
+import { dedupe, memorySeen } from '../support/dedupe.js';
 import { memoryBus, type BusEvent, type EventBus } from '../../kit/src/events.js';
 import { kafkaBus } from '../../kit/src/kafka-bus.js';
 import { describeWithServer, uniqueName } from './support/infra.js';

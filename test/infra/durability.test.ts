@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { dedupe, memorySeen } from '../../kit/src/dedupe.js';
+import { dedupe, memorySeen } from '../support/dedupe.js';
 import type { BusEvent } from '../../kit/src/events.js';
 import { kafkaBus } from '../../kit/src/kafka-bus.js';
 import { loadOrCreateSigningKey } from '../../kit/src/keys.js';

@@ -1,4 +1,4 @@
-import type { BusEvent } from './events.js';
+import type { BusEvent } from '../../kit/src/events.js';
 
 /** Remembers which event ids a consumer has applied; the risk FeatureStore has this shape too. */
 export interface SeenStore {
