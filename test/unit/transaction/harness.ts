@@ -165,3 +165,20 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
 }
 
 export type Harness = Awaited<ReturnType<typeof harness>>;
+
+/**
+ * A harness whose store dies in `credit` while `crash.on`: a payment then stays PENDING after its
+ * debit, as a crash between the two leaves it. `inner` is the store as the next process sees it.
+ */
+export async function crashingHarness() {
+  const inner = memoryLedgerStore();
+  const crash = { on: false };
+  const store: LedgerStore = {
+    ...inner,
+    credit: async (...a) => {
+      if (crash.on) throw new Error('process died');
+      return inner.credit(...a);
+    },
+  };
+  return { h: await harness({ store }), inner, crash };
+}

@@ -10,7 +10,7 @@ import {
 import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
 import { codeOf } from '../../support/expect-code.js';
-import { APPROVE, harness, payloadOf } from './harness.js';
+import { APPROVE, crashingHarness, harness, payloadOf } from './harness.js';
 
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
@@ -117,20 +117,11 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
     'rolls a transfer left pending between debit and credit forward ' +
       'exactly once, young ones and ones another recovery holds left alone',
     async () => {
-      const inner = memoryLedgerStore();
-      let crash = false;
-      const crashing: LedgerStore = {
-        ...inner,
-        credit: async (...a) => {
-          if (crash) throw new Error('process died');
-          return inner.credit(...a);
-        },
-      };
-      const h = await harness({ store: crashing });
+      const { h, inner, crash } = await crashingHarness();
       const p = await h.phone(10_000);
       const m = await h.merchant();
       const before = sum(await h.balances());
-      crash = true;
+      crash.on = true;
       const signed = await p.sign(p.payment(m, 2_500));
       await expect(submitPayment(signed, p.token, p.peer, h.deps)).rejects.toThrow();
       const [pending] = await inner.listPending();
@@ -138,7 +129,7 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
       expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
       expect(sum(await h.balances())).toBe(before - 2_500);
 
-      crash = false;
+      crash.on = false;
       const later = (ms: number) => () => h.deps.now() + ms;
       expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: later(0) }, 60_000)).toBe(0);
       expect((await inner.getTransfer(pending!.id))?.state).toBe('PENDING');

@@ -6,9 +6,7 @@ import {
   submitPayment,
 } from '../../../services/transaction/src/domain/payments.js';
 import { sweepPending } from '../../../services/transaction/src/events/pending-sweep.js';
-import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
-import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
-import { harness } from './harness.js';
+import { crashingHarness } from './harness.js';
 
 const SWEEP_AFTER_MS = 60_000; // PENDING_RECOVERY_SEC's default
 
@@ -22,19 +20,10 @@ describe('the pending sweep after a restart', () => {
       'not a periodic sweep later (the catch-up pass switched off leaves it pending)',
     async () => {
       for (const catchUpMs of [LIVE_COMPLETION_MS, SWEEP_AFTER_MS]) {
-        const inner = memoryLedgerStore();
-        let crash = false;
-        const crashing: LedgerStore = {
-          ...inner,
-          credit: async (...a) => {
-            if (crash) throw new Error('process died');
-            return inner.credit(...a);
-          },
-        };
-        const h = await harness({ store: crashing });
+        const { h, inner, crash } = await crashingHarness();
         const p = await h.phone(10_000);
         const m = await h.merchant();
-        crash = true;
+        crash.on = true;
         await expect(submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps)).rejects.toThrow();
         const [left] = await inner.listPending();
 
