@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
 import { ensureDevPki } from '../kit/src/pki.js';
-import type { WorkCounts } from '../kit/src/work.js';
+import { sumWork, type WorkCounts } from '../kit/src/work.js';
 import { CliFailure, UsageError } from './failure.js';
 import { PORT_VARS } from './stack.js';
 
@@ -36,12 +36,6 @@ export function checkWorkersEnv(workers: number, env: NodeJS.ProcessEnv = proces
       `--workers ${workers} needs MONGODB_URI and KAFKA_BROKERS: the workers share one store and one event bus ` +
         '(the embedded in-memory default cannot be shared)',
     );
-}
-
-function sum(all: WorkCounts[]): WorkCounts {
-  const total: WorkCounts = { storeCalls: 0, storeCommands: 0, busSends: 0, busEvents: 0, grpcServed: 0, grpcMade: 0 };
-  for (const w of all) for (const k of Object.keys(total) as (keyof WorkCounts)[]) total[k] += w[k];
-  return total;
 }
 
 function ask(worker: Worker): Promise<WorkCounts | null> {
@@ -105,7 +99,7 @@ export async function superviseWorkers(stateDir: string, workers: number): Promi
       if (m !== 'work') return;
       void Promise.all(all.map(ask)).then((each) => {
         const counts = each.filter((w): w is WorkCounts => w !== null);
-        process.send?.({ work: sum(counts), workers: counts });
+        process.send?.({ work: sumWork(counts), workers: counts });
       });
     });
   process.channel?.unref();

@@ -3,7 +3,7 @@ import { errorCodeOf } from '../../kit/src/grpc-client.js';
 import { backoffMs } from '../../device-sim/src/daemon/payment-daemon.js';
 import type { Phone } from '../../device-sim/src/phone.js';
 import type { World } from '../world.js';
-import { workCounts, type WorkCounts } from '../../kit/src/work.js';
+import { workCounts, workPer, type WorkCounts } from '../../kit/src/work.js';
 import { checkInvariants, type Invariants, type SeenPayment } from './invariants.js';
 import { readLedger } from './ledger-view.js';
 import { settleUnknown } from './settle.js';
@@ -285,13 +285,9 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
   const cpuAtEnd = opts.cpuMs?.() ?? {};
   const workAtEnd = { generator: workCounts(), stack: (await opts.stackWork?.()) ?? null };
   const admitted = Math.max(completed - refusedByAdmission, 1);
-  const perPayment = (end: WorkCounts, start: WorkCounts) =>
-    Object.fromEntries(
-      Object.entries(end).map(([k, v]) => [k, Math.round(((v - start[k as keyof WorkCounts]) / admitted) * 100) / 100]),
-    ) as unknown as WorkCounts;
   const workPerPayment = {
-    generator: perPayment(workAtEnd.generator, workAtStart.generator),
-    embeddedStack: workAtEnd.stack && workAtStart.stack ? perPayment(workAtEnd.stack, workAtStart.stack) : null,
+    generator: workPer(workAtEnd.generator, workAtStart.generator, admitted),
+    embeddedStack: workAtEnd.stack && workAtStart.stack ? workPer(workAtEnd.stack, workAtStart.stack, admitted) : null,
   };
   const cpuUsPerPayment = Object.fromEntries(
     Object.entries(cpuAtEnd).map(([k, v]) => [k, Math.round(((v - (cpuAtStart[k] ?? 0)) * 1000) / admitted)]),

@@ -2,7 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { ConfigError } from './config.js';
 import { DfsError } from './errors.js';
 import type { Logger } from './log.js';
-import { countWork } from './work.js';
+import { countStoreCommand } from './work.js';
 
 /** Where a store connects: the URI from MONGODB_URI, and a database name overriding the URI's path (tests). */
 export interface MongoOptions {
@@ -48,7 +48,10 @@ export async function connectMongo(opts: MongoOptions): Promise<Connection> {
         bufferCommands: false,
         monitorCommands: true,
       });
-      conn.getClient().on('commandStarted', () => countWork('storeCommands'));
+      conn.getClient().on('commandStarted', (e) => {
+        const on: unknown = e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName];
+        countStoreCommand(typeof on === 'string' ? `${on} ${e.commandName}` : e.commandName);
+      });
       await conn.asPromise();
       await conn.db!.admin().command({ ping: 1 });
       return conn;

@@ -8,6 +8,8 @@ export interface WorkCounts {
   storeCalls: number;
   /** Commands the MongoDB driver sent to the server (round trips), real stores only. */
   storeCommands: number;
+  /** The same commands by collection and command name (`ledger_outbox insert`), to see where they go. */
+  storeCommandsBy: Record<string, number>;
   /** Publishes to the event bus (one Kafka produce request each on Kafka). */
   busSends: number;
   /** Events in those publishes. */
@@ -18,16 +20,64 @@ export interface WorkCounts {
   grpcMade: number;
 }
 
-const counts: WorkCounts = { storeCalls: 0, storeCommands: 0, busSends: 0, busEvents: 0, grpcServed: 0, grpcMade: 0 };
+/** The counters that are plain numbers. */
+export type WorkCounter = Exclude<keyof WorkCounts, 'storeCommandsBy'>;
+
+const COUNTERS: WorkCounter[] = ['storeCalls', 'storeCommands', 'busSends', 'busEvents', 'grpcServed', 'grpcMade'];
+
+/** All counters at zero. */
+export function noWork(): WorkCounts {
+  return {
+    storeCalls: 0,
+    storeCommands: 0,
+    storeCommandsBy: {},
+    busSends: 0,
+    busEvents: 0,
+    grpcServed: 0,
+    grpcMade: 0,
+  };
+}
+
+const counts = noWork();
 
 /** Adds `n` to one counter. */
-export function countWork(kind: keyof WorkCounts, n = 1): void {
+export function countWork(kind: WorkCounter, n = 1): void {
   counts[kind] += n;
+}
+
+/** Counts one command sent to the store, under `what` (collection and command name) as well. */
+export function countStoreCommand(what: string): void {
+  counts.storeCommands += 1;
+  counts.storeCommandsBy[what] = (counts.storeCommandsBy[what] ?? 0) + 1;
 }
 
 /** A copy of the counters so far. */
 export function workCounts(): WorkCounts {
-  return { ...counts };
+  return { ...counts, storeCommandsBy: { ...counts.storeCommandsBy } };
+}
+
+/** The counters of several processes added up. */
+export function sumWork(all: WorkCounts[]): WorkCounts {
+  const total = noWork();
+  for (const w of all) {
+    for (const k of COUNTERS) total[k] += w[k];
+    for (const [what, n] of Object.entries(w.storeCommandsBy))
+      total.storeCommandsBy[what] = (total.storeCommandsBy[what] ?? 0) + n;
+  }
+  return total;
+}
+
+/** The work between two readings per item (payment), to two decimals; commands with none left out. */
+export function workPer(end: WorkCounts, start: WorkCounts, items: number): WorkCounts {
+  const per = (n: number) => Math.round((n / items) * 100) / 100;
+  const out = noWork();
+  for (const k of COUNTERS) out[k] = per(end[k] - start[k]);
+  const by = Object.entries(end.storeCommandsBy)
+    .map(([what, n]) => [what, per(n - (start.storeCommandsBy[what] ?? 0))] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  out.storeCommandsBy = Object.fromEntries(by);
+  return out;
 }
 
 const UNCOUNTED = new Set<PropertyKey>(['ready', 'close']);

@@ -86,6 +86,10 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       expect(answer.workers).toHaveLength(2);
       for (const w of answer.workers) expect(w.grpcServed).toBeGreaterThan(0);
       expect(answer.work.grpcServed).toBe(answer.workers[0]!.grpcServed + answer.workers[1]!.grpcServed);
+      // Store commands by collection and command add up to the total, the ledger's inserts among them.
+      const by = Object.values(answer.work.storeCommandsBy).reduce((a, b) => a + b, 0);
+      expect(by).toBe(answer.work.storeCommands);
+      expect(answer.work.storeCommandsBy['ledger_transfers insert']).toBeGreaterThan(0);
     } finally {
       serve.kill('SIGTERM');
       await new Promise((r) => serve.once('exit', r));
