@@ -75,6 +75,5 @@ export async function learn(
     await store.putDevice(e.data.msisdn ? await bindNumber(store, next, e.data.msisdn, e.atMs) : next);
     return;
   }
-  await addPosted(store, e.data, e.atMs);
-  await reservations.confirm(e.data.transactionId);
+  await Promise.all([addPosted(store, e.data, e.atMs), reservations.confirm(e.data.transactionId)]);
 }

@@ -10,8 +10,12 @@ import type { FeatureStore } from '../store/ports.js';
 export const RISK_GROUP = 'risk';
 
 /**
- * Applies one delivered event once: already-seen ids are skipped (at-least-once delivery);
- * malformed events are logged and marked seen so they cannot block the stream. Events the risk
+ * Applies one delivered event once (at-least-once delivery). Device and network events are
+ * recorded by id and an already-seen id is skipped; malformed events are logged and marked seen so
+ * they cannot block the stream. Payment outcomes need no record: they land keyed by transaction id
+ * (one entry per transaction in each window list, the reservation moved by a conditional update),
+ * so applying one again changes nothing, and they skip the two round trips of the record, which
+ * made the learning of posted payments fall behind the payments themselves. Events the risk
  * service does not use (most payment events) cost no store access: ignoring one twice is harmless.
  */
 export async function ingest(
@@ -30,10 +34,11 @@ export async function ingest(
     malformed = err;
   }
   if (!ev && !malformed) return false;
-  if (await store.seen(e.id)) return false;
+  const keyedByTransaction = ev?.kind === 'payment' || ev?.kind === 'release';
+  if (!keyedByTransaction && (await store.seen(e.id))) return false;
   if (ev) await learn(store, ev, reservations);
   else log?.warn({ eventId: e.id, type: e.type, err: malformed!.message }, 'malformed event skipped');
-  await store.markSeen(e.id, e.atMs);
+  if (!keyedByTransaction) await store.markSeen(e.id, e.atMs);
   return true;
 }
 
