@@ -1,5 +1,5 @@
 import { copy } from './copy.js';
-import { countWork } from './work.js';
+import { countBusHandled, countWork } from './work.js';
 
 /** An event as it travels on the bus; consumers deduplicate by `id` (at-least-once delivery). */
 export interface BusEvent {
@@ -38,7 +38,10 @@ export function memoryBus(): EventBus {
     },
     async subscribe(topic, group, handler) {
       if (!groups.has(topic)) groups.set(topic, new Map());
-      groups.get(topic)!.set(group, handler);
+      groups.get(topic)!.set(group, async (e) => {
+        await handler(e);
+        countBusHandled(`${group}.${topic}`);
+      });
     },
     async ready() {
       return true;

@@ -3,7 +3,7 @@ import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry } from 'k
 import { DfsError } from './errors.js';
 import { memoryBus, type BusEvent, type EventBus } from './events.js';
 import type { Logger } from './log.js';
-import { countWork } from './work.js';
+import { countBusHandled, countWork } from './work.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
 
@@ -188,6 +188,7 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
           const event = decode(message.value, message.headers);
           if (event) await handler(event);
           else opts.log?.warn({ topic, partition, offset: message.offset }, 'undecodable event skipped');
+          countBusHandled(`${group}.${name}`);
         },
       });
     },

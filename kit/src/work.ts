@@ -14,16 +14,25 @@ export interface WorkCounts {
   busSends: number;
   /** Events in those publishes. */
   busEvents: number;
+  /**
+   * Events each consumer group handled, by `<group>.<topic>`: a group that keeps up handles every
+   * event its topic got, so fewer per payment than its topic carries means it fell behind.
+   */
+  busHandledBy: Record<string, number>;
   /** Unary gRPC calls this process served. */
   grpcServed: number;
   /** Unary gRPC calls this process made. */
   grpcMade: number;
 }
 
+/** The counts kept by name. */
+export type WorkTally = 'storeCommandsBy' | 'busHandledBy';
+
 /** The counters that are plain numbers. */
-export type WorkCounter = Exclude<keyof WorkCounts, 'storeCommandsBy'>;
+export type WorkCounter = Exclude<keyof WorkCounts, WorkTally>;
 
 const COUNTERS: WorkCounter[] = ['storeCalls', 'storeCommands', 'busSends', 'busEvents', 'grpcServed', 'grpcMade'];
+const TALLIES: WorkTally[] = ['storeCommandsBy', 'busHandledBy'];
 
 /** All counters at zero. */
 export function noWork(): WorkCounts {
@@ -33,6 +42,7 @@ export function noWork(): WorkCounts {
     storeCommandsBy: {},
     busSends: 0,
     busEvents: 0,
+    busHandledBy: {},
     grpcServed: 0,
     grpcMade: 0,
   };
@@ -45,15 +55,24 @@ export function countWork(kind: WorkCounter, n = 1): void {
   counts[kind] += n;
 }
 
+function addTo(tally: Record<string, number>, name: string, n: number): void {
+  tally[name] = (tally[name] ?? 0) + n;
+}
+
 /** Counts one command sent to the store, under `what` (collection and command name) as well. */
 export function countStoreCommand(what: string): void {
   counts.storeCommands += 1;
-  counts.storeCommandsBy[what] = (counts.storeCommandsBy[what] ?? 0) + 1;
+  addTo(counts.storeCommandsBy, what, 1);
+}
+
+/** Counts one event a consumer group (`<group>.<topic>`) handled. */
+export function countBusHandled(groupTopic: string): void {
+  addTo(counts.busHandledBy, groupTopic, 1);
 }
 
 /** A copy of the counters so far. */
 export function workCounts(): WorkCounts {
-  return { ...counts, storeCommandsBy: { ...counts.storeCommandsBy } };
+  return { ...counts, storeCommandsBy: { ...counts.storeCommandsBy }, busHandledBy: { ...counts.busHandledBy } };
 }
 
 /** The counters of several processes added up. */
@@ -61,22 +80,23 @@ export function sumWork(all: WorkCounts[]): WorkCounts {
   const total = noWork();
   for (const w of all) {
     for (const k of COUNTERS) total[k] += w[k];
-    for (const [what, n] of Object.entries(w.storeCommandsBy))
-      total.storeCommandsBy[what] = (total.storeCommandsBy[what] ?? 0) + n;
+    for (const t of TALLIES) for (const [name, n] of Object.entries(w[t])) addTo(total[t], name, n);
   }
   return total;
 }
 
-/** The work between two readings per item (payment), to two decimals; commands with none left out. */
+/** The work between two readings per item (payment), to two decimals; names with none left out, largest first. */
 export function workPer(end: WorkCounts, start: WorkCounts, items: number): WorkCounts {
   const per = (n: number) => Math.round((n / items) * 100) / 100;
   const out = noWork();
   for (const k of COUNTERS) out[k] = per(end[k] - start[k]);
-  const by = Object.entries(end.storeCommandsBy)
-    .map(([what, n]) => [what, per(n - (start.storeCommandsBy[what] ?? 0))] as const)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  out.storeCommandsBy = Object.fromEntries(by);
+  for (const t of TALLIES) {
+    const by = Object.entries(end[t])
+      .map(([name, n]) => [name, per(n - (start[t][name] ?? 0))] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    out[t] = Object.fromEntries(by);
+  }
   return out;
 }
 

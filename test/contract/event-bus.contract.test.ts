@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dedupe, memorySeen } from '../support/dedupe.js';
 import { memoryBus, type BusEvent, type EventBus } from '../../kit/src/events.js';
 import { kafkaBus } from '../../kit/src/kafka-bus.js';
+import { workCounts } from '../../kit/src/work.js';
 import { describeWithServer, uniqueName } from './support/infra.js';
 
 const ev = (key: string, n: number): BusEvent => ({
@@ -45,8 +46,9 @@ export function describeEventBusContract(name: string, open: (topics: string[]) 
     it('delivers every event, intact, to each subscribed group, keeping the order per key', async () => {
       const a = collector();
       const b = collector();
-      await bus.subscribe(topic, uniqueName('group-a'), a.handler);
-      await bus.subscribe(topic, uniqueName('group-b'), b.handler);
+      const groups = [uniqueName('group-a'), uniqueName('group-b')];
+      await bus.subscribe(topic, groups[0]!, a.handler);
+      await bus.subscribe(topic, groups[1]!, b.handler);
       const events = [ev('k1', 1), ev('k2', 2), ev('k1', 3), ev('k1', 4)];
       await bus.publish(topic, events.slice(0, 2));
       await bus.publish(topic, events.slice(2));
@@ -56,6 +58,8 @@ export function describeEventBusContract(name: string, open: (topics: string[]) 
         expect([...c.got].sort((x, y) => x.atMs - y.atMs)).toEqual(events);
         expect(c.got.filter((e) => e.key === 'k1').map((e) => e.data.n)).toEqual([1, 3, 4]);
       }
+      // Counted per group as handled (what `dfs load` reports as busHandledBy).
+      for (const g of groups) await expect.poll(() => workCounts().busHandledBy[`${g}.${topic}`]).toBe(4);
     });
 
     it('applies a redelivered event once through dedupe', async () => {
