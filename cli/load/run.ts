@@ -184,7 +184,7 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
     const payee = merchants[randomInt(merchants.length)]!;
     const minorUnits = 100 + randomInt(4900);
     const idempotencyKey = randomUUID();
-    const run = w.queue.then(async () => {
+    const attempt = async () => {
       try {
         const r = await w.phone.daemon.pay({
           payee,
@@ -220,20 +220,23 @@ export async function runLoad(world: World, opts: LoadOptions): Promise<LoadRepo
         });
         if (refused) {
           refusalLat.add(Date.now() - scheduledAt);
-          completed += 1;
           refusedByAdmission += 1;
-          w.pending -= 1;
-          const restMs = backoffMs(err);
-          w.restUntilMs = Date.now() + restMs;
-          if (opts.concurrency) await new Promise((r) => setTimeout(r, restMs));
+          w.restUntilMs = Date.now() + backoffMs(err);
           return;
         }
       }
       const endedAt = Date.now();
       lat.add(endedAt - scheduledAt);
       timeline.latency(endedAt, endedAt - scheduledAt);
-      completed += 1;
-      w.pending -= 1;
+    };
+    const run = w.queue.then(async () => {
+      await attempt().finally(() => {
+        completed += 1;
+        w.pending -= 1;
+      });
+      // Closed loop: a refused phone rests before its next payment (the open loop skips resting phones).
+      const restMs = w.restUntilMs - Date.now();
+      if (opts.concurrency && restMs > 0) await new Promise((r) => setTimeout(r, restMs));
     });
     w.queue = run;
     return run;

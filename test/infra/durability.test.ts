@@ -81,7 +81,7 @@ describeWithServer('MONGODB_URI', 'durability: the transaction service restarts 
         code: null,
         result: null,
         // Crashed longer ago than the live bound: a younger one may be another replica's payment in flight,
-        // which start-up recovery leaves to its creator (the sweep takes it later).
+        // which start-up recovery leaves to its creator (the sweep's catch-up pass takes it once the bound has passed).
         createdAtMs: Date.now() - LIVE_COMPLETION_MS - 1,
       };
       expect((await store.insertTransfer(halfPosted)).created).toBe(true);
