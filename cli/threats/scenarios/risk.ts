@@ -146,8 +146,14 @@ async function simSwap(ctx: Context): Promise<Observation> {
   );
 }
 
-const BURST_PAYMENTS = 40;
-const BURST_AMOUNT = 100_000;
+/**
+ * 15 payments of KES 2,000.00, the most a HIGH phone pays without a step-up: KES 30,000.00, one and a
+ * half times the day limit. The burst fits the transaction service's admission budget (16 in flight),
+ * so all of it reaches risk at once; a burst twice that size has its rest refused OVERLOADED and
+ * resent after the first posted payments are learned, racing risk's learning rather than its windows.
+ */
+const BURST_PAYMENTS = 15;
+const BURST_AMOUNT = 200_000;
 
 interface LimitsTrail {
   limits?: { refused?: string; windows?: { window: string; maxAmount: number }[] };
@@ -367,7 +373,8 @@ export const riskScenarios: Scenario[] = [
     seed: '002 §6; brief §5',
     action:
       `from one tier HIGH phone, sign ${BURST_PAYMENTS} payments of ${kesText(BURST_AMOUNT)} ` +
-      `(twice the HIGH day limit in all) and release them to the backend at the same instant`,
+      `(one and a half times the HIGH day limit in all, and few enough that admission control ` +
+      `takes them all at once) and release them to the backend at the same instant`,
     control:
       'risk reserves every approved amount in its day and velocity windows in one conditional store update ' +
       '(rule limits.reserve): a payment the windows cannot take is declined, however many decide at once',
