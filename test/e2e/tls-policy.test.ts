@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, type ConnectionOptions } from 'node:tls';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { connect, type ConnectionOptions, type SecureContextOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsole, type ConsoleHandle } from '../../cli/console/server.js';
 import type { Stack, StackControls } from '../../cli/stack.js';
@@ -71,6 +73,24 @@ function plainGet(port: number): Promise<string> {
   });
 }
 
+/** An HTTPS server on loopback with the risk service's dev certificate, speaking only what `offer` allows. */
+async function httpsServer(stack: Stack, offer: SecureContextOptions) {
+  const server = createServer(
+    { cert: readFileSync(stack.pki.cert('risk')), key: readFileSync(stack.pki.key('risk')), ...offer },
+    (_req, res) => res.end('ok'),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `https://127.0.0.1:${port}/`, close: () => server.close() };
+}
+
+/** A `fetch` through the process's dispatcher: the status, or the TLS error code it failed with. */
+const fetchOutcome = (url: string): Promise<string> =>
+  fetch(url).then(
+    async (r) => `HTTP ${r.status}${(await r.text()) === 'ok' ? '' : ' (unexpected body)'}`,
+    (err: Error & { cause?: NodeJS.ErrnoException }) => err.cause?.code ?? err.message,
+  );
+
 /** A test stack with its console on a free port. */
 async function stackWithConsole(env: NodeJS.ProcessEnv = {}, controls?: StackControls) {
   const s = await testStack(env, undefined, controls);
@@ -140,6 +160,24 @@ describe('one TLS policy on every port (FIGI R7)', () => {
         ok: false,
         code: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
       });
+    }
+  });
+
+  it("the stack's own HTTPS calls (fetch) trust the dev CA and offer only the policy", async () => {
+    const origins = {
+      policy: await httpsServer(s.stack, {}),
+      tls11: await httpsServer(s.stack, TLS11_ONLY),
+      cbc: await httpsServer(s.stack, CBC_ONLY),
+    };
+    try {
+      // Twice each: the first call opens a connection, the second reuses the pooled one where there is one.
+      for (let i = 0; i < 2; i++) {
+        expect(await fetchOutcome(origins.policy.url)).toBe('HTTP 200');
+        expect(await fetchOutcome(origins.tls11.url)).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
+        expect(await fetchOutcome(origins.cbc.url)).toBe('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');
+      }
+    } finally {
+      for (const o of Object.values(origins)) o.close();
     }
   });
 
