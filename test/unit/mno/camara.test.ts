@@ -127,6 +127,20 @@ describe(
         ).toBe('SIM_SWAP_CHECK_UNAVAILABLE');
       },
     );
+    it('checks of one number while its call is out share that call; a failed call is shared, not kept', async () => {
+      const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
+      const keys = ['w'.repeat(40), KEY, KEY];
+      let calls = 0;
+      const client = camaraSimSwap({ url, apiKey: () => keys[calls++]!, deadlineMs: 1000, cacheMs: 60_000 });
+      const burst = () => Promise.all(Array.from({ length: 15 }, () => codeOf(client.check(sim.msisdn, 48))));
+      expect(await burst()).toEqual(Array(15).fill('SIM_SWAP_CHECK_UNAVAILABLE'));
+      expect(calls).toBe(1);
+      const answers = await Promise.all(Array.from({ length: 15 }, () => client.check(sim.msisdn, 48)));
+      expect(answers).toEqual(Array(15).fill({ swapped: false }));
+      expect(calls).toBe(2);
+      expect(await client.check(sim.msisdn, 48)).toEqual({ swapped: false });
+      expect(calls).toBe(2);
+    });
     it(
       'number verification confirms a number only with the IMSI hash of its working SIM; ' +
         "the transaction service's client reads it and fails with NUMBER_VERIFICATION_UNAVAILABLE",
