@@ -8,10 +8,11 @@ import { connectWorld, type PhoneOverrides, type World } from '../../cli/world.j
 import { setLogDestination } from '../../kit/src/log.js';
 
 /**
- * Risk's deadline in test stacks: the production 300 ms fails closed on a loaded 2-core CI machine with a
- * real store; fail-closed behaviour is tested with its own deadlines.
+ * Risk's deadline in test stacks, and risk's deadline on the operator nested inside it: the production
+ * 300 and 200 ms fail closed on a loaded 2-core CI machine with a real store; fail-closed behaviour is
+ * tested with its own deadlines.
  */
-const TEST_RISK_DEADLINE_MS = '3000';
+const TEST_DEADLINES = { RISK_DEADLINE_MS: '3000', RISK_MNO_DEADLINE_MS: '2000' };
 
 /**
  * An embedded stack on ephemeral ports with its own state directory, plus
@@ -27,7 +28,7 @@ export async function testStack(
   const stack = await startStack({
     stateDir,
     ephemeral: true,
-    env: { LOG_LEVEL: 'silent', RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS, ...env },
+    env: { LOG_LEVEL: 'silent', ...TEST_DEADLINES, ...env },
     controls,
   });
   const world = await connectWorld(stack.pki, stack, phones);
@@ -77,7 +78,7 @@ export const fundedPhone = (world: World, profile = 'secure', balance = 100_000)
  */
 export function cliEnv(stateDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    RISK_DEADLINE_MS: TEST_RISK_DEADLINE_MS,
+    ...TEST_DEADLINES,
     ...process.env,
     DFS_STATE_DIR: stateDir,
     ...FREE_PORTS,

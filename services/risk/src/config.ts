@@ -15,7 +15,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       RISK_MNO_URL: optional(z.string().url()),
       RISK_MNO_API_KEY: optional(z.string().min(32, 'at least 32 characters').max(256)),
       RISK_MNO_API_KEY_FILE: optional(z.string().min(1)),
-      RISK_MNO_DEADLINE_MS: z.coerce.number().int().min(10).max(10_000).default(800),
+      RISK_MNO_DEADLINE_MS: z.coerce.number().int().min(10).max(10_000).default(200),
       RISK_MNO_CACHE_SEC: z.coerce.number().int().min(0).max(3600).default(30),
       RISK_OPERATOR_TOKEN: optional(z.string().min(32, 'at least 32 characters').max(256)),
     },
