@@ -8,6 +8,8 @@ import type { Frame, PhoneUser } from '../../device-sim/src/ui/native-ui.js';
 import { codeOf } from '../support/expect-code.js';
 import { testStack } from '../support/stack.js';
 import { approveStepUp } from '../support/weakened.js';
+import { revokeDevice } from '../../services/attestation/src/domain/operator.js';
+import type { AttestationStore } from '../../services/attestation/src/store/ports.js';
 
 type Env = Awaited<ReturnType<typeof testStack>>;
 const kes = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency: 'KES' });
@@ -125,6 +127,34 @@ describe('revocation holds on every path (002 R1; docs/ATTESTATION.md "Revocatio
       expect((await res.json()).code).toBe('ATTESTATION_OPERATOR_UNAUTHENTICATED');
     },
   );
+});
+
+describe('a revocation whose event is lost still refuses a pending step-up (asked of the registry)', () => {
+  let env: Env;
+  let registry: AttestationStore | undefined;
+  beforeAll(async () => {
+    env = await testStack({ DEVICE_STATUS_MAX_AGE_MS: '300000' }, undefined, {
+      attestation: { wrapStore: (s) => (registry = s) },
+    });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('revoked in the registry, no device.revoked published: the confirmation is refused DEVICE_REVOKED', async () => {
+    const noEvents = { attested: async () => {}, rejected: async () => {}, revoked: async () => {} };
+    const p = await steppedUpPhone(env, async (id) => {
+      await revokeDevice(id, 'reported stolen', {
+        store: registry!,
+        events: { ...noEvents, reverified: async () => {} },
+        now: Date.now,
+      });
+    });
+    // The payment's authorization read the standing ACTIVE a moment ago, and it may be remembered
+    // for five minutes: only asking the registry at the confirmation sees the revocation.
+    expect(await codeOf(p.phone.daemon.pay({ payee: p.merchant, amount: kes(250_000) }))).toBe('DEVICE_REVOKED');
+    expect([await balance(env.world, p.wallet), await balance(env.world, p.merchant)]).toEqual([300_000, 0]);
+  });
 });
 
 describe('sabotage: step-up confirmed without re-checking (recheckStepUp: approveStepUp)', () => {

@@ -55,7 +55,10 @@ export interface TransactionOverrides extends ServeOverrides {
    * The revocation check at authorization (default: the registry's standing, cached at most DEVICE_STATUS_MAX_AGE_MS).
    */
   checkDevice?: CheckDevice;
-  /** What a step-up confirmation must pass (default recheckDeviceAndRisk: the device's standing, then risk again). */
+  /**
+   * What a step-up confirmation must pass (default recheckDeviceAndRisk: the device's standing, asked of the
+   * registry at the confirmation, then risk again).
+   */
   recheckStepUp?: RecheckStepUp;
   /** How callback targets are checked against an integrator's callback origins (default CALLBACK_TARGET_CHECK). */
   callbackTarget?: CallbackTargetCheck;
@@ -87,6 +90,9 @@ export async function startTransaction(
   const standing = cachedStanding(tokenKeys.deviceStanding, { maxAgeMs: config.deviceStatusMaxAgeMs, now: Date.now });
   await forgetStandingOnDeviceEvents(bus, standing.forget);
   const checkDevice = overrides.checkDevice ?? standingGate(standing.standing);
+  // A step-up confirmation asks the registry itself: a revocation while the payment was held must
+  // refuse it even if the revocation's event has not reached this process yet.
+  const recheckDevice = overrides.checkDevice ?? standingGate(standing.fresh);
   const assessRisk = overrides.assessRisk ?? risk.assess;
   const mno = config.mno;
   if (mno) trustCaForFetch(tls.ca);
@@ -101,7 +107,7 @@ export async function startTransaction(
     log,
     tokenKeys: tokenKeys.resolve,
     checkDevice,
-    recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice, assessRisk }),
+    recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice: recheckDevice, assessRisk }),
     verifiedTokens: boundedMap<string, VerifiedToken>(100_000),
     currencies: config.currencies,
     maxAmount: config.maxAmount,

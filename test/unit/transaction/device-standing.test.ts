@@ -49,6 +49,33 @@ describe('device standing at authorization: the staleness bound (DEVICE_STATUS_M
     expect(await codeOf(r.check('dev-1', IAT))).toBe('DEVICE_REVOKED');
   });
 
+  it('an answer to a question asked before a device event is used by its callers but not remembered', async () => {
+    const r = registry(60_000);
+    let answer: (s: DeviceStanding) => void = () => {};
+    const gated = cachedStanding(() => new Promise<DeviceStanding>((resolve) => (answer = resolve)), {
+      maxAgeMs: 60_000,
+      now: () => r.clock.now,
+    });
+    const before = gated.standing('dev-1');
+    gated.forget('dev-1');
+    answer({ status: 'ACTIVE', notBeforeMs: 0 });
+    expect(await before).toEqual({ status: 'ACTIVE', notBeforeMs: 0 });
+    const after = gated.standing('dev-1');
+    answer({ status: 'REVOKED', notBeforeMs: r.clock.now });
+    expect(await codeOf(standingGate(() => after)('dev-1', IAT))).toBe('DEVICE_REVOKED');
+  });
+
+  it('fresh asks the registry whatever is remembered (a step-up confirmation), and keeps what it hears', async () => {
+    const r = registry(60_000);
+    await r.check('dev-1', IAT);
+    r.state.standing = { status: 'REVOKED', notBeforeMs: r.clock.now };
+    expect(await codeOf(r.check('dev-1', IAT))).toBe('ACCEPTED');
+    expect(await codeOf(standingGate(r.cache.fresh)('dev-1', IAT))).toBe('DEVICE_REVOKED');
+    expect(r.state.asked).toBe(2);
+    expect(await codeOf(r.check('dev-1', IAT))).toBe('DEVICE_REVOKED');
+    expect(r.state.asked).toBe(2);
+  });
+
   it('a burst of concurrent authorizations of one device asks the registry once', async () => {
     const r = registry(5000);
     await Promise.all(Array.from({ length: 200 }, () => r.check('dev-1', IAT)));

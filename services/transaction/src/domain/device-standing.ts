@@ -29,7 +29,9 @@ export function standingGate(standing: (deviceId: string) => Promise<DeviceStand
  * The registry's standing of devices, remembered for at most `maxAgeMs` (the staleness bound: a
  * revocation is honoured by the next authorization at most `maxAgeMs` after it, even when no event
  * arrives), and forgotten at once when a device event for the device arrives (then the bound is the
- * event's delivery time). A registry that does not answer fails closed (DEVICE_STATUS_UNAVAILABLE).
+ * event's delivery time); an answer to a question asked before the event is not remembered. `fresh`
+ * asks the registry whatever is remembered (a step-up confirmation). A registry that does not answer
+ * fails closed (DEVICE_STATUS_UNAVAILABLE).
  */
 export function cachedStanding(
   fetch: (deviceId: string) => Promise<DeviceStanding>,
@@ -39,10 +41,10 @@ export function cachedStanding(
   const asking = new Map<string, Promise<DeviceStanding>>();
   const ask = (deviceId: string) => {
     const atMs = opts.now();
-    const p = fetch(deviceId)
+    const p: Promise<DeviceStanding> = fetch(deviceId)
       .then(
         (standing) => {
-          known.set(deviceId, { standing, atMs });
+          if (asking.get(deviceId) === p) known.set(deviceId, { standing, atMs });
           return standing;
         },
         (err: unknown) => {
@@ -62,6 +64,8 @@ export function cachedStanding(
       if (hit && opts.now() - hit.atMs < opts.maxAgeMs) return Promise.resolve(hit.standing);
       return asking.get(deviceId) ?? ask(deviceId);
     },
+    /** The device's standing as the registry answers it now, never a remembered or shared earlier answer. */
+    fresh: (deviceId: string): Promise<DeviceStanding> => ask(deviceId),
     /** Forgets a device's standing (a device event arrived): the next check asks the registry. */
     forget(deviceId: string): void {
       known.set(deviceId, { standing: { status: 'STALE', notBeforeMs: 0 }, atMs: -Infinity });
