@@ -32,9 +32,17 @@ export function memoryBus(): EventBus {
     async publish(topic, events) {
       countWork('busSends');
       countWork('busEvents', events.length);
+      // A group whose handler fails gets none of the events after (they come again when the publish
+      // is retried, in order); the other groups still get them all, as with Kafka's consumer groups.
+      let failure: { err: unknown } | undefined;
       for (const handler of groups.get(topic)?.values() ?? []) {
-        for (const e of events) await handler(copy(e));
+        try {
+          for (const e of events) await handler(copy(e));
+        } catch (err) {
+          failure ??= { err };
+        }
       }
+      if (failure) throw failure.err;
     },
     async subscribe(topic, group, handler) {
       if (!groups.has(topic)) groups.set(topic, new Map());

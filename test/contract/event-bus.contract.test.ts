@@ -62,6 +62,17 @@ export function describeEventBusContract(name: string, open: (topics: string[]) 
       for (const g of groups) await expect.poll(() => workCounts().busHandledBy[`${g}.${topic}`]).toBe(4);
     });
 
+    it("gives each group every event whatever another group's handler does", async () => {
+      const b = collector();
+      await bus.subscribe(topic, uniqueName('group-fails'), async () => {
+        throw new Error('this group cannot take events');
+      });
+      await bus.subscribe(topic, uniqueName('group-ok'), b.handler);
+      // The memory bus reports the failure to the publisher (whose outbox publishes again); Kafka does not.
+      await bus.publish(topic, [ev('k', 1), ev('k', 2)]).catch(() => undefined);
+      await expect.poll(() => b.got.map((e) => e.data.n), { timeout: 20_000 }).toEqual([1, 2]);
+    });
+
     it('applies a redelivered event once through dedupe', async () => {
       const c = collector();
       await bus.subscribe(topic, uniqueName('group-d'), dedupe(c.handler, memorySeen()));
