@@ -13,12 +13,26 @@ export interface BusEvent {
 }
 
 /**
+ * How a subscription's handler is called: by default one delivery at a time; with `partitionsAtOnce`
+ * up to that many at once on Kafka, each from its own partition and in order within it (the memory
+ * bus delivers one at a time, in publication order, whatever the option).
+ */
+export interface SubscribeOptions {
+  partitionsAtOnce?: number;
+}
+
+/**
  * The event-bus port: in-process by default, Kafka when configured. Shaped after what any
  * KafkaJS-compatible client offers, so the adapter can be swapped without touching services.
  */
 export interface EventBus {
   publish(topic: string, events: BusEvent[]): Promise<void>;
-  subscribe(topic: string, group: string, handler: (e: BusEvent) => Promise<void>): Promise<void>;
+  subscribe(
+    topic: string,
+    group: string,
+    handler: (e: BusEvent) => Promise<void>,
+    opts?: SubscribeOptions,
+  ): Promise<void>;
   ready(): Promise<boolean>;
   /** Resolves once every subscription of this bus has handled what was published so far (or after `timeoutMs`). */
   settled(timeoutMs?: number): Promise<void>;

@@ -161,7 +161,7 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
         throw new DfsError('BUS_UNAVAILABLE', `publish to ${topic} failed: ${messageOf(err)}`, { cause: err });
       }
     },
-    async subscribe(name, group, handler) {
+    async subscribe(name, group, handler, subscribeOpts) {
       const topic = ns(name);
       const groupId = `${ns(group)}.${name}`;
       const consumer = client.consumer({
@@ -184,6 +184,7 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
         autoCommit: true,
         autoCommitInterval: COMMIT_EVERY_MS,
         autoCommitThreshold: COMMIT_EVERY_EVENTS,
+        partitionsConsumedConcurrently: subscribeOpts?.partitionsAtOnce ?? 1,
         eachMessage: async ({ partition, message }) => {
           const event = decode(message.value, message.headers);
           if (event) await handler(event);

@@ -16,31 +16,36 @@ export function observedBus(bus: EventBus, service: string, m: Metrics): EventBu
         events.map((e) => (e.headers?.traceparent ? e : { ...e, headers: { ...e.headers, ...headers } })),
       );
     },
-    subscribe(topic, group, handler) {
-      return bus.subscribe(topic, group, async (e: BusEvent) => {
-        m.consumerLag.set({ topic, group }, Math.max(0, Date.now() - e.atMs) / 1000);
-        try {
-          await inSpan(
-            service,
-            `consume ${topic}`,
-            {
-              kind: SpanKind.CONSUMER,
-              parent: contextFrom(e.headers),
-              attributes: {
-                'messaging.destination.name': topic,
-                'messaging.consumer.group.name': group,
-                'messaging.message.id': e.id,
-                'dfs.event.type': e.type,
+    subscribe(topic, group, handler, opts) {
+      return bus.subscribe(
+        topic,
+        group,
+        async (e: BusEvent) => {
+          m.consumerLag.set({ topic, group }, Math.max(0, Date.now() - e.atMs) / 1000);
+          try {
+            await inSpan(
+              service,
+              `consume ${topic}`,
+              {
+                kind: SpanKind.CONSUMER,
+                parent: contextFrom(e.headers),
+                attributes: {
+                  'messaging.destination.name': topic,
+                  'messaging.consumer.group.name': group,
+                  'messaging.message.id': e.id,
+                  'dfs.event.type': e.type,
+                },
               },
-            },
-            () => handler(e),
-          );
-          m.consumed.inc({ topic, group, outcome: 'ok' });
-        } catch (err) {
-          m.consumed.inc({ topic, group, outcome: 'error' });
-          throw err;
-        }
-      });
+              () => handler(e),
+            );
+            m.consumed.inc({ topic, group, outcome: 'ok' });
+          } catch (err) {
+            m.consumed.inc({ topic, group, outcome: 'error' });
+            throw err;
+          }
+        },
+        opts,
+      );
     },
     ready: () => bus.ready(),
     settled: (timeoutMs) => bus.settled(timeoutMs),

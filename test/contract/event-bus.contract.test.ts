@@ -115,6 +115,37 @@ describeWithServer('KAFKA_BROKERS', 'kafka (kafkajs)', (brokers) => {
     }
   });
 
+  it('hands one delivery at a time by default, and several partitions at once with partitionsAtOnce', async () => {
+    /** The most deliveries its handler held at once: each waits up to 300 ms for another to arrive. */
+    const mostAtOnce = async (partitionsAtOnce?: number) => {
+      const topic = uniqueName('contract.at-once');
+      const bus = await open([topic]);
+      try {
+        const got: BusEvent[] = [];
+        let inFlight = 0;
+        let most = 0;
+        const handler = async (e: BusEvent) => {
+          most = Math.max(most, ++inFlight);
+          const until = Date.now() + 300;
+          while (inFlight < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+          got.push(e);
+          inFlight--;
+        };
+        await bus.subscribe(topic, uniqueName('group-c'), handler, { partitionsAtOnce });
+        const events = Array.from({ length: 12 }, (_, i) => ev(`k${i % 6}`, i));
+        await bus.publish(topic, events);
+        await expect.poll(() => got.length, { timeout: 30_000 }).toBe(12);
+        for (let k = 0; k < 6; k++)
+          expect(got.filter((e) => e.key === `k${k}`).map((e) => e.data.n)).toEqual([k, k + 6]);
+        return most;
+      } finally {
+        await bus.close();
+      }
+    };
+    expect(await mostAtOnce()).toBe(1);
+    expect(await mostAtOnce(3)).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
   it('fails start-up with BUS_UNAVAILABLE naming KAFKA_BROKERS when no broker answers', async () => {
     const client = new kafkajs.Kafka({
       brokers: ['127.0.0.1:1'],
