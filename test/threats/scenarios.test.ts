@@ -38,7 +38,8 @@ describe('every threat scenario against the embedded stack, judged from what it 
     '%s is stopped by its control with the expected code and leaves evidence',
     async (_id, scenario) => {
       const p = await play(scenario, stackContext(env.stack, env.world));
-      expect({ outcome: p.outcome, code: p.observed.code, achieved: p.observed.achieved }).toEqual({
+      const observed = JSON.stringify({ evidence: p.observed.evidence, steps: p.observed.steps });
+      expect({ outcome: p.outcome, code: p.observed.code, achieved: p.observed.achieved }, observed).toEqual({
         outcome: scenario.expect.outcome,
         code: scenario.expect.code,
         achieved: false,
