@@ -106,6 +106,25 @@ describe('tampering (domain level)', () => {
     },
   );
 
+  it("asks for all of a batch's transfers at once, so the store can read them in one query", async () => {
+    const h = await harness();
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    for (let i = 0; i < 5; i++) await submitPayment(await p.sign(p.payment(m, 100)), p.token, p.peer, h.deps);
+    const journal = await h.store.readJournal();
+    let inFlight = 0;
+    let most = 0;
+    const transferOf = async (id: string) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      return h.store.getTransfer(id);
+    };
+    expect(await verifyLedger(journal, transferOf)).toBeNull();
+    expect(most).toBe(journal.filter((e) => e.debit !== 'genesis').length);
+    expect(most).toBeGreaterThanOrEqual(5);
+  });
+
   it(
     'detects a forged journal entry: an edited amount, and ' + 'a re-hashed entry with no posted transfer behind it',
     async () => {

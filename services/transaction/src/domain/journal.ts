@@ -50,12 +50,15 @@ export async function verifyLedger(
 ): Promise<number | null> {
   const bad = verifyJournal(entries, from);
   if (bad !== null) return bad;
-  for (const e of entries) {
+  // All of the entries' transfers asked for at once: the store groups concurrent reads by id into one
+  // query, where reading them one after another made a round trip per journal entry.
+  const transfers = await Promise.all(entries.map((e) => (e.debit === 'genesis' ? null : transferOf(e.transferId))));
+  for (const [i, e] of entries.entries()) {
     if (e.debit === 'genesis') {
       if (e.transferId !== `genesis-${e.currency}` || e.credit !== `treasury-${e.currency}`) return e.seq;
       continue;
     }
-    const t = await transferOf(e.transferId);
+    const t = transfers[i];
     const backed = t?.state === 'POSTED' || (t?.state === 'PENDING' && t.risk?.decision === 'APPROVE');
     if (
       !t ||
