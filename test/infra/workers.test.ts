@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,20 +30,31 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       KAFKA_NAMESPACE: `workers-${Date.now().toString(36)}`,
       DFS_STATE_DIR: join(dir, 'state'),
     };
-    const serve = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--workers', '2'], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
+    // The primary fixes free ports before its workers bind them; a test running beside this one can take
+    // one in between (the worker then exits, port already in use), so a start that ends before READY is
+    // tried again, at most twice, on newly chosen ports.
+    let serve: ChildProcess | undefined;
     try {
-      const ready = await new Promise<Record<string, string | number>>((resolve, reject) => {
-        let out = '';
-        serve.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /^READY (.+)$/m.exec(out);
-          if (m) resolve(JSON.parse(m[1]!) as Record<string, string | number>);
+      let ready: Record<string, string | number> | null = null;
+      for (let attempt = 1; !ready; attempt++) {
+        const started = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--workers', '2'], {
+          env,
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
         });
-        serve.once('exit', (code) => reject(new Error(`dfs serve --workers 2 exited with ${code}`)));
-      });
+        serve = started;
+        ready = await new Promise<Record<string, string | number> | null>((resolve, reject) => {
+          let out = '';
+          started.stdout!.on('data', (d: Buffer) => {
+            out += d.toString();
+            const m = /^READY (.+)$/m.exec(out);
+            if (m) resolve(JSON.parse(m[1]!) as Record<string, string | number>);
+          });
+          started.once('exit', (code) =>
+            attempt < 3 ? resolve(null) : reject(new Error(`dfs serve --workers 2 exited with ${code}`)),
+          );
+        });
+      }
+      const running = serve!;
       expect(ready.workers).toBe(2);
       const report = join(dir, 'load.json');
       const load = spawn(
@@ -80,8 +91,8 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       expect(result.invariants).toMatchObject({ ok: true, lost: 0, duplicated: 0 });
       expect(result.payments.posted).toBeGreaterThan(0);
       const answer = await new Promise<{ work: WorkCounts; workers: WorkCounts[] }>((resolve) => {
-        serve.once('message', (m) => resolve(m as { work: WorkCounts; workers: WorkCounts[] }));
-        serve.send('work');
+        running.once('message', (m) => resolve(m as { work: WorkCounts; workers: WorkCounts[] }));
+        running.send('work');
       });
       expect(answer.workers).toHaveLength(2);
       for (const w of answer.workers) expect(w.grpcServed).toBeGreaterThan(0);
@@ -91,8 +102,11 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       expect(by).toBe(answer.work.storeCommands);
       expect(answer.work.storeCommandsBy['ledger_transfers insert']).toBeGreaterThan(0);
     } finally {
-      serve.kill('SIGTERM');
-      await new Promise((r) => serve.once('exit', r));
+      if (serve && serve.exitCode === null && serve.signalCode === null) {
+        const exited = new Promise((r) => serve!.once('exit', r));
+        serve.kill('SIGTERM');
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });
