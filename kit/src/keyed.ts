@@ -4,17 +4,8 @@
  * interleave (across processes the store's conditional writes decide).
  */
 export function keyedSerializer(enabled: boolean): <T>(key: string, write: () => Promise<T>) => Promise<T> {
-  const tails = new Map<string, Promise<unknown>>();
-  return (key, write) => {
-    if (!enabled) return write();
-    const run = (tails.get(key) ?? Promise.resolve()).then(write, write);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
+  const queue = keyedQueue();
+  return (key, write) => (enabled ? queue([key], write) : write());
 }
 
 /**
