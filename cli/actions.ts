@@ -15,7 +15,7 @@ import { checkRemote, remoteTarget } from './reach.js';
 import { startStack } from './stack.js';
 import { SCENARIOS } from './threats/catalog.js';
 import { threatsCommand } from './threats/command.js';
-import { isWorker, superviseWorkers, workerIndex } from './workers.js';
+import { isWorker, superviseWorkers, tellPortTaken, workerIndex } from './workers.js';
 import { connectWorld } from './world.js';
 
 /** The services `dfs service <name>` runs. */
@@ -90,6 +90,15 @@ export async function demoOrStart(stay: boolean, json: boolean, stateDir: string
 }
 
 /**
+ * A start that failed: in a worker whose port was taken, the primary is told and reports it (or chooses
+ * new ports), so the worker exits without a line of its own; any other failure goes on as it is.
+ */
+async function failWorker(err: unknown): Promise<never> {
+  if (await tellPortTaken(err)) process.exit(1);
+  throw err;
+}
+
+/**
  * `dfs serve`: the embedded stack without a demo; one `READY {addresses}` line on stdout. With
  * `workers` above 1 this process supervises that many workers, each running the stack (see cli/workers.ts).
  */
@@ -98,8 +107,9 @@ export async function serve(stateDir: string, workers = 1): Promise<void> {
   quietLogs('warn');
   dropGrpcBindLog();
   const flushTraces = startTracing({ serviceName: 'dfs' });
-  const stack = await startStack({ stateDir, simulators: workerIndex() === 0 });
-  const web = workerIndex() === 0 ? await openConsole(stack, (line) => console.error(line.trim())) : undefined;
+  const stack = await startStack({ stateDir, simulators: workerIndex() === 0 }).catch(failWorker);
+  const web =
+    workerIndex() === 0 ? await openConsole(stack, (line) => console.error(line.trim())).catch(failWorker) : undefined;
   const { attestationAddr, transactionAddr, riskAddr, fotaUrl, mnoUrl } = stack;
   const ready = {
     attestationAddr,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -19,42 +20,66 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
     });
   if (!process.env.KAFKA_BROKERS) return;
 
+  /** The environment of `dfs serve --workers 2`: every port free, its own bus namespace and state. */
+  const serveEnv = (dir: string): NodeJS.ProcessEnv => ({
+    ...process.env,
+    ...FREE_PORTS,
+    LOG_LEVEL: 'warn',
+    RISK_DEADLINE_MS: '5000',
+    RISK_RULES_FILE: 'config/risk-rules.load.json',
+    KAFKA_NAMESPACE: `workers-${Date.now().toString(36)}`,
+    DFS_STATE_DIR: join(dir, 'state'),
+  });
+
+  it('fails cleanly when a port the user set is taken, naming the variable', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dfs-workers-'));
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const { port } = holder.address() as { port: number };
+    try {
+      const started = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--workers', '2'], {
+        env: { ...serveEnv(dir), TRANSACTION_GRPC_PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      started.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      started.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((r) => started.once('exit', r));
+      expect(code).toBe(1);
+      expect(out).not.toMatch(/^READY/m);
+      // The worker's failure reaches the primary with its port: one line, the primary's, names the variable.
+      expect(err.match(new RegExp(`port ${port} \\(TRANSACTION_GRPC_PORT\\)`, 'g'))).toHaveLength(1);
+      expect(err.trim().split('\n').at(-1)).toContain(`port ${port} (TRANSACTION_GRPC_PORT)`);
+      expect(err).not.toContain('starting them on new ports');
+    } finally {
+      holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('spreads the phones over both workers, and every payment posts once', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dfs-workers-'));
-    const env = {
-      ...process.env,
-      ...FREE_PORTS,
-      LOG_LEVEL: 'warn',
-      RISK_DEADLINE_MS: '5000',
-      RISK_RULES_FILE: 'config/risk-rules.load.json',
-      KAFKA_NAMESPACE: `workers-${Date.now().toString(36)}`,
-      DFS_STATE_DIR: join(dir, 'state'),
-    };
-    // The primary fixes free ports before its workers bind them; a test running beside this one can take
-    // one in between (the worker then exits, port already in use), so a start that ends before READY is
-    // tried again, at most twice, on newly chosen ports.
+    const env = serveEnv(dir);
+    // The primary chooses the free ports before its workers bind them, and chooses again if another
+    // process takes one in between (test/unit/worker-ports.test.ts): no retry is needed here.
     let serve: ChildProcess | undefined;
     try {
-      let ready: Record<string, string | number> | null = null;
-      for (let attempt = 1; !ready; attempt++) {
-        const started = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--workers', '2'], {
-          env,
-          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      const started = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--workers', '2'], {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      });
+      serve = started;
+      const ready = await new Promise<Record<string, string | number>>((resolve, reject) => {
+        let out = '';
+        started.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /^READY (.+)$/m.exec(out);
+          if (m) resolve(JSON.parse(m[1]!) as Record<string, string | number>);
         });
-        serve = started;
-        ready = await new Promise<Record<string, string | number> | null>((resolve, reject) => {
-          let out = '';
-          started.stdout!.on('data', (d: Buffer) => {
-            out += d.toString();
-            const m = /^READY (.+)$/m.exec(out);
-            if (m) resolve(JSON.parse(m[1]!) as Record<string, string | number>);
-          });
-          started.once('exit', (code) =>
-            attempt < 3 ? resolve(null) : reject(new Error(`dfs serve --workers 2 exited with ${code}`)),
-          );
-        });
-      }
-      const running = serve!;
+        started.once('exit', (code) => reject(new Error(`dfs serve --workers 2 exited with ${code}`)));
+      });
+      const running = started;
       expect(ready.workers).toBe(2);
       const report = join(dir, 'load.json');
       const load = spawn(
