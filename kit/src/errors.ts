@@ -168,6 +168,7 @@ export const ERROR_CODES = {
   RISK_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The risk service did not answer in time.'),
   RISK_TIMEOUT: spec(DEADLINE_EXCEEDED, 504, 'The risk service did not answer in time.'),
   RISK_OPERATOR_UNAUTHENTICATED: spec(UNAUTHENTICATED, 401, 'A valid operator credential is required.'),
+  FEATURE_UPDATE_CONFLICT: spec(ABORTED, 409, 'A risk feature document kept changing; the event is applied again.'),
   // infrastructure
   STORE_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The data store is not available.'),
   BUS_UNAVAILABLE: spec(UNAVAILABLE, 503, 'The event bus is not available.'),

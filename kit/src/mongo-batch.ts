@@ -78,26 +78,35 @@ export function groupedUpdate<D extends Doc>(col: mongo.Collection<D>): (u: Blin
   );
 }
 
-/** Whole-document replaces by `_id` (inserting when missing), grouped into one unordered `bulkWrite`. */
-export function groupedReplace<D extends Doc>(col: mongo.Collection<D>): (doc: D) => Promise<void> {
-  return groupCommit<D, void>((docs) =>
-    perItem<void>(
-      docs.length,
+/**
+ * Whole-document compare-and-set by `_id`, grouped into one unordered `bulkWrite`: `replaceOne`
+ * filtered on `{ _id, [field]: expected }` with upsert, so a document whose `field` is no longer
+ * `expected` (another write came first; `null` matches a missing document or one without the field)
+ * meets the unique `_id` and answers false, and a missing one is inserted. True when written.
+ */
+export function groupedReplaceIf<D extends Doc>(
+  col: mongo.Collection<D>,
+  field: string,
+): (doc: D, expected: unknown) => Promise<boolean> {
+  const send = groupCommit<{ doc: D; expected: unknown }, boolean>((ops) =>
+    perItem(
+      ops.length,
       () =>
         col.bulkWrite(
-          docs.map(({ _id, ...rest }) => ({
+          ops.map(({ doc: { _id, ...rest }, expected }) => ({
             replaceOne: {
-              filter: { _id } as mongo.Filter<D>,
+              filter: { _id, [field]: expected } as mongo.Filter<D>,
               replacement: rest as mongo.WithoutId<D>,
               upsert: true,
             },
           })),
           { ordered: false },
         ),
-      undefined,
-      new Error('duplicate key'),
+      true,
+      false,
     ),
   );
+  return (doc, expected) => send({ doc, expected });
 }
 
 /** What a conditional upsert did: updated a matching document, inserted a missing one, or neither. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyDevice, emptyParty, payerKey } from '../../services/risk/src/domain/features.js';
+import { emptyDevice, emptyParty, payeeKey, payerKey } from '../../services/risk/src/domain/features.js';
 import { memoryFeatureStore } from '../../services/risk/src/store/memory/index.js';
 import { mongoFeatureStore } from '../../services/risk/src/store/mongo/index.js';
 import type { DecisionRecord } from '../../services/risk/src/domain/model.js';
@@ -28,7 +28,12 @@ const decision = (transactionId: string): DecisionRecord => ({
  * The FeatureStore contract, one block per role port: whole documents by key, and the seen-id set
  * consumers deduplicate with.
  */
-export function describeFeatureStoreContract(name: string, open: () => Promise<FeatureStore>): void {
+export function describeFeatureStoreContract(
+  name: string,
+  open: () => Promise<FeatureStore>,
+  /** Another store on the data of the one `open` made last: a second replica (the same store in memory). */
+  replica: (store: FeatureStore) => Promise<FeatureStore>,
+): void {
   describe(`FeatureStore contract: ${name}`, () => {
     let store: FeatureStore;
     beforeEach(async () => {
@@ -73,7 +78,7 @@ export function describeFeatureStoreContract(name: string, open: () => Promise<F
     });
 
     describe('DeviceStore, PartyStore and DecisionStore', () => {
-      it('stores device, party and decision documents whole and replaces them by key', async () => {
+      it('stores device, party and decision documents whole and changes them by key', async () => {
         const device = {
           ...emptyDevice('d1'),
           status: 'ATTESTED' as const,
@@ -81,17 +86,46 @@ export function describeFeatureStoreContract(name: string, open: () => Promise<F
           simChange: { atMs: 3, imei: true },
           payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }],
         };
-        await store.putDevice(emptyDevice('d1'));
-        await store.putDevice(device);
+        await store.changeDevice('d1', (d) => {
+          expect(d).toBeNull();
+          return emptyDevice('d1');
+        });
+        await store.changeDevice('d1', (d) => {
+          expect(d).toEqual(emptyDevice('d1'));
+          return device;
+        });
+        await store.changeDevice('d1', () => null);
         expect(await store.getDevice('d1')).toEqual(device);
         expect(await store.getDevice('d2')).toBeNull();
         const party = { ...emptyParty(payerKey('a')), payments: [{ id: 't1', atMs: 1, amount: 5, currency: 'KES' }] };
-        await store.putParty(party);
+        await store.changeParty(payerKey('a'), () => party);
         expect(await store.getParty(payerKey('a'))).toEqual(party);
+        await store.changeLine('+254700000001', () => ({ msisdn: '+254700000001', deviceId: 'd1', atMs: 4 }));
+        expect(await store.getLine('+254700000001')).toEqual({ msisdn: '+254700000001', deviceId: 'd1', atMs: 4 });
         expect(await store.getParty(payerKey('z'))).toBeNull();
         await store.appendDecision(decision('t1'));
         expect(await store.getDecision('t1')).toEqual(decision('t1'));
         expect(await store.getDecision('t2')).toBeNull();
+      });
+    });
+
+    describe('concurrent changes', () => {
+      it('loses no change when two replicas change one document at once, from its creation on', async () => {
+        const twin = await replica(store);
+        try {
+          const key = payeeKey(`m-${Math.random()}`);
+          const add = (s: FeatureStore, i: number) =>
+            s.changeParty(key, (p) => {
+              const doc = p ?? emptyParty(key);
+              return { ...doc, payments: [...doc.payments, { id: `t${i}`, atMs: i, amount: 1, currency: 'KES' }] };
+            });
+          await Promise.all(Array.from({ length: 40 }, (_, i) => add(i % 2 ? twin : store, i)));
+          const ids = (await store.getParty(key))!.payments.map((p) => p.id);
+          expect(new Set(ids).size).toBe(40);
+          expect(ids).toHaveLength(40);
+        } finally {
+          if (twin !== store) await twin.close();
+        }
       });
     });
 
@@ -134,15 +168,23 @@ export function describeFeatureStoreContract(name: string, open: () => Promise<F
   });
 }
 
-describeFeatureStoreContract('memory', async () => memoryFeatureStore());
+describeFeatureStoreContract(
+  'memory',
+  async () => memoryFeatureStore(),
+  async (store) => store,
+);
 
 const caps = await mongoCaps();
 describeWithServer('MONGODB_URI', `mongo (mongoose) on ${caps.server}`, (uri) => {
   const dbs: string[] = [];
   afterAll(() => dropDatabases(uri, dbs));
-  describeFeatureStoreContract('mongo', async () => {
-    const dbName = uniqueName('contract_risk');
-    dbs.push(dbName);
-    return mongoFeatureStore({ uri, dbName });
-  });
+  describeFeatureStoreContract(
+    'mongo',
+    async () => {
+      const dbName = uniqueName('contract_risk');
+      dbs.push(dbName);
+      return mongoFeatureStore({ uri, dbName });
+    },
+    async () => mongoFeatureStore({ uri, dbName: dbs.at(-1)! }),
+  );
 });

@@ -5,7 +5,7 @@ import {
   groupedConditionalUpsert,
   groupedFindById,
   groupedInsert,
-  groupedReplace,
+  groupedReplaceIf,
   groupedUpdate,
 } from '../../kit/src/mongo-batch.js';
 import { workCounts } from '../../kit/src/work.js';
@@ -100,15 +100,30 @@ describeWithServer('MONGODB_URI', 'grouped store commands (group commit) on the 
       ['room', 20],
     ]);
   });
-  it('replaces concurrent whole documents with one command, inserting the missing ones', async () => {
-    const replace = groupedReplace(wallets);
+  it('compare-and-sets concurrent whole documents with one command, inserting the missing ones', async () => {
+    type Versioned = Wallet & { v?: number };
+    const docs = conn.db!.collection<Versioned>('versioned');
+    await docs.insertMany([
+      { _id: 'v1', balance: 1, v: 1 },
+      { _id: 'v2', balance: 2, v: 1 },
+      { _id: 'old', balance: 3 },
+    ]);
+    const swap = groupedReplaceIf(docs, 'v');
     const before = workCounts().storeCommands;
-    await Promise.all([replace({ _id: 'a', balance: 1 }), replace({ _id: 'fresh', balance: 2 })]);
+    const written = await Promise.all([
+      swap({ _id: 'v1', balance: 10, v: 2 }, 1), // the version read: written
+      swap({ _id: 'v2', balance: 20, v: 2 }, 0), // another write came first: refused
+      swap({ _id: 'old', balance: 30, v: 1 }, null), // no version yet: written
+      swap({ _id: 'new', balance: 40, v: 1 }, null), // missing: inserted
+      swap({ _id: 'new', balance: 50, v: 1 }, null), // created by the call before: refused
+    ]);
     expect(workCounts().storeCommands - before).toBe(1);
-    const after = await wallets.find({ _id: { $in: ['a', 'fresh'] } }, { sort: { _id: 1 } }).toArray();
-    expect(after).toEqual([
-      { _id: 'a', balance: 1 },
-      { _id: 'fresh', balance: 2 },
+    expect(written).toEqual([true, false, true, true, false]);
+    expect(await docs.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 'new', balance: 40, v: 1 },
+      { _id: 'old', balance: 30, v: 1 },
+      { _id: 'v1', balance: 10, v: 2 },
+      { _id: 'v2', balance: 2, v: 1 },
     ]);
   });
 });

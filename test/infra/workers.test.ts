@@ -3,27 +3,34 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { WorkCounts } from '../../kit/src/work.js';
 import { FREE_PORTS } from '../../cli/stack.js';
-import { describeWithServer, infraRequired } from '../contract/support/infra.js';
+import { connectMongo } from '../../kit/src/mongo.js';
+import { describeWithServer, dropDatabases, infraRequired, uniqueName } from '../contract/support/infra.js';
 
 /**
  * `dfs serve --workers 2` on the real store and bus: two processes run the stack on the same ports,
  * sharing the state directory's keys, the store and the bus. Phones enrolled and paying through
  * those ports reach both workers, and the ledger check of `dfs load` holds across them.
  */
-describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bus', () => {
+describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bus', (uri) => {
   if (!process.env.KAFKA_BROKERS && infraRequired)
     it('needs KAFKA_BROKERS too', () => {
       throw new Error('KAFKA_BROKERS is not set');
     });
   if (!process.env.KAFKA_BROKERS) return;
 
-  /** The environment of `dfs serve --workers 2`: every port free, its own bus namespace and state. */
+  /** The store of one start, a database of its own: risk's documents are read there after the load. */
+  const dbName = uniqueName('workers');
+  const dbUri = Object.assign(new URL(uri), { pathname: `/${dbName}` }).href;
+  afterAll(() => dropDatabases(uri, [dbName]));
+
+  /** The environment of `dfs serve --workers 2`: every port free, its own bus namespace, state and database. */
   const serveEnv = (dir: string): NodeJS.ProcessEnv => ({
     ...process.env,
     ...FREE_PORTS,
+    MONGODB_URI: dbUri,
     LOG_LEVEL: 'warn',
     RISK_DEADLINE_MS: '5000',
     RISK_RULES_FILE: 'config/risk-rules.load.json',
@@ -115,6 +122,28 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       };
       expect(result.invariants).toMatchObject({ ok: true, lost: 0, duplicated: 0 });
       expect(result.payments.posted).toBeGreaterThan(0);
+      // Both workers' risk consumers learn from their own partitions and change the same payee and
+      // device documents: once they have caught up, each posted payment is on its payee and device once.
+      const conn = await connectMongo({ uri: dbUri, attempts: 1 });
+      try {
+        const learned = async (collection: string, filter: object) => {
+          const docs = await conn.db!.collection<{ payments: unknown[] }>(collection).find(filter).toArray();
+          return docs.reduce((n, d) => n + d.payments.length, 0);
+        };
+        const counts = async () => [
+          await learned('risk_parties', { key: /^payee:/ }),
+          await learned('risk_devices', {}),
+        ];
+        const deadline = Date.now() + 30_000;
+        let seen = await counts();
+        while (seen.some((n) => n < result.payments.posted) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 250));
+          seen = await counts();
+        }
+        expect(seen).toEqual([result.payments.posted, result.payments.posted]);
+      } finally {
+        await conn.close();
+      }
       const answer = await new Promise<{ work: WorkCounts; workers: WorkCounts[] }>((resolve) => {
         running.once('message', (m) => resolve(m as { work: WorkCounts; workers: WorkCounts[] }));
         running.send('work');

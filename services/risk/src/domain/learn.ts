@@ -10,43 +10,49 @@ import {
   payerKey,
   postedEntry,
   type DeviceFeatures,
+  type LineBinding,
+  type Posted,
 } from './features.js';
 
-/** Adds a posted payment to its device, payer and payee documents: three reads, then three writes, at once. */
+/**
+ * Adds a posted payment to its device, payer and payee documents, the three at once; a document
+ * that already has it (a redelivered outcome) is not written.
+ */
 async function addPosted(store: PartyStore & DeviceStore, data: PaymentData, atMs: number): Promise<void> {
   const entry = postedEntry(data, atMs);
-  const keys = [payerKey(data.payer), payeeKey(data.payee)];
-  const [device, ...parties] = await Promise.all([
-    store.getDevice(data.deviceId),
-    ...keys.map((k) => store.getParty(k)),
-  ]);
-  const d = device ?? emptyDevice(data.deviceId);
+  const add = <T extends { payments: Posted[] }>(doc: T): T | null =>
+    doc.payments.some((p) => p.id === entry.id) ? null : { ...doc, payments: addEntry(doc.payments, entry) };
   await Promise.all([
-    store.putDevice({ ...d, payments: addEntry(d.payments, entry) }),
-    ...parties.map((p, i) => {
-      const doc = p ?? emptyParty(keys[i]!);
-      return store.putParty({ ...doc, payments: addEntry(doc.payments, entry) });
-    }),
+    store.changeDevice(data.deviceId, (d) => add(d ?? emptyDevice(data.deviceId))),
+    ...[payerKey(data.payer), payeeKey(data.payee)].map((k) => store.changeParty(k, (p) => add(p ?? emptyParty(k)))),
   ]);
 }
 
+/** A device's number moved at `atMs`: the latest such time is kept. */
+const numberMoved = (d: DeviceFeatures, atMs: number): DeviceFeatures => ({
+  ...d,
+  numberMovedMs: Math.max(d.numberMovedMs ?? 0, atMs),
+});
+
 /**
- * Binds a phone number to the device that reported it; a number that was bound to another device
- * has moved, which marks both devices (the one that lost it and the one that has it now).
+ * Binds a phone number to the device that reported it. True when the number was bound to another
+ * device, which is then marked as having lost it (the caller marks the one that has it now).
  */
 async function bindNumber(
   store: LineStore & DeviceStore,
-  device: DeviceFeatures,
+  deviceId: string,
   msisdn: string,
   atMs: number,
-): Promise<DeviceFeatures> {
-  const line = await store.getLine(msisdn);
-  if (line?.deviceId === device.deviceId) return device;
-  await store.putLine({ msisdn, deviceId: device.deviceId, atMs });
-  if (!line) return device;
-  const previous = await store.getDevice(line.deviceId);
-  if (previous) await store.putDevice({ ...previous, numberMovedMs: Math.max(previous.numberMovedMs ?? 0, atMs) });
-  return { ...device, numberMovedMs: Math.max(device.numberMovedMs ?? 0, atMs) };
+): Promise<boolean> {
+  const before: { line: LineBinding | null } = { line: null };
+  await store.changeLine(msisdn, (line) => {
+    before.line = line;
+    return line?.deviceId === deviceId ? null : { msisdn, deviceId, atMs };
+  });
+  const previous = before.line;
+  if (!previous || previous.deviceId === deviceId) return false;
+  await store.changeDevice(previous.deviceId, (d) => d && numberMoved(d, atMs));
+  return true;
 }
 
 /**
@@ -65,14 +71,20 @@ export async function learn(
   }
   if (e.kind === 'network') {
     const line = await store.getLine(e.msisdn);
-    const device = line && (await store.getDevice(line.deviceId));
-    if (device) await store.putDevice({ ...device, simSwappedMs: Math.max(device.simSwappedMs ?? 0, e.atMs) });
+    if (line)
+      await store.changeDevice(
+        line.deviceId,
+        (d) => d && { ...d, simSwappedMs: Math.max(d.simSwappedMs ?? 0, e.atMs) },
+      );
     return;
   }
   if (e.kind === 'device') {
-    const device = (await store.getDevice(e.data.deviceId)) ?? emptyDevice(e.data.deviceId);
-    const next = applyDeviceEvent(device, e.id, e.type, e.data, e.atMs);
-    await store.putDevice(e.data.msisdn ? await bindNumber(store, next, e.data.msisdn, e.atMs) : next);
+    const { deviceId, msisdn } = e.data;
+    const moved = msisdn ? await bindNumber(store, deviceId, msisdn, e.atMs) : false;
+    await store.changeDevice(deviceId, (d) => {
+      const next = applyDeviceEvent(d ?? emptyDevice(deviceId), e.id, e.type, e.data, e.atMs);
+      return moved ? numberMoved(next, e.atMs) : next;
+    });
     return;
   }
   await Promise.all([addPosted(store, e.data, e.atMs), reservations.confirm(e.data.transactionId)]);

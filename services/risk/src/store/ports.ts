@@ -2,6 +2,12 @@ import type { DeviceFeatures, LineBinding, PartyFeatures } from '../domain/featu
 import type { DecisionRecord } from '../domain/model.js';
 import type { Reservation, ReservationState, WindowTotals } from '../domain/reserve.js';
 
+/**
+ * What a document becomes, given what it is now (null: missing); null writes nothing. It may be
+ * called more than once (after another write came between), so it only computes.
+ */
+export type Change<T> = (doc: T | null) => T | null;
+
 /** Event ids already applied: consumers deduplicate at-least-once delivery with them. */
 export interface SeenStore {
   /** True when this event id was already applied (consumers deduplicate at-least-once delivery). */
@@ -9,17 +15,20 @@ export interface SeenStore {
   markSeen(eventId: string, atMs: number): Promise<void>;
 }
 
-/** Device feature documents, whole, by device id. */
+/**
+ * Device feature documents, whole, by device id. A change is read, computed and written without
+ * any other write to that document coming between, in one process or across replicas on one store.
+ */
 export interface DeviceStore {
   getDevice(deviceId: string): Promise<DeviceFeatures | null>;
-  putDevice(doc: DeviceFeatures): Promise<void>;
+  changeDevice(deviceId: string, change: Change<DeviceFeatures>): Promise<void>;
 }
 
-/** Payer and payee feature documents, whole, by party key. */
+/** Payer and payee feature documents, whole, by party key; changed like devices. */
 export interface PartyStore {
   /** Party documents are keyed `payer:<id>` or `payee:<id>`. */
   getParty(key: string): Promise<PartyFeatures | null>;
-  putParty(doc: PartyFeatures): Promise<void>;
+  changeParty(key: string, change: Change<PartyFeatures>): Promise<void>;
 }
 
 /** Append-only decision trails, one per (transaction, stage). */
@@ -36,7 +45,7 @@ export interface DecisionStore {
 export interface LineStore {
   /** The device a phone number is bound to. */
   getLine(msisdn: string): Promise<LineBinding | null>;
-  putLine(doc: LineBinding): Promise<void>;
+  changeLine(msisdn: string, change: Change<LineBinding>): Promise<void>;
 }
 
 /** Window buckets of amounts and payment counts, each checked and added to in one conditional update. */
@@ -78,7 +87,7 @@ export interface StoreLifecycle {
 /**
  * The risk service's storage port: every role port on one store. Every call reads or writes one whole
  * document by its key (device, party, decision, seen event id), so an adapter needs no multi-document
- * transactions.
+ * transactions; feature documents change by compare-and-set, so concurrent writers lose nothing.
  */
 export type FeatureStore = SeenStore &
   DeviceStore &

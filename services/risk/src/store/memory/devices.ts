@@ -1,5 +1,6 @@
 import type { DeviceFeatures } from '../../domain/features.js';
 import type { DeviceStore } from '../ports.js';
+import { changeIn } from './change.js';
 
 /** Device feature documents in a map, stored and returned as they are. */
 export function memoryDevices(devices: Map<string, DeviceFeatures>): DeviceStore {
@@ -7,8 +8,6 @@ export function memoryDevices(devices: Map<string, DeviceFeatures>): DeviceStore
     async getDevice(id) {
       return devices.get(id) ?? null;
     },
-    async putDevice(doc) {
-      devices.set(doc.deviceId, doc);
-    },
+    changeDevice: changeIn(devices),
   };
 }

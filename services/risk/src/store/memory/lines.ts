@@ -1,5 +1,6 @@
 import type { LineBinding } from '../../domain/features.js';
 import type { LineStore } from '../ports.js';
+import { changeIn } from './change.js';
 
 /** Line bindings in a map, stored and returned as they are. */
 export function memoryLines(lines: Map<string, LineBinding>): LineStore {
@@ -7,8 +8,6 @@ export function memoryLines(lines: Map<string, LineBinding>): LineStore {
     async getLine(msisdn) {
       return lines.get(msisdn) ?? null;
     },
-    async putLine(doc) {
-      lines.set(doc.msisdn, doc);
-    },
+    changeLine: changeIn(lines),
   };
 }

@@ -1,5 +1,6 @@
 import type { PartyFeatures } from '../../domain/features.js';
 import type { PartyStore } from '../ports.js';
+import { changeIn } from './change.js';
 
 /** Party feature documents in a map, stored and returned as they are. */
 export function memoryParties(parties: Map<string, PartyFeatures>): PartyStore {
@@ -7,8 +8,6 @@ export function memoryParties(parties: Map<string, PartyFeatures>): PartyStore {
     async getParty(key) {
       return parties.get(key) ?? null;
     },
-    async putParty(doc) {
-      parties.set(doc.key, doc);
-    },
+    changeParty: changeIn(parties),
   };
 }

@@ -1,11 +1,11 @@
 import type { DeviceFeatures } from '../../domain/features.js';
 import type { DeviceStore } from '../ports.js';
-import { putByKey, readByKey, type RiskModels } from './models.js';
+import { changeByKey, readByKey, type RiskModels } from './models.js';
 
-/** Device feature documents on MongoDB, replaced whole by device id. */
+/** Device feature documents on MongoDB by device id. */
 export function mongoDevices(devices: RiskModels['devices']): DeviceStore {
   return {
     getDevice: readByKey<DeviceFeatures>(devices.collection),
-    putDevice: putByKey<DeviceFeatures>(devices.collection, (doc) => doc.deviceId),
+    changeDevice: changeByKey<DeviceFeatures>(devices.collection),
   };
 }

@@ -1,5 +1,8 @@
 import { Schema, type Connection, type mongo } from 'mongoose';
-import { groupedFindById, groupedReplace } from '../../../../../kit/src/mongo-batch.js';
+import { DfsError } from '../../../../../kit/src/errors.js';
+import { keyedQueue } from '../../../../../kit/src/keyed.js';
+import { groupedFindById, groupedReplaceIf } from '../../../../../kit/src/mongo-batch.js';
+import type { Change } from '../ports.js';
 
 const opts = { versionKey: false, minimize: false, strict: false } as const;
 const seenSchema = new Schema({ _id: String, atMs: Number }, opts);
@@ -8,15 +11,18 @@ const windowSchema = new Schema({ _id: String, amount: Number, count: Number, ex
 windowSchema.index({ expiresAtMs: 1 });
 const docSchema = new Schema({ _id: String }, opts);
 
-/** A stored document: the domain object with its key as `_id`. */
-export type Stored<T> = T & { _id: string };
+/** A stored document: the domain object with its key as `_id`, and the store's own write count on changed ones. */
+export type Stored<T> = T & { _id: string; _version?: number };
 
-/** The domain object of a stored document, without its `_id`. */
+/** The domain object of a stored document, without its `_id` and `_version`. */
 export const strip = <T>(d: Stored<T> | null): T | null => {
   if (!d) return null;
-  const { _id, ...rest } = d;
+  const { _id, _version, ...rest } = d;
   return rest as T;
 };
+
+/** How many times a change is read and tried again before the event it applies fails (and is redelivered). */
+const CHANGE_TRIES = 20;
 
 /** The risk service's mongoose models on one connection (windows and reservations as driver collections). */
 export function riskModels(conn: Connection) {
@@ -34,14 +40,34 @@ export function riskModels(conn: Connection) {
 /** The risk service's models, one per collection. */
 export type RiskModels = ReturnType<typeof riskModels>;
 
-/** Replaces (or inserts) whole documents by key, grouped: one `bulkWrite` for the writes of concurrent calls. */
-export function putByKey<T extends object>(collection: unknown, keyOf: (doc: T) => string): (doc: T) => Promise<void> {
-  const replace = groupedReplace(collection as mongo.Collection<{ _id: string }>);
-  return (doc) => replace({ _id: keyOf(doc), ...doc });
-}
-
 /** Reads documents by key without their `_id`, grouped: one `find` for the keys of concurrent calls. */
 export function readByKey<T>(collection: unknown): (key: string) => Promise<T | null> {
   const byId = groupedFindById(collection as mongo.Collection<{ _id: string }>);
   return async (key) => strip((await byId(key)) as Stored<T> | null);
+}
+
+/**
+ * Changes one document by key: reads it (grouped with concurrent reads), lets `change` say what it
+ * becomes, and writes that only if no other write came between (compare-and-set on `_version`, the
+ * writes of concurrent calls grouped into one `bulkWrite`), reading again otherwise. Two risk
+ * replicas applying events of different partitions to one device or payee lose neither update.
+ * Changes of one key in this process run one after another, so only other processes' writes can
+ * make one read again.
+ */
+export function changeByKey<T>(collection: unknown): (key: string, change: Change<T>) => Promise<void> {
+  const col = collection as mongo.Collection<Stored<object>>;
+  const byId = groupedFindById(col);
+  const swap = groupedReplaceIf(col, '_version');
+  const oneAtATime = keyedQueue();
+  return (key, change) =>
+    oneAtATime([key], async () => {
+      for (let attempt = 0; attempt < CHANGE_TRIES; attempt++) {
+        const stored = (await byId(key)) as Stored<T> | null;
+        const next = change(strip(stored));
+        if (!next) return;
+        const version = stored?._version ?? null;
+        if (await swap({ ...next, _id: key, _version: (version ?? 0) + 1 }, version)) return;
+      }
+      throw new DfsError('FEATURE_UPDATE_CONFLICT', key);
+    });
 }
