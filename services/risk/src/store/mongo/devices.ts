@@ -1,11 +1,9 @@
 import type { DeviceFeatures } from '../../domain/features.js';
 import type { DeviceStore } from '../ports.js';
-import { changeByKey, readByKey, type RiskModels } from './models.js';
+import { byKey, type RiskModels } from './models.js';
 
 /** Device feature documents on MongoDB by device id. */
 export function mongoDevices(devices: RiskModels['devices']): DeviceStore {
-  return {
-    getDevice: readByKey<DeviceFeatures>(devices.collection),
-    changeDevice: changeByKey<DeviceFeatures>(devices.collection),
-  };
+  const docs = byKey<DeviceFeatures>(devices.collection);
+  return { getDevice: docs.get, changeDevice: docs.change };
 }

@@ -47,27 +47,34 @@ export function readByKey<T>(collection: unknown): (key: string) => Promise<T | 
 }
 
 /**
- * Changes one document by key: reads it (grouped with concurrent reads), lets `change` say what it
- * becomes, and writes that only if no other write came between (compare-and-set on `_version`, the
- * writes of concurrent calls grouped into one `bulkWrite`), reading again otherwise. Two risk
- * replicas applying events of different partitions to one device or payee lose neither update.
- * Changes of one key in this process run one after another, so only other processes' writes can
+ * One collection's documents by key: `get` reads one without its `_id` and `_version`; `change`
+ * reads it, lets the change say what it becomes, and writes that only if no other write came
+ * between (compare-and-set on `_version`), reading again otherwise. Two risk replicas applying
+ * events of different partitions to one device or payee lose neither update. Reads of concurrent
+ * calls, `get` and `change` alike, are grouped into one `find`, and writes into one `bulkWrite`;
+ * changes of one key in this process run one after another, so only another process's write can
  * make one read again.
  */
-export function changeByKey<T>(collection: unknown): (key: string, change: Change<T>) => Promise<void> {
+export function byKey<T>(collection: unknown): {
+  get: (key: string) => Promise<T | null>;
+  change: (key: string, change: Change<T>) => Promise<void>;
+} {
   const col = collection as mongo.Collection<Stored<object>>;
   const byId = groupedFindById(col);
   const swap = groupedReplaceIf(col, '_version');
   const oneAtATime = keyedQueue();
-  return (key, change) =>
-    oneAtATime([key], async () => {
-      for (let attempt = 0; attempt < CHANGE_TRIES; attempt++) {
-        const stored = (await byId(key)) as Stored<T> | null;
-        const next = change(strip(stored));
-        if (!next) return;
-        const version = stored?._version ?? null;
-        if (await swap({ ...next, _id: key, _version: (version ?? 0) + 1 }, version)) return;
-      }
-      throw new DfsError('FEATURE_UPDATE_CONFLICT', key);
-    });
+  return {
+    get: async (key) => strip((await byId(key)) as Stored<T> | null),
+    change: (key, change) =>
+      oneAtATime([key], async () => {
+        for (let attempt = 0; attempt < CHANGE_TRIES; attempt++) {
+          const stored = (await byId(key)) as Stored<T> | null;
+          const next = change(strip(stored));
+          if (!next) return;
+          const version = stored?._version ?? null;
+          if (await swap({ ...next, _id: key, _version: (version ?? 0) + 1 }, version)) return;
+        }
+        throw new DfsError('FEATURE_UPDATE_CONFLICT', key);
+      }),
+  };
 }
