@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../../services/risk/src/domain/decide.js';
 import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../contracts/events.js';
 import { ingest } from '../../../services/risk/src/events/consumer.js';
+import { atomicReservations, windowClaims } from '../../../services/risk/src/domain/reserve.js';
 import { loadRules } from '../../../services/risk/src/rules-file.js';
 import { memoryFeatureStore } from '../../../services/risk/src/store/memory/index.js';
 import { DAY, NOW, payment } from './fixtures.js';
@@ -85,6 +86,24 @@ describe(
         expect(await store.getWindow(key)).toEqual({ amount: 0, count: 0 });
       },
     );
+
+    it('a first decision reads no earlier hold; decided again, it finds its hold and takes nothing more', async () => {
+      const store = await attested();
+      let reads = 0;
+      const counted = { ...store, getReservation: (id: string) => (reads++, store.getReservation(id)) };
+      const first = await decide(payment(400_000, 'HIGH', { transactionId: 't1' }), counted, rules, NOW);
+      expect(first.limits?.reserved).toBe(true);
+      expect(reads).toBe(0);
+      // The same payment decided again as a first decision (a retried request): its windows would refuse
+      // a second 400,000, and the refusal finds the payment's own hold instead of declining it.
+      const facts = payment(400_000, 'HIGH', { transactionId: 't1' });
+      const claims = windowClaims(facts, 'HIGH', rules.rules, NOW + 1);
+      const again = await atomicReservations(counted).reserve('t1', 400_000, claims, NOW + 1, false);
+      expect(again).toMatchObject({ reserved: true, heldSinceMs: NOW });
+      expect(reads).toBe(1);
+      const day = first.limits!.windows.find((w) => w.window === 'device.day')!.key;
+      expect(await store.getWindow(day)).toEqual({ amount: 400_000, count: 1 });
+    });
 
     it('a declined decision reserves nothing', async () => {
       const store = await attested();

@@ -31,6 +31,7 @@ async function reserve(
     facts.minorUnits,
     windowClaims(facts, a.tier, rules, now),
     now,
+    facts.stage === 'step-up',
   );
   if (limits.reserved) return { a, limits };
   const w = limits.windows.find((x) => x.window === limits.refused)!;

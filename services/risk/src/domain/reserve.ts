@@ -60,7 +60,19 @@ export interface ReservationOutcome {
  * them. Injected at wiring time: the production strategy is `atomicReservations`.
  */
 export interface Reservations {
-  reserve(transactionId: string, amount: number, claims: WindowClaim[], now: number): Promise<ReservationOutcome>;
+  /**
+   * Holds `amount` in every window of `claims`, or none. `mayBeHeld` (the default) says an earlier
+   * decision of this transaction may already hold it (the step-up stage): that is read first. A
+   * payment's first decision passes false and skips the read; a retried one is still found, by its
+   * record's unique insert or, when a window refuses, by reading it then.
+   */
+  reserve(
+    transactionId: string,
+    amount: number,
+    claims: WindowClaim[],
+    now: number,
+    mayBeHeld?: boolean,
+  ): Promise<ReservationOutcome>;
   confirm(transactionId: string): Promise<void>;
   release(transactionId: string): Promise<void>;
 }
@@ -143,7 +155,10 @@ const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): Window
  * reservation record is inserted once per transaction; confirm and release move it by a conditional
  * update, so only the first release of a transaction gives its amounts back. A transaction decided
  * again (at the step-up stage, or a retried request) that already holds takes nothing more: it
- * reports the amounts held since its first decision.
+ * reports the amounts held since its first decision. The step-up stage reads the hold first; a
+ * payment's first decision does not (one round trip fewer), and a retried one takes its windows
+ * again for a moment, then finds its hold when its record's insert fails or a window refuses, and
+ * gives them back: under a retry a concurrent payment can be refused near a limit, never admitted past it.
  */
 export function atomicReservations(store: WindowStore & ReservationStore): Reservations {
   const giveBack = (claims: WindowClaim[], amount: number) =>
@@ -158,9 +173,13 @@ export function atomicReservations(store: WindowStore & ReservationStore): Reser
     ),
   });
   return {
-    async reserve(transactionId, amount, claims, now) {
-      const held = await store.getReservation(transactionId);
-      if (held && held.state !== 'RELEASED') return alreadyHeld(held, claims);
+    async reserve(transactionId, amount, claims, now, mayBeHeld = true) {
+      const holding = async () => {
+        const held = await store.getReservation(transactionId);
+        return held && held.state !== 'RELEASED' ? held : null;
+      };
+      const before = mayBeHeld ? await holding() : null;
+      if (before) return alreadyHeld(before, claims);
       const taken = await Promise.all(
         claims.map((c) => store.reserveWindow(c.key, amount, c.maxAmount, c.maxCount, c.expiresAtMs)),
       );
@@ -170,6 +189,9 @@ export function atomicReservations(store: WindowStore & ReservationStore): Reser
           claims.filter((_, i) => taken[i] !== null),
           amount,
         );
+        // A retried first decision may have met its own hold in a window: it still holds, nothing more.
+        const own = mayBeHeld ? null : await holding();
+        if (own) return alreadyHeld(own, claims);
         const windows = await Promise.all(
           claims.map(async (c) => report(c, (await store.getWindow(c.key)) ?? { amount: 0, count: 0 }, false)),
         );
@@ -185,8 +207,8 @@ export function atomicReservations(store: WindowStore & ReservationStore): Reser
       });
       if (fresh) return { reserved: true, windows };
       await giveBack(claims, amount);
-      const winner = await store.getReservation(transactionId);
-      return winner && winner.state !== 'RELEASED' ? alreadyHeld(winner, claims) : { reserved: true, windows };
+      const winner = await holding();
+      return winner ? alreadyHeld(winner, claims) : { reserved: true, windows };
     },
     async confirm(transactionId) {
       await store.moveReservation(transactionId, ['HELD'], 'CONFIRMED');
