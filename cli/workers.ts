@@ -52,7 +52,7 @@ function portTakenError(port: number, worker: number): Error {
  */
 export async function choosePorts(
   env: NodeJS.ProcessEnv,
-  pick: () => Promise<number> = freePort,
+  pick: () => Promise<number>,
 ): Promise<{ ports: Record<string, string>; chosen: Set<number> }> {
   const ports: Record<string, string> = {};
   const chosen = new Set<number>();

@@ -40,10 +40,15 @@ export function riskModels(conn: Connection) {
 /** The risk service's models, one per collection. */
 export type RiskModels = ReturnType<typeof riskModels>;
 
+/** Reads by key through a grouped reader, without `_id` and `_version`. */
+const readThrough =
+  <T>(byId: (id: string) => Promise<unknown>) =>
+  async (key: string): Promise<T | null> =>
+    strip((await byId(key)) as Stored<T> | null);
+
 /** Reads documents by key without their `_id`, grouped: one `find` for the keys of concurrent calls. */
 export function readByKey<T>(collection: unknown): (key: string) => Promise<T | null> {
-  const byId = groupedFindById(collection as mongo.Collection<{ _id: string }>);
-  return async (key) => strip((await byId(key)) as Stored<T> | null);
+  return readThrough<T>(groupedFindById(collection as mongo.Collection<{ _id: string }>));
 }
 
 /**
@@ -64,7 +69,7 @@ export function byKey<T>(collection: unknown): {
   const swap = groupedReplaceIf(col, '_version');
   const oneAtATime = keyedQueue();
   return {
-    get: async (key) => strip((await byId(key)) as Stored<T> | null),
+    get: readThrough<T>(byId),
     change: (key, change) =>
       oneAtATime([key], async () => {
         for (let attempt = 0; attempt < CHANGE_TRIES; attempt++) {
