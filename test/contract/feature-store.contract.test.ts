@@ -4,6 +4,7 @@ import { memoryFeatureStore } from '../../services/risk/src/store/memory/index.j
 import { mongoFeatureStore } from '../../services/risk/src/store/mongo/index.js';
 import type { DecisionRecord } from '../../services/risk/src/domain/model.js';
 import type { FeatureStore } from '../../services/risk/src/store/ports.js';
+import { workCounts } from '../../kit/src/work.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
 
 const decision = (transactionId: string): DecisionRecord => ({
@@ -163,6 +164,22 @@ export function describeFeatureStoreContract(
         expect(releases.filter((x) => x !== null)).toEqual([{ ...r, state: 'CONFIRMED' }]);
         expect(await store.getReservation(r.transactionId)).toMatchObject({ state: 'RELEASED' });
         expect(await store.moveReservation('none', ['HELD'], 'RELEASED')).toBeNull();
+      });
+
+      it('confirms only held reservations, the concurrent confirmations in at most one command', async () => {
+        const ids = Array.from({ length: 5 }, (_, i) => `c${i}-${Math.random()}`);
+        for (const id of ids)
+          await store.putReservation({ transactionId: id, amount: 5, keys: ['k1'], state: 'HELD', atMs: 1 });
+        await store.moveReservation(ids[0]!, ['HELD'], 'RELEASED');
+        const before = workCounts().storeCommands;
+        await Promise.all([...ids, 'none'].map((id) => store.confirmReservation(id)));
+        expect(workCounts().storeCommands - before).toBeLessThanOrEqual(1);
+        const states = await Promise.all(ids.map(async (id) => (await store.getReservation(id))?.state));
+        expect(states).toEqual(['RELEASED', 'CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
+        expect(await store.getReservation('none')).toBeNull();
+        expect(await store.moveReservation(ids[1]!, ['HELD', 'CONFIRMED'], 'RELEASED')).toMatchObject({
+          state: 'CONFIRMED',
+        });
       });
     });
   });

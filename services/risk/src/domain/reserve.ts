@@ -211,7 +211,7 @@ export function atomicReservations(store: WindowStore & ReservationStore): Reser
       return winner ? alreadyHeld(winner, claims) : { reserved: true, windows };
     },
     async confirm(transactionId) {
-      await store.moveReservation(transactionId, ['HELD'], 'CONFIRMED');
+      await store.confirmReservation(transactionId);
     },
     async release(transactionId) {
       const was = await store.moveReservation(transactionId, ['HELD', 'CONFIRMED'], 'RELEASED');

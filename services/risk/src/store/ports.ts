@@ -75,6 +75,11 @@ export interface ReservationStore {
    * or null when it was not in `from`.
    */
   moveReservation(transactionId: string, from: ReservationState[], to: ReservationState): Promise<Reservation | null>;
+  /**
+   * Moves a HELD reservation to CONFIRMED in one conditional update, answering nothing: what a
+   * payment's posting needs, and the concurrent confirmations of several payments can go as one command.
+   */
+  confirmReservation(transactionId: string): Promise<void>;
   getReservation(transactionId: string): Promise<Reservation | null>;
 }
 

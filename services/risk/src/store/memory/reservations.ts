@@ -4,17 +4,21 @@ import type { ReservationStore } from '../ports.js';
 
 /** Reservation records in a bounded map, one per transaction. */
 export function memoryReservations(reservations: BoundedMap<string, Reservation>): ReservationStore {
+  const move: ReservationStore['moveReservation'] = async (id, from, to) => {
+    const r = reservations.get(id);
+    if (!r || !from.includes(r.state)) return null;
+    reservations.set(id, { ...r, state: to });
+    return r;
+  };
   return {
     async putReservation(r) {
       if (reservations.has(r.transactionId)) return false;
       reservations.set(r.transactionId, { ...r });
       return true;
     },
-    async moveReservation(id, from, to) {
-      const r = reservations.get(id);
-      if (!r || !from.includes(r.state)) return null;
-      reservations.set(id, { ...r, state: to });
-      return r;
+    moveReservation: move,
+    async confirmReservation(id) {
+      await move(id, ['HELD'], 'CONFIRMED');
     },
     async getReservation(id) {
       return reservations.get(id) ?? null;
