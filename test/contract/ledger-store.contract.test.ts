@@ -69,6 +69,7 @@ const authCode = (id: string, over: Partial<AuthorisationCode> = {}): Authorisat
   currency: 'KES',
   state: 'ACTIVE',
   failures: 0,
+  tries: [],
   createdAtMs: 1,
   expiresAtMs: 1_000,
   result: `signed-${id}`,
@@ -453,38 +454,53 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect((await store.insertAuthCode(authCode('k3', { payer: 'b', orderId: 'order-k1' }))).created).toBe(true);
       });
 
-      it('redeems only a matching, active, unexpired code; the same redeemer gets it again', async () => {
+      it('redeems a matching, active, unexpired code charged with the try; its redeemer gets it again', async () => {
         await store.insertAuthCode(authCode('k1'));
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 't1', 10)).toBeNull();
+        expect(await store.chargeAuthCodeTry('a', 't1', 5)).toBe(true);
         for (const wrong of [
           { ...match, payer: 'b' },
           { ...match, amount: 499 },
           { ...match, currency: 'UGX' },
         ])
-          expect(await store.redeemAuthCode('k1', wrong, 'shop:1', 10, 5)).toBeNull();
-        expect(await store.redeemAuthCode('k1', match, 'shop:1', 1_000, 5)).toBeNull();
-        expect(await store.redeemAuthCode('nope', match, 'shop:1', 10, 5)).toBeNull();
-        expect(await store.redeemAuthCode('k1', match, 'shop:1', 10, 5)).toMatchObject({
+          expect(await store.redeemAuthCode('k1', wrong, 'shop:1', 't1', 10)).toBeNull();
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 't1', 1_000)).toBeNull();
+        expect(await store.redeemAuthCode('nope', match, 'shop:1', 't1', 10)).toBeNull();
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 't1', 10)).toMatchObject({
           state: 'REDEEMED',
           redeemedBy: 'shop:1',
           deviceId: 'd1',
         });
-        expect((await store.redeemAuthCode('k1', match, 'shop:1', 20, 5))?.id).toBe('k1');
-        expect(await store.redeemAuthCode('k1', match, 'shop:2', 20, 5)).toBeNull();
+        expect((await store.redeemAuthCode('k1', match, 'shop:1', 't2', 20))?.id).toBe('k1');
+        expect(await store.redeemAuthCode('k1', match, 'shop:2', 't1', 20)).toBeNull();
       });
 
-      it('wrong guesses count against the active codes of that payer only, and lock them', async () => {
+      it('charges tries to the active codes of that payer only, at most five each, even 40 at once', async () => {
         await store.insertAuthCode(authCode('k1'));
         await store.insertAuthCode(authCode('k2', { payer: 'b' }));
-        for (let i = 0; i < 5; i++) await store.countAuthCodeFailure('a');
-        expect(await store.redeemAuthCode('k1', match, 'shop:1', 10, 5)).toBeNull();
-        expect(await store.redeemAuthCode('k1', match, 'shop:1', 10, 6)).not.toBeNull();
-        expect(await store.redeemAuthCode('k2', { ...match, payer: 'b' }, 'shop:1', 10, 5)).not.toBeNull();
+        const tries = Array.from({ length: 40 }, (_, i) => `t${i}`);
+        const charged = await Promise.all(tries.map((t) => store.chargeAuthCodeTry('a', t, 5)));
+        expect(charged.filter(Boolean)).toHaveLength(5);
+        const chargedTries = tries.filter((_, i) => charged[i]);
+        const unchargedTry = tries.find((_, i) => !charged[i])!;
+        // A try that was not charged is never tested, even with the right code.
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', unchargedTry, 10)).toBeNull();
+        expect(await store.chargeAuthCodeTry('b', 'tb', 5)).toBe(true);
+        expect(await store.redeemAuthCode('k2', { ...match, payer: 'b' }, 'shop:1', 'tb', 10)).not.toBeNull();
+        // A try given back frees its place on the payer's codes: the next try is charged and can redeem.
+        await store.refundAuthCodeTry('a', chargedTries[0]!);
+        expect(await store.chargeAuthCodeTry('a', 'last', 5)).toBe(true);
+        expect(await store.chargeAuthCodeTry('a', 'one-more', 5)).toBe(false);
+        expect(await store.redeemAuthCode('k1', match, 'shop:1', 'last', 10)).not.toBeNull();
       });
 
-      it('50 concurrent redeemers of one code: exactly one wins', async () => {
+      it('50 concurrent redeemers of one code, each with a charged try: exactly one wins', async () => {
         await store.insertAuthCode(authCode('k1'));
         const won = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => store.redeemAuthCode('k1', match, `shop:${i}`, 10, 5)),
+          Array.from({ length: 50 }, async (_, i) => {
+            await store.chargeAuthCodeTry('a', `t${i}`, 50);
+            return store.redeemAuthCode('k1', match, `shop:${i}`, `t${i}`, 10);
+          }),
         );
         expect(won.filter(Boolean)).toHaveLength(1);
       });

@@ -9,7 +9,7 @@ import type { AuthorisationCode } from './model.js';
 import { wire } from './money.js';
 import { signResult } from './results.js';
 
-/** Wrong codes tried against a payer's active codes after which none of them can be redeemed. */
+/** Tries (wrong codes) charged against a payer's active code after which it can no longer be redeemed. */
 export const AUTH_CODE_MAX_FAILURES = 5;
 
 /** What making a code needs: the device checks, the store, the result key, how long a code lives. */
@@ -71,6 +71,7 @@ export async function createAuthorisationCode(
       currency: money.currency,
       state: 'ACTIVE',
       failures: 0,
+      tries: [],
       createdAtMs: now,
       expiresAtMs,
       result: await signResult(payload, deps.resultKey(), now),

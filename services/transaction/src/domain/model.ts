@@ -116,8 +116,10 @@ export interface AuthorisationCode {
   amount: number;
   currency: string;
   state: 'ACTIVE' | 'REDEEMED';
-  /** Wrong codes tried against this payer's active codes since it was made. */
+  /** Tries charged against this code while it was active (codes tried for its payer, not given back). */
   failures: number;
+  /** The ids of those tries: a try is tested against a code only if it was charged to it. */
+  tries: string[];
   createdAtMs: number;
   expiresAtMs: number;
   /** The signed answer to the order (it holds the code), returned byte for byte to a resent order. */

@@ -33,17 +33,21 @@ async function checkWithdrawal(integrator: Integrator, req: NewWithdrawal, deps:
 }
 
 /**
- * Redeems the code for this request in one conditional write, or counts a wrong guess against the
- * payer's codes and refuses with AUTHORISATION_CODE_INVALID (the same code whether the code is
- * unknown, used, expired, for another amount, or locked by wrong guesses: no oracle).
+ * Redeems the code for this request in one conditional write, or refuses with
+ * AUTHORISATION_CODE_INVALID (the same code whether the code is unknown, used, expired, for another
+ * amount, or locked by wrong guesses: no oracle). The try is charged to the payer's active codes
+ * before it is tested, and only a charged try can redeem: a burst of concurrent guesses, on one
+ * replica or several, gets at most AUTH_CODE_MAX_FAILURES of them tested, not one per request.
+ * A try that redeems gives its charge back to the payer's other codes.
  */
 async function redeem(by: string, req: NewWithdrawal, deps: WithdrawalDeps): Promise<AuthorisationCode> {
   const match = { payer: req.payer, amount: req.money.minorUnits, currency: req.money.currency };
-  const key = authCodeKey(req.payer, req.code);
-  const code = await deps.store.redeemAuthCode(key, match, by, deps.now(), AUTH_CODE_MAX_FAILURES);
-  if (code) return code;
-  await deps.store.countAuthCodeFailure(req.payer);
-  throw new DfsError('AUTHORISATION_CODE_INVALID');
+  const tryId = randomUUID();
+  const charged = await deps.store.chargeAuthCodeTry(req.payer, tryId, AUTH_CODE_MAX_FAILURES);
+  const code = await deps.store.redeemAuthCode(authCodeKey(req.payer, req.code), match, by, tryId, deps.now());
+  if (!code) throw new DfsError('AUTHORISATION_CODE_INVALID');
+  if (charged) await deps.store.refundAuthCodeTry(req.payer, tryId);
+  return code;
 }
 
 /**

@@ -155,19 +155,24 @@ export interface AuthCodeStore {
    */
   insertAuthCode(c: AuthorisationCode): Promise<{ created: boolean; code: AuthorisationCode | null }>;
   /**
+   * Charges the try `tryId` against every active code of the payer charged fewer than `maxFailures`
+   * times, in one write per code: true when it was charged to any. A code can thus be tested by at
+   * most `maxFailures` tries, however many arrive at once.
+   */
+  chargeAuthCodeTry(payer: string, tryId: string, maxFailures: number): Promise<boolean>;
+  /**
    * In one conditional write: redeems the code `id` for `by` when it matches, is ACTIVE, unexpired at
-   * `nowMs` and had fewer than `maxFailures` wrong guesses against it; a code `by` already redeemed
-   * is answered again. Null otherwise.
+   * `nowMs` and was charged with `tryId`; a code `by` already redeemed is answered again. Null otherwise.
    */
   redeemAuthCode(
     id: string,
     match: AuthCodeMatch,
     by: string,
+    tryId: string,
     nowMs: number,
-    maxFailures: number,
   ): Promise<AuthorisationCode | null>;
-  /** Counts one wrong guess against every active code of the payer. */
-  countAuthCodeFailure(payer: string): Promise<void>;
+  /** Gives the try back to the codes it was charged against (it redeemed a code: it was no wrong guess). */
+  refundAuthCodeTry(payer: string, tryId: string): Promise<void>;
 }
 
 /** Phone numbers bound to wallets, one binding per number. */

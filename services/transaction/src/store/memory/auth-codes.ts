@@ -16,21 +16,34 @@ export function memoryAuthCodes(): AuthCodeStore {
       byOrder.set(`${c.payer}\u0000${c.orderId}`, c.id);
       return { created: true, code: copy(c) };
     },
-    async redeemAuthCode(id, match, by, nowMs, maxFailures) {
+    async chargeAuthCodeTry(payer, tryId, maxFailures) {
+      let charged = false;
+      for (const c of codes.values())
+        if (c.payer === payer && c.state === 'ACTIVE' && c.failures < maxFailures) {
+          c.failures += 1;
+          c.tries.push(tryId);
+          charged = true;
+        }
+      return charged;
+    },
+    async redeemAuthCode(id, match, by, tryId, nowMs) {
       const c = codes.get(id);
       const usable =
         c?.payer === match.payer &&
         c.amount === match.amount &&
         c.currency === match.currency &&
         c.expiresAtMs > nowMs &&
-        c.failures < maxFailures &&
-        (c.state === 'ACTIVE' || c.redeemedBy === by);
+        ((c.state === 'ACTIVE' && c.tries.includes(tryId)) || (c.state === 'REDEEMED' && c.redeemedBy === by));
       if (!usable) return null;
       Object.assign(c, { state: 'REDEEMED', redeemedBy: by });
       return copy(c);
     },
-    async countAuthCodeFailure(payer) {
-      for (const c of codes.values()) if (c.payer === payer && c.state === 'ACTIVE') c.failures += 1;
+    async refundAuthCodeTry(payer, tryId) {
+      for (const c of codes.values())
+        if (c.payer === payer && c.tries.includes(tryId)) {
+          c.failures -= 1;
+          c.tries = c.tries.filter((t) => t !== tryId);
+        }
     },
   };
 }

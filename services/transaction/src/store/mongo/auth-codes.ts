@@ -3,7 +3,10 @@ import type { AuthCodeStore } from '../ports.js';
 import { driverCollection, toAuthCode, type AuthCodeDoc, type LedgerModels } from './models.js';
 import { defined, insertOnce } from './writes.js';
 
-/** Cash-out codes on MongoDB: unique per id and per (payer, orderId); redeemed by one conditional update. */
+/**
+ * Cash-out codes on MongoDB: unique per id and per (payer, orderId); a try is charged to the payer's
+ * active codes by one conditional update each, and a code is redeemed by one conditional update.
+ */
 export function mongoAuthCodes(model: LedgerModels['authCodes']): AuthCodeStore {
   const codes = driverCollection<AuthCodeDoc>(model);
 
@@ -15,7 +18,14 @@ export function mongoAuthCodes(model: LedgerModels['authCodes']): AuthCodeStore 
       const existing = await codes.findOne({ payer: c.payer, orderId: c.orderId });
       return { created: false, code: existing ? toAuthCode(existing) : null };
     },
-    async redeemAuthCode(id, match, by, nowMs, maxFailures) {
+    async chargeAuthCodeTry(payer, tryId, maxFailures) {
+      const r = await codes.updateMany(
+        { payer, state: 'ACTIVE', failures: { $lt: maxFailures } },
+        { $inc: { failures: 1 }, $push: { tries: tryId } },
+      );
+      return r.modifiedCount > 0;
+    },
+    async redeemAuthCode(id, match, by, tryId, nowMs) {
       const c = await codes.findOneAndUpdate(
         {
           _id: id,
@@ -23,16 +33,18 @@ export function mongoAuthCodes(model: LedgerModels['authCodes']): AuthCodeStore 
           amount: match.amount,
           currency: match.currency,
           expiresAtMs: { $gt: nowMs },
-          failures: { $lt: maxFailures },
-          $or: [{ state: 'ACTIVE' }, { state: 'REDEEMED', redeemedBy: by }],
+          $or: [
+            { state: 'ACTIVE', tries: tryId },
+            { state: 'REDEEMED', redeemedBy: by },
+          ],
         },
         { $set: { state: 'REDEEMED', redeemedBy: by } },
         { returnDocument: 'after' },
       );
       return c ? toAuthCode(c) : null;
     },
-    async countAuthCodeFailure(payer) {
-      await codes.updateMany({ payer, state: 'ACTIVE' }, { $inc: { failures: 1 } });
+    async refundAuthCodeTry(payer, tryId) {
+      await codes.updateMany({ payer, tries: tryId }, { $inc: { failures: -1 }, $pull: { tries: tryId } });
     },
   };
 }

@@ -141,6 +141,7 @@ const authCodeSchema = new Schema(
     currency: String,
     state: String,
     failures: Number,
+    tries: [String],
     createdAtMs: Number,
     expiresAtMs: Number,
     result: String,
