@@ -1,14 +1,4 @@
 /**
- * Runs the tasks given for one key one at a time within this process (when `enabled`); tasks for
- * other keys run freely. Used where two completions of one transfer in one process must not
- * interleave (across processes the store's conditional writes decide).
- */
-export function keyedSerializer(enabled: boolean): <T>(key: string, write: () => Promise<T>) => Promise<T> {
-  const queue = keyedQueue();
-  return (key, write) => (enabled ? queue([key], write) : write());
-}
-
-/**
  * Runs tasks in arrival order wherever they share a key and side by side where they share none: a
  * task starts once every earlier task holding one of its keys has ended (failed or not). A task with
  * no keys is a barrier: it starts once every earlier task has ended, and every later one waits for it.

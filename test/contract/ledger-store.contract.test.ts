@@ -247,11 +247,16 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.findTransfer(first.payer, 'unknown')).toBeNull();
       });
 
-      it('lets one recovery at a time claim a pending transfer until its hold ends; never a finished one', async () => {
+      it('lets one completion at a time claim a pending transfer until its hold ends or it gives it back', async () => {
         await store.insertTransfer(transfer('t1'));
         const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimRecovery('t1', 1_000, 2_000)));
         expect(claims.filter(Boolean)).toHaveLength(1);
         expect(await store.claimRecovery('t1', 1_999, 3_000)).toBe(false);
+        // Only the holder's own claim is given back.
+        await store.releaseRecovery('t1', 1_500);
+        expect(await store.claimRecovery('t1', 1_100, 3_000)).toBe(false);
+        await store.releaseRecovery('t1', 2_000);
+        expect(await store.claimRecovery('t1', 1_100, 1_900)).toBe(true);
         expect(await store.claimRecovery('t1', 2_000, 3_000)).toBe(true);
         expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed')).toBe(true);
         expect(await store.claimRecovery('t1', 9_000, 10_000)).toBe(false);

@@ -150,45 +150,40 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
 });
 
 describe('a payment still finishing while the recovery sweep takes it up', () => {
-  it(
-    'posts once: completions of one transfer run one at a ' + 'time and the later one answers with the stored result',
-    async () => {
-      const inner = memoryLedgerStore();
-      let release!: () => void;
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
-      let armed = false;
-      let held = false;
-      const slow: LedgerStore = {
-        ...inner,
-        credit: async (...a) => {
-          if (armed && !held) {
-            held = true;
-            await gate;
-          }
-          return inner.credit(...a);
-        },
-      };
-      const h = await harness({ store: slow });
-      const p = await h.phone(10_000);
-      const m = await h.merchant();
-      armed = true;
-      const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps);
-      await expect.poll(() => held).toBe(true);
-      const sweep = recoverPending(h.deps);
-      await Promise.race([sweep, new Promise((r) => setTimeout(r, 200))]);
-      release();
-      const [answer, recovered] = await Promise.all([live, sweep]);
-      expect(payloadOf(answer).status).toBe('POSTED');
-      expect(recovered).toBe(1);
-      expect((await inner.getAccount(m))?.balance).toBe(2_500);
-      expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
-      expect((await inner.readJournal()).filter((e) => e.transferId === payloadOf(answer).transactionId)).toHaveLength(
-        1,
-      );
-    },
-  );
+  it('posts once: the payment holds its claim, so the sweep of its own process leaves it to finish', async () => {
+    const inner = memoryLedgerStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let armed = false;
+    let held = false;
+    const slow: LedgerStore = {
+      ...inner,
+      credit: async (...a) => {
+        if (armed && !held) {
+          held = true;
+          await gate;
+        }
+        return inner.credit(...a);
+      },
+    };
+    const h = await harness({ store: slow });
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    armed = true;
+    const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps);
+    await expect.poll(() => held).toBe(true);
+    const sweep = recoverPending(h.deps);
+    await Promise.race([sweep, new Promise((r) => setTimeout(r, 200))]);
+    release();
+    const [answer, recovered] = await Promise.all([live, sweep]);
+    expect(payloadOf(answer).status).toBe('POSTED');
+    expect(recovered).toBe(0);
+    expect((await inner.getAccount(m))?.balance).toBe(2_500);
+    expect((await inner.getAccount(p.accountId))?.balance).toBe(7_500);
+    expect((await inner.readJournal()).filter((e) => e.transferId === payloadOf(answer).transactionId)).toHaveLength(1);
+  });
 });
 
 describe('two replicas on one store: recovery never completes a payment in flight alongside its creator', () => {
@@ -231,44 +226,54 @@ describe('two replicas on one store: recovery never completes a payment in fligh
   });
 
   it(
-    'a creator completing a payment older than the live bound claims it first, so a recovery ' +
-      'cannot post it a second time (without the claim the money moves twice)',
+    'a creator claims its payment before posting, young or old, so a recovery cannot post it a second ' +
+      'time (with the claim switched off the money moves twice)',
     async () => {
-      for (const claims of [true, false]) {
-        const inner = memoryLedgerStore();
-        let armed = false;
-        let held = false;
-        const debit = gated();
-        const creatorStore: LedgerStore = {
-          ...inner,
-          debit: async (...a) => {
-            if (armed) {
-              armed = false;
-              held = true;
-              await debit.gate;
-            }
-            return inner.debit(...a);
-          },
-        };
-        const h = await harness({ store: creatorStore });
-        const p = await h.phone(10_000);
-        const m = await h.merchant();
-        h.risk.answer = async () => {
-          h.clock.now += LIVE_COMPLETION_MS + 1; // a slow answer: the payment is no longer young when it posts
-          return APPROVE;
-        };
-        armed = true;
-        const creator = { ...h.deps, liveCompletionMs: claims ? LIVE_COMPLETION_MS : Number.POSITIVE_INFINITY };
-        const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, creator);
-        await expect.poll(() => held).toBe(true);
-        const sweep = { store: { ...inner }, resultKey: h.deps.resultKey, now: h.deps.now };
-        const recovered = await recoverPending(sweep, LIVE_COMPLETION_MS);
-        debit.open();
-        expect(payloadOf(await live).status).toBe('POSTED');
-        const moved = [(await inner.getAccount(p.accountId))?.balance, (await inner.getAccount(m))?.balance];
-        if (claims) expect([recovered, ...moved]).toEqual([0, 7_500, 2_500]);
-        else expect([recovered, ...moved]).toEqual([1, 5_000, 5_000]);
-      }
+      // Old: risk answered after the live bound. Young: the posting began just inside it, then the
+      // debit stalled past it (a store failing over) while another replica's sweep ran.
+      for (const [when, riskMs, stallMs] of [
+        ['old', LIVE_COMPLETION_MS + 1, 0],
+        ['young', LIVE_COMPLETION_MS - 1, 2],
+      ] as const)
+        for (const claims of [true, false]) {
+          const inner = memoryLedgerStore();
+          let armed = false;
+          let held = false;
+          const debit = gated();
+          const h = await harness({ store: inner });
+          const creatorStore: LedgerStore = {
+            ...inner,
+            claimRecovery: claims ? inner.claimRecovery : async () => true,
+            debit: async (...a) => {
+              if (armed) {
+                armed = false;
+                held = true;
+                h.clock.now += stallMs;
+                await debit.gate;
+              }
+              return inner.debit(...a);
+            },
+          };
+          const p = await h.phone(10_000);
+          const m = await h.merchant();
+          h.risk.answer = async () => {
+            h.clock.now += riskMs;
+            return APPROVE;
+          };
+          armed = true;
+          const live = submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, {
+            ...h.deps,
+            store: creatorStore,
+          });
+          await expect.poll(() => held).toBe(true);
+          const sweep = { store: { ...inner }, resultKey: h.deps.resultKey, now: h.deps.now };
+          const recovered = await recoverPending(sweep, LIVE_COMPLETION_MS);
+          debit.open();
+          expect(payloadOf(await live).status).toBe('POSTED');
+          const moved = [(await inner.getAccount(p.accountId))?.balance, (await inner.getAccount(m))?.balance];
+          const expected = claims ? [0, 7_500, 2_500] : [1, 5_000, 5_000];
+          expect([when, claims, recovered, ...moved]).toEqual([when, claims, ...expected]);
+        }
     },
   );
 });

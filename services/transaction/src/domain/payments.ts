@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DfsError, isErrorCode } from '../../../../kit/src/errors.js';
-import { keyedSerializer } from '../../../../kit/src/keyed.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import { inSpan } from '../../../../kit/src/tracing.js';
@@ -34,7 +33,7 @@ export interface PaymentDeps extends AuthorizeDeps {
   stepUpTtlMs: number;
   /** Told once per transfer when it reaches its final state (metrics, the outcome log line). */
   onFinal?: (t: Transfer, state: Exclude<Transfer['state'], 'PENDING'>, code: string | null) => void;
-  /** How long a transfer is left to the process that created it (default LIVE_COMPLETION_MS). */
+  /** How long a transfer is left to the process that created it before recovery may take it up. */
   liveCompletionMs?: number;
 }
 
@@ -60,13 +59,12 @@ export function recheckDeviceAndRisk(deps: Pick<PaymentDeps, 'checkDevice' | 'as
   };
 }
 
-type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now' | 'onFinal' | 'liveCompletionMs'>;
+type Finisher = Pick<PaymentDeps, 'store' | 'resultKey' | 'now' | 'onFinal'>;
 
 /**
- * How long a transfer is left to the process that created it. Recovery (at start-up and the sweep,
- * on any replica) takes up only older transfers, and the creating process claims an older one like a
- * recovery before completing it (a step-up confirmed late, a store that stalled): so a replica that
- * starts while another serves never completes the other's payments in flight alongside it.
+ * How long a transfer is left to the process that created it before recovery (at start-up and the
+ * sweep, on any replica) may take it up: a payment still waiting for risk is not yet claimed, so a
+ * replica that starts while another serves must not fail it.
  */
 export const LIVE_COMPLETION_MS = 10_000;
 
@@ -76,39 +74,37 @@ function refusalOf(t: Transfer): string {
   return t.risk.code && isErrorCode(t.risk.code) ? t.risk.code : 'RISK_DECLINED';
 }
 
-/** Completions of one transfer run one at a time per store (this process): see completeTransfer. */
-const completing = new WeakMap<LedgerStore, ReturnType<typeof keyedSerializer>>();
-
 /**
  * Carries a pending transfer to its end: post it if risk approved (and no `refusal` applies), sign
  * the result, store it with the final state, settle a linked request or return reservation, and
  * queue the events. Used by new payments, step-ups, returns and recovery alike.
  *
- * Two completions of one transfer (a payment still finishing while the recovery sweep takes it up)
- * must not both post: the first clears the idempotency markers of the debit and credit when it
- * ends, so a second one that started from a stale PENDING copy would move the money again. So
- * completions of one transfer run one at a time in this process, and each first re-reads the
- * transfer: one that is no longer PENDING answers with the stored result. Across processes, recovery
- * leaves a transfer younger than the live bound to its creator, and a creator finishing an older one
- * first claims it like a recovery: if a recovery holds it, the stored result is the answer.
+ * Two completions of one transfer (a payment still finishing while a recovery sweep, of this replica
+ * or another, takes it up) must not both post: the first clears the idempotency markers of the debit
+ * and credit when it ends, so a second one that started from a stale PENDING copy would move the
+ * money again. So every completion first claims the transfer (one conditional write: still PENDING,
+ * held by no other completion) for CLAIM_HOLD_MS, longer than any completion takes; one that finds
+ * it held answers with the stored result. The creator claims too, however young its payment: a
+ * creator that skipped the claim while its payment was young, then stalled in its posting past the
+ * live bound (a store failing over), met a recovery that posted the payment and cleared its markers,
+ * and then moved the money a second time. A completion that fails gives its claim back, so that the
+ * sweep rolls the transfer forward without waiting out the hold; a crashed one holds it until then.
  */
 export async function completeTransfer(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
   const now = deps.now();
-  const live = now - t.createdAtMs < (deps.liveCompletionMs ?? LIVE_COMPLETION_MS);
-  if (!live && !(await deps.store.claimRecovery(t.id, now, now + RECOVERY_HOLD_MS)))
-    return storedResult(t.id, deps.store);
-  return completeClaimed(t, deps, refusal);
+  const until = now + CLAIM_HOLD_MS;
+  if (!(await deps.store.claimRecovery(t.id, now, until))) return storedResult(t.id, deps.store);
+  return completeClaimed(t, deps, until, refusal);
 }
 
-/** Completes a transfer this process holds: a live one it created, or one it claimed for recovery. */
-function completeClaimed(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
-  let one = completing.get(deps.store);
-  if (!one) completing.set(deps.store, (one = keyedSerializer(true)));
-  return one(t.id, async () => {
-    const current = await deps.store.getTransfer(t.id);
-    if (current && current.state !== 'PENDING') return current.result!;
-    return finish(t, deps, refusal);
-  });
+/** Completes a transfer this completion claimed until `until`, giving the claim back if it fails. */
+async function completeClaimed(t: Transfer, deps: Finisher, until: number, refusal?: string): Promise<string> {
+  try {
+    return await finish(t, deps, refusal);
+  } catch (err) {
+    await deps.store.releaseRecovery(t.id, until).catch(() => undefined);
+    throw err;
+  }
 }
 
 async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
@@ -314,8 +310,8 @@ export async function abandonPayment(
   return created ? completeTransfer(transfer, deps, 'PAYMENT_ABANDONED') : answer(transfer);
 }
 
-/** How long a recovery holds a transfer it took up: longer than any completion takes. */
-const RECOVERY_HOLD_MS = 5 * 60_000;
+/** How long a completion holds the transfer it claimed: longer than any completion takes. */
+const CLAIM_HOLD_MS = 5 * 60_000;
 
 /**
  * Rolls every transfer left PENDING by a crash or a failed store write forward to its final state;
@@ -329,8 +325,8 @@ export async function recoverPending(deps: Finisher, olderThanMs = 0): Promise<n
   const stale = (t: Transfer) => t.createdAtMs <= now - olderThanMs && (!t.stepUp || t.stepUp.expiresAtMs < now);
   let recovered = 0;
   for (const t of (await deps.store.listPending()).filter(stale)) {
-    if (!(await deps.store.claimRecovery(t.id, now, now + RECOVERY_HOLD_MS))) continue;
-    await completeClaimed(t, deps);
+    if (!(await deps.store.claimRecovery(t.id, now, now + CLAIM_HOLD_MS))) continue;
+    await completeClaimed(t, deps, now + CLAIM_HOLD_MS);
     recovered += 1;
   }
   return recovered;

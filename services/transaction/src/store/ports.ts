@@ -70,10 +70,12 @@ export interface TransferStore {
   ): Promise<boolean>;
   listPending(): Promise<Transfer[]>;
   /**
-   * Takes a PENDING transfer up for recovery until `untilMs`, unless another recovery holds it past
-   * `nowMs`; false otherwise.
+   * Takes a PENDING transfer up for completion (its creator's, or a recovery) until `untilMs`,
+   * unless another completion holds it past `nowMs`; false otherwise.
    */
   claimRecovery(id: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Gives back the claim held until `untilMs` (a completion that failed); another's claim stays. */
+  releaseRecovery(id: string, untilMs: number): Promise<void>;
   /** Puts a PENDING transfer without a step-up on hold for one; false otherwise. */
   setStepUp(id: string, stepUp: StepUp): Promise<boolean>;
   /** Consumes the step-up whose challenge matches, recording the new risk answer; false otherwise. */

@@ -60,6 +60,10 @@ export function memoryTransfers(): TransferStore {
       t.recoveryUntilMs = untilMs;
       return true;
     },
+    async releaseRecovery(id, untilMs) {
+      const t = transfers.get(id);
+      if (t?.recoveryUntilMs === untilMs) t.recoveryUntilMs = null;
+    },
     async setStepUp(id, stepUp) {
       const t = transfers.get(id);
       if (t?.state !== 'PENDING' || t.stepUp) return false;

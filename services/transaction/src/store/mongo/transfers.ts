@@ -86,6 +86,9 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
           .modifiedCount === 1
       );
     },
+    async releaseRecovery(id, untilMs) {
+      await transfers.updateOne({ _id: id, recoveryUntilMs: untilMs }, { $set: { recoveryUntilMs: null } });
+    },
     async setStepUp(id, stepUp) {
       return (
         (await transfers.updateOne({ _id: id, state: 'PENDING', stepUp: null }, { $set: { stepUp } })).modifiedCount ===
