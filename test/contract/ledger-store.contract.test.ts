@@ -288,17 +288,21 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.getTransfer('t1')).toMatchObject({ stepUp: null, risk });
       });
 
-      it('reserves returns of a posted transfer up to its amount', async () => {
+      it('reserves returns of a posted transfer up to its amount; each return gives back its own once', async () => {
         await store.insertTransfer(transfer('t1', { amount: 100 }));
-        expect(await store.reserveReturn('t1', 10)).toBe(false);
+        expect(await store.reserveReturn('t1', 10, 'r0')).toBe(false);
         await store.finishTransfer('t1', 'POSTED', null, 'r');
-        for (const _ of [1, 2, 3]) expect(await store.reserveReturn('t1', 30)).toBe(true);
-        expect(await store.reserveReturn('t1', 30)).toBe(false);
-        expect(await store.reserveReturn('t1', 11)).toBe(false);
-        await store.releaseReturn('t1', 30);
-        expect(await store.reserveReturn('t1', 30)).toBe(true);
+        for (const r of ['r1', 'r2', 'r3']) expect(await store.reserveReturn('t1', 30, r)).toBe(true);
+        expect(await store.reserveReturn('t1', 30, 'r4')).toBe(false);
+        expect(await store.reserveReturn('t1', 11, 'r4')).toBe(false);
+        // Given back by its return only, and once: a return that reserved nothing gives nothing back.
+        await Promise.all([1, 2, 3].map(() => store.releaseReturn('t1', 30, 'r2')));
+        await store.releaseReturn('t1', 30, 'r0');
+        expect((await store.getTransfer('t1'))?.returned).toBe(60);
+        expect(await store.reserveReturn('t1', 30, 'r1')).toBe(false);
+        expect(await store.reserveReturn('t1', 30, 'r5')).toBe(true);
         expect((await store.getTransfer('t1'))?.returned).toBe(90);
-        expect(await store.reserveReturn('none', 1)).toBe(false);
+        expect(await store.reserveReturn('none', 1, 'r6')).toBe(false);
       });
     });
 
@@ -349,7 +353,7 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
       it('lets one of several concurrent claims win, for returns and payment requests', async () => {
         await store.insertTransfer(transfer('t1', { amount: 100 }));
         await store.finishTransfer('t1', 'POSTED', null, 'r');
-        const returns = await Promise.all(Array.from({ length: 6 }, () => store.reserveReturn('t1', 30)));
+        const returns = await Promise.all(Array.from({ length: 6 }, (_, i) => store.reserveReturn('t1', 30, `r${i}`)));
         expect(returns.filter(Boolean)).toHaveLength(3);
         await store.insertRequest(request('q1'));
         const claims = await Promise.all(['t1', 't2', 't3', 't4'].map((t) => store.claimRequest('q1', t)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../../services/transaction/src/domain/journal.js';
-import { submitPayment } from '../../../services/transaction/src/domain/payments.js';
+import { recoverPending, submitPayment } from '../../../services/transaction/src/domain/payments.js';
 import { returnTransfer } from '../../../services/transaction/src/domain/returns.js';
 import { codeOf } from '../../support/expect-code.js';
 import { harness, payloadOf } from './harness.js';
@@ -102,6 +102,26 @@ describe('reversals and refunds: new transfers linked to the original, history u
     );
     expect(refund.status).toBe('POSTED');
     expect((await h.store.getAccount(m))?.balance).toBe(0);
+  });
+
+  it('a crash between reservation and risk answer leaves nothing reserved once recovery fails the return', async () => {
+    const { h, p, m, id } = await posted();
+    const crashing = { ...h.store, setRisk: async () => Promise.reject(new Error('process died')) };
+    const reversal = { transactionId: id, kind: 'reversal' as const, amount: null, idempotencyKey: '', reason: '' };
+    await expect(returnTransfer(reversal, { ...h.deps, store: crashing })).rejects.toThrow('process died');
+    expect((await h.store.getTransfer(id))?.returned).toBe(4_000);
+    expect(await recoverPending(h.deps)).toBe(1);
+    const [stuck] = (await h.store.listAccountTransfers(m, {}, 10, 0)).filter((t) => t.kind === 'reversal');
+    expect([stuck?.state, stuck?.code]).toEqual(['FAILED', 'RISK_UNAVAILABLE']);
+    expect((await h.store.getTransfer(id))?.returned).toBe(0);
+    const refund = payloadOf(
+      await returnTransfer(
+        { ...reversal, kind: 'refund', amount: { minorUnits: 4_000, currency: 'KES' }, idempotencyKey: 'after-crash' },
+        h.deps,
+      ),
+    );
+    expect(refund.status).toBe('POSTED');
+    expect((await h.store.getAccount(p.accountId))?.balance).toBe(10_000);
   });
 
   it('refuses returns of unknown, unposted or return transfers, and of another currency', async () => {

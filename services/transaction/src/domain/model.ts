@@ -43,6 +43,8 @@ export interface Transfer {
   requestId?: string | null;
   /** Minor units already reserved by reversals and refunds of this transfer. */
   returned?: number;
+  /** The ids of the returns holding those reservations: each gives back its own, once. */
+  returns?: string[];
   /** Set while the transfer waits for a PIN-verified step-up confirmation; `interim` is its signed answer. */
   stepUp?: StepUp | null;
   /** Until when a recovery (start-up or sweep, any replica) has taken this PENDING transfer up. */

@@ -133,6 +133,9 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
   // repeats them, and the final event keeps one id per transfer for consumers to deduplicate.
   if (t.requestId) await deps.store.finishRequest(t.requestId, t.id, state === 'POSTED' ? 'COMPLETED' : state);
   const isReturn = t.kind === 'reversal' || t.kind === 'refund';
+  // A return that did not post gives back what it reserved on the original, if it reserved anything
+  // (a crash may have come before or after its reservation): the store knows by the return's id.
+  if (isReturn && state !== 'POSTED') await deps.store.releaseReturn(t.originalId!, t.amount, t.id);
   const final = paymentEvent(
     state === 'POSTED'
       ? isReturn
@@ -147,8 +150,6 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
   );
   await deps.store.addOutbox([{ ...final, id: finalEventId(t.id) }]);
   if (await deps.store.finishTransfer(t.id, state, code, result)) {
-    if (isReturn && state !== 'POSTED' && t.risk?.decision === 'APPROVE')
-      await deps.store.releaseReturn(t.originalId!, t.amount);
     await deps.store.clearApplied([t.payer, t.payee], t.id);
     deps.onFinal?.(t, state, code);
     return result;

@@ -57,7 +57,7 @@ export async function returnTransfer(
     if (transfer.requestHash !== draft.requestHash) throw new DfsError('IDEMPOTENCY_KEY_REUSED');
     return storedResult(transfer.id, deps.store);
   }
-  if (!(await deps.store.reserveReturn(orig.id, amount)))
+  if (!(await deps.store.reserveReturn(orig.id, amount, transfer.id)))
     return completeTransfer(transfer, deps, 'TRANSACTION_NOT_REVERSIBLE');
   const risk = { decision: 'APPROVE' as const, ruleIds: ['operator.return'], reason: req.reason || req.kind };
   await deps.store.setRisk(transfer.id, risk);

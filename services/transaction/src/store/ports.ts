@@ -80,10 +80,13 @@ export interface TransferStore {
   setStepUp(id: string, stepUp: StepUp): Promise<boolean>;
   /** Consumes the step-up whose challenge matches, recording the new risk answer; false otherwise. */
   passStepUp(id: string, challenge: string, risk: NonNullable<Transfer['risk']>): Promise<boolean>;
-  /** Reserves `amount` of a POSTED transfer for a return, if returned + amount <= its amount. */
-  reserveReturn(id: string, amount: number): Promise<boolean>;
-  /** Gives back a reservation whose return did not post. */
-  releaseReturn(id: string, amount: number): Promise<void>;
+  /**
+   * Reserves `amount` of a POSTED transfer for the return `returnId`, if returned + amount <= its
+   * amount, in one conditional write that records the return's id with the amount.
+   */
+  reserveReturn(id: string, amount: number, returnId: string): Promise<boolean>;
+  /** Gives back the reservation of a return that did not post, if it holds one: at most once. */
+  releaseReturn(id: string, amount: number, returnId: string): Promise<void>;
 }
 
 /** Integrators' requests to pay: unique per (integrator, correlation id), claimed by at most one transfer. */

@@ -76,15 +76,18 @@ export function memoryTransfers(): TransferStore {
       Object.assign(t, { stepUp: null, risk: copy(risk) });
       return true;
     },
-    async reserveReturn(id, amount) {
+    async reserveReturn(id, amount, returnId) {
       const t = transfers.get(id);
-      if (t?.state !== 'POSTED' || (t.returned ?? 0) + amount > t.amount) return false;
+      if (t?.state !== 'POSTED' || t.returns?.includes(returnId) || (t.returned ?? 0) + amount > t.amount) return false;
       t.returned = (t.returned ?? 0) + amount;
+      t.returns = [...(t.returns ?? []), returnId];
       return true;
     },
-    async releaseReturn(id, amount) {
+    async releaseReturn(id, amount, returnId) {
       const t = transfers.get(id);
-      if (t) t.returned = Math.max(0, (t.returned ?? 0) - amount);
+      if (!t?.returns?.includes(returnId)) return;
+      t.returned = (t.returned ?? 0) - amount;
+      t.returns = t.returns.filter((r) => r !== returnId);
     },
   };
 }

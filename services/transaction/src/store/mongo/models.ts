@@ -45,6 +45,7 @@ const transferSchema = new Schema(
     originalId: String,
     requestId: String,
     returned: Number,
+    returns: [String],
     stepUp: Mixed,
     recoveryUntilMs: Number,
   },

@@ -105,21 +105,26 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
         ).modifiedCount === 1
       );
     },
-    async reserveReturn(id, amount) {
+    async reserveReturn(id, amount, returnId) {
       const t = await transfers.findOne({ _id: id });
       if (!t || amount > t.amount) return false;
       const room = {
         $or: [{ returned: null }, { returned: { $lte: t.amount - amount } }],
       } as mongo.Filter<TransferDoc>;
       return (
-        (await transfers.updateOne({ _id: id, state: 'POSTED', ...room }, { $inc: { returned: amount } }))
-          .modifiedCount === 1
+        (
+          await transfers.updateOne(
+            { _id: id, state: 'POSTED', returns: { $ne: returnId }, ...room },
+            { $inc: { returned: amount }, $push: { returns: returnId } },
+          )
+        ).modifiedCount === 1
       );
     },
-    async releaseReturn(id, amount) {
-      const r = await transfers.updateOne({ _id: id, returned: { $gte: amount } }, { $inc: { returned: -amount } });
-      if (r.modifiedCount === 0)
-        await transfers.updateOne({ _id: id, returned: { $lt: amount } }, { $set: { returned: 0 } });
+    async releaseReturn(id, amount, returnId) {
+      await transfers.updateOne(
+        { _id: id, returns: returnId },
+        { $inc: { returned: -amount }, $pull: { returns: returnId } },
+      );
     },
   };
 }
