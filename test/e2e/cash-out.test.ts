@@ -5,6 +5,8 @@ import type { Frame } from '../../device-sim/src/ui/native-ui.js';
 import { codeOf } from '../support/expect-code.js';
 import { expectConforms, gsmaCode } from '../support/openapi-conformance.js';
 import { integratorStack, riskGet } from '../support/stack.js';
+import { revokeDevice } from '../../services/attestation/src/domain/operator.js';
+import type { AttestationStore } from '../../services/attestation/src/store/ports.js';
 import { expectNoPayerSide } from '../unit/transaction/http-harness.js';
 
 const MM = '/v1.2/mm';
@@ -18,11 +20,13 @@ const KES = (minorUnits: number) => ({ minorUnits: String(minorUnits), currency:
  * UI with the PIN (eSE-signed order, CreateAuthorisationCode over mTLS), the phone shows it, and the
  * agent `agent` (agent-* accounts, allowed withdrawals) records the withdrawal with it over
  * POST /v1.2/mm/transactions/type/withdrawal; `shop` (shop-* accounts) may not. Responses are checked
- * against the OpenAPI and for anything of the payer's side.
+ * against the OpenAPI and for anything of the payer's side. A device's standing is remembered for five
+ * minutes here, so only asking the registry at the redemption sees a revocation whose event is lost.
  */
 describe('cash-out with a one-time code made on the phone (GSMA withdrawal, authorisation codes)', () => {
   let env: Awaited<ReturnType<typeof integratorStack>>;
   let base: string;
+  let registry: AttestationStore | undefined;
   const keys = { agent: randomBytes(24).toString('base64url'), shop: randomBytes(24).toString('base64url') };
 
   const withdraw = async (
@@ -76,10 +80,14 @@ describe('cash-out with a one-time code made on the phone (GSMA withdrawal, auth
   const other = (code: string, i = 1) => String((Number(code) + i) % 100_000_000).padStart(8, '0');
 
   beforeAll(async () => {
-    env = await integratorStack([
-      { id: 'agent', apiKey: keys.agent, accounts: ['agent-*'], types: ['withdrawal'] },
-      { id: 'shop', apiKey: keys.shop, accounts: ['shop-*'] },
-    ]);
+    env = await integratorStack(
+      [
+        { id: 'agent', apiKey: keys.agent, accounts: ['agent-*'], types: ['withdrawal'] },
+        { id: 'shop', apiKey: keys.shop, accounts: ['shop-*'] },
+      ],
+      { DEVICE_STATUS_MAX_AGE_MS: '300000' },
+      { attestation: { wrapStore: (s) => (registry = s) } },
+    );
     base = env.base;
   }, 120_000);
   afterAll(() => env?.close());
@@ -114,6 +122,26 @@ describe('cash-out with a one-time code made on the phone (GSMA withdrawal, auth
     const reused = await withdraw(c.wallet, agent, 1_500, code.authorisationCode);
     expect([reused.status, gsmaCode(reused.body)]).toEqual([403, 'AUTHORISATION_CODE_INVALID']);
     expect(await balances(c.wallet, agent)).toEqual([3_500, 1_500]);
+  }, 60_000);
+
+  it('a code whose phone is revoked before redemption (event lost): DEVICE_REVOKED, nothing moves', async () => {
+    const c = await customer(5_000);
+    const agent = await till();
+    const { authorisationCode: code } = await c.phone.daemon.createCashOutCode(KES(1_500));
+    // Revoked in the registry alone: no device.revoked reaches risk or the transaction service, whose
+    // remembered standing (from making the code) still reads ACTIVE.
+    const silent = async () => {};
+    const events = { attested: silent, rejected: silent, revoked: silent, reverified: silent };
+    await revokeDevice(c.deviceId, 'reported stolen', { store: registry!, events, now: Date.now });
+
+    const cid = randomUUID();
+    const refused = await withdraw(c.wallet, agent, 1_500, code, cid);
+    expect([refused.status, gsmaCode(refused.body)]).toEqual([403, 'DEVICE_REVOKED']);
+    const retried = await withdraw(c.wallet, agent, 1_500, code, cid);
+    expect([retried.status, gsmaCode(retried.body)]).toEqual([403, 'DEVICE_REVOKED']);
+    const elsewhere = await withdraw(c.wallet, agent, 1_500, code);
+    expect([elsewhere.status, gsmaCode(elsewhere.body)]).toEqual([403, 'AUTHORISATION_CODE_INVALID']);
+    expect(await balances(c.wallet, agent)).toEqual([5_000, 0]);
   }, 60_000);
 
   it('a code is good only for its wallet and amount, and five wrong guesses lock it', async () => {

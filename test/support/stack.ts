@@ -46,18 +46,22 @@ export async function testStack(
 /**
  * A test stack whose REST integrators are `integrators` (written to its own integrators file, mode 0600),
  * with the integrator rate limit lifted for suites that burst from one integrator; `base` is the
- * transaction service's HTTPS origin.
+ * transaction service's HTTPS origin; `controls` as for testStack.
  */
-export async function integratorStack(integrators: object[], env: NodeJS.ProcessEnv = {}) {
+export async function integratorStack(integrators: object[], env: NodeJS.ProcessEnv = {}, controls?: StackControls) {
   const dir = mkdtempSync(join(tmpdir(), 'dfs-integrators-'));
   const file = join(dir, 'integrators.json');
   writeFileSync(file, JSON.stringify({ integrators }), { mode: 0o600 });
-  const t = await testStack({
-    TRANSACTION_INTEGRATORS_FILE: file,
-    INTEGRATOR_RATE_PER_SEC: '1000',
-    INTEGRATOR_RATE_BURST: '1000',
-    ...env,
-  });
+  const t = await testStack(
+    {
+      TRANSACTION_INTEGRATORS_FILE: file,
+      INTEGRATOR_RATE_PER_SEC: '1000',
+      INTEGRATOR_RATE_BURST: '1000',
+      ...env,
+    },
+    undefined,
+    controls,
+  );
   const base = `https://127.0.0.1:${t.stack.services.find((s) => s.name === 'transaction')!.httpPort}`;
   return {
     ...t,

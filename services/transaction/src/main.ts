@@ -90,8 +90,9 @@ export async function startTransaction(
   const standing = cachedStanding(tokenKeys.deviceStanding, { maxAgeMs: config.deviceStatusMaxAgeMs, now: Date.now });
   await forgetStandingOnDeviceEvents(bus, standing.forget);
   const checkDevice = overrides.checkDevice ?? standingGate(standing.standing);
-  // A step-up confirmation asks the registry itself: a revocation while the payment was held must
-  // refuse it even if the revocation's event has not reached this process yet.
+  // A step-up confirmation and a cash-out code's redemption ask the registry itself: a revocation
+  // while the payment (or the code) was held must refuse it even if the revocation's event has not
+  // reached this process yet.
   const recheckDevice = overrides.checkDevice ?? standingGate(standing.fresh);
   const assessRisk = overrides.assessRisk ?? risk.assess;
   const mno = config.mno;
@@ -108,6 +109,7 @@ export async function startTransaction(
     tokenKeys: tokenKeys.resolve,
     checkDevice,
     recheckStepUp: overrides.recheckStepUp ?? recheckDeviceAndRisk({ checkDevice: recheckDevice, assessRisk }),
+    recheckDevice,
     verifiedTokens: boundedMap<string, VerifiedToken>(100_000),
     currencies: config.currencies,
     maxAmount: config.maxAmount,

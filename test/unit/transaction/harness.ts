@@ -19,6 +19,7 @@ import {
   type RiskAnswer,
 } from '../../../services/transaction/src/domain/payments.js';
 import type { RequestDeps } from '../../../services/transaction/src/domain/requests.js';
+import type { WithdrawalDeps } from '../../../services/transaction/src/domain/withdrawals.js';
 import { memoryLedgerStore } from '../../../services/transaction/src/store/memory/index.js';
 import type { Transfer } from '../../../services/transaction/src/domain/model.js';
 import type { LedgerStore } from '../../../services/transaction/src/store/ports.js';
@@ -90,7 +91,7 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
   };
   const assessRisk = (t: Transfer, tier: string, stage?: 'payment' | 'step-up') =>
     stage === 'step-up' ? risk.again(t) : risk.answer(t, tier);
-  const deps: PaymentDeps & RequestDeps & { treasuryFloat: number } = {
+  const deps: PaymentDeps & RequestDeps & Pick<WithdrawalDeps, 'recheckDevice'> & { treasuryFloat: number } = {
     store,
     resultKey: () => resultKey,
     now: () => clock.now,
@@ -102,6 +103,7 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
     assessRisk,
     checkDevice,
     recheckStepUp: recheckDeviceAndRisk({ checkDevice, assessRisk }),
+    recheckDevice: checkDevice,
     riskFailOpenMaxMinor: opts.riskFailOpenMaxMinor ?? 0,
     stepUpTtlMs: 60_000,
     requestTtlMs: 900_000,

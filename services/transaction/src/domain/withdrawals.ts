@@ -5,6 +5,7 @@ import { AUTH_CODE_MAX_FAILURES, authCodeKey } from './authorisation-codes.js';
 import { answer, correlate, type MoveDeps } from './integrator-moves.js';
 import type { Integrator } from './integrators.js';
 import { checkOwnAndWallet, settled } from './credits.js';
+import type { CheckDevice } from './device-standing.js';
 import type { AuthorisationCode, Transfer } from './model.js';
 import type { Money } from './money.js';
 import { completeTransfer, type PaymentDeps } from './payments.js';
@@ -23,7 +24,15 @@ export interface NewWithdrawal {
   description: string;
 }
 
-export type WithdrawalDeps = MoveDeps & Pick<PaymentDeps, 'assessRisk'>;
+export type WithdrawalDeps = MoveDeps &
+  Pick<PaymentDeps, 'assessRisk'> & {
+    /**
+     * The device's standing as the registry answers it now (standingGate over the fresh standing in
+     * production, like a step-up confirmation): a redeemed code is honoured only while the device
+     * that made it still stands.
+     */
+    recheckDevice: CheckDevice;
+  };
 
 /** Refuses, before anything is stored, a withdrawal the agent may not record (into its own account, from a wallet). */
 async function checkWithdrawal(integrator: Integrator, req: NewWithdrawal, deps: WithdrawalDeps): Promise<void> {
@@ -58,7 +67,9 @@ async function redeem(by: string, req: NewWithdrawal, deps: WithdrawalDeps): Pro
  * for the ordering device and tier (the code's PIN confirmation counts as a confirmed step-up, so
  * only a veto or the decline threshold refuses, and the amount is reserved against the device's
  * limits), and the ledger posts it with the conditional debit. A code is spent even when the
- * withdrawal is declined or fails. Idempotent per (agent, X-CorrelationID).
+ * withdrawal is declined or fails. Between the two, the device that made the code is asked of the
+ * registry afresh: revoked (or to re-attest, or revoked and reinstated since the code) refuses with
+ * the step-up confirmation's codes and nothing moves. Idempotent per (agent, X-CorrelationID).
  */
 export async function integratorWithdrawal(
   integrator: Integrator,
@@ -75,6 +86,10 @@ export async function integratorWithdrawal(
     return answer(integrator, (await correlate(integrator, correlationId, claim, deps)).request, done, deps);
 
   const code = await redeem(`${integrator.id}:${correlationId}`, req, deps);
+  // A code is authority held for later, like a payment held for step-up: a device revoked since it
+  // made the code (whether or not the revocation's event has arrived) completes nothing. The code
+  // stays spent for this request; a retry with the same X-CorrelationID asks again.
+  await deps.recheckDevice(code.deviceId, code.createdAtMs);
   const { request } = await correlate(integrator, correlationId, claim, deps);
   const draft: Transfer = {
     id: randomUUID(),
