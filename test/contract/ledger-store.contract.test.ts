@@ -440,12 +440,43 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(claims.filter(Boolean)).toHaveLength(1);
         expect(await store.dueCallbacks(500, 10)).toEqual([]);
         expect((await store.dueCallbacks(700, 10)).map((c) => c.id)).toEqual(['cb-race']);
-        await store.settleCallback('cb-race', { state: 'PENDING', attempts: 1, nextAtMs: 800 });
+        expect(await store.settleCallback('cb-race', 700, { state: 'PENDING', attempts: 1, nextAtMs: 800 })).toBe(true);
         expect(await store.claimCallback('cb-race', 700, 900)).toBe(false);
-        await store.settleCallback('cb-race', { state: 'DELIVERED', attempts: 2, nextAtMs: 800 });
+        expect(await store.claimCallback('cb-race', 800, 900)).toBe(true);
+        expect(await store.settleCallback('cb-race', 900, { state: 'DELIVERED', attempts: 2, nextAtMs: 800 })).toBe(
+          true,
+        );
         expect(await store.dueCallbacks(5_000, 10)).toEqual([]);
         expect(await store.claimCallback('cb-race', 800, 900)).toBe(false);
         expect(await store.getCallback('cb-race')).toMatchObject({ state: 'DELIVERED', attempts: 2 });
+      });
+
+      it("a settle whose claim another attempt took since changes nothing (the other's DELIVERED stands)", async () => {
+        await store.addCallback(delivery('cb-late', 100));
+        expect(await store.claimCallback('cb-late', 100, 700)).toBe(true); // A claims until 700, then stalls
+        expect(await store.claimCallback('cb-late', 700, 1_500)).toBe(true); // B takes it over at 700
+        expect(await store.settleCallback('cb-late', 1_500, { state: 'DELIVERED', attempts: 1, nextAtMs: 800 })).toBe(
+          true,
+        );
+        const late = { state: 'PENDING' as const, attempts: 1, nextAtMs: 900 };
+        expect(await store.settleCallback('cb-late', 700, late)).toBe(false);
+        expect(await store.settleCallback('cb-late', 700, { ...late, state: 'EXPIRED' })).toBe(false);
+        expect(await store.getCallback('cb-late')).toEqual({
+          ...delivery('cb-late', 800),
+          state: 'DELIVERED',
+          attempts: 1,
+        });
+        expect(await store.dueCallbacks(5_000, 10)).toEqual([]);
+      });
+
+      it('a settle on a claim that lapsed and was taken again while PENDING changes nothing', async () => {
+        await store.addCallback(delivery('cb-lapse', 100));
+        expect(await store.claimCallback('cb-lapse', 100, 700)).toBe(true);
+        expect(await store.claimCallback('cb-lapse', 700, 1_500)).toBe(true);
+        expect(await store.settleCallback('cb-lapse', 700, { state: 'PENDING', attempts: 1, nextAtMs: 200 })).toBe(
+          false,
+        );
+        expect(await store.getCallback('cb-lapse')).toEqual(delivery('cb-lapse', 1_500));
       });
     });
 

@@ -108,22 +108,26 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
   };
   const deliver = async (c: CallbackDelivery) => {
     const started = now();
-    if (!(await deps.store.claimCallback(c.id, c.nextAtMs, started + 2 * deps.timeoutMs))) return;
+    const claimedUntilMs = started + 2 * deps.timeoutMs;
+    if (!(await deps.store.claimCallback(c.id, c.nextAtMs, claimedUntilMs))) return;
+    // Settled only on this claim: an attempt that outlived it (another replica claimed and settled
+    // the delivery meanwhile) must not overwrite that outcome and send the callback again.
+    const settle = (next: Pick<CallbackDelivery, 'state' | 'attempts' | 'nextAtMs'>) =>
+      deps.store.settleCallback(c.id, claimedUntilMs, next);
     const url = target(c);
     if (!url) {
       deps.log.warn(
         { eventId: c.id, integratorId: c.integratorId },
         'callback not sent: target not under a registered origin',
       );
-      return deps.store.settleCallback(c.id, { state: 'EXPIRED', attempts: c.attempts, nextAtMs: started });
+      return settle({ state: 'EXPIRED', attempts: c.attempts, nextAtMs: started });
     }
     const attempts = c.attempts + 1;
-    if (await attempt(c, url))
-      return deps.store.settleCallback(c.id, { state: 'DELIVERED', attempts, nextAtMs: started });
+    if (await attempt(c, url)) return settle({ state: 'DELIVERED', attempts, nextAtMs: started });
     const nextAtMs = now() + backoff(attempts, deps.backoffMs);
-    if (nextAtMs <= c.giveUpAtMs) return deps.store.settleCallback(c.id, { state: 'PENDING', attempts, nextAtMs });
+    if (nextAtMs <= c.giveUpAtMs) return settle({ state: 'PENDING', attempts, nextAtMs });
     deps.log.warn({ eventId: c.id, integratorId: c.integratorId, attempts }, 'callback given up: retry period over');
-    return deps.store.settleCallback(c.id, { state: 'EXPIRED', attempts, nextAtMs });
+    return settle({ state: 'EXPIRED', attempts, nextAtMs });
   };
 
   let busy: Promise<unknown> | null = null;

@@ -140,8 +140,16 @@ export interface CallbackStore {
   dueCallbacks(nowMs: number, limit: number): Promise<CallbackDelivery[]>;
   /** Claims a PENDING delivery for one attempt by moving its due time from `dueAtMs` to `untilMs`; false if taken. */
   claimCallback(id: string, dueAtMs: number, untilMs: number): Promise<boolean>;
-  /** Records how an attempt ended: DELIVERED, EXPIRED, or PENDING again from `nextAtMs`. */
-  settleCallback(id: string, next: Pick<CallbackDelivery, 'state' | 'attempts' | 'nextAtMs'>): Promise<void>;
+  /**
+   * Records how an attempt ended (DELIVERED, EXPIRED, or PENDING again from `nextAtMs`), only while the
+   * claim that attempt took (`claimedUntilMs`, the `untilMs` it claimed with) is still the delivery's:
+   * an attempt that outlived its claim, after which another took the delivery, changes nothing (false).
+   */
+  settleCallback(
+    id: string,
+    claimedUntilMs: number,
+    next: Pick<CallbackDelivery, 'state' | 'attempts' | 'nextAtMs'>,
+  ): Promise<boolean>;
   getCallback(id: string): Promise<CallbackDelivery | null>;
 }
 

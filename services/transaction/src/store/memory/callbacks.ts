@@ -24,9 +24,11 @@ export function memoryCallbacks(): CallbackStore {
       c.nextAtMs = untilMs;
       return true;
     },
-    async settleCallback(id, next) {
+    async settleCallback(id, claimedUntilMs, next) {
       const c = callbacks.get(id);
-      if (c) Object.assign(c, next);
+      if (c?.state !== 'PENDING' || c.nextAtMs !== claimedUntilMs) return false;
+      Object.assign(c, next);
+      return true;
     },
     async getCallback(id) {
       const c = callbacks.get(id);

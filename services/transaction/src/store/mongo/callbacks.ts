@@ -2,7 +2,10 @@ import type { CallbackStore } from '../ports.js';
 import { driverCollection, toCallback, type CallbackDoc, type LedgerModels } from './models.js';
 import { insertOnce } from './writes.js';
 
-/** Integrator callbacks on MongoDB; an attempt is claimed by a conditional update of the due time. */
+/**
+ * Integrator callbacks on MongoDB; an attempt is claimed by a conditional update of the due time, and
+ * settled by one conditional on that claim still standing.
+ */
 export function mongoCallbacks(model: LedgerModels['callbacks']): CallbackStore {
   const callbacks = driverCollection<CallbackDoc>(model);
   return {
@@ -18,8 +21,9 @@ export function mongoCallbacks(model: LedgerModels['callbacks']): CallbackStore 
       );
       return r.modifiedCount === 1;
     },
-    async settleCallback(id, next) {
-      await callbacks.updateOne({ _id: id }, { $set: next });
+    async settleCallback(id, claimedUntilMs, next) {
+      const r = await callbacks.updateOne({ _id: id, state: 'PENDING', nextAtMs: claimedUntilMs }, { $set: next });
+      return r.modifiedCount === 1;
     },
     async getCallback(id) {
       const c = await callbacks.findOne({ _id: id });
