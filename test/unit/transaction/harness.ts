@@ -109,9 +109,13 @@ export async function harness(opts: { store?: LedgerStore; riskFailOpenMaxMinor?
     requestTtlMs: 900_000,
   };
 
-  async function phone(balance: number, currency = 'KES', tier: 'HIGH' | 'STANDARD' | 'LOW' = 'HIGH') {
+  async function phone(
+    balance: number,
+    currency = 'KES',
+    tier: 'HIGH' | 'STANDARD' | 'LOW' = 'HIGH',
+    accountId = `wallet-${randomUUID().slice(0, 8)}`,
+  ) {
     const deviceId = `dev-${randomUUID().slice(0, 12)}`;
-    const accountId = `wallet-${randomUUID().slice(0, 8)}`;
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = await exportJWK(publicKey);
     const token = await new SignJWT({ tier, acct: accountId, cnf: { jkt: await calculateJwkThumbprint(jwk) } })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { sha256b64url } from '../../../../kit/src/jws.js';
-import { mayUseAccount, type Integrator } from './integrators.js';
+import { mayUseAccount, ownsAccount, ownsAccountId, type Integrator } from './integrators.js';
 import type { Transfer } from './model.js';
 import type { Money } from './money.js';
 import { completeTransfer, storedResult, type PaymentDeps } from './payments.js';
@@ -30,8 +30,8 @@ export async function settled(id: string, deps: Pick<Deps, 'store'>): Promise<Tr
 /**
  * Refuses, before anything is stored, a movement between one of the integrator's own accounts and a
  * customer's wallet that it may not make: an own account it does not hold (CALLER_NOT_ALLOWED naming
- * `ownField`), one account on both sides, a customer side that is not a wallet held by a phone, or
- * another currency than both accounts'.
+ * `ownField`; a phone's wallet is never one, whatever its id), one account on both sides, a customer
+ * side that is not a wallet held by a phone, or another currency than both accounts'.
  */
 export async function checkOwnAndWallet(
   integrator: Integrator,
@@ -41,6 +41,7 @@ export async function checkOwnAndWallet(
   if (!mayUseAccount(integrator, move.own)) throw new DfsError('CALLER_NOT_ALLOWED', move.ownField);
   if (move.own === move.wallet) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
   const [own, wallet] = await Promise.all([deps.store.getAccount(move.own), deps.store.getAccount(move.wallet)]);
+  if (own && !ownsAccount(integrator, own)) throw new DfsError('CALLER_NOT_ALLOWED', move.ownField);
   if (!own || !wallet?.holderDeviceId) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
   if (own.currency !== move.money.currency || wallet.currency !== move.money.currency)
     throw new DfsError('LEDGER_CURRENCY_MISMATCH');
@@ -93,7 +94,7 @@ export async function creditCustomer(integrator: Integrator, req: NewCredit, dep
  */
 export async function integratorReversal(integrator: Integrator, transactionId: string, deps: Deps): Promise<Transfer> {
   const orig = await deps.store.getTransfer(transactionId);
-  if (!orig || !mayUseAccount(integrator, orig.payee)) throw new DfsError('TRANSACTION_NOT_FOUND');
+  if (!orig || !(await ownsAccountId(integrator, orig.payee, deps.store))) throw new DfsError('TRANSACTION_NOT_FOUND');
   const request = { transactionId, kind: 'reversal', amount: null, idempotencyKey: '', reason: 'integrator' } as const;
   await returnTransfer(request, deps);
   return (await deps.store.findTransfer(orig.payee, reversalKey(orig.id)))!;

@@ -3,7 +3,7 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { LedgerStore } from '../store/ports.js';
 import { checkCredit, creditCustomer, integratorReversal, type NewCredit } from './credits.js';
-import { mayUseAccount, type Integrator } from './integrators.js';
+import { ownsAccountId, type Integrator } from './integrators.js';
 import type { PaymentRequest, Transfer } from './model.js';
 import type { Money } from './money.js';
 import { requestEvent } from './events.js';
@@ -102,7 +102,7 @@ export async function integratorReverse(
   deps: MoveDeps,
 ): Promise<string> {
   const orig = await deps.store.getTransfer(req.transactionId);
-  if (!orig || !mayUseAccount(integrator, orig.payee)) throw new DfsError('TRANSACTION_NOT_FOUND');
+  if (!orig || !(await ownsAccountId(integrator, orig.payee, deps.store))) throw new DfsError('TRANSACTION_NOT_FOUND');
   if (orig.kind !== 'payment' || orig.state !== 'POSTED') throw new DfsError('TRANSACTION_NOT_REVERSIBLE');
   if (req.money && (req.money.minorUnits !== orig.amount || req.money.currency !== orig.currency))
     throw new DfsError('TRANSACTION_NOT_REVERSIBLE', 'amount');

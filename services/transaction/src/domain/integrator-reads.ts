@@ -1,5 +1,5 @@
 import { DfsError } from '../../../../kit/src/errors.js';
-import { mayUseAccount, type Integrator } from './integrators.js';
+import { mayUseAccount, ownsAccount, ownsAccountId, type Integrator } from './integrators.js';
 import { notificationMethod, requestStatePayload, signedBody, type RequestDeps } from './requests.js';
 import type { PaymentRequest, Transfer } from './model.js';
 import { integratorPayload, signResult } from './results.js';
@@ -20,15 +20,20 @@ export async function integratorTransfer(integrator: Integrator, transactionId: 
   const r = t ? await requestOf(t, deps) : null;
   const mayRead =
     r?.integratorId === integrator.id ||
-    (t && (mayUseAccount(integrator, t.payee) || mayUseAccount(integrator, t.payer)));
+    (t &&
+      ((await ownsAccountId(integrator, t.payee, deps.store)) ||
+        (await ownsAccountId(integrator, t.payer, deps.store))));
   if (!t || !mayRead) throw new DfsError('TRANSACTION_NOT_FOUND');
   return signedIntegratorView(t, deps, r?.integratorId === integrator.id ? r : null);
 }
 
-/** An account the integrator owns (it may collect into it and read it), or LEDGER_ACCOUNT_NOT_FOUND. */
+/**
+ * An account the integrator owns (it may collect into it and read it; never a phone's wallet, whatever
+ * its id), or LEDGER_ACCOUNT_NOT_FOUND.
+ */
 async function ownAccount(integrator: Integrator, accountId: string, deps: Reads) {
   const a = mayUseAccount(integrator, accountId) ? await deps.store.getAccount(accountId) : null;
-  if (!a) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
+  if (!a || !ownsAccount(integrator, a)) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
   return a;
 }
 

@@ -1,3 +1,5 @@
+import type { AccountStore } from '../store/ports.js';
+import type { Account } from './model.js';
 /** An integrator of the REST API: who it is, which accounts it collects into, where its callbacks go. */
 export interface Integrator {
   id: string;
@@ -16,9 +18,33 @@ export interface Integrator {
   types?: ('transfer' | 'withdrawal')[];
 }
 
-/** True when the integrator may use this account (create requests into it, read its balance). */
+/**
+ * True when the account id matches one of the integrator's patterns. Only a first filter: an account
+ * is the integrator's own only if it is also not a wallet held by a phone (ownsAccount).
+ */
 export function mayUseAccount(integrator: Integrator, accountId: string): boolean {
   return integrator.accounts.some((a) => (a.endsWith('*') ? accountId.startsWith(a.slice(0, -1)) : a === accountId));
+}
+
+/**
+ * True when the account is the integrator's own (it may collect into it, pay and reverse from it,
+ * read it): matched by its patterns and not a wallet held by a phone. A pattern is only an id
+ * prefix, so a customer's wallet whose id happens to match (`merchant-*` and a wallet `merchant-x`)
+ * must never become the integrator's to debit or read.
+ */
+export function ownsAccount(integrator: Integrator, account: Pick<Account, 'id' | 'holderDeviceId'>): boolean {
+  return !account.holderDeviceId && mayUseAccount(integrator, account.id);
+}
+
+/** ownsAccount by id: the account is read only when the id matches a pattern. */
+export async function ownsAccountId(
+  integrator: Integrator,
+  accountId: string,
+  store: Pick<AccountStore, 'getAccount'>,
+): Promise<boolean> {
+  if (!mayUseAccount(integrator, accountId)) return false;
+  const a = await store.getAccount(accountId);
+  return !!a && ownsAccount(integrator, a);
 }
 
 /** The integrators allowed on the REST API, with constant-time API key checks. */

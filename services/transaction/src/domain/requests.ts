@@ -6,7 +6,7 @@ import type { PaymentRequest, RequestExtras } from './model.js';
 import type { AccountStore, OutboxStore, RequestStore } from '../store/ports.js';
 import type { AuthorizedPayment } from './authorize.js';
 import { requestEvent } from './events.js';
-import { mayUseAccount, type Integrator } from './integrators.js';
+import { mayUseAccount, ownsAccount, type Integrator } from './integrators.js';
 import { wire, type Money } from './money.js';
 import { signResult } from './results.js';
 import { gsmaError } from './gsma-errors.js';
@@ -79,6 +79,7 @@ export async function createPaymentRequest(
   if (!mayUseAccount(integrator, payee)) throw new DfsError('CALLER_NOT_ALLOWED', 'creditParty');
   if (payer === payee) throw new DfsError('INVALID_ARGUMENT', 'payer equals payee');
   const [a, m] = await Promise.all([deps.store.getAccount(payer), deps.store.getAccount(payee)]);
+  if (m && !ownsAccount(integrator, m)) throw new DfsError('CALLER_NOT_ALLOWED', 'creditParty');
   if (!a?.holderDeviceId || !m) throw new DfsError('LEDGER_ACCOUNT_NOT_FOUND');
   if (a.currency !== money.currency || m.currency !== money.currency) throw new DfsError('LEDGER_CURRENCY_MISMATCH');
 
