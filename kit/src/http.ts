@@ -27,7 +27,12 @@ const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
 /** Paths polled by probes and scrapers: not access-logged. */
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 
-const routeOf = (req: Request) =>
+/**
+ * The route template a request matched (`/v1.2/mm/accounts/:identifierType/:identifier/balance`), or
+ * `unmatched`: what logs, spans and metrics name a request by, never its concrete path, which carries
+ * MSISDNs, wallet and transaction ids.
+ */
+const routeOf = (req: Request): string =>
   typeof req.route?.path === 'string' ? `${req.baseUrl}${req.route.path}` : 'unmatched';
 
 /** Marks a service's HTTP edge as draining: /readyz answers 503 from now on. */
@@ -135,7 +140,7 @@ export function finishHttpApp(app: Express, log: Logger): void {
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { code, http, message } = describeError(bodyError(err) ?? err);
-    if (http >= 500) log.error({ err, path: req.path }, 'http request failed');
+    if (http >= 500) log.error({ err, route: routeOf(req) }, 'http request failed');
     res.status(http).json({ code, message });
   });
 }

@@ -4,12 +4,13 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen } from '../../../kit/src/http.js';
-import { createLogger } from '../../../kit/src/log.js';
+import { createLogger, type Logger } from '../../../kit/src/log.js';
 import { journalAudit } from '../../../services/transaction/src/domain/journal-audit.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import { accessTokens } from '../../../services/transaction/src/domain/access-tokens.js';
 import { transactionHttp } from '../../../services/transaction/src/http/app.js';
 import { loadIntegrators } from '../../../services/transaction/src/http/integrators.js';
+import type { NumberResolver } from '../../../services/transaction/src/http/gsma-input.js';
 import { expectConforms } from '../../support/openapi-conformance.js';
 import { harness } from './harness.js';
 
@@ -27,6 +28,10 @@ export async function httpHarness(
     types?: string[];
     /** Replaces the access-token strategy (a sabotage run injects a weaker one). */
     accessTokens?: typeof accessTokens;
+    /** The edge's logger (default: silent). */
+    log?: Logger;
+    /** How a GSMA `msisdn` party is resolved (default: that identifier type is not offered). */
+    resolveNumber?: NumberResolver;
   } = {},
 ) {
   const h = await harness();
@@ -52,7 +57,7 @@ export async function httpHarness(
   const ready = { ok: true };
   /** The health of a dependency of payments and callbacks (the risk service, the relay) the heartbeat reads. */
   const dependency = { ok: true as boolean | Error };
-  const log = createLogger('test', 'silent');
+  const log = opts.log ?? createLogger('test', 'silent');
   const audit = journalAudit({ store: h.store, key: h.deps.resultKey, log, now: h.deps.now });
   const tokenKey = (await generateSigningKey()).key;
   const app = transactionHttp({
@@ -70,6 +75,7 @@ export async function httpHarness(
     log,
     audit,
     operatorToken: OPERATOR_TOKEN,
+    ...(opts.resolveNumber ? { resolveNumber: opts.resolveNumber } : {}),
   });
   const { server, port } = await listen(app, '127.0.0.1', 0);
   const base = `http://127.0.0.1:${port}`;
