@@ -327,6 +327,18 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.getRequest('none')).toBeNull();
       });
 
+      it('claims a request only while it has not expired, when asked to, in the claim itself', async () => {
+        await store.insertRequest(request('e1', { expiresAtMs: 1_000 }));
+        expect(await store.claimRequest('e1', 't-late', 1_001)).toBe(false);
+        expect(await store.getRequest('e1')).toMatchObject({ state: 'PENDING', transactionId: null });
+        expect((await store.listOpenRequests('a')).map((x) => x.id)).toContain('e1');
+        expect(await store.claimRequest('e1', 't-due', 1_000)).toBe(true);
+        expect(await store.getRequest('e1')).toMatchObject({ state: 'PENDING', transactionId: 't-due' });
+
+        await store.insertRequest(request('e2', { correlationId: 'c-e2', expiresAtMs: 1_000 }));
+        expect(await store.claimRequest('e2', 't-move')).toBe(true); // no expiry asked: a move's own record
+      });
+
       it('finds a request by (integrator, correlation id) and no other', async () => {
         await store.insertRequest(
           request('f1', { extras: { subType: 'online', metadata: [{ key: 'k', value: 'v' }] } }),

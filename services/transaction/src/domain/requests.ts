@@ -128,16 +128,22 @@ export async function matchRequest(
     throw new DfsError('PAYMENT_REQUEST_MISMATCH');
 }
 
-/** Claims the request for a new transfer: null when claimed, else the code the transfer fails with. */
+/**
+ * Claims the request for a new transfer: null when claimed, else the code the transfer fails with.
+ * The expiry is part of the conditional claim itself, not of an earlier read, so a request cannot be
+ * claimed once it has expired at `now`; a refused claim is then told apart by reading the request.
+ */
 export async function claimRequestFor(
   store: RequestStore,
   requestId: string,
   transferId: string,
   now: number,
 ): Promise<string | null> {
+  if (await store.claimRequest(requestId, transferId, now)) return null;
   const r = await store.getRequest(requestId);
-  if (r && r.state === 'PENDING' && !r.transactionId && now > r.expiresAtMs) return 'PAYMENT_REQUEST_EXPIRED';
-  return (await store.claimRequest(requestId, transferId)) ? null : 'PAYMENT_REQUEST_NOT_PENDING';
+  return r && r.state === 'PENDING' && !r.transactionId && now > r.expiresAtMs
+    ? 'PAYMENT_REQUEST_EXPIRED'
+    : 'PAYMENT_REQUEST_NOT_PENDING';
 }
 
 /** The open, unexpired requests to pay from a wallet, signed for its daemon. */

@@ -98,8 +98,12 @@ export interface RequestStore {
   findRequest(integratorId: string, correlationId: string): Promise<PaymentRequest | null>;
   /** PENDING requests whose payer is `payer`, unclaimed. */
   listOpenRequests(payer: string): Promise<PaymentRequest[]>;
-  /** Claims a PENDING, unclaimed request for one transfer; false if it was taken. */
-  claimRequest(id: string, transactionId: string): Promise<boolean>;
+  /**
+   * Claims a PENDING, unclaimed request for one transfer, in one conditional write; with
+   * `notExpiredAtMs`, only if the request has not expired by then (`expiresAtMs >= notExpiredAtMs`).
+   * False if it was taken or had expired.
+   */
+  claimRequest(id: string, transactionId: string, notExpiredAtMs?: number): Promise<boolean>;
   /** Moves a request claimed by `transactionId` from PENDING to its final state. */
   finishRequest(id: string, transactionId: string, state: Exclude<PaymentRequestState, 'PENDING'>): Promise<void>;
 }

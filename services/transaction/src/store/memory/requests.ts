@@ -29,9 +29,10 @@ export function memoryRequests(): RequestStore {
         .filter((r) => r.payer === payer && r.state === 'PENDING' && !r.transactionId)
         .map(copy);
     },
-    async claimRequest(id, transactionId) {
+    async claimRequest(id, transactionId, notExpiredAtMs) {
       const r = requests.get(id);
       if (r?.state !== 'PENDING' || r.transactionId) return false;
+      if (notExpiredAtMs !== undefined && r.expiresAtMs < notExpiredAtMs) return false;
       r.transactionId = transactionId;
       return true;
     },

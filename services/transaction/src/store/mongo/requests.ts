@@ -35,11 +35,10 @@ export function mongoRequests(model: LedgerModels['requests']): RequestStore {
           .lean<RequestDoc[]>()
       ).map(toRequest);
     },
-    async claimRequest(id, transactionId) {
-      return (
-        (await requests.updateOne({ _id: id, state: 'PENDING', transactionId: null }, { $set: { transactionId } }))
-          .modifiedCount === 1
-      );
+    async claimRequest(id, transactionId, notExpiredAtMs) {
+      const unexpired = notExpiredAtMs === undefined ? {} : { expiresAtMs: { $gte: notExpiredAtMs } };
+      const open = { _id: id, state: 'PENDING', transactionId: null, ...unexpired } as const;
+      return (await requests.updateOne(open, { $set: { transactionId } })).modifiedCount === 1;
     },
     async finishRequest(id, transactionId, state) {
       await requests.updateOne({ _id: id, state: 'PENDING', transactionId }, { $set: { state } });
