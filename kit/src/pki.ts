@@ -83,7 +83,9 @@ async function writeLeaf(
 
 /**
  * Creates the development PKI once (idempotent): a root CA; a device CA (held by the attestation
- * service to issue device client certificates); server+client certificates for each service; an
+ * service to issue device client certificates; the root's only subordinate CA, and the only issuer
+ * kit/src/tls.ts reads a `device` caller from, while it reads every other kind only from
+ * certificates the root signed itself); server+client certificates for each service; an
  * operator and a factory bootstrap client certificate; and the simulated OEM root with its two
  * attestation CAs, one per security level (eSE factory batches, software attestation). Nothing here is ever committed:
  * it lives in the state directory.

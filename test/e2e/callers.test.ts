@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
+import { spiffeId } from '../../kit/src/identity.js';
 import { loadIssuer } from '../../kit/src/pki.js';
 import { readTls, type TlsMaterial } from '../../kit/src/tls.js';
+import { EC_P256, issueCertificate, subtle } from '../../kit/src/x509.js';
 import { issueDeviceCertificate } from '../../services/attestation/src/domain/credentials.js';
 import { memoryFeatureStore } from '../../services/risk/src/store/memory/index.js';
 import { codeOf } from '../support/expect-code.js';
@@ -32,6 +34,35 @@ async function deviceTls(env: Env, deviceId: string): Promise<TlsMaterial> {
     cert: Buffer.from(pem),
     key: Buffer.from(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
   };
+}
+
+/** A client certificate naming operator/<name>, minted with the device CA's key (what the attestation host holds). */
+async function deviceCaOperatorTls(env: Env, name: string): Promise<TlsMaterial> {
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ca = await loadIssuer(env.stack.pki.cert('device-ca'), env.stack.pki.key('device-ca'));
+  const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
+  const cert = await issueCertificate({
+    subject: `CN=${name}, OU=operator`,
+    publicKey: await subtle.importKey('spki', new Uint8Array(spki), EC_P256, true, ['verify']),
+    issuer: ca,
+    uris: [spiffeId('operator', name)],
+    usages: ['clientAuth'],
+  });
+  return {
+    ca: readFileSync(env.stack.pki.ca),
+    cert: Buffer.from(`${cert.toString('pem')}\n${ca.cert.toString('pem')}\n`),
+    key: Buffer.from(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+  };
+}
+
+/** OpenAccount (operators only: a wallet funded from the treasury) with the given certificate. */
+async function openAccountAs(env: Env, tls: TlsMaterial, accountId: string) {
+  const tx = createClient(contracts().TransactionService, env.stack.transactionAddr, tls, 'transaction');
+  try {
+    return await call(tx, tx.OpenAccount, { accountId, openingBalance: { minorUnits: '500000', currency: 'KES' } });
+  } finally {
+    tx.close();
+  }
 }
 
 /** Posts one payment and returns it with what an attacker would write over its risk trail. */
@@ -89,6 +120,30 @@ describe('callers by identity: RiskService.Assess admits the transaction service
       const tls = who === 'device' ? await deviceTls(env, forged.deviceId) : tlsOf(env, who);
       expect(await codeOf(assessAs(env, tls, forged))).toBe('CALLER_NOT_ALLOWED');
       expect(await trailOf(env, result.transactionId)).toMatchObject({ payer: wallet, decision: 'APPROVE' });
+    },
+  );
+
+  it(
+    'OpenAccount with an operator identity minted by the device CA is CALLER_NOT_ALLOWED and opens ' +
+      'no wallet; the root-issued operator certificate opens one',
+    async () => {
+      const forged = `wallet-${randomUUID().slice(0, 8)}`;
+      expect(await codeOf(openAccountAs(env, await deviceCaOperatorTls(env, 'operator'), forged))).toBe(
+        'CALLER_NOT_ALLOWED',
+      );
+      const op = createClient(
+        contracts().TransactionService,
+        env.stack.transactionAddr,
+        tlsOf(env, 'operator'),
+        'transaction',
+      );
+      try {
+        expect(await codeOf(call(op, op.GetBalance, { accountId: forged }))).toBe('LEDGER_ACCOUNT_NOT_FOUND');
+      } finally {
+        op.close();
+      }
+      const genuine = `wallet-${randomUUID().slice(0, 8)}`;
+      expect(await openAccountAs(env, tlsOf(env, 'operator'), genuine)).toBeTruthy();
     },
   );
 
