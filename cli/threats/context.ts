@@ -5,6 +5,7 @@ import { readTls } from '../../kit/src/tls.js';
 import { riskOperatorTokenFile } from '../../services/risk/src/config.js';
 import type { Stack } from '../stack.js';
 import type { World } from '../world.js';
+import { mintWithDeviceCa } from './forgery.js';
 import type { Context } from './types.js';
 
 /** The first integrator's key from the stack's integrators file, or undefined when it cannot be read. */
@@ -49,6 +50,7 @@ export function stackContext(stack: Stack, world: World, say: (line: string) => 
     say,
     bus: stack.bus,
     serviceTls: (service) => readTls({ ca: stack.pki.ca, cert: stack.pki.cert(service), key: stack.pki.key(service) }),
+    deviceCaTls: (kind, name) => mintWithDeviceCa(stack.pki, kind, name),
     statusListFile: process.env.ATTESTATION_STATUS_FILE ?? join(stack.stateDir, 'oem', 'attestation-status.jws'),
     ...(riskHttp
       ? {

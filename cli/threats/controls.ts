@@ -13,6 +13,7 @@ import { oemFirmwareTrust } from '../../device-sim/src/fota.js';
 import { STORE_ONLY } from '../../device-sim/src/store/installer.js';
 import { PERMISSIONS } from '../../device-sim/src/broker/permissions.js';
 import { byIdentity } from '../../kit/src/grpc-server.js';
+import { identityAllowed } from '../../kit/src/identity.js';
 import type { Policy } from '../../services/attestation/src/domain/policy.js';
 import { SIGNED_FACTS, type SignedFacts } from '../../services/attestation/src/domain/posture.js';
 import { EMPTY_STATUS_LIST } from '../../services/attestation/src/domain/status-list.js';
@@ -550,6 +551,18 @@ export const signedFact = (fact: keyof SignedFacts, what: string): ControlPort =
 export const assessCallers = port(
   'the risk service lets any certificate of the stack CA call Assess',
   () => ({ stack: { risk: { authorizeCaller: () => true } } }),
+  (code) => ({ stack: { risk: { authorizeCaller: (allowed, peer) => byIdentity(allowed, peer) || fail(code) } } }),
+);
+
+/**
+ * Which CA may name which caller (kit/src/tls.ts): a certificate the device CA signed names a device,
+ * never a service or an operator. Turned off, the risk service authorizes on the name alone.
+ */
+export const callerIssuer = port(
+  "the risk service takes a caller's identity from its certificate's name, whichever CA under the root signed it",
+  () => ({
+    stack: { risk: { authorizeCaller: (allowed, peer) => identityAllowed(allowed, peer.id || (peer.claimed ?? '')) } },
+  }),
   (code) => ({ stack: { risk: { authorizeCaller: (allowed, peer) => byIdentity(allowed, peer) || fail(code) } } }),
 );
 

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { ATTESTATION_OID, decodeRecord, type AttestationRecord } from '../../kit/src/attestation-record.js';
 import { DfsError } from '../../kit/src/errors.js';
-import { EC_P256, x509 } from '../../kit/src/x509.js';
+import { spiffeId, type IdentityKind } from '../../kit/src/identity.js';
+import { loadIssuer, type PkiPaths } from '../../kit/src/pki.js';
+import type { TlsMaterial } from '../../kit/src/tls.js';
+import { EC_P256, generateEcKeyPair, issueCertificate, privateKeyPem, x509 } from '../../kit/src/x509.js';
 import type { DaemonKeystore } from '../../device-sim/src/daemon/keystore-port.js';
 import { attestationChain, type AttestationSigner } from '../../device-sim/src/ese/attest.js';
 
@@ -38,3 +42,24 @@ export const claimEse = (signer: AttestationSigner) =>
   rewriteAttestation(signer, (r) => {
     r.key.securityLevel = 'ese';
   });
+
+/**
+ * A client certificate naming `kind/name`, signed with the dev PKI's device CA key (chain: it and the
+ * device CA), what whoever holds that key can mint: the handshake verifies it against the root.
+ */
+export async function mintWithDeviceCa(pki: PkiPaths, kind: IdentityKind, name: string): Promise<TlsMaterial> {
+  const deviceCa = await loadIssuer(pki.cert('device-ca'), pki.key('device-ca'));
+  const keys = await generateEcKeyPair();
+  const cert = await issueCertificate({
+    subject: `CN=${name}, OU=${kind}`,
+    publicKey: keys.publicKey,
+    issuer: deviceCa,
+    uris: [spiffeId(kind, name)],
+    usages: ['clientAuth'],
+  });
+  return {
+    ca: readFileSync(pki.ca),
+    cert: Buffer.from(`${cert.toString('pem')}\n${deviceCa.cert.toString('pem')}\n`),
+    key: Buffer.from(await privateKeyPem(keys.privateKey)),
+  };
+}

@@ -1,4 +1,5 @@
 import type { EventBus } from '../../kit/src/events.js';
+import type { IdentityKind } from '../../kit/src/identity.js';
 import type { TlsMaterial } from '../../kit/src/tls.js';
 import type { StackOverrides } from '../stack.js';
 import type { PhoneOverrides, World } from '../world.js';
@@ -57,6 +58,11 @@ export interface Context {
    * with access to its host holds it; embedded stack only.
    */
   serviceTls?: (service: string) => TlsMaterial;
+  /**
+   * A client certificate naming `spiffe://dfs.local/<kind>/<name>`, minted with the device CA's key as
+   * an insider on the attestation host (which holds it to enroll phones) can; embedded stack only.
+   */
+  deviceCaTls?: (kind: IdentityKind, name: string) => Promise<TlsMaterial>;
   /** Where the OEM publishes the attestation status list the attestation service reloads; embedded stack only. */
   statusListFile?: string;
   /** Narrates one step (shown with --only). */

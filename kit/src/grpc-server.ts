@@ -32,6 +32,10 @@ export type AuthorizeCaller = (allowed: readonly string[], peer: Peer) => boolea
 /** The production rule: the caller's SPIFFE ID is one the RPC lists. */
 export const byIdentity: AuthorizeCaller = (allowed, peer) => identityAllowed(allowed, peer.id);
 
+/** A caller as a refusal's log names it. */
+const callerOf = (peer: Peer): string =>
+  peer.id || (peer.claimed ? `${peer.claimed} (from a CA that may not issue it)` : 'a caller without an identity');
+
 /**
  * Wraps a handler with what every RPC needs: authorization of the caller's certificate identity
  * against the identities the RPC lists (kit/src/identity.ts), a child logger per call (made when first used), and the
@@ -58,7 +62,7 @@ export function unary<Req, Res>(
     const run = async () => {
       traceId = activeTraceId();
       if (!authorize(callers, peer))
-        throw new DfsError('CALLER_NOT_ALLOWED', `${peer.id || 'a caller without an identity'} may not call ${method}`);
+        throw new DfsError('CALLER_NOT_ALLOWED', `${callerOf(peer)} may not call ${method}`);
       return handler(call.request, ctx);
     };
     const component = String(log.bindings().svc ?? 'dfs');

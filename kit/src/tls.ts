@@ -43,6 +43,11 @@ export interface Peer {
   name: string;
   /** The SPIFFE ID itself ('' when the certificate carries none, or more than one). */
   id: string;
+  /**
+   * Set only when a certificate names a kind its issuer may not issue (peerFromCertificate): the
+   * SPIFFE ID it claimed, for the refusal's log. Never an identity: `role` is then `unknown`.
+   */
+  claimed?: string;
 }
 
 /** The caller a certificate's subjectAltName names: exactly one SPIFFE URI of this trust domain, or unknown. */
@@ -84,11 +89,12 @@ export function peerFromCertificate(
   if (!cert?.raw || peer.role === 'unknown') return UNKNOWN;
   const leaf = new X509Certificate(cert.raw);
   const byRoot = anchors.some((a) => signs(a, leaf));
-  if (peer.role !== 'device') return byRoot ? peer : UNKNOWN;
+  const refused: Peer = { ...UNKNOWN, claimed: peer.id };
+  if (peer.role !== 'device') return byRoot ? peer : refused;
   const issuerRaw = (cert as Partial<DetailedPeerCertificate>).issuerCertificate?.raw;
-  if (byRoot || !issuerRaw) return UNKNOWN;
+  if (byRoot || !issuerRaw) return refused;
   const issuer = new X509Certificate(issuerRaw);
-  return issuer.ca && signs(issuer, leaf) && anchors.some((a) => signs(a, issuer)) ? peer : UNKNOWN;
+  return issuer.ca && signs(issuer, leaf) && anchors.some((a) => signs(a, issuer)) ? peer : refused;
 }
 
 /** Identities already read, per TLS socket: parsing the peer certificate on every call costs more than the call. */

@@ -63,6 +63,12 @@ describe('which CA may issue which kind (peerFromCertificate)', () => {
     expect(await role(spiffeId('operator', 'op'), root)).toBe('operator');
     expect(await role(spiffeId('device', 'dev-1'), deviceCa, deviceCa)).toBe('device');
     expect(await role(CALLERS.transaction, deviceCa, deviceCa)).toBe('unknown');
+    expect(peerFromCertificate(await peerCert(CALLERS.transaction, deviceCa, deviceCa), anchors)).toEqual({
+      role: 'unknown',
+      name: '',
+      id: '',
+      claimed: CALLERS.transaction,
+    });
     expect(await role(spiffeId('operator', 'op'), deviceCa, deviceCa)).toBe('unknown');
     expect(await role(spiffeId('device', 'dev-1'), root, root)).toBe('unknown');
     expect(await role(spiffeId('device', 'dev-1'), deviceCa)).toBe('unknown');

@@ -4,7 +4,8 @@ import { call, createClient } from '../../../kit/src/grpc-client.js';
 import type { TlsMaterial } from '../../../kit/src/tls.js';
 import type { Backend } from '../../../device-sim/src/daemon/backend.js';
 import type { AssessRequest } from '../../../gen/proto/dfs/v1/AssessRequest.js';
-import { appendOnlyTrail, assessCallers } from '../controls.js';
+import { CALLERS } from '../../../kit/src/identity.js';
+import { appendOnlyTrail, assessCallers, callerIssuer } from '../controls.js';
 import { attempt, notBuilt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 import { paymentCode } from './payment.js';
@@ -87,6 +88,43 @@ async function deviceAssesses(ctx: Context): Promise<Observation> {
   );
 }
 
+async function deviceCaMintsService(ctx: Context): Promise<Observation> {
+  if (!ctx.risk || !ctx.deviceCaTls)
+    return notBuilt("the device CA's key and the risk service are reachable on the embedded stack only");
+  const phone = await ctx.world.phone('no-ese');
+  const wallet = ctx.world.newId('wallet');
+  const e = await phone.daemon.enroll(wallet);
+  const forged = await ctx.deviceCaTls('service', 'transaction');
+  const transactionId = randomUUID();
+  const r = await assessWith(ctx, forged, {
+    transactionId,
+    deviceId: e.deviceId,
+    payer: wallet,
+    payee: ctx.world.newId('merchant'),
+    amount: kes(ASKED),
+    tier: 'HIGH',
+  });
+  const trail = r.ok ? await trailOf(ctx, transactionId) : null;
+  return observed(
+    r.code,
+    r.ok && trail?.decision !== undefined,
+    {
+      claimed: CALLERS.transaction,
+      signedBy: 'device CA',
+      answer: r.ok ? r.value.decision : r.code,
+      trailWritten: trail?.decision !== undefined,
+    },
+    [
+      "an insider on the attestation host takes the device CA's key (it signs phones' certificates at enrollment)",
+      `he mints a client certificate naming ${CALLERS.transaction}; the TLS handshake verifies it against the root`,
+      `he calls RiskService.Assess as the transaction service for a ${kesText(ASKED)} payment he made up`,
+      r.ok
+        ? `risk answered ${r.value.decision} and filed a decision trail (${trail?.decision})`
+        : `refused with ${r.code}`,
+    ],
+  );
+}
+
 const DECLINED_AMOUNT = 600_000;
 
 async function overwriteTrail(ctx: Context): Promise<Observation> {
@@ -149,6 +187,30 @@ export const insiderScenarios: Scenario[] = [
       'windows. Risk answers the transaction service only; the phone is refused before any rule ' +
       'runs (and even then risk decides at the tier the attestation gave, not the one claimed).',
     run: deviceAssesses,
+  },
+  {
+    id: 'device-ca-mints-service',
+    label: 'insider',
+    expect: { code: 'CALLER_NOT_ALLOWED', outcome: 'BLOCKED' },
+    title: "Service identity minted with the device CA's key",
+    recommendations: ['R3', 'R7'],
+    masvs: 'MASVS-AUTH-1, MASVS-NETWORK-1',
+    seed: '003 R3; 002 §5 (R3)',
+    action:
+      "with the device CA's key (held by the attestation service to enroll phones), mint a client certificate " +
+      'naming the transaction service and call RiskService.Assess for a payment made up',
+    control:
+      "a caller's kind is read only from a CA that may issue it: services and operators from certificates " +
+      'the root signed, devices from the device CA (kit/src/tls.ts)',
+    success: 'the risk engine takes the minted certificate for the transaction service and files a decision trail',
+    port: callerIssuer,
+    story:
+      'The device CA sits under the same root as every service certificate, and its key lives on the ' +
+      'attestation host. Whoever takes it can mint certificates the TLS handshake accepts. What they may ' +
+      'call still depends on which CA signed them: a device CA certificate only ever names a device, so ' +
+      'one naming the transaction service (or an operator, who may open wallets funded from the treasury) ' +
+      'names nobody and is refused before any rule runs.',
+    run: deviceCaMintsService,
   },
   {
     id: 'decision-trail-overwrite',
