@@ -84,7 +84,8 @@ function filesUnder(dir: string, seen = new Set<string>()): string[] {
 describe('deploy/docker-compose.yml starts', () => {
   it(
     'certs writes the PKI, then mno, attestation, risk and transaction answer /readyz; ' +
-      'risk holds the key the operator API accepts; no service can read an OEM private key',
+      'risk holds the key the operator API accepts; no service can read an OEM private key ' +
+      'or a PKI key but its own (attestation: and the device CA)',
     async () => {
       const compose = composeFile();
       const volumes = track(new Volumes());
@@ -106,6 +107,16 @@ describe('deploy/docker-compose.yml starts', () => {
       expect(oemKeys.length).toBe(4);
       for (const r of Object.values(s)) {
         expect(filesUnder(r.c.root).filter((f) => oemKeys.some((k) => readFileSync(f).equals(k)))).toEqual([]);
+      }
+      const pkiKeys = readdirSync(volumes.dir('dfs-pki')).filter((f) => f.endsWith('.key'));
+      expect(pkiKeys).toEqual(expect.arrayContaining(['operator.key', 'device-ca.key', 'bootstrap.key']));
+      for (const [name, r] of Object.entries(s)) {
+        const readable = filesUnder(r.c.root);
+        const held = pkiKeys.filter((k) => {
+          const key = readFileSync(join(volumes.dir('dfs-pki'), k));
+          return readable.some((f) => readFileSync(f).equals(key));
+        });
+        expect(held, name).toEqual(name === 'attestation' ? ['attestation.key', 'device-ca.key'] : [`${name}.key`]);
       }
     },
     240_000,

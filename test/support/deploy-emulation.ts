@@ -41,6 +41,8 @@ export interface Mount {
   path: string;
   volume: string;
   readOnly: boolean;
+  /** One file or directory of the volume mounted alone (compose `volume.subpath`); never copied up. */
+  subpath?: string;
 }
 
 /** One container as a manifest describes it. */
@@ -193,8 +195,9 @@ export function layout(spec: ContainerSpec, image: ImageModel, volumes: Volumes)
   const readOnly: string[] = [];
   for (const m of [...spec.mounts].sort((a, b) => a.path.split('/').length - b.path.split('/').length)) {
     const at = join(root, m.path);
-    volumes.copyUp(m.volume, at);
-    let source = volumes.dir(m.volume);
+    if (!m.subpath) volumes.copyUp(m.volume, at);
+    let source = m.subpath ? join(volumes.dir(m.volume), m.subpath) : volumes.dir(m.volume);
+    if (m.subpath && !existsSync(source)) throw new Error(`${spec.name}: ${m.volume} has no ${m.subpath} to mount`);
     if (m.readOnly) {
       const snapshot = join(root, '.ro', m.volume + m.path.replace(/\//g, '_'));
       cpSync(source, snapshot, { recursive: true, preserveTimestamps: true });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { renderKustomization } from '../../scripts/render-k8s.js';
-import { REPO_ROOT, type ContainerSpec, type Volumes } from './deploy-emulation.js';
+import { REPO_ROOT, type ContainerSpec, type Mount, type Volumes } from './deploy-emulation.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML
 type Doc = Record<string, any>;
@@ -18,6 +18,16 @@ type Doc = Record<string, any>;
 export function composeFile(path = join(REPO_ROOT, 'deploy', 'docker-compose.yml')): Doc {
   const text = readFileSync(path, 'utf8').replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _v, d: string) => d);
   return parse(text, { merge: true, maxAliasCount: -1 }) as Doc;
+}
+
+/** A compose service's volume mounts, short (`volume:path[:ro]`) or long syntax (with a `volume.subpath`). */
+export function composeMounts(service: Doc): Mount[] {
+  return ((service.volumes ?? []) as (string | Doc)[]).map((v) => {
+    if (typeof v !== 'string')
+      return { volume: v.source, path: v.target, readOnly: v.read_only === true, subpath: v.volume?.subpath };
+    const [volume, path, mode] = v.split(':');
+    return { volume: volume!, path: path!, readOnly: mode === 'ro' };
+  });
 }
 
 /** One compose service as a container; named volumes keep their compose names (shared across the stack). */
@@ -33,10 +43,7 @@ export function composeContainer(compose: Doc, name: string): ContainerSpec {
     env: Object.fromEntries(
       Object.entries((s.environment ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]),
     ),
-    mounts: ((s.volumes ?? []) as string[]).map((v) => {
-      const [volume, path, mode] = v.split(':');
-      return { volume: volume!, path: path!, readOnly: mode === 'ro' };
-    }),
+    mounts: composeMounts(s),
     tmpfs: ((s.tmpfs ?? []) as string[]).map((t) => t.split(':')[0]!),
     readOnlyRoot: s.read_only === true,
     uid: uid ?? 0,

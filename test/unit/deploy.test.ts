@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { pkiPaths } from '../../kit/src/pki.js';
 import { INTEGRATOR_PATHS } from '../../services/transaction/src/http/integrator-api.js';
 import { REPO_ROOT } from '../support/deploy-emulation.js';
-import { composeFile, renderedBase } from '../support/deploy-specs.js';
+import { composeFile, composeMounts, renderedBase } from '../support/deploy-specs.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML
 type Doc = Record<string, any>;
@@ -186,7 +186,39 @@ describe('deploy/k8s exposure and scraping', () => {
 
 describe('deploy/docker-compose.yml', () => {
   const services = compose.services as Record<string, Doc>;
-  const mountsOf = (s: Doc): string[] => ((s.volumes ?? []) as string[]).map((v) => v.split(':')[0]!);
+  const mountsOf = (s: Doc): string[] => composeMounts(s).map((m) => m.volume);
+
+  it('mounts the PKI whole only into certs; everyone else gets the files it reads, no other private key', () => {
+    const pkiFiles = (s: Doc) =>
+      composeMounts(s)
+        .filter((m) => m.volume === 'dfs-pki')
+        .map((m) => (m.readOnly ? (m.subpath ?? '(all)') : '(all, writable)'))
+        .sort();
+    const own = (svc: string) => ['ca.crt', `${svc}.crt`, `${svc}.key`].sort();
+    const phone = ['app-signing.crt', 'bootstrap.crt', 'bootstrap.key', 'ca.crt', 'operator.crt', 'operator.key'];
+    expect(Object.fromEntries(Object.entries(services).map(([n, s]) => [n, pkiFiles(s)]))).toEqual({
+      mongo: [],
+      'mongo-init': [],
+      kafka: [],
+      certs: ['(all, writable)'],
+      attestation: [
+        ...own('attestation'),
+        'device-ca.crt',
+        'device-ca.key',
+        'device-trust.json',
+        'oem-root.crt',
+      ].sort(),
+      mno: own('mno'),
+      risk: own('risk'),
+      transaction: own('transaction'),
+      prometheus: ['ca.crt'],
+      'device-sim': phone,
+      load: phone,
+    });
+    for (const s of Object.values(services))
+      for (const m of composeMounts(s).filter((x) => x.subpath))
+        expect(m.path.endsWith(`/${m.subpath}`), `${m.path} <- ${m.subpath}`).toBe(true);
+  });
 
   it('gives the OEM root volume only to certs and the simulated phones', () => {
     expect(
