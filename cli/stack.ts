@@ -15,6 +15,7 @@ import { loadConfig as transactionConfig } from '../services/transaction/src/con
 import { startTransaction, type TransactionOverrides } from '../services/transaction/src/main.js';
 import type { EventBus } from '../kit/src/events.js';
 import { openBus } from '../kit/src/kafka-bus.js';
+import { loadOrCreateSecret } from '../kit/src/operator-auth.js';
 import { ensureDevPki, type PkiPaths } from '../kit/src/pki.js';
 import type { ServeOverrides, ServiceHandle } from '../kit/src/service.js';
 import { trustCaForFetch, type ServerTlsPolicy } from '../kit/src/tls-policy.js';
@@ -62,6 +63,8 @@ export interface Stack {
   fotaUrl: string;
   /** The mobile network operator's HTTPS API (CAMARA SIM Swap, and the network controls the simulation drives). */
   mnoUrl: string;
+  /** The operator's token for those network controls (MNO_OPERATOR_TOKEN, or the one generated in the state dir). */
+  mnoToken: string;
   /** `https`, or `http` when the dev switch DFS_DEV_PLAIN_HTTP=1 is on: the scheme of every HTTP port but FOTA's. */
   httpScheme: 'https' | 'http';
   /** The one event bus every service publishes to and consumes from: in process, or Kafka when KAFKA_BROKERS is set. */
@@ -140,6 +143,7 @@ export async function startStack(
       transactionAddr: `${host}:${transaction.grpcPort}`,
       fotaUrl: fota?.httpsUrl ?? `https://${host}:${fotaConfig(env).httpsPort}`,
       mnoUrl,
+      mnoToken: loadOrCreateSecret(mnoConfig(env).operatorToken, mnoConfig(env).operatorTokenFile),
       httpScheme,
       stop,
     };

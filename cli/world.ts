@@ -28,25 +28,34 @@ export interface Addresses {
   fotaUrl?: string;
   /** The mobile operator's HTTPS API; without it phones have no SIM. */
   mnoUrl?: string;
+  /** The operator's token for its line controls (new line, swap, port, remove SIM); required with `mnoUrl`. */
+  mnoToken?: string;
+}
+
+/** What the operator answers a swap or a port with: the number and when its SIM changed (never the new IMSI). */
+export interface SimChanged {
+  msisdn: string;
+  latestSimChange: string;
 }
 
 /**
- * The mobile network as the simulation drives it: new lines, and SIM swaps, ports and removals done at the operator.
+ * The mobile network as the simulation drives it, with the operator's token: new lines, and SIM
+ * swaps, ports and removals done at the operator.
  */
-function mobileNetwork(url: string) {
-  const post = async (path: string, method = 'POST') => {
-    const res = await fetch(`${url}${path}`, { method });
+function mobileNetwork(url: string, token: string) {
+  const post = async <T>(path: string, method = 'POST') => {
+    const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`operator ${method} ${path}: ${res.status}`);
-    return res.status === 204 ? null : ((await res.json()) as Sim);
+    return res.status === 204 ? null : ((await res.json()) as T);
   };
   return {
     url,
-    /** A new line with its first SIM. */
-    newLine: async () => (await post('/v1/lines'))!,
+    /** A new line with its first SIM (the card the subscriber puts in the phone). */
+    newLine: async () => (await post<Sim>('/v1/lines'))!,
     /** The operator pairs the number with a new SIM (what a SIM-swap fraudster obtains); the old card stops working. */
-    swap: async (msisdn: string) => (await post(`/v1/lines/${encodeURIComponent(msisdn)}/swap`))!,
+    swap: async (msisdn: string) => (await post<SimChanged>(`/v1/lines/${encodeURIComponent(msisdn)}/swap`))!,
     /** The number is ported: a new SIM, as a port-in. */
-    port: async (msisdn: string) => (await post(`/v1/lines/${encodeURIComponent(msisdn)}/port`))!,
+    port: async (msisdn: string) => (await post<SimChanged>(`/v1/lines/${encodeURIComponent(msisdn)}/port`))!,
     /** The operator takes the SIM off the line. */
     removeSim: async (msisdn: string) => {
       await post(`/v1/lines/${encodeURIComponent(msisdn)}/sim`, 'DELETE');
@@ -70,7 +79,7 @@ export async function connectWorld(pki: PkiPaths, addrs: Addresses, phones: Phon
   const fotaCa = addrs.fotaUrl ? readFileSync(pki.ca) : undefined;
   const operator = createClient(contracts().TransactionService, addrs.transactionAddr, operatorTls, 'transaction');
   const backends: Backend[] = [];
-  const mno = addrs.mnoUrl ? mobileNetwork(addrs.mnoUrl) : undefined;
+  const mno = addrs.mnoUrl && addrs.mnoToken ? mobileNetwork(addrs.mnoUrl, addrs.mnoToken) : undefined;
 
   return {
     /** When set, every phone built from now on reports its native UI frames here (narration). */

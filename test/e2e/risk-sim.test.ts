@@ -88,7 +88,7 @@ describe(
           .toEqual(['POSTED', false]);
 
         const attackerSim = await env.world.mno!.swap(msisdn);
-        expect(attackerSim.imsi).not.toBe(phone.sim.current!.imsi);
+        expect(attackerSim.msisdn).toBe(msisdn);
         const before = await balance(env.world, wallet);
         expect(await codeOf(phone.daemon.pay({ payee: merchant, amount: kes(150_000) }))).toBe('PAYMENT_CANCELLED');
         const held = seen.at(-1)!;

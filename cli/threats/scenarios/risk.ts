@@ -126,7 +126,7 @@ async function simSwap(ctx: Context): Promise<Observation> {
     {
       beforeSwap: first ? shown(first) : null,
       operatorBeforeSwap: asked ? (asked.swapped ? 'swapped' : 'not swapped') : null,
-      newImsiAtOperator: attackerSim.imsi !== phone.sim.current?.imsi,
+      simChangedAtOperator: attackerSim.latestSimChange,
       afterSwap: held?.status ?? null,
       rules: held?.risk?.ruleIds.join(', ') ?? null,
       result: shown(r),

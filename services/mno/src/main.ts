@@ -32,6 +32,7 @@ export async function startMno(
   const app = mnoHttp({
     lines,
     apiKey: loadOrCreateSecret(config.apiKey, config.apiKeyFile),
+    operatorToken: loadOrCreateSecret(config.operatorToken, config.operatorTokenFile),
     now: Date.now,
     log,
     changed: events.simChanged,

@@ -9,6 +9,8 @@ import { camaraNumberVerification } from '../../../services/transaction/src/http
 import { codeOf } from '../../support/expect-code.js';
 
 const KEY = 'k'.repeat(40);
+/** The operator's own token for its line controls (not the API key risk and transaction hold). */
+const OP = 'o'.repeat(40);
 
 describe(
   "the operator's CAMARA SIM Swap API (request and response " + "shapes, ErrorInfo errors) and risk's client of it",
@@ -25,11 +27,16 @@ describe(
         body: JSON.stringify(body),
       });
 
+    /** A line control (`/v1/lines...`) with the operator's token, or another bearer. */
+    const line = (path: string, method = 'POST', token: string | null = OP) =>
+      fetch(`${url}/v1/lines${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
     beforeAll(async () => {
       server = await listen(
         mnoHttp({
           lines,
           apiKey: KEY,
+          operatorToken: OP,
           now: () => now,
           log: createLogger('mno', 'silent'),
           changed: async (m, c) => {
@@ -50,7 +57,7 @@ describe(
       'check answers swapped false for a fresh line and true after ' +
         'a swap within maxAge; retrieve-date gives the change time',
       async () => {
-        const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as {
+        const sim = (await (await line('')).json()) as {
           msisdn: string;
           imsi: string;
           iccid: string;
@@ -60,10 +67,8 @@ describe(
           swapped: false,
         });
         now += 3_600_000;
-        const swapped = (await (
-          await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' })
-        ).json()) as { imsi: string };
-        expect(swapped.imsi).not.toBe(sim.imsi);
+        const swapped = (await (await line(`/${encodeURIComponent(sim.msisdn)}/swap`)).json()) as object;
+        expect(swapped).toEqual({ msisdn: sim.msisdn, latestSimChange: new Date(now).toISOString() });
         expect(changes).toContainEqual([sim.msisdn, 'swapped']);
         const res = await post('/sim-swap/v1/check', { phoneNumber: sim.msisdn, maxAge: 24 }, KEY, {
           'x-correlator': 'abc-123',
@@ -83,8 +88,40 @@ describe(
       },
     );
 
+    it(
+      'line controls need the operator token: no token, a wrong one or the API key is MNO_UNAUTHENTICATED and ' +
+        'changes nothing',
+      async () => {
+        const sim = (await (await line('')).json()) as { msisdn: string; imsi: string };
+        const number = encodeURIComponent(sim.msisdn);
+        const before = changes.length;
+        for (const token of [null, 'wrong-token-wrong-token-wrong-token-wrong', KEY])
+          for (const [path, method] of [
+            ['', 'POST'],
+            [`/${number}/swap`, 'POST'],
+            [`/${number}/port`, 'POST'],
+            [`/${number}/sim`, 'DELETE'],
+          ] as const) {
+            const res = await line(path, method, token);
+            expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([401, 'MNO_UNAUTHENTICATED']);
+          }
+        expect(changes.length).toBe(before);
+        expect(lines.get(sim.msisdn).sim?.imsi).toBe(sim.imsi);
+        const ported = await line(`/${number}/port`);
+        expect([ported.status, Object.keys((await ported.json()) as object).sort()]).toEqual([
+          200,
+          ['latestSimChange', 'msisdn'],
+        ]);
+        expect((await line(`/${number}/sim`, 'DELETE')).status).toBe(204);
+        expect(changes.slice(before)).toEqual([
+          [sim.msisdn, 'ported'],
+          [sim.msisdn, 'removed'],
+        ]);
+      },
+    );
+
     it('errors follow CAMARA ErrorInfo with stable codes', async () => {
-      const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
+      const sim = (await (await line('')).json()) as { msisdn: string };
       const cases: [unknown, string | undefined, number, string][] = [
         [{ phoneNumber: sim.msisdn }, 'wrong-key-wrong-key-wrong-key-wrong-key', 401, 'UNAUTHENTICATED'],
         [{ phoneNumber: sim.msisdn, maxAge: 0 }, undefined, 400, 'OUT_OF_RANGE'],
@@ -103,11 +140,11 @@ describe(
       "risk's client caches an answer per number and fails with " +
         'SIM_SWAP_CHECK_UNAVAILABLE when the operator is wrong or down',
       async () => {
-        const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
+        const sim = (await (await line('')).json()) as { msisdn: string };
         const client = camaraSimSwap({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 60_000 });
         expect(await client.check(sim.msisdn, 48)).toEqual({ swapped: false });
         now += 1000;
-        await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' });
+        await line(`/${encodeURIComponent(sim.msisdn)}/swap`);
         expect(await client.check(sim.msisdn, 48)).toEqual({ swapped: false });
         expect(
           await camaraSimSwap({ url, apiKey: () => KEY, deadlineMs: 1000, cacheMs: 0 }).check(sim.msisdn, 48),
@@ -128,7 +165,7 @@ describe(
       },
     );
     it('checks of one number while its call is out share that call; a failed call is shared, not kept', async () => {
-      const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as { msisdn: string };
+      const sim = (await (await line('')).json()) as { msisdn: string };
       const keys = ['w'.repeat(40), KEY, KEY];
       let calls = 0;
       const client = camaraSimSwap({ url, apiKey: () => keys[calls++]!, deadlineMs: 1000, cacheMs: 60_000 });
@@ -145,7 +182,7 @@ describe(
       'number verification confirms a number only with the IMSI hash of its working SIM; ' +
         "the transaction service's client reads it and fails with NUMBER_VERIFICATION_UNAVAILABLE",
       async () => {
-        const sim = (await (await fetch(`${url}/v1/lines`, { method: 'POST' })).json()) as {
+        const sim = (await (await line('')).json()) as {
           msisdn: string;
           imsi: string;
         };
@@ -167,7 +204,7 @@ describe(
         const client = camaraNumberVerification({ url, apiKey: () => KEY, deadlineMs: 1000 });
         expect(await client.verify(sim.msisdn, own)).toBe(true);
         expect(await client.verify('+254700000001', own)).toBe(false);
-        await fetch(`${url}/v1/lines/${encodeURIComponent(sim.msisdn)}/swap`, { method: 'POST' });
+        await line(`/${encodeURIComponent(sim.msisdn)}/swap`);
         expect(await client.verify(sim.msisdn, own)).toBe(false);
         expect(
           await codeOf(
