@@ -6,6 +6,7 @@ import { balance, kes } from '../../cli/threats/scenarios/setup.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256b64url } from '../../kit/src/jws.js';
 import { startStack } from '../../cli/stack.js';
 import { connectWorld } from '../../cli/world.js';
 import { codeOf } from '../support/expect-code.js';
@@ -186,6 +187,58 @@ describe(
         await stack.stop();
         rmSync(stateDir, { recursive: true, force: true });
       }
+    });
+  },
+);
+
+describe(
+  'a number taken to another handset with another SIM, through the real producers (attestation, ' +
+    "the phone reports, risk); the operator's Number Verification answers as after a swap",
+  () => {
+    /** The number's working SIM (IMSI hash) as the operator knows it; the swap moves it to the attacker's card. */
+    const working = new Map<string, string>();
+    let env: Awaited<ReturnType<typeof testStack>>;
+    beforeAll(async () => {
+      const numbers = { verify: async (msisdn: string, imsiHash: string) => working.get(msisdn) === imsiHash };
+      env = await testStack({ RISK_MNO_CACHE_SEC: '0' }, undefined, { transaction: { numbers } });
+    });
+    afterAll(async () => {
+      await env?.close();
+    });
+
+    it('payments from the new handset decline (sim.imsiImeiChanged); attestation publishes the IMEI hash', async () => {
+      const phone = await env.world.phone('secure', { user: noStepUp });
+      const victimSim = phone.sim.current!;
+      working.set(victimSim.msisdn, sha256b64url(victimSim.imsi));
+      const merchant = env.world.newId('merchant');
+      await env.world.openMerchant(merchant, 'KES');
+      const victimWallet = env.world.newId('wallet');
+      const enrollment = await phone.daemon.enroll(victimWallet);
+      await env.world.openWallet(victimWallet, enrollment.deviceId, 2_000_000, 'KES');
+      // Bound at risk: a payment above the checked amount asks the operator about the number.
+      const bound = async () => {
+        const r = await phone.daemon.pay({ payee: merchant, amount: kes(150_000) }).catch(() => null);
+        if (!r) return undefined;
+        const t = (await (await riskGet(env.stack, `/v1/decisions/${r.transactionId}`)).json()) as {
+          operator?: { swapped?: boolean };
+        };
+        return t.operator?.swapped;
+      };
+      await expect.poll(bound).toBe(false);
+
+      const attackerSim = { ...victimSim, iccid: `${victimSim.iccid.slice(0, -4)}0000`, imsi: '639000000000001' };
+      working.set(victimSim.msisdn, sha256b64url(attackerSim.imsi));
+      const seen: Seen[] = [];
+      const attacker = await env.world.phone('secure', { sim: attackerSim, wrap: watcher(seen), user: noStepUp });
+      const wallet = env.world.newId('wallet');
+      const taken = await attacker.daemon.enroll(wallet);
+      await env.world.openWallet(wallet, taken.deviceId, 100_000, 'KES');
+      await expect
+        .poll(async () => {
+          await attacker.daemon.pay({ payee: merchant, amount: kes(1_000) }).catch(() => undefined);
+          return [seen.at(-1)?.status, seen.at(-1)?.risk?.ruleIds];
+        })
+        .toEqual(['DECLINED', ['sim.imsiImeiChanged', 'sim.numberMoved']]);
     });
   },
 );

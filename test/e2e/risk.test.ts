@@ -15,14 +15,14 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
     await env?.close();
   });
 
-  const simChanged = (deviceId: string, n: number, imeiHash: string) =>
+  const simChanged = (deviceId: string, n: number) =>
     env.stack.bus.publish(DEVICE_TOPIC, [
       {
         id: `e2e-sim-${deviceId}-${n}`,
         type: 'device.sim_changed',
         key: deviceId,
         atMs: Date.now(),
-        data: { deviceId, imsiHash: `imsi-${n}`, imeiHash },
+        data: { deviceId, imsiHash: `imsi-${n}` },
       },
     ]);
 
@@ -51,7 +51,7 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
     expect(await codeOf(phone.daemon.enroll(env.world.newId('wallet')))).toBe('ATTESTATION_DEVICE_ROOTED');
   });
 
-  it('steps up after an IMSI change published on the shared bus until re-verified; IMSI+IMEI declines', async () => {
+  it('steps up after an IMSI change published on the shared bus until re-verified', async () => {
     const { enrollment, wallet, merchant } = await fundedPhone(env.world);
     const risk = createClient(
       contracts().RiskService,
@@ -71,8 +71,8 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
       });
     try {
       expect((await assess()).decision).toBe('APPROVE');
-      await simChanged(enrollment.deviceId, 1, 'imei-1');
-      await simChanged(enrollment.deviceId, 2, 'imei-1');
+      await simChanged(enrollment.deviceId, 1);
+      await simChanged(enrollment.deviceId, 2);
       await expect.poll(assess).toMatchObject({ decision: 'STEP_UP', ruleIds: ['sim.imsiChanged'] });
       await env.stack.bus.publish(DEVICE_TOPIC, [
         {
@@ -84,10 +84,8 @@ describe('risk through the embedded stack: posture tiers, events on the shared b
         },
       ]);
       await expect.poll(assess).toMatchObject({ decision: 'APPROVE', ruleIds: [] });
-      await simChanged(enrollment.deviceId, 3, 'imei-2');
-      await expect.poll(assess).toMatchObject({ decision: 'DECLINE', ruleIds: ['sim.imsiImeiChanged'] });
       const trail = await (await riskGet(env.stack, `/v1/decisions/e2e-${n}`)).json();
-      expect(trail).toMatchObject({ decision: 'DECLINE', deviceId: enrollment.deviceId });
+      expect(trail).toMatchObject({ decision: 'APPROVE', deviceId: enrollment.deviceId });
     } finally {
       risk.close();
     }

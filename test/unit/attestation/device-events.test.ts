@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryBus, type BusEvent } from '../../../kit/src/events.js';
+import { sha256b64url } from '../../../kit/src/jws.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { DEVICE_TOPIC } from '../../../contracts/events.js';
 import type { DeviceRecord } from '../../../services/attestation/src/store/ports.js';
@@ -53,6 +54,7 @@ describe('device events on dfs.device.v1', () => {
       tier: 'STANDARD',
       reasons: ['PATCH_BEHIND'],
       replacedKeyThumbprint: 'o'.repeat(43),
+      imeiHash: sha256b64url(device.imei),
     });
     expect(got[1]!.data.codes).toEqual(['ATTESTATION_DEVICE_ROOTED', 'ATTESTATION_PATCH_TOO_OLD']);
     expect(new Set(got.map((e) => e.id)).size).toBe(3);

@@ -9,6 +9,7 @@ import { memoryFeatureStore } from '../../../services/risk/src/store/memory/inde
 import { DAY, NOW, payment } from './fixtures.js';
 
 const rules = loadRules('config/risk-rules.json', 0);
+const M = '+254712345678';
 const log = createLogger('risk-test', 'silent');
 
 async function world() {
@@ -16,17 +17,18 @@ async function world() {
   const store = memoryFeatureStore();
   await subscribeFeatures(bus, store, log);
   let n = 0;
-  const device = (type: string, atMs: number, data: Record<string, unknown> = {}) =>
+  const device = (type: string, atMs: number, data: Record<string, unknown> = {}, deviceId = 'dev-1') =>
     bus.publish(DEVICE_TOPIC, [
-      { id: `d${++n}`, type, key: 'dev-1', atMs, data: { deviceId: 'dev-1', ...data } } satisfies BusEvent,
+      { id: `d${++n}`, type, key: deviceId, atMs, data: { deviceId, ...data } } satisfies BusEvent,
     ]);
-  const pay = (atMs: number) => decide(payment(1_000, 'HIGH', { transactionId: `tx-${atMs}` }), store, rules, atMs);
+  const pay = (atMs: number, deviceId = 'dev-1') =>
+    decide(payment(1_000, 'HIGH', { deviceId, transactionId: `tx-${deviceId}-${atMs}` }), store, rules, atMs);
   await device('device.attested', NOW - 30 * DAY, {
     tier: 'HIGH',
     reasons: ['ESE_VERIFIED_BOOT_CURRENT_PATCH'],
-    imsiHash: 'imsi-A',
     imeiHash: 'imei-1',
   });
+  await device('device.sim_changed', NOW - 29 * DAY, { msisdn: M, imsiHash: 'imsi-A' });
   for (let i = 0; i < 3; i++) {
     await bus.publish(PAYMENT_TOPIC, [
       {
@@ -52,7 +54,7 @@ describe('SIM swap (DFS security assurance framework: an IMSI change holds the a
   it('approves before the swap, steps up after an IMSI change until re-verification, then approves again', async () => {
     const w = await world();
     expect((await w.pay(NOW - 3 * DAY)).decision).toBe('APPROVE');
-    await w.device('device.sim_changed', NOW - 2 * DAY, { imsiHash: 'imsi-B', imeiHash: 'imei-1' });
+    await w.device('device.sim_changed', NOW - 2 * DAY, { imsiHash: 'imsi-B' });
     const held = await w.pay(NOW - 2 * DAY + 60_000);
     expect([held.decision, held.ruleIds]).toEqual(['STEP_UP', ['sim.imsiChanged']]);
     expect((await w.pay(NOW - DAY)).decision).toBe('STEP_UP');
@@ -61,25 +63,50 @@ describe('SIM swap (DFS security assurance framework: an IMSI change holds the a
     expect([after.decision, after.ruleIds]).toEqual(['APPROVE', []]);
   });
 
-  it('treats a change of both IMSI and IMEI as stronger evidence: declined, with a higher score', async () => {
-    const imsiOnly = await world();
-    await imsiOnly.device('device.sim_changed', NOW - 60_000, { imsiHash: 'imsi-B', imeiHash: 'imei-1' });
-    const weak = await imsiOnly.pay(NOW);
-    const both = await world();
-    await both.device('device.sim_changed', NOW - 60_000, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
-    const strong = await both.pay(NOW);
-    expect([strong.decision, strong.ruleIds]).toEqual(['DECLINE', ['sim.imsiImeiChanged']]);
-    expect(strong.score).toBeGreaterThan(weak.score);
-    expect(weak.decision).toBe('STEP_UP');
-  });
+  /** dev-1's number, reported by a second handset (dev-2, attested with `imeiHash`) with SIM `imsiHash`. */
+  async function carried(imsiHash: string, imeiHash: string | undefined, atMs = NOW - 60_000) {
+    const w = await world();
+    const attested = { tier: 'HIGH', reasons: [], ...(imeiHash ? { imeiHash } : {}) };
+    await w.device('device.attested', NOW - 20 * DAY, attested, 'dev-2');
+    await w.device('device.sim_changed', atMs, { msisdn: M, imsiHash }, 'dev-2');
+    return w;
+  }
+
+  it(
+    'a number carried to another attested handset with another SIM (IMSI and IMEI both ' +
+      'changed) declines there with a higher score than a new SIM in the same handset',
+    async () => {
+      const imsiOnly = await world();
+      await imsiOnly.device('device.sim_changed', NOW - 60_000, { imsiHash: 'imsi-B' });
+      const weak = await imsiOnly.pay(NOW);
+      const strong = await (await carried('imsi-B', 'imei-2')).pay(NOW, 'dev-2');
+      expect([strong.decision, strong.ruleIds]).toEqual(['DECLINE', ['sim.imsiImeiChanged', 'sim.numberMoved']]);
+      expect(strong.score).toBeGreaterThan(weak.score);
+      expect([weak.decision, weak.ruleIds]).toEqual(['STEP_UP', ['sim.imsiChanged']]);
+    },
+  );
+
+  it(
+    'the handset change comes only from attested IMEI hashes: the same SIM in another handset, ' +
+      'a handset attested without one, or an imeiHash on the SIM report itself is no IMEI change',
+    async () => {
+      const sameSim = await (await carried('imsi-A', 'imei-2')).pay(NOW, 'dev-2');
+      expect([sameSim.decision, sameSim.ruleIds]).toEqual(['STEP_UP', ['sim.numberMoved']]);
+      const unattested = await (await carried('imsi-B', undefined)).pay(NOW, 'dev-2');
+      expect([unattested.decision, unattested.ruleIds]).toEqual(['STEP_UP', ['sim.numberMoved']]);
+      const claimed = await world();
+      await claimed.device('device.sim_changed', NOW - 60_000, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
+      expect((await claimed.pay(NOW)).ruleIds).toEqual(['sim.imsiChanged']);
+    },
+  );
 
   it('a fresh attestation also re-verifies; a SIM event for the same SIM changes nothing', async () => {
     const w = await world();
-    await w.device('device.sim_changed', NOW - 2 * 60_000, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
-    expect((await w.pay(NOW - 60_000)).decision).toBe('DECLINE');
+    await w.device('device.sim_changed', NOW - 2 * 60_000, { imsiHash: 'imsi-B' });
+    expect((await w.pay(NOW - 60_000)).decision).toBe('STEP_UP');
     await w.device('device.attested', NOW - 30_000, { tier: 'HIGH', reasons: [] });
     expect((await w.pay(NOW)).decision).toBe('APPROVE');
-    await w.device('device.sim_changed', NOW + 1, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
+    await w.device('device.sim_changed', NOW + 1, { imsiHash: 'imsi-B' });
     expect((await w.pay(NOW + 60_000)).decision).toBe('APPROVE');
   });
 
@@ -88,13 +115,12 @@ describe('SIM swap (DFS security assurance framework: an IMSI change holds the a
     async () => {
       const hold = (id: 'sim.imsiChanged' | 'sim.imsiImeiChanged') => rules.rules.rules[id].holdSec * 1000;
       const imsiOnly = await world();
-      await imsiOnly.device('device.sim_changed', NOW, { imsiHash: 'imsi-B', imeiHash: 'imei-1' });
+      await imsiOnly.device('device.sim_changed', NOW, { imsiHash: 'imsi-B' });
       expect((await imsiOnly.pay(NOW + hold('sim.imsiChanged') - 1)).ruleIds).toEqual(['sim.imsiChanged']);
       expect((await imsiOnly.pay(NOW + hold('sim.imsiChanged'))).ruleIds).toEqual([]);
-      const both = await world();
-      await both.device('device.sim_changed', NOW, { imsiHash: 'imsi-B', imeiHash: 'imei-2' });
-      expect((await both.pay(NOW + hold('sim.imsiImeiChanged') - 1)).decision).toBe('DECLINE');
-      expect((await both.pay(NOW + hold('sim.imsiImeiChanged'))).ruleIds).toEqual([]);
+      const both = await carried('imsi-B', 'imei-2', NOW);
+      expect((await both.pay(NOW + hold('sim.imsiImeiChanged') - 1, 'dev-2')).decision).toBe('DECLINE');
+      expect((await both.pay(NOW + hold('sim.imsiImeiChanged'), 'dev-2')).ruleIds).toEqual([]);
     },
   );
 

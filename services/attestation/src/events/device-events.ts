@@ -1,12 +1,16 @@
 import { buildEvent, DEVICE_TOPIC, type CatalogEvent } from '../../../../contracts/events.js';
 import type { EventBus } from '../../../../kit/src/events.js';
+import { sha256b64url } from '../../../../kit/src/jws.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { DeviceEvents } from '../domain/events.js';
 
 /**
  * Publishes device events on `dfs.device.v1`, keyed by device id, built through the event catalog
- * (contracts/events.ts). Never carries the IMEI, the serial or the wallet; a bus failure is logged
- * and does not undo the attestation (no outbox yet).
+ * (contracts/events.ts). Never carries the IMEI, the serial or the wallet; `device.attested` carries
+ * the SHA-256 of the attested IMEI (`imeiHash`, base64url like the phone's `imsiHash`; no more than the
+ * device id, itself derived from the IMEI, already reveals), from which risk tells a number carried
+ * to another handset (`sim.imsiImeiChanged`). A bus failure is logged and does not undo the
+ * attestation (no outbox yet).
  */
 export function busDeviceEvents(bus: EventBus, log: Logger, now: () => number = Date.now): DeviceEvents {
   const publish = async ({ topic: _topic, ...event }: CatalogEvent) => {
@@ -28,6 +32,7 @@ export function busDeviceEvents(bus: EventBus, log: Logger, now: () => number = 
           patchLevel: d.patchLevel,
           keyThumbprint: d.keyThumbprint,
           policyVersion: d.policyVersion,
+          imeiHash: sha256b64url(d.imei),
           ...(replacedKey ? { replacedKeyThumbprint: replacedKey } : {}),
         }),
       ),

@@ -140,23 +140,40 @@ export function windowTotals(
   return { count, amount };
 }
 
+/** A SIM change at `atMs`, merged with one not yet re-verified (the earlier time and the stronger kind win). */
+function withSimChange(d: DeviceFeatures, atMs: number, imei: boolean): DeviceFeatures {
+  const pending = d.simChange && d.simChange.atMs > d.verifiedMs ? d.simChange : null;
+  return { ...d, simChange: { atMs: Math.max(atMs, pending?.atMs ?? 0), imei: imei || (pending?.imei ?? false) } };
+}
+
+/**
+ * The phone's SIM report: a new IMSI is a SIM change. The report's own `imeiHash`, if any, is ignored:
+ * no producer verifies it (the daemon's report has none); the handset is known only from attestation,
+ * and a handset change only from a number carried over from another handset (numberCarriedOver).
+ */
 function simChanged(d: DeviceFeatures, data: DeviceData, atMs: number): DeviceFeatures {
   if (d.imsiHash === null && !d.msisdn && data.imsiHash !== undefined && data.msisdn !== undefined)
-    return { ...d, imsiHash: data.imsiHash, imeiHash: data.imeiHash ?? d.imeiHash, msisdn: data.msisdn ?? null };
+    return { ...d, imsiHash: data.imsiHash, msisdn: data.msisdn ?? null };
   const imsi = d.imsiHash === null || data.imsiHash === undefined || data.imsiHash !== d.imsiHash;
-  const imei = d.imeiHash !== null && data.imeiHash !== undefined && data.imeiHash !== d.imeiHash;
-  const hashes = {
-    imsiHash: data.imsiHash ?? d.imsiHash,
-    imeiHash: data.imeiHash ?? d.imeiHash,
-    msisdn: data.msisdn ?? d.msisdn ?? null,
-  };
-  if (!imsi && !imei) return { ...d, ...hashes };
-  const pending = d.simChange && d.simChange.atMs > d.verifiedMs ? d.simChange : null;
-  return {
-    ...d,
-    ...hashes,
-    simChange: { atMs: Math.max(atMs, pending?.atMs ?? 0), imei: imei || (pending?.imei ?? false) },
-  };
+  const hashes = { imsiHash: data.imsiHash ?? d.imsiHash, msisdn: data.msisdn ?? d.msisdn ?? null };
+  return imsi ? withSimChange({ ...d, ...hashes }, atMs, false) : { ...d, ...hashes };
+}
+
+/**
+ * A phone number moved to this device `d` from device `from` (learn.ts): when both handsets' IMEI hashes
+ * are known (attestation publishes them: one IMEI is one device) and differ, and the SIM now reported
+ * (`imsiHash`) is not the one `from` last reported, both SIM and handset changed for that number — the
+ * stronger evidence of takeover (`sim.imsiImeiChanged`) — and this device holds it.
+ */
+export function numberCarriedOver(
+  d: DeviceFeatures,
+  from: DeviceFeatures,
+  imsiHash: string | undefined,
+  atMs: number,
+): DeviceFeatures {
+  const handset = d.imeiHash !== null && from.imeiHash !== null && d.imeiHash !== from.imeiHash;
+  const sim = imsiHash !== undefined && from.imsiHash !== null && imsiHash !== from.imsiHash;
+  return handset && sim ? withSimChange(d, atMs, true) : d;
 }
 
 function posture(d: DeviceFeatures, type: DeviceEventType, data: DeviceData, atMs: number): DeviceFeatures {

@@ -6,6 +6,7 @@ import {
   applyDeviceEvent,
   emptyDevice,
   emptyParty,
+  numberCarriedOver,
   payeeKey,
   payerKey,
   postedEntry,
@@ -35,24 +36,28 @@ const numberMoved = (d: DeviceFeatures, atMs: number): DeviceFeatures => ({
 });
 
 /**
- * Binds a phone number to the device that reported it. True when the number was bound to another
- * device, which is then marked as having lost it (the caller marks the one that has it now).
+ * Binds a phone number to the device that reported it. When the number was bound to another device,
+ * that device is marked as having lost it and is returned as it was (the caller marks the one that
+ * has it now and compares the two handsets); null otherwise.
  */
 async function bindNumber(
   store: LineStore & DeviceStore,
   deviceId: string,
   msisdn: string,
   atMs: number,
-): Promise<boolean> {
-  const before: { line: LineBinding | null } = { line: null };
+): Promise<DeviceFeatures | null> {
+  const before: { line: LineBinding | null; device: DeviceFeatures | null } = { line: null, device: null };
   await store.changeLine(msisdn, (line) => {
     before.line = line;
     return line?.deviceId === deviceId ? null : { msisdn, deviceId, atMs };
   });
   const previous = before.line;
-  if (!previous || previous.deviceId === deviceId) return false;
-  await store.changeDevice(previous.deviceId, (d) => d && numberMoved(d, atMs));
-  return true;
+  if (!previous || previous.deviceId === deviceId) return null;
+  await store.changeDevice(previous.deviceId, (d) => {
+    before.device = d;
+    return d && numberMoved(d, atMs);
+  });
+  return before.device ?? emptyDevice(previous.deviceId);
 }
 
 /**
@@ -80,10 +85,10 @@ export async function learn(
   }
   if (e.kind === 'device') {
     const { deviceId, msisdn } = e.data;
-    const moved = msisdn ? await bindNumber(store, deviceId, msisdn, e.atMs) : false;
+    const from = msisdn ? await bindNumber(store, deviceId, msisdn, e.atMs) : null;
     await store.changeDevice(deviceId, (d) => {
       const next = applyDeviceEvent(d ?? emptyDevice(deviceId), e.id, e.type, e.data, e.atMs);
-      return moved ? numberMoved(next, e.atMs) : next;
+      return from ? numberCarriedOver(numberMoved(next, e.atMs), from, e.data.imsiHash, e.atMs) : next;
     });
     return;
   }
