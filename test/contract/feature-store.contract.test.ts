@@ -3,6 +3,7 @@ import { emptyDevice, emptyParty, payeeKey, payerKey } from '../../services/risk
 import { memoryFeatureStore } from '../../services/risk/src/store/memory/index.js';
 import { mongoFeatureStore } from '../../services/risk/src/store/mongo/index.js';
 import type { DecisionRecord } from '../../services/risk/src/domain/model.js';
+import { atomicReservations, type WindowClaim } from '../../services/risk/src/domain/reserve.js';
 import type { FeatureStore } from '../../services/risk/src/store/ports.js';
 import { workCounts } from '../../kit/src/work.js';
 import { describeWithServer, dropDatabases, mongoCaps, uniqueName } from './support/infra.js';
@@ -164,6 +165,50 @@ export function describeFeatureStoreContract(
         expect(releases.filter((x) => x !== null)).toEqual([{ ...r, state: 'CONFIRMED' }]);
         expect(await store.getReservation(r.transactionId)).toMatchObject({ state: 'RELEASED' });
         expect(await store.moveReservation('none', ['HELD'], 'RELEASED')).toBeNull();
+      });
+
+      it(
+        'a release that comes before the hold (a late decision the payment gave up on) leaves a RELEASED ' +
+          'record: the late hold gives its windows back, and other payments still take them',
+        async () => {
+          const id = `late-${Math.random()}`;
+          const claims: WindowClaim[] = [
+            { window: 'device.day', key: `w-${id}`, maxAmount: 1_000, maxCount: 10, expiresAtMs: Date.now() + 60_000 },
+          ];
+          const reservations = atomicReservations(store);
+          await reservations.release(id, Date.now());
+          await reservations.reserve(id, 400, claims, Date.now(), false);
+          expect(await store.getWindow(claims[0]!.key)).toEqual({ amount: 0, count: 0 });
+          await reservations.reserve(id, 400, claims, Date.now());
+          await reservations.release(id, Date.now());
+          expect(await store.getWindow(claims[0]!.key)).toEqual({ amount: 0, count: 0 });
+          expect(await store.getReservation(id)).toMatchObject({ state: 'RELEASED' });
+          expect((await reservations.reserve(`other-${id}`, 400, claims, Date.now(), false)).reserved).toBe(true);
+          expect(await store.getWindow(claims[0]!.key)).toEqual({ amount: 400, count: 1 });
+        },
+      );
+
+      it('a hold written between a release finding nothing and its tombstone is released all the same', async () => {
+        const id = `race-${Math.random()}`;
+        const claims: WindowClaim[] = [
+          { window: 'device.day', key: `w-${id}`, maxAmount: 1_000, maxCount: 10, expiresAtMs: Date.now() + 60_000 },
+        ];
+        let raced = false;
+        const racing: FeatureStore = {
+          ...store,
+          moveReservation: async (...a) => {
+            const was = await store.moveReservation(...a);
+            if (!was && !raced) {
+              raced = true;
+              await atomicReservations(store).reserve(id, 400, claims, Date.now(), false);
+            }
+            return was;
+          },
+        };
+        await atomicReservations(racing).release(id, Date.now());
+        expect(raced).toBe(true);
+        expect(await store.getWindow(claims[0]!.key)).toEqual({ amount: 0, count: 0 });
+        expect(await store.getReservation(id)).toMatchObject({ state: 'RELEASED', amount: 400 });
       });
 
       it('confirms only held reservations, the concurrent confirmations in at most one command', async () => {

@@ -71,7 +71,7 @@ export async function learn(
   reservations: Reservations = atomicReservations(store),
 ): Promise<void> {
   if (e.kind === 'release') {
-    await reservations.release(e.transactionId);
+    await reservations.release(e.transactionId, e.atMs);
     return;
   }
   if (e.kind === 'network') {

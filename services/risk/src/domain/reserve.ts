@@ -74,7 +74,11 @@ export interface Reservations {
     mayBeHeld?: boolean,
   ): Promise<ReservationOutcome>;
   confirm(transactionId: string): Promise<void>;
-  release(transactionId: string): Promise<void>;
+  /**
+   * Gives back what the transaction holds. One that holds nothing yet (its outcome overtook the
+   * decision's hold) is remembered as released at `atMs`, so a hold that comes later is given back.
+   */
+  release(transactionId: string, atMs: number): Promise<void>;
 }
 
 /** Builds the reservation strategy over the service's store. */
@@ -153,7 +157,10 @@ const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): Window
  * store), so concurrent decisions, in one process or in several replicas on one store, can never
  * together go past a limit. If one bucket refuses, the buckets already taken are given back. The
  * reservation record is inserted once per transaction; confirm and release move it by a conditional
- * update, so only the first release of a transaction gives its amounts back. A transaction decided
+ * update, so only the first release of a transaction gives its amounts back. A release that finds no
+ * record (the transaction service gave up on a late decision, whose hold is still to be written) inserts
+ * a RELEASED record in its place: the late hold's insert meets it and gives its windows back, as for any
+ * transaction already released, instead of holding them until the buckets expire. A transaction decided
  * again (at the step-up stage, or a retried request) that already holds takes nothing more: it
  * reports the amounts held since its first decision. The step-up stage reads the hold first; a
  * payment's first decision does not (one round trip fewer), and a retried one takes its windows
@@ -213,9 +220,14 @@ export function atomicReservations(store: WindowStore & ReservationStore): Reser
     async confirm(transactionId) {
       await store.confirmReservation(transactionId);
     },
-    async release(transactionId) {
-      const was = await store.moveReservation(transactionId, ['HELD', 'CONFIRMED'], 'RELEASED');
-      if (was) await Promise.all(was.keys.map((k) => store.releaseWindow(k, was.amount)));
+    async release(transactionId, atMs) {
+      const move = () => store.moveReservation(transactionId, ['HELD', 'CONFIRMED'], 'RELEASED');
+      let was = await move();
+      // Nothing held yet, or already released: a tombstone for a hold still to come; when a hold was
+      // inserted meanwhile, the tombstone's insert fails and that hold is released.
+      if (!was && !(await store.putReservation({ transactionId, amount: 0, keys: [], state: 'RELEASED', atMs })))
+        was = await move();
+      if (was) await Promise.all(was.keys.map((k) => store.releaseWindow(k, was!.amount)));
     },
   };
 }
