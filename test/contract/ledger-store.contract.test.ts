@@ -568,6 +568,19 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.getNumber(b.msisdn)).toEqual({ ...b, accountId: 'w2', deviceId: 'd2', atMs: 2 });
         expect(await store.getNumber('+254700000000')).toBeNull();
       });
+
+      it('a delayed older binding does not overwrite a newer one, even when both are written at once', async () => {
+        const b = { msisdn: '+254712345679', accountId: 'w1', deviceId: 'd1', imsiHash: 'h'.repeat(43), atMs: 10 };
+        const newer = { ...b, accountId: 'w2', deviceId: 'd2', atMs: 20 };
+        await store.bindNumber(newer);
+        await store.bindNumber(b);
+        expect(await store.getNumber(b.msisdn)).toEqual(newer);
+        const m = '+254712345670';
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.bindNumber({ ...b, msisdn: m, deviceId: `d${i}`, atMs: i })),
+        );
+        expect(await store.getNumber(m)).toMatchObject({ deviceId: 'd9', atMs: 9 });
+      });
     });
 
     describe('OutboxStore', () => {

@@ -2,12 +2,13 @@ import type { NumberBinding } from '../../domain/model.js';
 import type { NumberStore } from '../ports.js';
 import { copy } from '../../../../../kit/src/copy.js';
 
-/** Phone-number bindings in process memory, one per number. */
+/** Phone-number bindings in process memory, one per number; one older (`atMs`) than the stored one changes nothing. */
 export function memoryNumbers(): NumberStore {
   const numbers = new Map<string, NumberBinding>();
   return {
     async bindNumber(b) {
-      numbers.set(b.msisdn, copy(b));
+      const stored = numbers.get(b.msisdn);
+      if (!stored || stored.atMs <= b.atMs) numbers.set(b.msisdn, copy(b));
     },
     async getNumber(msisdn) {
       const b = numbers.get(msisdn);
