@@ -100,7 +100,16 @@ describe('SIM swap (DFS security assurance framework: an IMSI change holds the a
     },
   );
 
-  it('a fresh attestation also re-verifies; a SIM event for the same SIM changes nothing', async () => {
+  it('a fresh attestation does not lift an IMSI and IMEI change; an operator re-verification does', async () => {
+    const w = await carried('imsi-B', 'imei-2');
+    await w.device('device.attested', NOW - 30_000, { tier: 'HIGH', reasons: [], imeiHash: 'imei-2' }, 'dev-2');
+    await w.device('device.sim_changed', NOW - 20_000, { imsiHash: 'imsi-C' }, 'dev-2');
+    expect((await w.pay(NOW, 'dev-2')).ruleIds).toEqual(['sim.imsiChanged', 'sim.imsiImeiChanged', 'sim.numberMoved']);
+    await w.device('device.reverified', NOW + 1, {}, 'dev-2');
+    expect((await w.pay(NOW + 2, 'dev-2')).ruleIds).toEqual([]);
+  });
+
+  it('a fresh attestation re-verifies an IMSI change; a SIM event for the same SIM changes nothing', async () => {
     const w = await world();
     await w.device('device.sim_changed', NOW - 2 * 60_000, { imsiHash: 'imsi-B' });
     expect((await w.pay(NOW - 60_000)).decision).toBe('STEP_UP');

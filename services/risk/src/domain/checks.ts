@@ -123,10 +123,11 @@ export const CHECKS: Record<CheckedRuleId, Check> = {
       : null;
   },
   'sim.imsiImeiChanged': (c) => {
-    const s = c.device.simChange;
+    const at = c.device.handsetChangedMs ?? 0;
     const { holdSec } = c.rules.rules['sim.imsiImeiChanged'];
-    return s && s.imei && heldSince(s.atMs, holdSec, c.device, c.now)
-      ? `SIM (IMSI) and handset (IMEI) both changed since the last re-verification (hold ${holdSec}s)`
+    return at > c.device.reverifiedMs && at <= c.now && c.now - at < holdSec * 1000
+      ? `this device took a phone number from another handset with another SIM (IMSI and IMEI both ` +
+          `changed) ${Math.round((c.now - at) / 1000)}s ago, not re-verified since (hold ${holdSec}s)`
       : null;
   },
   'sim.swapped': (c) => {

@@ -51,6 +51,12 @@ export interface DeviceFeatures {
   simSwappedMs?: number;
   /** Latest move of a phone number between this device and another; 0 when none. */
   numberMovedMs?: number;
+  /**
+   * Latest time this device took over a number from another attested handset with another SIM (IMSI and
+   * IMEI both changed: numberCarriedOver); 0 when none. Only an operator re-verification clears it: a
+   * fresh attestation proves the handset, not who holds the number.
+   */
+  handsetChangedMs?: number;
 }
 
 /** Which device a phone number is bound to, as one document keyed by the number. */
@@ -93,6 +99,7 @@ export function emptyDevice(deviceId: string): DeviceFeatures {
     msisdn: null,
     simSwappedMs: 0,
     numberMovedMs: 0,
+    handsetChangedMs: 0,
   };
 }
 
@@ -140,12 +147,6 @@ export function windowTotals(
   return { count, amount };
 }
 
-/** A SIM change at `atMs`, merged with one not yet re-verified (the earlier time and the stronger kind win). */
-function withSimChange(d: DeviceFeatures, atMs: number, imei: boolean): DeviceFeatures {
-  const pending = d.simChange && d.simChange.atMs > d.verifiedMs ? d.simChange : null;
-  return { ...d, simChange: { atMs: Math.max(atMs, pending?.atMs ?? 0), imei: imei || (pending?.imei ?? false) } };
-}
-
 /**
  * The phone's SIM report: a new IMSI is a SIM change. The report's own `imeiHash`, if any, is ignored:
  * no producer verifies it (the daemon's report has none); the handset is known only from attestation,
@@ -156,14 +157,16 @@ function simChanged(d: DeviceFeatures, data: DeviceData, atMs: number): DeviceFe
     return { ...d, imsiHash: data.imsiHash, msisdn: data.msisdn ?? null };
   const imsi = d.imsiHash === null || data.imsiHash === undefined || data.imsiHash !== d.imsiHash;
   const hashes = { imsiHash: data.imsiHash ?? d.imsiHash, msisdn: data.msisdn ?? d.msisdn ?? null };
-  return imsi ? withSimChange({ ...d, ...hashes }, atMs, false) : { ...d, ...hashes };
+  if (!imsi) return { ...d, ...hashes };
+  const pending = d.simChange && d.simChange.atMs > d.verifiedMs ? d.simChange : null;
+  return { ...d, ...hashes, simChange: { atMs: Math.max(atMs, pending?.atMs ?? 0), imei: false } };
 }
 
 /**
  * A phone number moved to this device `d` from device `from` (learn.ts): when both handsets' IMEI hashes
  * are known (attestation publishes them: one IMEI is one device) and differ, and the SIM now reported
  * (`imsiHash`) is not the one `from` last reported, both SIM and handset changed for that number — the
- * stronger evidence of takeover (`sim.imsiImeiChanged`) — and this device holds it.
+ * stronger evidence of takeover (`sim.imsiImeiChanged`) — and this device holds it until re-verified.
  */
 export function numberCarriedOver(
   d: DeviceFeatures,
@@ -173,7 +176,7 @@ export function numberCarriedOver(
 ): DeviceFeatures {
   const handset = d.imeiHash !== null && from.imeiHash !== null && d.imeiHash !== from.imeiHash;
   const sim = imsiHash !== undefined && from.imsiHash !== null && imsiHash !== from.imsiHash;
-  return handset && sim ? withSimChange(d, atMs, true) : d;
+  return handset && sim ? { ...d, handsetChangedMs: Math.max(d.handsetChangedMs ?? 0, atMs) } : d;
 }
 
 function posture(d: DeviceFeatures, type: DeviceEventType, data: DeviceData, atMs: number): DeviceFeatures {
