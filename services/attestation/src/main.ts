@@ -14,7 +14,7 @@ import { loadConfig, type AttestationConfig } from './config.js';
 import { levelFromChain, type DeriveLevel, type TrustAnchors } from './domain/chain.js';
 import { loadDeviceTrust } from './domain/device-trust.js';
 import { loadPolicy, type Policy } from './domain/policy.js';
-import { SIGNED_FACTS, type SignedFacts } from './domain/posture.js';
+import { NO_WEAKER_KEY, SIGNED_FACTS, type KeyReplacement, type SignedFacts } from './domain/posture.js';
 import { dropToReattestation, revokedSerialsOf, type StatusList, type StatusListSource } from './domain/status-list.js';
 import { statusListFile } from './status-file.js';
 import { tokenKeyRing } from './domain/token-keys.js';
@@ -36,6 +36,8 @@ export interface AttestationControls {
   statusList?: StatusListSource;
   /** How reported boot key, app signer and patch level are bound to signed data (default SIGNED_FACTS). */
   signedFacts?: SignedFacts;
+  /** Whether a new key may replace a device's registered one (default NO_WEAKER_KEY: never a weaker chain). */
+  keyReplacement?: KeyReplacement;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function startAttestation(
     now,
     deriveLevel: test.deriveLevel ?? levelFromChain,
     facts: test.signedFacts ?? SIGNED_FACTS,
+    replacement: test.keyReplacement ?? NO_WEAKER_KEY,
     anchors: (test.anchors ?? ((a: TrustAnchors) => a))({
       roots,
       revokedSerials: new Set(policy.revokedCertificateSerials),

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import type { AttestationRecord } from '../../../kit/src/attestation-record.js';
+import { SECURITY_LEVEL_POLICY, type AttestationRecord } from '../../../kit/src/attestation-record.js';
 import { DfsError } from '../../../kit/src/errors.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import { levelFromChain } from '../../../services/attestation/src/domain/chain.js';
@@ -29,18 +29,21 @@ const shipped = loadPolicy('config/attestation-policy.json');
 describe('enroll (domain): registry, key changes, events', () => {
   let deps: EnrollDeps;
   let factory: Issuer;
+  /** The software attestation key every eSE-less phone's firmware carries: anyone can extract it. */
+  let firmwareKey: Issuer;
   let seen: { type: string; data: Record<string, unknown> }[];
 
   async function attempt(
     edit: (r: AttestationRecord) => void,
-    opts: { policy?: Policy; caller?: string; nonce?: string } = {},
+    opts: { policy?: Policy; caller?: string; nonce?: string; issuer?: Issuer } = {},
   ) {
     const c = newChallenge({ purpose: 'enroll', binding: CALLER }, 120, Date.now());
     await deps.store.putChallenge(c);
-    const leaf = await attestedLeaf(factory, [attestationExtension(goodRecord(opts.nonce ?? c.nonce, edit))]);
+    const issuer = opts.issuer ?? factory;
+    const leaf = await attestedLeaf(issuer, [attestationExtension(goodRecord(opts.nonce ?? c.nonce, edit))]);
     const { request } = await enrollRequest({
       challengeId: c.id,
-      chain: [leaf.cert, factory.cert],
+      chain: [leaf.cert, issuer.cert],
       leafKey: leaf.keys.privateKey,
     });
     return enroll({ ...request, caller: opts.caller ?? CALLER }, { ...deps, policy: opts.policy ?? deps.policy });
@@ -59,6 +62,7 @@ describe('enroll (domain): registry, key changes, events', () => {
     useFacts(unit.facts);
     const root = await rootCa();
     factory = await intermediate(root);
+    firmwareKey = await intermediate(root, { policies: [SECURITY_LEVEL_POLICY.software] });
     const signing = (await generateSigningKey()).key;
     seen = [];
     const rec = (type: string) => async (data: object) => {
@@ -155,6 +159,81 @@ describe('enroll (domain): registry, key changes, events', () => {
         r.rollbackIndex = 5;
       }),
     ).resolves.toMatchObject({ tier: 'HIGH' });
+  });
+
+  it(
+    'a software record cannot re-key an eSE-enrolled device (ATTESTATION_KEY_CONFLICT); ' +
+      'with the rule injected away it takes the device over',
+    async () => {
+      let imei = '';
+      await attempt((r) => {
+        imei = r.device.imei;
+      });
+      const rekeyed = await attempt((r) => {
+        r.device.imei = imei;
+      });
+      expect(rekeyed).toMatchObject({ tier: 'HIGH', reasons: expect.arrayContaining(['KEY_REPLACED']) });
+      const victim = rekeyed.device;
+      const forged = () =>
+        attempt(
+          (r) => {
+            r.device.imei = imei;
+            r.key.securityLevel = 'software';
+            r.rollbackIndex = Number.MAX_SAFE_INTEGER;
+          },
+          { issuer: firmwareKey },
+        );
+      expect(await codeOf(forged())).toBe('ATTESTATION_KEY_CONFLICT');
+      expect(seen.at(-1)).toMatchObject({ type: 'device.rejected', data: { codes: ['ATTESTATION_KEY_CONFLICT'] } });
+      expect(await deps.store.getDevice(victim.deviceId)).toMatchObject({
+        keyThumbprint: victim.keyThumbprint,
+        revokedKeyThumbprints: victim.revokedKeyThumbprints,
+        highestRollbackIndex: 3,
+        securityLevel: 'ese',
+      });
+
+      deps = { ...deps, replacement: () => true };
+      const takeover = await forged();
+      expect(takeover).toMatchObject({ deviceId: victim.deviceId, tier: 'LOW' });
+      expect(takeover.reasons).toContain('KEY_REPLACED');
+      expect((await deps.store.getDevice(victim.deviceId))?.revokedKeyThumbprints).toContain(victim.keyThumbprint);
+      expect(seen.at(-2)).toMatchObject({ type: 'device.revoked', data: { keyThumbprints: [victim.keyThumbprint] } });
+    },
+  );
+
+  it('a software record never raises the rollback floor, so a forged index cannot lock the phone out', async () => {
+    let imei = '';
+    const software = { issuer: firmwareKey };
+    const first = await attempt((r) => {
+      imei = r.device.imei;
+      r.key.securityLevel = 'software';
+    }, software);
+    expect(first).toMatchObject({ tier: 'LOW', device: { securityLevel: 'software', highestRollbackIndex: 0 } });
+    const forged = await attempt((r) => {
+      r.device.imei = imei;
+      r.key.securityLevel = 'software';
+      r.rollbackIndex = Number.MAX_SAFE_INTEGER;
+    }, software);
+    expect(forged.device).toMatchObject({ highestRollbackIndex: 0, lastRollbackIndex: Number.MAX_SAFE_INTEGER });
+    await expect(
+      attempt((r) => {
+        r.device.imei = imei;
+        r.key.securityLevel = 'software';
+      }, software),
+    ).resolves.toMatchObject({ tier: 'LOW', deviceId: first.deviceId });
+    const ese = await attempt((r) => {
+      r.device.imei = imei;
+      r.rollbackIndex = 4;
+    });
+    expect(ese).toMatchObject({ tier: 'HIGH', device: { securityLevel: 'ese', highestRollbackIndex: 4 } });
+    expect(
+      await codeOf(
+        attempt((r) => {
+          r.device.imei = imei;
+          r.rollbackIndex = 3;
+        }),
+      ),
+    ).toBe('ATTESTATION_ROLLBACK');
   });
 
   it('refuses a revoked device (ATTESTATION_DEVICE_REVOKED) after operator revocation', async () => {

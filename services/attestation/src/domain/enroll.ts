@@ -13,7 +13,7 @@ import { firmwareSigned, type DeviceTrust } from './device-trust.js';
 import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
 import type { DeviceEvents } from './events.js';
 import type { Policy } from './policy.js';
-import { assessPosture, oldestPatch, type SignedFacts, type Tier } from './posture.js';
+import { assessPosture, oldestPatch, type KeyReplacement, type SignedFacts, type Tier } from './posture.js';
 import { attestedDevice, deviceIdOf, updateDevice } from './registry.js';
 
 export interface EnrollInput {
@@ -41,6 +41,8 @@ export interface EnrollDeps {
   now: () => number;
   /** How reported facts are bound to signed ones (SIGNED_FACTS in production). */
   facts?: SignedFacts;
+  /** Whether a new key may replace the registered one (NO_WEAKER_KEY in production). */
+  replacement?: KeyReplacement;
   /** The OEM release catalog (config/fota-catalog.json): the current release per model, as data. */
   catalog?: FotaCatalog;
 }
@@ -139,6 +141,7 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
         trust: deps.trust,
         firmwareSigned: signedFirmware,
         facts: deps.facts,
+        replacement: deps.replacement,
         ...(update ? { update } : {}),
       });
       if (posture.tier === 'REFUSED') throw new AttestationRefused(posture.refusals, deviceId);

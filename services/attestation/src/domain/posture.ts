@@ -62,7 +62,24 @@ export interface PostureContext {
   update?: UpdateState;
   /** How reported facts are bound to signed ones (injected at wiring; SIGNED_FACTS when absent). */
   facts?: SignedFacts;
+  /** Whether a new key may replace the registered one (injected at wiring; NO_WEAKER_KEY when absent). */
+  replacement?: KeyReplacement;
 }
+
+/**
+ * Whether the key of a new chain at `securityLevel` may replace the key `prior` registered (policy
+ * `revoke-old`): the registry's rule for re-keying, injected at wiring so it can be replaced.
+ */
+export type KeyReplacement = (prior: DeviceRecord, securityLevel: 'ese' | 'software') => boolean;
+
+const LEVEL_RANK = { software: 0, ese: 1 } as const;
+
+/**
+ * The production re-keying rule: a key is replaced only by one whose chain proves a security level at least
+ * as high as the prior enrollment's. The software attestation key is in every eSE-less phone's firmware, so
+ * anyone can sign a software record for any IMEI; it must never re-key (and revoke) an eSE-enrolled device.
+ */
+export const NO_WEAKER_KEY: KeyReplacement = (prior, level) => LEVEL_RANK[level] >= LEVEL_RANK[prior.securityLevel];
 
 /**
  * How facts the record reports are bound to what the OEM and
@@ -127,7 +144,9 @@ function failing(record: AttestationRecord, policy: Policy, ctx: PostureContext)
     ATTESTATION_SECURITY_LEVEL_MISMATCH: key.securityLevel === 'ese' && ctx.securityLevel !== 'ese',
     ATTESTATION_ESE_REQUIRED: policy.withoutEse === 'REFUSE' && !inEse(record, ctx),
     ATTESTATION_KEY_CONFLICT:
-      policy.onKeyChange === 'refuse-new' && prior !== null && prior.keyThumbprint !== ctx.keyThumbprint,
+      prior !== null &&
+      prior.keyThumbprint !== ctx.keyThumbprint &&
+      (policy.onKeyChange === 'refuse-new' || !(ctx.replacement ?? NO_WEAKER_KEY)(prior, ctx.securityLevel)),
   };
 }
 

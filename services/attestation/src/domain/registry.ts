@@ -14,8 +14,18 @@ export function deviceIdOf(imei: string): string {
 }
 
 /**
+ * The rollback floor after an attestation: it only rises, and only on a rollback index an eSE signed. At
+ * software level the index is whatever the firmware writes, signed by the attestation key every eSE-less
+ * phone shares, so believing it would let anyone lock a phone out (ATTESTATION_ROLLBACK) for good.
+ */
+function rollbackFloor(prior: DeviceRecord | null, record: AttestationRecord, level: 'ese' | 'software'): number {
+  const floor = prior?.highestRollbackIndex ?? 0;
+  return level === 'ese' ? Math.max(floor, record.rollbackIndex) : floor;
+}
+
+/**
  * The registry entry after a successful attestation. The same IMEI with another key replaces the
- * key and revokes the old one (policy `onKeyChange: revoke-old`); the rollback floor only rises.
+ * key and revokes the old one (policy `onKeyChange: revoke-old`); the rollback floor only rises (rollbackFloor).
  */
 export function attestedDevice(
   prior: DeviceRecord | null,
@@ -44,7 +54,8 @@ export function attestedDevice(
     reasons: a.reasons,
     securityLevel: a.securityLevel,
     patchLevel: oldestPatch(a.record),
-    highestRollbackIndex: Math.max(prior?.highestRollbackIndex ?? 0, a.record.rollbackIndex),
+    highestRollbackIndex: rollbackFloor(prior, a.record, a.securityLevel),
+    lastRollbackIndex: a.record.rollbackIndex,
     status: 'ACTIVE',
     ...(prior?.reinstatement ? { reinstatement: prior.reinstatement } : {}),
     notBeforeMs: prior?.notBeforeMs ?? 0,

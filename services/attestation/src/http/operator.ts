@@ -55,7 +55,15 @@ export function operatorRouter(deps: OperatorDeps): Router {
   const view = (d: DeviceRecord) => ({
     ...operatorView(d),
     ...(deps.catalog
-      ? { update: updateState(deps.catalog, d.model, d.patchLevel, d.highestRollbackIndex, deps.now()) }
+      ? {
+          update: updateState(
+            deps.catalog,
+            d.model,
+            d.patchLevel,
+            d.lastRollbackIndex ?? d.highestRollbackIndex,
+            deps.now(),
+          ),
+        }
       : {}),
   });
   r.use(requireBearer(deps.operatorToken, 'ATTESTATION_OPERATOR_UNAUTHENTICATED'));

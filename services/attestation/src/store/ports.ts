@@ -15,7 +15,10 @@ export interface DeviceRecord {
   securityLevel: 'ese' | 'software';
   /** The oldest of the OS, vendor and boot patch levels last attested (YYYYMM). */
   patchLevel: number;
+  /** The rollback floor (ATTESTATION_ROLLBACK): the highest rollback index an eSE attested for this device. */
   highestRollbackIndex: number;
+  /** The rollback index of the last attestation, at whatever security level (the update state). */
+  lastRollbackIndex?: number;
   /** REATTEST: its attestation batch was revoked; a fresh attestation under a valid chain restores it. */
   status: 'ACTIVE' | 'REVOKED' | 'REATTEST';
   revocation?: { atMs: number; reason: string };
