@@ -8,6 +8,8 @@ import { newChallenge } from '../../../services/attestation/src/domain/challenge
 import { enroll, type EnrollDeps } from '../../../services/attestation/src/domain/enroll.js';
 import type { DeviceEvents } from '../../../services/attestation/src/domain/events.js';
 import { revokeDevice } from '../../../services/attestation/src/domain/operator.js';
+import { deviceStanding } from '../../../services/attestation/src/domain/registry.js';
+import { standingGate } from '../../../services/transaction/src/domain/device-standing.js';
 import { loadPolicy, type Policy } from '../../../services/attestation/src/domain/policy.js';
 import { memoryAttestationStore } from '../../../services/attestation/src/store/memory.js';
 import type { AttestationStore } from '../../../services/attestation/src/store/ports.js';
@@ -119,6 +121,24 @@ describe('enroll (domain): registry, key changes, events', () => {
     expect(second.device.revokedKeyThumbprints).toEqual([first.device.keyThumbprint]);
     expect(seen.map((e) => e.type)).toEqual(['device.attested', 'device.revoked', 'device.attested']);
     expect(seen[1]!.data).toMatchObject({ scope: 'key', keyThumbprints: [first.device.keyThumbprint] });
+  });
+
+  it('a key replacement stops the tokens issued for the old key (TOKEN_REVOKED at the standing gate)', async () => {
+    let clock = Date.now();
+    deps = { ...deps, now: () => (clock += 5) };
+    const gate = standingGate((id) => deviceStanding(deps.store, id));
+    const issuedAt = (token: string) => Number(decodeJwt(token).iatMs);
+    let imei = '';
+    const old = await attempt((r) => {
+      imei = r.device.imei;
+    });
+    await expect(gate(old.deviceId, issuedAt(old.token))).resolves.toBeUndefined();
+    const rekeyed = await attempt((r) => {
+      r.device.imei = imei;
+    });
+    expect(rekeyed.reasons).toContain('KEY_REPLACED');
+    expect(await codeOf(gate(old.deviceId, issuedAt(old.token)))).toBe('TOKEN_REVOKED');
+    await expect(gate(rekeyed.deviceId, issuedAt(rekeyed.token))).resolves.toBeUndefined();
   });
 
   it('same IMEI, new key (refuse-new): ATTESTATION_KEY_CONFLICT and the old key stays', async () => {

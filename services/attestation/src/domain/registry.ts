@@ -25,7 +25,8 @@ function rollbackFloor(prior: DeviceRecord | null, record: AttestationRecord, le
 
 /**
  * The registry entry after a successful attestation. The same IMEI with another key replaces the
- * key and revokes the old one (policy `onKeyChange: revoke-old`); the rollback floor only rises (rollbackFloor).
+ * key and revokes the old one (policy `onKeyChange: revoke-old`), and the tokens issued before the
+ * replacement stop (notBeforeMs); the rollback floor only rises (rollbackFloor).
  */
 export function attestedDevice(
   prior: DeviceRecord | null,
@@ -58,7 +59,7 @@ export function attestedDevice(
     lastRollbackIndex: a.record.rollbackIndex,
     status: 'ACTIVE',
     ...(prior?.reinstatement ? { reinstatement: prior.reinstatement } : {}),
-    notBeforeMs: prior?.notBeforeMs ?? 0,
+    notBeforeMs: replacedKey ? Math.max(prior?.notBeforeMs ?? 0, a.now) : (prior?.notBeforeMs ?? 0),
     attestationSerials: a.attestationSerials,
     policyVersion: a.policyVersion,
     firstEnrolledAtMs: prior?.firstEnrolledAtMs ?? a.now,

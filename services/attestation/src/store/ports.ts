@@ -24,7 +24,7 @@ export interface DeviceRecord {
   revocation?: { atMs: number; reason: string };
   /** The last operator reinstatement (re-verification) of the device. */
   reinstatement?: { atMs: number; reason: string };
-  /** Tokens issued before this instant are refused: set by every revocation (ms; 0 when never revoked). */
+  /** Tokens issued before this instant are refused: set by every revocation and key replacement (ms; 0 if none). */
   notBeforeMs?: number;
   /** Serial numbers (lower-case hex) of the issuers in the last attestation chain: its batch and CAs. */
   attestationSerials?: string[];
