@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
 import { readTls } from '../../kit/src/tls.js';
+import { FREE_PORTS } from '../../cli/stack.js';
+import { loadConfig as attestationConfig } from '../../services/attestation/src/config.js';
+import { startAttestation } from '../../services/attestation/src/main.js';
 import { codeOf } from '../support/expect-code.js';
 import { fundedPhone, testStack } from '../support/stack.js';
 
@@ -55,6 +58,46 @@ describe('attestation tokens at the transaction service', () => {
     phone.daemon.enrollment!.token = expired;
     expect(await codeOf(phone.daemon.pay({ payee: merchant, amount: small }))).toBe('TOKEN_EXPIRED');
   });
+
+  it(
+    'a restarted attestation service signs with the rotated key and publishes ' +
+      'no key removed before the restart, not even its initial key file (retireNow)',
+    async () => {
+      const before = (await (await operator('GET', '/v1/operator/token-keys')).json()) as { current: string };
+      const keyFile = join(env.stack.stateDir, 'keys', 'attestation-token.jwk.json');
+      const { d: _d, ...initial } = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
+      expect(before.current).toBe(await calculateJwkThumbprint(initial));
+      const rotated = (await (
+        await operator('POST', '/v1/operator/token-keys/rotate', { retireNow: true })
+      ).json()) as { current: string; next: string; retired: { kid: string }[] };
+      expect(await publishedKids()).not.toContain(before.current);
+      const { stateDir } = env.stack;
+      const restarted = await startAttestation(
+        attestationConfig({
+          ...FREE_PORTS,
+          DFS_STATE_DIR: stateDir,
+          ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'),
+          ATTESTATION_OPERATOR_TOKEN: OPERATOR,
+          LOG_LEVEL: 'silent',
+        }),
+        env.stack.bus,
+      );
+      try {
+        const jwks = (await (await fetch(`https://127.0.0.1:${restarted.httpPort}/.well-known/jwks.json`)).json()) as {
+          keys: { kid: string }[];
+        };
+        const kids = jwks.keys.map((k) => k.kid);
+        expect(kids).not.toContain(before.current);
+        expect(kids.slice(0, 2)).toEqual([rotated.current, rotated.next]);
+        const state = await fetch(`https://127.0.0.1:${restarted.httpPort}/v1/operator/token-keys`, {
+          headers: { authorization: `Bearer ${OPERATOR}` },
+        });
+        expect(((await state.json()) as { current: string }).current).toBe(rotated.current);
+      } finally {
+        await restarted.stop();
+      }
+    },
+  );
 
   it(
     'rotates the token keys without restarting the transaction service, ' +

@@ -4,7 +4,6 @@ import { readConfigFile } from '../../../kit/src/config.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { loadCatalog } from '../../../kit/src/fota-catalog.js';
 import { openBus } from '../../../kit/src/kafka-bus.js';
-import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { loadIssuer } from '../../../kit/src/pki.js';
 import { serve, type ServeOverrides, type ServiceHandle } from '../../../kit/src/service.js';
@@ -17,7 +16,7 @@ import { loadPolicy, type Policy } from './domain/policy.js';
 import { NO_WEAKER_KEY, SIGNED_FACTS, type KeyReplacement, type SignedFacts } from './domain/posture.js';
 import { dropToReattestation, revokedSerialsOf, type StatusList, type StatusListSource } from './domain/status-list.js';
 import { statusListFile } from './status-file.js';
-import { tokenKeyRing } from './domain/token-keys.js';
+import { openTokenKeyRing } from './token-key-file.js';
 import { busDeviceEvents } from './events/device-events.js';
 import { attestationHandlers } from './grpc/handlers.js';
 import { attestationHttp } from './http/app.js';
@@ -66,10 +65,7 @@ export async function startAttestation(
   );
   const tls = readTls(config.tls);
   const deviceCa = await loadIssuer(config.deviceCa.cert, config.deviceCa.key);
-  const keyRing = await tokenKeyRing(
-    await loadOrCreateSigningKey(config.stateDir, 'attestation-token'),
-    config.tokenKeyGraceSec * 1000,
-  );
+  const keyRing = await openTokenKeyRing(config.stateDir, config.tokenKeyGraceSec * 1000);
   const operatorToken = loadOrCreateSecret(config.operatorToken, config.operatorTokenFile);
   const trust = await loadDeviceTrust(config.deviceTrustFile);
   const store = (test.wrapStore ?? ((s: AttestationStore) => s))(await openAttestationStore(config, log));

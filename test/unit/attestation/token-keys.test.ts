@@ -1,45 +1,102 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DfsError } from '../../../kit/src/errors.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import { tokenKeyRing } from '../../../services/attestation/src/domain/token-keys.js';
+import { openTokenKeyRing } from '../../../services/attestation/src/token-key-file.js';
 
 const kids = (keys: { kid: string }[]) => keys.map((k) => k.kid);
+const GRACE = 60_000;
+const codeOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 'ACCEPTED';
+  } catch (err) {
+    return err instanceof DfsError ? err.code : 'OTHER';
+  }
+};
 
 describe('token key ring: current + next + retired', () => {
   it('publishes current and next; rotation promotes next and retires current for the grace period', async () => {
-    const initial = (await generateSigningKey()).key;
-    const ring = await tokenKeyRing(initial, 10_000);
+    const initial = await generateSigningKey();
+    const ring = await tokenKeyRing({ current: initial }, { graceMs: 10_000 }, 0);
     const s0 = ring.state(0);
-    expect(s0.current).toBe(initial.kid);
-    expect(kids(ring.published(0))).toEqual([initial.kid, s0.next]);
+    expect(s0.current).toBe(initial.key.kid);
+    expect(kids(ring.published(0))).toEqual([initial.key.kid, s0.next]);
 
     const s1 = await ring.rotate(1000);
     expect(s1.current).toBe(s0.next);
     expect(ring.current().kid).toBe(s0.next);
-    expect(s1.retired).toEqual([{ kid: initial.kid, retiredAtMs: 1000, removeAtMs: 11_000 }]);
-    expect(kids(ring.published(10_999))).toEqual([s1.current, s1.next, initial.kid]);
+    expect(s1.retired).toEqual([{ kid: initial.key.kid, retiredAtMs: 1000, removeAtMs: 11_000 }]);
+    expect(kids(ring.published(10_999))).toEqual([s1.current, s1.next, initial.key.kid]);
     expect(kids(ring.published(11_000))).toEqual([s1.current, s1.next]);
   });
 
   it('retires at once on request, and removes a retired key on request (compromise)', async () => {
-    const ring = await tokenKeyRing((await generateSigningKey()).key, 60_000);
+    const ring = await tokenKeyRing({ current: await generateSigningKey() }, { graceMs: GRACE }, 0);
     const first = ring.current().kid;
     const s1 = await ring.rotate(0, { retireNow: true });
     expect(kids(ring.published(0))).not.toContain(first);
     await ring.rotate(1);
     expect(kids(ring.published(1))).toContain(s1.current);
-    ring.remove(s1.current, 2);
+    await ring.remove(s1.current, 2);
     expect(kids(ring.published(2))).not.toContain(s1.current);
   });
 
   it('refuses to remove a key that is not retired (ATTESTATION_TOKEN_KEY_NOT_FOUND)', async () => {
-    const ring = await tokenKeyRing((await generateSigningKey()).key, 60_000);
-    let code = 'ACCEPTED';
-    try {
-      ring.remove(ring.current().kid, 0);
-    } catch (err) {
-      code = err instanceof DfsError ? err.code : 'OTHER';
-    }
-    expect(code).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
+    const ring = await tokenKeyRing({ current: await generateSigningKey() }, { graceMs: GRACE }, 0);
+    expect(await codeOf(ring.remove(ring.current().kid, 0))).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
   });
+
+  it('never starts with a removed key: a removed current or next is replaced by a fresh key', async () => {
+    const current = await generateSigningKey();
+    const next = await generateSigningKey();
+    const ring = await tokenKeyRing(
+      { current, next, retired: [], removed: [current.key.kid, next.key.kid] },
+      { graceMs: GRACE },
+      0,
+    );
+    expect(kids(ring.published(0))).toHaveLength(2);
+    expect(kids(ring.published(0))).not.toContain(current.key.kid);
+    expect(kids(ring.published(0))).not.toContain(next.key.kid);
+  });
+});
+
+describe('token key ring in the state directory: across restarts', () => {
+  let dir = '';
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'a restart keeps the rotated ring, and never signs with or publishes a removed key again ' +
+      '(retireNow, DELETE), not even the initial key file',
+    async () => {
+      dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
+      const first = await openTokenKeyRing(dir, GRACE, 0);
+      const initial = first.current().kid;
+      expect((await openTokenKeyRing(dir, GRACE, 1)).state(1)).toEqual(first.state(1));
+
+      const rotated = await first.rotate(10);
+      const restarted = await openTokenKeyRing(dir, GRACE, 20);
+      expect(restarted.state(20)).toEqual(rotated);
+      expect(kids(restarted.published(20))).toEqual([rotated.current, rotated.next, initial]);
+
+      await restarted.remove(initial, 30);
+      const compromised = restarted.current().kid;
+      const afterRemove = await restarted.rotate(40, { retireNow: true });
+      const again = await openTokenKeyRing(dir, GRACE, 50);
+      expect(again.current().kid).toBe(afterRemove.current);
+      expect(kids(again.published(50))).not.toContain(initial);
+      expect(kids(again.published(50))).not.toContain(compromised);
+      expect(kids(again.published(50))).toEqual([afterRemove.current, afterRemove.next]);
+      expect(await codeOf(again.remove(compromised, 50))).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
+
+      const file = join(dir, 'keys', 'attestation-token-ring.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { removed: string[] }).removed).toEqual([initial, compromised]);
+    },
+  );
 });

@@ -104,8 +104,8 @@ export function operatorRouter(deps: OperatorDeps): Router {
     deps.log.info({ current: state.current, retireNow }, 'token keys rotated by operator');
     res.json(state);
   });
-  r.delete('/token-keys/:kid', (req, res) => {
-    const state = deps.keyRing.remove(String(req.params.kid), deps.now());
+  r.delete('/token-keys/:kid', async (req, res) => {
+    const state = await deps.keyRing.remove(String(req.params.kid), deps.now());
     deps.log.info({ removed: req.params.kid }, 'retired token key removed by operator');
     res.json(state);
   });
