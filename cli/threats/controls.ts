@@ -89,6 +89,13 @@ export const levelFromChain = port(
   (code) => ({ stack: { attestation: { deriveLevel: () => fail(code) } } }),
 );
 
+/** The registry's re-keying rule: a key is replaced only by a chain proving at least the prior security level. */
+export const keyReplacementLevel = port(
+  "the device registry lets a key of any security level replace a device's registered key",
+  () => ({ stack: { attestation: { keyReplacement: () => true } } }),
+  (code) => ({ stack: { attestation: { keyReplacement: () => fail(code) } } }),
+);
+
 /** Pinning of the OEM attestation roots. */
 export const rootPinning = port(
   'the attestation service trusts whatever root the presented chain ends at',

@@ -2,10 +2,10 @@ import { contracts } from '../../../kit/src/contracts.js';
 import { call, createClient } from '../../../kit/src/grpc-client.js';
 import type { Backend } from '../../../device-sim/src/daemon/backend.js';
 import type { EnrollRequest } from '../../../gen/proto/dfs/v1/EnrollRequest.js';
-import { challengeSingleUse, levelFromChain } from '../controls.js';
-import { claimEse } from '../forgery.js';
+import { challengeSingleUse, keyReplacementLevel, levelFromChain } from '../controls.js';
+import { claimEse, rewriteAttestation } from '../forgery.js';
 import { profile } from '../../../device-sim/src/profiles.js';
-import { balance, kes } from './setup.js';
+import { balance, kes, payer } from './setup.js';
 import { attempt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
 
@@ -71,6 +71,42 @@ async function softwareKeyTier(ctx: Context): Promise<Observation> {
   );
 }
 
+async function softwareRekey(ctx: Context): Promise<Observation> {
+  const victim = await payer(ctx.world);
+  const firmwareKey = (await ctx.world.oem.manufacture(profile('no-ese'))).softwareAttestation!;
+  const forger = await ctx.world.phone('no-ese', {
+    imei: victim.phone.imei,
+    wrapKeystore: rewriteAttestation(firmwareKey, (r) => {
+      r.rollbackIndex = Number.MAX_SAFE_INTEGER;
+    }),
+  });
+  const forged = await attempt(() => forger.daemon.enroll(ctx.world.newId('wallet')));
+  const again = await attempt(() => victim.phone.daemon.enroll(victim.wallet));
+  await ctx.bus?.settled();
+  const paid = again.ok
+    ? await attempt(() => victim.phone.daemon.pay({ payee: victim.merchant, amount: kes(100) }))
+    : null;
+  return observed(
+    forged.code,
+    forged.ok && !again.ok,
+    {
+      victimDevice: victim.enrollment.deviceId,
+      forgedDevice: forged.ok ? forged.value.deviceId : null,
+      forgedTier: forged.ok ? forged.value.tier : null,
+      victimReenrolls: again.ok ? 'enrolled' : again.code,
+      victimPayment: paid ? (paid.ok ? paid.value.status : paid.code) : null,
+    },
+    [
+      "a genuine eSE phone enrolls; a phone without eSE is given the victim's IMEI",
+      'its firmware sets the rollback index to 2^53-1 and re-signs the record with the software attestation key',
+      forged.ok ? `enrolled as ${forged.value.deviceId} at tier ${forged.value.tier}` : `refused with ${forged.code}`,
+      `the victim attests again: ${again.ok ? 'enrolled' : again.code}; pays KES 1.00: ${
+        paid ? (paid.ok ? paid.value.status : paid.code) : 'not tried'
+      }`,
+    ],
+  );
+}
+
 /** Attacks on enrollment: replayed evidence and forged chains (brief §3.3). */
 export const attestationScenarios: Scenario[] = [
   {
@@ -94,6 +130,28 @@ export const attestationScenarios: Scenario[] = [
       'extract it and sign whatever record he likes. The verifier takes the security level from the CA that ' +
       'signed (its policy OID), as Android Key Attestation does, and refuses a record that claims more.',
     run: softwareKeyTier,
+  },
+  {
+    id: 'software-rekey-takeover',
+    label: 'on-device',
+    expect: { code: 'ATTESTATION_KEY_CONFLICT', outcome: 'BLOCKED' },
+    title: "Software record re-keying an eSE phone's identity",
+    recommendations: ['R1', 'R2'],
+    masvs: 'MASVS-RESILIENCE-1, MASVS-AUTH-1',
+    seed: '000 §Safeguard; 002 §4.3.1',
+    action:
+      "sign a software-level attestation record with a victim's IMEI and a rollback index of 2^53-1 " +
+      'with the software attestation key every eSE-less phone carries, and enroll it',
+    control:
+      'device registry: a new key replaces the registered one only when its chain proves at least the ' +
+      'prior security level; the rollback floor rises only on an index an eSE attested',
+    success: "the forged key takes the victim's device identity and the victim's own key is revoked",
+    port: keyReplacementLevel,
+    story:
+      'The software attestation key is in the firmware of every phone without an eSE, so its records prove ' +
+      "nothing about who holds an IMEI. A software record for an eSE phone's IMEI is refused: otherwise it " +
+      "would revoke the real phone's key and lock its owner out.",
+    run: softwareRekey,
   },
   {
     id: 'reused-challenge',
