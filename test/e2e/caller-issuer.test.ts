@@ -1,16 +1,16 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../kit/src/contracts.js';
 import { call, createClient } from '../../kit/src/grpc-client.js';
 import { startGrpcServer, type GrpcServerHandle } from '../../kit/src/grpc-server.js';
-import { spiffeId, type IdentityKind } from '../../kit/src/identity.js';
+import type { IdentityKind } from '../../kit/src/identity.js';
 import { createLogger } from '../../kit/src/log.js';
-import { ensureDevPki, loadIssuer, type PkiPaths } from '../../kit/src/pki.js';
+import { ensureDevPki, type PkiPaths } from '../../kit/src/pki.js';
 import { readTls, type TlsMaterial } from '../../kit/src/tls.js';
-import { issueCertificate, subtle, EC_P256 } from '../../kit/src/x509.js';
+import { mintWithDeviceCa } from '../../cli/threats/forgery.js';
 import { codeOf } from '../support/expect-code.js';
 
 let dir: string;
@@ -37,23 +37,7 @@ afterAll(async () => {
 const stackTls = (name: string): TlsMaterial => readTls({ ca: pki.ca, cert: pki.cert(name), key: pki.key(name) });
 
 /** A client certificate naming `kind/name`, signed with the device CA's key (what its holder can mint). */
-async function deviceCaIssued(kind: IdentityKind, name: string): Promise<TlsMaterial> {
-  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
-  const deviceCa = await loadIssuer(pki.cert('device-ca'), pki.key('device-ca'));
-  const cert = await issueCertificate({
-    subject: `CN=${name}, OU=${kind}`,
-    publicKey: await subtle.importKey('spki', new Uint8Array(spki), EC_P256, true, ['verify']),
-    issuer: deviceCa,
-    uris: [spiffeId(kind, name)],
-    usages: ['clientAuth'],
-  });
-  return {
-    ca: readFileSync(pki.ca),
-    cert: Buffer.from(`${cert.toString('pem')}\n${deviceCa.cert.toString('pem')}\n`),
-    key: Buffer.from(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
-  };
-}
+const deviceCaIssued = (kind: IdentityKind, name: string) => mintWithDeviceCa(pki, kind, name);
 
 /** Diagnostics Echo (admits services, operators, bootstrap and devices) over mTLS with the given certificate. */
 async function echo(tls: TlsMaterial): Promise<Buffer> {

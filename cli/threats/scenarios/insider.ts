@@ -42,6 +42,20 @@ const trailOf = async (ctx: Context, transactionId: string) =>
 /** Within what a tier LOW phone may pay at once: an amount risk approves when the transaction service asks. */
 const ASKED = 2_000;
 
+/** Asks risk with `tls` about a payment of ASKED made up for `deviceId` at tier HIGH; and the trail it filed. */
+async function assessMadeUp(ctx: Context, tls: TlsMaterial, deviceId: string, payer: string) {
+  const transactionId = randomUUID();
+  const r = await assessWith(ctx, tls, {
+    transactionId,
+    deviceId,
+    payer,
+    payee: ctx.world.newId('merchant'),
+    amount: kes(ASKED),
+    tier: 'HIGH',
+  });
+  return { r, trail: r.ok ? await trailOf(ctx, transactionId) : null };
+}
+
 async function deviceAssesses(ctx: Context): Promise<Observation> {
   if (!ctx.risk) return notBuilt("the risk service's address is known to the embedded stack only");
   const held: { tls?: TlsMaterial } = {};
@@ -56,16 +70,7 @@ async function deviceAssesses(ctx: Context): Promise<Observation> {
   });
   const wallet = ctx.world.newId('wallet');
   const e = await phone.daemon.enroll(wallet);
-  const transactionId = randomUUID();
-  const r = await assessWith(ctx, held.tls!, {
-    transactionId,
-    deviceId: e.deviceId,
-    payer: wallet,
-    payee: ctx.world.newId('merchant'),
-    amount: kes(ASKED),
-    tier: 'HIGH',
-  });
-  const trail = r.ok ? await trailOf(ctx, transactionId) : null;
+  const { r, trail } = await assessMadeUp(ctx, held.tls!, e.deviceId, wallet);
   return observed(
     r.code,
     r.ok && r.value.decision === 'APPROVE',
@@ -95,16 +100,7 @@ async function deviceCaMintsService(ctx: Context): Promise<Observation> {
   const wallet = ctx.world.newId('wallet');
   const e = await phone.daemon.enroll(wallet);
   const forged = await ctx.deviceCaTls('service', 'transaction');
-  const transactionId = randomUUID();
-  const r = await assessWith(ctx, forged, {
-    transactionId,
-    deviceId: e.deviceId,
-    payer: wallet,
-    payee: ctx.world.newId('merchant'),
-    amount: kes(ASKED),
-    tier: 'HIGH',
-  });
-  const trail = r.ok ? await trailOf(ctx, transactionId) : null;
+  const { r, trail } = await assessMadeUp(ctx, forged, e.deviceId, wallet);
   return observed(
     r.code,
     r.ok && trail?.decision !== undefined,
