@@ -261,6 +261,13 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.finishTransfer('t1', 'FAILED', 'X', 'signed')).toBe(true);
         expect(await store.claimRecovery('t1', 9_000, 10_000)).toBe(false);
         expect(await store.claimRecovery('none', 0, 1)).toBe(false);
+        expect(await store.getTransfer('none')).toBeNull();
+        expect(await store.listPending()).toEqual([]);
+        // A claim can record risk's answer in the same write.
+        await store.insertTransfer(transfer('t2'));
+        const risk = { decision: 'APPROVE' as const, ruleIds: ['r'], reason: 'ok' };
+        expect(await store.claimRecovery('t2', 1_000, 2_000, risk)).toBe(true);
+        expect(await store.getTransfer('t2')).toMatchObject({ state: 'PENDING', risk });
       });
 
       it('moves a transfer PENDING -> final once, and lists only the pending ones', async () => {

@@ -243,7 +243,13 @@ describe('two replicas on one store: recovery never completes a payment in fligh
           const h = await harness({ store: inner });
           const creatorStore: LedgerStore = {
             ...inner,
-            claimRecovery: claims ? inner.claimRecovery : async () => true,
+            // Switched off: the claim records the risk answer as it does, but holds nothing.
+            claimRecovery: claims
+              ? inner.claimRecovery
+              : async (id, _now, _until, risk) => {
+                  if (risk) await inner.setRisk(id, risk);
+                  return true;
+                },
             debit: async (...a) => {
               if (armed) {
                 armed = false;

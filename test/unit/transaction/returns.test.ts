@@ -106,7 +106,7 @@ describe('reversals and refunds: new transfers linked to the original, history u
 
   it('a crash between reservation and risk answer leaves nothing reserved once recovery fails the return', async () => {
     const { h, p, m, id } = await posted();
-    const crashing = { ...h.store, setRisk: async () => Promise.reject(new Error('process died')) };
+    const crashing = { ...h.store, claimRecovery: async () => Promise.reject(new Error('process died')) };
     const reversal = { transactionId: id, kind: 'reversal' as const, amount: null, idempotencyKey: '', reason: '' };
     await expect(returnTransfer(reversal, { ...h.deps, store: crashing })).rejects.toThrow('process died');
     expect((await h.store.getTransfer(id))?.returned).toBe(4_000);

@@ -90,16 +90,32 @@ function refusalOf(t: Transfer): string {
  * and then moved the money a second time. A completion that fails gives its claim back, so that the
  * sweep rolls the transfer forward without waiting out the hold; a crashed one holds it until then.
  */
-export async function completeTransfer(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
+export async function completeTransfer(
+  t: Transfer,
+  deps: Finisher,
+  refusal?: string,
+  afterClaim?: () => Promise<unknown>,
+): Promise<string> {
   const now = deps.now();
   const until = now + CLAIM_HOLD_MS;
-  if (!(await deps.store.claimRecovery(t.id, now, until))) return storedResult(t.id, deps.store);
-  return completeClaimed(t, deps, until, refusal);
+  // The claim also records the transfer's risk answer: no separate write for it.
+  if (!(await deps.store.claimRecovery(t.id, now, until, t.risk ?? undefined))) return storedResult(t.id, deps.store);
+  return completeClaimed(t, deps, until, refusal, afterClaim);
 }
 
-/** Completes a transfer this completion claimed until `until`, giving the claim back if it fails. */
-async function completeClaimed(t: Transfer, deps: Finisher, until: number, refusal?: string): Promise<string> {
+/**
+ * Completes a transfer this completion claimed until `until` (first running `afterClaim`, what must
+ * follow the claim), giving the claim back if anything fails.
+ */
+async function completeClaimed(
+  t: Transfer,
+  deps: Finisher,
+  until: number,
+  refusal?: string,
+  afterClaim?: () => Promise<unknown>,
+): Promise<string> {
   try {
+    await afterClaim?.();
     return await finish(t, deps, refusal);
   } catch (err) {
     await deps.store.releaseRecovery(t.id, until).catch(() => undefined);
@@ -261,14 +277,14 @@ export async function submitPayment(
     if (refusal) return completeTransfer(transfer, deps, refusal);
   }
   const risk = await decideRisk(transfer, p.tier, deps);
-  if (risk) {
+  transfer.risk = risk;
+  if (risk?.decision === 'STEP_UP') {
     await deps.store.setRisk(transfer.id, risk);
-    transfer.risk = risk;
-    if (risk.decision === 'STEP_UP') return holdForStepUp(transfer, deps);
-    if (risk.decision === 'APPROVE')
-      await deps.store.addOutbox([paymentEvent('payment.approved', transfer, now, { risk })]);
+    return holdForStepUp(transfer, deps);
   }
-  return completeTransfer(transfer, deps);
+  // The answer is stored with the completion's claim; the approval is queued once the claim holds.
+  const approved = risk?.decision === 'APPROVE' ? [paymentEvent('payment.approved', transfer, now, { risk })] : [];
+  return completeTransfer(transfer, deps, undefined, async () => approved.length && deps.store.addOutbox(approved));
 }
 
 /**

@@ -60,6 +60,5 @@ export async function returnTransfer(
   if (!(await deps.store.reserveReturn(orig.id, amount, transfer.id)))
     return completeTransfer(transfer, deps, 'TRANSACTION_NOT_REVERSIBLE');
   const risk = { decision: 'APPROVE' as const, ruleIds: ['operator.return'], reason: req.reason || req.kind };
-  await deps.store.setRisk(transfer.id, risk);
   return completeTransfer({ ...transfer, risk }, deps);
 }

@@ -71,9 +71,10 @@ export interface TransferStore {
   listPending(): Promise<Transfer[]>;
   /**
    * Takes a PENDING transfer up for completion (its creator's, or a recovery) until `untilMs`,
-   * unless another completion holds it past `nowMs`; false otherwise.
+   * unless another completion holds it past `nowMs`; false otherwise. With `risk`, records risk's
+   * answer in the same write.
    */
-  claimRecovery(id: string, nowMs: number, untilMs: number): Promise<boolean>;
+  claimRecovery(id: string, nowMs: number, untilMs: number, risk?: NonNullable<Transfer['risk']>): Promise<boolean>;
   /** Gives back the claim held until `untilMs` (a completion that failed); another's claim stays. */
   releaseRecovery(id: string, untilMs: number): Promise<void>;
   /** Puts a PENDING transfer without a step-up on hold for one; false otherwise. */

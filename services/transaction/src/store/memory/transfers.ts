@@ -54,10 +54,11 @@ export function memoryTransfers(): TransferStore {
     async listPending() {
       return [...transfers.values()].filter((t) => t.state === 'PENDING').map(copy);
     },
-    async claimRecovery(id, nowMs, untilMs) {
+    async claimRecovery(id, nowMs, untilMs, risk) {
       const t = transfers.get(id);
       if (t?.state !== 'PENDING' || (t.recoveryUntilMs ?? 0) > nowMs) return false;
       t.recoveryUntilMs = untilMs;
+      if (risk) t.risk = copy(risk);
       return true;
     },
     async releaseRecovery(id, untilMs) {

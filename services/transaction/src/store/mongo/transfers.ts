@@ -1,7 +1,12 @@
 import { copy } from '../../../../../kit/src/copy.js';
 import type { mongo } from 'mongoose';
 import { DfsError } from '../../../../../kit/src/errors.js';
-import { groupedFindById, groupedInsert, groupedUpdate } from '../../../../../kit/src/mongo-batch.js';
+import {
+  groupedConditionalUpsert,
+  groupedFindById,
+  groupedInsert,
+  groupedUpdate,
+} from '../../../../../kit/src/mongo-batch.js';
 import type { TransferFilter, TransferStore } from '../ports.js';
 import { driverCollection, toTransfer, type LedgerModels, type TransferDoc } from './models.js';
 import { defined } from './writes.js';
@@ -34,6 +39,7 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
   const byId = groupedFindById(transfers);
   const insert = groupedInsert(transfers);
   const update = groupedUpdate(transfers);
+  const claim = groupedConditionalUpsert(transfers);
   const findTransfer = async (payer: string, idempotencyKey: string) => {
     const t = await transfers.findOne({ payer, idempotencyKey });
     return t ? toTransfer(t) : null;
@@ -79,12 +85,17 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
         toTransfer,
       );
     },
-    async claimRecovery(id, nowMs, untilMs) {
-      const free = { $or: [{ recoveryUntilMs: null }, { recoveryUntilMs: { $lte: nowMs } }] };
-      return (
-        (await transfers.updateOne({ _id: id, state: 'PENDING', ...free }, { $set: { recoveryUntilMs: untilMs } }))
-          .modifiedCount === 1
-      );
+    // Grouped with the claims of concurrent completions into one bulkWrite: a claim that does not match
+    // (held, or no longer PENDING) meets the existing _id and is refused; a transfer that does not exist
+    // at all would be inserted by the upsert, so that stub is removed and the claim refused.
+    async claimRecovery(id, nowMs, untilMs, risk) {
+      // Unheld: no claim, or one that ended (`$not $gt` rather than an `$or`, which the test server
+      // answers by scanning the collection).
+      const free = { recoveryUntilMs: { $not: { $gt: nowMs } } };
+      const set = risk ? { recoveryUntilMs: untilMs, risk } : { recoveryUntilMs: untilMs };
+      const outcome = await claim({ filter: { _id: id, state: 'PENDING', ...free }, update: { $set: set } });
+      if (outcome === 'upserted') await transfers.deleteOne({ _id: id, payer: { $exists: false } });
+      return outcome === 'matched';
     },
     async releaseRecovery(id, untilMs) {
       await transfers.updateOne({ _id: id, recoveryUntilMs: untilMs }, { $set: { recoveryUntilMs: null } });
@@ -108,9 +119,7 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
     async reserveReturn(id, amount, returnId) {
       const t = await transfers.findOne({ _id: id });
       if (!t || amount > t.amount) return false;
-      const room = {
-        $or: [{ returned: null }, { returned: { $lte: t.amount - amount } }],
-      } as mongo.Filter<TransferDoc>;
+      const room = { returned: { $not: { $gt: t.amount - amount } } } as mongo.Filter<TransferDoc>;
       return (
         (
           await transfers.updateOne(
