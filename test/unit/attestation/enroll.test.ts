@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { outcomeOf } from '../../support/expect-code.js';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { SECURITY_LEVEL_POLICY, type AttestationRecord } from '../../../kit/src/attestation-record.js';
-import { DfsError } from '../../../kit/src/errors.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import { levelFromChain } from '../../../services/attestation/src/domain/chain.js';
 import { newChallenge } from '../../../services/attestation/src/domain/challenges.js';
@@ -50,14 +50,6 @@ describe('enroll (domain): registry, key changes, events', () => {
     });
     return enroll({ ...request, caller: opts.caller ?? CALLER }, { ...deps, policy: opts.policy ?? deps.policy });
   }
-  const codeOf = async (p: Promise<unknown>) => {
-    try {
-      await p;
-      return 'ACCEPTED';
-    } catch (err) {
-      return err instanceof DfsError ? err.code : 'OTHER';
-    }
-  };
 
   beforeEach(async () => {
     const unit = await unitTrust();
@@ -137,7 +129,7 @@ describe('enroll (domain): registry, key changes, events', () => {
       r.device.imei = imei;
     });
     expect(rekeyed.reasons).toContain('KEY_REPLACED');
-    expect(await codeOf(gate(old.deviceId, issuedAt(old.token)))).toBe('TOKEN_REVOKED');
+    expect(await outcomeOf(gate(old.deviceId, issuedAt(old.token)))).toBe('TOKEN_REVOKED');
     await expect(gate(rekeyed.deviceId, issuedAt(rekeyed.token))).resolves.toBeUndefined();
   });
 
@@ -147,7 +139,7 @@ describe('enroll (domain): registry, key changes, events', () => {
       imei = r.device.imei;
     });
     expect(
-      await codeOf(
+      await outcomeOf(
         attempt(
           (r) => {
             r.device.imei = imei;
@@ -166,7 +158,7 @@ describe('enroll (domain): registry, key changes, events', () => {
       r.rollbackIndex = 5;
     });
     expect(
-      await codeOf(
+      await outcomeOf(
         attempt((r) => {
           r.device.imei = imei;
           r.rollbackIndex = 4;
@@ -203,7 +195,7 @@ describe('enroll (domain): registry, key changes, events', () => {
           },
           { issuer: firmwareKey },
         );
-      expect(await codeOf(forged())).toBe('ATTESTATION_KEY_CONFLICT');
+      expect(await outcomeOf(forged())).toBe('ATTESTATION_KEY_CONFLICT');
       expect(seen.at(-1)).toMatchObject({ type: 'device.rejected', data: { codes: ['ATTESTATION_KEY_CONFLICT'] } });
       expect(await deps.store.getDevice(victim.deviceId)).toMatchObject({
         keyThumbprint: victim.keyThumbprint,
@@ -247,7 +239,7 @@ describe('enroll (domain): registry, key changes, events', () => {
     });
     expect(ese).toMatchObject({ tier: 'HIGH', device: { securityLevel: 'ese', highestRollbackIndex: 4 } });
     expect(
-      await codeOf(
+      await outcomeOf(
         attempt((r) => {
           r.device.imei = imei;
           r.rollbackIndex = 3;
@@ -263,7 +255,7 @@ describe('enroll (domain): registry, key changes, events', () => {
     });
     await revokeDevice(first.deviceId, 'lost phone', deps);
     expect(
-      await codeOf(
+      await outcomeOf(
         attempt((r) => {
           r.device.imei = imei;
         }),
@@ -303,7 +295,7 @@ describe('enroll (domain): registry, key changes, events', () => {
             },
           },
         };
-        const code = await codeOf(
+        const code = await outcomeOf(
           attempt((r) => {
             r.device.imei = imei;
           }),
@@ -320,7 +312,7 @@ describe('enroll (domain): registry, key changes, events', () => {
 
   it('reports the first refusal as the code and every refusal in the event', async () => {
     expect(
-      await codeOf(
+      await outcomeOf(
         attempt((r) => {
           r.safety.rooted = true;
           r.patchLevel.vendor = 202301;
@@ -334,8 +326,8 @@ describe('enroll (domain): registry, key changes, events', () => {
   });
 
   it('refuses a record that carries another nonce, and a challenge used by another caller', async () => {
-    expect(await codeOf(attempt(() => {}, { nonce: 'z'.repeat(43) }))).toBe('ATTESTATION_CHALLENGE_MISMATCH');
-    expect(await codeOf(attempt(() => {}, { caller: 'device:dev-someone-else' }))).toBe(
+    expect(await outcomeOf(attempt(() => {}, { nonce: 'z'.repeat(43) }))).toBe('ATTESTATION_CHALLENGE_MISMATCH');
+    expect(await outcomeOf(attempt(() => {}, { caller: 'device:dev-someone-else' }))).toBe(
       'ATTESTATION_CHALLENGE_NOT_BOUND',
     );
     expect(seen.at(-1)).toMatchObject({

@@ -2,21 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DfsError } from '../../../kit/src/errors.js';
+import { outcomeOf } from '../../support/expect-code.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import { tokenKeyRing } from '../../../services/attestation/src/domain/token-keys.js';
 import { openTokenKeyRing } from '../../../services/attestation/src/token-key-file.js';
 
 const kids = (keys: { kid: string }[]) => keys.map((k) => k.kid);
 const GRACE = 60_000;
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return 'ACCEPTED';
-  } catch (err) {
-    return err instanceof DfsError ? err.code : 'OTHER';
-  }
-};
 
 describe('token key ring: current + next + retired', () => {
   it('publishes current and next; rotation promotes next and retires current for the grace period', async () => {
@@ -47,7 +39,7 @@ describe('token key ring: current + next + retired', () => {
 
   it('refuses to remove a key that is not retired (ATTESTATION_TOKEN_KEY_NOT_FOUND)', async () => {
     const ring = await tokenKeyRing({ current: await generateSigningKey() }, { graceMs: GRACE }, 0);
-    expect(await codeOf(ring.remove(ring.current().kid, 0))).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
+    expect(await outcomeOf(ring.remove(ring.current().kid, 0))).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
   });
 
   it('never starts with a removed key: a removed current or next is replaced by a fresh key', async () => {
@@ -92,7 +84,7 @@ describe('token key ring in the state directory: across restarts', () => {
       expect(kids(again.published(50))).not.toContain(initial);
       expect(kids(again.published(50))).not.toContain(compromised);
       expect(kids(again.published(50))).toEqual([afterRemove.current, afterRemove.next]);
-      expect(await codeOf(again.remove(compromised, 50))).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
+      expect(await outcomeOf(again.remove(compromised, 50))).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
 
       const file = join(dir, 'keys', 'attestation-token-ring.json');
       expect(statSync(file).mode & 0o777).toBe(0o600);

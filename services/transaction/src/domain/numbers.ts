@@ -14,22 +14,6 @@ export interface NumberDeps {
 }
 
 /**
- * Binds the number a phone reported (a verified, eSE-signed `sim_changed` report) to the wallet its
- * attestation token names, if the operator confirms that the number's working SIM is the one the
- * phone reported (by IMSI hash). A report the operator does not confirm, or cannot be asked about,
- * binds nothing: the phone's word alone never routes money. True when bound.
- */
-export async function bindReportedNumber(
-  report: { msisdn: string; imsiHash: string },
-  holder: { accountId: string; deviceId: string },
-  deps: NumberDeps,
-): Promise<boolean> {
-  const confirmed = await deps.numbers.verify(report.msisdn, report.imsiHash).catch(() => false);
-  if (confirmed) await deps.store.bindNumber({ ...report, ...holder, atMs: deps.now() });
-  return confirmed;
-}
-
-/**
  * The wallet a phone number names (GSMA identifier type `msisdn`): its binding, while the operator
  * still confirms that the number's working SIM is the bound one (a SIM swapped since unbinds it in
  * effect) and the wallet is still held by the bound phone; else LEDGER_ACCOUNT_NOT_FOUND. An operator

@@ -283,8 +283,8 @@ export async function submitPayment(
     return holdForStepUp(transfer, deps);
   }
   // The answer is stored with the completion's claim; the approval is queued once the claim holds.
-  const approved = risk?.decision === 'APPROVE' ? [paymentEvent('payment.approved', transfer, now, { risk })] : [];
-  return completeTransfer(transfer, deps, undefined, async () => approved.length && deps.store.addOutbox(approved));
+  const approved = risk?.decision === 'APPROVE' && paymentEvent('payment.approved', transfer, now, { risk });
+  return completeTransfer(transfer, deps, undefined, approved ? () => deps.store.addOutbox([approved]) : undefined);
 }
 
 /**

@@ -5,7 +5,7 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import type { NumberStore, OutboxStore } from '../store/ports.js';
 import { issuedAtMs, verifyDeviceJws, verifyToken, type AuthorizeDeps } from './authorize.js';
-import { bindReportedNumber, type NumberDeps } from './numbers.js';
+import type { NumberDeps } from './numbers.js';
 
 /** One event id per (device, report): a resent report is deduplicated; a device cannot pick another event's id. */
 function reportEventId(deviceId: string, reportId: string): string {
@@ -21,8 +21,8 @@ type ReportDeps = AuthorizeDeps & {
 
 /**
  * The number of a SIM report, once the operator confirms that the number's working SIM is the one the
- * phone reported (the number is then also bound to the wallet: bindReportedNumber, given the answer
- * already had); null when the operator denies it or none is configured. An operator that does not
+ * phone reported (the number is then also bound to the wallet the token names: the phone's word alone
+ * never routes money); null when the operator denies it or none is configured. An operator that does not
  * answer is NUMBER_VERIFICATION_UNAVAILABLE: the report is refused and the daemon sends it again later,
  * so an honest phone's number is not lost to an outage.
  */
@@ -36,7 +36,7 @@ async function confirmedNumber(
     throw new DfsError('NUMBER_VERIFICATION_UNAVAILABLE', undefined, { cause: err });
   });
   if (!answer) return null;
-  await bindReportedNumber(report, holder, { ...deps, numbers: { verify: async () => answer } });
+  await deps.store.bindNumber({ ...report, ...holder, atMs: deps.now() });
   return report.msisdn;
 }
 
