@@ -79,6 +79,23 @@ export function groupedUpdate<D extends Doc>(col: mongo.Collection<D>): (u: Blin
 }
 
 /**
+ * One change for many documents, grouped: the items of concurrent calls become one `updateMany` that
+ * `merge` builds (each document still changes atomically, and only where it matches the filter). A
+ * `bulkWrite` of N updates is N statements, which secantusd-rs commits one by one (a commit and an
+ * fsync each); an `updateMany` is one statement whatever the number of documents it changes.
+ */
+export function groupedUpdateMany<D extends Doc, I>(
+  col: mongo.Collection<D>,
+  merge: (items: readonly I[]) => BlindUpdate<D>,
+): (item: I) => Promise<void> {
+  return groupCommit<I, void>(async (items) => {
+    const { filter, update } = merge(items);
+    await col.updateMany(filter, update);
+    return items.map(() => undefined);
+  });
+}
+
+/**
  * Whole-document compare-and-set by `_id`, grouped into one unordered `bulkWrite`: `replaceOne`
  * filtered on `{ _id, [field]: expected }` with upsert, so a document whose `field` is no longer
  * `expected` (another write came first; `null` matches a missing document or one without the field)

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainEntry, verifyJournal } from '../../services/transaction/src/domain/journal.js';
+import { workCounts } from '../../kit/src/work.js';
 import { memoryLedgerStore } from '../../services/transaction/src/store/memory/index.js';
 import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
 import type {
@@ -137,6 +138,27 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         await store.clearApplied(['a', 'b'], 't1');
         expect(await store.getAccount('a')).toMatchObject({ balance: 70, applied: [] });
         expect(await store.getAccount('b')).toMatchObject({ balance: 5, applied: [] });
+      });
+
+      it('clears the markers of concurrent completions with one command, and only theirs', async () => {
+        for (const id of ['a', 'b', 'c']) await store.createAccount(account(id, 10));
+        const moves = [
+          ['t1', 'a', 'b'],
+          ['t2', 'b', 'c'],
+          ['t3', 'a', 'c'],
+          ['open', 'a', 'b'],
+        ] as const;
+        for (const [t, payer, payee] of moves) {
+          await store.debit(payer, t, 1);
+          await store.credit(payee, t, 1);
+        }
+        const before = workCounts().storeCommands;
+        await Promise.all(moves.slice(0, 3).map(([t, payer, payee]) => store.clearApplied([payer, payee], t)));
+        expect(workCounts().storeCommands - before).toBeLessThanOrEqual(1);
+        expect((await store.getAccount('a'))?.applied).toEqual(['open']);
+        expect((await store.getAccount('b'))?.applied).toEqual(['open']);
+        expect((await store.getAccount('c'))?.applied).toEqual([]);
+        expect(await store.debit('a', 'open', 1)).toMatchObject({ outcome: 'already' });
       });
 
       it('never overdraws under concurrent debits (atomic conditional update)', async () => {

@@ -1,17 +1,21 @@
 import type { mongo } from 'mongoose';
-import { groupedInsert, groupedUpdate } from '../../../../../kit/src/mongo-batch.js';
+import { groupedInsert, groupedUpdateMany } from '../../../../../kit/src/mongo-batch.js';
 import type { Reservation } from '../../domain/reserve.js';
 import type { ReservationStore } from '../ports.js';
 import { readByKey, strip, type RiskModels, type Stored } from './models.js';
 
 /**
  * Reservation records on MongoDB, inserted once per transaction and moved by conditional updates;
- * the inserts of concurrent decisions go as one command, and so do the confirmations of concurrent postings.
+ * the inserts of concurrent decisions go as one command, and the confirmations of concurrent postings as one
+ * statement.
  */
 export function mongoReservations(reservations: RiskModels['reservations']): ReservationStore {
   const col = reservations as unknown as mongo.Collection<Stored<Reservation>>;
   const insert = groupedInsert(col);
-  const update = groupedUpdate(col);
+  const confirm = groupedUpdateMany<Stored<Reservation>, string>(col, (ids) => ({
+    filter: { _id: { $in: [...new Set(ids)] }, state: 'HELD' } as mongo.Filter<Stored<Reservation>>,
+    update: { $set: { state: 'CONFIRMED' } },
+  }));
   return {
     putReservation: (r) => insert({ _id: r.transactionId, ...r }),
     async moveReservation(id, from, to) {
@@ -22,8 +26,7 @@ export function mongoReservations(reservations: RiskModels['reservations']): Res
       );
       return strip(was as Stored<Reservation> | null);
     },
-    confirmReservation: (id) =>
-      update({ filter: { _id: id, state: 'HELD' }, update: { $set: { state: 'CONFIRMED' } } }),
+    confirmReservation: confirm,
     getReservation: readByKey<Reservation>(reservations),
   };
 }

@@ -1,5 +1,6 @@
-import { groupedFindById, groupedUpdate } from '../../../../../kit/src/mongo-batch.js';
+import { groupedFindById, groupedUpdateMany } from '../../../../../kit/src/mongo-batch.js';
 import type { AccountStore } from '../ports.js';
+import type { mongo } from 'mongoose';
 import { driverCollection, toAccount, type AccountDoc, type LedgerModels } from './models.js';
 import { defined, insertOnce } from './writes.js';
 
@@ -7,7 +8,13 @@ import { defined, insertOnce } from './writes.js';
 export function mongoAccounts(model: LedgerModels['accounts']): AccountStore {
   const accounts = driverCollection<AccountDoc>(model);
   const byId = groupedFindById(accounts);
-  const update = groupedUpdate(accounts);
+  // One statement for the markers of concurrent completions: a marker is cleared only once its transfer is
+  // final and sits only on that transfer's payer and payee, so pulling every batched transfer's marker from
+  // every batched account removes exactly the markers asked for.
+  const clear = groupedUpdateMany<AccountDoc, { ids: string[]; transferId: string }>(accounts, (items) => ({
+    filter: { _id: { $in: [...new Set(items.flatMap((i) => i.ids))] } } as mongo.Filter<AccountDoc>,
+    update: { $pull: { applied: { $in: [...new Set(items.map((i) => i.transferId))] } } },
+  }));
   const account = async (id: string) => {
     const a = await byId(id);
     if (!a) throw new Error(`account ${id} vanished`);
@@ -45,8 +52,6 @@ export function mongoAccounts(model: LedgerModels['accounts']): AccountStore {
       await account(id);
       return 'already';
     },
-    async clearApplied(ids, transferId) {
-      await Promise.all(ids.map((id) => update({ filter: { _id: id }, update: { $pull: { applied: transferId } } })));
-    },
+    clearApplied: (ids, transferId) => clear({ ids, transferId }),
   };
 }
