@@ -5,7 +5,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { pinoHttp } from 'pino-http';
 import { DfsError, describeError } from './errors.js';
 import type { Logger } from './log.js';
-import { httpMetrics, type Metrics } from './metrics.js';
+import { httpMetrics, routeOf, type Metrics } from './metrics.js';
 import { contextFrom, SpanKind } from './tracing.js';
 import { httpsServerOptions, type ServerTlsPolicy } from './tls-policy.js';
 
@@ -26,14 +26,6 @@ const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
 
 /** Paths polled by probes and scrapers: not access-logged. */
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
-
-/**
- * The route template a request matched (`/v1.2/mm/accounts/:identifierType/:identifier/balance`), or
- * `unmatched`: what logs, spans and metrics name a request by, never its concrete path, which carries
- * MSISDNs, wallet and transaction ids.
- */
-const routeOf = (req: Request): string =>
-  typeof req.route?.path === 'string' ? `${req.baseUrl}${req.route.path}` : 'unmatched';
 
 /** Marks a service's HTTP edge as draining: /readyz answers 503 from now on. */
 export function markDraining(app: Express): void {

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Request durations: 1 ms to 10 s. */
@@ -46,17 +46,24 @@ export function createMetrics(service: string) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/**
+ * The route template a request matched (`/v1.2/mm/accounts/:identifierType/:identifier/balance`), or
+ * `unmatched`: what logs, spans and metrics name a request by, never its concrete path, which carries
+ * MSISDNs, wallet and transaction ids. Read when the response ends, `req.baseUrl` is that of the last
+ * mount the request went through: for a route registered with its full path whose error was handled
+ * by a handler mounted under that path's base, the base is already in the template, so not added again.
+ */
+export function routeOf(req: Request): string {
+  const path: unknown = req.route?.path;
+  if (typeof path !== 'string') return 'unmatched';
+  return path.startsWith(req.baseUrl) ? path : `${req.baseUrl}${path}`;
+}
+
 /** Express middleware: observes every request's duration under its route template (never the raw path). */
 export function httpMetrics(m: Metrics): RequestHandler {
   return (req, res, next) => {
     const end = m.httpDuration.startTimer({ method: req.method });
-    res.once('finish', () => {
-      const route = req.route?.path;
-      end({
-        route: typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched',
-        status: String(res.statusCode),
-      });
-    });
+    res.once('finish', () => end({ route: routeOf(req), status: String(res.statusCode) }));
     next();
   };
 }

@@ -54,6 +54,7 @@ describe('5xx log lines name the route template, not the path', () => {
     const { log, lines } = capture();
     const env = await httpHarness({
       log,
+      observed: true,
       resolveNumber: async () => {
         throw new DfsError('NUMBER_VERIFICATION_UNAVAILABLE', 'operator timed out');
       },
@@ -63,7 +64,13 @@ describe('5xx log lines name the route template, not the path', () => {
     const res = await env.call(path);
     expect([res.status, gsmaCode(await res.json())]).toEqual([503, 'NUMBER_VERIFICATION_UNAVAILABLE']);
     const failed = lines.filter((l) => l.json.msg === 'http request failed');
-    expect(failed.map((l) => l.json.route)).toEqual(['/v1.2/mm/accounts/:identifierType/:identifier/balance']);
+    const template = '/v1.2/mm/accounts/:identifierType/:identifier/balance';
+    expect(failed.map((l) => l.json.route)).toEqual([template]);
+    // The access log line and the route metric name it the same way: the base path once.
+    await expect.poll(() => lines.filter((l) => l.json.res !== undefined).map((l) => l.json.route)).toEqual([template]);
+    const metrics = await (await fetch(`${env.base}/metrics`)).text();
+    expect(metrics).toContain(`route="${template}"`);
+    expect(metrics).not.toContain('/v1.2/mm/v1.2/mm');
     expect(lines.map((l) => l.raw).join('\n')).not.toContain('254700123456');
   });
 });

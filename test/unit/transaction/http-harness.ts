@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen } from '../../../kit/src/http.js';
 import { createLogger, type Logger } from '../../../kit/src/log.js';
+import { createMetrics } from '../../../kit/src/metrics.js';
 import { journalAudit } from '../../../services/transaction/src/domain/journal-audit.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import { accessTokens } from '../../../services/transaction/src/domain/access-tokens.js';
@@ -32,6 +33,8 @@ export async function httpHarness(
     log?: Logger;
     /** How a GSMA `msisdn` party is resolved (default: that identifier type is not offered). */
     resolveNumber?: NumberResolver;
+    /** Access logs, spans and route metrics on the edge's logger, as the running service has them. */
+    observed?: boolean;
   } = {},
 ) {
   const h = await harness();
@@ -76,6 +79,7 @@ export async function httpHarness(
     audit,
     operatorToken: OPERATOR_TOKEN,
     ...(opts.resolveNumber ? { resolveNumber: opts.resolveNumber } : {}),
+    ...(opts.observed ? { obs: { service: 'transaction', metrics: createMetrics('transaction'), log } } : {}),
   });
   const { server, port } = await listen(app, '127.0.0.1', 0);
   const base = `http://127.0.0.1:${port}`;

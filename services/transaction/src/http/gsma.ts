@@ -5,6 +5,7 @@ import type { GsmaError } from '../../../../contracts/integrator.js';
 import { DfsError, describeError } from '../../../../kit/src/errors.js';
 import { bodyError } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
+import { routeOf } from '../../../../kit/src/metrics.js';
 import { gsmaError } from '../domain/gsma-errors.js';
 
 /** The integrator API's base path: GSMA Mobile Money API v1.2 (`/{version}/mm`). */
@@ -14,19 +15,12 @@ export const GSMA_BASE = '/v1.2/mm';
 const fieldOf = (err: unknown, http: number) =>
   err instanceof DfsError && http < 500 && err.detail ? err.detail : undefined;
 
-/**
- * The route template a failed integrator API request matched, for logs (its concrete path carries
- * MSISDNs and wallet ids). Its routes are registered on the app with GSMA_BASE in their path, and this
- * runs mounted under GSMA_BASE, so the mount point (req.baseUrl) is not prefixed again.
- */
-const routeTemplate = (req: Request): string => (typeof req.route?.path === 'string' ? req.route.path : 'unmatched');
-
 /** The integrator API's error handler: the GSMA error object, with the stable code's HTTP status. */
 export function gsmaErrors(log: Logger, now: () => number) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = bodyError(err) ?? (err instanceof URIError ? new DfsError('INVALID_ARGUMENT', 'path encoding') : err);
     const { code, http } = describeError(e);
-    if (http >= 500) log.error({ err, route: routeTemplate(req) }, 'http request failed');
+    if (http >= 500) log.error({ err, route: routeOf(req) }, 'http request failed');
     res.status(http).json(gsmaError(code, fieldOf(e, http), now()));
   };
 }
