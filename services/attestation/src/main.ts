@@ -65,7 +65,7 @@ export async function startAttestation(
   );
   const tls = readTls(config.tls);
   const deviceCa = await loadIssuer(config.deviceCa.cert, config.deviceCa.key);
-  const keyRing = await openTokenKeyRing(config.stateDir, config.tokenKeyGraceSec * 1000);
+  const keyRing = await openTokenKeyRing(config.stateDir, config.tokenKeyGraceSec * 1000, { log });
   const operatorToken = loadOrCreateSecret(config.operatorToken, config.operatorTokenFile);
   const trust = await loadDeviceTrust(config.deviceTrustFile);
   const store = (test.wrapStore ?? ((s: AttestationStore) => s))(await openAttestationStore(config, log));
@@ -144,6 +144,7 @@ export async function startAttestation(
     serverCredentials: test.serverCredentials,
     httpsPolicy: test.httpsPolicy,
     release: async () => {
+      keyRing.close();
       await store.close();
       if (!shared) await bus.close();
     },

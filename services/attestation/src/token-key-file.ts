@@ -1,11 +1,12 @@
 /* eslint-disable security/detect-non-literal-fs-filename --
    the ring file lives under the validated state directory; no path comes from a request */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { z } from '../../../kit/src/config.js';
-import { DfsError } from '../../../kit/src/errors.js';
+import { DfsError, describeError } from '../../../kit/src/errors.js';
 import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
+import type { Logger } from '../../../kit/src/log.js';
 import { tokenKeyRing, type RingContents, type RingKey, type TokenKeyRing } from './domain/token-keys.js';
 
 const Jwk = z.record(z.string(), z.string());
@@ -15,6 +16,13 @@ const RingFile = z.object({
   retired: z.array(z.object({ jwk: Jwk, retiredAtMs: z.number(), removeAtMs: z.number() })),
   removed: z.array(z.string()),
 });
+
+/** How often a process looks for a ring another process of the same state directory saved. */
+const WATCH_MS = 500;
+/** A lock older than this was left by a process that died while changing the ring. */
+const STALE_LOCK_MS = 10_000;
+/** How long a change waits for another process's change to the ring. */
+const LOCK_WAIT_MS = 5_000;
 
 async function ringKey(privateJwk: JWK): Promise<RingKey> {
   const privateKey = (await importJWK({ ...privateJwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
@@ -31,7 +39,13 @@ function readRing(file: string): z.infer<typeof RingFile> | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  const parsed = RingFile.safeParse(JSON.parse(text));
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not parsed here: a JSON error quotes the text, which holds private keys.
+  }
+  const parsed = RingFile.safeParse(body);
   if (!parsed.success) throw new DfsError('CONFIG_INVALID', `${file}: not a token key ring`);
   return parsed.data;
 }
@@ -56,28 +70,108 @@ async function initialKey(stateDir: string): Promise<RingKey> {
   return ringKey(JSON.parse(readFileSync(join(stateDir, 'keys', 'attestation-token.jwk.json'), 'utf8')) as JWK);
 }
 
+async function contentsOf(kept: z.infer<typeof RingFile>): Promise<RingContents> {
+  return {
+    current: await ringKey(kept.current),
+    next: await ringKey(kept.next),
+    retired: await Promise.all(
+      kept.retired.map(async ({ jwk, retiredAtMs, removeAtMs }) => ({
+        key: await ringKey(jwk),
+        retiredAtMs,
+        removeAtMs,
+      })),
+    ),
+    removed: kept.removed,
+  };
+}
+
+/** Which ring file is there: every save renames a new file over the old one, so its inode changes. */
+function versionOf(file: string): string | null {
+  const s = statSync(file, { throwIfNoEntry: false });
+  return s ? `${s.ino}:${s.mtimeMs}:${s.size}` : null;
+}
+
+/** Runs `change` holding the ring's lock file (created exclusively): one process changes the ring at a time. */
+async function withLock<T>(lock: string, change: () => Promise<T>): Promise<T> {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const heldSince = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - heldSince > STALE_LOCK_MS) rmSync(lock, { force: true });
+    else if (Date.now() > until) throw new DfsError('STORE_UNAVAILABLE', `${lock}: held by another process`);
+    else await new Promise((r) => setTimeout(r, 10));
+  }
+  try {
+    return await change();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** The file-kept ring: stop watching the file with `close`. */
+export interface FileTokenKeyRing extends TokenKeyRing {
+  close(): void;
+}
+
 /**
  * The attestation-token key ring of the state directory: `<state>/keys/attestation-token-ring.json`
  * (mode 0600) holds current, next and retired keys and the ids of removed keys, written on every
  * rotation and removal. Without it (first start) the ring starts from `attestation-token.jwk.json`.
  * A restart thus signs with the key the ring last had, and never signs with or publishes a removed key.
+ * Every process of the state directory (`dfs serve --workers N`) shares the file: a change is made
+ * under its lock file on the latest saved ring, and the others adopt it within `watchMs`.
  */
-export async function openTokenKeyRing(stateDir: string, graceMs: number, now = Date.now()): Promise<TokenKeyRing> {
+export async function openTokenKeyRing(
+  stateDir: string,
+  graceMs: number,
+  opts: { now?: number; log?: Logger; watchMs?: number } = {},
+): Promise<FileTokenKeyRing> {
   const file = join(stateDir, 'keys', 'attestation-token-ring.json');
-  const kept = readRing(file);
-  const saved = kept
-    ? {
-        current: await ringKey(kept.current),
-        next: await ringKey(kept.next),
-        retired: await Promise.all(
-          kept.retired.map(async ({ jwk, retiredAtMs, removeAtMs }) => ({
-            key: await ringKey(jwk),
-            retiredAtMs,
-            removeAtMs,
-          })),
-        ),
-        removed: kept.removed,
-      }
-    : { current: await initialKey(stateDir) };
-  return tokenKeyRing(saved, { graceMs, save: async (ring) => writeRing(file, ring) }, now);
+  const lock = `${file}.lock`;
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  let seen: string | null = null;
+  const save = async (contents: RingContents) => {
+    writeRing(file, contents);
+    seen = versionOf(file);
+  };
+  const ring = await withLock(lock, async () => {
+    const kept = readRing(file);
+    const saved = kept ? await contentsOf(kept) : { current: await initialKey(stateDir) };
+    return tokenKeyRing(saved, { graceMs, save }, opts.now ?? Date.now());
+  });
+  /** Adopts the ring file if another process saved it since this one last read or wrote it. */
+  const refresh = async () => {
+    const version = versionOf(file);
+    if (version === seen) return;
+    const kept = readRing(file);
+    if (kept) ring.adopt(await contentsOf(kept));
+    seen = version;
+  };
+  let watching = Promise.resolve();
+  const timer = setInterval(() => {
+    watching = watching.then(refresh).catch((err: unknown) =>
+      // The code only: the file holds private keys, which an error's message might quote.
+      opts.log?.warn(
+        { code: describeError(err).code, file },
+        'token key ring file unreadable; keeping the ring in use',
+      ),
+    );
+  }, opts.watchMs ?? WATCH_MS);
+  timer.unref();
+  const changing = <T>(change: () => Promise<T>) =>
+    withLock(lock, async () => {
+      await refresh();
+      return change();
+    });
+  return {
+    ...ring,
+    rotate: (at, rotation) => changing(() => ring.rotate(at, rotation)),
+    remove: (kid, at) => changing(() => ring.remove(kid, at)),
+    close: () => clearInterval(timer),
+  };
 }

@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outcomeOf } from '../../support/expect-code.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
+import type { Logger } from '../../../kit/src/log.js';
 import { tokenKeyRing } from '../../../services/attestation/src/domain/token-keys.js';
-import { openTokenKeyRing } from '../../../services/attestation/src/token-key-file.js';
+import { openTokenKeyRing, type FileTokenKeyRing } from '../../../services/attestation/src/token-key-file.js';
 
 const kids = (keys: { kid: string }[]) => keys.map((k) => k.kid);
 const GRACE = 60_000;
@@ -67,19 +69,19 @@ describe('token key ring in the state directory: across restarts', () => {
       '(retireNow, DELETE), not even the initial key file',
     async () => {
       dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
-      const first = await openTokenKeyRing(dir, GRACE, 0);
+      const first = await openTokenKeyRing(dir, GRACE, { now: 0 });
       const initial = first.current().kid;
-      expect((await openTokenKeyRing(dir, GRACE, 1)).state(1)).toEqual(first.state(1));
+      expect((await openTokenKeyRing(dir, GRACE, { now: 1 })).state(1)).toEqual(first.state(1));
 
       const rotated = await first.rotate(10);
-      const restarted = await openTokenKeyRing(dir, GRACE, 20);
+      const restarted = await openTokenKeyRing(dir, GRACE, { now: 20 });
       expect(restarted.state(20)).toEqual(rotated);
       expect(kids(restarted.published(20))).toEqual([rotated.current, rotated.next, initial]);
 
       await restarted.remove(initial, 30);
       const compromised = restarted.current().kid;
       const afterRemove = await restarted.rotate(40, { retireNow: true });
-      const again = await openTokenKeyRing(dir, GRACE, 50);
+      const again = await openTokenKeyRing(dir, GRACE, { now: 50 });
       expect(again.current().kid).toBe(afterRemove.current);
       expect(kids(again.published(50))).not.toContain(initial);
       expect(kids(again.published(50))).not.toContain(compromised);
@@ -91,4 +93,61 @@ describe('token key ring in the state directory: across restarts', () => {
       expect((JSON.parse(readFileSync(file, 'utf8')) as { removed: string[] }).removed).toEqual([initial, compromised]);
     },
   );
+});
+
+describe('token key ring shared by the processes of one state directory (dfs serve --workers N)', () => {
+  let dir = '';
+  const opened: FileTokenKeyRing[] = [];
+  afterEach(() => {
+    for (const ring of opened.splice(0)) ring.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const openRing = async (now: number, log?: Logger) => {
+    const ring = await openTokenKeyRing(dir, GRACE, { now, watchMs: 20, ...(log ? { log } : {}) });
+    opened.push(ring);
+    return ring;
+  };
+
+  it('a rotation or removal in one process is signed with and published by the other, without a restart', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
+    const [a, b] = await Promise.all([openRing(0), openRing(0)]);
+    await expect.poll(() => b.state(0)).toEqual(a.state(0));
+    const initial = a.current().kid;
+
+    const rotated = await a.rotate(10);
+    await expect.poll(() => b.current().kid).toBe(rotated.current);
+    expect(b.state(10)).toEqual(rotated);
+
+    await a.remove(initial, 20);
+    await expect.poll(() => kids(b.published(20))).not.toContain(initial);
+    expect(await outcomeOf(b.remove(initial, 20))).toBe('ATTESTATION_TOKEN_KEY_NOT_FOUND');
+  });
+
+  it('two processes rotating at once both rotate, each from the ring the other saved', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
+    const [a, b] = await Promise.all([openRing(0), openRing(0)]);
+    await expect.poll(() => b.state(0)).toEqual(a.state(0));
+    const before = a.state(0);
+
+    await Promise.all([a.rotate(10), b.rotate(10)]);
+    await expect.poll(() => a.state(10)).toEqual(b.state(10));
+    const after = a.state(10);
+    expect(after.retired.map((r) => r.kid)).toEqual([before.current, before.next]);
+    expect([before.current, before.next]).not.toContain(after.current);
+    expect(kids(b.published(10))).toEqual([after.current, after.next, before.current, before.next]);
+  });
+
+  it('a ring file spoiled by hand leaves the ring in use, logged by code without the file text', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const ring = await openRing(0, log);
+    const before = ring.state(0);
+    writeFileSync(join(dir, 'keys', 'attestation-token-ring.json'), '{"current":{"d":"SECRETSECRET"');
+    await expect.poll(() => lines.length).toBeGreaterThan(0);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(lines.join('')).not.toContain('SECRETSECRET');
+    expect(ring.state(0)).toEqual(before);
+    expect(await outcomeOf(openTokenKeyRing(dir, GRACE))).toBe('CONFIG_INVALID');
+  });
 });

@@ -38,6 +38,8 @@ export interface TokenKeyRing {
   /** Removes a retired key from the JWKS at once (compromise); tokens it signed stop verifying. */
   remove(kid: string, now: number): Promise<KeyRingState>;
   state(now: number): KeyRingState;
+  /** Takes the ring another process of the same state directory saved, as it is (nothing is saved). */
+  adopt(contents: RingContents): void;
 }
 
 export interface TokenKeyRingOptions {
@@ -126,5 +128,11 @@ export async function tokenKeyRing(
       return state(at);
     },
     state,
+    adopt(contents) {
+      ring.current = contents.current;
+      ring.next = contents.next;
+      ring.retired = [...contents.retired];
+      ring.removed = [...contents.removed];
+    },
   };
 }
