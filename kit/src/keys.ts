@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { DfsError } from './errors.js';
 
 /** An ES256 signing key with its public JWK; `kid` is the RFC 7638 thumbprint. */
 export interface SigningKey {
@@ -22,13 +23,26 @@ export async function generateSigningKey(): Promise<{ key: SigningKey; privateJw
 }
 
 /**
+ * A private JWK kept in a file. One that is not JSON is CONFIG_INVALID naming the file only: a JSON
+ * error quotes the text it failed on, here a private key, into whatever logs the failure.
+ */
+export function readJwkFile(file: string): JWK {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as JWK;
+  } catch {
+    throw new DfsError('CONFIG_INVALID', `${file}: not a JSON Web Key`);
+  }
+}
+
+/**
  * Loads a service signing key from the state directory, creating it on first use, so that all
  * processes of one service sign with the same key. Dev keys only: never committed.
  */
 export async function loadOrCreateSigningKey(stateDir: string, name: string): Promise<SigningKey> {
   const file = join(stateDir, 'keys', `${name}.jwk.json`);
   try {
-    const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    const jwk = readJwkFile(file);
     const privateKey = (await importJWK({ ...jwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
     const { d: _d, ...pub } = jwk;
     const kid = await calculateJwkThumbprint(pub);

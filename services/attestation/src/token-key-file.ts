@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { z } from '../../../kit/src/config.js';
 import { DfsError, describeError } from '../../../kit/src/errors.js';
-import { loadOrCreateSigningKey } from '../../../kit/src/keys.js';
+import { loadOrCreateSigningKey, readJwkFile } from '../../../kit/src/keys.js';
 import type { Logger } from '../../../kit/src/log.js';
 import { tokenKeyRing, type RingContents, type RingKey, type TokenKeyRing } from './domain/token-keys.js';
 
@@ -67,7 +67,7 @@ function writeRing(file: string, ring: RingContents): void {
 /** The first start's current key: `<state>/keys/attestation-token.jwk.json`, created when absent. */
 async function initialKey(stateDir: string): Promise<RingKey> {
   await loadOrCreateSigningKey(stateDir, 'attestation-token');
-  return ringKey(JSON.parse(readFileSync(join(stateDir, 'keys', 'attestation-token.jwk.json'), 'utf8')) as JWK);
+  return ringKey(readJwkFile(join(stateDir, 'keys', 'attestation-token.jwk.json')));
 }
 
 async function contentsOf(kept: z.infer<typeof RingFile>): Promise<RingContents> {

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outcomeOf } from '../../support/expect-code.js';
+import type { DfsError } from '../../../kit/src/errors.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import type { Logger } from '../../../kit/src/log.js';
 import { tokenKeyRing } from '../../../services/attestation/src/domain/token-keys.js';
@@ -149,5 +150,18 @@ describe('token key ring shared by the processes of one state directory (dfs ser
     expect(lines.join('')).not.toContain('SECRETSECRET');
     expect(ring.state(0)).toEqual(before);
     expect(await outcomeOf(openTokenKeyRing(dir, GRACE))).toBe('CONFIG_INVALID');
+  });
+
+  it('a spoiled first key file is CONFIG_INVALID at start, naming the file, not quoting it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
+    mkdirSync(join(dir, 'keys'));
+    writeFileSync(join(dir, 'keys', 'attestation-token.jwk.json'), '{"kty":"EC","d":"SECRETSECRET"');
+    const failure = await openTokenKeyRing(dir, GRACE).then(
+      () => null,
+      (err: unknown) => err as DfsError,
+    );
+    expect(failure?.code).toBe('CONFIG_INVALID');
+    expect(failure?.message).toContain('attestation-token.jwk.json');
+    expect(failure?.message).not.toContain('SECRETSECRET');
   });
 });
