@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainEntry, verifyJournal } from '../../services/transaction/src/domain/journal.js';
 import { workCounts } from '../../kit/src/work.js';
+import { rateAllowance } from '../../services/transaction/src/domain/rate.js';
 import { memoryLedgerStore } from '../../services/transaction/src/store/memory/index.js';
 import { mongoLedgerStore } from '../../services/transaction/src/store/mongo/index.js';
 import type {
@@ -637,6 +638,24 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.pendingOutbox(10)).toEqual([event('e3')]);
       });
 
+      it('allows a caller a burst, then its rate, and never saves more than a burst while idle', async () => {
+        const a = rateAllowance(2, 3);
+        const takes = async (n: number, at: number) =>
+          (await Promise.all(Array.from({ length: n }, () => store.takeRate('k', at, a)))).filter(Boolean).length;
+        expect(await takes(4, 1_000)).toBe(3);
+        expect(await store.takeRate('k', 1_499, a)).toBe(false);
+        expect(await store.takeRate('other', 1_499, a)).toBe(true);
+        expect(await store.takeRate('k', 1_500, a)).toBe(true);
+        expect(await store.takeRate('k', 1_500, a)).toBe(false);
+        expect(await takes(5, 100_000)).toBe(3);
+      });
+
+      it('allows exactly a burst of 10 out of 40 concurrent requests', async () => {
+        const a = rateAllowance(1, 10);
+        const taken = await Promise.all(Array.from({ length: 40 }, () => store.takeRate('burst', 5_000, a)));
+        expect(taken.filter(Boolean)).toHaveLength(10);
+      });
+
       it('lets one relay hold the lease at a time: the holder renews it, another takes it once expired', async () => {
         expect(await store.leaseRelay('relay-a', 1_000, 3_000)).toBe(true);
         expect(await store.leaseRelay('relay-b', 2_000, 4_000)).toBe(false);
@@ -662,5 +681,25 @@ describeWithServer('MONGODB_URI', `mongo (mongoose) on ${caps.server}`, (uri) =>
     const dbName = uniqueName('contract_ledger');
     dbs.push(dbName);
     return mongoLedgerStore({ uri, dbName });
+  });
+});
+
+describeWithServer('MONGODB_URI', 'two ledger stores on one database (two replicas)', (uri) => {
+  const dbName = uniqueName('contract_ledger_replicas');
+  afterAll(() => dropDatabases(uri, [dbName]));
+
+  it('share an integrator allowance: a burst across both is allowed exactly as far as the limit', async () => {
+    const [one, two] = await Promise.all([mongoLedgerStore({ uri, dbName }), mongoLedgerStore({ uri, dbName })]);
+    try {
+      const a = rateAllowance(1, 10);
+      const taken = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).takeRate('shop-a', 5_000, a)),
+      );
+      expect(taken.filter(Boolean)).toHaveLength(10);
+      expect(await one.takeRate('shop-a', 6_000, a)).toBe(true);
+      expect(await two.takeRate('shop-a', 6_000, a)).toBe(false);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });

@@ -30,7 +30,8 @@ import {
 } from './gsma-input.js';
 import { mountIntegratorMoves, type IntegratorMovesDeps } from './integrator-moves.js';
 import { authenticateIntegrator, type IntegratorAuthDeps } from './oauth.js';
-import { rateLimit, tokenBuckets } from './rate-limit.js';
+import { rateLimit } from './rate-limit.js';
+import { rateAllowance } from '../domain/rate.js';
 
 export interface IntegratorApiDeps extends RequestDeps, IntegratorAuthDeps, IntegratorMovesDeps {
   store: LedgerStore;
@@ -88,6 +89,7 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
     next();
   };
   app.use(GSMA_BASE, gsmaHeaders);
+  const allowance = rateAllowance(deps.rate.perSec, deps.rate.burst);
 
   app.get(`${GSMA_BASE}/heartbeat`, async (req, res) => {
     const ready = () => !req.app.locals.draining && deps.ready();
@@ -97,7 +99,10 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
   app.use(
     GSMA_BASE,
     authenticate,
-    rateLimit(tokenBuckets(deps.rate.perSec, deps.rate.burst, deps.now), (res) => integratorOf(res).id),
+    rateLimit(
+      (key) => deps.store.takeRate(key, deps.now(), allowance),
+      (res) => integratorOf(res).id,
+    ),
   );
 
   app.post(`${GSMA_BASE}/transactions/type/merchantpay`, async (req, res) => {

@@ -11,6 +11,7 @@ import type {
   Transfer,
   TransferState,
 } from '../domain/model.js';
+import type { RateAllowance } from '../domain/rate.js';
 
 /** What a debit did, and the account's balance after it. */
 export interface Debit {
@@ -200,6 +201,12 @@ export interface NumberStore {
   getNumber(msisdn: string): Promise<NumberBinding | null>;
 }
 
+/** Integrators' request allowances (domain/rate.ts), shared by every replica on the store. */
+export interface RateStore {
+  /** Takes one request at `nowMs` from `key`'s allowance: false when it is used up. */
+  takeRate(key: string, nowMs: number, allowance: RateAllowance): Promise<boolean>;
+}
+
 /** The store's connection: readiness and shutdown. */
 export interface StoreLifecycle {
   ready(): Promise<boolean>;
@@ -218,4 +225,5 @@ export type LedgerStore = AccountStore &
   CallbackStore &
   AuthCodeStore &
   NumberStore &
+  RateStore &
   StoreLifecycle;

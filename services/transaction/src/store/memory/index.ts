@@ -5,6 +5,7 @@ import { memoryNumbers } from './numbers.js';
 import { memoryCallbacks } from './callbacks.js';
 import { memoryJournal } from './journal.js';
 import { memoryOutbox } from './outbox.js';
+import { memoryRates } from './rates.js';
 import { memoryRequests } from './requests.js';
 import { memoryTransfers } from './transfers.js';
 
@@ -19,6 +20,7 @@ export function memoryLedgerStore(): LedgerStore {
     ...memoryCallbacks(),
     ...memoryAuthCodes(),
     ...memoryNumbers(),
+    ...memoryRates(),
     async ready() {
       return true;
     },

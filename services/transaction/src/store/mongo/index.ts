@@ -8,6 +8,7 @@ import { mongoCallbacks } from './callbacks.js';
 import { mongoJournal } from './journal.js';
 import { ledgerModels } from './models.js';
 import { mongoOutbox } from './outbox.js';
+import { mongoRates } from './rates.js';
 import { mongoRequests } from './requests.js';
 import { mongoTransfers } from './transfers.js';
 
@@ -34,6 +35,7 @@ export async function mongoLedgerStore(options: MongoOptions): Promise<LedgerSto
     ...mongoCallbacks(m.callbacks),
     ...mongoAuthCodes(m.authCodes),
     ...mongoNumbers(m.numbers),
+    ...mongoRates(m.rates),
     ready: () => mongoReady(conn),
     async close() {
       await conn.close();

@@ -158,6 +158,9 @@ const numberSchema = new Schema(
   opts,
 );
 
+/** A caller's request allowance: its GCRA arrival time (domain/rate.ts). */
+const rateSchema = new Schema({ _id: String, tat: Number }, opts);
+
 /** A stored document: the domain object with its id field stored as `_id`. */
 export type Doc<T, K extends keyof T> = Omit<T, K> & { _id: T[K] };
 
@@ -185,6 +188,7 @@ export const LEDGER_COLLECTIONS = {
   callbacks: 'ledger_callbacks',
   authCodes: 'ledger_authorisation_codes',
   numbers: 'ledger_numbers',
+  rates: 'ledger_rates',
 } as const;
 
 /** The ledger's mongoose models on one connection. */
@@ -200,6 +204,7 @@ export function ledgerModels(conn: Connection) {
     callbacks: conn.model('LedgerCallback', callbackSchema, LEDGER_COLLECTIONS.callbacks),
     authCodes: conn.model('LedgerAuthorisationCode', authCodeSchema, LEDGER_COLLECTIONS.authCodes),
     numbers: conn.model('LedgerNumber', numberSchema, LEDGER_COLLECTIONS.numbers),
+    rates: conn.model('LedgerRate', rateSchema, LEDGER_COLLECTIONS.rates),
   };
 }
 
@@ -213,6 +218,7 @@ export type EntryDoc = Doc<JournalEntry, 'seq'>;
 export type CallbackDoc = Doc<CallbackDelivery, 'id'>;
 export type AuthCodeDoc = Doc<AuthorisationCode, 'id'>;
 export type NumberDoc = Doc<NumberBinding, 'msisdn'>;
+export type RateDoc = { _id: string; tat: number };
 export type EventDoc = Doc<OutboxEvent, 'id'> & { order: Types.ObjectId };
 
 /** The driver's collection under a model: the hot path skips mongoose's casting and document building. */
