@@ -20,9 +20,9 @@ const RingFile = z.object({
 /** How often a process looks for a ring another process of the same state directory saved. */
 const WATCH_MS = 500;
 /** A lock older than this was left by a process that died while changing the ring. */
-const STALE_LOCK_MS = 10_000;
-/** How long a change waits for another process's change to the ring. */
-const LOCK_WAIT_MS = 5_000;
+const STALE_LOCK_MS = 5_000;
+/** How long a change waits for another process's change to the ring: long enough to break a stale lock. */
+const LOCK_WAIT_MS = 10_000;
 
 async function ringKey(privateJwk: JWK): Promise<RingKey> {
   const privateKey = (await importJWK({ ...privateJwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
@@ -152,9 +152,16 @@ export async function openTokenKeyRing(
     if (kept) ring.adopt(await contentsOf(kept));
     seen = version;
   };
-  let watching = Promise.resolve();
+  // One thing at a time in this process: a look at the file that began before a change must not
+  // adopt, after it, the ring the change replaced.
+  let serial: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = serial.then(step);
+    serial = run.catch(() => {});
+    return run;
+  };
   const timer = setInterval(() => {
-    watching = watching.then(refresh).catch((err: unknown) =>
+    inTurn(refresh).catch((err: unknown) =>
       // The code only: the file holds private keys, which an error's message might quote.
       opts.log?.warn(
         { code: describeError(err).code, file },
@@ -164,10 +171,12 @@ export async function openTokenKeyRing(
   }, opts.watchMs ?? WATCH_MS);
   timer.unref();
   const changing = <T>(change: () => Promise<T>) =>
-    withLock(lock, async () => {
-      await refresh();
-      return change();
-    });
+    inTurn(() =>
+      withLock(lock, async () => {
+        await refresh();
+        return change();
+      }),
+    );
   return {
     ...ring,
     rotate: (at, rotation) => changing(() => ring.rotate(at, rotation)),
