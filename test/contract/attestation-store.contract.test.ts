@@ -110,6 +110,20 @@ export function describeAttestationStoreContract(name: string, open: () => Promi
       await store.putDevice(device('b1', { attestationSerials: ['aa09', 'ca02'] }), b1);
       expect((await store.devicesAttestedUnder(['aa01'])).map((x) => x.deviceId)).toEqual([]);
     });
+
+    it('keeps the newest status list stored: neither an older one nor ten at once move it back', async () => {
+      const list = (issuedAtMs: number) => ({
+        issuedAtMs,
+        entries: { [`aa${issuedAtMs}`]: { status: 'REVOKED' as const } },
+      });
+      expect(await store.getStatusList()).toBeNull();
+      await store.putStatusList(list(20));
+      await store.putStatusList(list(10));
+      await store.putStatusList(list(20));
+      expect(await store.getStatusList()).toEqual(list(20));
+      await Promise.all([35, 31, 39, 30, 37, 32, 38, 33, 36, 34].map((at) => store.putStatusList(list(at))));
+      expect(await store.getStatusList()).toEqual(list(39));
+    });
   });
 }
 

@@ -5,6 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTESTATION_STATUS_LIST } from '../../contracts/attestation-status.js';
 import { generateEcKeyPair } from '../../kit/src/x509.js';
 import { codeOf } from '../support/expect-code.js';
+import { connectWorld } from '../../cli/world.js';
+import { FREE_PORTS } from '../../cli/stack.js';
+import type { ServiceHandle } from '../../kit/src/service.js';
+import { loadConfig as attestationConfig } from '../../services/attestation/src/config.js';
+import { startAttestation } from '../../services/attestation/src/main.js';
+import type { AttestationStore } from '../../services/attestation/src/store/ports.js';
 import { fundedPhone, testStack } from '../support/stack.js';
 import { noRevocations } from '../support/weakened.js';
 
@@ -97,5 +103,44 @@ describe('sabotage: a status list source that revokes nothing (statusList: noRev
     const p = await fundedPhone(env.world);
     expect(p.enrollment.tier).toBe('HIGH');
     expect((await p.phone.daemon.pay({ payee: p.merchant, amount: kes(1_000) })).status).toBe('POSTED');
+  });
+});
+
+describe('two attestation replicas on one store: a list loaded into one binds the other (002 R2)', () => {
+  let env: Env;
+  let shared: AttestationStore | undefined;
+  let replica: ServiceHandle | undefined;
+  let second: Awaited<ReturnType<typeof connectWorld>> | undefined;
+  beforeAll(async () => {
+    env = await testStack({}, undefined, { attestation: { wrapStore: (store) => (shared = store) } });
+    const { stateDir } = env.stack;
+    replica = await startAttestation(
+      attestationConfig({
+        LOG_LEVEL: 'silent',
+        ...FREE_PORTS,
+        DFS_STATE_DIR: stateDir,
+        ATTESTATION_OEM_ROOTS: join(stateDir, 'oem', 'root.crt'),
+      }),
+      env.stack.bus,
+      { wrapStore: () => shared! },
+    );
+    second = await connectWorld(env.stack.pki, { ...env.stack, attestationAddr: `127.0.0.1:${replica.grpcPort}` });
+  });
+  afterAll(async () => {
+    second?.close();
+    await replica?.stop();
+    await env?.close();
+  });
+
+  it('the other replica refuses enrollment under the revoked batch, which it accepted before', async () => {
+    const world = second!;
+    world.oem.newBatch();
+    const { serial } = await world.oem.batchSigner();
+    expect((await (await world.phone('secure')).daemon.enroll(world.newId('wallet'))).tier).toBe('HIGH');
+
+    await publish(env, await world.oem.signStatusList({ [serial]: { status: 'REVOKED', reason: 'KEY_COMPROMISE' } }));
+    expect(await codeOf((await world.phone('secure')).daemon.enroll(world.newId('wallet')))).toBe(
+      'ATTESTATION_BATCH_REVOKED',
+    );
   });
 });

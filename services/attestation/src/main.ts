@@ -14,7 +14,13 @@ import { levelFromChain, type DeriveLevel, type TrustAnchors } from './domain/ch
 import { loadDeviceTrust } from './domain/device-trust.js';
 import { loadPolicy, type Policy } from './domain/policy.js';
 import { NO_WEAKER_KEY, SIGNED_FACTS, type KeyReplacement, type SignedFacts } from './domain/posture.js';
-import { dropToReattestation, revokedSerialsOf, type StatusList, type StatusListSource } from './domain/status-list.js';
+import {
+  dropToReattestation,
+  EMPTY_STATUS_LIST,
+  revokedSerialsOf,
+  type StatusList,
+  type StatusListSource,
+} from './domain/status-list.js';
 import { statusListFile } from './status-file.js';
 import { openTokenKeyRing } from './token-key-file.js';
 import { busDeviceEvents } from './events/device-events.js';
@@ -93,19 +99,42 @@ export async function startAttestation(
     challengeTtlSec: config.challengeTtlSec,
     jwksMaxAgeSec: config.jwksMaxAgeSec,
     onEnroll: enrollmentOutcomes(metrics, log),
+    followStatus: () => followStatus(),
   };
   const statusSource = test.statusList ?? statusListFile(config.statusFile, roots);
-  let inForce: StatusList | undefined;
-  /**
-   * Loads the status list (refusing one older than the list in force),
-   * then drops devices under revoked batches to re-attestation.
-   */
-  const reloadStatus = async () => {
-    const list = await statusSource();
-    if (inForce && list.issuedAtMs < inForce.issuedAtMs)
-      throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'older than the list in force');
+  let inForce: StatusList = EMPTY_STATUS_LIST;
+  const adopt = (list: StatusList) => {
     deps.anchors.revokedSerials = new Set([...policy.revokedCertificateSerials, ...revokedSerialsOf(list)]);
     inForce = list;
+  };
+  /** Adopts the newest list any replica stored (an operator's reload reaches one replica only). */
+  const followStatus = async () => {
+    const stored = await store.getStatusList();
+    if (stored && stored.issuedAtMs > inForce.issuedAtMs) adopt(stored);
+    return inForce.issuedAtMs;
+  };
+  /**
+   * Loads the status list file (refusing one older than the list in force; at start-up, one older than
+   * the stored list is logged and the stored one followed), stores it for every replica, then drops
+   * devices under revoked batches to re-attestation.
+   */
+  const loadStatus = async (atStart: boolean) => {
+    const list = await statusSource();
+    await followStatus();
+    if (list.issuedAtMs < inForce.issuedAtMs) {
+      if (!atStart) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'older than the list in force');
+      log.warn(
+        { fileIssuedAtMs: list.issuedAtMs, storedIssuedAtMs: inForce.issuedAtMs },
+        'attestation status list file older than the stored one: following the stored list',
+      );
+      return {
+        issuedAtMs: inForce.issuedAtMs,
+        revokedSerials: revokedSerialsOf(inForce).length,
+        devicesToReattest: [],
+      };
+    }
+    await store.putStatusList(list);
+    adopt(list);
     const reattest = await dropToReattestation(list, deps);
     log.info(
       { issuedAtMs: list.issuedAtMs, revoked: revokedSerialsOf(list).length, reattest: reattest.length },
@@ -113,7 +142,8 @@ export async function startAttestation(
     );
     return { issuedAtMs: list.issuedAtMs, revokedSerials: revokedSerialsOf(list).length, devicesToReattest: reattest };
   };
-  await reloadStatus();
+  const reloadStatus = () => loadStatus(false);
+  await loadStatus(true);
   log.info(
     { policyVersion: policy.version, roots: roots.length, catalogVersion: catalog.version },
     'attestation policy loaded',

@@ -100,6 +100,27 @@ describe('enroll (domain): registry, key changes, events', () => {
     expect(seen.map((e) => e.type)).toEqual(['device.attested']);
   });
 
+  it(
+    'a status list another replica stores while the enrollment runs: refused (ATTESTATION_BATCH_REVOKED), ' +
+      'the device it wrote dropped to re-attestation',
+    async () => {
+      deps.followStatus = async () => 0;
+      expect((await attempt(() => {})).tier).toBe('HIGH');
+
+      // Read before the chain check: the old list; read after the write: the one revoking the batch.
+      let reads = 0;
+      deps.followStatus = async () => {
+        if (++reads === 2) deps.anchors.revokedSerials = new Set([factory.cert.serialNumber.toLowerCase()]);
+        return reads === 1 ? 0 : 1;
+      };
+      seen = [];
+      expect(await outcomeOf(attempt(() => {}))).toBe('ATTESTATION_BATCH_REVOKED');
+      const written = (await deps.store.listDevices()).filter((d) => d.status === 'REATTEST');
+      expect(written.map((d) => d.revocation?.reason)).toEqual(['ATTESTATION_BATCH_REVOKED']);
+      expect(seen.map((e) => e.type)).toEqual(['device.revoked', 'device.rejected']);
+    },
+  );
+
   it('same IMEI, new key (revoke-old): the new key replaces the old one, which is revoked and announced', async () => {
     let imei = '';
     const first = await attempt((r) => {

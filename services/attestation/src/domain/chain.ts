@@ -81,6 +81,16 @@ export const levelFromChain: DeriveLevel = ({ issuers }) => {
  * nor revoked leaf, every issuer CA:TRUE with
  * its path length respected and its signature valid, and exactly one attestation extension, in the leaf.
  */
+/**
+ * ATTESTATION_BATCH_REVOKED when `revoked` lists an issuer of the chain (its batch CA, a CA, the root),
+ * ATTESTATION_CERT_REVOKED when it lists the leaf. Serials in lower-case hex.
+ */
+export function checkRevoked(leaf: string, issuers: readonly string[], revoked: ReadonlySet<string>): void {
+  const revokedIssuer = issuers.find((s) => revoked.has(s));
+  if (revokedIssuer) throw new DfsError('ATTESTATION_BATCH_REVOKED', revokedIssuer);
+  if (revoked.has(leaf)) throw new DfsError('ATTESTATION_CERT_REVOKED', leaf);
+}
+
 export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors, now: Date): Promise<VerifiedEvidence> {
   if (chainDer.length === 0 || chainDer.length > MAX_CHAIN)
     throw new DfsError('ATTESTATION_CHAIN_INVALID', 'chain length');
@@ -100,11 +110,7 @@ export async function verifyChain(chainDer: Uint8Array[], anchors: TrustAnchors,
   if (!root) throw new DfsError('ATTESTATION_ROOT_UNKNOWN');
   if (root.notBefore > now || root.notAfter < now) throw new DfsError('ATTESTATION_CERT_VALIDITY', 'pinned root');
   const serials = chain.map((c) => c.serialNumber.toLowerCase());
-  const revokedIssuer = [...serials.slice(1), root.serialNumber.toLowerCase()].find((s) =>
-    anchors.revokedSerials.has(s),
-  );
-  if (revokedIssuer) throw new DfsError('ATTESTATION_BATCH_REVOKED', revokedIssuer);
-  if (anchors.revokedSerials.has(serials[0]!)) throw new DfsError('ATTESTATION_CERT_REVOKED', serials[0]);
+  checkRevoked(serials[0]!, [...serials.slice(1), root.serialNumber.toLowerCase()], anchors.revokedSerials);
 
   const issuers = [...chain.slice(1), root];
   for (let i = 0; i < chain.length; i++) {

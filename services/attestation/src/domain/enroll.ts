@@ -8,13 +8,14 @@ import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore, DeviceRecord } from '../store/ports.js';
 import { checkConsumed } from './challenges.js';
-import { verifyChain, type DeriveLevel, type TrustAnchors } from './chain.js';
+import { checkRevoked, verifyChain, type DeriveLevel, type TrustAnchors } from './chain.js';
 import { firmwareSigned, type DeviceTrust } from './device-trust.js';
 import { issueDeviceCertificate, keyThumbprint, signToken } from './credentials.js';
 import type { DeviceEvents } from './events.js';
 import type { Policy } from './policy.js';
 import { assessPosture, oldestPatch, type KeyReplacement, type SignedFacts, type Tier } from './posture.js';
 import { attestedDevice, deviceIdOf, updateDevice } from './registry.js';
+import { dropToReattest } from './status-list.js';
 
 export interface EnrollInput {
   challengeId: string;
@@ -45,6 +46,11 @@ export interface EnrollDeps {
   replacement?: KeyReplacement;
   /** The OEM release catalog (config/fota-catalog.json): the current release per model, as data. */
   catalog?: FotaCatalog;
+  /**
+   * Adopts into `anchors` the newest status list any replica stored, answering when the list in force
+   * was issued (absent: the anchors are this process's alone).
+   */
+  followStatus?: () => Promise<number>;
 }
 
 export interface EnrollOutput {
@@ -116,6 +122,7 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
       { purpose: 'enroll', binding: input.caller },
       now,
     );
+    const listAt = await deps.followStatus?.();
     const evidence = await verifyChain(input.attestationChain, deps.anchors, new Date(now));
     const { record, leafPublicKey } = evidence;
     const securityLevel = deps.deriveLevel(evidence);
@@ -161,6 +168,16 @@ export async function enroll(input: EnrollInput, deps: EnrollDeps): Promise<Enro
         }),
       };
     }))!;
+    // A list another replica stored meanwhile judges the device just written: that replica dropped the
+    // devices written before it stored the list, and this one may have been written after its pass.
+    if (deps.followStatus && (await deps.followStatus()) !== listAt) {
+      try {
+        checkRevoked(evidence.serials[0]!, device.attestationSerials ?? [], deps.anchors.revokedSerials);
+      } catch (err) {
+        await dropToReattest(device.deviceId, deps);
+        throw err;
+      }
+    }
     const { token, expiresAtMs } = await signToken(
       {
         deviceId: device.deviceId,

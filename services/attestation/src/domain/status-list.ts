@@ -40,10 +40,32 @@ export async function verifyStatusList(jws: string, roots: x509.X509Certificate[
 export const revokedSerialsOf = (list: StatusList): string[] => Object.keys(list.entries);
 
 /**
- * Applies a newly loaded list to the enrolled devices: every ACTIVE device whose last attestation
- * chain ran through a revoked issuer (its batch CA) must re-attest (status REATTEST, tokens refused
- * from now on), announced as `device.revoked` with reason ATTESTATION_BATCH_REVOKED.
+ * Drops one ACTIVE device to re-attestation (status REATTEST, tokens refused from now on), announced as
+ * `device.revoked` with reason ATTESTATION_BATCH_REVOKED; with `attestedUnder`, only if its last chain
+ * ran through one of those issuer serials. True when it did.
  */
+export async function dropToReattest(
+  deviceId: string,
+  deps: { store: AttestationStore; events: DeviceEvents; now: () => number },
+  attestedUnder?: readonly string[],
+): Promise<boolean> {
+  const changed = await updateDevice(deps.store, deviceId, (d) =>
+    d?.status === 'ACTIVE' && (!attestedUnder || d.attestationSerials?.some((s) => attestedUnder.includes(s)))
+      ? { device: reattestDevice(d, 'ATTESTATION_BATCH_REVOKED', deps.now()) }
+      : null,
+  );
+  if (!changed) return false;
+  const { device } = changed;
+  await deps.events.revoked({
+    deviceId: device.deviceId,
+    scope: 'device',
+    keyThumbprints: [device.keyThumbprint],
+    reason: 'ATTESTATION_BATCH_REVOKED',
+  });
+  return true;
+}
+
+/** Applies a newly loaded list to the enrolled devices: every one attested under a revoked issuer must re-attest. */
 export async function dropToReattestation(
   list: StatusList,
   deps: { store: AttestationStore; events: DeviceEvents; now: () => number },
@@ -51,21 +73,7 @@ export async function dropToReattestation(
   const serials = revokedSerialsOf(list);
   if (!serials.length) return [];
   const dropped: string[] = [];
-  for (const listed of await deps.store.devicesAttestedUnder(serials)) {
-    const changed = await updateDevice(deps.store, listed.deviceId, (d) =>
-      d?.status === 'ACTIVE' && d.attestationSerials?.some((s) => serials.includes(s))
-        ? { device: reattestDevice(d, 'ATTESTATION_BATCH_REVOKED', deps.now()) }
-        : null,
-    );
-    if (!changed) continue;
-    const { device } = changed;
-    await deps.events.revoked({
-      deviceId: device.deviceId,
-      scope: 'device',
-      keyThumbprints: [device.keyThumbprint],
-      reason: 'ATTESTATION_BATCH_REVOKED',
-    });
-    dropped.push(device.deviceId);
-  }
+  for (const listed of await deps.store.devicesAttestedUnder(serials))
+    if (await dropToReattest(listed.deviceId, deps, serials)) dropped.push(listed.deviceId);
   return dropped;
 }

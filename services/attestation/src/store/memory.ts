@@ -1,11 +1,13 @@
 import { copy } from '../../../../kit/src/copy.js';
 import type { StoredChallenge } from '../domain/challenges.js';
+import type { StatusList } from '../domain/status-list.js';
 import type { AttestationStore, DeviceRecord } from './ports.js';
 
 /** The embedded default store: process memory, nothing to install. */
 export function memoryAttestationStore(): AttestationStore {
   const challenges = new Map<string, StoredChallenge>();
   const devices = new Map<string, DeviceRecord>();
+  let statusList: StatusList | null = null;
   return {
     async putChallenge(c) {
       challenges.set(c.id, { ...c });
@@ -34,6 +36,12 @@ export function memoryAttestationStore(): AttestationStore {
       return [...devices.values()]
         .filter((d) => d.attestationSerials?.some((s) => serials.includes(s)))
         .map((d) => copy(d));
+    },
+    async getStatusList() {
+      return statusList ? copy(statusList) : null;
+    },
+    async putStatusList(list) {
+      if (!statusList || statusList.issuedAtMs < list.issuedAtMs) statusList = copy(list);
     },
     async ready() {
       return true;

@@ -3,6 +3,7 @@ import { DfsError } from '../../../../kit/src/errors.js';
 import { groupedFindById } from '../../../../kit/src/mongo-batch.js';
 import { connectMongo, isDuplicateKey, mongoReady, type MongoOptions } from '../../../../kit/src/mongo.js';
 import type { StoredChallenge } from '../domain/challenges.js';
+import type { StatusList } from '../domain/status-list.js';
 import type { AttestationStore, DeviceRecord } from './ports.js';
 
 const opts = { versionKey: false, minimize: false, strict: false } as const;
@@ -12,6 +13,9 @@ const useSchema = new Schema({ _id: String, atMs: Number }, opts);
 useSchema.index({ atMs: 1 });
 const deviceSchema = new Schema({ _id: String, attestationSerials: { type: [String], default: undefined } }, opts);
 deviceSchema.index({ attestationSerials: 1 });
+const statusSchema = new Schema({ _id: String, issuedAtMs: Number, entries: Schema.Types.Mixed }, opts);
+/** The one status-list document's id. */
+const STATUS_LIST = 'status-list';
 
 type ChallengeDoc = Omit<StoredChallenge, 'id'> & { _id: string };
 type DeviceDoc = DeviceRecord & { _id: string };
@@ -33,6 +37,7 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
   const challenges = conn.model('AttestationChallenge', challengeSchema, 'attestation_challenges');
   const uses = conn.model('AttestationChallengeUse', useSchema, 'attestation_challenge_uses');
   const devices = conn.model('AttestationDevice', deviceSchema, 'attestation_devices');
+  const status = conn.model('AttestationStatusList', statusSchema, 'attestation_status');
   try {
     for (const model of [challenges, uses, devices]) await model.createIndexes();
   } catch (err) {
@@ -94,6 +99,18 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
           .sort({ _id: 1 })
           .lean<DeviceDoc[]>()
       ).map(toDevice);
+    },
+    async getStatusList() {
+      const doc = await status.findById(STATUS_LIST).lean<StatusList & { _id: string }>();
+      return doc ? { issuedAtMs: doc.issuedAtMs, entries: doc.entries } : null;
+    },
+    async putStatusList(list) {
+      // Replaces only an older list; against a newer or equal one the upsert meets the unique _id.
+      try {
+        await status.replaceOne({ _id: STATUS_LIST, issuedAtMs: { $lt: list.issuedAtMs } }, list, { upsert: true });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
     },
     ready: () => mongoReady(conn),
     async close() {

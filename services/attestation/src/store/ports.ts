@@ -1,4 +1,5 @@
 import type { StoredChallenge } from '../domain/challenges.js';
+import type { StatusList } from '../domain/status-list.js';
 
 /** A device as the registry knows it: identity, current attested key, posture and status. */
 export interface DeviceRecord {
@@ -49,6 +50,10 @@ export interface AttestationStore {
   listDevices(): Promise<DeviceRecord[]>;
   /** Devices whose last attestation chain ran through any of these issuer serials (batch revocation). */
   devicesAttestedUnder(serials: string[]): Promise<DeviceRecord[]>;
+  /** The newest status list any replica loaded (null before the first). */
+  getStatusList(): Promise<StatusList | null>;
+  /** Stores `list` unless one issued at the same time or later is stored: the stored list only moves forward. */
+  putStatusList(list: StatusList): Promise<void>;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
