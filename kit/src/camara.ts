@@ -7,6 +7,20 @@ export interface CamaraEndpoint {
   deadlineMs: number;
 }
 
+/** A code that may go into an error detail as it is (an errno name, an operator's error code). */
+const SAFE_CODE = /^[A-Z][A-Z0-9_.]{0,63}$/;
+const safeCode = (value: unknown) => (typeof value === 'string' && SAFE_CODE.test(value) ? value : '');
+
+/**
+ * What went wrong, in words of our own: the underlying error's message is not kept, nor the error as
+ * a cause, since it may quote the request's bearer key (an invalid header value) or the answer's text.
+ */
+function failure(err: unknown, step: string): string {
+  const e = err as { name?: string; cause?: { code?: unknown } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `${step}: timed out`;
+  return `${step}: failed ${safeCode(e?.cause?.code)}`.trim();
+}
+
 /**
  * POSTs `body` to `path` of the operator's CAMARA API (two-legged: bearer key, JSON) within the
  * deadline and returns the HTTP status and parsed answer; a transport error, a late or non-JSON answer,
@@ -19,18 +33,24 @@ export async function camaraPost(
   unavailable: ErrorCode,
   accept: readonly number[] = [],
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  let res: Response;
   try {
-    const res = await fetch(`${api.url.replace(/\/$/, '')}${path}`, {
+    res = await fetch(`${api.url.replace(/\/$/, '')}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${api.apiKey()}` },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(api.deadlineMs),
     });
-    const answer = (await res.json()) as Record<string, unknown>;
-    if (res.status !== 200 && !accept.includes(res.status))
-      throw new Error(`operator answered ${res.status} ${typeof answer.code === 'string' ? answer.code : ''}`);
-    return { status: res.status, body: answer };
   } catch (err) {
-    throw new DfsError(unavailable, (err as Error).message, { cause: err });
+    throw new DfsError(unavailable, failure(err, 'request'));
   }
+  let answer: Record<string, unknown>;
+  try {
+    answer = (await res.json()) as Record<string, unknown>;
+  } catch (err) {
+    throw new DfsError(unavailable, failure(err, `answer ${res.status}`));
+  }
+  if (res.status !== 200 && !accept.includes(res.status))
+    throw new DfsError(unavailable, `operator answered ${res.status} ${safeCode(answer?.code)}`.trim());
+  return { status: res.status, body: answer };
 }
