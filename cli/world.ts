@@ -45,7 +45,8 @@ export interface SimChanged {
 function mobileNetwork(url: string, token: string) {
   const post = async <T>(path: string, method = 'POST') => {
     const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(`operator ${method} ${path}: ${res.status}`);
+    // The path names the line's number: not quoted in the error, which a scenario prints.
+    if (!res.ok) throw new Error(`operator ${method} ${path.split('/').slice(0, 3).join('/')}/...: ${res.status}`);
     return res.status === 204 ? null : ((await res.json()) as T);
   };
   return {

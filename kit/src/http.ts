@@ -109,11 +109,14 @@ export function createHttpApp(ready: ReadyCheck, obs?: HttpObservability): Expre
 }
 
 /**
- * A request body the parser refused, as a stable code: an encoding or charset it cannot decode
- * (REQUEST_ENCODING_UNSUPPORTED, 415), a body over the limit (REQUEST_TOO_LARGE, 413), or a body that
- * does not parse or decompress, or has too many form parameters (INVALID_ARGUMENT); null for any other error.
+ * A request the edge could not read, as a stable code: a body in an encoding or charset it cannot decode
+ * (REQUEST_ENCODING_UNSUPPORTED, 415), a body over the limit (REQUEST_TOO_LARGE, 413), a body that does
+ * not parse or decompress, or has too many form parameters, or a path parameter that does not decode
+ * (INVALID_ARGUMENT; the router's message quotes the raw parameter, a phone number say, so it is not
+ * kept); null for any other error.
  */
-export function bodyError(err: unknown): DfsError | null {
+export function requestError(err: unknown): DfsError | null {
+  if (err instanceof URIError) return new DfsError('INVALID_ARGUMENT', 'path encoding');
   const e = err as { type?: string; code?: unknown } | null;
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new DfsError('REQUEST_ENCODING_UNSUPPORTED', e.type);
@@ -131,7 +134,7 @@ export function finishHttpApp(app: Express, log: Logger): void {
     res.status(404).json({ code: 'NOT_FOUND', message: 'No such resource.' });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const { code, http, message } = describeError(bodyError(err) ?? err);
+    const { code, http, message } = describeError(requestError(err) ?? err);
     if (http >= 500) log.error({ err, route: routeOf(req) }, 'http request failed');
     res.status(http).json({ code, message });
   });

@@ -1,10 +1,10 @@
 import { pino, type Logger } from 'pino';
 
 /**
- * Paths never logged in clear: PINs, keys, tokens, signed payloads and account numbers
+ * Paths never logged in clear: PINs, keys, tokens, signed payloads, account and phone numbers
  * (R5, R8). Applied to every logger of the stack.
  */
-const REDACT = [
+export const REDACTED_PATHS = [
   'pin',
   '*.pin',
   'privateKey',
@@ -27,6 +27,20 @@ const REDACT = [
   '*.pan',
   'imei',
   '*.imei',
+  'msisdn',
+  '*.msisdn',
+  'phoneNumber',
+  '*.phoneNumber',
+  'apiKey',
+  '*.apiKey',
+  'accessToken',
+  '*.accessToken',
+  'access_token',
+  '*.access_token',
+  'operatorToken',
+  '*.operatorToken',
+  'privateJwk',
+  '*.privateJwk',
 ];
 
 let destination = 1;
@@ -39,7 +53,7 @@ export function setLogDestination(fd: 1 | 2): void {
 /** The structured JSON logger of one component; child loggers per request add their bindings. */
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino(
-    { name, level, redact: { paths: REDACT, censor: '[redacted]' }, base: { svc: name } },
+    { name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { svc: name } },
     pino.destination({ fd: destination, sync: false }),
   );
 }

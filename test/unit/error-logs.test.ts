@@ -50,6 +50,20 @@ describe('5xx log lines name the route template, not the path', () => {
     expect(failed[0]!.raw).not.toContain(WALLET);
   });
 
+  it('kit edge: a path parameter that does not decode is 400 INVALID_ARGUMENT, nothing logged quotes it', async () => {
+    const { log, lines } = capture();
+    const app = express();
+    app.post('/v1/lines/:msisdn/swap', (_req, res) => {
+      res.json({ ok: true });
+    });
+    finishHttpApp(app, log);
+    const { server, port } = await listen(app, '127.0.0.1', 0);
+    closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    const res = await fetch(`http://127.0.0.1:${port}/v1/lines/%2B254700123456%E0%A4%A/swap`, { method: 'POST' });
+    expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect(lines.map((l) => l.raw).join('\n')).not.toContain('254700123456');
+  });
+
   it('integrator API: an MSISDN balance read, operator down (503), logs the template, not the number', async () => {
     const { log, lines } = capture();
     const env = await httpHarness({

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnv, port, z } from '../../kit/src/config.js';
 import { copy } from '../../kit/src/copy.js';
 import { DfsError, describeError, ERROR_CODES } from '../../kit/src/errors.js';
-import { mask } from '../../kit/src/log.js';
+import { pino } from 'pino';
+import { mask, REDACTED_PATHS } from '../../kit/src/log.js';
 
 describe('error-code table', () => {
   it('maps a known code to its gRPC and HTTP status', () => {
@@ -50,6 +51,25 @@ describe('log masking', () => {
   it('keeps only the last four characters', () => {
     expect(mask('254712345678')).toBe('********5678');
     expect(mask('123')).toBe('****');
+  });
+
+  it('the loggers redact PINs, keys, tokens and numbers at the top level and one level down', () => {
+    const lines: string[] = [];
+    const log = pino(
+      { redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+      { write: (l: string) => void lines.push(l) },
+    );
+    const secrets = {
+      pin: 'S-pin',
+      msisdn: 'S-msisdn',
+      apiKey: 'S-apikey',
+      access_token: 'S-access',
+      privateJwk: { d: 'S-d' },
+      imei: 'S-imei',
+    };
+    log.info({ ...secrets, nested: { ...secrets, phoneNumber: 'S-phone', operatorToken: 'S-op' } }, 'x');
+    expect(lines.join('')).not.toContain('S-');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ pin: '[redacted]', nested: { phoneNumber: '[redacted]' } });
   });
 });
 

@@ -35,11 +35,15 @@ const STATUS: Record<string, string> = {
   'payment.reversed': 'REVERSED',
 };
 
-/** One bus event as the event stream shows it (device and payment topics), phone numbers masked. */
+/**
+ * One bus event as the event stream shows it (device and payment topics), phone numbers masked: in
+ * its data, and as its key (the operator's network events are keyed by the number).
+ */
 const eventRow = (topic: string, e: BusEvent) => {
   const { msisdn, ...data } = e.data as { msisdn?: unknown };
   const masked = typeof msisdn === 'string' ? { msisdn: mask(msisdn) } : {};
-  return { id: e.id, topic, type: e.type, key: e.key, atMs: e.atMs, data: { ...data, ...masked } };
+  const key = typeof msisdn === 'string' && e.key === msisdn ? mask(e.key) : e.key;
+  return { id: e.id, topic, type: e.type, key, atMs: e.atMs, data: { ...data, ...masked } };
 };
 
 /**
@@ -90,7 +94,9 @@ export const operatorTab: ConsoleTab = {
         rejected.unshift({ atMs: e.atMs, deviceId: d.deviceId ?? null, model: d.model ?? null, codes: d.codes ?? [] });
         rejected.splice(KEEP);
       }
-      ctx.publish('operator.devices', { type: e.type, deviceId: e.key, atMs: e.atMs });
+      // Device events only: the operator's network events are keyed by phone number, not device.
+      if (e.type.startsWith('device.'))
+        ctx.publish('operator.devices', { type: e.type, deviceId: e.key, atMs: e.atMs });
     });
 
     router.get('/devices', async (req, res) => {

@@ -58,7 +58,7 @@ async function bruteForce(ctx: Context): Promise<Observation> {
     [
       'a thief holds the enrolled phone and opens a KES 200.00 payment again and again',
       'on the native PIN pad he types 0000, 0001, 0002, ...',
-      found ? `PIN ${found} accepted after ${tries} guesses` : `after ${tries} guesses: ${stoppedBy}`,
+      found ? `the right PIN accepted after ${tries} guesses` : `after ${tries} guesses: ${stoppedBy}`,
       ...(rightPin ? [`even the right PIN now gets ${rightPin}`] : []),
       `balance ${before} -> ${after}`,
     ],

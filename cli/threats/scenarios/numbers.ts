@@ -1,3 +1,4 @@
+import { mask } from '../../../kit/src/log.js';
 import { numberVerification } from '../controls.js';
 import { notBuilt, observed } from '../play.js';
 import type { Context, Observation, Scenario } from '../types.js';
@@ -25,7 +26,7 @@ async function keepNumber(ctx: Context): Promise<Observation> {
   const payroll = ctx.world.newId('merchant');
   await ctx.world.openWallet(payroll, '', 100_000, 'KES');
   await mno.port(line.msisdn);
-  ctx.say(`the number ${line.msisdn} moves to another subscriber's SIM; the old phone keeps its wallet`);
+  ctx.say(`the number ${mask(line.msisdn)} moves to another subscriber's SIM; the old phone keeps its wallet`);
   const sent = await disburseTo(ctx, payroll, line.msisdn);
   const received = (await balance(ctx.world, wallet)) ?? 0;
   return observed(
@@ -33,7 +34,7 @@ async function keepNumber(ctx: Context): Promise<Observation> {
     received === AMOUNT,
     { disbursement: sent.state ?? sent.code, status: sent.status, oldPhoneReceived: received },
     [
-      `the attacker's phone holds the SIM of ${line.msisdn}; enrolled, it reports it and the operator confirms it`,
+      `the attacker's phone holds the SIM of ${mask(line.msisdn)}; enrolled, it reports it, the operator confirms it`,
       "the number is ported to another subscriber's SIM at the operator; the attacker keeps the old phone",
       `an employer pays ${kesText(AMOUNT)} to the number: ` +
         (sent.state ? `${sent.state} (HTTP ${sent.status})` : `refused: HTTP ${sent.status} ${sent.code}`),

@@ -25,7 +25,16 @@ const callbackUrl = `${origin}${CALLBACK_PATH}`;
 interface IntegratorsFile {
   integrators: { id: string; apiKey: string; callbackUrl?: string; callbackOrigins?: string[] }[];
 }
-const file = JSON.parse(readFileSync(integratorsFile, 'utf8')) as IntegratorsFile;
+/** The integrators file, or a failure naming it only: a JSON error would quote the API key it failed on. */
+function readIntegrators(path: string): IntegratorsFile {
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text) as IntegratorsFile;
+  } catch {
+    throw new Error(`${path} is not JSON`);
+  }
+}
+const file = readIntegrators(integratorsFile);
 const me = file.integrators[0];
 if (!me) throw new Error(`${integratorsFile} lists no integrator`);
 

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Express, NextFunction, Request, Response } from 'express';
-import { DfsError } from '../../../../kit/src/errors.js';
+import type { Express } from 'express';
 import { createHttpApp, finishHttpApp, type HttpObservability, type ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { JournalAudit } from '../domain/journal-audit.js';
@@ -35,9 +34,6 @@ export function transactionHttp(
   mountJournalApi(app, deps);
   mountTokenEndpoint(app, deps);
   mountIntegratorApi(app, deps);
-  app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
-    next(err instanceof URIError ? new DfsError('INVALID_ARGUMENT', 'path encoding') : err);
-  });
   finishHttpApp(app, deps.log);
   return app;
 }

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { GsmaError } from '../../../../contracts/integrator.js';
 import { DfsError, describeError } from '../../../../kit/src/errors.js';
-import { bodyError } from '../../../../kit/src/http.js';
+import { requestError } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import { routeOf } from '../../../../kit/src/metrics.js';
 import { gsmaError } from '../domain/gsma-errors.js';
@@ -18,7 +18,7 @@ const fieldOf = (err: unknown, http: number) =>
 /** The integrator API's error handler: the GSMA error object, with the stable code's HTTP status. */
 export function gsmaErrors(log: Logger, now: () => number) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = bodyError(err) ?? (err instanceof URIError ? new DfsError('INVALID_ARGUMENT', 'path encoding') : err);
+    const e = requestError(err) ?? err;
     const { code, http } = describeError(e);
     if (http >= 500) log.error({ err, route: routeOf(req) }, 'http request failed');
     res.status(http).json(gsmaError(code, fieldOf(e, http), now()));

@@ -1,6 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { DfsError, describeError, type ErrorCode } from '../../../../kit/src/errors.js';
-import { bodyError } from '../../../../kit/src/http.js';
+import { requestError } from '../../../../kit/src/http.js';
 import type { AccessTokens } from '../domain/access-tokens.js';
 import type { Integrator, IntegratorRegistry } from '../domain/integrators.js';
 
@@ -71,7 +71,7 @@ export function mountTokenEndpoint(app: Express, deps: IntegratorAuthDeps): void
       res.status(200).json(await deps.accessTokens.issue(integrator));
     },
     (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-      const { code, http, message } = describeError(bodyError(err) ?? err);
+      const { code, http, message } = describeError(requestError(err) ?? err);
       const error = OAUTH_ERROR[code] ?? (http === 400 ? 'invalid_request' : undefined);
       if (!error) return next(err);
       if (http === 401) res.set('WWW-Authenticate', 'Basic realm="dfs-integrator-api"');

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type mongo } from 'mongoose';
 import { DfsError } from '../../../../../kit/src/errors.js';
 import { keyedQueue } from '../../../../../kit/src/keyed.js';
+import { mask } from '../../../../../kit/src/log.js';
 import { groupedFindById, groupedReplaceIf } from '../../../../../kit/src/mongo-batch.js';
 import type { Change } from '../ports.js';
 
@@ -79,7 +80,8 @@ export function byKey<T>(collection: unknown): {
           const version = stored?._version ?? null;
           if (await swap({ ...next, _id: key, _version: (version ?? 0) + 1 }, version)) return;
         }
-        throw new DfsError('FEATURE_UPDATE_CONFLICT', key);
+        // The key masked: a line's key is its phone number, and the error reaches the bus's logs.
+        throw new DfsError('FEATURE_UPDATE_CONFLICT', `${col.collectionName} ${mask(key)}`);
       }),
   };
 }
