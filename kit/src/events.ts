@@ -19,6 +19,12 @@ export interface BusEvent {
  */
 export interface SubscribeOptions {
   partitionsAtOnce?: number;
+  /**
+   * Every process that subscribes gets every event, from those published after it subscribed (a group
+   * of its own), instead of the group's processes sharing them: for state each process keeps, such as
+   * a cache that an event makes stale.
+   */
+  everyProcess?: boolean;
 }
 
 /**
@@ -42,6 +48,7 @@ export interface EventBus {
 /** The embedded default bus: delivers in process, to one handler per (topic, group). */
 export function memoryBus(): EventBus {
   const groups = new Map<string, Map<string, (e: BusEvent) => Promise<void>>>();
+  let own = 0;
   return {
     async publish(topic, events) {
       countWork('busSends');
@@ -58,9 +65,9 @@ export function memoryBus(): EventBus {
       }
       if (failure) throw failure.err;
     },
-    async subscribe(topic, group, handler) {
+    async subscribe(topic, group, handler, opts) {
       if (!groups.has(topic)) groups.set(topic, new Map());
-      groups.get(topic)!.set(group, async (e) => {
+      groups.get(topic)!.set(opts?.everyProcess ? `${group}#${++own}` : group, async (e) => {
         await handler(e);
         countBusHandled(`${group}.${topic}`);
       });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TOPICS } from '../../contracts/events.js';
 import kafkajs, { type Admin, type Consumer, type Kafka, type LogEntry } from 'kafkajs';
 import { DfsError } from './errors.js';
@@ -163,7 +164,10 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
     },
     async subscribe(name, group, handler, subscribeOpts) {
       const topic = ns(name);
-      const groupId = `${ns(group)}.${name}`;
+      // A group of this subscription's own (Kafka forgets its offsets once it has been empty for the
+      // broker's offsets.retention.minutes), from the events published once it subscribed.
+      const everyProcess = subscribeOpts?.everyProcess ?? false;
+      const groupId = `${ns(group)}.${name}${everyProcess ? `.${randomUUID()}` : ''}`;
       const consumer = client.consumer({
         groupId,
         allowAutoTopicCreation: false,
@@ -179,6 +183,7 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
         );
       });
       await consumer.connect();
+      const from = everyProcess ? await admin.fetchTopicOffsets(topic) : [];
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({
         autoCommit: true,
@@ -192,6 +197,8 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
           countBusHandled(`${group}.${name}`);
         },
       });
+      // Applied when the partitions are assigned: the events published from the moment this subscribed.
+      for (const { partition, high } of from) consumer.seek({ topic, partition, offset: high });
     },
     async ready() {
       if (closed || crashed) return false;

@@ -62,6 +62,17 @@ export function describeEventBusContract(name: string, open: (topics: string[]) 
       for (const g of groups) await expect.poll(() => workCounts().busHandledBy[`${g}.${topic}`]).toBe(4);
     });
 
+    it('with everyProcess, each subscriber of a group gets every event published once it subscribed', async () => {
+      const [a, b] = [collector(), collector()];
+      const group = uniqueName('group-every');
+      await bus.publish(topic, [ev('k', 0)]);
+      await bus.subscribe(topic, group, a.handler, { everyProcess: true });
+      await bus.subscribe(topic, group, b.handler, { everyProcess: true });
+      await bus.publish(topic, [ev('k1', 1), ev('k2', 2), ev('k3', 3)]);
+      for (const c of [a, b])
+        await expect.poll(() => c.got.map((e) => e.data.n).sort(), { timeout: 20_000 }).toEqual([1, 2, 3]);
+    });
+
     it("gives each group every event whatever another group's handler does", async () => {
       const b = collector();
       await bus.subscribe(topic, uniqueName('group-fails'), async () => {
