@@ -172,7 +172,8 @@ function whenReady(w: Worker, i: number): Promise<ReadyAddresses> {
  * and forks N workers that each run the stack on those same ports; the operating system's listening
  * sockets are shared, so connections are spread over the workers. The workers share the signing keys
  * (the state directory), the store and the bus. It prints one READY line when every worker serves,
- * answers work queries with the sum and each worker's counters, and stops them all on SIGINT/SIGTERM.
+ * answers work queries with the sum and each worker's counters, passes SIGHUP on to every worker, and
+ * stops them all on SIGINT/SIGTERM.
  */
 export async function superviseWorkers(stateDir: string, workers: number): Promise<void> {
   checkWorkersEnv(workers);
@@ -211,4 +212,9 @@ export async function superviseWorkers(stateDir: string, workers: number): Promi
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // SIGHUP asks each service to reload what it reloads on it (risk: its rule file): every worker gets it,
+  // and the primary, which has no service of its own, no longer ends on it.
+  process.on('SIGHUP', () => {
+    for (const w of all) w.process.kill('SIGHUP');
+  });
 }

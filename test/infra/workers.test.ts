@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,15 @@ import type { WorkCounts } from '../../kit/src/work.js';
 import { FREE_PORTS } from '../../cli/stack.js';
 import { connectMongo } from '../../kit/src/mongo.js';
 import { describeWithServer, dropDatabases, infraRequired, uniqueName } from '../contract/support/infra.js';
+
+/** A port free at the time of asking (the one a listener on port 0 got). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
 
 /**
  * `dfs serve --workers 2` on the real store and bus: two processes run the stack on the same ports,
@@ -26,17 +37,46 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
   const dbUri = Object.assign(new URL(uri), { pathname: `/${dbName}` }).href;
   afterAll(() => dropDatabases(uri, [dbName]));
 
-  /** The environment of `dfs serve --workers 2`: every port free, its own bus namespace, state and database. */
-  const serveEnv = (dir: string): NodeJS.ProcessEnv => ({
-    ...process.env,
-    ...FREE_PORTS,
-    MONGODB_URI: dbUri,
-    LOG_LEVEL: 'warn',
-    RISK_DEADLINE_MS: '5000',
-    RISK_RULES_FILE: 'config/risk-rules.load.json',
-    KAFKA_NAMESPACE: `workers-${Date.now().toString(36)}`,
-    DFS_STATE_DIR: join(dir, 'state'),
-  });
+  /**
+   * The environment of `dfs serve --workers 2`: every port free (risk's HTTPS port chosen here, to ask it),
+   * its own bus namespace, state, database and copy of the load rules.
+   */
+  const serveEnv = async (dir: string): Promise<NodeJS.ProcessEnv> => {
+    copyFileSync('config/risk-rules.load.json', join(dir, 'risk-rules.json'));
+    return {
+      ...process.env,
+      ...FREE_PORTS,
+      RISK_HTTP_PORT: String(await freePort()),
+      MONGODB_URI: dbUri,
+      LOG_LEVEL: 'warn',
+      RISK_DEADLINE_MS: '5000',
+      RISK_RULES_FILE: join(dir, 'risk-rules.json'),
+      KAFKA_NAMESPACE: `workers-${Date.now().toString(36)}`,
+      DFS_STATE_DIR: join(dir, 'state'),
+    };
+  };
+
+  /** The id of the risk rules in force, asked on a new connection (so either worker may answer). */
+  const rulesInForce = (env: NodeJS.ProcessEnv) =>
+    new Promise<string>((resolve, reject) => {
+      const state = env.DFS_STATE_DIR!;
+      const token = readFileSync(join(state, 'keys', 'risk-operator.token'), 'utf8').trim();
+      https
+        .get(
+          `https://127.0.0.1:${env.RISK_HTTP_PORT}/v1/rules`,
+          {
+            agent: false,
+            ca: readFileSync(join(state, 'pki', 'ca.crt')),
+            headers: { authorization: `Bearer ${token}` },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve((JSON.parse(body) as { id: string }).id));
+          },
+        )
+        .on('error', reject);
+    });
 
   it('fails cleanly when a port the user set is taken, naming the variable', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dfs-workers-'));
@@ -45,7 +85,7 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
     const { port } = holder.address() as { port: number };
     try {
       const started = spawn(process.execPath, ['bin/dfs.mjs', 'serve', '--workers', '2'], {
-        env: { ...serveEnv(dir), TRANSACTION_GRPC_PORT: String(port) },
+        env: { ...(await serveEnv(dir)), TRANSACTION_GRPC_PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -67,7 +107,7 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
 
   it('spreads the phones over both workers, and every payment posts once', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dfs-workers-'));
-    const env = serveEnv(dir);
+    const env = await serveEnv(dir);
     // The primary chooses the free ports before its workers bind them, and chooses again if another
     // process takes one in between (test/unit/worker-ports.test.ts): no retry is needed here.
     let serve: ChildProcess | undefined;
@@ -155,6 +195,18 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       const by = Object.values(answer.work.storeCommandsBy).reduce((a, b) => a + b, 0);
       expect(by).toBe(answer.work.storeCommands);
       expect(answer.work.storeCommandsBy['ledger_transfers insert']).toBeGreaterThan(0);
+
+      // SIGHUP to the primary reloads the risk rules in every worker: each new connection to the shared
+      // port, whichever worker takes it, answers the new rule set.
+      const rules = JSON.parse(readFileSync(env.RISK_RULES_FILE!, 'utf8')) as { thresholds: { stepUp: number } };
+      rules.thresholds.stepUp += 1;
+      const text = JSON.stringify(rules);
+      writeFileSync(env.RISK_RULES_FILE!, text);
+      const newId = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      running.kill('SIGHUP');
+      const ids = async () => Promise.all(Array.from({ length: 8 }, () => rulesInForce(env)));
+      await expect.poll(ids, { timeout: 10_000 }).toEqual(Array(8).fill(newId));
+      expect(running.exitCode).toBeNull();
     } finally {
       if (serve && serve.exitCode === null && serve.signalCode === null) {
         const exited = new Promise((r) => serve!.once('exit', r));
