@@ -1,5 +1,4 @@
 import { contracts } from '../../../kit/src/contracts.js';
-import { DfsError } from '../../../kit/src/errors.js';
 import { readConfigFile } from '../../../kit/src/config.js';
 import type { EventBus } from '../../../kit/src/events.js';
 import { loadCatalog } from '../../../kit/src/fota-catalog.js';
@@ -14,13 +13,7 @@ import { levelFromChain, type DeriveLevel, type TrustAnchors } from './domain/ch
 import { loadDeviceTrust } from './domain/device-trust.js';
 import { loadPolicy, type Policy } from './domain/policy.js';
 import { NO_WEAKER_KEY, SIGNED_FACTS, type KeyReplacement, type SignedFacts } from './domain/posture.js';
-import {
-  dropToReattestation,
-  EMPTY_STATUS_LIST,
-  revokedSerialsOf,
-  type StatusList,
-  type StatusListSource,
-} from './domain/status-list.js';
+import { statusInForce, type StatusListSource } from './domain/status-list.js';
 import { statusListFile } from './status-file.js';
 import { openTokenKeyRing } from './token-key-file.js';
 import { busDeviceEvents } from './events/device-events.js';
@@ -99,51 +92,15 @@ export async function startAttestation(
     challengeTtlSec: config.challengeTtlSec,
     jwksMaxAgeSec: config.jwksMaxAgeSec,
     onEnroll: enrollmentOutcomes(metrics, log),
-    followStatus: () => followStatus(),
+    followStatus: () => status.follow(),
   };
-  const statusSource = test.statusList ?? statusListFile(config.statusFile, roots);
-  let inForce: StatusList = EMPTY_STATUS_LIST;
-  const adopt = (list: StatusList) => {
-    deps.anchors.revokedSerials = new Set([...policy.revokedCertificateSerials, ...revokedSerialsOf(list)]);
-    inForce = list;
-  };
-  /** Adopts the newest list any replica stored (an operator's reload reaches one replica only). */
-  const followStatus = async () => {
-    const stored = await store.getStatusList();
-    if (stored && stored.issuedAtMs > inForce.issuedAtMs) adopt(stored);
-    return inForce.issuedAtMs;
-  };
-  /**
-   * Loads the status list file (refusing one older than the list in force; at start-up, one older than
-   * the stored list is logged and the stored one followed), stores it for every replica, then drops
-   * devices under revoked batches to re-attestation.
-   */
-  const loadStatus = async (atStart: boolean) => {
-    const list = await statusSource();
-    await followStatus();
-    if (list.issuedAtMs < inForce.issuedAtMs) {
-      if (!atStart) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'older than the list in force');
-      log.warn(
-        { fileIssuedAtMs: list.issuedAtMs, storedIssuedAtMs: inForce.issuedAtMs },
-        'attestation status list file older than the stored one: following the stored list',
-      );
-      return {
-        issuedAtMs: inForce.issuedAtMs,
-        revokedSerials: revokedSerialsOf(inForce).length,
-        devicesToReattest: [],
-      };
-    }
-    await store.putStatusList(list);
-    adopt(list);
-    const reattest = await dropToReattestation(list, deps);
-    log.info(
-      { issuedAtMs: list.issuedAtMs, revoked: revokedSerialsOf(list).length, reattest: reattest.length },
-      'attestation status list loaded',
-    );
-    return { issuedAtMs: list.issuedAtMs, revokedSerials: revokedSerialsOf(list).length, devicesToReattest: reattest };
-  };
-  const reloadStatus = () => loadStatus(false);
-  await loadStatus(true);
+  const status = statusInForce({
+    ...deps,
+    source: test.statusList ?? statusListFile(config.statusFile, roots),
+    policySerials: policy.revokedCertificateSerials,
+  });
+  const reloadStatus = () => status.load(false);
+  await status.load(true);
   log.info(
     { policyVersion: policy.version, roots: roots.length, catalogVersion: catalog.version },
     'attestation policy loaded',

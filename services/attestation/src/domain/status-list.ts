@@ -1,8 +1,10 @@
 import { ATTESTATION_STATUS_LIST, AttestationStatusList } from '../../../../contracts/attestation-status.js';
 import { DfsError } from '../../../../kit/src/errors.js';
 import { verifyJws } from '../../../../kit/src/jws.js';
+import type { Logger } from '../../../../kit/src/log.js';
 import { EC_P256, type x509 } from '../../../../kit/src/x509.js';
 import type { AttestationStore } from '../store/ports.js';
+import type { TrustAnchors } from './chain.js';
 import type { DeviceEvents } from './events.js';
 import { reattestDevice, updateDevice } from './registry.js';
 
@@ -76,4 +78,65 @@ export async function dropToReattestation(
   for (const listed of await deps.store.devicesAttestedUnder(serials))
     if (await dropToReattest(listed.deviceId, deps, serials)) dropped.push(listed.deviceId);
   return dropped;
+}
+
+/** What results from loading a status list: when it was issued, what it revokes, the devices it dropped. */
+export interface StatusLoad {
+  issuedAtMs: number;
+  revokedSerials: number;
+  devicesToReattest: string[];
+}
+
+/**
+ * The status list one replica enrolls under, following the store (docs/ATTESTATION.md, "Replicas"):
+ * `follow` adopts into `anchors` the newest list any replica stored and answers when the list in force
+ * was issued; `load` reads `source` (refusing one older than the list in force; at start-up, one older
+ * than the stored list is logged and the stored one followed), stores it for every replica, and drops
+ * the devices attested under what it revokes to re-attestation.
+ */
+export function statusInForce(deps: {
+  store: AttestationStore;
+  events: DeviceEvents;
+  now: () => number;
+  source: StatusListSource;
+  anchors: TrustAnchors;
+  /** Serials the policy file revokes, in force whatever the list. */
+  policySerials: readonly string[];
+  log: Logger;
+}) {
+  let inForce = EMPTY_STATUS_LIST;
+  const adopt = (list: StatusList) => {
+    deps.anchors.revokedSerials = new Set([...deps.policySerials, ...revokedSerialsOf(list)]);
+    inForce = list;
+  };
+  const follow = async () => {
+    const stored = await deps.store.getStatusList();
+    if (stored && stored.issuedAtMs > inForce.issuedAtMs) adopt(stored);
+    return inForce.issuedAtMs;
+  };
+  const load = async (atStart: boolean): Promise<StatusLoad> => {
+    const list = await deps.source();
+    await follow();
+    if (list.issuedAtMs < inForce.issuedAtMs) {
+      if (!atStart) throw new DfsError('ATTESTATION_STATUS_LIST_INVALID', 'older than the list in force');
+      deps.log.warn(
+        { fileIssuedAtMs: list.issuedAtMs, storedIssuedAtMs: inForce.issuedAtMs },
+        'attestation status list file older than the stored one: following the stored list',
+      );
+      return {
+        issuedAtMs: inForce.issuedAtMs,
+        revokedSerials: revokedSerialsOf(inForce).length,
+        devicesToReattest: [],
+      };
+    }
+    await deps.store.putStatusList(list);
+    adopt(list);
+    const dropped = await dropToReattestation(list, deps);
+    deps.log.info(
+      { issuedAtMs: list.issuedAtMs, revoked: revokedSerialsOf(list).length, reattest: dropped.length },
+      'attestation status list loaded',
+    );
+    return { issuedAtMs: list.issuedAtMs, revokedSerials: revokedSerialsOf(list).length, devicesToReattest: dropped };
+  };
+  return { follow, load };
 }
