@@ -144,13 +144,16 @@ export async function openTokenKeyRing(
     const saved = kept ? await contentsOf(kept) : { current: await initialKey(stateDir) };
     return tokenKeyRing(saved, { graceMs, save }, opts.now ?? Date.now());
   });
-  /** Adopts the ring file if another process saved it since this one last read or wrote it. */
+  /**
+   * Adopts the ring file if another process saved it since this one last read or wrote it; a file
+   * that cannot be read fails once (logged once), and is read again when it changes.
+   */
   const refresh = async () => {
     const version = versionOf(file);
     if (version === seen) return;
+    seen = version;
     const kept = readRing(file);
     if (kept) ring.adopt(await contentsOf(kept));
-    seen = version;
   };
   // One thing at a time in this process: a look at the file that began before a change must not
   // adopt, after it, the ring the change replaced.
