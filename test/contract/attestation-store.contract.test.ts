@@ -117,6 +117,8 @@ export function describeAttestationStoreContract(name: string, open: () => Promi
         entries: { [`aa${issuedAtMs}`]: { status: 'REVOKED' as const } },
       });
       expect(await store.getStatusList()).toBeNull();
+      await Promise.all([15, 11, 19, 10, 17, 12, 18, 13, 16, 14].map((at) => store.putStatusList(list(at))));
+      expect(await store.getStatusList()).toEqual(list(19));
       await store.putStatusList(list(20));
       await store.putStatusList(list(10));
       await store.putStatusList(list(20));

@@ -3,7 +3,9 @@ import { ATTESTATION_STATUS_LIST } from '../../../contracts/attestation-status.j
 import { RESULT } from '../../../contracts/results.js';
 import { compactJws, signJws } from '../../../kit/src/jws.js';
 import { EC_P256, generateEcKeyPair, issueCertificate, subtle } from '../../../kit/src/x509.js';
-import { verifyStatusList } from '../../../services/attestation/src/domain/status-list.js';
+import { createLogger } from '../../../kit/src/log.js';
+import { statusInForce, verifyStatusList } from '../../../services/attestation/src/domain/status-list.js';
+import { memoryAttestationStore } from '../../../services/attestation/src/store/memory.js';
 import { codeOf } from '../../support/expect-code.js';
 
 /** A pinned OEM root: a self-signed CA and its key. */
@@ -58,5 +60,42 @@ describe('status list verification (contracts/attestation-status.ts, through kit
     const foreign = await signJws(ATTESTATION_STATUS_LIST, list, { privateKey: other.key });
     expect(await codeOf(verifyStatusList(foreign, [root.cert]))).toBe('ATTESTATION_STATUS_LIST_INVALID');
     await expect(verifyStatusList(foreign, [root.cert, other.cert])).resolves.toEqual(list);
+  });
+});
+
+describe('the status list in force follows the store (docs/ATTESTATION.md, "Replicas")', () => {
+  const list = (issuedAtMs: number, serial: string) => ({
+    issuedAtMs,
+    entries: { [serial]: { status: 'REVOKED' as const } },
+  });
+
+  it('a load racing a newer list another replica stored never moves this replica back to its older list', async () => {
+    const store = memoryAttestationStore();
+    const anchors = { roots: [], revokedSerials: new Set<string>() };
+    const status = statusInForce({
+      store: {
+        ...store,
+        // While this replica stores its list, another stores a newer one, and an enrollment here follows it.
+        async putStatusList(l) {
+          await store.putStatusList(list(20, 'bb02'));
+          await status.follow();
+          await store.putStatusList(l);
+        },
+      },
+      events: {
+        attested: async () => {},
+        rejected: async () => {},
+        revoked: async () => {},
+        reverified: async () => {},
+      },
+      now: () => 1,
+      source: async () => list(10, 'aa01'),
+      anchors,
+      policySerials: [],
+      log: createLogger('test', 'silent'),
+    });
+    await status.load(false);
+    expect([...anchors.revokedSerials]).toEqual(['bb02']);
+    expect(await status.follow()).toBe(20);
   });
 });

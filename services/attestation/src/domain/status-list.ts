@@ -105,7 +105,9 @@ export function statusInForce(deps: {
   log: Logger;
 }) {
   let inForce = EMPTY_STATUS_LIST;
+  // Never back to an older list: a load racing a newer list stored by another replica keeps the newer.
   const adopt = (list: StatusList) => {
+    if (list.issuedAtMs < inForce.issuedAtMs) return;
     deps.anchors.revokedSerials = new Set([...deps.policySerials, ...revokedSerialsOf(list)]);
     inForce = list;
   };

@@ -105,11 +105,14 @@ export async function mongoAttestationStore(options: MongoAttestationOptions): P
       return doc ? { issuedAtMs: doc.issuedAtMs, entries: doc.entries } : null;
     },
     async putStatusList(list) {
-      // Replaces only an older list; against a newer or equal one the upsert meets the unique _id.
+      // Replaces only an older list; against a newer or equal one the upsert meets the unique _id. So
+      // does the first write racing another first write: then the other is in, and is replaced if older.
+      const older = { _id: STATUS_LIST, issuedAtMs: { $lt: list.issuedAtMs } };
       try {
-        await status.replaceOne({ _id: STATUS_LIST, issuedAtMs: { $lt: list.issuedAtMs } }, list, { upsert: true });
+        await status.replaceOne(older, list, { upsert: true });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+        await status.replaceOne(older, list);
       }
     },
     ready: () => mongoReady(conn),
