@@ -177,7 +177,14 @@ export async function openTokenKeyRing(
     inTurn(() =>
       withLock(lock, async () => {
         await refresh();
-        return change();
+        try {
+          return await change();
+        } catch (err) {
+          // A change that could not be saved is not kept: back to the ring the file holds.
+          seen = null;
+          await refresh().catch(() => {});
+          throw err;
+        }
       }),
     );
   return {

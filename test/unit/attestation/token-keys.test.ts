@@ -138,6 +138,17 @@ describe('token key ring shared by the processes of one state directory (dfs ser
     expect(kids(b.published(10))).toEqual([after.current, after.next, before.current, before.next]);
   });
 
+  it('a rotation that cannot be saved is not kept: the process stays on the ring the file holds', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
+    const ring = await openRing(0);
+    const before = ring.state(0);
+    // The ring is written to a temporary file first: a directory in its place makes the save fail.
+    mkdirSync(join(dir, 'keys', `attestation-token-ring.json.${process.pid}.tmp`));
+    await expect(ring.rotate(10)).rejects.toThrow();
+    expect(ring.state(10)).toEqual(before);
+    expect(ring.current().kid).toBe(before.current);
+  });
+
   it('a ring file spoiled by hand leaves the ring in use, logged by code without the file text', async () => {
     dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
     const lines: string[] = [];
