@@ -104,6 +104,9 @@ async function failWorker(err: unknown): Promise<never> {
  */
 export async function serve(stateDir: string, workers = 1): Promise<void> {
   if (workers > 1 && !isWorker()) return superviseWorkers(stateDir, workers);
+  // A SIGHUP passed on by the primary before the risk service listens for it must not end the worker
+  // (Node's default): the rule file it would reload is read when risk starts anyway.
+  if (isWorker()) process.on('SIGHUP', () => {});
   quietLogs('warn');
   dropGrpcBindLog();
   const flushTraces = startTracing({ serviceName: 'dfs' });

@@ -177,6 +177,10 @@ function whenReady(w: Worker, i: number): Promise<ReadyAddresses> {
  */
 export async function superviseWorkers(stateDir: string, workers: number): Promise<void> {
   checkWorkersEnv(workers);
+  // SIGHUP asks each service to reload what it reloads on it (risk: its rule file): every worker gets it,
+  // and the primary, which has no service of its own, does not end on it, not even while starting.
+  let forward: () => void = () => {};
+  process.on('SIGHUP', () => forward());
   await ensureDevPki(stateDir);
   let stopping = false;
   const { ready, all, fork } = await startOnChosenPorts(process.env, async (ports) => {
@@ -195,6 +199,9 @@ export async function superviseWorkers(stateDir: string, workers: number): Promi
     console.error(`dfs: worker ${i} exited (${signal ?? code}); starting it again`);
     all[i] = fork(i);
   });
+  forward = () => {
+    for (const w of all) w.process.kill('SIGHUP');
+  };
   console.log(`READY ${JSON.stringify({ ...ready[0], workers })}`);
   if (process.send)
     process.on('message', (m) => {
@@ -212,9 +219,4 @@ export async function superviseWorkers(stateDir: string, workers: number): Promi
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // SIGHUP asks each service to reload what it reloads on it (risk: its rule file): every worker gets it,
-  // and the primary, which has no service of its own, no longer ends on it.
-  process.on('SIGHUP', () => {
-    for (const w of all) w.process.kill('SIGHUP');
-  });
 }

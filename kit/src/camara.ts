@@ -16,9 +16,9 @@ const safeCode = (value: unknown) => (typeof value === 'string' && SAFE_CODE.tes
  * a cause, since it may quote the request's bearer key (an invalid header value) or the answer's text.
  */
 function failure(err: unknown, step: string): string {
-  const e = err as { name?: string; cause?: { code?: unknown } };
+  const e = err as { name?: string; code?: unknown; cause?: { code?: unknown } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `${step}: timed out`;
-  return `${step}: failed ${safeCode(e?.cause?.code)}`.trim();
+  return `${step}: failed ${safeCode(e?.code) || safeCode(e?.cause?.code)}`.trim();
 }
 
 /**

@@ -207,6 +207,12 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       const ids = async () => Promise.all(Array.from({ length: 8 }, () => rulesInForce(env)));
       await expect.poll(ids, { timeout: 10_000 }).toEqual(Array(8).fill(newId));
       expect(running.exitCode).toBeNull();
+      // Reloaded, not ended and started again: each worker still has the calls it served before.
+      const after = await new Promise<{ workers: WorkCounts[] }>((resolve) => {
+        running.once('message', (m) => resolve(m as { workers: WorkCounts[] }));
+        running.send('work');
+      });
+      expect(after.workers.map((w, i) => w.grpcServed >= answer.workers[i]!.grpcServed)).toEqual([true, true]);
     } finally {
       if (serve && serve.exitCode === null && serve.signalCode === null) {
         const exited = new Promise((r) => serve!.once('exit', r));

@@ -49,12 +49,6 @@ describe('camaraPost: failures keep neither the bearer key nor the answer text',
       refusal(camaraPost(api(undefined, 100), '/slow', {}, 'SIM_SWAP_CHECK_UNAVAILABLE')),
     ]);
     expect(failures.map((e) => e?.code)).toEqual(Array(4).fill('SIM_SWAP_CHECK_UNAVAILABLE'));
-    expect(failures.map((e) => e!.detail)).toEqual([
-      'request: failed',
-      'answer 200: failed',
-      'operator answered 503 UNAVAILABLE',
-      'request: timed out',
-    ]);
     for (const e of failures) expect(logged(e!)).not.toMatch(/SECRET|700123456/);
   });
 });
