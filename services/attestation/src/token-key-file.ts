@@ -1,6 +1,17 @@
 /* eslint-disable security/detect-non-literal-fs-filename --
    the ring file lives under the validated state directory; no path comes from a request */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { z } from '../../../kit/src/config.js';
@@ -91,6 +102,29 @@ function versionOf(file: string): string | null {
   return s ? `${s.ino}:${s.mtimeMs}:${s.size}` : null;
 }
 
+/**
+ * Breaks a lock left by a process that died holding it: moved aside under a name of this process's
+ * own, removed if it is still the stale one, put back otherwise (another waiter broke the stale lock
+ * first and took a fresh one, which must stay its own).
+ */
+export function breakStale(lock: string): void {
+  const aside = `${lock}.${process.pid}.${randomUUID()}`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return; // gone already: another waiter broke it
+  }
+  if (Date.now() - statSync(aside).mtimeMs > STALE_LOCK_MS) rmSync(aside, { force: true });
+  else {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // A third waiter took the lock meanwhile: nothing more can be done for the one moved aside.
+    }
+    rmSync(aside, { force: true });
+  }
+}
+
 /** Runs `change` holding the ring's lock file (created exclusively): one process changes the ring at a time. */
 async function withLock<T>(lock: string, change: () => Promise<T>): Promise<T> {
   const until = Date.now() + LOCK_WAIT_MS;
@@ -102,7 +136,7 @@ async function withLock<T>(lock: string, change: () => Promise<T>): Promise<T> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const heldSince = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-    if (Date.now() - heldSince > STALE_LOCK_MS) rmSync(lock, { force: true });
+    if (Date.now() - heldSince > STALE_LOCK_MS) breakStale(lock);
     else if (Date.now() > until) throw new DfsError('STORE_UNAVAILABLE', `${lock}: held by another process`);
     else await new Promise((r) => setTimeout(r, 10));
   }

@@ -1,4 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +18,11 @@ import type { DfsError } from '../../../kit/src/errors.js';
 import { generateSigningKey } from '../../../kit/src/keys.js';
 import type { Logger } from '../../../kit/src/log.js';
 import { tokenKeyRing } from '../../../services/attestation/src/domain/token-keys.js';
-import { openTokenKeyRing, type FileTokenKeyRing } from '../../../services/attestation/src/token-key-file.js';
+import {
+  breakStale,
+  openTokenKeyRing,
+  type FileTokenKeyRing,
+} from '../../../services/attestation/src/token-key-file.js';
 
 const kids = (keys: { kid: string }[]) => keys.map((k) => k.kid);
 const GRACE = 60_000;
@@ -147,6 +161,22 @@ describe('token key ring shared by the processes of one state directory (dfs ser
     await expect(ring.rotate(10)).rejects.toThrow();
     expect(ring.state(10)).toEqual(before);
     expect(ring.current().kid).toBe(before.current);
+  });
+
+  it('a lock left by a process that died holding it is broken; a fresh one moved aside is put back', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dfs-token-ring-'));
+    const lock = join(dir, 'keys', 'attestation-token-ring.json.lock');
+    mkdirSync(join(dir, 'keys'));
+    writeFileSync(lock, '');
+    utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const ring = await openRing(0);
+    expect(existsSync(lock)).toBe(false);
+    expect((await ring.rotate(10)).current).toBe(ring.current().kid);
+    // Another waiter broke it first and holds a fresh lock: breaking again leaves that one in place.
+    writeFileSync(lock, 'fresh');
+    breakStale(lock);
+    expect(readFileSync(lock, 'utf8')).toBe('fresh');
+    expect(readdirSync(join(dir, 'keys')).filter((f) => f.includes('.lock.'))).toEqual([]);
   });
 
   it('a ring file spoiled by hand leaves the ring in use, logged by code without the file text', async () => {
