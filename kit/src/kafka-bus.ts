@@ -128,6 +128,8 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
   }
   const consumers: Consumer[] = [];
   const subscriptions: { groupId: string; topic: string }[] = [];
+  /** The groups of `everyProcess` subscriptions: this process's alone, deleted when it closes. */
+  const ownGroups: string[] = [];
   const behind = async ({ groupId, topic }: { groupId: string; topic: string }) => {
     const [high, [committed]] = await Promise.all([
       admin.fetchTopicOffsets(topic),
@@ -164,10 +166,11 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
     },
     async subscribe(name, group, handler, subscribeOpts) {
       const topic = ns(name);
-      // A group of this subscription's own (Kafka forgets its offsets once it has been empty for the
-      // broker's offsets.retention.minutes), from the events published once it subscribed.
+      // A group of this subscription's own, from the events published once it subscribed; deleted at
+      // close (after a crash, the broker drops its offsets after offsets.retention.minutes).
       const everyProcess = subscribeOpts?.everyProcess ?? false;
       const groupId = `${ns(group)}.${name}${everyProcess ? `.${randomUUID()}` : ''}`;
+      if (everyProcess) ownGroups.push(groupId);
       const consumer = client.consumer({
         groupId,
         allowAutoTopicCreation: false,
@@ -227,6 +230,7 @@ export async function kafkaBus(opts: KafkaBusOptions): Promise<EventBus> {
       if (closed) return;
       closed = true;
       await Promise.allSettled(consumers.map((c) => c.disconnect()));
+      if (ownGroups.length) await admin.deleteGroups(ownGroups).catch(() => undefined);
       await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
     },
   };

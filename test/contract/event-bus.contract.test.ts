@@ -108,6 +108,23 @@ describeWithServer('KAFKA_BROKERS', 'kafka (kafkajs)', (brokers) => {
     });
   describeEventBusContract('kafka', open);
 
+  it("deletes an everyProcess subscription's own consumer group when the bus closes", async () => {
+    const topic = uniqueName('contract.own-group');
+    const group = uniqueName('group-own');
+    const bus = await open([topic]);
+    await bus.subscribe(topic, group, async () => {}, { everyProcess: true });
+    const admin = new kafkajs.Kafka({ brokers: brokers.split(','), logLevel: kafkajs.logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const ours = async () => (await admin.listGroups()).groups.filter((g) => g.groupId.startsWith(group)).length;
+      expect(await ours()).toBe(1);
+      await bus.close();
+      expect(await ours()).toBe(0);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('redelivers an event whose handler failed, so nothing is lost (commit after success)', async () => {
     const topic = uniqueName('contract.redeliver');
     const bus = await open([topic]);
