@@ -14,12 +14,17 @@ export interface SigningKey {
 
 /** Generates a fresh ES256 signing key in memory. */
 export async function generateSigningKey(): Promise<{ key: SigningKey; privateJwk: JWK }> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const pub = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(pub);
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const privateJwk = await exportJWK(privateKey);
-  const usable = (await importJWK({ ...privateJwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
-  return { key: { kid, privateKey: usable, publicJwk: { ...pub, kid, alg: 'ES256', use: 'sig' } }, privateJwk };
+  return { key: await signingKeyOf(privateJwk), privateJwk };
+}
+
+/** The ES256 signing key of a private JWK, its `kid` the RFC 7638 thumbprint of its public part. */
+export async function signingKeyOf(privateJwk: JWK): Promise<SigningKey> {
+  const privateKey = (await importJWK({ ...privateJwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
+  const { d: _d, ...pub } = privateJwk;
+  const kid = await calculateJwkThumbprint(pub);
+  return { kid, privateKey, publicJwk: { ...pub, kid, alg: 'ES256', use: 'sig' } };
 }
 
 /**
@@ -42,11 +47,7 @@ export function readJwkFile(file: string): JWK {
 export async function loadOrCreateSigningKey(stateDir: string, name: string): Promise<SigningKey> {
   const file = join(stateDir, 'keys', `${name}.jwk.json`);
   try {
-    const jwk = readJwkFile(file);
-    const privateKey = (await importJWK({ ...jwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
-    const { d: _d, ...pub } = jwk;
-    const kid = await calculateJwkThumbprint(pub);
-    return { kid, privateKey, publicJwk: { ...pub, kid, alg: 'ES256', use: 'sig' } };
+    return await signingKeyOf(readJwkFile(file));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

@@ -13,10 +13,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { z } from '../../../kit/src/config.js';
 import { DfsError, describeError } from '../../../kit/src/errors.js';
-import { loadOrCreateSigningKey, readJwkFile } from '../../../kit/src/keys.js';
+import { loadOrCreateSigningKey, readJwkFile, signingKeyOf } from '../../../kit/src/keys.js';
 import type { Logger } from '../../../kit/src/log.js';
 import { tokenKeyRing, type RingContents, type RingKey, type TokenKeyRing } from './domain/token-keys.js';
 
@@ -35,12 +35,7 @@ const STALE_LOCK_MS = 5_000;
 /** How long a change waits for another process's change to the ring: long enough to break a stale lock. */
 const LOCK_WAIT_MS = 10_000;
 
-async function ringKey(privateJwk: JWK): Promise<RingKey> {
-  const privateKey = (await importJWK({ ...privateJwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
-  const { d: _d, ...pub } = privateJwk;
-  const kid = await calculateJwkThumbprint(pub);
-  return { key: { kid, privateKey, publicJwk: { ...pub, kid, alg: 'ES256', use: 'sig' } }, privateJwk };
-}
+const ringKey = async (privateJwk: JWK): Promise<RingKey> => ({ key: await signingKeyOf(privateJwk), privateJwk });
 
 function readRing(file: string): z.infer<typeof RingFile> | null {
   let text: string;
