@@ -51,6 +51,8 @@ describeWithServer('MONGODB_URI', 'dfs serve --workers 2 on one store and one bu
       LOG_LEVEL: 'warn',
       RISK_DEADLINE_MS: '5000',
       RISK_RULES_FILE: join(dir, 'risk-rules.json'),
+      // Not following the file: the SIGHUP below is what must reload it.
+      RISK_RULES_CHECK_MS: '0',
       KAFKA_NAMESPACE: `workers-${Date.now().toString(36)}`,
       DFS_STATE_DIR: join(dir, 'state'),
     };

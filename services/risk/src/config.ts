@@ -12,6 +12,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       RISK_GRPC_PORT: port(50053),
       RISK_HTTP_PORT: port(8083),
       RISK_RULES_FILE: z.string().default('config/risk-rules.json'),
+      RISK_RULES_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
       RISK_MNO_URL: optional(z.string().url()),
       RISK_MNO_API_KEY: optional(z.string().min(32, 'at least 32 characters').max(256)),
       RISK_MNO_API_KEY_FILE: optional(z.string().min(1)),
@@ -26,6 +27,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     grpcPort: e.RISK_GRPC_PORT,
     httpPort: e.RISK_HTTP_PORT,
     rulesFile: e.RISK_RULES_FILE,
+    /** How often the rule file is re-read and a changed one taken; 0: only on SIGHUP or a reload call. */
+    rulesCheckMs: e.RISK_RULES_CHECK_MS,
     operatorToken: e.RISK_OPERATOR_TOKEN,
     operatorTokenFile: riskOperatorTokenFile(e.DFS_STATE_DIR),
     mno: e.RISK_MNO_URL

@@ -9,6 +9,7 @@ import { readTls } from '../../../kit/src/tls.js';
 import { trustCaForFetch } from '../../../kit/src/tls-policy.js';
 import { readFileSync } from 'node:fs';
 import { loadConfig, type RiskConfig } from './config.js';
+import type { RulesInForce } from './domain/decide.js';
 import type { SimSwapOperator } from './domain/operator.js';
 import { atomicReservations, type ReservationStrategy } from './domain/reserve.js';
 import { subscribeFeatures } from './events/consumer.js';
@@ -41,7 +42,10 @@ export interface RiskControls {
   operator?: SimSwapOperator;
 }
 
-/** Wires and starts the risk service: rules from the file (reloaded on SIGHUP), features from the bus. */
+/**
+ * Wires and starts the risk service: rules from the file (followed, and reloaded on SIGHUP), features
+ * from the bus.
+ */
 export async function startRisk(
   config: RiskConfig = loadConfig(),
   shared?: EventBus,
@@ -62,13 +66,16 @@ export async function startRisk(
        the operator API key file is a fixed name under the validated state directory */
     (mno && camaraSimSwap({ ...mno, apiKey: () => mno.apiKey ?? readFileSync(mno.apiKeyFile, 'utf8').trim() }));
   await subscribeFeatures(bus, store, log, reservations);
+  const taken = (r: RulesInForce) => log.info({ rulesetId: r.id }, 'risk rules reloaded');
+  const refused = (err: unknown) => log.warn({ err }, 'risk rules reload refused; previous rules stay in force');
   const onHup = () => {
     try {
-      log.info({ rulesetId: rules.reload().id }, 'risk rules reloaded');
+      taken(rules.reload());
     } catch (err) {
-      log.warn({ err }, 'risk rules reload refused; previous rules stay in force');
+      refused(err);
     }
   };
+  let unfollow = () => {};
   const handle = await serve({
     name: 'risk',
     host: config.host,
@@ -106,10 +113,12 @@ export async function startRisk(
     httpsPolicy: test.httpsPolicy,
     release: async () => {
       process.off('SIGHUP', onHup);
+      unfollow();
       await store.close();
       if (!shared) await bus.close();
     },
   });
   process.on('SIGHUP', onHup);
+  if (config.rulesCheckMs > 0) unfollow = rules.follow(config.rulesCheckMs, { taken, refused });
   return handle;
 }

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DfsError } from '../../../kit/src/errors.js';
 import { closeHttp, listen } from '../../../kit/src/http.js';
 import { createLogger } from '../../../kit/src/log.js';
@@ -175,4 +175,53 @@ describe('risk rule file: validated at start-up, reloadable, explained over HTTP
       expect((await fetch(`${base}/v1/decisions/tx-trail?stage=step-up`, AUTH)).status).toBe(404);
     },
   );
+});
+
+describe('risk rule file followed: a changed file taken, a bad one refused once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'risk-rules-follow-'));
+  const file = join(dir, 'rules.json');
+  const shipped = JSON.parse(readFileSync('config/risk-rules.json', 'utf8'));
+  const withLowMax = (max: unknown) => {
+    const r = structuredClone(shipped);
+    r.tiers.LOW.maxPerPayment = max;
+    writeFileSync(file, JSON.stringify(r));
+  };
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports each change once, keeps the previous rules on a bad or missing file, stops when asked', async () => {
+    withLowMax(1_000);
+    const source = rulesSource(file);
+    const taken: number[] = [];
+    const refused: string[] = [];
+    const stop = source.follow(10, {
+      taken: (r) => taken.push(r.rules.tiers.LOW.maxPerPayment),
+      refused: (err) => refused.push(err.code),
+    });
+    await pause(60);
+    expect([taken, refused]).toEqual([[], []]);
+
+    withLowMax(2_000);
+    await vi.waitFor(() => expect(taken).toEqual([2_000]), { timeout: 2000, interval: 10 });
+    const good = source.current();
+
+    withLowMax('a lot');
+    await vi.waitFor(() => expect(refused).toEqual(['CONFIG_INVALID']), { timeout: 2000, interval: 10 });
+    rmSync(file);
+    await vi.waitFor(() => expect(refused).toEqual(['CONFIG_INVALID', 'CONFIG_INVALID']), {
+      timeout: 2000,
+      interval: 10,
+    });
+    await pause(100);
+    expect(refused).toHaveLength(2);
+    expect(source.current()).toBe(good);
+
+    withLowMax(3_000);
+    await vi.waitFor(() => expect(taken).toEqual([2_000, 3_000]), { timeout: 2000, interval: 10 });
+    stop();
+    withLowMax(4_000);
+    await pause(100);
+    expect(taken).toEqual([2_000, 3_000]);
+    expect(source.current().rules.tiers.LOW.maxPerPayment).toBe(3_000);
+  });
 });
