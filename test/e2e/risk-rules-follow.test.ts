@@ -26,7 +26,7 @@ describe('risk rules: every replica follows the rule file (docs/RISK.md, "Reload
     return JSON.stringify(r);
   };
   writeFileSync(file, withStepUp(60));
-  const env = { RISK_RULES_FILE: file, RISK_RULES_CHECK_MS: '50' };
+  const env = { RISK_RULES_FILE: file, RISK_RULES_CHECK_MS: '100' };
   const started: { close(): Promise<void> }[] = [];
   const extra: ServiceHandle[] = [];
   afterAll(async () => {
@@ -35,7 +35,7 @@ describe('risk rules: every replica follows the rule file (docs/RISK.md, "Reload
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A stack whose risk follows `file` every 50 ms, and a second risk replica with `replicaEnv` on top. */
+  /** A stack whose risk follows `file` every 100 ms, and a second risk replica with `replicaEnv` on top. */
   async function replicas(replicaEnv: NodeJS.ProcessEnv) {
     const t = await testStack(env);
     started.push(t);
@@ -81,7 +81,7 @@ describe('risk rules: every replica follows the rule file (docs/RISK.md, "Reload
     expect(taken[0]!.id).toBe(taken[1]!.id);
     expect(taken[0]!.id).not.toBe(before[0]!.id);
 
-    // Fails validation (the step-up threshold is a score from 0 to 100): refused, the rules stay.
+    // Fails validation (the step-up threshold must not exceed the decline threshold): refused, the rules stay.
     writeFileSync(file, withStepUp(500));
     await new Promise((r) => setTimeout(r, 400));
     expect((await inForce()).map((r) => [r.id, r.rules.thresholds.stepUp])).toEqual([
@@ -105,7 +105,8 @@ describe('risk rules: every replica follows the rule file (docs/RISK.md, "Reload
       timeout: 5000,
       interval: 50,
     });
-    await new Promise((r) => setTimeout(r, 400));
+    // Longer than the default interval (2 s): 0 is off, not the default.
+    await new Promise((r) => setTimeout(r, 2500));
     expect((await inForce())[1]!.rules.thresholds.stepUp).toBe(70);
   });
 });

@@ -12,7 +12,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       RISK_GRPC_PORT: port(50053),
       RISK_HTTP_PORT: port(8083),
       RISK_RULES_FILE: z.string().default('config/risk-rules.json'),
-      RISK_RULES_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+      RISK_RULES_CHECK_MS: z.coerce
+        .number()
+        .int()
+        .refine((ms) => ms === 0 || (ms >= 100 && ms <= 3_600_000), '0 (off) or 100 to 3600000')
+        .default(2000),
       RISK_MNO_URL: optional(z.string().url()),
       RISK_MNO_API_KEY: optional(z.string().min(32, 'at least 32 characters').max(256)),
       RISK_MNO_API_KEY_FILE: optional(z.string().min(1)),

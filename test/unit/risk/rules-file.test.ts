@@ -9,6 +9,7 @@ import { closeHttp, listen } from '../../../kit/src/http.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { decide } from '../../../services/risk/src/domain/decide.js';
 import { riskHttp } from '../../../services/risk/src/http/app.js';
+import { loadConfig as riskConfig } from '../../../services/risk/src/config.js';
 import { loadRules, rulesSource } from '../../../services/risk/src/rules-file.js';
 import { memoryFeatureStore } from '../../../services/risk/src/store/memory/index.js';
 import { NOW, payment } from './fixtures.js';
@@ -223,5 +224,74 @@ describe('risk rule file followed: a changed file taken, a bad one refused once'
     await pause(100);
     expect(taken).toEqual([2_000, 3_000]);
     expect(source.current().rules.tiers.LOW.maxPerPayment).toBe(3_000);
+  });
+});
+
+describe('risk rule file followed: what is refused is reported once, and again when it comes back', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'risk-rules-refused-'));
+  const file = join(dir, 'rules.json');
+  const shipped = JSON.parse(readFileSync('config/risk-rules.json', 'utf8'));
+  const withLowMax = (max: unknown) => {
+    const r = structuredClone(shipped);
+    r.tiers.LOW.maxPerPayment = max;
+    writeFileSync(file, JSON.stringify(r));
+  };
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a file a reload refused is not reported again; reverted then reapplied, it is', async () => {
+    withLowMax(1_000);
+    const source = rulesSource(file);
+    const refused: string[] = [];
+    const stop = source.follow(10, { taken: () => {}, refused: (err) => refused.push(err.code) });
+    withLowMax('a lot');
+    expect(codeOf(() => source.reload())).toBe('CONFIG_INVALID');
+    await pause(80);
+    expect(refused).toEqual([]);
+
+    withLowMax(1_000); // back to the rules in force
+    await pause(80);
+    withLowMax('a lot');
+    await vi.waitFor(() => expect(refused).toEqual(['CONFIG_INVALID']), { timeout: 2000, interval: 10 });
+    stop();
+  });
+
+  it('a report that throws neither stops following nor undoes what was taken', async () => {
+    withLowMax(1_000);
+    const source = rulesSource(file);
+    let calls = 0;
+    const stop = source.follow(10, {
+      taken: () => {
+        calls++;
+        throw new Error('logger down');
+      },
+      refused: () => {
+        calls++;
+        throw new Error('logger down');
+      },
+    });
+    withLowMax(2_000);
+    await vi.waitFor(() => expect(calls).toBe(1), { timeout: 2000, interval: 10 });
+    expect(source.current().rules.tiers.LOW.maxPerPayment).toBe(2_000);
+    withLowMax('a lot');
+    await vi.waitFor(() => expect(calls).toBe(2), { timeout: 2000, interval: 10 });
+    withLowMax(3_000);
+    await vi.waitFor(() => expect(source.current().rules.tiers.LOW.maxPerPayment).toBe(3_000), {
+      timeout: 2000,
+      interval: 10,
+    });
+    stop();
+  });
+});
+
+describe('RISK_RULES_CHECK_MS', () => {
+  it('is 2000 unless set, 0 turns following off, and a check more often than every 100 ms is CONFIG_INVALID', () => {
+    expect(riskConfig({}).rulesCheckMs).toBe(2000);
+    expect(riskConfig({ RISK_RULES_CHECK_MS: '0' }).rulesCheckMs).toBe(0);
+    expect(riskConfig({ RISK_RULES_CHECK_MS: '100' }).rulesCheckMs).toBe(100);
+    for (const bad of ['50', '-1', '1.5', 'often', '3600001'])
+      expect(() => riskConfig({ RISK_RULES_CHECK_MS: bad })).toThrow(
+        expect.objectContaining({ code: 'CONFIG_INVALID' }),
+      );
   });
 });
