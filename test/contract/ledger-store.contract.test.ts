@@ -293,6 +293,34 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.getTransfer('t2')).toMatchObject({ state: 'PENDING', risk });
       });
 
+      it('records the outcome decided by the claim holder once, read back by recovery', async () => {
+        await store.insertTransfer(transfer('t1'));
+        expect(await store.claimRecovery('t1', 1_000, 2_000)).toBe(true);
+        const decided = { state: 'FAILED' as const, code: 'LEDGER_INSUFFICIENT_FUNDS' };
+        // Only the holder of the claim, once, while PENDING.
+        expect(await store.decideTransfer('t1', 1_999, decided)).toBe(false);
+        const racing = await Promise.all(
+          Array.from({ length: 4 }, (_, i) =>
+            store.decideTransfer('t1', 2_000, i ? { state: 'DECLINED', code: 'RISK_DECLINED' } : decided),
+          ),
+        );
+        expect(racing.filter(Boolean)).toHaveLength(1);
+        const stands = (await store.getTransfer('t1'))!.decided;
+        expect(await store.decideTransfer('t1', 2_000, decided)).toBe(false);
+        expect((await store.listPending()).map((t) => [t.id, t.decided])).toEqual([['t1', stands]]);
+        expect(await store.finishTransfer('t1', stands!.state, stands!.code, 'signed')).toBe(true);
+        expect(await store.decideTransfer('t1', 2_000, decided)).toBe(false);
+        expect(await store.decideTransfer('none', 2_000, decided)).toBe(false);
+        // A transfer with a decided outcome does not pass its step-up.
+        await store.insertTransfer(transfer('t2'));
+        const stepUp = { challenge: 'c2', expiresAtMs: 9_000, interim: 'interim' };
+        expect(await store.setStepUp('t2', stepUp)).toBe(true);
+        expect(await store.claimRecovery('t2', 1_000, 2_000)).toBe(true);
+        expect(await store.decideTransfer('t2', 2_000, { state: 'DECLINED', code: 'STEP_UP_EXPIRED' })).toBe(true);
+        const risk = { decision: 'APPROVE' as const, ruleIds: ['r'], reason: 'ok' };
+        expect(await store.passStepUp('t2', 'c2', risk)).toBe(false);
+      });
+
       it('moves a transfer PENDING -> final once, and lists only the pending ones', async () => {
         await store.insertTransfer(transfer('t1'));
         await store.insertTransfer(transfer('t2'));

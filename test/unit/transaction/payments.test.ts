@@ -113,6 +113,79 @@ describe('risk fails closed', () => {
 });
 
 describe('pending -> posted recovery at start-up and by the periodic sweep (brief §5)', () => {
+  it('goes on past a transfer whose completion fails, then reports the failure', async () => {
+    const { h, inner, crash } = await crashingHarness();
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    crash.on = true;
+    for (const amount of [1_000, 2_000])
+      await expect(submitPayment(await p.sign(p.payment(m, amount)), p.token, p.peer, h.deps)).rejects.toThrow();
+    const [first, second] = await inner.listPending();
+    crash.on = false;
+    // The first in line cannot finish (its final write keeps failing); the second is rolled forward.
+    const stuck: LedgerStore = {
+      ...inner,
+      finishTransfer: async (id, ...rest) => {
+        if (id === first!.id) throw new DfsError('STORE_UNAVAILABLE', 'failed over');
+        return inner.finishTransfer(id, ...rest);
+      },
+    };
+    const deps = { store: stuck, resultKey: h.deps.resultKey, now: h.deps.now };
+    expect(await codeOf(recoverPending(deps))).toBe('STORE_UNAVAILABLE');
+    expect((await inner.getTransfer(first!.id))?.state).toBe('PENDING');
+    expect((await inner.getTransfer(second!.id))?.state).toBe('POSTED');
+  });
+
+  it('answers a payment that posted with its result when clearing the markers fails', async () => {
+    const inner = memoryLedgerStore();
+    const store: LedgerStore = {
+      ...inner,
+      clearApplied: async () => {
+        throw new DfsError('STORE_UNAVAILABLE', 'failed over');
+      },
+    };
+    const h = await harness({ store });
+    const p = await h.phone(10_000);
+    const m = await h.merchant();
+    const posted = payloadOf(await submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps));
+    expect(posted.status).toBe('POSTED');
+    expect((await inner.getAccount(m))?.balance).toBe(2_500);
+  });
+
+  it('ends a payment refused for funds as announced, FAILED, even once the payer could cover it', async () => {
+    // The failure is announced (final event, request), then the final write fails: a recovery that
+    // decided again would find the payer funded meanwhile and post what was announced as failed.
+    const inner = memoryLedgerStore();
+    const failing = { on: false };
+    const store: LedgerStore = {
+      ...inner,
+      finishTransfer: async (...a) => {
+        if (failing.on) throw new DfsError('STORE_UNAVAILABLE', 'failed over');
+        return inner.finishTransfer(...a);
+      },
+    };
+    const h = await harness({ store });
+    const p = await h.phone(1_000);
+    const m = await h.merchant();
+    failing.on = true;
+    const signed = await p.sign(p.payment(m, 2_500));
+    expect(await codeOf(submitPayment(signed, p.token, p.peer, h.deps))).toBe('STORE_UNAVAILABLE');
+    const [pending] = await inner.listPending();
+    const announced = (await inner.pendingOutbox(100)).find((e) => e.id === finalEventId(pending!.id));
+    expect(announced?.type).toBe('payment.failed');
+
+    failing.on = false;
+    expect(await inner.credit(p.accountId, 'top-up', 5_000)).toBe('applied');
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(1);
+    expect(await inner.getTransfer(pending!.id)).toMatchObject({ state: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' });
+    expect((await inner.getAccount(p.accountId))?.balance).toBe(6_000);
+    expect((await inner.getAccount(m))?.balance).toBe(0);
+    expect(payloadOf(await submitPayment(signed, p.token, p.peer, h.deps))).toMatchObject({
+      status: 'FAILED',
+      code: 'LEDGER_INSUFFICIENT_FUNDS',
+    });
+  });
+
   it(
     'rolls a transfer left pending between debit and credit forward ' +
       'exactly once, young ones and ones another recovery holds left alone',

@@ -49,6 +49,17 @@ export interface Transfer {
   stepUp?: StepUp | null;
   /** Until when a recovery (start-up or sweep, any replica) has taken this PENDING transfer up. */
   recoveryUntilMs?: number | null;
+  /**
+   * The outcome a completion decided for a transfer that does not post, recorded before anything
+   * announces it: a later completion (recovery) ends the transfer the same way instead of deciding again.
+   */
+  decided?: DecidedOutcome | null;
+}
+
+/** A PENDING transfer's decided outcome when it does not post (the debit refused, a refusal, a decline). */
+export interface DecidedOutcome {
+  state: 'FAILED' | 'DECLINED';
+  code: string | null;
 }
 
 /** A step-up the daemon must answer before the transfer posts. */

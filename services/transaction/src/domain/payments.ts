@@ -116,19 +116,20 @@ async function completeClaimed(
 ): Promise<string> {
   try {
     await afterClaim?.();
-    return await finish(t, deps, refusal);
+    return await finish(t, deps, until, refusal);
   } catch (err) {
     await deps.store.releaseRecovery(t.id, until).catch(() => undefined);
     throw err;
   }
 }
 
-async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<string> {
+async function finish(t: Transfer, deps: Finisher, until: number, refusal?: string): Promise<string> {
   const now = deps.now();
   let state: 'POSTED' | 'FAILED' | 'DECLINED';
   let code: string | null = refusal ?? null;
   const extra: Record<string, unknown> = {};
-  if (refusal) state = 'FAILED';
+  if (t.decided) ({ state, code } = t.decided);
+  else if (refusal) state = 'FAILED';
   else if (t.risk?.decision !== 'APPROVE') {
     state = t.risk ? 'DECLINED' : 'FAILED';
     code = refusalOf(t);
@@ -144,6 +145,11 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
       });
     else code = outcome.code;
   }
+  // An outcome that does not post is recorded before anything announces it: decided again by a later
+  // completion (a recovery after a failed write below), a debit refused for funds could pass and the
+  // payment post after its failure was announced. Lost the claim meanwhile: the holder answers.
+  if (state !== 'POSTED' && !t.decided && !(await deps.store.decideTransfer(t.id, until, { state, code })))
+    return storedResult(t.id, deps.store);
   const result = await signResult(transferPayload(t, state, code, extra), deps.resultKey(), now);
   // Before the final state, and idempotent, so that a crash in between cannot lose them: recovery
   // repeats them, and the final event keeps one id per transfer for consumers to deduplicate.
@@ -166,7 +172,9 @@ async function finish(t: Transfer, deps: Finisher, refusal?: string): Promise<st
   );
   await deps.store.addOutbox([{ ...final, id: finalEventId(t.id) }]);
   if (await deps.store.finishTransfer(t.id, state, code, result)) {
-    await deps.store.clearApplied([t.payer, t.payee], t.id);
+    // Final now: the markers only kept the debit and credit from applying twice, so a clearing that
+    // fails leaves inert markers behind rather than failing a payment that posted.
+    await deps.store.clearApplied([t.payer, t.payee], t.id).catch(() => undefined);
     deps.onFinal?.(t, state, code);
     return result;
   }
@@ -335,16 +343,23 @@ const CLAIM_HOLD_MS = 5 * 60_000;
  * a transfer still waiting for an unexpired step-up keeps waiting. `olderThanMs` leaves alone
  * transfers younger than that, which may still be in flight (the periodic sweep; 0 at start-up).
  * Each transfer is first claimed (`claimRecovery`), so that the recoveries of several replicas,
- * running at the same moment, never complete one transfer twice.
+ * running at the same moment, never complete one transfer twice. One whose completion fails does not
+ * hold up the others: the pass goes on, then throws the first failure.
  */
 export async function recoverPending(deps: Finisher, olderThanMs = 0): Promise<number> {
   const now = deps.now();
   const stale = (t: Transfer) => t.createdAtMs <= now - olderThanMs && (!t.stepUp || t.stepUp.expiresAtMs < now);
   let recovered = 0;
+  let failed: { err: unknown } | undefined;
   for (const t of (await deps.store.listPending()).filter(stale)) {
     if (!(await deps.store.claimRecovery(t.id, now, now + CLAIM_HOLD_MS))) continue;
-    await completeClaimed(t, deps, now + CLAIM_HOLD_MS);
-    recovered += 1;
+    try {
+      await completeClaimed(t, deps, now + CLAIM_HOLD_MS);
+      recovered += 1;
+    } catch (err) {
+      failed ??= { err };
+    }
   }
+  if (failed) throw failed.err;
   return recovered;
 }

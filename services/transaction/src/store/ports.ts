@@ -3,6 +3,7 @@ import type {
   AuthorisationCode,
   NumberBinding,
   CallbackDelivery,
+  DecidedOutcome,
   JournalEntry,
   OutboxEvent,
   PaymentRequest,
@@ -78,6 +79,11 @@ export interface TransferStore {
   claimRecovery(id: string, nowMs: number, untilMs: number, risk?: NonNullable<Transfer['risk']>): Promise<boolean>;
   /** Gives back the claim held until `untilMs` (a completion that failed); another's claim stays. */
   releaseRecovery(id: string, untilMs: number): Promise<void>;
+  /**
+   * Records the outcome decided by the completion holding the claim until `untilMs`, on a PENDING
+   * transfer with none recorded yet; false otherwise (the claim was lost, or another outcome stands).
+   */
+  decideTransfer(id: string, untilMs: number, decided: DecidedOutcome): Promise<boolean>;
   /** Puts a PENDING transfer without a step-up on hold for one; false otherwise. */
   setStepUp(id: string, stepUp: StepUp): Promise<boolean>;
   /** Consumes the step-up whose challenge matches, recording the new risk answer; false otherwise. */

@@ -65,6 +65,12 @@ export function memoryTransfers(): TransferStore {
       const t = transfers.get(id);
       if (t?.recoveryUntilMs === untilMs) t.recoveryUntilMs = null;
     },
+    async decideTransfer(id, untilMs, decided) {
+      const t = transfers.get(id);
+      if (t?.state !== 'PENDING' || t.recoveryUntilMs !== untilMs || t.decided) return false;
+      t.decided = copy(decided);
+      return true;
+    },
     async setStepUp(id, stepUp) {
       const t = transfers.get(id);
       if (t?.state !== 'PENDING' || t.stepUp) return false;
@@ -73,7 +79,7 @@ export function memoryTransfers(): TransferStore {
     },
     async passStepUp(id, challenge, risk) {
       const t = transfers.get(id);
-      if (t?.state !== 'PENDING' || t.stepUp?.challenge !== challenge) return false;
+      if (t?.state !== 'PENDING' || t.stepUp?.challenge !== challenge || t.decided) return false;
       Object.assign(t, { stepUp: null, risk: copy(risk) });
       return true;
     },

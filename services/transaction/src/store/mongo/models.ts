@@ -48,6 +48,7 @@ const transferSchema = new Schema(
     returns: [String],
     stepUp: Mixed,
     recoveryUntilMs: Number,
+    decided: Mixed,
   },
   { ...opts, strict: false },
 );

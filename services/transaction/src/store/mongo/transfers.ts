@@ -100,6 +100,10 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
     async releaseRecovery(id, untilMs) {
       await transfers.updateOne({ _id: id, recoveryUntilMs: untilMs }, { $set: { recoveryUntilMs: null } });
     },
+    async decideTransfer(id, untilMs, decided) {
+      const filter = { _id: id, state: 'PENDING' as const, recoveryUntilMs: untilMs, decided: null };
+      return (await transfers.updateOne(filter, { $set: { decided } })).modifiedCount === 1;
+    },
     async setStepUp(id, stepUp) {
       return (
         (await transfers.updateOne({ _id: id, state: 'PENDING', stepUp: null }, { $set: { stepUp } })).modifiedCount ===
@@ -110,7 +114,7 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
       return (
         (
           await transfers.updateOne(
-            { _id: id, state: 'PENDING', 'stepUp.challenge': challenge },
+            { _id: id, state: 'PENDING', 'stepUp.challenge': challenge, decided: null },
             { $set: { stepUp: null, risk } },
           )
         ).modifiedCount === 1
