@@ -189,3 +189,24 @@ describe('reservations across the two decisions of a stepped-up payment', () => 
     expect(await store.getWindow(key)).toEqual({ amount: 0, count: 0 });
   });
 });
+
+describe('reservations: a decision whose store fails holds nothing it took', () => {
+  it('gives back the windows taken when another window take fails, then reports the failure', async () => {
+    const store = await attested();
+    const facts = payment(400_000, 'HIGH', { transactionId: 'f1' });
+    const claims = windowClaims(facts, 'HIGH', rules.rules, NOW);
+    expect(claims.length).toBeGreaterThan(1);
+    const broken = claims[claims.length - 1]!.key;
+    const failing = {
+      ...store,
+      reserveWindow: (key: string, ...rest: [number, number, number, number]) =>
+        key === broken ? Promise.reject(new Error('store failed over')) : store.reserveWindow(key, ...rest),
+    };
+    await expect(atomicReservations(failing).reserve('f1', 400_000, claims, NOW)).rejects.toThrow('store failed over');
+    const nothing = { amount: 0, count: 0 };
+    for (const c of claims) expect([c.window, (await store.getWindow(c.key)) ?? nothing]).toEqual([c.window, nothing]);
+    // The same decision once the store is back takes every window once.
+    expect(await atomicReservations(store).reserve('f1', 400_000, claims, NOW)).toMatchObject({ reserved: true });
+    for (const c of claims) expect(await store.getWindow(c.key)).toEqual({ amount: 400_000, count: 1 });
+  });
+});

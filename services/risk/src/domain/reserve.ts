@@ -152,10 +152,24 @@ const report = (c: WindowClaim, totals: WindowTotals, reserved: boolean): Window
 });
 
 /**
+ * The windows taken, once every take has answered; when one failed (a store error), the ones taken
+ * are given back before the error is thrown, so a decision that fails holds nothing it knows of. A
+ * take whose failure hides an applied increment keeps it until its bucket expires: refusing near a
+ * limit, never admitting past it.
+ */
+async function takeAll<T>(takes: Promise<T | null>[], giveBack: (took: boolean[]) => Promise<unknown>) {
+  const settled = await Promise.allSettled(takes);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<T | null>).value);
+  await giveBack(settled.map((s) => s.status === 'fulfilled' && s.value !== null)).catch(() => undefined);
+  throw failed.reason;
+}
+
+/**
  * The production strategy: each bucket takes the payment with one conditional single-document update
  * (`amount + x <= maxAmount` and `count + 1 <= maxCount`, checked and incremented in one step by the
  * store), so concurrent decisions, in one process or in several replicas on one store, can never
- * together go past a limit. If one bucket refuses, the buckets already taken are given back. The
+ * together go past a limit. If one bucket refuses (or its take fails), the buckets already taken are given back. The
  * reservation record is inserted once per transaction; confirm and release move it by a conditional
  * update, so only the first release of a transaction gives its amounts back. A release that finds no
  * record (the transaction service gave up on a late decision, whose hold is still to be written) inserts
@@ -187,8 +201,13 @@ export function atomicReservations(store: WindowStore & ReservationStore): Reser
       };
       const before = mayBeHeld ? await holding() : null;
       if (before) return alreadyHeld(before, claims);
-      const taken = await Promise.all(
+      const taken = await takeAll(
         claims.map((c) => store.reserveWindow(c.key, amount, c.maxAmount, c.maxCount, c.expiresAtMs)),
+        (took) =>
+          giveBack(
+            claims.filter((_, i) => took[i]),
+            amount,
+          ),
       );
       const refusedAt = taken.findIndex((t) => t === null);
       if (refusedAt >= 0) {
