@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,8 @@ import { connectMongo, redactUri } from '../kit/src/mongo.js';
  *
  * The server's pid comes from BENCH_SERVER_PID, else from scripts/infra.sh's pid file
  * ($DFS_INFRA_CACHE/run/mongo.pid, default .cache/infra/run/mongo.pid); without one only the
- * client's CPU is printed.
+ * client's CPU is printed. The server's CPU while idle, measured for a second first, is taken off
+ * each measurement.
  */
 const uri = process.env.MONGODB_URI;
 if (!uri) {
@@ -25,6 +27,7 @@ if (!Number.isInteger(N) || N < 64) {
   console.error(`BENCH_COMMANDS must be a whole number of at least 64, got ${process.env.BENCH_COMMANDS}`);
   process.exit(2);
 }
+const WARM_UP = Math.ceil(N / 4);
 const IN_FLIGHT = 16;
 const DOCS = 2000;
 const BATCH = 16;
@@ -37,10 +40,27 @@ function serverPid(): number | undefined {
 }
 const pid = serverPid();
 
-/** A process's user + system CPU in µs (/proc stat fields 14 and 15, in clock ticks of 10 ms). */
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** A process's user + system CPU in µs (/proc stat fields 14 and 15, after the command name). */
 function cpuUsOf(p: number): number {
-  const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
+}
+
+/** The server process's name, and a warning when its command line does not name the URI's port. */
+function describeServer(p: number): string {
+  const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+  const port = /^mongodb:\/\/[^/]*:(\d+)/.exec(uri!)?.[1] ?? '27017';
+  const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+  return cmdline.includes(port) ? `${p} (${name})` : `${p} (${name}; its command line does not name port ${port})`;
 }
 
 const conn = await connectMongo({ uri, dbName: 'dfs_bench_store', attempts: 1 });
@@ -85,6 +105,15 @@ const kinds: { name: string; statements: number; run: (k: number) => Promise<unk
   },
 ];
 
+/** The server's CPU per second while nothing is sent. */
+async function serverIdleUsPerSecond(): Promise<number> {
+  if (!pid) return 0;
+  const before = cpuUsOf(pid);
+  await new Promise((r) => setTimeout(r, 1000));
+  return cpuUsOf(pid) - before;
+}
+const idleUs = await serverIdleUsPerSecond();
+
 async function measure(run: (k: number) => Promise<unknown>, count: number) {
   let next = 0;
   const client0 = process.cpuUsage();
@@ -97,16 +126,18 @@ async function measure(run: (k: number) => Promise<unknown>, count: number) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(client0);
-  return { seconds, clientUs: client.user + client.system, serverUs: pid ? cpuUsOf(pid) - server0 : undefined };
+  const serverUs = pid ? Math.max(0, cpuUsOf(pid) - server0 - idleUs * seconds) : undefined;
+  return { seconds, clientUs: client.user + client.system, serverUs };
 }
 
 console.log(
-  `store ${redactUri(uri)}, server pid ${pid ?? 'unknown (client CPU only)'}; node ${process.version}, ` +
-    `${cpus().length} CPUs; ${IN_FLIGHT} in flight, ${N} commands per kind after ${N / 4} to warm up`,
+  `store ${redactUri(uri)}, server pid ${pid ? describeServer(pid) : 'unknown (client CPU only)'}, idle ` +
+    `${(idleUs / 1000).toFixed(0)} ms of CPU per s; node ${process.version}, ${cpus().length} CPUs; ` +
+    `${IN_FLIGHT} in flight, ${N} commands per kind after ${WARM_UP} to warm up`,
 );
 try {
   for (const kind of kinds) {
-    await measure(kind.run, N / 4);
+    await measure(kind.run, WARM_UP);
     const m = await measure(kind.run, N);
     const client = m.clientUs / N;
     const rate = (N / m.seconds).toFixed(0).padStart(6);
