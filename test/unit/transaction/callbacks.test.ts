@@ -66,6 +66,43 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
     }
   });
 
+  it('delivers the callback when the final event arrives before the transfer is seen final', async () => {
+    const s = await sink([]);
+    const env = await httpHarness({ callbackUrl: s.url });
+    const bus = memoryBus();
+    const relay = startRelay(env.h.store, bus, log, 10);
+    // The relay can publish the final event before the write that makes the transfer final lands:
+    // the consumer's first reads find it still PENDING.
+    let early = 2;
+    const store = {
+      ...env.h.store,
+      getTransfer: async (id: string) => {
+        const t = await env.h.store.getTransfer(id);
+        return t && early-- > 0 ? { ...t, state: 'PENDING' as const, result: null } : t;
+      },
+    };
+    const callbacks = await startCallbacks(bus, {
+      ...fast,
+      store,
+      integrators: env.integrators,
+      resultKey: () => env.h.resultKey,
+    });
+    try {
+      await payRequest(env, 4);
+      await relay.flush();
+      await expect.poll(() => s.received.length, { timeout: 5000 }).toBe(1);
+      expect(early).toBeLessThan(0);
+      const body = JSON.parse(s.received[0]!.body);
+      const { payload } = await compactVerify(body.signed, createLocalJWKSet(jwks([env.h.resultKey])));
+      expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ transactionStatus: 'completed' });
+    } finally {
+      await callbacks.stop();
+      await relay.stop();
+      await env.close();
+      s.server.close();
+    }
+  });
+
   it(
     'keeps retrying with backoff, and a restart after a crash mid-attempt sends the same event again; ' +
       'the integrator deduplicates it to one final callback',

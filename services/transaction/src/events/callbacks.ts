@@ -5,6 +5,7 @@ import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { CallbackDelivery } from '../domain/model.js';
 import { signedIntegratorView } from '../domain/integrator-reads.js';
+import { awaitTransfer } from '../domain/payments.js';
 import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
 import type { IntegratorRegistry } from '../domain/integrators.js';
 import type { CallbackStore, RequestStore, TransferStore } from '../store/ports.js';
@@ -59,8 +60,9 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
     if (r?.transactionId !== data.data.transactionId) return;
     const url = r.callbackUrl ?? deps.integrators.byId(r.integratorId)?.callbackUrl;
     if (!url) return;
-    const t = await deps.store.getTransfer(r.transactionId);
-    if (!t?.result) return;
+    // The final event can be relayed before the write that makes its transfer final lands: wait for it
+    // (then TRANSACTION_IN_PROGRESS, and the bus delivers the event again) rather than drop the callback.
+    const t = await awaitTransfer(r.transactionId, deps.store, (t) => Boolean(t.result));
     const view = JSON.parse(await signedIntegratorView(t, { resultKey: deps.resultKey, now }, r)) as unknown;
     await deps.store.addCallback({
       id: e.id,
