@@ -78,7 +78,16 @@ const CARRIED = ['traceparent', 'tracestate'];
 function decode(value: Buffer | null, headers: Record<string, unknown> = {}): BusEvent | null {
   try {
     const e = JSON.parse(value?.toString('utf8') ?? '') as BusEvent;
-    if (typeof e?.id !== 'string' || typeof e.type !== 'string') return null;
+    // The envelope every handler relies on; anything else is skipped here, never retried forever there.
+    const envelope =
+      typeof e?.id === 'string' &&
+      typeof e.type === 'string' &&
+      typeof e.key === 'string' &&
+      typeof e.atMs === 'number' &&
+      typeof e.data === 'object' &&
+      e.data !== null &&
+      !Array.isArray(e.data);
+    if (!envelope) return null;
     const carried = Object.fromEntries(
       CARRIED.flatMap((k) => (headers[k] === undefined ? [] : [[k, String(headers[k])]])),
     );

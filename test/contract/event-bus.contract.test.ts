@@ -125,6 +125,30 @@ describeWithServer('KAFKA_BROKERS', 'kafka (kafkajs)', (brokers) => {
     }
   });
 
+  it('skips a message without the event envelope (logged) and goes on with the next', async () => {
+    const topic = uniqueName('contract.poison');
+    const bus = await open([topic]);
+    const producer = new kafkajs.Kafka({ brokers: brokers.split(','), logLevel: kafkajs.logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      const c = collector();
+      await bus.subscribe(topic, uniqueName('group-p'), c.handler);
+      const good = ev('k', 1);
+      const poison = [
+        'not json',
+        JSON.stringify({ ...good, id: 'no-data', data: null }),
+        JSON.stringify({ ...good, id: 'list-data', data: [] }),
+        JSON.stringify({ id: 'no-key', type: good.type, atMs: 1, data: {} }),
+      ];
+      await producer.send({ topic, messages: [...poison, JSON.stringify(good)].map((value) => ({ key: 'k', value })) });
+      await expect.poll(() => c.got.map((e) => e.id), { timeout: 30_000 }).toEqual([good.id]);
+      expect(await bus.ready()).toBe(true);
+    } finally {
+      await producer.disconnect();
+      await bus.close();
+    }
+  });
+
   it('redelivers an event whose handler failed, so nothing is lost (commit after success)', async () => {
     const topic = uniqueName('contract.redeliver');
     const bus = await open([topic]);
