@@ -373,6 +373,8 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
           request: r,
         });
         await store.insertRequest(request('q3', { payer: 'z' }));
+        // A cash-out's record has the customer as payer but is not a request the phone may pay.
+        await store.insertRequest(request('w1', { correlationId: 'c-w1', type: 'withdrawal' }));
         expect((await store.listOpenRequests('a')).map((x) => x.id)).toEqual(['q1']);
         expect(await store.claimRequest('q1', 't1')).toBe(true);
         expect(await store.claimRequest('q1', 't2')).toBe(false);

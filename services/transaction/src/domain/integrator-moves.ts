@@ -30,7 +30,8 @@ export type Claim = Pick<
  * Records the integrator's X-CorrelationID for a money movement it sends (the same record a request
  * to pay keeps, so `/requeststates` and `/responses` find it): one body per correlation id across
  * every POST, else IDEMPOTENCY_KEY_REUSED. A credit's or reversal's payer is not a phone-held
- * wallet, so no phone lists it; a transfer request's is, and its phone shows it to pay.
+ * wallet, so no phone lists it; a transfer request's is, and its phone shows it to pay; a
+ * withdrawal's is too, and its type keeps it off the phone's list and out of any payment.
  */
 export async function correlate(integrator: Integrator, correlationId: string, c: Claim, deps: MoveDeps) {
   const now = deps.now();

@@ -87,8 +87,12 @@ export interface PaymentRequest {
   amount: number;
   currency: string;
   description: string;
-  /** A P2P transfer request (the payee is another customer's wallet); absent: merchantpay. */
-  type?: 'transfer';
+  /**
+   * A P2P transfer request (the payee is another customer's wallet); a cash-out's record
+   * (`withdrawal`: the customer approved it with a code, it is not a request to pay); absent:
+   * merchantpay.
+   */
+  type?: 'transfer' | 'withdrawal';
   state: PaymentRequestState;
   /** The transfer that claimed the request (at most one). */
   transactionId: string | null;

@@ -123,7 +123,7 @@ export async function matchRequest(
   p: Pick<AuthorizedPayment, 'payer' | 'payee' | 'money'>,
 ): Promise<void> {
   const r = await store.getRequest(requestId);
-  if (!r || r.payer !== p.payer) throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
+  if (!r || r.payer !== p.payer || r.type === 'withdrawal') throw new DfsError('PAYMENT_REQUEST_NOT_FOUND');
   if (r.payee !== p.payee || r.amount !== p.money.minorUnits || r.currency !== p.money.currency)
     throw new DfsError('PAYMENT_REQUEST_MISMATCH');
 }

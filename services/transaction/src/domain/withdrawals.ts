@@ -79,7 +79,16 @@ export async function integratorWithdrawal(
   await checkWithdrawal(integrator, req, deps);
   const { correlationId, payer, payee, money, description } = req;
   const body = ['withdrawal', payer, payee, money, description, authCodeKey(payer, req.code)];
-  const claim = { payer, payee, amount: money.minorUnits, currency: money.currency, description, body };
+  // Its payer is the customer's wallet: typed, so that no phone lists it as a request to pay.
+  const claim = {
+    payer,
+    payee,
+    amount: money.minorUnits,
+    currency: money.currency,
+    description,
+    body,
+    type: 'withdrawal' as const,
+  };
   const known = await deps.store.findRequest(integrator.id, correlationId);
   const done = known?.transactionId ? await deps.store.getTransfer(known.transactionId) : null;
   if (known && done)

@@ -104,7 +104,7 @@ export interface RequestStore {
   getRequest(id: string): Promise<PaymentRequest | null>;
   /** The request an integrator created with this correlation id, if any. */
   findRequest(integratorId: string, correlationId: string): Promise<PaymentRequest | null>;
-  /** PENDING requests whose payer is `payer`, unclaimed. */
+  /** PENDING requests whose payer is `payer`, unclaimed: what its phone may pay (no withdrawal records). */
   listOpenRequests(payer: string): Promise<PaymentRequest[]>;
   /**
    * Claims a PENDING, unclaimed request for one transfer, in one conditional write; with

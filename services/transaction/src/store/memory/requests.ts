@@ -26,7 +26,7 @@ export function memoryRequests(): RequestStore {
     },
     async listOpenRequests(payer) {
       return [...requests.values()]
-        .filter((r) => r.payer === payer && r.state === 'PENDING' && !r.transactionId)
+        .filter((r) => r.payer === payer && r.state === 'PENDING' && !r.transactionId && r.type !== 'withdrawal')
         .map(copy);
     },
     async claimRequest(id, transactionId, notExpiredAtMs) {

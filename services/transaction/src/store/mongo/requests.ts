@@ -30,7 +30,7 @@ export function mongoRequests(model: LedgerModels['requests']): RequestStore {
     async listOpenRequests(payer) {
       return (
         await model
-          .find({ payer, state: 'PENDING', transactionId: null })
+          .find({ payer, state: 'PENDING', transactionId: null, type: { $ne: 'withdrawal' } })
           .sort({ createdAtMs: 1, _id: 1 })
           .lean<RequestDoc[]>()
       ).map(toRequest);
