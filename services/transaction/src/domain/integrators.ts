@@ -26,6 +26,36 @@ export function mayUseAccount(integrator: Integrator, accountId: string): boolea
   return integrator.accounts.some((a) => (a.endsWith('*') ? accountId.startsWith(a.slice(0, -1)) : a === accountId));
 }
 
+/** True when some account id matches both patterns (each an exact id, or a prefix ending in `*`). */
+export function patternsOverlap(a: string, b: string): boolean {
+  const prefix = (p: string) => (p.endsWith('*') ? p.slice(0, -1) : null);
+  const [pa, pb] = [prefix(a), prefix(b)];
+  if (pa === null && pb === null) return a === b;
+  if (pa !== null && pb !== null) return pa.startsWith(pb) || pb.startsWith(pa);
+  return pa !== null ? b.startsWith(pa) : a.startsWith(pb!);
+}
+
+/**
+ * What keeps integrators apart, checked when their file is read: one id and one API key each, no
+ * account pattern that another integrator's pattern (or a treasury, `treasury-*`) also matches.
+ * Each problem names the integrators, never a key.
+ */
+export function separationProblems(integrators: (Integrator & { apiKey: string })[]): string[] {
+  const problems: string[] = [];
+  integrators.forEach((a, i) => {
+    for (const p of a.accounts)
+      if (patternsOverlap(p, 'treasury-*'))
+        problems.push(`integrator ${a.id}: account pattern ${p} matches a treasury`);
+    for (const b of integrators.slice(i + 1)) {
+      if (a.id === b.id) problems.push(`integrator id ${a.id} appears twice`);
+      if (a.apiKey === b.apiKey) problems.push(`integrators ${a.id} and ${b.id} share an API key`);
+      const shared = a.accounts.find((p) => b.accounts.some((q) => patternsOverlap(p, q)));
+      if (shared) problems.push(`integrators ${a.id} and ${b.id} both match accounts of ${shared}`);
+    }
+  });
+  return problems;
+}
+
 /**
  * True when the account is the integrator's own (it may collect into it, pay and reverse from it,
  * read it): matched by its patterns and not a wallet held by a phone. A pattern is only an id

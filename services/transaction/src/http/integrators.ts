@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, z } from '../../../../kit/src/config.js';
 import { callbackTarget, registeredOrigin } from '../domain/callback-target.js';
-import type { Integrator, IntegratorRegistry } from '../domain/integrators.js';
+import { separationProblems, type Integrator, type IntegratorRegistry } from '../domain/integrators.js';
 
 /** True when a default callbackUrl passes the check a request's X-Callback-URL passes, under its own origin. */
 function ownTarget(url: string): boolean {
@@ -100,6 +100,8 @@ export function loadIntegrators(file: string): IntegratorRegistry {
       `TRANSACTION_INTEGRATORS_FILE: ${file} is invalid (${(err as Error).name}${issues.join(';')})`,
     ]);
   }
+  const problems = separationProblems(parsed.integrators);
+  if (problems.length) throw new ConfigError(problems.map((p) => `TRANSACTION_INTEGRATORS_FILE: ${file}: ${p}`));
   const entries = parsed.integrators.map(({ apiKey, ...rest }) => ({
     key: digest(apiKey),
     integrator: rest as Integrator,
