@@ -3,7 +3,7 @@ import { memoryBus, type BusEvent } from '../../../kit/src/events.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { decide } from '../../../services/risk/src/domain/decide.js';
 import { DEVICE_TOPIC, PAYMENT_TOPIC } from '../../../contracts/events.js';
-import { subscribeFeatures } from '../../../services/risk/src/events/consumer.js';
+import { ingest, subscribeFeatures } from '../../../services/risk/src/events/consumer.js';
 import { loadRules } from '../../../services/risk/src/rules-file.js';
 import { memoryFeatureStore } from '../../../services/risk/src/store/memory/index.js';
 import { DAY, NOW, payment } from './fixtures.js';
@@ -142,4 +142,50 @@ describe('SIM swap (DFS security assurance framework: an IMSI change holds the a
       expect((await w.pay(NOW)).decision).toBe('STEP_UP');
     },
   );
+});
+
+describe('a number carried to another handset keeps its evidence when its event is delivered again', () => {
+  it('the line moved, then the new device failed to update: the retry still marks both devices', async () => {
+    const store = memoryFeatureStore();
+    let failOnce = true;
+    const flaky = {
+      ...store,
+      changeDevice: (deviceId: string, change: Parameters<typeof store.changeDevice>[1]) => {
+        if (deviceId === 'dev-2' && failOnce) {
+          failOnce = false;
+          return Promise.reject(new Error('store failed over'));
+        }
+        return store.changeDevice(deviceId, change);
+      },
+    };
+    const event = (id: string, deviceId: string, type: string, atMs: number, data: Record<string, unknown>) =>
+      ({ id, type, key: deviceId, atMs, data: { deviceId, ...data } }) satisfies BusEvent;
+    const attested = (deviceId: string, imeiHash: string) =>
+      event(`att-${deviceId}`, deviceId, 'device.attested', NOW - 20 * DAY, { tier: 'HIGH', reasons: [], imeiHash });
+    await ingest(store, DEVICE_TOPIC, attested('dev-1', 'imei-1'));
+    await ingest(
+      store,
+      DEVICE_TOPIC,
+      event('sim-1', 'dev-1', 'device.sim_changed', NOW - 19 * DAY, { msisdn: M, imsiHash: 'imsi-A' }),
+    );
+    failOnce = false;
+    await ingest(store, DEVICE_TOPIC, attested('dev-2', 'imei-2'));
+    failOnce = true;
+    const takeover = event('sim-2', 'dev-2', 'device.sim_changed', NOW - 60_000, { msisdn: M, imsiHash: 'imsi-B' });
+    await expect(ingest(flaky, DEVICE_TOPIC, takeover)).rejects.toThrow('store failed over');
+    expect((await store.getLine(M))?.deviceId).toBe('dev-2');
+    expect(await ingest(flaky, DEVICE_TOPIC, takeover)).toBe(true);
+    expect(await store.getDevice('dev-2')).toMatchObject({
+      numberMovedMs: NOW - 60_000,
+      handsetChangedMs: NOW - 60_000,
+    });
+    expect(await store.getDevice('dev-1')).toMatchObject({ numberMovedMs: NOW - 60_000 });
+    const held = await decide(
+      payment(1_000, 'HIGH', { deviceId: 'dev-2', transactionId: 'tx-after' }),
+      store,
+      rules,
+      NOW,
+    );
+    expect(held.ruleIds).toContain('sim.imsiImeiChanged');
+  });
 });

@@ -64,6 +64,8 @@ export interface LineBinding {
   msisdn: string;
   deviceId: string;
   atMs: number;
+  /** The device the number was bound to before `deviceId` took it at `atMs`, if another. */
+  previousDeviceId?: string | null;
 }
 
 /** Posted payments of one payer or payee, as one document keyed `payer:<id>` or `payee:<id>`. */

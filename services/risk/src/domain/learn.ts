@@ -38,7 +38,9 @@ const numberMoved = (d: DeviceFeatures, atMs: number): DeviceFeatures => ({
 /**
  * Binds a phone number to the device that reported it. When the number was bound to another device,
  * that device is marked as having lost it and is returned as it was (the caller marks the one that
- * has it now and compares the two handsets); null otherwise.
+ * has it now and compares the two handsets); null otherwise. The line remembers the device it came
+ * from, so that the same event delivered again (a write after the line's failed) finds the move it
+ * made instead of a number already bound to this device, and the takeover evidence is not lost.
  */
 async function bindNumber(
   store: LineStore & DeviceStore,
@@ -49,15 +51,17 @@ async function bindNumber(
   const before: { line: LineBinding | null; device: DeviceFeatures | null } = { line: null, device: null };
   await store.changeLine(msisdn, (line) => {
     before.line = line;
-    return line?.deviceId === deviceId ? null : { msisdn, deviceId, atMs };
+    return line?.deviceId === deviceId ? null : { msisdn, deviceId, atMs, previousDeviceId: line?.deviceId ?? null };
   });
-  const previous = before.line;
-  if (!previous || previous.deviceId === deviceId) return null;
-  await store.changeDevice(previous.deviceId, (d) => {
+  const line = before.line as LineBinding | null;
+  const previousId =
+    line?.deviceId !== deviceId ? line?.deviceId : line.atMs === atMs ? line.previousDeviceId : undefined;
+  if (!previousId) return null;
+  await store.changeDevice(previousId, (d) => {
     before.device = d;
     return d && numberMoved(d, atMs);
   });
-  return before.device ?? emptyDevice(previous.deviceId);
+  return before.device ?? emptyDevice(previousId);
 }
 
 /**
