@@ -34,6 +34,7 @@ const STATUS: Record<string, string> = {
   'payment.failed': 'FAILED',
   'payment.reversed': 'REVERSED',
 };
+const FINAL = new Set(['POSTED', 'DECLINED', 'FAILED', 'REVERSED']);
 
 /**
  * One bus event as the event stream shows it (device and payment topics), phone numbers masked: in
@@ -63,6 +64,9 @@ export const operatorTab: ConsoleTab = {
       const d = e.data as Partial<PaymentRow> & { transactionId?: string; code?: string | null };
       const status = STATUS[e.type];
       if (!status || !d.transactionId) return;
+      // At least once: an earlier event delivered again (a relay's retry) does not take a final row back.
+      const shown = payments.get(d.transactionId)?.status;
+      if (shown && FINAL.has(shown) && !FINAL.has(status)) return;
       for (const a of [d.payer, d.payee]) if (a) accounts.add(a);
       const row: PaymentRow = {
         transactionId: d.transactionId,
