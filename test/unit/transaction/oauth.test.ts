@@ -141,3 +141,25 @@ describe('OAuth 2.0 client credentials for integrators (RFC 6749 §4.4; access t
     }
   });
 });
+
+describe('the token endpoint counts against the integrator rate limit', () => {
+  it('answers 429 RATE_LIMITED once the allowance is used, by tokens and API calls alike', async () => {
+    const env = await httpHarness({ rate: { perSec: 0.001, burst: 3 } });
+    try {
+      await env.h.merchant('KES', 'shop-a-till');
+      const token = () => tokenRequest(env, basic('shop-a', KEY_A));
+      expect((await token()).status).toBe(200);
+      expect((await token()).status).toBe(200);
+      expect((await env.call(BALANCE_A)).status).toBe(200);
+      const limited = await token();
+      expect([limited.status, limited.headers.get('retry-after'), await codeOf(limited)]).toEqual([
+        429,
+        '1',
+        'RATE_LIMITED',
+      ]);
+      expect((await tokenRequest(env, basic('shop-b', KEY_B))).status).toBe(200);
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import { createHttpApp, finishHttpApp, type HttpObservability, type ReadyCheck } from '../../../../kit/src/http.js';
 import type { Logger } from '../../../../kit/src/log.js';
 import type { JournalAudit } from '../domain/journal-audit.js';
-import { mountIntegratorApi, type IntegratorApiDeps } from './integrator-api.js';
+import { integratorRate, mountIntegratorApi, type IntegratorApiDeps } from './integrator-api.js';
 import { mountJournalApi } from './journal.js';
 import { mountTokenEndpoint } from './oauth.js';
 import { mountResultKeys } from './result-keys.js';
@@ -32,7 +32,7 @@ export function transactionHttp(
   });
   mountResultKeys(app, deps.resultKey);
   mountJournalApi(app, deps);
-  mountTokenEndpoint(app, deps);
+  mountTokenEndpoint(app, { ...deps, takeRate: integratorRate(deps) });
   mountIntegratorApi(app, deps);
   finishHttpApp(app, deps.log);
   return app;

@@ -76,6 +76,12 @@ async function newPaymentRequest(req: Request, deps: IntegratorApiDeps): Promise
   return { correlationId, money, payer, payee, description: descriptionText ?? '', extras };
 }
 
+/** Takes one request from an integrator's allowance (INTEGRATOR_RATE_*), in the store every replica shares. */
+export function integratorRate(deps: Pick<IntegratorApiDeps, 'store' | 'now' | 'rate'>) {
+  const allowance = rateAllowance(deps.rate.perSec, deps.rate.burst);
+  return (integratorId: string) => deps.store.takeRate(integratorId, deps.now(), allowance);
+}
+
 /**
  * The integrator REST API at GSMA Mobile Money API v1.2 shapes (base `/v1.2/mm`): create a request
  * to pay (never moves money; the payer confirms on the phone with the PIN), read a transaction,
@@ -89,7 +95,6 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
     next();
   };
   app.use(GSMA_BASE, gsmaHeaders);
-  const allowance = rateAllowance(deps.rate.perSec, deps.rate.burst);
 
   app.get(`${GSMA_BASE}/heartbeat`, async (req, res) => {
     const ready = () => !req.app.locals.draining && deps.ready();
@@ -99,10 +104,7 @@ export function mountIntegratorApi(app: Express, deps: IntegratorApiDeps & { rea
   app.use(
     GSMA_BASE,
     authenticate,
-    rateLimit(
-      (key) => deps.store.takeRate(key, deps.now(), allowance),
-      (res) => integratorOf(res).id,
-    ),
+    rateLimit(integratorRate(deps), (res) => integratorOf(res).id),
   );
 
   app.post(`${GSMA_BASE}/transactions/type/merchantpay`, async (req, res) => {

@@ -10,6 +10,8 @@ export const TOKEN_PATH = '/oauth/token';
 export interface IntegratorAuthDeps {
   integrators: IntegratorRegistry;
   accessTokens: AccessTokens;
+  /** Takes one request from an integrator's allowance (the API's); false: RATE_LIMITED. */
+  takeRate?: (integratorId: string) => Promise<boolean>;
 }
 
 /** The RFC 6749 §5.2 `error` of each refusal of the token endpoint. */
@@ -68,6 +70,11 @@ export function mountTokenEndpoint(app: Express, deps: IntegratorAuthDeps): void
       const client = basicCredentials(req.get('Authorization'));
       const integrator = client ? deps.integrators.authenticate(client.secret) : null;
       if (!client || integrator?.id !== client.id) throw new DfsError('OAUTH_CLIENT_INVALID');
+      // Each token is a signature: tokens count against the integrator's allowance like its API calls.
+      if (deps.takeRate && !(await deps.takeRate(integrator.id))) {
+        res.set('Retry-After', '1');
+        throw new DfsError('RATE_LIMITED');
+      }
       res.status(200).json(await deps.accessTokens.issue(integrator));
     },
     (err: unknown, _req: Request, res: Response, next: NextFunction) => {
