@@ -1306,6 +1306,7 @@ export interface operations {
       413: components['responses']['Error'];
       415: components['responses']['Error'];
       429: components['responses']['Error'];
+      503: components['responses']['Error'];
     };
   };
   getResultKeys: {
