@@ -308,8 +308,12 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         const stands = (await store.getTransfer('t1'))!.decided;
         expect(await store.decideTransfer('t1', 2_000, decided)).toBe(false);
         expect((await store.listPending()).map((t) => [t.id, t.decided])).toEqual([['t1', stands]]);
+        // Once given back, only a completion that reads the outcome (recovery: `any`) takes it up again.
+        await store.releaseRecovery('t1', 2_000);
+        expect(await store.claimRecovery('t1', 2_100, 3_000)).toBe(false);
+        expect(await store.claimRecovery('t1', 2_100, 3_000, undefined, 'any')).toBe(true);
         expect(await store.finishTransfer('t1', stands!.state, stands!.code, 'signed')).toBe(true);
-        expect(await store.decideTransfer('t1', 2_000, decided)).toBe(false);
+        expect(await store.decideTransfer('t1', 3_000, decided)).toBe(false);
         expect(await store.decideTransfer('none', 2_000, decided)).toBe(false);
         // A transfer with a decided outcome does not pass its step-up.
         await store.insertTransfer(transfer('t2'));

@@ -113,6 +113,36 @@ describe('risk fails closed', () => {
 });
 
 describe('pending -> posted recovery at start-up and by the periodic sweep (brief §5)', () => {
+  it('reads a listed transfer again once it holds it: an outcome decided since the list is kept', async () => {
+    const inner = memoryLedgerStore();
+    const failing = { on: false };
+    const store: LedgerStore = {
+      ...inner,
+      finishTransfer: async (...a) => {
+        if (failing.on) throw new DfsError('STORE_UNAVAILABLE', 'failed over');
+        return inner.finishTransfer(...a);
+      },
+    };
+    const h = await harness({ store });
+    const p = await h.phone(1_000);
+    const m = await h.merchant();
+    failing.on = true;
+    expect(await codeOf(submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps))).toBe(
+      'STORE_UNAVAILABLE',
+    );
+    failing.on = false;
+    const [pending] = await inner.listPending();
+    expect(await inner.credit(p.accountId, 'top-up', 5_000)).toBe('applied');
+    // A recovery whose list was read before the outcome was decided (another replica's pass).
+    const stale: LedgerStore = {
+      ...inner,
+      listPending: async () => (await inner.listPending()).map((t) => ({ ...t, decided: null })),
+    };
+    expect(await recoverPending({ store: stale, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(1);
+    expect(await inner.getTransfer(pending!.id)).toMatchObject({ state: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' });
+    expect((await inner.getAccount(m))?.balance).toBe(0);
+  });
+
   it('goes on past a transfer whose completion fails, then reports the failure', async () => {
     const { h, inner, crash } = await crashingHarness();
     const p = await h.phone(10_000);

@@ -364,9 +364,11 @@ export async function recoverPending(deps: Finisher, olderThanMs = 0): Promise<n
   let recovered = 0;
   let failed: { err: unknown } | undefined;
   for (const t of (await deps.store.listPending()).filter(stale)) {
-    if (!(await deps.store.claimRecovery(t.id, now, now + CLAIM_HOLD_MS))) continue;
+    if (!(await deps.store.claimRecovery(t.id, now, now + CLAIM_HOLD_MS, undefined, 'any'))) continue;
     try {
-      await completeClaimed(t, deps, now + CLAIM_HOLD_MS);
+      // Read again once held: the list may be older than an outcome another completion decided since.
+      const held = (await deps.store.getTransfer(t.id)) ?? t;
+      await completeClaimed(held, deps, now + CLAIM_HOLD_MS);
       recovered += 1;
     } catch (err) {
       failed ??= { err };

@@ -74,9 +74,17 @@ export interface TransferStore {
   /**
    * Takes a PENDING transfer up for completion (its creator's, or a recovery) until `untilMs`,
    * unless another completion holds it past `nowMs`; false otherwise. With `risk`, records risk's
-   * answer in the same write.
+   * answer in the same write. A transfer with a decided outcome (`decideTransfer`) is refused unless
+   * `decided` is `any`: only a completion that reads the transfer again once it holds it (recovery)
+   * may take one up; one working from its own copy would decide it again.
    */
-  claimRecovery(id: string, nowMs: number, untilMs: number, risk?: NonNullable<Transfer['risk']>): Promise<boolean>;
+  claimRecovery(
+    id: string,
+    nowMs: number,
+    untilMs: number,
+    risk?: NonNullable<Transfer['risk']>,
+    decided?: 'none' | 'any',
+  ): Promise<boolean>;
   /** Gives back the claim held until `untilMs` (a completion that failed); another's claim stays. */
   releaseRecovery(id: string, untilMs: number): Promise<void>;
   /**

@@ -54,9 +54,10 @@ export function memoryTransfers(): TransferStore {
     async listPending() {
       return [...transfers.values()].filter((t) => t.state === 'PENDING').map(copy);
     },
-    async claimRecovery(id, nowMs, untilMs, risk) {
+    async claimRecovery(id, nowMs, untilMs, risk, decided = 'none') {
       const t = transfers.get(id);
       if (t?.state !== 'PENDING' || (t.recoveryUntilMs ?? 0) > nowMs) return false;
+      if (decided !== 'any' && t.decided) return false;
       t.recoveryUntilMs = untilMs;
       if (risk) t.risk = copy(risk);
       return true;

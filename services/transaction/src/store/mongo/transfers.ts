@@ -88,10 +88,10 @@ export function mongoTransfers(model: LedgerModels['transfers']): TransferStore 
     // Grouped with the claims of concurrent completions into one bulkWrite: a claim that does not match
     // (held, or no longer PENDING) meets the existing _id and is refused; a transfer that does not exist
     // at all would be inserted by the upsert, so that stub is removed and the claim refused.
-    async claimRecovery(id, nowMs, untilMs, risk) {
+    async claimRecovery(id, nowMs, untilMs, risk, decided = 'none') {
       // Unheld: no claim, or one that ended (`$not $gt` rather than an `$or`, which the test server
       // answers by scanning the collection).
-      const free = { recoveryUntilMs: { $not: { $gt: nowMs } } };
+      const free = { recoveryUntilMs: { $not: { $gt: nowMs } }, ...(decided === 'any' ? {} : { decided: null }) };
       const set = risk ? { recoveryUntilMs: untilMs, risk } : { recoveryUntilMs: untilMs };
       const outcome = await claim({ filter: { _id: id, state: 'PENDING', ...free }, update: { $set: set } });
       if (outcome === 'upserted') await transfers.deleteOne({ _id: id, payer: { $exists: false } });
