@@ -527,6 +527,15 @@ export function describeLedgerStoreContract(name: string, open: () => Promise<Le
         expect(await store.getCallback('cb-race')).toMatchObject({ state: 'DELIVERED', attempts: 2 });
       });
 
+      it('keeps a delivery stored without its body until a settle under its claim gives it one', async () => {
+        expect(await store.addCallback({ ...delivery('cb-later', 100), body: null })).toBe(true);
+        expect(await store.getCallback('cb-later')).toMatchObject({ body: null });
+        expect(await store.claimCallback('cb-later', 100, 700)).toBe(true);
+        const next = { state: 'PENDING' as const, attempts: 0, nextAtMs: 700 };
+        expect(await store.settleCallback('cb-later', 700, { ...next, body: '{"signed":"x"}' })).toBe(true);
+        expect(await store.getCallback('cb-later')).toEqual({ ...delivery('cb-later', 700), body: '{"signed":"x"}' });
+      });
+
       it("a settle whose claim another attempt took since changes nothing (the other's DELIVERED stands)", async () => {
         await store.addCallback(delivery('cb-late', 100));
         expect(await store.claimCallback('cb-late', 100, 700)).toBe(true); // A claims until 700, then stalls

@@ -5,6 +5,7 @@ import { jwks } from '../../../kit/src/keys.js';
 import { createLogger } from '../../../kit/src/log.js';
 import { startCallbacks, type CallbackDeps } from '../../../services/transaction/src/events/callbacks.js';
 import { startRelay } from '../../../services/transaction/src/events/relay.js';
+import { finalEventId } from '../../../services/transaction/src/domain/payments.js';
 import { payRequest, sink } from './callback-sink.js';
 import { expectNoPayerSide, httpHarness } from './http-harness.js';
 
@@ -66,19 +67,20 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
     }
   });
 
-  it('delivers the callback when the final event arrives before the transfer is seen final', async () => {
+  it('stores the callback at once when the final event comes before the transfer is final, then sends it', async () => {
     const s = await sink([]);
     const env = await httpHarness({ callbackUrl: s.url });
     const bus = memoryBus();
     const relay = startRelay(env.h.store, bus, log, 10);
     // The relay can publish the final event before the write that makes the transfer final lands:
-    // the consumer's first reads find it still PENDING.
-    let early = 2;
+    // here the transfer reads PENDING until `final` is set. The consumer must not wait for it (a wait
+    // holds every event behind it).
+    let final = false;
     const store = {
       ...env.h.store,
       getTransfer: async (id: string) => {
         const t = await env.h.store.getTransfer(id);
-        return t && early-- > 0 ? { ...t, state: 'PENDING' as const, result: null } : t;
+        return t && !final ? { ...t, state: 'PENDING' as const, result: null } : t;
       },
     };
     const callbacks = await startCallbacks(bus, {
@@ -88,13 +90,19 @@ describe('integrator callbacks: stored, then delivered at least once to the regi
       resultKey: () => env.h.resultKey,
     });
     try {
-      await payRequest(env, 4);
+      const requestId = await payRequest(env, 4);
       await relay.flush();
+      const eventId = finalEventId((await env.h.store.getRequest(requestId))!.transactionId!);
+      await expect.poll(async () => (await env.h.store.getCallback(eventId))?.body, { timeout: 1000 }).toBeNull();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(s.received).toHaveLength(0);
+      final = true;
       await expect.poll(() => s.received.length, { timeout: 5000 }).toBe(1);
-      expect(early).toBeLessThan(0);
+      expect(s.received[0]!.headers['x-event-id']).toBe(eventId);
       const body = JSON.parse(s.received[0]!.body);
       const { payload } = await compactVerify(body.signed, createLocalJWKSet(jwks([env.h.resultKey])));
       expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ transactionStatus: 'completed' });
+      expect(await env.h.store.getCallback(eventId)).toMatchObject({ state: 'DELIVERED', attempts: 1 });
     } finally {
       await callbacks.stop();
       await relay.stop();

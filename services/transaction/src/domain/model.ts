@@ -200,8 +200,11 @@ export interface CallbackDelivery {
   url: string;
   /** The request's X-CorrelationID, sent on every attempt. */
   correlationId: string;
-  /** The body every attempt sends: the transaction's integrator view, signed once when the delivery is stored. */
-  body: string;
+  /**
+   * The body every attempt sends: the transaction's integrator view, signed once, when the delivery
+   * is stored, or (its final event came before the transfer's final write) once the transfer is final.
+   */
+  body: string | null;
   state: CallbackState;
   attempts: number;
   /** When the next attempt is due; a claimed attempt moves it past the attempt's timeout. */

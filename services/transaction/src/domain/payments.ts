@@ -4,7 +4,7 @@ import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Peer } from '../../../../kit/src/tls.js';
 import { inSpan } from '../../../../kit/src/tracing.js';
 import type { Transfer } from './model.js';
-import type { LedgerStore, TransferStore } from '../store/ports.js';
+import type { LedgerStore } from '../store/ports.js';
 import { authorizePayment, issuedAtMs, type AuthorizeDeps } from './authorize.js';
 import { paymentEvent } from './events.js';
 import { checkAccounts, postTransfer } from './ledger.js';
@@ -193,31 +193,19 @@ export function finalEventId(transferId: string): string {
 }
 
 /**
- * Reads a transfer until `ready` holds for it, for about 10 s: after 10 ms, then twice as long each
- * time up to 500 ms (under overload many wait at once, and a fixed fast poll from each would add load
- * to the very store that is behind). Then TRANSACTION_IN_PROGRESS: the caller asks again later.
- */
-export async function awaitTransfer(
-  id: string,
-  store: Pick<TransferStore, 'getTransfer'>,
-  ready: (t: Transfer) => boolean,
-  budgetMs = 10_000,
-): Promise<Transfer> {
-  for (let waited = 0, pause = 10; waited < budgetMs; waited += pause, pause = Math.min(pause * 2, 500)) {
-    const t = await store.getTransfer(id);
-    if (t && ready(t)) return t;
-    await new Promise((r) => setTimeout(r, pause));
-  }
-  throw new DfsError('TRANSACTION_IN_PROGRESS', `transfer ${id} did not finish in time`);
-}
-
-/**
  * Waits for a concurrent twin to finish (or to wait for its step-up) and returns its stored answer
- * byte for byte; TRANSACTION_IN_PROGRESS after about 10 s (`awaitTransfer`): the phone asks later.
+ * byte for byte. It asks the store again after 10 ms, then twice as long each time up to 500 ms, for
+ * about 10 s in all: under overload many resends wait at once, and a fixed fast poll from each would
+ * add load to the very store that is behind. Then TRANSACTION_IN_PROGRESS: the phone asks later.
  */
 export async function storedResult(id: string, store: LedgerStore, budgetMs = 10_000): Promise<string> {
-  const t = await awaitTransfer(id, store, (t) => Boolean(t.result ?? t.stepUp), budgetMs);
-  return t.result ?? t.stepUp!.interim;
+  for (let waited = 0, pause = 10; waited < budgetMs; waited += pause, pause = Math.min(pause * 2, 500)) {
+    const t = await store.getTransfer(id);
+    if (t?.result) return t.result;
+    if (t?.stepUp) return t.stepUp.interim;
+    await new Promise((r) => setTimeout(r, pause));
+  }
+  throw new DfsError('TRANSACTION_IN_PROGRESS', 'idempotent twin did not finish');
 }
 
 /** Asks risk; when it is late or fails, only amounts below the configured fail-open limit pass (default none). */

@@ -3,9 +3,8 @@ import { handles, parseEventData, PAYMENT_TOPIC } from '../../../../contracts/ev
 import type { EventBus } from '../../../../kit/src/events.js';
 import type { SigningKey } from '../../../../kit/src/keys.js';
 import type { Logger } from '../../../../kit/src/log.js';
-import type { CallbackDelivery } from '../domain/model.js';
+import type { CallbackDelivery, PaymentRequest } from '../domain/model.js';
 import { signedIntegratorView } from '../domain/integrator-reads.js';
-import { awaitTransfer } from '../domain/payments.js';
 import { CALLBACK_TARGET_CHECK, type CallbackTargetCheck } from '../domain/callback-target.js';
 import type { IntegratorRegistry } from '../domain/integrators.js';
 import type { CallbackStore, RequestStore, TransferStore } from '../store/ports.js';
@@ -41,8 +40,10 @@ export const backoff = (attempts: number, baseMs: number) => Math.min(MAX_BACKOF
 /**
  * Integrator callbacks, at least once: when the payment that a request to pay was claimed by ends,
  * the delivery is stored (one per event id, with its target: the request's X-Callback-URL, else the
- * integrator's callbackUrl) before the bus offset is committed; a poller then PUTs the signed result
- * there, with `X-Event-Id` and the request's `X-CorrelationID`, once the target is re-checked
+ * integrator's callbackUrl) before the bus offset is committed, its body signed then or, when the
+ * event came before the transfer's final write, by the poller once the transfer is final (the consumer
+ * never waits for it). The poller PUTs the signed result there, with `X-Event-Id` and the request's
+ * `X-CorrelationID`, once the target is re-checked
  * against the integrator's callback origins as registered now (a removed one: EXPIRED, unsent), retrying
  * with exponential backoff until it is accepted (2xx) or the retry period ends.
  * Each attempt is claimed in the store first, so several replicas, or a restarted one, never send
@@ -52,6 +53,13 @@ export const backoff = (attempts: number, baseMs: number) => Math.min(MAX_BACKOF
  */
 export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise<{ stop(): Promise<void> }> {
   const now = deps.now ?? Date.now;
+  /** The signed integrator view of the request's transaction, once that is final; null before. */
+  const finalBody = async (r: PaymentRequest): Promise<string | null> => {
+    const t = r.transactionId ? await deps.store.getTransfer(r.transactionId) : null;
+    if (!t?.result) return null;
+    const view = JSON.parse(await signedIntegratorView(t, { resultKey: deps.resultKey, now }, r)) as unknown;
+    return JSON.stringify(IntegratorCallback.parse(view));
+  };
   await bus.subscribe(PAYMENT_TOPIC, 'transaction-callbacks', async (e) => {
     if (!FINAL.has(e.type)) return;
     const data = parseEventData(e.type, e.data);
@@ -60,10 +68,8 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
     if (r?.transactionId !== data.data.transactionId) return;
     const url = r.callbackUrl ?? deps.integrators.byId(r.integratorId)?.callbackUrl;
     if (!url) return;
-    // The final event can be relayed before the write that makes its transfer final lands: wait for it
-    // (then TRANSACTION_IN_PROGRESS, and the bus delivers the event again) rather than drop the callback.
-    const t = await awaitTransfer(r.transactionId, deps.store, (t) => Boolean(t.result));
-    const view = JSON.parse(await signedIntegratorView(t, { resultKey: deps.resultKey, now }, r)) as unknown;
+    // The final event can be relayed before the write that makes its transfer final lands: then the
+    // delivery is stored without its body, which the poller signs once the transfer is final.
     await deps.store.addCallback({
       id: e.id,
       integratorId: r.integratorId,
@@ -71,7 +77,7 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
       transactionId: r.transactionId,
       url,
       correlationId: r.correlationId,
-      body: JSON.stringify(IntegratorCallback.parse(view)),
+      body: await finalBody(r),
       state: 'PENDING',
       attempts: 0,
       nextAtMs: now(),
@@ -114,7 +120,7 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
     if (!(await deps.store.claimCallback(c.id, c.nextAtMs, claimedUntilMs))) return;
     // Settled only on this claim: an attempt that outlived it (another replica claimed and settled
     // the delivery meanwhile) must not overwrite that outcome and send the callback again.
-    const settle = (next: Pick<CallbackDelivery, 'state' | 'attempts' | 'nextAtMs'>) =>
+    const settle = (next: Parameters<CallbackDeps['store']['settleCallback']>[2]) =>
       deps.store.settleCallback(c.id, claimedUntilMs, next);
     const url = target(c);
     if (!url) {
@@ -123,6 +129,16 @@ export async function startCallbacks(bus: EventBus, deps: CallbackDeps): Promise
         'callback not sent: target not under a registered origin',
       );
       return settle({ state: 'EXPIRED', attempts: c.attempts, nextAtMs: started });
+    }
+    if (c.body === null) {
+      const request = await deps.store.getRequest(c.requestId);
+      const body = request && (await finalBody(request));
+      // Signed once the transfer is final, and sent from the next poll on; until then asked again later.
+      if (body) return settle({ state: 'PENDING', attempts: c.attempts, nextAtMs: started, body });
+      const nextAtMs = now() + backoff(c.attempts + 1, deps.backoffMs);
+      if (nextAtMs <= c.giveUpAtMs) return settle({ state: 'PENDING', attempts: c.attempts, nextAtMs });
+      deps.log.warn({ eventId: c.id, integratorId: c.integratorId }, 'callback given up: transfer never final');
+      return settle({ state: 'EXPIRED', attempts: c.attempts, nextAtMs });
     }
     const attempts = c.attempts + 1;
     if (await attempt(c, url)) return settle({ state: 'DELIVERED', attempts, nextAtMs: started });

@@ -168,7 +168,7 @@ export interface CallbackStore {
   settleCallback(
     id: string,
     claimedUntilMs: number,
-    next: Pick<CallbackDelivery, 'state' | 'attempts' | 'nextAtMs'>,
+    next: Pick<CallbackDelivery, 'state' | 'attempts' | 'nextAtMs'> & { body?: string },
   ): Promise<boolean>;
   getCallback(id: string): Promise<CallbackDelivery | null>;
 }
