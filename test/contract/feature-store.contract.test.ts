@@ -211,6 +211,47 @@ export function describeFeatureStoreContract(
         expect(await store.getReservation(id)).toMatchObject({ state: 'RELEASED', amount: 400 });
       });
 
+      it('marks each window of a released reservation returned once, even under concurrent releases', async () => {
+        const id = `m-${Math.random()}`;
+        await store.putReservation({ transactionId: id, amount: 5, keys: ['k1', 'k2'], state: 'HELD', atMs: 1 });
+        expect(await store.markReturned(id, 'k1')).toBe(false);
+        await store.moveReservation(id, ['HELD'], 'RELEASED');
+        const marks = await Promise.all(Array.from({ length: 6 }, (_, i) => store.markReturned(id, `k${(i % 2) + 1}`)));
+        expect(marks.filter(Boolean)).toHaveLength(2);
+        expect(await store.markReturned(id, 'k1')).toBe(false);
+        expect((await store.getReservation(id))?.returned?.sort()).toEqual(['k1', 'k2']);
+        expect(await store.markReturned('none', 'k1')).toBe(false);
+      });
+
+      it('a release cut off after its move (the store went away) gives back every window run again', async () => {
+        const id = `half-${Math.random()}`;
+        const claims: WindowClaim[] = ['device.day', 'payer.day'].map((window) => ({
+          window: window as WindowClaim['window'],
+          key: `w-${window}-${id}`,
+          maxAmount: 1_000,
+          maxCount: 10,
+          expiresAtMs: Date.now() + 60_000,
+        }));
+        expect((await atomicReservations(store).reserve(id, 400, claims, Date.now(), false)).reserved).toBe(true);
+        // The move to RELEASED lands; every write after it fails until the store is back.
+        let down = false;
+        const gone = () => Promise.reject(new Error('store went away'));
+        const flaky: FeatureStore = {
+          ...store,
+          moveReservation: async (...a) => {
+            const was = await store.moveReservation(...a);
+            down = true;
+            return was;
+          },
+          markReturned: (...a) => (down ? gone() : store.markReturned(...a)),
+          releaseWindow: (...a) => (down ? gone() : store.releaseWindow(...a)),
+        };
+        await expect(atomicReservations(flaky).release(id, Date.now())).rejects.toThrow('store went away');
+        await atomicReservations(store).release(id, Date.now());
+        await atomicReservations(store).release(id, Date.now());
+        for (const c of claims) expect(await store.getWindow(c.key)).toEqual({ amount: 0, count: 0 });
+      });
+
       it('confirms only held reservations, the concurrent confirmations in at most one command', async () => {
         const ids = Array.from({ length: 5 }, (_, i) => `c${i}-${Math.random()}`);
         for (const id of ids)

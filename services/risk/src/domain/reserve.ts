@@ -43,6 +43,8 @@ export interface Reservation {
   keys: string[];
   state: ReservationState;
   atMs: number;
+  /** Released: the keys whose windows were given back (each once, `markReturned`). */
+  returned?: string[];
 }
 
 /** The reservation's part of a decision trail. */
@@ -171,7 +173,9 @@ async function takeAll<T>(takes: Promise<T | null>[], giveBack: (took: boolean[]
  * store), so concurrent decisions, in one process or in several replicas on one store, can never
  * together go past a limit. If one bucket refuses (or its take fails), the buckets already taken are given back. The
  * reservation record is inserted once per transaction; confirm and release move it by a conditional
- * update, so only the first release of a transaction gives its amounts back. A release that finds no
+ * update, and each window of a release is marked returned before it is given back, so a window is given
+ * back once however often the release runs (a redelivery after a cut-off release gives back the rest).
+ * A release that finds no
  * record (the transaction service gave up on a late decision, whose hold is still to be written) inserts
  * a RELEASED record in its place: the late hold's insert meets it and gives its windows back, as for any
  * transaction already released, instead of holding them until the buckets expire. A transaction decided
@@ -245,8 +249,15 @@ export function atomicReservations(store: WindowStore & ReservationStore): Reser
       // Nothing held yet, or already released: a tombstone for a hold still to come; when a hold was
       // inserted meanwhile, the tombstone's insert fails and that hold is released.
       if (!was && !(await store.putReservation({ transactionId, amount: 0, keys: [], state: 'RELEASED', atMs })))
-        was = await move();
-      if (was) await Promise.all(was.keys.map((k) => store.releaseWindow(k, was!.amount)));
+        was = (await move()) ?? (await store.getReservation(transactionId));
+      // Each window given back once, marked first: a release that failed halfway (a store error) and
+      // runs again (the event redelivered) gives back the rest, never one twice.
+      if (was)
+        await Promise.all(
+          was.keys.map(async (k) => {
+            if (await store.markReturned(transactionId, k)) await store.releaseWindow(k, was!.amount);
+          }),
+        );
     },
   };
 }

@@ -80,6 +80,12 @@ export interface ReservationStore {
    * payment's posting needs, and the concurrent confirmations of several payments can go as one command.
    */
   confirmReservation(transactionId: string): Promise<void>;
+  /**
+   * Records that a RELEASED reservation's window `key` is being given back, in one conditional update;
+   * false when it was already (so each window of a release is given back once, however often the
+   * release runs).
+   */
+  markReturned(transactionId: string, key: string): Promise<boolean>;
   getReservation(transactionId: string): Promise<Reservation | null>;
 }
 

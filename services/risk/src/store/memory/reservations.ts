@@ -20,6 +20,12 @@ export function memoryReservations(reservations: BoundedMap<string, Reservation>
     async confirmReservation(id) {
       await move(id, ['HELD'], 'CONFIRMED');
     },
+    async markReturned(id, key) {
+      const r = reservations.get(id);
+      if (r?.state !== 'RELEASED' || r.returned?.includes(key)) return false;
+      reservations.set(id, { ...r, returned: [...(r.returned ?? []), key] });
+      return true;
+    },
     async getReservation(id) {
       return reservations.get(id) ?? null;
     },

@@ -27,6 +27,10 @@ export function mongoReservations(reservations: RiskModels['reservations']): Res
       return strip(was as Stored<Reservation> | null);
     },
     confirmReservation: confirm,
+    async markReturned(id, key) {
+      const filter = { _id: id, state: 'RELEASED', returned: { $ne: key } } as mongo.Filter<Stored<Reservation>>;
+      return (await col.updateOne(filter, { $push: { returned: key } })).modifiedCount === 1;
+    },
     getReservation: readByKey<Reservation>(reservations),
   };
 }
