@@ -113,7 +113,11 @@ describe('risk fails closed', () => {
 });
 
 describe('pending -> posted recovery at start-up and by the periodic sweep (brief §5)', () => {
-  it('reads a listed transfer again once it holds it: an outcome decided since the list is kept', async () => {
+  /**
+   * A payment of 2,500 from a wallet of 1,000, refused for funds: its failure is announced (final
+   * event, request), then its final write fails. Then the payer is funded with 5,000.
+   */
+  async function refusedThenFunded() {
     const inner = memoryLedgerStore();
     const failing = { on: false };
     const store: LedgerStore = {
@@ -127,19 +131,38 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
     const p = await h.phone(1_000);
     const m = await h.merchant();
     failing.on = true;
-    expect(await codeOf(submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps))).toBe(
-      'STORE_UNAVAILABLE',
-    );
+    const signed = await p.sign(p.payment(m, 2_500));
+    expect(await codeOf(submitPayment(signed, p.token, p.peer, h.deps))).toBe('STORE_UNAVAILABLE');
     failing.on = false;
     const [pending] = await inner.listPending();
     expect(await inner.credit(p.accountId, 'top-up', 5_000)).toBe('applied');
+    return { h, inner, p, m, signed, pending: pending! };
+  }
+
+  it('ends a payment refused for funds as announced, FAILED, even once the payer could cover it', async () => {
+    // A recovery that decided again would find the payer funded and post what was announced as failed.
+    const { h, inner, p, m, signed, pending } = await refusedThenFunded();
+    const announced = (await inner.pendingOutbox(100)).find((e) => e.id === finalEventId(pending.id));
+    expect(announced?.type).toBe('payment.failed');
+    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(1);
+    expect(await inner.getTransfer(pending.id)).toMatchObject({ state: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' });
+    expect((await inner.getAccount(p.accountId))?.balance).toBe(6_000);
+    expect((await inner.getAccount(m))?.balance).toBe(0);
+    expect(payloadOf(await submitPayment(signed, p.token, p.peer, h.deps))).toMatchObject({
+      status: 'FAILED',
+      code: 'LEDGER_INSUFFICIENT_FUNDS',
+    });
+  });
+
+  it('reads a listed transfer again once it holds it: an outcome decided since the list is kept', async () => {
+    const { h, inner, m, pending } = await refusedThenFunded();
     // A recovery whose list was read before the outcome was decided (another replica's pass).
     const stale: LedgerStore = {
       ...inner,
       listPending: async () => (await inner.listPending()).map((t) => ({ ...t, decided: null })),
     };
     expect(await recoverPending({ store: stale, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(1);
-    expect(await inner.getTransfer(pending!.id)).toMatchObject({ state: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' });
+    expect(await inner.getTransfer(pending.id)).toMatchObject({ state: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' });
     expect((await inner.getAccount(m))?.balance).toBe(0);
   });
 
@@ -180,40 +203,6 @@ describe('pending -> posted recovery at start-up and by the periodic sweep (brie
     const posted = payloadOf(await submitPayment(await p.sign(p.payment(m, 2_500)), p.token, p.peer, h.deps));
     expect(posted.status).toBe('POSTED');
     expect((await inner.getAccount(m))?.balance).toBe(2_500);
-  });
-
-  it('ends a payment refused for funds as announced, FAILED, even once the payer could cover it', async () => {
-    // The failure is announced (final event, request), then the final write fails: a recovery that
-    // decided again would find the payer funded meanwhile and post what was announced as failed.
-    const inner = memoryLedgerStore();
-    const failing = { on: false };
-    const store: LedgerStore = {
-      ...inner,
-      finishTransfer: async (...a) => {
-        if (failing.on) throw new DfsError('STORE_UNAVAILABLE', 'failed over');
-        return inner.finishTransfer(...a);
-      },
-    };
-    const h = await harness({ store });
-    const p = await h.phone(1_000);
-    const m = await h.merchant();
-    failing.on = true;
-    const signed = await p.sign(p.payment(m, 2_500));
-    expect(await codeOf(submitPayment(signed, p.token, p.peer, h.deps))).toBe('STORE_UNAVAILABLE');
-    const [pending] = await inner.listPending();
-    const announced = (await inner.pendingOutbox(100)).find((e) => e.id === finalEventId(pending!.id));
-    expect(announced?.type).toBe('payment.failed');
-
-    failing.on = false;
-    expect(await inner.credit(p.accountId, 'top-up', 5_000)).toBe('applied');
-    expect(await recoverPending({ store: inner, resultKey: h.deps.resultKey, now: h.deps.now })).toBe(1);
-    expect(await inner.getTransfer(pending!.id)).toMatchObject({ state: 'FAILED', code: 'LEDGER_INSUFFICIENT_FUNDS' });
-    expect((await inner.getAccount(p.accountId))?.balance).toBe(6_000);
-    expect((await inner.getAccount(m))?.balance).toBe(0);
-    expect(payloadOf(await submitPayment(signed, p.token, p.peer, h.deps))).toMatchObject({
-      status: 'FAILED',
-      code: 'LEDGER_INSUFFICIENT_FUNDS',
-    });
   });
 
   it(
