@@ -38,19 +38,35 @@ export function patternsOverlap(a: string, b: string): boolean {
 /**
  * What keeps integrators apart, checked when their file is read: one id and one API key each, no
  * account pattern that another integrator's pattern (or a treasury, `treasury-*`) also matches.
- * Each problem names the integrators, never a key.
+ * Each problem names the integrators, never a key. Patterns are compared in the order of their stems
+ * (the id, or the prefix before `*`), where every id a prefix matches follows it: near-linear, not
+ * every pattern against every other (the file allows a thousand integrators of a thousand each).
  */
 export function separationProblems(integrators: (Integrator & { apiKey: string })[]): string[] {
   const problems: string[] = [];
-  integrators.forEach((a, i) => {
+  const ids = new Set<string>();
+  const keys = new Map<string, string>();
+  for (const a of integrators) {
+    if (ids.has(a.id)) problems.push(`integrator id ${a.id} appears twice`);
+    ids.add(a.id);
+    const sharing = keys.get(a.apiKey);
+    if (sharing) problems.push(`integrators ${sharing} and ${a.id} share an API key`);
+    else keys.set(a.apiKey, a.id);
     for (const p of a.accounts)
       if (patternsOverlap(p, 'treasury-*'))
         problems.push(`integrator ${a.id}: account pattern ${p} matches a treasury`);
-    for (const b of integrators.slice(i + 1)) {
-      if (a.id === b.id) problems.push(`integrator id ${a.id} appears twice`);
-      if (a.apiKey === b.apiKey) problems.push(`integrators ${a.id} and ${b.id} share an API key`);
-      const shared = a.accounts.find((p) => b.accounts.some((q) => patternsOverlap(p, q)));
-      if (shared) problems.push(`integrators ${a.id} and ${b.id} both match accounts of ${shared}`);
+  }
+  const patterns = integrators
+    .flatMap((a) => a.accounts.map((p) => ({ id: a.id, p, stem: p.endsWith('*') ? p.slice(0, -1) : p })))
+    .sort((x, y) => (x.stem < y.stem ? -1 : x.stem > y.stem ? 1 : 0));
+  const pairs = new Set<string>();
+  patterns.forEach((x, i) => {
+    for (let j = i + 1; j < patterns.length && patterns[j]!.stem.startsWith(x.stem); j++) {
+      const y = patterns[j]!;
+      const pair = [x.id, y.id].sort().join(' and ');
+      if (x.id === y.id || pairs.has(pair) || !patternsOverlap(x.p, y.p)) continue;
+      pairs.add(pair);
+      problems.push(`integrators ${pair} both match accounts of ${x.p}`);
     }
   });
   return problems;
